@@ -1,0 +1,26 @@
+/* cli.h: the careshift command line; each subcommand lives in its own file. */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+
+#include "careshift.h"
+
+/* Exit codes, documented in `careshift --help` and docs/cli.md. */
+enum {
+  CS_EXIT_OK = 0,       /* success; for `check`: the plan is valid */
+  CS_EXIT_INVALID = 1,  /* the plan (or another input) is invalid */
+  CS_EXIT_USAGE = 2,    /* wrong command-line arguments */
+  CS_EXIT_IO = 3,       /* a file could not be read or written */
+  CS_EXIT_INTERNAL = 4  /* out of memory or a bug */
+};
+
+int cs_cmd_check(int argc, char **argv);
+int cs_cmd_run(int argc, char **argv);
+
+/* util.c */
+void cs_cli_print_diags(const cs_diags *d);
+int cs_cli_exit_code(cs_status st);
+/* Loads a plan, printing every problem; returns NULL (and sets *code) on failure. */
+cs_plan *cs_cli_load(const char *path, int *code);
+int cs_cli_parse_int(const char *s, long min, long max, long *out);
+
+#endif

@@ -1,0 +1,81 @@
+/* diag.c: the one error type: a growable list of "FILE:LINE:COLUMN: message" strings. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A maximum keeps a pathological input (a million bad rows) from eating memory; the last
+ * kept line says how many more there were. */
+#define CS_DIAGS_MAX 1000
+
+struct cs_diags {
+  char **msg;
+  size_t n, cap, dropped;
+};
+
+const char *cs_status_str(cs_status s) {
+  switch (s) {
+  case CS_OK: return "ok";
+  case CS_EINVAL: return "invalid input";
+  case CS_ENOMEM: return "out of memory";
+  case CS_EIO: return "input/output error";
+  case CS_EINTERNAL: return "internal error";
+  }
+  return "unknown status";
+}
+
+cs_diags *cs_diags_new(void) { return calloc(1, sizeof(cs_diags)); }
+
+void cs_diags_free(cs_diags *d) {
+  if (!d) return;
+  for (size_t i = 0; i < d->n; i++) free(d->msg[i]);
+  free(d->msg);
+  free(d);
+}
+
+size_t cs_diags_count(const cs_diags *d) { return d ? d->n : 0; }
+
+const char *cs_diags_get(const cs_diags *d, size_t i) {
+  return (d && i < d->n) ? d->msg[i] : NULL;
+}
+
+int cs_diags_has_errors(const cs_diags *d) { return d && d->n > 0; }
+
+static cs_status push(cs_diags *d, char *s) {
+  if (d->n == d->cap) {
+    size_t cap = d->cap ? d->cap * 2 : 16;
+    char **m = realloc(d->msg, cap * sizeof *m);
+    if (!m) { free(s); return CS_ENOMEM; }
+    d->msg = m;
+    d->cap = cap;
+  }
+  d->msg[d->n++] = s;
+  return CS_OK;
+}
+
+cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...) {
+  if (!d) return CS_OK;
+  if (d->n >= CS_DIAGS_MAX) {
+    d->dropped++;
+    char buf[96];
+    snprintf(buf, sizeof buf, "... and %zu more problems not shown", d->dropped);
+    free(d->msg[d->n - 1]);
+    d->msg[d->n - 1] = strdup(buf);
+    return CS_OK;
+  }
+  char body[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(body, sizeof body, fmt, ap);
+  va_end(ap);
+  const char *f = file ? file : "careshift";
+  size_t len = strlen(f) + strlen(body) + 48;
+  char *s = malloc(len);
+  if (!s) return CS_ENOMEM;
+  snprintf(s, len, "%s:%d:%d: %s", f, line, col, body);
+  return push(d, s);
+}
+
+void cs_free(void *p) { free(p); }

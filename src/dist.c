@@ -1,0 +1,259 @@
+/* dist.c: the distributions a plan number may have. Each is stored in canonical parameters
+ * (plan.h) with its deterministic mean as the plan wrote it, so draw 0 reproduces the
+ * written number exactly; the quantile function serves one-way sensitivity and PSA. */
+#include "dist.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const kind_names[] = {"fixed", "beta", "gamma", "lognormal", "normal",
+                                         "uniform", "triangular", "pert"};
+
+const char *cs_dist_kind_name(cs_dist_kind k) {
+  return (unsigned)k < sizeof kind_names / sizeof *kind_names ? kind_names[k] : "?";
+}
+
+static void set(cs_dist *d, cs_dist_kind k, double a, double b, double c, double mean) {
+  d->kind = k;
+  d->a = a;
+  d->b = b;
+  d->c = c;
+  d->mean = mean;
+}
+
+const char *cs_dist_fixed(cs_dist *d, double v) {
+  set(d, CS_DIST_FIXED, v, 0, 0, v);
+  return NULL;
+}
+
+const char *cs_dist_beta_ms(cs_dist *d, double mean, double sd) {
+  if (!(mean > 0 && mean < 1)) return "beta mean must be in (0, 1)";
+  if (!(sd > 0)) return "beta sd must be > 0";
+  double v = mean * (1 - mean);
+  if (!(sd * sd < v)) return "beta sd is too large for its mean (expected sd^2 < mean*(1-mean))";
+  double k = v / (sd * sd) - 1;
+  set(d, CS_DIST_BETA, mean * k, (1 - mean) * k, 0, mean);
+  return NULL;
+}
+
+const char *cs_dist_beta_ab(cs_dist *d, double alpha, double beta) {
+  if (!(alpha > 0 && beta > 0)) return "beta alpha and beta must be > 0";
+  set(d, CS_DIST_BETA, alpha, beta, 0, alpha / (alpha + beta));
+  return NULL;
+}
+
+const char *cs_dist_gamma_ms(cs_dist *d, double mean, double sd) {
+  if (!(mean > 0 && sd > 0)) return "gamma needs mean > 0 and sd > 0";
+  set(d, CS_DIST_GAMMA, (mean / sd) * (mean / sd), sd * sd / mean, 0, mean);
+  if (!isfinite(d->a) || !isfinite(d->b) || d->a <= 0 || d->b <= 0)
+    return "gamma mean and sd give no finite shape and scale";
+  return NULL;
+}
+
+const char *cs_dist_lognormal_ms(cs_dist *d, double mean, double sd) {
+  if (!(mean > 0 && sd > 0)) return "lognormal needs mean > 0 and sd > 0";
+  double r = sd / mean;
+  double s2 = log1p(r * r);
+  set(d, CS_DIST_LOGNORMAL, log(mean) - s2 / 2, sqrt(s2), 0, mean);
+  if (!isfinite(d->a) || !(d->b > 0) || !isfinite(d->b))
+    return "lognormal mean and sd give no finite meanlog and sdlog";
+  return NULL;
+}
+
+const char *cs_dist_lognormal_log(cs_dist *d, double meanlog, double sdlog) {
+  if (!(sdlog > 0)) return "lognormal sdlog must be > 0";
+  double m = exp(meanlog + sdlog * sdlog / 2);
+  if (!isfinite(m)) return "lognormal mean exp(meanlog + sdlog^2/2) is not finite";
+  set(d, CS_DIST_LOGNORMAL, meanlog, sdlog, 0, m);
+  return NULL;
+}
+
+const char *cs_dist_normal(cs_dist *d, double mean, double sd) {
+  if (!(sd > 0)) return "normal sd must be > 0";
+  set(d, CS_DIST_NORMAL, mean, sd, 0, mean);
+  return NULL;
+}
+
+const char *cs_dist_uniform(cs_dist *d, double min, double max) {
+  if (!(min < max)) return "uniform needs min < max";
+  set(d, CS_DIST_UNIFORM, min, max, 0, (min + max) / 2);
+  return NULL;
+}
+
+static const char *check_mmm(double min, double mode, double max) {
+  if (!(min < max)) return "needs min < max";
+  if (!(min <= mode && mode <= max)) return "needs min <= mode <= max";
+  return NULL;
+}
+
+const char *cs_dist_triangular(cs_dist *d, double min, double mode, double max) {
+  if (check_mmm(min, mode, max)) return "triangular needs min <= mode <= max and min < max";
+  set(d, CS_DIST_TRIANGULAR, min, mode, max, (min + mode + max) / 3);
+  return NULL;
+}
+
+const char *cs_dist_pert(cs_dist *d, double min, double mode, double max) {
+  if (check_mmm(min, mode, max)) return "pert needs min <= mode <= max and min < max";
+  set(d, CS_DIST_PERT, min, mode, max, (min + 4 * mode + max) / 6);
+  return NULL;
+}
+
+/* ---- parsing ---- */
+
+typedef struct {
+  cs_yq *q;
+  cs_ynode *n;
+  const char *what;
+  int bad;
+} pctx;
+
+/* A required numeric field of a distribution mapping. */
+static double field(pctx *c, const char *key, const char *kind) {
+  cs_ynode *v = cs_yq_get(c->q, c->n, key);
+  char what[300];
+  snprintf(what, sizeof what, "%s: %s %s", c->what, kind, key);
+  if (!v) {
+    cs_yq_err(c->q, c->n, "missing required field '%s' in %s distribution of %s", key, kind,
+              c->what);
+    c->bad = 1;
+    return 0;
+  }
+  double x = 0;
+  if (cs_yq_dbl(c->q, v, what, &x)) c->bad = 1;
+  return x;
+}
+
+#define KEYS(...) (const char *const[]){__VA_ARGS__}, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
+
+static const char *parse_beta(pctx *c, cs_dist *d) {
+  char ctx[300];
+  snprintf(ctx, sizeof ctx, "beta distribution of %s", c->what);
+  cs_yq_check_keys(c->q, c->n, KEYS("dist", "mean", "sd", "alpha", "beta"), ctx);
+  int ms = cs_yq_get(c->q, c->n, "mean") || cs_yq_get(c->q, c->n, "sd");
+  int ab = cs_yq_get(c->q, c->n, "alpha") || cs_yq_get(c->q, c->n, "beta");
+  if (ms && ab) return "beta takes either mean and sd or alpha and beta, not both";
+  if (!ab) {
+    double m = field(c, "mean", "beta"), s = field(c, "sd", "beta");
+    return c->bad ? NULL : cs_dist_beta_ms(d, m, s);
+  }
+  double a = field(c, "alpha", "beta"), b = field(c, "beta", "beta");
+  return c->bad ? NULL : cs_dist_beta_ab(d, a, b);
+}
+
+static const char *parse_lognormal(pctx *c, cs_dist *d) {
+  char ctx[300];
+  snprintf(ctx, sizeof ctx, "lognormal distribution of %s", c->what);
+  cs_yq_check_keys(c->q, c->n, KEYS("dist", "mean", "sd", "meanlog", "sdlog"), ctx);
+  int ms = cs_yq_get(c->q, c->n, "mean") || cs_yq_get(c->q, c->n, "sd");
+  int lg = cs_yq_get(c->q, c->n, "meanlog") || cs_yq_get(c->q, c->n, "sdlog");
+  if (ms && lg) return "lognormal takes either mean and sd or meanlog and sdlog, not both";
+  if (!lg) {
+    double m = field(c, "mean", "lognormal"), s = field(c, "sd", "lognormal");
+    return c->bad ? NULL : cs_dist_lognormal_ms(d, m, s);
+  }
+  double m = field(c, "meanlog", "lognormal"), s = field(c, "sdlog", "lognormal");
+  return c->bad ? NULL : cs_dist_lognormal_log(d, m, s);
+}
+
+static const char *parse_two(pctx *c, cs_dist *d, cs_dist_kind k) {
+  const char *kn = cs_dist_kind_name(k);
+  char ctx[300];
+  snprintf(ctx, sizeof ctx, "%s distribution of %s", kn, c->what);
+  if (k == CS_DIST_UNIFORM) {
+    cs_yq_check_keys(c->q, c->n, KEYS("dist", "min", "max"), ctx);
+    double lo = field(c, "min", kn), hi = field(c, "max", kn);
+    return c->bad ? NULL : cs_dist_uniform(d, lo, hi);
+  }
+  cs_yq_check_keys(c->q, c->n, KEYS("dist", "mean", "sd"), ctx);
+  double m = field(c, "mean", kn), s = field(c, "sd", kn);
+  if (c->bad) return NULL;
+  return k == CS_DIST_GAMMA ? cs_dist_gamma_ms(d, m, s) : cs_dist_normal(d, m, s);
+}
+
+static const char *parse_three(pctx *c, cs_dist *d, cs_dist_kind k) {
+  const char *kn = cs_dist_kind_name(k);
+  char ctx[300];
+  snprintf(ctx, sizeof ctx, "%s distribution of %s", kn, c->what);
+  cs_yq_check_keys(c->q, c->n, KEYS("dist", "min", "mode", "max"), ctx);
+  double lo = field(c, "min", kn), mo = field(c, "mode", kn), hi = field(c, "max", kn);
+  if (c->bad) return NULL;
+  return k == CS_DIST_PERT ? cs_dist_pert(d, lo, mo, hi) : cs_dist_triangular(d, lo, mo, hi);
+}
+
+static int parse_kind(pctx *c, cs_dist *d) {
+  cs_ynode *kn = cs_yq_get(c->q, c->n, "dist");
+  const char *ks = cs_yq_str(c->q, kn, "dist");
+  if (!ks) return -1;
+  int k = 1;
+  while (k < 8 && strcmp(kind_names[k], ks)) k++;
+  if (k == 8) {
+    const char *s = cs_suggest(ks, kind_names + 1, 7);
+    cs_yq_err(c->q, kn, "unknown distribution " CS_QF " in %s (%s%s%s)", CS_QA(ks), c->what,
+              s ? "did you mean '" : "expected beta, gamma, lognormal, normal, uniform, triangular or pert",
+              s ? s : "", s ? "'?" : "");
+    return -1;
+  }
+  const char *why;
+  if (k == CS_DIST_BETA) why = parse_beta(c, d);
+  else if (k == CS_DIST_LOGNORMAL) why = parse_lognormal(c, d);
+  else if (k == CS_DIST_TRIANGULAR || k == CS_DIST_PERT) why = parse_three(c, d, (cs_dist_kind)k);
+  else why = parse_two(c, d, (cs_dist_kind)k);
+  if (why) cs_yq_err(c->q, c->n, "%s: no valid distribution: %s", c->what, why);
+  return why || c->bad ? -1 : 0;
+}
+
+int cs_dist_parse(cs_yq *q, cs_ynode *n, const char *what, cs_dist *out) {
+  cs_dist_fixed(out, 0);
+  pctx c = {q, n, what, 0};
+  if (cs_yq_is_map(n)) {
+    if (cs_yq_get(q, n, "dist")) return parse_kind(&c, out);
+    if (cs_yq_get(q, n, "fixed")) {
+      char ctx[300];
+      snprintf(ctx, sizeof ctx, "fixed value of %s", what);
+      cs_yq_check_keys(q, n, KEYS("fixed"), ctx);
+      double v = field(&c, "fixed", "fixed");
+      cs_dist_fixed(out, v);
+      return c.bad ? -1 : 0;
+    }
+    cs_yq_err(q, n, "%s is a mapping without 'dist' or 'fixed' (expected a number or a "
+              "distribution such as {dist: beta, mean: 0.2, sd: 0.05})", what);
+    return -1;
+  }
+  double v;
+  if (cs_yq_dbl(q, n, what, &v)) return -1;
+  cs_dist_fixed(out, v);
+  return 0;
+}
+
+/* ---- quantiles ---- */
+
+static double tri_q(double lo, double mo, double hi, double u) {
+  double fc = (mo - lo) / (hi - lo);
+  if (u < fc) return lo + sqrt(u * (hi - lo) * (mo - lo));
+  return hi - sqrt((1 - u) * (hi - lo) * (hi - mo));
+}
+
+static double pert_q(const cs_dist *d, double u) {
+  double w = d->c - d->a;
+  double al = 1 + 4 * (d->b - d->a) / w, be = 1 + 4 * (d->c - d->b) / w;
+  return d->a + w * gsl_cdf_beta_Pinv(u, al, be);
+}
+
+double cs_dist_quantile(const cs_dist *d, double u) {
+  if (d->kind == CS_DIST_FIXED) return d->a;
+  if (!(u > 0)) u = 0;
+  if (!(u < 1)) u = 1;
+  switch (d->kind) {
+  case CS_DIST_BETA: return gsl_cdf_beta_Pinv(u, d->a, d->b);
+  case CS_DIST_GAMMA: return gsl_cdf_gamma_Pinv(u, d->a, d->b);
+  case CS_DIST_LOGNORMAL: return gsl_cdf_lognormal_Pinv(u, d->a, d->b);
+  case CS_DIST_NORMAL: return d->a + gsl_cdf_gaussian_Pinv(u, d->b);
+  case CS_DIST_UNIFORM: return d->a + u * (d->b - d->a);
+  case CS_DIST_TRIANGULAR: return tri_q(d->a, d->b, d->c, u);
+  case CS_DIST_PERT: return pert_q(d, u);
+  case CS_DIST_FIXED: break;
+  }
+  return d->mean;
+}

@@ -1,0 +1,163 @@
+/* econ.c: business case, health economics and IZA criteria from one draw's results. */
+#include "econ.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *const cs_crit_name[CS_CRIT_N] = {"care_use", "patient_flows", "staff", "real_estate"};
+const char *const cs_crit_unit[CS_CRIT_N] = {"%", "%", "fte", "m2"};
+
+#define ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
+
+double cs_crit_threshold(const cs_plan *pl, int32_t crit) {
+  switch (crit) {
+  case CS_CRIT_CARE_USE: return pl->care_use_pct;
+  case CS_CRIT_PATIENT_FLOWS: return pl->patient_flows_pct;
+  case CS_CRIT_STAFF: return pl->staff_fte;
+  default: return pl->real_estate_m2;
+  }
+}
+
+/* Totals of one scenario-year over areas and sectors. */
+typedef struct { double fte, m2, back_units, front_cost, cost; } year_tot;
+
+static year_tot totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y) {
+  year_tot t = {0};
+  for (int32_t a = 0; a < r->na; a++) {
+    const double *care = r->care + ((cs_ix_sy(r, i, y) * r->na + a) * r->nc) * CS_CARE_N;
+    for (int32_t c = 0; c < r->nc; c++) {
+      const double *row = care + (size_t)c * CS_CARE_N;
+      cs_chain ch = pl->sectors[c].chain;
+      int back = ch == CS_CHAIN_SECONDARY || ch == CS_CHAIN_LONG_TERM;
+      t.fte += row[CS_CARE_FTE];
+      t.m2 += row[CS_CARE_M2];
+      t.cost += row[CS_CARE_COST];
+      if (back) t.back_units += row[CS_CARE_UNITS];
+      else t.front_cost += row[CS_CARE_COST];
+    }
+  }
+  return t;
+}
+
+static double pct_or_zero(double num, double den) { return den != 0.0 ? num / den * 100.0 : 0.0; }
+
+/* Criteria values per year, plus the front share and staff-gap closure shown beside them. */
+static void criteria(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
+  for (int32_t y = 0; y < r->ny; y++) {
+    year_tot b = totals(pl, r, 0, y), s = totals(pl, r, i, y);
+    double *cr = o->crit + cs_ix_sy(r, i, y) * CS_CRIT_N;
+    if (pl->crit_payer != CS_NONE) {
+      double cb = r->payer_care[cs_ix_sy(r, 0, y) * r->np + pl->crit_payer];
+      double cs = r->payer_care[cs_ix_sy(r, i, y) * r->np + pl->crit_payer];
+      cr[CS_CRIT_CARE_USE] = pct_or_zero(cb - cs, cb);
+    }
+    cr[CS_CRIT_PATIENT_FLOWS] = pct_or_zero(r->flows[cs_ix_sy(r, i, y)], b.back_units);
+    cr[CS_CRIT_STAFF] = b.fte - s.fte;
+    cr[CS_CRIT_REAL_ESTATE] = b.m2 - s.m2;
+    o->front_share[cs_ix_sy(r, i, y)] = s.cost > 0.0 ? s.front_cost / s.cost : 0.0;
+    double gap = 0.0;
+    size_t RG = (size_t)r->nr * r->ng;
+    for (size_t rg = 0; rg < RG; rg++)
+      gap += r->wf_dem[cs_ix_sy(r, 0, y) * RG + rg] - r->wf_sup[cs_ix_sy(r, 0, y) * RG + rg];
+    o->gap_closed[cs_ix_sy(r, i, y)] = gap > 0.0 ? (b.fte - s.fte) / gap : 0.0;
+  }
+}
+
+/* First year from which the cumulative delta stays <= 0 through the horizon. */
+static int32_t break_even(const double *delta, int32_t ny, int32_t T0) {
+  double c = 0.0;
+  int32_t be = CS_YEAR_NONE;
+  for (int32_t y = 0; y < ny; y++) {
+    c += delta[y];
+    if (c <= 0.0) {
+      if (be == CS_YEAR_NONE) be = T0 + y;
+    } else {
+      be = CS_YEAR_NONE;
+    }
+  }
+  return be;
+}
+
+static void business_case(const cs_plan *pl, const cs_results *r, int32_t i, double *delta,
+                          cs_econ *o) {
+  int32_t np = r->np, nst = np + 1;
+  double *tot_delta = delta + (size_t)np * r->ny;
+  memset(delta, 0, (size_t)nst * r->ny * sizeof(double));
+  for (int32_t p = 0; p <= np; p++) {
+    size_t k = (size_t)i * nst + p;
+    o->inv[k] = o->sav[k] = 0.0;
+  }
+  for (int32_t y = 0; y < r->ny; y++) {
+    double f = 1.0 / pow(1.0 + pl->discount_rate, y);
+    for (int32_t p = 0; p < np; p++) {
+      double care_s = r->payer_care[cs_ix_sy(r, i, y) * np + p];
+      double care_b = r->payer_care[cs_ix_sy(r, 0, y) * np + p];
+      double impl = r->payer_impl[cs_ix_sy(r, i, y) * np + p];
+      size_t k = (size_t)i * nst + p;
+      o->inv[k] += impl * f;
+      o->sav[k] -= (care_s - care_b) * f;
+      delta[(size_t)p * r->ny + y] = (care_s - care_b) + impl;
+      tot_delta[y] += (care_s - care_b) + impl;
+    }
+  }
+  size_t kt = (size_t)i * nst + np;
+  for (int32_t p = 0; p < nst; p++) {
+    size_t k = (size_t)i * nst + p;
+    if (p < np) {
+      o->inv[kt] += o->inv[k];
+      o->sav[kt] += o->sav[k];
+    }
+  }
+  for (int32_t p = 0; p < nst; p++) {
+    size_t k = (size_t)i * nst + p;
+    o->npv[k] = o->sav[k] - o->inv[k];
+    o->break_even[k] = break_even(delta + (size_t)p * r->ny, r->ny, pl->T0);
+  }
+}
+
+static void health_econ(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
+  double dq = 0.0, dly = 0.0;
+  for (int32_t y = 0; y < r->ny; y++) {
+    double f = 1.0 / pow(1.0 + pl->discount_rate_effects, y);
+    for (int32_t a = 0; a < r->na; a++) {
+      const double *hs = r->health + (cs_ix_sy(r, i, y) * r->na + a) * CS_HEALTH_N;
+      const double *hb = r->health + (cs_ix_sy(r, 0, y) * r->na + a) * CS_HEALTH_N;
+      dq += (hs[CS_HEALTH_QALY] - hb[CS_HEALTH_QALY]) * f;
+      dly += (hs[CS_HEALTH_LY] - hb[CS_HEALTH_LY]) * f;
+    }
+  }
+  double npv = o->npv[(size_t)i * (r->np + 1) + r->np];
+  o->dqaly[i] = dq;
+  o->dly[i] = dly;
+  o->cost_per_qaly[i] = dq > 0.0 ? -npv / dq : NAN;
+  o->societal[i] = npv + pl->qaly_value * dq;
+}
+
+cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, cs_econ *o) {
+  int32_t nst = r->np + 1;
+  size_t ns = (size_t)r->nsc * nst;
+  memset(o, 0, sizeof *o);
+  o->nsc = r->nsc;
+  o->nst = nst;
+  o->inv = ALLOC(ar, ns, double);
+  o->sav = ALLOC(ar, ns, double);
+  o->npv = ALLOC(ar, ns, double);
+  o->break_even = ALLOC(ar, ns, int32_t);
+  o->dqaly = ALLOC(ar, r->nsc, double);
+  o->dly = ALLOC(ar, r->nsc, double);
+  o->cost_per_qaly = ALLOC(ar, r->nsc, double);
+  o->societal = ALLOC(ar, r->nsc, double);
+  o->crit = ALLOC(ar, (size_t)r->nsc * r->ny * CS_CRIT_N, double);
+  o->front_share = ALLOC(ar, (size_t)r->nsc * r->ny, double);
+  o->gap_closed = ALLOC(ar, (size_t)r->nsc * r->ny, double);
+  double *delta = ALLOC(ar, (size_t)nst * r->ny, double);
+  if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
+      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed || !delta)
+    return CS_ENOMEM;
+  for (int32_t i = 0; i < r->nsc; i++) {
+    business_case(pl, r, i, delta, o);
+    health_econ(pl, r, i, o);
+    criteria(pl, r, i, o);
+  }
+  return CS_OK;
+}

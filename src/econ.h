@@ -1,0 +1,26 @@
+/* econ.h: the summaries of one draw: business case per stakeholder (MODEL.md 7), health
+ * economics and the four IZA criteria (MODEL.md 8), each scenario against the baseline. */
+#ifndef CS_ECON_H
+#define CS_ECON_H
+
+#include "model.h"
+
+enum { CS_CRIT_CARE_USE, CS_CRIT_PATIENT_FLOWS, CS_CRIT_STAFF, CS_CRIT_REAL_ESTATE, CS_CRIT_N };
+
+typedef struct {
+  int32_t nsc, nst;          /* nst = npayer + 1; stakeholder npayer is `total` */
+  double *inv, *sav, *npv;   /* [sc][nst] */
+  int32_t *break_even;       /* [sc][nst], CS_YEAR_NONE when none */
+  double *dqaly, *dly, *cost_per_qaly, *societal; /* [sc]; cost_per_qaly NaN when undefined */
+  double *crit;              /* [sc][y][CS_CRIT_N] */
+  double *front_share;       /* [sc][y] front-of-chain share of care cost */
+  double *gap_closed;        /* [sc][y] share of the baseline staff gap closed by the fall in FTE */
+} cs_econ;
+
+extern const char *const cs_crit_name[CS_CRIT_N];
+extern const char *const cs_crit_unit[CS_CRIT_N];
+
+cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, cs_econ *out);
+double cs_crit_threshold(const cs_plan *pl, int32_t crit);
+
+#endif

@@ -1,0 +1,419 @@
+/* kernel.c: the simulation of one parameter draw, every scenario in lockstep (MODEL.md 2-5).
+ *
+ * Pure: it reads the plan, the draw's parameters and the scenarios, and writes only to its
+ * workspace and results; no allocation, no I/O. Scenarios advance year by year together
+ * because every scenario's state mortality is normalised by the baseline's state mix on
+ * 1 January of the same year, and projection-mode migration is the baseline's residual. */
+#include "model.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Everything the per-cell code needs about the current (scenario, year, area). */
+typedef struct {
+  const cs_plan *pl;
+  const cs_params *pm;
+  const cs_scen *sc;
+  cs_work *w;
+  cs_results *r;
+  int32_t i, y, a, nact;
+  double qfac, flows;
+  int64_t clamped;
+} ctx_t;
+
+static size_t cells_per_scen(const cs_plan *pl) {
+  return (size_t)pl->narea * CS_NSEX * CS_NAGE * (size_t)pl->nstate;
+}
+
+static size_t ix_cell(const cs_plan *pl, int32_t a, int32_t s, int32_t x) {
+  return cs_ix_asx(a, s, x) * (size_t)pl->nstate;
+}
+
+static int is_back(cs_chain c) { return c == CS_CHAIN_SECONDARY || c == CS_CHAIN_LONG_TERM; }
+
+/* Uptake of intervention v in area a, year t of scenario sc (MODEL.md 4). */
+static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t v,
+                     int32_t a, int32_t t) {
+  const cs_intervention *iv = &pl->ivs[v];
+  int32_t sub = pl->areas[a].sub;
+  if (!sc->iv_on[v] || !iv->area_mask[a] || !sc->sub_on[sub]) return 0.0;
+  int32_t start = iv->start_by_sub[sub] != CS_YEAR_NONE ? iv->start_by_sub[sub] : iv->start;
+  int32_t d = t - (start + sc->delay[sub]);
+  if (d < 0) return 0.0;
+  double ramp = (double)iv->ramp_years, max = pm->iv_max[v];
+  if (iv->curve == CS_CURVE_LINEAR) return max * fmin(1.0, (d + 1) / ramp);
+  return max / (1.0 + exp(-((d + 1) - ramp / 2.0) * 8.0 / ramp));
+}
+
+static int cell_targeted(const cs_intervention *iv, int32_t s, int32_t x, int32_t k) {
+  return iv->sex_mask[s] && x >= iv->age_from && x <= iv->age_to && iv->state_mask[k];
+}
+
+/* Applies one intervention's effects to the current cell's rates (plan order). */
+static void apply_effects(ctx_t *c, int32_t v, int32_t k, double N, double D) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  const cs_intervention *iv = &pl->ivs[v];
+  double up = w->up[v];
+  for (int32_t j = 0; j < iv->neffect; j++) {
+    const cs_effect *ef = &iv->effects[j];
+    int32_t e = pm->eff_off[v] + j;
+    double m = fmax(0.0, 1.0 + pm->eff_change[e] * up);
+    switch (ef->kind) {
+    case CS_EFF_USE: w->u[ef->sector] *= m; break;
+    case CS_EFF_EOL: w->e[ef->sector] *= m; break;
+    case CS_EFF_FTE: w->mfte[ef->sector] *= m; break;
+    case CS_EFF_TRANSITION:
+      if (k == ef->from && ef->to != ef->from) w->p[(size_t)k * pl->nstate + ef->to] *= m;
+      break;
+    case CS_EFF_SHIFT: {
+      double f = pm->eff_fraction[e] * up, ratio = pm->eff_ratio[e];
+      double du = f * w->u[ef->from], de = f * w->e[ef->from];
+      w->u[ef->from] -= du;
+      w->u[ef->to] += ratio * du;
+      w->e[ef->from] -= de;
+      w->e[ef->to] += ratio * de;
+      if (is_back(pl->sectors[ef->from].chain) && !is_back(pl->sectors[ef->to].chain))
+        c->flows += N * du + D * de;
+      break;
+    }
+    case CS_EFF_WORKFORCE: break; /* group level: workforce_step */
+    }
+  }
+}
+
+/* Scales a transition row down to sum 1 when interventions pushed it above 1. */
+static void clamp_row(ctx_t *c, int32_t k, int32_t s, int32_t x) {
+  const cs_plan *pl = c->pl;
+  double *p = c->w->p + (size_t)k * pl->nstate, sum = 0.0;
+  for (int32_t l = 0; l < pl->nstate; l++)
+    if (l != k) sum += p[l];
+  if (sum <= 1.0) return;
+  for (int32_t l = 0; l < pl->nstate; l++)
+    if (l != k) p[l] /= sum;
+  c->clamped++;
+  for (int32_t n = 0; n < c->nact; n++) {
+    int32_t v = c->w->act[n];
+    const cs_intervention *iv = &pl->ivs[v];
+    if (!cell_targeted(iv, s, x, k)) continue;
+    for (int32_t j = 0; j < iv->neffect; j++)
+      if (iv->effects[j].kind == CS_EFF_TRANSITION && iv->effects[j].from == k) {
+        c->r->clamp_iv[v]++;
+        break;
+      }
+  }
+}
+
+/* Rates of cell (s,x,k): grown base rates, then every active intervention's effects. */
+static void cell_rates(ctx_t *c, int32_t s, int32_t x, int32_t k, double N, double D) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  int32_t K = pl->nstate;
+  for (int32_t sec = 0; sec < pl->nsector; sec++) {
+    size_t ix = (((size_t)sec * K + k) * CS_NSEX + s) * CS_NAGE + x;
+    w->u[sec] = pm->use[ix] * w->grow[sec];
+    w->e[sec] = pm->eol[ix] * w->grow[sec];
+    w->mfte[sec] = 1.0;
+  }
+  memcpy(w->p + (size_t)k * K, pm->trans + (((size_t)s * CS_NAGE + x) * K + k) * K,
+         (size_t)K * sizeof(double));
+  for (int32_t n = 0; n < c->nact; n++) {
+    int32_t v = w->act[n];
+    if (!cell_targeted(&pl->ivs[v], s, x, k)) continue;
+    apply_effects(c, v, k, N, D);
+    w->part[v] += N * w->up[v];
+  }
+  clamp_row(c, k, s, x);
+}
+
+/* Deaths (step 1-2): state-specific probabilities normalised by the baseline's mix. */
+static void deaths(ctx_t *c, int32_t s, int32_t x, const double *N, const double *Nb) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  int32_t K = pl->nstate;
+  double q = fmin(1.0, pm->q0[s * CS_NAGE + x] * c->qfac);
+  double tot = 0.0, rbar = 0.0;
+  for (int32_t k = 0; k < K; k++) tot += Nb[k];
+  const double *sh = pl->share0 + ((size_t)s * CS_NAGE + x) * K;
+  for (int32_t k = 0; k < K; k++) rbar += (tot > 0.0 ? Nb[k] / tot : sh[k]) * pm->rr[k];
+  for (int32_t k = 0; k < K; k++) {
+    /* rbar is 0 only when every state in the mix has relative risk 0; fall back to q. */
+    double qk = rbar > 0.0 ? fmin(1.0, q * pm->rr[k] / rbar) : q;
+    c->w->D[k] = N[k] * qk;
+    c->w->S[k] = N[k] - c->w->D[k];
+  }
+}
+
+/* One (s, x) cell group of the area: deaths, care, health, transitions, ageing. */
+static void cell_step(ctx_t *c, int32_t s, int32_t x, double *hl, double *dm) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  size_t cells = cells_per_scen(pl), off = ix_cell(pl, c->a, s, x);
+  const double *N = w->cur + (size_t)c->i * cells + off, *Nb = w->cur + off;
+  int32_t K = pl->nstate;
+  deaths(c, s, x, N, Nb);
+  memset(w->S2, 0, (size_t)K * sizeof(double));
+  for (int32_t k = 0; k < K; k++) {
+    double n = N[k], d = w->D[k];
+    cell_rates(c, s, x, k, n, d);
+    for (int32_t sec = 0; sec < pl->nsector; sec++) {
+      double v = n * w->u[sec] + d * w->e[sec];
+      w->units[sec] += v;
+      w->fsum[sec] += v * w->mfte[sec];
+    }
+    hl[CS_HEALTH_LY] += n - d / 2.0;
+    hl[CS_HEALTH_QALY] += (n - d / 2.0) * pm->utility[k];
+    dm[CS_DEMO_POP] += n;
+    dm[CS_DEMO_DEATHS] += d;
+    if (x >= 75) dm[CS_DEMO_POP75] += n;
+    const double *p = w->p + (size_t)k * K;
+    double stay = 1.0;
+    for (int32_t l = 0; l < K; l++)
+      if (l != k) { stay -= p[l]; w->S2[l] += w->S[k] * p[l]; }
+    w->S2[k] += w->S[k] * stay;
+  }
+  double *dst = w->next + (size_t)c->i * cells + ix_cell(pl, c->a, s, x < CS_XMAX ? x + 1 : CS_XMAX);
+  for (int32_t k = 0; k < K; k++) dst[k] += w->S2[k];
+}
+
+/* Births (step 5) into age 0 of next year. */
+static double births(ctx_t *c) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  if (!pm->fert) return 0.0;
+  size_t cells = cells_per_scen(pl);
+  const double *N = c->w->cur + (size_t)c->i * cells;
+  int32_t K = pl->nstate;
+  double B = 0.0;
+  for (int32_t x = 0; x < CS_NAGE; x++) {
+    if (pm->fert[x] == 0.0) continue;
+    const double *n = N + ix_cell(pl, c->a, 0, x);
+    double women = 0.0;
+    for (int32_t k = 0; k < K; k++) women += n[k];
+    B += pm->fert[x] * women;
+  }
+  double share[CS_NSEX] = {1.0 - pm->boys, pm->boys};
+  for (int32_t s = 0; s < CS_NSEX; s++) {
+    double *dst = c->w->next + (size_t)c->i * cells + ix_cell(pl, c->a, s, 0);
+    const double *sh = pl->share0 + ((size_t)s * CS_NAGE) * K;
+    for (int32_t k = 0; k < K; k++) dst[k] += B * share[s] * sh[k];
+  }
+  return B;
+}
+
+/* Net migration M into one cell of next year's stock (step 6); returns what was applied. */
+static double migrate(ctx_t *c, double *n, const double *share, double M) {
+  int32_t K = c->pl->nstate;
+  if (M >= 0.0) {
+    for (int32_t k = 0; k < K; k++) n[k] += M * share[k];
+    return M;
+  }
+  double tot = 0.0;
+  for (int32_t k = 0; k < K; k++) tot += n[k];
+  double rem = -M;
+  if (rem >= tot) {
+    if (rem > tot) {
+      c->r->capped_cells++;
+      c->r->capped_persons += rem - tot;
+    }
+    for (int32_t k = 0; k < K; k++) n[k] = 0.0;
+    return -tot;
+  }
+  for (int32_t k = 0; k < K; k++) n[k] -= rem * (n[k] / tot);
+  return M;
+}
+
+static double migration(ctx_t *c) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  size_t cells = cells_per_scen(pl);
+  int32_t K = pl->nstate, last = c->y == pl->nyear - 1;
+  double applied = 0.0;
+  for (int32_t s = 0; s < CS_NSEX; s++)
+    for (int32_t x = 0; x < CS_NAGE; x++) {
+      size_t ax = cs_ix_asx(c->a, s, x);
+      double *n = c->w->next + (size_t)c->i * cells + ax * K;
+      double M;
+      if (!pl->has_projection) {
+        M = pm->mig[ax];
+      } else if (c->i == 0) {
+        double have = 0.0;
+        for (int32_t k = 0; k < K; k++) have += n[k];
+        M = last ? 0.0 : pm->proj[ax * (size_t)(pl->nyear - 1) + (size_t)c->y] - have;
+        c->w->mig_resid[ax] = M;
+      } else {
+        M = c->w->mig_resid[ax];
+      }
+      if (M != 0.0)
+        applied += migrate(c, n, pl->share0 + ((size_t)s * CS_NAGE + x) * K, M);
+    }
+  return applied;
+}
+
+static size_t ix_say(const cs_results *r, int32_t i, int32_t y, int32_t a) {
+  return cs_ix_sy(r, i, y) * (size_t)r->na + (size_t)a;
+}
+
+/* Uptake of every intervention in the current area; lists those with uptake > 0. */
+static void area_uptake(ctx_t *c) {
+  const cs_plan *pl = c->pl;
+  cs_work *w = c->w;
+  double *out = c->r->uptake + ix_say(c->r, c->i, c->y, c->a) * (size_t)pl->niv;
+  c->nact = 0;
+  for (int32_t v = 0; v < pl->niv; v++) {
+    w->up[v] = uptake(pl, c->pm, c->sc, v, c->a, pl->T0 + c->y);
+    out[v] = w->up[v];
+    if (w->up[v] > 0.0) w->act[c->nact++] = v;
+  }
+}
+
+/* Everything of one area in one year of one scenario. */
+static void area_step(ctx_t *c) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  cs_results *r = c->r;
+  size_t say = ix_say(r, c->i, c->y, c->a);
+  double *dm = r->demo + say * CS_DEMO_N, *hl = r->health + say * CS_HEALTH_N;
+  area_uptake(c);
+  memset(w->units, 0, (size_t)pl->nsector * sizeof(double));
+  memset(w->fsum, 0, (size_t)pl->nsector * sizeof(double));
+  memset(w->part, 0, (size_t)pl->niv * sizeof(double));
+  for (int32_t s = 0; s < CS_NSEX; s++)
+    for (int32_t x = 0; x < CS_NAGE; x++) cell_step(c, s, x, hl, dm);
+  dm[CS_DEMO_BIRTHS] = births(c);
+  dm[CS_DEMO_MIG] = migration(c);
+  double pfac = pow(1.0 + pm->price_growth, c->y);
+  double *care = r->care + say * (size_t)pl->nsector * CS_CARE_N;
+  for (int32_t sec = 0; sec < pl->nsector; sec++) {
+    double *row = care + (size_t)sec * CS_CARE_N, U = w->units[sec];
+    row[CS_CARE_UNITS] = U;
+    row[CS_CARE_COST] = U * pm->price[sec] * pfac;
+    row[CS_CARE_FTE] = w->fsum[sec] * pm->fte_per_unit[sec];
+    row[CS_CARE_M2] = U * pm->m2[sec];
+    row[CS_CARE_CO2] = U * pm->co2[sec];
+    r->payer_care[cs_ix_sy(r, c->i, c->y) * r->np + pl->sectors[sec].payer] += row[CS_CARE_COST];
+  }
+  memcpy(r->participants + say * (size_t)pl->niv, w->part, (size_t)pl->niv * sizeof(double));
+}
+
+/* Section 5: demand per (subregion, group), supply of this year, supply of next year. */
+static void workforce_step(ctx_t *c) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_results *r = c->r;
+  cs_work *w = c->w;
+  size_t sy = cs_ix_sy(r, c->i, c->y), RG = (size_t)pl->nsub * pl->ngroup;
+  double *dem = r->wf_dem + sy * RG, *sup = w->sup + (size_t)c->i * RG;
+  memset(w->upbar, 0, (size_t)pl->nsub * pl->niv * sizeof(double));
+  for (int32_t rr = 0; rr < pl->nsub; rr++) {
+    double tot = 0.0;
+    for (int32_t a = 0; a < pl->narea; a++) {
+      if (pl->areas[a].sub != rr) continue;
+      size_t say = ix_say(r, c->i, c->y, a);
+      double np = r->demo[say * CS_DEMO_N + CS_DEMO_POP];
+      tot += np;
+      for (int32_t v = 0; v < pl->niv; v++)
+        w->upbar[(size_t)rr * pl->niv + v] += np * r->uptake[say * pl->niv + v];
+      for (int32_t sec = 0; sec < pl->nsector; sec++)
+        dem[(size_t)rr * pl->ngroup + pl->sectors[sec].group] +=
+            r->care[(say * pl->nsector + sec) * CS_CARE_N + CS_CARE_FTE];
+    }
+    for (int32_t v = 0; v < pl->niv; v++)
+      w->upbar[(size_t)rr * pl->niv + v] = tot > 0.0 ? w->upbar[(size_t)rr * pl->niv + v] / tot : 0.0;
+  }
+  memcpy(r->wf_sup + sy * RG, sup, RG * sizeof(double));
+  for (int32_t rr = 0; rr < pl->nsub; rr++)
+    for (int32_t g = 0; g < pl->ngroup; g++) {
+      const cs_wf_row *row = &pl->wf[(size_t)rr * pl->ngroup + g];
+      if (!row->present) continue;
+      double outm = 1.0, infl = row->inflow_fte;
+      for (int32_t v = 0; v < pl->niv; v++) {
+        const cs_intervention *iv = &pl->ivs[v];
+        double ub = w->upbar[(size_t)rr * pl->niv + v];
+        for (int32_t j = 0; j < iv->neffect; j++) {
+          if (iv->effects[j].kind != CS_EFF_WORKFORCE || iv->effects[j].group != g) continue;
+          int32_t e = pm->eff_off[v] + j;
+          outm *= fmax(0.0, 1.0 + pm->eff_outflow[e] * ub);
+          infl += pm->eff_inflow[e] * ub;
+        }
+      }
+      double *s = &sup[(size_t)rr * pl->ngroup + g];
+      *s = *s * (1.0 - row->retire_rate - row->outflow_rate * outm) + infl;
+    }
+}
+
+/* Implementation cost lines of this scenario and year, and their sums per payer. */
+static void implementation_step(ctx_t *c) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_results *r = c->r;
+  int32_t t = pl->T0 + c->y;
+  size_t sy = cs_ix_sy(r, c->i, c->y);
+  double *line = r->impl + sy * r->nline, *pay = r->payer_impl + sy * r->np;
+  for (int32_t v = 0; v < pl->niv; v++) {
+    const cs_intervention *iv = &pl->ivs[v];
+    double part = 0.0;
+    for (int32_t a = 0; a < pl->narea; a++)
+      part += r->participants[ix_say(r, c->i, c->y, a) * pl->niv + v];
+    for (int32_t j = 0; j < iv->ncost; j++) {
+      const cs_cost *co = &iv->costs[j];
+      int32_t l = pm->cost_off[v] + j;
+      double amt = pm->cost_amount[l], v_ = 0.0;
+      if (c->sc->iv_on[v]) {
+        if (co->kind == CS_COST_ONCE) v_ = t == co->year ? amt * c->sc->coverage[v] : 0.0;
+        else if (co->kind == CS_COST_PER_YEAR)
+          v_ = (t >= co->from && t <= co->to) ? amt * c->sc->coverage[v] : 0.0;
+        else v_ = amt * part;
+      }
+      line[l] = v_;
+      pay[co->payer] += v_;
+    }
+  }
+}
+
+static void init_state(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_work *w) {
+  size_t cells = cells_per_scen(pl), RG = (size_t)pl->nsub * pl->ngroup;
+  int32_t K = pl->nstate;
+  for (int32_t a = 0; a < pl->narea; a++)
+    for (int32_t s = 0; s < CS_NSEX; s++)
+      for (int32_t x = 0; x < CS_NAGE; x++) {
+        double P = pm->pop[cs_ix_asx(a, s, x)];
+        const double *sh = pl->share0 + ((size_t)s * CS_NAGE + x) * K;
+        double *n = w->cur + ix_cell(pl, a, s, x);
+        for (int32_t k = 0; k < K; k++) n[k] = P * sh[k];
+      }
+  for (int32_t i = 1; i < nsc; i++) memcpy(w->cur + (size_t)i * cells, w->cur, cells * sizeof(double));
+  for (int32_t i = 0; i < nsc; i++)
+    for (size_t rg = 0; rg < RG; rg++) w->sup[(size_t)i * RG + rg] = pl->wf[rg].present ? pl->wf[rg].fte : 0.0;
+}
+
+void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
+               cs_work *w, cs_results *r) {
+  size_t cells = cells_per_scen(pl);
+  init_state(pl, pm, nsc, w);
+  for (int32_t y = 0; y < pl->nyear; y++) {
+    for (int32_t sec = 0; sec < pl->nsector; sec++) w->grow[sec] = pow(1.0 + pm->growth[sec], y);
+    memset(w->next, 0, cells * (size_t)nsc * sizeof(double));
+    for (int32_t i = 0; i < nsc; i++) {
+      ctx_t c = {.pl = pl, .pm = pm, .sc = &sc[i], .w = w, .r = r, .i = i, .y = y,
+                 .qfac = pow(1.0 - pm->impr, y)};
+      if (r->detail)
+        memcpy(r->detail + cs_ix_sy(r, i, y) * cells, w->cur + (size_t)i * cells, cells * sizeof(double));
+      for (int32_t a = 0; a < pl->narea; a++) {
+        c.a = a;
+        area_step(&c);
+      }
+      r->flows[cs_ix_sy(r, i, y)] = c.flows;
+      r->clamped_rows += c.clamped;
+      workforce_step(&c);
+      implementation_step(&c);
+    }
+    double *tmp = w->cur;
+    w->cur = w->next;
+    w->next = tmp;
+  }
+}

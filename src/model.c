@@ -1,0 +1,247 @@
+/* model.c: turns the loaded plan plus one parameter draw into the kernel's inputs (cs_params),
+ * defines the run's scenarios, and sizes the result and work arrays. */
+#include "model.h"
+
+#include <string.h>
+
+#define ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
+
+/* Copies a table and multiplies it by its (drawn) scale. */
+static double *scaled(cs_arena *ar, const double *src, size_t n, double f) {
+  if (!src) return NULL;
+  double *d = ALLOC(ar, n, double);
+  if (!d) return NULL;
+  for (size_t i = 0; i < n; i++) d[i] = src[i] * f;
+  return d;
+}
+
+int32_t cs_plan_nlines(const cs_plan *pl) {
+  int32_t n = 0;
+  for (int32_t i = 0; i < pl->niv; i++) n += pl->ivs[i].ncost;
+  return n;
+}
+
+static cs_status params_tables(const cs_plan *pl, const double *th, cs_arena *ar,
+                               cs_params *o) {
+  size_t nasx = (size_t)pl->narea * CS_NSEX * CS_NAGE;
+  size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector;
+  o->pop = scaled(ar, pl->pop, nasx, cs_num_val(pl->pop_scale, th));
+  o->q0 = scaled(ar, pl->q0, CS_NSEX * CS_NAGE, cs_num_val(pl->mort_scale, th));
+  o->fert = pl->fert ? scaled(ar, pl->fert, CS_NAGE, cs_num_val(pl->fert_scale, th)) : NULL;
+  o->mig = pl->mig ? scaled(ar, pl->mig, nasx, cs_num_val(pl->mig_scale, th))
+                   : ALLOC(ar, nasx, double);
+  o->proj = pl->has_projection
+                ? scaled(ar, pl->proj, nasx * (size_t)(pl->nyear - 1), cs_num_val(pl->proj_scale, th))
+                : NULL;
+  o->trans = pl->trans ? scaled(ar, pl->trans, CS_NSEX * CS_NAGE * nk * nk,
+                                cs_num_val(pl->trans_scale, th))
+                       : ALLOC(ar, CS_NSEX * CS_NAGE * nk * nk, double);
+  size_t nuse = nc * nk * CS_NSEX * CS_NAGE;
+  o->use = pl->use ? scaled(ar, pl->use, nuse, cs_num_val(pl->use_scale, th)) : ALLOC(ar, nuse, double);
+  o->eol = pl->eol ? scaled(ar, pl->eol, nuse, cs_num_val(pl->eol_scale, th)) : ALLOC(ar, nuse, double);
+  if (!o->pop || !o->q0 || !o->mig || !o->trans || !o->use || !o->eol ||
+      (pl->fert && !o->fert) || (pl->has_projection && pl->nyear > 1 && !o->proj))
+    return CS_ENOMEM;
+  return CS_OK;
+}
+
+static cs_status params_scalars(const cs_plan *pl, const double *th, cs_arena *ar,
+                                cs_params *o) {
+  o->impr = cs_num_val(pl->mort_improvement, th);
+  o->boys = cs_num_val(pl->boys, th);
+  o->price_growth = cs_num_val(pl->price_growth, th);
+  o->utility = ALLOC(ar, pl->nstate, double);
+  o->rr = ALLOC(ar, pl->nstate, double);
+  o->price = ALLOC(ar, pl->nsector, double);
+  o->fte_per_unit = ALLOC(ar, pl->nsector, double);
+  o->m2 = ALLOC(ar, pl->nsector, double);
+  o->co2 = ALLOC(ar, pl->nsector, double);
+  o->growth = ALLOC(ar, pl->nsector, double);
+  if (!o->utility || !o->rr || !o->price || !o->fte_per_unit || !o->m2 || !o->co2 || !o->growth)
+    return CS_ENOMEM;
+  for (int32_t k = 0; k < pl->nstate; k++) {
+    o->utility[k] = cs_num_val(pl->states[k].utility, th);
+    o->rr[k] = cs_num_val(pl->states[k].rr, th);
+  }
+  for (int32_t c = 0; c < pl->nsector; c++) {
+    const cs_sector *s = &pl->sectors[c];
+    o->price[c] = cs_num_val(s->price, th);
+    o->fte_per_unit[c] = cs_num_val(s->fte_per_unit, th);
+    o->m2[c] = cs_num_val(s->m2_per_unit, th);
+    o->co2[c] = cs_num_val(s->co2_per_unit, th);
+    o->growth[c] = cs_num_val(s->growth, th);
+  }
+  return CS_OK;
+}
+
+static cs_status params_interventions(const cs_plan *pl, const double *th, cs_arena *ar,
+                                      cs_params *o) {
+  int32_t ne = 0, nl = cs_plan_nlines(pl);
+  for (int32_t i = 0; i < pl->niv; i++) ne += pl->ivs[i].neffect;
+  o->iv_max = ALLOC(ar, pl->niv + 1, double);
+  o->eff_off = ALLOC(ar, pl->niv + 1, int32_t);
+  o->cost_off = ALLOC(ar, pl->niv + 1, int32_t);
+  o->eff_change = ALLOC(ar, ne + 1, double);
+  o->eff_fraction = ALLOC(ar, ne + 1, double);
+  o->eff_ratio = ALLOC(ar, ne + 1, double);
+  o->eff_outflow = ALLOC(ar, ne + 1, double);
+  o->eff_inflow = ALLOC(ar, ne + 1, double);
+  o->cost_amount = ALLOC(ar, nl + 1, double);
+  if (!o->iv_max || !o->eff_off || !o->cost_off || !o->eff_change || !o->eff_fraction ||
+      !o->eff_ratio || !o->eff_outflow || !o->eff_inflow || !o->cost_amount)
+    return CS_ENOMEM;
+  int32_t e = 0, l = 0;
+  for (int32_t i = 0; i < pl->niv; i++) {
+    const cs_intervention *iv = &pl->ivs[i];
+    o->iv_max[i] = cs_num_val(iv->max, th);
+    o->eff_off[i] = e;
+    o->cost_off[i] = l;
+    for (int32_t j = 0; j < iv->neffect; j++, e++) {
+      const cs_effect *ef = &iv->effects[j];
+      o->eff_change[e] = cs_num_val(ef->change, th);
+      o->eff_fraction[e] = cs_num_val(ef->fraction, th);
+      o->eff_ratio[e] = cs_num_val(ef->ratio, th);
+      o->eff_outflow[e] = cs_num_val(ef->outflow_change, th);
+      o->eff_inflow[e] = cs_num_val(ef->extra_inflow, th);
+    }
+    for (int32_t j = 0; j < iv->ncost; j++, l++) o->cost_amount[l] = cs_num_val(iv->costs[j].amount, th);
+  }
+  o->eff_off[pl->niv] = e;
+  o->cost_off[pl->niv] = l;
+  return CS_OK;
+}
+
+cs_status cs_params_build(const cs_plan *pl, const double *theta, cs_arena *ar, cs_params *out) {
+  memset(out, 0, sizeof *out);
+  cs_status st = params_tables(pl, theta, ar, out);
+  if (st == CS_OK) st = params_scalars(pl, theta, ar, out);
+  if (st == CS_OK) st = params_interventions(pl, theta, ar, out);
+  return st;
+}
+
+/* Base-year persons in the intervention's targeted cells, per area (coverage of costs). */
+static double targeted_persons(const cs_plan *pl, const cs_params *pm, const cs_intervention *iv,
+                               int32_t a) {
+  if (!iv->area_mask[a]) return 0.0;
+  double sum = 0.0;
+  for (int32_t s = 0; s < CS_NSEX; s++) {
+    if (!iv->sex_mask[s]) continue;
+    for (int32_t x = iv->age_from; x <= iv->age_to; x++) {
+      double P = pm->pop[cs_ix_asx(a, s, x)];
+      for (int32_t k = 0; k < pl->nstate; k++)
+        if (iv->state_mask[k]) sum += P * pl->share0[((size_t)s * CS_NAGE + x) * pl->nstate + k];
+    }
+  }
+  return sum;
+}
+
+static void scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *s) {
+  for (int32_t i = 0; i < pl->niv; i++) {
+    s->coverage[i] = 1.0;
+    if (!s->has_subregions) continue;
+    double in = 0.0, all = 0.0;
+    for (int32_t a = 0; a < pl->narea; a++) {
+      double n = targeted_persons(pl, pm, &pl->ivs[i], a);
+      all += n;
+      if (s->sub_on[pl->areas[a].sub]) in += n;
+    }
+    s->coverage[i] = all > 0.0 ? in / all : 0.0;
+  }
+}
+
+static cs_scen *scen_new(const cs_plan *pl, cs_arena *ar, cs_scen *s, const char *id, int on) {
+  s->id = id;
+  s->iv_on = ALLOC(ar, pl->niv + 1, uint8_t);
+  s->sub_on = ALLOC(ar, pl->nsub + 1, uint8_t);
+  s->delay = ALLOC(ar, pl->nsub + 1, int32_t);
+  s->coverage = ALLOC(ar, pl->niv + 1, double);
+  if (!s->id || !s->iv_on || !s->sub_on || !s->delay || !s->coverage) return NULL;
+  memset(s->iv_on, on, (size_t)pl->niv);
+  memset(s->sub_on, 1, (size_t)pl->nsub);
+  return s;
+}
+
+/* Scenarios in output order: baseline, plan, the plan's variants, without-<theme>.
+ * Returns the count, or -1 when out of memory. */
+int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out) {
+  int32_t n = 2 + pl->nscen + pl->ntheme, i = 0;
+  cs_scen *sc = ALLOC(ar, n, cs_scen);
+  if (!sc) return -1;
+  if (!scen_new(pl, ar, &sc[i++], "baseline", 0) || !scen_new(pl, ar, &sc[i++], "plan", 1))
+    return -1;
+  for (int32_t j = 0; j < pl->nscen; j++, i++) {
+    const cs_scenario_def *d = &pl->scens[j];
+    if (!scen_new(pl, ar, &sc[i], d->id, 1)) return -1;
+    memcpy(sc[i].sub_on, d->sub_mask, (size_t)pl->nsub);
+    memcpy(sc[i].delay, d->delay, (size_t)pl->nsub * sizeof(int32_t));
+    sc[i].has_subregions = d->has_subregions;
+  }
+  for (int32_t t = 0; t < pl->ntheme; t++, i++) {
+    const cs_theme *th = &pl->themes[t];
+    size_t len = strlen(th->id) + 9;
+    char *id = cs_arena_alloc(ar, len);
+    if (!id || !scen_new(pl, ar, &sc[i], id, 1)) return -1;
+    memcpy(id, "without-", 8);
+    memcpy(id + 8, th->id, len - 8);
+    for (int32_t v = th->first; v < th->first + th->count; v++) sc[i].iv_on[v] = 0;
+  }
+  for (i = 0; i < n; i++) scen_coverage(pl, pm, &sc[i]);
+  *out = sc;
+  return n;
+}
+
+cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar,
+                           cs_results *r) {
+  memset(r, 0, sizeof *r);
+  r->nsc = nsc; r->ny = pl->nyear; r->na = pl->narea; r->nc = pl->nsector;
+  r->np = pl->npayer; r->nr = pl->nsub; r->ng = pl->ngroup; r->niv = pl->niv;
+  r->nline = cs_plan_nlines(pl);
+  size_t sy = (size_t)nsc * (size_t)r->ny;
+  r->demo = ALLOC(ar, sy * r->na * CS_DEMO_N, double);
+  r->care = ALLOC(ar, sy * r->na * r->nc * CS_CARE_N, double);
+  r->health = ALLOC(ar, sy * r->na * CS_HEALTH_N, double);
+  r->payer_care = ALLOC(ar, sy * r->np + 1, double);
+  r->payer_impl = ALLOC(ar, sy * r->np + 1, double);
+  r->wf_dem = ALLOC(ar, sy * r->nr * r->ng + 1, double);
+  r->wf_sup = ALLOC(ar, sy * r->nr * r->ng + 1, double);
+  r->uptake = ALLOC(ar, sy * r->na * r->niv + 1, double);
+  r->participants = ALLOC(ar, sy * r->na * r->niv + 1, double);
+  r->impl = ALLOC(ar, sy * r->nline + 1, double);
+  r->flows = ALLOC(ar, sy, double);
+  r->clamp_iv = ALLOC(ar, r->niv + 1, int32_t);
+  if (detail)
+    r->detail = ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
+  if (!r->demo || !r->care || !r->health || !r->payer_care || !r->payer_impl || !r->wf_dem ||
+      !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->flows || !r->clamp_iv ||
+      (detail && !r->detail))
+    return CS_ENOMEM;
+  return CS_OK;
+}
+
+cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w) {
+  size_t cells = (size_t)pl->narea * CS_NSEX * CS_NAGE * (size_t)pl->nstate;
+  size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector;
+  w->cur = ALLOC(ar, cells * (size_t)nsc, double);
+  w->next = ALLOC(ar, cells * (size_t)nsc, double);
+  w->mig_resid = ALLOC(ar, (size_t)pl->narea * CS_NSEX * CS_NAGE, double);
+  w->up = ALLOC(ar, pl->niv + 1, double);
+  w->act = ALLOC(ar, pl->niv + 1, int32_t);
+  w->part = ALLOC(ar, pl->niv + 1, double);
+  w->units = ALLOC(ar, nc + 1, double);
+  w->fsum = ALLOC(ar, nc + 1, double);
+  w->upbar = ALLOC(ar, (size_t)pl->nsub * (pl->niv + 1), double);
+  w->sup = ALLOC(ar, (size_t)nsc * pl->nsub * pl->ngroup + 1, double);
+  w->grow = ALLOC(ar, nc + 1, double);
+  w->u = ALLOC(ar, nc + 1, double);
+  w->e = ALLOC(ar, nc + 1, double);
+  w->mfte = ALLOC(ar, nc + 1, double);
+  w->p = ALLOC(ar, nk * nk, double);
+  w->S = ALLOC(ar, nk, double);
+  w->S2 = ALLOC(ar, nk, double);
+  w->D = ALLOC(ar, nk, double);
+  if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->part || !w->units ||
+      !w->fsum || !w->upbar || !w->sup || !w->grow ||
+      !w->u || !w->e || !w->mfte || !w->p || !w->S || !w->S2 || !w->D)
+    return CS_ENOMEM;
+  return CS_OK;
+}

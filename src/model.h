@@ -1,0 +1,95 @@
+/* model.h: what the kernel reads and writes.
+ *  - cs_params: the plan's numbers for one parameter draw, resolved to plain doubles
+ *    (table scales applied), so the kernel never looks at distributions.
+ *  - cs_scen:   one scenario (baseline, plan, a scale/pace variant, without-<theme>).
+ *  - cs_results: every per-year quantity of OUTPUTS.md for all scenarios of one draw.
+ *  - cs_work:   the kernel's scratch space, allocated once per draw-worker. */
+#ifndef CS_MODEL_H
+#define CS_MODEL_H
+
+#include "careshift.h"
+#include "plan.h"
+
+typedef struct {
+  double *pop;        /* [a][s][x], scaled */
+  double *q0;         /* [s][x], scaled */
+  double impr, boys, price_growth;
+  double *fert;       /* [x] scaled (NULL in projection mode) */
+  double *mig;        /* [a][s][x] scaled */
+  double *proj;       /* [a][s][x][nyear-1] scaled */
+  double *utility, *rr;          /* [k] */
+  double *trans;                 /* [s][x][k][l] scaled */
+  double *use, *eol;             /* [c][k][s][x] scaled */
+  double *price, *fte_per_unit, *m2, *co2, *growth; /* [c] */
+  double *iv_max;                /* [iv] */
+  /* effect values, flattened in plan order: [eff_off[iv] + j] */
+  int32_t *eff_off;              /* [niv + 1] */
+  double *eff_change, *eff_fraction, *eff_ratio, *eff_outflow, *eff_inflow;
+  int32_t *cost_off;             /* [niv + 1] */
+  double *cost_amount;
+} cs_params;
+
+typedef struct {
+  const char *id;
+  uint8_t *iv_on;        /* [niv] */
+  uint8_t *sub_on;       /* [nsub] */
+  int32_t *delay;        /* [nsub] */
+  int32_t has_subregions;
+  double *coverage;      /* [niv] cost multiplier for once / per_year lines */
+} cs_scen;
+
+/* Value columns per row kind. */
+enum { CS_DEMO_POP, CS_DEMO_BIRTHS, CS_DEMO_DEATHS, CS_DEMO_MIG, CS_DEMO_POP75, CS_DEMO_N };
+enum { CS_CARE_UNITS, CS_CARE_COST, CS_CARE_FTE, CS_CARE_M2, CS_CARE_CO2, CS_CARE_N };
+enum { CS_HEALTH_LY, CS_HEALTH_QALY, CS_HEALTH_N };
+
+typedef struct {
+  int32_t nsc, ny, na, nc, np, nr, ng, niv, nline;
+  double *demo;     /* [sc][y][a][CS_DEMO_N] */
+  double *care;     /* [sc][y][a][c][CS_CARE_N] */
+  double *health;   /* [sc][y][a][CS_HEALTH_N] */
+  double *payer_care, *payer_impl; /* [sc][y][p] */
+  double *wf_dem, *wf_sup;         /* [sc][y][r][g] */
+  double *uptake, *participants;   /* [sc][y][a][iv] */
+  double *impl;                    /* [sc][y][line] (lines of all interventions, plan order) */
+  double *flows;                   /* [sc][y] back units shifted to the front (criteria) */
+  double *detail;                  /* [sc][y][a][s][x][k] or NULL */
+  double capped_persons;           /* migration removals that hit an empty cell */
+  int64_t capped_cells;
+  int64_t clamped_rows;            /* transition rows scaled down to sum 1 */
+  int32_t *clamp_iv;               /* [niv] rows clamped involving the intervention */
+} cs_results;
+
+typedef struct {
+  double *cur, *next;    /* [sc][a][s][x][k] */
+  double *mig_resid;     /* [a][s][x] projection-mode residual of the baseline */
+  double *up;            /* [niv] uptake of the current (sc, a, t) */
+  int32_t *act;          /* [niv] interventions with uptake > 0 in the current (sc, a, t) */
+  double *units, *fsum;  /* [c] units and FTE-weighted units of the current area */
+  double *part;          /* [niv] participants of the current area */
+  double *upbar;         /* [nsub][niv] */
+  double *sup;           /* [sc][r][g] current supply */
+  double *grow;          /* [c] growth factor of the year */
+  double *u, *e, *mfte;  /* [c] rates of the current cell */
+  double *p;             /* [k][l] transition matrix of the current cell */
+  double *S, *S2, *D;    /* [k] */
+} cs_work;
+
+/* model.c */
+cs_status cs_params_build(const cs_plan *pl, const double *theta, cs_arena *ar, cs_params *out);
+int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out);
+cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar,
+                           cs_results *r);
+cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w);
+int32_t cs_plan_nlines(const cs_plan *pl);
+
+/* kernel.c: one draw, all scenarios in lockstep. Pure: reads pl, pm, sc; writes w, r. */
+void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
+               cs_work *w, cs_results *r);
+
+/* index helpers */
+static inline size_t cs_ix_sy(const cs_results *r, int32_t s, int32_t y) {
+  return (size_t)s * (size_t)r->ny + (size_t)y;
+}
+
+#endif

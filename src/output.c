@@ -1,0 +1,291 @@
+/* output.c: CSV and SQLite sinks behind the one table writer, with atomic replacement:
+ * a table goes to NAME.tmp, is flushed and synced, then renamed over NAME. */
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cs_tw_begin(cs_tw *tw, const char *table, int ncol, const char *const *cols,
+                 const cs_coltype *types) {
+  tw->ncol = ncol;
+  tw->types = types;
+  for (int i = 0; i < tw->nsink && tw->st == CS_OK; i++)
+    tw->st = tw->sinks[i]->begin(tw->sinks[i], table, ncol, cols, types);
+}
+
+void cs_tw_row(cs_tw *tw, const cs_val *vals) {
+  for (int i = 0; i < tw->nsink && tw->st == CS_OK; i++)
+    tw->st = tw->sinks[i]->row(tw->sinks[i], vals);
+}
+
+void cs_tw_end(cs_tw *tw) {
+  for (int i = 0; i < tw->nsink && tw->st == CS_OK; i++) tw->st = tw->sinks[i]->end(tw->sinks[i]);
+}
+
+static char *path_join(const char *dir, const char *name, const char *ext) {
+  size_t n = strlen(dir) + strlen(name) + strlen(ext) + 2;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s/%s%s", dir, name, ext);
+  return p;
+}
+
+cs_status cs_mkdir_p(const char *dir, cs_diags *d) {
+  char *p = strdup(dir);
+  if (!p) return CS_ENOMEM;
+  for (char *s = p + 1; ; s++) {
+    if (*s == '/' || *s == '\0') {
+      char c = *s;
+      *s = '\0';
+      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        cs_diags_add(d, p, 0, 0, "cannot create directory: %s", strerror(errno));
+        free(p);
+        return CS_EIO;
+      }
+      *s = c;
+      if (c == '\0') break;
+    }
+  }
+  free(p);
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    cs_diags_add(d, dir, 0, 0, "not a directory");
+    return CS_EIO;
+  }
+  return CS_OK;
+}
+
+/* Flushes, syncs and closes f, then renames tmp to final; removes tmp on any failure. */
+static cs_status commit_file(FILE *f, const char *tmp, const char *final, cs_diags *d) {
+  int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+  bad |= fclose(f) != 0;
+  if (!bad && rename(tmp, final) == 0) return CS_OK;
+  cs_diags_add(d, final, 0, 0, "cannot write: %s", strerror(errno));
+  unlink(tmp);
+  return CS_EIO;
+}
+
+cs_status cs_write_file_atomic(const char *dir, const char *name, const char *text, size_t len,
+                               cs_diags *d) {
+  char *fin = path_join(dir, name, ""), *tmp = path_join(dir, name, ".tmp");
+  cs_status st = CS_ENOMEM;
+  if (fin && tmp) {
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+      cs_diags_add(d, fin, 0, 0, "cannot write: %s", strerror(errno));
+      st = CS_EIO;
+    } else {
+      fwrite(text, 1, len, f);
+      st = commit_file(f, tmp, fin, d);
+    }
+  }
+  free(fin);
+  free(tmp);
+  return st;
+}
+
+/* ---- CSV ---- */
+typedef struct {
+  cs_sink base;
+  char *dir, *tmp, *fin;
+  FILE *f;
+  int ncol;
+  const cs_coltype *types;
+  cs_diags *d;
+} csv_sink;
+
+static void csv_text(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n\r")) { fputs(s, f); return; }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+static cs_status csv_begin(cs_sink *sk, const char *table, int ncol, const char *const *cols,
+                           const cs_coltype *types) {
+  csv_sink *c = (csv_sink *)sk;
+  free(c->tmp);
+  free(c->fin);
+  c->fin = path_join(c->dir, table, ".csv");
+  c->tmp = path_join(c->dir, table, ".csv.tmp");
+  if (!c->fin || !c->tmp) return CS_ENOMEM;
+  c->f = fopen(c->tmp, "w");
+  if (!c->f) {
+    cs_diags_add(c->d, c->fin, 0, 0, "cannot write: %s", strerror(errno));
+    return CS_EIO;
+  }
+  c->ncol = ncol;
+  c->types = types;
+  for (int i = 0; i < ncol; i++) {
+    if (i) fputc(',', c->f);
+    csv_text(c->f, cols[i]);
+  }
+  fputc('\n', c->f);
+  return CS_OK;
+}
+
+static cs_status csv_row(cs_sink *sk, const cs_val *v) {
+  csv_sink *c = (csv_sink *)sk;
+  for (int i = 0; i < c->ncol; i++) {
+    if (i) fputc(',', c->f);
+    if (v[i].null) continue;
+    switch (c->types[i]) {
+    case CS_COL_TEXT: csv_text(c->f, v[i].s); break;
+    case CS_COL_INT: fprintf(c->f, "%lld", (long long)v[i].i); break;
+    case CS_COL_REAL: fprintf(c->f, "%.17g", v[i].d); break;
+    }
+  }
+  return fputc('\n', c->f) == EOF ? CS_EIO : CS_OK;
+}
+
+static cs_status csv_end(cs_sink *sk) {
+  csv_sink *c = (csv_sink *)sk;
+  cs_status st = commit_file(c->f, c->tmp, c->fin, c->d);
+  c->f = NULL;
+  return st;
+}
+
+static cs_status csv_finish(cs_sink *sk, int ok) {
+  csv_sink *c = (csv_sink *)sk;
+  if (c->f) {
+    fclose(c->f);
+    unlink(c->tmp);
+  }
+  (void)ok;
+  free(c->dir);
+  free(c->tmp);
+  free(c->fin);
+  free(c);
+  return CS_OK;
+}
+
+cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d) {
+  csv_sink *c = calloc(1, sizeof *c);
+  if (!c || !(c->dir = strdup(dir))) {
+    free(c);
+    return NULL;
+  }
+  c->d = d;
+  c->base = (cs_sink){csv_begin, csv_row, csv_end, csv_finish};
+  return &c->base;
+}
+
+/* ---- SQLite: one transaction for the whole run, file renamed into place at commit ---- */
+typedef struct {
+  cs_sink base;
+  sqlite3 *db;
+  sqlite3_stmt *ins;
+  char *tmp, *fin;
+  int ncol;
+  const cs_coltype *types;
+  cs_diags *d;
+} sql_sink;
+
+static cs_status sql_err(sql_sink *s, const char *what) {
+  cs_diags_add(s->d, s->fin, 0, 0, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
+  return CS_EIO;
+}
+
+static const char *sql_type(cs_coltype t) {
+  return t == CS_COL_TEXT ? "TEXT" : t == CS_COL_INT ? "INTEGER" : "REAL";
+}
+
+static cs_status sql_begin(cs_sink *sk, const char *table, int ncol, const char *const *cols,
+                           const cs_coltype *types) {
+  sql_sink *s = (sql_sink *)sk;
+  sqlite3_str *cr = sqlite3_str_new(s->db), *in = sqlite3_str_new(s->db);
+  sqlite3_str_appendf(cr, "CREATE TABLE \"%w\" (", table);
+  sqlite3_str_appendf(in, "INSERT INTO \"%w\" VALUES (", table);
+  for (int i = 0; i < ncol; i++) {
+    sqlite3_str_appendf(cr, "%s\"%w\" %s", i ? ", " : "", cols[i], sql_type(types[i]));
+    sqlite3_str_appendf(in, "%s?", i ? ", " : "");
+  }
+  sqlite3_str_appendall(cr, ")");
+  sqlite3_str_appendall(in, ")");
+  char *csql = sqlite3_str_finish(cr), *isql = sqlite3_str_finish(in);
+  cs_status st = CS_OK;
+  if (!csql || !isql) st = CS_ENOMEM;
+  else if (sqlite3_exec(s->db, csql, NULL, NULL, NULL) != SQLITE_OK) st = sql_err(s, "create table");
+  else if (sqlite3_prepare_v2(s->db, isql, -1, &s->ins, NULL) != SQLITE_OK) st = sql_err(s, "prepare");
+  sqlite3_free(csql);
+  sqlite3_free(isql);
+  s->ncol = ncol;
+  s->types = types;
+  return st;
+}
+
+static cs_status sql_row(cs_sink *sk, const cs_val *v) {
+  sql_sink *s = (sql_sink *)sk;
+  for (int i = 0; i < s->ncol; i++) {
+    int rc;
+    if (v[i].null) rc = sqlite3_bind_null(s->ins, i + 1);
+    else if (s->types[i] == CS_COL_TEXT) rc = sqlite3_bind_text(s->ins, i + 1, v[i].s, -1, SQLITE_STATIC);
+    else if (s->types[i] == CS_COL_INT) rc = sqlite3_bind_int64(s->ins, i + 1, v[i].i);
+    else rc = sqlite3_bind_double(s->ins, i + 1, v[i].d);
+    if (rc != SQLITE_OK) return sql_err(s, "bind");
+  }
+  if (sqlite3_step(s->ins) != SQLITE_DONE) return sql_err(s, "insert");
+  sqlite3_reset(s->ins);
+  return CS_OK;
+}
+
+static cs_status sql_end(cs_sink *sk) {
+  sql_sink *s = (sql_sink *)sk;
+  sqlite3_finalize(s->ins);
+  s->ins = NULL;
+  return CS_OK;
+}
+
+static cs_status sql_finish(cs_sink *sk, int ok) {
+  sql_sink *s = (sql_sink *)sk;
+  cs_status st = CS_OK;
+  sqlite3_finalize(s->ins);
+  if (ok && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) st = sql_err(s, "commit");
+  if (sqlite3_close(s->db) != SQLITE_OK && st == CS_OK) st = CS_EIO;
+  if (ok && st == CS_OK && rename(s->tmp, s->fin) != 0) {
+    cs_diags_add(s->d, s->fin, 0, 0, "cannot write: %s", strerror(errno));
+    st = CS_EIO;
+  }
+  if (!ok || st != CS_OK) unlink(s->tmp);
+  free(s->tmp);
+  free(s->fin);
+  free(s);
+  return st;
+}
+
+cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d) {
+  sql_sink *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->d = d;
+  s->fin = path_join(dir, "results.db", "");
+  s->tmp = path_join(dir, "results.db", ".tmp");
+  if (!s->fin || !s->tmp) goto fail;
+  unlink(s->tmp);
+  if (sqlite3_open(s->tmp, &s->db) != SQLITE_OK) {
+    sql_err(s, "open");
+    goto fail;
+  }
+  /* The file is private until renamed, so journaling buys nothing; one transaction. */
+  if (sqlite3_exec(s->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=NORMAL; BEGIN",
+                   NULL, NULL, NULL) != SQLITE_OK) {
+    sql_err(s, "begin");
+    goto fail;
+  }
+  s->base = (cs_sink){sql_begin, sql_row, sql_end, sql_finish};
+  return &s->base;
+fail:
+  if (s->db) sqlite3_close(s->db);
+  if (s->tmp) unlink(s->tmp);
+  free(s->tmp);
+  free(s->fin);
+  free(s);
+  return NULL;
+}

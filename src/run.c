@@ -1,0 +1,120 @@
+/* run.c: a run's life cycle: draw 0 parameters, scenarios, the kernel, the summaries, and
+ * writing every table to CSV and SQLite in one go. */
+#include "run.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void cs_run_options_init(cs_run_options *o) {
+  memset(o, 0, sizeof *o);
+  o->seed = 1;
+}
+
+void cs_run_logf(cs_run *run, const char *fmt, ...) {
+  char line[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  size_t len = strlen(line);
+  if (run->loglen + len + 2 > run->logcap) {
+    size_t cap = (run->logcap ? run->logcap * 2 : 1024) + len;
+    char *p = realloc(run->log, cap);
+    if (!p) return; /* the log is advisory; a failed append loses one line, not the run */
+    run->log = p;
+    run->logcap = cap;
+  }
+  memcpy(run->log + run->loglen, line, len);
+  run->loglen += len;
+  run->log[run->loglen++] = '\n';
+  run->log[run->loglen] = '\0';
+}
+
+const char *cs_run_log(const cs_run *run) { return run && run->log ? run->log : ""; }
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void log_run(cs_run *run) {
+  const cs_results *r = &run->r;
+  const cs_plan *pl = run->pl;
+  cs_run_logf(run, "plan: %s (%d-%d), %d areas, %d scenarios", pl->name ? pl->name : "",
+              pl->T0, pl->T1, pl->narea, run->nsc);
+  cs_run_logf(run, "draws: deterministic (draw 0, every distribution at its mean)");
+  if (r->capped_cells)
+    cs_run_logf(run, "migration: %lld cell-years capped at zero; %.6g persons could not leave",
+                (long long)r->capped_cells, r->capped_persons);
+  else
+    cs_run_logf(run, "migration: no capped cells");
+  for (int32_t v = 0; v < pl->niv; v++)
+    if (r->clamp_iv[v])
+      cs_run_logf(run, "transitions: %d cell-years of intervention '%s' pushed a row above 1; "
+                       "scaled to sum 1", r->clamp_iv[v], pl->ivs[v].id);
+  cs_run_logf(run, "time: %.3f s; memory: %.1f MiB", run->seconds, run->ar.total / 1048576.0);
+}
+
+cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
+                     cs_diags *diags) {
+  *out = NULL;
+  cs_run *run = calloc(1, sizeof *run);
+  if (!run) return CS_ENOMEM;
+  double t0 = now();
+  run->pl = pl;
+  run->opt = *opt;
+  cs_arena_init(&run->ar);
+  cs_status st = CS_ENOMEM;
+  cs_work w;
+  run->theta = cs_arena_calloc(&run->ar, (size_t)pl->ndist + 1, sizeof(double));
+  if (!run->theta) goto fail;
+  for (int32_t i = 0; i < pl->ndist; i++) run->theta[i] = pl->dists[i].mean;
+  if ((st = cs_params_build(pl, run->theta, &run->ar, &run->pm)) != CS_OK) goto fail;
+  st = CS_ENOMEM;
+  if ((run->nsc = cs_scen_build(pl, &run->pm, &run->ar, &run->sc)) < 0) goto fail;
+  if ((st = cs_results_alloc(pl, run->nsc, opt->detail, &run->ar, &run->r)) != CS_OK) goto fail;
+  if ((st = cs_work_alloc(pl, run->nsc, &run->ar, &w)) != CS_OK) goto fail;
+  cs_kernel(pl, &run->pm, run->sc, run->nsc, &w, &run->r);
+  if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
+  run->seconds = now() - t0;
+  log_run(run);
+  *out = run;
+  return CS_OK;
+fail:
+  cs_diags_add(diags, pl->path, 0, 0, "run failed: %s", cs_status_str(st));
+  cs_run_free(run);
+  return st;
+}
+
+void cs_run_free(cs_run *run) {
+  if (!run) return;
+  cs_arena_release(&run->ar);
+  free(run->log);
+  free(run);
+}
+
+cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
+  cs_status st = cs_mkdir_p(dir, diags);
+  if (st != CS_OK) return st;
+  cs_tw tw = {.diags = diags};
+  tw.sinks[0] = cs_sink_csv_new(dir, diags);
+  tw.sinks[1] = cs_sink_sqlite_new(dir, diags);
+  tw.nsink = 2;
+  if (!tw.sinks[0] || !tw.sinks[1]) tw.st = CS_EIO;
+  else cs_results_emit(run, &tw);
+  for (int i = 0; i < tw.nsink; i++)
+    if (tw.sinks[i]) {
+      cs_status fs = tw.sinks[i]->finish(tw.sinks[i], tw.st == CS_OK);
+      if (tw.st == CS_OK) tw.st = fs;
+    }
+  if (tw.st == CS_OK) {
+    const char *log = cs_run_log(run);
+    tw.st = cs_write_file_atomic(dir, "run.log", log, strlen(log), diags);
+  }
+  return tw.st;
+}

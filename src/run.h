@@ -1,0 +1,30 @@
+/* run.h: a run = one plan, its scenarios, the deterministic draw's results and summaries. */
+#ifndef CS_RUN_H
+#define CS_RUN_H
+
+#include "careshift.h"
+#include "econ.h"
+#include "output.h"
+
+struct cs_run {
+  const cs_plan *pl;
+  cs_arena ar;           /* owns everything below */
+  cs_run_options opt;
+  double *theta;         /* the deterministic draw: every distribution at its mean */
+  cs_params pm;
+  cs_scen *sc;
+  int32_t nsc;
+  cs_results r;
+  cs_econ ec;
+  char *log;             /* malloc'd, grows by appending lines */
+  size_t loglen, logcap;
+  double seconds;
+};
+
+/* results.c: writes every table of OUTPUTS.md to the table writer. */
+void cs_results_emit(const cs_run *run, cs_tw *tw);
+
+/* Appends one formatted line to the run log. */
+void cs_run_logf(cs_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

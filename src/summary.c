@@ -1,0 +1,153 @@
+/* summary.c: the short story of a run for the terminal, in English or Dutch: the region's
+ * population and ageing, care cost and staff gap per subregion (baseline), and the plan's
+ * verdict on the four IZA criteria with its business case per stakeholder. */
+#include "run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const char *pop_title, *subregion, *pop, *share75, *cost_title, *zvw_cost, *gap, *verdict_title,
+      *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
+      *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
+      *long_term, *front_share, *gap_closed;
+} labels;
+
+static const labels EN = {
+    "Population (baseline)", "subregion", "population", "share 75+",
+    "Care cost and staff (baseline)", "Zvw cost (EUR m)", "staff gap (FTE)",
+    "IZA quick test, scenario 'plan' against baseline", "criterion", "value", "threshold",
+    "substantial", "yes", "no", "PASSES: at least one criterion substantial",
+    "does not pass: no criterion substantial", "Business case (discounted, EUR)", "stakeholder",
+    "investment", "savings", "NPV", "break-even", "none", "region", "short term", "long term",
+    "front-of-chain share of care cost (change, points)", "share of baseline staff gap closed"};
+
+static const labels NL = {
+    "Bevolking (basisscenario)", "subregio", "bevolking", "aandeel 75+",
+    "Zorgkosten en personeel (basisscenario)", "Zvw-kosten (mln EUR)", "personeelstekort (fte)",
+    "IZA snelle toets, scenario 'plan' tegen basisscenario", "criterium", "waarde", "drempel",
+    "substantieel", "ja", "nee", "VOLDOET: minstens een criterium substantieel",
+    "voldoet niet: geen criterium substantieel", "Businesscase (contante waarde, EUR)",
+    "belanghebbende", "investering", "besparing", "NCW", "terugverdiend", "geen", "regio",
+    "korte termijn", "lange termijn", "aandeel voorkant van de keten in zorgkosten (verschil, procentpunt)",
+    "deel van het personeelstekort dat verdwijnt"};
+
+/* Sums a demography column over the areas of subregion r (r < 0: whole region). */
+static double sub_demo(const cs_run *run, int32_t i, int32_t y, int32_t r, int col) {
+  const cs_results *res = &run->r;
+  double s = 0.0;
+  for (int32_t a = 0; a < res->na; a++)
+    if (r < 0 || run->pl->areas[a].sub == r) s += res->demo[(cs_ix_sy(res, i, y) * res->na + a) * CS_DEMO_N + col];
+  return s;
+}
+
+static double sub_payer_cost(const cs_run *run, int32_t y, int32_t r, int32_t payer) {
+  const cs_results *res = &run->r;
+  double s = 0.0;
+  for (int32_t a = 0; a < res->na; a++) {
+    if (r >= 0 && run->pl->areas[a].sub != r) continue;
+    for (int32_t c = 0; c < res->nc; c++)
+      if (run->pl->sectors[c].payer == payer)
+        s += res->care[((cs_ix_sy(res, 0, y) * res->na + a) * res->nc + c) * CS_CARE_N + CS_CARE_COST];
+  }
+  return s;
+}
+
+static double sub_gap(const cs_run *run, int32_t y, int32_t r) {
+  const cs_results *res = &run->r;
+  double s = 0.0;
+  for (int32_t q = 0; q < res->nr; q++) {
+    if (r >= 0 && q != r) continue;
+    for (int32_t g = 0; g < res->ng; g++) {
+      size_t k = (cs_ix_sy(res, 0, y) * res->nr + q) * res->ng + g;
+      s += res->wf_dem[k] - res->wf_sup[k];
+    }
+  }
+  return s;
+}
+
+static void population_block(FILE *f, const cs_run *run, const labels *L) {
+  const cs_plan *pl = run->pl;
+  int32_t y1 = pl->nyear - 1;
+  fprintf(f, "%s\n  %-28s %12s %12s %10s %10s\n", L->pop_title, L->subregion, "", "", L->share75, "");
+  fprintf(f, "  %-28s %12d %12d %10d %10d\n", "", pl->T0, pl->T1, pl->T0, pl->T1);
+  for (int32_t r = -1; r < pl->nsub; r++) {
+    double p0 = sub_demo(run, 0, 0, r, CS_DEMO_POP), p1 = sub_demo(run, 0, y1, r, CS_DEMO_POP);
+    double o0 = sub_demo(run, 0, 0, r, CS_DEMO_POP75), o1 = sub_demo(run, 0, y1, r, CS_DEMO_POP75);
+    fprintf(f, "  %-28s %12.0f %12.0f %9.1f%% %9.1f%%\n", r < 0 ? L->region : pl->subs[r], p0, p1,
+            p0 > 0 ? 100 * o0 / p0 : 0.0, p1 > 0 ? 100 * o1 / p1 : 0.0);
+  }
+}
+
+static void care_block(FILE *f, const cs_run *run, const labels *L) {
+  const cs_plan *pl = run->pl;
+  int32_t y1 = pl->nyear - 1, zvw = CS_NONE;
+  for (int32_t p = 0; p < pl->npayer; p++)
+    if (!strcmp(pl->payers[p].id, "zvw")) zvw = p;
+  fprintf(f, "\n%s\n  %-28s %11s %11s %11s %11s\n", L->cost_title, L->subregion, L->zvw_cost, "",
+          L->gap, "");
+  fprintf(f, "  %-28s %11d %11d %11d %11d\n", "", pl->T0, pl->T1, pl->T0, pl->T1);
+  for (int32_t r = -1; r < pl->nsub; r++) {
+    double c0 = zvw == CS_NONE ? 0 : sub_payer_cost(run, 0, r, zvw) / 1e6;
+    double c1 = zvw == CS_NONE ? 0 : sub_payer_cost(run, y1, r, zvw) / 1e6;
+    fprintf(f, "  %-28s %11.1f %11.1f %11.0f %11.0f\n", r < 0 ? L->region : pl->subs[r], c0, c1,
+            sub_gap(run, 0, r), sub_gap(run, y1, r));
+  }
+}
+
+static void verdict_block(FILE *f, const cs_run *run, const labels *L) {
+  const cs_plan *pl = run->pl;
+  const cs_results *r = &run->r;
+  int32_t ys = pl->T0 + 2 <= pl->T1 ? 2 : pl->nyear - 1, yl = pl->crit_year - pl->T0;
+  fprintf(f, "\n%s\n  %-15s %7s | %-10s %12s %-5s | %-10s %12s %-5s\n", L->verdict_title,
+          L->criterion, L->threshold, L->short_term, L->value, "", L->long_term, L->value, "");
+  int pass[2] = {0, 0};
+  for (int32_t c = 0; c < CS_CRIT_N; c++) {
+    double th = cs_crit_threshold(pl, c);
+    double vs = run->ec.crit[cs_ix_sy(r, 1, ys) * CS_CRIT_N + c];
+    double vl = run->ec.crit[cs_ix_sy(r, 1, yl) * CS_CRIT_N + c];
+    pass[0] |= vs >= th;
+    pass[1] |= vl >= th;
+    fprintf(f, "  %-15s %7.4g | %-10d %12.4g %-5s | %-10d %12.4g %-5s\n", cs_crit_name[c], th,
+            pl->T0 + ys, vs, vs >= th ? L->yes : L->no, pl->T0 + yl, vl, vl >= th ? L->yes : L->no);
+  }
+  fprintf(f, "  %s: %s | %s: %s\n", L->short_term, pass[0] ? L->passes : L->fails, L->long_term,
+          pass[1] ? L->passes : L->fails);
+  double fs = 100 * (run->ec.front_share[cs_ix_sy(r, 1, yl)] - run->ec.front_share[cs_ix_sy(r, 0, yl)]);
+  fprintf(f, "  %s %d: %+.3f\n", L->front_share, pl->T0 + yl, fs);
+  fprintf(f, "  %s %d: %.1f%%\n", L->gap_closed, pl->T0 + yl, 100 * run->ec.gap_closed[cs_ix_sy(r, 1, yl)]);
+}
+
+static void npv_block(FILE *f, const cs_run *run, const labels *L) {
+  const cs_plan *pl = run->pl;
+  const cs_econ *e = &run->ec;
+  fprintf(f, "\n%s, plan\n  %-14s %15s %15s %15s %11s\n", L->npv_title, L->stakeholder,
+          L->investment, L->savings, L->npv, L->break_even);
+  for (int32_t p = 0; p < e->nst; p++) {
+    size_t k = (size_t)1 * e->nst + p;
+    char be[16];
+    if (e->break_even[k] == CS_YEAR_NONE) snprintf(be, sizeof be, "%s", L->none);
+    else snprintf(be, sizeof be, "%d", e->break_even[k]);
+    fprintf(f, "  %-14s %15.0f %15.0f %15.0f %11s\n", p < pl->npayer ? pl->payers[p].id : "total",
+            e->inv[k], e->sav[k], e->npv[k], be);
+  }
+}
+
+cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return CS_ENOMEM;
+  const labels *L = (lang && !strcmp(lang, "nl")) ? &NL : &EN;
+  population_block(f, run, L);
+  care_block(f, run, L);
+  if (run->pl->niv > 0 && run->nsc > 1) {
+    verdict_block(f, run, L);
+    npv_block(f, run, L);
+  }
+  if (fclose(f) != 0) { free(buf); return CS_ENOMEM; }
+  *out_text = buf;
+  return CS_OK;
+}

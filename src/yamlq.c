@@ -1,0 +1,429 @@
+/* yamlq.c: the YAML tree with marks and its reporting getters, plus the file reading, text
+ * checks and number parsing that YAML and CSV share. Every getter reports what is wrong at
+ * the node's line and column and returns a failure the caller can skip past. */
+#include "yamlq.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cs_rep_add(cs_rep *r, const char *file, int line, int col, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  r->nerr++;
+  cs_diags_add(r->d, file, line, col, "%s", buf);
+}
+
+/* ---- files ---- */
+
+/* Reports "<pre>'path'<post>" where the file is named, or at the file itself. */
+static void where_add(cs_rep *r, const char *disp, const char *wfile, int wl, int wc,
+                      const char *pre, const char *path, const char *post) {
+  if (wfile)
+    cs_rep_add(r, wfile, wl, wc, "%s" CS_QF "%s", pre, CS_QA(path), post);
+  else
+    cs_rep_add(r, disp, 1, 1, "%s" CS_QF "%s", pre, CS_QA(path), post);
+}
+
+static int open_regular(cs_rep *r, const char *path, const char *disp, const char *wfile,
+                        int wl, int wc, size_t *size) {
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      where_add(r, disp, wfile, wl, wc, "file ", path, " does not exist");
+    else if (errno == ENAMETOOLONG)
+      where_add(r, disp, wfile, wl, wc, "file name ", path, " is too long");
+    else
+      where_add(r, disp, wfile, wl, wc, "cannot open file ", path, "");
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    where_add(r, disp, wfile, wl, wc, "file ", path, " is not a regular file");
+    close(fd);
+    return -1;
+  }
+  if ((unsigned long long)st.st_size > CS_MAX_FILE) {
+    where_add(r, disp, wfile, wl, wc, "file ", path, " is too large (expected at most 512 MiB)");
+    close(fd);
+    return -1;
+  }
+  *size = (size_t)st.st_size;
+  return fd;
+}
+
+unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const char *wfile,
+                            int wline, int wcol, size_t *len) {
+  size_t plen = strlen(path);
+  if (plen > CS_MAX_PATH) {
+    if (wfile)
+      cs_rep_add(r, wfile, wline, wcol, "file name is too long (%zu bytes, expected at most %d)",
+                 plen, CS_MAX_PATH);
+    else
+      cs_rep_add(r, "careshift", 1, 1, "file name is too long (%zu bytes, expected at most %d)",
+                 plen, CS_MAX_PATH);
+    return NULL;
+  }
+  size_t size;
+  int fd = open_regular(r, path, disp, wfile, wline, wcol, &size);
+  if (fd < 0) return NULL;
+  unsigned char *buf = malloc(size + 1);
+  size_t got = 0;
+  while (buf && got < size) {
+    ssize_t k = read(fd, buf + got, size - got);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break; /* the file shrank or failed: keep what was read */
+    got += (size_t)k;
+  }
+  close(fd);
+  if (!buf) {
+    where_add(r, disp, wfile, wline, wcol, "out of memory reading ", path, "");
+    return NULL;
+  }
+  buf[got] = 0;
+  *len = got;
+  return buf;
+}
+
+/* Length of the UTF-8 sequence at p (1..4), or 0 when it is not valid UTF-8. */
+static size_t utf8_len(const unsigned char *p, size_t left) {
+  unsigned c = p[0];
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned min;
+  if (c >= 0xC2 && c <= 0xDF) { n = 2; min = 0x80; }
+  else if ((c & 0xF0) == 0xE0) { n = 3; min = 0x800; }
+  else if (c >= 0xF0 && c <= 0xF4) { n = 4; min = 0x10000; }
+  else return 0;
+  if (left < n) return 0;
+  unsigned cp = c & (0x7F >> n);
+  for (size_t i = 1; i < n; i++) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+int cs_text_check(cs_rep *r, const char *disp, const unsigned char *buf, size_t len) {
+  int line = 1, col = 1;
+  for (size_t i = 0; i < len;) {
+    if (buf[i] == 0) {
+      cs_rep_add(r, disp, line, col, "NUL byte in text (expected a UTF-8 text file, not binary)");
+      return -1;
+    }
+    size_t n = utf8_len(buf + i, len - i);
+    if (n == 0) {
+      cs_rep_add(r, disp, line, col, "invalid UTF-8 byte 0x%02x (expected UTF-8 text)", buf[i]);
+      return -1;
+    }
+    if (buf[i] == '\n') { line++; col = 1; } else col++;
+    i += n;
+  }
+  return 0;
+}
+
+/* ---- numbers and names ---- */
+
+int cs_parse_double(const char *s, double *out) {
+  /* strtod alone would take "nan", "inf", hex and leading blanks; a plan number is plain
+   * decimal. */
+  const char *p = s;
+  if (*p == '+' || *p == '-') p++;
+  if (!*p) return -1;
+  for (const char *c = p; *c; c++)
+    if (!strchr("0123456789.eE+-", *c)) {
+      if (!strcasecmp(p, "nan") || !strcasecmp(p, "inf") || !strcasecmp(p, "infinity") ||
+          !strcasecmp(p, ".nan") || !strcasecmp(p, ".inf"))
+        return -2;
+      return -1;
+    }
+  if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9'))) return -1;
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (*end) return -1;
+  if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) return -2;
+  *out = errno == ERANGE ? 0.0 : v; /* underflow: a denormal-sized number is 0 */
+  return 0;
+}
+
+int cs_edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 64 || lb > 64) return 100;
+  int row[65];
+  for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+  for (size_t i = 1; i <= la; i++) {
+    int diag = row[0];
+    row[0] = (int)i;
+    for (size_t j = 1; j <= lb; j++) {
+      int up = row[j];
+      int best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+const char *cs_suggest(const char *word, const char *const *cand, size_t n) {
+  const char *best = NULL;
+  int bd = 100;
+  for (size_t i = 0; i < n; i++) {
+    if (!cand[i]) continue;
+    int dd = cs_edit_distance(word, cand[i]);
+    if (dd < bd) { bd = dd; best = cand[i]; }
+  }
+  size_t lw = strlen(word);
+  int limit = lw <= 3 ? 1 : lw <= 6 ? 2 : 3;
+  return bd <= limit ? best : NULL;
+}
+
+/* ---- YAML ---- */
+
+/* libyaml's loader turns aliases into shared node references; a walk through shared nodes
+ * could blow up exponentially, and a self-referencing anchor would loop. Plans need no
+ * aliases, so any node referenced twice is refused. */
+static int reject_aliases(cs_yq *q) {
+  yaml_node_t *start = q->doc.nodes.start, *top = q->doc.nodes.top;
+  size_t n = (size_t)(top - start);
+  unsigned char *refs = calloc(n + 1, 1);
+  if (!refs) return -1;
+  int bad = 0;
+  refs[0] = 1; /* the root node (index 1) */
+  for (size_t i = 0; i < n && !bad; i++) {
+    yaml_node_t *node = start + i;
+    int ids[2];
+    if (node->type == YAML_SEQUENCE_NODE) {
+      for (yaml_node_item_t *it = node->data.sequence.items.start;
+           it < node->data.sequence.items.top && !bad; it++)
+        if (refs[*it - 1]++) bad = *it;
+    } else if (node->type == YAML_MAPPING_NODE) {
+      for (yaml_node_pair_t *pr = node->data.mapping.pairs.start;
+           pr < node->data.mapping.pairs.top && !bad; pr++) {
+        ids[0] = pr->key;
+        ids[1] = pr->value;
+        for (int k = 0; k < 2 && !bad; k++)
+          if (refs[ids[k] - 1]++) bad = ids[k];
+      }
+    }
+  }
+  free(refs);
+  if (bad) {
+    yaml_node_t *node = start + bad - 1;
+    cs_yq_err(q, node, "yaml alias or anchor reuse is not supported (expected plain values)");
+    return -1;
+  }
+  return 0;
+}
+
+int cs_yq_load(cs_yq *q, const char *file, const unsigned char *buf, size_t len, cs_rep *rep) {
+  memset(q, 0, sizeof *q);
+  q->file = file;
+  q->rep = rep;
+  yaml_parser_t p;
+  if (!yaml_parser_initialize(&p)) {
+    cs_rep_add(rep, file, 1, 1, "out of memory");
+    return -1;
+  }
+  yaml_parser_set_input_string(&p, buf, len);
+  int ok = yaml_parser_load(&p, &q->doc);
+  if (!ok) {
+    const char *what = p.problem ? p.problem : "malformed yaml";
+    yaml_mark_t m = p.problem_mark;
+    if (p.context)
+      cs_rep_add(rep, file, (int)m.line + 1, (int)m.column + 1, "yaml syntax error: %s %s",
+                 p.context, what);
+    else
+      cs_rep_add(rep, file, (int)m.line + 1, (int)m.column + 1, "yaml syntax error: %s", what);
+    yaml_parser_delete(&p);
+    return -1;
+  }
+  yaml_parser_delete(&p);
+  q->loaded = 1;
+  if (!yaml_document_get_root_node(&q->doc)) {
+    cs_rep_add(rep, file, 1, 1, "empty plan file (expected a yaml mapping)");
+    cs_yq_free(q);
+    return -1;
+  }
+  if (reject_aliases(q)) {
+    cs_yq_free(q);
+    return -1;
+  }
+  return 0;
+}
+
+void cs_yq_free(cs_yq *q) {
+  if (q->loaded) yaml_document_delete(&q->doc);
+  q->loaded = 0;
+}
+
+cs_ynode *cs_yq_root(cs_yq *q) { return yaml_document_get_root_node(&q->doc); }
+
+int cs_yq_line(const cs_ynode *n) { return (int)n->start_mark.line + 1; }
+int cs_yq_col(const cs_ynode *n) { return (int)n->start_mark.column + 1; }
+
+void cs_yq_err(cs_yq *q, const cs_ynode *n, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  cs_rep_add(q->rep, q->file, n ? cs_yq_line(n) : 1, n ? cs_yq_col(n) : 1, "%s", buf);
+}
+
+int cs_yq_is_map(const cs_ynode *n) { return n && n->type == YAML_MAPPING_NODE; }
+int cs_yq_is_seq(const cs_ynode *n) { return n && n->type == YAML_SEQUENCE_NODE; }
+
+const char *cs_yq_scalar(const cs_ynode *n) {
+  return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+int cs_yq_is_null(const cs_ynode *n) {
+  const char *s = cs_yq_scalar(n);
+  if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return 0;
+  return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+         !strcmp(s, "NULL");
+}
+
+const char *cs_yq_kind(const cs_ynode *n) {
+  if (!n) return "nothing";
+  if (n->type == YAML_MAPPING_NODE) return "a mapping";
+  if (n->type == YAML_SEQUENCE_NODE) return "a list";
+  if (cs_yq_is_null(n)) return "null";
+  return "a scalar";
+}
+
+size_t cs_yq_len(const cs_ynode *n) {
+  if (cs_yq_is_seq(n)) return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+  if (cs_yq_is_map(n)) return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+  return 0;
+}
+
+cs_ynode *cs_yq_item(cs_yq *q, cs_ynode *seq, size_t i) {
+  return yaml_document_get_node(&q->doc, seq->data.sequence.items.start[i]);
+}
+cs_ynode *cs_yq_key(cs_yq *q, cs_ynode *map, size_t i) {
+  return yaml_document_get_node(&q->doc, map->data.mapping.pairs.start[i].key);
+}
+cs_ynode *cs_yq_val(cs_yq *q, cs_ynode *map, size_t i) {
+  return yaml_document_get_node(&q->doc, map->data.mapping.pairs.start[i].value);
+}
+
+static void unknown_key(cs_yq *q, cs_ynode *k, const char *key, const char *const *allowed,
+                        size_t nallowed, const char *ctx) {
+  const char *s = cs_suggest(key, allowed, nallowed);
+  if (s)
+    cs_yq_err(q, k, "unknown key " CS_QF " in %s (did you mean '%s'?)", CS_QA(key), ctx, s);
+  else
+    cs_yq_err(q, k, "unknown key " CS_QF " in %s", CS_QA(key), ctx);
+}
+
+void cs_yq_check_keys(cs_yq *q, cs_ynode *map, const char *const *allowed, size_t nallowed,
+                      const char *ctx) {
+  size_t n = cs_yq_len(map);
+  for (size_t i = 0; i < n; i++) {
+    cs_ynode *k = cs_yq_key(q, map, i);
+    const char *key = cs_yq_scalar(k);
+    if (!key) {
+      cs_yq_err(q, k, "key in %s is %s (expected a plain name)", ctx, cs_yq_kind(k));
+      continue;
+    }
+    int dup = 0;
+    for (size_t j = 0; j < i && !dup; j++) {
+      const char *o = cs_yq_scalar(cs_yq_key(q, map, j));
+      dup = o && !strcmp(o, key);
+    }
+    if (dup) {
+      cs_yq_err(q, k, "duplicate key " CS_QF " in %s", CS_QA(key), ctx);
+      continue;
+    }
+    size_t a = 0;
+    while (a < nallowed && strcmp(allowed[a], key)) a++;
+    if (a == nallowed) unknown_key(q, k, key, allowed, nallowed, ctx);
+  }
+}
+
+cs_ynode *cs_yq_get(cs_yq *q, cs_ynode *map, const char *key) {
+  if (!cs_yq_is_map(map)) return NULL;
+  size_t n = cs_yq_len(map);
+  for (size_t i = 0; i < n; i++) {
+    const char *k = cs_yq_scalar(cs_yq_key(q, map, i));
+    if (k && !strcmp(k, key)) return cs_yq_val(q, map, i);
+  }
+  return NULL;
+}
+
+cs_ynode *cs_yq_req(cs_yq *q, cs_ynode *map, const char *key, const char *ctx) {
+  cs_ynode *v = cs_yq_get(q, map, key);
+  if (!v || cs_yq_is_null(v)) {
+    cs_yq_err(q, v ? v : map, "missing required field '%s' in %s", key, ctx);
+    return NULL;
+  }
+  return v;
+}
+
+int cs_yq_want_map(cs_yq *q, cs_ynode *n, const char *what) {
+  if (cs_yq_is_map(n)) return 1;
+  cs_yq_err(q, n, "%s is %s (expected a mapping)", what, cs_yq_kind(n));
+  return 0;
+}
+
+int cs_yq_want_seq(cs_yq *q, cs_ynode *n, const char *what) {
+  if (cs_yq_is_seq(n)) return 1;
+  cs_yq_err(q, n, "%s is %s (expected a list)", what, cs_yq_kind(n));
+  return 0;
+}
+
+const char *cs_yq_str(cs_yq *q, cs_ynode *n, const char *what) {
+  const char *s = cs_yq_scalar(n);
+  if (!s || cs_yq_is_null(n)) {
+    cs_yq_err(q, n, "%s is %s (expected a string)", what, cs_yq_kind(n));
+    return NULL;
+  }
+  return s;
+}
+
+int cs_yq_dbl(cs_yq *q, cs_ynode *n, const char *what, double *out) {
+  const char *s = cs_yq_scalar(n);
+  if (!s || cs_yq_is_null(n)) {
+    cs_yq_err(q, n, "%s is %s (expected a number)", what, cs_yq_kind(n));
+    return -1;
+  }
+  int rc = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? cs_parse_double(s, out) : -1;
+  if (rc == -2)
+    cs_yq_err(q, n, "%s " CS_QF " is not a finite number (expected a number)", what, CS_QA(s));
+  else if (rc)
+    cs_yq_err(q, n, "%s " CS_QF " is not a number (expected a number)", what, CS_QA(s));
+  return rc ? -1 : 0;
+}
+
+int cs_yq_int(cs_yq *q, cs_ynode *n, const char *what, long lo, long hi, long *out) {
+  double v;
+  if (cs_yq_dbl(q, n, what, &v)) return -1;
+  const char *s = cs_yq_scalar(n);
+  if (v != floor(v)) {
+    cs_yq_err(q, n, "%s " CS_QF " is not an integer (expected an integer)", what, CS_QA(s));
+    return -1;
+  }
+  if (v < (double)lo || v > (double)hi) {
+    cs_yq_err(q, n, "%s " CS_QF " is out of range (expected an integer in %ld..%ld)", what,
+              CS_QA(s), lo, hi);
+    return -1;
+  }
+  *out = (long)v;
+  return 0;
+}

@@ -1,0 +1,102 @@
+/* yamlq.h: a YAML document tree with line/column marks (libyaml's yaml_document_t) and typed
+ * getters that record a diagnostic for every problem, so the loader can keep going after an
+ * error and report all of them. Also the shared reporter, number parsing and file reading
+ * used by the CSV tables. */
+#ifndef CS_YAMLQ_H
+#define CS_YAMLQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <yaml.h>
+
+#include "careshift.h"
+
+/* Files above this size are refused before any byte is read. */
+#define CS_MAX_FILE ((size_t)512 * 1024 * 1024)
+/* Longest path we try to open; longer names get a clean error. */
+#define CS_MAX_PATH 4096
+/* Values longer than this are cut in messages. */
+#define CS_QMAX 80
+
+/* Format for a quoted value, cut to CS_QMAX characters: printf(CS_QF, CS_QA(s)). */
+#define CS_QF "'%.80s%s'"
+#define CS_QA(s) (s), (strlen(s) > CS_QMAX ? "..." : "")
+
+/* Counts the problems reported, since a full cs_diags list stops growing. */
+typedef struct {
+  cs_diags *d;
+  int nerr;
+} cs_rep;
+
+void cs_rep_add(cs_rep *r, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Reads a whole regular file (size <= CS_MAX_FILE). Problems are reported at file:line:col
+ * of the naming location (where), or at disp:1:1 when wfile is NULL. Returns a malloc'd
+ * buffer (NUL-terminated, *len bytes) or NULL. */
+unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const char *wfile,
+                            int wline, int wcol, size_t *len);
+
+/* Checks that buf is UTF-8 without NUL bytes; reports the first bad byte as disp:line:col.
+ * Returns 0 when clean. */
+int cs_text_check(cs_rep *r, const char *disp, const unsigned char *buf, size_t len);
+
+/* Parses a whole string as a finite number: 0 ok, -1 not a number, -2 not finite. */
+int cs_parse_double(const char *s, double *out);
+/* Edit distance, capped at 100 (enough for did-you-mean). */
+int cs_edit_distance(const char *a, const char *b);
+/* The candidate closest to word if it is close enough to be a likely typo, else NULL. */
+const char *cs_suggest(const char *word, const char *const *cand, size_t n);
+
+typedef struct {
+  yaml_document_t doc;
+  int loaded;
+  const char *file; /* as the user sees it */
+  cs_rep *rep;
+} cs_yq;
+
+typedef yaml_node_t cs_ynode;
+
+/* Parses buf (already checked by cs_text_check). Returns 0 on success; on failure the
+ * problem is reported and q needs no cs_yq_free (calling it is harmless). */
+int cs_yq_load(cs_yq *q, const char *file, const unsigned char *buf, size_t len, cs_rep *rep);
+void cs_yq_free(cs_yq *q);
+cs_ynode *cs_yq_root(cs_yq *q);
+
+int cs_yq_line(const cs_ynode *n);
+int cs_yq_col(const cs_ynode *n);
+void cs_yq_err(cs_yq *q, const cs_ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+int cs_yq_is_map(const cs_ynode *n);
+int cs_yq_is_seq(const cs_ynode *n);
+/* The text of a scalar; NULL for a sequence or mapping. */
+const char *cs_yq_scalar(const cs_ynode *n);
+/* A scalar that means null: empty plain, ~, null. */
+int cs_yq_is_null(const cs_ynode *n);
+/* Describes a node's type for "expected ... (got ...)" messages. */
+const char *cs_yq_kind(const cs_ynode *n);
+
+size_t cs_yq_len(const cs_ynode *n);                  /* items or pairs */
+cs_ynode *cs_yq_item(cs_yq *q, cs_ynode *seq, size_t i);
+cs_ynode *cs_yq_key(cs_yq *q, cs_ynode *map, size_t i);
+cs_ynode *cs_yq_val(cs_yq *q, cs_ynode *map, size_t i);
+
+/* Reports unknown keys (with a did-you-mean), duplicate and non-scalar keys of map. */
+void cs_yq_check_keys(cs_yq *q, cs_ynode *map, const char *const *allowed, size_t nallowed,
+                      const char *ctx);
+cs_ynode *cs_yq_get(cs_yq *q, cs_ynode *map, const char *key);
+/* Like cs_yq_get, but reports a missing (or null) field. */
+cs_ynode *cs_yq_req(cs_yq *q, cs_ynode *map, const char *key, const char *ctx);
+
+/* Type checks that report "what: expected a mapping (got a list)". */
+int cs_yq_want_map(cs_yq *q, cs_ynode *n, const char *what);
+int cs_yq_want_seq(cs_yq *q, cs_ynode *n, const char *what);
+/* A non-null scalar as string, or NULL after a report. */
+const char *cs_yq_str(cs_yq *q, cs_ynode *n, const char *what);
+/* A plain scalar that is a finite number. Returns 0 on success. */
+int cs_yq_dbl(cs_yq *q, cs_ynode *n, const char *what, double *out);
+/* An integer in lo..hi. Returns 0 on success. */
+int cs_yq_int(cs_yq *q, cs_ynode *n, const char *what, long lo, long hi, long *out);
+
+#endif

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Compares careshift's deterministic run with the independent Python reference.
+
+usage: compare_reference.py CARESHIFT_BINARY [--keep DIR] [--plans SPEC,...] [--jobs N]
+
+For each generated plan (shared/tools/genplan.py; seeds 1..6, plus projection and single-state
+variants) it runs `CARESHIFT_BINARY run PLAN --out DIR --detail` and
+`tests/reference/csref.py PLAN DIR --detail`, and compares every table of OUTPUTS.md: the same
+set of key rows, every value within 1e-9 relative (1e-9 absolute near 0), empty cells only
+where the other side is empty too, text cells equal. One check = one table of one plan.
+Prints one line per check, the first mismatches with their keys, and `N passed, M failed`;
+exits 1 on any failure.
+
+Environment: CS_SRCDIR = repository root (default: from this file's location); the plan
+generator is $CS_SRCDIR/../shared/tools/genplan.py unless CS_GENPLAN names another.
+"""
+import concurrent.futures
+import csv
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.environ.get("CS_SRCDIR") or os.path.dirname(HERE)
+GENPLAN = os.environ.get("CS_GENPLAN") or os.path.join(SRCDIR, "..", "shared", "tools", "genplan.py")
+CSREF = os.path.join(SRCDIR, "tests", "reference", "csref.py")
+
+REL = 1e-9
+ABS = 1e-9
+SHOW = 5                                   # mismatches shown per check
+
+# table -> key columns (OUTPUTS.md)
+TABLES = {
+    "demography.csv": ("scenario", "year", "area"),
+    "care.csv": ("scenario", "year", "area", "sector"),
+    "payers.csv": ("scenario", "year", "payer"),
+    "workforce.csv": ("scenario", "year", "subregion", "group"),
+    "health.csv": ("scenario", "year", "area"),
+    "population.csv": ("scenario", "year", "area", "sex", "age", "state"),
+    "interventions.csv": ("scenario", "year", "area", "intervention"),
+    "implementation.csv": ("scenario", "year", "intervention", "line", "payer"),
+    "business_case.csv": ("scenario", "stakeholder"),
+    "health_economics.csv": ("scenario",),
+    "criteria.csv": ("scenario", "year", "criterion"),
+    "resources.csv": ("organisation", "role", "year"),
+}
+INT_KEYS = {"year", "age", "line"}
+
+# (name, seed, genplan flags)
+DEFAULT_PLANS = [("seed%d" % s, s, []) for s in range(1, 7)] + [
+    ("seed7-projection", 7, ["--projection"]),
+    ("seed8-single-state", 8, ["--single-state"]),
+    ("seed9-projection-single", 9, ["--projection", "--single-state"]),
+    ("seed10-projection", 10, ["--projection"]),
+]
+
+
+def num(s):
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def norm_key(col, v):
+    v = v.strip()
+    if col in INT_KEYS:
+        f = num(v)
+        if f is not None and f == int(f):
+            return str(int(f))
+    return v
+
+
+def load(path, keys):
+    """Returns (header, {key tuple: {column: text}}, duplicate keys)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rd = csv.reader(fh)
+        header = [h.strip() for h in next(rd)]
+        missing = [k for k in keys if k not in header]
+        if missing:
+            raise ValueError("key columns missing: %s" % ", ".join(missing))
+        ix = [header.index(k) for k in keys]
+        rows, dups = {}, []
+        for r in rd:
+            if not r:
+                continue
+            key = tuple(norm_key(k, r[i]) for k, i in zip(keys, ix))
+            if key in rows:
+                dups.append(key)
+            rows[key] = {h: (r[i].strip() if i < len(r) else "") for i, h in enumerate(header)}
+    return header, rows, dups
+
+
+def diff(a, b):
+    """None when a and b agree; else a measure of the difference (float) or 'text'."""
+    if a == b:
+        return None
+    if a == "" or b == "":
+        return float("inf")
+    fa, fb = num(a), num(b)
+    if fa is None or fb is None:
+        return float("inf")
+    if fa == fb:
+        return None
+    if math.isnan(fa) or math.isnan(fb):
+        return None if (math.isnan(fa) and math.isnan(fb)) else float("inf")
+    d = abs(fa - fb)
+    scale = max(abs(fa), abs(fb))
+    if d <= ABS or d <= REL * scale:
+        return None
+    return d / scale if scale > 0 else d
+
+
+def rel(a, b):
+    fa, fb = num(a), num(b)
+    if fa is None or fb is None or not (math.isfinite(fa) and math.isfinite(fb)):
+        return 0.0
+    sc = max(abs(fa), abs(fb))
+    return abs(fa - fb) / sc if sc > 0 else 0.0
+
+
+def by_scenario(keys, keycols):
+    if "scenario" not in keycols:
+        return ""
+    i = keycols.index("scenario")
+    cnt = {}
+    for k in keys:
+        cnt[k[i]] = cnt.get(k[i], 0) + 1
+    return " (by scenario: %s)" % ", ".join("%s %d" % kv for kv in sorted(cnt.items()))
+
+
+def compare_table(name, keycols, got_path, ref_path):
+    """Returns (ok, summary line, detail lines)."""
+    if not os.path.exists(got_path):
+        return False, "missing in careshift output", []
+    try:
+        gh, got, gdup = load(got_path, keycols)
+    except Exception as e:                              # noqa: BLE001 - reported as a failure
+        return False, "careshift table unreadable: %s" % e, []
+    rh, ref, _ = load(ref_path, keycols)
+    details = []
+    ok = True
+    vcols = [c for c in rh if c not in keycols]
+    miss_cols = [c for c in vcols if c not in gh]
+    if miss_cols:
+        ok = False
+        details.append("value columns missing in careshift: %s" % ", ".join(miss_cols))
+    if gdup:
+        ok = False
+        details.append("%d duplicate key rows in careshift, e.g. %s" % (len(gdup), ",".join(gdup[0])))
+    only_ref = sorted(set(ref) - set(got))
+    only_got = sorted(set(got) - set(ref))
+    if only_ref:
+        ok = False
+        details.append("%d key rows missing in careshift%s, e.g. %s" % (
+            len(only_ref), by_scenario(only_ref, keycols), "; ".join(",".join(k) for k in only_ref[:3])))
+    if only_got:
+        ok = False
+        details.append("%d key rows only in careshift%s, e.g. %s" % (
+            len(only_got), by_scenario(only_got, keycols), "; ".join(",".join(k) for k in only_got[:3])))
+    worst, worst_at = 0.0, None
+    bad = []
+    ncells = 0
+    for key in sorted(set(ref) & set(got)):
+        g, r = got[key], ref[key]
+        for c in vcols:
+            if c not in gh:
+                continue
+            ncells += 1
+            d = diff(g[c], r[c])
+            rd = rel(g[c], r[c])
+            if rd > worst:
+                worst, worst_at = rd, "%s %s" % (",".join(key), c)
+            if d is not None:
+                bad.append((key, c, g[c], r[c], d))
+    if bad:
+        ok = False
+        details.append("%d of %d values differ" % (len(bad), ncells))
+        for key, c, gv, rv, d in bad[:SHOW]:
+            details.append("  %s: %s careshift=%r reference=%r (rel %.3g)" % (
+                ", ".join("%s=%s" % kv for kv in zip(keycols, key)), c, gv, rv, rel(gv, rv) if d != float("inf") else float("inf")))
+    summ = "%d rows, %d values, worst rel diff %.3g%s" % (
+        len(ref), ncells, worst, (" at " + worst_at) if worst_at else "")
+    return ok, summ, details
+
+
+def prepare(binary, work, name, seed, flags):
+    """Generates a plan and runs careshift and the reference on it. Returns error text or None."""
+    pdir = os.path.join(work, name, "plan")
+    gdir = os.path.join(work, name, "careshift")
+    rdir = os.path.join(work, name, "reference")
+    subprocess.run([sys.executable, GENPLAN, pdir, str(seed)] + flags, check=True)
+    plan = os.path.join(pdir, "plan.yaml")
+    errors = []
+    ref = subprocess.Popen([sys.executable, CSREF, plan, rdir, "--detail"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        cs = subprocess.run([binary, "run", plan, "--out", gdir, "--detail"],
+                            capture_output=True, text=True, timeout=300)
+        if cs.returncode != 0:
+            errors.append("careshift exited %d: %s" % (cs.returncode, (cs.stderr or cs.stdout)[-2000:]))
+    except subprocess.TimeoutExpired:
+        errors.append("careshift timed out")
+    except OSError as e:
+        errors.append("careshift could not run: %s" % e)
+    out, err = ref.communicate()
+    if ref.returncode != 0:
+        errors.append("reference failed (%d): %s" % (ref.returncode, err[-2000:]))
+    return "\n".join(errors) or None
+
+
+def main(argv):
+    args = argv[1:]
+    if not args or args[0].startswith("-"):
+        sys.stderr.write(__doc__)
+        return 2
+    binary = os.path.abspath(args[0]) if os.path.exists(args[0]) else args[0]
+    keep, plans, jobs = None, DEFAULT_PLANS, max(1, min(4, os.cpu_count() or 1))
+    i = 1
+    while i < len(args):
+        if args[i] == "--keep":
+            keep = args[i + 1]
+            i += 2
+        elif args[i] == "--jobs":
+            jobs = int(args[i + 1])
+            i += 2
+        elif args[i] == "--plans":
+            sel = args[i + 1].split(",")
+            plans = [p for p in DEFAULT_PLANS if p[0] in sel]
+            i += 2
+        else:
+            sys.stderr.write("unknown argument %s\n" % args[i])
+            return 2
+    if not os.path.exists(GENPLAN):
+        sys.stderr.write("plan generator not found: %s (set CS_SRCDIR or CS_GENPLAN)\n" % GENPLAN)
+        return 2
+    work = keep or tempfile.mkdtemp(prefix="cs-compare-")
+    os.makedirs(work, exist_ok=True)
+    passed = failed = 0
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+            futs = [(p, ex.submit(prepare, binary, work, *p)) for p in plans]
+            for (name, seed, flags), fut in futs:
+                err = fut.result()
+                for table, keys in TABLES.items():
+                    if err:
+                        ok, summ, det = False, "not compared", [err]
+                    else:
+                        ok, summ, det = compare_table(table, keys, os.path.join(work, name, "careshift", table),
+                                                      os.path.join(work, name, "reference", table))
+                    print("%s %s %s: %s" % ("PASS" if ok else "FAIL", name, table, summ))
+                    for d in det:
+                        print("    " + d)
+                    if ok:
+                        passed += 1
+                    else:
+                        failed += 1
+                sys.stdout.flush()
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print("outputs kept in %s" % work)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

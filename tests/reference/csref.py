@@ -1,0 +1,807 @@
+#!/usr/bin/env python3
+"""Independent reference implementation of the careshift model (deterministic run only).
+
+Written straight from shared/spec/MODEL.md, PLAN-FORMAT.md and OUTPUTS.md, without looking
+at the C sources, so that tests/compare_reference.py can check careshift against numbers
+computed independently. Plain Python floats, no third-party modules but PyYAML.
+
+usage: csref.py PLAN.yaml OUTDIR [--detail]
+
+Interpretations of points the spec leaves open are listed in tests/reference/README.md.
+"""
+import csv
+import math
+import os
+import sys
+
+import yaml
+
+X = 100                      # open age group 100+
+AGES = range(X + 1)
+SEXES = ("f", "m")
+
+
+class PlanError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- numbers and distributions
+
+class Values:
+    """Deterministic values (MODEL.md section 9: every distribution at its mean)."""
+
+    def __init__(self, params):
+        self.params = params or {}
+        self.cache = {}
+        self.busy = set()
+
+    def __call__(self, v, default=None):
+        if v is None:
+            if default is None:
+                raise PlanError("missing number")
+            return float(default)
+        if isinstance(v, bool):
+            raise PlanError("boolean where a number was expected: %r" % v)
+        if isinstance(v, (int, float)):
+            return float(v)
+        if isinstance(v, str):
+            s = v.strip()
+            if s.startswith("$"):
+                return self.param(s[1:])
+            return float(s)
+        if isinstance(v, dict):
+            if "fixed" in v:
+                return self(v["fixed"])
+            if "neg" in v:
+                return -self(v["neg"])
+            d = v.get("dist")
+            if d == "beta":
+                if "mean" in v:
+                    return self(v["mean"])
+                a, b = self(v["alpha"]), self(v["beta"])
+                return a / (a + b)
+            if d in ("gamma", "normal"):
+                if "mean" in v:
+                    return self(v["mean"])
+                if d == "gamma" and "shape" in v:          # not in the spec; tolerated
+                    if "scale" in v:
+                        return self(v["shape"]) * self(v["scale"])
+                    return self(v["shape"]) / self(v["rate"])
+                raise PlanError("%s without mean" % d)
+            if d == "lognormal":
+                if "mean" in v:
+                    return self(v["mean"])
+                ml, sl = self(v["meanlog"]), self(v["sdlog"])
+                return math.exp(ml + sl * sl / 2.0)
+            if d == "uniform":
+                return (self(v["min"]) + self(v["max"])) / 2.0
+            if d == "triangular":
+                return (self(v["min"]) + self(v["mode"]) + self(v["max"])) / 3.0
+            if d == "pert":
+                return (self(v["min"]) + 4.0 * self(v["mode"]) + self(v["max"])) / 6.0
+            raise PlanError("unknown distribution %r" % (v,))
+        raise PlanError("not a number: %r" % (v,))
+
+    def param(self, name):
+        if name in self.cache:
+            return self.cache[name]
+        if name not in self.params:
+            raise PlanError("unknown parameter $%s" % name)
+        if name in self.busy:
+            raise PlanError("parameter $%s refers to itself" % name)
+        self.busy.add(name)
+        val = self(self.params[name])
+        self.busy.discard(name)
+        self.cache[name] = val
+        return val
+
+
+# ---------------------------------------------------------------- CSV input
+
+def read_table(base, ref, columns, val):
+    """Returns (rows as dicts of strings, scale) for a table reference (path or {file, scale})."""
+    scale = 1.0
+    if isinstance(ref, dict):
+        path = ref["file"]
+        if "scale" in ref:
+            scale = val(ref["scale"])
+    else:
+        path = ref
+    full = os.path.join(base, str(path))
+    with open(full, encoding="utf-8-sig", newline="") as fh:
+        lines = [ln for ln in fh if not ln.lstrip().startswith("#") and ln.strip() != ""]
+    rd = csv.reader(lines)
+    header = [h.strip() for h in next(rd)]
+    if header != list(columns):
+        raise PlanError("%s: header %s, expected %s" % (full, header, list(columns)))
+    rows = []
+    for r in rd:
+        rows.append({c: x.strip() for c, x in zip(columns, r)})
+    return rows, scale
+
+
+def sid(v):
+    """Ids from YAML compared with CSV strings."""
+    return str(v)
+
+
+# ---------------------------------------------------------------- the plan
+
+class Plan:
+    def __init__(self, path):
+        base = os.path.dirname(os.path.abspath(path))
+        with open(path, encoding="utf-8-sig") as fh:
+            y = yaml.safe_load(fh)
+        self.y = y
+        val = self.val = Values(y.get("parameters"))
+
+        # region
+        rows, _ = read_table(base, y["region"]["areas"], ("area", "name", "subregion"), val)
+        self.areas = [r["area"] for r in rows]
+        self.area_sub = {r["area"]: r["subregion"] for r in rows}
+        self.subregions = []
+        for r in rows:
+            if r["subregion"] not in self.subregions:
+                self.subregions.append(r["subregion"])
+        A = len(self.areas)
+        self.aidx = {a: i for i, a in enumerate(self.areas)}
+
+        self.T0 = int(y["years"]["base"])
+        self.T1 = int(y["years"]["horizon"])
+        self.years = list(range(self.T0, self.T1 + 1))
+
+        # states
+        st = y.get("states")
+        if st:
+            self.states = [sid(s["id"]) for s in st]
+            self.utility = [val(s.get("utility"), 1.0) for s in st]
+            self.rr = [val(s.get("mortality_rr"), 1.0) for s in st]
+        else:
+            self.states = ["all"]
+            self.utility = [1.0]
+            self.rr = [1.0]
+        K = self.K = len(self.states)
+        kidx = {k: i for i, k in enumerate(self.states)}
+        self.kidx = kidx
+
+        # population on 1 Jan T0
+        rows, sc = read_table(base, y["population"], ("area", "sex", "age", "count"), val)
+        self.P = [[[0.0] * (X + 1) for _ in SEXES] for _ in range(A)]
+        for r in rows:
+            self.P[self.aidx[r["area"]]][SEXES.index(r["sex"])][int(r["age"])] = float(r["count"]) * sc
+
+        # state shares
+        if st:
+            rows, _ = read_table(base, y["state_shares"], ("sex", "age", "state", "share"), val)
+            self.share0 = [[[0.0] * K for _ in AGES] for _ in SEXES]
+            for r in rows:
+                self.share0[SEXES.index(r["sex"])][int(r["age"])][kidx[r["state"]]] = float(r["share"])
+        else:
+            self.share0 = [[[1.0] for _ in AGES] for _ in SEXES]
+
+        # transitions (off-diagonal only)
+        self.p = [[[[0.0] * K for _ in range(K)] for _ in AGES] for _ in SEXES]
+        if st and y.get("transitions"):
+            rows, sc = read_table(base, y["transitions"], ("sex", "age", "from", "to", "p"), val)
+            for r in rows:
+                k, l = kidx[r["from"]], kidx[r["to"]]
+                if k != l:
+                    self.p[SEXES.index(r["sex"])][int(r["age"])][k][l] = float(r["p"]) * sc
+
+        # demography
+        dm = y["demography"]
+        rows, sc = read_table(base, dm["mortality"], ("sex", "age", "q"), val)
+        self.q0 = [[0.0] * (X + 1) for _ in SEXES]
+        for r in rows:
+            self.q0[SEXES.index(r["sex"])][int(r["age"])] = float(r["q"]) * sc
+        self.mort_impr = val(dm.get("mortality_improvement"), 0.0)
+        self.boys = val(dm.get("boys"), 0.512)
+        self.projection = None
+        self.fert = [0.0] * (X + 1)
+        self.mig = [[[0.0] * (X + 1) for _ in SEXES] for _ in range(A)]
+        if dm.get("projection"):
+            rows, sc = read_table(base, dm["projection"], ("area", "sex", "age", "year", "count"), val)
+            pr = {}
+            for r in rows:
+                pr[self.aidx[r["area"]], SEXES.index(r["sex"]), int(r["age"]), int(r["year"])] = float(r["count"]) * sc
+            self.projection = pr
+        else:
+            if dm.get("fertility"):
+                rows, sc = read_table(base, dm["fertility"], ("age", "rate"), val)
+                for r in rows:
+                    self.fert[int(r["age"])] = float(r["rate"]) * sc
+            if dm.get("migration"):
+                rows, sc = read_table(base, dm["migration"], ("area", "sex", "age", "net"), val)
+                for r in rows:
+                    self.mig[self.aidx[r["area"]]][SEXES.index(r["sex"])][int(r["age"])] = float(r["net"]) * sc
+
+        # payers, sectors
+        self.payers = [sid(p["id"]) for p in y["payers"]]
+        self.sectors = []
+        for s in y["sectors"]:
+            self.sectors.append(dict(
+                id=sid(s["id"]), payer=sid(s["payer"]), chain=s["chain"], group=sid(s["group"]),
+                price=val(s["price"]), fte_per_unit=val(s["fte_per_unit"]),
+                m2=val(s.get("m2_per_unit"), 0.0), co2=val(s.get("co2_kg_per_unit"), 0.0),
+                growth=val(s.get("growth"), 0.0)))
+        C = self.C = len(self.sectors)
+        self.cidx = {s["id"]: i for i, s in enumerate(self.sectors)}
+
+        # use rates u[s][x][k][c], end-of-life e[s][x][k][c]
+        self.u = self._rates(base, y.get("use"), val)
+        self.e = self._rates(base, y.get("end_of_life_use"), val)
+
+        # workforce
+        self.wf = {}
+        if y.get("workforce"):
+            rows, _ = read_table(base, y["workforce"],
+                                 ("group", "subregion", "fte", "retire_rate", "outflow_rate", "inflow_fte"), val)
+            for r in rows:
+                self.wf[r["group"], r["subregion"]] = dict(
+                    fte=float(r["fte"]), retire=float(r["retire_rate"]),
+                    outflow=float(r["outflow_rate"]), inflow=float(r["inflow_fte"]))
+        self.groups = []
+        for (g, _r) in self.wf:
+            if g not in self.groups:
+                self.groups.append(g)
+        for s in self.sectors:
+            if s["group"] not in self.groups:
+                self.groups.append(s["group"])
+
+        # economics, criteria
+        ec = y.get("economics") or {}
+        self.price_growth = val(ec.get("price_growth"), 0.0)
+        self.r = float(ec.get("discount_rate", 0.03))
+        self.re = float(ec.get("discount_rate_effects", 0.015))
+        self.qaly_value = float(ec.get("qaly_value", 0.0))
+        cr = y.get("criteria") or {}
+        self.crit_payer = sid(cr.get("care_use_payer", "zvw"))
+        self.thr = dict(care_use=float(cr.get("care_use_pct", 1.0)),
+                        patient_flows=float(cr.get("patient_flows_pct", 2.0)),
+                        staff=float(cr.get("staff_fte", 25)),
+                        real_estate=float(cr.get("real_estate_m2", 2000)))
+
+        # interventions in plan order
+        self.themes = []
+        self.ivs = []
+        for th in y.get("themes") or []:
+            tid = sid(th["id"])
+            self.themes.append(tid)
+            for iv in th.get("interventions") or []:
+                self.ivs.append(self._intervention(tid, iv))
+
+        # scenarios
+        allv = list(range(len(self.ivs)))
+        self.scenarios = [dict(id="baseline", ivs=[], subs=None, delay={}),
+                          dict(id="plan", ivs=allv, subs=None, delay={})]
+        for sc in y.get("scenarios") or []:
+            subs = sc.get("subregions")
+            self.scenarios.append(dict(
+                id=sid(sc["id"]), ivs=allv,
+                subs=None if subs is None else set(sid(x) for x in subs),
+                delay={sid(k): float(v) for k, v in (sc.get("delay") or {}).items()}))
+        for tid in self.themes:
+            self.scenarios.append(dict(id="without-" + tid,
+                                       ivs=[i for i in allv if self.ivs[i]["theme"] != tid],
+                                       subs=None, delay={}))
+
+    def _rates(self, base, ref, val):
+        out = [[[[0.0] * self.C for _ in range(self.K)] for _ in AGES] for _ in SEXES]
+        if not ref:
+            return out
+        rows, sc = read_table(base, ref, ("sector", "state", "sex", "age_from", "age_to", "rate"), val)
+        for r in rows:
+            c, k, s = self.cidx[r["sector"]], self.kidx[r["state"]], SEXES.index(r["sex"])
+            for x in range(int(r["age_from"]), int(r["age_to"]) + 1):
+                out[s][x][k][c] = float(r["rate"]) * sc
+        return out
+
+    def _intervention(self, tid, iv):
+        val = self.val
+        tg = iv.get("target") or {}
+        areas = tg.get("areas")
+        subs = tg.get("subregions")
+        area_t = []
+        for a in self.areas:
+            ok = (areas is None or a in [sid(x) for x in areas]) and \
+                 (subs is None or self.area_sub[a] in [sid(x) for x in subs])
+            area_t.append(ok)
+        sexes = tg.get("sexes")
+        sex_t = [sexes is None or s in [sid(x) for x in sexes] for s in SEXES]
+        ages = tg.get("ages")
+        amin, amax = (0, X) if ages is None else (int(ages[0]), int(ages[1]))
+        sts = tg.get("states")
+        state_t = [sts is None or k in [sid(x) for x in sts] for k in self.states]
+        up = iv.get("uptake") or {}
+        effects = []
+        for ef in iv.get("effects") or []:
+            kind = ef["kind"]
+            e = dict(kind=kind)
+            if kind in ("use", "end_of_life_use", "fte_per_unit"):
+                e["sector"] = self.cidx[sid(ef["sector"])]
+                e["change"] = val(ef["change"])
+            elif kind == "shift":
+                e["from"] = self.cidx[sid(ef["from"])]
+                e["to"] = self.cidx[sid(ef["to"])]
+                e["fraction"] = val(ef["fraction"])
+                e["ratio"] = val(ef.get("ratio"), 1.0)
+            elif kind == "transition":
+                e["from"] = self.kidx[sid(ef["from"])]
+                e["to"] = self.kidx[sid(ef["to"])]
+                e["change"] = val(ef["change"])
+            elif kind == "workforce":
+                e["group"] = sid(ef["group"])
+                e["outflow_change"] = val(ef.get("outflow_change"), 0.0)
+                e["extra_inflow"] = val(ef.get("extra_inflow"), 0.0)
+            else:
+                raise PlanError("unknown effect kind %r" % kind)
+            effects.append(e)
+        costs = []
+        for c in iv.get("costs") or []:
+            costs.append(dict(
+                payer=sid(c["payer"]),
+                once=val(c["once"]) if "once" in c else None,
+                year=int(c.get("year", self.T0)),
+                per_year=val(c["per_year"]) if "per_year" in c else None,
+                frm=int(c.get("from", self.T0)), to=int(c.get("to", self.T1)),
+                per_participant=val(c["per_participant"]) if "per_participant" in c else None))
+        return dict(
+            theme=tid, id=sid(iv["id"]), area_t=area_t, sex_t=sex_t, amin=amin, amax=amax,
+            state_t=state_t, max=val(up.get("max")), ramp=float(up.get("ramp_years", 1)),
+            start=float(up.get("start", self.T0)),
+            sbs={sid(k): float(v) for k, v in (up.get("start_by_subregion") or {}).items()},
+            curve=up.get("curve", "linear"), effects=effects, costs=costs,
+            care_eff=[e for e in effects if e["kind"] in ("use", "end_of_life_use", "shift", "fte_per_unit")],
+            trans_eff=[e for e in effects if e["kind"] == "transition"],
+            wf_eff=[e for e in effects if e["kind"] == "workforce"],
+            resources=iv.get("resources") or [])
+
+    # ------------------------------------------------------------ uptake
+    def uptake(self, iv, scen, a, t):
+        if not iv["area_t"][a]:
+            return 0.0
+        sub = self.area_sub[self.areas[a]]
+        if scen["subs"] is not None and sub not in scen["subs"]:
+            return 0.0
+        start = iv["sbs"].get(sub, iv["start"]) + scen["delay"].get(sub, 0.0)
+        d = t - start
+        if d < 0:
+            return 0.0
+        ramp = iv["ramp"]
+        if iv["curve"] == "logistic":
+            return iv["max"] / (1.0 + math.exp(-(d + 1 - ramp / 2.0) * 8.0 / ramp))
+        return iv["max"] * min(1.0, (d + 1) / ramp)
+
+    def coverage(self, iv, scen):
+        if scen["subs"] is None:
+            return 1.0
+        num = den = 0.0
+        for a in range(len(self.areas)):
+            if not iv["area_t"][a]:
+                continue
+            inside = self.area_sub[self.areas[a]] in scen["subs"]
+            for s in range(2):
+                if not iv["sex_t"][s]:
+                    continue
+                for x in range(iv["amin"], iv["amax"] + 1):
+                    for k in range(self.K):
+                        if iv["state_t"][k]:
+                            v = self.P[a][s][x] * self.share0[s][x][k]
+                            den += v
+                            if inside:
+                                num += v
+        return num / den if den > 0 else 0.0
+
+
+# ---------------------------------------------------------------- one scenario
+
+class Result:
+    pass
+
+
+def simulate(plan, scen, base=None):
+    """Runs one scenario. `base` is the baseline's Result (None when running the baseline)."""
+    P = plan
+    A, K, C = len(P.areas), P.K, P.C
+    T0, nY = P.T0, len(P.years)
+    ivs = [P.ivs[i] for i in scen["ivs"]]
+    ivids = scen["ivs"]
+    sec = P.sectors
+    back = [s["chain"] in ("secondary", "long_term") for s in sec]
+    front = [s["chain"] in ("social", "primary") for s in sec]
+    fpu = [s["fte_per_unit"] for s in sec]
+
+    N = [[[[P.P[a][s][x] * P.share0[s][x][k] for k in range(K)] for x in AGES] for s in range(2)]
+         for a in range(A)]
+    R = Result()
+    R.N = []                                  # N[ti][a][s][x][k], stock on 1 Jan
+    R.mig_cell = []                           # projection baseline residuals [ti][a][s][x]
+    R.pop = [[0.0] * A for _ in range(nY)]
+    R.births = [[0.0] * A for _ in range(nY)]
+    R.deaths = [[0.0] * A for _ in range(nY)]
+    R.migration = [[0.0] * A for _ in range(nY)]
+    R.U = [[[0.0] * C for _ in range(A)] for _ in range(nY)]
+    R.F = [[[0.0] * C for _ in range(A)] for _ in range(nY)]
+    R.LY = [[0.0] * A for _ in range(nY)]
+    R.Q = [[0.0] * A for _ in range(nY)]
+    R.up = [[[0.0] * A for _ in range(len(P.ivs))] for _ in range(nY)]     # [ti][iv][a]
+    R.part = [[[0.0] * A for _ in range(len(P.ivs))] for _ in range(nY)]
+    R.flows = [0.0] * nY                      # patient-flow units removed (back -> front shifts)
+    R.capped_cells = 0
+    R.capped_persons = 0.0
+    R.rows_scaled = 0
+
+    for ti, t in enumerate(P.years):
+        R.N.append(N)
+        q_f = (1.0 - P.mort_impr) ** (t - T0)
+        grow = [(1.0 + s["growth"]) ** (t - T0) for s in sec]
+        Nn = [[[[0.0] * K for _ in AGES] for _ in range(2)] for _ in range(A)]
+        migrow = [[[0.0] * (X + 1) for _ in range(2)] for _ in range(A)]
+        for a in range(A):
+            ups = []
+            for j, iv in zip(ivids, ivs):
+                u = P.uptake(iv, scen, a, t)
+                R.up[ti][j][a] = u
+                ups.append((j, iv, u))
+            active = [(j, iv, u) for (j, iv, u) in ups if u != 0.0 and iv["area_t"][a]]
+            Ua, Fa = R.U[ti][a], R.F[ti][a]
+            pop = dth = ly = qa = 0.0
+            for s in range(2):
+                Sp = Nn[a][s]
+                for x in AGES:
+                    Nc = N[a][s][x]
+                    # 1. state mortality
+                    q = min(1.0, P.q0[s][x] * q_f)
+                    Nb = Nc if base is None else base.N[ti][a][s][x]
+                    tot = sum(Nb)
+                    if tot > 0:
+                        rbar = sum(Nb[k] / tot * P.rr[k] for k in range(K))
+                    else:
+                        rbar = sum(P.share0[s][x][k] * P.rr[k] for k in range(K))
+                    # 2. deaths
+                    D = [0.0] * K
+                    S = [0.0] * K
+                    for k in range(K):
+                        qk = min(1.0, q * P.rr[k] / rbar) if rbar > 0 else 0.0
+                        D[k] = Nc[k] * qk
+                        S[k] = Nc[k] - D[k]
+                    # 3. transitions
+                    pm = P.p[s][x]
+                    if K > 1:
+                        tcell = [(iv, u) for (j, iv, u) in active
+                                 if iv["trans_eff"] and iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]]
+                        if tcell:
+                            pm = [row[:] for row in pm]
+                            for iv, u in tcell:
+                                for ef in iv["trans_eff"]:
+                                    if iv["state_t"][ef["from"]]:
+                                        pm[ef["from"]][ef["to"]] *= max(0.0, 1.0 + ef["change"] * u)
+                        S2 = [0.0] * K
+                        for k in range(K):
+                            row = pm[k]
+                            off = sum(row[l] for l in range(K) if l != k)
+                            if off > 1.0:
+                                R.rows_scaled += 1
+                                row = [v / off for v in row]
+                                off = sum(row[l] for l in range(K) if l != k)
+                            for l in range(K):
+                                S2[l] += S[k] * ((1.0 - off) if l == k else row[l])
+                    else:
+                        S2 = S
+                    # 4. ageing
+                    dst = Sp[x + 1] if x < X else Sp[X]
+                    for k in range(K):
+                        dst[k] += S2[k]
+                    # care, health, participants
+                    us, es = P.u[s][x], P.e[s][x]
+                    ccell = [(j, iv, u) for (j, iv, u) in active
+                             if iv["care_eff"] and iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]]
+                    for k in range(K):
+                        n, d = Nc[k], D[k]
+                        pop += n
+                        dth += d
+                        ly += n - d / 2.0
+                        qa += (n - d / 2.0) * P.utility[k]
+                        uu = [us[k][c] * grow[c] for c in range(C)]
+                        ee = [es[k][c] * grow[c] for c in range(C)]
+                        mf = [1.0] * C
+                        for j, iv, u in ccell:
+                            if not iv["state_t"][k]:
+                                continue
+                            for ef in iv["care_eff"]:
+                                kd = ef["kind"]
+                                if kd == "use":
+                                    uu[ef["sector"]] *= max(0.0, 1.0 + ef["change"] * u)
+                                elif kd == "end_of_life_use":
+                                    ee[ef["sector"]] *= max(0.0, 1.0 + ef["change"] * u)
+                                elif kd == "fte_per_unit":
+                                    mf[ef["sector"]] *= max(0.0, 1.0 + ef["change"] * u)
+                                else:   # shift
+                                    cf, ct = ef["from"], ef["to"]
+                                    du = ef["fraction"] * u * uu[cf]
+                                    de = ef["fraction"] * u * ee[cf]
+                                    uu[cf] -= du
+                                    uu[ct] += ef["ratio"] * du
+                                    ee[cf] -= de
+                                    ee[ct] += ef["ratio"] * de
+                                    if back[cf] and front[ct]:
+                                        R.flows[ti] += n * du + d * de
+                        for c in range(C):
+                            v = n * uu[c] + d * ee[c]
+                            Ua[c] += v
+                            Fa[c] += v * fpu[c] * mf[c]
+                    for j, iv, u in active:
+                        if iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]:
+                            R.part[ti][j][a] += sum(Nc[k] * u for k in range(K) if iv["state_t"][k])
+            R.pop[ti][a] = pop
+            R.deaths[ti][a] = dth
+            R.LY[ti][a] = ly
+            R.Q[ti][a] = qa
+            # 5. births from start-of-year women
+            B = 0.0
+            if P.projection is None:
+                for x in AGES:
+                    if P.fert[x]:
+                        B += P.fert[x] * sum(N[a][0][x])
+            R.births[ti][a] = B
+            for s, share in ((1, P.boys), (0, 1.0 - P.boys)):
+                for k in range(K):
+                    Nn[a][s][0][k] += B * share * P.share0[s][0][k]
+            # 6./7. net migration at age y on 1 Jan t+1
+            applied = 0.0
+            for s in range(2):
+                for y in AGES:
+                    cell = Nn[a][s][y]
+                    if P.projection is None:
+                        M = P.mig[a][s][y]
+                    elif t == P.T1:
+                        M = 0.0
+                    elif base is None:
+                        M = P.projection[a, s, y, t + 1] - sum(cell)
+                    else:
+                        M = base.mig_cell[ti][a][s][y]
+                    migrow[a][s][y] = M
+                    if M > 0:
+                        for k in range(K):
+                            cell[k] += M * P.share0[s][y][k]
+                        applied += M
+                    elif M < 0:
+                        tot = sum(cell)
+                        rem = -M
+                        if rem >= tot:
+                            if rem > tot:
+                                R.capped_cells += 1
+                                R.capped_persons += rem - tot
+                            rem = tot
+                            for k in range(K):
+                                cell[k] = 0.0
+                        elif tot > 0:
+                            f = rem / tot
+                            for k in range(K):
+                                cell[k] -= cell[k] * f
+                        applied -= rem
+            R.migration[ti][a] = applied
+        R.mig_cell.append(migrow)
+        N = Nn
+
+    # implementation costs per cost line and year
+    R.impl = {}                                # (iv index, line) -> [cost per year]
+    for j, iv in enumerate(P.ivs):
+        for li, cl in enumerate(iv["costs"]):
+            R.impl[j, li] = [0.0] * nY
+    for j in ivids:
+        iv = P.ivs[j]
+        cov = P.coverage(iv, scen)
+        for li, cl in enumerate(iv["costs"]):
+            for ti, t in enumerate(P.years):
+                v = 0.0
+                if cl["once"] is not None and t == cl["year"]:
+                    v += cl["once"] * cov
+                if cl["per_year"] is not None and cl["frm"] <= t <= cl["to"]:
+                    v += cl["per_year"] * cov
+                if cl["per_participant"] is not None:
+                    v += cl["per_participant"] * sum(R.part[ti][j])
+                R.impl[j, li][ti] = v
+
+    # workforce supply per (subregion, group)
+    R.sup = {}
+    for r in P.subregions:
+        ar = [a for a in range(A) if P.area_sub[P.areas[a]] == r]
+        for g in P.groups:
+            row = P.wf.get((g, r))
+            sup = [0.0] * nY
+            if row is not None:
+                cur = row["fte"]
+                for ti in range(nY):
+                    sup[ti] = cur
+                    npop = sum(R.pop[ti][a] for a in ar)
+                    outf = row["outflow"]
+                    inf = row["inflow"]
+                    for j in ivids:
+                        iv = P.ivs[j]
+                        for ef in iv["wf_eff"]:
+                            if ef["group"] != g:
+                                continue
+                            ub = sum(R.pop[ti][a] * R.up[ti][j][a] for a in ar) / npop if npop != 0 else 0.0
+                            outf *= max(0.0, 1.0 + ef["outflow_change"] * ub)
+                            inf += ef["extra_inflow"] * ub
+                    cur = cur * (1.0 - row["retire"] - outf) + inf
+            R.sup[r, g] = sup
+    return R
+
+
+# ---------------------------------------------------------------- outputs
+
+def fmt(v):
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def write(path, header, rows):
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        for r in rows:
+            w.writerow([fmt(v) for v in r])
+
+
+def run(plan_path, out, detail=False):
+    P = Plan(plan_path)
+    os.makedirs(out, exist_ok=True)
+    res = {}
+    base = simulate(P, P.scenarios[0])
+    res["baseline"] = base
+    for sc in P.scenarios[1:]:
+        res[sc["id"]] = simulate(P, sc, base)
+    A, C, nY = len(P.areas), P.C, len(P.years)
+    sec = P.sectors
+    pf = [(1.0 + P.price_growth) ** (t - P.T0) for t in P.years]
+    disc = [1.0 / (1.0 + P.r) ** (t - P.T0) for t in P.years]
+    disc_e = [1.0 / (1.0 + P.re) ** (t - P.T0) for t in P.years]
+
+    def cost(R, ti, a, c):
+        return R.U[ti][a][c] * sec[c]["price"] * pf[ti]
+
+    def care_by_payer(R, ti, p):
+        return sum(cost(R, ti, a, c) for a in range(A) for c in range(C) if sec[c]["payer"] == p)
+
+    def impl_by_payer(R, ti, p):
+        return sum(v[ti] for (j, li), v in R.impl.items() if P.ivs[j]["costs"][li]["payer"] == p)
+
+    dem, care, pay, wf, hl, popd, ivr, imp = [], [], [], [], [], [], [], []
+    for sc in P.scenarios:
+        sidn = sc["id"]
+        R = res[sidn]
+        for ti, t in enumerate(P.years):
+            for a in range(A):
+                an = P.areas[a]
+                dem.append((sidn, t, an, R.pop[ti][a], R.births[ti][a], R.deaths[ti][a], R.migration[ti][a]))
+                hl.append((sidn, t, an, R.LY[ti][a], R.Q[ti][a], R.deaths[ti][a]))
+                for c in range(C):
+                    U = R.U[ti][a][c]
+                    care.append((sidn, t, an, sec[c]["id"], U, cost(R, ti, a, c), R.F[ti][a][c],
+                                 U * sec[c]["m2"], U * sec[c]["co2"]))
+                if detail:
+                    for s in range(2):
+                        for x in AGES:
+                            for k in range(P.K):
+                                popd.append((sidn, t, an, SEXES[s], x, P.states[k], R.N[ti][a][s][x][k]))
+                for j, iv in enumerate(P.ivs):
+                    ivr.append((sidn, t, an, iv["id"], R.up[ti][j][a], R.part[ti][j][a]))
+            for p in P.payers:
+                pay.append((sidn, t, p, care_by_payer(R, ti, p), impl_by_payer(R, ti, p)))
+            for r in P.subregions:
+                ar = [a for a in range(A) if P.area_sub[P.areas[a]] == r]
+                for g in P.groups:
+                    demand = sum(R.F[ti][a][c] for a in ar for c in range(C) if sec[c]["group"] == g)
+                    sup = R.sup[r, g][ti]
+                    wf.append((sidn, t, r, g, demand, sup, demand - sup))
+            for (j, li), v in sorted(R.impl.items()):
+                imp.append((sidn, t, P.ivs[j]["id"], li + 1, P.ivs[j]["costs"][li]["payer"], v[ti]))
+
+    write(os.path.join(out, "demography.csv"), ["scenario", "year", "area", "population", "births", "deaths", "migration"], dem)
+    write(os.path.join(out, "care.csv"), ["scenario", "year", "area", "sector", "units", "cost", "fte", "m2", "co2_kg"], care)
+    write(os.path.join(out, "payers.csv"), ["scenario", "year", "payer", "care_cost", "implementation_cost"], pay)
+    write(os.path.join(out, "workforce.csv"), ["scenario", "year", "subregion", "group", "demand_fte", "supply_fte", "gap_fte"], wf)
+    write(os.path.join(out, "health.csv"), ["scenario", "year", "area", "life_years", "qalys", "deaths"], hl)
+    if detail:
+        write(os.path.join(out, "population.csv"), ["scenario", "year", "area", "sex", "age", "state", "count"], popd)
+    write(os.path.join(out, "interventions.csv"), ["scenario", "year", "area", "intervention", "uptake", "participants"], ivr)
+    write(os.path.join(out, "implementation.csv"), ["scenario", "year", "intervention", "line", "payer", "cost"], imp)
+
+    # comparison tables
+    bc, he, cr = [], [], []
+    back = [c for c in range(C) if sec[c]["chain"] in ("secondary", "long_term")]
+    for sc in P.scenarios[1:]:
+        sidn = sc["id"]
+        R = res[sidn]
+        tot_inv = tot_sav = 0.0
+        tot_delta = [0.0] * nY
+        for p in P.payers:
+            inv = sav = 0.0
+            delta = []
+            for ti in range(nY):
+                cs, cb = care_by_payer(R, ti, p), care_by_payer(base, ti, p)
+                im = impl_by_payer(R, ti, p)
+                inv += im * disc[ti]
+                sav -= (cs - cb) * disc[ti]
+                delta.append((cs - cb) + im)
+                tot_delta[ti] += (cs - cb) + im
+            bc.append((sidn, p, inv, sav, sav - inv, break_even(P.years, delta)))
+            tot_inv += inv
+            tot_sav += sav
+        npv = tot_sav - tot_inv
+        bc.append((sidn, "total", tot_inv, tot_sav, npv, break_even(P.years, tot_delta)))
+        dq = sum((R.Q[ti][a] - base.Q[ti][a]) * disc_e[ti] for ti in range(nY) for a in range(A))
+        dly = sum((R.LY[ti][a] - base.LY[ti][a]) * disc_e[ti] for ti in range(nY) for a in range(A))
+        he.append((sidn, dq, dly, (-npv / dq) if dq > 0 else "", npv + P.qaly_value * dq))
+        for ti, t in enumerate(P.years):
+            cb = care_by_payer(base, ti, P.crit_payer)
+            cs = care_by_payer(R, ti, P.crit_payer)
+            v = (cb - cs) / cb * 100.0 if cb != 0 else 0.0
+            cr.append((sidn, t, "care_use", v, "%", P.thr["care_use"], 1 if v >= P.thr["care_use"] else 0))
+            bu = sum(base.U[ti][a][c] for a in range(A) for c in back)
+            v = R.flows[ti] / bu * 100.0 if bu != 0 else 0.0
+            cr.append((sidn, t, "patient_flows", v, "%", P.thr["patient_flows"], 1 if v >= P.thr["patient_flows"] else 0))
+            v = sum(base.F[ti][a][c] for a in range(A) for c in range(C)) - \
+                sum(R.F[ti][a][c] for a in range(A) for c in range(C))
+            cr.append((sidn, t, "staff", v, "fte", P.thr["staff"], 1 if v >= P.thr["staff"] else 0))
+            v = sum(base.U[ti][a][c] * sec[c]["m2"] for a in range(A) for c in range(C)) - \
+                sum(R.U[ti][a][c] * sec[c]["m2"] for a in range(A) for c in range(C))
+            cr.append((sidn, t, "real_estate", v, "m2", P.thr["real_estate"], 1 if v >= P.thr["real_estate"] else 0))
+    write(os.path.join(out, "business_case.csv"), ["scenario", "stakeholder", "investment", "savings", "npv", "break_even_year"], bc)
+    write(os.path.join(out, "health_economics.csv"), ["scenario", "delta_qalys", "delta_life_years", "cost_per_qaly", "societal_balance"], he)
+    write(os.path.join(out, "criteria.csv"), ["scenario", "year", "criterion", "value", "unit", "threshold", "substantial"], cr)
+
+    # resources (no scenario)
+    resrc = {}
+    for iv in P.ivs:
+        for rs in iv["resources"]:
+            org, role = sid(rs["organisation"]), sid(rs["role"])
+            if rs.get("fte") is not None:
+                for t in range(int(rs.get("from", P.T0)), int(rs.get("to", P.T1)) + 1):
+                    e = resrc.setdefault((org, role, t), [0.0, 0.0])
+                    e[0] += P.val(rs["fte"])
+            if rs.get("euro") is not None:
+                e = resrc.setdefault((org, role, int(rs.get("year", P.T0))), [0.0, 0.0])
+                e[1] += P.val(rs["euro"])
+    write(os.path.join(out, "resources.csv"), ["organisation", "role", "year", "fte", "euro"],
+          [(k[0], k[1], k[2], v[0], v[1]) for k, v in sorted(resrc.items())])
+
+    with open(os.path.join(out, "reference.log"), "w") as fh:
+        for sc in P.scenarios:
+            R = res[sc["id"]]
+            fh.write("%s: capped migration cells %d (%r persons), transition rows scaled %d\n"
+                     % (sc["id"], R.capped_cells, R.capped_persons, R.rows_scaled))
+    return P, res
+
+
+def break_even(years, delta):
+    """First year from which the cumulative undiscounted delta is <= 0 in every year to T1."""
+    cum, c = [], 0.0
+    for d in delta:
+        c += d
+        cum.append(c)
+    be = ""
+    for ti in range(len(years) - 1, -1, -1):
+        if cum[ti] <= 0:
+            be = years[ti]
+        else:
+            break
+    return be
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    if len(args) != 2:
+        sys.stderr.write("usage: csref.py PLAN.yaml OUTDIR [--detail]\n")
+        return 2
+    run(args[0], args[1], "--detail" in argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,175 @@
+/* test_demography.c: MODEL.md section 2 on tiny hand-made plans; every expected value is
+ * worked out by hand in the comment beside it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "tinyplan.h"
+
+#define F 0
+#define M 1
+#include "tpcheck.h"
+
+static const int ONE_SUB[] = {0, 0};
+
+/* 1000 women and 1000 men aged 30; q = 0.01 (f), 0.02 (m); fertility 0.05 at 30; boys 0.5. */
+static cs_plan *births_plan(void) {
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 1, 2024, 2026);
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  pl->pop[cs_ix_asx(0, M, 30)] = 1000;
+  pl->q0[F * CS_NAGE + 30] = 0.01;
+  pl->q0[M * CS_NAGE + 30] = 0.02;
+  pl->q0[F * CS_NAGE + 31] = 0.01;
+  pl->fert[30] = 0.05;
+  pl->fert[31] = 0.10;
+  return pl;
+}
+
+static void test_births_deaths_ageing(void **st) {
+  (void)st;
+  cs_plan *pl = births_plan();
+  tp_run *t = tp_run_new(pl, 1);
+  /* 2024: deaths 1000*0.01 + 1000*0.02 = 30; births 0.05 * 1000 women = 50 */
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_POP), 2000);
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 30);
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_BIRTHS), 50);
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_MIG), 0);
+  /* 1 Jan 2025: women 31 = 990, men 31 = 980, newborns 25 + 25 */
+  near(tp_pop(t, pl, 0, 1, 0, F, 31, 0), 990);
+  near(tp_pop(t, pl, 0, 1, 0, M, 31, 0), 980);
+  near(tp_pop(t, pl, 0, 1, 0, F, 0, 0), 25);
+  near(tp_pop(t, pl, 0, 1, 0, M, 0, 0), 25);
+  near(tp_demo(t, 0, 1, 0, CS_DEMO_POP), 2020);
+  /* 2025 births: start-of-year women at 31 (990) * 0.10 = 99; age-0 girls have fertility 0 */
+  near(tp_demo(t, 0, 1, 0, CS_DEMO_BIRTHS), 99);
+  /* 2025 deaths: women 990*0.01 = 9.9; men at 31 have q 0; newborns q 0 */
+  near(tp_demo(t, 0, 1, 0, CS_DEMO_DEATHS), 9.9);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+/* The open age group: survivors at 99 and at 100 both land in 100+. */
+static void test_open_age_group(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 1, 2024, 2025);
+  pl->pop[cs_ix_asx(0, F, 99)] = 100;
+  pl->pop[cs_ix_asx(0, F, 100)] = 50;
+  pl->q0[F * CS_NAGE + 99] = 0.2;
+  pl->q0[F * CS_NAGE + 100] = 0.4;
+  tp_run *t = tp_run_new(pl, 1);
+  /* 100*(1-0.2) + 50*(1-0.4) = 80 + 30 = 110 at 100+; nothing left at 99 */
+  near(tp_pop(t, pl, 0, 1, 0, F, 100, 0), 110);
+  near(tp_pop(t, pl, 0, 1, 0, F, 99, 0), 0);
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 20 + 20);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+/* Mortality improvement i = 0.1: q(t) = q0 * 0.9^(t-T0); q capped at 1. */
+static void test_mortality_improvement(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 1, 2024, 2026);
+  pl->mort_improvement = tp_num(pl, 0.1);
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  pl->pop[cs_ix_asx(0, M, 50)] = 10;
+  for (int x = 30; x <= 32; x++) pl->q0[F * CS_NAGE + x] = 0.01;
+  for (int x = 50; x <= 52; x++) pl->q0[M * CS_NAGE + x] = 1.5; /* capped at 1 */
+  tp_run *t = tp_run_new(pl, 0);
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 10 + 10);          /* q 0.01, and 10 men all die */
+  near(tp_demo(t, 0, 1, 0, CS_DEMO_DEATHS), 990 * 0.009);      /* 0.01 * 0.9 */
+  near(tp_demo(t, 0, 2, 0, CS_DEMO_DEATHS), (990 - 8.91) * 0.0081);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+/* Net migration: positive enters with the base shares, negative is capped at what is there. */
+static void test_migration_capping(void **st) {
+  (void)st;
+  const int subs[] = {0, 0};
+  cs_plan *pl = tp_new(2, subs, 1, 2, 2024, 2025);
+  /* two states, base shares at age 0 for boys: 0.6 / 0.4 */
+  pl->share0[(M * CS_NAGE + 0) * 2 + 0] = 0.6;
+  pl->share0[(M * CS_NAGE + 0) * 2 + 1] = 0.4;
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;   /* area A1 */
+  pl->q0[F * CS_NAGE + 30] = 0.01;
+  pl->mig[cs_ix_asx(0, F, 31)] = -2000;  /* more leave than there are: capped */
+  pl->mig[cs_ix_asx(0, M, 0)] = 5;       /* immigrants at age 0 join the newborns */
+  pl->pop[cs_ix_asx(1, F, 40)] = 100;    /* area A2: partial removal */
+  pl->mig[cs_ix_asx(1, F, 41)] = -30;
+  tp_run *t = tp_run_new(pl, 1);
+  /* A1: 990 survivors at 31 all leave (applied -990), +5 boys -> applied -985 */
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_MIG), -985);
+  near(tp_pop(t, pl, 0, 1, 0, F, 31, 0), 0);
+  near(tp_pop(t, pl, 0, 1, 0, M, 0, 0), 3);   /* 5 * 0.6 */
+  near(tp_pop(t, pl, 0, 1, 0, M, 0, 1), 2);   /* 5 * 0.4 */
+  /* capped: A1 2024 (2000 vs 990), A1 2025 (2000 vs nobody at 31), A2 2025 (30 vs nobody at 41:
+   * the 70 moved on to 42), in each of the nsc scenarios */
+  assert_int_equal(t->r.capped_cells, 3 * t->nsc);
+  near(t->r.capped_persons, (1010.0 + 2000.0 + 30.0) * t->nsc);
+  near(tp_demo(t, 0, 1, 0, CS_DEMO_MIG), 5);
+  near(tp_demo(t, 0, 0, 1, CS_DEMO_MIG), -30);
+  near(tp_pop(t, pl, 0, 1, 1, F, 41, 0), 70);
+  /* 2025 (the horizon) migrates too, at age 41 on 1 Jan 2026, where nobody is left: 0 applied */
+  near(tp_demo(t, 0, 1, 1, CS_DEMO_MIG), 0);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+/* State mortality: rr (1, 3), shares (0.75, 0.25): rbar 1.5, so q_k = q*rr/1.5 and the total
+ * reproduces q; transitions s0 -> s1 at 0.1 move survivors. */
+static void test_state_mortality_transitions(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 2, 2024, 2025);
+  pl->states[1].rr = tp_num(pl, 3.0);
+  pl->share0[(F * CS_NAGE + 30) * 2 + 0] = 0.75;
+  pl->share0[(F * CS_NAGE + 30) * 2 + 1] = 0.25;
+  pl->trans[((F * CS_NAGE + 30) * 2 + 0) * 2 + 1] = 0.1;
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  pl->q0[F * CS_NAGE + 30] = 0.03;
+  tp_run *t = tp_run_new(pl, 1);
+  /* q0 = 0.03/1.5 = 0.02, q1 = 0.06: deaths 750*0.02 + 250*0.06 = 15 + 15 = 30 = 1000*0.03 */
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 30);
+  /* survivors 735, 235; 73.5 move: next (661.5, 308.5) */
+  near(tp_pop(t, pl, 0, 1, 0, F, 31, 0), 661.5);
+  near(tp_pop(t, pl, 0, 1, 0, F, 31, 1), 308.5);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+/* Projection mode: births 0, the baseline follows the projection, the residual is reported. */
+static void test_projection_mode(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 1, 2024, 2026);
+  pl->fert = NULL;
+  pl->mig = NULL;
+  pl->has_projection = 1;
+  pl->proj = cs_arena_calloc(&pl->arena, (size_t)CS_NSEX * CS_NAGE * 2, sizeof(double));
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  pl->q0[F * CS_NAGE + 30] = 0.01;
+  /* projection for 2025 and 2026: 1200 at 31, then 1100 at 32, 7 at age 0 in 2025 */
+  pl->proj[cs_ix_asx(0, F, 31) * 2 + 0] = 1200;
+  pl->proj[cs_ix_asx(0, F, 32) * 2 + 1] = 1100;
+  pl->proj[cs_ix_asx(0, F, 0) * 2 + 0] = 7;
+  tp_run *t = tp_run_new(pl, 1);
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_BIRTHS), 0);
+  /* 2024: 990 survive to 31; residual +210 at 31 and +7 at 0 */
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_MIG), 217);
+  near(tp_pop(t, pl, 0, 1, 0, F, 31, 0), 1200);
+  near(tp_pop(t, pl, 0, 1, 0, F, 0, 0), 7);
+  /* 2025: 1200 at 31 (q 0) move to 32: residual -100; the 7 at age 0 leave (projection 0 at 1) */
+  near(tp_demo(t, 0, 1, 0, CS_DEMO_MIG), -107);
+  near(tp_pop(t, pl, 0, 2, 0, F, 32, 0), 1100);
+  /* the horizon year's migration is 0 */
+  near(tp_demo(t, 0, 2, 0, CS_DEMO_MIG), 0);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_births_deaths_ageing), cmocka_unit_test(test_open_age_group),
+      cmocka_unit_test(test_mortality_improvement), cmocka_unit_test(test_migration_capping),
+      cmocka_unit_test(test_state_mortality_transitions), cmocka_unit_test(test_projection_mode)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
