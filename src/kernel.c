@@ -139,8 +139,8 @@ static void deaths(ctx_t *c, int32_t s, int32_t x, const double *N, const double
   const double *sh = pl->share0 + ((size_t)s * CS_NAGE + x) * K;
   for (int32_t k = 0; k < K; k++) rbar += (tot > 0.0 ? Nb[k] / tot : sh[k]) * pm->rr[k];
   for (int32_t k = 0; k < K; k++) {
-    /* rbar is 0 only when every state in the mix has relative risk 0; fall back to q. */
-    double qk = rbar > 0.0 ? fmin(1.0, q * pm->rr[k] / rbar) : q;
+    /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
+    double qk = rbar > 0.0 ? fmin(1.0, q * pm->rr[k] / rbar) : 0.0;
     c->w->D[k] = N[k] * qk;
     c->w->S[k] = N[k] - c->w->D[k];
   }

@@ -318,7 +318,20 @@ static int table_at(ld *L, cs_ynode *map, const char *key, const char *ctx, int 
                        cs_yq_col(fnode));
 }
 
-#define COLS(...) KEYS(__VA_ARGS__)
+/* Column names live in static arrays: a compound literal inside an if condition would die
+ * with the if statement while the table still points at it. */
+static const char *const c_areas[] = {"area", "name", "subregion"};
+static const char *const c_pop[] = {"area", "sex", "age", "count"};
+static const char *const c_mort[] = {"sex", "age", "q"};
+static const char *const c_fert[] = {"age", "rate"};
+static const char *const c_mig[] = {"area", "sex", "age", "net"};
+static const char *const c_proj[] = {"area", "sex", "age", "year", "count"};
+static const char *const c_shares[] = {"sex", "age", "state", "share"};
+static const char *const c_trans[] = {"sex", "age", "from", "to", "p"};
+static const char *const c_wf[] = {"group", "subregion", "fte", "retire_rate", "outflow_rate",
+                                   "inflow_fte"};
+static const char *const c_use[] = {"sector", "state", "sex", "age_from", "age_to", "rate"};
+#define COLS(a) a, (int)(sizeof a / sizeof *a)
 
 /* ---- sections ---- */
 
@@ -407,7 +420,7 @@ static void load_region(ld *L, cs_ynode *root) {
   cs_yq_check_keys(&L->q, m, KEYS("name", "areas"), "region");
   P->region_name = req_str(L, m, "name", "region");
   cs_table t;
-  if (table_at(L, m, "areas", "region", 1, COLS("area", "name", "subregion"), NULL, &t)) return;
+  if (table_at(L, m, "areas", "region", 1, COLS(c_areas), NULL, &t)) return;
   cs_fill_areas(P, &L->rep, &t);
   cs_table_free(&t);
 }
@@ -526,8 +539,7 @@ static void load_workforce_and_sectors(ld *L, cs_ynode *root) {
   cs_plan *P = L->P;
   cs_table wt;
   int have = !table_at(L, root, "workforce", "the plan", 0,
-                       COLS("group", "subregion", "fte", "retire_rate", "outflow_rate",
-                            "inflow_fte"), NULL, &wt);
+                       COLS(c_wf), NULL, &wt);
   cs_ynode *m = cs_yq_req(&L->q, root, "sectors", "the plan");
   int sec_ok = m && cs_yq_want_seq(&L->q, m, "sectors");
   size_t cap = (have ? wt.nrow : 0) + (sec_ok ? cs_yq_len(m) : 0);
@@ -544,7 +556,7 @@ static void load_workforce_and_sectors(ld *L, cs_ynode *root) {
 
 static void load_population(ld *L, cs_ynode *root) {
   cs_table t;
-  if (table_at(L, root, "population", "the plan", 1, COLS("area", "sex", "age", "count"),
+  if (table_at(L, root, "population", "the plan", 1, COLS(c_pop),
                &L->P->pop_scale, &t))
     return;
   if (L->P->narea) cs_fill_population(L->P, &L->rep, &t);
@@ -554,7 +566,7 @@ static void load_population(ld *L, cs_ynode *root) {
 static void load_demo_tables(ld *L, cs_ynode *m) {
   cs_plan *P = L->P;
   cs_table t;
-  if (!table_at(L, m, "mortality", "demography", 1, COLS("sex", "age", "q"), &P->mort_scale, &t)) {
+  if (!table_at(L, m, "mortality", "demography", 1, COLS(c_mort), &P->mort_scale, &t)) {
     cs_fill_mortality(P, &L->rep, &t);
     cs_table_free(&t);
   }
@@ -568,7 +580,7 @@ static void load_demo_tables(ld *L, cs_ynode *m) {
         cs_yq_err(&L->q, cs_yq_get(&L->q, m, other[i]), "demography gives both projection and "
                   "%s (expected one: a projection replaces fertility and migration)", other[i]);
     if (!table_at(L, m, "projection", "demography", 1,
-                  COLS("area", "sex", "age", "year", "count"), &P->proj_scale, &t)) {
+                  COLS(c_proj), &P->proj_scale, &t)) {
       if (L->years_ok && P->narea) cs_fill_projection(P, &L->rep, &t);
       cs_table_free(&t);
     }
@@ -577,12 +589,12 @@ static void load_demo_tables(ld *L, cs_ynode *m) {
     return;
   }
   P->proj_scale = fixed(L, 1.0, "projection.scale");
-  if (!table_at(L, m, "fertility", "demography (without a projection)", 1, COLS("age", "rate"),
+  if (!table_at(L, m, "fertility", "demography (without a projection)", 1, COLS(c_fert),
                 &P->fert_scale, &t)) {
     cs_fill_fertility(P, &L->rep, &t);
     cs_table_free(&t);
   }
-  if (!table_at(L, m, "migration", "demography", 0, COLS("area", "sex", "age", "net"),
+  if (!table_at(L, m, "migration", "demography", 0, COLS(c_mig),
                 &P->mig_scale, &t)) {
     if (P->narea && P->mig) cs_fill_migration(P, &L->rep, &t);
     cs_table_free(&t);
@@ -625,11 +637,11 @@ static void load_state_tables(ld *L, cs_ynode *root, int has_states) {
     return;
   }
   if (!table_at(L, root, "state_shares", "the plan (with states)", 1,
-                COLS("sex", "age", "state", "share"), NULL, &t)) {
+                COLS(c_shares), NULL, &t)) {
     cs_fill_shares(P, &L->rep, &t);
     cs_table_free(&t);
   }
-  if (!table_at(L, root, "transitions", "the plan", 0, COLS("sex", "age", "from", "to", "p"),
+  if (!table_at(L, root, "transitions", "the plan", 0, COLS(c_trans),
                 &P->trans_scale, &t)) {
     cs_fill_transitions(P, &L->rep, &t);
     cs_table_free(&t);
@@ -643,12 +655,12 @@ static void load_use_tables(ld *L, cs_ynode *root) {
   P->eol = A(L, n, sizeof *P->eol);
   cs_table t;
   if (!table_at(L, root, "use", "the plan", 1,
-                COLS("sector", "state", "sex", "age_from", "age_to", "rate"), &P->use_scale, &t)) {
+                COLS(c_use), &P->use_scale, &t)) {
     cs_fill_use(P, &L->rep, &t, P->use);
     cs_table_free(&t);
   }
   if (!table_at(L, root, "end_of_life_use", "the plan", 0,
-                COLS("sector", "state", "sex", "age_from", "age_to", "rate"), &P->eol_scale, &t)) {
+                COLS(c_use), &P->eol_scale, &t)) {
     cs_fill_use(P, &L->rep, &t, P->eol);
     cs_table_free(&t);
   }

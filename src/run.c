@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void cs_run_options_init(cs_run_options *o) {
   memset(o, 0, sizeof *o);
@@ -112,6 +113,16 @@ cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
       cs_status fs = tw.sinks[i]->finish(tw.sinks[i], tw.st == CS_OK);
       if (tw.st == CS_OK) tw.st = fs;
     }
+  if (tw.st == CS_OK && !run->r.detail) {
+    /* A population.csv left by an earlier --detail run would not match this run. */
+    size_t n = strlen(dir) + 32;
+    char *stale = malloc(n);
+    if (stale) {
+      snprintf(stale, n, "%s/population.csv", dir);
+      unlink(stale);
+      free(stale);
+    }
+  }
   if (tw.st == CS_OK) {
     const char *log = cs_run_log(run);
     tw.st = cs_write_file_atomic(dir, "run.log", log, strlen(log), diags);

@@ -71,8 +71,8 @@ static double sub_gap(const cs_run *run, int32_t y, int32_t r) {
 static void population_block(FILE *f, const cs_run *run, const labels *L) {
   const cs_plan *pl = run->pl;
   int32_t y1 = pl->nyear - 1;
-  fprintf(f, "%s\n  %-28s %12s %12s %10s %10s\n", L->pop_title, L->subregion, "", "", L->share75, "");
-  fprintf(f, "  %-28s %12d %12d %10d %10d\n", "", pl->T0, pl->T1, pl->T0, pl->T1);
+  fprintf(f, "%s\n  %-28s %25s %21s\n", L->pop_title, "", L->pop, L->share75);
+  fprintf(f, "  %-28s %12d %12d %10d %10d\n", L->subregion, pl->T0, pl->T1, pl->T0, pl->T1);
   for (int32_t r = -1; r < pl->nsub; r++) {
     double p0 = sub_demo(run, 0, 0, r, CS_DEMO_POP), p1 = sub_demo(run, 0, y1, r, CS_DEMO_POP);
     double o0 = sub_demo(run, 0, 0, r, CS_DEMO_POP75), o1 = sub_demo(run, 0, y1, r, CS_DEMO_POP75);
@@ -86,9 +86,8 @@ static void care_block(FILE *f, const cs_run *run, const labels *L) {
   int32_t y1 = pl->nyear - 1, zvw = CS_NONE;
   for (int32_t p = 0; p < pl->npayer; p++)
     if (!strcmp(pl->payers[p].id, "zvw")) zvw = p;
-  fprintf(f, "\n%s\n  %-28s %11s %11s %11s %11s\n", L->cost_title, L->subregion, L->zvw_cost, "",
-          L->gap, "");
-  fprintf(f, "  %-28s %11d %11d %11d %11d\n", "", pl->T0, pl->T1, pl->T0, pl->T1);
+  fprintf(f, "\n%s\n  %-28s %23s %23s\n", L->cost_title, "", L->zvw_cost, L->gap);
+  fprintf(f, "  %-28s %11d %11d %11d %11d\n", L->subregion, pl->T0, pl->T1, pl->T0, pl->T1);
   for (int32_t r = -1; r < pl->nsub; r++) {
     double c0 = zvw == CS_NONE ? 0 : sub_payer_cost(run, 0, r, zvw) / 1e6;
     double c1 = zvw == CS_NONE ? 0 : sub_payer_cost(run, y1, r, zvw) / 1e6;
@@ -101,8 +100,10 @@ static void verdict_block(FILE *f, const cs_run *run, const labels *L) {
   const cs_plan *pl = run->pl;
   const cs_results *r = &run->r;
   int32_t ys = pl->T0 + 2 <= pl->T1 ? 2 : pl->nyear - 1, yl = pl->crit_year - pl->T0;
-  fprintf(f, "\n%s\n  %-15s %7s | %-10s %12s %-5s | %-10s %12s %-5s\n", L->verdict_title,
-          L->criterion, L->threshold, L->short_term, L->value, "", L->long_term, L->value, "");
+  fprintf(f, "\n%s\n  %-19s %10s | %-30s | %-30s\n", L->verdict_title, "", "", L->short_term,
+          L->long_term);
+  fprintf(f, "  %-19s %10s | %-5s %12s %-12s | %-5s %12s %-12s\n", L->criterion, L->threshold, "",
+          L->value, L->substantial, "", L->value, L->substantial);
   int pass[2] = {0, 0};
   for (int32_t c = 0; c < CS_CRIT_N; c++) {
     double th = cs_crit_threshold(pl, c);
@@ -110,7 +111,9 @@ static void verdict_block(FILE *f, const cs_run *run, const labels *L) {
     double vl = run->ec.crit[cs_ix_sy(r, 1, yl) * CS_CRIT_N + c];
     pass[0] |= vs >= th;
     pass[1] |= vl >= th;
-    fprintf(f, "  %-15s %7.4g | %-10d %12.4g %-5s | %-10d %12.4g %-5s\n", cs_crit_name[c], th,
+    char name[40];
+    snprintf(name, sizeof name, "%s (%s)", cs_crit_name[c], cs_crit_unit[c]);
+    fprintf(f, "  %-19s %10.4g | %-5d %12.4g %-12s | %-5d %12.4g %-12s\n", name, th,
             pl->T0 + ys, vs, vs >= th ? L->yes : L->no, pl->T0 + yl, vl, vl >= th ? L->yes : L->no);
   }
   fprintf(f, "  %s: %s | %s: %s\n", L->short_term, pass[0] ? L->passes : L->fails, L->long_term,

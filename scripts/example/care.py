@@ -24,14 +24,23 @@ VEKTIS_MAP = {
     "KOSTEN_LANGDURIGE_GGZ": "mh_contact",
     "KOSTEN_MEDISCH_SPECIALISTISCHE_ZORG": "msz",
 }
-# Share of medical-specialist (MSZ) cost per modelled unit type, all ages.
-# hospital_day 0.25: derived, CBS 71857ned 2012 clinical admissions 1,181.7 per 10,000 x mean
-#   stay 5.2 days = 0.614 bed-days per person x EUR 644 = EUR 396, over the Zuid-Limburg MSZ
-#   cost per insured year 2023 (EUR 1,989, FACTS 3.1) deflated to 2022 (1.038): 0.21; with
-#   the higher admission rate of the older Zuid-Limburg population rounded to 0.25.
+# Share of medical-specialist (MSZ) cost per modelled unit type.
+# hospital_day about 0.25 overall: derived, CBS 71857ned 2012 clinical admissions 1,181.7 per
+#   10,000 x mean stay 5.2 days = 0.614 bed-days per person x EUR 644 = EUR 396, over the
+#   Zuid-Limburg MSZ cost per insured year 2023 (EUR 1,989, FACTS 3.1) deflated to 2022
+#   (1.038): 0.21, rounded up for the older Zuid-Limburg population. The age gradient (0.22
+#   below 65, 0.28 at 65-79, 0.35 at 80+) is an estimate: inpatient care weighs more in old age.
 # outpatient 0.20, ed_visit 0.025: documented estimates (no age-specific source, FACTS 5.3).
-MSZ_SPLIT = {"hospital_day": 0.25, "outpatient": 0.20, "ed_visit": 0.025}
-# the rest of MSZ (day treatment, procedures, add-on drugs): msz_other (euro)
+MSZ_HOSPITAL = [((0, 64), 0.22), ((65, 79), 0.28), ((80, 100), 0.35)]
+MSZ_SPLIT = {"outpatient": 0.20, "ed_visit": 0.025}
+
+
+def msz_split(band):
+    h = next(v for (lo, hi), v in MSZ_HOSPITAL if lo <= band[0] <= hi)
+    return dict(MSZ_SPLIT, hospital_day=h)
+
+
+# the rest of MSZ (day treatment, procedures, add-on drugs): msz_other (day-treatment equivalents)
 
 # Sector definitions: id -> dict. Prices: Kostenhandleiding 2024, price year 2022
 # (FACTS.md 2.2). fte_per_unit uses 1,543 workable hours per FTE-year (KH 7.1.1.2).
@@ -50,9 +59,10 @@ SECTORS = [
     dict(id="ed_visit", name="SEH-bezoek", unit="visit", payer="zvw", chain="secondary",
          price=258.0, fte=round(2.5 / H, 8), m2=0.05, group="ziekenhuis",
          src="price KH 2024 s4.4 ED visit (2022); fte estimate 2.5 staff-hours / 1,543 h; m2 estimate"),
-    dict(id="msz_other", name="Overige medisch-specialistische zorg", unit="euro", payer="zvw",
-         chain="secondary", price=1.0, fte=round(0.6 / 80000.0, 10), m2=None, group="ziekenhuis",
-         src="Vektis MSZ cost not in bed-days, outpatient or ED visits (euro, price 1); fte estimate 60 % staff cost at EUR 80,000 per FTE"),
+    dict(id="msz_other", name="Dagbehandeling en overige medisch-specialistische zorg",
+         unit="day-treatment equivalent", payer="zvw", chain="secondary", price=335.0,
+         fte=round(4.0 / H, 8), m2=0.05, group="ziekenhuis",
+         src="Vektis MSZ cost not in bed-days, outpatient or ED visits, counted in day-treatment equivalents at KH 2024 s4.2 day treatment 335 (2022; a unit, not euros, so the patient-flow criterion compares like with like); fte estimate 4 staff-hours; m2 estimate"),
     dict(id="mh_contact", name="GGZ-behandeluur", unit="treatment hour", payer="zvw",
          chain="secondary", price=138.0, fte=round(1.5 / H, 8), m2=None, group="ggz",
          src="price proxy KH 2024 s7.1.1.2 medical specialist patient-related hour (2022; no GGZ contact price in FACTS); fte estimate 1.5 h per treatment hour"),
@@ -172,9 +182,10 @@ def vektis_targets(datadir, cpi=CPI_2015_TO_2022):
     for key, acc in sums.items():
         per = {k: v / iy[key] * cpi for k, v in acc.items()}
         msz = per.pop("msz")
-        for sid, share in MSZ_SPLIT.items():
+        split = msz_split(key[1])
+        for sid, share in split.items():
             per[sid] = msz * share
-        per["msz_other"] = msz * (1.0 - sum(MSZ_SPLIT.values()))
+        per["msz_other"] = msz * (1.0 - sum(split.values()))
         per["total"] = sum(per.values())
         out[key] = per
     return out, iy
@@ -200,6 +211,12 @@ def calibrate(targets, weights, sh, q, rr):
                 float(sh[(s, x)][k]) * qk * eol_rate(sid, k, x) * p
                 for k, qk in state_q(q, sh, rr, s, x).items()) for x in ages)
             target = tgt[sid]
+            if sid == "zvw_other":
+                # hospice (ELV palliatief) is not a Vektis 2015 category of its own; its
+                # end-of-life cost is taken out of 'other Zvw' so the Zvw total stays on Vektis
+                target -= sum(weights[(s, x)] / wsum * sum(
+                    float(sh[(s, x)][k]) * qk * eol_rate("hospice_day", k, x) * price_mean("hospice_day")
+                    for k, qk in state_q(q, sh, rr, s, x).items()) for x in ages)
             if eol_cost > 0.6 * target:
                 notes.append((sid, s, b, eol_cost, target))
                 eol_cost = 0.6 * target          # never used: checked below

@@ -25,9 +25,10 @@ FRAIL_SEX = {"f": 9.6 / 7.4, "m": 5.2 / 7.4}     # relative to the mean of the t
 
 # >= 1 chronic condition (any state but healthy): CBS Gezondheidsenquete 2001 (CBS news
 # 2003/22): one in five under 18, about half of all people, three quarters of 65+.
-# Anchors: 20 % at 0-17, 25 % at 18 rising linearly to 65 % at 64, 75 % at 65-74,
-# 85 % at 85+ (derived so that the 65+ mean is about 0.75 and the all-age mean about 0.5).
-CHRONIC_ANCHORS = [(0, 0.20), (17, 0.20), (18, 0.25), (64, 0.65), (65, 0.75), (74, 0.75),
+# Smooth anchors (linear in between): 18 % at 0, 20 % at 12, 35 % at 30, 52 % at 50, 68 % at
+# 64, 76 % at 74, 85 % at 85+ (derived so that the 65+ mean is about 0.75-0.8 and the all-age
+# mean about 0.5; smooth so that the derived transition probabilities have no jumps).
+CHRONIC_ANCHORS = [(0, 0.18), (12, 0.20), (30, 0.35), (50, 0.52), (64, 0.68), (74, 0.76),
                    (85, 0.85), (100, 0.85)]
 
 # Institutional (Wlz) residence: logistic in age, level fitted so that 7.6 % of NL 75+
@@ -80,14 +81,15 @@ def shares(natpop):
 
 def transitions(sh, q):
     """Annual transition probabilities that carry the age-x state mix of the survivors to
-    the age-(x+1) mix (no recovery; state mortality q*rr/rbar as in MODEL.md step 1).
+    the age-(x+1) mix (for 100+ its own mix; no recovery; state mortality q*rr/rbar as in MODEL.md step 1).
     Inflow to dependent comes from frail (at most half the frail survivors) and the rest
     from chronic; frail from chronic; chronic from healthy. Returns {(s, x, from, to): p}."""
     out = {}
     for s in SEXES:
-        for x in range(0, MAX_AGE):
+        for x in range(0, MAX_AGE + 1):
             cur = {k: float(v) for k, v in sh[(s, x)].items()}
-            nxt = {k: float(v) for k, v in sh[(s, x + 1)].items()}
+            # the open group 100+ keeps its own mix: survivors at 100 stay at 100
+            nxt = {k: float(v) for k, v in sh[(s, min(x + 1, MAX_AGE))].items()}
             rbar = sum(cur[k] * RR[k] for k in STATES)
             surv = {k: cur[k] * (1.0 - min(1.0, q[(s, x)] * RR[k] / rbar)) for k in STATES}
             tot = sum(surv.values())

@@ -1,0 +1,540 @@
+"""plan.yaml, workforce table and derived-figures page of the Zuid-Limburg example.
+The YAML is written from a template so that every number keeps its source comment."""
+
+from .data import AREAS, SUBREGIONS, SEXES, AGES, MAX_AGE
+from . import states as st
+from . import care
+from . import demography as dm
+
+BASE, HORIZON = 2024, 2040
+
+# Non-calibrated use rates ((sector, state), sex, age_from, age_to, units per person-year).
+# nursing_home_day: the dependent state is Wlz institutional residence -> 365 days.
+# home_support_hour (Wmo household help): documented estimate, about 60 % of frail people
+#   using 2.5 h/week (78 h/yr) at 65+, half that at 18-64; chronic 75+ 10 % x 2.5 h/week.
+OTHER_USE = []
+for _s in SEXES:
+    OTHER_USE += [
+        (("nursing_home_day", "dependent"), _s, 0, MAX_AGE, 365.0),
+        (("home_support_hour", "frail"), _s, 18, 64, 39.0),
+        (("home_support_hour", "frail"), _s, 65, MAX_AGE, 78.0),
+        (("home_support_hour", "chronic"), _s, 65, 74, 6.5),
+        (("home_support_hour", "chronic"), _s, 75, MAX_AGE, 13.0),
+    ]
+
+SUB_OF = {a: r for a, _, r in AREAS}
+WM_PARKSTAD = [a for a, _, r in AREAS if r in ("Westelijke Mijnstreek", "Parkstad")]
+# PlusWIJken neighbourhoods named in FACTS.md 1.6 lie in: Sittard-Geleen (Obbicht, Douvenrade),
+# Stein (Elsloo), Beekdaelen (Nuth, Schinveld), Landgraaf (Schaesberg).
+PLUSWIJKEN = ["GM1883", "GM0971", "GM1954", "GM0882"]
+
+SHORTAGE_2024, SHORTAGE_2034, WORKFORCE_ZL = 2200.0, 9900.0, 252000.0 / 6.0
+RETIRE, OUTFLOW = 0.03, 0.08          # together the 11 %/yr outflow of FACTS.md 3.3
+
+
+def use_rate(rates, sid, k, s, x):
+    if sid in care.CALIBRATED:
+        return rates[(sid, k, s, care.band_of(x))]
+    for (sec, kk), ss, lo, hi, r in OTHER_USE:
+        if sec == sid and kk == k and ss == s and lo <= x <= hi:
+            return r
+    return 0.0
+
+
+def fte_of(sid):
+    return care.SECTOR[sid]["fte"] or 0.0
+
+
+def per_capita(rates, sh, q, fn):
+    """{(s, x): sum over states and sectors of fn(sid, share, units per person)}."""
+    out = {}
+    for s in SEXES:
+        for x in AGES:
+            qk = care.state_q(q, sh, st.RR, s, x)
+            tot = 0.0
+            for sec in care.SECTORS:
+                sid = sec["id"]
+                for k in st.STATES:
+                    share = float(sh[(s, x)][k])
+                    units = use_rate(rates, sid, k, s, x) + qk[k] * care.eol_rate(sid, k, x)
+                    tot += fn(sid, share * units)
+            out[(s, x)] = tot
+    return out
+
+
+def workforce_rows(pop, years2021, q, sh, rates, improvement, fert, mig, boys):
+    groups = sorted({s["group"] for s in care.SECTORS if s["fte"]})
+    fte_pc = {g: per_capita(rates, sh, q, lambda sid, u, g=g: u * fte_of(sid)
+                            if care.SECTOR[sid]["group"] == g else 0.0) for g in groups}
+    proj = dm.project(pop, q, BASE, improvement, fert, boys, mig, BASE, 2034)
+    popr = {r: sum(v for (a, s, x), v in pop.items() if SUB_OF[a] == r) for r in SUBREGIONS}
+    ptot = sum(popr.values())
+    rows, info = [], {}
+    gap0 = SHORTAGE_2024 / WORKFORCE_ZL
+    gap10 = SHORTAGE_2034 / WORKFORCE_ZL
+    a = 1.0 - RETIRE - OUTFLOW
+    for g in groups:
+        dem = {t: sum(v * fte_pc[g][(s, x)] for (ar, s, x), v in proj[t].items()) for t in (BASE, 2034)}
+        growth = dem[2034] / dem[BASE]
+        sup0 = dem[BASE] * (1.0 - gap0)
+        sup10 = dem[BASE] * (growth - gap10)
+        inflow = (sup10 - sup0 * a ** 10) * (1.0 - a) / (1.0 - a ** 10)
+        info[g] = dict(demand=dem[BASE], demand_2034=dem[2034], supply=sup0, inflow=inflow,
+                       inflow_rate=inflow / sup0)
+        for r in SUBREGIONS:
+            sh_r = popr[r] / ptot
+            rows.append((g, r, f"{sup0 * sh_r:.1f}", f"{RETIRE}", f"{OUTFLOW}", f"{inflow * sh_r:.2f}"))
+    return rows, info
+
+
+def target_pop(pop, sh, areas, ages, states):
+    return sum(v * float(sh[(s, x)][k]) for (a, s, x), v in pop.items()
+               if a in areas and ages[0] <= x <= ages[1] for k in states)
+
+
+def baseline_units(pop, sh, q, rates, sid, areas, ages, states):
+    tot = 0.0
+    for (a, s, x), v in pop.items():
+        if a not in areas or not ages[0] <= x <= ages[1]:
+            continue
+        qk = care.state_q(q, sh, st.RR, s, x)
+        for k in states:
+            n = v * float(sh[(s, x)][k])
+            tot += n * (use_rate(rates, sid, k, s, x) + qk[k] * care.eol_rate(sid, k, x))
+    return tot
+
+
+STARTS = {"Westelijke Mijnstreek": 2025, "Parkstad": 2026, "Maastricht-Heuvelland": 2027}
+
+
+def participants(pop, sh, areas, ages, states, umax, ramp, year, curve="linear"):
+    """Expected participants in `year` (MODEL.md section 4 uptake) on the base-year population,
+    rounded to hundreds: a milestone the coalition can monitor."""
+    import math
+    tot = 0.0
+    for a in areas:
+        d = year - STARTS[SUB_OF[a]]
+        if d < 0:
+            continue
+        if curve == "linear":
+            up = umax * min(1.0, (d + 1) / ramp)
+        else:
+            up = umax / (1.0 + math.exp(-(d + 1 - ramp / 2.0) * 8.0 / ramp))
+        tot += up * target_pop(pop, sh, [a], ages, states)
+    return int(round(tot, -2))
+
+
+def context(pop, sh, q, rates, improvement, imp_se, fig):
+    all_areas = [a for a, _, _ in AREAS]
+    c = {"improvement": improvement, "imp_se": imp_se}
+    # Digitalisering: > 11,000 patients on Zuyderland home monitoring (FACTS 3.4) over the
+    # chronic and frail 50+ of Zuyderland's area (Westelijke Mijnstreek + Parkstad)
+    c["tele_elig"] = target_pop(pop, sh, WM_PARKSTAD, (50, 100), ("chronic", "frail"))
+    c["tele_max"] = round(11000.0 / c["tele_elig"], 4)
+    # Ouderen: ZCN prevents about 30 inappropriate admissions per week (FACTS 3.4) x 52 x
+    # 5.2 days, over the baseline hospital days of chronic/frail/dependent 65+
+    c["zcn_days"] = 30 * 52 * 5.2
+    c["zcn_base"] = baseline_units(pop, sh, q, rates, "hospital_day", all_areas, (65, 100),
+                                   ("chronic", "frail", "dependent"))
+    c["zcn_frac"] = round(c["zcn_days"] / c["zcn_base"], 4)
+    # PlusWIJken: 30 welzijnscoaches x 150 clients/yr (caseload estimate) = 4,500
+    c["wor_elig"] = target_pop(pop, sh, PLUSWIJKEN, (18, 100), ("chronic", "frail"))
+    c["wor_max"] = round(4500.0 / c["wor_elig"], 4)
+    # 35 Kernteams Ouderen x 50 frail clients (estimate) = 1,750
+    c["kto_elig"] = target_pop(pop, sh, PLUSWIJKEN, (75, 100), ("frail",))
+    c["kto_max"] = round(min(0.9, 1750.0 / c["kto_elig"]), 4)
+    c["acp_elig"] = target_pop(pop, sh, all_areas, (75, 100), ("frail", "dependent"))
+    c["pal_elig"] = target_pop(pop, sh, all_areas, (65, 100), ("chronic", "frail"))
+    c["fall_elig"] = target_pop(pop, sh, all_areas, (65, 100), ("chronic", "frail"))
+    c["np_elig"] = target_pop(pop, sh, all_areas, (18, 100), ("chronic",))
+    P = lambda areas, ages, states, umax, ramp, year, curve="linear": participants(
+        pop, sh, areas, ages, states, umax, ramp, year, curve)
+    c["ms_acp"] = P(all_areas, (75, 100), ("frail", "dependent"), 0.4, 3, 2027)
+    c["ms_pal"] = P(all_areas, (65, 100), ("chronic", "frail"), 0.5, 3, 2028)
+    c["ms_np"] = P(all_areas, (18, 100), ("chronic",), 0.2, 4, 2028, "logistic")
+    c["ms_tele"] = P(WM_PARKSTAD, (50, 100), ("chronic", "frail"), c["tele_max"], 3, 2027)
+    c["ms_wor"] = P(PLUSWIJKEN, (18, 100), ("chronic", "frail"), c["wor_max"], 3, 2027)
+    c["ms_kto"] = P(PLUSWIJKEN, (75, 100), ("frail",), c["kto_max"], 3, 2027)
+    c["ms_zcn"] = P(all_areas, (65, 100), ("chronic", "frail", "dependent"), 1.0, 2, 2026)
+    c["ms_fall"] = P(all_areas, (65, 100), ("chronic", "frail"), 0.15, 3, 2028)
+    return c
+
+
+def sector_yaml():
+    lines = []
+    for s in care.SECTORS:
+        parts = [f"id: {s['id']}", f"name: \"{s['name']}\"", f"unit: {s['unit']}",
+                 f"payer: {s['payer']}", f"chain: {s['chain']}", f"price: {s['price']}",
+                 f"fte_per_unit: {s['fte'] or 0.0}"]
+        if s["m2"]:
+            parts.append(f"m2_per_unit: {s['m2']}")
+        parts += [f"group: {s['group']}", "growth: 0.0"]
+        lines.append(f"  # {s['src']}")
+        lines.append("  - {" + ", ".join(parts) + "}")
+    return "\n".join(lines)
+
+
+def ci_normal(point, lo, hi):
+    """change = ratio - 1 as a normal with sd from the 95 % CI on the ratio scale."""
+    return f"{{dist: normal, mean: {point - 1:.4f}, sd: {(hi - lo) / 3.92:.4f}}}"
+
+
+START = "start: 2025, start_by_subregion: {Parkstad: 2026, Maastricht-Heuvelland: 2027}"
+START_WP = "start: 2025, start_by_subregion: {Parkstad: 2026}"
+
+
+def render(c):
+    imp = c["improvement"]
+    return f"""# Zuid-Limburg example plan for careshift, built by scripts/derive_example.py from the
+# public data in ../shared/data (Bron: CBS; bron: Vektis; United Nations, DESA, Population
+# Division, World Population Prospects 2024). Do not edit by hand: edit the script and rerun
+#   python3 scripts/derive_example.py ../shared/data examples/zuid-limburg
+# Sources per number: comments here, '# source:' lines in each CSV, docs/example.md.
+# Effect sizes: FACTS.md section 4; change = ratio - 1 (OR, RR, RaR and HR alike, read as a
+# relative change in use) with a normal sd = (CI width)/3.92 unless said otherwise.
+# "estimate" marks a number with no published source.
+careshift: 1
+plan:
+  name: Transformatieplan Mijnstreek
+  coalition: Mijnstreekcoalitie
+  # Voorlopig Transformatieplan Mijnstreek passed the snelle toets with CZ and VGZ in
+  # January 2024 (mijnlevengezond.nl 22-01-2024, FACTS.md 1.6)
+  status: snelle-toets-passed
+region:
+  name: Zuid-Limburg
+  areas: areas.csv
+# base 2024 = 2021 CBS data projected three years (docs/example.md); horizon 2040
+years: {{base: {BASE}, horizon: {HORIZON}}}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  # fall of the NL age-standardised death rate 2010-2019 (log-linear fit, CBS 37168 deaths /
+  # CBS 03759ned population, NL 2015 standard): {imp * 100:.2f} %/yr, se {c['imp_se'] * 100:.2f} points
+  mortality_improvement: {{dist: normal, mean: {imp:.5f}, sd: {c['imp_se']:.5f}}}
+  fertility: fertility.csv
+  boys: 0.512                   # CBS long-run sex ratio at birth (about 105 boys per 100 girls)
+  migration: migration.csv
+states:
+  # utility: EQ-5D index. healthy 0.94 = Dutch community-dwelling 65-69 (Mangen et al., HQLO
+  #   2017, EQ-5D-3L, n = 48,634); chronic 0.86 = same study, 85+ (most with >= 1 condition);
+  #   frail 0.65 and dependent 0.45: estimates, no Dutch EQ-5D figure by frailty status or for
+  #   nursing-home residents was retrieved. Anchor: median EQ-5D-5L index 0.574 (IQR 0.410) of
+  #   frail older people (Clinical Frailty Scale 5-8) in UK acute care (BMC Emerg Med 2023,
+  #   doi 10.1186/s12873-023-00909-4), a sicker group than the community-dwelling frail;
+  #   Botes et al., PPA 2018, report the nursing-home group lowest of three dependency levels.
+  # mortality_rr: frail HR 2.40 (2.17-2.65) vs robust, Peng et al., BMC Geriatr 2022;22:725
+  #   (56 cohorts, 1.85 M people); chronic 1.5 and dependent 4.0: estimates (pre-frail HRs in
+  #   the same meta-analysis are "similar"; nursing-home residents' median survival about 2 years).
+  - {{id: healthy, utility: {{dist: beta, mean: 0.94, sd: 0.01}}, mortality_rr: 1.0}}
+  - {{id: chronic, utility: {{dist: beta, mean: 0.86, sd: 0.02}}, mortality_rr: {{dist: lognormal, mean: 1.5, sd: 0.15}}}}
+  - {{id: frail, utility: {{dist: beta, mean: 0.65, sd: 0.05}}, mortality_rr: {{dist: lognormal, mean: 2.4, sd: 0.12}}}}
+  - {{id: dependent, utility: {{dist: beta, mean: 0.45, sd: 0.07}}, mortality_rr: {{dist: lognormal, mean: 4.0, sd: 0.6}}}}
+state_shares: state_shares.csv
+transitions: transitions.csv
+payers:
+  - {{id: zvw, name: Zorgverzekeringswet}}
+  - {{id: wlz, name: Wet langdurige zorg}}
+  - {{id: wmo, name: Gemeente (Wmo)}}
+workforce: workforce.csv
+sectors:
+{sector_yaml()}
+use: use.csv
+end_of_life_use: eol.csv
+economics:
+  price_year: 2022              # Kostenhandleiding 2024 reference prices (FACTS.md 2.2)
+  price_growth: 0.0             # real prices constant
+  discount_rate: 0.03           # ZIN Richtlijn economische evaluaties 2024: costs 3 % (FACTS.md 2.1; conflict with 4 % noted there)
+  discount_rate_effects: 0.015  # same guideline: effects 1.5 %
+  qaly_value: 50000             # estimate: middle of the ZIN reference values EUR 20,000-80,000 per QALY (not in FACTS.md)
+# Thresholds: the assessment framework asks for "substantial" impact without a number
+# (FACTS.md 1.1, NOT FOUND); these are the coalition's own choice.
+criteria:
+  year: {HORIZON}
+  care_use_payer: zvw
+  care_use_pct: 1.0
+  patient_flows_pct: 1.0
+  staff_fte: 50
+  real_estate_m2: 1000
+parameters:
+  # ACP in nursing homes -> hospitalisation RR 0.54 (0.47-0.63), Pimsen et al., JAMDA 2022
+  acp_hospital: {ci_normal(0.54, 0.47, 0.63)}
+  # Retention: 13 % of new staff leave within 2 years (Transvorm 2023); new staff are about
+  # 12.6 %/yr of the stock (CBS AZW inflow 176k / 1.4 M) and outflow 11 %/yr, so early leavers
+  # are about 7.4 % of outflow; halving early leaving (plan assumption; no quantified effect
+  # found, FACTS.md 4) gives -3.7 %: uniform 0 to -7.4 %.
+  retention: {{dist: uniform, min: -0.074, max: 0.0}}
+themes:
+  - id: palliatief
+    name: Palliatieve zorg
+    leader: Zuyderland (netwerken palliatieve zorg Westelijke Mijnstreek en Oostelijk Zuid-Limburg)
+    interventions:
+      - id: acp
+        name: Proactieve zorgplanning (ACP) door huisarts, specialist ouderengeneeskunde en wijkverpleging
+        # target: frail and dependent 75+ ({c['acp_elig']:.0f} persons in the base year); max uptake 40 % (plan ambition, estimate)
+        target: {{ages: [75, 100], states: [frail, dependent]}}
+        uptake: {{max: 0.4, ramp_years: 3, {START}, curve: linear}}
+        effects:
+          - {{kind: end_of_life_use, sector: hospital_day, change: $acp_hospital}}
+          # ED visits RR 0.60 (0.31-1.42), not significant (Pimsen et al. 2022)
+          - {{kind: end_of_life_use, sector: ed_visit, change: {ci_normal(0.60, 0.31, 1.42)}}}
+        costs:
+          # two GP consults > 20 min per participant per year, KH 2024 EUR 42.47 (2022)
+          - {{payer: zvw, per_participant: 84.94}}
+          - {{payer: zvw, once: 150000, year: 2025}}     # estimate: training and materials
+        resources:
+          - {{organisation: Zuyderland, role: projectleider palliatieve zorg, fte: 0.5, from: 2025, to: 2028}}
+          - {{organisation: ZonMw, role: subsidie transmurale proactieve zorgplanning, euro: 500000, year: 2024}}  # zuyderland.nl 23-01-2023
+          - {{organisation: ZIO, role: huisartsen Maastricht-Heuvelland, fte: 0.3, from: 2027, to: 2030}}
+        milestones:
+          - {{indicator: participants, year: 2027, target: {c['ms_acp']}}}
+      - id: thuis-sterven
+        name: Palliatieve thuiszorg met casemanager (sterven op de plek van voorkeur)
+        # target: chronic/frail 65+ ({c['pal_elig']:.0f}), where most deaths fall; participants = people covered
+        target: {{ages: [65, 100], states: [chronic, frail]}}
+        uptake: {{max: 0.5, ramp_years: 3, {START}, curve: linear}}
+        effects:
+          # dying at home RR 1.31 (1.12-1.52), Shepperd et al., Cochrane CD009231 2021; assumption:
+          # half of the extra home deaths avoid a terminal admission -> -(RR-1)/2 on end-of-life bed-days
+          - {{kind: end_of_life_use, sector: hospital_day, change: {{dist: normal, mean: -0.155, sd: 0.051}}}}
+          # more terminal care at home: + (RR-1) on end-of-life district nursing hours
+          - {{kind: end_of_life_use, sector: district_nursing_hour, change: {ci_normal(1.31, 1.12, 1.52)}}}
+          # hospice use: same relative rise (assumption; van der Plas et al. PLoS One 2015 find
+          # death in hospital OR 0.26 (0.13-0.52) with a palliative case manager)
+          - {{kind: end_of_life_use, sector: hospice_day, change: {ci_normal(1.31, 1.12, 1.52)}}}
+        costs:
+          - {{payer: zvw, per_year: 250000, from: 2025, to: 2030}}   # estimate: casemanagers palliatieve zorg
+        resources:
+          - {{organisation: Zuyderland, role: casemanagers palliatieve zorg, fte: 2.0, from: 2025, to: 2030}}
+          - {{organisation: MeanderGroep Zuid-Limburg, role: wijkverpleging palliatief team, fte: 1.5, from: 2025, to: 2030}}
+        milestones:
+          - {{indicator: participants, year: 2028, target: {c['ms_pal']}}}
+  - id: arbeidsmarkt
+    name: Arbeidsmarkt
+    # "Arbeidsmarkt Zorg en Welzijn Zuid-Limburg": EUR 12.7 M from CZ and VGZ, > 20 organisations,
+    # coordinated by Zorg aan Zet (Skipr 30-09-2025, FACTS.md 1.6)
+    leader: Zorg aan Zet
+    interventions:
+      - id: behoud
+        name: Behoud en binding van nieuwe medewerkers (begeleiding startende zorgprofessionals)
+        uptake: {{max: 1.0, ramp_years: 2, {START}, curve: linear}}
+        effects:
+          # extra_inflow: programme line "instroom" (zij-instromers), 0-20 FTE per subregion per year (estimate)
+          - {{kind: workforce, group: vvt, outflow_change: $retention, extra_inflow: {{dist: uniform, min: 0, max: 20}}}}
+          - {{kind: workforce, group: ziekenhuis, outflow_change: $retention}}
+          - {{kind: workforce, group: sociaal, outflow_change: $retention}}
+        costs:
+          # EUR 12.7 M programme (CZ and VGZ) spread over 2025-2028
+          - {{payer: zvw, per_year: 3175000, from: 2025, to: 2028}}
+        resources:
+          - {{organisation: Zorg aan Zet, role: programmacoordinatie, fte: 3.0, from: 2025, to: 2028}}
+          - {{organisation: CZ, role: financiering arbeidsmarktprogramma, euro: 6350000, year: 2025}}
+          - {{organisation: VGZ, role: financiering arbeidsmarktprogramma, euro: 6350000, year: 2025}}
+      - id: taakherschikking
+        name: Taakherschikking naar verpleegkundig specialist en praktijkondersteuner bij chronische zorg
+        # target: chronic 18+ ({c['np_elig']:.0f}); max 20 % nurse-led (estimate)
+        target: {{ages: [18, 100], states: [chronic]}}
+        uptake: {{max: 0.2, ramp_years: 4, {START}, curve: logistic}}
+        effects:
+          # nurse-led vs physician care -> hospital admission RR 0.76 (0.64-0.91), Martinez-Gonzalez et al., BMC HSR 2014
+          - {{kind: use, sector: hospital_day, change: {ci_normal(0.76, 0.64, 0.91)}}}
+          # NP 2.4 vs GP 3.0 consults per hour (van der Biezen et al., BMC Fam Pract 2016): +25 % time per consult
+          - {{kind: fte_per_unit, sector: gp, change: {{dist: triangular, min: 0.10, mode: 0.25, max: 0.40}}}}
+          - {{kind: workforce, group: huisartsenzorg, extra_inflow: {{dist: uniform, min: 1, max: 5}}}}
+        costs:
+          - {{payer: zvw, per_participant: 40}}     # estimate: extra POH/NP time per patient per year
+        resources:
+          - {{organisation: Meditta Zorggroep, role: inzet verpleegkundig specialisten, fte: 4.0, from: 2025, to: 2030}}
+        milestones:
+          - {{indicator: participants, year: 2028, target: {c['ms_np']}}}
+  - id: digitalisering
+    name: Digitalisering
+    leader: Zuyderland       # "Digitale zorgtransformatie" passed the snelle toets, Jan 2024 (FACTS.md 1.6)
+    interventions:
+      - id: thuismonitoring
+        name: Thuismonitoring en digitale zorg bij chronische aandoeningen (hartfalen, COPD, astma)
+        # > 11,000 patients at home (Zuyderland, ICT&health 15-10-2025) over {c['tele_elig']:.0f} chronic/frail 50+
+        # in Westelijke Mijnstreek and Parkstad = max uptake {c['tele_max']}
+        target: {{subregions: [Westelijke Mijnstreek, Parkstad], ages: [50, 100], states: [chronic, frail]}}
+        uptake: {{max: {c['tele_max']}, ramp_years: 3, {START_WP}, curve: linear}}
+        effects:
+          # telemedicine in heart failure -> all-cause hospitalisation OR 0.63 (0.41-0.96), Anatol J Cardiol 2024;28:177
+          - {{kind: use, sector: hospital_day, change: {ci_normal(0.63, 0.41, 0.96)}}}
+          # COPD telehealthcare -> ED attendance OR 0.27 (0.11-0.66), McLean et al., Cochrane CD007718 2011,
+          # x 1/3 of monitored patients with COPD (estimate): -0.243, sd 0.140/3
+          - {{kind: use, sector: ed_visit, change: {{dist: normal, mean: -0.2433, sd: 0.0468}}}}
+          # asthma: pulmonologist once a year instead of 4x (Zuyderland, provider-reported), -25 to -75 %,
+          # x 1/3 of monitored patients with asthma (estimate)
+          - {{kind: use, sector: outpatient, change: {{dist: pert, min: -0.25, mode: -0.1667, max: -0.0833}}}}
+        costs:
+          - {{payer: zvw, once: 1500000, year: 2025}}       # estimate: platform and implementation
+          - {{payer: zvw, per_participant: 450}}            # estimate: devices and monitoring nurse per patient-year
+        resources:
+          - {{organisation: Zuyderland, role: digitale zorgteam, fte: 6.0, from: 2025, to: 2030}}
+          - {{organisation: CZ, role: financiering thuismonitoring, euro: 750000, year: 2025}}
+          - {{organisation: VGZ, role: financiering thuismonitoring, euro: 750000, year: 2025}}
+        milestones:
+          - {{indicator: participants, year: 2027, target: {c['ms_tele']}}}
+      - id: digivaardig
+        name: Digitale vaardigheden en administratieve lastenverlichting
+        uptake: {{max: 0.8, ramp_years: 3, {START}, curve: linear}}
+        effects:
+          # SiRM for VWS 2024: 27,000 FTE per year by 2028 against > 1.4 M care employees = -1.9 %:
+          # uniform 0 to -3.8 %
+          - {{kind: fte_per_unit, sector: district_nursing_hour, change: {{dist: uniform, min: -0.038, max: 0.0}}}}
+          - {{kind: fte_per_unit, sector: nursing_home_day, change: {{dist: uniform, min: -0.038, max: 0.0}}}}
+          - {{kind: fte_per_unit, sector: gp, change: {{dist: uniform, min: -0.038, max: 0.0}}}}
+        costs:
+          - {{payer: zvw, per_year: 400000, from: 2025, to: 2029}}   # estimate: training programme
+          - {{payer: wlz, per_year: 200000, from: 2025, to: 2029}}   # estimate
+        resources:
+          - {{organisation: Zuyderland, role: opleiders digitale vaardigheden, fte: 2.0, from: 2025, to: 2029}}
+          - {{organisation: Envida, role: opleiders digitale vaardigheden, fte: 1.0, from: 2027, to: 2029}}
+  - id: pluswijken
+    name: PlusWIJken
+    # PlusWIJken: EUR 27 M over 3 years from CZ and VGZ (IZA); core interventions include
+    # Welzijn op Recept (30 welzijnscoaches) and Kernteam Ouderen (35 teams) (FACTS.md 1.6)
+    leader: Gemeente Sittard-Geleen
+    interventions:
+      - id: welzijn-op-recept
+        name: Welzijn op Recept
+        # 30 coaches x 150 clients/yr (caseload estimate) = 4,500 over {c['wor_elig']:.0f} chronic/frail 18+ in the
+        # PlusWIJken municipalities (Sittard-Geleen, Stein, Beekdaelen, Landgraaf) = max {c['wor_max']}
+        target: {{areas: [{', '.join(PLUSWIJKEN)}], ages: [18, 100], states: [chronic, frail]}}
+        uptake: {{max: {c['wor_max']}, ramp_years: 3, {START_WP}, curve: linear}}
+        effects:
+          # social prescribing -> GP demand -28 % (7 studies), A&E -24 % (5 studies), Polley et al. 2017;
+          # low quality (Bickerdike et al., BMJ Open 2017): pert down to no effect
+          - {{kind: use, sector: gp, change: {{dist: pert, min: -0.5, mode: -0.28, max: 0.0}}}}
+          - {{kind: use, sector: ed_visit, change: {{dist: pert, min: -0.45, mode: -0.24, max: 0.0}}}}
+        costs:
+          - {{payer: zvw, per_year: 4500000, from: 2025, to: 2027}}   # half of the EUR 27 M PlusWIJken budget (assumption)
+          - {{payer: wmo, per_year: 650000, from: 2028, to: {HORIZON}}}  # estimate: 10 coaches continued by municipalities
+        resources:
+          - {{organisation: Gemeente Sittard-Geleen, role: welzijnscoaches, fte: 10.0, from: 2025, to: 2027}}
+          - {{organisation: Gemeente Landgraaf, role: welzijnscoaches, fte: 5.0, from: 2026, to: 2027}}
+          - {{organisation: CZ, role: financiering PlusWIJken, euro: 13500000, year: 2025}}
+        milestones:
+          - {{indicator: participants, year: 2027, target: {c['ms_wor']}}}
+      - id: kernteam-ouderen
+        name: Kernteam Ouderen (casemanagement kwetsbare ouderen)
+        # 35 teams x 50 frail clients (estimate) = 1,750 over {c['kto_elig']:.0f} frail 75+ = max {c['kto_max']}
+        target: {{areas: [{', '.join(PLUSWIJKEN)}], ages: [75, 100], states: [frail]}}
+        uptake: {{max: {c['kto_max']}, ramp_years: 3, {START_WP}, curve: linear}}
+        effects:
+          # case management for frail elderly -> hospitalisation OR 1.13 (0.95-1.35): no effect shown
+          # (Van der Elst et al., BMC Geriatr 2018, 16 RCTs); kept so the plan does not count on savings here
+          - {{kind: use, sector: hospital_day, change: {ci_normal(1.13, 0.95, 1.35)}}}
+          # mortality OR 0.99 (0.79-1.25) in the same review: no transition effect assumed
+        costs:
+          - {{payer: zvw, per_year: 4500000, from: 2025, to: 2027}}   # other half of the EUR 27 M (assumption)
+        resources:
+          - {{organisation: VGZ, role: financiering PlusWIJken, euro: 13500000, year: 2025}}
+          - {{organisation: MeanderGroep Zuid-Limburg, role: wijkverpleegkundigen kernteams, fte: 8.0, from: 2025, to: 2027}}
+        milestones:
+          - {{indicator: participants, year: 2027, target: {c['ms_kto']}}}
+  - id: ouderen
+    name: Ouderen
+    # Zorgcoordinatie Netwerk Zuid-Limburg (MeanderGroep, mijnlevengezond.nl 07-03-2024, FACTS.md 3.4)
+    leader: MeanderGroep Zuid-Limburg
+    interventions:
+      - id: zorgcoordinatie
+        name: Zorgcoordinatie acute ouderenzorg (Zorgpunten, eerstelijnsverblijf in plaats van opname)
+        # about 30 inappropriate admissions prevented per week (ZCN, self-reported) x 52 x 5.2 days
+        # = {c['zcn_days']:.0f} bed-days/yr over {c['zcn_base']:.0f} baseline bed-days of chronic/frail/dependent 65+
+        # = fraction {c['zcn_frac']}; 1.5 ELV days per bed-day avoided (estimate)
+        target: {{ages: [65, 100], states: [chronic, frail, dependent]}}
+        uptake: {{max: 1.0, ramp_years: 2, {START}, curve: linear}}
+        effects:
+          - {{kind: shift, from: hospital_day, to: elv_day, fraction: {{dist: pert, min: {c['zcn_frac'] * 0.5:.4f}, mode: {c['zcn_frac']}, max: {c['zcn_frac'] * 1.25:.4f}}}, ratio: {{dist: triangular, min: 1.0, mode: 1.5, max: 2.0}}}}
+        costs:
+          - {{payer: zvw, per_year: 600000, from: 2025, to: {HORIZON}}}   # estimate: Zorgpunt staff, three subregions
+        resources:
+          - {{organisation: MeanderGroep Zuid-Limburg, role: zorgpunt coordinatoren, fte: 4.0, from: 2025, to: {HORIZON}}}
+          - {{organisation: Zuyderland, role: SEH en acute opname afstemming, fte: 1.0, from: 2025, to: 2027}}
+        milestones:
+          - {{indicator: participants, year: 2026, target: {c['ms_zcn']}}}
+      - id: valpreventie
+        name: Valpreventie (beweegprogramma met balanstraining)
+        # target: chronic/frail 65+ ({c['fall_elig']:.0f}); max uptake 15 % (estimate)
+        target: {{ages: [65, 100], states: [chronic, frail]}}
+        uptake: {{max: 0.15, ramp_years: 3, {START}, curve: linear}}
+        effects:
+          # fallers RR 0.85 (0.81-0.89), Sherrington et al., Cochrane CD012424 2019; assumption: falls
+          # drive the chronic -> frail transition in proportion
+          - {{kind: transition, from: chronic, to: frail, change: {ci_normal(0.85, 0.81, 0.89)}}}
+          # fall-related fractures RR 0.73 (0.56-0.95), same review; x 10 % of nursing-home admissions
+          # after a fracture (estimate) -> -2.7 %
+          - {{kind: transition, from: frail, to: dependent, change: {{dist: normal, mean: -0.027, sd: 0.010}}}}
+          # fractures RR 0.73 x 8 % of hospital days of 65+ after falls (estimate) -> -2.2 %
+          - {{kind: use, sector: hospital_day, change: {{dist: normal, mean: -0.0216, sd: 0.0080}}}}
+          # injurious falls RaR 0.63 (0.51-0.77), El-Khoury et al., BMJ 2013, x 15 % of ED visits of 65+ (estimate)
+          - {{kind: use, sector: ed_visit, change: {{dist: normal, mean: -0.0555, sd: 0.0100}}}}
+        costs:
+          - {{payer: wmo, per_participant: 250}}     # estimate: group exercise programme per participant-year
+        resources:
+          - {{organisation: Gemeente Heerlen, role: beweegcoaches, fte: 2.0, from: 2026, to: 2030}}
+          - {{organisation: Gemeente Maastricht, role: beweegcoaches, fte: 2.0, from: 2027, to: 2030}}
+        milestones:
+          - {{indicator: participants, year: 2028, target: {c['ms_fall']}}}
+scenarios:
+  - {{id: mijnstreek-alleen, subregions: [Westelijke Mijnstreek]}}
+  - {{id: parkstad-later, delay: {{Parkstad: 2}}}}
+psa: {{draws: 1000, seed: 20240122}}   # seed: date the snelle toets was reported passed
+"""
+
+
+def figures_md(fig, c, pop, weights):
+    L = ["# Derived figures of the Zuid-Limburg example", "",
+         "Written by scripts/derive_example.py; do not edit. See docs/example.md.", ""]
+    smr, od, ed = fig["smr"]
+    L.append(f"- Mortality: SMR Zuid-Limburg 2015 = {od:.0f} / {ed:.1f} = {smr:.4f}; q(100+) f "
+             f"{fig['q100']['f'][1]:.4f}, m {fig['q100']['m'][1]:.4f} (Gompertz slope f "
+             f"{fig['q100']['f'][0]:.4f}, m {fig['q100']['m'][0]:.4f}).")
+    imp, se, asdr = fig["improvement"]
+    L.append(f"- Mortality improvement: {imp * 100:.3f} %/yr (se {se * 100:.3f}); ASDR per 1,000: "
+             + ", ".join(f"{y} {v * 1000:.3f}" for y, v in asdr.items()) + ".")
+    latest, tfr, period, fr, fcrude, fperiod = fig["fertility"]
+    L.append(f"- Fertility: WPP TFR {latest} = {tfr}; age pattern {period}; standardised ratio "
+             f"Zuid-Limburg/NL 2015 = {fr:.4f} (crude births per resident 15-44: {fcrude:.4f}; "
+             f"NL age pattern of period {fperiod}); Zuid-Limburg TFR = {fig['tfr_zl']:.3f}.")
+    munmig, nlnet, tot = fig["migration"]
+    L.append(f"- Migration 2015 (domestic, international) per area: "
+             + "; ".join(f"{a} ({d:+.0f}, {i:+.0f})" for a, (d, i) in munmig.items())
+             + f". Net total {tot:.0f}/yr. NL net migration 2015 by residual {nlnet:.0f} "
+             "(CBS Migratiesaldo 55,106).")
+    L.append(f"- Dependent-state logistic midpoint {fig['dep_mid']:.3f} (width 5).")
+    L += ["", "## Population", "",
+          "2021: CBS data split to single years; 2022-2024: projected to the base year; 2025-2040:",
+          "the plan's baseline path (same demographic steps as the model, without states).", "",
+          "| year | total | 65+ | 75+ | 85+ | Sittard-Geleen | Eijsden-Margraten |",
+          "|---|---|---|---|---|---|---|"]
+    for y, p in sorted(fig["pop"].items()):
+        tot = sum(p.values())
+        o = lambda a: sum(v for (ar, s, x), v in p.items() if x >= a) / tot * 100
+        m = lambda code: sum(v for (ar, s, x), v in p.items() if ar == code)
+        L.append(f"| {y} | {tot:,.0f} | {o(65):.1f} % | {o(75):.1f} % | {o(85):.1f} % | "
+                 f"{m('GM1883'):,.0f} | {m('GM1903'):,.0f} |")
+    L += ["", "Base-year population by area:", "", "| area | name | subregion | 2021 | 2024 |", "|---|---|---|---|---|"]
+    for a, n, r in AREAS:
+        v0 = sum(v for (ar, s, x), v in fig["pop"][2021].items() if ar == a)
+        v1 = sum(v for (ar, s, x), v in pop.items() if ar == a)
+        L.append(f"| {a} | {n} | {r} | {v0:,.0f} | {v1:,.0f} |")
+    L += ["", "## Intervention sizing", ""]
+    for k in ("tele_elig", "tele_max", "zcn_days", "zcn_base", "zcn_frac", "wor_elig", "wor_max",
+              "kto_elig", "kto_max", "acp_elig", "pal_elig", "fall_elig", "np_elig"):
+        L.append(f"- {k}: {c[k]:,.4f}" if isinstance(c[k], float) and c[k] < 10 else f"- {k}: {c[k]:,.0f}")
+    L += ["", "## Workforce (FTE, Zuid-Limburg)", "",
+          "| group | demand 2024 | demand 2034 (no plan) | supply 2024 | inflow/yr | inflow rate |",
+          "|---|---|---|---|---|---|"]
+    for g, i in fig["workforce"].items():
+        L.append(f"| {g} | {i['demand']:,.0f} | {i['demand_2034']:,.0f} | {i['supply']:,.0f} | "
+                 f"{i['inflow']:,.1f} | {i['inflow_rate'] * 100:.2f} % |")
+    L += ["", "## Vektis Zvw cost per insured year 2015, EUR 2022 (CPI factor "
+          f"{care.CPI_2015_TO_2022}), by modelled sector", "",
+          "| sex | band | " + " | ".join(s["id"] for s in care.SECTORS if s["id"] in care.CALIBRATED) + " | total |",
+          "|---|---|" + "---|" * (len(care.CALIBRATED) + 1)]
+    for (s, b), t in sorted(fig["targets"].items()):
+        L.append(f"| {s} | {care.band_label(b)} | " + " | ".join(
+            f"{t[s2['id']]:,.0f}" for s2 in care.SECTORS if s2["id"] in care.CALIBRATED)
+            + f" | {t['total']:,.0f} |")
+    return "\n".join(L) + "\n"

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the careshift command line on the built-in example and on generated
+plans: every OUTPUTS.md table with the right columns and one row per key, results.db equal to
+the CSV files, no temporary files left, help and exit codes, and the example's demography
+plausible (Zuid-Limburg shrinks and ages, as the CBS/PBL regional forecast says).
+
+usage: test_example.py CARESHIFT_BINARY
+"""
+import csv
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.environ.get("CS_SRCDIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GENPLAN = os.path.join(ROOT, "..", "shared", "tools", "genplan.py")
+EXAMPLE = os.path.join(ROOT, "examples", "zuid-limburg", "plan.yaml")
+
+TABLES = {
+    "demography": ["scenario", "year", "area", "population", "births", "deaths", "migration"],
+    "care": ["scenario", "year", "area", "sector", "units", "cost", "fte", "m2", "co2_kg"],
+    "payers": ["scenario", "year", "payer", "care_cost", "implementation_cost"],
+    "workforce": ["scenario", "year", "subregion", "group", "demand_fte", "supply_fte", "gap_fte"],
+    "health": ["scenario", "year", "area", "life_years", "qalys", "deaths"],
+    "population": ["scenario", "year", "area", "sex", "age", "state", "count"],
+    "interventions": ["scenario", "year", "area", "intervention", "uptake", "participants"],
+    "implementation": ["scenario", "year", "intervention", "line", "payer", "cost"],
+    "business_case": ["scenario", "stakeholder", "investment", "savings", "npv", "break_even_year"],
+    "health_economics": ["scenario", "delta_qalys", "delta_life_years", "cost_per_qaly", "societal_balance"],
+    "criteria": ["scenario", "year", "criterion", "value", "unit", "threshold", "substantial"],
+    "resources": ["organisation", "role", "year", "fte", "euro"],
+}
+KEYS = {
+    "demography": 3, "care": 4, "payers": 3, "workforce": 4, "health": 3, "population": 6,
+    "interventions": 4, "implementation": 5, "business_case": 2, "health_economics": 1,
+    "criteria": 3, "resources": 3,
+}
+
+results = {"passed": 0, "failed": 0}
+
+
+def check(ok, what):
+    results["passed" if ok else "failed"] += 1
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    return ok
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, **kw)
+
+
+def read(path):
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def check_tables(binary, plan, out, name):
+    p = run([binary, "run", plan, "--out", out, "--detail", "--quiet"])
+    if not check(p.returncode == 0, f"{name}: run exits 0 ({p.stderr.strip()[:300]})"):
+        return {}
+    left = [f for f in os.listdir(out) if f.endswith(".tmp")]
+    check(not left, f"{name}: no temporary files left ({left})")
+    db = sqlite3.connect(os.path.join(out, "results.db"))
+    data = {}
+    for t, cols in TABLES.items():
+        path = os.path.join(out, t + ".csv")
+        if not check(os.path.exists(path), f"{name}: {t}.csv written"):
+            continue
+        head, rows = read(path)
+        check(head == cols, f"{name}: {t}.csv columns")
+        keys = [tuple(r[:KEYS[t]]) for r in rows]
+        check(len(keys) == len(set(keys)), f"{name}: {t}.csv one row per key ({len(rows)} rows)")
+        dbrows = db.execute(f'SELECT * FROM "{t}"').fetchall()
+        same = len(dbrows) == len(rows) and all(
+            all((a == "" and b is None) or str(b) == a or (isinstance(b, float) and float(a) == b)
+                for a, b in zip(r, d)) for r, d in zip(rows, dbrows))
+        check(same, f"{name}: results.db table {t} equals the CSV")
+        data[t] = rows
+    return data
+
+
+def scenario_count(data):
+    return len({r[0] for r in data.get("demography", [])})
+
+
+def check_shapes(data, name):
+    """Row counts follow from the plan's dimensions (OUTPUTS.md: a row for every key)."""
+    demo = data["demography"]
+    scen = {r[0] for r in demo}
+    years = {r[1] for r in demo}
+    areas = {r[2] for r in demo}
+    check("baseline" in scen and "plan" in scen, f"{name}: baseline and plan scenarios")
+    check(len(demo) == len(scen) * len(years) * len(areas), f"{name}: demography complete")
+    sectors = {r[3] for r in data["care"]}
+    check(len(data["care"]) == len(demo) * len(sectors), f"{name}: care complete")
+    comp = len(scen) - 1
+    crit = data["criteria"]
+    check(len(crit) == comp * len(years) * 4, f"{name}: criteria has 4 rows per scenario-year")
+    check({r[0] for r in crit} == scen - {"baseline"}, f"{name}: comparison tables exclude the baseline")
+    check(all(r[6] in ("0", "1") for r in crit), f"{name}: substantial is 0 or 1")
+    payers = {r[2] for r in data["payers"]}
+    check(len(data["business_case"]) == comp * (len(payers) + 1), f"{name}: business case per payer and total")
+    base = [r for r in data["payers"] if r[0] == "baseline"]
+    check(all(float(r[4]) == 0.0 for r in base), f"{name}: baseline has no implementation cost")
+    # the sum over population.csv equals demography's population
+    tot = {}
+    for r in data["population"]:
+        k = (r[0], r[1], r[2])
+        tot[k] = tot.get(k, 0.0) + float(r[6])
+    worst = max(abs(tot[(r[0], r[1], r[2])] - float(r[3])) / max(1.0, float(r[3])) for r in demo)
+    check(worst < 1e-9, f"{name}: population.csv sums to demography.population (worst {worst:.2g})")
+    # persons are conserved from one year to the next
+    by = {(r[0], int(r[1]), r[2]): [float(v) for v in r[3:7]] for r in demo}
+    worst = 0.0
+    for (s, y, a), (pop, births, deaths, mig) in by.items():
+        nxt = by.get((s, y + 1, a))
+        if nxt:
+            worst = max(worst, abs(pop + births + mig - deaths - nxt[0]) / max(1.0, nxt[0]))
+    check(worst < 1e-9, f"{name}: start + births + migration - deaths = next start (worst {worst:.2g})")
+    check(all(float(r[3]) >= 0 for r in demo), f"{name}: no negative population")
+
+
+def check_cli(binary):
+    for args in (["--help"], ["check", "--help"], ["run", "--help"]):
+        p = run([binary] + args)
+        check(p.returncode == 0 and "usage:" in p.stdout, f"cli: careshift {' '.join(args)}")
+    check(run([binary]).returncode == 2, "cli: no command exits 2")
+    check(run([binary, "frobnicate"]).returncode == 2, "cli: unknown command exits 2")
+    check(run([binary, "run", "x.yaml"]).returncode == 2, "cli: run without --out exits 2")
+    p = run([binary, "check", "/nonexistent/plan.yaml"])
+    check(p.returncode in (1, 3) and "/nonexistent/plan.yaml" in p.stderr, "cli: missing plan is reported")
+
+
+def check_example(binary, tmp):
+    if not check(os.path.exists(EXAMPLE), "example: examples/zuid-limburg/plan.yaml exists"):
+        return
+    p = run([binary, "check", EXAMPLE])
+    check(p.returncode == 0, f"example: check exits 0 ({p.stderr.strip()[:500]})")
+    out = os.path.join(tmp, "zl")
+    data = check_tables(binary, EXAMPLE, out, "example")
+    if "demography" not in data:
+        return
+    check_shapes(data, "example")
+    base = [r for r in data["demography"] if r[0] == "baseline"]
+    years = sorted({int(r[1]) for r in base})
+    pop = {y: sum(float(r[3]) for r in base if int(r[1]) == y) for y in years}
+    check(550000 < pop[years[0]] < 640000, f"example: base population {pop[years[0]]:.0f} ~ 0.6 million")
+    check(pop[years[-1]] < pop[years[0]], f"example: Zuid-Limburg shrinks ({pop[years[0]]:.0f} -> {pop[years[-1]]:.0f})")
+    old = {}
+    for r in data["population"]:
+        if r[0] == "baseline" and int(r[4]) >= 75:
+            old[int(r[1])] = old.get(int(r[1]), 0.0) + float(r[6])
+    check(old[years[-1]] / pop[years[-1]] > old[years[0]] / pop[years[0]],
+          f"example: and ages (75+ {100 * old[years[0]] / pop[years[0]]:.1f}% -> {100 * old[years[-1]] / pop[years[-1]]:.1f}%)")
+    p = run([binary, "run", EXAMPLE, "--out", os.path.join(tmp, "zl-nl"), "--lang", "nl"])
+    check(p.returncode == 0 and "Bevolking" in p.stdout, "example: Dutch summary")
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    check_cli(binary)
+    with tempfile.TemporaryDirectory() as tmp:
+        check_example(binary, tmp)
+        for seed, flags in ((11, []), (12, ["--projection"]), (13, ["--single-state"])):
+            d = os.path.join(tmp, f"g{seed}")
+            subprocess.run([sys.executable, GENPLAN, d, str(seed)] + flags, check=True)
+            data = check_tables(binary, os.path.join(d, "plan.yaml"), os.path.join(d, "out"), f"genplan {seed}{' '.join(flags)}")
+            if "demography" in data:
+                check_shapes(data, f"genplan {seed}")
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    sys.exit(1 if results["failed"] else 0)
+
+
+if __name__ == "__main__":
+    main()
