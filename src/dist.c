@@ -3,6 +3,10 @@
  * written number exactly; the quantile function serves one-way sensitivity and PSA. */
 #include "dist.h"
 
+/* Room for a message context such as "themes[t].interventions[i].effects[2]"; each part is
+ * cut at 300 characters when formatted, so 1024 always holds three. */
+#define CTX 1024
+
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
@@ -112,8 +116,8 @@ typedef struct {
 /* A required numeric field of a distribution mapping. */
 static double field(pctx *c, const char *key, const char *kind) {
   cs_ynode *v = cs_yq_get(c->q, c->n, key);
-  char what[300];
-  snprintf(what, sizeof what, "%s: %s %s", c->what, kind, key);
+  char what[CTX];
+  snprintf(what, sizeof what, "%.300s: %.300s %.300s", c->what, kind, key);
   if (!v) {
     cs_yq_err(c->q, c->n, "missing required field '%s' in %s distribution of %s", key, kind,
               c->what);
@@ -128,8 +132,8 @@ static double field(pctx *c, const char *key, const char *kind) {
 #define KEYS(...) (const char *const[]){__VA_ARGS__}, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
 
 static const char *parse_beta(pctx *c, cs_dist *d) {
-  char ctx[300];
-  snprintf(ctx, sizeof ctx, "beta distribution of %s", c->what);
+  char ctx[CTX];
+  snprintf(ctx, sizeof ctx, "beta distribution of %.300s", c->what);
   cs_yq_check_keys(c->q, c->n, KEYS("dist", "mean", "sd", "alpha", "beta"), ctx);
   int ms = cs_yq_get(c->q, c->n, "mean") || cs_yq_get(c->q, c->n, "sd");
   int ab = cs_yq_get(c->q, c->n, "alpha") || cs_yq_get(c->q, c->n, "beta");
@@ -143,8 +147,8 @@ static const char *parse_beta(pctx *c, cs_dist *d) {
 }
 
 static const char *parse_lognormal(pctx *c, cs_dist *d) {
-  char ctx[300];
-  snprintf(ctx, sizeof ctx, "lognormal distribution of %s", c->what);
+  char ctx[CTX];
+  snprintf(ctx, sizeof ctx, "lognormal distribution of %.300s", c->what);
   cs_yq_check_keys(c->q, c->n, KEYS("dist", "mean", "sd", "meanlog", "sdlog"), ctx);
   int ms = cs_yq_get(c->q, c->n, "mean") || cs_yq_get(c->q, c->n, "sd");
   int lg = cs_yq_get(c->q, c->n, "meanlog") || cs_yq_get(c->q, c->n, "sdlog");
@@ -159,8 +163,8 @@ static const char *parse_lognormal(pctx *c, cs_dist *d) {
 
 static const char *parse_two(pctx *c, cs_dist *d, cs_dist_kind k) {
   const char *kn = cs_dist_kind_name(k);
-  char ctx[300];
-  snprintf(ctx, sizeof ctx, "%s distribution of %s", kn, c->what);
+  char ctx[CTX];
+  snprintf(ctx, sizeof ctx, "%.300s distribution of %.300s", kn, c->what);
   if (k == CS_DIST_UNIFORM) {
     cs_yq_check_keys(c->q, c->n, KEYS("dist", "min", "max"), ctx);
     double lo = field(c, "min", kn), hi = field(c, "max", kn);
@@ -174,8 +178,8 @@ static const char *parse_two(pctx *c, cs_dist *d, cs_dist_kind k) {
 
 static const char *parse_three(pctx *c, cs_dist *d, cs_dist_kind k) {
   const char *kn = cs_dist_kind_name(k);
-  char ctx[300];
-  snprintf(ctx, sizeof ctx, "%s distribution of %s", kn, c->what);
+  char ctx[CTX];
+  snprintf(ctx, sizeof ctx, "%.300s distribution of %.300s", kn, c->what);
   cs_yq_check_keys(c->q, c->n, KEYS("dist", "min", "mode", "max"), ctx);
   double lo = field(c, "min", kn), mo = field(c, "mode", kn), hi = field(c, "max", kn);
   if (c->bad) return NULL;
@@ -210,8 +214,8 @@ int cs_dist_parse(cs_yq *q, cs_ynode *n, const char *what, cs_dist *out) {
   if (cs_yq_is_map(n)) {
     if (cs_yq_get(q, n, "dist")) return parse_kind(&c, out);
     if (cs_yq_get(q, n, "fixed")) {
-      char ctx[300];
-      snprintf(ctx, sizeof ctx, "fixed value of %s", what);
+      char ctx[CTX];
+      snprintf(ctx, sizeof ctx, "fixed value of %.300s", what);
       cs_yq_check_keys(q, n, KEYS("fixed"), ctx);
       double v = field(&c, "fixed", "fixed");
       cs_dist_fixed(out, v);

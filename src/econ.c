@@ -115,6 +115,17 @@ static void business_case(const cs_plan *pl, const cs_results *r, int32_t i, dou
   }
 }
 
+/* Who invests against who saves: each saver's savings split over the investors by their
+ * share of the scenario's total investment (all zero when nobody invests). */
+static void wrong_pocket(const cs_results *r, int32_t i, cs_econ *o) {
+  int32_t np = r->np, nst = np + 1;
+  double tot = o->inv[(size_t)i * nst + np];
+  double *m = o->wrong_pocket + (size_t)i * np * np;
+  for (int32_t p = 0; p < np; p++)
+    for (int32_t q = 0; q < np; q++)
+      m[(size_t)p * np + q] = tot != 0.0 ? o->inv[(size_t)i * nst + p] / tot * o->sav[(size_t)i * nst + q] : 0.0;
+}
+
 static void health_econ(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
   double dq = 0.0, dly = 0.0;
   for (int32_t y = 0; y < r->ny; y++) {
@@ -149,13 +160,16 @@ cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, 
   o->societal = ALLOC(ar, r->nsc, double);
   o->crit = ALLOC(ar, (size_t)r->nsc * r->ny * CS_CRIT_N, double);
   o->front_share = ALLOC(ar, (size_t)r->nsc * r->ny, double);
+  o->wrong_pocket = ALLOC(ar, (size_t)r->nsc * r->np * r->np + 1, double);
   o->gap_closed = ALLOC(ar, (size_t)r->nsc * r->ny, double);
   double *delta = ALLOC(ar, (size_t)nst * r->ny, double);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
-      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed || !delta)
+      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed ||
+      !o->wrong_pocket || !delta)
     return CS_ENOMEM;
   for (int32_t i = 0; i < r->nsc; i++) {
     business_case(pl, r, i, delta, o);
+    wrong_pocket(r, i, o);
     health_econ(pl, r, i, o);
     criteria(pl, r, i, o);
   }

@@ -13,6 +13,8 @@ typedef struct {
   int32_t *break_even;       /* [sc][nst], CS_YEAR_NONE when none */
   double *dqaly, *dly, *cost_per_qaly, *societal; /* [sc]; cost_per_qaly NaN when undefined */
   double *crit;              /* [sc][y][CS_CRIT_N] */
+  double *wrong_pocket;      /* [sc][np][np]: savings of saver p' attributed to investor p in
+                                proportion to p's share of the total investment */
   double *front_share;       /* [sc][y] front-of-chain share of care cost */
   double *gap_closed;        /* [sc][y] share of the baseline staff gap closed by the fall in FTE */
 } cs_econ;

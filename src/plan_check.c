@@ -188,8 +188,8 @@ void cs_fill_population(cs_plan *P, cs_rep *r, const cs_table *t) {
   int32_t *seen = scratch(n, sizeof *seen);
   if (!P->pop || !seen) { free(seen); cs_rep_add(r, t->disp, 1, 1, "out of memory"); return; }
   for (size_t i = 0; i < t->nrow; i++) {
-    int a, s, x;
-    double v;
+    int a = 0, s = 0, x = 0;
+    double v = 0;
     int bad = key_asx(P, r, t, i, &a, &s, &x);
     bad |= c_nonneg(r, t, i, 3, &v);
     if (bad) continue;
@@ -206,8 +206,8 @@ void cs_fill_migration(cs_plan *P, cs_rep *r, const cs_table *t) {
   int32_t *seen = scratch(n, sizeof *seen);
   if (!P->mig || !seen) { free(seen); cs_rep_add(r, t->disp, 1, 1, "out of memory"); return; }
   for (size_t i = 0; i < t->nrow; i++) {
-    int a, s, x;
-    double v;
+    int a = 0, s = 0, x = 0;
+    double v = 0;
     int bad = key_asx(P, r, t, i, &a, &s, &x);
     bad |= c_num(r, t, i, 3, &v);
     if (bad) continue;
@@ -246,8 +246,8 @@ void cs_fill_projection(cs_plan *P, cs_rep *r, const cs_table *t) {
   int32_t *seen = scratch(n, sizeof *seen);
   if (!P->proj || !seen) { free(seen); cs_rep_add(r, t->disp, 1, 1, "out of memory"); return; }
   for (size_t i = 0; i < t->nrow; i++) {
-    int a, s, x, y;
-    double v;
+    int a = 0, s = 0, x = 0, y = 0;
+    double v = 0;
     int bad = key_asx(P, r, t, i, &a, &s, &x);
     bad |= c_int(r, t, i, 3, P->T0 + 1, P->T1, &y);
     bad |= c_nonneg(r, t, i, 4, &v);
@@ -269,8 +269,8 @@ void cs_fill_mortality(cs_plan *P, cs_rep *r, const cs_table *t) {
   int32_t seen[CS_NSEX * CS_NAGE] = {0};
   if (!P->q0) return;
   for (size_t i = 0; i < t->nrow; i++) {
-    int s, x;
-    double v;
+    int s = 0, x = 0;
+    double v = 0;
     int bad = c_sex(r, t, i, 0, &s);
     bad |= c_age(r, t, i, 1, &x);
     bad |= c_prob(r, t, i, 2, &v);
@@ -292,8 +292,8 @@ void cs_fill_fertility(cs_plan *P, cs_rep *r, const cs_table *t) {
   int32_t seen[CS_NAGE] = {0};
   if (!P->fert) return;
   for (size_t i = 0; i < t->nrow; i++) {
-    int x;
-    double v;
+    int x = 0;
+    double v = 0;
     int bad = c_age(r, t, i, 0, &x);
     bad |= c_nonneg(r, t, i, 1, &v);
     if (bad) continue;
@@ -339,8 +339,8 @@ void cs_fill_shares(cs_plan *P, cs_rep *r, const cs_table *t) {
   int32_t *seen = scratch(n, sizeof *seen);
   if (!P->share0 || !seen) { free(seen); return; }
   for (size_t i = 0; i < t->nrow; i++) {
-    int s, x, k;
-    double v;
+    int s = 0, x = 0, k = 0;
+    double v = 0;
     int bad = c_sex(r, t, i, 0, &s);
     bad |= c_age(r, t, i, 1, &x);
     bad |= c_state(P, r, t, i, 2, &k);
@@ -378,8 +378,8 @@ void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_table *t) {
   int32_t *seen = scratch(n, sizeof *seen), *first = scratch(n / (size_t)K, sizeof *first);
   if (!P->trans || !seen || !first) { free(seen); free(first); return; }
   for (size_t i = 0; i < t->nrow; i++) {
-    int s, x, k, l;
-    double v;
+    int s = 0, x = 0, k = 0, l = 0;
+    double v = 0;
     int bad = c_sex(r, t, i, 0, &s);
     bad |= c_age(r, t, i, 1, &x);
     bad |= c_state(P, r, t, i, 2, &k);
@@ -413,8 +413,8 @@ int cs_workforce_groups(cs_plan *P, const cs_table *t, const char **groups) {
 
 void cs_fill_workforce(cs_plan *P, cs_rep *r, const cs_table *t) {
   for (size_t i = 0; i < t->nrow; i++) {
-    int g, sub;
-    double fte, ret, out, in;
+    int g = 0, sub = 0;
+    double fte = 0, ret = 0, out = 0, in = 0;
     int bad = 0;
     if (!*cs_cell(t, i, 0)) { cerr(r, t, i, 0, "group is empty (expected a name)"); bad = 1; }
     bad |= c_id(r, t, i, 1, "subregion", P->subs, sizeof *P->subs, P->nsub, &sub);
@@ -451,8 +451,8 @@ void cs_fill_use(cs_plan *P, cs_rep *r, const cs_table *t, double *dst) {
   int32_t *seen = scratch(n, sizeof *seen);
   if (!dst || !seen) { free(seen); return; }
   for (size_t i = 0; i < t->nrow; i++) {
-    int c, k, s, lo, hi;
-    double v;
+    int c = 0, k = 0, s = 0, lo = 0, hi = 0;
+    double v = 0;
     int bad = c_id(r, t, i, 0, "sector", P->sectors, sizeof *P->sectors, P->nsector, &c);
     bad |= c_state(P, r, t, i, 1, &k);
     bad |= c_sex(r, t, i, 2, &s);

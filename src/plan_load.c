@@ -10,6 +10,10 @@
 
 #include "diag.h"
 #include "dist.h"
+
+/* Room for a message context such as "themes[t].interventions[i].effects[2]"; each part is
+ * cut at 300 characters when formatted, so 1024 always holds three. */
+#define CTX 1024
 #include "plan.h"
 #include "table.h"
 #include "yamlq.h"
@@ -164,16 +168,16 @@ static void num_range(ld *L, cs_ynode *map, const char *key, const char *ctx, cs
 static const char *opt_str(ld *L, cs_ynode *map, const char *key, const char *ctx) {
   cs_ynode *v = cs_yq_get(&L->q, map, key);
   if (!v || cs_yq_is_null(v)) return NULL;
-  char what[300];
-  snprintf(what, sizeof what, "%s in %s", key, ctx);
+  char what[CTX];
+  snprintf(what, sizeof what, "%.300s in %.300s", key, ctx);
   return S(L, cs_yq_str(&L->q, v, what));
 }
 
 static const char *req_str(ld *L, cs_ynode *map, const char *key, const char *ctx) {
   cs_ynode *v = cs_yq_req(&L->q, map, key, ctx);
   if (!v) return NULL;
-  char what[300];
-  snprintf(what, sizeof what, "%s in %s", key, ctx);
+  char what[CTX];
+  snprintf(what, sizeof what, "%.300s in %.300s", key, ctx);
   return S(L, cs_yq_str(&L->q, v, what));
 }
 
@@ -182,8 +186,8 @@ static int plain_num(ld *L, cs_ynode *map, const char *key, const char *ctx, dou
   *out = def;
   cs_ynode *v = cs_yq_get(&L->q, map, key);
   if (!v || cs_yq_is_null(v)) return 0;
-  char what[300];
-  snprintf(what, sizeof what, "%s in %s", key, ctx);
+  char what[CTX];
+  snprintf(what, sizeof what, "%.300s in %.300s", key, ctx);
   if (cs_yq_dbl(&L->q, v, what, out)) return -1;
   if (*out >= lo && *out <= hi) return 0;
   cs_yq_err(&L->q, v, "%s '%s' in %s is out of range (expected %s)", key, cs_yq_scalar(v), ctx,
@@ -209,8 +213,8 @@ static int opt_year(ld *L, cs_ynode *map, const char *key, const char *ctx, int3
   *out = def;
   cs_ynode *v = cs_yq_get(&L->q, map, key);
   if (!v || cs_yq_is_null(v)) return 0;
-  char what[300];
-  snprintf(what, sizeof what, "%s in %s", key, ctx);
+  char what[CTX];
+  snprintf(what, sizeof what, "%.300s in %.300s", key, ctx);
   return year_node(L, v, what, out);
 }
 
@@ -302,8 +306,8 @@ static int table_at(ld *L, cs_ynode *map, const char *key, const char *ctx, int 
     fnode = cs_yq_req(&L->q, v, "file", key);
     if (!fnode) return -1;
   }
-  char what[200];
-  snprintf(what, sizeof what, "table %s", key);
+  char what[CTX];
+  snprintf(what, sizeof what, "table %.300s", key);
   const char *rel = cs_yq_str(&L->q, fnode, what);
   if (!rel) return -1;
   if (!*rel) {
@@ -445,7 +449,7 @@ static void load_states(ld *L, cs_ynode *root) {
   if (!P->states) return;
   for (size_t i = 0; i < n; i++) {
     cs_ynode *s = cs_yq_item(&L->q, m, i);
-    char ctx[160];
+    char ctx[CTX];
     item_ctx(L, ctx, sizeof ctx, "states", s, i);
     if (!cs_yq_want_map(&L->q, s, ctx)) continue;
     cs_yq_check_keys(&L->q, s, KEYS("id", "utility", "mortality_rr"), ctx);
@@ -472,7 +476,7 @@ static void load_payers(ld *L, cs_ynode *root) {
   if (!P->payers) return;
   for (size_t i = 0; i < n; i++) {
     cs_ynode *s = cs_yq_item(&L->q, m, i);
-    char ctx[160];
+    char ctx[CTX];
     item_ctx(L, ctx, sizeof ctx, "payers", s, i);
     if (!cs_yq_want_map(&L->q, s, ctx)) continue;
     cs_yq_check_keys(&L->q, s, KEYS("id", "name"), ctx);
@@ -520,7 +524,7 @@ static void load_sectors(ld *L, cs_ynode *m) {
   if (!P->sectors) return;
   for (size_t i = 0; i < n; i++) {
     cs_ynode *s = cs_yq_item(&L->q, m, i);
-    char ctx[160];
+    char ctx[CTX];
     item_ctx(L, ctx, sizeof ctx, "sectors", s, i);
     if (!cs_yq_want_map(&L->q, s, ctx)) continue;
     cs_yq_check_keys(&L->q, s, KEYS("id", "name", "unit", "payer", "chain", "price",
@@ -718,8 +722,8 @@ static void load_target(ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv
   for (int a = 0; a < P->narea; a++) iv->area_mask[a] = 1;
   for (int k = 0; k < P->nstate; k++) iv->state_mask[k] = 1;
   if (!m || cs_yq_is_null(m)) return;
-  char c[300];
-  snprintf(c, sizeof c, "%s.target", ctx);
+  char c[CTX];
+  snprintf(c, sizeof c, "%.300s.target", ctx);
   if (!cs_yq_want_map(&L->q, m, c)) return;
   cs_yq_check_keys(&L->q, m, KEYS("areas", "subregions", "sexes", "ages", "states"), c);
   uint8_t *am = A(L, (size_t)P->narea, 1), *sm = A(L, (size_t)P->nsub, 1);
@@ -777,8 +781,8 @@ static void load_uptake(ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv
   iv->ramp_years = 1;
   iv->start = P->T0;
   iv->curve = CS_CURVE_LINEAR;
-  char c[300];
-  snprintf(c, sizeof c, "%s.uptake", ctx);
+  char c[CTX];
+  snprintf(c, sizeof c, "%.300s.uptake", ctx);
   if (!m || !cs_yq_want_map(&L->q, m, c)) { iv->max = unused(L); return; }
   cs_yq_check_keys(&L->q, m, KEYS("max", "ramp_years", "start", "start_by_subregion", "curve"), c);
   req_num(L, m, "max", c, &iv->max);
@@ -928,8 +932,8 @@ static int load_list(ld *L, cs_ynode *iv_map, const char *key, const char *ctx, 
   cs_ynode *m = cs_yq_get(&L->q, iv_map, key);
   *out = NULL;
   if (!m || cs_yq_is_null(m)) return 0;
-  char c[400];
-  snprintf(c, sizeof c, "%s.%s", ctx, key);
+  char c[CTX];
+  snprintf(c, sizeof c, "%.300s.%.300s", ctx, key);
   if (!cs_yq_want_seq(&L->q, m, c)) return 0;
   size_t n = cs_yq_len(m);
   char *arr = A(L, n, size);
@@ -937,7 +941,7 @@ static int load_list(ld *L, cs_ynode *iv_map, const char *key, const char *ctx, 
   int kept = 0;
   for (size_t i = 0; i < n; i++) {
     cs_ynode *e = cs_yq_item(&L->q, m, i);
-    snprintf(c, sizeof c, "%s.%s[%zu]", ctx, key, i + 1);
+    snprintf(c, sizeof c, "%.300s.%.300s[%zu]", ctx, key, i + 1);
     if (!cs_yq_want_map(&L->q, e, c)) continue;
     fn(L, e, c, arr + (size_t)kept++ * size, iv);
   }
@@ -990,15 +994,15 @@ static void load_theme(ld *L, cs_ynode *m, const char *ctx, cs_theme *th) {
   th->leader = opt_str(L, m, "leader", ctx);
   th->first = P->niv;
   cs_ynode *ivs = cs_yq_req(&L->q, m, "interventions", ctx);
-  char c[300];
-  snprintf(c, sizeof c, "%s.interventions", ctx);
+  char c[CTX];
+  snprintf(c, sizeof c, "%.300s.interventions", ctx);
   if (!ivs || !cs_yq_want_seq(&L->q, ivs, c)) return;
   size_t n = cs_yq_len(ivs);
   for (size_t i = 0; i < n; i++) {
     cs_ynode *v = cs_yq_item(&L->q, ivs, i);
-    char ic[400];
+    char ic[CTX];
     item_ctx(L, c, sizeof c, "interventions", v, i);
-    snprintf(ic, sizeof ic, "%s.%s", ctx, c);
+    snprintf(ic, sizeof ic, "%.300s.%.300s", ctx, c);
     if (!cs_yq_want_map(&L->q, v, ic)) continue;
     const char *id = req_str(L, v, "id", ic);
     if (!id || dup_id(L, v, "intervention", id, P->ivs, sizeof *P->ivs, P->niv)) continue;
@@ -1022,7 +1026,7 @@ static void load_themes(ld *L, cs_ynode *root) {
   if (!P->themes || !P->ivs) return;
   for (size_t i = 0; i < n; i++) {
     cs_ynode *t = cs_yq_item(&L->q, m, i);
-    char ctx[160];
+    char ctx[CTX];
     item_ctx(L, ctx, sizeof ctx, "themes", t, i);
     if (!cs_yq_want_map(&L->q, t, ctx)) continue;
     const char *id = req_str(L, t, "id", ctx);
@@ -1077,7 +1081,7 @@ static void load_scenarios(ld *L, cs_ynode *root) {
   if (!P->scens) return;
   for (size_t i = 0; i < n; i++) {
     cs_ynode *v = cs_yq_item(&L->q, m, i);
-    char ctx[160];
+    char ctx[CTX];
     item_ctx(L, ctx, sizeof ctx, "scenarios", v, i);
     if (!cs_yq_want_map(&L->q, v, ctx)) continue;
     const char *id = req_str(L, v, "id", ctx);

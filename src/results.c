@@ -181,6 +181,24 @@ static void emit_business_case(const cs_run *run, cs_tw *tw) {
   cs_tw_end(tw);
 }
 
+static void emit_wrong_pocket(const cs_run *run, cs_tw *tw) {
+  static const char *cols[] = {"scenario", "investor", "saver", "investment", "savings", "attributed_savings"};
+  static const cs_coltype ty[] = {T, T, T, R, R, R};
+  const cs_plan *pl = run->pl;
+  const cs_econ *e = &run->ec;
+  int32_t np = pl->npayer;
+  cs_tw_begin(tw, "wrong_pocket", NCOL(cols), cols, ty);
+  for (int32_t i = 1; i < e->nsc; i++)
+    for (int32_t p = 0; p < np; p++)
+      for (int32_t q = 0; q < np; q++) {
+        cs_val row[] = {cs_vs(run->sc[i].id), cs_vs(pl->payers[p].id), cs_vs(pl->payers[q].id),
+                        cs_vd(e->inv[(size_t)i * e->nst + p]), cs_vd(e->sav[(size_t)i * e->nst + q]),
+                        cs_vd(e->wrong_pocket[((size_t)i * np + p) * np + q])};
+        cs_tw_row(tw, row);
+      }
+  cs_tw_end(tw);
+}
+
 static void emit_health_economics(const cs_run *run, cs_tw *tw) {
   static const char *cols[] = {"scenario", "delta_qalys", "delta_life_years", "cost_per_qaly", "societal_balance"};
   static const cs_coltype ty[] = {T, R, R, R, R};
@@ -267,6 +285,7 @@ void cs_results_emit(const cs_run *run, cs_tw *tw) {
   emit_interventions(run, tw);
   emit_implementation(run, tw);
   emit_business_case(run, tw);
+  emit_wrong_pocket(run, tw);
   emit_health_economics(run, tw);
   emit_criteria(run, tw);
   emit_resources(run, tw);

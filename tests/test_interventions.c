@@ -166,6 +166,11 @@ static void test_costs_coverage_npv(void **st) {
   /* wmo invests 2000 + (1000 + 2000)/1.03 + (1000 + 2000)/1.03^2 and saves nothing */
   near(t->ec.inv[1 * nst + 1], 2000 + 3000 / 1.03 + 3000 / (1.03 * 1.03));
   near(t->ec.npv[1 * nst + 2], t->ec.npv[1 * nst + 0] + t->ec.npv[1 * nst + 1]);
+  /* wrong pocket: wmo's savings (0) and zvw's savings split by investment share */
+  double inv_tot = t->ec.inv[1 * nst + 2];
+  near(t->ec.wrong_pocket[(1 * 2 + 1) * 2 + 0], t->ec.inv[1 * nst + 1] / inv_tot * sav);
+  near(t->ec.wrong_pocket[(1 * 2 + 0) * 2 + 0], 20000 / inv_tot * sav);
+  near(t->ec.wrong_pocket[(1 * 2 + 0) * 2 + 1], 0);
   /* zvw: cumulative delta 12000, 4000, -4000: break-even 2026; total: 14000, 9000, 4000: none */
   assert_int_equal(t->ec.break_even[1 * nst + 0], 2026);
   assert_int_equal(t->ec.break_even[1 * nst + 2], CS_YEAR_NONE);
