@@ -29,6 +29,10 @@ static size_t ix_cell(const cs_plan *pl, int32_t a, int32_t s, int32_t x) {
   return cs_ix_asx(a, s, x) * (size_t)pl->nstate;
 }
 
+/* max(0, v) and min(1, v) without libm calls in the inner loop (same result for NaN). */
+static inline double pos(double v) { return v > 0.0 ? v : 0.0; }
+static inline double atmost1(double v) { return v < 1.0 ? v : 1.0; }
+
 static int is_back(cs_chain c) { return c == CS_CHAIN_SECONDARY || c == CS_CHAIN_LONG_TERM; }
 
 /* Uptake of intervention v in area a, year t of scenario sc (MODEL.md 4). */
@@ -55,11 +59,10 @@ static void apply_effects(ctx_t *c, int32_t v, int32_t k, double N, double D) {
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
   const cs_intervention *iv = &pl->ivs[v];
-  double up = w->up[v];
   for (int32_t j = 0; j < iv->neffect; j++) {
     const cs_effect *ef = &iv->effects[j];
     int32_t e = pm->eff_off[v] + j;
-    double m = fmax(0.0, 1.0 + pm->eff_change[e] * up);
+    double m = w->em[e];
     switch (ef->kind) {
     case CS_EFF_USE: w->u[ef->sector] *= m; break;
     case CS_EFF_EOL: w->e[ef->sector] *= m; break;
@@ -68,7 +71,7 @@ static void apply_effects(ctx_t *c, int32_t v, int32_t k, double N, double D) {
       if (k == ef->from && ef->to != ef->from) w->p[(size_t)k * pl->nstate + ef->to] *= m;
       break;
     case CS_EFF_SHIFT: {
-      double f = pm->eff_fraction[e] * up, ratio = pm->eff_ratio[e];
+      double f = w->ef[e], ratio = pm->eff_ratio[e];
       double du = f * w->u[ef->from], de = f * w->e[ef->from];
       w->u[ef->from] -= du;
       w->u[ef->to] += ratio * du;
@@ -111,10 +114,11 @@ static void cell_rates(ctx_t *c, int32_t s, int32_t x, int32_t k, double N, doub
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
   int32_t K = pl->nstate;
+  size_t base = (((size_t)s * CS_NAGE + x) * K + k) * pl->nsector;
+  const double *u = pm->use + base, *e = pm->eol + base;
   for (int32_t sec = 0; sec < pl->nsector; sec++) {
-    size_t ix = (((size_t)sec * K + k) * CS_NSEX + s) * CS_NAGE + x;
-    w->u[sec] = pm->use[ix] * w->grow[sec];
-    w->e[sec] = pm->eol[ix] * w->grow[sec];
+    w->u[sec] = u[sec] * w->grow[sec];
+    w->e[sec] = e[sec] * w->grow[sec];
     w->mfte[sec] = 1.0;
   }
   memcpy(w->p + (size_t)k * K, pm->trans + (((size_t)s * CS_NAGE + x) * K + k) * K,
@@ -133,14 +137,14 @@ static void deaths(ctx_t *c, int32_t s, int32_t x, const double *N, const double
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   int32_t K = pl->nstate;
-  double q = fmin(1.0, pm->q0[s * CS_NAGE + x] * c->qfac);
+  double q = atmost1(pm->q0[s * CS_NAGE + x] * c->qfac);
   double tot = 0.0, rbar = 0.0;
   for (int32_t k = 0; k < K; k++) tot += Nb[k];
   const double *sh = pl->share0 + ((size_t)s * CS_NAGE + x) * K;
   for (int32_t k = 0; k < K; k++) rbar += (tot > 0.0 ? Nb[k] / tot : sh[k]) * pm->rr[k];
   for (int32_t k = 0; k < K; k++) {
     /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
-    double qk = rbar > 0.0 ? fmin(1.0, q * pm->rr[k] / rbar) : 0.0;
+    double qk = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
     c->w->D[k] = N[k] * qk;
     c->w->S[k] = N[k] - c->w->D[k];
   }
@@ -266,7 +270,12 @@ static void area_uptake(ctx_t *c) {
   for (int32_t v = 0; v < pl->niv; v++) {
     w->up[v] = uptake(pl, c->pm, c->sc, v, c->a, pl->T0 + c->y);
     out[v] = w->up[v];
-    if (w->up[v] > 0.0) w->act[c->nact++] = v;
+    if (w->up[v] <= 0.0) continue;
+    w->act[c->nact++] = v;
+    for (int32_t e = c->pm->eff_off[v]; e < c->pm->eff_off[v + 1]; e++) {
+      w->em[e] = pos(1.0 + c->pm->eff_change[e] * w->up[v]);
+      w->ef[e] = c->pm->eff_fraction[e] * w->up[v];
+    }
   }
 }
 
@@ -337,7 +346,7 @@ static void workforce_step(ctx_t *c) {
         for (int32_t j = 0; j < iv->neffect; j++) {
           if (iv->effects[j].kind != CS_EFF_WORKFORCE || iv->effects[j].group != g) continue;
           int32_t e = pm->eff_off[v] + j;
-          outm *= fmax(0.0, 1.0 + pm->eff_outflow[e] * ub);
+          outm *= pos(1.0 + pm->eff_outflow[e] * ub);
           infl += pm->eff_inflow[e] * ub;
         }
       }

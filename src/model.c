@@ -15,6 +15,20 @@ static double *scaled(cs_arena *ar, const double *src, size_t n, double f) {
   return d;
 }
 
+/* Rates [c][k][s][x] of the plan, scaled and transposed to [s][x][k][c], so the kernel reads
+ * the sectors of one cell from one cache line instead of nsector strided loads. */
+static double *cell_major(cs_arena *ar, const cs_plan *pl, const double *src, double f) {
+  size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector;
+  double *d = ALLOC(ar, nc * nk * CS_NSEX * CS_NAGE + 1, double);
+  if (!d || !src) return d;
+  for (size_t c = 0; c < nc; c++)
+    for (size_t k = 0; k < nk; k++)
+      for (size_t s = 0; s < CS_NSEX; s++)
+        for (size_t x = 0; x < CS_NAGE; x++)
+          d[((s * CS_NAGE + x) * nk + k) * nc + c] = src[((c * nk + k) * CS_NSEX + s) * CS_NAGE + x] * f;
+  return d;
+}
+
 int32_t cs_plan_nlines(const cs_plan *pl) {
   int32_t n = 0;
   for (int32_t i = 0; i < pl->niv; i++) n += pl->ivs[i].ncost;
@@ -24,7 +38,7 @@ int32_t cs_plan_nlines(const cs_plan *pl) {
 static cs_status params_tables(const cs_plan *pl, const double *th, cs_arena *ar,
                                cs_params *o) {
   size_t nasx = (size_t)pl->narea * CS_NSEX * CS_NAGE;
-  size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector;
+  size_t nk = (size_t)pl->nstate;
   o->pop = scaled(ar, pl->pop, nasx, cs_num_val(pl->pop_scale, th));
   o->q0 = scaled(ar, pl->q0, CS_NSEX * CS_NAGE, cs_num_val(pl->mort_scale, th));
   o->fert = pl->fert ? scaled(ar, pl->fert, CS_NAGE, cs_num_val(pl->fert_scale, th)) : NULL;
@@ -36,9 +50,8 @@ static cs_status params_tables(const cs_plan *pl, const double *th, cs_arena *ar
   o->trans = pl->trans ? scaled(ar, pl->trans, CS_NSEX * CS_NAGE * nk * nk,
                                 cs_num_val(pl->trans_scale, th))
                        : ALLOC(ar, CS_NSEX * CS_NAGE * nk * nk, double);
-  size_t nuse = nc * nk * CS_NSEX * CS_NAGE;
-  o->use = pl->use ? scaled(ar, pl->use, nuse, cs_num_val(pl->use_scale, th)) : ALLOC(ar, nuse, double);
-  o->eol = pl->eol ? scaled(ar, pl->eol, nuse, cs_num_val(pl->eol_scale, th)) : ALLOC(ar, nuse, double);
+  o->use = cell_major(ar, pl, pl->use, cs_num_val(pl->use_scale, th));
+  o->eol = cell_major(ar, pl, pl->eol, cs_num_val(pl->eol_scale, th));
   if (!o->pop || !o->q0 || !o->mig || !o->trans || !o->use || !o->eol ||
       (pl->fert && !o->fert) || (pl->has_projection && pl->nyear > 1 && !o->proj))
     return CS_ENOMEM;
@@ -226,6 +239,10 @@ cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w
   w->mig_resid = ALLOC(ar, (size_t)pl->narea * CS_NSEX * CS_NAGE, double);
   w->up = ALLOC(ar, pl->niv + 1, double);
   w->act = ALLOC(ar, pl->niv + 1, int32_t);
+  int32_t ne = 0;
+  for (int32_t i = 0; i < pl->niv; i++) ne += pl->ivs[i].neffect;
+  w->em = ALLOC(ar, ne + 1, double);
+  w->ef = ALLOC(ar, ne + 1, double);
   w->part = ALLOC(ar, pl->niv + 1, double);
   w->units = ALLOC(ar, nc + 1, double);
   w->fsum = ALLOC(ar, nc + 1, double);
@@ -239,7 +256,7 @@ cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w
   w->S = ALLOC(ar, nk, double);
   w->S2 = ALLOC(ar, nk, double);
   w->D = ALLOC(ar, nk, double);
-  if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->part || !w->units ||
+  if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part || !w->units ||
       !w->fsum || !w->upbar || !w->sup || !w->grow ||
       !w->u || !w->e || !w->mfte || !w->p || !w->S || !w->S2 || !w->D)
     return CS_ENOMEM;

@@ -19,7 +19,7 @@ typedef struct {
   double *proj;       /* [a][s][x][nyear-1] scaled */
   double *utility, *rr;          /* [k] */
   double *trans;                 /* [s][x][k][l] scaled */
-  double *use, *eol;             /* [c][k][s][x] scaled */
+  double *use, *eol;             /* [s][x][k][c] scaled (cell-major, unlike the plan) */
   double *price, *fte_per_unit, *m2, *co2, *growth; /* [c] */
   double *iv_max;                /* [iv] */
   /* effect values, flattened in plan order: [eff_off[iv] + j] */
@@ -65,6 +65,8 @@ typedef struct {
   double *mig_resid;     /* [a][s][x] projection-mode residual of the baseline */
   double *up;            /* [niv] uptake of the current (sc, a, t) */
   int32_t *act;          /* [niv] interventions with uptake > 0 in the current (sc, a, t) */
+  double *em, *ef;       /* [neffect] multiplier max(0, 1 + change*up) and fraction*up of the
+                            current (sc, a, t): the same in every cell of the area */
   double *units, *fsum;  /* [c] units and FTE-weighted units of the current area */
   double *part;          /* [niv] participants of the current area */
   double *upbar;         /* [nsub][niv] */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compares careshift's deterministic run with the independent Python reference.
 
-usage: compare_reference.py CARESHIFT_BINARY [--keep DIR] [--plans SPEC,...] [--jobs N]
+usage: compare_reference.py CARESHIFT_BINARY [--keep DIR] [--plans NAME,...] [--jobs N]
 
 For each generated plan (shared/tools/genplan.py; seeds 1..6, plus projection and single-state
 variants) it runs `CARESHIFT_BINARY run PLAN --out DIR --detail` and

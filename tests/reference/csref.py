@@ -690,7 +690,8 @@ def run(plan_path, out, detail=False):
                             for k in range(P.K):
                                 popd.append((sidn, t, an, SEXES[s], x, P.states[k], R.N[ti][a][s][x][k]))
                 for j, iv in enumerate(P.ivs):
-                    ivr.append((sidn, t, an, iv["id"], R.up[ti][j][a], R.part[ti][j][a]))
+                    if sidn != "baseline":          # README, interpretation 1
+                        ivr.append((sidn, t, an, iv["id"], R.up[ti][j][a], R.part[ti][j][a]))
             for p in P.payers:
                 pay.append((sidn, t, p, care_by_payer(R, ti, p), impl_by_payer(R, ti, p)))
             for r in P.subregions:
@@ -700,7 +701,8 @@ def run(plan_path, out, detail=False):
                     sup = R.sup[r, g][ti]
                     wf.append((sidn, t, r, g, demand, sup, demand - sup))
             for (j, li), v in sorted(R.impl.items()):
-                imp.append((sidn, t, P.ivs[j]["id"], li + 1, P.ivs[j]["costs"][li]["payer"], v[ti]))
+                if sidn != "baseline":
+                    imp.append((sidn, t, P.ivs[j]["id"], li + 1, P.ivs[j]["costs"][li]["payer"], v[ti]))
 
     write(os.path.join(out, "demography.csv"), ["scenario", "year", "area", "population", "births", "deaths", "migration"], dem)
     write(os.path.join(out, "care.csv"), ["scenario", "year", "area", "sector", "units", "cost", "fte", "m2", "co2_kg"], care)
