@@ -18,12 +18,14 @@ double cs_crit_threshold(const cs_plan *pl, int32_t crit) {
   }
 }
 
-/* Totals of one scenario-year over areas and sectors. */
-typedef struct { double fte, m2, back_units, front_cost, cost; } year_tot;
+/* Totals of one scenario-year over the areas of subregion sub (all areas when sub < 0). */
+typedef struct { double fte, m2, back_units, front_cost, cost, payer_cost, flows; } year_tot;
 
-static year_tot totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y) {
+static year_tot totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y, int32_t sub) {
   year_tot t = {0};
   for (int32_t a = 0; a < r->na; a++) {
+    if (sub >= 0 && pl->areas[a].sub != sub) continue;
+    t.flows += r->flows[cs_ix_sy(r, i, y) * r->na + a];
     const double *care = r->care + ((cs_ix_sy(r, i, y) * r->na + a) * r->nc) * CS_CARE_N;
     for (int32_t c = 0; c < r->nc; c++) {
       const double *row = care + (size_t)c * CS_CARE_N;
@@ -32,6 +34,7 @@ static year_tot totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_
       t.fte += row[CS_CARE_FTE];
       t.m2 += row[CS_CARE_M2];
       t.cost += row[CS_CARE_COST];
+      if (pl->sectors[c].payer == pl->crit_payer) t.payer_cost += row[CS_CARE_COST];
       if (back) t.back_units += row[CS_CARE_UNITS];
       else t.front_cost += row[CS_CARE_COST];
     }
@@ -41,19 +44,25 @@ static year_tot totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_
 
 static double pct_or_zero(double num, double den) { return den != 0.0 ? num / den * 100.0 : 0.0; }
 
-/* Criteria values per year, plus the front share and staff-gap closure shown beside them. */
+/* The four criterion values of scenario i against the baseline, from their totals. */
+static void crit_values(const cs_plan *pl, const year_tot *b, const year_tot *s, double *cr) {
+  cr[CS_CRIT_CARE_USE] =
+      pl->crit_payer != CS_NONE ? pct_or_zero(b->payer_cost - s->payer_cost, b->payer_cost) : 0.0;
+  cr[CS_CRIT_PATIENT_FLOWS] = pct_or_zero(s->flows, b->back_units);
+  cr[CS_CRIT_STAFF] = b->fte - s->fte;
+  cr[CS_CRIT_REAL_ESTATE] = b->m2 - s->m2;
+}
+
+/* Criteria values per year (region and subregions), plus the front share and staff-gap
+ * closure shown beside them. */
 static void criteria(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
   for (int32_t y = 0; y < r->ny; y++) {
-    year_tot b = totals(pl, r, 0, y), s = totals(pl, r, i, y);
-    double *cr = o->crit + cs_ix_sy(r, i, y) * CS_CRIT_N;
-    if (pl->crit_payer != CS_NONE) {
-      double cb = r->payer_care[cs_ix_sy(r, 0, y) * r->np + pl->crit_payer];
-      double cs = r->payer_care[cs_ix_sy(r, i, y) * r->np + pl->crit_payer];
-      cr[CS_CRIT_CARE_USE] = pct_or_zero(cb - cs, cb);
+    year_tot b = totals(pl, r, 0, y, -1), s = totals(pl, r, i, y, -1);
+    crit_values(pl, &b, &s, o->crit + cs_ix_sy(r, i, y) * CS_CRIT_N);
+    for (int32_t q = 0; q < r->nr; q++) {
+      year_tot bq = totals(pl, r, 0, y, q), sq = totals(pl, r, i, y, q);
+      crit_values(pl, &bq, &sq, o->crit_sub + (cs_ix_sy(r, i, y) * r->nr + q) * CS_CRIT_N);
     }
-    cr[CS_CRIT_PATIENT_FLOWS] = pct_or_zero(r->flows[cs_ix_sy(r, i, y)], b.back_units);
-    cr[CS_CRIT_STAFF] = b.fte - s.fte;
-    cr[CS_CRIT_REAL_ESTATE] = b.m2 - s.m2;
     o->front_share[cs_ix_sy(r, i, y)] = s.cost > 0.0 ? s.front_cost / s.cost : 0.0;
     double gap = 0.0;
     size_t RG = (size_t)r->nr * r->ng;
@@ -159,13 +168,14 @@ cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, 
   o->cost_per_qaly = ALLOC(ar, r->nsc, double);
   o->societal = ALLOC(ar, r->nsc, double);
   o->crit = ALLOC(ar, (size_t)r->nsc * r->ny * CS_CRIT_N, double);
+  o->crit_sub = ALLOC(ar, (size_t)r->nsc * r->ny * r->nr * CS_CRIT_N + 1, double);
   o->front_share = ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->wrong_pocket = ALLOC(ar, (size_t)r->nsc * r->np * r->np + 1, double);
   o->gap_closed = ALLOC(ar, (size_t)r->nsc * r->ny, double);
   double *delta = ALLOC(ar, (size_t)nst * r->ny, double);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
       !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed ||
-      !o->wrong_pocket || !delta)
+      !o->crit_sub || !o->wrong_pocket || !delta)
     return CS_ENOMEM;
   for (int32_t i = 0; i < r->nsc; i++) {
     business_case(pl, r, i, delta, o);

@@ -13,6 +13,7 @@ typedef struct {
   int32_t *break_even;       /* [sc][nst], CS_YEAR_NONE when none */
   double *dqaly, *dly, *cost_per_qaly, *societal; /* [sc]; cost_per_qaly NaN when undefined */
   double *crit;              /* [sc][y][CS_CRIT_N] */
+  double *crit_sub;          /* [sc][y][r][CS_CRIT_N]: the same per subregion */
   double *wrong_pocket;      /* [sc][np][np]: savings of saver p' attributed to investor p in
                                 proportion to p's share of the total investment */
   double *front_share;       /* [sc][y] front-of-chain share of care cost */

@@ -288,6 +288,7 @@ static void area_step(ctx_t *c) {
   size_t say = ix_say(r, c->i, c->y, c->a);
   double *dm = r->demo + say * CS_DEMO_N, *hl = r->health + say * CS_HEALTH_N;
   area_uptake(c);
+  c->flows = 0.0;
   memset(w->units, 0, (size_t)pl->nsector * sizeof(double));
   memset(w->fsum, 0, (size_t)pl->nsector * sizeof(double));
   memset(w->part, 0, (size_t)pl->niv * sizeof(double));
@@ -307,6 +308,7 @@ static void area_step(ctx_t *c) {
     r->payer_care[cs_ix_sy(r, c->i, c->y) * r->np + pl->sectors[sec].payer] += row[CS_CARE_COST];
   }
   memcpy(r->participants + say * (size_t)pl->niv, w->part, (size_t)pl->niv * sizeof(double));
+  r->flows[say] = c->flows;
 }
 
 /* Section 5: demand per (subregion, group), supply of this year, supply of next year. */
@@ -416,7 +418,6 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
         c.a = a;
         area_step(&c);
       }
-      r->flows[cs_ix_sy(r, i, y)] = c.flows;
       r->clamped_rows += c.clamped;
       workforce_step(&c);
       implementation_step(&c);

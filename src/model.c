@@ -220,7 +220,7 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   r->uptake = ALLOC(ar, sy * r->na * r->niv + 1, double);
   r->participants = ALLOC(ar, sy * r->na * r->niv + 1, double);
   r->impl = ALLOC(ar, sy * r->nline + 1, double);
-  r->flows = ALLOC(ar, sy, double);
+  r->flows = ALLOC(ar, sy * r->na, double);
   r->clamp_iv = ALLOC(ar, r->niv + 1, int32_t);
   if (detail)
     r->detail = ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);

@@ -52,7 +52,7 @@ typedef struct {
   double *wf_dem, *wf_sup;         /* [sc][y][r][g] */
   double *uptake, *participants;   /* [sc][y][a][iv] */
   double *impl;                    /* [sc][y][line] (lines of all interventions, plan order) */
-  double *flows;                   /* [sc][y] back units shifted to the front (criteria) */
+  double *flows;                   /* [sc][y][a] back units shifted to the front (criteria) */
   double *detail;                  /* [sc][y][a][s][x][k] or NULL */
   double capped_persons;           /* migration removals that hit an empty cell */
   int64_t capped_cells;

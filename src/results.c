@@ -229,6 +229,26 @@ static void emit_criteria(const cs_run *run, cs_tw *tw) {
   cs_tw_end(tw);
 }
 
+/* criteria_subregion.csv: the criterion values per subregion (no thresholds: those are set
+ * for the whole region). */
+static void emit_criteria_subregion(const cs_run *run, cs_tw *tw) {
+  static const char *cols[] = {"scenario", "year", "subregion", "criterion", "value", "unit"};
+  static const cs_coltype ty[] = {T, I, T, T, R, T};
+  const cs_plan *pl = run->pl;
+  const cs_results *r = &run->r;
+  cs_tw_begin(tw, "criteria_subregion", NCOL(cols), cols, ty);
+  for (int32_t i = 1; i < r->nsc; i++)
+    for (int32_t y = 0; y < r->ny; y++)
+      for (int32_t q = 0; q < r->nr; q++)
+        for (int32_t c = 0; c < CS_CRIT_N; c++) {
+          double val = run->ec.crit_sub[(cs_ix_sy(r, i, y) * r->nr + q) * CS_CRIT_N + c];
+          cs_val row[] = {cs_vs(run->sc[i].id), cs_vi(pl->T0 + y), cs_vs(pl->subs[q]),
+                          cs_vs(cs_crit_name[c]), cs_vd(val), cs_vs(cs_crit_unit[c])};
+          cs_tw_row(tw, row);
+        }
+  cs_tw_end(tw);
+}
+
 /* resources.csv: fte per year of each line's span, euro in its year, summed per key. */
 typedef struct { const char *org, *role; int32_t year; double fte, euro; } res_row;
 
@@ -288,5 +308,6 @@ void cs_results_emit(const cs_run *run, cs_tw *tw) {
   emit_wrong_pocket(run, tw);
   emit_health_economics(run, tw);
   emit_criteria(run, tw);
+  emit_criteria_subregion(run, tw);
   emit_resources(run, tw);
 }

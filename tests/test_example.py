@@ -30,11 +30,14 @@ TABLES = {
     "health_economics": ["scenario", "delta_qalys", "delta_life_years", "cost_per_qaly", "societal_balance"],
     "criteria": ["scenario", "year", "criterion", "value", "unit", "threshold", "substantial"],
     "resources": ["organisation", "role", "year", "fte", "euro"],
+    # additions beyond OUTPUTS.md v1
+    "wrong_pocket": ["scenario", "investor", "saver", "investment", "savings", "attributed_savings"],
+    "criteria_subregion": ["scenario", "year", "subregion", "criterion", "value", "unit"],
 }
 KEYS = {
     "demography": 3, "care": 4, "payers": 3, "workforce": 4, "health": 3, "population": 6,
     "interventions": 4, "implementation": 5, "business_case": 2, "health_economics": 1,
-    "criteria": 3, "resources": 3,
+    "criteria": 3, "resources": 3, "wrong_pocket": 3, "criteria_subregion": 4,
 }
 
 results = {"passed": 0, "failed": 0}
@@ -120,6 +123,23 @@ def check_shapes(data, name):
             worst = max(worst, abs(pop + births + mig - deaths - nxt[0]) / max(1.0, nxt[0]))
     check(worst < 1e-9, f"{name}: start + births + migration - deaths = next start (worst {worst:.2g})")
     check(all(float(r[3]) >= 0 for r in demo), f"{name}: no negative population")
+    # the absolute criteria (staff, real estate) of the subregions add up to the region's
+    reg = {(r[0], r[1], r[2]): float(r[3]) for r in crit}
+    sub = {}
+    for r in data["criteria_subregion"]:
+        if r[3] in ("staff", "real_estate"):
+            k = (r[0], r[1], r[3])
+            sub[k] = sub.get(k, 0.0) + float(r[4])
+    worst = max(abs(v - reg[k]) / max(1.0, abs(reg[k])) for k, v in sub.items())
+    check(worst < 1e-9, f"{name}: subregion staff and real estate add up to the region (worst {worst:.2g})")
+    # the wrong-pocket matrix distributes each saver's savings over the investors
+    col = {}
+    for r in data["wrong_pocket"]:
+        col.setdefault((r[0], r[2]), [0.0, float(r[4]), 0.0])
+        col[(r[0], r[2])][0] += float(r[5])
+        col[(r[0], r[2])][2] += float(r[3])
+    ok = all(abs(a - sv) <= 1e-6 * (1 + abs(sv)) or inv == 0 for a, sv, inv in col.values())
+    check(ok, f"{name}: wrong-pocket columns sum to each saver's savings")
 
 
 def check_cli(binary):
