@@ -26,10 +26,10 @@ FRAIL_SEX = {"f": 9.6 / 7.4, "m": 5.2 / 7.4}     # relative to the mean of the t
 # >= 1 chronic condition (any state but healthy): CBS Gezondheidsenquete 2001 (CBS news
 # 2003/22): one in five under 18, about half of all people, three quarters of 65+.
 # Smooth anchors (linear in between): 18 % at 0, 20 % at 12, 35 % at 30, 52 % at 50, 68 % at
-# 64, 76 % at 74, 85 % at 85+ (derived so that the 65+ mean is about 0.75-0.8 and the all-age
+# 64, 76 % at 74, 85 % at 85, 92 % at 95, 95 % at 100+ (derived so that the 65+ mean is about 0.75-0.8 and the all-age
 # mean about 0.5; smooth so that the derived transition probabilities have no jumps).
 CHRONIC_ANCHORS = [(0, 0.18), (12, 0.20), (30, 0.35), (50, 0.52), (64, 0.68), (74, 0.76),
-                   (85, 0.85), (100, 0.85)]
+                   (85, 0.85), (95, 0.92), (100, 0.95)]
 
 # Institutional (Wlz) residence: logistic in age, level fitted so that 7.6 % of NL 75+
 # lived in a care or nursing home in 2020 (TVGG citing CBS, FACTS.md 5.3).
