@@ -15,6 +15,8 @@
 #define CS_MAX_FILE ((size_t)512 * 1024 * 1024)
 /* Longest path we try to open; longer names get a clean error. */
 #define CS_MAX_PATH 4096
+/* Deeper YAML is refused (a plan needs about 10 levels). */
+#define CS_YAML_MAX_DEPTH 64
 /* Values longer than this are cut in messages. */
 #define CS_QMAX 80
 
