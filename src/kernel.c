@@ -402,9 +402,23 @@ static void init_state(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_w
     for (size_t rg = 0; rg < RG; rg++) w->sup[(size_t)i * RG + rg] = pl->wf[rg].present ? pl->wf[rg].fte : 0.0;
 }
 
+/* Zeroes every accumulated output, so one results buffer can serve draw after draw. */
+static void clear_results(cs_results *r) {
+  size_t sy = (size_t)r->nsc * (size_t)r->ny;
+  memset(r->demo, 0, sy * r->na * CS_DEMO_N * sizeof(double));
+  memset(r->health, 0, sy * r->na * CS_HEALTH_N * sizeof(double));
+  memset(r->payer_care, 0, sy * r->np * sizeof(double));
+  memset(r->payer_impl, 0, sy * r->np * sizeof(double));
+  memset(r->wf_dem, 0, sy * r->nr * r->ng * sizeof(double));
+  memset(r->clamp_iv, 0, (size_t)r->niv * sizeof(int32_t));
+  r->capped_cells = r->clamped_rows = 0;
+  r->capped_persons = 0.0;
+}
+
 void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
                cs_work *w, cs_results *r) {
   size_t cells = cells_per_scen(pl);
+  clear_results(r);
   init_state(pl, pm, nsc, w);
   for (int32_t y = 0; y < pl->nyear; y++) {
     for (int32_t sec = 0; sec < pl->nsector; sec++) w->grow[sec] = pow(1.0 + pm->growth[sec], y);

@@ -248,11 +248,31 @@ static void test_workforce_effect(void **st) {
   tp_free(pl);
 }
 
+/* The kernel is pure: run twice into the same buffers, the results are the same bytes. */
+static void test_kernel_rerun_identical(void **st) {
+  (void)st;
+  cs_plan *pl = bc_plan(2027, 5000);
+  tp_run *t = tp_run_new(pl, 1);
+  size_t n = (size_t)t->r.nsc * t->r.ny * t->r.na * CS_DEMO_N;
+  double *demo = malloc(n * sizeof(double));
+  memcpy(demo, t->r.demo, n * sizeof(double));
+  double pc = t->r.payer_care[5];
+  cs_work w;
+  assert_int_equal(cs_work_alloc(pl, t->nsc, &t->ar, &w), CS_OK);
+  cs_kernel(pl, &t->pm, t->sc, t->nsc, &w, &t->r);
+  assert_memory_equal(demo, t->r.demo, n * sizeof(double));
+  assert_true(pc == t->r.payer_care[5]);
+  free(demo);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_uptake_curves),      cmocka_unit_test(test_use_shift_fte_effects),
       cmocka_unit_test(test_transition_clamp),   cmocka_unit_test(test_costs_coverage_npv),
       cmocka_unit_test(test_break_even_at_once), cmocka_unit_test(test_zero_uptake_is_baseline),
-      cmocka_unit_test(test_monotone_cost),      cmocka_unit_test(test_workforce_effect)};
+      cmocka_unit_test(test_monotone_cost),      cmocka_unit_test(test_workforce_effect),
+      cmocka_unit_test(test_kernel_rerun_identical)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
