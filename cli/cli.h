@@ -21,6 +21,5 @@ void cs_cli_print_diags(const cs_diags *d);
 int cs_cli_exit_code(cs_status st);
 /* Loads a plan, printing every problem; returns NULL (and sets *code) on failure. */
 cs_plan *cs_cli_load(const char *path, int *code);
-int cs_cli_parse_int(const char *s, long min, long max, long *out);
 
 #endif

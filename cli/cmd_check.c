@@ -15,13 +15,14 @@ static const char USAGE[] =
     "  -q, --quiet   print nothing for a valid plan\n"
     "  -h, --help    this text\n"
     "\n"
-    "exit codes: 0 valid, 1 invalid, 2 wrong arguments, 3 unreadable file, 4 internal error\n";
+    "exit codes: 0 valid, 1 invalid (every problem printed; a missing or unreadable file of the\n"
+    "plan is one of them), 2 wrong arguments, 4 out of memory or internal error\n";
 
 int cs_cmd_check(int argc, char **argv) {
   static const struct option opts[] = {
       {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   int quiet = 0, c;
-  optind = 1;
+  optind = 0; /* a full reset of GNU getopt */
   while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
     if (c == 'q') quiet = 1;
     else if (c == 'h') { fputs(USAGE, stdout); return CS_EXIT_OK; }

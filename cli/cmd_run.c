@@ -12,9 +12,10 @@ static const char USAGE[] =
     "Runs the baseline, the plan, each of the plan's scale and pace variants and the plan\n"
     "without each theme (without-<theme>), with every uncertain number at its mean (draw 0),\n"
     "and writes to DIR: demography.csv, care.csv, payers.csv, workforce.csv, health.csv,\n"
-    "interventions.csv, implementation.csv, business_case.csv, health_economics.csv,\n"
-    "criteria.csv, resources.csv, the same tables in results.db (SQLite) and run.log.\n"
-    "Each file is written under a temporary name and renamed when complete.\n"
+    "interventions.csv, implementation.csv, business_case.csv, wrong_pocket.csv,\n"
+    "health_economics.csv, criteria.csv, criteria_subregion.csv, resources.csv, the same\n"
+    "tables in results.db (SQLite) and run.log. Every file is written under a temporary name;\n"
+    "all are renamed into place only when the whole run is written.\n"
     "A summary (population, care cost, staff gap, IZA verdict, business case) goes to stdout.\n"
     "\n"
     "  -o, --out DIR     output directory (created if needed); required\n"
@@ -23,7 +24,10 @@ static const char USAGE[] =
     "  -q, --quiet       no summary\n"
     "  -h, --help        this text\n"
     "\n"
-    "exit codes: 0 success, 1 invalid plan, 2 wrong arguments, 3 file error, 4 internal error\n";
+    "Uncertainty (PSA draws) is not part of this version: every number is at its mean.\n"
+    "\n"
+    "exit codes: 0 success, 1 invalid plan, 2 wrong arguments, 3 an output could not be\n"
+    "written, 4 out of memory or internal error\n";
 
 typedef struct {
   const char *plan, *out, *lang;
@@ -36,7 +40,7 @@ static int parse(int argc, char **argv, run_args *a) {
       {"lang", required_argument, NULL, 'l'}, {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
   int c;
-  optind = 1;
+  optind = 0; /* a full reset of GNU getopt */
   while ((c = getopt_long(argc, argv, "o:dl:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'o': a->out = optarg; break;

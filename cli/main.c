@@ -17,8 +17,18 @@ static const char USAGE[] =
     "\n"
     "`careshift COMMAND --help` describes each command.\n"
     "\n"
-    "exit codes: 0 success, 1 invalid input, 2 wrong arguments, 3 file error,\n"
+    "exit codes: 0 success, 1 invalid input (also a plan file that is missing or unreadable),\n"
+    "            2 wrong arguments, 3 an output could not be written,\n"
     "            4 out of memory or internal error\n";
+
+/* A summary that could not be written (a full disk, a closed pipe) is a failure too. */
+static int finish_stdout(int code) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "careshift: cannot write to standard output\n");
+    return code ? code : CS_EXIT_IO;
+  }
+  return code;
+}
 
 int main(int argc, char **argv) {
   if (argc < 2) {
@@ -28,14 +38,22 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     fputs(USAGE, stdout);
-    return CS_EXIT_OK;
+    return finish_stdout(CS_EXIT_OK);
   }
   if (!strcmp(cmd, "--version")) {
     printf("careshift %s\n", CS_VERSION);
-    return CS_EXIT_OK;
+    return finish_stdout(CS_EXIT_OK);
   }
-  if (!strcmp(cmd, "check")) return cs_cmd_check(argc - 1, argv + 1);
-  if (!strcmp(cmd, "run")) return cs_cmd_run(argc - 1, argv + 1);
-  fprintf(stderr, "careshift: unknown command '%s'\n\n%s", cmd, USAGE);
-  return CS_EXIT_USAGE;
+  int code;
+  if (!strcmp(cmd, "check")) {
+    argv[1] = "careshift check"; /* getopt names the command in its messages */
+    code = cs_cmd_check(argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "run")) {
+    argv[1] = "careshift run";
+    code = cs_cmd_run(argc - 1, argv + 1);
+  } else {
+    fprintf(stderr, "careshift: unknown command '%s'\n\n%s", cmd, USAGE);
+    return CS_EXIT_USAGE;
+  }
+  return finish_stdout(code);
 }

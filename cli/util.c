@@ -1,7 +1,6 @@
 /* util.c: what every subcommand shares: printing diagnostics, mapping status to exit code. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -35,13 +34,4 @@ cs_plan *cs_cli_load(const char *path, int *code) {
   }
   cs_diags_free(d);
   return plan;
-}
-
-int cs_cli_parse_int(const char *s, long min, long max, long *out) {
-  char *end;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || end == s || *end || v < min || v > max) return -1;
-  *out = v;
-  return 0;
 }

@@ -33,7 +33,8 @@ typedef struct cs_diags cs_diags;
 cs_diags *cs_diags_new(void);
 void cs_diags_free(cs_diags *d);
 size_t cs_diags_count(const cs_diags *d);
-/* The i-th diagnostic, formatted "FILE:LINE:COLUMN: message" (line/column 0 when unknown). */
+/* The i-th diagnostic, formatted "FILE:LINE:COLUMN: message", or "FILE: message" when it
+ * has no place in a file (line <= 0 when added). */
 const char *cs_diags_get(const cs_diags *d, size_t i);
 /* Appends one diagnostic; file may be NULL. Returns CS_ENOMEM when it could not be kept. */
 cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...)
@@ -64,12 +65,10 @@ void cs_plan_get_info(const cs_plan *plan, cs_plan_info *info);
 /* ---- runs ---- */
 typedef struct cs_run cs_run;
 
+/* Options of a run. This version computes the deterministic draw only (every uncertain
+ * number at its mean); PSA options join here when draws are implemented. */
 typedef struct {
-  int draws;          /* PSA draws beyond the deterministic draw 0; 0 = deterministic only */
-  uint64_t seed;
-  int threads;        /* 0 = all cores */
   int detail;         /* also keep population by sex, age and state (population.csv) */
-  int progress;       /* report progress on stderr (the CLI sets this only on a terminal) */
 } cs_run_options;
 
 void cs_run_options_init(cs_run_options *o);

@@ -57,12 +57,16 @@ static cs_status push(cs_diags *d, char *s) {
 
 cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...) {
   if (!d) return CS_OK;
-  if (d->n >= CS_DIAGS_MAX) {
+  if (d->n >= CS_DIAGS_MAX - 1) {
+    /* the last slot says how many more there were; it is allocated once, large enough */
+    if (d->n == CS_DIAGS_MAX - 1) {
+      char *s = malloc(96);
+      if (!s) return CS_ENOMEM;
+      cs_status st = push(d, s);
+      if (st != CS_OK) return st;
+    }
     d->dropped++;
-    char buf[96];
-    snprintf(buf, sizeof buf, "... and %zu more problems not shown", d->dropped);
-    free(d->msg[d->n - 1]);
-    d->msg[d->n - 1] = strdup(buf);
+    snprintf(d->msg[d->n - 1], 96, "... and %zu more problems not shown", d->dropped);
     return CS_OK;
   }
   char body[1024];
@@ -74,7 +78,9 @@ cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const c
   size_t len = strlen(f) + strlen(body) + 48;
   char *s = malloc(len);
   if (!s) return CS_ENOMEM;
-  snprintf(s, len, "%s:%d:%d: %s", f, line, col, body);
+  /* Problems without a place in a file (an output directory, a failed run) carry no :0:0. */
+  if (line > 0) snprintf(s, len, "%s:%d:%d: %s", f, line, col, body);
+  else snprintf(s, len, "%s: %s", f, body);
   return push(d, s);
 }
 

@@ -64,10 +64,13 @@ static void criteria(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ 
       crit_values(pl, &bq, &sq, o->crit_sub + (cs_ix_sy(r, i, y) * r->nr + q) * CS_CRIT_N);
     }
     o->front_share[cs_ix_sy(r, i, y)] = s.cost > 0.0 ? s.front_cost / s.cost : 0.0;
+    /* only shortages count: a surplus in one group does not staff another */
     double gap = 0.0;
     size_t RG = (size_t)r->nr * r->ng;
-    for (size_t rg = 0; rg < RG; rg++)
-      gap += r->wf_dem[cs_ix_sy(r, 0, y) * RG + rg] - r->wf_sup[cs_ix_sy(r, 0, y) * RG + rg];
+    for (size_t rg = 0; rg < RG; rg++) {
+      double g = r->wf_dem[cs_ix_sy(r, 0, y) * RG + rg] - r->wf_sup[cs_ix_sy(r, 0, y) * RG + rg];
+      if (g > 0.0) gap += g;
+    }
     o->gap_closed[cs_ix_sy(r, i, y)] = gap > 0.0 ? (b.fte - s.fte) / gap : 0.0;
   }
 }

@@ -19,7 +19,7 @@ typedef struct {
   int32_t i, y, a, nact;
   double qfac, flows;
   int64_t clamped;
-} ctx_t;
+} kctx;
 
 static size_t cells_per_scen(const cs_plan *pl) {
   return (size_t)pl->narea * CS_NSEX * CS_NAGE * (size_t)pl->nstate;
@@ -54,7 +54,7 @@ static int cell_targeted(const cs_intervention *iv, int32_t s, int32_t x, int32_
 }
 
 /* Applies one intervention's effects to the current cell's rates (plan order). */
-static void apply_effects(ctx_t *c, int32_t v, int32_t k, double N, double D) {
+static void apply_effects(kctx *c, int32_t v, int32_t k, double N, double D) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
@@ -87,7 +87,7 @@ static void apply_effects(ctx_t *c, int32_t v, int32_t k, double N, double D) {
 }
 
 /* Scales a transition row down to sum 1 when interventions pushed it above 1. */
-static void clamp_row(ctx_t *c, int32_t k, int32_t s, int32_t x) {
+static void clamp_row(kctx *c, int32_t k, int32_t s, int32_t x) {
   const cs_plan *pl = c->pl;
   double *p = c->w->p + (size_t)k * pl->nstate, sum = 0.0;
   for (int32_t l = 0; l < pl->nstate; l++)
@@ -109,7 +109,7 @@ static void clamp_row(ctx_t *c, int32_t k, int32_t s, int32_t x) {
 }
 
 /* Rates of cell (s,x,k): grown base rates, then every active intervention's effects. */
-static void cell_rates(ctx_t *c, int32_t s, int32_t x, int32_t k, double N, double D) {
+static void cell_rates(kctx *c, int32_t s, int32_t x, int32_t k, double N, double D) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
@@ -133,7 +133,7 @@ static void cell_rates(ctx_t *c, int32_t s, int32_t x, int32_t k, double N, doub
 }
 
 /* Deaths (step 1-2): state-specific probabilities normalised by the baseline's mix. */
-static void deaths(ctx_t *c, int32_t s, int32_t x, const double *N, const double *Nb) {
+static void deaths(kctx *c, int32_t s, int32_t x, const double *N, const double *Nb) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   int32_t K = pl->nstate;
@@ -151,7 +151,7 @@ static void deaths(ctx_t *c, int32_t s, int32_t x, const double *N, const double
 }
 
 /* One (s, x) cell group of the area: deaths, care, health, transitions, ageing. */
-static void cell_step(ctx_t *c, int32_t s, int32_t x, double *hl, double *dm) {
+static void cell_step(kctx *c, int32_t s, int32_t x, double *hl, double *dm) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
@@ -184,7 +184,7 @@ static void cell_step(ctx_t *c, int32_t s, int32_t x, double *hl, double *dm) {
 }
 
 /* Births (step 5) into age 0 of next year. */
-static double births(ctx_t *c) {
+static double births(kctx *c) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   if (!pm->fert) return 0.0;
@@ -209,7 +209,7 @@ static double births(ctx_t *c) {
 }
 
 /* Net migration M into one cell of next year's stock (step 6); returns what was applied. */
-static double migrate(ctx_t *c, double *n, const double *share, double M) {
+static double migrate(kctx *c, double *n, const double *share, double M) {
   int32_t K = c->pl->nstate;
   if (M >= 0.0) {
     for (int32_t k = 0; k < K; k++) n[k] += M * share[k];
@@ -230,7 +230,7 @@ static double migrate(ctx_t *c, double *n, const double *share, double M) {
   return M;
 }
 
-static double migration(ctx_t *c) {
+static double migration(kctx *c) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   size_t cells = cells_per_scen(pl);
@@ -262,7 +262,7 @@ static size_t ix_say(const cs_results *r, int32_t i, int32_t y, int32_t a) {
 }
 
 /* Uptake of every intervention in the current area; lists those with uptake > 0. */
-static void area_uptake(ctx_t *c) {
+static void area_uptake(kctx *c) {
   const cs_plan *pl = c->pl;
   cs_work *w = c->w;
   double *out = c->r->uptake + ix_say(c->r, c->i, c->y, c->a) * (size_t)pl->niv;
@@ -280,7 +280,7 @@ static void area_uptake(ctx_t *c) {
 }
 
 /* Everything of one area in one year of one scenario. */
-static void area_step(ctx_t *c) {
+static void area_step(kctx *c) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
@@ -312,7 +312,7 @@ static void area_step(ctx_t *c) {
 }
 
 /* Section 5: demand per (subregion, group), supply of this year, supply of next year. */
-static void workforce_step(ctx_t *c) {
+static void workforce_step(kctx *c) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_results *r = c->r;
@@ -358,7 +358,7 @@ static void workforce_step(ctx_t *c) {
 }
 
 /* Implementation cost lines of this scenario and year, and their sums per payer. */
-static void implementation_step(ctx_t *c) {
+static void implementation_step(kctx *c) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_results *r = c->r;
@@ -373,15 +373,15 @@ static void implementation_step(ctx_t *c) {
     for (int32_t j = 0; j < iv->ncost; j++) {
       const cs_cost *co = &iv->costs[j];
       int32_t l = pm->cost_off[v] + j;
-      double amt = pm->cost_amount[l], v_ = 0.0;
+      double amt = pm->cost_amount[l], amount = 0.0;
       if (c->sc->iv_on[v]) {
-        if (co->kind == CS_COST_ONCE) v_ = t == co->year ? amt * c->sc->coverage[v] : 0.0;
+        if (co->kind == CS_COST_ONCE) amount = t == co->year ? amt * c->sc->coverage[v] : 0.0;
         else if (co->kind == CS_COST_PER_YEAR)
-          v_ = (t >= co->from && t <= co->to) ? amt * c->sc->coverage[v] : 0.0;
-        else v_ = amt * part;
+          amount = (t >= co->from && t <= co->to) ? amt * c->sc->coverage[v] : 0.0;
+        else amount = amt * part;
       }
-      line[l] = v_;
-      pay[co->payer] += v_;
+      line[l] = amount;
+      pay[co->payer] += amount;
     }
   }
 }
@@ -424,7 +424,7 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
     for (int32_t sec = 0; sec < pl->nsector; sec++) w->grow[sec] = pow(1.0 + pm->growth[sec], y);
     memset(w->next, 0, cells * (size_t)nsc * sizeof(double));
     for (int32_t i = 0; i < nsc; i++) {
-      ctx_t c = {.pl = pl, .pm = pm, .sc = &sc[i], .w = w, .r = r, .i = i, .y = y,
+      kctx c = {.pl = pl, .pm = pm, .sc = &sc[i], .w = w, .r = r, .i = i, .y = y,
                  .qfac = pow(1.0 - pm->impr, y)};
       if (r->detail)
         memcpy(r->detail + cs_ix_sy(r, i, y) * cells, w->cur + (size_t)i * cells, cells * sizeof(double));

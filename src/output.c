@@ -1,5 +1,6 @@
 /* output.c: CSV and SQLite sinks behind the one table writer, with atomic replacement:
- * a table goes to NAME.tmp, is flushed and synced, then renamed over NAME. */
+ * every table goes to NAME.tmp.PID, is checked, flushed and synced; only when the whole run
+ * is written are they renamed over their final names. */
 #include "output.h"
 
 #include <errno.h>
@@ -29,27 +30,39 @@ void cs_tw_end(cs_tw *tw) {
 }
 
 static char *path_join(const char *dir, const char *name, const char *ext) {
-  size_t n = strlen(dir) + strlen(name) + strlen(ext) + 2;
+  size_t n = strlen(dir) + strlen(name) + strlen(ext) + 24;
   char *p = malloc(n);
   if (p) snprintf(p, n, "%s/%s%s", dir, name, ext);
   return p;
 }
 
+/* NAME.tmp.PID: private to this process, so two runs into one directory cannot clobber each
+ * other's half-written files. */
+static char *tmp_name(const char *fin) {
+  size_t n = strlen(fin) + 32;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s.tmp.%ld", fin, (long)getpid());
+  return p;
+}
+
 cs_status cs_mkdir_p(const char *dir, cs_diags *d) {
+  if (!dir || !*dir) {
+    cs_diags_add(d, "careshift", 0, 0, "the output directory name is empty");
+    return CS_EIO;
+  }
   char *p = strdup(dir);
   if (!p) return CS_ENOMEM;
-  for (char *s = p + 1; ; s++) {
-    if (*s == '/' || *s == '\0') {
-      char c = *s;
-      *s = '\0';
-      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-        cs_diags_add(d, p, 0, 0, "cannot create directory: %s", strerror(errno));
-        free(p);
-        return CS_EIO;
-      }
-      *s = c;
-      if (c == '\0') break;
+  for (char *s = p + 1;; s++) { /* dir is not empty, so p + 1 is inside the string */
+    if (*s != '/' && *s != '\0') continue;
+    char c = *s;
+    *s = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+      cs_diags_add(d, p, 0, 0, "cannot create directory: %s", strerror(errno));
+      free(p);
+      return CS_EIO;
     }
+    *s = c;
+    if (c == '\0') break;
   }
   free(p);
   struct stat st;
@@ -60,19 +73,41 @@ cs_status cs_mkdir_p(const char *dir, cs_diags *d) {
   return CS_OK;
 }
 
-/* Flushes, syncs and closes f, then renames tmp to final; removes tmp on any failure. */
-static cs_status commit_file(FILE *f, const char *tmp, const char *final, cs_diags *d) {
-  int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+/* Checks every write that went into f (ferror), then flushes, syncs and closes it; on any
+ * failure the temporary file is removed and the error reported under the final name. */
+static cs_status close_file(FILE *f, const char *tmp, const char *fin, cs_diags *d) {
+  int bad = ferror(f) != 0;
+  bad |= fflush(f) != 0;
+  bad |= fsync(fileno(f)) != 0;
+  int err = errno;
   bad |= fclose(f) != 0;
-  if (!bad && rename(tmp, final) == 0) return CS_OK;
-  cs_diags_add(d, final, 0, 0, "cannot write: %s", strerror(errno));
+  if (!bad) return CS_OK;
+  cs_diags_add(d, fin, 0, 0, "cannot write: %s", strerror(err ? err : errno));
   unlink(tmp);
   return CS_EIO;
 }
 
+static cs_status rename_file(const char *tmp, const char *fin, cs_diags *d) {
+  if (rename(tmp, fin) == 0) return CS_OK;
+  cs_diags_add(d, fin, 0, 0, "cannot write: %s", strerror(errno));
+  unlink(tmp);
+  return CS_EIO;
+}
+
+cs_status cs_sync_dir(const char *dir, cs_diags *d) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
+  if (fd < 0 || fsync(fd) != 0) {
+    cs_diags_add(d, dir, 0, 0, "cannot sync directory: %s", strerror(errno));
+    if (fd >= 0) close(fd);
+    return CS_EIO;
+  }
+  close(fd);
+  return CS_OK;
+}
+
 cs_status cs_write_file_atomic(const char *dir, const char *name, const char *text, size_t len,
                                cs_diags *d) {
-  char *fin = path_join(dir, name, ""), *tmp = path_join(dir, name, ".tmp");
+  char *fin = path_join(dir, name, ""), *tmp = fin ? tmp_name(fin) : NULL;
   cs_status st = CS_ENOMEM;
   if (fin && tmp) {
     FILE *f = fopen(tmp, "w");
@@ -80,8 +115,9 @@ cs_status cs_write_file_atomic(const char *dir, const char *name, const char *te
       cs_diags_add(d, fin, 0, 0, "cannot write: %s", strerror(errno));
       st = CS_EIO;
     } else {
-      fwrite(text, 1, len, f);
-      st = commit_file(f, tmp, fin, d);
+      fwrite(text, 1, len, f); /* a short write sets the error flag close_file checks */
+      st = close_file(f, tmp, fin, d);
+      if (st == CS_OK) st = rename_file(tmp, fin, d);
     }
   }
   free(fin);
@@ -90,6 +126,10 @@ cs_status cs_write_file_atomic(const char *dir, const char *name, const char *te
 }
 
 /* ---- CSV ---- */
+/* Finished tables wait under their temporary names until the whole run is written, so a
+ * failure half-way never leaves new tables beside old ones under the final names. */
+#define CS_MAX_TABLES 64
+
 typedef struct {
   cs_sink base;
   char *dir, *tmp, *fin;
@@ -97,6 +137,8 @@ typedef struct {
   int ncol;
   const cs_coltype *types;
   cs_diags *d;
+  char *pend_tmp[CS_MAX_TABLES], *pend_fin[CS_MAX_TABLES];
+  int npend;
 } csv_sink;
 
 static void csv_text(FILE *f, const char *s) {
@@ -112,10 +154,9 @@ static void csv_text(FILE *f, const char *s) {
 static cs_status csv_begin(cs_sink *sk, const char *table, int ncol, const char *const *cols,
                            const cs_coltype *types) {
   csv_sink *c = (csv_sink *)sk;
-  free(c->tmp);
-  free(c->fin);
+  if (c->npend == CS_MAX_TABLES) return CS_EINTERNAL;
   c->fin = path_join(c->dir, table, ".csv");
-  c->tmp = path_join(c->dir, table, ".csv.tmp");
+  c->tmp = c->fin ? tmp_name(c->fin) : NULL;
   if (!c->fin || !c->tmp) return CS_ENOMEM;
   c->f = fopen(c->tmp, "w");
   if (!c->f) {
@@ -148,23 +189,38 @@ static cs_status csv_row(cs_sink *sk, const cs_val *v) {
 
 static cs_status csv_end(cs_sink *sk) {
   csv_sink *c = (csv_sink *)sk;
-  cs_status st = commit_file(c->f, c->tmp, c->fin, c->d);
+  cs_status st = close_file(c->f, c->tmp, c->fin, c->d);
   c->f = NULL;
+  if (st == CS_OK) {
+    c->pend_tmp[c->npend] = c->tmp;
+    c->pend_fin[c->npend++] = c->fin;
+  } else {
+    free(c->tmp);
+    free(c->fin);
+  }
+  c->tmp = c->fin = NULL;
   return st;
 }
 
+/* Renames every finished table into place (ok) or removes them all. */
 static cs_status csv_finish(cs_sink *sk, int ok) {
   csv_sink *c = (csv_sink *)sk;
+  cs_status st = CS_OK;
   if (c->f) {
     fclose(c->f);
     unlink(c->tmp);
   }
-  (void)ok;
+  for (int i = 0; i < c->npend; i++) {
+    if (ok && st == CS_OK) st = rename_file(c->pend_tmp[i], c->pend_fin[i], c->d);
+    else unlink(c->pend_tmp[i]);
+    free(c->pend_tmp[i]);
+    free(c->pend_fin[i]);
+  }
   free(c->dir);
   free(c->tmp);
   free(c->fin);
   free(c);
-  return CS_OK;
+  return st;
 }
 
 cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d) {
@@ -249,12 +305,12 @@ static cs_status sql_finish(cs_sink *sk, int ok) {
   cs_status st = CS_OK;
   sqlite3_finalize(s->ins);
   if (ok && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) st = sql_err(s, "commit");
-  if (sqlite3_close(s->db) != SQLITE_OK && st == CS_OK) st = CS_EIO;
-  if (ok && st == CS_OK && rename(s->tmp, s->fin) != 0) {
-    cs_diags_add(s->d, s->fin, 0, 0, "cannot write: %s", strerror(errno));
+  if (sqlite3_close(s->db) != SQLITE_OK && st == CS_OK) {
+    cs_diags_add(s->d, s->fin, 0, 0, "sqlite: cannot close the database");
     st = CS_EIO;
   }
-  if (!ok || st != CS_OK) unlink(s->tmp);
+  if (ok && st == CS_OK) st = rename_file(s->tmp, s->fin, s->d);
+  else unlink(s->tmp);
   free(s->tmp);
   free(s->fin);
   free(s);
@@ -266,7 +322,7 @@ cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d) {
   if (!s) return NULL;
   s->d = d;
   s->fin = path_join(dir, "results.db", "");
-  s->tmp = path_join(dir, "results.db", ".tmp");
+  s->tmp = s->fin ? tmp_name(s->fin) : NULL;
   if (!s->fin || !s->tmp) goto fail;
   unlink(s->tmp);
   if (sqlite3_open(s->tmp, &s->db) != SQLITE_OK) {

@@ -47,6 +47,8 @@ cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d);
 /* Writes text to dir/name atomically. */
 cs_status cs_write_file_atomic(const char *dir, const char *name, const char *text, size_t len,
                                cs_diags *d);
+/* fsyncs a directory, so renames into it survive a power loss. */
+cs_status cs_sync_dir(const char *dir, cs_diags *d);
 /* Creates dir and its parents if needed. */
 cs_status cs_mkdir_p(const char *dir, cs_diags *d);
 

@@ -11,7 +11,6 @@
 
 void cs_run_options_init(cs_run_options *o) {
   memset(o, 0, sizeof *o);
-  o->seed = 1;
 }
 
 void cs_run_logf(cs_run *run, const char *fmt, ...) {
@@ -127,5 +126,6 @@ cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
     const char *log = cs_run_log(run);
     tw.st = cs_write_file_atomic(dir, "run.log", log, strlen(log), diags);
   }
+  if (tw.st == CS_OK) tw.st = cs_sync_dir(dir, diags);
   return tw.st;
 }

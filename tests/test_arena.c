@@ -1,5 +1,6 @@
 /* test_arena.c: the arena hands out zeroed, aligned, independent memory and refuses
- * overflowing requests instead of wrapping around. */
+ * overflowing requests instead of wrapping around; the diagnostics list keeps its format and
+ * its bound. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <cmocka.h>
 
 #include "arena.h"
+#include "careshift.h"
 
 static void test_zeroed_aligned(void **state) {
   (void)state;
@@ -37,8 +39,24 @@ static void test_overflow(void **state) {
   cs_arena_release(&a);
 }
 
+static void test_diags(void **state) {
+  (void)state;
+  cs_diags *d = cs_diags_new();
+  cs_diags_add(d, "plan.yaml", 12, 5, "unknown key '%s'", "sectr");
+  cs_diags_add(d, "out", 0, 0, "cannot write");
+  assert_string_equal(cs_diags_get(d, 0), "plan.yaml:12:5: unknown key 'sectr'");
+  assert_string_equal(cs_diags_get(d, 1), "out: cannot write");
+  for (int i = 0; i < 5000; i++) cs_diags_add(d, "x.csv", i + 1, 1, "bad row");
+  assert_int_equal(cs_diags_count(d), 1000);
+  /* 2 + 5000 added, 999 kept as they are, the last line counts the 4003 others */
+  assert_string_equal(cs_diags_get(d, 999), "... and 4003 more problems not shown");
+  assert_null(cs_diags_get(d, 1000));
+  cs_diags_free(d);
+  cs_diags_free(NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_zeroed_aligned),
-                                     cmocka_unit_test(test_overflow)};
+                                     cmocka_unit_test(test_overflow), cmocka_unit_test(test_diags)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
