@@ -1,13 +1,17 @@
 /* cmd_run.c: `careshift run PLAN --out DIR`: run every scenario and write the outputs. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char USAGE[] =
-    "usage: careshift run PLAN --out DIR [--detail] [--lang en|nl] [--quiet]\n"
+    "usage: careshift run PLAN --out DIR [--detail] [--draws N | --psa] [--seed S]\n"
+    "                     [--threads T] [--no-tornado] [--lang en|nl] [--quiet]\n"
     "\n"
     "Runs the baseline, the plan, each of the plan's scale and pace variants and the plan\n"
     "without each theme (without-<theme>), with every uncertain number at its mean (draw 0),\n"
@@ -20,29 +24,73 @@ static const char USAGE[] =
     "\n"
     "  -o, --out DIR     output directory (created if needed); required\n"
     "  -d, --detail      also write population.csv (scenario, year, area, sex, age, state)\n"
+    "  -n, --draws N     PSA draws (including draw 0); 0 (default) = deterministic only\n"
+    "  -p, --psa         PSA with the plan's psa.draws and psa.seed\n"
+    "  -s, --seed S      PSA seed (default: the plan's psa.seed, else 1)\n"
+    "  -t, --threads T   threads for the draws (default: one per online CPU)\n"
+    "      --no-tornado  skip the one-way sensitivity runs\n"
     "  -l, --lang LANG   summary language: en (default) or nl\n"
     "  -q, --quiet       no summary\n"
     "  -h, --help        this text\n"
     "\n"
-    "Uncertainty (PSA draws) is not part of this version: every number is at its mean.\n"
+    "\n"
+    "Uncertainty: with --draws N the run also draws every uncertain number N times (draw 0 =\n"
+    "every number at its mean = the tables above) and writes psa_draws.csv, psa_summary.csv,\n"
+    "psa_probabilities.csv, ceac.csv and tornado.csv (one-way sensitivity: each parameter at its\n"
+    "2.5 and 97.5 percentile, the others at their mean). Draw d of parameter i depends only on\n"
+    "(seed, d, i), so the results are the same for any number of threads.\n"
     "\n"
     "exit codes: 0 success, 1 invalid plan, 2 wrong arguments, 3 an output could not be\n"
     "written, 4 out of memory or internal error\n";
 
 typedef struct {
   const char *plan, *out, *lang;
-  int detail, quiet;
+  int detail, quiet, psa, no_tornado, has_seed;
+  long draws, threads;
+  unsigned long long seed;
 } run_args;
+
+/* A whole number in [min, max], or -1. */
+static int parse_long(const char *s, long min, long max, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < min || v > max) return -1;
+  *out = v;
+  return 0;
+}
+
+static int bad_value(const char *opt, const char *val, const char *want) {
+  fprintf(stderr, "careshift run: %s '%s' is not valid (expected %s)\n", opt, val, want);
+  return CS_EXIT_USAGE;
+}
 
 static int parse(int argc, char **argv, run_args *a) {
   static const struct option opts[] = {
-      {"out", required_argument, NULL, 'o'}, {"detail", no_argument, NULL, 'd'},
-      {"lang", required_argument, NULL, 'l'}, {"quiet", no_argument, NULL, 'q'},
-      {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+      {"out", required_argument, NULL, 'o'},   {"detail", no_argument, NULL, 'd'},
+      {"lang", required_argument, NULL, 'l'},  {"quiet", no_argument, NULL, 'q'},
+      {"draws", required_argument, NULL, 'n'}, {"psa", no_argument, NULL, 'p'},
+      {"seed", required_argument, NULL, 's'},  {"threads", required_argument, NULL, 't'},
+      {"no-tornado", no_argument, NULL, 'T'},  {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   int c;
+  long v;
   optind = 0; /* a full reset of GNU getopt */
-  while ((c = getopt_long(argc, argv, "o:dl:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:dl:qn:ps:t:h", opts, NULL)) != -1) {
     switch (c) {
+    case 'n':
+      if (parse_long(optarg, 0, 10000000, &a->draws)) return bad_value("--draws", optarg, "0 to 10000000");
+      break;
+    case 'p': a->psa = 1; break;
+    case 's':
+      if (parse_long(optarg, 0, LONG_MAX, &v)) return bad_value("--seed", optarg, "a whole number >= 0");
+      a->seed = (unsigned long long)v;
+      a->has_seed = 1;
+      break;
+    case 't':
+      if (parse_long(optarg, 1, 256, &a->threads)) return bad_value("--threads", optarg, "1 to 256");
+      break;
+    case 'T': a->no_tornado = 1; break;
     case 'o': a->out = optarg; break;
     case 'd': a->detail = 1; break;
     case 'l': a->lang = optarg; break;
@@ -81,6 +129,27 @@ static int write_and_report(const cs_run *run, const run_args *a) {
   return CS_EXIT_OK;
 }
 
+/* A progress bar on stderr, drawn only when stderr is a terminal. */
+static void progress(void *ctx, int64_t done, int64_t total) {
+  (void)ctx;
+  int width = 40, fill = total > 0 ? (int)(done * width / total) : width;
+  fprintf(stderr, "\rdraws [%.*s%*s] %lld/%lld", fill, "========================================",
+          width - fill, "", (long long)done, (long long)total);
+  if (done == total) fputc('\n', stderr);
+}
+
+static void set_options(const run_args *a, const cs_plan *plan, cs_run_options *opt) {
+  cs_plan_info in;
+  cs_plan_get_info(plan, &in);
+  cs_run_options_init(opt);
+  opt->detail = a->detail;
+  opt->draws = (int)(a->psa && !a->draws ? in.psa_draws : a->draws);
+  opt->seed = a->has_seed ? a->seed : in.psa_draws || in.psa_seed ? in.psa_seed : 1;
+  opt->threads = (int)a->threads;
+  opt->tornado = !a->no_tornado;
+  if (isatty(STDERR_FILENO) && !a->quiet) opt->progress = progress;
+}
+
 int cs_cmd_run(int argc, char **argv) {
   run_args a = {.lang = "en"};
   int code = parse(argc, argv, &a);
@@ -88,8 +157,7 @@ int cs_cmd_run(int argc, char **argv) {
   cs_plan *plan = cs_cli_load(a.plan, &code);
   if (!plan) return code;
   cs_run_options opt;
-  cs_run_options_init(&opt);
-  opt.detail = a.detail;
+  set_options(&a, plan, &opt);
   cs_run *run = NULL;
   cs_diags *d = cs_diags_new();
   cs_status st = d ? cs_run_new(plan, &opt, &run, d) : CS_ENOMEM;

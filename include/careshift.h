@@ -65,10 +65,17 @@ void cs_plan_get_info(const cs_plan *plan, cs_plan_info *info);
 /* ---- runs ---- */
 typedef struct cs_run cs_run;
 
-/* Options of a run. This version computes the deterministic draw only (every uncertain
- * number at its mean); PSA options join here when draws are implemented. */
+/* Options of a run. Draw 0 (every uncertain number at its mean) gives the main tables; with
+ * draws > 0 the run also computes draws 0..draws-1 for the PSA tables. */
 typedef struct {
   int detail;         /* also keep population by sex, age and state (population.csv) */
+  int draws;          /* PSA draws including draw 0; 0 = deterministic only */
+  uint64_t seed;      /* PSA seed: draw d of parameter i depends on (seed, d, i) only */
+  int threads;        /* worker threads for the draws; 0 = one per online CPU */
+  int tornado;        /* with draws: also the one-way sensitivity runs (2 per parameter) */
+  /* Called from the library as draws complete (done of total); NULL for none. */
+  void (*progress)(void *ctx, int64_t done, int64_t total);
+  void *progress_ctx;
 } cs_run_options;
 
 void cs_run_options_init(cs_run_options *o);

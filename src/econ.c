@@ -156,7 +156,7 @@ static void health_econ(const cs_plan *pl, const cs_results *r, int32_t i, cs_ec
   o->societal[i] = npv + pl->qaly_value * dq;
 }
 
-cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, cs_econ *o) {
+cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   int32_t nst = r->np + 1;
   size_t ns = (size_t)r->nsc * nst;
   memset(o, 0, sizeof *o);
@@ -175,16 +175,25 @@ cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, 
   o->front_share = ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->wrong_pocket = ALLOC(ar, (size_t)r->nsc * r->np * r->np + 1, double);
   o->gap_closed = ALLOC(ar, (size_t)r->nsc * r->ny, double);
-  double *delta = ALLOC(ar, (size_t)nst * r->ny, double);
+  o->delta = ALLOC(ar, (size_t)nst * r->ny, double);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
       !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed ||
-      !o->crit_sub || !o->wrong_pocket || !delta)
+      !o->crit_sub || !o->wrong_pocket || !o->delta)
     return CS_ENOMEM;
+  return CS_OK;
+}
+
+void cs_econ_fill(const cs_plan *pl, const cs_results *r, cs_econ *o) {
   for (int32_t i = 0; i < r->nsc; i++) {
-    business_case(pl, r, i, delta, o);
+    business_case(pl, r, i, o->delta, o);
     wrong_pocket(r, i, o);
     health_econ(pl, r, i, o);
     criteria(pl, r, i, o);
   }
-  return CS_OK;
+}
+
+cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, cs_econ *o) {
+  cs_status st = cs_econ_alloc(r, ar, o);
+  if (st == CS_OK) cs_econ_fill(pl, r, o);
+  return st;
 }

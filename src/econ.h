@@ -17,6 +17,7 @@ typedef struct {
   double *wrong_pocket;      /* [sc][np][np]: savings of saver p' attributed to investor p in
                                 proportion to p's share of the total investment */
   double *front_share;       /* [sc][y] front-of-chain share of care cost */
+  double *delta;             /* [nst][y] scratch: the undiscounted delta for break-even */
   double *gap_closed;        /* [sc][y] share of the baseline staff gap closed by the fall in FTE */
 } cs_econ;
 
@@ -24,6 +25,9 @@ extern const char *const cs_crit_name[CS_CRIT_N];
 extern const char *const cs_crit_unit[CS_CRIT_N];
 
 cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, cs_econ *out);
+/* The same in two steps, so a worker allocates once and fills draw after draw. */
+cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *out);
+void cs_econ_fill(const cs_plan *pl, const cs_results *r, cs_econ *out);
 double cs_crit_threshold(const cs_plan *pl, int32_t crit);
 
 #endif

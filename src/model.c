@@ -6,27 +6,21 @@
 
 #define ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
 
-/* Copies a table and multiplies it by its (drawn) scale. */
-static double *scaled(cs_arena *ar, const double *src, size_t n, double f) {
-  if (!src) return NULL;
-  double *d = ALLOC(ar, n, double);
-  if (!d) return NULL;
-  for (size_t i = 0; i < n; i++) d[i] = src[i] * f;
-  return d;
+/* Sizes of the parameter arrays that do not depend on the draw. */
+static size_t n_asx(const cs_plan *pl) { return (size_t)pl->narea * CS_NSEX * CS_NAGE; }
+static size_t n_trans(const cs_plan *pl) {
+  return (size_t)CS_NSEX * CS_NAGE * (size_t)pl->nstate * (size_t)pl->nstate;
 }
-
-/* Rates [c][k][s][x] of the plan, scaled and transposed to [s][x][k][c], so the kernel reads
- * the sectors of one cell from one cache line instead of nsector strided loads. */
-static double *cell_major(cs_arena *ar, const cs_plan *pl, const double *src, double f) {
-  size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector;
-  double *d = ALLOC(ar, nc * nk * CS_NSEX * CS_NAGE + 1, double);
-  if (!d || !src) return d;
-  for (size_t c = 0; c < nc; c++)
-    for (size_t k = 0; k < nk; k++)
-      for (size_t s = 0; s < CS_NSEX; s++)
-        for (size_t x = 0; x < CS_NAGE; x++)
-          d[((s * CS_NAGE + x) * nk + k) * nc + c] = src[((c * nk + k) * CS_NSEX + s) * CS_NAGE + x] * f;
-  return d;
+static size_t n_rates(const cs_plan *pl) {
+  return (size_t)pl->nsector * (size_t)pl->nstate * CS_NSEX * CS_NAGE;
+}
+static size_t n_proj(const cs_plan *pl) {
+  return pl->has_projection ? n_asx(pl) * (size_t)(pl->nyear - 1) : 0;
+}
+static int32_t n_effects(const cs_plan *pl) {
+  int32_t n = 0;
+  for (int32_t i = 0; i < pl->niv; i++) n += pl->ivs[i].neffect;
+  return n;
 }
 
 int32_t cs_plan_nlines(const cs_plan *pl) {
@@ -35,34 +29,17 @@ int32_t cs_plan_nlines(const cs_plan *pl) {
   return n;
 }
 
-static cs_status params_tables(const cs_plan *pl, const double *th, cs_arena *ar,
-                               cs_params *o) {
-  size_t nasx = (size_t)pl->narea * CS_NSEX * CS_NAGE;
-  size_t nk = (size_t)pl->nstate;
-  o->pop = scaled(ar, pl->pop, nasx, cs_num_val(pl->pop_scale, th));
-  o->q0 = scaled(ar, pl->q0, CS_NSEX * CS_NAGE, cs_num_val(pl->mort_scale, th));
-  o->fert = pl->fert ? scaled(ar, pl->fert, CS_NAGE, cs_num_val(pl->fert_scale, th)) : NULL;
-  o->mig = pl->mig ? scaled(ar, pl->mig, nasx, cs_num_val(pl->mig_scale, th))
-                   : ALLOC(ar, nasx, double);
-  o->proj = pl->has_projection
-                ? scaled(ar, pl->proj, nasx * (size_t)(pl->nyear - 1), cs_num_val(pl->proj_scale, th))
-                : NULL;
-  o->trans = pl->trans ? scaled(ar, pl->trans, CS_NSEX * CS_NAGE * nk * nk,
-                                cs_num_val(pl->trans_scale, th))
-                       : ALLOC(ar, CS_NSEX * CS_NAGE * nk * nk, double);
-  o->use = cell_major(ar, pl, pl->use, cs_num_val(pl->use_scale, th));
-  o->eol = cell_major(ar, pl, pl->eol, cs_num_val(pl->eol_scale, th));
-  if (!o->pop || !o->q0 || !o->mig || !o->trans || !o->use || !o->eol ||
-      (pl->fert && !o->fert) || (pl->has_projection && pl->nyear > 1 && !o->proj))
-    return CS_ENOMEM;
-  return CS_OK;
-}
-
-static cs_status params_scalars(const cs_plan *pl, const double *th, cs_arena *ar,
-                                cs_params *o) {
-  o->impr = cs_num_val(pl->mort_improvement, th);
-  o->boys = cs_num_val(pl->boys, th);
-  o->price_growth = cs_num_val(pl->price_growth, th);
+cs_status cs_params_alloc(const cs_plan *pl, cs_arena *ar, cs_params *o) {
+  int32_t ne = n_effects(pl), nl = cs_plan_nlines(pl);
+  memset(o, 0, sizeof *o);
+  o->pop = ALLOC(ar, n_asx(pl), double);
+  o->q0 = ALLOC(ar, CS_NSEX * CS_NAGE, double);
+  o->fert = pl->fert ? ALLOC(ar, CS_NAGE, double) : NULL;
+  o->mig = ALLOC(ar, n_asx(pl), double);
+  o->proj = pl->has_projection ? ALLOC(ar, n_proj(pl) + 1, double) : NULL;
+  o->trans = ALLOC(ar, n_trans(pl), double);
+  o->use = ALLOC(ar, n_rates(pl) + 1, double);
+  o->eol = ALLOC(ar, n_rates(pl) + 1, double);
   o->utility = ALLOC(ar, pl->nstate, double);
   o->rr = ALLOC(ar, pl->nstate, double);
   o->price = ALLOC(ar, pl->nsector, double);
@@ -70,27 +47,6 @@ static cs_status params_scalars(const cs_plan *pl, const double *th, cs_arena *a
   o->m2 = ALLOC(ar, pl->nsector, double);
   o->co2 = ALLOC(ar, pl->nsector, double);
   o->growth = ALLOC(ar, pl->nsector, double);
-  if (!o->utility || !o->rr || !o->price || !o->fte_per_unit || !o->m2 || !o->co2 || !o->growth)
-    return CS_ENOMEM;
-  for (int32_t k = 0; k < pl->nstate; k++) {
-    o->utility[k] = cs_num_val(pl->states[k].utility, th);
-    o->rr[k] = cs_num_val(pl->states[k].rr, th);
-  }
-  for (int32_t c = 0; c < pl->nsector; c++) {
-    const cs_sector *s = &pl->sectors[c];
-    o->price[c] = cs_num_val(s->price, th);
-    o->fte_per_unit[c] = cs_num_val(s->fte_per_unit, th);
-    o->m2[c] = cs_num_val(s->m2_per_unit, th);
-    o->co2[c] = cs_num_val(s->co2_per_unit, th);
-    o->growth[c] = cs_num_val(s->growth, th);
-  }
-  return CS_OK;
-}
-
-static cs_status params_interventions(const cs_plan *pl, const double *th, cs_arena *ar,
-                                      cs_params *o) {
-  int32_t ne = 0, nl = cs_plan_nlines(pl);
-  for (int32_t i = 0; i < pl->niv; i++) ne += pl->ivs[i].neffect;
   o->iv_max = ALLOC(ar, pl->niv + 1, double);
   o->eff_off = ALLOC(ar, pl->niv + 1, int32_t);
   o->cost_off = ALLOC(ar, pl->niv + 1, int32_t);
@@ -100,20 +56,85 @@ static cs_status params_interventions(const cs_plan *pl, const double *th, cs_ar
   o->eff_outflow = ALLOC(ar, ne + 1, double);
   o->eff_inflow = ALLOC(ar, ne + 1, double);
   o->cost_amount = ALLOC(ar, nl + 1, double);
-  if (!o->iv_max || !o->eff_off || !o->cost_off || !o->eff_change || !o->eff_fraction ||
-      !o->eff_ratio || !o->eff_outflow || !o->eff_inflow || !o->cost_amount)
+  if (!o->pop || !o->q0 || (pl->fert && !o->fert) || !o->mig || (pl->has_projection && !o->proj) ||
+      !o->trans || !o->use || !o->eol || !o->utility || !o->rr || !o->price ||
+      !o->fte_per_unit || !o->m2 || !o->co2 || !o->growth || !o->iv_max || !o->eff_off ||
+      !o->cost_off || !o->eff_change || !o->eff_fraction || !o->eff_ratio || !o->eff_outflow ||
+      !o->eff_inflow || !o->cost_amount)
     return CS_ENOMEM;
+  return CS_OK;
+}
+
+/* dst = src * f; a table the plan does not have is all zeros. */
+static void scale_into(double *dst, const double *src, size_t n, double f) {
+  if (!src) {
+    memset(dst, 0, n * sizeof(double));
+    return;
+  }
+  for (size_t i = 0; i < n; i++) dst[i] = src[i] * f;
+}
+
+/* Rates [c][k][s][x] of the plan, scaled and transposed to [s][x][k][c], so the kernel reads
+ * the sectors of one cell from one cache line instead of nsector strided loads. */
+static void cell_major(const cs_plan *pl, const double *src, double f, double *d) {
+  size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector;
+  if (!src) {
+    memset(d, 0, n_rates(pl) * sizeof(double));
+    return;
+  }
+  for (size_t c = 0; c < nc; c++)
+    for (size_t k = 0; k < nk; k++)
+      for (size_t s = 0; s < CS_NSEX; s++)
+        for (size_t x = 0; x < CS_NAGE; x++)
+          d[((s * CS_NAGE + x) * nk + k) * nc + c] = src[((c * nk + k) * CS_NSEX + s) * CS_NAGE + x] * f;
+}
+
+/* A drawn number that must stay in [lo, hi] (a normal draw of a probability, say); the
+ * deterministic values are validated to lie inside already, so draw 0 is untouched. */
+static double clampd(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
+static double nonneg(double v) { return v < 0.0 ? 0.0 : v; }
+
+static void fill_tables(const cs_plan *pl, const double *th, cs_params *o) {
+  scale_into(o->pop, pl->pop, n_asx(pl), nonneg(cs_num_val(pl->pop_scale, th)));
+  scale_into(o->q0, pl->q0, CS_NSEX * CS_NAGE, nonneg(cs_num_val(pl->mort_scale, th)));
+  if (o->fert) scale_into(o->fert, pl->fert, CS_NAGE, nonneg(cs_num_val(pl->fert_scale, th)));
+  scale_into(o->mig, pl->mig, n_asx(pl), cs_num_val(pl->mig_scale, th));
+  if (o->proj) scale_into(o->proj, pl->proj, n_proj(pl), nonneg(cs_num_val(pl->proj_scale, th)));
+  scale_into(o->trans, pl->trans, n_trans(pl), nonneg(cs_num_val(pl->trans_scale, th)));
+  cell_major(pl, pl->use, nonneg(cs_num_val(pl->use_scale, th)), o->use);
+  cell_major(pl, pl->eol, nonneg(cs_num_val(pl->eol_scale, th)), o->eol);
+}
+
+static void fill_scalars(const cs_plan *pl, const double *th, cs_params *o) {
+  o->impr = clampd(cs_num_val(pl->mort_improvement, th), -1.0, 1.0);
+  o->boys = clampd(cs_num_val(pl->boys, th), 0.0, 1.0);
+  o->price_growth = cs_num_val(pl->price_growth, th);
+  for (int32_t k = 0; k < pl->nstate; k++) {
+    o->utility[k] = cs_num_val(pl->states[k].utility, th);
+    o->rr[k] = nonneg(cs_num_val(pl->states[k].rr, th));
+  }
+  for (int32_t c = 0; c < pl->nsector; c++) {
+    const cs_sector *s = &pl->sectors[c];
+    o->price[c] = nonneg(cs_num_val(s->price, th));
+    o->fte_per_unit[c] = nonneg(cs_num_val(s->fte_per_unit, th));
+    o->m2[c] = nonneg(cs_num_val(s->m2_per_unit, th));
+    o->co2[c] = nonneg(cs_num_val(s->co2_per_unit, th));
+    o->growth[c] = cs_num_val(s->growth, th);
+  }
+}
+
+static void fill_interventions(const cs_plan *pl, const double *th, cs_params *o) {
   int32_t e = 0, l = 0;
   for (int32_t i = 0; i < pl->niv; i++) {
     const cs_intervention *iv = &pl->ivs[i];
-    o->iv_max[i] = cs_num_val(iv->max, th);
+    o->iv_max[i] = clampd(cs_num_val(iv->max, th), 0.0, 1.0);
     o->eff_off[i] = e;
     o->cost_off[i] = l;
     for (int32_t j = 0; j < iv->neffect; j++, e++) {
       const cs_effect *ef = &iv->effects[j];
-      o->eff_change[e] = cs_num_val(ef->change, th);
-      o->eff_fraction[e] = cs_num_val(ef->fraction, th);
-      o->eff_ratio[e] = cs_num_val(ef->ratio, th);
+      o->eff_change[e] = cs_num_val(ef->change, th); /* m = max(0, 1 + change*up) clamps it */
+      o->eff_fraction[e] = clampd(cs_num_val(ef->fraction, th), 0.0, 1.0);
+      o->eff_ratio[e] = nonneg(cs_num_val(ef->ratio, th));
       o->eff_outflow[e] = cs_num_val(ef->outflow_change, th);
       o->eff_inflow[e] = cs_num_val(ef->extra_inflow, th);
     }
@@ -121,14 +142,17 @@ static cs_status params_interventions(const cs_plan *pl, const double *th, cs_ar
   }
   o->eff_off[pl->niv] = e;
   o->cost_off[pl->niv] = l;
-  return CS_OK;
+}
+
+void cs_params_fill(const cs_plan *pl, const double *theta, cs_params *o) {
+  fill_tables(pl, theta, o);
+  fill_scalars(pl, theta, o);
+  fill_interventions(pl, theta, o);
 }
 
 cs_status cs_params_build(const cs_plan *pl, const double *theta, cs_arena *ar, cs_params *out) {
-  memset(out, 0, sizeof *out);
-  cs_status st = params_tables(pl, theta, ar, out);
-  if (st == CS_OK) st = params_scalars(pl, theta, ar, out);
-  if (st == CS_OK) st = params_interventions(pl, theta, ar, out);
+  cs_status st = cs_params_alloc(pl, ar, out);
+  if (st == CS_OK) cs_params_fill(pl, theta, out);
   return st;
 }
 
@@ -148,7 +172,7 @@ static double targeted_persons(const cs_plan *pl, const cs_params *pm, const cs_
   return sum;
 }
 
-static void scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *s) {
+static void scen_coverage_one(const cs_plan *pl, const cs_params *pm, cs_scen *s) {
   for (int32_t i = 0; i < pl->niv; i++) {
     s->coverage[i] = 1.0;
     if (!s->has_subregions) continue;
@@ -160,6 +184,10 @@ static void scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *s) {
     }
     s->coverage[i] = all > 0.0 ? in / all : 0.0;
   }
+}
+
+void cs_scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *sc, int32_t nsc) {
+  for (int32_t i = 0; i < nsc; i++) scen_coverage_one(pl, pm, &sc[i]);
 }
 
 static cs_scen *scen_new(const cs_plan *pl, cs_arena *ar, cs_scen *s, const char *id, int on) {
@@ -198,7 +226,7 @@ int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_s
     memcpy(id + 8, th->id, len - 8);
     for (int32_t v = th->first; v < th->first + th->count; v++) sc[i].iv_on[v] = 0;
   }
-  for (i = 0; i < n; i++) scen_coverage(pl, pm, &sc[i]);
+  cs_scen_coverage(pl, pm, sc, n);
   *out = sc;
   return n;
 }

@@ -77,8 +77,13 @@ typedef struct {
   double *S, *S2, *D;    /* [k] */
 } cs_work;
 
-/* model.c */
+/* model.c: parameters are allocated once per worker and filled per draw. Drawn values are
+ * kept in their domain (probabilities in [0,1], sizes >= 0). */
+cs_status cs_params_alloc(const cs_plan *pl, cs_arena *ar, cs_params *out);
+void cs_params_fill(const cs_plan *pl, const double *theta, cs_params *out);
 cs_status cs_params_build(const cs_plan *pl, const double *theta, cs_arena *ar, cs_params *out);
+/* Recomputes the cost coverage of every scenario (it depends on the drawn population). */
+void cs_scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *sc, int32_t nsc);
 int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out);
 cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar,
                            cs_results *r);

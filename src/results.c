@@ -310,4 +310,5 @@ void cs_results_emit(const cs_run *run, cs_tw *tw) {
   emit_criteria(run, tw);
   emit_criteria_subregion(run, tw);
   emit_resources(run, tw);
+  if (run->has_psa) cs_psa_emit(run, tw);
 }

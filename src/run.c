@@ -9,8 +9,37 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+
 void cs_run_options_init(cs_run_options *o) {
   memset(o, 0, sizeof *o);
+  o->seed = 1;
+  o->tornado = 1;
+}
+
+static int32_t online_cpus(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 256 ? 256 : (int32_t)n;
+}
+
+/* The draws of the PSA; draw 0 of it equals the deterministic tables by construction. */
+static cs_status run_psa(cs_run *run) {
+  const cs_run_options *o = &run->opt;
+  cs_psa_options po = {.draws = o->draws, .seed = o->seed, .tornado = o->tornado,
+                       .threads = o->threads > 0 ? o->threads : online_cpus(),
+                       .progress = o->progress, .progress_ctx = o->progress_ctx};
+  /* GSL's default handler aborts the process; quantiles that fail return NaN instead,
+   * which the draw loop replaces by the mean and counts in the run log. */
+  gsl_set_error_handler_off();
+  cs_status st = cs_psa_run(run->pl, &po, &run->ar, &run->psa);
+  if (st != CS_OK) return st;
+  run->has_psa = 1;
+  cs_run_logf(run, "psa: %d draws, seed %llu, %d threads, %d parameters in the tornado",
+              o->draws, (unsigned long long)o->seed, po.threads, run->psa.npar);
+  if (run->psa.bad_quantiles)
+    cs_run_logf(run, "psa: %lld quantiles were not finite; the mean was used",
+                (long long)run->psa.bad_quantiles);
+  return CS_OK;
 }
 
 void cs_run_logf(cs_run *run, const char *fmt, ...) {
@@ -47,7 +76,7 @@ static void log_run(cs_run *run) {
   const cs_plan *pl = run->pl;
   cs_run_logf(run, "plan: %s (%d-%d), %d areas, %d scenarios", pl->name ? pl->name : "",
               pl->T0, pl->T1, pl->narea, run->nsc);
-  cs_run_logf(run, "draws: deterministic (draw 0, every distribution at its mean)");
+  cs_run_logf(run, "tables: draw 0, every distribution at its mean");
   if (r->capped_cells)
     cs_run_logf(run, "migration: %lld cell-years capped at zero; %.6g persons could not leave",
                 (long long)r->capped_cells, r->capped_persons);
@@ -57,7 +86,6 @@ static void log_run(cs_run *run) {
     if (r->clamp_iv[v])
       cs_run_logf(run, "transitions: %d cell-years of intervention '%s' pushed a row above 1; "
                        "scaled to sum 1", r->clamp_iv[v], pl->ivs[v].id);
-  cs_run_logf(run, "time: %.3f s; memory: %.1f MiB", run->seconds, run->ar.total / 1048576.0);
 }
 
 cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
@@ -81,8 +109,11 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   if ((st = cs_work_alloc(pl, run->nsc, &run->ar, &w)) != CS_OK) goto fail;
   cs_kernel(pl, &run->pm, run->sc, run->nsc, &w, &run->r);
   if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
-  run->seconds = now() - t0;
   log_run(run);
+  if (opt->draws > 0 && (st = run_psa(run)) != CS_OK) goto fail;
+  run->seconds = now() - t0;
+  cs_run_logf(run, "time: %.3f s; memory of the main run: %.1f MiB", run->seconds,
+              run->ar.total / 1048576.0);
   *out = run;
   return CS_OK;
 fail:
@@ -96,6 +127,20 @@ void cs_run_free(cs_run *run) {
   cs_arena_release(&run->ar);
   free(run->log);
   free(run);
+}
+
+/* Tables an earlier run with other options left in dir would not match this run. */
+static void remove_stale(const cs_run *run, const char *dir) {
+  static const char *detail[] = {"population.csv"};
+  static const char *psa[] = {"psa_draws.csv", "psa_summary.csv", "psa_probabilities.csv",
+                              "ceac.csv", "tornado.csv"};
+  char path[4096];
+  if (!run->r.detail)
+    for (size_t i = 0; i < sizeof detail / sizeof *detail; i++)
+      if (snprintf(path, sizeof path, "%s/%s", dir, detail[i]) < (int)sizeof path) unlink(path);
+  if (!run->has_psa)
+    for (size_t i = 0; i < sizeof psa / sizeof *psa; i++)
+      if (snprintf(path, sizeof path, "%s/%s", dir, psa[i]) < (int)sizeof path) unlink(path);
 }
 
 cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
@@ -112,16 +157,7 @@ cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
       cs_status fs = tw.sinks[i]->finish(tw.sinks[i], tw.st == CS_OK);
       if (tw.st == CS_OK) tw.st = fs;
     }
-  if (tw.st == CS_OK && !run->r.detail) {
-    /* A population.csv left by an earlier --detail run would not match this run. */
-    size_t n = strlen(dir) + 32;
-    char *stale = malloc(n);
-    if (stale) {
-      snprintf(stale, n, "%s/population.csv", dir);
-      unlink(stale);
-      free(stale);
-    }
-  }
+  if (tw.st == CS_OK) remove_stale(run, dir);
   if (tw.st == CS_OK) {
     const char *log = cs_run_log(run);
     tw.st = cs_write_file_atomic(dir, "run.log", log, strlen(log), diags);

@@ -5,6 +5,7 @@
 #include "careshift.h"
 #include "econ.h"
 #include "output.h"
+#include "psa.h"
 
 struct cs_run {
   const cs_plan *pl;
@@ -16,6 +17,8 @@ struct cs_run {
   int32_t nsc;
   cs_results r;
   cs_econ ec;
+  int has_psa;           /* draws > 0 were run */
+  cs_psa psa;
   char *log;             /* malloc'd, grows by appending lines */
   size_t loglen, logcap;
   double seconds;
@@ -23,6 +26,9 @@ struct cs_run {
 
 /* results.c: writes every table of OUTPUTS.md to the table writer. */
 void cs_results_emit(const cs_run *run, cs_tw *tw);
+
+/* psa_stats.c: writes the PSA tables of OUTPUTS.md (only when has_psa). */
+void cs_psa_emit(const cs_run *run, cs_tw *tw);
 
 /* Appends one formatted line to the run log. */
 void cs_run_logf(cs_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,0 +1,244 @@
+/* psa.c: runs the model for many parameter draws in parallel threads.
+ *
+ * Reproducibility: draw d's value of parameter i depends only on (seed, d, i): a Philox
+ * counter-based generator gives a uniform u, and the parameter is the u-quantile of its
+ * distribution. A draw is computed whole by one thread, by the same code in the same order,
+ * so results are bit-identical for any number of threads. Workers allocate everything once
+ * (parameters, scenarios, results, workspace); the draw loop itself allocates nothing. */
+#include "psa.h"
+
+#include <Random123/philox.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dist.h"
+
+#define ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
+
+double cs_psa_uniform(uint64_t seed, uint64_t draw, uint32_t param) {
+  philox4x32_key_t key = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+  philox4x32_ctr_t ctr = {{(uint32_t)draw, (uint32_t)(draw >> 32), param, 0x63617265u}};
+  philox4x32_ctr_t r = philox4x32(ctr, key);
+  /* 53 random bits, offset by half a step: never exactly 0 or 1 */
+  uint64_t bits = ((uint64_t)(r.v[0] >> 5) << 26) | (uint64_t)(r.v[1] >> 6);
+  return ((double)bits + 0.5) / 9007199254740992.0;
+}
+
+/* ---- headline metrics ---- */
+
+/* Layout of the metric vector: npv per stakeholder (payers, total), delta_cost per payer,
+ * delta_qalys, delta_life_years, the four criteria, gap_fte per group. */
+typedef struct { int32_t npv, dcost, dq, dly, crit, gap, n; } met_layout;
+
+static met_layout layout(const cs_plan *pl) {
+  met_layout m;
+  m.npv = 0;
+  m.dcost = m.npv + pl->npayer + 1;
+  m.dq = m.dcost + pl->npayer;
+  m.dly = m.dq + 1;
+  m.crit = m.dly + 1;
+  m.gap = m.crit + CS_CRIT_N;
+  m.n = m.gap + pl->ngroup;
+  return m;
+}
+
+static const char *name2(cs_arena *ar, const char *a, const char *b) {
+  size_t n = strlen(a) + strlen(b) + 1;
+  char *s = cs_arena_alloc(ar, n);
+  if (s) snprintf(s, n, "%s%s", a, b);
+  return s;
+}
+
+int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names) {
+  met_layout m = layout(pl);
+  const char **nm = ALLOC(ar, m.n, const char *);
+  if (!nm) return -1;
+  for (int32_t p = 0; p <= pl->npayer; p++)
+    nm[m.npv + p] = name2(ar, "npv:", p < pl->npayer ? pl->payers[p].id : "total");
+  for (int32_t p = 0; p < pl->npayer; p++) nm[m.dcost + p] = name2(ar, "delta_cost:", pl->payers[p].id);
+  nm[m.dq] = "delta_qalys";
+  nm[m.dly] = "delta_life_years";
+  for (int32_t c = 0; c < CS_CRIT_N; c++) nm[m.crit + c] = name2(ar, "criterion:", cs_crit_name[c]);
+  for (int32_t g = 0; g < pl->ngroup; g++) nm[m.gap + g] = name2(ar, "gap_fte:", pl->groups[g]);
+  for (int32_t i = 0; i < m.n; i++)
+    if (!nm[i]) return -1;
+  *names = nm;
+  return m.n;
+}
+
+/* The metrics of scenario i of one draw. */
+static void metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t i,
+                    double *out) {
+  met_layout m = layout(pl);
+  int32_t yc = pl->crit_year - pl->T0;
+  for (int32_t p = 0; p <= pl->npayer; p++) out[m.npv + p] = e->npv[(size_t)i * e->nst + p];
+  for (int32_t p = 0; p < pl->npayer; p++) {
+    double d = 0.0;
+    for (int32_t y = 0; y < r->ny; y++)
+      d += r->payer_care[cs_ix_sy(r, i, y) * r->np + p] - r->payer_care[cs_ix_sy(r, 0, y) * r->np + p] +
+           r->payer_impl[cs_ix_sy(r, i, y) * r->np + p];
+    out[m.dcost + p] = d;
+  }
+  out[m.dq] = e->dqaly[i];
+  out[m.dly] = e->dly[i];
+  for (int32_t c = 0; c < CS_CRIT_N; c++) out[m.crit + c] = e->crit[cs_ix_sy(r, i, yc) * CS_CRIT_N + c];
+  for (int32_t g = 0; g < pl->ngroup; g++) {
+    double gap = 0.0;
+    for (int32_t q = 0; q < r->nr; q++) {
+      size_t k = (cs_ix_sy(r, i, yc) * r->nr + q) * r->ng + g;
+      gap += r->wf_dem[k] - r->wf_sup[k];
+    }
+    out[m.gap + g] = gap;
+  }
+}
+
+/* ---- workers ---- */
+
+typedef struct {
+  const cs_plan *pl;
+  const cs_psa_options *opt;
+  cs_psa *out;
+  int64_t njob;
+  atomic_llong done;
+  atomic_llong bad;
+} shared_t;
+
+typedef struct {
+  shared_t *sh;
+  int32_t tid;
+  cs_status st;
+} worker_t;
+
+/* One worker's private model: everything a draw needs, allocated once. */
+typedef struct {
+  cs_arena ar;
+  double *theta;
+  cs_params pm;
+  cs_scen *sc;
+  int32_t nsc;
+  cs_results r;
+  cs_work w;
+  cs_econ ec;
+} wmodel;
+
+static cs_status wmodel_init(const cs_plan *pl, wmodel *m) {
+  cs_arena_init(&m->ar);
+  m->theta = ALLOC(&m->ar, pl->ndist + 1, double);
+  if (!m->theta) return CS_ENOMEM;
+  for (int32_t i = 0; i < pl->ndist; i++) m->theta[i] = pl->dists[i].mean;
+  cs_status st = cs_params_build(pl, m->theta, &m->ar, &m->pm);
+  if (st != CS_OK) return st;
+  if ((m->nsc = cs_scen_build(pl, &m->pm, &m->ar, &m->sc)) < 0) return CS_ENOMEM;
+  if ((st = cs_results_alloc(pl, m->nsc, 0, &m->ar, &m->r)) != CS_OK) return st;
+  if ((st = cs_work_alloc(pl, m->nsc, &m->ar, &m->w)) != CS_OK) return st;
+  return cs_econ_alloc(&m->r, &m->ar, &m->ec);
+}
+
+/* theta of job j: a draw (j < ndraw), or a tornado run (a parameter at 2.5 or 97.5 %). */
+static int64_t job_theta(shared_t *sh, int64_t j, double *theta) {
+  const cs_plan *pl = sh->pl;
+  int64_t bad = 0;
+  for (int32_t i = 0; i < pl->ndist; i++) theta[i] = pl->dists[i].mean;
+  if (j < sh->out->ndraw) {
+    if (j == 0) return 0;
+    for (int32_t i = 0; i < pl->ndist; i++) {
+      if (pl->dists[i].kind == CS_DIST_FIXED) continue;
+      double v = cs_dist_quantile(&pl->dists[i], cs_psa_uniform(sh->opt->seed, (uint64_t)j, (uint32_t)i));
+      if (isfinite(v)) theta[i] = v;
+      else bad++;
+    }
+    return bad;
+  }
+  int64_t t = j - sh->out->ndraw;
+  int32_t i = sh->out->par[t / 2];
+  double v = cs_dist_quantile(&pl->dists[i], t % 2 ? 0.975 : 0.025);
+  if (isfinite(v)) theta[i] = v;
+  else bad++;
+  return bad;
+}
+
+static void job_run(shared_t *sh, wmodel *m, int64_t j) {
+  const cs_plan *pl = sh->pl;
+  cs_psa *o = sh->out;
+  atomic_fetch_add(&sh->bad, job_theta(sh, j, m->theta));
+  cs_params_fill(pl, m->theta, &m->pm);
+  cs_scen_coverage(pl, &m->pm, m->sc, m->nsc);
+  cs_kernel(pl, &m->pm, m->sc, m->nsc, &m->w, &m->r);
+  cs_econ_fill(pl, &m->r, &m->ec);
+  double *dst;
+  if (j < o->ndraw) dst = o->val + cs_psa_ix(o, (int32_t)j, 0, 0);
+  else {
+    int64_t t = j - o->ndraw;
+    dst = (t % 2 ? o->hi : o->lo) + (size_t)(t / 2) * o->nsc * o->nmet;
+  }
+  for (int32_t i = 1; i < m->nsc; i++) metrics(pl, &m->r, &m->ec, i, dst + (size_t)i * o->nmet);
+}
+
+static void *worker(void *arg) {
+  worker_t *wk = arg;
+  shared_t *sh = wk->sh;
+  int32_t nthr = sh->opt->threads;
+  wmodel m;
+  wk->st = wmodel_init(sh->pl, &m);
+  for (int64_t j = wk->tid; wk->st == CS_OK && j < sh->njob; j += nthr) {
+    job_run(sh, &m, j);
+    int64_t done = atomic_fetch_add(&sh->done, 1) + 1;
+    if (wk->tid == 0 && sh->opt->progress) sh->opt->progress(sh->opt->progress_ctx, done, sh->njob);
+  }
+  cs_arena_release(&m.ar);
+  return NULL;
+}
+
+static cs_status psa_alloc(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *o) {
+  memset(o, 0, sizeof *o);
+  o->ndraw = opt->draws;
+  o->nsc = 2 + pl->nscen + pl->ntheme;
+  if ((o->nmet = cs_psa_metrics(pl, ar, &o->met)) < 0) return CS_ENOMEM;
+  o->par = ALLOC(ar, pl->ndist + 1, int32_t);
+  if (!o->par) return CS_ENOMEM;
+  if (opt->tornado)
+    for (int32_t i = 0; i < pl->ndist; i++)
+      if (pl->dists[i].kind != CS_DIST_FIXED) o->par[o->npar++] = i;
+  size_t per = (size_t)o->nsc * o->nmet;
+  o->val = ALLOC(ar, per * o->ndraw + 1, double);
+  o->lo = ALLOC(ar, per * o->npar + 1, double);
+  o->hi = ALLOC(ar, per * o->npar + 1, double);
+  return o->val && o->lo && o->hi ? CS_OK : CS_ENOMEM;
+}
+
+cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *out) {
+  cs_status st = psa_alloc(pl, opt, ar, out);
+  if (st != CS_OK) return st;
+  shared_t sh = {.pl = pl, .opt = opt, .out = out, .njob = (int64_t)out->ndraw + 2 * (int64_t)out->npar};
+  atomic_init(&sh.done, 0);
+  atomic_init(&sh.bad, 0);
+  int32_t n = opt->threads < 1 ? 1 : opt->threads;
+  worker_t wk[256];
+  pthread_t th[256];
+  if (n > 256) n = 256;
+  cs_psa_options o2 = *opt;
+  o2.threads = n;
+  sh.opt = &o2;
+  /* The calling thread is worker 0. A thread that cannot start leaves its share of the jobs
+   * undone: that is an error below, never silently missing draws. */
+  int32_t started = 1, failed = 0;
+  wk[0] = (worker_t){&sh, 0, CS_OK};
+  for (int32_t t = 1; t < n; t++) {
+    wk[t] = (worker_t){&sh, t, CS_OK};
+    if (pthread_create(&th[t], NULL, worker, &wk[t]) != 0) {
+      failed = 1;
+      break;
+    }
+    started++;
+  }
+  worker(&wk[0]);
+  for (int32_t t = 1; t < started; t++) pthread_join(th[t], NULL);
+  if (failed) return CS_EINTERNAL;
+  for (int32_t t = 0; t < started; t++)
+    if (wk[t].st != CS_OK) return wk[t].st;
+  out->bad_quantiles = atomic_load(&sh.bad);
+  return CS_OK;
+}

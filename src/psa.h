@@ -1,0 +1,41 @@
+/* psa.h: probabilistic sensitivity analysis (MODEL.md section 9): many parameter draws of the
+ * whole run, in parallel threads, each draw reproducible from (seed, draw, parameter) alone;
+ * headline metrics per draw and scenario, and one-way sensitivity for a tornado chart. */
+#ifndef CS_PSA_H
+#define CS_PSA_H
+
+#include "econ.h"
+
+typedef struct {
+  int32_t draws;        /* N: draws 0..N-1, draw 0 = every distribution at its mean */
+  uint64_t seed;
+  int32_t threads;      /* >= 1 */
+  int32_t tornado;      /* also the one-way sensitivity runs */
+  void (*progress)(void *ctx, int64_t done, int64_t total);
+  void *progress_ctx;
+} cs_psa_options;
+
+typedef struct {
+  int32_t ndraw, nsc, nmet;
+  const char **met;     /* [nmet] headline metric names */
+  double *val;          /* [draw][sc][met] (scenario 0, the baseline, is all zero) */
+  int32_t npar;         /* uncertain parameters (distributions that are not fixed) */
+  int32_t *par;         /* [npar] their index in plan->dists */
+  double *lo, *hi;      /* [par][sc][met]: the metric with the parameter at its 2.5 / 97.5 % */
+  int64_t bad_quantiles; /* draws whose quantile was not finite (the mean was used instead) */
+} cs_psa;
+
+/* Uniform number in (0, 1) of (seed, draw, parameter): Philox4x32-10, counter-based. */
+double cs_psa_uniform(uint64_t seed, uint64_t draw, uint32_t param);
+
+/* The metric names of a plan (in the arena) and their count. */
+int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names);
+
+cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *out);
+
+/* Index of metric values. */
+static inline size_t cs_psa_ix(const cs_psa *p, int32_t draw, int32_t sc, int32_t met) {
+  return ((size_t)draw * p->nsc + (size_t)sc) * p->nmet + (size_t)met;
+}
+
+#endif

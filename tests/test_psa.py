@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the PSA (careshift run --draws N) on generated plans: draw 0 equals the
+deterministic tables, the results are byte-identical for 1 and 2 threads, summaries are
+consistent with the draws (recomputed here), probabilities and the CEAC are proportions of
+the draws, and the tornado has a row per uncertain parameter.
+
+usage: test_psa.py CARESHIFT_BINARY
+"""
+import csv
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.environ.get("CS_SRCDIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GENPLAN = os.path.join(ROOT, "..", "shared", "tools", "genplan.py")
+res = {"passed": 0, "failed": 0}
+
+
+def check(ok, what):
+    res["passed" if ok else "failed"] += 1
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def close(a, b, tol=1e-9):
+    return abs(a - b) <= tol * (1 + abs(b))
+
+
+def run(binary, plan, out, *args):
+    p = subprocess.run([binary, "run", plan, "--out", out, "--quiet", *args], capture_output=True, text=True)
+    check(p.returncode == 0, f"run {' '.join(args)} exits 0 {p.stderr.strip()[:300]}")
+
+
+def quantile(sorted_vals, f):
+    """GSL's gsl_stats_quantile_from_sorted_data: linear interpolation at (n-1)*f."""
+    n = len(sorted_vals)
+    i = (n - 1) * f
+    lo = int(math.floor(i))
+    hi = min(lo + 1, n - 1)
+    return sorted_vals[lo] + (i - lo) * (sorted_vals[hi] - sorted_vals[lo])
+
+
+def check_plan(binary, plan, tmp, name, draws=40):
+    o1, o2 = os.path.join(tmp, name + "-t1"), os.path.join(tmp, name + "-t2")
+    run(binary, plan, o1, "--draws", str(draws), "--threads", "1", "--seed", "7")
+    run(binary, plan, o2, "--draws", str(draws), "--threads", "2", "--seed", "7")
+    for t in ("psa_draws", "psa_summary", "psa_probabilities", "ceac", "tornado"):
+        a = open(os.path.join(o1, t + ".csv"), "rb").read()
+        b = open(os.path.join(o2, t + ".csv"), "rb").read()
+        check(a == b, f"{name}: {t}.csv identical for 1 and 2 threads")
+    d = rows(os.path.join(o1, "psa_draws.csv"))
+    by = {}
+    for r in d:
+        by.setdefault((r["scenario"], r["metric"]), {})[int(r["draw"])] = float(r["value"])
+    check(all(len(v) == draws for v in by.values()), f"{name}: every metric has {draws} draws")
+    # draw 0 is the deterministic run
+    bc = {(r["scenario"], r["stakeholder"]): float(r["npv"]) for r in rows(os.path.join(o1, "business_case.csv"))}
+    ok = all(by[(s, "npv:" + k)][0] == v for (s, k), v in bc.items())
+    check(ok, f"{name}: draw 0 npv = business_case.csv npv (exactly)")
+    he = {r["scenario"]: float(r["delta_qalys"]) for r in rows(os.path.join(o1, "health_economics.csv"))}
+    check(all(by[(s, "delta_qalys")][0] == v for s, v in he.items()), f"{name}: draw 0 delta_qalys = health_economics.csv")
+    crit = rows(os.path.join(o1, "criteria.csv"))
+    last = max(int(r["year"]) for r in crit)
+    ok = all(by[(r["scenario"], "criterion:" + r["criterion"])][0] == float(r["value"])
+             for r in crit if int(r["year"]) == last)
+    check(ok, f"{name}: draw 0 criteria = criteria.csv in the criteria year")
+    varied = [k for k, v in by.items() if len(set(v.values())) > 1]
+    check(len(varied) > 0, f"{name}: the draws vary ({len(varied)} metrics)")
+    # summary statistics recomputed from the draws
+    worst = 0.0
+    for r in rows(os.path.join(o1, "psa_summary.csv")):
+        v = sorted(by[(r["scenario"], r["metric"])].values())
+        m = sum(v) / len(v)
+        sd = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
+        for col, want in (("mean", m), ("sd", sd), ("p2_5", quantile(v, 0.025)), ("p50", quantile(v, 0.5)), ("p97_5", quantile(v, 0.975))):
+            scale = max(1.0, abs(want), abs(m))
+            worst = max(worst, abs(float(r[col]) - want) / scale)
+    check(worst < 1e-9, f"{name}: psa_summary matches the draws (worst {worst:.2g})")
+    prob = {(r["scenario"], r["what"]): float(r["probability"]) for r in rows(os.path.join(o1, "psa_probabilities.csv"))}
+    ok = all(close(p, sum(x > 0 for x in by[(s, "npv:" + w[6:])].values()) / draws)
+             for (s, w), p in prob.items() if w.startswith("npv>0:"))
+    check(ok, f"{name}: P(npv > 0) is the share of draws")
+    check(all(0 <= p <= 1 for p in prob.values()), f"{name}: probabilities in [0, 1]")
+    ceac = rows(os.path.join(o1, "ceac.csv"))
+    ok = True
+    for r in ceac:
+        s, lam = r["scenario"], float(r["value_per_qaly"])
+        n, q = by[(s, "npv:total")], by[(s, "delta_qalys")]
+        want = sum(n[i] + lam * q[i] > 0 for i in range(draws)) / draws
+        ok &= close(float(r["probability_cost_effective"]), want)
+    check(ok, f"{name}: ceac is the share of draws with positive net benefit")
+    torn = rows(os.path.join(o1, "tornado.csv"))
+    params = {r["parameter"] for r in torn}
+    check(len(params) > 0 and len(torn) == len(params) * len(by), f"{name}: tornado has a row per parameter, scenario and metric")
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed, flags in ((21, []), (22, ["--projection"]), (23, ["--single-state"])):
+            d = os.path.join(tmp, f"g{seed}")
+            subprocess.run([sys.executable, GENPLAN, d, str(seed)] + flags, check=True)
+            check_plan(binary, os.path.join(d, "plan.yaml"), tmp, f"genplan {seed}{''.join(flags)}")
+        # without --draws the PSA tables of an earlier run are removed, not left stale
+        d = os.path.join(tmp, "g21")
+        out = os.path.join(tmp, "genplan 21-t1")
+        run(binary, os.path.join(d, "plan.yaml"), out)
+        check(not os.path.exists(os.path.join(out, "psa_draws.csv")), "a deterministic run removes stale PSA tables")
+    print(f"{res['passed']} passed, {res['failed']} failed")
+    sys.exit(1 if res["failed"] else 0)
+
+
+if __name__ == "__main__":
+    main()
