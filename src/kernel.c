@@ -108,8 +108,16 @@ static void clamp_row(kctx *c, int32_t k, int32_t s, int32_t x) {
   }
 }
 
-/* Rates of cell (s,x,k): grown base rates, then every active intervention's effects. */
-static void cell_rates(kctx *c, int32_t s, int32_t x, int32_t k, double N, double D) {
+/* Does any intervention with uptake in this area target cell (s, x, k)? */
+static int cell_active(const kctx *c, int32_t s, int32_t x, int32_t k) {
+  for (int32_t n = 0; n < c->nact; n++)
+    if (cell_targeted(&c->pl->ivs[c->w->act[n]], s, x, k)) return 1;
+  return 0;
+}
+
+/* Rates of a targeted cell (s,x,k): grown base rates, then every active intervention's
+ * effects, in plan order; its units go straight into the area's totals. */
+static void targeted_cell(kctx *c, int32_t s, int32_t x, int32_t k, double N, double D) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
@@ -129,6 +137,27 @@ static void cell_rates(kctx *c, int32_t s, int32_t x, int32_t k, double N, doubl
     apply_effects(c, v, k, N, D);
     w->part[v] += N * w->up[v];
   }
+  clamp_row(c, k, s, x);
+  for (int32_t sec = 0; sec < pl->nsector; sec++) {
+    double v = N * w->u[sec] + D * w->e[sec];
+    w->units[sec] += v;
+    w->fsum[sec] += v * w->mfte[sec];
+  }
+}
+
+/* An untargeted cell (the common case): base rates unchanged, so its units are summed
+ * ungrown in `raw` and multiplied by the year's growth once per area. Its transition row is
+ * the base row, copied only in the rare case a drawn table scale lifted it above 1. */
+static void plain_cell(kctx *c, int32_t s, int32_t x, int32_t k, double N, double D) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  int32_t K = pl->nstate;
+  size_t base = (((size_t)s * CS_NAGE + x) * K + k) * pl->nsector;
+  const double *u = pm->use + base, *e = pm->eol + base;
+  for (int32_t sec = 0; sec < pl->nsector; sec++) w->raw[sec] += N * u[sec] + D * e[sec];
+  memcpy(w->p + (size_t)k * K, pm->trans + (((size_t)s * CS_NAGE + x) * K + k) * K,
+         (size_t)K * sizeof(double));
   clamp_row(c, k, s, x);
 }
 
@@ -162,12 +191,8 @@ static void cell_step(kctx *c, int32_t s, int32_t x, double *hl, double *dm) {
   memset(w->S2, 0, (size_t)K * sizeof(double));
   for (int32_t k = 0; k < K; k++) {
     double n = N[k], d = w->D[k];
-    cell_rates(c, s, x, k, n, d);
-    for (int32_t sec = 0; sec < pl->nsector; sec++) {
-      double v = n * w->u[sec] + d * w->e[sec];
-      w->units[sec] += v;
-      w->fsum[sec] += v * w->mfte[sec];
-    }
+    if (c->nact > 0 && cell_active(c, s, x, k)) targeted_cell(c, s, x, k, n, d);
+    else plain_cell(c, s, x, k, n, d);
     hl[CS_HEALTH_LY] += n - d / 2.0;
     hl[CS_HEALTH_QALY] += (n - d / 2.0) * pm->utility[k];
     dm[CS_DEMO_POP] += n;
@@ -291,9 +316,15 @@ static void area_step(kctx *c) {
   c->flows = 0.0;
   memset(w->units, 0, (size_t)pl->nsector * sizeof(double));
   memset(w->fsum, 0, (size_t)pl->nsector * sizeof(double));
+  memset(w->raw, 0, (size_t)pl->nsector * sizeof(double));
   memset(w->part, 0, (size_t)pl->niv * sizeof(double));
   for (int32_t s = 0; s < CS_NSEX; s++)
     for (int32_t x = 0; x < CS_NAGE; x++) cell_step(c, s, x, hl, dm);
+  for (int32_t sec = 0; sec < pl->nsector; sec++) {
+    double v = w->raw[sec] * w->grow[sec]; /* untargeted cells: m_fte = 1 */
+    w->units[sec] += v;
+    w->fsum[sec] += v;
+  }
   dm[CS_DEMO_BIRTHS] = births(c);
   dm[CS_DEMO_MIG] = migration(c);
   double pfac = pow(1.0 + pm->price_growth, c->y);

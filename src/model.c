@@ -274,6 +274,7 @@ cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w
   w->part = ALLOC(ar, pl->niv + 1, double);
   w->units = ALLOC(ar, nc + 1, double);
   w->fsum = ALLOC(ar, nc + 1, double);
+  w->raw = ALLOC(ar, nc + 1, double);
   w->upbar = ALLOC(ar, (size_t)pl->nsub * (pl->niv + 1), double);
   w->sup = ALLOC(ar, (size_t)nsc * pl->nsub * pl->ngroup + 1, double);
   w->grow = ALLOC(ar, nc + 1, double);
@@ -285,7 +286,7 @@ cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w
   w->S2 = ALLOC(ar, nk, double);
   w->D = ALLOC(ar, nk, double);
   if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part || !w->units ||
-      !w->fsum || !w->upbar || !w->sup || !w->grow ||
+      !w->fsum || !w->raw || !w->upbar || !w->sup || !w->grow ||
       !w->u || !w->e || !w->mfte || !w->p || !w->S || !w->S2 || !w->D)
     return CS_ENOMEM;
   return CS_OK;

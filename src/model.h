@@ -68,6 +68,7 @@ typedef struct {
   double *em, *ef;       /* [neffect] multiplier max(0, 1 + change*up) and fraction*up of the
                             current (sc, a, t): the same in every cell of the area */
   double *units, *fsum;  /* [c] units and FTE-weighted units of the current area */
+  double *raw;           /* [c] units of its untargeted cells at base (ungrown) rates */
   double *part;          /* [niv] participants of the current area */
   double *upbar;         /* [nsub][niv] */
   double *sup;           /* [sc][r][g] current supply */
