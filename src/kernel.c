@@ -49,116 +49,127 @@ static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, 
   return max / (1.0 + exp(-((d + 1) - ramp / 2.0) * 8.0 / ramp));
 }
 
-static int cell_targeted(const cs_intervention *iv, int32_t s, int32_t x, int32_t k) {
-  return iv->sex_mask[s] && x >= iv->age_from && x <= iv->age_to && iv->state_mask[k];
+/* Applies intervention v's care effects to rates summed over the cells of one signature
+ * (N-weighted use in u, D-weighted end-of-life use in e). Every effect is linear in the
+ * rates, so this equals applying it cell by cell and summing; the patient-flow units that a
+ * back-to-front shift removes are returned. Transition effects act per cell (sig_transitions),
+ * workforce effects per subregion (workforce_step). */
+static double apply_effects(const kctx *c, int32_t v, double *u, double *e, double *mfte) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  const cs_work *w = c->w;
+  const cs_intervention *iv = &pl->ivs[v];
+  double flows = 0.0;
+  for (int32_t j = 0; j < iv->neffect; j++) {
+    const cs_effect *ef = &iv->effects[j];
+    int32_t x = pm->eff_off[v] + j;
+    switch (ef->kind) {
+    case CS_EFF_USE: u[ef->sector] *= w->em[x]; break;
+    case CS_EFF_EOL: e[ef->sector] *= w->em[x]; break;
+    case CS_EFF_FTE: mfte[ef->sector] *= w->em[x]; break;
+    case CS_EFF_SHIFT: {
+      double f = w->ef[x], ratio = pm->eff_ratio[x];
+      double du = f * u[ef->from], de = f * e[ef->from];
+      u[ef->from] -= du;
+      u[ef->to] += ratio * du;
+      e[ef->from] -= de;
+      e[ef->to] += ratio * de;
+      if (is_back(pl->sectors[ef->from].chain) && !is_back(pl->sectors[ef->to].chain))
+        flows += du + de;
+      break;
+    }
+    case CS_EFF_TRANSITION:
+    case CS_EFF_WORKFORCE: break;
+    }
+  }
+  return flows;
 }
 
-/* Applies one intervention's effects to the current cell's rates (plan order). */
-static void apply_effects(kctx *c, int32_t v, int32_t k, double N, double D) {
+/* Per signature: the product of the active transition multipliers m of every row (k, l). */
+static void sig_transitions(kctx *c) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
-  const cs_intervention *iv = &pl->ivs[v];
-  for (int32_t j = 0; j < iv->neffect; j++) {
-    const cs_effect *ef = &iv->effects[j];
-    int32_t e = pm->eff_off[v] + j;
-    double m = w->em[e];
-    switch (ef->kind) {
-    case CS_EFF_USE: w->u[ef->sector] *= m; break;
-    case CS_EFF_EOL: w->e[ef->sector] *= m; break;
-    case CS_EFF_FTE: w->mfte[ef->sector] *= m; break;
-    case CS_EFF_TRANSITION:
-      if (k == ef->from && ef->to != ef->from) w->p[(size_t)k * pl->nstate + ef->to] *= m;
-      break;
-    case CS_EFF_SHIFT: {
-      double f = w->ef[e], ratio = pm->eff_ratio[e];
-      double du = f * w->u[ef->from], de = f * w->e[ef->from];
-      w->u[ef->from] -= du;
-      w->u[ef->to] += ratio * du;
-      w->e[ef->from] -= de;
-      w->e[ef->to] += ratio * de;
-      if (is_back(pl->sectors[ef->from].chain) && !is_back(pl->sectors[ef->to].chain))
-        c->flows += N * du + D * de;
-      break;
-    }
-    case CS_EFF_WORKFORCE: break; /* group level: workforce_step */
+  size_t KK = (size_t)pl->nstate * pl->nstate;
+  for (int32_t j = 0; j < pm->nsig; j++) {
+    w->tm_on[j] = 0;
+    const uint8_t *in = pm->sig_iv + (size_t)j * pl->niv;
+    for (int32_t n = 0; n < c->nact; n++) {
+      int32_t v = w->act[n];
+      if (!in[v]) continue;
+      const cs_intervention *iv = &pl->ivs[v];
+      for (int32_t q = 0; q < iv->neffect; q++) {
+        const cs_effect *ef = &iv->effects[q];
+        if (ef->kind != CS_EFF_TRANSITION || ef->from == ef->to) continue;
+        double *tm = w->tm + (size_t)j * KK;
+        if (!w->tm_on[j])
+          for (size_t i = 0; i < KK; i++) tm[i] = 1.0;
+        w->tm_on[j] = 1;
+        tm[(size_t)ef->from * pl->nstate + ef->to] *= w->em[pm->eff_off[v] + q];
+      }
     }
   }
 }
 
-/* Scales a transition row down to sum 1 when interventions pushed it above 1. */
-static void clamp_row(kctx *c, int32_t k, int32_t s, int32_t x) {
+/* The transition row of cell (s, x, k) with signature j: the base row times the
+ * signature's multipliers, scaled down to sum 1 when it exceeds 1 (MODEL.md 4). */
+static const double *transition_row(kctx *c, int32_t s, int32_t x, int32_t k, int32_t j) {
   const cs_plan *pl = c->pl;
-  double *p = c->w->p + (size_t)k * pl->nstate, sum = 0.0;
-  for (int32_t l = 0; l < pl->nstate; l++)
+  int32_t K = pl->nstate;
+  const double *base = c->pm->trans + (((size_t)s * CS_NAGE + x) * K + k) * K;
+  double *p = c->w->p + (size_t)k * K, sum = 0.0;
+  const double *tm = c->w->tm_on[j] ? c->w->tm + ((size_t)j * K + k) * K : NULL;
+  for (int32_t l = 0; l < K; l++) {
+    p[l] = tm ? base[l] * tm[l] : base[l];
     if (l != k) sum += p[l];
-  if (sum <= 1.0) return;
-  for (int32_t l = 0; l < pl->nstate; l++)
+  }
+  if (sum <= 1.0) return p;
+  for (int32_t l = 0; l < K; l++)
     if (l != k) p[l] /= sum;
   c->clamped++;
+  if (!tm) return p; /* a base row lifted above 1 by a drawn table scale */
+  const uint8_t *in = c->pm->sig_iv + (size_t)j * pl->niv;
   for (int32_t n = 0; n < c->nact; n++) {
     int32_t v = c->w->act[n];
     const cs_intervention *iv = &pl->ivs[v];
-    if (!cell_targeted(iv, s, x, k)) continue;
-    for (int32_t j = 0; j < iv->neffect; j++)
-      if (iv->effects[j].kind == CS_EFF_TRANSITION && iv->effects[j].from == k) {
+    if (!in[v]) continue;
+    for (int32_t q = 0; q < iv->neffect; q++)
+      if (iv->effects[q].kind == CS_EFF_TRANSITION && iv->effects[q].from == k) {
         c->r->clamp_iv[v]++;
         break;
       }
   }
+  return p;
 }
 
-/* Does any intervention with uptake in this area target cell (s, x, k)? */
-static int cell_active(const kctx *c, int32_t s, int32_t x, int32_t k) {
-  for (int32_t n = 0; n < c->nact; n++)
-    if (cell_targeted(&c->pl->ivs[c->w->act[n]], s, x, k)) return 1;
-  return 0;
-}
-
-/* Rates of a targeted cell (s,x,k): grown base rates, then every active intervention's
- * effects, in plan order; its units go straight into the area's totals. */
-static void targeted_cell(kctx *c, int32_t s, int32_t x, int32_t k, double N, double D) {
+/* After all cells of the area: each signature's summed rates, grown and put through its
+ * interventions' effects, give the area's units, FTE-weighted units, flows, participants. */
+static void sig_apply(kctx *c) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
-  int32_t K = pl->nstate;
-  size_t base = (((size_t)s * CS_NAGE + x) * K + k) * pl->nsector;
-  const double *u = pm->use + base, *e = pm->eol + base;
-  for (int32_t sec = 0; sec < pl->nsector; sec++) {
-    w->u[sec] = u[sec] * w->grow[sec];
-    w->e[sec] = e[sec] * w->grow[sec];
-    w->mfte[sec] = 1.0;
+  int32_t nc = pl->nsector;
+  for (int32_t j = 0; j < pm->nsig; j++) {
+    if (w->rn[j] == 0.0) continue; /* nobody: nothing to use, nobody takes part */
+    const double *ru = w->ru + (size_t)j * nc, *re = w->re + (size_t)j * nc;
+    for (int32_t sec = 0; sec < nc; sec++) {
+      w->u[sec] = ru[sec] * w->grow[sec];
+      w->e[sec] = re[sec] * w->grow[sec];
+      w->mfte[sec] = 1.0;
+    }
+    const uint8_t *in = pm->sig_iv + (size_t)j * pl->niv;
+    for (int32_t n = 0; n < c->nact; n++) {
+      int32_t v = w->act[n];
+      if (!in[v]) continue;
+      c->flows += apply_effects(c, v, w->u, w->e, w->mfte);
+      w->part[v] += w->rn[j] * w->up[v];
+    }
+    for (int32_t sec = 0; sec < nc; sec++) {
+      double units = w->u[sec] + w->e[sec];
+      w->units[sec] += units;
+      w->fsum[sec] += units * w->mfte[sec];
+    }
   }
-  memcpy(w->p + (size_t)k * K, pm->trans + (((size_t)s * CS_NAGE + x) * K + k) * K,
-         (size_t)K * sizeof(double));
-  for (int32_t n = 0; n < c->nact; n++) {
-    int32_t v = w->act[n];
-    if (!cell_targeted(&pl->ivs[v], s, x, k)) continue;
-    apply_effects(c, v, k, N, D);
-    w->part[v] += N * w->up[v];
-  }
-  clamp_row(c, k, s, x);
-  for (int32_t sec = 0; sec < pl->nsector; sec++) {
-    double v = N * w->u[sec] + D * w->e[sec];
-    w->units[sec] += v;
-    w->fsum[sec] += v * w->mfte[sec];
-  }
-}
-
-/* An untargeted cell (the common case): base rates unchanged, so its units are summed
- * ungrown in `raw` and multiplied by the year's growth once per area. Its transition row is
- * the base row, copied only in the rare case a drawn table scale lifted it above 1. */
-static void plain_cell(kctx *c, int32_t s, int32_t x, int32_t k, double N, double D) {
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  cs_work *w = c->w;
-  int32_t K = pl->nstate;
-  size_t base = (((size_t)s * CS_NAGE + x) * K + k) * pl->nsector;
-  const double *u = pm->use + base, *e = pm->eol + base;
-  for (int32_t sec = 0; sec < pl->nsector; sec++) w->raw[sec] += N * u[sec] + D * e[sec];
-  memcpy(w->p + (size_t)k * K, pm->trans + (((size_t)s * CS_NAGE + x) * K + k) * K,
-         (size_t)K * sizeof(double));
-  clamp_row(c, k, s, x);
 }
 
 /* Deaths (step 1-2): state-specific probabilities normalised by the baseline's mix. */
@@ -191,14 +202,24 @@ static void cell_step(kctx *c, int32_t s, int32_t x, double *hl, double *dm) {
   memset(w->S2, 0, (size_t)K * sizeof(double));
   for (int32_t k = 0; k < K; k++) {
     double n = N[k], d = w->D[k];
-    if (c->nact > 0 && cell_active(c, s, x, k)) targeted_cell(c, s, x, k, n, d);
-    else plain_cell(c, s, x, k, n, d);
+    size_t cell = ((size_t)s * CS_NAGE + x) * K + k;
+    int32_t j = pm->cell_sig[cell];
+    /* restrict: the sums never alias the rates, so the compiler may vectorise this loop */
+    const double *restrict u = pm->use + cell * pl->nsector;
+    const double *restrict e = pm->eol + cell * pl->nsector;
+    double *restrict ru = w->ru + (size_t)j * pl->nsector;
+    double *restrict re = w->re + (size_t)j * pl->nsector;
+    for (int32_t sec = 0; sec < pl->nsector; sec++) {
+      ru[sec] += n * u[sec];
+      re[sec] += d * e[sec];
+    }
+    w->rn[j] += n;
+    const double *p = transition_row(c, s, x, k, j);
     hl[CS_HEALTH_LY] += n - d / 2.0;
     hl[CS_HEALTH_QALY] += (n - d / 2.0) * pm->utility[k];
     dm[CS_DEMO_POP] += n;
     dm[CS_DEMO_DEATHS] += d;
     if (x >= 75) dm[CS_DEMO_POP75] += n;
-    const double *p = w->p + (size_t)k * K;
     double stay = 1.0;
     for (int32_t l = 0; l < K; l++)
       if (l != k) { stay -= p[l]; w->S2[l] += w->S[k] * p[l]; }
@@ -316,15 +337,15 @@ static void area_step(kctx *c) {
   c->flows = 0.0;
   memset(w->units, 0, (size_t)pl->nsector * sizeof(double));
   memset(w->fsum, 0, (size_t)pl->nsector * sizeof(double));
-  memset(w->raw, 0, (size_t)pl->nsector * sizeof(double));
+  size_t nsig = (size_t)c->pm->nsig;
+  memset(w->ru, 0, nsig * pl->nsector * sizeof(double));
+  memset(w->re, 0, nsig * pl->nsector * sizeof(double));
+  memset(w->rn, 0, nsig * sizeof(double));
+  sig_transitions(c);
   memset(w->part, 0, (size_t)pl->niv * sizeof(double));
   for (int32_t s = 0; s < CS_NSEX; s++)
     for (int32_t x = 0; x < CS_NAGE; x++) cell_step(c, s, x, hl, dm);
-  for (int32_t sec = 0; sec < pl->nsector; sec++) {
-    double v = w->raw[sec] * w->grow[sec]; /* untargeted cells: m_fte = 1 */
-    w->units[sec] += v;
-    w->fsum[sec] += v;
-  }
+  sig_apply(c);
   dm[CS_DEMO_BIRTHS] = births(c);
   dm[CS_DEMO_MIG] = migration(c);
   double pfac = pow(1.0 + pm->price_growth, c->y);

@@ -29,9 +29,33 @@ int32_t cs_plan_nlines(const cs_plan *pl) {
   return n;
 }
 
+/* Groups the cells (s, x, k) by the set of interventions whose target includes them. */
+static cs_status signatures(const cs_plan *pl, cs_arena *ar, cs_params *o) {
+  size_t ncell = (size_t)CS_NSEX * CS_NAGE * (size_t)pl->nstate, niv = (size_t)pl->niv;
+  o->cell_sig = ALLOC(ar, ncell, int32_t);
+  o->sig_iv = ALLOC(ar, (ncell + 1) * niv + 1, uint8_t);
+  if (!o->cell_sig || !o->sig_iv) return CS_ENOMEM;
+  o->nsig = 0;
+  for (int32_t s = 0; s < CS_NSEX; s++)
+    for (int32_t x = 0; x < CS_NAGE; x++)
+      for (int32_t k = 0; k < pl->nstate; k++) {
+        uint8_t *tv = o->sig_iv + (size_t)o->nsig * niv; /* candidate in the next free slot */
+        for (size_t v = 0; v < niv; v++) {
+          const cs_intervention *iv = &pl->ivs[v];
+          tv[v] = iv->sex_mask[s] && x >= iv->age_from && x <= iv->age_to && iv->state_mask[k];
+        }
+        int32_t j = 0;
+        while (j < o->nsig && memcmp(o->sig_iv + (size_t)j * niv, tv, niv) != 0) j++;
+        if (j == o->nsig) o->nsig++;
+        o->cell_sig[((size_t)s * CS_NAGE + x) * pl->nstate + k] = j;
+      }
+  return CS_OK;
+}
+
 cs_status cs_params_alloc(const cs_plan *pl, cs_arena *ar, cs_params *o) {
   int32_t ne = n_effects(pl), nl = cs_plan_nlines(pl);
   memset(o, 0, sizeof *o);
+  if (signatures(pl, ar, o) != CS_OK) return CS_ENOMEM;
   o->pop = ALLOC(ar, n_asx(pl), double);
   o->q0 = ALLOC(ar, CS_NSEX * CS_NAGE, double);
   o->fert = pl->fert ? ALLOC(ar, CS_NAGE, double) : NULL;
@@ -259,7 +283,8 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   return CS_OK;
 }
 
-cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w) {
+cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_arena *ar,
+                        cs_work *w) {
   size_t cells = (size_t)pl->narea * CS_NSEX * CS_NAGE * (size_t)pl->nstate;
   size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector;
   w->cur = ALLOC(ar, cells * (size_t)nsc, double);
@@ -274,7 +299,12 @@ cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w
   w->part = ALLOC(ar, pl->niv + 1, double);
   w->units = ALLOC(ar, nc + 1, double);
   w->fsum = ALLOC(ar, nc + 1, double);
-  w->raw = ALLOC(ar, nc + 1, double);
+  size_t ns = (size_t)pm->nsig;
+  w->ru = ALLOC(ar, ns * nc + 1, double);
+  w->re = ALLOC(ar, ns * nc + 1, double);
+  w->rn = ALLOC(ar, ns + 1, double);
+  w->tm = ALLOC(ar, ns * nk * nk + 1, double);
+  w->tm_on = ALLOC(ar, ns + 1, uint8_t);
   w->upbar = ALLOC(ar, (size_t)pl->nsub * (pl->niv + 1), double);
   w->sup = ALLOC(ar, (size_t)nsc * pl->nsub * pl->ngroup + 1, double);
   w->grow = ALLOC(ar, nc + 1, double);
@@ -286,7 +316,7 @@ cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w
   w->S2 = ALLOC(ar, nk, double);
   w->D = ALLOC(ar, nk, double);
   if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part || !w->units ||
-      !w->fsum || !w->raw || !w->upbar || !w->sup || !w->grow ||
+      !w->fsum || !w->ru || !w->re || !w->rn || !w->tm || !w->tm_on || !w->upbar || !w->sup || !w->grow ||
       !w->u || !w->e || !w->mfte || !w->p || !w->S || !w->S2 || !w->D)
     return CS_ENOMEM;
   return CS_OK;

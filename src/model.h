@@ -27,6 +27,11 @@ typedef struct {
   double *eff_change, *eff_fraction, *eff_ratio, *eff_outflow, *eff_inflow;
   int32_t *cost_off;             /* [niv + 1] */
   double *cost_amount;
+  /* Targeting signatures (plan-static): cells targeted by the same interventions share one,
+   * so effects are applied once per signature to summed rates instead of once per cell. */
+  int32_t nsig;
+  int32_t *cell_sig;             /* [s][x][k] -> signature */
+  uint8_t *sig_iv;               /* [nsig][niv]: intervention targets the signature's cells */
 } cs_params;
 
 typedef struct {
@@ -68,7 +73,10 @@ typedef struct {
   double *em, *ef;       /* [neffect] multiplier max(0, 1 + change*up) and fraction*up of the
                             current (sc, a, t): the same in every cell of the area */
   double *units, *fsum;  /* [c] units and FTE-weighted units of the current area */
-  double *raw;           /* [c] units of its untargeted cells at base (ungrown) rates */
+  double *ru, *re;       /* [nsig][c] sums of N*u and D*e at base (ungrown) rates, per area */
+  double *rn;            /* [nsig] persons of the signature in the area */
+  double *tm;            /* [nsig][k][l] product of transition multipliers of the area */
+  uint8_t *tm_on;        /* [nsig] the signature has active transition effects */
   double *part;          /* [niv] participants of the current area */
   double *upbar;         /* [nsub][niv] */
   double *sup;           /* [sc][r][g] current supply */
@@ -88,7 +96,8 @@ void cs_scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *sc, int32
 int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out);
 cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar,
                            cs_results *r);
-cs_status cs_work_alloc(const cs_plan *pl, int32_t nsc, cs_arena *ar, cs_work *w);
+cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_arena *ar,
+                        cs_work *w);
 int32_t cs_plan_nlines(const cs_plan *pl);
 
 /* kernel.c: one draw, all scenarios in lockstep. Pure: reads pl, pm, sc; writes w, r. */

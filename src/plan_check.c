@@ -80,20 +80,45 @@ static int c_age(cs_rep *r, const cs_table *t, size_t row, int c, int *x) {
 }
 
 static int c_id(cs_rep *r, const cs_table *t, size_t row, int c, const char *what,
-                const void *base, size_t stride, int n, int *ix) {
+                const cs_idmap *m, int *ix) {
   const char *v = cs_cell(t, row, c);
-  *ix = cs_id_find(base, stride, n, v);
+  *ix = cs_idmap_find(m, v);
   if (*ix >= 0) return 0;
   size_t i = row * (size_t)t->ncol + (size_t)c;
-  cs_id_unknown(r, t->disp, t->line[i], t->col[i], what, v, base, stride, n);
+  cs_id_unknown(r, t->disp, t->line[i], t->col[i], what, v, m->base, m->stride, m->n);
   return -1;
 }
 
-static int c_area(cs_plan *P, cs_rep *r, const cs_table *t, size_t row, int c, int *a) {
-  return c_id(r, t, row, c, "area", P->areas, sizeof *P->areas, P->narea, a);
+/* Hash indexes of the plan's ids, built per table. */
+typedef struct {
+  cs_idmap area, state, sector, sub, group;
+} idx;
+
+static void idx_free(idx *x) {
+  cs_idmap_free(&x->area);
+  cs_idmap_free(&x->state);
+  cs_idmap_free(&x->sector);
+  cs_idmap_free(&x->sub);
+  cs_idmap_free(&x->group);
 }
-static int c_state(cs_plan *P, cs_rep *r, const cs_table *t, size_t row, int c, int *k) {
-  return c_id(r, t, row, c, "state", P->states, sizeof *P->states, P->nstate, k);
+
+static int idx_init(cs_plan *P, cs_rep *r, const cs_table *t, idx *x) {
+  int bad = cs_idmap_init(&x->area, P->areas, sizeof *P->areas, P->narea, 0);
+  bad |= cs_idmap_init(&x->state, P->states, sizeof *P->states, P->nstate, 0);
+  bad |= cs_idmap_init(&x->sector, P->sectors, sizeof *P->sectors, P->nsector, 0);
+  bad |= cs_idmap_init(&x->sub, P->subs, sizeof *P->subs, P->nsub, 0);
+  bad |= cs_idmap_init(&x->group, P->groups, sizeof *P->groups, P->ngroup, 0);
+  if (!bad) return 0;
+  idx_free(x);
+  cs_rep_add(r, t->disp, 1, 1, "out of memory");
+  return -1;
+}
+
+static int c_area(const idx *X, cs_rep *r, const cs_table *t, size_t row, int c, int *a) {
+  return c_id(r, t, row, c, "area", &X->area, a);
+}
+static int c_state(const idx *X, cs_rep *r, const cs_table *t, size_t row, int c, int *k) {
+  return c_id(r, t, row, c, "state", &X->state, k);
 }
 
 /* Reports a repeated key; seen[] holds the line of the first row with each key. */
@@ -134,25 +159,32 @@ static void *scratch(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 int cs_fill_areas(cs_plan *P, cs_rep *r, const cs_table *t) {
   P->areas = cs_arena_calloc(&P->arena, t->nrow ? t->nrow : 1, sizeof *P->areas);
   P->subs = cs_arena_calloc(&P->arena, t->nrow ? t->nrow : 1, sizeof *P->subs);
+  cs_idmap am, sm;
   if (!P->areas || !P->subs) return -1;
+  if (cs_idmap_init(&am, P->areas, sizeof *P->areas, 0, (int)t->nrow)) return -1;
+  if (cs_idmap_init(&sm, P->subs, sizeof *P->subs, 0, (int)t->nrow)) { cs_idmap_free(&am); return -1; }
   for (size_t i = 0; i < t->nrow; i++) {
     const char *id = cs_cell(t, i, 0), *sub = cs_cell(t, i, 2);
     if (!*id) { cerr(r, t, i, 0, "area id is empty (expected a name)"); continue; }
     if (!*sub) { cerr(r, t, i, 2, "subregion is empty (expected a name)"); continue; }
-    if (cs_id_find(P->areas, sizeof *P->areas, P->narea, id) >= 0) {
+    if (cs_idmap_find(&am, id) >= 0) {
       cerr(r, t, i, 0, "duplicate area " CS_QF, CS_QA(id));
       continue;
     }
-    int s = cs_id_find(P->subs, sizeof *P->subs, P->nsub, sub);
+    int s = cs_idmap_find(&sm, sub);
     if (s < 0) {
       s = P->nsub++;
       P->subs[s] = cs_arena_strdup(&P->arena, sub);
+      cs_idmap_add(&sm);
     }
     cs_area *a = &P->areas[P->narea++];
     a->id = cs_arena_strdup(&P->arena, id);
     a->name = cs_arena_strdup(&P->arena, cs_cell(t, i, 1));
     a->sub = s;
+    cs_idmap_add(&am);
   }
+  cs_idmap_free(&am);
+  cs_idmap_free(&sm);
   if (P->narea == 0) {
     cs_rep_add(r, t->disp, 1, 1, "no areas (expected at least one row)");
     return -1;
@@ -175,14 +207,15 @@ static void report_missing_asx(cs_plan *P, cs_rep *r, const cs_table *t, const i
 }
 
 /* Decodes the area, sex, age key of a row; returns 0 when all three are valid. */
-static int key_asx(cs_plan *P, cs_rep *r, const cs_table *t, size_t i, int *a, int *s, int *x) {
-  int bad = c_area(P, r, t, i, 0, a);
+static int key_asx(const idx *X, cs_rep *r, const cs_table *t, size_t i, int *a, int *s, int *x) {
+  int bad = c_area(X, r, t, i, 0, a);
   bad |= c_sex(r, t, i, 1, s);
   bad |= c_age(r, t, i, 2, x);
   return bad;
 }
 
-void cs_fill_population(cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_population(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+  const idx X = *Xp;
   size_t n = (size_t)P->narea * CS_NSEX * CS_NAGE;
   P->pop = cs_arena_calloc(&P->arena, n, sizeof *P->pop);
   int32_t *seen = scratch(n, sizeof *seen);
@@ -190,7 +223,7 @@ void cs_fill_population(cs_plan *P, cs_rep *r, const cs_table *t) {
   for (size_t i = 0; i < t->nrow; i++) {
     int a = 0, s = 0, x = 0;
     double v = 0;
-    int bad = key_asx(P, r, t, i, &a, &s, &x);
+    int bad = key_asx(&X, r, t, i, &a, &s, &x);
     bad |= c_nonneg(r, t, i, 3, &v);
     if (bad) continue;
     char key[160];
@@ -201,14 +234,22 @@ void cs_fill_population(cs_plan *P, cs_rep *r, const cs_table *t) {
   free(seen);
 }
 
-void cs_fill_migration(cs_plan *P, cs_rep *r, const cs_table *t) {
+void cs_fill_population(cs_plan *P, cs_rep *r, const cs_table *t) {
+  idx X;
+  if (idx_init(P, r, t, &X)) return;
+  fill_population(&X, P, r, t);
+  idx_free(&X);
+}
+
+static void fill_migration(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+  const idx X = *Xp;
   size_t n = (size_t)P->narea * CS_NSEX * CS_NAGE;
   int32_t *seen = scratch(n, sizeof *seen);
   if (!P->mig || !seen) { free(seen); cs_rep_add(r, t->disp, 1, 1, "out of memory"); return; }
   for (size_t i = 0; i < t->nrow; i++) {
     int a = 0, s = 0, x = 0;
     double v = 0;
-    int bad = key_asx(P, r, t, i, &a, &s, &x);
+    int bad = key_asx(&X, r, t, i, &a, &s, &x);
     bad |= c_num(r, t, i, 3, &v);
     if (bad) continue;
     char key[160];
@@ -216,6 +257,13 @@ void cs_fill_migration(cs_plan *P, cs_rep *r, const cs_table *t) {
     if (!dup(r, t, i, seen, cs_ix_asx(a, s, x), key)) P->mig[cs_ix_asx(a, s, x)] = v;
   }
   free(seen);
+}
+
+void cs_fill_migration(cs_plan *P, cs_rep *r, const cs_table *t) {
+  idx X;
+  if (idx_init(P, r, t, &X)) return;
+  fill_migration(&X, P, r, t);
+  idx_free(&X);
 }
 
 static void report_missing_proj(cs_plan *P, cs_rep *r, const cs_table *t, const int32_t *seen) {
@@ -235,7 +283,8 @@ static void report_missing_proj(cs_plan *P, cs_rep *r, const cs_table *t, const 
     cs_rep_add(r, t->disp, 1, 1, "missing rows for %d more (area, sex, year) combinations", more);
 }
 
-void cs_fill_projection(cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_projection(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+  const idx X = *Xp;
   int ny = P->nyear - 1;
   if (ny < 1) {
     cs_rep_add(r, t->disp, 1, 1, "projection needs a horizon after the base year");
@@ -248,7 +297,7 @@ void cs_fill_projection(cs_plan *P, cs_rep *r, const cs_table *t) {
   for (size_t i = 0; i < t->nrow; i++) {
     int a = 0, s = 0, x = 0, y = 0;
     double v = 0;
-    int bad = key_asx(P, r, t, i, &a, &s, &x);
+    int bad = key_asx(&X, r, t, i, &a, &s, &x);
     bad |= c_int(r, t, i, 3, P->T0 + 1, P->T1, &y);
     bad |= c_nonneg(r, t, i, 4, &v);
     if (bad) continue;
@@ -260,6 +309,13 @@ void cs_fill_projection(cs_plan *P, cs_rep *r, const cs_table *t) {
   }
   report_missing_proj(P, r, t, seen);
   free(seen);
+}
+
+void cs_fill_projection(cs_plan *P, cs_rep *r, const cs_table *t) {
+  idx X;
+  if (idx_init(P, r, t, &X)) return;
+  fill_projection(&X, P, r, t);
+  idx_free(&X);
 }
 
 /* ---- mortality and fertility ---- */
@@ -334,7 +390,8 @@ static void report_missing_shares(cs_plan *P, cs_rep *r, const cs_table *t, cons
     }
 }
 
-void cs_fill_shares(cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_shares(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+  const idx X = *Xp;
   size_t n = (size_t)CS_NSEX * CS_NAGE * (size_t)P->nstate;
   int32_t *seen = scratch(n, sizeof *seen);
   if (!P->share0 || !seen) { free(seen); return; }
@@ -343,7 +400,7 @@ void cs_fill_shares(cs_plan *P, cs_rep *r, const cs_table *t) {
     double v = 0;
     int bad = c_sex(r, t, i, 0, &s);
     bad |= c_age(r, t, i, 1, &x);
-    bad |= c_state(P, r, t, i, 2, &k);
+    bad |= c_state(&X, r, t, i, 2, &k);
     bad |= c_prob(r, t, i, 3, &v);
     if (bad) continue;
     size_t ix = ((size_t)s * CS_NAGE + (size_t)x) * (size_t)P->nstate + (size_t)k;
@@ -354,6 +411,13 @@ void cs_fill_shares(cs_plan *P, cs_rep *r, const cs_table *t) {
   report_missing_shares(P, r, t, seen);
   check_share_sums(P, r, t, seen);
   free(seen);
+}
+
+void cs_fill_shares(cs_plan *P, cs_rep *r, const cs_table *t) {
+  idx X;
+  if (idx_init(P, r, t, &X)) return;
+  fill_shares(&X, P, r, t);
+  idx_free(&X);
 }
 
 /* first[] holds the first line of each (sex, age, from) row group. */
@@ -372,7 +436,8 @@ static void check_trans_sums(cs_plan *P, cs_rep *r, const cs_table *t, const int
       }
 }
 
-void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_transitions(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+  const idx X = *Xp;
   int K = P->nstate;
   size_t n = (size_t)CS_NSEX * CS_NAGE * (size_t)K * (size_t)K;
   int32_t *seen = scratch(n, sizeof *seen), *first = scratch(n / (size_t)K, sizeof *first);
@@ -382,8 +447,8 @@ void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_table *t) {
     double v = 0;
     int bad = c_sex(r, t, i, 0, &s);
     bad |= c_age(r, t, i, 1, &x);
-    bad |= c_state(P, r, t, i, 2, &k);
-    bad |= c_state(P, r, t, i, 3, &l);
+    bad |= c_state(&X, r, t, i, 2, &k);
+    bad |= c_state(&X, r, t, i, 3, &l);
     bad |= c_prob(r, t, i, 4, &v);
     if (bad) continue;
     size_t grp = ((size_t)s * CS_NAGE + (size_t)x) * (size_t)K + (size_t)k;
@@ -399,31 +464,44 @@ void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_table *t) {
   free(first);
 }
 
+void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_table *t) {
+  idx X;
+  if (idx_init(P, r, t, &X)) return;
+  fill_transitions(&X, P, r, t);
+  idx_free(&X);
+}
+
 /* ---- workforce ---- */
 
 int cs_workforce_groups(cs_plan *P, const cs_table *t, const char **groups) {
-  int n = 0;
+  cs_idmap gm;
+  if (cs_idmap_init(&gm, groups, sizeof *groups, 0, (int)t->nrow)) return 0;
   for (size_t i = 0; i < t->nrow; i++) {
     const char *g = cs_cell(t, i, 0);
-    if (*g && cs_id_find(groups, sizeof *groups, n, g) < 0)
-      groups[n++] = cs_arena_strdup(&P->arena, g);
+    if (!*g || cs_idmap_find(&gm, g) >= 0) continue;
+    groups[gm.n] = cs_arena_strdup(&P->arena, g);
+    if (!groups[gm.n]) break;
+    cs_idmap_add(&gm);
   }
-  return n;
+  cs_idmap_free(&gm);
+  return gm.n;
 }
 
-void cs_fill_workforce(cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_workforce(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+  const idx X = *Xp;
   for (size_t i = 0; i < t->nrow; i++) {
     int g = 0, sub = 0;
     double fte = 0, ret = 0, out = 0, in = 0;
     int bad = 0;
     if (!*cs_cell(t, i, 0)) { cerr(r, t, i, 0, "group is empty (expected a name)"); bad = 1; }
-    bad |= c_id(r, t, i, 1, "subregion", P->subs, sizeof *P->subs, P->nsub, &sub);
+    bad |= c_id(r, t, i, 1, "subregion", &X.sub, &sub);
     bad |= c_nonneg(r, t, i, 2, &fte);
     bad |= c_prob(r, t, i, 3, &ret);
     bad |= c_prob(r, t, i, 4, &out);
     bad |= c_nonneg(r, t, i, 5, &in);
     if (bad) continue;
-    g = cs_id_find(P->groups, sizeof *P->groups, P->ngroup, cs_cell(t, i, 0));
+    g = cs_idmap_find(&X.group, cs_cell(t, i, 0));
+    if (g < 0) continue; /* every named group was collected by cs_workforce_groups */
     cs_wf_row *w = &P->wf[(size_t)sub * (size_t)P->ngroup + (size_t)g];
     if (w->present) {
       cs_rep_add(r, t->disp, rline(t, i), 1, "duplicate row for group '%s', subregion '%s'",
@@ -432,6 +510,13 @@ void cs_fill_workforce(cs_plan *P, cs_rep *r, const cs_table *t) {
     }
     *w = (cs_wf_row){1, fte, ret, out, in};
   }
+}
+
+void cs_fill_workforce(cs_plan *P, cs_rep *r, const cs_table *t) {
+  idx X;
+  if (idx_init(P, r, t, &X)) return;
+  fill_workforce(&X, P, r, t);
+  idx_free(&X);
 }
 
 /* ---- use and end-of-life use ---- */
@@ -446,15 +531,16 @@ static int band(cs_rep *r, const cs_table *t, size_t i, int *lo, int *hi) {
   return bad;
 }
 
-void cs_fill_use(cs_plan *P, cs_rep *r, const cs_table *t, double *dst) {
+static void fill_use(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t, double *dst) {
+  const idx X = *Xp;
   size_t n = (size_t)P->nsector * (size_t)P->nstate * CS_NSEX * CS_NAGE;
   int32_t *seen = scratch(n, sizeof *seen);
   if (!dst || !seen) { free(seen); return; }
   for (size_t i = 0; i < t->nrow; i++) {
     int c = 0, k = 0, s = 0, lo = 0, hi = 0;
     double v = 0;
-    int bad = c_id(r, t, i, 0, "sector", P->sectors, sizeof *P->sectors, P->nsector, &c);
-    bad |= c_state(P, r, t, i, 1, &k);
+    int bad = c_id(r, t, i, 0, "sector", &X.sector, &c);
+    bad |= c_state(&X, r, t, i, 1, &k);
     bad |= c_sex(r, t, i, 2, &s);
     bad |= band(r, t, i, &lo, &hi);
     bad |= c_nonneg(r, t, i, 5, &v);
@@ -474,4 +560,11 @@ void cs_fill_use(cs_plan *P, cs_rep *r, const cs_table *t, double *dst) {
     }
   }
   free(seen);
+}
+
+void cs_fill_use(cs_plan *P, cs_rep *r, const cs_table *t, double *dst) {
+  idx X;
+  if (idx_init(P, r, t, &X)) return;
+  fill_use(&X, P, r, t, dst);
+  idx_free(&X);
 }

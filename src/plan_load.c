@@ -24,7 +24,8 @@
 
 #define YEAR_MIN 1800
 #define YEAR_MAX 3000
-#define MAX_SPAN 200 /* horizon - base: keeps every per-year array small */
+#define MAX_SPAN 200
+#define CS_MAX_YAML ((size_t)16 * 1024 * 1024) /* horizon - base: keeps every per-year array small */
 
 typedef struct {
   cs_plan *P;
@@ -34,6 +35,7 @@ typedef struct {
   cs_dist *dists;     /* grows while loading; copied into the arena at the end */
   int32_t ndist, cap;
   int32_t zero;       /* shared fixed 0 for numbers an effect kind does not use */
+  cs_idmap groups;    /* over P->groups while sectors add theirs */
   int years_ok, oom;
 } ld;
 
@@ -509,10 +511,11 @@ static void load_sector(ld *L, cs_ynode *s, const char *ctx, cs_sector *c) {
   c->group = CS_NONE;
   const char *g = req_str(L, s, "group", ctx);
   if (!g) return;
-  int gi = cs_id_find(P->groups, sizeof *P->groups, P->ngroup, g);
+  int gi = cs_idmap_find(&L->groups, g);
   if (gi < 0) { /* a group with no workforce rows: supply 0 */
     gi = P->ngroup++;
     P->groups[gi] = g;
+    cs_idmap_add(&L->groups);
   }
   c->group = gi;
 }
@@ -550,7 +553,14 @@ static void load_workforce_and_sectors(ld *L, cs_ynode *root) {
   P->groups = A(L, cap, sizeof *P->groups);
   if (P->groups) {
     if (have) P->ngroup = cs_workforce_groups(P, &wt, P->groups);
+    if (cs_idmap_init(&L->groups, P->groups, sizeof *P->groups, P->ngroup, (int)cap)) {
+      if (have) cs_table_free(&wt);
+      L->oom = 1;
+      cs_rep_add(&L->rep, L->q.file, 1, 1, "out of memory");
+      return;
+    }
     if (sec_ok) load_sectors(L, m);
+    cs_idmap_free(&L->groups);
     P->wf = A(L, (size_t)(P->nsub ? P->nsub : 1) * (size_t)(P->ngroup ? P->ngroup : 1),
               sizeof *P->wf);
     if (have && P->wf) cs_fill_workforce(P, &L->rep, &wt);
@@ -1153,6 +1163,9 @@ static void load_file(ld *L, const char *path) {
   if (!buf) return;
   if (len == 0)
     cs_rep_add(&L->rep, path, 1, 1, "empty plan file (expected a yaml mapping)");
+  else if (len > CS_MAX_YAML)
+    cs_rep_add(&L->rep, path, 1, 1, "plan file is too large (%zu bytes, expected at most 16 MiB; "
+               "large data belongs in the CSV tables)", len);
   else if (!cs_text_check(&L->rep, path, buf, len) && !cs_yq_load(&L->q, path, buf, len, &L->rep)) {
     cs_ynode *root = cs_yq_root(&L->q);
     if (cs_yq_want_map(&L->q, root, "the plan")) load_root(L, root);

@@ -133,7 +133,7 @@ static cs_status wmodel_init(const cs_plan *pl, wmodel *m) {
   if (st != CS_OK) return st;
   if ((m->nsc = cs_scen_build(pl, &m->pm, &m->ar, &m->sc)) < 0) return CS_ENOMEM;
   if ((st = cs_results_alloc(pl, m->nsc, 0, &m->ar, &m->r)) != CS_OK) return st;
-  if ((st = cs_work_alloc(pl, m->nsc, &m->ar, &m->w)) != CS_OK) return st;
+  if ((st = cs_work_alloc(pl, &m->pm, m->nsc, &m->ar, &m->w)) != CS_OK) return st;
   return cs_econ_alloc(&m->r, &m->ar, &m->ec);
 }
 

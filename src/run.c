@@ -106,7 +106,7 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   st = CS_ENOMEM;
   if ((run->nsc = cs_scen_build(pl, &run->pm, &run->ar, &run->sc)) < 0) goto fail;
   if ((st = cs_results_alloc(pl, run->nsc, opt->detail, &run->ar, &run->r)) != CS_OK) goto fail;
-  if ((st = cs_work_alloc(pl, run->nsc, &run->ar, &w)) != CS_OK) goto fail;
+  if ((st = cs_work_alloc(pl, &run->pm, run->nsc, &run->ar, &w)) != CS_OK) goto fail;
   cs_kernel(pl, &run->pm, run->sc, run->nsc, &w, &run->r);
   if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
   log_run(run);

@@ -196,8 +196,48 @@ int cs_id_find(const void *base, size_t stride, int n, const char *id) {
   return -1;
 }
 
+static uint64_t hash(const char *s) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+int cs_idmap_init(cs_idmap *m, const void *base, size_t stride, int n, int cap) {
+  size_t size = 16;
+  while (size < 2 * (size_t)(cap > n ? cap : n)) size *= 2;
+  *m = (cs_idmap){base, stride, 0, calloc(size, sizeof(int32_t)), size - 1};
+  if (!m->slot) return -1;
+  while (m->n < n) cs_idmap_add(m);
+  return 0;
+}
+
+void cs_idmap_add(cs_idmap *m) {
+  const char *id = id_at(m->base, m->stride, m->n);
+  size_t i = (size_t)hash(id) & m->mask;
+  while (m->slot[i]) i = (i + 1) & m->mask;
+  m->slot[i] = ++m->n;
+}
+
+int cs_idmap_find(const cs_idmap *m, const char *id) {
+  size_t i = (size_t)hash(id) & m->mask;
+  for (; m->slot[i]; i = (i + 1) & m->mask) {
+    int k = m->slot[i] - 1;
+    if (!strcmp(id_at(m->base, m->stride, k), id)) return k;
+  }
+  return -1;
+}
+
+void cs_idmap_free(cs_idmap *m) {
+  free(m->slot);
+  m->slot = NULL;
+}
+
 void cs_id_unknown(cs_rep *r, const char *file, int line, int col, const char *what,
                    const char *id, const void *base, size_t stride, int n) {
+  if (r->nerr >= 1000) { /* past what is shown: skip the O(n) did-you-mean */
+    cs_rep_add(r, file, line, col, "unknown %s", what);
+    return;
+  }
   const char *best = NULL;
   int bd = 100;
   for (int i = 0; i < n; i++) {

@@ -39,6 +39,22 @@ int cs_id_find(const void *base, size_t stride, int n, const char *id);
 void cs_id_unknown(cs_rep *r, const char *file, int line, int col, const char *what,
                    const char *id, const void *base, size_t stride, int n);
 
+/* A hash index over such ids, so a table of millions of rows looks each id up in O(1). */
+typedef struct {
+  const void *base;
+  size_t stride;
+  int n;
+  int32_t *slot; /* index + 1, 0 = empty */
+  size_t mask;
+} cs_idmap;
+
+/* Indexes the n ids at base (room for cap); returns -1 when out of memory. */
+int cs_idmap_init(cs_idmap *m, const void *base, size_t stride, int n, int cap);
+/* Adds entry n (already written at base) and counts it. */
+void cs_idmap_add(cs_idmap *m);
+int cs_idmap_find(const cs_idmap *m, const char *id);
+void cs_idmap_free(cs_idmap *m);
+
 /* ---- plan tables (plan_check.c) ---- */
 struct cs_plan;
 /* areas.csv: sets areas, subregions (order of first appearance). Returns 0 when usable. */

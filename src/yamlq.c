@@ -231,23 +231,34 @@ static int reject_aliases(cs_yq *q) {
 }
 
 /* libyaml's scanner costs O(depth) per token, so deeply nested flow collections take
- * quadratic time ("[" * 200000 runs for minutes). A first pass over the events stops at a
- * depth no plan needs, before the tree is built. Returns -1 after reporting. */
-static int check_depth(const char *file, const unsigned char *buf, size_t len, cs_rep *rep) {
+ * quadratic time ("[" * 200000 runs for minutes), and the key checks are quadratic in a
+ * mapping's size. A first pass over the events stops at a depth or length no plan needs,
+ * before the tree is built. Returns -1 after reporting. */
+static int check_shape(const char *file, const unsigned char *buf, size_t len, cs_rep *rep) {
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p)) return 0;
   yaml_parser_set_input_string(&p, buf, len);
+  size_t items[CS_YAML_MAX_DEPTH + 2] = {0}; /* entries of each open collection */
   int depth = 0, rc = 0, done = 0;
   while (!done && rc == 0) {
     yaml_event_t ev;
     if (!yaml_parser_parse(&p, &ev)) break; /* the load reports the syntax error */
-    if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) depth++;
-    if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) depth--;
-    if (depth > CS_YAML_MAX_DEPTH) {
+    int open = ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT;
+    int close = ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT;
+    int node = open || ev.type == YAML_SCALAR_EVENT || ev.type == YAML_ALIAS_EVENT;
+    if (node && depth > 0 && ++items[depth] > 2 * CS_YAML_MAX_ITEMS) {
+      cs_rep_add(rep, file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                 "yaml list or mapping is too long (expected at most %d entries)",
+                 CS_YAML_MAX_ITEMS);
+      rc = -1;
+    }
+    if (open && rc == 0 && ++depth > CS_YAML_MAX_DEPTH) {
       cs_rep_add(rep, file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
                  "yaml nesting is too deep (expected at most %d levels)", CS_YAML_MAX_DEPTH);
       rc = -1;
     }
+    if (open && rc == 0) items[depth] = 0;
+    if (close && depth > 0) depth--;
     done = ev.type == YAML_STREAM_END_EVENT;
     yaml_event_delete(&ev);
   }
@@ -259,7 +270,7 @@ int cs_yq_load(cs_yq *q, const char *file, const unsigned char *buf, size_t len,
   memset(q, 0, sizeof *q);
   q->file = file;
   q->rep = rep;
-  if (check_depth(file, buf, len, rep)) return -1;
+  if (check_shape(file, buf, len, rep)) return -1;
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p)) {
     cs_rep_add(rep, file, 1, 1, "out of memory");

@@ -17,6 +17,8 @@
 #define CS_MAX_PATH 4096
 /* Deeper YAML is refused (a plan needs about 10 levels). */
 #define CS_YAML_MAX_DEPTH 64
+/* Longer YAML lists and mappings are refused (interventions, parameters, ... are far fewer). */
+#define CS_YAML_MAX_ITEMS 10000
 /* Values longer than this are cut in messages. */
 #define CS_QMAX 80
 

@@ -351,6 +351,10 @@ case("table is a directory", chain(sub("plan.yaml", "end_of_life_use: eol.csv", 
 case("comments, BOM and CRLF are accepted but bad rows still found",
      put("use.csv", "\ufeffsector,state,sex,age_from,age_to,rate\r\n# a comment\r\ngp,well,f,0,64,2\r\ngp,well,f,65,100,-4\r\n"),
      "use.csv:4:18: rate '-4' is negative (expected a number >= 0)")
+case("deeply nested yaml is refused quickly", put("plan.yaml", "[" * 100000 + "]" * 100000),
+     "plan.yaml:1:65: yaml nesting is too deep (expected at most 64 levels)")
+case("too long yaml list", put("plan.yaml", "careshift: 1\nthemes: [" + ", ".join(["x"] * 10001) + "]\n"),
+     "plan.yaml:2:")
 case("every problem is reported in one run", chain(
     sub("plan.yaml", "price: 38.0", "price: -1"),
     set_line("use.csv", 5, "home,ill,m,65,100,-3"),

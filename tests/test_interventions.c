@@ -258,7 +258,7 @@ static void test_kernel_rerun_identical(void **st) {
   memcpy(demo, t->r.demo, n * sizeof(double));
   double pc = t->r.payer_care[5];
   cs_work w;
-  assert_int_equal(cs_work_alloc(pl, t->nsc, &t->ar, &w), CS_OK);
+  assert_int_equal(cs_work_alloc(pl, &t->pm, t->nsc, &t->ar, &w), CS_OK);
   cs_kernel(pl, &t->pm, t->sc, t->nsc, &w, &t->r);
   assert_memory_equal(demo, t->r.demo, n * sizeof(double));
   assert_true(pc == t->r.payer_care[5]);

@@ -140,7 +140,7 @@ static inline tp_run *tp_run_new(cs_plan *pl, int detail) {
   if (cs_params_build(pl, theta, &t->ar, &t->pm) != CS_OK) abort();
   t->nsc = cs_scen_build(pl, &t->pm, &t->ar, &t->sc);
   if (t->nsc < 0 || cs_results_alloc(pl, t->nsc, detail, &t->ar, &t->r) != CS_OK ||
-      cs_work_alloc(pl, t->nsc, &t->ar, &w) != CS_OK) abort();
+      cs_work_alloc(pl, &t->pm, t->nsc, &t->ar, &w) != CS_OK) abort();
   cs_kernel(pl, &t->pm, t->sc, t->nsc, &w, &t->r);
   if (cs_econ_compute(pl, &t->r, &t->ar, &t->ec) != CS_OK) abort();
   return t;
