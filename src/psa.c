@@ -69,6 +69,12 @@ int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names) {
   return m.n;
 }
 
+int32_t cs_psa_find(const cs_psa *p, const char *name) {
+  for (int32_t m = 0; m < p->nmet; m++)
+    if (!strcmp(p->met[m], name)) return m;
+  return -1;
+}
+
 /* The metrics of scenario i of one draw. */
 static void metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t i,
                     double *out) {

@@ -31,6 +31,9 @@ double cs_psa_uniform(uint64_t seed, uint64_t draw, uint32_t param);
 /* The metric names of a plan (in the arena) and their count. */
 int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names);
 
+/* Index of the metric called name, or -1. */
+int32_t cs_psa_find(const cs_psa *p, const char *name);
+
 cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *out);
 
 /* Index of metric values. */

@@ -50,13 +50,6 @@ static void emit_summary(const cs_run *run, cs_tw *tw, double *buf) {
   cs_tw_end(tw);
 }
 
-/* Index of the metric named name, or -1. */
-static int32_t met_index(const cs_psa *p, const char *name) {
-  for (int32_t m = 0; m < p->nmet; m++)
-    if (!strcmp(p->met[m], name)) return m;
-  return -1;
-}
-
 static void prob_row(const cs_run *run, cs_tw *tw, int32_t i, const char *what, double pr) {
   cs_val row[] = {cs_vs(run->sc[i].id), cs_vs(what), cs_vd(pr)};
   cs_tw_row(tw, row);
@@ -71,9 +64,10 @@ static void emit_probabilities(const cs_run *run, cs_tw *tw) {
   cs_tw_begin(tw, "psa_probabilities", NCOL(cols), cols, ty);
   for (int32_t i = 1; i < p->nsc; i++) {
     for (int32_t s = 0; s <= pl->npayer; s++) {
-      int32_t m = s; /* npv metrics come first, in stakeholder order */
+      snprintf(what, sizeof what, "npv:%s", s < pl->npayer ? pl->payers[s].id : "total");
+      int32_t m = cs_psa_find(p, what);
       int64_t k = 0;
-      for (int32_t d = 0; d < p->ndraw; d++) k += p->val[cs_psa_ix(p, d, i, m)] > 0.0;
+      for (int32_t d = 0; m >= 0 && d < p->ndraw; d++) k += p->val[cs_psa_ix(p, d, i, m)] > 0.0;
       snprintf(what, sizeof what, "npv>0:%s", s < pl->npayer ? pl->payers[s].id : "total");
       prob_row(run, tw, i, what, (double)k / p->ndraw);
     }
@@ -82,7 +76,7 @@ static void emit_probabilities(const cs_run *run, cs_tw *tw) {
       int any = 0;
       for (int32_t c = 0; c < CS_CRIT_N; c++) {
         snprintf(what, sizeof what, "criterion:%s", cs_crit_name[c]);
-        int32_t m = met_index(p, what);
+        int32_t m = cs_psa_find(p, what);
         int yes = m >= 0 && p->val[cs_psa_ix(p, d, i, m)] >= cs_crit_threshold(pl, c);
         subst[c] += yes;
         any |= yes;
@@ -104,7 +98,7 @@ static void emit_ceac(const cs_run *run, cs_tw *tw) {
   static const char *cols[] = {"scenario", "value_per_qaly", "probability_cost_effective"};
   static const cs_coltype ty[] = {TXT, REAL, REAL};
   const cs_psa *p = &run->psa;
-  int32_t mn = met_index(p, "npv:total"), mq = met_index(p, "delta_qalys");
+  int32_t mn = cs_psa_find(p, "npv:total"), mq = cs_psa_find(p, "delta_qalys");
   cs_tw_begin(tw, "ceac", NCOL(cols), cols, ty);
   for (int32_t i = 1; i < p->nsc; i++)
     for (int32_t v = 0; v < CEAC_N; v++) {

@@ -12,7 +12,7 @@ typedef struct {
   const char *pop_title, *subregion, *pop, *share75, *cost_title, *zvw_cost, *gap, *verdict_title,
       *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
-      *long_term, *front_share, *gap_closed;
+      *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes;
 } labels;
 
 static const labels EN = {
@@ -22,7 +22,8 @@ static const labels EN = {
     "substantial", "yes", "no", "PASSES: at least one criterion substantial",
     "does not pass: no criterion substantial", "Business case (discounted, EUR)", "stakeholder",
     "investment", "savings", "NPV", "break-even", "none", "region", "short term", "long term",
-    "front-of-chain share of care cost (change, points)", "share of baseline staff gap closed"};
+    "front-of-chain share of care cost (change, points)", "share of baseline staff gap closed",
+    "Uncertainty, plan", "P(NPV > 0)", "P(passes the quick test)"};
 
 static const labels NL = {
     "Bevolking (basisscenario)", "subregio", "bevolking", "aandeel 75+",
@@ -32,7 +33,8 @@ static const labels NL = {
     "voldoet niet: geen criterium substantieel", "Businesscase (contante waarde, EUR)",
     "belanghebbende", "investering", "besparing", "NCW", "terugverdiend", "geen", "regio",
     "korte termijn", "lange termijn", "aandeel voorkant van de keten in zorgkosten (verschil, procentpunt)",
-    "deel van het personeelstekort dat verdwijnt"};
+    "deel van het personeelstekort dat verdwijnt", "Onzekerheid, plan", "P(NCW > 0)",
+    "P(voldoet aan de snelle toets)"};
 
 /* Sums a demography column over the areas of subregion r (r < 0: whole region). */
 static double sub_demo(const cs_run *run, int32_t i, int32_t y, int32_t r, int col) {
@@ -138,6 +140,39 @@ static void npv_block(FILE *f, const cs_run *run, const labels *L) {
   }
 }
 
+/* Share of draws with metric m of the plan scenario above 0. */
+static double share_positive(const cs_psa *p, int32_t m) {
+  int64_t k = 0;
+  for (int32_t d = 0; d < p->ndraw; d++) k += p->val[cs_psa_ix(p, d, 1, m)] > 0.0;
+  return (double)k / p->ndraw;
+}
+
+static void psa_block(FILE *f, const cs_run *run, const labels *L) {
+  const cs_plan *pl = run->pl;
+  const cs_psa *p = &run->psa;
+  fprintf(f, "\n%s (%d draws)\n  %-14s %11s\n", L->psa_title, p->ndraw, L->stakeholder, L->p_npv);
+  for (int32_t s = 0; s <= pl->npayer; s++) {
+    char name[160];
+    snprintf(name, sizeof name, "npv:%s", s < pl->npayer ? pl->payers[s].id : "total");
+    int32_t m = cs_psa_find(p, name);
+    fprintf(f, "  %-14s %10.1f%%\n", name + 4, m >= 0 ? 100 * share_positive(p, m) : 0.0);
+  }
+  int64_t passes = 0;
+  int32_t cm[CS_CRIT_N];
+  for (int32_t c = 0; c < CS_CRIT_N; c++) {
+    char name[64];
+    snprintf(name, sizeof name, "criterion:%s", cs_crit_name[c]);
+    cm[c] = cs_psa_find(p, name);
+  }
+  for (int32_t d = 0; d < p->ndraw; d++) {
+    int any = 0;
+    for (int32_t c = 0; c < CS_CRIT_N; c++)
+      any |= cm[c] >= 0 && p->val[cs_psa_ix(p, d, 1, cm[c])] >= cs_crit_threshold(pl, c);
+    passes += any;
+  }
+  fprintf(f, "  %s: %.1f%%\n", L->p_passes, 100.0 * passes / p->ndraw);
+}
+
 cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text) {
   char *buf = NULL;
   size_t len = 0;
@@ -149,6 +184,7 @@ cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text) {
   if (run->pl->niv > 0 && run->nsc > 1) {
     verdict_block(f, run, L);
     npv_block(f, run, L);
+    if (run->has_psa && run->psa.ndraw > 0) psa_block(f, run, L);
   }
   if (fclose(f) != 0) { free(buf); return CS_ENOMEM; }
   *out_text = buf;

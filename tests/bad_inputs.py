@@ -345,6 +345,8 @@ case("once cost year outside the years", sub("plan.yaml", "year: 2025}", "year: 
      f"{at('once: 500', '2025')}: cost year '2035' is outside 2024..2030")
 case("target age not an integer", sub("plan.yaml", "ages: [65, 100]", "ages: [65.5, 100]"),
      f"{at('target:', '65')}: age '65.5' is not an integer (expected an integer)")
+case("file above the size limit is refused unread", put("eol.csv", 600 * 1024 * 1024),
+     f"{at('end_of_life_use:', 'eol.csv')}: file 'eol.csv' is too large (expected at most 512 MiB)")
 case("table is a directory", chain(sub("plan.yaml", "end_of_life_use: eol.csv", "end_of_life_use: adir"),
                                    put("adir/", None)),
      f"{at('end_of_life_use:', 'eol.csv')}: file 'adir' is not a regular file")
@@ -375,6 +377,10 @@ def write(d, files):
         path = os.path.join(d, name)
         if name.endswith("/"):
             os.makedirs(path, exist_ok=True)
+            continue
+        if isinstance(data, int):  # a sparse file of that many bytes: costs no disk
+            with open(path, "wb") as fh:
+                fh.truncate(data)
             continue
         with open(path, "wb") as fh:
             fh.write(data if isinstance(data, bytes) else data.encode())
