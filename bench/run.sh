@@ -16,3 +16,10 @@ for plan in examples/zuid-limburg/plan.yaml "$tmp/national/plan.yaml"; do
   done
   grep '^time:' "$tmp/out/run.log" | sed 's/^/  kernel+summaries /'
 done
+
+# PSA throughput: 200 draws of the example without the tornado, 1 and 2 threads (the output
+# is byte-identical; only the time may differ).
+for t in 1 2; do
+  /usr/bin/time -f "%e s wall, %M KiB peak" "$bin" run examples/zuid-limburg/plan.yaml --out "$tmp/psa" \
+    --draws 200 --no-tornado --threads "$t" --quiet 2>&1 | tail -1 | sed "s|^|zuid-limburg 200 draws, $t thread(s): |"
+done
