@@ -44,7 +44,9 @@ cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const c
 typedef struct cs_plan cs_plan;
 
 /* Loads and validates the plan at path (a YAML file naming CSV tables relative to it).
- * On success *out owns the plan; on failure *out is NULL and diags holds every problem. */
+ * On success *out owns the plan; on failure *out is NULL and diags holds every problem.
+ * Note: turns GSL's abort-on-error handler off for the process (gsl_set_error_handler_off),
+ * since careshift reports numeric failures itself. */
 cs_status cs_plan_load(const char *path, cs_plan **out, cs_diags *diags);
 void cs_plan_free(cs_plan *plan);
 

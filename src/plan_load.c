@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
 #include "diag.h"
 #include "dist.h"
 
@@ -1188,6 +1189,8 @@ cs_status cs_plan_load(const char *path, cs_plan **out, cs_diags *diags) {
     cs_diags_add(diags, NULL, 0, 0, "no plan file given");
     return CS_EINVAL;
   }
+  /* GSL's default error handler aborts the process; the library reports errors instead. */
+  gsl_set_error_handler_off();
   cs_plan *P = calloc(1, sizeof *P);
   if (!P) return CS_ENOMEM;
   cs_arena_init(&P->arena);
