@@ -248,6 +248,78 @@ static void test_workforce_effect(void **st) {
   tp_free(pl);
 }
 
+/* Two effects on one quantity multiply; an end_of_life_use effect acts on e' only. */
+static void test_stacked_and_eol_effects(void **st) {
+  (void)st;
+  cs_plan *pl = iv_plan(2024);
+  pl->q0[F * CS_NAGE + 30] = 0.1;                       /* 400 deaths in all */
+  for (int x = 30; x <= 40; x++) *tp_use(pl, pl->eol, 0, 0, F, x) = 5;
+  cs_intervention *iv = tp_intervention(pl, "iv", 1.0);
+  cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
+  e->sector = 0;
+  e->change = tp_num(pl, -0.5);
+  e = tp_effect(pl, iv, CS_EFF_USE);
+  e->sector = 0;
+  e->change = tp_num(pl, -0.2);
+  e = tp_effect(pl, iv, CS_EFF_EOL);
+  e->sector = 0;
+  e->change = tp_num(pl, -0.4);
+  tp_run *t = tp_run_new(pl, 0);
+  /* hosp: 4000 persons * 2 * 0.5 * 0.8 + 400 deaths * 5 * 0.6; baseline 8000 + 2000 */
+  near(tp_care(t, 1, 0, 0, 0, CS_CARE_UNITS) + tp_care(t, 1, 0, 1, 0, CS_CARE_UNITS), 3200 + 1200);
+  near(tp_care(t, 0, 0, 0, 0, CS_CARE_UNITS) + tp_care(t, 0, 0, 1, 0, CS_CARE_UNITS), 8000 + 2000);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+/* QALYs and life years are discounted at discount_rate_effects; cost per QALY and the
+ * societal balance follow. Two states, utility 1 and 0.5; half of state 0 moves to state 1
+ * at age 30 unless the intervention (transition change -1 at full uptake) stops it. */
+static void test_health_economics(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, SUBS, 1, 2, 2024, 2025);
+  pl->pop[cs_ix_asx(0, F, 30)] = 100;
+  pl->states[1].utility = tp_num(pl, 0.5);
+  pl->trans[((F * CS_NAGE + 30) * 2 + 0) * 2 + 1] = 0.5;
+  pl->qaly_value = 50000;
+  cs_intervention *iv = tp_intervention(pl, "iv", 1.0);
+  cs_effect *e = tp_effect(pl, iv, CS_EFF_TRANSITION);
+  e->from = 0; e->to = 1;
+  e->change = tp_num(pl, -1.0);
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0};
+  tp_run *t = tp_run_new(pl, 0);
+  /* 2024: 100 QALYs in both; 2025: baseline 50 + 50*0.5 = 75, plan 100 */
+  double dq = 25 / 1.015;
+  near(t->ec.dqaly[1], dq);
+  near(t->ec.dly[1], 0);
+  near(t->ec.npv[1 * t->ec.nst + 2], -1000);
+  near(t->ec.cost_per_qaly[1], 1000 / dq);
+  near(t->ec.societal[1], -1000 + 50000 * dq);
+  assert_true(isnan(t->ec.cost_per_qaly[2])); /* without-iv: no QALYs gained, no ratio */
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+/* A pace variant: a delay moves the start of uptake in its subregion, not the costs. */
+static void test_delay_scenario(void **st) {
+  (void)st;
+  cs_plan *pl = bc_plan(2027, 20000);
+  cs_scenario_def *s = &pl->scens[pl->nscen++];
+  s->id = "r2-later";
+  s->sub_mask = cs_arena_calloc(&pl->arena, 2, 1);
+  s->sub_mask[0] = s->sub_mask[1] = 1;
+  s->delay = cs_arena_calloc(&pl->arena, 2, sizeof(int32_t));
+  s->delay[1] = 2;
+  tp_run *t = tp_run_new(pl, 0);
+  /* scenarios: baseline, plan, r1-only, r2-later, without-iv */
+  near(up(t, 3, 0, 0, 0), 1.0);  /* R1 as planned */
+  near(up(t, 3, 1, 1, 0), 0.0);  /* R2 from 2026 */
+  near(up(t, 3, 2, 1, 0), 1.0);
+  near(impl(t, 3, 0, 0), 20000); /* the once cost stays in 2024, unscaled */
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 /* The kernel is pure: run twice into the same buffers, the results are the same bytes. */
 static void test_kernel_rerun_identical(void **st) {
   (void)st;
@@ -273,6 +345,7 @@ int main(void) {
       cmocka_unit_test(test_transition_clamp),   cmocka_unit_test(test_costs_coverage_npv),
       cmocka_unit_test(test_break_even_at_once), cmocka_unit_test(test_zero_uptake_is_baseline),
       cmocka_unit_test(test_monotone_cost),      cmocka_unit_test(test_workforce_effect),
-      cmocka_unit_test(test_kernel_rerun_identical)};
+      cmocka_unit_test(test_kernel_rerun_identical), cmocka_unit_test(test_stacked_and_eol_effects),
+      cmocka_unit_test(test_health_economics),       cmocka_unit_test(test_delay_scenario)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
