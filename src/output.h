@@ -43,6 +43,8 @@ void cs_tw_end(cs_tw *tw);
 /* Sinks. dir must exist. On failure they return NULL and add a diagnostic. */
 cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d);
 cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d);
+/* business_case.xlsx: one worksheet per summary table (output_xlsx.c). */
+cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d);
 
 /* Writes text to dir/name atomically. */
 cs_status cs_write_file_atomic(const char *dir, const char *name, const char *text, size_t len,

@@ -149,8 +149,9 @@ cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
   cs_tw tw = {.diags = diags};
   tw.sinks[0] = cs_sink_csv_new(dir, diags);
   tw.sinks[1] = cs_sink_sqlite_new(dir, diags);
-  tw.nsink = 2;
-  if (!tw.sinks[0] || !tw.sinks[1]) tw.st = CS_EIO;
+  tw.sinks[2] = cs_sink_xlsx_new(dir, diags);
+  tw.nsink = 3;
+  if (!tw.sinks[0] || !tw.sinks[1] || !tw.sinks[2]) tw.st = CS_EIO;
   else cs_results_emit(run, &tw);
   for (int i = 0; i < tw.nsink; i++)
     if (tw.sinks[i]) {

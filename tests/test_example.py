@@ -84,6 +84,52 @@ def check_tables(binary, plan, out, name):
     return data
 
 
+def xlsx_sheet(path, name):
+    """Rows of one worksheet of an .xlsx file (inline or shared strings, numbers as float)."""
+    import re
+    import zipfile
+    z = zipfile.ZipFile(path)
+    wb = z.read("xl/workbook.xml").decode()
+    rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    rid = dict(re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="([^"]+)"', wb)).get(name)
+    if rid is None:
+        return None
+    target = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+    shared = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        shared = re.findall(r"<t[^>]*>([^<]*)</t>", z.read("xl/sharedStrings.xml").decode())
+    xml = z.read("xl/" + target[rid]).decode()
+    rows = []
+    for row in re.findall(r"<row[^>]*>(.*?)</row>", xml):
+        cells = []
+        for attrs, body in re.findall(r"<c ([^>]*?)(?:/>|>(.*?)</c>)", row):
+            if 't="inlineStr"' in attrs:
+                cells.append(re.search(r"<t[^>]*>([^<]*)</t>", body).group(1))
+            elif 't="s"' in attrs:
+                cells.append(shared[int(re.search(r"<v>([^<]*)</v>", body).group(1))])
+            else:
+                v = re.search(r"<v>([^<]*)</v>", body or "")
+                cells.append(float(v.group(1)) if v else None)
+        rows.append(cells)
+    return rows
+
+
+def check_xlsx(out, data, name):
+    path = os.path.join(out, "business_case.xlsx")
+    if not check(os.path.exists(path), f"{name}: business_case.xlsx written"):
+        return
+    rows = xlsx_sheet(path, "business_case")
+    if not check(rows is not None, f"{name}: workbook has a business_case sheet"):
+        return
+    check(rows[0] == TABLES["business_case"], f"{name}: business_case sheet header")
+    csv_rows = data["business_case"]
+    ok = len(rows) - 1 == len(csv_rows)
+    for x, c in zip(rows[1:], csv_rows):
+        ok &= x[0] == c[0] and x[1] == c[1]
+        ok &= all(abs(float(c[i]) - x[i]) <= 1e-12 * (1 + abs(float(c[i]))) for i in (2, 3, 4))
+    check(ok, f"{name}: business_case sheet equals business_case.csv")
+
+
 def scenario_count(data):
     return len({r[0] for r in data.get("demography", [])})
 
@@ -163,6 +209,7 @@ def check_example(binary, tmp):
     if "demography" not in data:
         return
     check_shapes(data, "example")
+    check_xlsx(out, data, "example")
     base = [r for r in data["demography"] if r[0] == "baseline"]
     years = sorted({int(r[1]) for r in base})
     pop = {y: sum(float(r[3]) for r in base if int(r[1]) == y) for y in years}

@@ -1,0 +1,128 @@
+/* output_xlsx.c: the business case as a workbook, the format analysts open: one worksheet per
+ * summary table (the per-area tables are too large for a spreadsheet and stay in CSV and
+ * SQLite). Same rows as the CSV files, through the same table writer; written to a temporary
+ * name and renamed only when the whole run was written. */
+#include "output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+/* The tables that go into business_case.xlsx, in sheet order of appearance. */
+static const char *const XLSX_TABLES[] = {
+    "business_case", "wrong_pocket", "health_economics", "criteria", "criteria_subregion",
+    "payers", "workforce", "implementation", "resources", "psa_summary", "psa_probabilities",
+    "ceac", "tornado"};
+
+typedef struct {
+  cs_sink base;
+  lxw_workbook *wb;
+  lxw_worksheet *ws;         /* NULL while a table that is not in the workbook streams by */
+  lxw_format *head;
+  char *tmp, *fin;
+  int ncol;
+  const cs_coltype *types;
+  lxw_row_t row;
+  cs_diags *d;
+  int failed;
+} xlsx_sink;
+
+static int wanted(const char *table) {
+  for (size_t i = 0; i < sizeof XLSX_TABLES / sizeof *XLSX_TABLES; i++)
+    if (!strcmp(XLSX_TABLES[i], table)) return 1;
+  return 0;
+}
+
+static cs_status x_begin(cs_sink *sk, const char *table, int ncol, const char *const *cols,
+                         const cs_coltype *types) {
+  xlsx_sink *x = (xlsx_sink *)sk;
+  x->ws = NULL;
+  if (!wanted(table)) return CS_OK;
+  x->ws = workbook_add_worksheet(x->wb, table);
+  if (!x->ws) {
+    cs_diags_add(x->d, x->fin, 0, 0, "cannot add worksheet '%s'", table);
+    return CS_EIO;
+  }
+  x->ncol = ncol;
+  x->types = types;
+  x->row = 1;
+  for (int i = 0; i < ncol; i++) {
+    worksheet_write_string(x->ws, 0, (lxw_col_t)i, cols[i], x->head);
+    worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, types[i] == CS_COL_TEXT ? 22 : 16, NULL);
+  }
+  worksheet_freeze_panes(x->ws, 1, 0);
+  return CS_OK;
+}
+
+static cs_status x_row(cs_sink *sk, const cs_val *v) {
+  xlsx_sink *x = (xlsx_sink *)sk;
+  if (!x->ws) return CS_OK;
+  if (x->row >= LXW_ROW_MAX) return CS_OK; /* a spreadsheet ends at 1,048,576 rows; CSV has all */
+  for (int i = 0; i < x->ncol; i++) {
+    if (v[i].null) continue;
+    lxw_col_t c = (lxw_col_t)i;
+    lxw_error e;
+    if (x->types[i] == CS_COL_TEXT) e = worksheet_write_string(x->ws, x->row, c, v[i].s, NULL);
+    else e = worksheet_write_number(x->ws, x->row, c, x->types[i] == CS_COL_INT ? (double)v[i].i : v[i].d, NULL);
+    if (e != LXW_NO_ERROR) {
+      cs_diags_add(x->d, x->fin, 0, 0, "xlsx: %s", lxw_strerror(e));
+      return CS_EIO;
+    }
+  }
+  x->row++;
+  return CS_OK;
+}
+
+static cs_status x_end(cs_sink *sk) {
+  ((xlsx_sink *)sk)->ws = NULL;
+  return CS_OK;
+}
+
+static cs_status x_finish(cs_sink *sk, int ok) {
+  xlsx_sink *x = (xlsx_sink *)sk;
+  cs_status st = CS_OK;
+  lxw_error e = workbook_close(x->wb); /* writes the file, frees the workbook */
+  if (e != LXW_NO_ERROR) {
+    cs_diags_add(x->d, x->fin, 0, 0, "cannot write: %s", lxw_strerror(e));
+    st = CS_EIO;
+  }
+  if (ok && st == CS_OK && rename(x->tmp, x->fin) != 0) {
+    cs_diags_add(x->d, x->fin, 0, 0, "cannot write: %s", strerror(errno));
+    st = CS_EIO;
+  }
+  if (!ok || st != CS_OK) unlink(x->tmp);
+  free(x->tmp);
+  free(x->fin);
+  free(x);
+  return st;
+}
+
+cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d) {
+  xlsx_sink *x = calloc(1, sizeof *x);
+  if (!x) return NULL;
+  x->d = d;
+  size_t n = strlen(dir) + 64;
+  x->fin = malloc(n);
+  x->tmp = malloc(n);
+  if (!x->fin || !x->tmp) goto fail;
+  snprintf(x->fin, n, "%s/business_case.xlsx", dir);
+  snprintf(x->tmp, n, "%s/business_case.xlsx.tmp.%ld", dir, (long)getpid());
+  lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+  x->wb = workbook_new_opt(x->tmp, &opt);
+  if (!x->wb) {
+    cs_diags_add(d, x->fin, 0, 0, "cannot create the workbook");
+    goto fail;
+  }
+  x->head = workbook_add_format(x->wb);
+  format_set_bold(x->head);
+  x->base = (cs_sink){x_begin, x_row, x_end, x_finish};
+  return &x->base;
+fail:
+  free(x->fin);
+  free(x->tmp);
+  free(x);
+  return NULL;
+}
