@@ -94,6 +94,19 @@ static cs_status rename_file(const char *tmp, const char *fin, cs_diags *d) {
   return CS_EIO;
 }
 
+/* fsyncs a closed file by name (SQLite and libxlsxwriter close their own files; the data
+ * must be on disk before the rename). */
+cs_status cs_sync_file(const char *path, const char *shown, cs_diags *d) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0 || fsync(fd) != 0) {
+    cs_diags_add(d, shown, 0, 0, "cannot write: %s", strerror(errno));
+    if (fd >= 0) close(fd);
+    return CS_EIO;
+  }
+  close(fd);
+  return CS_OK;
+}
+
 cs_status cs_sync_dir(const char *dir, cs_diags *d) {
   int fd = open(dir, O_RDONLY | O_DIRECTORY);
   if (fd < 0 || fsync(fd) != 0) {
@@ -103,26 +116,6 @@ cs_status cs_sync_dir(const char *dir, cs_diags *d) {
   }
   close(fd);
   return CS_OK;
-}
-
-cs_status cs_write_file_atomic(const char *dir, const char *name, const char *text, size_t len,
-                               cs_diags *d) {
-  char *fin = path_join(dir, name, ""), *tmp = fin ? tmp_name(fin) : NULL;
-  cs_status st = CS_ENOMEM;
-  if (fin && tmp) {
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-      cs_diags_add(d, fin, 0, 0, "cannot write: %s", strerror(errno));
-      st = CS_EIO;
-    } else {
-      fwrite(text, 1, len, f); /* a short write sets the error flag close_file checks */
-      st = close_file(f, tmp, fin, d);
-      if (st == CS_OK) st = rename_file(tmp, fin, d);
-    }
-  }
-  free(fin);
-  free(tmp);
-  return st;
 }
 
 /* ---- CSV ---- */
@@ -184,7 +177,9 @@ static cs_status csv_row(cs_sink *sk, const cs_val *v) {
     case CS_COL_REAL: fprintf(c->f, "%.17g", v[i].d); break;
     }
   }
-  return fputc('\n', c->f) == EOF ? CS_EIO : CS_OK;
+  if (fputc('\n', c->f) != EOF) return CS_OK;
+  cs_diags_add(c->d, c->fin, 0, 0, "cannot write: %s", strerror(errno));
+  return CS_EIO;
 }
 
 static cs_status csv_end(cs_sink *sk) {
@@ -202,7 +197,35 @@ static cs_status csv_end(cs_sink *sk) {
   return st;
 }
 
-/* Renames every finished table into place (ok) or removes them all. */
+static cs_status csv_prepare(cs_sink *sk) {
+  csv_sink *c = (csv_sink *)sk;
+  return c->f ? CS_EINTERNAL : CS_OK; /* every table was closed and synced at its end */
+}
+
+cs_status cs_sink_csv_add_text(cs_sink *sk, const char *name, const char *text, size_t len) {
+  csv_sink *c = (csv_sink *)sk;
+  if (c->npend == CS_MAX_TABLES) return CS_EINTERNAL;
+  char *fin = path_join(c->dir, name, ""), *tmp = fin ? tmp_name(fin) : NULL;
+  FILE *f = tmp ? fopen(tmp, "w") : NULL;
+  if (!f) {
+    if (fin && tmp) cs_diags_add(c->d, fin, 0, 0, "cannot write: %s", strerror(errno));
+    free(fin);
+    free(tmp);
+    return fin && tmp ? CS_EIO : CS_ENOMEM;
+  }
+  fwrite(text, 1, len, f); /* a short write sets the error flag close_file checks */
+  cs_status st = close_file(f, tmp, fin, c->d);
+  if (st != CS_OK) {
+    free(fin);
+    free(tmp);
+    return st;
+  }
+  c->pend_tmp[c->npend] = tmp;
+  c->pend_fin[c->npend++] = fin;
+  return CS_OK;
+}
+
+/* Renames every finished table into place (commit) or removes them all. */
 static cs_status csv_finish(cs_sink *sk, int ok) {
   csv_sink *c = (csv_sink *)sk;
   cs_status st = CS_OK;
@@ -230,7 +253,7 @@ cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d) {
     return NULL;
   }
   c->d = d;
-  c->base = (cs_sink){csv_begin, csv_row, csv_end, csv_finish};
+  c->base = (cs_sink){csv_begin, csv_row, csv_end, csv_prepare, csv_finish};
   return &c->base;
 }
 
@@ -300,16 +323,32 @@ static cs_status sql_end(cs_sink *sk) {
   return CS_OK;
 }
 
-static cs_status sql_finish(cs_sink *sk, int ok) {
+static cs_status sql_prepare(cs_sink *sk) {
   sql_sink *s = (sql_sink *)sk;
   cs_status st = CS_OK;
   sqlite3_finalize(s->ins);
-  if (ok && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) st = sql_err(s, "commit");
-  if (sqlite3_close(s->db) != SQLITE_OK && st == CS_OK) {
-    cs_diags_add(s->d, s->fin, 0, 0, "sqlite: cannot close the database");
-    st = CS_EIO;
+  s->ins = NULL;
+  if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) st = sql_err(s, "commit");
+  if (st == CS_OK) {
+    if (sqlite3_close(s->db) != SQLITE_OK) {
+      cs_diags_add(s->d, s->fin, 0, 0, "sqlite: cannot close the database");
+      return CS_EIO;
+    }
+    s->db = NULL;
+    st = cs_sync_file(s->tmp, s->fin, s->d);
   }
-  if (ok && st == CS_OK) st = rename_file(s->tmp, s->fin, s->d);
+  return st;
+}
+
+static cs_status sql_finish(cs_sink *sk, int commit) {
+  sql_sink *s = (sql_sink *)sk;
+  cs_status st = CS_OK;
+  if (s->db) { /* not prepared: closing without COMMIT rolls the transaction back */
+    sqlite3_finalize(s->ins);
+    sqlite3_close(s->db);
+    commit = 0;
+  }
+  if (commit) st = rename_file(s->tmp, s->fin, s->d);
   else unlink(s->tmp);
   free(s->tmp);
   free(s->fin);
@@ -335,7 +374,7 @@ cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d) {
     sql_err(s, "begin");
     goto fail;
   }
-  s->base = (cs_sink){sql_begin, sql_row, sql_end, sql_finish};
+  s->base = (cs_sink){sql_begin, sql_row, sql_end, sql_prepare, sql_finish};
   return &s->base;
 fail:
   if (s->db) sqlite3_close(s->db);

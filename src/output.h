@@ -22,7 +22,11 @@ struct cs_sink {
                      const cs_coltype *types);
   cs_status (*row)(cs_sink *, const cs_val *vals);
   cs_status (*end)(cs_sink *);
-  cs_status (*finish)(cs_sink *, int ok); /* commit (ok) or discard everything; frees */
+  /* Two-phase end of a run, so that the outputs change all together or not at all:
+   * prepare makes everything durable under temporary names (may fail); finish then renames
+   * it all into place (commit) or removes it, and frees the sink. */
+  cs_status (*prepare)(cs_sink *);
+  cs_status (*finish)(cs_sink *, int commit);
 };
 
 /* Fans one table out to several sinks. */
@@ -42,13 +46,15 @@ void cs_tw_end(cs_tw *tw);
 
 /* Sinks. dir must exist. On failure they return NULL and add a diagnostic. */
 cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d);
+/* Adds a text file (run.log) to a CSV sink's files: written and synced now, renamed with the
+ * tables at commit. */
+cs_status cs_sink_csv_add_text(cs_sink *csv, const char *name, const char *text, size_t len);
 cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d);
 /* business_case.xlsx: one worksheet per summary table (output_xlsx.c). */
 cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d);
 
-/* Writes text to dir/name atomically. */
-cs_status cs_write_file_atomic(const char *dir, const char *name, const char *text, size_t len,
-                               cs_diags *d);
+/* fsyncs a closed file by name; errors are reported under the name shown. */
+cs_status cs_sync_file(const char *path, const char *shown, cs_diags *d);
 /* fsyncs a directory, so renames into it survive a power loss. */
 cs_status cs_sync_dir(const char *dir, cs_diags *d);
 /* Creates dir and its parents if needed. */
@@ -57,7 +63,13 @@ cs_status cs_mkdir_p(const char *dir, cs_diags *d);
 /* Helpers for building rows. */
 static inline cs_val cs_vs(const char *s) { cs_val v = {0}; v.s = s; v.null = s == NULL; return v; }
 static inline cs_val cs_vi(int64_t i) { cs_val v = {0}; v.i = i; return v; }
-static inline cs_val cs_vd(double d) { cs_val v = {0}; v.d = d; v.null = d != d; return v; }
+/* NaN and infinities are written as empty cells: no reader parses them the same way. */
+static inline cs_val cs_vd(double d) {
+  cs_val v = {0};
+  v.d = d;
+  v.null = !(d - d == 0.0);
+  return v;
+}
 static inline cs_val cs_vnull(void) { cs_val v = {0}; v.null = 1; return v; }
 
 #endif

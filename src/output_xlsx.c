@@ -27,7 +27,7 @@ typedef struct {
   const cs_coltype *types;
   lxw_row_t row;
   cs_diags *d;
-  int failed;
+  int cut;
 } xlsx_sink;
 
 static int wanted(const char *table) {
@@ -60,7 +60,12 @@ static cs_status x_begin(cs_sink *sk, const char *table, int ncol, const char *c
 static cs_status x_row(cs_sink *sk, const cs_val *v) {
   xlsx_sink *x = (xlsx_sink *)sk;
   if (!x->ws) return CS_OK;
-  if (x->row >= LXW_ROW_MAX) return CS_OK; /* a spreadsheet ends at 1,048,576 rows; CSV has all */
+  if (x->row >= LXW_ROW_MAX) { /* a spreadsheet ends at 1,048,576 rows; the CSV has them all */
+    if (!x->cut++)
+      cs_diags_add(x->d, x->fin, 0, 0, "note: a sheet was cut at %u rows; the CSV file has every row",
+                   (unsigned)LXW_ROW_MAX);
+    return CS_OK;
+  }
   for (int i = 0; i < x->ncol; i++) {
     if (v[i].null) continue;
     lxw_col_t c = (lxw_col_t)i;
@@ -81,19 +86,30 @@ static cs_status x_end(cs_sink *sk) {
   return CS_OK;
 }
 
-static cs_status x_finish(cs_sink *sk, int ok) {
+/* Writes the workbook to its temporary name and syncs it. */
+static cs_status x_prepare(cs_sink *sk) {
   xlsx_sink *x = (xlsx_sink *)sk;
-  cs_status st = CS_OK;
-  lxw_error e = workbook_close(x->wb); /* writes the file, frees the workbook */
+  lxw_error e = workbook_close(x->wb); /* writes the file and frees the workbook */
+  x->wb = NULL;
   if (e != LXW_NO_ERROR) {
     cs_diags_add(x->d, x->fin, 0, 0, "cannot write: %s", lxw_strerror(e));
-    st = CS_EIO;
+    return CS_EIO;
   }
-  if (ok && st == CS_OK && rename(x->tmp, x->fin) != 0) {
+  return cs_sync_file(x->tmp, x->fin, x->d);
+}
+
+static cs_status x_finish(cs_sink *sk, int commit) {
+  xlsx_sink *x = (xlsx_sink *)sk;
+  cs_status st = CS_OK;
+  if (x->wb) { /* not prepared: free the workbook, keep nothing */
+    workbook_close(x->wb);
+    commit = 0;
+  }
+  if (commit && rename(x->tmp, x->fin) != 0) {
     cs_diags_add(x->d, x->fin, 0, 0, "cannot write: %s", strerror(errno));
     st = CS_EIO;
   }
-  if (!ok || st != CS_OK) unlink(x->tmp);
+  if (!commit || st != CS_OK) unlink(x->tmp);
   free(x->tmp);
   free(x->fin);
   free(x);
@@ -117,8 +133,13 @@ cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d) {
     goto fail;
   }
   x->head = workbook_add_format(x->wb);
+  if (!x->head) {
+    workbook_close(x->wb);
+    unlink(x->tmp);
+    goto fail;
+  }
   format_set_bold(x->head);
-  x->base = (cs_sink){x_begin, x_row, x_end, x_finish};
+  x->base = (cs_sink){x_begin, x_row, x_end, x_prepare, x_finish};
   return &x->base;
 fail:
   free(x->fin);

@@ -147,22 +147,28 @@ cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
   cs_status st = cs_mkdir_p(dir, diags);
   if (st != CS_OK) return st;
   cs_tw tw = {.diags = diags};
+  size_t before = cs_diags_count(diags);
   tw.sinks[0] = cs_sink_csv_new(dir, diags);
   tw.sinks[1] = cs_sink_sqlite_new(dir, diags);
   tw.sinks[2] = cs_sink_xlsx_new(dir, diags);
   tw.nsink = 3;
-  if (!tw.sinks[0] || !tw.sinks[1] || !tw.sinks[2]) tw.st = CS_EIO;
+  /* a sink that could not start says why in a diagnostic; without one it ran out of memory */
+  if (!tw.sinks[0] || !tw.sinks[1] || !tw.sinks[2])
+    tw.st = cs_diags_count(diags) > before ? CS_EIO : CS_ENOMEM;
   else cs_results_emit(run, &tw);
+  if (tw.st == CS_OK) {
+    const char *log = cs_run_log(run);
+    tw.st = cs_sink_csv_add_text(tw.sinks[0], "run.log", log, strlen(log));
+  }
+  /* everything durable under temporary names first; only then is anything renamed */
+  for (int i = 0; i < tw.nsink && tw.st == CS_OK; i++) tw.st = tw.sinks[i]->prepare(tw.sinks[i]);
+  int commit = tw.st == CS_OK;
   for (int i = 0; i < tw.nsink; i++)
     if (tw.sinks[i]) {
-      cs_status fs = tw.sinks[i]->finish(tw.sinks[i], tw.st == CS_OK);
+      cs_status fs = tw.sinks[i]->finish(tw.sinks[i], commit);
       if (tw.st == CS_OK) tw.st = fs;
     }
   if (tw.st == CS_OK) remove_stale(run, dir);
-  if (tw.st == CS_OK) {
-    const char *log = cs_run_log(run);
-    tw.st = cs_write_file_atomic(dir, "run.log", log, strlen(log), diags);
-  }
   if (tw.st == CS_OK) tw.st = cs_sync_dir(dir, diags);
   return tw.st;
 }
