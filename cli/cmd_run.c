@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,11 +79,12 @@ static int parse(int argc, char **argv, run_args *a) {
   while ((c = getopt_long(argc, argv, "o:dl:qn:ps:t:h", opts, NULL)) != -1) {
     switch (c) {
     case 'n':
-      if (parse_long(optarg, 0, 10000000, &a->draws)) return bad_value("--draws", optarg, "0 to 10000000");
+      if (parse_long(optarg, 0, 1000000, &a->draws)) return bad_value("--draws", optarg, "0 to 1000000");
       break;
     case 'p': a->psa = 1; break;
     case 's':
-      if (parse_long(optarg, 0, LONG_MAX, &v)) return bad_value("--seed", optarg, "a whole number >= 0");
+      if (parse_long(optarg, 0, 9007199254740992L, &v))
+        return bad_value("--seed", optarg, "a whole number from 0 to 2^53");
       a->seed = (unsigned long long)v;
       a->has_seed = 1;
       break;
@@ -124,6 +124,8 @@ static int write_and_report(const cs_run *run, const run_args *a) {
     if (cs_run_summary(run, a->lang, &text) == CS_OK) {
       fputs(text, stdout);
       cs_free(text);
+    } else {
+      fprintf(stderr, "careshift run: out of memory for the summary (the outputs are written)\n");
     }
     printf("\noutputs: %s (CSV tables, results.db, run.log)\n", a->out);
   }
@@ -139,16 +141,28 @@ static void progress(void *ctx, int64_t done, int64_t total) {
   if (done == total) fputc('\n', stderr);
 }
 
-static void set_options(const run_args *a, const cs_plan *plan, cs_run_options *opt) {
+/* Run options from the arguments and the plan's psa: section; exit code or 0. */
+static int set_options(const run_args *a, const cs_plan *plan, cs_run_options *opt) {
   cs_plan_info in;
   cs_plan_get_info(plan, &in);
   cs_run_options_init(opt);
   opt->detail = a->detail;
-  opt->draws = (int)(a->psa && !a->draws ? in.psa_draws : a->draws);
-  opt->seed = a->has_seed ? a->seed : in.psa_draws || in.psa_seed ? in.psa_seed : 1;
+  opt->draws = (int)a->draws;
+  if (a->psa && !a->draws) {
+    if (!in.has_psa || in.psa_draws <= 0) {
+      fprintf(stderr, "careshift run: --psa: the plan has no psa.draws (use --draws N)\n");
+      return CS_EXIT_USAGE;
+    }
+    opt->draws = in.psa_draws;
+  }
+  opt->seed = a->has_seed ? a->seed : in.psa_has_seed ? in.psa_seed : 1;
   opt->threads = (int)a->threads;
   opt->tornado = !a->no_tornado;
+  if (!opt->draws && (a->has_seed || a->threads || a->no_tornado))
+    fprintf(stderr, "careshift run: note: --seed, --threads and --no-tornado apply to draws; "
+                    "without --draws or --psa they do nothing\n");
   if (isatty(STDERR_FILENO) && !a->quiet) opt->progress = progress;
+  return 0;
 }
 
 int cs_cmd_run(int argc, char **argv) {
@@ -158,7 +172,10 @@ int cs_cmd_run(int argc, char **argv) {
   cs_plan *plan = cs_cli_load(a.plan, &code);
   if (!plan) return code;
   cs_run_options opt;
-  set_options(&a, plan, &opt);
+  if ((code = set_options(&a, plan, &opt)) != 0) {
+    cs_plan_free(plan);
+    return code;
+  }
   cs_run *run = NULL;
   cs_diags *d = cs_diags_new();
   cs_status st = d ? cs_run_new(plan, &opt, &run, d) : CS_ENOMEM;

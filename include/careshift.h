@@ -58,7 +58,9 @@ typedef struct {
   int distributions;                    /* uncertain numbers in the plan */
   int projection_mode;
   double persons;                       /* base population (deterministic) */
+  int has_psa;                          /* the plan has a psa: section */
   int psa_draws;                        /* psa.draws of the plan, 0 when absent */
+  int psa_has_seed;                     /* psa.seed given */
   uint64_t psa_seed;
 } cs_plan_info;
 

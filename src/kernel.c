@@ -126,6 +126,9 @@ static const double *transition_row(kctx *c, int32_t s, int32_t x, int32_t k, in
   if (sum <= 1.0) return p;
   for (int32_t l = 0; l < K; l++)
     if (l != k) p[l] /= sum;
+  /* the log counts rows that moved persons: empty cells are scaled but not counted */
+  const double *cellN = c->w->cur + (size_t)c->i * cells_per_scen(pl) + ix_cell(pl, c->a, s, x);
+  if (cellN[k] == 0.0) return p;
   c->clamped++;
   if (!tm) return p; /* a base row lifted above 1 by a drawn table scale */
   const uint8_t *in = c->pm->sig_iv + (size_t)j * pl->niv;
@@ -462,7 +465,7 @@ static void clear_results(cs_results *r) {
   memset(r->payer_care, 0, sy * r->np * sizeof(double));
   memset(r->payer_impl, 0, sy * r->np * sizeof(double));
   memset(r->wf_dem, 0, sy * r->nr * r->ng * sizeof(double));
-  memset(r->clamp_iv, 0, (size_t)r->niv * sizeof(int32_t));
+  memset(r->clamp_iv, 0, (size_t)r->niv * sizeof(int64_t));
   r->capped_cells = r->clamped_rows = 0;
   r->capped_persons = 0.0;
 }

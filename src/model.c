@@ -117,12 +117,14 @@ static void cell_major(const cs_plan *pl, const double *src, double f, double *d
  * deterministic values are validated to lie inside already, so draw 0 is untouched. */
 static double clampd(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
 static double nonneg(double v) { return v < 0.0 ? 0.0 : v; }
+/* A yearly growth rate above -100%, so (1 + g)^y stays >= 0. */
+static double growth_rate(double g) { return g < -1.0 ? -1.0 : g; }
 
 static void fill_tables(const cs_plan *pl, const double *th, cs_params *o) {
   scale_into(o->pop, pl->pop, n_asx(pl), nonneg(cs_num_val(pl->pop_scale, th)));
   scale_into(o->q0, pl->q0, CS_NSEX * CS_NAGE, nonneg(cs_num_val(pl->mort_scale, th)));
   if (o->fert) scale_into(o->fert, pl->fert, CS_NAGE, nonneg(cs_num_val(pl->fert_scale, th)));
-  scale_into(o->mig, pl->mig, n_asx(pl), cs_num_val(pl->mig_scale, th));
+  scale_into(o->mig, pl->mig, n_asx(pl), nonneg(cs_num_val(pl->mig_scale, th)));
   if (o->proj) scale_into(o->proj, pl->proj, n_proj(pl), nonneg(cs_num_val(pl->proj_scale, th)));
   scale_into(o->trans, pl->trans, n_trans(pl), nonneg(cs_num_val(pl->trans_scale, th)));
   cell_major(pl, pl->use, nonneg(cs_num_val(pl->use_scale, th)), o->use);
@@ -132,7 +134,7 @@ static void fill_tables(const cs_plan *pl, const double *th, cs_params *o) {
 static void fill_scalars(const cs_plan *pl, const double *th, cs_params *o) {
   o->impr = clampd(cs_num_val(pl->mort_improvement, th), -1.0, 1.0);
   o->boys = clampd(cs_num_val(pl->boys, th), 0.0, 1.0);
-  o->price_growth = cs_num_val(pl->price_growth, th);
+  o->price_growth = growth_rate(cs_num_val(pl->price_growth, th));
   for (int32_t k = 0; k < pl->nstate; k++) {
     o->utility[k] = cs_num_val(pl->states[k].utility, th);
     o->rr[k] = nonneg(cs_num_val(pl->states[k].rr, th));
@@ -143,7 +145,7 @@ static void fill_scalars(const cs_plan *pl, const double *th, cs_params *o) {
     o->fte_per_unit[c] = nonneg(cs_num_val(s->fte_per_unit, th));
     o->m2[c] = nonneg(cs_num_val(s->m2_per_unit, th));
     o->co2[c] = nonneg(cs_num_val(s->co2_per_unit, th));
-    o->growth[c] = cs_num_val(s->growth, th);
+    o->growth[c] = growth_rate(cs_num_val(s->growth, th));
   }
 }
 
@@ -162,7 +164,8 @@ static void fill_interventions(const cs_plan *pl, const double *th, cs_params *o
       o->eff_outflow[e] = cs_num_val(ef->outflow_change, th);
       o->eff_inflow[e] = cs_num_val(ef->extra_inflow, th);
     }
-    for (int32_t j = 0; j < iv->ncost; j++, l++) o->cost_amount[l] = cs_num_val(iv->costs[j].amount, th);
+    for (int32_t j = 0; j < iv->ncost; j++, l++)
+      o->cost_amount[l] = nonneg(cs_num_val(iv->costs[j].amount, th));
   }
   o->eff_off[pl->niv] = e;
   o->cost_off[pl->niv] = l;
@@ -273,7 +276,7 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   r->participants = ALLOC(ar, sy * r->na * r->niv + 1, double);
   r->impl = ALLOC(ar, sy * r->nline + 1, double);
   r->flows = ALLOC(ar, sy * r->na, double);
-  r->clamp_iv = ALLOC(ar, r->niv + 1, int32_t);
+  r->clamp_iv = ALLOC(ar, r->niv + 1, int64_t);
   if (detail)
     r->detail = ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
   if (!r->demo || !r->care || !r->health || !r->payer_care || !r->payer_impl || !r->wf_dem ||

@@ -62,7 +62,7 @@ typedef struct {
   double capped_persons;           /* migration removals that hit an empty cell */
   int64_t capped_cells;
   int64_t clamped_rows;            /* transition rows scaled down to sum 1 */
-  int32_t *clamp_iv;               /* [niv] rows clamped involving the intervention */
+  int64_t *clamp_iv;               /* [niv] rows clamped involving the intervention */
 } cs_results;
 
 typedef struct {

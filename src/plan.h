@@ -175,7 +175,7 @@ typedef struct cs_plan {
   int32_t ntheme;  cs_theme *themes;
   int32_t niv;     cs_intervention *ivs;   /* all interventions in plan order */
   int32_t nscen;   cs_scenario_def *scens;
-  int32_t psa_draws;  uint64_t psa_seed; int32_t has_psa;
+  int32_t psa_draws;  uint64_t psa_seed; int32_t has_psa, psa_has_seed;
 } cs_plan;
 
 /* Value of a number in draw theta. */

@@ -1118,8 +1118,10 @@ static void load_psa(ld *L, cs_ynode *root) {
   if ((v = cs_yq_get(&L->q, m, "draws")) && !cs_yq_int(&L->q, v, "psa draws", 0, 10000000, &d))
     P->psa_draws = (int32_t)d;
   if ((v = cs_yq_get(&L->q, m, "seed")) &&
-      !cs_yq_int(&L->q, v, "psa seed", 0, 9007199254740992L, &s))
+      !cs_yq_int(&L->q, v, "psa seed", 0, 9007199254740992L, &s)) {
     P->psa_seed = (uint64_t)s;
+    P->psa_has_seed = 1;
+  }
   P->has_psa = 1;
 }
 
@@ -1242,4 +1244,6 @@ void cs_plan_get_info(const cs_plan *P, cs_plan_info *info) {
   info->persons = sum;
   info->psa_draws = P->has_psa ? P->psa_draws : 0;
   info->psa_seed = P->psa_seed;
+  info->psa_has_seed = P->psa_has_seed;
+  info->has_psa = P->has_psa;
 }

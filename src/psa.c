@@ -18,13 +18,36 @@
 
 #define ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
 
-double cs_psa_uniform(uint64_t seed, uint64_t draw, uint32_t param) {
+double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t stream) {
   philox4x32_key_t key = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
-  philox4x32_ctr_t ctr = {{(uint32_t)draw, (uint32_t)(draw >> 32), param, 0x63617265u}};
+  philox4x32_ctr_t ctr = {{(uint32_t)draw, (uint32_t)(draw >> 32), (uint32_t)stream,
+                           (uint32_t)(stream >> 32)}};
   philox4x32_ctr_t r = philox4x32(ctr, key);
   /* 53 random bits, offset by half a step: never exactly 0 or 1 */
   uint64_t bits = ((uint64_t)(r.v[0] >> 5) << 26) | (uint64_t)(r.v[1] >> 6);
   return ((double)bits + 0.5) / 9007199254740992.0;
+}
+
+/* FNV-1a, 64 bits: the stream of a distribution is named by where it stands in the plan, so
+ * adding or reordering other numbers does not change its draws. */
+static uint64_t fnv1a(const char *s) {
+  uint64_t h = 14695981039346656037ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+/* Stream ids of the plan's distributions; a repeated label (not expected) gets the next id
+ * up, so two distributions never share a stream. */
+static cs_status stream_ids(const cs_plan *pl, cs_arena *ar, uint64_t **out) {
+  uint64_t *id = cs_arena_calloc(ar, (size_t)pl->ndist + 1, sizeof *id);
+  if (!id) return CS_ENOMEM;
+  for (int32_t i = 0; i < pl->ndist; i++) {
+    id[i] = fnv1a(pl->dists[i].label ? pl->dists[i].label : "");
+    for (int32_t j = 0; j < i; j++)
+      if (id[j] == id[i] && pl->dists[i].kind != CS_DIST_FIXED) { id[i]++; j = -1; }
+  }
+  *out = id;
+  return CS_OK;
 }
 
 /* ---- headline metrics ---- */
@@ -69,6 +92,33 @@ int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names) {
   return m.n;
 }
 
+int32_t cs_psa_met_npv(const cs_plan *pl, int32_t stakeholder) { return layout(pl).npv + stakeholder; }
+int32_t cs_psa_met_crit(const cs_plan *pl, int32_t crit) { return layout(pl).crit + crit; }
+int32_t cs_psa_met_dqaly(const cs_plan *pl) { return layout(pl).dq; }
+
+double cs_psa_share_above0(const cs_psa *p, int32_t sc, int32_t met) {
+  int64_t k = 0;
+  for (int32_t d = 0; d < p->ndraw; d++) k += p->val[cs_psa_ix(p, d, sc, met)] > 0.0;
+  return p->ndraw > 0 ? (double)k / p->ndraw : 0.0;
+}
+
+cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc) {
+  cs_psa_share out = {{0}, 0};
+  int64_t passes = 0, subst[CS_CRIT_N] = {0};
+  for (int32_t d = 0; d < p->ndraw; d++) {
+    int any = 0;
+    for (int32_t c = 0; c < CS_CRIT_N; c++) {
+      int yes = p->val[cs_psa_ix(p, d, sc, cs_psa_met_crit(pl, c))] >= cs_crit_threshold(pl, c);
+      subst[c] += yes;
+      any |= yes;
+    }
+    passes += any;
+  }
+  for (int32_t c = 0; c < CS_CRIT_N && p->ndraw > 0; c++) out.substantial[c] = (double)subst[c] / p->ndraw;
+  out.passes = p->ndraw > 0 ? (double)passes / p->ndraw : 0.0;
+  return out;
+}
+
 int32_t cs_psa_find(const cs_psa *p, const char *name) {
   for (int32_t m = 0; m < p->nmet; m++)
     if (!strcmp(p->met[m], name)) return m;
@@ -107,7 +157,9 @@ typedef struct {
   const cs_plan *pl;
   const cs_psa_options *opt;
   cs_psa *out;
+  const uint64_t *stream;  /* [ndist] Philox stream of each distribution */
   int64_t njob;
+  atomic_llong next;       /* the next job to take: threads that start late take fewer */
   atomic_llong done;
   atomic_llong bad;
 } shared_t;
@@ -152,7 +204,7 @@ static int64_t job_theta(shared_t *sh, int64_t j, double *theta) {
     if (j == 0) return 0;
     for (int32_t i = 0; i < pl->ndist; i++) {
       if (pl->dists[i].kind == CS_DIST_FIXED) continue;
-      double v = cs_dist_quantile(&pl->dists[i], cs_psa_uniform(sh->opt->seed, (uint64_t)j, (uint32_t)i));
+      double v = cs_dist_quantile(&pl->dists[i], cs_psa_uniform(sh->opt->seed, (uint64_t)j, sh->stream[i]));
       if (isfinite(v)) theta[i] = v;
       else bad++;
     }
@@ -186,10 +238,11 @@ static void job_run(shared_t *sh, wmodel *m, int64_t j) {
 static void *worker(void *arg) {
   worker_t *wk = arg;
   shared_t *sh = wk->sh;
-  int32_t nthr = sh->opt->threads;
   wmodel m;
   wk->st = wmodel_init(sh->pl, &m);
-  for (int64_t j = wk->tid; wk->st == CS_OK && j < sh->njob; j += nthr) {
+  /* Jobs are handed out one by one; which thread computes a draw does not matter, since a
+   * draw depends only on (seed, draw, stream). */
+  for (int64_t j; wk->st == CS_OK && (j = atomic_fetch_add(&sh->next, 1)) < sh->njob;) {
     job_run(sh, &m, j);
     int64_t done = atomic_fetch_add(&sh->done, 1) + 1;
     if (wk->tid == 0 && sh->opt->progress) sh->opt->progress(sh->opt->progress_ctx, done, sh->njob);
@@ -217,34 +270,34 @@ static cs_status psa_alloc(const cs_plan *pl, const cs_psa_options *opt, cs_aren
 
 cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *out) {
   cs_status st = psa_alloc(pl, opt, ar, out);
+  uint64_t *stream = NULL;
+  if (st == CS_OK) st = stream_ids(pl, ar, &stream);
   if (st != CS_OK) return st;
-  shared_t sh = {.pl = pl, .opt = opt, .out = out, .njob = (int64_t)out->ndraw + 2 * (int64_t)out->npar};
+  shared_t sh = {.pl = pl, .opt = opt, .out = out, .stream = stream,
+                 .njob = (int64_t)out->ndraw + 2 * (int64_t)out->npar};
+  atomic_init(&sh.next, 0);
   atomic_init(&sh.done, 0);
   atomic_init(&sh.bad, 0);
-  int32_t n = opt->threads < 1 ? 1 : opt->threads;
+  int64_t n = opt->threads < 1 ? 1 : opt->threads;
+  if (n > 256) n = 256;
+  if (n > sh.njob) n = sh.njob > 0 ? sh.njob : 1; /* an idle thread would only allocate */
   worker_t wk[256];
   pthread_t th[256];
-  if (n > 256) n = 256;
-  cs_psa_options o2 = *opt;
-  o2.threads = n;
-  sh.opt = &o2;
-  /* The calling thread is worker 0. A thread that cannot start leaves its share of the jobs
-   * undone: that is an error below, never silently missing draws. */
-  int32_t started = 1, failed = 0;
+  /* The calling thread is worker 0. When the system refuses a thread, the ones that did
+   * start take its jobs: fewer threads, the same results. */
+  int32_t started = 1;
   wk[0] = (worker_t){&sh, 0, CS_OK};
   for (int32_t t = 1; t < n; t++) {
     wk[t] = (worker_t){&sh, t, CS_OK};
-    if (pthread_create(&th[t], NULL, worker, &wk[t]) != 0) {
-      failed = 1;
-      break;
-    }
+    if (pthread_create(&th[t], NULL, worker, &wk[t]) != 0) break;
     started++;
   }
+  out->threads = started;
   worker(&wk[0]);
   for (int32_t t = 1; t < started; t++) pthread_join(th[t], NULL);
-  if (failed) return CS_EINTERNAL;
   for (int32_t t = 0; t < started; t++)
     if (wk[t].st != CS_OK) return wk[t].st;
+  if (opt->progress) opt->progress(opt->progress_ctx, sh.njob, sh.njob);
   out->bad_quantiles = atomic_load(&sh.bad);
   return CS_OK;
 }

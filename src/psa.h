@@ -23,13 +23,26 @@ typedef struct {
   int32_t *par;         /* [npar] their index in plan->dists */
   double *lo, *hi;      /* [par][sc][met]: the metric with the parameter at its 2.5 / 97.5 % */
   int64_t bad_quantiles; /* draws whose quantile was not finite (the mean was used instead) */
+  int32_t threads;      /* threads that actually ran */
 } cs_psa;
 
-/* Uniform number in (0, 1) of (seed, draw, parameter): Philox4x32-10, counter-based. */
-double cs_psa_uniform(uint64_t seed, uint64_t draw, uint32_t param);
+/* Uniform number in (0, 1) of (seed, draw, stream): Philox4x32-10, counter-based; the stream
+ * of a distribution is the FNV-1a hash of its label (docs/model.md note 14). */
+double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t stream);
+
+/* Positions of metrics in the metric vector of a plan. */
+int32_t cs_psa_met_npv(const cs_plan *pl, int32_t stakeholder); /* npayer = total */
+int32_t cs_psa_met_crit(const cs_plan *pl, int32_t crit);
+int32_t cs_psa_met_dqaly(const cs_plan *pl);
 
 /* The metric names of a plan (in the arena) and their count. */
 int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names);
+
+/* Shares of the draws of scenario sc: metric above 0; each criterion substantial (value >=
+ * threshold in the criteria year) and at least one substantial (passes). */
+double cs_psa_share_above0(const cs_psa *p, int32_t sc, int32_t met);
+typedef struct { double substantial[CS_CRIT_N]; double passes; } cs_psa_share;
+cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc);
 
 /* Index of the metric called name, or -1. */
 int32_t cs_psa_find(const cs_psa *p, const char *name);

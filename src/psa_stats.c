@@ -38,13 +38,24 @@ static void emit_summary(const cs_run *run, cs_tw *tw, double *buf) {
   cs_tw_begin(tw, "psa_summary", NCOL(cols), cols, ty);
   for (int32_t i = 1; i < p->nsc; i++)
     for (int32_t m = 0; m < p->nmet; m++) {
-      for (size_t d = 0; d < n; d++) buf[d] = p->val[cs_psa_ix(p, (int32_t)d, i, m)];
-      double mean = gsl_stats_mean(buf, 1, n), sd = n > 1 ? gsl_stats_sd_m(buf, 1, n, mean) : 0.0;
-      gsl_sort(buf, 1, n);
+      /* a draw whose metric is not finite would break the sort: such a metric gets empty
+       * statistics rather than wrong ones */
+      int finite = 1;
+      for (size_t d = 0; d < n; d++) {
+        buf[d] = p->val[cs_psa_ix(p, (int32_t)d, i, m)];
+        finite &= isfinite(buf[d]);
+      }
+      double mean = NAN, sd = NAN, q[3] = {NAN, NAN, NAN};
+      if (finite) {
+        mean = gsl_stats_mean(buf, 1, n);
+        sd = n > 1 ? gsl_stats_sd_m(buf, 1, n, mean) : 0.0;
+        gsl_sort(buf, 1, n);
+        q[0] = gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.025);
+        q[1] = gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.5);
+        q[2] = gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.975);
+      }
       cs_val row[] = {cs_vs(run->sc[i].id), cs_vs(p->met[m]), cs_vd(mean), cs_vd(sd),
-                      cs_vd(gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.025)),
-                      cs_vd(gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.5)),
-                      cs_vd(gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.975))};
+                      cs_vd(q[0]), cs_vd(q[1]), cs_vd(q[2])};
       cs_tw_row(tw, row);
     }
   cs_tw_end(tw);
@@ -64,30 +75,20 @@ static void emit_probabilities(const cs_run *run, cs_tw *tw) {
   cs_tw_begin(tw, "psa_probabilities", NCOL(cols), cols, ty);
   for (int32_t i = 1; i < p->nsc; i++) {
     for (int32_t s = 0; s <= pl->npayer; s++) {
-      snprintf(what, sizeof what, "npv:%s", s < pl->npayer ? pl->payers[s].id : "total");
-      int32_t m = cs_psa_find(p, what);
-      int64_t k = 0;
-      for (int32_t d = 0; m >= 0 && d < p->ndraw; d++) k += p->val[cs_psa_ix(p, d, i, m)] > 0.0;
-      snprintf(what, sizeof what, "npv>0:%s", s < pl->npayer ? pl->payers[s].id : "total");
-      prob_row(run, tw, i, what, (double)k / p->ndraw);
+      const char *id = s < pl->npayer ? pl->payers[s].id : "total";
+      size_t n = strlen(id) + 8;
+      char *key = malloc(n); /* ids have no length limit */
+      if (!key) { tw->st = CS_ENOMEM; return; }
+      snprintf(key, n, "npv>0:%s", id);
+      prob_row(run, tw, i, key, cs_psa_share_above0(p, i, cs_psa_met_npv(pl, s)));
+      free(key);
     }
-    int64_t passes = 0, subst[CS_CRIT_N] = {0};
-    for (int32_t d = 0; d < p->ndraw; d++) {
-      int any = 0;
-      for (int32_t c = 0; c < CS_CRIT_N; c++) {
-        snprintf(what, sizeof what, "criterion:%s", cs_crit_name[c]);
-        int32_t m = cs_psa_find(p, what);
-        int yes = m >= 0 && p->val[cs_psa_ix(p, d, i, m)] >= cs_crit_threshold(pl, c);
-        subst[c] += yes;
-        any |= yes;
-      }
-      passes += any;
-    }
+    cs_psa_share sh = cs_psa_shares(pl, p, i);
     for (int32_t c = 0; c < CS_CRIT_N; c++) {
       snprintf(what, sizeof what, "substantial:%s", cs_crit_name[c]);
-      prob_row(run, tw, i, what, (double)subst[c] / p->ndraw);
+      prob_row(run, tw, i, what, sh.substantial[c]);
     }
-    prob_row(run, tw, i, "passes", (double)passes / p->ndraw);
+    prob_row(run, tw, i, "passes", sh.passes);
   }
   cs_tw_end(tw);
 }
@@ -98,7 +99,7 @@ static void emit_ceac(const cs_run *run, cs_tw *tw) {
   static const char *cols[] = {"scenario", "value_per_qaly", "probability_cost_effective"};
   static const cs_coltype ty[] = {TXT, REAL, REAL};
   const cs_psa *p = &run->psa;
-  int32_t mn = cs_psa_find(p, "npv:total"), mq = cs_psa_find(p, "delta_qalys");
+  int32_t mn = cs_psa_met_npv(run->pl, run->pl->npayer), mq = cs_psa_met_dqaly(run->pl);
   cs_tw_begin(tw, "ceac", NCOL(cols), cols, ty);
   for (int32_t i = 1; i < p->nsc; i++)
     for (int32_t v = 0; v < CEAC_N; v++) {

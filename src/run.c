@@ -31,11 +31,21 @@ static cs_status run_psa(cs_run *run) {
   /* GSL's default handler aborts the process; quantiles that fail return NaN instead,
    * which the draw loop replaces by the mean and counts in the run log. */
   gsl_set_error_handler_off();
+  /* every draw keeps its metrics in memory: refuse a run that could not, before starting */
+  double bytes = (double)o->draws * run->nsc * (2.0 * run->pl->npayer + run->pl->ngroup + 8) * 8;
+  if (bytes > 8.0 * 1024 * 1024 * 1024) {
+    cs_diags_add(run->diags, run->pl->path, 0, 0,
+                 "%d draws need about %.0f GiB for their metrics (expected at most 8 GiB)",
+                 o->draws, bytes / (1024.0 * 1024 * 1024));
+    return CS_EINVAL;
+  }
   cs_status st = cs_psa_run(run->pl, &po, &run->ar, &run->psa);
   if (st != CS_OK) return st;
   run->has_psa = 1;
   cs_run_logf(run, "psa: %d draws, seed %llu, %d threads, %d parameters in the tornado",
-              o->draws, (unsigned long long)o->seed, po.threads, run->psa.npar);
+              o->draws, (unsigned long long)o->seed, run->psa.threads, run->psa.npar);
+  if (run->psa.threads < po.threads)
+    cs_run_logf(run, "psa: only %d of %d threads could be started", run->psa.threads, po.threads);
   if (run->psa.bad_quantiles)
     cs_run_logf(run, "psa: %lld quantiles were not finite; the mean was used",
                 (long long)run->psa.bad_quantiles);
@@ -84,8 +94,8 @@ static void log_run(cs_run *run) {
     cs_run_logf(run, "migration: no capped cells");
   for (int32_t v = 0; v < pl->niv; v++)
     if (r->clamp_iv[v])
-      cs_run_logf(run, "transitions: %d cell-years of intervention '%s' pushed a row above 1; "
-                       "scaled to sum 1", r->clamp_iv[v], pl->ivs[v].id);
+      cs_run_logf(run, "transitions: in %lld scenario-cell-years intervention '%s' pushed a row "
+                       "above 1; scaled to sum 1", (long long)r->clamp_iv[v], pl->ivs[v].id);
 }
 
 cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
@@ -110,6 +120,7 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   cs_kernel(pl, &run->pm, run->sc, run->nsc, &w, &run->r);
   if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
   log_run(run);
+  run->diags = diags;
   if (opt->draws > 0 && (st = run_psa(run)) != CS_OK) goto fail;
   run->seconds = now() - t0;
   cs_run_logf(run, "time: %.3f s; memory of the main run: %.1f MiB", run->seconds,

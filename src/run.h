@@ -19,6 +19,7 @@ struct cs_run {
   cs_econ ec;
   int has_psa;           /* draws > 0 were run */
   cs_psa psa;
+  cs_diags *diags;       /* the caller's, during cs_run_new only */
   char *log;             /* malloc'd, grows by appending lines */
   size_t loglen, logcap;
   double seconds;

@@ -140,37 +140,14 @@ static void npv_block(FILE *f, const cs_run *run, const labels *L) {
   }
 }
 
-/* Share of draws with metric m of the plan scenario above 0. */
-static double share_positive(const cs_psa *p, int32_t m) {
-  int64_t k = 0;
-  for (int32_t d = 0; d < p->ndraw; d++) k += p->val[cs_psa_ix(p, d, 1, m)] > 0.0;
-  return (double)k / p->ndraw;
-}
-
 static void psa_block(FILE *f, const cs_run *run, const labels *L) {
   const cs_plan *pl = run->pl;
   const cs_psa *p = &run->psa;
   fprintf(f, "\n%s (%d draws)\n  %-14s %11s\n", L->psa_title, p->ndraw, L->stakeholder, L->p_npv);
-  for (int32_t s = 0; s <= pl->npayer; s++) {
-    char name[160];
-    snprintf(name, sizeof name, "npv:%s", s < pl->npayer ? pl->payers[s].id : "total");
-    int32_t m = cs_psa_find(p, name);
-    fprintf(f, "  %-14s %10.1f%%\n", name + 4, m >= 0 ? 100 * share_positive(p, m) : 0.0);
-  }
-  int64_t passes = 0;
-  int32_t cm[CS_CRIT_N];
-  for (int32_t c = 0; c < CS_CRIT_N; c++) {
-    char name[64];
-    snprintf(name, sizeof name, "criterion:%s", cs_crit_name[c]);
-    cm[c] = cs_psa_find(p, name);
-  }
-  for (int32_t d = 0; d < p->ndraw; d++) {
-    int any = 0;
-    for (int32_t c = 0; c < CS_CRIT_N; c++)
-      any |= cm[c] >= 0 && p->val[cs_psa_ix(p, d, 1, cm[c])] >= cs_crit_threshold(pl, c);
-    passes += any;
-  }
-  fprintf(f, "  %s: %.1f%%\n", L->p_passes, 100.0 * passes / p->ndraw);
+  for (int32_t s = 0; s <= pl->npayer; s++)
+    fprintf(f, "  %-14s %10.1f%%\n", s < pl->npayer ? pl->payers[s].id : "total",
+            100 * cs_psa_share_above0(p, 1, cs_psa_met_npv(pl, s)));
+  fprintf(f, "  %s: %.1f%%\n", L->p_passes, 100 * cs_psa_shares(pl, p, 1).passes);
 }
 
 cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text) {
