@@ -245,15 +245,16 @@ static double pert_q(const cs_dist *d, double u) {
   return d->a + w * gsl_cdf_beta_Pinv(u, al, be);
 }
 
-/* GSL's inverse gamma cdf gives up (NaN) for small shapes, where the lower tail is extremely
- * steep; bisection on the cdf itself always converges. 200 halvings of [0, hi] reach the
- * resolution of a double for any hi a plan can have. */
-static double gamma_q_bisect(double u, double shape, double scale) {
-  double lo = 0.0, hi = scale * (shape + 1.0);
-  while (gsl_cdf_gamma_P(hi, shape, scale) < u && hi < 1e300) hi *= 2.0;
+/* GSL's inverse cdfs give up (NaN) in extreme tails (a gamma with a small shape, a beta
+ * with large parameters); bisection on the cdf itself always converges. The interval starts
+ * at [lo, hi] and grows upwards while the cdf at hi is below u; 200 halvings reach the
+ * resolution of a double for any range a plan can have. */
+static double bisect_cdf(double (*cdf)(double, double, double), double a, double b, double u,
+                         double lo, double hi) {
+  while (cdf(hi, a, b) < u && hi < 1e300) hi *= 2.0;
   for (int i = 0; i < 200 && hi > lo; i++) {
     double mid = lo + (hi - lo) / 2.0;
-    if (gsl_cdf_gamma_P(mid, shape, scale) < u) lo = mid;
+    if (cdf(mid, a, b) < u) lo = mid;
     else hi = mid;
   }
   return lo + (hi - lo) / 2.0;
@@ -264,10 +265,13 @@ double cs_dist_quantile(const cs_dist *d, double u) {
   if (!(u > 0)) u = 0;
   if (!(u < 1)) u = 1;
   switch (d->kind) {
-  case CS_DIST_BETA: return gsl_cdf_beta_Pinv(u, d->a, d->b);
+  case CS_DIST_BETA: {
+    double v = gsl_cdf_beta_Pinv(u, d->a, d->b);
+    return isfinite(v) ? v : bisect_cdf(gsl_cdf_beta_P, d->a, d->b, u, 0.0, 1.0);
+  }
   case CS_DIST_GAMMA: {
     double v = gsl_cdf_gamma_Pinv(u, d->a, d->b);
-    return isfinite(v) ? v : gamma_q_bisect(u, d->a, d->b);
+    return isfinite(v) ? v : bisect_cdf(gsl_cdf_gamma_P, d->a, d->b, u, 0.0, d->b * (d->a + 1.0));
   }
   case CS_DIST_LOGNORMAL: return gsl_cdf_lognormal_Pinv(u, d->a, d->b);
   case CS_DIST_NORMAL: return d->a + gsl_cdf_gaussian_Pinv(u, d->b);
