@@ -41,8 +41,6 @@ const char *cs_diags_get(const cs_diags *d, size_t i) {
   return (d && i < d->n) ? d->msg[i] : NULL;
 }
 
-int cs_diags_has_errors(const cs_diags *d) { return d && d->n > 0; }
-
 static cs_status push(cs_diags *d, char *s) {
   if (d->n == d->cap) {
     size_t cap = d->cap ? d->cap * 2 : 16;

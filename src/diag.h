@@ -1,6 +1,5 @@
-/* diag.h: internal helpers around cs_diags. */
+/* diag.h: diagnostics inside the library; the type and its functions are public (careshift.h). */
 #ifndef CS_DIAG_H
 #define CS_DIAG_H
 #include "careshift.h"
-int cs_diags_has_errors(const cs_diags *d);
 #endif

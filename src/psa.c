@@ -119,12 +119,6 @@ cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc) {
   return out;
 }
 
-int32_t cs_psa_find(const cs_psa *p, const char *name) {
-  for (int32_t m = 0; m < p->nmet; m++)
-    if (!strcmp(p->met[m], name)) return m;
-  return -1;
-}
-
 /* The metrics of scenario i of one draw. */
 static void metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t i,
                     double *out) {

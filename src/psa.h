@@ -44,9 +44,6 @@ double cs_psa_share_above0(const cs_psa *p, int32_t sc, int32_t met);
 typedef struct { double substantial[CS_CRIT_N]; double passes; } cs_psa_share;
 cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc);
 
-/* Index of the metric called name, or -1. */
-int32_t cs_psa_find(const cs_psa *p, const char *name);
-
 cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *out);
 
 /* Index of metric values. */
