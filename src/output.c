@@ -87,6 +87,24 @@ static cs_status close_file(FILE *f, const char *tmp, const char *fin, cs_diags 
   return CS_EIO;
 }
 
+static cs_status rename_file(const char *tmp, const char *fin, cs_diags *d);
+
+cs_status cs_out_paths(const char *dir, const char *name, char **fin, char **tmp) {
+  *fin = path_join(dir, name, "");
+  *tmp = *fin ? tmp_name(*fin) : NULL;
+  if (*fin && *tmp) return CS_OK;
+  free(*fin);
+  free(*tmp);
+  *fin = *tmp = NULL;
+  return CS_ENOMEM;
+}
+
+cs_status cs_out_finish(const char *tmp, const char *fin, int commit, cs_diags *d) {
+  if (commit) return rename_file(tmp, fin, d);
+  unlink(tmp);
+  return CS_OK;
+}
+
 static cs_status rename_file(const char *tmp, const char *fin, cs_diags *d) {
   if (rename(tmp, fin) == 0) return CS_OK;
   cs_diags_add(d, fin, 0, 0, "cannot write: %s", strerror(errno));
@@ -348,8 +366,7 @@ static cs_status sql_finish(cs_sink *sk, int commit) {
     sqlite3_close(s->db);
     commit = 0;
   }
-  if (commit) st = rename_file(s->tmp, s->fin, s->d);
-  else unlink(s->tmp);
+  st = cs_out_finish(s->tmp, s->fin, commit, s->d);
   free(s->tmp);
   free(s->fin);
   free(s);
@@ -360,9 +377,7 @@ cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d) {
   sql_sink *s = calloc(1, sizeof *s);
   if (!s) return NULL;
   s->d = d;
-  s->fin = path_join(dir, "results.db", "");
-  s->tmp = s->fin ? tmp_name(s->fin) : NULL;
-  if (!s->fin || !s->tmp) goto fail;
+  if (cs_out_paths(dir, "results.db", &s->fin, &s->tmp) != CS_OK) goto fail;
   unlink(s->tmp);
   if (sqlite3_open(s->tmp, &s->db) != SQLITE_OK) {
     sql_err(s, "open");

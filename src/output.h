@@ -53,6 +53,10 @@ cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d);
 /* business_case.xlsx: one worksheet per summary table (output_xlsx.c). */
 cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d);
 
+/* The final and the temporary (NAME.tmp.PID) path of an output file; both malloc'd. */
+cs_status cs_out_paths(const char *dir, const char *name, char **fin, char **tmp);
+/* Renames a prepared temporary file into place (commit) or removes it. */
+cs_status cs_out_finish(const char *tmp, const char *fin, int commit, cs_diags *d);
 /* fsyncs a closed file by name; errors are reported under the name shown. */
 cs_status cs_sync_file(const char *path, const char *shown, cs_diags *d);
 /* fsyncs a directory, so renames into it survive a power loss. */

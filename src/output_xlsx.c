@@ -4,7 +4,6 @@
  * name and renamed only when the whole run was written. */
 #include "output.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,16 +99,11 @@ static cs_status x_prepare(cs_sink *sk) {
 
 static cs_status x_finish(cs_sink *sk, int commit) {
   xlsx_sink *x = (xlsx_sink *)sk;
-  cs_status st = CS_OK;
   if (x->wb) { /* not prepared: free the workbook, keep nothing */
     workbook_close(x->wb);
     commit = 0;
   }
-  if (commit && rename(x->tmp, x->fin) != 0) {
-    cs_diags_add(x->d, x->fin, 0, 0, "cannot write: %s", strerror(errno));
-    st = CS_EIO;
-  }
-  if (!commit || st != CS_OK) unlink(x->tmp);
+  cs_status st = cs_out_finish(x->tmp, x->fin, commit, x->d);
   free(x->tmp);
   free(x->fin);
   free(x);
@@ -120,12 +114,7 @@ cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d) {
   xlsx_sink *x = calloc(1, sizeof *x);
   if (!x) return NULL;
   x->d = d;
-  size_t n = strlen(dir) + 64;
-  x->fin = malloc(n);
-  x->tmp = malloc(n);
-  if (!x->fin || !x->tmp) goto fail;
-  snprintf(x->fin, n, "%s/business_case.xlsx", dir);
-  snprintf(x->tmp, n, "%s/business_case.xlsx.tmp.%ld", dir, (long)getpid());
+  if (cs_out_paths(dir, "business_case.xlsx", &x->fin, &x->tmp) != CS_OK) goto fail;
   lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
   x->wb = workbook_new_opt(x->tmp, &opt);
   if (!x->wb) {
