@@ -127,7 +127,7 @@ static int write_and_report(const cs_run *run, const run_args *a) {
     } else {
       fprintf(stderr, "careshift run: out of memory for the summary (the outputs are written)\n");
     }
-    printf("\noutputs: %s (CSV tables, results.db, run.log)\n", a->out);
+    printf("\noutputs: %s (CSV tables, results.db, business_case.xlsx, run.log)\n", a->out);
   }
   return CS_EXIT_OK;
 }
