@@ -112,12 +112,12 @@ static cs_status rename_file(const char *tmp, const char *fin, cs_diags *d) {
   return CS_EIO;
 }
 
-/* fsyncs a closed file by name (SQLite and libxlsxwriter close their own files; the data
- * must be on disk before the rename). */
-cs_status cs_sync_file(const char *path, const char *shown, cs_diags *d) {
-  int fd = open(path, O_RDONLY);
+/* fsyncs what path names (a file SQLite or libxlsxwriter closed, or a directory after
+ * renames into it); errors are reported under the name shown. */
+static cs_status sync_path(const char *path, int flags, const char *shown, cs_diags *d) {
+  int fd = open(path, O_RDONLY | flags);
   if (fd < 0 || fsync(fd) != 0) {
-    cs_diags_add(d, shown, 0, 0, "cannot write: %s", strerror(errno));
+    cs_diags_add(d, shown, 0, 0, "cannot sync: %s", strerror(errno));
     if (fd >= 0) close(fd);
     return CS_EIO;
   }
@@ -125,16 +125,11 @@ cs_status cs_sync_file(const char *path, const char *shown, cs_diags *d) {
   return CS_OK;
 }
 
-cs_status cs_sync_dir(const char *dir, cs_diags *d) {
-  int fd = open(dir, O_RDONLY | O_DIRECTORY);
-  if (fd < 0 || fsync(fd) != 0) {
-    cs_diags_add(d, dir, 0, 0, "cannot sync directory: %s", strerror(errno));
-    if (fd >= 0) close(fd);
-    return CS_EIO;
-  }
-  close(fd);
-  return CS_OK;
+cs_status cs_sync_file(const char *path, const char *shown, cs_diags *d) {
+  return sync_path(path, 0, shown, d);
 }
+
+cs_status cs_sync_dir(const char *dir, cs_diags *d) { return sync_path(dir, O_DIRECTORY, dir, d); }
 
 /* ---- CSV ---- */
 /* Finished tables wait under their temporary names until the whole run is written, so a
