@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "arena.h"
+#include "base/base.h"
 #include "careshift.h"
 
 static void test_zeroed_aligned(void **state) {

@@ -11,8 +11,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "dist.h"
-#include "yamlq.h"
+#include "plan/dist.h"
+#include "plan/yamlq.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol) * (1 + fabs((double)(b))))
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "careshift.h"
-#include "plan.h"
+#include "plan/plan.h"
 
 #define NEAR(a, b) assert_true(fabs((double)(a) - (double)(b)) <= 1e-12 * (1 + fabs((double)(b))))
 

@@ -10,8 +10,8 @@
 #include <gsl/gsl_errno.h>
 #include <math.h>
 
-#include "dist.h"
-#include "psa.h"
+#include "plan/dist.h"
+#include "psa/psa.h"
 
 /* Random123's kat_vectors: philox4x32 with 10 rounds, counter 0 and key 0. */
 static void test_philox_known_answer(void **st) {

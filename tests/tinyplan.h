@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-#include "econ.h"
+#include "model/model.h"
+#include "econ/econ.h"
 
 #define TP_MAXDIST 512
 

@@ -1,5 +1,5 @@
 /* diag.c: the one error type: a growable list of "FILE:LINE:COLUMN: message" strings. */
-#include "diag.h"
+#include "base.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #ifndef CS_ECON_H
 #define CS_ECON_H
 
-#include "model.h"
+#include "model/model.h"
 
 enum { CS_CRIT_CARE_USE, CS_CRIT_PATIENT_FLOWS, CS_CRIT_STAFF, CS_CRIT_REAL_ESTATE, CS_CRIT_N };
 

@@ -1,7 +1,7 @@
 /* output.c: CSV and SQLite sinks behind the one table writer, with atomic replacement:
  * every table goes to NAME.tmp.PID, is checked, flushed and synced; only when the whole run
  * is written are they renamed over their final names. */
-#include "output.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>

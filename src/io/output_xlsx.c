@@ -2,7 +2,7 @@
  * summary table (the per-area tables are too large for a spreadsheet and stay in CSV and
  * SQLite). Same rows as the CSV files, through the same table writer; written to a temporary
  * name and renamed only when the whole run was written. */
-#include "output.h"
+#include "io.h"
 
 #include <stdio.h>
 #include <stdlib.h>

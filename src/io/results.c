@@ -1,6 +1,6 @@
 /* results.c: the tables of OUTPUTS.md, produced row by row from a run's arrays. Keys are
  * ids (scenario, area, sector, ...) and years; values are doubles written to round-trip. */
-#include "run.h"
+#include "run/run.h"
 
 #include <math.h>
 #include <stdio.h>

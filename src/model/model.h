@@ -8,7 +8,7 @@
 #define CS_MODEL_H
 
 #include "careshift.h"
-#include "plan.h"
+#include "plan/plan.h"
 
 typedef struct {
   double *pop;        /* [a][s][x], scaled */

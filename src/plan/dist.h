@@ -24,10 +24,4 @@ const char *cs_dist_uniform(cs_dist *d, double min, double max);
 const char *cs_dist_triangular(cs_dist *d, double min, double mode, double max);
 const char *cs_dist_pert(cs_dist *d, double min, double mode, double max);
 
-/* The u-quantile (0 < u < 1; clamped to the support at 0 and 1). GSL's inverse cdfs are
- * used; callers must have turned GSL's abort-on-error handler off (gsl_set_error_handler_off). */
-double cs_dist_quantile(const cs_dist *d, double u);
-
-const char *cs_dist_kind_name(cs_dist_kind k);
-
 #endif

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
-#include "arena.h"
+#include "base/base.h"
 
 #define CS_XMAX 100            /* open age group 100+ */
 #define CS_NAGE (CS_XMAX + 1)
@@ -185,5 +185,11 @@ static inline double cs_num_val(cs_num n, const double *theta) { return n.sign *
 static inline size_t cs_ix_asx(int32_t a, int32_t s, int32_t x) {
   return ((size_t)a * CS_NSEX + (size_t)s) * CS_NAGE + (size_t)x;
 }
+
+/* The u-quantile of a distribution (0 < u < 1; clamped to the support at 0 and 1). GSL's
+ * inverse cdfs are used; callers must have turned GSL's abort-on-error handler off
+ * (gsl_set_error_handler_off). */
+double cs_dist_quantile(const cs_dist *d, double u);
+const char *cs_dist_kind_name(cs_dist_kind k);
 
 #endif

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
-#include "diag.h"
 #include "dist.h"
 
 /* Room for a message context such as "themes[t].interventions[i].effects[2]"; each part is

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
+#include "base/base.h"
 #include "yamlq.h"
 
 typedef struct {

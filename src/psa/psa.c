@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dist.h"
+#include "plan/plan.h"
 
 #define ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
 

@@ -4,7 +4,7 @@
 #ifndef CS_PSA_H
 #define CS_PSA_H
 
-#include "econ.h"
+#include "econ/econ.h"
 
 typedef struct {
   int32_t draws;        /* N: draws 0..N-1, draw 0 = every distribution at its mean */

@@ -1,7 +1,7 @@
 /* psa_stats.c: the PSA tables of OUTPUTS.md from the draws: every draw's headline metrics,
  * their summary statistics, probabilities (NPV > 0, substantial, passes), the
  * cost-effectiveness acceptability curve and the one-way sensitivity (tornado) ranking. */
-#include "run.h"
+#include "run/run.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>

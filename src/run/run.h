@@ -3,9 +3,9 @@
 #define CS_RUN_H
 
 #include "careshift.h"
-#include "econ.h"
-#include "output.h"
-#include "psa.h"
+#include "econ/econ.h"
+#include "io/io.h"
+#include "psa/psa.h"
 
 struct cs_run {
   const cs_plan *pl;
