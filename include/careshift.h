@@ -93,6 +93,58 @@ void cs_run_free(cs_run *run);
  * each file atomically (written to a temporary name, then renamed). */
 cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags);
 
+/* ---- results: the tables of a run (docs/outputs.md), read without writing any file ----
+ *
+ * A run holds its tables: the state and comparison tables of the deterministic run (draw 0)
+ * and, when the run has draws, the PSA summaries. A table has named, typed columns, each a
+ * key (scenario, year, area, ...) or a value with its unit, and rows produced on demand
+ * from the run's arrays, in the same order as the CSV files. Every sink (CSV, SQLite,
+ * workbook) writes exactly these rows.
+ *
+ * Ownership, as in SQLite: tables, columns and the strings they return belong to the run
+ * and live until cs_run_free; a cursor belongs to the caller (cs_cursor_free), and the row
+ * it returns, with its text values, is valid until the next cs_cursor_next/seek/free. */
+typedef enum { CS_TEXT = 1, CS_INT = 2, CS_REAL = 3 } cs_type;
+
+typedef struct {
+  const char *name;  /* column name, as in the CSV header */
+  cs_type type;
+  int key;           /* 1: part of the row's key; 0: a value */
+  const char *unit;  /* unit of a value ("EUR", "FTE", "persons", ...); "" for keys and
+                        dimensionless values */
+} cs_column;
+
+typedef struct {
+  int null;          /* no value (CSV: empty cell; SQLite: NULL) */
+  const char *s;     /* CS_TEXT */
+  int64_t i;         /* CS_INT */
+  double d;          /* CS_REAL */
+} cs_value;
+
+typedef struct cs_table cs_table;
+typedef struct cs_cursor cs_cursor;
+
+/* The tables this run has, in the order they are written. */
+size_t cs_run_table_count(const cs_run *run);
+const cs_table *cs_run_table(const cs_run *run, size_t i);      /* NULL when i is too large */
+const cs_table *cs_run_table_find(const cs_run *run, const char *name); /* NULL when absent */
+
+const char *cs_table_name(const cs_table *t);   /* "care", "business_case", ... */
+const char *cs_table_title(const cs_table *t);  /* one line on what a row is */
+size_t cs_table_column_count(const cs_table *t);
+const cs_column *cs_table_column(const cs_table *t, size_t i);   /* NULL when i is too large */
+int cs_table_column_index(const cs_table *t, const char *name); /* -1 when absent */
+int64_t cs_table_row_count(const cs_table *t);
+
+/* A cursor over a table's rows: open, then cs_cursor_next until it returns 0.
+ * cs_cursor_seek(c, k) makes the next cs_cursor_next return row k (for paging). */
+cs_status cs_cursor_open(const cs_table *t, cs_cursor **out);
+int cs_cursor_next(cs_cursor *c);               /* 1: a row is ready; 0: no more rows */
+cs_status cs_cursor_seek(cs_cursor *c, int64_t row); /* CS_EINVAL when row > row count */
+const cs_value *cs_cursor_row(const cs_cursor *c); /* [column count] values of the current row */
+int64_t cs_cursor_row_number(const cs_cursor *c); /* 0-based number of the current row */
+void cs_cursor_free(cs_cursor *c);
+
 /* The run log: capped migration, clamped transition rows, timings; one line each. */
 const char *cs_run_log(const cs_run *run);
 

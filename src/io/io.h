@@ -1,26 +1,85 @@
-/* output.h: the one table writer. A table is begun with its columns, fed rows, and ended;
- * every sink (CSV file, SQLite database) receives the same rows, so the formats can never
- * disagree. Files are written under a temporary name and renamed when complete. */
-#ifndef CS_OUTPUT_H
-#define CS_OUTPUT_H
+/* io.h: the tables of a run and the sinks that write them.
+ *
+ * One descriptor per table (cs_tabledef: name, columns with type, key/value role and unit,
+ * and how row i is produced from a run's arrays) serves every consumer: the CSV, SQLite and
+ * workbook sinks, and the public results API (cs_run_table, cs_cursor). Adding a table is one
+ * descriptor; adding a sink is one cs_sink. Files are written under temporary names and
+ * renamed only when the whole run is written. */
+#ifndef CS_IO_H
+#define CS_IO_H
 
 #include "careshift.h"
+#include "psa/psa.h"
+
 #include <stdint.h>
 
-typedef enum { CS_COL_TEXT, CS_COL_INT, CS_COL_REAL } cs_coltype;
+/* ---- what the tables read: the pieces of one run ---- */
+typedef struct {
+  const char *org, *role;
+  int32_t year;
+  double fte, euro;
+} cs_resrow;
 
 typedef struct {
-  int null;          /* empty cell (CSV) / NULL (SQLite) */
-  const char *s;     /* CS_COL_TEXT */
-  int64_t i;         /* CS_COL_INT */
-  double d;          /* CS_COL_REAL; NaN is written as empty */
-} cs_val;
+  const cs_plan *pl;
+  const cs_results *r;
+  const cs_econ *ec;
+  const cs_params *pm;
+  const cs_scen *sc;
+  const cs_psa *psa;           /* NULL when the run has no draws */
+  const cs_psa_stats *ps;      /* NULL when the run has no draws */
+  const cs_resrow *res;        /* resources.csv rows, summed and sorted */
+  int64_t nres;
+  const char **prob_what;      /* psa_probabilities' `what` of each row of a scenario */
+  int32_t nprob;
+} cs_view;
 
+/* Derives what the tables need beyond the run's arrays (resource rows, labels), in ar.
+ * psa and ps may be NULL. */
+cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const cs_econ *ec,
+                       const cs_params *pm, const cs_scen *sc, const cs_psa *psa,
+                       const cs_psa_stats *ps, cs_arena *ar);
+
+/* ---- table descriptors ---- */
+#define CS_TABLE_MAX_COLS 16 /* the most columns a table may have */
+
+typedef struct cs_tabledef {
+  const char *name;            /* file name without .csv; SQLite table; worksheet */
+  const char *title;           /* one line: what a row is */
+  int ncol;
+  const cs_column *cols;
+  int in_workbook;             /* also a worksheet of business_case.xlsx */
+  int (*present)(const cs_view *v);           /* NULL: always */
+  int64_t (*nrows)(const cs_view *v);
+  /* Fills out[ncol] with row i (0 <= i < nrows), in the order of the CSV file. Text values
+   * point into the plan or the view; non-finite reals are null. */
+  void (*row)(const cs_view *v, int64_t i, cs_value *out);
+} cs_tabledef;
+
+/* Every table, in the order they are written. */
+size_t cs_tabledef_count(void);
+const cs_tabledef *cs_tabledef_get(size_t i);
+static inline int cs_tabledef_present(const cs_tabledef *t, const cs_view *v) {
+  return !t->present || t->present(v);
+}
+
+/* Value helpers for row functions. */
+static inline cs_value cs_vs(const char *s) { cs_value v = {0}; v.s = s; v.null = s == NULL; return v; }
+static inline cs_value cs_vi(int64_t i) { cs_value v = {0}; v.i = i; return v; }
+/* NaN and infinities are written as empty cells: no reader parses them the same way. */
+static inline cs_value cs_vd(double d) {
+  cs_value v = {0};
+  v.d = d;
+  v.null = !(d - d == 0.0);
+  return v;
+}
+static inline cs_value cs_vnull(void) { cs_value v = {0}; v.null = 1; return v; }
+
+/* ---- sinks ---- */
 typedef struct cs_sink cs_sink;
 struct cs_sink {
-  cs_status (*begin)(cs_sink *, const char *table, int ncol, const char *const *cols,
-                     const cs_coltype *types);
-  cs_status (*row)(cs_sink *, const cs_val *vals);
+  cs_status (*begin)(cs_sink *, const cs_tabledef *t);
+  cs_status (*row)(cs_sink *, const cs_value *vals);
   cs_status (*end)(cs_sink *);
   /* Two-phase end of a run, so that the outputs change all together or not at all:
    * prepare makes everything durable under temporary names (may fail); finish then renames
@@ -29,20 +88,8 @@ struct cs_sink {
   cs_status (*finish)(cs_sink *, int commit);
 };
 
-/* Fans one table out to several sinks. */
-typedef struct {
-  cs_sink *sinks[4];
-  int nsink;
-  int ncol;
-  const cs_coltype *types;
-  cs_status st;      /* first error; later calls do nothing */
-  cs_diags *diags;
-} cs_tw;
-
-void cs_tw_begin(cs_tw *tw, const char *table, int ncol, const char *const *cols,
-                 const cs_coltype *types);
-void cs_tw_row(cs_tw *tw, const cs_val *vals);
-void cs_tw_end(cs_tw *tw);
+/* Writes every table present in v to every sink; stops at the first error. */
+cs_status cs_tables_write(const cs_view *v, cs_sink *const *sinks, int nsink);
 
 /* Sinks. dir must exist. On failure they return NULL and add a diagnostic. */
 cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d);
@@ -50,7 +97,7 @@ cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d);
  * tables at commit. */
 cs_status cs_sink_csv_add_text(cs_sink *csv, const char *name, const char *text, size_t len);
 cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d);
-/* business_case.xlsx: one worksheet per summary table (output_xlsx.c). */
+/* business_case.xlsx: one worksheet per table with in_workbook (output_xlsx.c). */
 cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d);
 
 /* The final and the temporary (NAME.tmp.PID) path of an output file; both malloc'd. */
@@ -63,17 +110,5 @@ cs_status cs_sync_file(const char *path, const char *shown, cs_diags *d);
 cs_status cs_sync_dir(const char *dir, cs_diags *d);
 /* Creates dir and its parents if needed. */
 cs_status cs_mkdir_p(const char *dir, cs_diags *d);
-
-/* Helpers for building rows. */
-static inline cs_val cs_vs(const char *s) { cs_val v = {0}; v.s = s; v.null = s == NULL; return v; }
-static inline cs_val cs_vi(int64_t i) { cs_val v = {0}; v.i = i; return v; }
-/* NaN and infinities are written as empty cells: no reader parses them the same way. */
-static inline cs_val cs_vd(double d) {
-  cs_val v = {0};
-  v.d = d;
-  v.null = !(d - d == 0.0);
-  return v;
-}
-static inline cs_val cs_vnull(void) { cs_val v = {0}; v.null = 1; return v; }
 
 #endif

@@ -12,23 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void cs_tw_begin(cs_tw *tw, const char *table, int ncol, const char *const *cols,
-                 const cs_coltype *types) {
-  tw->ncol = ncol;
-  tw->types = types;
-  for (int i = 0; i < tw->nsink && tw->st == CS_OK; i++)
-    tw->st = tw->sinks[i]->begin(tw->sinks[i], table, ncol, cols, types);
-}
-
-void cs_tw_row(cs_tw *tw, const cs_val *vals) {
-  for (int i = 0; i < tw->nsink && tw->st == CS_OK; i++)
-    tw->st = tw->sinks[i]->row(tw->sinks[i], vals);
-}
-
-void cs_tw_end(cs_tw *tw) {
-  for (int i = 0; i < tw->nsink && tw->st == CS_OK; i++) tw->st = tw->sinks[i]->end(tw->sinks[i]);
-}
-
 static char *path_join(const char *dir, const char *name, const char *ext) {
   size_t n = strlen(dir) + strlen(name) + strlen(ext) + 24;
   char *p = malloc(n);
@@ -140,8 +123,7 @@ typedef struct {
   cs_sink base;
   char *dir, *tmp, *fin;
   FILE *f;
-  int ncol;
-  const cs_coltype *types;
+  const cs_tabledef *t;
   cs_diags *d;
   char *pend_tmp[CS_MAX_TABLES], *pend_fin[CS_MAX_TABLES];
   int npend;
@@ -157,11 +139,10 @@ static void csv_text(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-static cs_status csv_begin(cs_sink *sk, const char *table, int ncol, const char *const *cols,
-                           const cs_coltype *types) {
+static cs_status csv_begin(cs_sink *sk, const cs_tabledef *t) {
   csv_sink *c = (csv_sink *)sk;
   if (c->npend == CS_MAX_TABLES) return CS_EINTERNAL;
-  c->fin = path_join(c->dir, table, ".csv");
+  c->fin = path_join(c->dir, t->name, ".csv");
   c->tmp = c->fin ? tmp_name(c->fin) : NULL;
   if (!c->fin || !c->tmp) return CS_ENOMEM;
   c->f = fopen(c->tmp, "w");
@@ -169,25 +150,24 @@ static cs_status csv_begin(cs_sink *sk, const char *table, int ncol, const char 
     cs_diags_add(c->d, c->fin, 0, 0, "cannot write: %s", strerror(errno));
     return CS_EIO;
   }
-  c->ncol = ncol;
-  c->types = types;
-  for (int i = 0; i < ncol; i++) {
+  c->t = t;
+  for (int i = 0; i < t->ncol; i++) {
     if (i) fputc(',', c->f);
-    csv_text(c->f, cols[i]);
+    csv_text(c->f, t->cols[i].name);
   }
   fputc('\n', c->f);
   return CS_OK;
 }
 
-static cs_status csv_row(cs_sink *sk, const cs_val *v) {
+static cs_status csv_row(cs_sink *sk, const cs_value *v) {
   csv_sink *c = (csv_sink *)sk;
-  for (int i = 0; i < c->ncol; i++) {
+  for (int i = 0; i < c->t->ncol; i++) {
     if (i) fputc(',', c->f);
     if (v[i].null) continue;
-    switch (c->types[i]) {
-    case CS_COL_TEXT: csv_text(c->f, v[i].s); break;
-    case CS_COL_INT: fprintf(c->f, "%lld", (long long)v[i].i); break;
-    case CS_COL_REAL: fprintf(c->f, "%.17g", v[i].d); break;
+    switch (c->t->cols[i].type) {
+    case CS_TEXT: csv_text(c->f, v[i].s); break;
+    case CS_INT: fprintf(c->f, "%lld", (long long)v[i].i); break;
+    case CS_REAL: fprintf(c->f, "%.17g", v[i].d); break;
     }
   }
   if (fputc('\n', c->f) != EOF) return CS_OK;
@@ -276,8 +256,7 @@ typedef struct {
   sqlite3 *db;
   sqlite3_stmt *ins;
   char *tmp, *fin;
-  int ncol;
-  const cs_coltype *types;
+  const cs_tabledef *t;
   cs_diags *d;
 } sql_sink;
 
@@ -286,18 +265,18 @@ static cs_status sql_err(sql_sink *s, const char *what) {
   return CS_EIO;
 }
 
-static const char *sql_type(cs_coltype t) {
-  return t == CS_COL_TEXT ? "TEXT" : t == CS_COL_INT ? "INTEGER" : "REAL";
+static const char *sql_type(cs_type t) {
+  return t == CS_TEXT ? "TEXT" : t == CS_INT ? "INTEGER" : "REAL";
 }
 
-static cs_status sql_begin(cs_sink *sk, const char *table, int ncol, const char *const *cols,
-                           const cs_coltype *types) {
+static cs_status sql_begin(cs_sink *sk, const cs_tabledef *t) {
   sql_sink *s = (sql_sink *)sk;
   sqlite3_str *cr = sqlite3_str_new(s->db), *in = sqlite3_str_new(s->db);
-  sqlite3_str_appendf(cr, "CREATE TABLE \"%w\" (", table);
-  sqlite3_str_appendf(in, "INSERT INTO \"%w\" VALUES (", table);
-  for (int i = 0; i < ncol; i++) {
-    sqlite3_str_appendf(cr, "%s\"%w\" %s", i ? ", " : "", cols[i], sql_type(types[i]));
+  sqlite3_str_appendf(cr, "CREATE TABLE \"%w\" (", t->name);
+  sqlite3_str_appendf(in, "INSERT INTO \"%w\" VALUES (", t->name);
+  for (int i = 0; i < t->ncol; i++) {
+    const cs_column *col = &t->cols[i];
+    sqlite3_str_appendf(cr, "%s\"%w\" %s", i ? ", " : "", col->name, sql_type(col->type));
     sqlite3_str_appendf(in, "%s?", i ? ", " : "");
   }
   sqlite3_str_appendall(cr, ")");
@@ -309,18 +288,18 @@ static cs_status sql_begin(cs_sink *sk, const char *table, int ncol, const char 
   else if (sqlite3_prepare_v2(s->db, isql, -1, &s->ins, NULL) != SQLITE_OK) st = sql_err(s, "prepare");
   sqlite3_free(csql);
   sqlite3_free(isql);
-  s->ncol = ncol;
-  s->types = types;
+  s->t = t;
   return st;
 }
 
-static cs_status sql_row(cs_sink *sk, const cs_val *v) {
+static cs_status sql_row(cs_sink *sk, const cs_value *v) {
   sql_sink *s = (sql_sink *)sk;
-  for (int i = 0; i < s->ncol; i++) {
+  for (int i = 0; i < s->t->ncol; i++) {
     int rc;
+    cs_type ty = s->t->cols[i].type;
     if (v[i].null) rc = sqlite3_bind_null(s->ins, i + 1);
-    else if (s->types[i] == CS_COL_TEXT) rc = sqlite3_bind_text(s->ins, i + 1, v[i].s, -1, SQLITE_STATIC);
-    else if (s->types[i] == CS_COL_INT) rc = sqlite3_bind_int64(s->ins, i + 1, v[i].i);
+    else if (ty == CS_TEXT) rc = sqlite3_bind_text(s->ins, i + 1, v[i].s, -1, SQLITE_STATIC);
+    else if (ty == CS_INT) rc = sqlite3_bind_int64(s->ins, i + 1, v[i].i);
     else rc = sqlite3_bind_double(s->ins, i + 1, v[i].d);
     if (rc != SQLITE_OK) return sql_err(s, "bind");
   }

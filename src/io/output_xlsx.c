@@ -10,53 +10,38 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-/* The tables that go into business_case.xlsx, in sheet order of appearance. */
-static const char *const XLSX_TABLES[] = {
-    "business_case", "wrong_pocket", "health_economics", "criteria", "criteria_subregion",
-    "payers", "workforce", "implementation", "resources", "psa_summary", "psa_probabilities",
-    "ceac", "tornado"};
-
 typedef struct {
   cs_sink base;
   lxw_workbook *wb;
   lxw_worksheet *ws;         /* NULL while a table that is not in the workbook streams by */
   lxw_format *head;
   char *tmp, *fin;
-  int ncol;
-  const cs_coltype *types;
+  const cs_tabledef *t;
   lxw_row_t row;
   cs_diags *d;
   int cut;
 } xlsx_sink;
 
-static int wanted(const char *table) {
-  for (size_t i = 0; i < sizeof XLSX_TABLES / sizeof *XLSX_TABLES; i++)
-    if (!strcmp(XLSX_TABLES[i], table)) return 1;
-  return 0;
-}
-
-static cs_status x_begin(cs_sink *sk, const char *table, int ncol, const char *const *cols,
-                         const cs_coltype *types) {
+static cs_status x_begin(cs_sink *sk, const cs_tabledef *t) {
   xlsx_sink *x = (xlsx_sink *)sk;
   x->ws = NULL;
-  if (!wanted(table)) return CS_OK;
-  x->ws = workbook_add_worksheet(x->wb, table);
+  if (!t->in_workbook) return CS_OK; /* the per-area tables are too large for a spreadsheet */
+  x->ws = workbook_add_worksheet(x->wb, t->name);
   if (!x->ws) {
-    cs_diags_add(x->d, x->fin, 0, 0, "cannot add worksheet '%s'", table);
+    cs_diags_add(x->d, x->fin, 0, 0, "cannot add worksheet '%s'", t->name);
     return CS_EIO;
   }
-  x->ncol = ncol;
-  x->types = types;
+  x->t = t;
   x->row = 1;
-  for (int i = 0; i < ncol; i++) {
-    worksheet_write_string(x->ws, 0, (lxw_col_t)i, cols[i], x->head);
-    worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, types[i] == CS_COL_TEXT ? 22 : 16, NULL);
+  for (int i = 0; i < t->ncol; i++) {
+    worksheet_write_string(x->ws, 0, (lxw_col_t)i, t->cols[i].name, x->head);
+    worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, t->cols[i].type == CS_TEXT ? 22 : 16, NULL);
   }
   worksheet_freeze_panes(x->ws, 1, 0);
   return CS_OK;
 }
 
-static cs_status x_row(cs_sink *sk, const cs_val *v) {
+static cs_status x_row(cs_sink *sk, const cs_value *v) {
   xlsx_sink *x = (xlsx_sink *)sk;
   if (!x->ws) return CS_OK;
   if (x->row >= LXW_ROW_MAX) { /* a spreadsheet ends at 1,048,576 rows; the CSV has them all */
@@ -65,12 +50,13 @@ static cs_status x_row(cs_sink *sk, const cs_val *v) {
                    (unsigned)LXW_ROW_MAX);
     return CS_OK;
   }
-  for (int i = 0; i < x->ncol; i++) {
+  for (int i = 0; i < x->t->ncol; i++) {
     if (v[i].null) continue;
     lxw_col_t c = (lxw_col_t)i;
     lxw_error e;
-    if (x->types[i] == CS_COL_TEXT) e = worksheet_write_string(x->ws, x->row, c, v[i].s, NULL);
-    else e = worksheet_write_number(x->ws, x->row, c, x->types[i] == CS_COL_INT ? (double)v[i].i : v[i].d, NULL);
+    cs_type ty = x->t->cols[i].type;
+    if (ty == CS_TEXT) e = worksheet_write_string(x->ws, x->row, c, v[i].s, NULL);
+    else e = worksheet_write_number(x->ws, x->row, c, ty == CS_INT ? (double)v[i].i : v[i].d, NULL);
     if (e != LXW_NO_ERROR) {
       cs_diags_add(x->d, x->fin, 0, 0, "xlsx: %s", lxw_strerror(e));
       return CS_EIO;

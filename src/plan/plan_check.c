@@ -13,10 +13,10 @@
 
 static const char *const sex_names[CS_NSEX] = {"f", "m"};
 
-static void cerr(cs_rep *r, const cs_table *t, size_t row, int c, const char *fmt, ...)
+static void cerr(cs_rep *r, const cs_csv *t, size_t row, int c, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-static void cerr(cs_rep *r, const cs_table *t, size_t row, int c, const char *fmt, ...) {
+static void cerr(cs_rep *r, const cs_csv *t, size_t row, int c, const char *fmt, ...) {
   char buf[900];
   va_list ap;
   va_start(ap, fmt);
@@ -26,9 +26,9 @@ static void cerr(cs_rep *r, const cs_table *t, size_t row, int c, const char *fm
   cs_rep_add(r, t->disp, t->line[i], t->col[i], "%s", buf);
 }
 
-static int rline(const cs_table *t, size_t row) { return t->line[row * (size_t)t->ncol]; }
+static int rline(const cs_csv *t, size_t row) { return t->line[row * (size_t)t->ncol]; }
 
-static int c_num(cs_rep *r, const cs_table *t, size_t row, int c, double *v) {
+static int c_num(cs_rep *r, const cs_csv *t, size_t row, int c, double *v) {
   const char *s = cs_cell(t, row, c);
   int rc = cs_parse_double(s, v);
   if (rc == -2)
@@ -39,7 +39,7 @@ static int c_num(cs_rep *r, const cs_table *t, size_t row, int c, double *v) {
   return rc ? -1 : 0;
 }
 
-static int c_nonneg(cs_rep *r, const cs_table *t, size_t row, int c, double *v) {
+static int c_nonneg(cs_rep *r, const cs_csv *t, size_t row, int c, double *v) {
   if (c_num(r, t, row, c, v)) return -1;
   if (*v >= 0) return 0;
   cerr(r, t, row, c, "%s " CS_QF " is negative (expected a number >= 0)", t->names[c],
@@ -47,7 +47,7 @@ static int c_nonneg(cs_rep *r, const cs_table *t, size_t row, int c, double *v) 
   return -1;
 }
 
-static int c_prob(cs_rep *r, const cs_table *t, size_t row, int c, double *v) {
+static int c_prob(cs_rep *r, const cs_csv *t, size_t row, int c, double *v) {
   if (c_num(r, t, row, c, v)) return -1;
   if (*v >= 0 && *v <= 1) return 0;
   cerr(r, t, row, c, "%s " CS_QF " is outside [0, 1] (expected a probability)", t->names[c],
@@ -55,7 +55,7 @@ static int c_prob(cs_rep *r, const cs_table *t, size_t row, int c, double *v) {
   return -1;
 }
 
-static int c_sex(cs_rep *r, const cs_table *t, size_t row, int c, int *s) {
+static int c_sex(cs_rep *r, const cs_csv *t, size_t row, int c, int *s) {
   const char *v = cs_cell(t, row, c);
   for (int i = 0; i < CS_NSEX; i++)
     if (!strcmp(v, sex_names[i])) { *s = i; return 0; }
@@ -63,7 +63,7 @@ static int c_sex(cs_rep *r, const cs_table *t, size_t row, int c, int *s) {
   return -1;
 }
 
-static int c_int(cs_rep *r, const cs_table *t, size_t row, int c, int lo, int hi, int *x) {
+static int c_int(cs_rep *r, const cs_csv *t, size_t row, int c, int lo, int hi, int *x) {
   double v;
   if (c_num(r, t, row, c, &v)) return -1;
   if (v != floor(v) || v < lo || v > hi) {
@@ -75,11 +75,11 @@ static int c_int(cs_rep *r, const cs_table *t, size_t row, int c, int lo, int hi
   return 0;
 }
 
-static int c_age(cs_rep *r, const cs_table *t, size_t row, int c, int *x) {
+static int c_age(cs_rep *r, const cs_csv *t, size_t row, int c, int *x) {
   return c_int(r, t, row, c, 0, CS_XMAX, x);
 }
 
-static int c_id(cs_rep *r, const cs_table *t, size_t row, int c, const char *what,
+static int c_id(cs_rep *r, const cs_csv *t, size_t row, int c, const char *what,
                 const cs_idmap *m, int *ix) {
   const char *v = cs_cell(t, row, c);
   *ix = cs_idmap_find(m, v);
@@ -102,7 +102,7 @@ static void idx_free(idx *x) {
   cs_idmap_free(&x->group);
 }
 
-static int idx_init(cs_plan *P, cs_rep *r, const cs_table *t, idx *x) {
+static int idx_init(cs_plan *P, cs_rep *r, const cs_csv *t, idx *x) {
   int bad = cs_idmap_init(&x->area, P->areas, sizeof *P->areas, P->narea, 0);
   bad |= cs_idmap_init(&x->state, P->states, sizeof *P->states, P->nstate, 0);
   bad |= cs_idmap_init(&x->sector, P->sectors, sizeof *P->sectors, P->nsector, 0);
@@ -114,15 +114,15 @@ static int idx_init(cs_plan *P, cs_rep *r, const cs_table *t, idx *x) {
   return -1;
 }
 
-static int c_area(const idx *X, cs_rep *r, const cs_table *t, size_t row, int c, int *a) {
+static int c_area(const idx *X, cs_rep *r, const cs_csv *t, size_t row, int c, int *a) {
   return c_id(r, t, row, c, "area", &X->area, a);
 }
-static int c_state(const idx *X, cs_rep *r, const cs_table *t, size_t row, int c, int *k) {
+static int c_state(const idx *X, cs_rep *r, const cs_csv *t, size_t row, int c, int *k) {
   return c_id(r, t, row, c, "state", &X->state, k);
 }
 
 /* Reports a repeated key; seen[] holds the line of the first row with each key. */
-static int dup(cs_rep *r, const cs_table *t, size_t row, int32_t *seen, size_t i,
+static int dup(cs_rep *r, const cs_csv *t, size_t row, int32_t *seen, size_t i,
                const char *key) {
   if (!seen[i]) {
     seen[i] = rline(t, row);
@@ -156,7 +156,7 @@ static void *scratch(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 
 /* ---- areas ---- */
 
-int cs_fill_areas(cs_plan *P, cs_rep *r, const cs_table *t) {
+int cs_fill_areas(cs_plan *P, cs_rep *r, const cs_csv *t) {
   P->areas = cs_arena_calloc(&P->arena, t->nrow ? t->nrow : 1, sizeof *P->areas);
   P->subs = cs_arena_calloc(&P->arena, t->nrow ? t->nrow : 1, sizeof *P->subs);
   cs_idmap am, sm;
@@ -194,7 +194,7 @@ int cs_fill_areas(cs_plan *P, cs_rep *r, const cs_table *t) {
 
 /* ---- population, migration, projection ---- */
 
-static void report_missing_asx(cs_plan *P, cs_rep *r, const cs_table *t, const int32_t *seen,
+static void report_missing_asx(cs_plan *P, cs_rep *r, const cs_csv *t, const int32_t *seen,
                                size_t stride, const char *extra) {
   for (int a = 0; a < P->narea; a++)
     for (int s = 0; s < CS_NSEX; s++) {
@@ -207,14 +207,14 @@ static void report_missing_asx(cs_plan *P, cs_rep *r, const cs_table *t, const i
 }
 
 /* Decodes the area, sex, age key of a row; returns 0 when all three are valid. */
-static int key_asx(const idx *X, cs_rep *r, const cs_table *t, size_t i, int *a, int *s, int *x) {
+static int key_asx(const idx *X, cs_rep *r, const cs_csv *t, size_t i, int *a, int *s, int *x) {
   int bad = c_area(X, r, t, i, 0, a);
   bad |= c_sex(r, t, i, 1, s);
   bad |= c_age(r, t, i, 2, x);
   return bad;
 }
 
-static void fill_population(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_population(const idx *Xp, cs_plan *P, cs_rep *r, const cs_csv *t) {
   const idx X = *Xp;
   size_t n = (size_t)P->narea * CS_NSEX * CS_NAGE;
   P->pop = cs_arena_calloc(&P->arena, n, sizeof *P->pop);
@@ -234,14 +234,14 @@ static void fill_population(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table
   free(seen);
 }
 
-void cs_fill_population(cs_plan *P, cs_rep *r, const cs_table *t) {
+void cs_fill_population(cs_plan *P, cs_rep *r, const cs_csv *t) {
   idx X;
   if (idx_init(P, r, t, &X)) return;
   fill_population(&X, P, r, t);
   idx_free(&X);
 }
 
-static void fill_migration(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_migration(const idx *Xp, cs_plan *P, cs_rep *r, const cs_csv *t) {
   const idx X = *Xp;
   size_t n = (size_t)P->narea * CS_NSEX * CS_NAGE;
   int32_t *seen = scratch(n, sizeof *seen);
@@ -259,14 +259,14 @@ static void fill_migration(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table 
   free(seen);
 }
 
-void cs_fill_migration(cs_plan *P, cs_rep *r, const cs_table *t) {
+void cs_fill_migration(cs_plan *P, cs_rep *r, const cs_csv *t) {
   idx X;
   if (idx_init(P, r, t, &X)) return;
   fill_migration(&X, P, r, t);
   idx_free(&X);
 }
 
-static void report_missing_proj(cs_plan *P, cs_rep *r, const cs_table *t, const int32_t *seen) {
+static void report_missing_proj(cs_plan *P, cs_rep *r, const cs_csv *t, const int32_t *seen) {
   int ny = P->nyear - 1, shown = 0, more = 0;
   for (int a = 0; a < P->narea; a++)
     for (int s = 0; s < CS_NSEX; s++)
@@ -283,7 +283,7 @@ static void report_missing_proj(cs_plan *P, cs_rep *r, const cs_table *t, const 
     cs_rep_add(r, t->disp, 1, 1, "missing rows for %d more (area, sex, year) combinations", more);
 }
 
-static void fill_projection(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_projection(const idx *Xp, cs_plan *P, cs_rep *r, const cs_csv *t) {
   const idx X = *Xp;
   int ny = P->nyear - 1;
   if (ny < 1) {
@@ -311,7 +311,7 @@ static void fill_projection(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table
   free(seen);
 }
 
-void cs_fill_projection(cs_plan *P, cs_rep *r, const cs_table *t) {
+void cs_fill_projection(cs_plan *P, cs_rep *r, const cs_csv *t) {
   idx X;
   if (idx_init(P, r, t, &X)) return;
   fill_projection(&X, P, r, t);
@@ -320,7 +320,7 @@ void cs_fill_projection(cs_plan *P, cs_rep *r, const cs_table *t) {
 
 /* ---- mortality and fertility ---- */
 
-void cs_fill_mortality(cs_plan *P, cs_rep *r, const cs_table *t) {
+void cs_fill_mortality(cs_plan *P, cs_rep *r, const cs_csv *t) {
   P->q0 = cs_arena_calloc(&P->arena, CS_NSEX * CS_NAGE, sizeof *P->q0);
   int32_t seen[CS_NSEX * CS_NAGE] = {0};
   if (!P->q0) return;
@@ -343,7 +343,7 @@ void cs_fill_mortality(cs_plan *P, cs_rep *r, const cs_table *t) {
   }
 }
 
-void cs_fill_fertility(cs_plan *P, cs_rep *r, const cs_table *t) {
+void cs_fill_fertility(cs_plan *P, cs_rep *r, const cs_csv *t) {
   P->fert = cs_arena_calloc(&P->arena, CS_NAGE, sizeof *P->fert);
   int32_t seen[CS_NAGE] = {0};
   if (!P->fert) return;
@@ -361,7 +361,7 @@ void cs_fill_fertility(cs_plan *P, cs_rep *r, const cs_table *t) {
 
 /* ---- states ---- */
 
-static void check_share_sums(cs_plan *P, cs_rep *r, const cs_table *t, const int32_t *seen) {
+static void check_share_sums(cs_plan *P, cs_rep *r, const cs_csv *t, const int32_t *seen) {
   int K = P->nstate;
   for (int s = 0; s < CS_NSEX; s++)
     for (int x = 0; x < CS_NAGE; x++) {
@@ -379,7 +379,7 @@ static void check_share_sums(cs_plan *P, cs_rep *r, const cs_table *t, const int
     }
 }
 
-static void report_missing_shares(cs_plan *P, cs_rep *r, const cs_table *t, const int32_t *seen) {
+static void report_missing_shares(cs_plan *P, cs_rep *r, const cs_csv *t, const int32_t *seen) {
   for (int s = 0; s < CS_NSEX; s++)
     for (int k = 0; k < P->nstate; k++) {
       char list[200];
@@ -390,7 +390,7 @@ static void report_missing_shares(cs_plan *P, cs_rep *r, const cs_table *t, cons
     }
 }
 
-static void fill_shares(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_shares(const idx *Xp, cs_plan *P, cs_rep *r, const cs_csv *t) {
   const idx X = *Xp;
   size_t n = (size_t)CS_NSEX * CS_NAGE * (size_t)P->nstate;
   int32_t *seen = scratch(n, sizeof *seen);
@@ -413,7 +413,7 @@ static void fill_shares(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t)
   free(seen);
 }
 
-void cs_fill_shares(cs_plan *P, cs_rep *r, const cs_table *t) {
+void cs_fill_shares(cs_plan *P, cs_rep *r, const cs_csv *t) {
   idx X;
   if (idx_init(P, r, t, &X)) return;
   fill_shares(&X, P, r, t);
@@ -421,7 +421,7 @@ void cs_fill_shares(cs_plan *P, cs_rep *r, const cs_table *t) {
 }
 
 /* first[] holds the first line of each (sex, age, from) row group. */
-static void check_trans_sums(cs_plan *P, cs_rep *r, const cs_table *t, const int32_t *first) {
+static void check_trans_sums(cs_plan *P, cs_rep *r, const cs_csv *t, const int32_t *first) {
   int K = P->nstate;
   for (int s = 0; s < CS_NSEX; s++)
     for (int x = 0; x < CS_NAGE; x++)
@@ -436,7 +436,7 @@ static void check_trans_sums(cs_plan *P, cs_rep *r, const cs_table *t, const int
       }
 }
 
-static void fill_transitions(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_transitions(const idx *Xp, cs_plan *P, cs_rep *r, const cs_csv *t) {
   const idx X = *Xp;
   int K = P->nstate;
   size_t n = (size_t)CS_NSEX * CS_NAGE * (size_t)K * (size_t)K;
@@ -464,7 +464,7 @@ static void fill_transitions(const idx *Xp, cs_plan *P, cs_rep *r, const cs_tabl
   free(first);
 }
 
-void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_table *t) {
+void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_csv *t) {
   idx X;
   if (idx_init(P, r, t, &X)) return;
   fill_transitions(&X, P, r, t);
@@ -473,7 +473,7 @@ void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_table *t) {
 
 /* ---- workforce ---- */
 
-int cs_workforce_groups(cs_plan *P, const cs_table *t, const char **groups) {
+int cs_workforce_groups(cs_plan *P, const cs_csv *t, const char **groups) {
   cs_idmap gm;
   if (cs_idmap_init(&gm, groups, sizeof *groups, 0, (int)t->nrow)) return 0;
   for (size_t i = 0; i < t->nrow; i++) {
@@ -487,7 +487,7 @@ int cs_workforce_groups(cs_plan *P, const cs_table *t, const char **groups) {
   return gm.n;
 }
 
-static void fill_workforce(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t) {
+static void fill_workforce(const idx *Xp, cs_plan *P, cs_rep *r, const cs_csv *t) {
   const idx X = *Xp;
   for (size_t i = 0; i < t->nrow; i++) {
     int g = 0, sub = 0;
@@ -512,7 +512,7 @@ static void fill_workforce(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table 
   }
 }
 
-void cs_fill_workforce(cs_plan *P, cs_rep *r, const cs_table *t) {
+void cs_fill_workforce(cs_plan *P, cs_rep *r, const cs_csv *t) {
   idx X;
   if (idx_init(P, r, t, &X)) return;
   fill_workforce(&X, P, r, t);
@@ -521,7 +521,7 @@ void cs_fill_workforce(cs_plan *P, cs_rep *r, const cs_table *t) {
 
 /* ---- use and end-of-life use ---- */
 
-static int band(cs_rep *r, const cs_table *t, size_t i, int *lo, int *hi) {
+static int band(cs_rep *r, const cs_csv *t, size_t i, int *lo, int *hi) {
   int bad = c_age(r, t, i, 3, lo);
   bad |= c_age(r, t, i, 4, hi);
   if (!bad && *lo > *hi) {
@@ -531,7 +531,7 @@ static int band(cs_rep *r, const cs_table *t, size_t i, int *lo, int *hi) {
   return bad;
 }
 
-static void fill_use(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t, double *dst) {
+static void fill_use(const idx *Xp, cs_plan *P, cs_rep *r, const cs_csv *t, double *dst) {
   const idx X = *Xp;
   size_t n = (size_t)P->nsector * (size_t)P->nstate * CS_NSEX * CS_NAGE;
   int32_t *seen = scratch(n, sizeof *seen);
@@ -562,7 +562,7 @@ static void fill_use(const idx *Xp, cs_plan *P, cs_rep *r, const cs_table *t, do
   free(seen);
 }
 
-void cs_fill_use(cs_plan *P, cs_rep *r, const cs_table *t, double *dst) {
+void cs_fill_use(cs_plan *P, cs_rep *r, const cs_csv *t, double *dst) {
   idx X;
   if (idx_init(P, r, t, &X)) return;
   fill_use(&X, P, r, t, dst);

@@ -290,7 +290,7 @@ static int dup_id(ld *L, cs_ynode *v, const char *what, const char *id, const vo
 /* Opens the table named at map[key]: a file name or {file, scale}. scale is NULL for tables
  * that take no scale. Returns 0 when t is to be used (and freed). */
 static int table_at(ld *L, cs_ynode *map, const char *key, const char *ctx, int required,
-                    const char *const *cols, int ncol, cs_num *scale, cs_table *t) {
+                    const char *const *cols, int ncol, cs_num *scale, cs_csv *t) {
   cs_ynode *v = cs_yq_get(&L->q, map, key);
   if (scale) *scale = fixed(L, 1.0, lab(L, "%s.scale", key));
   if (!v || cs_yq_is_null(v)) {
@@ -425,7 +425,7 @@ static void load_region(ld *L, cs_ynode *root) {
   if (!m || !cs_yq_want_map(&L->q, m, "region")) return;
   cs_yq_check_keys(&L->q, m, KEYS("name", "areas"), "region");
   P->region_name = req_str(L, m, "name", "region");
-  cs_table t;
+  cs_csv t;
   if (table_at(L, m, "areas", "region", 1, COLS(c_areas), NULL, &t)) return;
   cs_fill_areas(P, &L->rep, &t);
   cs_table_free(&t);
@@ -544,7 +544,7 @@ static void load_sectors(ld *L, cs_ynode *m) {
 /* Workforce groups come first (in table order), then the groups only sectors name. */
 static void load_workforce_and_sectors(ld *L, cs_ynode *root) {
   cs_plan *P = L->P;
-  cs_table wt;
+  cs_csv wt;
   int have = !table_at(L, root, "workforce", "the plan", 0,
                        COLS(c_wf), NULL, &wt);
   cs_ynode *m = cs_yq_req(&L->q, root, "sectors", "the plan");
@@ -569,7 +569,7 @@ static void load_workforce_and_sectors(ld *L, cs_ynode *root) {
 }
 
 static void load_population(ld *L, cs_ynode *root) {
-  cs_table t;
+  cs_csv t;
   if (table_at(L, root, "population", "the plan", 1, COLS(c_pop),
                &L->P->pop_scale, &t))
     return;
@@ -579,7 +579,7 @@ static void load_population(ld *L, cs_ynode *root) {
 
 static void load_demo_tables(ld *L, cs_ynode *m) {
   cs_plan *P = L->P;
-  cs_table t;
+  cs_csv t;
   if (!table_at(L, m, "mortality", "demography", 1, COLS(c_mort), &P->mort_scale, &t)) {
     cs_fill_mortality(P, &L->rep, &t);
     cs_table_free(&t);
@@ -639,7 +639,7 @@ static void load_state_tables(ld *L, cs_ynode *root, int has_states) {
   P->share0 = A(L, n, sizeof *P->share0);
   P->trans = A(L, n * (size_t)P->nstate, sizeof *P->trans);
   if (!P->share0 || !P->trans) return;
-  cs_table t;
+  cs_csv t;
   if (!has_states) {
     for (size_t i = 0; i < n; i++) P->share0[i] = 1;
     const char *const keys[] = {"state_shares", "transitions"};
@@ -667,7 +667,7 @@ static void load_use_tables(ld *L, cs_ynode *root) {
   size_t n = (size_t)P->nsector * (size_t)P->nstate * CS_NSEX * CS_NAGE;
   P->use = A(L, n, sizeof *P->use);
   P->eol = A(L, n, sizeof *P->eol);
-  cs_table t;
+  cs_csv t;
   if (!table_at(L, root, "use", "the plan", 1,
                 COLS(c_use), &P->use_scale, &t)) {
     cs_fill_use(P, &L->rep, &t, P->use);

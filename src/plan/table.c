@@ -11,7 +11,7 @@
 #define MAXCOL 16
 
 typedef struct {
-  cs_table *t;
+  cs_csv *t;
   cs_rep *r;
   int header_done, bad_header, oom;
   int nf;                      /* fields in the current record */
@@ -36,7 +36,7 @@ static void on_field(void *s, size_t len, void *data) {
 }
 
 static void check_header(reader *rd) {
-  cs_table *t = rd->t;
+  cs_csv *t = rd->t;
   int ok = rd->nf == t->ncol;
   for (int i = 0; ok && i < t->ncol; i++) ok = rd->f[i] && !strcmp(rd->f[i], t->names[i]);
   if (ok) return;
@@ -50,7 +50,7 @@ static void check_header(reader *rd) {
   rd->bad_header = 1;
 }
 
-static int grow(cs_table *t) {
+static int grow(cs_csv *t) {
   size_t cap = t->cap ? t->cap * 2 : 256;
   size_t cells = cap * (size_t)t->ncol;
   char **c = realloc(t->cell, cells * sizeof *c);
@@ -67,7 +67,7 @@ static int grow(cs_table *t) {
 }
 
 static void keep_row(reader *rd) {
-  cs_table *t = rd->t;
+  cs_csv *t = rd->t;
   if (rd->nf != t->ncol) {
     cs_rep_add(rd->r, t->disp, rd->rline, 1, "row has %d fields (expected %d: %s%s%s%s)", rd->nf,
                t->ncol, t->names[0], t->ncol > 1 ? "," : "", t->ncol > 1 ? t->names[1] : "",
@@ -132,7 +132,7 @@ static void feed(reader *rd, struct csv_parser *p, const unsigned char *b, size_
   }
 }
 
-static int parse(cs_table *t, cs_rep *r, const unsigned char *b, size_t len) {
+static int parse(cs_csv *t, cs_rep *r, const unsigned char *b, size_t len) {
   struct csv_parser p;
   if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) return -1;
   reader rd = {.t = t, .r = r, .line = 1, .col = 1, .need_start = 1, .sline = 1, .scol = 1};
@@ -150,7 +150,7 @@ static int parse(cs_table *t, cs_rep *r, const unsigned char *b, size_t len) {
   return rd.bad_header || rd.oom ? -1 : 0;
 }
 
-int cs_table_read(cs_table *t, cs_rep *r, const char *path, const char *disp,
+int cs_table_read(cs_csv *t, cs_rep *r, const char *path, const char *disp,
                   const char *const *cols, int ncol, const char *wfile, int wline, int wcol) {
   memset(t, 0, sizeof *t);
   t->disp = disp;
@@ -172,7 +172,7 @@ int cs_table_read(cs_table *t, cs_rep *r, const char *path, const char *disp,
   return rc;
 }
 
-void cs_table_free(cs_table *t) {
+void cs_table_free(cs_csv *t) {
   free(t->cell);
   free(t->line);
   free(t->col);

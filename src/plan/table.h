@@ -19,17 +19,17 @@ typedef struct {
   int32_t *line, *col;       /* per cell, 1-based */
   size_t cap;
   cs_arena mem;              /* the field strings */
-} cs_table;
+} cs_csv;
 
 /* Reads the CSV file at path (shown as disp) whose header must be exactly cols. A file that
  * cannot be read is reported at wfile:wline:wcol (the YAML node that names it). Bad rows are
  * reported and dropped. Returns 0 when the table can be used (t must then be freed with
  * cs_table_free), -1 when not (nothing to free). */
-int cs_table_read(cs_table *t, cs_rep *r, const char *path, const char *disp,
+int cs_table_read(cs_csv *t, cs_rep *r, const char *path, const char *disp,
                   const char *const *cols, int ncol, const char *wfile, int wline, int wcol);
-void cs_table_free(cs_table *t);
+void cs_table_free(cs_csv *t);
 
-static inline const char *cs_cell(const cs_table *t, size_t row, int c) {
+static inline const char *cs_cell(const cs_csv *t, size_t row, int c) {
   return t->cell[row * (size_t)t->ncol + (size_t)c];
 }
 
@@ -58,19 +58,19 @@ void cs_idmap_free(cs_idmap *m);
 /* ---- plan tables (plan_check.c) ---- */
 struct cs_plan;
 /* areas.csv: sets areas, subregions (order of first appearance). Returns 0 when usable. */
-int cs_fill_areas(struct cs_plan *P, cs_rep *r, const cs_table *t);
-void cs_fill_population(struct cs_plan *P, cs_rep *r, const cs_table *t);
-void cs_fill_mortality(struct cs_plan *P, cs_rep *r, const cs_table *t);
-void cs_fill_fertility(struct cs_plan *P, cs_rep *r, const cs_table *t);
-void cs_fill_migration(struct cs_plan *P, cs_rep *r, const cs_table *t);
-void cs_fill_projection(struct cs_plan *P, cs_rep *r, const cs_table *t);
-void cs_fill_shares(struct cs_plan *P, cs_rep *r, const cs_table *t);
-void cs_fill_transitions(struct cs_plan *P, cs_rep *r, const cs_table *t);
+int cs_fill_areas(struct cs_plan *P, cs_rep *r, const cs_csv *t);
+void cs_fill_population(struct cs_plan *P, cs_rep *r, const cs_csv *t);
+void cs_fill_mortality(struct cs_plan *P, cs_rep *r, const cs_csv *t);
+void cs_fill_fertility(struct cs_plan *P, cs_rep *r, const cs_csv *t);
+void cs_fill_migration(struct cs_plan *P, cs_rep *r, const cs_csv *t);
+void cs_fill_projection(struct cs_plan *P, cs_rep *r, const cs_csv *t);
+void cs_fill_shares(struct cs_plan *P, cs_rep *r, const cs_csv *t);
+void cs_fill_transitions(struct cs_plan *P, cs_rep *r, const cs_csv *t);
 /* Workforce groups in order of first appearance; returns how many (groups has room for
  * t->nrow entries). */
-int cs_workforce_groups(struct cs_plan *P, const cs_table *t, const char **groups);
-void cs_fill_workforce(struct cs_plan *P, cs_rep *r, const cs_table *t);
+int cs_workforce_groups(struct cs_plan *P, const cs_csv *t, const char **groups);
+void cs_fill_workforce(struct cs_plan *P, cs_rep *r, const cs_csv *t);
 /* use.csv or eol.csv into dst [nsector][nstate][CS_NSEX][CS_NAGE]. */
-void cs_fill_use(struct cs_plan *P, cs_rep *r, const cs_table *t, double *dst);
+void cs_fill_use(struct cs_plan *P, cs_rep *r, const cs_csv *t, double *dst);
 
 #endif

@@ -46,6 +46,20 @@ cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc);
 
 cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *out);
 
+/* psa_stats.c: summaries of the draws, computed once per run. */
+enum { CS_PSA_MEAN, CS_PSA_SD, CS_PSA_P2_5, CS_PSA_P50, CS_PSA_P97_5, CS_PSA_STAT_N };
+typedef struct {
+  double *stat;     /* [sc][met][CS_PSA_STAT_N]; all NaN for a metric with a non-finite draw */
+  int32_t *order;   /* [sc][met][npar]: positions in par, widest swing (|hi - lo|) first */
+} cs_psa_stats;
+
+cs_status cs_psa_stats_compute(const cs_psa *p, cs_arena *ar, cs_psa_stats *out);
+/* Share of the draws of scenario sc with total NPV + value * delta QALYs > 0. */
+double cs_psa_ceac(const cs_plan *pl, const cs_psa *p, int32_t sc, double value_per_qaly);
+/* Values per QALY of the acceptability curve: 0 to 100,000 euro in steps of 2,500. */
+#define CS_CEAC_STEP 2500.0
+#define CS_CEAC_N 41
+
 /* Index of metric values. */
 static inline size_t cs_psa_ix(const cs_psa *p, int32_t draw, int32_t sc, int32_t met) {
   return ((size_t)draw * p->nsc + (size_t)sc) * p->nmet + (size_t)met;

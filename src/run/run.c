@@ -122,6 +122,7 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   log_run(run);
   run->diags = diags;
   if (opt->draws > 0 && (st = run_psa(run)) != CS_OK) goto fail;
+  if ((st = cs_run_tables_init(run)) != CS_OK) goto fail;
   run->seconds = now() - t0;
   cs_run_logf(run, "time: %.3f s; memory of the main run: %.1f MiB", run->seconds,
               run->ar.total / 1048576.0);
@@ -157,29 +158,27 @@ static void remove_stale(const cs_run *run, const char *dir) {
 cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
   cs_status st = cs_mkdir_p(dir, diags);
   if (st != CS_OK) return st;
-  cs_tw tw = {.diags = diags};
   size_t before = cs_diags_count(diags);
-  tw.sinks[0] = cs_sink_csv_new(dir, diags);
-  tw.sinks[1] = cs_sink_sqlite_new(dir, diags);
-  tw.sinks[2] = cs_sink_xlsx_new(dir, diags);
-  tw.nsink = 3;
+  cs_sink *sinks[] = {cs_sink_csv_new(dir, diags), cs_sink_sqlite_new(dir, diags),
+                      cs_sink_xlsx_new(dir, diags)};
+  int nsink = (int)(sizeof sinks / sizeof *sinks);
   /* a sink that could not start says why in a diagnostic; without one it ran out of memory */
-  if (!tw.sinks[0] || !tw.sinks[1] || !tw.sinks[2])
-    tw.st = cs_diags_count(diags) > before ? CS_EIO : CS_ENOMEM;
-  else cs_results_emit(run, &tw);
-  if (tw.st == CS_OK) {
+  for (int i = 0; i < nsink && st == CS_OK; i++)
+    if (!sinks[i]) st = cs_diags_count(diags) > before ? CS_EIO : CS_ENOMEM;
+  if (st == CS_OK) st = cs_tables_write(&run->view, sinks, nsink);
+  if (st == CS_OK) {
     const char *log = cs_run_log(run);
-    tw.st = cs_sink_csv_add_text(tw.sinks[0], "run.log", log, strlen(log));
+    st = cs_sink_csv_add_text(sinks[0], "run.log", log, strlen(log));
   }
   /* everything durable under temporary names first; only then is anything renamed */
-  for (int i = 0; i < tw.nsink && tw.st == CS_OK; i++) tw.st = tw.sinks[i]->prepare(tw.sinks[i]);
-  int commit = tw.st == CS_OK;
-  for (int i = 0; i < tw.nsink; i++)
-    if (tw.sinks[i]) {
-      cs_status fs = tw.sinks[i]->finish(tw.sinks[i], commit);
-      if (tw.st == CS_OK) tw.st = fs;
+  for (int i = 0; i < nsink && st == CS_OK; i++) st = sinks[i]->prepare(sinks[i]);
+  int commit = st == CS_OK;
+  for (int i = 0; i < nsink; i++)
+    if (sinks[i]) {
+      cs_status fs = sinks[i]->finish(sinks[i], commit);
+      if (st == CS_OK) st = fs;
     }
-  if (tw.st == CS_OK) remove_stale(run, dir);
-  if (tw.st == CS_OK) tw.st = cs_sync_dir(dir, diags);
-  return tw.st;
+  if (st == CS_OK) remove_stale(run, dir);
+  if (st == CS_OK) st = cs_sync_dir(dir, diags);
+  return st;
 }

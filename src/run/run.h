@@ -1,11 +1,17 @@
-/* run.h: a run = one plan, its scenarios, the deterministic draw's results and summaries. */
+/* run.h (private to run/): a run = one plan, its scenarios, the deterministic draw's results
+ * and summaries, the PSA draws, and the tables that present them. */
 #ifndef CS_RUN_H
 #define CS_RUN_H
 
 #include "careshift.h"
-#include "econ/econ.h"
 #include "io/io.h"
-#include "psa/psa.h"
+
+/* A table of a run (public, opaque): its descriptor and the run's view. */
+struct cs_table {
+  const cs_tabledef *def;
+  const cs_view *view;
+  int64_t nrows;
+};
 
 struct cs_run {
   const cs_plan *pl;
@@ -19,17 +25,18 @@ struct cs_run {
   cs_econ ec;
   int has_psa;           /* draws > 0 were run */
   cs_psa psa;
+  cs_psa_stats ps;
+  cs_view view;          /* what the tables read */
+  cs_table *tables;      /* [ntables] the tables present in this run */
+  size_t ntables;
   cs_diags *diags;       /* the caller's, during cs_run_new only */
   char *log;             /* malloc'd, grows by appending lines */
   size_t loglen, logcap;
   double seconds;
 };
 
-/* results.c: writes every table of OUTPUTS.md to the table writer. */
-void cs_results_emit(const cs_run *run, cs_tw *tw);
-
-/* psa_stats.c: writes the PSA tables of OUTPUTS.md (only when has_psa). */
-void cs_psa_emit(const cs_run *run, cs_tw *tw);
+/* tables.c: the run's view and list of tables, once the run has computed everything. */
+cs_status cs_run_tables_init(cs_run *run);
 
 /* Appends one formatted line to the run log. */
 void cs_run_logf(cs_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

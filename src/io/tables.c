@@ -1,0 +1,116 @@
+/* tables.c: the list of table descriptors, what they need derived from a run (cs_view), and
+ * the one loop that writes them to every sink. */
+#include "tables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The order in which the tables are written (and listed by cs_run_table). */
+static const cs_tabledef *const TABLES[] = {
+    &cs_tab_demography,    &cs_tab_care,           &cs_tab_payers,
+    &cs_tab_workforce,     &cs_tab_health,         &cs_tab_population,
+    &cs_tab_interventions, &cs_tab_implementation, &cs_tab_business_case,
+    &cs_tab_wrong_pocket,  &cs_tab_health_economics, &cs_tab_criteria,
+    &cs_tab_criteria_subregion, &cs_tab_resources, &cs_tab_psa_draws,
+    &cs_tab_psa_summary,   &cs_tab_psa_probabilities, &cs_tab_ceac,
+    &cs_tab_tornado};
+
+size_t cs_tabledef_count(void) { return sizeof TABLES / sizeof *TABLES; }
+
+const cs_tabledef *cs_tabledef_get(size_t i) { return i < cs_tabledef_count() ? TABLES[i] : NULL; }
+
+/* ---- resources.csv: fte per year of each line's span, euro in its year, summed per key ---- */
+static int res_cmp(const void *pa, const void *pb) {
+  const cs_resrow *a = pa, *b = pb;
+  int c = strcmp(a->org, b->org);
+  if (!c) c = strcmp(a->role, b->role);
+  if (!c) c = (a->year > b->year) - (a->year < b->year);
+  return c;
+}
+
+/* Sums rows with equal keys in place (rows sorted); returns how many remain. */
+static int64_t res_merge(cs_resrow *rows, int64_t n) {
+  int64_t m = 0;
+  for (int64_t i = 0; i < n; i++) {
+    if (m > 0 && res_cmp(&rows[m - 1], &rows[i]) == 0) {
+      rows[m - 1].fte += rows[i].fte;
+      rows[m - 1].euro += rows[i].euro;
+    } else {
+      rows[m++] = rows[i];
+    }
+  }
+  return m;
+}
+
+static cs_status view_resources(cs_view *v, cs_arena *ar) {
+  const cs_plan *pl = v->pl;
+  size_t cap = 1;
+  for (int32_t i = 0; i < pl->niv; i++) cap += (size_t)pl->ivs[i].nresource * ((size_t)pl->nyear + 1);
+  cs_resrow *rows = cs_arena_calloc(ar, cap, sizeof *rows);
+  if (!rows) return CS_ENOMEM;
+  int64_t n = 0;
+  for (int32_t i = 0; i < pl->niv; i++)
+    for (int32_t j = 0; j < pl->ivs[i].nresource; j++) {
+      const cs_resource *rs = &pl->ivs[i].resources[j];
+      if (rs->fte != 0.0)
+        for (int32_t t = rs->from; t <= rs->to; t++)
+          rows[n++] = (cs_resrow){rs->organisation, rs->role, t, rs->fte, 0.0};
+      if (rs->euro != 0.0) rows[n++] = (cs_resrow){rs->organisation, rs->role, rs->year, 0.0, rs->euro};
+    }
+  qsort(rows, (size_t)n, sizeof *rows, res_cmp);
+  v->res = rows;
+  v->nres = res_merge(rows, n);
+  return CS_OK;
+}
+
+/* psa_probabilities' `what` per row of a scenario: npv>0:<stakeholder>, substantial:<criterion>,
+ * passes. */
+static cs_status view_prob_labels(cs_view *v, cs_arena *ar) {
+  const cs_plan *pl = v->pl;
+  v->nprob = pl->npayer + 1 + CS_CRIT_N + 1;
+  v->prob_what = cs_arena_calloc(ar, (size_t)v->nprob, sizeof *v->prob_what);
+  if (!v->prob_what) return CS_ENOMEM;
+  for (int32_t j = 0; j < v->nprob; j++) {
+    const char *pre = "passes", *id = NULL;
+    if (j <= pl->npayer) pre = "npv>0:", id = j < pl->npayer ? pl->payers[j].id : "total";
+    else if (j - pl->npayer - 1 < CS_CRIT_N) pre = "substantial:", id = cs_crit_name[j - pl->npayer - 1];
+    size_t n = strlen(pre) + (id ? strlen(id) : 0) + 1; /* ids have no length limit */
+    char *s = cs_arena_alloc(ar, n);
+    if (!s) return CS_ENOMEM;
+    snprintf(s, n, "%s%s", pre, id ? id : "");
+    v->prob_what[j] = s;
+  }
+  return CS_OK;
+}
+
+cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const cs_econ *ec,
+                       const cs_params *pm, const cs_scen *sc, const cs_psa *psa,
+                       const cs_psa_stats *ps, cs_arena *ar) {
+  *v = (cs_view){.pl = pl, .r = r, .ec = ec, .pm = pm, .sc = sc, .psa = psa, .ps = ps};
+  cs_status st = view_resources(v, ar);
+  return st == CS_OK ? view_prob_labels(v, ar) : st;
+}
+
+/* ---- writing ---- */
+static cs_status write_table(const cs_tabledef *t, const cs_view *v, cs_sink *const *sinks,
+                             int nsink) {
+  cs_value row[CS_TABLE_MAX_COLS];
+  if (t->ncol > CS_TABLE_MAX_COLS) return CS_EINTERNAL;
+  cs_status st = CS_OK;
+  for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->begin(sinks[k], t);
+  int64_t n = t->nrows(v);
+  for (int64_t i = 0; i < n && st == CS_OK; i++) {
+    t->row(v, i, row);
+    for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->row(sinks[k], row);
+  }
+  for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->end(sinks[k]);
+  return st;
+}
+
+cs_status cs_tables_write(const cs_view *v, cs_sink *const *sinks, int nsink) {
+  cs_status st = CS_OK;
+  for (size_t i = 0; i < cs_tabledef_count() && st == CS_OK; i++)
+    if (cs_tabledef_present(TABLES[i], v)) st = write_table(TABLES[i], v, sinks, nsink);
+  return st;
+}

@@ -1,0 +1,32 @@
+/* tables.h (private to io/): helpers shared by the table descriptors. */
+#ifndef CS_IO_TABLES_H
+#define CS_IO_TABLES_H
+
+#include "io.h"
+
+#define CS_NCOL(a) ((int)(sizeof(a) / sizeof((a)[0])))
+/* A key column, and a value column with its unit. */
+#define CS_KEY(name, type) {name, type, 1, ""}
+#define CS_VAL(name, type, unit) {name, type, 0, unit}
+
+/* Row numbers are mixed-radix: the innermost loop of the CSV file is the last digit. Takes
+ * the next digit (of radix n) off *i. */
+static inline int32_t cs_digit(int64_t *i, int64_t n) {
+  int64_t d = *i % n;
+  *i /= n;
+  return (int32_t)d;
+}
+
+/* The state tables hold every scenario; the comparison tables all but the baseline (0). */
+static inline int64_t cs_nsc_all(const cs_view *v) { return v->r->nsc; }
+static inline int64_t cs_nsc_cmp(const cs_view *v) { return v->r->nsc - 1; }
+
+extern const cs_tabledef cs_tab_demography, cs_tab_care, cs_tab_payers, cs_tab_workforce,
+    cs_tab_health, cs_tab_population;
+extern const cs_tabledef cs_tab_interventions, cs_tab_implementation, cs_tab_business_case,
+    cs_tab_wrong_pocket, cs_tab_health_economics, cs_tab_criteria, cs_tab_criteria_subregion,
+    cs_tab_resources;
+extern const cs_tabledef cs_tab_psa_draws, cs_tab_psa_summary, cs_tab_psa_probabilities,
+    cs_tab_ceac, cs_tab_tornado;
+
+#endif

@@ -1,0 +1,188 @@
+/* tables_compare.c: the comparison tables of docs/outputs.md (interventions, implementation,
+ * business case, wrong pocket, health economics, criteria) hold every scenario but the
+ * baseline, since they compare with it; resources.csv is the plan's own staff and money. */
+#include "tables.h"
+
+/* ---- interventions ---- */
+static const cs_column interventions_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("area", CS_TEXT),
+    CS_KEY("intervention", CS_TEXT), CS_VAL("uptake", CS_REAL, "share"),
+    CS_VAL("participants", CS_REAL, "persons")};
+
+static int64_t interventions_n(const cs_view *v) {
+  return cs_nsc_cmp(v) * v->r->ny * v->r->na * v->r->niv;
+}
+
+static void interventions_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_results *r = v->r;
+  int32_t iv = cs_digit(&i, r->niv), a = cs_digit(&i, r->na), y = cs_digit(&i, r->ny);
+  int32_t s = 1 + (int32_t)i;
+  size_t k = (cs_ix_sy(r, s, y) * r->na + a) * r->niv + iv;
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vi(v->pl->T0 + y), o[2] = cs_vs(v->pl->areas[a].id);
+  o[3] = cs_vs(v->pl->ivs[iv].id), o[4] = cs_vd(r->uptake[k]), o[5] = cs_vd(r->participants[k]);
+}
+
+const cs_tabledef cs_tab_interventions = {
+    "interventions", "uptake and participants per area, intervention and year",
+    CS_NCOL(interventions_cols), interventions_cols, 0, NULL, interventions_n, interventions_row};
+
+/* ---- implementation: one row per cost line of every intervention and year ---- */
+static const cs_column implementation_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("intervention", CS_TEXT),
+    CS_KEY("line", CS_INT), CS_KEY("payer", CS_TEXT), CS_VAL("cost", CS_REAL, "EUR")};
+
+static int64_t implementation_n(const cs_view *v) {
+  return cs_nsc_cmp(v) * v->r->ny * v->r->nline;
+}
+
+/* The intervention whose cost lines hold line l: cost_off is ascending. */
+static int32_t line_owner(const cs_params *pm, int32_t niv, int32_t l) {
+  int32_t lo = 0, hi = niv - 1;
+  while (lo < hi) {
+    int32_t mid = lo + (hi - lo + 1) / 2;
+    if (pm->cost_off[mid] <= l) lo = mid;
+    else hi = mid - 1;
+  }
+  while (lo < niv - 1 && pm->cost_off[lo + 1] <= l) lo++; /* skip interventions without lines */
+  return lo;
+}
+
+static void implementation_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_results *r = v->r;
+  const cs_plan *pl = v->pl;
+  int32_t l = cs_digit(&i, r->nline), y = cs_digit(&i, r->ny), s = 1 + (int32_t)i;
+  int32_t iv = line_owner(v->pm, pl->niv, l), j = l - v->pm->cost_off[iv];
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vi(pl->T0 + y), o[2] = cs_vs(pl->ivs[iv].id);
+  o[3] = cs_vi(j + 1), o[4] = cs_vs(pl->payers[pl->ivs[iv].costs[j].payer].id);
+  o[5] = cs_vd(r->impl[cs_ix_sy(r, s, y) * r->nline + l]);
+}
+
+const cs_tabledef cs_tab_implementation = {
+    "implementation", "implementation cost per cost line, payer and year (undiscounted)",
+    CS_NCOL(implementation_cols), implementation_cols, 1, NULL, implementation_n,
+    implementation_row};
+
+/* ---- business case ---- */
+static const cs_column business_case_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_KEY("stakeholder", CS_TEXT),
+    CS_VAL("investment", CS_REAL, "EUR (discounted)"), CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+    CS_VAL("npv", CS_REAL, "EUR (discounted)"), CS_VAL("break_even_year", CS_INT, "year")};
+
+static int64_t business_case_n(const cs_view *v) { return (int64_t)(v->ec->nsc - 1) * v->ec->nst; }
+
+static void business_case_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_econ *e = v->ec;
+  int32_t p = cs_digit(&i, e->nst), s = 1 + (int32_t)i;
+  size_t k = (size_t)s * e->nst + p;
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(p < v->pl->npayer ? v->pl->payers[p].id : "total");
+  o[2] = cs_vd(e->inv[k]), o[3] = cs_vd(e->sav[k]), o[4] = cs_vd(e->npv[k]);
+  o[5] = e->break_even[k] == CS_YEAR_NONE ? cs_vnull() : cs_vi(e->break_even[k]);
+}
+
+const cs_tabledef cs_tab_business_case = {
+    "business_case", "investment, savings, net present value and break-even year per stakeholder",
+    CS_NCOL(business_case_cols), business_case_cols, 1, NULL, business_case_n, business_case_row};
+
+/* ---- wrong pocket ---- */
+static const cs_column wrong_pocket_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_KEY("investor", CS_TEXT), CS_KEY("saver", CS_TEXT),
+    CS_VAL("investment", CS_REAL, "EUR (discounted)"), CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+    CS_VAL("attributed_savings", CS_REAL, "EUR (discounted)")};
+
+static int64_t wrong_pocket_n(const cs_view *v) {
+  return (int64_t)(v->ec->nsc - 1) * v->pl->npayer * v->pl->npayer;
+}
+
+static void wrong_pocket_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_econ *e = v->ec;
+  int32_t np = v->pl->npayer;
+  int32_t q = cs_digit(&i, np), p = cs_digit(&i, np), s = 1 + (int32_t)i;
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(v->pl->payers[p].id), o[2] = cs_vs(v->pl->payers[q].id);
+  o[3] = cs_vd(e->inv[(size_t)s * e->nst + p]), o[4] = cs_vd(e->sav[(size_t)s * e->nst + q]);
+  o[5] = cs_vd(e->wrong_pocket[((size_t)s * np + p) * np + q]);
+}
+
+const cs_tabledef cs_tab_wrong_pocket = {
+    "wrong_pocket", "savings of each saver attributed to each investor",
+    CS_NCOL(wrong_pocket_cols), wrong_pocket_cols, 1, NULL, wrong_pocket_n, wrong_pocket_row};
+
+/* ---- health economics ---- */
+static const cs_column health_economics_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_VAL("delta_qalys", CS_REAL, "QALY (discounted)"),
+    CS_VAL("delta_life_years", CS_REAL, "life years (discounted)"),
+    CS_VAL("cost_per_qaly", CS_REAL, "EUR/QALY"), CS_VAL("societal_balance", CS_REAL, "EUR (discounted)")};
+
+static int64_t health_economics_n(const cs_view *v) { return v->ec->nsc - 1; }
+
+static void health_economics_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_econ *e = v->ec;
+  int32_t s = 1 + (int32_t)i;
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vd(e->dqaly[s]), o[2] = cs_vd(e->dly[s]);
+  o[3] = cs_vd(e->cost_per_qaly[s]), o[4] = cs_vd(e->societal[s]);
+}
+
+const cs_tabledef cs_tab_health_economics = {
+    "health_economics", "QALYs and life years gained, cost per QALY and societal balance",
+    CS_NCOL(health_economics_cols), health_economics_cols, 1, NULL, health_economics_n,
+    health_economics_row};
+
+/* ---- criteria ---- */
+static const cs_column criteria_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("criterion", CS_TEXT),
+    CS_VAL("value", CS_REAL, "see unit column"), CS_VAL("unit", CS_TEXT, ""),
+    CS_VAL("threshold", CS_REAL, "see unit column"), CS_VAL("substantial", CS_INT, "0/1")};
+
+static int64_t criteria_n(const cs_view *v) { return cs_nsc_cmp(v) * v->r->ny * CS_CRIT_N; }
+
+static void criteria_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_results *r = v->r;
+  int32_t c = cs_digit(&i, CS_CRIT_N), y = cs_digit(&i, r->ny), s = 1 + (int32_t)i;
+  double val = v->ec->crit[cs_ix_sy(r, s, y) * CS_CRIT_N + c], th = cs_crit_threshold(v->pl, c);
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vi(v->pl->T0 + y), o[2] = cs_vs(cs_crit_name[c]);
+  o[3] = cs_vd(val), o[4] = cs_vs(cs_crit_unit[c]), o[5] = cs_vd(th), o[6] = cs_vi(val >= th);
+}
+
+const cs_tabledef cs_tab_criteria = {
+    "criteria", "the four IZA criteria per year: value, threshold and whether it is substantial",
+    CS_NCOL(criteria_cols), criteria_cols, 1, NULL, criteria_n, criteria_row};
+
+/* ---- criteria per subregion (no thresholds: those are set for the whole region) ---- */
+static const cs_column criteria_subregion_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("subregion", CS_TEXT),
+    CS_KEY("criterion", CS_TEXT), CS_VAL("value", CS_REAL, "see unit column"),
+    CS_VAL("unit", CS_TEXT, "")};
+
+static int64_t criteria_subregion_n(const cs_view *v) {
+  return cs_nsc_cmp(v) * v->r->ny * v->r->nr * CS_CRIT_N;
+}
+
+static void criteria_subregion_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_results *r = v->r;
+  int32_t c = cs_digit(&i, CS_CRIT_N), q = cs_digit(&i, r->nr), y = cs_digit(&i, r->ny);
+  int32_t s = 1 + (int32_t)i;
+  double val = v->ec->crit_sub[(cs_ix_sy(r, s, y) * r->nr + q) * CS_CRIT_N + c];
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vi(v->pl->T0 + y), o[2] = cs_vs(v->pl->subs[q]);
+  o[3] = cs_vs(cs_crit_name[c]), o[4] = cs_vd(val), o[5] = cs_vs(cs_crit_unit[c]);
+}
+
+const cs_tabledef cs_tab_criteria_subregion = {
+    "criteria_subregion", "the four IZA criteria per subregion and year",
+    CS_NCOL(criteria_subregion_cols), criteria_subregion_cols, 1, NULL, criteria_subregion_n,
+    criteria_subregion_row};
+
+/* ---- resources: the rows are summed and sorted once, in cs_view_init ---- */
+static const cs_column resources_cols[] = {
+    CS_KEY("organisation", CS_TEXT), CS_KEY("role", CS_TEXT), CS_KEY("year", CS_INT),
+    CS_VAL("fte", CS_REAL, "FTE"), CS_VAL("euro", CS_REAL, "EUR")};
+
+static int64_t resources_n(const cs_view *v) { return v->nres; }
+
+static void resources_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_resrow *x = &v->res[i];
+  o[0] = cs_vs(x->org), o[1] = cs_vs(x->role), o[2] = cs_vi(x->year);
+  o[3] = cs_vd(x->fte), o[4] = cs_vd(x->euro);
+}
+
+const cs_tabledef cs_tab_resources = {
+    "resources", "staff (FTE) and money each organisation brings in per year",
+    CS_NCOL(resources_cols), resources_cols, 1, NULL, resources_n, resources_row};
