@@ -1,6 +1,8 @@
 /* cmd_run.c: `careshift run PLAN --out DIR`: run every scenario and write the outputs. */
 #include "cli.h"
 
+#include <signal.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <unistd.h>
@@ -41,7 +43,8 @@ static const char USAGE[] =
     "\n"
 
     "exit codes: 0 success, 1 invalid plan, 2 wrong arguments, 3 an output could not be\n"
-    "written, 4 out of memory or internal error\n";
+    "written (or --out holds files careshift did not write, or another run is writing it),\n"
+    "4 out of memory or internal error, 130 interrupted (the output directory is unchanged)\n";
 
 typedef struct {
   const char *plan, *out, *lang;
@@ -112,10 +115,27 @@ static int parse(int argc, char **argv, run_args *a) {
   return 0;
 }
 
-static int write_and_report(const cs_run *run, const run_args *a) {
+/* Ctrl-C or SIGTERM: the library stops at the next draw or row and removes what it wrote.
+ * A second signal ends the process at once (the next run removes what is left). */
+static volatile sig_atomic_t canceled;
+
+static void on_signal(int sig) {
+  canceled = 1;
+  signal(sig, SIG_DFL);
+}
+
+static void catch_signals(void) {
+  struct sigaction sa = {0};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a) {
   cs_diags *d = cs_diags_new();
   if (!d) return CS_EXIT_INTERNAL;
-  cs_status st = cs_run_write(run, a->out, d);
+  cs_status st = cs_run_write_to(run, o, d);
   cs_cli_print_diags(d);
   cs_diags_free(d);
   if (st != CS_OK) return cs_cli_exit_code(st);
@@ -162,6 +182,7 @@ static int set_options(const run_args *a, const cs_plan *plan, cs_run_options *o
     fprintf(stderr, "careshift run: note: --seed, --threads and --no-tornado apply to draws; "
                     "without --draws or --psa they do nothing\n");
   if (isatty(STDERR_FILENO) && !a->quiet) opt->progress = progress;
+  opt->cancel = &canceled;
   return 0;
 }
 
@@ -176,13 +197,19 @@ int cs_cmd_run(int argc, char **argv) {
     cs_plan_free(plan);
     return code;
   }
+  catch_signals();
   cs_run *run = NULL;
+  cs_outdir *o = NULL;
   cs_diags *d = cs_diags_new();
-  cs_status st = d ? cs_run_new(plan, &opt, &run, d) : CS_ENOMEM;
+  /* the output directory is checked and locked before anything is computed */
+  cs_status st = d ? cs_outdir_open(a.out, &o, d) : CS_ENOMEM;
+  if (st == CS_OK) st = cs_run_new(plan, &opt, &run, d);
   cs_cli_print_diags(d);
   cs_diags_free(d);
-  if (st == CS_OK) code = write_and_report(run, &a);
+  if (st == CS_OK) code = write_and_report(run, o, &a);
   else code = cs_cli_exit_code(st);
+  if (code == CS_EXIT_CANCELED) fprintf(stderr, "careshift run: interrupted; %s is as it was\n", a.out);
+  cs_outdir_close(o);
   cs_run_free(run);
   cs_plan_free(plan);
   return code;

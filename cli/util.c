@@ -13,6 +13,7 @@ int cs_cli_exit_code(cs_status st) {
   case CS_OK: return CS_EXIT_OK;
   case CS_EINVAL: return CS_EXIT_INVALID;
   case CS_EIO: return CS_EXIT_IO;
+  case CS_ECANCELED: return CS_EXIT_CANCELED;
   default: return CS_EXIT_INTERNAL;
   }
 }

@@ -8,6 +8,7 @@
 #ifndef CARESHIFT_H
 #define CARESHIFT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,27 +18,52 @@ extern "C" {
 
 #define CS_VERSION "0.1.0"
 
+/* The library is built with hidden visibility; only what this header declares is exported. */
+#if defined(__GNUC__) && !defined(CS_STATIC_ONLY)
+#define CS_API __attribute__((visibility("default")))
+#else
+#define CS_API
+#endif
+
 typedef enum {
   CS_OK = 0,
   CS_EINVAL = 1,   /* the input is invalid; the diagnostics say where and why */
   CS_ENOMEM = 2,   /* out of memory */
   CS_EIO = 3,      /* a file could not be read or written */
-  CS_EINTERNAL = 4 /* a bug: please report with the plan */
+  CS_EINTERNAL = 4, /* a bug: please report with the plan */
+  CS_ECANCELED = 5  /* the caller's cancel flag was set (cs_run_options.cancel) */
 } cs_status;
 
-const char *cs_status_str(cs_status s);
+CS_API const char *cs_status_str(cs_status s);
+
+/* ---- memory: one allocation hook for the whole library ----
+ * Every allocation careshift makes itself goes through these functions (arenas, diagnostics,
+ * plans, runs, sinks, texts handed to the caller). The libraries it uses (libyaml, libcsv,
+ * SQLite, libxlsxwriter, GSL) allocate their own memory; a failure there is still reported
+ * as CS_ENOMEM where the library says so. Set the hook before any other careshift call and
+ * never while careshift objects exist (as sqlite3_config(SQLITE_CONFIG_MALLOC)); it is not
+ * thread-safe to change. The functions must be thread-safe: PSA workers allocate. */
+typedef struct {
+  void *(*malloc)(void *ctx, size_t n);          /* NULL when it cannot */
+  void *(*realloc)(void *ctx, void *p, size_t n); /* p may be NULL; NULL when it cannot */
+  void (*free)(void *ctx, void *p);              /* p may be NULL */
+  void *ctx;
+} cs_allocator;
+
+/* Installs a (copied); NULL restores the C library's malloc, realloc and free. */
+CS_API void cs_set_allocator(const cs_allocator *a);
 
 /* ---- diagnostics: every problem found, each with FILE:LINE:COLUMN ---- */
 typedef struct cs_diags cs_diags;
 
-cs_diags *cs_diags_new(void);
-void cs_diags_free(cs_diags *d);
-size_t cs_diags_count(const cs_diags *d);
+CS_API cs_diags *cs_diags_new(void);
+CS_API void cs_diags_free(cs_diags *d);
+CS_API size_t cs_diags_count(const cs_diags *d);
 /* The i-th diagnostic, formatted "FILE:LINE:COLUMN: message", or "FILE: message" when it
  * has no place in a file (line <= 0 when added). */
-const char *cs_diags_get(const cs_diags *d, size_t i);
+CS_API const char *cs_diags_get(const cs_diags *d, size_t i);
 /* Appends one diagnostic; file may be NULL. Returns CS_ENOMEM when it could not be kept. */
-cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...)
+CS_API cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 /* ---- plans ---- */
@@ -47,8 +73,8 @@ typedef struct cs_plan cs_plan;
  * On success *out owns the plan; on failure *out is NULL and diags holds every problem.
  * Note: turns GSL's abort-on-error handler off for the process (gsl_set_error_handler_off),
  * since careshift reports numeric failures itself. */
-cs_status cs_plan_load(const char *path, cs_plan **out, cs_diags *diags);
-void cs_plan_free(cs_plan *plan);
+CS_API cs_status cs_plan_load(const char *path, cs_plan **out, cs_diags *diags);
+CS_API void cs_plan_free(cs_plan *plan);
 
 typedef struct {
   const char *name, *region;
@@ -64,7 +90,7 @@ typedef struct {
   uint64_t psa_seed;
 } cs_plan_info;
 
-void cs_plan_get_info(const cs_plan *plan, cs_plan_info *info);
+CS_API void cs_plan_get_info(const cs_plan *plan, cs_plan_info *info);
 
 /* ---- runs ---- */
 typedef struct cs_run cs_run;
@@ -80,18 +106,34 @@ typedef struct {
   /* Called from the library as draws complete (done of total); NULL for none. */
   void (*progress)(void *ctx, int64_t done, int64_t total);
   void *progress_ctx;
+  /* When non-NULL and set to non-zero (from a signal handler, say), the run stops within
+   * milliseconds with CS_ECANCELED: draws stop, a write removes what it wrote. */
+  const volatile sig_atomic_t *cancel;
 } cs_run_options;
 
-void cs_run_options_init(cs_run_options *o);
+CS_API void cs_run_options_init(cs_run_options *o);
 
 /* Runs every scenario of the plan. The plan must outlive the run. */
-cs_status cs_run_new(const cs_plan *plan, const cs_run_options *opt, cs_run **out,
+CS_API cs_status cs_run_new(const cs_plan *plan, const cs_run_options *opt, cs_run **out,
                      cs_diags *diags);
-void cs_run_free(cs_run *run);
+CS_API void cs_run_free(cs_run *run);
 
-/* Writes the tables of OUTPUTS.md as CSV files and results.db into dir (created if needed),
- * each file atomically (written to a temporary name, then renamed). */
-cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags);
+/* An output directory, checked and locked before a run computes anything. It must be new,
+ * empty, or hold only what an earlier careshift run wrote (its manifest, .careshift-manifest,
+ * lists those files): a run never writes over or deletes a file it did not write. Another
+ * run writing the same directory makes this fail at once (CS_EIO). Files that an interrupted
+ * run left behind are removed. The caller closes it with cs_outdir_close (NULL is fine). */
+typedef struct cs_outdir cs_outdir;
+CS_API cs_status cs_outdir_open(const char *dir, cs_outdir **out, cs_diags *diags);
+CS_API void cs_outdir_close(cs_outdir *o);
+
+/* Writes the tables of docs/outputs.md as CSV files, results.db, business_case.xlsx and
+ * run.log into o, all or nothing: the whole run goes into a private sibling directory that
+ * replaces the old one in one atomic rename. Once per cs_outdir_open. */
+CS_API cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *diags);
+
+/* cs_outdir_open, cs_run_write_to and cs_outdir_close in one call. */
+CS_API cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags);
 
 /* ---- results: the tables of a run (docs/outputs.md), read without writing any file ----
  *
@@ -125,32 +167,33 @@ typedef struct cs_table cs_table;
 typedef struct cs_cursor cs_cursor;
 
 /* The tables this run has, in the order they are written. */
-size_t cs_run_table_count(const cs_run *run);
-const cs_table *cs_run_table(const cs_run *run, size_t i);      /* NULL when i is too large */
-const cs_table *cs_run_table_find(const cs_run *run, const char *name); /* NULL when absent */
+CS_API size_t cs_run_table_count(const cs_run *run);
+CS_API const cs_table *cs_run_table(const cs_run *run, size_t i);      /* NULL when i is too large */
+CS_API const cs_table *cs_run_table_find(const cs_run *run, const char *name); /* NULL when absent */
 
-const char *cs_table_name(const cs_table *t);   /* "care", "business_case", ... */
-const char *cs_table_title(const cs_table *t);  /* one line on what a row is */
-size_t cs_table_column_count(const cs_table *t);
-const cs_column *cs_table_column(const cs_table *t, size_t i);   /* NULL when i is too large */
-int cs_table_column_index(const cs_table *t, const char *name); /* -1 when absent */
-int64_t cs_table_row_count(const cs_table *t);
+CS_API const char *cs_table_name(const cs_table *t);   /* "care", "business_case", ... */
+CS_API const char *cs_table_title(const cs_table *t);  /* one line on what a row is */
+CS_API size_t cs_table_column_count(const cs_table *t);
+CS_API const cs_column *cs_table_column(const cs_table *t, size_t i);   /* NULL when i is too large */
+CS_API int cs_table_column_index(const cs_table *t, const char *name); /* -1 when absent */
+CS_API int64_t cs_table_row_count(const cs_table *t);
 
 /* A cursor over a table's rows: open, then cs_cursor_next until it returns 0.
  * cs_cursor_seek(c, k) makes the next cs_cursor_next return row k (for paging). */
-cs_status cs_cursor_open(const cs_table *t, cs_cursor **out);
-int cs_cursor_next(cs_cursor *c);               /* 1: a row is ready; 0: no more rows */
-cs_status cs_cursor_seek(cs_cursor *c, int64_t row); /* CS_EINVAL when row > row count */
-const cs_value *cs_cursor_row(const cs_cursor *c); /* [column count] values of the current row */
-int64_t cs_cursor_row_number(const cs_cursor *c); /* 0-based number of the current row */
-void cs_cursor_free(cs_cursor *c);
+CS_API cs_status cs_cursor_open(const cs_table *t, cs_cursor **out);
+CS_API int cs_cursor_next(cs_cursor *c);               /* 1: a row is ready; 0: no more rows */
+CS_API cs_status cs_cursor_seek(cs_cursor *c, int64_t row); /* CS_EINVAL when row > row count */
+CS_API const cs_value *cs_cursor_row(const cs_cursor *c); /* [column count] values of the current row */
+CS_API int64_t cs_cursor_row_number(const cs_cursor *c); /* 0-based number of the current row */
+CS_API void cs_cursor_free(cs_cursor *c);
 
 /* The run log: capped migration, clamped transition rows, timings; one line each. */
-const char *cs_run_log(const cs_run *run);
+CS_API const char *cs_run_log(const cs_run *run);
 
 /* A compact human summary of the run for the terminal (lang "en" or "nl"). */
-cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text);
-void cs_free(void *p);
+CS_API cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text);
+/* Frees a text the library handed to the caller (cs_run_summary); NULL is fine. */
+CS_API void cs_free(void *p);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,8 @@
 /* test_interventions.c: MODEL.md sections 4, 6, 7 and 8 on hand-made plans: uptake curves,
  * every effect kind, clamping, coverage of a scenario without a subregion, costs, NPV,
- * break-even years, criteria, and the properties "no uptake = baseline" and monotone cost. */
+ * break-even years, criteria, and the properties "no uptake = baseline" and monotone cost;
+ * and that a model reused draw after draw, as a PSA worker does, gives the same bytes as a
+ * fresh one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,7 +115,9 @@ static void test_transition_clamp(void **st) {
   near(tp_pop(t, pl, 1, 1, 0, F, 31, 1), 100);
   near(tp_pop(t, pl, 1, 1, 0, F, 31, 0), 0);
   near(tp_pop(t, pl, 0, 1, 0, F, 31, 1), 60);  /* baseline unchanged */
-  assert_true(t->r.clamp_iv[0] > 0);
+  /* one row moved persons: (A1, f, 30, s0) in 2024 of `plan`; age 31 has no base row */
+  assert_int_equal(t->r.clamp_iv[0], 1);
+  assert_int_equal(t->r.clamped_rows, 1);
   tp_run_free(t);
   tp_free(pl);
 }
@@ -164,13 +168,19 @@ static void test_costs_coverage_npv(void **st) {
   near(t->ec.inv[1 * nst + 0], 20000);
   near(t->ec.npv[1 * nst + 0], sav - 20000);
   /* wmo invests 2000 + (1000 + 2000)/1.03 + (1000 + 2000)/1.03^2 and saves nothing */
-  near(t->ec.inv[1 * nst + 1], 2000 + 3000 / 1.03 + 3000 / (1.03 * 1.03));
-  near(t->ec.npv[1 * nst + 2], t->ec.npv[1 * nst + 0] + t->ec.npv[1 * nst + 1]);
-  /* wrong pocket: wmo's savings (0) and zvw's savings split by investment share */
-  double inv_tot = t->ec.inv[1 * nst + 2];
-  near(t->ec.wrong_pocket[(1 * 2 + 1) * 2 + 0], t->ec.inv[1 * nst + 1] / inv_tot * sav);
-  near(t->ec.wrong_pocket[(1 * 2 + 0) * 2 + 0], 20000 / inv_tot * sav);
+  double wmo = 2000 + 3000 / 1.03 + 3000 / (1.03 * 1.03);
+  near(t->ec.inv[1 * nst + 1], wmo);
+  near(t->ec.sav[1 * nst + 1], 0);
+  near(t->ec.npv[1 * nst + 1], -wmo);
+  /* total: zvw's savings against both investments */
+  near(t->ec.inv[1 * nst + 2], 20000 + wmo);
+  near(t->ec.sav[1 * nst + 2], sav);
+  near(t->ec.npv[1 * nst + 2], sav - 20000 - wmo);
+  /* wrong pocket [investor][saver]: zvw's savings split by investment share; wmo saves 0 */
+  near(t->ec.wrong_pocket[(1 * 2 + 1) * 2 + 0], wmo / (20000 + wmo) * sav);
+  near(t->ec.wrong_pocket[(1 * 2 + 0) * 2 + 0], 20000 / (20000 + wmo) * sav);
   near(t->ec.wrong_pocket[(1 * 2 + 0) * 2 + 1], 0);
+  near(t->ec.wrong_pocket[(1 * 2 + 1) * 2 + 1], 0);
   /* zvw: cumulative delta 12000, 4000, -4000: break-even 2026; total: 14000, 9000, 4000: none */
   assert_int_equal(t->ec.break_even[1 * nst + 0], 2026);
   assert_int_equal(t->ec.break_even[1 * nst + 2], CS_YEAR_NONE);
@@ -188,21 +198,31 @@ static void test_break_even_at_once(void **st) {
   tp_free(pl);
 }
 
-/* No uptake or no change gives exactly the baseline, bit for bit. */
+/* No uptake or no change gives exactly the baseline, bit for bit (care, demography, health,
+ * payers); the same plan with uptake and a change does not (the control: the comparison
+ * below can see an effect). */
 static void test_zero_uptake_is_baseline(void **st) {
   (void)st;
-  for (int variant = 0; variant < 2; variant++) {
+  for (int variant = 0; variant < 3; variant++) {
     cs_plan *pl = iv_plan(2026);
     cs_intervention *iv = tp_intervention(pl, "iv", variant ? 0.7 : 0.0);
     cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
     e->sector = 0;
-    e->change = tp_num(pl, variant ? 0.0 : -0.5);
+    e->change = tp_num(pl, variant == 1 ? 0.0 : -0.5);
     e = tp_effect(pl, iv, CS_EFF_SHIFT);
     e->from = 0; e->to = 1; e->ratio = tp_num(pl, 2);
-    e->fraction = tp_num(pl, variant ? 0.0 : 0.3);
+    e->fraction = tp_num(pl, variant == 1 ? 0.0 : 0.3);
     tp_run *t = tp_run_new(pl, 0);
-    size_t n = (size_t)t->r.ny * t->r.na * t->r.nc * CS_CARE_N;
-    assert_memory_equal(t->r.care, t->r.care + n, n * sizeof(double));
+    const cs_results *r = &t->r;
+    size_t ny = (size_t)r->ny, nc = ny * r->na * r->nc * CS_CARE_N, nd = ny * r->na * CS_DEMO_N;
+    size_t nh = ny * r->na * CS_HEALTH_N, np = ny * r->np;
+    /* scenario 1 (plan) against scenario 0 (baseline) */
+    int same_care = !memcmp(r->care, r->care + nc, nc * sizeof(double));
+    int same_pay = !memcmp(r->payer_care, r->payer_care + np, np * sizeof(double));
+    assert_memory_equal(r->demo, r->demo + nd, nd * sizeof(double));
+    assert_memory_equal(r->health, r->health + nh, nh * sizeof(double));
+    assert_int_equal(same_care, variant < 2);
+    assert_int_equal(same_pay, variant < 2);
     tp_run_free(t);
     tp_free(pl);
   }
@@ -320,23 +340,416 @@ static void test_delay_scenario(void **st) {
   tp_free(pl);
 }
 
-/* The kernel is pure: run twice into the same buffers, the results are the same bytes. */
+/* ---- The PSA path: one worker's model reused draw after draw ----
+ *
+ * A PSA worker (src/psa/psa.c: wmodel_init, job_run) allocates parameters, scenarios,
+ * results, workspace and econ once and then, for every draw, refills the parameters
+ * (cs_params_fill), recomputes the cost coverage (cs_scen_coverage), runs the kernel into
+ * the same results with the same workspace and refills the same econ (cs_econ_fill). A draw
+ * computed that way must give the same bytes as the draw computed on a fresh model, whatever
+ * the model held before: the previous draw, or any garbage. */
+
+typedef struct {
+  cs_arena ar;
+  double *theta;
+  cs_params pm;
+  cs_scen *sc;
+  int32_t nsc;
+  cs_results r;
+  cs_work w;
+  cs_econ ec;
+} wmodel;
+
+/* As wmodel_init in psa.c, with `detail` as the caller asks (the PSA uses 0). */
+static void wm_init(const cs_plan *pl, const double *theta, int detail, wmodel *m) {
+  cs_arena_init(&m->ar);
+  m->theta = cs_arena_calloc(&m->ar, (size_t)pl->ndist + 1, sizeof(double));
+  assert_non_null(m->theta);
+  memcpy(m->theta, theta, (size_t)pl->ndist * sizeof(double));
+  assert_int_equal(cs_params_build(pl, m->theta, &m->ar, &m->pm), CS_OK);
+  m->nsc = cs_scen_build(pl, &m->pm, &m->ar, &m->sc);
+  assert_true(m->nsc > 0);
+  assert_int_equal(cs_results_alloc(pl, m->nsc, detail, &m->ar, &m->r), CS_OK);
+  assert_int_equal(cs_work_alloc(pl, &m->pm, m->nsc, &m->ar, &m->w), CS_OK);
+  assert_int_equal(cs_econ_alloc(&m->r, &m->ar, &m->ec), CS_OK);
+}
+
+/* As job_run in psa.c: one draw on whatever the model holds. */
+static void wm_run(const cs_plan *pl, const double *theta, wmodel *m) {
+  memcpy(m->theta, theta, (size_t)pl->ndist * sizeof(double));
+  cs_params_fill(pl, m->theta, &m->pm);
+  cs_scen_coverage(pl, &m->pm, m->sc, m->nsc);
+  cs_kernel(pl, &m->pm, m->sc, m->nsc, &m->w, &m->r);
+  cs_econ_fill(pl, &m->r, &m->ec);
+}
+
+/* A fresh model that has run one draw. */
+static wmodel *wm_fresh(const cs_plan *pl, const double *theta, int detail) {
+  wmodel *m = calloc(1, sizeof *m);
+  assert_non_null(m);
+  wm_init(pl, theta, detail, m);
+  wm_run(pl, theta, m);
+  return m;
+}
+
+static void wm_free(wmodel *m) {
+  cs_arena_release(&m->ar);
+  free(m);
+}
+
+/* Every output array of one draw, with its whole length in bytes: all of cs_results (the
+ * counters included) and all of cs_econ (its scratch `delta` too: it holds the last
+ * scenario's deltas, which are just as determined by the draw). */
+typedef struct { const char *name; const void *p; size_t bytes; } arr;
+#define NARR 32
+/* outputs() of a model: all bits set */
+#define ALL(n) ((uint32_t)(((uint64_t)1 << (n)) - 1))
+
+static int outputs(const cs_plan *pl, const wmodel *m, arr *o) {
+  const cs_results *r = &m->r;
+  const cs_econ *e = &m->ec;
+  size_t sy = (size_t)r->nsc * r->ny, D = sizeof(double), nst = (size_t)r->np + 1;
+  size_t ns = (size_t)r->nsc * nst, sc = (size_t)r->nsc;
+  int n = 0;
+#define OUT(nm, ptr, len) (o[n++] = (arr){nm, (ptr), (len)})
+  OUT("results.demo", r->demo, sy * r->na * CS_DEMO_N * D);
+  OUT("results.care", r->care, sy * r->na * r->nc * CS_CARE_N * D);
+  OUT("results.health", r->health, sy * r->na * CS_HEALTH_N * D);
+  OUT("results.payer_care", r->payer_care, sy * r->np * D);
+  OUT("results.payer_impl", r->payer_impl, sy * r->np * D);
+  OUT("results.wf_dem", r->wf_dem, sy * r->nr * r->ng * D);
+  OUT("results.wf_sup", r->wf_sup, sy * r->nr * r->ng * D);
+  OUT("results.uptake", r->uptake, sy * r->na * r->niv * D);
+  OUT("results.participants", r->participants, sy * r->na * r->niv * D);
+  OUT("results.impl", r->impl, sy * r->nline * D);
+  OUT("results.flows", r->flows, sy * r->na * D);
+  if (r->detail)
+    OUT("results.detail", r->detail, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate * D);
+  OUT("results.clamp_iv", r->clamp_iv, (size_t)r->niv * sizeof(int64_t));
+  OUT("results.capped_persons", &r->capped_persons, D);
+  OUT("results.capped_cells", &r->capped_cells, sizeof(int64_t));
+  OUT("results.clamped_rows", &r->clamped_rows, sizeof(int64_t));
+  OUT("econ.inv", e->inv, ns * D);
+  OUT("econ.sav", e->sav, ns * D);
+  OUT("econ.npv", e->npv, ns * D);
+  OUT("econ.break_even", e->break_even, ns * sizeof(int32_t));
+  OUT("econ.dqaly", e->dqaly, sc * D);
+  OUT("econ.dly", e->dly, sc * D);
+  OUT("econ.cost_per_qaly", e->cost_per_qaly, sc * D);
+  OUT("econ.societal", e->societal, sc * D);
+  OUT("econ.crit", e->crit, sy * CS_CRIT_N * D);
+  OUT("econ.crit_sub", e->crit_sub, sy * r->nr * CS_CRIT_N * D);
+  OUT("econ.wrong_pocket", e->wrong_pocket, sc * r->np * r->np * D);
+  OUT("econ.front_share", e->front_share, sy * D);
+  OUT("econ.gap_closed", e->gap_closed, sy * D);
+  OUT("econ.delta", e->delta, nst * r->ny * D);
+#undef OUT
+  assert_true(n <= NARR);
+  return n;
+}
+
+/* Byte-compares every output of two models. Returns the set of arrays that differ (bit i:
+ * array i of outputs()); names each with `when` unless that is NULL. */
+static uint32_t outputs_diff(const cs_plan *pl, const wmodel *x, const wmodel *y, const char *when) {
+  arr a[NARR], b[NARR];
+  int n = outputs(pl, x, a), nb = outputs(pl, y, b);
+  uint32_t bad = 0;
+  assert_int_equal(n, nb);
+  for (int i = 0; i < n; i++) {
+    assert_true(a[i].bytes == b[i].bytes && a[i].bytes > 0);
+    if (memcmp(a[i].p, b[i].p, a[i].bytes) == 0) continue;
+    bad |= 1u << i;
+    if (!when) continue;
+    const unsigned char *p = a[i].p, *q = b[i].p;
+    size_t k = 0;
+    while (p[k] == q[k]) k++;
+    print_error("%s: %s differs from byte %zu of %zu\n", when, a[i].name, k, a[i].bytes);
+  }
+  return bad;
+}
+
+/* Overwrites every buffer of the model that a draw must overwrite or reset itself (the
+ * drawn parameters, the scenarios' cost coverage, the whole workspace, every result and
+ * econ array) with the byte `g`. Left alone: the plan-static parts that cs_params_alloc,
+ * cs_scen_build and the allocators set once (signatures, scenario flags, array sizes). */
+static void wm_garbage(const cs_plan *pl, wmodel *m, int g) {
+  const size_t D = sizeof(double), asx = (size_t)pl->narea * CS_NSEX * CS_NAGE;
+  const size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector, niv = (size_t)pl->niv;
+  size_t ne = 0;
+  for (int32_t v = 0; v < pl->niv; v++) ne += (size_t)pl->ivs[v].neffect;
+  size_t nl = (size_t)cs_plan_nlines(pl), ns = (size_t)m->pm.nsig;
+  size_t cells = asx * nk, RG = (size_t)pl->nsub * pl->ngroup;
+  /* parameters (as cs_params_alloc sizes them) */
+  cs_params *p = &m->pm;
+  memset(p->pop, g, asx * D);
+  memset(p->q0, g, CS_NSEX * CS_NAGE * D);
+  if (p->fert) memset(p->fert, g, CS_NAGE * D);
+  memset(p->mig, g, asx * D);
+  if (p->proj) memset(p->proj, g, asx * (size_t)(pl->nyear - 1) * D);
+  memset(p->trans, g, CS_NSEX * CS_NAGE * nk * nk * D);
+  memset(p->use, g, nc * nk * CS_NSEX * CS_NAGE * D);
+  memset(p->eol, g, nc * nk * CS_NSEX * CS_NAGE * D);
+  memset(&p->impr, g, D);
+  memset(&p->boys, g, D);
+  memset(&p->price_growth, g, D);
+  memset(p->utility, g, nk * D);
+  memset(p->rr, g, nk * D);
+  memset(p->price, g, nc * D);
+  memset(p->fte_per_unit, g, nc * D);
+  memset(p->m2, g, nc * D);
+  memset(p->co2, g, nc * D);
+  memset(p->growth, g, nc * D);
+  memset(p->iv_max, g, niv * D);
+  memset(p->eff_off, g, (niv + 1) * sizeof(int32_t));
+  memset(p->cost_off, g, (niv + 1) * sizeof(int32_t));
+  memset(p->eff_change, g, ne * D);
+  memset(p->eff_fraction, g, ne * D);
+  memset(p->eff_ratio, g, ne * D);
+  memset(p->eff_outflow, g, ne * D);
+  memset(p->eff_inflow, g, ne * D);
+  memset(p->cost_amount, g, nl * D);
+  for (int32_t i = 0; i < m->nsc; i++) memset(m->sc[i].coverage, g, niv * D);
+  /* workspace (as cs_work_alloc sizes it) */
+  cs_work *w = &m->w;
+  memset(w->cur, g, cells * (size_t)m->nsc * D);
+  memset(w->next, g, cells * (size_t)m->nsc * D);
+  memset(w->mig_resid, g, asx * D);
+  memset(w->up, g, niv * D);
+  memset(w->act, g, niv * sizeof(int32_t));
+  memset(w->em, g, ne * D);
+  memset(w->ef, g, ne * D);
+  memset(w->part, g, niv * D);
+  memset(w->units, g, nc * D);
+  memset(w->fsum, g, nc * D);
+  memset(w->ru, g, ns * nc * D);
+  memset(w->re, g, ns * nc * D);
+  memset(w->rn, g, ns * D);
+  memset(w->tm, g, ns * nk * nk * D);
+  memset(w->tm_on, g, ns);
+  memset(w->upbar, g, (size_t)pl->nsub * niv * D);
+  memset(w->sup, g, (size_t)m->nsc * RG * D);
+  memset(w->grow, g, nc * D);
+  memset(w->u, g, nc * D);
+  memset(w->e, g, nc * D);
+  memset(w->mfte, g, nc * D);
+  memset(w->p, g, nk * nk * D);
+  memset(w->S, g, nk * D);
+  memset(w->S2, g, nk * D);
+  memset(w->D, g, nk * D);
+  /* every result and econ array */
+  arr o[NARR];
+  int n = outputs(pl, m, o);
+  for (int i = 0; i < n; i++) memset((void *)o[i].p, g, o[i].bytes);
+}
+
+/* A plan that exercises every path of the kernel: 3 areas in 2 subregions, 2 states with
+ * relative risks, transitions and a capped death probability at 100+, births (or the
+ * projection mode's residual migration), migration removals that are capped, 3 sectors with
+ * growth and end-of-life use, price growth, mortality improvement, a workforce row, and three
+ * themes with every effect kind, both uptake curves, a later start in R2, targeting by age,
+ * sex, state and area, transition rows clamped to 1, every cost kind, a subregion-only and a
+ * delayed scenario. 7 scenarios, 2024..2030. */
+static const int SUBS3[] = {0, 0, 1};
+
+static cs_plan *rich_plan(int projection) {
+  cs_plan *pl = tp_new(3, SUBS3, 2, 2, 2024, 2030);
+  cs_arena *ar = &pl->arena;
+  const int K = 2;
+  for (int a = 0; a < 3; a++)
+    for (int s = 0; s < CS_NSEX; s++)
+      for (int x = 0; x <= CS_XMAX; x++)
+        pl->pop[cs_ix_asx(a, s, x)] = (a == 2 && x == 50) ? 0 : 100.0 * (a + 1) + 7 * x + 13 * s + 0.25 * x * s;
+  for (int s = 0; s < CS_NSEX; s++)
+    for (int x = 0; x <= CS_XMAX; x++) {
+      pl->q0[s * CS_NAGE + x] = x == CS_XMAX ? 0.6 : 0.001 + 0.0009 * x + 0.0002 * s;
+      double *sh = pl->share0 + ((size_t)s * CS_NAGE + x) * K;
+      sh[0] = x >= 60 ? 0.7 : 1.0;
+      sh[1] = 1.0 - sh[0];
+      double *tr = pl->trans + ((size_t)s * CS_NAGE + x) * K * K;
+      tr[0 * K + 1] = x >= 50 ? 0.02 + 0.004 * (x - 50) : 0.0;
+      tr[1 * K + 0] = 0.05;
+    }
+  pl->states[1].rr = tp_num(pl, 2.5);
+  pl->states[1].utility = tp_num(pl, 0.6);
+  pl->mort_improvement = tp_num(pl, 0.01);
+  pl->boys = tp_num(pl, 0.512);
+  pl->price_growth = tp_num(pl, 0.02);
+  int h = tp_sector(pl, "hosp", 0, CS_CHAIN_SECONDARY, 300, 0.002, 0.5, 12, 0.01);
+  int gp = tp_sector(pl, "gp", 0, CS_CHAIN_PRIMARY, 40, 0.0005, 0.0, 1, 0.02);
+  int hm = tp_sector(pl, "home", 1, CS_CHAIN_LONG_TERM, 55, 0.001, 0.1, 3, 0.0);
+  for (int k = 0; k < K; k++)
+    for (int s = 0; s < CS_NSEX; s++)
+      for (int x = 0; x <= CS_XMAX; x++) {
+        *tp_use(pl, pl->use, h, k, s, x) = (0.1 + 0.01 * x) * (k ? 2 : 1);
+        *tp_use(pl, pl->use, gp, k, s, x) = 3 + 0.05 * x + s;
+        *tp_use(pl, pl->use, hm, k, s, x) = k && x >= 65 ? 0.5 * (x - 64) : 0;
+        *tp_use(pl, pl->eol, h, k, s, x) = 5;
+        *tp_use(pl, pl->eol, hm, k, s, x) = k ? 10 : 0;
+      }
+  if (!projection) {
+    for (int x = 20; x <= 40; x++) pl->fert[x] = 0.05;
+    pl->mig[cs_ix_asx(0, 0, 25)] = 30;
+    pl->mig[cs_ix_asx(1, 1, 80)] = -500;  /* more than there: capped */
+    pl->mig[cs_ix_asx(2, 0, 50)] = -5;    /* an empty cell: capped */
+  } else {
+    size_t ny1 = (size_t)pl->nyear - 1;
+    pl->fert = NULL;
+    pl->has_projection = 1;
+    pl->proj = cs_arena_calloc(ar, (size_t)3 * CS_NSEX * CS_NAGE * ny1, sizeof(double));
+    for (size_t ax = 0; ax < (size_t)3 * CS_NSEX * CS_NAGE; ax++)
+      for (size_t y = 0; y < ny1; y++)
+        pl->proj[ax * ny1 + y] = pl->pop[ax] * (1.0 - 0.01 * (double)(y + 1)) + (double)(ax % 7);
+    for (int x = 70; x <= 75; x++) pl->proj[cs_ix_asx(0, 0, x) * ny1 + 3] = 0; /* A1 women emptied */
+    pl->proj[cs_ix_asx(2, 0, 51) * ny1 + 0] = 0; /* nobody aged 50 in A3, none projected at 51:
+                                                    a residual of exactly 0 */
+  }
+  pl->wf[0] = (cs_wf_row){1, 50, 0.03, 0.08, 4};
+  /* theme 1: care for the elderly */
+  cs_intervention *iv = tp_intervention(pl, "care", 0.6);
+  iv->age_from = 60;
+  iv->ramp_years = 3;
+  iv->start = 2025;
+  iv->start_by_sub[1] = 2026;
+  cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
+  e->sector = h; e->change = tp_num(pl, -0.2);
+  e = tp_effect(pl, iv, CS_EFF_SHIFT);
+  e->from = h; e->to = hm; e->fraction = tp_num(pl, 0.3); e->ratio = tp_num(pl, 1.5);
+  e = tp_effect(pl, iv, CS_EFF_SHIFT);
+  e->from = h; e->to = gp; e->fraction = tp_num(pl, 0.2); e->ratio = tp_num(pl, 2.0);
+  e = tp_effect(pl, iv, CS_EFF_EOL);
+  e->sector = h; e->change = tp_num(pl, -0.3);
+  e = tp_effect(pl, iv, CS_EFF_FTE);
+  e->sector = hm; e->change = tp_num(pl, -0.1);
+  e = tp_effect(pl, iv, CS_EFF_WORKFORCE);
+  e->group = 0; e->outflow_change = tp_num(pl, -0.5); e->extra_inflow = tp_num(pl, 3);
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 50000), 2025, 0, 0};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 10000), 0, 2026, 2029};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 12), 0, 0, 0};
+  /* theme 2: screening finds frailty earlier (more 0 -> 1) in women of A1 and A3, state 0
+   * only; more of them die, so in projection mode the baseline's residual removal is capped */
+  iv = tp_intervention(pl, "screen", 0.8);
+  iv->curve = CS_CURVE_LOGISTIC;
+  iv->ramp_years = 4;
+  iv->sex_mask[1] = 0;
+  iv->area_mask[1] = 0;
+  iv->state_mask[1] = 0;
+  iv->has_states = 1;
+  e = tp_effect(pl, iv, CS_EFF_TRANSITION);
+  e->from = 0; e->to = 1; e->change = tp_num(pl, 0.5);
+  e = tp_effect(pl, iv, CS_EFF_USE);
+  e->sector = gp; e->change = tp_num(pl, 0.1);
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 2500), 0, 2024, 2030};
+  /* theme 3: recovery at 80+ pushed above 1 once the uptake reaches 1 (draw 0) or 0.75
+   * (draw A below), so rows are clamped, a draw-dependent number of them */
+  iv = tp_intervention(pl, "recover", 1.0);
+  iv->age_from = 80;
+  iv->ramp_years = 4;
+  iv->state_mask[0] = 0;
+  iv->has_states = 1;
+  e = tp_effect(pl, iv, CS_EFF_TRANSITION);
+  e->from = 1; e->to = 0; e->change = tp_num(pl, 25);
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 7000), 2024, 0, 0};
+  /* scenarios: R1 only; R2 two years later */
+  cs_scenario_def *sd = &pl->scens[pl->nscen++];
+  sd->id = "r1-only";
+  sd->has_subregions = 1;
+  sd->sub_mask = cs_arena_calloc(ar, 2, 1);
+  sd->sub_mask[0] = 1;
+  sd->delay = cs_arena_calloc(ar, 2, sizeof(int32_t));
+  sd = &pl->scens[pl->nscen++];
+  sd->id = "r2-later";
+  sd->sub_mask = cs_arena_calloc(ar, 2, 1);
+  sd->sub_mask[0] = sd->sub_mask[1] = 1;
+  sd->delay = cs_arena_calloc(ar, 2, sizeof(int32_t));
+  sd->delay[1] = 2;
+  return pl;
+}
+
+/* Draw B: every number at its plan value (draw 0). Draw A: every number moved (x 1.2, or
+ * 0.003 where it is 0; costs x 480), so that every output differs from B. */
+static double *theta_of(const cs_plan *pl, int moved) {
+  double *th = calloc((size_t)pl->ndist + 1, sizeof(double));
+  assert_non_null(th);
+  for (int32_t i = 0; i < pl->ndist; i++) {
+    double v = pl->dists[i].mean;
+    th[i] = moved ? (v != 0.0 ? v * 1.2 : 0.003) : v;
+  }
+  /* and costs so much higher that the break-even years move */
+  for (int32_t v = 0; moved && v < pl->niv; v++)
+    for (int32_t j = 0; j < pl->ivs[v].ncost; j++) th[pl->ivs[v].costs[j].amount.p] *= 400;
+  return th;
+}
+
+static int nbits(uint32_t v) {
+  int n = 0;
+  for (; v; v &= v - 1) n++;
+  return n;
+}
+
+/* The counters of the results: those the kernel adds to while it runs. */
+static uint32_t counters(const cs_plan *pl, const wmodel *m) {
+  arr o[NARR];
+  int n = outputs(pl, m, o);
+  uint32_t set = 0;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(o[i].name, "results.clamp_iv") || !strcmp(o[i].name, "results.capped_persons") ||
+        !strcmp(o[i].name, "results.capped_cells") || !strcmp(o[i].name, "results.clamped_rows"))
+      set |= 1u << i;
+  return set;
+}
+
+/* Reusing one model draw after draw, as the PSA does, gives every output array the same
+ * bytes as a fresh model: after another draw (both ways round), after the same draw, and
+ * after garbage (bytes 0xFF: NaN doubles, -1 ints; bytes 0x3F: small positive doubles,
+ * large positive ints, true flags), in births and in projection mode, with and without the
+ * per-cell detail. */
 static void test_kernel_rerun_identical(void **st) {
   (void)st;
-  cs_plan *pl = bc_plan(2027, 5000);
-  tp_run *t = tp_run_new(pl, 1);
-  size_t n = (size_t)t->r.nsc * t->r.ny * t->r.na * CS_DEMO_N;
-  double *demo = malloc(n * sizeof(double));
-  memcpy(demo, t->r.demo, n * sizeof(double));
-  double pc = t->r.payer_care[5];
-  cs_work w;
-  assert_int_equal(cs_work_alloc(pl, &t->pm, t->nsc, &t->ar, &w), CS_OK);
-  cs_kernel(pl, &t->pm, t->sc, t->nsc, &w, &t->r);
-  assert_memory_equal(demo, t->r.demo, n * sizeof(double));
-  assert_true(pc == t->r.payer_care[5]);
-  free(demo);
-  tp_run_free(t);
-  tp_free(pl);
+  for (int projection = 0; projection < 2; projection++)
+    for (int detail = 0; detail < 2; detail++) {
+      cs_plan *pl = rich_plan(projection);
+      double *thA = theta_of(pl, 1), *thB = theta_of(pl, 0);
+      wmodel *fa = wm_fresh(pl, thA, detail), *fb = wm_fresh(pl, thB, detail);
+      arr tmp[NARR];
+      int n = outputs(pl, fb, tmp);
+      /* The draws differ in every output array, so a value left over from one cannot pass
+       * for the other. The counters differ or not by the plan's chance; each is > 0 in both
+       * draws, so a counter that is not reset shows when the same draw runs twice. */
+      uint32_t cnt = counters(pl, fb);
+      assert_int_equal(nbits(cnt), 4);
+      assert_int_equal(outputs_diff(pl, fa, fb, NULL) | cnt, ALL(n));
+      for (int k = 0; k < 2; k++) {
+        const cs_results *r = k ? &fa->r : &fb->r;
+        assert_true(r->clamped_rows > 0 && r->clamp_iv[2] > 0 && r->clamp_iv[1] == 0);
+        assert_true(r->capped_cells > 0 && r->capped_persons > 0);
+      }
+      assert_true(fa->r.clamped_rows != fb->r.clamped_rows);
+      /* one model, as one PSA worker: draws A, B, A, A, each against its fresh run */
+      wmodel *m = calloc(1, sizeof *m);
+      assert_non_null(m);
+      wm_init(pl, thB, detail, m);
+      const double *seq[] = {thA, thB, thA, thA};
+      char when[96];
+      for (int k = 0; k < 4; k++) {
+        wm_run(pl, seq[k], m);
+        snprintf(when, sizeof when, "projection %d detail %d, run %d of A, B, A, A", projection, detail, k + 1);
+        assert_int_equal(outputs_diff(pl, m, seq[k] == thA ? fa : fb, when), 0);
+      }
+      /* garbage in everything a draw must overwrite, then B */
+      for (int g = 0; g < 2; g++) {
+        wm_garbage(pl, m, g ? 0x3F : 0xFF);
+        assert_int_equal(outputs_diff(pl, m, fb, NULL), ALL(n)); /* the garbage is really there */
+        wm_run(pl, thB, m);
+        snprintf(when, sizeof when, "projection %d detail %d, B after garbage 0x%02X", projection, detail, g ? 0x3F : 0xFF);
+        assert_int_equal(outputs_diff(pl, m, fb, when), 0);
+      }
+      wm_free(m);
+      wm_free(fa);
+      wm_free(fb);
+      free(thA);
+      free(thB);
+      tp_free(pl);
+    }
 }
 
 int main(void) {

@@ -1,5 +1,5 @@
 /* arena.c: bump allocation in large zeroed blocks; big requests get a block of their own. */
-#include "arena.h"
+#include "base.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,7 +19,7 @@ void cs_arena_release(cs_arena *a) {
   cs_arena_block *b = a->head;
   while (b) {
     cs_arena_block *next = b->next;
-    free(b);
+    cs_free(b);
     b = next;
   }
   a->head = NULL;
@@ -28,7 +28,7 @@ void cs_arena_release(cs_arena *a) {
 
 static cs_arena_block *new_block(size_t cap) {
   if (cap > SIZE_MAX - sizeof(cs_arena_block)) return NULL;
-  cs_arena_block *b = calloc(1, sizeof(cs_arena_block) + cap);
+  cs_arena_block *b = cs_calloc(1, sizeof(cs_arena_block) + cap);
   if (b) b->cap = cap;
   return b;
 }

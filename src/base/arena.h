@@ -18,4 +18,7 @@ void *cs_arena_calloc(cs_arena *a, size_t count, size_t size); /* checks count*s
 char *cs_arena_strdup(cs_arena *a, const char *s);
 char *cs_arena_strndup(cs_arena *a, const char *s, size_t n);
 
+/* n zeroed objects of type T in arena ar (NULL when out of memory). */
+#define CS_ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
+
 #endif

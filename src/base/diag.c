@@ -22,17 +22,18 @@ const char *cs_status_str(cs_status s) {
   case CS_ENOMEM: return "out of memory";
   case CS_EIO: return "input/output error";
   case CS_EINTERNAL: return "internal error";
+  case CS_ECANCELED: return "canceled";
   }
   return "unknown status";
 }
 
-cs_diags *cs_diags_new(void) { return calloc(1, sizeof(cs_diags)); }
+cs_diags *cs_diags_new(void) { return cs_calloc(1, sizeof(cs_diags)); }
 
 void cs_diags_free(cs_diags *d) {
   if (!d) return;
-  for (size_t i = 0; i < d->n; i++) free(d->msg[i]);
-  free(d->msg);
-  free(d);
+  for (size_t i = 0; i < d->n; i++) cs_free(d->msg[i]);
+  cs_free(d->msg);
+  cs_free(d);
 }
 
 size_t cs_diags_count(const cs_diags *d) { return d ? d->n : 0; }
@@ -44,8 +45,8 @@ const char *cs_diags_get(const cs_diags *d, size_t i) {
 static cs_status push(cs_diags *d, char *s) {
   if (d->n == d->cap) {
     size_t cap = d->cap ? d->cap * 2 : 16;
-    char **m = realloc(d->msg, cap * sizeof *m);
-    if (!m) { free(s); return CS_ENOMEM; }
+    char **m = cs_realloc(d->msg, cap * sizeof *m);
+    if (!m) { cs_free(s); return CS_ENOMEM; }
     d->msg = m;
     d->cap = cap;
   }
@@ -58,7 +59,7 @@ cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const c
   if (d->n >= CS_DIAGS_MAX - 1) {
     /* the last slot says how many more there were; it is allocated once, large enough */
     if (d->n == CS_DIAGS_MAX - 1) {
-      char *s = malloc(96);
+      char *s = cs_malloc(96);
       if (!s) return CS_ENOMEM;
       cs_status st = push(d, s);
       if (st != CS_OK) return st;
@@ -74,7 +75,7 @@ cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const c
   va_end(ap);
   const char *f = file ? file : "careshift";
   size_t len = strlen(f) + strlen(body) + 48;
-  char *s = malloc(len);
+  char *s = cs_malloc(len);
   if (!s) return CS_ENOMEM;
   /* Problems without a place in a file (an output directory, a failed run) carry no :0:0. */
   if (line > 0) snprintf(s, len, "%s:%d:%d: %s", f, line, col, body);
@@ -82,4 +83,3 @@ cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const c
   return push(d, s);
 }
 
-void cs_free(void *p) { free(p); }

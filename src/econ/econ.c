@@ -7,7 +7,6 @@
 const char *const cs_crit_name[CS_CRIT_N] = {"care_use", "patient_flows", "staff", "real_estate"};
 const char *const cs_crit_unit[CS_CRIT_N] = {"%", "%", "fte", "m2"};
 
-#define ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
 
 double cs_crit_threshold(const cs_plan *pl, int32_t crit) {
   switch (crit) {
@@ -162,20 +161,20 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   memset(o, 0, sizeof *o);
   o->nsc = r->nsc;
   o->nst = nst;
-  o->inv = ALLOC(ar, ns, double);
-  o->sav = ALLOC(ar, ns, double);
-  o->npv = ALLOC(ar, ns, double);
-  o->break_even = ALLOC(ar, ns, int32_t);
-  o->dqaly = ALLOC(ar, r->nsc, double);
-  o->dly = ALLOC(ar, r->nsc, double);
-  o->cost_per_qaly = ALLOC(ar, r->nsc, double);
-  o->societal = ALLOC(ar, r->nsc, double);
-  o->crit = ALLOC(ar, (size_t)r->nsc * r->ny * CS_CRIT_N, double);
-  o->crit_sub = ALLOC(ar, (size_t)r->nsc * r->ny * r->nr * CS_CRIT_N + 1, double);
-  o->front_share = ALLOC(ar, (size_t)r->nsc * r->ny, double);
-  o->wrong_pocket = ALLOC(ar, (size_t)r->nsc * r->np * r->np + 1, double);
-  o->gap_closed = ALLOC(ar, (size_t)r->nsc * r->ny, double);
-  o->delta = ALLOC(ar, (size_t)nst * r->ny, double);
+  o->inv = CS_ALLOC(ar, ns, double);
+  o->sav = CS_ALLOC(ar, ns, double);
+  o->npv = CS_ALLOC(ar, ns, double);
+  o->break_even = CS_ALLOC(ar, ns, int32_t);
+  o->dqaly = CS_ALLOC(ar, r->nsc, double);
+  o->dly = CS_ALLOC(ar, r->nsc, double);
+  o->cost_per_qaly = CS_ALLOC(ar, r->nsc, double);
+  o->societal = CS_ALLOC(ar, r->nsc, double);
+  o->crit = CS_ALLOC(ar, (size_t)r->nsc * r->ny * CS_CRIT_N, double);
+  o->crit_sub = CS_ALLOC(ar, (size_t)r->nsc * r->ny * r->nr * CS_CRIT_N + 1, double);
+  o->front_share = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
+  o->wrong_pocket = CS_ALLOC(ar, (size_t)r->nsc * r->np * r->np + 1, double);
+  o->gap_closed = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
+  o->delta = CS_ALLOC(ar, (size_t)nst * r->ny, double);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
       !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed ||
       !o->crit_sub || !o->wrong_pocket || !o->delta)

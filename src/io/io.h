@@ -88,8 +88,10 @@ struct cs_sink {
   cs_status (*finish)(cs_sink *, int commit);
 };
 
-/* Writes every table present in v to every sink; stops at the first error. */
-cs_status cs_tables_write(const cs_view *v, cs_sink *const *sinks, int nsink);
+/* Writes every table present in v to every sink; stops at the first error, or with
+ * CS_ECANCELED soon after *cancel (may be NULL) becomes non-zero. */
+cs_status cs_tables_write(const cs_view *v, cs_sink *const *sinks, int nsink,
+                          const volatile sig_atomic_t *cancel);
 
 /* Sinks. dir must exist. On failure they return NULL and add a diagnostic. */
 cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d);
@@ -98,7 +100,15 @@ cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d);
 cs_status cs_sink_csv_add_text(cs_sink *csv, const char *name, const char *text, size_t len);
 cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d);
 /* business_case.xlsx: one worksheet per table with in_workbook (output_xlsx.c). */
-cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d);
+/* The document's times are SOURCE_DATE_EPOCH when set, else 1 January of year (UTC), so two
+ * runs of one plan give the same bytes. */
+cs_sink *cs_sink_xlsx_new(const char *dir, int32_t year, cs_diags *d);
+
+/* ---- the output directory (outdir.c) ---- */
+/* cs_outdir_open and cs_outdir_close are public (careshift.h). The run is written into the
+ * private directory, then committed in one atomic step. */
+const char *cs_outdir_private(const cs_outdir *o);
+cs_status cs_outdir_commit(cs_outdir *o, cs_diags *d);
 
 /* The final and the temporary (NAME.tmp.PID) path of an output file; both malloc'd. */
 cs_status cs_out_paths(const char *dir, const char *name, char **fin, char **tmp);

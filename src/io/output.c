@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 
 static char *path_join(const char *dir, const char *name, const char *ext) {
   size_t n = strlen(dir) + strlen(name) + strlen(ext) + 24;
-  char *p = malloc(n);
+  char *p = cs_malloc(n);
   if (p) snprintf(p, n, "%s/%s%s", dir, name, ext);
   return p;
 }
@@ -23,37 +24,62 @@ static char *path_join(const char *dir, const char *name, const char *ext) {
  * other's half-written files. */
 static char *tmp_name(const char *fin) {
   size_t n = strlen(fin) + 32;
-  char *p = malloc(n);
+  char *p = cs_malloc(n);
   if (p) snprintf(p, n, "%s.tmp.%ld", fin, (long)getpid());
   return p;
 }
 
+/* Removes the directories mkdir_p created (the deepest first) after a failure. */
+static void unmake(char *p, const size_t *made, int nmade) {
+  for (int i = nmade - 1; i >= 0; i--) {
+    p[made[i]] = '\0';
+    rmdir(p);
+  }
+}
+
+/* Creates dir and its missing parents. A path that cannot be a directory (too long, a
+ * component too long) is refused before anything is created, and after a failure the
+ * directories made on the way are removed again. */
 cs_status cs_mkdir_p(const char *dir, cs_diags *d) {
   if (!dir || !*dir) {
     cs_diags_add(d, "careshift", 0, 0, "the output directory name is empty");
     return CS_EIO;
   }
-  char *p = strdup(dir);
-  if (!p) return CS_ENOMEM;
-  for (char *s = p + 1;; s++) { /* dir is not empty, so p + 1 is inside the string */
-    if (*s != '/' && *s != '\0') continue;
-    char c = *s;
-    *s = '\0';
-    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-      cs_diags_add(d, p, 0, 0, "cannot create directory: %s", strerror(errno));
-      free(p);
-      return CS_EIO;
-    }
-    *s = c;
-    if (c == '\0') break;
-  }
-  free(p);
-  struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    cs_diags_add(d, dir, 0, 0, "not a directory");
+  size_t n = strlen(dir), comp = 0;
+  for (const char *s = dir; *s; s++) comp = *s == '/' ? 0 : comp + 1;
+  if (n >= PATH_MAX - 64 || comp > NAME_MAX - 24) { /* room for the private sibling's name */
+    cs_diags_add(d, "careshift", 0, 0, "the output directory name is too long (%zu bytes; expected "
+                 "a path under %d bytes with names under %d)", n, PATH_MAX - 64, NAME_MAX - 24);
     return CS_EIO;
   }
-  return CS_OK;
+  char *p = cs_strdup(dir);
+  size_t made[PATH_MAX / 2];
+  int nmade = 0;
+  if (!p) return CS_ENOMEM;
+  for (size_t i = 1;; i++) { /* dir is not empty, so index 1 is inside the string */
+    if (p[i] != '/' && p[i] != '\0') continue;
+    char c = p[i];
+    p[i] = '\0';
+    if (mkdir(p, 0777) == 0) made[nmade++] = i;
+    else if (errno != EEXIST) {
+      cs_diags_add(d, p, 0, 0, "cannot create directory: %s", strerror(errno));
+      p[i] = c;
+      unmake(p, made, nmade);
+      cs_free(p);
+      return CS_EIO;
+    }
+    p[i] = c;
+    if (c == '\0') break;
+  }
+  struct stat st;
+  cs_status rc = CS_OK;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    cs_diags_add(d, dir, 0, 0, "not a directory");
+    unmake(p, made, nmade);
+    rc = CS_EIO;
+  }
+  cs_free(p);
+  return rc;
 }
 
 /* Checks every write that went into f (ferror), then flushes, syncs and closes it; on any
@@ -76,8 +102,8 @@ cs_status cs_out_paths(const char *dir, const char *name, char **fin, char **tmp
   *fin = path_join(dir, name, "");
   *tmp = *fin ? tmp_name(*fin) : NULL;
   if (*fin && *tmp) return CS_OK;
-  free(*fin);
-  free(*tmp);
+  cs_free(*fin);
+  cs_free(*tmp);
   *fin = *tmp = NULL;
   return CS_ENOMEM;
 }
@@ -183,8 +209,8 @@ static cs_status csv_end(cs_sink *sk) {
     c->pend_tmp[c->npend] = c->tmp;
     c->pend_fin[c->npend++] = c->fin;
   } else {
-    free(c->tmp);
-    free(c->fin);
+    cs_free(c->tmp);
+    cs_free(c->fin);
   }
   c->tmp = c->fin = NULL;
   return st;
@@ -202,15 +228,15 @@ cs_status cs_sink_csv_add_text(cs_sink *sk, const char *name, const char *text, 
   FILE *f = tmp ? fopen(tmp, "w") : NULL;
   if (!f) {
     if (fin && tmp) cs_diags_add(c->d, fin, 0, 0, "cannot write: %s", strerror(errno));
-    free(fin);
-    free(tmp);
+    cs_free(fin);
+    cs_free(tmp);
     return fin && tmp ? CS_EIO : CS_ENOMEM;
   }
   fwrite(text, 1, len, f); /* a short write sets the error flag close_file checks */
   cs_status st = close_file(f, tmp, fin, c->d);
   if (st != CS_OK) {
-    free(fin);
-    free(tmp);
+    cs_free(fin);
+    cs_free(tmp);
     return st;
   }
   c->pend_tmp[c->npend] = tmp;
@@ -229,20 +255,20 @@ static cs_status csv_finish(cs_sink *sk, int ok) {
   for (int i = 0; i < c->npend; i++) {
     if (ok && st == CS_OK) st = rename_file(c->pend_tmp[i], c->pend_fin[i], c->d);
     else unlink(c->pend_tmp[i]);
-    free(c->pend_tmp[i]);
-    free(c->pend_fin[i]);
+    cs_free(c->pend_tmp[i]);
+    cs_free(c->pend_fin[i]);
   }
-  free(c->dir);
-  free(c->tmp);
-  free(c->fin);
-  free(c);
+  cs_free(c->dir);
+  cs_free(c->tmp);
+  cs_free(c->fin);
+  cs_free(c);
   return st;
 }
 
 cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d) {
-  csv_sink *c = calloc(1, sizeof *c);
-  if (!c || !(c->dir = strdup(dir))) {
-    free(c);
+  csv_sink *c = cs_calloc(1, sizeof *c);
+  if (!c || !(c->dir = cs_strdup(dir))) {
+    cs_free(c);
     return NULL;
   }
   c->d = d;
@@ -341,14 +367,14 @@ static cs_status sql_finish(cs_sink *sk, int commit) {
     commit = 0;
   }
   st = cs_out_finish(s->tmp, s->fin, commit, s->d);
-  free(s->tmp);
-  free(s->fin);
-  free(s);
+  cs_free(s->tmp);
+  cs_free(s->fin);
+  cs_free(s);
   return st;
 }
 
 cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d) {
-  sql_sink *s = calloc(1, sizeof *s);
+  sql_sink *s = cs_calloc(1, sizeof *s);
   if (!s) return NULL;
   s->d = d;
   if (cs_out_paths(dir, "results.db", &s->fin, &s->tmp) != CS_OK) goto fail;
@@ -368,8 +394,8 @@ cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d) {
 fail:
   if (s->db) sqlite3_close(s->db);
   if (s->tmp) unlink(s->tmp);
-  free(s->tmp);
-  free(s->fin);
-  free(s);
+  cs_free(s->tmp);
+  cs_free(s->fin);
+  cs_free(s);
   return NULL;
 }

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -90,23 +91,36 @@ static cs_status x_finish(cs_sink *sk, int commit) {
     commit = 0;
   }
   cs_status st = cs_out_finish(x->tmp, x->fin, commit, x->d);
-  free(x->tmp);
-  free(x->fin);
-  free(x);
+  cs_free(x->tmp);
+  cs_free(x->fin);
+  cs_free(x);
   return st;
 }
 
-cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d) {
-  xlsx_sink *x = calloc(1, sizeof *x);
+/* SOURCE_DATE_EPOCH (reproducible builds) when set and valid, else 1 January of year, UTC. */
+static time_t document_time(int32_t year) {
+  const char *e = getenv("SOURCE_DATE_EPOCH");
+  char *end = NULL;
+  long long v = e ? strtoll(e, &end, 10) : -1;
+  if (e && *e && end && !*end && v >= 0) return (time_t)v;
+  int64_t y = year - 1970, leap = (year - 1969) / 4 - (year - 1901) / 100 + (year - 1601) / 400;
+  return (time_t)((y * 365 + leap) * 86400);
+}
+
+cs_sink *cs_sink_xlsx_new(const char *dir, int32_t year, cs_diags *d) {
+  xlsx_sink *x = cs_calloc(1, sizeof *x);
   if (!x) return NULL;
   x->d = d;
   if (cs_out_paths(dir, "business_case.xlsx", &x->fin, &x->tmp) != CS_OK) goto fail;
-  lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+  /* its scratch files in the run's own directory, not in the system's temporary one */
+  lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)dir};
   x->wb = workbook_new_opt(x->tmp, &opt);
   if (!x->wb) {
     cs_diags_add(d, x->fin, 0, 0, "cannot create the workbook");
     goto fail;
   }
+  lxw_doc_properties props = {.created = document_time(year)};
+  workbook_set_properties(x->wb, &props);
   x->head = workbook_add_format(x->wb);
   if (!x->head) {
     workbook_close(x->wb);
@@ -117,8 +131,8 @@ cs_sink *cs_sink_xlsx_new(const char *dir, cs_diags *d) {
   x->base = (cs_sink){x_begin, x_row, x_end, x_prepare, x_finish};
   return &x->base;
 fail:
-  free(x->fin);
-  free(x->tmp);
-  free(x);
+  cs_free(x->fin);
+  cs_free(x->tmp);
+  cs_free(x);
   return NULL;
 }

@@ -94,13 +94,14 @@ cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const
 
 /* ---- writing ---- */
 static cs_status write_table(const cs_tabledef *t, const cs_view *v, cs_sink *const *sinks,
-                             int nsink) {
+                             int nsink, const volatile sig_atomic_t *cancel) {
   cs_value row[CS_TABLE_MAX_COLS];
   if (t->ncol > CS_TABLE_MAX_COLS) return CS_EINTERNAL;
   cs_status st = CS_OK;
   for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->begin(sinks[k], t);
   int64_t n = t->nrows(v);
   for (int64_t i = 0; i < n && st == CS_OK; i++) {
+    if ((i & 4095) == 0 && cancel && *cancel) return CS_ECANCELED;
     t->row(v, i, row);
     for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->row(sinks[k], row);
   }
@@ -108,9 +109,10 @@ static cs_status write_table(const cs_tabledef *t, const cs_view *v, cs_sink *co
   return st;
 }
 
-cs_status cs_tables_write(const cs_view *v, cs_sink *const *sinks, int nsink) {
+cs_status cs_tables_write(const cs_view *v, cs_sink *const *sinks, int nsink,
+                          const volatile sig_atomic_t *cancel) {
   cs_status st = CS_OK;
   for (size_t i = 0; i < cs_tabledef_count() && st == CS_OK; i++)
-    if (cs_tabledef_present(TABLES[i], v)) st = write_table(TABLES[i], v, sinks, nsink);
+    if (cs_tabledef_present(TABLES[i], v)) st = write_table(TABLES[i], v, sinks, nsink, cancel);
   return st;
 }

@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-#define ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
 
 /* Sizes of the parameter arrays that do not depend on the draw. */
 static size_t n_asx(const cs_plan *pl) { return (size_t)pl->narea * CS_NSEX * CS_NAGE; }
@@ -32,8 +31,8 @@ int32_t cs_plan_nlines(const cs_plan *pl) {
 /* Groups the cells (s, x, k) by the set of interventions whose target includes them. */
 static cs_status signatures(const cs_plan *pl, cs_arena *ar, cs_params *o) {
   size_t ncell = (size_t)CS_NSEX * CS_NAGE * (size_t)pl->nstate, niv = (size_t)pl->niv;
-  o->cell_sig = ALLOC(ar, ncell, int32_t);
-  o->sig_iv = ALLOC(ar, (ncell + 1) * niv + 1, uint8_t);
+  o->cell_sig = CS_ALLOC(ar, ncell, int32_t);
+  o->sig_iv = CS_ALLOC(ar, (ncell + 1) * niv + 1, uint8_t);
   if (!o->cell_sig || !o->sig_iv) return CS_ENOMEM;
   o->nsig = 0;
   for (int32_t s = 0; s < CS_NSEX; s++)
@@ -56,30 +55,30 @@ cs_status cs_params_alloc(const cs_plan *pl, cs_arena *ar, cs_params *o) {
   int32_t ne = n_effects(pl), nl = cs_plan_nlines(pl);
   memset(o, 0, sizeof *o);
   if (signatures(pl, ar, o) != CS_OK) return CS_ENOMEM;
-  o->pop = ALLOC(ar, n_asx(pl), double);
-  o->q0 = ALLOC(ar, CS_NSEX * CS_NAGE, double);
-  o->fert = pl->fert ? ALLOC(ar, CS_NAGE, double) : NULL;
-  o->mig = ALLOC(ar, n_asx(pl), double);
-  o->proj = pl->has_projection ? ALLOC(ar, n_proj(pl) + 1, double) : NULL;
-  o->trans = ALLOC(ar, n_trans(pl), double);
-  o->use = ALLOC(ar, n_rates(pl) + 1, double);
-  o->eol = ALLOC(ar, n_rates(pl) + 1, double);
-  o->utility = ALLOC(ar, pl->nstate, double);
-  o->rr = ALLOC(ar, pl->nstate, double);
-  o->price = ALLOC(ar, pl->nsector, double);
-  o->fte_per_unit = ALLOC(ar, pl->nsector, double);
-  o->m2 = ALLOC(ar, pl->nsector, double);
-  o->co2 = ALLOC(ar, pl->nsector, double);
-  o->growth = ALLOC(ar, pl->nsector, double);
-  o->iv_max = ALLOC(ar, pl->niv + 1, double);
-  o->eff_off = ALLOC(ar, pl->niv + 1, int32_t);
-  o->cost_off = ALLOC(ar, pl->niv + 1, int32_t);
-  o->eff_change = ALLOC(ar, ne + 1, double);
-  o->eff_fraction = ALLOC(ar, ne + 1, double);
-  o->eff_ratio = ALLOC(ar, ne + 1, double);
-  o->eff_outflow = ALLOC(ar, ne + 1, double);
-  o->eff_inflow = ALLOC(ar, ne + 1, double);
-  o->cost_amount = ALLOC(ar, nl + 1, double);
+  o->pop = CS_ALLOC(ar, n_asx(pl), double);
+  o->q0 = CS_ALLOC(ar, CS_NSEX * CS_NAGE, double);
+  o->fert = pl->fert ? CS_ALLOC(ar, CS_NAGE, double) : NULL;
+  o->mig = CS_ALLOC(ar, n_asx(pl), double);
+  o->proj = pl->has_projection ? CS_ALLOC(ar, n_proj(pl) + 1, double) : NULL;
+  o->trans = CS_ALLOC(ar, n_trans(pl), double);
+  o->use = CS_ALLOC(ar, n_rates(pl) + 1, double);
+  o->eol = CS_ALLOC(ar, n_rates(pl) + 1, double);
+  o->utility = CS_ALLOC(ar, pl->nstate, double);
+  o->rr = CS_ALLOC(ar, pl->nstate, double);
+  o->price = CS_ALLOC(ar, pl->nsector, double);
+  o->fte_per_unit = CS_ALLOC(ar, pl->nsector, double);
+  o->m2 = CS_ALLOC(ar, pl->nsector, double);
+  o->co2 = CS_ALLOC(ar, pl->nsector, double);
+  o->growth = CS_ALLOC(ar, pl->nsector, double);
+  o->iv_max = CS_ALLOC(ar, pl->niv + 1, double);
+  o->eff_off = CS_ALLOC(ar, pl->niv + 1, int32_t);
+  o->cost_off = CS_ALLOC(ar, pl->niv + 1, int32_t);
+  o->eff_change = CS_ALLOC(ar, ne + 1, double);
+  o->eff_fraction = CS_ALLOC(ar, ne + 1, double);
+  o->eff_ratio = CS_ALLOC(ar, ne + 1, double);
+  o->eff_outflow = CS_ALLOC(ar, ne + 1, double);
+  o->eff_inflow = CS_ALLOC(ar, ne + 1, double);
+  o->cost_amount = CS_ALLOC(ar, nl + 1, double);
   if (!o->pop || !o->q0 || (pl->fert && !o->fert) || !o->mig || (pl->has_projection && !o->proj) ||
       !o->trans || !o->use || !o->eol || !o->utility || !o->rr || !o->price ||
       !o->fte_per_unit || !o->m2 || !o->co2 || !o->growth || !o->iv_max || !o->eff_off ||
@@ -219,10 +218,10 @@ void cs_scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *sc, int32
 
 static cs_scen *scen_new(const cs_plan *pl, cs_arena *ar, cs_scen *s, const char *id, int on) {
   s->id = id;
-  s->iv_on = ALLOC(ar, pl->niv + 1, uint8_t);
-  s->sub_on = ALLOC(ar, pl->nsub + 1, uint8_t);
-  s->delay = ALLOC(ar, pl->nsub + 1, int32_t);
-  s->coverage = ALLOC(ar, pl->niv + 1, double);
+  s->iv_on = CS_ALLOC(ar, pl->niv + 1, uint8_t);
+  s->sub_on = CS_ALLOC(ar, pl->nsub + 1, uint8_t);
+  s->delay = CS_ALLOC(ar, pl->nsub + 1, int32_t);
+  s->coverage = CS_ALLOC(ar, pl->niv + 1, double);
   if (!s->id || !s->iv_on || !s->sub_on || !s->delay || !s->coverage) return NULL;
   memset(s->iv_on, on, (size_t)pl->niv);
   memset(s->sub_on, 1, (size_t)pl->nsub);
@@ -233,7 +232,7 @@ static cs_scen *scen_new(const cs_plan *pl, cs_arena *ar, cs_scen *s, const char
  * Returns the count, or -1 when out of memory. */
 int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out) {
   int32_t n = 2 + pl->nscen + pl->ntheme, i = 0;
-  cs_scen *sc = ALLOC(ar, n, cs_scen);
+  cs_scen *sc = CS_ALLOC(ar, n, cs_scen);
   if (!sc) return -1;
   if (!scen_new(pl, ar, &sc[i++], "baseline", 0) || !scen_new(pl, ar, &sc[i++], "plan", 1))
     return -1;
@@ -265,20 +264,20 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   r->np = pl->npayer; r->nr = pl->nsub; r->ng = pl->ngroup; r->niv = pl->niv;
   r->nline = cs_plan_nlines(pl);
   size_t sy = (size_t)nsc * (size_t)r->ny;
-  r->demo = ALLOC(ar, sy * r->na * CS_DEMO_N, double);
-  r->care = ALLOC(ar, sy * r->na * r->nc * CS_CARE_N, double);
-  r->health = ALLOC(ar, sy * r->na * CS_HEALTH_N, double);
-  r->payer_care = ALLOC(ar, sy * r->np + 1, double);
-  r->payer_impl = ALLOC(ar, sy * r->np + 1, double);
-  r->wf_dem = ALLOC(ar, sy * r->nr * r->ng + 1, double);
-  r->wf_sup = ALLOC(ar, sy * r->nr * r->ng + 1, double);
-  r->uptake = ALLOC(ar, sy * r->na * r->niv + 1, double);
-  r->participants = ALLOC(ar, sy * r->na * r->niv + 1, double);
-  r->impl = ALLOC(ar, sy * r->nline + 1, double);
-  r->flows = ALLOC(ar, sy * r->na, double);
-  r->clamp_iv = ALLOC(ar, r->niv + 1, int64_t);
+  r->demo = CS_ALLOC(ar, sy * r->na * CS_DEMO_N, double);
+  r->care = CS_ALLOC(ar, sy * r->na * r->nc * CS_CARE_N, double);
+  r->health = CS_ALLOC(ar, sy * r->na * CS_HEALTH_N, double);
+  r->payer_care = CS_ALLOC(ar, sy * r->np + 1, double);
+  r->payer_impl = CS_ALLOC(ar, sy * r->np + 1, double);
+  r->wf_dem = CS_ALLOC(ar, sy * r->nr * r->ng + 1, double);
+  r->wf_sup = CS_ALLOC(ar, sy * r->nr * r->ng + 1, double);
+  r->uptake = CS_ALLOC(ar, sy * r->na * r->niv + 1, double);
+  r->participants = CS_ALLOC(ar, sy * r->na * r->niv + 1, double);
+  r->impl = CS_ALLOC(ar, sy * r->nline + 1, double);
+  r->flows = CS_ALLOC(ar, sy * r->na, double);
+  r->clamp_iv = CS_ALLOC(ar, r->niv + 1, int64_t);
   if (detail)
-    r->detail = ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
+    r->detail = CS_ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
   if (!r->demo || !r->care || !r->health || !r->payer_care || !r->payer_impl || !r->wf_dem ||
       !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->flows || !r->clamp_iv ||
       (detail && !r->detail))
@@ -290,34 +289,34 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
                         cs_work *w) {
   size_t cells = (size_t)pl->narea * CS_NSEX * CS_NAGE * (size_t)pl->nstate;
   size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector;
-  w->cur = ALLOC(ar, cells * (size_t)nsc, double);
-  w->next = ALLOC(ar, cells * (size_t)nsc, double);
-  w->mig_resid = ALLOC(ar, (size_t)pl->narea * CS_NSEX * CS_NAGE, double);
-  w->up = ALLOC(ar, pl->niv + 1, double);
-  w->act = ALLOC(ar, pl->niv + 1, int32_t);
+  w->cur = CS_ALLOC(ar, cells * (size_t)nsc, double);
+  w->next = CS_ALLOC(ar, cells * (size_t)nsc, double);
+  w->mig_resid = CS_ALLOC(ar, (size_t)pl->narea * CS_NSEX * CS_NAGE, double);
+  w->up = CS_ALLOC(ar, pl->niv + 1, double);
+  w->act = CS_ALLOC(ar, pl->niv + 1, int32_t);
   int32_t ne = 0;
   for (int32_t i = 0; i < pl->niv; i++) ne += pl->ivs[i].neffect;
-  w->em = ALLOC(ar, ne + 1, double);
-  w->ef = ALLOC(ar, ne + 1, double);
-  w->part = ALLOC(ar, pl->niv + 1, double);
-  w->units = ALLOC(ar, nc + 1, double);
-  w->fsum = ALLOC(ar, nc + 1, double);
+  w->em = CS_ALLOC(ar, ne + 1, double);
+  w->ef = CS_ALLOC(ar, ne + 1, double);
+  w->part = CS_ALLOC(ar, pl->niv + 1, double);
+  w->units = CS_ALLOC(ar, nc + 1, double);
+  w->fsum = CS_ALLOC(ar, nc + 1, double);
   size_t ns = (size_t)pm->nsig;
-  w->ru = ALLOC(ar, ns * nc + 1, double);
-  w->re = ALLOC(ar, ns * nc + 1, double);
-  w->rn = ALLOC(ar, ns + 1, double);
-  w->tm = ALLOC(ar, ns * nk * nk + 1, double);
-  w->tm_on = ALLOC(ar, ns + 1, uint8_t);
-  w->upbar = ALLOC(ar, (size_t)pl->nsub * (pl->niv + 1), double);
-  w->sup = ALLOC(ar, (size_t)nsc * pl->nsub * pl->ngroup + 1, double);
-  w->grow = ALLOC(ar, nc + 1, double);
-  w->u = ALLOC(ar, nc + 1, double);
-  w->e = ALLOC(ar, nc + 1, double);
-  w->mfte = ALLOC(ar, nc + 1, double);
-  w->p = ALLOC(ar, nk * nk, double);
-  w->S = ALLOC(ar, nk, double);
-  w->S2 = ALLOC(ar, nk, double);
-  w->D = ALLOC(ar, nk, double);
+  w->ru = CS_ALLOC(ar, ns * nc + 1, double);
+  w->re = CS_ALLOC(ar, ns * nc + 1, double);
+  w->rn = CS_ALLOC(ar, ns + 1, double);
+  w->tm = CS_ALLOC(ar, ns * nk * nk + 1, double);
+  w->tm_on = CS_ALLOC(ar, ns + 1, uint8_t);
+  w->upbar = CS_ALLOC(ar, (size_t)pl->nsub * (pl->niv + 1), double);
+  w->sup = CS_ALLOC(ar, (size_t)nsc * pl->nsub * pl->ngroup + 1, double);
+  w->grow = CS_ALLOC(ar, nc + 1, double);
+  w->u = CS_ALLOC(ar, nc + 1, double);
+  w->e = CS_ALLOC(ar, nc + 1, double);
+  w->mfte = CS_ALLOC(ar, nc + 1, double);
+  w->p = CS_ALLOC(ar, nk * nk, double);
+  w->S = CS_ALLOC(ar, nk, double);
+  w->S2 = CS_ALLOC(ar, nk, double);
+  w->D = CS_ALLOC(ar, nk, double);
   if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part || !w->units ||
       !w->fsum || !w->ru || !w->re || !w->rn || !w->tm || !w->tm_on || !w->upbar || !w->sup || !w->grow ||
       !w->u || !w->e || !w->mfte || !w->p || !w->S || !w->S2 || !w->D)

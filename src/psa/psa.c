@@ -16,7 +16,6 @@
 
 #include "plan/plan.h"
 
-#define ALLOC(ar, n, T) ((T *)cs_arena_calloc((ar), (size_t)(n), sizeof(T)))
 
 double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t stream) {
   philox4x32_key_t key = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
@@ -28,13 +27,6 @@ double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t stream) {
   return ((double)bits + 0.5) / 9007199254740992.0;
 }
 
-/* FNV-1a, 64 bits: the stream of a distribution is named by where it stands in the plan, so
- * adding or reordering other numbers does not change its draws. */
-static uint64_t fnv1a(const char *s) {
-  uint64_t h = 14695981039346656037ull;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
 
 /* Stream ids of the plan's distributions; a repeated label (not expected) gets the next id
  * up, so two distributions never share a stream. */
@@ -42,7 +34,9 @@ static cs_status stream_ids(const cs_plan *pl, cs_arena *ar, uint64_t **out) {
   uint64_t *id = cs_arena_calloc(ar, (size_t)pl->ndist + 1, sizeof *id);
   if (!id) return CS_ENOMEM;
   for (int32_t i = 0; i < pl->ndist; i++) {
-    id[i] = fnv1a(pl->dists[i].label ? pl->dists[i].label : "");
+    /* the stream is named by where the number stands in the plan (its label), so adding or
+     * reordering other numbers does not change its draws */
+    id[i] = cs_hash_fnv1a(pl->dists[i].label ? pl->dists[i].label : "");
     for (int32_t j = 0; j < i; j++)
       if (id[j] == id[i] && pl->dists[i].kind != CS_DIST_FIXED) { id[i]++; j = -1; }
   }
@@ -77,7 +71,7 @@ static const char *name2(cs_arena *ar, const char *a, const char *b) {
 
 int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names) {
   met_layout m = layout(pl);
-  const char **nm = ALLOC(ar, m.n, const char *);
+  const char **nm = CS_ALLOC(ar, m.n, const char *);
   if (!nm) return -1;
   for (int32_t p = 0; p <= pl->npayer; p++)
     nm[m.npv + p] = name2(ar, "npv:", p < pl->npayer ? pl->payers[p].id : "total");
@@ -178,7 +172,7 @@ typedef struct {
 
 static cs_status wmodel_init(const cs_plan *pl, wmodel *m) {
   cs_arena_init(&m->ar);
-  m->theta = ALLOC(&m->ar, pl->ndist + 1, double);
+  m->theta = CS_ALLOC(&m->ar, pl->ndist + 1, double);
   if (!m->theta) return CS_ENOMEM;
   for (int32_t i = 0; i < pl->ndist; i++) m->theta[i] = pl->dists[i].mean;
   cs_status st = cs_params_build(pl, m->theta, &m->ar, &m->pm);
@@ -237,6 +231,10 @@ static void *worker(void *arg) {
   /* Jobs are handed out one by one; which thread computes a draw does not matter, since a
    * draw depends only on (seed, draw, stream). */
   for (int64_t j; wk->st == CS_OK && (j = atomic_fetch_add(&sh->next, 1)) < sh->njob;) {
+    if (sh->opt->cancel && *sh->opt->cancel) {
+      wk->st = CS_ECANCELED;
+      break;
+    }
     job_run(sh, &m, j);
     int64_t done = atomic_fetch_add(&sh->done, 1) + 1;
     if (wk->tid == 0 && sh->opt->progress) sh->opt->progress(sh->opt->progress_ctx, done, sh->njob);
@@ -250,15 +248,15 @@ static cs_status psa_alloc(const cs_plan *pl, const cs_psa_options *opt, cs_aren
   o->ndraw = opt->draws;
   o->nsc = 2 + pl->nscen + pl->ntheme;
   if ((o->nmet = cs_psa_metrics(pl, ar, &o->met)) < 0) return CS_ENOMEM;
-  o->par = ALLOC(ar, pl->ndist + 1, int32_t);
+  o->par = CS_ALLOC(ar, pl->ndist + 1, int32_t);
   if (!o->par) return CS_ENOMEM;
   if (opt->tornado)
     for (int32_t i = 0; i < pl->ndist; i++)
       if (pl->dists[i].kind != CS_DIST_FIXED) o->par[o->npar++] = i;
   size_t per = (size_t)o->nsc * o->nmet;
-  o->val = ALLOC(ar, per * o->ndraw + 1, double);
-  o->lo = ALLOC(ar, per * o->npar + 1, double);
-  o->hi = ALLOC(ar, per * o->npar + 1, double);
+  o->val = CS_ALLOC(ar, per * o->ndraw + 1, double);
+  o->lo = CS_ALLOC(ar, per * o->npar + 1, double);
+  o->hi = CS_ALLOC(ar, per * o->npar + 1, double);
   return o->val && o->lo && o->hi ? CS_OK : CS_ENOMEM;
 }
 
@@ -272,11 +270,9 @@ cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar,
   atomic_init(&sh.next, 0);
   atomic_init(&sh.done, 0);
   atomic_init(&sh.bad, 0);
-  int64_t n = opt->threads < 1 ? 1 : opt->threads;
-  if (n > 256) n = 256;
-  if (n > sh.njob) n = sh.njob > 0 ? sh.njob : 1; /* an idle thread would only allocate */
-  worker_t wk[256];
-  pthread_t th[256];
+  int32_t n = cs_thread_count(opt->threads < 1 ? 1 : opt->threads, sh.njob);
+  worker_t wk[CS_MAX_THREADS];
+  pthread_t th[CS_MAX_THREADS];
   /* The calling thread is worker 0. When the system refuses a thread, the ones that did
    * start take its jobs: fewer threads, the same results. */
   int32_t started = 1;

@@ -13,6 +13,7 @@ typedef struct {
   int32_t tornado;      /* also the one-way sensitivity runs */
   void (*progress)(void *ctx, int64_t done, int64_t total);
   void *progress_ctx;
+  const volatile sig_atomic_t *cancel; /* stop with CS_ECANCELED when set; may be NULL */
 } cs_psa_options;
 
 typedef struct {

@@ -51,8 +51,8 @@ cs_status cs_psa_stats_compute(const cs_psa *p, cs_arena *ar, cs_psa_stats *out)
   size_t per = (size_t)p->nsc * p->nmet, n = (size_t)p->ndraw;
   out->stat = cs_arena_calloc(ar, per * CS_PSA_STAT_N + 1, sizeof(double));
   out->order = cs_arena_calloc(ar, per * p->npar + 1, sizeof(int32_t));
-  double *buf = malloc((n + 1) * sizeof *buf);
-  swing *sw = malloc(((size_t)p->npar + 1) * sizeof *sw);
+  double *buf = cs_malloc((n + 1) * sizeof *buf);
+  swing *sw = cs_malloc(((size_t)p->npar + 1) * sizeof *sw);
   cs_status st = out->stat && out->order && buf && sw ? CS_OK : CS_ENOMEM;
   if (st == CS_OK) {
     for (int32_t i = 1; i < p->nsc; i++)
@@ -62,8 +62,8 @@ cs_status cs_psa_stats_compute(const cs_psa *p, cs_arena *ar, cs_psa_stats *out)
       }
     rank_swings(p, sw, out->order);
   }
-  free(buf);
-  free(sw);
+  cs_free(buf);
+  cs_free(sw);
   return st;
 }
 

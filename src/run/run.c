@@ -17,17 +17,13 @@ void cs_run_options_init(cs_run_options *o) {
   o->tornado = 1;
 }
 
-static int32_t online_cpus(void) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n < 1 ? 1 : n > 256 ? 256 : (int32_t)n;
-}
-
 /* The draws of the PSA; draw 0 of it equals the deterministic tables by construction. */
 static cs_status run_psa(cs_run *run) {
   const cs_run_options *o = &run->opt;
   cs_psa_options po = {.draws = o->draws, .seed = o->seed, .tornado = o->tornado,
-                       .threads = o->threads > 0 ? o->threads : online_cpus(),
-                       .progress = o->progress, .progress_ctx = o->progress_ctx};
+                       .threads = cs_thread_count(o->threads, 0),
+                       .progress = o->progress, .progress_ctx = o->progress_ctx,
+                       .cancel = o->cancel};
   /* GSL's default handler aborts the process; quantiles that fail return NaN instead,
    * which the draw loop replaces by the mean and counts in the run log. */
   gsl_set_error_handler_off();
@@ -62,8 +58,11 @@ void cs_run_logf(cs_run *run, const char *fmt, ...) {
   size_t len = strlen(line);
   if (run->loglen + len + 2 > run->logcap) {
     size_t cap = (run->logcap ? run->logcap * 2 : 1024) + len;
-    char *p = realloc(run->log, cap);
-    if (!p) return; /* the log is advisory; a failed append loses one line, not the run */
+    char *p = cs_realloc(run->log, cap);
+    if (!p) { /* a run log with a line missing would hide what the run did */
+      run->log_lost = 1;
+      return;
+    }
     run->log = p;
     run->logcap = cap;
   }
@@ -101,7 +100,7 @@ static void log_run(cs_run *run) {
 cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
                      cs_diags *diags) {
   *out = NULL;
-  cs_run *run = calloc(1, sizeof *run);
+  cs_run *run = cs_calloc(1, sizeof *run);
   if (!run) return CS_ENOMEM;
   double t0 = now();
   run->pl = pl;
@@ -126,6 +125,10 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   run->seconds = now() - t0;
   cs_run_logf(run, "time: %.3f s; memory of the main run: %.1f MiB", run->seconds,
               run->ar.total / 1048576.0);
+  if (run->log_lost) {
+    st = CS_ENOMEM;
+    goto fail;
+  }
   *out = run;
   return CS_OK;
 fail:
@@ -137,40 +140,28 @@ fail:
 void cs_run_free(cs_run *run) {
   if (!run) return;
   cs_arena_release(&run->ar);
-  free(run->log);
-  free(run);
+  cs_free(run->log);
+  cs_free(run);
 }
 
-/* Tables an earlier run with other options left in dir would not match this run. */
-static void remove_stale(const cs_run *run, const char *dir) {
-  static const char *detail[] = {"population.csv"};
-  static const char *psa[] = {"psa_draws.csv", "psa_summary.csv", "psa_probabilities.csv",
-                              "ceac.csv", "tornado.csv"};
-  char path[4096];
-  if (!run->r.detail)
-    for (size_t i = 0; i < sizeof detail / sizeof *detail; i++)
-      if (snprintf(path, sizeof path, "%s/%s", dir, detail[i]) < (int)sizeof path) unlink(path);
-  if (!run->has_psa)
-    for (size_t i = 0; i < sizeof psa / sizeof *psa; i++)
-      if (snprintf(path, sizeof path, "%s/%s", dir, psa[i]) < (int)sizeof path) unlink(path);
-}
-
-cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
-  cs_status st = cs_mkdir_p(dir, diags);
-  if (st != CS_OK) return st;
+/* Every table, run.log and results.db into the private directory of o, then one commit. */
+cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *diags) {
+  const char *dir = cs_outdir_private(o);
+  if (!dir) return CS_EINTERNAL; /* written once already */
   size_t before = cs_diags_count(diags);
   cs_sink *sinks[] = {cs_sink_csv_new(dir, diags), cs_sink_sqlite_new(dir, diags),
-                      cs_sink_xlsx_new(dir, diags)};
+                      cs_sink_xlsx_new(dir, run->pl->T0, diags)};
   int nsink = (int)(sizeof sinks / sizeof *sinks);
+  cs_status st = CS_OK;
   /* a sink that could not start says why in a diagnostic; without one it ran out of memory */
   for (int i = 0; i < nsink && st == CS_OK; i++)
     if (!sinks[i]) st = cs_diags_count(diags) > before ? CS_EIO : CS_ENOMEM;
-  if (st == CS_OK) st = cs_tables_write(&run->view, sinks, nsink);
+  if (st == CS_OK) st = cs_tables_write(&run->view, sinks, nsink, run->opt.cancel);
   if (st == CS_OK) {
     const char *log = cs_run_log(run);
     st = cs_sink_csv_add_text(sinks[0], "run.log", log, strlen(log));
   }
-  /* everything durable under temporary names first; only then is anything renamed */
+  /* everything durable first; only then is anything renamed */
   for (int i = 0; i < nsink && st == CS_OK; i++) st = sinks[i]->prepare(sinks[i]);
   int commit = st == CS_OK;
   for (int i = 0; i < nsink; i++)
@@ -178,7 +169,14 @@ cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
       cs_status fs = sinks[i]->finish(sinks[i], commit);
       if (st == CS_OK) st = fs;
     }
-  if (st == CS_OK) remove_stale(run, dir);
-  if (st == CS_OK) st = cs_sync_dir(dir, diags);
+  if (st == CS_OK) st = cs_outdir_commit(o, diags);
+  return st;
+}
+
+cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
+  cs_outdir *o = NULL;
+  cs_status st = cs_outdir_open(dir, &o, diags);
+  if (st == CS_OK) st = cs_run_write_to(run, o, diags);
+  cs_outdir_close(o);
   return st;
 }

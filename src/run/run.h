@@ -32,6 +32,7 @@ struct cs_run {
   cs_diags *diags;       /* the caller's, during cs_run_new only */
   char *log;             /* malloc'd, grows by appending lines */
   size_t loglen, logcap;
+  int log_lost;          /* a line could not be kept: the run fails with CS_ENOMEM */
   double seconds;
 };
 

@@ -164,6 +164,8 @@ cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text) {
     if (run->has_psa && run->psa.ndraw > 0) psa_block(f, run, L);
   }
   if (fclose(f) != 0) { free(buf); return CS_ENOMEM; }
-  *out_text = buf;
-  return CS_OK;
+  /* open_memstream's buffer is libc's; the caller frees with cs_free, the library's hook */
+  *out_text = cs_strndup(buf, len);
+  free(buf);
+  return *out_text ? CS_OK : CS_ENOMEM;
 }

@@ -63,7 +63,7 @@ int cs_table_column_index(const cs_table *t, const char *name) {
 cs_status cs_cursor_open(const cs_table *t, cs_cursor **out) {
   *out = NULL;
   if (!t) return CS_EINVAL;
-  cs_cursor *c = calloc(1, sizeof *c);
+  cs_cursor *c = cs_calloc(1, sizeof *c);
   if (!c) return CS_ENOMEM;
   c->t = t;
   c->cur = -1;
@@ -86,4 +86,4 @@ cs_status cs_cursor_seek(cs_cursor *c, int64_t row) {
 
 const cs_value *cs_cursor_row(const cs_cursor *c) { return c->cur >= 0 ? c->vals : NULL; }
 int64_t cs_cursor_row_number(const cs_cursor *c) { return c->cur; }
-void cs_cursor_free(cs_cursor *c) { free(c); }
+void cs_cursor_free(cs_cursor *c) { cs_free(c); }
