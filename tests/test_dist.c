@@ -11,8 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "plan/dist.h"
-#include "plan/yamlq.h"
+#include "plan/dist_parse.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol) * (1 + fabs((double)(b))))
 
@@ -89,7 +88,7 @@ static void triangular_pert(void **st) {
 /* Parses the YAML text as one number; returns the problems reported. */
 static int parse(const char *text, cs_dist *d) {
   cs_diags *dg = cs_diags_new();
-  cs_rep rep = {dg, 0};
+  cs_rep rep = {.d = dg};
   cs_yq q;
   int rc = cs_yq_load(&q, "t.yaml", (const unsigned char *)text, strlen(text), &rep);
   assert_int_equal(rc, 0);

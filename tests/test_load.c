@@ -396,6 +396,64 @@ static void missing_plan(void **st) {
   cs_plan_free(NULL);
 }
 
+/* ---- out of memory: through the library's allocation hook, the N-th allocation fails ---- */
+
+static long oom_calls, oom_fail_at; /* fail_at 0: nothing fails, nothing is counted */
+static int oom_failed;
+
+static int oom_now(void) {
+  if (!oom_fail_at || ++oom_calls != oom_fail_at) return 0;
+  oom_failed = 1;
+  return 1;
+}
+
+static void *oom_malloc(void *ctx, size_t n) {
+  (void)ctx;
+  return oom_now() ? NULL : malloc(n);
+}
+
+static void *oom_realloc(void *ctx, void *p, size_t n) {
+  (void)ctx;
+  return oom_now() ? NULL : realloc(p, n);
+}
+
+static void oom_free(void *ctx, void *p) {
+  (void)ctx;
+  free(p);
+}
+
+/* A failed allocation used to load the plan without its mortality table (nobody died), or
+ * end as an invalid plan. Now, for every allocation of a load: either nothing failed and the
+ * whole plan is there, or the load ends with CS_ENOMEM, "out of memory" and no plan. */
+static void oom_no_partial_plan(void **st) {
+  (void)st;
+  char path[1024];
+  snprintf(path, sizeof path, "%s/tests/data/tiny/plan.yaml", srcdir());
+  static const cs_allocator hook = {oom_malloc, oom_realloc, oom_free, NULL};
+  cs_set_allocator(&hook);
+  for (long n = 1;; n++) {
+    cs_diags *d = cs_diags_new();
+    oom_calls = oom_failed = 0;
+    oom_fail_at = n;
+    cs_plan *P = (cs_plan *)&path; /* must be reset to NULL */
+    cs_status s = cs_plan_load(path, &P, d);
+    oom_fail_at = 0;
+    if (!oom_failed) { /* past the last allocation */
+      assert_int_equal(s, CS_OK);
+      assert_non_null(P->q0);
+      NEAR(P->q0[1 * CS_NAGE + 0], 0.001);
+      cs_plan_free(P);
+      cs_diags_free(d);
+      break;
+    }
+    assert_int_equal(s, CS_ENOMEM);
+    assert_null(P);
+    assert_true(has(d, "out of memory"));
+    cs_diags_free(d);
+  }
+  cs_set_allocator(NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(genplan_seeds),     cmocka_unit_test(genplan_projection),
@@ -403,6 +461,7 @@ int main(void) {
       cmocka_unit_test(tiny_numbers),      cmocka_unit_test(tiny_intervention),
       cmocka_unit_test(shared_parameter),  cmocka_unit_test(all_problems_reported),
       cmocka_unit_test(hostile_yaml),      cmocka_unit_test(missing_plan),
+      cmocka_unit_test(oom_no_partial_plan),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,14 +3,8 @@
  * written number exactly; the quantile function serves one-way sensitivity and PSA. */
 #include "dist.h"
 
-/* Room for a message context such as "themes[t].interventions[i].effects[2]"; each part is
- * cut at 300 characters when formatted, so 1024 always holds three. */
-#define CTX 1024
-
 #include <gsl/gsl_cdf.h>
 #include <math.h>
-#include <stdio.h>
-#include <string.h>
 
 static const char *const kind_names[] = {"fixed", "beta", "gamma", "lognormal", "normal",
                                          "uniform", "triangular", "pert"};
@@ -102,133 +96,6 @@ const char *cs_dist_pert(cs_dist *d, double min, double mode, double max) {
   if (check_mmm(min, mode, max)) return "pert needs min <= mode <= max and min < max";
   set(d, CS_DIST_PERT, min, mode, max, (min + 4 * mode + max) / 6);
   return NULL;
-}
-
-/* ---- parsing ---- */
-
-typedef struct {
-  cs_yq *q;
-  cs_ynode *n;
-  const char *what;
-  int bad;
-} pctx;
-
-/* A required numeric field of a distribution mapping. */
-static double field(pctx *c, const char *key, const char *kind) {
-  cs_ynode *v = cs_yq_get(c->q, c->n, key);
-  char what[CTX];
-  snprintf(what, sizeof what, "%.300s: %.300s %.300s", c->what, kind, key);
-  if (!v) {
-    cs_yq_err(c->q, c->n, "missing required field '%s' in %s distribution of %s", key, kind,
-              c->what);
-    c->bad = 1;
-    return 0;
-  }
-  double x = 0;
-  if (cs_yq_dbl(c->q, v, what, &x)) c->bad = 1;
-  return x;
-}
-
-#define KEYS(...) (const char *const[]){__VA_ARGS__}, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
-
-static const char *parse_beta(pctx *c, cs_dist *d) {
-  char ctx[CTX];
-  snprintf(ctx, sizeof ctx, "beta distribution of %.300s", c->what);
-  cs_yq_check_keys(c->q, c->n, KEYS("dist", "mean", "sd", "alpha", "beta"), ctx);
-  int ms = cs_yq_get(c->q, c->n, "mean") || cs_yq_get(c->q, c->n, "sd");
-  int ab = cs_yq_get(c->q, c->n, "alpha") || cs_yq_get(c->q, c->n, "beta");
-  if (ms && ab) return "beta takes either mean and sd or alpha and beta, not both";
-  if (!ab) {
-    double m = field(c, "mean", "beta"), s = field(c, "sd", "beta");
-    return c->bad ? NULL : cs_dist_beta_ms(d, m, s);
-  }
-  double a = field(c, "alpha", "beta"), b = field(c, "beta", "beta");
-  return c->bad ? NULL : cs_dist_beta_ab(d, a, b);
-}
-
-static const char *parse_lognormal(pctx *c, cs_dist *d) {
-  char ctx[CTX];
-  snprintf(ctx, sizeof ctx, "lognormal distribution of %.300s", c->what);
-  cs_yq_check_keys(c->q, c->n, KEYS("dist", "mean", "sd", "meanlog", "sdlog"), ctx);
-  int ms = cs_yq_get(c->q, c->n, "mean") || cs_yq_get(c->q, c->n, "sd");
-  int lg = cs_yq_get(c->q, c->n, "meanlog") || cs_yq_get(c->q, c->n, "sdlog");
-  if (ms && lg) return "lognormal takes either mean and sd or meanlog and sdlog, not both";
-  if (!lg) {
-    double m = field(c, "mean", "lognormal"), s = field(c, "sd", "lognormal");
-    return c->bad ? NULL : cs_dist_lognormal_ms(d, m, s);
-  }
-  double m = field(c, "meanlog", "lognormal"), s = field(c, "sdlog", "lognormal");
-  return c->bad ? NULL : cs_dist_lognormal_log(d, m, s);
-}
-
-static const char *parse_two(pctx *c, cs_dist *d, cs_dist_kind k) {
-  const char *kn = cs_dist_kind_name(k);
-  char ctx[CTX];
-  snprintf(ctx, sizeof ctx, "%.300s distribution of %.300s", kn, c->what);
-  if (k == CS_DIST_UNIFORM) {
-    cs_yq_check_keys(c->q, c->n, KEYS("dist", "min", "max"), ctx);
-    double lo = field(c, "min", kn), hi = field(c, "max", kn);
-    return c->bad ? NULL : cs_dist_uniform(d, lo, hi);
-  }
-  cs_yq_check_keys(c->q, c->n, KEYS("dist", "mean", "sd"), ctx);
-  double m = field(c, "mean", kn), s = field(c, "sd", kn);
-  if (c->bad) return NULL;
-  return k == CS_DIST_GAMMA ? cs_dist_gamma_ms(d, m, s) : cs_dist_normal(d, m, s);
-}
-
-static const char *parse_three(pctx *c, cs_dist *d, cs_dist_kind k) {
-  const char *kn = cs_dist_kind_name(k);
-  char ctx[CTX];
-  snprintf(ctx, sizeof ctx, "%.300s distribution of %.300s", kn, c->what);
-  cs_yq_check_keys(c->q, c->n, KEYS("dist", "min", "mode", "max"), ctx);
-  double lo = field(c, "min", kn), mo = field(c, "mode", kn), hi = field(c, "max", kn);
-  if (c->bad) return NULL;
-  return k == CS_DIST_PERT ? cs_dist_pert(d, lo, mo, hi) : cs_dist_triangular(d, lo, mo, hi);
-}
-
-static int parse_kind(pctx *c, cs_dist *d) {
-  cs_ynode *kn = cs_yq_get(c->q, c->n, "dist");
-  const char *ks = cs_yq_str(c->q, kn, "dist");
-  if (!ks) return -1;
-  int k = 1;
-  while (k < 8 && strcmp(kind_names[k], ks)) k++;
-  if (k == 8) {
-    const char *s = cs_suggest(ks, kind_names + 1, 7);
-    cs_yq_err(c->q, kn, "unknown distribution " CS_QF " in %s (%s%s%s)", CS_QA(ks), c->what,
-              s ? "did you mean '" : "expected beta, gamma, lognormal, normal, uniform, triangular or pert",
-              s ? s : "", s ? "'?" : "");
-    return -1;
-  }
-  const char *why;
-  if (k == CS_DIST_BETA) why = parse_beta(c, d);
-  else if (k == CS_DIST_LOGNORMAL) why = parse_lognormal(c, d);
-  else if (k == CS_DIST_TRIANGULAR || k == CS_DIST_PERT) why = parse_three(c, d, (cs_dist_kind)k);
-  else why = parse_two(c, d, (cs_dist_kind)k);
-  if (why) cs_yq_err(c->q, c->n, "%s: no valid distribution: %s", c->what, why);
-  return why || c->bad ? -1 : 0;
-}
-
-int cs_dist_parse(cs_yq *q, cs_ynode *n, const char *what, cs_dist *out) {
-  cs_dist_fixed(out, 0);
-  pctx c = {q, n, what, 0};
-  if (cs_yq_is_map(n)) {
-    if (cs_yq_get(q, n, "dist")) return parse_kind(&c, out);
-    if (cs_yq_get(q, n, "fixed")) {
-      char ctx[CTX];
-      snprintf(ctx, sizeof ctx, "fixed value of %.300s", what);
-      cs_yq_check_keys(q, n, KEYS("fixed"), ctx);
-      double v = field(&c, "fixed", "fixed");
-      cs_dist_fixed(out, v);
-      return c.bad ? -1 : 0;
-    }
-    cs_yq_err(q, n, "%s is a mapping without 'dist' or 'fixed' (expected a number or a "
-              "distribution such as {dist: beta, mean: 0.2, sd: 0.05})", what);
-    return -1;
-  }
-  double v;
-  if (cs_yq_dbl(q, n, what, &v)) return -1;
-  cs_dist_fixed(out, v);
-  return 0;
 }
 
 /* ---- quantiles ---- */

@@ -5,15 +5,14 @@
 
 #include <csv.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define MAXCOL 16
 
 typedef struct {
   cs_csv *t;
-  cs_rep *r;
-  int header_done, bad_header, oom;
+  cs_rep *r;                   /* r->oom stops the reading */
+  int header_done, bad_header;
   int nf;                      /* fields in the current record */
   char *f[MAXCOL];
   int32_t fl[MAXCOL], fc[MAXCOL];
@@ -26,8 +25,7 @@ static void on_field(void *s, size_t len, void *data) {
   reader *rd = data;
   if (rd->nf == 0) rd->rline = rd->sline;
   if (rd->nf < MAXCOL) {
-    rd->f[rd->nf] = cs_arena_strndup(&rd->t->mem, s ? s : "", s ? len : 0);
-    if (!rd->f[rd->nf]) rd->oom = 1;
+    rd->f[rd->nf] = cs_rep_mem(rd->r, cs_arena_strndup(&rd->t->mem, s ? s : "", s ? len : 0));
     rd->fl[rd->nf] = rd->sline;
     rd->fc[rd->nf] = rd->scol;
   }
@@ -50,16 +48,16 @@ static void check_header(reader *rd) {
   rd->bad_header = 1;
 }
 
-static int grow(cs_csv *t) {
+static int grow(cs_csv *t, cs_rep *r) {
   size_t cap = t->cap ? t->cap * 2 : 256;
   size_t cells = cap * (size_t)t->ncol;
-  char **c = realloc(t->cell, cells * sizeof *c);
+  char **c = cs_rep_mem(r, cs_realloc(t->cell, cells * sizeof *c));
   if (!c) return -1;
   t->cell = c;
-  int32_t *l = realloc(t->line, cells * sizeof *l);
+  int32_t *l = cs_rep_mem(r, cs_realloc(t->line, cells * sizeof *l));
   if (!l) return -1;
   t->line = l;
-  int32_t *k = realloc(t->col, cells * sizeof *k);
+  int32_t *k = cs_rep_mem(r, cs_realloc(t->col, cells * sizeof *k));
   if (!k) return -1;
   t->col = k;
   t->cap = cap;
@@ -74,7 +72,7 @@ static void keep_row(reader *rd) {
                t->ncol > 2 ? ",..." : "");
     return;
   }
-  if (t->nrow == t->cap && grow(t)) { rd->oom = 1; return; }
+  if (t->nrow == t->cap && grow(t, rd->r)) return;
   size_t base = t->nrow * (size_t)t->ncol;
   for (int i = 0; i < t->ncol; i++) {
     t->cell[base + (size_t)i] = rd->f[i];
@@ -106,7 +104,7 @@ static size_t skip_comment(const unsigned char *b, size_t i, size_t len) {
 
 static void feed(reader *rd, struct csv_parser *p, const unsigned char *b, size_t len) {
   int at_line_start = 1;
-  for (size_t i = 0; i < len && !rd->bad_header && !rd->oom;) {
+  for (size_t i = 0; i < len && !rd->bad_header && !rd->r->oom;) {
     /* pstate 0 is libcsv's ROW_NOT_BEGUN: a '#' there starts a comment, not a field. */
     if (at_line_start && b[i] == '#' && p->pstate == 0) {
       i = skip_comment(b, i, len);
@@ -120,8 +118,10 @@ static void feed(reader *rd, struct csv_parser *p, const unsigned char *b, size_
       rd->need_start = 0;
     }
     if (csv_parse(p, b + i, 1, on_field, on_record, rd) != 1) {
-      cs_rep_add(rd->r, rd->t->disp, rd->line, rd->col,
-                 "malformed quoted field (expected a closing '\"' followed by ',' or end of line)");
+      if (csv_error(p) == CSV_ENOMEM) cs_rep_oom(rd->r); /* libcsv's field buffer */
+      else
+        cs_rep_add(rd->r, rd->t->disp, rd->line, rd->col, "malformed quoted field (expected a "
+                   "closing '\"' followed by ',' or end of line)");
       rd->bad_header = 1; /* stop: what follows cannot be trusted */
       return;
     }
@@ -134,24 +134,23 @@ static void feed(reader *rd, struct csv_parser *p, const unsigned char *b, size_
 
 static int parse(cs_csv *t, cs_rep *r, const unsigned char *b, size_t len) {
   struct csv_parser p;
-  if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) return -1;
+  csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL); /* fails only for p == NULL */
   reader rd = {.t = t, .r = r, .line = 1, .col = 1, .need_start = 1, .sline = 1, .scol = 1};
   feed(&rd, &p, b, len);
-  if (!rd.bad_header && !rd.oom && csv_fini(&p, on_field, on_record, &rd) != 0) {
+  if (!rd.bad_header && !r->oom && csv_fini(&p, on_field, on_record, &rd) != 0) {
     cs_rep_add(r, t->disp, rd.sline, rd.scol, "unterminated quoted field (expected a closing '\"')");
     rd.bad_header = 1;
   }
   csv_free(&p);
-  if (rd.oom) cs_rep_add(r, t->disp, 1, 1, "out of memory");
   if (!rd.header_done && !rd.bad_header) {
     cs_rep_add(r, t->disp, 1, 1, "no header line (expected '%s,...')", t->names[0]);
     return -1;
   }
-  return rd.bad_header || rd.oom ? -1 : 0;
+  return rd.bad_header || r->oom ? -1 : 0;
 }
 
-int cs_table_read(cs_csv *t, cs_rep *r, const char *path, const char *disp,
-                  const char *const *cols, int ncol, const char *wfile, int wline, int wcol) {
+int cs_csv_read(cs_csv *t, cs_rep *r, const char *path, const char *disp,
+                const char *const *cols, int ncol, const char *wfile, int wline, int wcol) {
   memset(t, 0, sizeof *t);
   t->disp = disp;
   t->ncol = ncol;
@@ -166,16 +165,16 @@ int cs_table_read(cs_csv *t, cs_rep *r, const char *path, const char *disp,
     size_t off = len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
     cs_arena_init(&t->mem);
     rc = parse(t, r, buf + off, len - off);
-    if (rc) cs_table_free(t);
+    if (rc) cs_csv_free(t);
   }
-  free(buf);
+  cs_free(buf);
   return rc;
 }
 
-void cs_table_free(cs_csv *t) {
-  free(t->cell);
-  free(t->line);
-  free(t->col);
+void cs_csv_free(cs_csv *t) {
+  cs_free(t->cell);
+  cs_free(t->line);
+  cs_free(t->col);
   cs_arena_release(&t->mem);
   t->cell = NULL;
   t->line = t->col = NULL;
@@ -196,16 +195,10 @@ int cs_id_find(const void *base, size_t stride, int n, const char *id) {
   return -1;
 }
 
-static uint64_t hash(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
-int cs_idmap_init(cs_idmap *m, const void *base, size_t stride, int n, int cap) {
+int cs_idmap_init(cs_idmap *m, cs_rep *r, const void *base, size_t stride, int n, int cap) {
   size_t size = 16;
   while (size < 2 * (size_t)(cap > n ? cap : n)) size *= 2;
-  *m = (cs_idmap){base, stride, 0, calloc(size, sizeof(int32_t)), size - 1};
+  *m = (cs_idmap){base, stride, 0, cs_rep_mem(r, cs_calloc(size, sizeof(int32_t))), size - 1};
   if (!m->slot) return -1;
   while (m->n < n) cs_idmap_add(m);
   return 0;
@@ -213,13 +206,13 @@ int cs_idmap_init(cs_idmap *m, const void *base, size_t stride, int n, int cap) 
 
 void cs_idmap_add(cs_idmap *m) {
   const char *id = id_at(m->base, m->stride, m->n);
-  size_t i = (size_t)hash(id) & m->mask;
+  size_t i = (size_t)cs_hash_fnv1a(id) & m->mask;
   while (m->slot[i]) i = (i + 1) & m->mask;
   m->slot[i] = ++m->n;
 }
 
 int cs_idmap_find(const cs_idmap *m, const char *id) {
-  size_t i = (size_t)hash(id) & m->mask;
+  size_t i = (size_t)cs_hash_fnv1a(id) & m->mask;
   for (; m->slot[i]; i = (i + 1) & m->mask) {
     int k = m->slot[i] - 1;
     if (!strcmp(id_at(m->base, m->stride, k), id)) return k;
@@ -228,7 +221,7 @@ int cs_idmap_find(const cs_idmap *m, const char *id) {
 }
 
 void cs_idmap_free(cs_idmap *m) {
-  free(m->slot);
+  cs_free(m->slot);
   m->slot = NULL;
 }
 

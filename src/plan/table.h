@@ -1,6 +1,5 @@
-/* table.h: CSV tables (libcsv) with the line and column of every field, id look-ups that
- * report unknown ids with a did-you-mean, and the plan's table loaders (plan_check.c), which
- * turn checked rows into the flat arrays of struct cs_plan. */
+/* table.h: CSV tables (libcsv) with the line and column of every field, and id look-ups that
+ * report unknown ids with a did-you-mean. What the rows mean is plan_tables.c's business. */
 #ifndef CS_TABLE_H
 #define CS_TABLE_H
 
@@ -10,6 +9,7 @@
 #include "base/base.h"
 #include "yamlq.h"
 
+/* (Not cs_table: that is the public API's table of a run's results.) */
 typedef struct {
   const char *disp;          /* path as the user sees it */
   int ncol;
@@ -24,12 +24,12 @@ typedef struct {
 /* Reads the CSV file at path (shown as disp) whose header must be exactly cols. A file that
  * cannot be read is reported at wfile:wline:wcol (the YAML node that names it). Bad rows are
  * reported and dropped. Returns 0 when the table can be used (t must then be freed with
- * cs_table_free), -1 when not (nothing to free). */
-int cs_table_read(cs_csv *t, cs_rep *r, const char *path, const char *disp,
-                  const char *const *cols, int ncol, const char *wfile, int wline, int wcol);
-void cs_table_free(cs_csv *t);
+ * cs_csv_free), -1 when not (nothing to free; r->oom set when memory ran out). */
+int cs_csv_read(cs_csv *t, cs_rep *r, const char *path, const char *disp,
+                const char *const *cols, int ncol, const char *wfile, int wline, int wcol);
+void cs_csv_free(cs_csv *t);
 
-static inline const char *cs_cell(const cs_csv *t, size_t row, int c) {
+static inline const char *cs_csv_cell(const cs_csv *t, size_t row, int c) {
   return t->cell[row * (size_t)t->ncol + (size_t)c];
 }
 
@@ -48,29 +48,12 @@ typedef struct {
   size_t mask;
 } cs_idmap;
 
-/* Indexes the n ids at base (room for cap); returns -1 when out of memory. */
-int cs_idmap_init(cs_idmap *m, const void *base, size_t stride, int n, int cap);
+/* Indexes the n ids at base (room for cap). Returns -1 when out of memory (after
+ * cs_rep_oom(r)); m then needs no cs_idmap_free (calling it is harmless). */
+int cs_idmap_init(cs_idmap *m, cs_rep *r, const void *base, size_t stride, int n, int cap);
 /* Adds entry n (already written at base) and counts it. */
 void cs_idmap_add(cs_idmap *m);
 int cs_idmap_find(const cs_idmap *m, const char *id);
 void cs_idmap_free(cs_idmap *m);
-
-/* ---- plan tables (plan_check.c) ---- */
-struct cs_plan;
-/* areas.csv: sets areas, subregions (order of first appearance). Returns 0 when usable. */
-int cs_fill_areas(struct cs_plan *P, cs_rep *r, const cs_csv *t);
-void cs_fill_population(struct cs_plan *P, cs_rep *r, const cs_csv *t);
-void cs_fill_mortality(struct cs_plan *P, cs_rep *r, const cs_csv *t);
-void cs_fill_fertility(struct cs_plan *P, cs_rep *r, const cs_csv *t);
-void cs_fill_migration(struct cs_plan *P, cs_rep *r, const cs_csv *t);
-void cs_fill_projection(struct cs_plan *P, cs_rep *r, const cs_csv *t);
-void cs_fill_shares(struct cs_plan *P, cs_rep *r, const cs_csv *t);
-void cs_fill_transitions(struct cs_plan *P, cs_rep *r, const cs_csv *t);
-/* Workforce groups in order of first appearance; returns how many (groups has room for
- * t->nrow entries). */
-int cs_workforce_groups(struct cs_plan *P, const cs_csv *t, const char **groups);
-void cs_fill_workforce(struct cs_plan *P, cs_rep *r, const cs_csv *t);
-/* use.csv or eol.csv into dst [nsector][nstate][CS_NSEX][CS_NAGE]. */
-void cs_fill_use(struct cs_plan *P, cs_rep *r, const cs_csv *t, double *dst);
 
 #endif

@@ -15,13 +15,28 @@
 #include <unistd.h>
 
 void cs_rep_add(cs_rep *r, const char *file, int line, int col, const char *fmt, ...) {
+  r->nerr++;
+  if (r->oom) return;
   char buf[1024];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  /* A problem that cannot be kept must not leave a load that looks merely invalid. */
+  if (cs_diags_add(r->d, file, line, col, "%s", buf) == CS_ENOMEM) cs_rep_oom(r);
+}
+
+void cs_rep_oom(cs_rep *r) {
+  if (r->oom) return;
+  r->oom = 1;
   r->nerr++;
-  cs_diags_add(r->d, file, line, col, "%s", buf);
+  /* This may fail as well; the load's CS_ENOMEM still says what happened. */
+  cs_diags_add(r->d, r->file, r->file ? 1 : 0, 1, "out of memory");
+}
+
+void *cs_rep_mem(cs_rep *r, void *p) {
+  if (!p) cs_rep_oom(r);
+  return p;
 }
 
 /* ---- files ---- */
@@ -78,7 +93,7 @@ unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const
   size_t size;
   int fd = open_regular(r, path, disp, wfile, wline, wcol, &size);
   if (fd < 0) return NULL;
-  unsigned char *buf = malloc(size + 1);
+  unsigned char *buf = cs_rep_mem(r, cs_malloc(size + 1));
   size_t got = 0;
   while (buf && got < size) {
     ssize_t k = read(fd, buf + got, size - got);
@@ -87,10 +102,7 @@ unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const
     got += (size_t)k;
   }
   close(fd);
-  if (!buf) {
-    where_add(r, disp, wfile, wline, wcol, "out of memory reading ", path, "");
-    return NULL;
-  }
+  if (!buf) return NULL;
   buf[got] = 0;
   *len = got;
   return buf;
@@ -200,7 +212,7 @@ const char *cs_suggest(const char *word, const char *const *cand, size_t n) {
 static int reject_aliases(cs_yq *q) {
   yaml_node_t *start = q->doc.nodes.start, *top = q->doc.nodes.top;
   size_t n = (size_t)(top - start);
-  unsigned char *refs = calloc(n + 1, 1);
+  unsigned char *refs = cs_rep_mem(q->rep, cs_calloc(n + 1, 1));
   if (!refs) return -1;
   int bad = 0;
   refs[0] = 1; /* the root node (index 1) */
@@ -221,12 +233,45 @@ static int reject_aliases(cs_yq *q) {
       }
     }
   }
-  free(refs);
+  cs_free(refs);
   if (bad) {
     yaml_node_t *node = start + bad - 1;
     cs_yq_err(q, node, "yaml alias or anchor reuse is not supported (expected plain values)");
     return -1;
   }
+  return 0;
+}
+
+/* libyaml sets an error code for every problem of the text; its loader fails without one
+ * only when copying a tag runs out of memory. */
+static int lost_memory(const yaml_parser_t *p) {
+  return p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR;
+}
+
+/* Open collections while checking the shape: entries of each (index 1..depth). */
+typedef struct {
+  size_t items[CS_YAML_MAX_DEPTH + 2];
+  int depth;
+} shape;
+
+/* Counts one event; reports a collection too long or too deep. Returns -1 after reporting. */
+static int shape_event(shape *sh, const yaml_event_t *ev, const char *file, cs_rep *rep) {
+  int open = ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT;
+  int close = ev->type == YAML_SEQUENCE_END_EVENT || ev->type == YAML_MAPPING_END_EVENT;
+  int node = open || ev->type == YAML_SCALAR_EVENT || ev->type == YAML_ALIAS_EVENT;
+  int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+  if (node && sh->depth > 0 && ++sh->items[sh->depth] > 2 * CS_YAML_MAX_ITEMS) {
+    cs_rep_add(rep, file, line, col, "yaml list or mapping is too long (expected at most %d "
+               "entries)", CS_YAML_MAX_ITEMS);
+    return -1;
+  }
+  if (open && ++sh->depth > CS_YAML_MAX_DEPTH) {
+    cs_rep_add(rep, file, line, col, "yaml nesting is too deep (expected at most %d levels)",
+               CS_YAML_MAX_DEPTH);
+    return -1;
+  }
+  if (open) sh->items[sh->depth] = 0;
+  if (close && sh->depth > 0) sh->depth--;
   return 0;
 }
 
@@ -236,29 +281,24 @@ static int reject_aliases(cs_yq *q) {
  * before the tree is built. Returns -1 after reporting. */
 static int check_shape(const char *file, const unsigned char *buf, size_t len, cs_rep *rep) {
   yaml_parser_t p;
-  if (!yaml_parser_initialize(&p)) return 0;
+  if (!yaml_parser_initialize(&p)) {
+    cs_rep_oom(rep); /* libyaml's only reason to fail here */
+    return -1;
+  }
   yaml_parser_set_input_string(&p, buf, len);
-  size_t items[CS_YAML_MAX_DEPTH + 2] = {0}; /* entries of each open collection */
-  int depth = 0, rc = 0, done = 0;
+  shape sh = {.depth = 0};
+  int rc = 0, done = 0;
   while (!done && rc == 0) {
     yaml_event_t ev;
-    if (!yaml_parser_parse(&p, &ev)) break; /* the load reports the syntax error */
-    int open = ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT;
-    int close = ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT;
-    int node = open || ev.type == YAML_SCALAR_EVENT || ev.type == YAML_ALIAS_EVENT;
-    if (node && depth > 0 && ++items[depth] > 2 * CS_YAML_MAX_ITEMS) {
-      cs_rep_add(rep, file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-                 "yaml list or mapping is too long (expected at most %d entries)",
-                 CS_YAML_MAX_ITEMS);
-      rc = -1;
+    if (!yaml_parser_parse(&p, &ev)) {
+      /* A syntax error is the load's to report; lost memory would skip the shape check. */
+      if (lost_memory(&p)) {
+        cs_rep_oom(rep);
+        rc = -1;
+      }
+      break;
     }
-    if (open && rc == 0 && ++depth > CS_YAML_MAX_DEPTH) {
-      cs_rep_add(rep, file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-                 "yaml nesting is too deep (expected at most %d levels)", CS_YAML_MAX_DEPTH);
-      rc = -1;
-    }
-    if (open && rc == 0) items[depth] = 0;
-    if (close && depth > 0) depth--;
+    rc = shape_event(&sh, &ev, file, rep);
     done = ev.type == YAML_STREAM_END_EVENT;
     yaml_event_delete(&ev);
   }
@@ -266,30 +306,36 @@ static int check_shape(const char *file, const unsigned char *buf, size_t len, c
   return rc;
 }
 
-int cs_yq_load(cs_yq *q, const char *file, const unsigned char *buf, size_t len, cs_rep *rep) {
-  memset(q, 0, sizeof *q);
-  q->file = file;
-  q->rep = rep;
-  if (check_shape(file, buf, len, rep)) return -1;
+/* Builds q->doc from buf; reports a syntax error, or marks the load out of memory. */
+static int parse_doc(cs_yq *q, const unsigned char *buf, size_t len) {
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p)) {
-    cs_rep_add(rep, file, 1, 1, "out of memory");
+    cs_rep_oom(q->rep);
     return -1;
   }
   yaml_parser_set_input_string(&p, buf, len);
   int ok = yaml_parser_load(&p, &q->doc);
-  if (!ok) {
+  if (!ok && lost_memory(&p)) {
+    cs_rep_oom(q->rep);
+  } else if (!ok) {
     const char *what = p.problem ? p.problem : "malformed yaml";
     yaml_mark_t m = p.problem_mark;
     if (p.context)
-      cs_rep_add(rep, file, (int)m.line + 1, (int)m.column + 1, "yaml syntax error: %s %s",
+      cs_rep_add(q->rep, q->file, (int)m.line + 1, (int)m.column + 1, "yaml syntax error: %s %s",
                  p.context, what);
     else
-      cs_rep_add(rep, file, (int)m.line + 1, (int)m.column + 1, "yaml syntax error: %s", what);
-    yaml_parser_delete(&p);
-    return -1;
+      cs_rep_add(q->rep, q->file, (int)m.line + 1, (int)m.column + 1, "yaml syntax error: %s",
+                 what);
   }
   yaml_parser_delete(&p);
+  return ok ? 0 : -1;
+}
+
+int cs_yq_load(cs_yq *q, const char *file, const unsigned char *buf, size_t len, cs_rep *rep) {
+  memset(q, 0, sizeof *q);
+  q->file = file;
+  q->rep = rep;
+  if (check_shape(file, buf, len, rep) || parse_doc(q, buf, len)) return -1;
   q->loaded = 1;
   if (!yaml_document_get_root_node(&q->doc)) {
     cs_rep_add(rep, file, 1, 1, "empty plan file (expected a yaml mapping)");

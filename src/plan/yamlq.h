@@ -1,7 +1,7 @@
 /* yamlq.h: a YAML document tree with line/column marks (libyaml's yaml_document_t) and typed
  * getters that record a diagnostic for every problem, so the loader can keep going after an
- * error and report all of them. Also the shared reporter, number parsing and file reading
- * used by the CSV tables. */
+ * error and report all of them. Also the shared reporter (with its out-of-memory flag),
+ * number parsing and file reading used by the CSV tables. */
 #ifndef CS_YAMLQ_H
 #define CS_YAMLQ_H
 
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <yaml.h>
 
-#include "careshift.h"
+#include "base/base.h"
 
 /* Files above this size are refused before any byte is read. */
 #define CS_MAX_FILE ((size_t)512 * 1024 * 1024)
@@ -25,19 +25,37 @@
 /* Format for a quoted value, cut to CS_QMAX characters: printf(CS_QF, CS_QA(s)). */
 #define CS_QF "'%.80s%s'"
 #define CS_QA(s) (s), (strlen(s) > CS_QMAX ? "..." : "")
+/* Room for a message context such as "themes[t].interventions[i].effects[2]"; each part is
+ * cut at 300 characters when formatted, so CS_CTX always holds three. */
+#define CS_CTX 1024
+/* The allowed keys of a mapping, as cs_yq_check_keys takes them: CS_KEYS("id", "name"). */
+#define CS_KEYS(...)                                                                           \
+  (const char *const[]){__VA_ARGS__},                                                          \
+      sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
 
-/* Counts the problems reported, since a full cs_diags list stops growing. */
+/* Counts the problems reported, since a full cs_diags list stops growing. oom is sticky:
+ * once any allocation of a load has failed, the load can only end with CS_ENOMEM, however
+ * well the rest went, so a plan that lost a table to memory is never handed out. */
 typedef struct {
   cs_diags *d;
   int nerr;
+  int oom;
+  const char *file; /* where "out of memory" is reported (the plan file); NULL: "careshift" */
 } cs_rep;
 
+/* Adds a problem. After an out-of-memory nothing more is shown: what follows (a table that
+ * could not be kept, so "missing rows") would only mislead. */
 void cs_rep_add(cs_rep *r, const char *file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Marks the load out of memory; reports "out of memory" the first time only. */
+void cs_rep_oom(cs_rep *r);
+/* Returns p, the result of an allocation, after cs_rep_oom when it is NULL. Every allocation
+ * of the loader goes through it, so none can fail unnoticed. */
+void *cs_rep_mem(cs_rep *r, void *p);
 
 /* Reads a whole regular file (size <= CS_MAX_FILE). Problems are reported at file:line:col
  * of the naming location (where), or at disp:1:1 when wfile is NULL. Returns a malloc'd
- * buffer (NUL-terminated, *len bytes) or NULL. */
+ * buffer (NUL-terminated, *len bytes) or NULL (with r->oom set when memory ran out). */
 unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const char *wfile,
                             int wline, int wcol, size_t *len);
 
@@ -62,7 +80,8 @@ typedef struct {
 typedef yaml_node_t cs_ynode;
 
 /* Parses buf (already checked by cs_text_check). Returns 0 on success; on failure the
- * problem is reported and q needs no cs_yq_free (calling it is harmless). */
+ * problem is reported (libyaml running out of memory sets rep->oom) and q needs no
+ * cs_yq_free (calling it is harmless). */
 int cs_yq_load(cs_yq *q, const char *file, const unsigned char *buf, size_t len, cs_rep *rep);
 void cs_yq_free(cs_yq *q);
 cs_ynode *cs_yq_root(cs_yq *q);
