@@ -154,6 +154,8 @@ typedef struct {
   int key;           /* 1: part of the row's key; 0: a value */
   const char *unit;  /* unit of a value ("EUR", "FTE", "persons", ...); "" for keys and
                         dimensionless values */
+  int nullable;      /* 1: may hold no value by definition (a break-even year that never
+                        comes); 0: always a finite number, else the run fails */
 } cs_column;
 
 typedef struct {

@@ -89,9 +89,11 @@ struct cs_sink {
 };
 
 /* Writes every table present in v to every sink; stops at the first error, or with
- * CS_ECANCELED soon after *cancel (may be NULL) becomes non-zero. */
+ * CS_ECANCELED soon after *cancel (may be NULL) becomes non-zero. A value that is not finite
+ * in a column that may not be empty fails the write (CS_EINTERNAL) with a diagnostic naming
+ * the table, the column and the row's key: never an empty cell in place of a number. */
 cs_status cs_tables_write(const cs_view *v, cs_sink *const *sinks, int nsink,
-                          const volatile sig_atomic_t *cancel);
+                          const volatile sig_atomic_t *cancel, cs_diags *d);
 
 /* Sinks. dir must exist. On failure they return NULL and add a diagnostic. */
 cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d);

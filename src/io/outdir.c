@@ -32,6 +32,7 @@ struct cs_outdir {
   char *base;       /* its last component */
   char *tmp;        /* the private sibling for the next run: ".BASE.careshift-XXXXXX" */
   int dfd;          /* the directory, locked */
+  int created;      /* this open made it: a run that fails removes it again (when empty) */
   mode_t mode;      /* the directory's permissions, given to the new run */
 };
 
@@ -244,6 +245,8 @@ cs_status cs_outdir_open(const char *dir, cs_outdir **out, cs_diags *d) {
   if (!o) return CS_ENOMEM;
   o->dfd = -1;
   cs_status st = (o->dir = cs_strdup(dir ? dir : "")) ? CS_OK : CS_ENOMEM;
+  struct stat before;
+  o->created = st == CS_OK && *o->dir && lstat(o->dir, &before) != 0;
   if (st == CS_OK) st = cs_mkdir_p(o->dir, d);
   if (st == CS_OK) st = split_path(o, d);
   if (st == CS_OK) st = lock_dir(o, d);
@@ -352,12 +355,15 @@ cs_status cs_outdir_commit(cs_outdir *o, cs_diags *d) {
 
 void cs_outdir_close(cs_outdir *o) {
   if (!o) return;
-  if (o->tmp) { /* not committed: the private directory goes */
+  if (o->tmp) { /* not committed: the private directory goes, and a directory we made */
     int pfd = open(o->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pfd >= 0) {
       remove_run_dir(pfd, strrchr(o->tmp, '/') + 1);
+      if (o->created) unlinkat(pfd, o->base, AT_REMOVEDIR); /* only when still empty */
       close(pfd);
     }
+  } else if (o->created && !o->base && o->dir) {
+    rmdir(o->dir); /* failed before the path was resolved */
   }
   if (o->dfd >= 0) close(o->dfd); /* releases the lock */
   cs_free(o->tmp);

@@ -93,8 +93,28 @@ cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const
 }
 
 /* ---- writing ---- */
+/* Names the first value of a row that should be a finite number and is not. */
+static cs_status check_row(const cs_tabledef *t, const cs_value *row, cs_diags *d) {
+  for (int c = 0; c < t->ncol; c++) {
+    if (!row[c].null || t->cols[c].nullable) continue;
+    char key[512] = "";
+    for (int k = 0; k < t->ncol; k++) {
+      if (!t->cols[k].key) continue;
+      size_t n = strlen(key);
+      const cs_value *x = &row[k];
+      if (t->cols[k].type == CS_TEXT) snprintf(key + n, sizeof key - n, "%s%s=%s", n ? ", " : "", t->cols[k].name, x->null ? "" : x->s);
+      else if (t->cols[k].type == CS_INT) snprintf(key + n, sizeof key - n, "%s%s=%lld", n ? ", " : "", t->cols[k].name, (long long)x->i);
+      else snprintf(key + n, sizeof key - n, "%s%s=%g", n ? ", " : "", t->cols[k].name, x->d);
+    }
+    cs_diags_add(d, t->name, 0, 0, "%s is not a finite number at %s (an input far outside its "
+                 "plausible range, or a bug: please report it with the plan)", t->cols[c].name, key);
+    return CS_EINTERNAL;
+  }
+  return CS_OK;
+}
+
 static cs_status write_table(const cs_tabledef *t, const cs_view *v, cs_sink *const *sinks,
-                             int nsink, const volatile sig_atomic_t *cancel) {
+                             int nsink, const volatile sig_atomic_t *cancel, cs_diags *d) {
   cs_value row[CS_TABLE_MAX_COLS];
   if (t->ncol > CS_TABLE_MAX_COLS) return CS_EINTERNAL;
   cs_status st = CS_OK;
@@ -103,6 +123,7 @@ static cs_status write_table(const cs_tabledef *t, const cs_view *v, cs_sink *co
   for (int64_t i = 0; i < n && st == CS_OK; i++) {
     if ((i & 4095) == 0 && cancel && *cancel) return CS_ECANCELED;
     t->row(v, i, row);
+    st = check_row(t, row, d);
     for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->row(sinks[k], row);
   }
   for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->end(sinks[k]);
@@ -110,9 +131,9 @@ static cs_status write_table(const cs_tabledef *t, const cs_view *v, cs_sink *co
 }
 
 cs_status cs_tables_write(const cs_view *v, cs_sink *const *sinks, int nsink,
-                          const volatile sig_atomic_t *cancel) {
+                          const volatile sig_atomic_t *cancel, cs_diags *d) {
   cs_status st = CS_OK;
   for (size_t i = 0; i < cs_tabledef_count() && st == CS_OK; i++)
-    if (cs_tabledef_present(TABLES[i], v)) st = write_table(TABLES[i], v, sinks, nsink, cancel);
+    if (cs_tabledef_present(TABLES[i], v)) st = write_table(TABLES[i], v, sinks, nsink, cancel, d);
   return st;
 }

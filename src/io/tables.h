@@ -6,8 +6,10 @@
 
 #define CS_NCOL(a) ((int)(sizeof(a) / sizeof((a)[0])))
 /* A key column, and a value column with its unit. */
-#define CS_KEY(name, type) {name, type, 1, ""}
-#define CS_VAL(name, type, unit) {name, type, 0, unit}
+#define CS_KEY(name, type) {name, type, 1, "", 0}
+#define CS_VAL(name, type, unit) {name, type, 0, unit, 0}
+/* A value that may be empty by definition (docs/outputs.md says when). */
+#define CS_VAL_OPT(name, type, unit) {name, type, 0, unit, 1}
 
 /* Row numbers are mixed-radix: the innermost loop of the CSV file is the last digit. Takes
  * the next digit (of radix n) off *i. */

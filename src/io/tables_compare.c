@@ -66,7 +66,7 @@ const cs_tabledef cs_tab_implementation = {
 static const cs_column business_case_cols[] = {
     CS_KEY("scenario", CS_TEXT), CS_KEY("stakeholder", CS_TEXT),
     CS_VAL("investment", CS_REAL, "EUR (discounted)"), CS_VAL("savings", CS_REAL, "EUR (discounted)"),
-    CS_VAL("npv", CS_REAL, "EUR (discounted)"), CS_VAL("break_even_year", CS_INT, "year")};
+    CS_VAL("npv", CS_REAL, "EUR (discounted)"), CS_VAL_OPT("break_even_year", CS_INT, "year")};
 
 static int64_t business_case_n(const cs_view *v) { return (int64_t)(v->ec->nsc - 1) * v->ec->nst; }
 
@@ -110,7 +110,7 @@ const cs_tabledef cs_tab_wrong_pocket = {
 static const cs_column health_economics_cols[] = {
     CS_KEY("scenario", CS_TEXT), CS_VAL("delta_qalys", CS_REAL, "QALY (discounted)"),
     CS_VAL("delta_life_years", CS_REAL, "life years (discounted)"),
-    CS_VAL("cost_per_qaly", CS_REAL, "EUR/QALY"), CS_VAL("societal_balance", CS_REAL, "EUR (discounted)")};
+    CS_VAL_OPT("cost_per_qaly", CS_REAL, "EUR/QALY"), CS_VAL("societal_balance", CS_REAL, "EUR (discounted)")};
 
 static int64_t health_economics_n(const cs_view *v) { return v->ec->nsc - 1; }
 

@@ -156,7 +156,7 @@ cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *diags) {
   /* a sink that could not start says why in a diagnostic; without one it ran out of memory */
   for (int i = 0; i < nsink && st == CS_OK; i++)
     if (!sinks[i]) st = cs_diags_count(diags) > before ? CS_EIO : CS_ENOMEM;
-  if (st == CS_OK) st = cs_tables_write(&run->view, sinks, nsink, run->opt.cancel);
+  if (st == CS_OK) st = cs_tables_write(&run->view, sinks, nsink, run->opt.cancel, diags);
   if (st == CS_OK) {
     const char *log = cs_run_log(run);
     st = cs_sink_csv_add_text(sinks[0], "run.log", log, strlen(log));
