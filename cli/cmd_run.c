@@ -1,5 +1,8 @@
 /* cmd_run.c: `careshift run PLAN --out DIR`: run every scenario and write the outputs. */
+#define _GNU_SOURCE /* memfd_create */
 #include "cli.h"
+
+#include <sys/mman.h>
 
 #include <signal.h>
 
@@ -132,10 +135,44 @@ static void catch_signals(void) {
   sigaction(SIGTERM, &sa, NULL);
 }
 
+/* libxlsxwriter prints "[ERROR]" lines of its own when a write fails (a full disk, say);
+ * careshift says the same once, with the file. While the outputs are written, stderr goes to
+ * a memory file; afterwards every other line is passed on, so nothing else is lost. */
+typedef struct { int saved, mem; } quiet_stderr;
+
+static quiet_stderr hush(void) {
+  quiet_stderr q = {-1, -1};
+  fflush(stderr);
+  q.mem = memfd_create("careshift-stderr", MFD_CLOEXEC);
+  if (q.mem >= 0 && (q.saved = dup(STDERR_FILENO)) >= 0 && dup2(q.mem, STDERR_FILENO) >= 0) return q;
+  if (q.saved >= 0) close(q.saved);
+  if (q.mem >= 0) close(q.mem);
+  return (quiet_stderr){-1, -1};
+}
+
+static void unhush(quiet_stderr q) {
+  if (q.saved < 0) return;
+  fflush(stderr);
+  dup2(q.saved, STDERR_FILENO);
+  close(q.saved);
+  FILE *f = fdopen(q.mem, "r");
+  if (!f) {
+    close(q.mem);
+    return;
+  }
+  rewind(f);
+  char line[1024];
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, "[ERROR]", 7)) fputs(line, stderr);
+  fclose(f);
+}
+
 static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a) {
   cs_diags *d = cs_diags_new();
   if (!d) return CS_EXIT_INTERNAL;
+  quiet_stderr q = hush();
   cs_status st = cs_run_write_to(run, o, d);
+  unhush(q);
   cs_cli_print_diags(d);
   cs_diags_free(d);
   if (st != CS_OK) return cs_cli_exit_code(st);

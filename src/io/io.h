@@ -110,6 +110,7 @@ cs_sink *cs_sink_xlsx_new(const char *dir, int32_t year, cs_diags *d);
 /* cs_outdir_open and cs_outdir_close are public (careshift.h). The run is written into the
  * private directory, then committed in one atomic step. */
 const char *cs_outdir_private(const cs_outdir *o);
+const char *cs_outdir_shown(const cs_outdir *o); /* the directory as the user named it */
 cs_status cs_outdir_commit(cs_outdir *o, cs_diags *d);
 
 /* The final and the temporary (NAME.tmp.PID) path of an output file; both malloc'd. */

@@ -265,6 +265,7 @@ cs_status cs_outdir_open(const char *dir, cs_outdir **out, cs_diags *d) {
 }
 
 const char *cs_outdir_private(const cs_outdir *o) { return o->tmp; }
+const char *cs_outdir_shown(const cs_outdir *o) { return o->dir; }
 
 /* ---- committing ---- */
 static int by_name(const void *a, const void *b) {

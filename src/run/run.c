@@ -144,10 +144,34 @@ void cs_run_free(cs_run *run) {
   cs_free(run);
 }
 
+/* Passes the sinks' messages on with the file named where the user will look for it: the
+ * output directory, not the private one the run was written into. */
+static cs_status relay(const cs_diags *from, cs_diags *to, const char *priv, const char *shown) {
+  size_t n = strlen(priv);
+  cs_status st = CS_OK;
+  for (size_t i = 0; i < cs_diags_count(from); i++) {
+    const char *m = cs_diags_get(from, i), *sep = strstr(m, ": ");
+    if (!sep) continue;
+    int flen = (int)(sep - m);
+    char file[4608];
+    if (!strncmp(m, priv, n) && (m[n] == '/' || m + n == sep))
+      snprintf(file, sizeof file, "%s%.*s", shown, flen - (int)n, m + n);
+    else snprintf(file, sizeof file, "%.*s", flen, m);
+    st = cs_diags_add(to, file, 0, 0, "%s", sep + 2);
+  }
+  return st;
+}
+
 /* Every table, run.log and results.db into the private directory of o, then one commit. */
-cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *diags) {
-  const char *dir = cs_outdir_private(o);
-  if (!dir) return CS_EINTERNAL; /* written once already */
+cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *caller) {
+  if (!cs_outdir_private(o)) return CS_EINTERNAL; /* written once already */
+  char *dir = cs_strdup(cs_outdir_private(o)); /* the commit frees o's copy */
+  cs_diags *diags = cs_diags_new();
+  if (!dir || !diags) {
+    cs_free(dir);
+    cs_diags_free(diags);
+    return CS_ENOMEM;
+  }
   size_t before = cs_diags_count(diags);
   cs_sink *sinks[] = {cs_sink_csv_new(dir, diags), cs_sink_sqlite_new(dir, diags),
                       cs_sink_xlsx_new(dir, run->pl->T0, diags)};
@@ -170,7 +194,10 @@ cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *diags) {
       if (st == CS_OK) st = fs;
     }
   if (st == CS_OK) st = cs_outdir_commit(o, diags);
-  return st;
+  cs_status rs = relay(diags, caller, dir, cs_outdir_shown(o));
+  cs_diags_free(diags);
+  cs_free(dir);
+  return st == CS_OK ? rs : st;
 }
 
 cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags) {
