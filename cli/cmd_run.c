@@ -106,6 +106,10 @@ static int parse(int argc, char **argv, run_args *a) {
     default: fputs(USAGE, stderr); return CS_EXIT_USAGE;
     }
   }
+  if (a->out && !*a->out) {
+    fprintf(stderr, "careshift run: --out DIR must not be empty\n\n%s", USAGE);
+    return CS_EXIT_USAGE;
+  }
   if (optind != argc - 1 || !a->out) {
     fprintf(stderr, "careshift run: %s\n\n%s", !a->out ? "--out DIR is required" : "one PLAN expected", USAGE);
     return CS_EXIT_USAGE;

@@ -121,7 +121,8 @@ cs_status cs_out_finish(const char *tmp, const char *fin, int commit, cs_diags *
 cs_status cs_sync_file(const char *path, const char *shown, cs_diags *d);
 /* fsyncs a directory, so renames into it survive a power loss. */
 cs_status cs_sync_dir(const char *dir, cs_diags *d);
-/* Creates dir and its parents if needed. */
-cs_status cs_mkdir_p(const char *dir, cs_diags *d);
+/* Creates dir and its parents if needed; *made (may be NULL) is the length of the shortest
+ * prefix of dir it created, 0 when it created nothing. On failure it created nothing. */
+cs_status cs_mkdir_p(const char *dir, size_t *made, cs_diags *d);
 
 #endif

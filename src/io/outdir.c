@@ -32,8 +32,13 @@ struct cs_outdir {
   char *base;       /* its last component */
   char *tmp;        /* the private sibling for the next run: ".BASE.careshift-XXXXXX" */
   int dfd;          /* the directory, locked */
-  int created;      /* this open made it: a run that fails removes it again (when empty) */
-  mode_t mode;      /* the directory's permissions, given to the new run */
+  int committed;    /* the new run is in place */
+  int used;         /* a commit was tried: the private directory is written no more */
+  size_t created;   /* > 0: this open made the directories of dir[0..created) and below it;
+                       a run that fails removes them again (when empty) */
+  mode_t mode;      /* the directory's permissions and owner, given to the new run */
+  uid_t uid;
+  gid_t gid;
 };
 
 /* ---- which files are careshift's ---- */
@@ -69,13 +74,30 @@ static int is_temp_name(const char *name) {
 #define MANIFEST_MAX 8192
 typedef char manifest_buf[MANIFEST_MAX + 1];
 
+/* Opens a regular file of dfd for reading, or fails: never blocks on a FIFO planted under a
+ * careshift name, never follows a symlink. */
+static int open_regular(int dfd, const char *name) {
+  int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+    close(fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+/* A regular file (not a directory, FIFO or symlink under a careshift name)? */
+static int is_regular(int dfd, const char *name) {
+  struct stat st;
+  return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
 /* The names the manifest in dfd lists, as NUL-separated lines in buf (NULL when there is no
  * manifest). No allocation: removing an old run must not fail for want of memory. */
 static const char *read_manifest(int dfd, manifest_buf buf, size_t *len) {
-  int fd = openat(dfd, MANIFEST, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = open_regular(dfd, MANIFEST);
   if (fd < 0) return NULL;
-  struct stat st;
-  ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, buf, MANIFEST_MAX) : -1;
+  ssize_t n = read(fd, buf, MANIFEST_MAX);
   close(fd);
   if (n < 0) return NULL;
   *len = (size_t)n;
@@ -92,15 +114,17 @@ static int in_manifest(const char *m, size_t len, const char *name) {
 }
 
 /* A file is careshift's when the manifest lists it or, in a directory of careshift 0.1 (no
- * manifest, but a run.log), when it has an output's name. */
+ * manifest, but a run.log), when it has an output's name; or when it is the temporary file of
+ * a killed careshift 0.1 run (NAME.tmp.PID) in such a directory. */
 static int is_ours(const char *m, size_t len, int legacy, const char *name) {
   if (!strcmp(name, MANIFEST)) return m != NULL;
-  return in_manifest(m, len, name) || (legacy && is_output_name(name));
+  return in_manifest(m, len, name) || (legacy && is_output_name(name)) ||
+         ((m || legacy) && is_temp_name(name));
 }
 
 static int legacy_run(int dfd) {
   char head[6] = {0};
-  int fd = openat(dfd, "run.log", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = open_regular(dfd, "run.log");
   if (fd < 0) return 0;
   ssize_t n = read(fd, head, 5);
   close(fd);
@@ -122,7 +146,8 @@ static cs_status check_contents(cs_outdir *o, cs_diags *d) {
   char names[256] = "";
   struct dirent *e;
   while ((e = readdir(dp))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || is_ours(m, len, legacy, e->d_name))
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+        (is_ours(m, len, legacy, e->d_name) && is_regular(o->dfd, e->d_name)))
       continue;
     if (bad++ < 4 && strlen(names) + strlen(e->d_name) + 8 < sizeof names)
       snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", bad > 1 ? ", " : "", e->d_name);
@@ -151,8 +176,8 @@ static void remove_run_dir(int pfd, const char *name) {
   }
   struct dirent *e;
   while ((e = readdir(dp)))
-    if (strcmp(e->d_name, MANIFEST) && (is_ours(m, len, legacy, e->d_name) ||
-                                        is_output_name(e->d_name) || is_temp_name(e->d_name)))
+    if (strcmp(e->d_name, MANIFEST) && is_regular(dirfd(dp), e->d_name) &&
+        (is_ours(m, len, legacy, e->d_name) || is_output_name(e->d_name) || is_temp_name(e->d_name)))
       unlinkat(dirfd(dp), e->d_name, 0);
   unlinkat(dirfd(dp), MANIFEST, 0); /* last: until the files are gone it says what they are */
   closedir(dp);
@@ -205,17 +230,24 @@ static cs_status lock_dir(cs_outdir *o, cs_diags *d) {
     cs_free(o->tmp);
     o->tmp = NULL;
     o->dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    struct stat a, b;
-    int ok = o->dfd >= 0 && stat(path, &b) == 0;
-    cs_free(path);
-    if (!ok) break;
+    if (o->dfd < 0) {
+      cs_free(path);
+      break;
+    }
     if (flock(o->dfd, LOCK_EX | LOCK_NB) != 0) {
+      cs_free(path);
       cs_diags_add(d, o->dir, 0, 0, "another careshift run is writing this directory; wait for "
                                     "it to finish or choose another output directory");
       return CS_EIO;
     }
-    if (fstat(o->dfd, &a) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+    struct stat a, b; /* after the lock: is it still the directory at the path? */
+    int same = fstat(o->dfd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+               a.st_ino == b.st_ino;
+    cs_free(path);
+    if (same) {
       o->mode = a.st_mode & 07777;
+      o->uid = a.st_uid;
+      o->gid = a.st_gid;
       return CS_OK;
     }
     close(o->dfd); /* a run swapped a new directory in meanwhile: lock that one */
@@ -223,6 +255,46 @@ static cs_status lock_dir(cs_outdir *o, cs_diags *d) {
   }
   cs_diags_add(d, o->dir, 0, 0, "cannot lock the output directory: %s", strerror(errno));
   return CS_EIO;
+}
+
+/* The run is swapped in by renaming directories, which a mount point (a container volume,
+ * say) cannot take part in: refuse before anything is computed. */
+static cs_status check_swappable(const cs_outdir *o, cs_diags *d) {
+  struct stat a, p;
+  if (fstat(o->dfd, &a) != 0 || stat(o->parent, &p) != 0) {
+    cs_diags_add(d, o->dir, 0, 0, "cannot inspect the output directory: %s", strerror(errno));
+    return CS_EIO;
+  }
+  if (a.st_dev == p.st_dev) return CS_OK;
+  cs_diags_add(d, o->dir, 0, 0, "is a mount point; careshift replaces a run directory in one "
+               "rename, which a mount point cannot take (expected a directory inside it, e.g. "
+               "%s/run)", o->dir);
+  return CS_EIO;
+}
+
+/* Whether the path still names the directory this open locked: a user may have moved it
+ * away and made a new one meanwhile, and that one must not be swapped out. */
+static int still_ours(const cs_outdir *o, int pfd) {
+  struct stat a, b;
+  return fstat(o->dfd, &a) == 0 && fstatat(pfd, o->base, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Removes the directories this open created, deepest first, as far as they are empty. */
+static void remove_created(const cs_outdir *o) {
+  if (!o->created || !o->dir) return;
+  char *p = cs_strdup(o->dir);
+  if (!p) return;
+  size_t n = strlen(p);
+  while (n > 1 && p[n - 1] == '/') n--; /* "a/b/" names a/b */
+  while (n >= o->created) {
+    p[n] = '\0';
+    if (rmdir(p) != 0) break;
+    while (n > 0 && p[n - 1] != '/') n--; /* up to the parent */
+    while (n > 1 && p[n - 1] == '/') n--;
+    if (n == 0) break;
+  }
+  cs_free(p);
 }
 
 /* The private sibling the run is written into. */
@@ -245,11 +317,10 @@ cs_status cs_outdir_open(const char *dir, cs_outdir **out, cs_diags *d) {
   if (!o) return CS_ENOMEM;
   o->dfd = -1;
   cs_status st = (o->dir = cs_strdup(dir ? dir : "")) ? CS_OK : CS_ENOMEM;
-  struct stat before;
-  o->created = st == CS_OK && *o->dir && lstat(o->dir, &before) != 0;
-  if (st == CS_OK) st = cs_mkdir_p(o->dir, d);
+  if (st == CS_OK) st = cs_mkdir_p(o->dir, &o->created, d);
   if (st == CS_OK) st = split_path(o, d);
   if (st == CS_OK) st = lock_dir(o, d);
+  if (st == CS_OK) st = check_swappable(o, d);
   if (st == CS_OK) st = check_contents(o, d);
   if (st == CS_OK) {
     int pfd = open(o->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -264,10 +335,17 @@ cs_status cs_outdir_open(const char *dir, cs_outdir **out, cs_diags *d) {
   return CS_OK;
 }
 
-const char *cs_outdir_private(const cs_outdir *o) { return o->tmp; }
+const char *cs_outdir_private(const cs_outdir *o) { return o->used ? NULL : o->tmp; }
 const char *cs_outdir_shown(const cs_outdir *o) { return o->dir; }
 
 /* ---- committing ---- */
+/* The new run gets the old directory's owner and group where we may (as root); otherwise at
+ * least its group, and failing that it is ours, as its files are: not an error. */
+static void keep_owner(const cs_outdir *o) {
+  if (chown(o->tmp, o->uid, o->gid) == 0) return;
+  if (chown(o->tmp, (uid_t)-1, o->gid) == 0) return;
+}
+
 static int by_name(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -315,6 +393,11 @@ static cs_status write_manifest(const cs_outdir *o, cs_diags *d) {
  * directory, holding only careshift's files, is removed first: a short window without outputs,
  * never a mix of two runs. */
 static cs_status swap_in(cs_outdir *o, int pfd, const char *tmpname, cs_diags *d) {
+  if (!still_ours(o, pfd)) {
+    cs_diags_add(d, o->dir, 0, 0, "was moved or replaced while the run was writing; nothing "
+                 "was changed (run again to write the outputs)");
+    return CS_EIO;
+  }
   if (renameat2(pfd, tmpname, pfd, o->base, RENAME_EXCHANGE) == 0) return CS_OK;
   if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
     cs_diags_add(d, o->dir, 0, 0, "cannot put the new outputs in place: %s", strerror(errno));
@@ -327,12 +410,13 @@ static cs_status swap_in(cs_outdir *o, int pfd, const char *tmpname, cs_diags *d
 }
 
 cs_status cs_outdir_commit(cs_outdir *o, cs_diags *d) {
-  if (!o->tmp) return CS_EINTERNAL;
+  if (!o->tmp || o->used) return CS_EINTERNAL;
   cs_status st = write_manifest(o, d);
   if (st == CS_OK && chmod(o->tmp, o->mode) != 0) {
     cs_diags_add(d, o->dir, 0, 0, "cannot set permissions: %s", strerror(errno));
     st = CS_EIO;
   }
+  if (st == CS_OK) keep_owner(o);
   if (st == CS_OK) st = cs_sync_dir(o->tmp, d);
   int pfd = st == CS_OK ? open(o->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (st == CS_OK && pfd < 0) {
@@ -345,27 +429,22 @@ cs_status cs_outdir_commit(cs_outdir *o, cs_diags *d) {
     cs_diags_add(d, o->parent, 0, 0, "cannot sync: %s", strerror(errno));
     st = CS_EIO;
   }
-  if (pfd >= 0) {
-    remove_run_dir(pfd, tmpname); /* the old run after a swap; the failed new one otherwise */
-    close(pfd);
-  }
-  cs_free(o->tmp);
-  o->tmp = NULL;
+  if (pfd >= 0) close(pfd);
+  o->used = 1; /* the private name now holds the old run, or the failed new one: close removes it */
+  o->committed = st == CS_OK;
   return st;
 }
 
 void cs_outdir_close(cs_outdir *o) {
   if (!o) return;
-  if (o->tmp) { /* not committed: the private directory goes, and a directory we made */
+  if (o->tmp) { /* the old run after a swap, or the new one that failed */
     int pfd = open(o->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pfd >= 0) {
       remove_run_dir(pfd, strrchr(o->tmp, '/') + 1);
-      if (o->created) unlinkat(pfd, o->base, AT_REMOVEDIR); /* only when still empty */
       close(pfd);
     }
-  } else if (o->created && !o->base && o->dir) {
-    rmdir(o->dir); /* failed before the path was resolved */
   }
+  if (!o->committed) remove_created(o); /* directories this failed run made, when empty */
   if (o->dfd >= 0) close(o->dfd); /* releases the lock */
   cs_free(o->tmp);
   cs_free(o->dir);

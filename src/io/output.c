@@ -40,7 +40,8 @@ static void unmake(char *p, const size_t *made, int nmade) {
 /* Creates dir and its missing parents. A path that cannot be a directory (too long, a
  * component too long) is refused before anything is created, and after a failure the
  * directories made on the way are removed again. */
-cs_status cs_mkdir_p(const char *dir, cs_diags *d) {
+cs_status cs_mkdir_p(const char *dir, size_t *made_len, cs_diags *d) {
+  if (made_len) *made_len = 0;
   if (!dir || !*dir) {
     cs_diags_add(d, "careshift", 0, 0, "the output directory name is empty");
     return CS_EIO;
@@ -77,6 +78,8 @@ cs_status cs_mkdir_p(const char *dir, cs_diags *d) {
     cs_diags_add(d, dir, 0, 0, "not a directory");
     unmake(p, made, nmade);
     rc = CS_EIO;
+  } else if (made_len && nmade) {
+    *made_len = made[0];
   }
   cs_free(p);
   return rc;

@@ -112,8 +112,11 @@ cs_sink *cs_sink_xlsx_new(const char *dir, int32_t year, cs_diags *d) {
   if (!x) return NULL;
   x->d = d;
   if (cs_out_paths(dir, "business_case.xlsx", &x->fin, &x->tmp) != CS_OK) goto fail;
-  /* its scratch files in the run's own directory, not in the system's temporary one */
-  lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)dir};
+  /* Rows are kept in memory (the sheets are the summary tables) rather than streamed to
+   * libxlsxwriter's scratch files, whose write errors it does not check: a full disk there
+   * gave a shortened sheet with no error. The scratch files of the final packaging go to the
+   * system's temporary directory (TMPDIR), unlinked at once. */
+  lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
   x->wb = workbook_new_opt(x->tmp, &opt);
   if (!x->wb) {
     cs_diags_add(d, x->fin, 0, 0, "cannot create the workbook");
