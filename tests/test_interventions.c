@@ -188,6 +188,51 @@ static void test_costs_coverage_npv(void **st) {
   tp_free(pl);
 }
 
+/* The staff criterion counts the plan's own staff (docs/model.md section 8, v0.2). Baseline
+ * FTE demand: hosp 4000 persons * 2 units * 0.01 = 80, home 4000 * 1 * 0.002 = 8. The plan's
+ * use effect -10% on hosp saves 0.1 * 8000 * 0.01 = 8 FTE a year (uptake 1 from 2024); its
+ * resource employs 0.5 FTE in 2025-2026. r1-only reaches A1 only: saves 0.1 * 2000 * 0.01 = 2
+ * FTE, and its own staff are scaled by the coverage 1000/4000. No supply: the shortage is the
+ * demand plus the plan's own staff. */
+static void test_staff_net_of_own_staff(void **st) {
+  (void)st;
+  cs_plan *pl = bc_plan(2026, 20000);
+  cs_intervention *iv = &pl->ivs[0];
+  iv->resources = cs_arena_calloc(&pl->arena, 2, sizeof(cs_resource));
+  iv->resources[iv->nresource++] = (cs_resource){.organisation = "org", .role = "nurse",
+                                                 .fte = 0.5, .from = 2025, .to = 2026};
+  iv->resources[iv->nresource++] = (cs_resource){.organisation = "org", .role = "money",
+                                                 .euro = 1000, .year = 2024, .from = 2024, .to = 2026};
+  tp_run *t = tp_run_new(pl, 0);
+  const cs_results *r = &t->r;
+  const cs_econ *e = &t->ec;
+#define STAFF(i, y) e->crit[cs_ix_sy(r, i, y) * CS_CRIT_N + CS_CRIT_STAFF]
+  /* plan (scenario 1) */
+  near(e->staff_gross[cs_ix_sy(r, 1, 0)], 8);
+  near(r->own_fte[cs_ix_sy(r, 1, 0)], 0);
+  near(STAFF(1, 0), 8);
+  near(r->own_fte[cs_ix_sy(r, 1, 1)], 0.5);
+  near(STAFF(1, 1), 7.5);
+  near(STAFF(1, 2), 7.5);
+  /* r1-only (scenario 2): coverage 0.25 */
+  near(e->staff_gross[cs_ix_sy(r, 2, 1)], 2);
+  near(r->own_fte[cs_ix_sy(r, 2, 1)], 0.125);
+  near(STAFF(2, 1), 1.875);
+  /* without-iv (scenario 3): nothing saved, nobody employed */
+  near(STAFF(3, 1), 0);
+  near(r->own_fte[cs_ix_sy(r, 3, 1)], 0);
+  /* shortage: baseline 88; plan in 2025: 88 - 8 + 0.5 = 80.5, so 7.5 / 88 closed */
+  near(e->gap[cs_ix_sy(r, 0, 1)], 88);
+  near(e->gap[cs_ix_sy(r, 1, 1)], 80.5);
+  near(e->gap_closed[cs_ix_sy(r, 1, 1)], 7.5 / 88);
+  /* per subregion the gross value: A1 (R1) saves 2, A2 (R2) 6 */
+  near(e->crit_sub[(cs_ix_sy(r, 1, 1) * r->nr + 0) * CS_CRIT_N + CS_CRIT_STAFF], 2);
+  near(e->crit_sub[(cs_ix_sy(r, 1, 1) * r->nr + 1) * CS_CRIT_N + CS_CRIT_STAFF], 6);
+#undef STAFF
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 static void test_break_even_at_once(void **st) {
   (void)st;
   cs_plan *pl = bc_plan(2026, 100);
@@ -401,9 +446,9 @@ static void wm_free(wmodel *m) {
  * counters included) and all of cs_econ (its scratch `delta` too: it holds the last
  * scenario's deltas, which are just as determined by the draw). */
 typedef struct { const char *name; const void *p; size_t bytes; } arr;
-#define NARR 32
+#define NARR 64
 /* outputs() of a model: all bits set */
-#define ALL(n) ((uint32_t)(((uint64_t)1 << (n)) - 1))
+#define ALL(n) ((n) >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n)) - 1)
 
 static int outputs(const cs_plan *pl, const wmodel *m, arr *o) {
   const cs_results *r = &m->r;
@@ -417,6 +462,7 @@ static int outputs(const cs_plan *pl, const wmodel *m, arr *o) {
   OUT("results.health", r->health, sy * r->na * CS_HEALTH_N * D);
   OUT("results.payer_care", r->payer_care, sy * r->np * D);
   OUT("results.payer_impl", r->payer_impl, sy * r->np * D);
+  OUT("results.own_fte", r->own_fte, sy * D);
   OUT("results.wf_dem", r->wf_dem, sy * r->nr * r->ng * D);
   OUT("results.wf_sup", r->wf_sup, sy * r->nr * r->ng * D);
   OUT("results.uptake", r->uptake, sy * r->na * r->niv * D);
@@ -442,6 +488,8 @@ static int outputs(const cs_plan *pl, const wmodel *m, arr *o) {
   OUT("econ.wrong_pocket", e->wrong_pocket, sc * r->np * r->np * D);
   OUT("econ.front_share", e->front_share, sy * D);
   OUT("econ.gap_closed", e->gap_closed, sy * D);
+  OUT("econ.staff_gross", e->staff_gross, sy * D);
+  OUT("econ.gap", e->gap, sy * D);
   OUT("econ.delta", e->delta, nst * r->ny * D);
 #undef OUT
   assert_true(n <= NARR);
@@ -450,15 +498,15 @@ static int outputs(const cs_plan *pl, const wmodel *m, arr *o) {
 
 /* Byte-compares every output of two models. Returns the set of arrays that differ (bit i:
  * array i of outputs()); names each with `when` unless that is NULL. */
-static uint32_t outputs_diff(const cs_plan *pl, const wmodel *x, const wmodel *y, const char *when) {
+static uint64_t outputs_diff(const cs_plan *pl, const wmodel *x, const wmodel *y, const char *when) {
   arr a[NARR], b[NARR];
   int n = outputs(pl, x, a), nb = outputs(pl, y, b);
-  uint32_t bad = 0;
+  uint64_t bad = 0;
   assert_int_equal(n, nb);
   for (int i = 0; i < n; i++) {
     assert_true(a[i].bytes == b[i].bytes && a[i].bytes > 0);
     if (memcmp(a[i].p, b[i].p, a[i].bytes) == 0) continue;
-    bad |= 1u << i;
+    bad |= (uint64_t)1 << i;
     if (!when) continue;
     const unsigned char *p = a[i].p, *q = b[i].p;
     size_t k = 0;
@@ -625,6 +673,9 @@ static cs_plan *rich_plan(int projection) {
   iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 50000), 2025, 0, 0};
   iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 10000), 0, 2026, 2029};
   iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 12), 0, 0, 0};
+  iv->resources = cs_arena_calloc(&pl->arena, 1, sizeof(cs_resource)); /* the plan's own staff */
+  iv->resources[iv->nresource++] = (cs_resource){.organisation = "o", .role = "r", .fte = 1.5,
+                                                 .from = 2025, .to = 2028};
   /* theme 2: screening finds frailty earlier (more 0 -> 1) in women of A1 and A3, state 0
    * only; more of them die, so in projection mode the baseline's residual removal is capped */
   iv = tp_intervention(pl, "screen", 0.8);
@@ -680,21 +731,22 @@ static double *theta_of(const cs_plan *pl, int moved) {
   return th;
 }
 
-static int nbits(uint32_t v) {
+static int nbits(uint64_t v) {
   int n = 0;
   for (; v; v &= v - 1) n++;
   return n;
 }
 
 /* The counters of the results: those the kernel adds to while it runs. */
-static uint32_t counters(const cs_plan *pl, const wmodel *m) {
+static uint64_t counters(const cs_plan *pl, const wmodel *m) {
   arr o[NARR];
   int n = outputs(pl, m, o);
-  uint32_t set = 0;
+  uint64_t set = 0;
   for (int i = 0; i < n; i++)
     if (!strcmp(o[i].name, "results.clamp_iv") || !strcmp(o[i].name, "results.capped_persons") ||
-        !strcmp(o[i].name, "results.capped_cells") || !strcmp(o[i].name, "results.clamped_rows"))
-      set |= 1u << i;
+        !strcmp(o[i].name, "results.capped_cells") || !strcmp(o[i].name, "results.clamped_rows") ||
+        !strcmp(o[i].name, "results.own_fte")) /* staff are plain numbers: equal in A and B */
+      set |= (uint64_t)1 << i;
   return set;
 }
 
@@ -715,13 +767,14 @@ static void test_kernel_rerun_identical(void **st) {
       /* The draws differ in every output array, so a value left over from one cannot pass
        * for the other. The counters differ or not by the plan's chance; each is > 0 in both
        * draws, so a counter that is not reset shows when the same draw runs twice. */
-      uint32_t cnt = counters(pl, fb);
-      assert_int_equal(nbits(cnt), 4);
+      uint64_t cnt = counters(pl, fb);
+      assert_int_equal(nbits(cnt), 5);
       assert_int_equal(outputs_diff(pl, fa, fb, NULL) | cnt, ALL(n));
       for (int k = 0; k < 2; k++) {
         const cs_results *r = k ? &fa->r : &fb->r;
         assert_true(r->clamped_rows > 0 && r->clamp_iv[2] > 0 && r->clamp_iv[1] == 0);
         assert_true(r->capped_cells > 0 && r->capped_persons > 0);
+        assert_true(r->own_fte[cs_ix_sy(r, 1, 2)] == 1.5);
       }
       assert_true(fa->r.clamped_rows != fb->r.clamped_rows);
       /* one model, as one PSA worker: draws A, B, A, A, each against its fresh run */
@@ -756,6 +809,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_uptake_curves),      cmocka_unit_test(test_use_shift_fte_effects),
       cmocka_unit_test(test_transition_clamp),   cmocka_unit_test(test_costs_coverage_npv),
+      cmocka_unit_test(test_staff_net_of_own_staff),
       cmocka_unit_test(test_break_even_at_once), cmocka_unit_test(test_zero_uptake_is_baseline),
       cmocka_unit_test(test_monotone_cost),      cmocka_unit_test(test_workforce_effect),
       cmocka_unit_test(test_kernel_rerun_identical), cmocka_unit_test(test_stacked_and_eol_effects),

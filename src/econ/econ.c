@@ -43,34 +43,45 @@ static year_tot totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_
 
 static double pct_or_zero(double num, double den) { return den != 0.0 ? num / den * 100.0 : 0.0; }
 
-/* The four criterion values of scenario i against the baseline, from their totals. */
-static void crit_values(const cs_plan *pl, const year_tot *b, const year_tot *s, double *cr) {
+/* The four criterion values of scenario i against the baseline, from their totals; own is
+ * the staff the plan employs itself (0 per subregion: its resources have no place). */
+static void crit_values(const cs_plan *pl, const year_tot *b, const year_tot *s, double own,
+                        double *cr) {
   cr[CS_CRIT_CARE_USE] =
       pl->crit_payer != CS_NONE ? pct_or_zero(b->payer_cost - s->payer_cost, b->payer_cost) : 0.0;
   cr[CS_CRIT_PATIENT_FLOWS] = pct_or_zero(s->flows, b->back_units);
-  cr[CS_CRIT_STAFF] = b->fte - s->fte;
+  cr[CS_CRIT_STAFF] = b->fte - s->fte - own;
   cr[CS_CRIT_REAL_ESTATE] = b->m2 - s->m2;
+}
+
+/* Shortage of scenario i in year y: only shortages count (a surplus in one group does not
+ * staff another), and the plan's own staff come from the same labour market. */
+static double shortage(const cs_results *r, int32_t i, int32_t y) {
+  double gap = 0.0;
+  size_t RG = (size_t)r->nr * r->ng, at = cs_ix_sy(r, i, y) * RG;
+  for (size_t rg = 0; rg < RG; rg++) {
+    double g = r->wf_dem[at + rg] - r->wf_sup[at + rg];
+    if (g > 0.0) gap += g;
+  }
+  return gap + r->own_fte[cs_ix_sy(r, i, y)];
 }
 
 /* Criteria values per year (region and subregions), plus the front share and staff-gap
  * closure shown beside them. */
 static void criteria(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
   for (int32_t y = 0; y < r->ny; y++) {
+    size_t sy = cs_ix_sy(r, i, y);
     year_tot b = totals(pl, r, 0, y, -1), s = totals(pl, r, i, y, -1);
-    crit_values(pl, &b, &s, o->crit + cs_ix_sy(r, i, y) * CS_CRIT_N);
+    crit_values(pl, &b, &s, r->own_fte[sy], o->crit + sy * CS_CRIT_N);
     for (int32_t q = 0; q < r->nr; q++) {
       year_tot bq = totals(pl, r, 0, y, q), sq = totals(pl, r, i, y, q);
-      crit_values(pl, &bq, &sq, o->crit_sub + (cs_ix_sy(r, i, y) * r->nr + q) * CS_CRIT_N);
+      crit_values(pl, &bq, &sq, 0.0, o->crit_sub + (sy * r->nr + q) * CS_CRIT_N);
     }
-    o->front_share[cs_ix_sy(r, i, y)] = s.cost > 0.0 ? s.front_cost / s.cost : 0.0;
-    /* only shortages count: a surplus in one group does not staff another */
-    double gap = 0.0;
-    size_t RG = (size_t)r->nr * r->ng;
-    for (size_t rg = 0; rg < RG; rg++) {
-      double g = r->wf_dem[cs_ix_sy(r, 0, y) * RG + rg] - r->wf_sup[cs_ix_sy(r, 0, y) * RG + rg];
-      if (g > 0.0) gap += g;
-    }
-    o->gap_closed[cs_ix_sy(r, i, y)] = gap > 0.0 ? (b.fte - s.fte) / gap : 0.0;
+    o->front_share[sy] = s.cost > 0.0 ? s.front_cost / s.cost : 0.0;
+    o->staff_gross[sy] = b.fte - s.fte;
+    double gb = shortage(r, 0, y);
+    o->gap[sy] = shortage(r, i, y);
+    o->gap_closed[sy] = gb > 0.0 ? (gb - o->gap[sy]) / gb : 0.0;
   }
 }
 
@@ -174,9 +185,11 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   o->front_share = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->wrong_pocket = CS_ALLOC(ar, (size_t)r->nsc * r->np * r->np + 1, double);
   o->gap_closed = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
+  o->staff_gross = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
+  o->gap = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->delta = CS_ALLOC(ar, (size_t)nst * r->ny, double);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
-      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed ||
+      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed || !o->staff_gross || !o->gap ||
       !o->crit_sub || !o->wrong_pocket || !o->delta)
     return CS_ENOMEM;
   return CS_OK;

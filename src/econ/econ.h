@@ -18,7 +18,11 @@ typedef struct {
                                 proportion to p's share of the total investment */
   double *front_share;       /* [sc][y] front-of-chain share of care cost */
   double *delta;             /* [nst][y] scratch: the undiscounted delta for break-even */
-  double *gap_closed;        /* [sc][y] share of the baseline staff gap closed by the fall in FTE */
+  double *staff_gross;       /* [sc][y] fall in FTE demand (all sectors); crit staff is this
+                                minus the plan's own staff (results.own_fte) */
+  double *gap;               /* [sc][y] staff shortage: sum over subregions and groups of
+                                max(0, demand - supply), plus the plan's own staff */
+  double *gap_closed;        /* [sc][y] (gap of the baseline - gap) / gap of the baseline */
 } cs_econ;
 
 extern const char *const cs_crit_name[CS_CRIT_N];

@@ -170,6 +170,29 @@ const cs_tabledef cs_tab_criteria_subregion = {
     CS_NCOL(criteria_subregion_cols), criteria_subregion_cols, 1, NULL, criteria_subregion_n,
     criteria_subregion_row};
 
+/* ---- staff: the staff criterion's parts and the shortage beside it ---- */
+static const cs_column staff_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT),
+    CS_VAL("fte_demand_saved", CS_REAL, "FTE"), CS_VAL("plan_staff_fte", CS_REAL, "FTE"),
+    CS_VAL("net_fte_saved", CS_REAL, "FTE"), CS_VAL("shortage_baseline_fte", CS_REAL, "FTE"),
+    CS_VAL("shortage_fte", CS_REAL, "FTE"), CS_VAL("shortage_closed", CS_REAL, "share")};
+
+static int64_t staff_n(const cs_view *v) { return cs_nsc_cmp(v) * v->r->ny; }
+
+static void staff_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_results *r = v->r;
+  const cs_econ *e = v->ec;
+  int32_t y = cs_digit(&i, r->ny), s = 1 + (int32_t)i;
+  size_t k = cs_ix_sy(r, s, y), b = cs_ix_sy(r, 0, y);
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vi(v->pl->T0 + y), o[2] = cs_vd(e->staff_gross[k]);
+  o[3] = cs_vd(r->own_fte[k]), o[4] = cs_vd(e->crit[k * CS_CRIT_N + CS_CRIT_STAFF]);
+  o[5] = cs_vd(e->gap[b]), o[6] = cs_vd(e->gap[k]), o[7] = cs_vd(e->gap_closed[k]);
+}
+
+const cs_tabledef cs_tab_staff = {
+    "staff", "staff criterion: FTE demand saved, the plan's own staff, net; shortage and share closed",
+    CS_NCOL(staff_cols), staff_cols, 1, NULL, staff_n, staff_row};
+
 /* ---- resources: the rows are summed and sorted once, in cs_view_init ---- */
 static const cs_column resources_cols[] = {
     CS_KEY("organisation", CS_TEXT), CS_KEY("role", CS_TEXT), CS_KEY("year", CS_INT),

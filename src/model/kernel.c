@@ -412,6 +412,22 @@ static void workforce_step(kctx *c) {
     }
 }
 
+/* FTE the plan itself employs in year t: the resources with `fte` of the scenario's
+ * interventions, scaled by coverage as `once` and `per_year` costs are. */
+static double own_staff(const cs_plan *pl, const cs_scen *sc, int32_t t) {
+  double fte = 0.0;
+  for (int32_t v = 0; v < pl->niv; v++) {
+    if (!sc->iv_on[v]) continue;
+    double f = 0.0;
+    for (int32_t j = 0; j < pl->ivs[v].nresource; j++) {
+      const cs_resource *rs = &pl->ivs[v].resources[j];
+      if (t >= rs->from && t <= rs->to) f += rs->fte;
+    }
+    fte += f * sc->coverage[v];
+  }
+  return fte;
+}
+
 /* Implementation cost lines of this scenario and year, and their sums per payer. */
 static void implementation_step(kctx *c) {
   const cs_plan *pl = c->pl;
@@ -420,6 +436,7 @@ static void implementation_step(kctx *c) {
   int32_t t = pl->T0 + c->y;
   size_t sy = cs_ix_sy(r, c->i, c->y);
   double *line = r->impl + sy * r->nline, *pay = r->payer_impl + sy * r->np;
+  r->own_fte[sy] = own_staff(pl, c->sc, t);
   for (int32_t v = 0; v < pl->niv; v++) {
     const cs_intervention *iv = &pl->ivs[v];
     double part = 0.0;

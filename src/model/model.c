@@ -274,12 +274,13 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   r->uptake = CS_ALLOC(ar, sy * r->na * r->niv + 1, double);
   r->participants = CS_ALLOC(ar, sy * r->na * r->niv + 1, double);
   r->impl = CS_ALLOC(ar, sy * r->nline + 1, double);
+  r->own_fte = CS_ALLOC(ar, sy, double);
   r->flows = CS_ALLOC(ar, sy * r->na, double);
   r->clamp_iv = CS_ALLOC(ar, r->niv + 1, int64_t);
   if (detail)
     r->detail = CS_ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
   if (!r->demo || !r->care || !r->health || !r->payer_care || !r->payer_impl || !r->wf_dem ||
-      !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->flows || !r->clamp_iv ||
+      !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->own_fte || !r->flows || !r->clamp_iv ||
       (detail && !r->detail))
     return CS_ENOMEM;
   return CS_OK;

@@ -57,6 +57,7 @@ typedef struct {
   double *wf_dem, *wf_sup;         /* [sc][y][r][g] */
   double *uptake, *participants;   /* [sc][y][a][iv] */
   double *impl;                    /* [sc][y][line] (lines of all interventions, plan order) */
+  double *own_fte;                 /* [sc][y] staff the plan itself employs (resources' fte) */
   double *flows;                   /* [sc][y][a] back units shifted to the front (criteria) */
   double *detail;                  /* [sc][y][a][s][x][k] or NULL */
   double capped_persons;           /* migration removals that hit an empty cell */

@@ -12,7 +12,7 @@ typedef struct {
   const char *pop_title, *subregion, *pop, *share75, *cost_title, *zvw_cost, *gap, *verdict_title,
       *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
-      *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes;
+      *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved, *staff_own, *staff_net;
 } labels;
 
 static const labels EN = {
@@ -22,8 +22,10 @@ static const labels EN = {
     "substantial", "yes", "no", "PASSES: at least one criterion substantial",
     "does not pass: no criterion substantial", "Business case (discounted, EUR)", "stakeholder",
     "investment", "savings", "NPV", "break-even", "none", "region", "short term", "long term",
-    "front-of-chain share of care cost (change, points)", "share of baseline staff gap closed",
-    "Uncertainty, plan", "P(NPV > 0)", "P(passes the quick test)"};
+    "front-of-chain share of care cost (change, points)",
+    "share of the staff shortage closed (demand, supply and the plan's own staff)",
+    "Uncertainty, plan", "P(NPV > 0)", "P(passes the quick test)",
+    "staff: FTE demand saved", "- the plan's own staff", "= net"};
 
 static const labels NL = {
     "Bevolking (basisscenario)", "subregio", "bevolking", "aandeel 75+",
@@ -33,8 +35,9 @@ static const labels NL = {
     "voldoet niet: geen criterium substantieel", "Businesscase (contante waarde, EUR)",
     "belanghebbende", "investering", "besparing", "NCW", "terugverdiend", "geen", "regio",
     "korte termijn", "lange termijn", "aandeel voorkant van de keten in zorgkosten (verschil, procentpunt)",
-    "deel van het personeelstekort dat verdwijnt", "Onzekerheid, plan", "P(NCW > 0)",
-    "P(voldoet aan de snelle toets)"};
+    "deel van het personeelstekort dat verdwijnt (vraag, aanbod en eigen inzet)", "Onzekerheid, plan", "P(NCW > 0)",
+    "P(voldoet aan de snelle toets)",
+    "personeel: bespaarde fte-vraag", "- eigen inzet van het plan", "= netto"};
 
 /* Sums a demography column over the areas of subregion r (r < 0: whole region). */
 static double sub_demo(const cs_run *run, int32_t i, int32_t y, int32_t r, int col) {
@@ -123,6 +126,12 @@ static void verdict_block(FILE *f, const cs_run *run, const labels *L) {
   double fs = 100 * (run->ec.front_share[cs_ix_sy(r, 1, yl)] - run->ec.front_share[cs_ix_sy(r, 0, yl)]);
   fprintf(f, "  %s %d: %+.3f\n", L->front_share, pl->T0 + yl, fs);
   fprintf(f, "  %s %d: %.1f%%\n", L->gap_closed, pl->T0 + yl, 100 * run->ec.gap_closed[cs_ix_sy(r, 1, yl)]);
+  for (int k = 0; k < 2; k++) {
+    size_t at = cs_ix_sy(r, 1, k ? yl : ys);
+    fprintf(f, "  %d %s %.1f %s %.1f %s %.1f fte (staff.csv)\n", pl->T0 + (k ? yl : ys),
+            L->staff_saved, run->ec.staff_gross[at], L->staff_own, r->own_fte[at], L->staff_net,
+            run->ec.crit[at * CS_CRIT_N + CS_CRIT_STAFF]);
+  }
 }
 
 static void npv_block(FILE *f, const cs_run *run, const labels *L) {
