@@ -233,6 +233,47 @@ static void test_staff_net_of_own_staff(void **st) {
   tp_free(pl);
 }
 
+/* Patient flows (docs/model.md section 8, v0.2): 1000 + 3000 women aged 30, q = 0.1, so 400
+ * die in 2024; hosp (secondary) 2 units a person and 5 in the last year of life. Baseline hosp
+ * units 2024: 4000 * 2 + 400 * 5 = 10000, the denominator. An end-of-life shift of 20 % of
+ * hosp to home (ratio 1) moves 0.2 * 2000 = 400 units: 4 %; a shift of all use moves also
+ * 0.2 * 8000. Staff threshold 10 % of the baseline's FTE demand: hosp 10000 * 0.01 + home
+ * (4000 * 1) * 0.002 = 108 FTE, so 10.8. */
+static void test_patient_flows_eol_shift_relative_threshold(void **st) {
+  (void)st;
+  for (int all = 0; all < 2; all++) {
+    cs_plan *pl = iv_plan(2025);
+    for (int x = 30; x <= 40; x++) {
+      pl->q0[F * CS_NAGE + x] = 0.1;
+      *tp_use(pl, pl->eol, 0, 0, F, x) = 5;
+    }
+    pl->staff_rel = 1;
+    pl->staff_fte = 10;
+    cs_intervention *iv = tp_intervention(pl, "pal", 1.0);
+    cs_effect *e = tp_effect(pl, iv, CS_EFF_SHIFT);
+    e->from = 0;
+    e->to = 1;
+    e->fraction = tp_num(pl, 0.2);
+    e->ratio = tp_num(pl, 1.0);
+    e->eol_only = !all;
+    tp_run *t = tp_run_new(pl, 0);
+    const cs_results *r = &t->r;
+    double moved = all ? 0.2 * 10000 : 0.2 * 2000;
+    near(tp_care(t, 0, 0, 0, 0, CS_CARE_UNITS) + tp_care(t, 0, 0, 1, 0, CS_CARE_UNITS), 10000);
+    near(tp_care(t, 1, 0, 0, 0, CS_CARE_UNITS) + tp_care(t, 1, 0, 1, 0, CS_CARE_UNITS), 10000 - moved);
+    near(tp_care(t, 1, 0, 0, 1, CS_CARE_UNITS) + tp_care(t, 1, 0, 1, 1, CS_CARE_UNITS), 4000 + moved);
+    near(t->ec.crit[cs_ix_sy(r, 1, 0) * CS_CRIT_N + CS_CRIT_PATIENT_FLOWS], moved / 10000 * 100);
+    near(t->ec.threshold[0 * CS_CRIT_N + CS_CRIT_STAFF], 10.8);
+    /* the denominator is the plan's list: without hosp in it, nothing counts */
+    pl->flow_den[0] = 0;
+    tp_run *u = tp_run_new(pl, 0);
+    near(u->ec.crit[cs_ix_sy(&u->r, 1, 0) * CS_CRIT_N + CS_CRIT_PATIENT_FLOWS], 0);
+    tp_run_free(u);
+    tp_run_free(t);
+    tp_free(pl);
+  }
+}
+
 static void test_break_even_at_once(void **st) {
   (void)st;
   cs_plan *pl = bc_plan(2026, 100);
@@ -810,6 +851,7 @@ int main(void) {
       cmocka_unit_test(test_uptake_curves),      cmocka_unit_test(test_use_shift_fte_effects),
       cmocka_unit_test(test_transition_clamp),   cmocka_unit_test(test_costs_coverage_npv),
       cmocka_unit_test(test_staff_net_of_own_staff),
+      cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),
       cmocka_unit_test(test_break_even_at_once), cmocka_unit_test(test_zero_uptake_is_baseline),
       cmocka_unit_test(test_monotone_cost),      cmocka_unit_test(test_workforce_effect),
       cmocka_unit_test(test_kernel_rerun_identical), cmocka_unit_test(test_stacked_and_eol_effects),

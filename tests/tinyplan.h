@@ -68,6 +68,8 @@ static inline cs_plan *tp_new(int narea, const int *sub_of, int nsub, int nstate
   pl->price_year = T0;
   pl->discount_rate = 0.03; pl->discount_rate_effects = 0.015;
   pl->crit_year = T1; pl->crit_payer = 0;
+  pl->crit_short_year = T0 + 2 < T1 ? T0 + 2 : T1;
+  pl->flow_den = cs_arena_calloc(ar, 8, 1); /* set per sector by tp_sector: secondary ones */
   pl->care_use_pct = 1.0; pl->patient_flows_pct = 2.0; pl->staff_fte = 25; pl->real_estate_m2 = 2000;
   pl->ivs = cs_arena_calloc(ar, 8, sizeof(cs_intervention));
   pl->themes = cs_arena_calloc(ar, 8, sizeof(cs_theme));
@@ -87,6 +89,7 @@ static inline int tp_sector(cs_plan *pl, const char *id, int payer, cs_chain ch,
   s->id = id; s->name = id; s->unit = "unit"; s->payer = payer; s->chain = ch; s->group = 0;
   s->price = tp_num(pl, price); s->fte_per_unit = tp_num(pl, fte); s->m2_per_unit = tp_num(pl, m2);
   s->co2_per_unit = tp_num(pl, co2); s->growth = tp_num(pl, growth);
+  pl->flow_den[pl->nsector] = ch == CS_CHAIN_SECONDARY;
   return pl->nsector++;
 }
 

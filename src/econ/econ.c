@@ -8,17 +8,19 @@ const char *const cs_crit_name[CS_CRIT_N] = {"care_use", "patient_flows", "staff
 const char *const cs_crit_unit[CS_CRIT_N] = {"%", "%", "fte", "m2"};
 
 
-double cs_crit_threshold(const cs_plan *pl, int32_t crit) {
+/* Totals of one scenario-year over the areas of subregion sub (all areas when sub < 0). */
+typedef struct { double fte, m2, den_units, front_cost, cost, payer_cost, flows; } year_tot;
+
+/* The threshold of a criterion in a year, in the criterion's unit: staff and real estate may
+ * be set relative to the baseline of the year (b). */
+static double threshold(const cs_plan *pl, int32_t crit, const year_tot *b) {
   switch (crit) {
   case CS_CRIT_CARE_USE: return pl->care_use_pct;
   case CS_CRIT_PATIENT_FLOWS: return pl->patient_flows_pct;
-  case CS_CRIT_STAFF: return pl->staff_fte;
-  default: return pl->real_estate_m2;
+  case CS_CRIT_STAFF: return pl->staff_rel ? pl->staff_fte / 100.0 * b->fte : pl->staff_fte;
+  default: return pl->real_estate_rel ? pl->real_estate_m2 / 100.0 * b->m2 : pl->real_estate_m2;
   }
 }
-
-/* Totals of one scenario-year over the areas of subregion sub (all areas when sub < 0). */
-typedef struct { double fte, m2, back_units, front_cost, cost, payer_cost, flows; } year_tot;
 
 static year_tot totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y, int32_t sub) {
   year_tot t = {0};
@@ -29,13 +31,13 @@ static year_tot totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_
     for (int32_t c = 0; c < r->nc; c++) {
       const double *row = care + (size_t)c * CS_CARE_N;
       cs_chain ch = pl->sectors[c].chain;
-      int back = ch == CS_CHAIN_SECONDARY || ch == CS_CHAIN_LONG_TERM;
+      int front = ch == CS_CHAIN_SOCIAL || ch == CS_CHAIN_PRIMARY;
       t.fte += row[CS_CARE_FTE];
       t.m2 += row[CS_CARE_M2];
       t.cost += row[CS_CARE_COST];
       if (pl->sectors[c].payer == pl->crit_payer) t.payer_cost += row[CS_CARE_COST];
-      if (back) t.back_units += row[CS_CARE_UNITS];
-      else t.front_cost += row[CS_CARE_COST];
+      if (pl->flow_den[c]) t.den_units += row[CS_CARE_UNITS];
+      if (front) t.front_cost += row[CS_CARE_COST];
     }
   }
   return t;
@@ -49,7 +51,7 @@ static void crit_values(const cs_plan *pl, const year_tot *b, const year_tot *s,
                         double *cr) {
   cr[CS_CRIT_CARE_USE] =
       pl->crit_payer != CS_NONE ? pct_or_zero(b->payer_cost - s->payer_cost, b->payer_cost) : 0.0;
-  cr[CS_CRIT_PATIENT_FLOWS] = pct_or_zero(s->flows, b->back_units);
+  cr[CS_CRIT_PATIENT_FLOWS] = pct_or_zero(s->flows, b->den_units);
   cr[CS_CRIT_STAFF] = b->fte - s->fte - own;
   cr[CS_CRIT_REAL_ESTATE] = b->m2 - s->m2;
 }
@@ -73,6 +75,8 @@ static void criteria(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ 
     size_t sy = cs_ix_sy(r, i, y);
     year_tot b = totals(pl, r, 0, y, -1), s = totals(pl, r, i, y, -1);
     crit_values(pl, &b, &s, r->own_fte[sy], o->crit + sy * CS_CRIT_N);
+    for (int32_t c = 0; i == 0 && c < CS_CRIT_N; c++)
+      o->threshold[(size_t)y * CS_CRIT_N + c] = threshold(pl, c, &b);
     for (int32_t q = 0; q < r->nr; q++) {
       year_tot bq = totals(pl, r, 0, y, q), sq = totals(pl, r, i, y, q);
       crit_values(pl, &bq, &sq, 0.0, o->crit_sub + (sy * r->nr + q) * CS_CRIT_N);
@@ -186,10 +190,11 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   o->wrong_pocket = CS_ALLOC(ar, (size_t)r->nsc * r->np * r->np + 1, double);
   o->gap_closed = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->staff_gross = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
+  o->threshold = CS_ALLOC(ar, (size_t)r->ny * CS_CRIT_N, double);
   o->gap = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->delta = CS_ALLOC(ar, (size_t)nst * r->ny, double);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
-      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed || !o->staff_gross || !o->gap ||
+      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed || !o->staff_gross || !o->gap || !o->threshold ||
       !o->crit_sub || !o->wrong_pocket || !o->delta)
     return CS_ENOMEM;
   return CS_OK;

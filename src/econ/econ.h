@@ -23,6 +23,8 @@ typedef struct {
   double *gap;               /* [sc][y] staff shortage: sum over subregions and groups of
                                 max(0, demand - supply), plus the plan's own staff */
   double *gap_closed;        /* [sc][y] (gap of the baseline - gap) / gap of the baseline */
+  double *threshold;         /* [y][CS_CRIT_N] in the criterion's unit (relative ones are set
+                                against the baseline of the year) */
 } cs_econ;
 
 extern const char *const cs_crit_name[CS_CRIT_N];
@@ -32,6 +34,9 @@ cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, 
 /* The same in two steps, so a worker allocates once and fills draw after draw. */
 cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *out);
 void cs_econ_fill(const cs_plan *pl, const cs_results *r, cs_econ *out);
-double cs_crit_threshold(const cs_plan *pl, int32_t crit);
+/* Whether the value of criterion c in year y is substantial. */
+static inline int cs_crit_substantial(const cs_econ *e, int32_t y, int32_t c, double value) {
+  return value >= e->threshold[(size_t)y * CS_CRIT_N + c];
+}
 
 #endif

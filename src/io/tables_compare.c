@@ -137,7 +137,8 @@ static int64_t criteria_n(const cs_view *v) { return cs_nsc_cmp(v) * v->r->ny * 
 static void criteria_row(const cs_view *v, int64_t i, cs_value *o) {
   const cs_results *r = v->r;
   int32_t c = cs_digit(&i, CS_CRIT_N), y = cs_digit(&i, r->ny), s = 1 + (int32_t)i;
-  double val = v->ec->crit[cs_ix_sy(r, s, y) * CS_CRIT_N + c], th = cs_crit_threshold(v->pl, c);
+  double val = v->ec->crit[cs_ix_sy(r, s, y) * CS_CRIT_N + c];
+  double th = v->ec->threshold[(size_t)y * CS_CRIT_N + c];
   o[0] = cs_vs(v->sc[s].id), o[1] = cs_vi(v->pl->T0 + y), o[2] = cs_vs(cs_crit_name[c]);
   o[3] = cs_vd(val), o[4] = cs_vs(cs_crit_unit[c]), o[5] = cs_vd(th), o[6] = cs_vi(val >= th);
 }

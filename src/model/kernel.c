@@ -33,7 +33,7 @@ static size_t ix_cell(const cs_plan *pl, int32_t a, int32_t s, int32_t x) {
 static inline double pos(double v) { return v > 0.0 ? v : 0.0; }
 static inline double atmost1(double v) { return v < 1.0 ? v : 1.0; }
 
-static int is_back(cs_chain c) { return c == CS_CHAIN_SECONDARY || c == CS_CHAIN_LONG_TERM; }
+static int is_front(cs_chain c) { return c == CS_CHAIN_SOCIAL || c == CS_CHAIN_PRIMARY; }
 
 /* Uptake of intervention v in area a, year t of scenario sc (MODEL.md 4). */
 static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t v,
@@ -69,13 +69,13 @@ static double apply_effects(const kctx *c, int32_t v, double *u, double *e, doub
     case CS_EFF_FTE: mfte[ef->sector] *= w->em[x]; break;
     case CS_EFF_SHIFT: {
       double f = w->ef[x], ratio = pm->eff_ratio[x];
-      double du = f * u[ef->from], de = f * e[ef->from];
+      double du = ef->eol_only ? 0.0 : f * u[ef->from], de = f * e[ef->from];
       u[ef->from] -= du;
       u[ef->to] += ratio * du;
       e[ef->from] -= de;
       e[ef->to] += ratio * de;
-      if (is_back(pl->sectors[ef->from].chain) && !is_back(pl->sectors[ef->to].chain))
-        flows += du + de;
+      /* patient flows: care moved from a denominator sector to the front of the chain */
+      if (pl->flow_den[ef->from] && is_front(pl->sectors[ef->to].chain)) flows += du + de;
       break;
     }
     case CS_EFF_TRANSITION:

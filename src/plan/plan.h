@@ -73,6 +73,7 @@ typedef struct {
   int32_t group;             /* workforce */
   cs_num change;             /* use, eol, fte_per_unit, transition */
   cs_num fraction, ratio;    /* shift */
+  int32_t eol_only;          /* shift: moves end-of-life use only (applies_to: end_of_life) */
   cs_num outflow_change, extra_inflow; /* workforce (absent = fixed 0) */
 } cs_effect;
 
@@ -167,7 +168,12 @@ typedef struct cs_plan {
 
   /* criteria */
   int32_t crit_year, crit_payer;     /* crit_payer: payer index; CS_NONE if zvw absent */
+  int32_t crit_short_year;           /* the short-term verdict's year (long: crit_year) */
   double care_use_pct, patient_flows_pct, staff_fte, real_estate_m2;
+  /* staff and real estate thresholds relative to the baseline of the year: staff_fte and
+   * real_estate_m2 then hold a % (staff_pct, real_estate_pct) */
+  int32_t staff_rel, real_estate_rel;
+  uint8_t *flow_den;                 /* [nsector] denominator sectors of patient_flows */
 
   int32_t ndist;   cs_dist *dists;   /* every uncertain number; theta has ndist entries */
   int32_t nparam;  const char **param_names; int32_t *param_dist; /* named parameters */

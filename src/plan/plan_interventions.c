@@ -113,7 +113,8 @@ static void check_effect_keys(cs_ld *L, cs_ynode *e, cs_effect_kind k, const cha
   case CS_EFF_USE: case CS_EFF_EOL: case CS_EFF_FTE:
     cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "sector", "change"), c); break;
   case CS_EFF_SHIFT:
-    cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "fraction", "ratio"), c); break;
+    cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "fraction", "ratio", "applies_to"), c);
+    break;
   case CS_EFF_TRANSITION:
     cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "change"), c); break;
   case CS_EFF_WORKFORCE:
@@ -150,6 +151,11 @@ static void load_shift_effect(cs_ld *L, cs_ynode *e, const char *c, cs_effect *f
     cs_ld_num_range(L, e, "fraction", c, f->fraction, CS_PROB);
   if (!cs_ld_req_num(L, e, "ratio", c, &f->ratio))
     cs_ld_num_range(L, e, "ratio", c, f->ratio, CS_NONNEG);
+  /* applies_to: end_of_life moves only the use of the last year of life (terminal hospital
+   * days to home nursing and hospice, say) */
+  static const char *const parts[] = {"all", "end_of_life"};
+  cs_ynode *an = cs_ld_given(L, e, "applies_to");
+  f->eol_only = an ? cs_ld_enum(L, an, "shift applies_to", parts, 2) == 1 : 0;
 }
 
 static void load_effect(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_intervention *iv) {

@@ -355,23 +355,77 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
   cs_ld_plain_num(L, m, "qaly_value", "economics", 0, CS_NONNEG, &P->qaly_value);
 }
 
+/* long_year (or its older name year; default the horizon) and short_year (default base + 2,
+ * at most the long year): the IZA milestones are 2027 and 2030. */
+static void load_criteria_years(cs_ld *L, cs_ynode *m) {
+  cs_plan *P = L->P;
+  const char *lk = cs_ld_given(L, m, "long_year") ? "long_year" : "year";
+  if (cs_ld_given(L, m, "long_year") && cs_ld_given(L, m, "year"))
+    cs_yq_err(&L->q, cs_yq_get(&L->q, m, "year"), "criteria: give long_year or its older name "
+              "year, not both (expected one of them)");
+  cs_ld_opt_year(L, m, lk, "criteria", P->T1, &P->crit_year);
+  int32_t def = P->T0 + 2 < P->crit_year ? P->T0 + 2 : P->crit_year;
+  cs_ld_opt_year(L, m, "short_year", "criteria", def, &P->crit_short_year);
+  cs_ynode *sn = cs_ld_given(L, m, "short_year");
+  if (sn && P->crit_short_year > P->crit_year)
+    cs_yq_err(&L->q, sn, "criteria.short_year %d is after the long-term year %d (expected a "
+              "year <= %d)", P->crit_short_year, P->crit_year, P->crit_year);
+}
+
+/* An absolute threshold (abs_key) or one relative to the baseline of the year (pct_key, a %),
+ * not both. Returns 1 when relative. */
+static int load_threshold(cs_ld *L, cs_ynode *m, const char *abs_key, const char *pct_key,
+                          double def, double *out) {
+  cs_ynode *pn = cs_ld_given(L, m, pct_key);
+  if (pn && cs_ld_given(L, m, abs_key)) {
+    cs_yq_err(&L->q, pn, "criteria: give %s or %s, not both (expected one threshold)", abs_key,
+              pct_key);
+    return 0;
+  }
+  if (!pn) {
+    cs_ld_plain_num(L, m, abs_key, "criteria", def, CS_NONNEG, out);
+    return 0;
+  }
+  cs_ld_plain_num(L, m, pct_key, "criteria", 0, 0.0, 100.0, "a percentage in [0, 100]", out);
+  return 1;
+}
+
+/* The sectors whose baseline units are the denominator of patient_flows: the plan's list, or
+ * every secondary-chain sector (hospital care: where care moves away from). */
+static void load_flow_sectors(cs_ld *L, cs_ynode *m) {
+  cs_plan *P = L->P;
+  P->flow_den = cs_rep_mem(&L->rep, cs_arena_calloc(&P->arena, (size_t)P->nsector + 1, 1));
+  if (!P->flow_den) return;
+  cs_ynode *list = cs_ld_given(L, m, "patient_flows_sectors");
+  if (list) {
+    cs_ld_id_list(L, list, "criteria.patient_flows_sectors", "sector", P->sectors,
+                  sizeof *P->sectors, P->nsector, P->flow_den);
+    return;
+  }
+  for (int32_t c = 0; c < P->nsector; c++) P->flow_den[c] = P->sectors[c].chain == CS_CHAIN_SECONDARY;
+}
+
 static void load_criteria(cs_ld *L, cs_ynode *root) {
   cs_plan *P = L->P;
   cs_ynode *m = cs_ld_given(L, root, "criteria");
   if (m && !cs_yq_want_map(&L->q, m, "criteria")) m = NULL;
   if (m)
-    cs_yq_check_keys(&L->q, m, CS_KEYS("year", "care_use_payer", "care_use_pct",
-                                       "patient_flows_pct", "staff_fte", "real_estate_m2"),
+    cs_yq_check_keys(&L->q, m, CS_KEYS("year", "short_year", "long_year", "care_use_payer",
+                                       "care_use_pct", "patient_flows_pct",
+                                       "patient_flows_sectors", "staff_fte", "staff_pct",
+                                       "real_estate_m2", "real_estate_pct"),
                      "criteria");
-  cs_ld_opt_year(L, m, "year", "criteria", P->T1, &P->crit_year);
+  load_criteria_years(L, m);
   cs_ynode *pn = cs_ld_given(L, m, "care_use_payer");
   if (pn) P->crit_payer = cs_ld_id(L, pn, "payer", P->payers, sizeof *P->payers, P->npayer);
   else P->crit_payer = cs_id_find(P->payers, sizeof *P->payers, P->npayer, "zvw");
   if (P->crit_payer < 0) P->crit_payer = CS_NONE;
   cs_ld_plain_num(L, m, "care_use_pct", "criteria", 1.0, CS_NONNEG, &P->care_use_pct);
   cs_ld_plain_num(L, m, "patient_flows_pct", "criteria", 2.0, CS_NONNEG, &P->patient_flows_pct);
-  cs_ld_plain_num(L, m, "staff_fte", "criteria", 25, CS_NONNEG, &P->staff_fte);
-  cs_ld_plain_num(L, m, "real_estate_m2", "criteria", 2000, CS_NONNEG, &P->real_estate_m2);
+  P->staff_rel = load_threshold(L, m, "staff_fte", "staff_pct", 25, &P->staff_fte);
+  P->real_estate_rel = load_threshold(L, m, "real_estate_m2", "real_estate_pct", 2000,
+                                      &P->real_estate_m2);
+  load_flow_sectors(L, m);
 }
 
 void cs_load_sections(cs_ld *L, cs_ynode *root) {

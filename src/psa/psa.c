@@ -102,7 +102,7 @@ cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc) {
   for (int32_t d = 0; d < p->ndraw; d++) {
     int any = 0;
     for (int32_t c = 0; c < CS_CRIT_N; c++) {
-      int yes = p->val[cs_psa_ix(p, d, sc, cs_psa_met_crit(pl, c))] >= cs_crit_threshold(pl, c);
+      int yes = p->val[cs_psa_ix(p, d, sc, cs_psa_met_crit(pl, c))] >= p->thr[(size_t)d * CS_CRIT_N + c];
       subst[c] += yes;
       any |= yes;
     }
@@ -221,6 +221,10 @@ static void job_run(shared_t *sh, wmodel *m, int64_t j) {
     dst = (t % 2 ? o->hi : o->lo) + (size_t)(t / 2) * o->nsc * o->nmet;
   }
   for (int32_t i = 1; i < m->nsc; i++) metrics(pl, &m->r, &m->ec, i, dst + (size_t)i * o->nmet);
+  /* a threshold relative to the baseline moves with the draw */
+  if (j < o->ndraw)
+    memcpy(o->thr + (size_t)j * CS_CRIT_N,
+           m->ec.threshold + (size_t)(pl->crit_year - pl->T0) * CS_CRIT_N, CS_CRIT_N * sizeof(double));
 }
 
 static void *worker(void *arg) {
@@ -255,9 +259,10 @@ static cs_status psa_alloc(const cs_plan *pl, const cs_psa_options *opt, cs_aren
       if (pl->dists[i].kind != CS_DIST_FIXED) o->par[o->npar++] = i;
   size_t per = (size_t)o->nsc * o->nmet;
   o->val = CS_ALLOC(ar, per * o->ndraw + 1, double);
+  o->thr = CS_ALLOC(ar, (size_t)o->ndraw * CS_CRIT_N + 1, double);
   o->lo = CS_ALLOC(ar, per * o->npar + 1, double);
   o->hi = CS_ALLOC(ar, per * o->npar + 1, double);
-  return o->val && o->lo && o->hi ? CS_OK : CS_ENOMEM;
+  return o->val && o->thr && o->lo && o->hi ? CS_OK : CS_ENOMEM;
 }
 
 cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *out) {

@@ -20,6 +20,7 @@ typedef struct {
   int32_t ndraw, nsc, nmet;
   const char **met;     /* [nmet] headline metric names */
   double *val;          /* [draw][sc][met] (scenario 0, the baseline, is all zero) */
+  double *thr;          /* [draw][CS_CRIT_N] the criteria's thresholds in the criteria year */
   int32_t npar;         /* uncertain parameters (distributions that are not fixed) */
   int32_t *par;         /* [npar] their index in plan->dists */
   double *lo, *hi;      /* [par][sc][met]: the metric with the parameter at its 2.5 / 97.5 % */

@@ -12,7 +12,7 @@ typedef struct {
   const char *pop_title, *subregion, *pop, *share75, *cost_title, *zvw_cost, *gap, *verdict_title,
       *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
-      *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved, *staff_own, *staff_net;
+      *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved, *staff_own, *staff_net, *every_scenario;
 } labels;
 
 static const labels EN = {
@@ -25,7 +25,9 @@ static const labels EN = {
     "front-of-chain share of care cost (change, points)",
     "share of the staff shortage closed (demand, supply and the plan's own staff)",
     "Uncertainty, plan", "P(NPV > 0)", "P(passes the quick test)",
-    "staff: FTE demand saved", "- the plan's own staff", "= net"};
+    "staff: FTE demand saved", "- the plan's own staff", "= net",
+    "substantial in every scenario, each theme left out too: it does not tell the plan's "
+    "choices apart, in"};
 
 static const labels NL = {
     "Bevolking (basisscenario)", "subregio", "bevolking", "aandeel 75+",
@@ -37,7 +39,9 @@ static const labels NL = {
     "korte termijn", "lange termijn", "aandeel voorkant van de keten in zorgkosten (verschil, procentpunt)",
     "deel van het personeelstekort dat verdwijnt (vraag, aanbod en eigen inzet)", "Onzekerheid, plan", "P(NCW > 0)",
     "P(voldoet aan de snelle toets)",
-    "personeel: bespaarde fte-vraag", "- eigen inzet van het plan", "= netto"};
+    "personeel: bespaarde fte-vraag", "- eigen inzet van het plan", "= netto",
+    "substantieel in elk scenario, ook zonder elk thema: het onderscheidt de keuzes van het "
+    "plan niet, in"};
 
 /* Sums a demography column over the areas of subregion r (r < 0: whole region). */
 static double sub_demo(const cs_run *run, int32_t i, int32_t y, int32_t r, int col) {
@@ -101,28 +105,44 @@ static void care_block(FILE *f, const cs_run *run, const labels *L) {
   }
 }
 
+/* A criterion that is substantial in every scenario, the plan without each of its themes and
+ * every scale or pace variant included, says nothing about the plan's choices: say so. */
+static void undiscriminating(FILE *f, const cs_run *run, int32_t y, const labels *L) {
+  const cs_results *r = &run->r;
+  if (run->nsc < 3) return; /* only the plan: nothing to tell apart */
+  for (int32_t c = 0; c < CS_CRIT_N; c++) {
+    int all = 1;
+    for (int32_t i = 1; i < run->nsc && all; i++)
+      all = cs_crit_substantial(&run->ec, y, c, run->ec.crit[cs_ix_sy(r, i, y) * CS_CRIT_N + c]);
+    if (all) fprintf(f, "  %s: %s %d\n", cs_crit_name[c], L->every_scenario, run->pl->T0 + y);
+  }
+}
+
 static void verdict_block(FILE *f, const cs_run *run, const labels *L) {
   const cs_plan *pl = run->pl;
   const cs_results *r = &run->r;
-  int32_t ys = pl->T0 + 2 <= pl->T1 ? 2 : pl->nyear - 1, yl = pl->crit_year - pl->T0;
-  fprintf(f, "\n%s\n  %-19s %10s | %-30s | %-30s\n", L->verdict_title, "", "", L->short_term,
-          L->long_term);
-  fprintf(f, "  %-19s %10s | %-5s %12s %-12s | %-5s %12s %-12s\n", L->criterion, L->threshold, "",
-          L->value, L->substantial, "", L->value, L->substantial);
+  int32_t ys = pl->crit_short_year - pl->T0, yl = pl->crit_year - pl->T0;
+  fprintf(f, "\n%s\n  %-19s | %-37s | %-37s\n", L->verdict_title, "", L->short_term, L->long_term);
+  fprintf(f, "  %-19s | %-5s %10s %10s %-9s | %-5s %10s %10s %-9s\n", L->criterion, "", L->value,
+          L->threshold, L->substantial, "", L->value, L->threshold, L->substantial);
   int pass[2] = {0, 0};
   for (int32_t c = 0; c < CS_CRIT_N; c++) {
-    double th = cs_crit_threshold(pl, c);
-    double vs = run->ec.crit[cs_ix_sy(r, 1, ys) * CS_CRIT_N + c];
-    double vl = run->ec.crit[cs_ix_sy(r, 1, yl) * CS_CRIT_N + c];
-    pass[0] |= vs >= th;
-    pass[1] |= vl >= th;
     char name[40];
     snprintf(name, sizeof name, "%s (%s)", cs_crit_name[c], cs_crit_unit[c]);
-    fprintf(f, "  %-19s %10.4g | %-5d %12.4g %-12s | %-5d %12.4g %-12s\n", name, th,
-            pl->T0 + ys, vs, vs >= th ? L->yes : L->no, pl->T0 + yl, vl, vl >= th ? L->yes : L->no);
+    fprintf(f, "  %-19s", name);
+    for (int k = 0; k < 2; k++) {
+      int32_t y = k ? yl : ys;
+      double v = run->ec.crit[cs_ix_sy(r, 1, y) * CS_CRIT_N + c];
+      int yes = cs_crit_substantial(&run->ec, y, c, v);
+      pass[k] |= yes;
+      fprintf(f, " | %-5d %10.4g %10.4g %-9s", pl->T0 + y, v,
+              run->ec.threshold[(size_t)y * CS_CRIT_N + c], yes ? L->yes : L->no);
+    }
+    fprintf(f, "\n");
   }
   fprintf(f, "  %s: %s | %s: %s\n", L->short_term, pass[0] ? L->passes : L->fails, L->long_term,
           pass[1] ? L->passes : L->fails);
+  undiscriminating(f, run, yl, L);
   double fs = 100 * (run->ec.front_share[cs_ix_sy(r, 1, yl)] - run->ec.front_share[cs_ix_sy(r, 0, yl)]);
   fprintf(f, "  %s %d: %+.3f\n", L->front_share, pl->T0 + yl, fs);
   fprintf(f, "  %s %d: %.1f%%\n", L->gap_closed, pl->T0 + yl, 100 * run->ec.gap_closed[cs_ix_sy(r, 1, yl)]);
