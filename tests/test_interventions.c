@@ -406,7 +406,9 @@ static void test_health_economics(void **st) {
   tp_free(pl);
 }
 
-/* A pace variant: a delay moves the start of uptake in its subregion, not the costs. */
+/* A pace variant: a delay moves the start of uptake in its subregion, and that subregion's
+ * part of the once and per_year costs (v0.2): R1 (A1) holds 1000 of the 4000 targeted
+ * persons, R2 (A2) 3000. */
 static void test_delay_scenario(void **st) {
   (void)st;
   cs_plan *pl = bc_plan(2027, 20000);
@@ -421,7 +423,20 @@ static void test_delay_scenario(void **st) {
   near(up(t, 3, 0, 0, 0), 1.0);  /* R1 as planned */
   near(up(t, 3, 1, 1, 0), 0.0);  /* R2 from 2026 */
   near(up(t, 3, 2, 1, 0), 1.0);
-  near(impl(t, 3, 0, 0), 20000); /* the once cost stays in 2024, unscaled */
+  /* once 20000 in 2024: R1's quarter stays, R2's three quarters move to 2026 */
+  near(impl(t, 3, 0, 0), 5000);
+  near(impl(t, 3, 1, 0), 0);
+  near(impl(t, 3, 2, 0), 15000);
+  /* per_year 1000 in 2025-2026: R1 250 in 2025 and 2026, R2 750 in 2027 and 2028 (past T1) */
+  near(impl(t, 3, 0, 1), 0);
+  near(impl(t, 3, 1, 1), 250);
+  near(impl(t, 3, 2, 1), 250);
+  near(impl(t, 3, 3, 1), 750);
+  /* per participant follows the delayed uptake: 0.5 * 1000 in 2024, 0.5 * 4000 from 2026 */
+  near(impl(t, 3, 0, 2), 500);
+  near(impl(t, 3, 2, 2), 2000);
+  /* the plan without delay: unchanged */
+  near(impl(t, 1, 0, 0), 20000);
   tp_run_free(t);
   tp_free(pl);
 }
@@ -598,6 +613,7 @@ static void wm_garbage(const cs_plan *pl, wmodel *m, int g) {
   memset(p->eff_inflow, g, ne * D);
   memset(p->cost_amount, g, nl * D);
   for (int32_t i = 0; i < m->nsc; i++) memset(m->sc[i].coverage, g, niv * D);
+  for (int32_t i = 0; i < m->nsc; i++) memset(m->sc[i].cov_sub, g, niv * (size_t)pl->nsub * D);
   /* workspace (as cs_work_alloc sizes it) */
   cs_work *w = &m->w;
   memset(w->cur, g, cells * (size_t)m->nsc * D);

@@ -428,6 +428,25 @@ static double own_staff(const cs_plan *pl, const cs_scen *sc, int32_t t) {
   return fte;
 }
 
+/* A once or per_year line's amount in year t: a scenario that delays subregions moves each
+ * subregion's part of the cost (its share of the targeted persons) by its delay, as it moves
+ * the uptake (v0.2). Without delays the whole amount times the coverage, as before. */
+static double line_amount(const cs_plan *pl, const cs_scen *sc, int32_t v, const cs_cost *co,
+                          double amt, int32_t t) {
+  if (!sc->has_delay) {
+    int in = co->kind == CS_COST_ONCE ? t == co->year : t >= co->from && t <= co->to;
+    return in ? amt * sc->coverage[v] : 0.0;
+  }
+  double sum = 0.0;
+  const double *cs = sc->cov_sub + (size_t)v * pl->nsub;
+  for (int32_t r = 0; r < pl->nsub; r++) {
+    int32_t d = t - sc->delay[r];
+    int in = co->kind == CS_COST_ONCE ? d == co->year : d >= co->from && d <= co->to;
+    if (in) sum += amt * cs[r];
+  }
+  return sum;
+}
+
 /* Implementation cost lines of this scenario and year, and their sums per payer. */
 static void implementation_step(kctx *c) {
   const cs_plan *pl = c->pl;
@@ -446,12 +465,8 @@ static void implementation_step(kctx *c) {
       const cs_cost *co = &iv->costs[j];
       int32_t l = pm->cost_off[v] + j;
       double amt = pm->cost_amount[l], amount = 0.0;
-      if (c->sc->iv_on[v]) {
-        if (co->kind == CS_COST_ONCE) amount = t == co->year ? amt * c->sc->coverage[v] : 0.0;
-        else if (co->kind == CS_COST_PER_YEAR)
-          amount = (t >= co->from && t <= co->to) ? amt * c->sc->coverage[v] : 0.0;
-        else amount = amt * part;
-      }
+      if (c->sc->iv_on[v])
+        amount = co->kind == CS_COST_PER_PARTICIPANT ? amt * part : line_amount(pl, c->sc, v, co, amt, t);
       line[l] = amount;
       pay[co->payer] += amount;
     }

@@ -200,15 +200,18 @@ static double targeted_persons(const cs_plan *pl, const cs_params *pm, const cs_
 
 static void scen_coverage_one(const cs_plan *pl, const cs_params *pm, cs_scen *s) {
   for (int32_t i = 0; i < pl->niv; i++) {
-    s->coverage[i] = 1.0;
-    if (!s->has_subregions) continue;
-    double in = 0.0, all = 0.0;
+    double in = 0.0, all = 0.0, *cs = s->cov_sub + (size_t)i * pl->nsub;
+    memset(cs, 0, (size_t)pl->nsub * sizeof *cs);
     for (int32_t a = 0; a < pl->narea; a++) {
       double n = targeted_persons(pl, pm, &pl->ivs[i], a);
       all += n;
-      if (s->sub_on[pl->areas[a].sub]) in += n;
+      if (s->sub_on[pl->areas[a].sub]) {
+        in += n;
+        cs[pl->areas[a].sub] += n;
+      }
     }
-    s->coverage[i] = all > 0.0 ? in / all : 0.0;
+    for (int32_t r = 0; r < pl->nsub; r++) cs[r] = all > 0.0 ? cs[r] / all : 0.0;
+    s->coverage[i] = !s->has_subregions ? 1.0 : all > 0.0 ? in / all : 0.0;
   }
 }
 
@@ -222,7 +225,8 @@ static cs_scen *scen_new(const cs_plan *pl, cs_arena *ar, cs_scen *s, const char
   s->sub_on = CS_ALLOC(ar, pl->nsub + 1, uint8_t);
   s->delay = CS_ALLOC(ar, pl->nsub + 1, int32_t);
   s->coverage = CS_ALLOC(ar, pl->niv + 1, double);
-  if (!s->id || !s->iv_on || !s->sub_on || !s->delay || !s->coverage) return NULL;
+  s->cov_sub = CS_ALLOC(ar, (size_t)pl->niv * pl->nsub + 1, double);
+  if (!s->id || !s->iv_on || !s->sub_on || !s->delay || !s->coverage || !s->cov_sub) return NULL;
   memset(s->iv_on, on, (size_t)pl->niv);
   memset(s->sub_on, 1, (size_t)pl->nsub);
   return s;
@@ -241,6 +245,7 @@ int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_s
     if (!scen_new(pl, ar, &sc[i], d->id, 1)) return -1;
     memcpy(sc[i].sub_on, d->sub_mask, (size_t)pl->nsub);
     memcpy(sc[i].delay, d->delay, (size_t)pl->nsub * sizeof(int32_t));
+    for (int32_t r = 0; r < pl->nsub; r++) sc[i].has_delay |= d->delay[r] != 0;
     sc[i].has_subregions = d->has_subregions;
   }
   for (int32_t t = 0; t < pl->ntheme; t++, i++) {

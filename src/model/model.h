@@ -41,6 +41,9 @@ typedef struct {
   int32_t *delay;        /* [nsub] */
   int32_t has_subregions;
   double *coverage;      /* [niv] cost multiplier for once / per_year lines */
+  double *cov_sub;       /* [niv][nsub] the part of coverage in each subregion (its share of
+                            the targeted base-year persons), whose costs its delay moves */
+  int32_t has_delay;     /* some subregion starts later */
 } cs_scen;
 
 /* Value columns per row kind. */
