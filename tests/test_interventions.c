@@ -402,6 +402,12 @@ static void test_health_economics(void **st) {
   near(t->ec.cost_per_qaly[1], 1000 / dq);
   near(t->ec.societal[1], -1000 + 50000 * dq);
   assert_true(isnan(t->ec.cost_per_qaly[2])); /* without-iv: no QALYs gained, no ratio */
+  /* gains QALYs at a net cost of 1000: a cost per QALY; without-iv: no change in health */
+  assert_int_equal(cs_ce_verdict(t->ec.dqaly[1], t->ec.npv[1 * t->ec.nst + 2]), CS_CE_ICER);
+  assert_int_equal(cs_ce_verdict(t->ec.dqaly[2], t->ec.npv[2 * t->ec.nst + 2]), CS_CE_NO_HEALTH);
+  assert_int_equal(cs_ce_verdict(0.5, 0.0), CS_CE_DOMINANT); /* saves (or costs nothing), gains */
+  assert_int_equal(cs_ce_verdict(-0.5, -1.0), CS_CE_DOMINATED);
+  assert_int_equal(cs_ce_verdict(-0.5, 1.0), CS_CE_SAVES_LOSES);
   tp_run_free(t);
   tp_free(pl);
 }

@@ -6,6 +6,10 @@
 
 const char *const cs_crit_name[CS_CRIT_N] = {"care_use", "patient_flows", "staff", "real_estate"};
 const char *const cs_crit_unit[CS_CRIT_N] = {"%", "%", "fte", "m2"};
+/* dominant: saves money and gains QALYs (no cost per QALY needed); icer: gains QALYs at a net
+ * cost (cost_per_qaly); dominated: costs money and loses QALYs. */
+const char *const cs_ce_name[CS_CE_N] = {"dominant", "icer", "dominated", "saves_money_loses_qalys",
+                                         "no_qaly_change"};
 
 
 /* Totals of one scenario-year over the areas of subregion sub (all areas when sub < 0). */

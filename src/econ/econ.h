@@ -27,6 +27,15 @@ typedef struct {
                                 against the baseline of the year) */
 } cs_econ;
 
+/* Cost-effectiveness of a scenario from its discounted delta QALYs and total NPV (v0.2). */
+enum { CS_CE_DOMINANT, CS_CE_ICER, CS_CE_DOMINATED, CS_CE_SAVES_LOSES, CS_CE_NO_HEALTH, CS_CE_N };
+extern const char *const cs_ce_name[CS_CE_N];
+static inline int cs_ce_verdict(double dqaly, double npv) {
+  if (dqaly > 0.0) return npv >= 0.0 ? CS_CE_DOMINANT : CS_CE_ICER;
+  if (dqaly < 0.0) return npv >= 0.0 ? CS_CE_SAVES_LOSES : CS_CE_DOMINATED;
+  return CS_CE_NO_HEALTH;
+}
+
 extern const char *const cs_crit_name[CS_CRIT_N];
 extern const char *const cs_crit_unit[CS_CRIT_N];
 

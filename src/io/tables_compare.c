@@ -110,7 +110,8 @@ const cs_tabledef cs_tab_wrong_pocket = {
 static const cs_column health_economics_cols[] = {
     CS_KEY("scenario", CS_TEXT), CS_VAL("delta_qalys", CS_REAL, "QALY (discounted)"),
     CS_VAL("delta_life_years", CS_REAL, "life years (discounted)"),
-    CS_VAL_OPT("cost_per_qaly", CS_REAL, "EUR/QALY"), CS_VAL("societal_balance", CS_REAL, "EUR (discounted)")};
+    CS_VAL_OPT("cost_per_qaly", CS_REAL, "EUR/QALY"), CS_VAL("societal_balance", CS_REAL, "EUR (discounted)"),
+    CS_VAL("verdict", CS_TEXT, "")};
 
 static int64_t health_economics_n(const cs_view *v) { return v->ec->nsc - 1; }
 
@@ -119,6 +120,7 @@ static void health_economics_row(const cs_view *v, int64_t i, cs_value *o) {
   int32_t s = 1 + (int32_t)i;
   o[0] = cs_vs(v->sc[s].id), o[1] = cs_vd(e->dqaly[s]), o[2] = cs_vd(e->dly[s]);
   o[3] = cs_vd(e->cost_per_qaly[s]), o[4] = cs_vd(e->societal[s]);
+  o[5] = cs_vs(cs_ce_name[cs_ce_verdict(e->dqaly[s], e->npv[(size_t)s * e->nst + e->nst - 1])]);
 }
 
 const cs_tabledef cs_tab_health_economics = {

@@ -12,7 +12,8 @@ typedef struct {
   const char *pop_title, *subregion, *pop, *share75, *cost_title, *zvw_cost, *gap, *verdict_title,
       *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
-      *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved, *staff_own, *staff_net, *every_scenario;
+      *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved, *staff_own, *staff_net, *every_scenario, *qalys;
+  const char *ce[CS_CE_N];
 } labels;
 
 static const labels EN = {
@@ -27,7 +28,11 @@ static const labels EN = {
     "Uncertainty, plan", "P(NPV > 0)", "P(passes the quick test)",
     "staff: FTE demand saved", "- the plan's own staff", "= net",
     "substantial in every scenario, each theme left out too: it does not tell the plan's "
-    "choices apart, in"};
+    "choices apart, in",
+    "QALYs gained (discounted)",
+    {"dominant: saves money and gains health", "cost per QALY gained (EUR)",
+     "dominated: costs money and loses health", "saves money but loses health",
+     "no change in health"}};
 
 static const labels NL = {
     "Bevolking (basisscenario)", "subregio", "bevolking", "aandeel 75+",
@@ -41,7 +46,11 @@ static const labels NL = {
     "P(voldoet aan de snelle toets)",
     "personeel: bespaarde fte-vraag", "- eigen inzet van het plan", "= netto",
     "substantieel in elk scenario, ook zonder elk thema: het onderscheidt de keuzes van het "
-    "plan niet, in"};
+    "plan niet, in",
+    "gewonnen QALY's (contante waarde)",
+    {"dominant: bespaart geld en wint gezondheid", "kosten per gewonnen QALY (EUR)",
+     "gedomineerd: kost geld en verliest gezondheid", "bespaart geld maar verliest gezondheid",
+     "geen verandering in gezondheid"}};
 
 /* Sums a demography column over the areas of subregion r (r < 0: whole region). */
 static double sub_demo(const cs_run *run, int32_t i, int32_t y, int32_t r, int col) {
@@ -167,6 +176,10 @@ static void npv_block(FILE *f, const cs_run *run, const labels *L) {
     fprintf(f, "  %-14s %15.0f %15.0f %15.0f %11s\n", p < pl->npayer ? pl->payers[p].id : "total",
             e->inv[k], e->sav[k], e->npv[k], be);
   }
+  int v = cs_ce_verdict(e->dqaly[1], e->npv[(size_t)1 * e->nst + e->nst - 1]);
+  fprintf(f, "  %s: %.1f; %s", L->qalys, e->dqaly[1], L->ce[v]);
+  if (v == CS_CE_ICER) fprintf(f, ": %.0f", e->cost_per_qaly[1]);
+  fprintf(f, "\n");
 }
 
 static void psa_block(FILE *f, const cs_run *run, const labels *L) {
