@@ -274,6 +274,35 @@ static void test_patient_flows_eol_shift_relative_threshold(void **st) {
   }
 }
 
+/* Exact Shapley attribution over themes (docs/model.md section 7, v0.2). Two themes each cut
+ * hosp use by 10 % (one year, no discounting): hosp costs 4000 * 2 * 10 = 80000. Alone each
+ * saves 8000; together 80000 * (1 - 0.9 * 0.9) = 15200. Shapley: 0.5 * 8000 + 0.5 * (15200 -
+ * 8000) = 7600 each, adding up to 15200; leave-one-out: 15200 - 8000 = 7200 each. */
+static void test_shapley_themes(void **st) {
+  (void)st;
+  cs_plan *pl = iv_plan(2024);
+  for (int k = 0; k < 2; k++) {
+    cs_intervention *iv = tp_intervention(pl, k ? "b" : "a", 1.0);
+    cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
+    e->sector = 0;
+    e->change = tp_num(pl, -0.1);
+  }
+  tp_run *t = tp_run_new(pl, 0);
+  cs_shapley sh;
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, &t->ar, &sh), CS_OK);
+  assert_int_equal(sh.ntheme, 2);
+  int32_t zvw = 0, total = pl->npayer, M = sh.nmet;
+  for (int th = 0; th < 2; th++) {
+    near(sh.phi[th * M + zvw], 7600);
+    near(sh.phi[th * M + total], 7600);
+    near(sh.loo[th * M + zvw], 7200);
+  }
+  near(sh.total[zvw], 15200);
+  near(sh.total[zvw], t->ec.npv[1 * t->ec.nst + zvw]); /* the plan's own NPV */
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 static void test_break_even_at_once(void **st) {
   (void)st;
   cs_plan *pl = bc_plan(2026, 100);
@@ -872,7 +901,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_uptake_curves),      cmocka_unit_test(test_use_shift_fte_effects),
       cmocka_unit_test(test_transition_clamp),   cmocka_unit_test(test_costs_coverage_npv),
-      cmocka_unit_test(test_staff_net_of_own_staff),
+      cmocka_unit_test(test_staff_net_of_own_staff), cmocka_unit_test(test_shapley_themes),
       cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),
       cmocka_unit_test(test_break_even_at_once), cmocka_unit_test(test_zero_uptake_is_baseline),
       cmocka_unit_test(test_monotone_cost),      cmocka_unit_test(test_workforce_effect),

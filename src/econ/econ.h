@@ -39,6 +39,16 @@ static inline int cs_ce_verdict(double dqaly, double npv) {
 extern const char *const cs_crit_name[CS_CRIT_N];
 extern const char *const cs_crit_unit[CS_CRIT_N];
 
+/* shapley.c: exact Shapley contributions of the themes to the plan (section 7, v0.2). */
+typedef struct {
+  int32_t ntheme, nmet;      /* 0 when the plan has no themes or too many for exact values */
+  double *phi, *loo;         /* [theme][met]: Shapley value and leave-one-out contribution */
+  double *total;             /* [met]: the plan's value (the sum of phi over the themes) */
+} cs_shapley;
+/* Metrics: npv:<stakeholder> (payers, total), criterion:<name> in the long-term year, delta_qalys. */
+int32_t cs_shapley_nmet(const cs_plan *pl);
+cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_shapley *out);
+
 cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, cs_econ *out);
 /* The same in two steps, so a worker allocates once and fills draw after draw. */
 cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *out);

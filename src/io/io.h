@@ -32,13 +32,15 @@ typedef struct {
   int64_t nres;
   const char **prob_what;      /* psa_probabilities' `what` of each row of a scenario */
   int32_t nprob;
+  const cs_shapley *shap;      /* the themes' contributions (ntheme 0: none) */
+  const char **shap_met;       /* [shap->nmet] metric names */
 } cs_view;
 
 /* Derives what the tables need beyond the run's arrays (resource rows, labels), in ar.
  * psa and ps may be NULL. */
 cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const cs_econ *ec,
                        const cs_params *pm, const cs_scen *sc, const cs_psa *psa,
-                       const cs_psa_stats *ps, cs_arena *ar);
+                       const cs_psa_stats *ps, const cs_shapley *shap, cs_arena *ar);
 
 /* ---- table descriptors ---- */
 #define CS_TABLE_MAX_COLS 16 /* the most columns a table may have */

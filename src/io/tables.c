@@ -12,7 +12,8 @@ static const cs_tabledef *const TABLES[] = {
     &cs_tab_workforce,     &cs_tab_health,         &cs_tab_population,
     &cs_tab_interventions, &cs_tab_implementation, &cs_tab_business_case,
     &cs_tab_wrong_pocket,  &cs_tab_health_economics, &cs_tab_criteria,
-    &cs_tab_criteria_subregion, &cs_tab_staff, &cs_tab_resources, &cs_tab_psa_draws,
+    &cs_tab_criteria_subregion, &cs_tab_staff, &cs_tab_shapley, &cs_tab_resources,
+    &cs_tab_psa_draws,
     &cs_tab_psa_summary,   &cs_tab_psa_probabilities, &cs_tab_ceac,
     &cs_tab_tornado};
 
@@ -84,12 +85,34 @@ static cs_status view_prob_labels(cs_view *v, cs_arena *ar) {
   return CS_OK;
 }
 
+/* shapley.csv's metric names, in cs_shapley's order. */
+static cs_status view_shapley_labels(cs_view *v, cs_arena *ar) {
+  const cs_plan *pl = v->pl;
+  int32_t M = cs_shapley_nmet(pl), k = 0;
+  v->shap_met = cs_arena_calloc(ar, (size_t)M, sizeof *v->shap_met);
+  if (!v->shap_met) return CS_ENOMEM;
+  for (int32_t p = 0; p <= pl->npayer; p++) {
+    const char *id = p < pl->npayer ? pl->payers[p].id : "total";
+    size_t n = strlen(id) + 5;
+    char *s = cs_arena_alloc(ar, n);
+    if (!s) return CS_ENOMEM;
+    snprintf(s, n, "npv:%s", id);
+    v->shap_met[k++] = s;
+  }
+  static const char *const crit[CS_CRIT_N] = {"criterion:care_use", "criterion:patient_flows",
+                                              "criterion:staff", "criterion:real_estate"};
+  for (int32_t c = 0; c < CS_CRIT_N; c++) v->shap_met[k++] = crit[c];
+  v->shap_met[k] = "delta_qalys";
+  return CS_OK;
+}
+
 cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const cs_econ *ec,
                        const cs_params *pm, const cs_scen *sc, const cs_psa *psa,
-                       const cs_psa_stats *ps, cs_arena *ar) {
-  *v = (cs_view){.pl = pl, .r = r, .ec = ec, .pm = pm, .sc = sc, .psa = psa, .ps = ps};
+                       const cs_psa_stats *ps, const cs_shapley *shap, cs_arena *ar) {
+  *v = (cs_view){.pl = pl, .r = r, .ec = ec, .pm = pm, .sc = sc, .psa = psa, .ps = ps, .shap = shap};
   cs_status st = view_resources(v, ar);
-  return st == CS_OK ? view_prob_labels(v, ar) : st;
+  if (st == CS_OK) st = view_prob_labels(v, ar);
+  return st == CS_OK ? view_shapley_labels(v, ar) : st;
 }
 
 /* ---- writing ---- */

@@ -196,6 +196,28 @@ const cs_tabledef cs_tab_staff = {
     "staff", "staff criterion: FTE demand saved, the plan's own staff, net; shortage and share closed",
     CS_NCOL(staff_cols), staff_cols, 1, NULL, staff_n, staff_row};
 
+/* ---- shapley: what each theme contributes to the plan, adding up to its total ---- */
+static const cs_column shapley_cols[] = {
+    CS_KEY("theme", CS_TEXT), CS_KEY("metric", CS_TEXT),
+    CS_VAL("contribution", CS_REAL, "the metric's"),
+    CS_VAL("leave_one_out", CS_REAL, "the metric's"), CS_VAL("plan_value", CS_REAL, "the metric's")};
+
+static int shapley_present(const cs_view *v) { return v->shap && v->shap->ntheme > 0; }
+
+static int64_t shapley_n(const cs_view *v) { return (int64_t)v->shap->ntheme * v->shap->nmet; }
+
+static void shapley_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_shapley *s = v->shap;
+  int32_t m = cs_digit(&i, s->nmet), t = (int32_t)i;
+  size_t k = (size_t)t * s->nmet + (size_t)m;
+  o[0] = cs_vs(v->pl->themes[t].id), o[1] = cs_vs(v->shap_met[m]), o[2] = cs_vd(s->phi[k]);
+  o[3] = cs_vd(s->loo[k]), o[4] = cs_vd(s->total[m]);
+}
+
+const cs_tabledef cs_tab_shapley = {
+    "shapley", "each theme's exact Shapley contribution to the plan's NPVs, criteria and QALYs",
+    CS_NCOL(shapley_cols), shapley_cols, 1, shapley_present, shapley_n, shapley_row};
+
 /* ---- resources: the rows are summed and sorted once, in cs_view_init ---- */
 static const cs_column resources_cols[] = {
     CS_KEY("organisation", CS_TEXT), CS_KEY("role", CS_TEXT), CS_KEY("year", CS_INT),

@@ -232,6 +232,25 @@ static cs_scen *scen_new(const cs_plan *pl, cs_arena *ar, cs_scen *s, const char
   return s;
 }
 
+/* One scenario per subset of the plan's themes: scenario m has theme t on when bit t of m is
+ * set (m = 0 is the baseline, the last one the plan). For exact Shapley attribution. */
+int32_t cs_scen_subsets(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out) {
+  if (pl->ntheme > CS_SHAPLEY_MAX_THEMES) return 0;
+  int32_t n = 1 << pl->ntheme;
+  cs_scen *sc = CS_ALLOC(ar, n, cs_scen);
+  if (!sc) return -1;
+  for (int32_t m = 0; m < n; m++) {
+    if (!scen_new(pl, ar, &sc[m], m ? "subset" : "baseline", 1)) return -1;
+    for (int32_t t = 0; t < pl->ntheme; t++)
+      if (!(m >> t & 1))
+        for (int32_t v = pl->themes[t].first; v < pl->themes[t].first + pl->themes[t].count; v++)
+          sc[m].iv_on[v] = 0;
+  }
+  cs_scen_coverage(pl, pm, sc, n);
+  *out = sc;
+  return n;
+}
+
 /* Scenarios in output order: baseline, plan, the plan's variants, without-<theme>.
  * Returns the count, or -1 when out of memory. */
 int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out) {

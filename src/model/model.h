@@ -98,6 +98,11 @@ cs_status cs_params_build(const cs_plan *pl, const double *theta, cs_arena *ar, 
 /* Recomputes the cost coverage of every scenario (it depends on the drawn population). */
 void cs_scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *sc, int32_t nsc);
 int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out);
+/* 2^themes scenarios, one per subset of the themes (bit t: theme t on; 0 = baseline, the last
+ * = the plan). Returns the count, 0 when there are more than CS_SHAPLEY_MAX_THEMES themes,
+ * -1 when out of memory. */
+#define CS_SHAPLEY_MAX_THEMES 10
+int32_t cs_scen_subsets(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out);
 cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar,
                            cs_results *r);
 cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_arena *ar,

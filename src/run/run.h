@@ -26,6 +26,7 @@ struct cs_run {
   int has_psa;           /* draws > 0 were run */
   cs_psa psa;
   cs_psa_stats ps;
+  cs_shapley shap;       /* the themes' contributions */
   cs_view view;          /* what the tables read */
   cs_table *tables;      /* [ntables] the tables present in this run */
   size_t ntables;

@@ -19,7 +19,7 @@ cs_status cs_run_tables_init(cs_run *run) {
   if (psa) st = cs_psa_stats_compute(psa, &run->ar, &run->ps);
   if (st == CS_OK)
     st = cs_view_init(&run->view, run->pl, &run->r, &run->ec, &run->pm, run->sc, psa,
-                      psa ? &run->ps : NULL, &run->ar);
+                      psa ? &run->ps : NULL, &run->shap, &run->ar);
   if (st != CS_OK) return st;
   size_t n = cs_tabledef_count();
   run->tables = cs_arena_calloc(&run->ar, n, sizeof *run->tables);
