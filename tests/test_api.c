@@ -140,7 +140,7 @@ static void test_results_api(void **st) {
   assert_null(cs_run_table_find(run, "population"));
   assert_null(cs_run_table_find(run, "psa_summary"));
   assert_null(cs_run_table(run, cs_run_table_count(run)));
-  assert_int_equal(cs_run_table_count(run), 15);
+  assert_int_equal(cs_run_table_count(run), 16);
 
   const cs_table *care = cs_run_table_find(run, "care");
   assert_non_null(care);
@@ -186,7 +186,7 @@ static void test_results_api(void **st) {
   opt.threads = 2;
   opt.detail = 1;
   assert_int_equal(cs_run_new(plan, &opt, &run, d), CS_OK);
-  assert_int_equal(cs_run_table_count(run), 21);
+  assert_int_equal(cs_run_table_count(run), 22);
   char dir[] = "/tmp/cs-api-XXXXXX";
   assert_non_null(mkdtemp(dir));
   assert_int_equal(cs_run_write(run, dir, d), CS_OK);

@@ -303,6 +303,34 @@ static void test_shapley_themes(void **st) {
   tp_free(pl);
 }
 
+/* The business case per subregion adds up to the region (v0.2). bc_plan's plan: R1 (A1) has
+ * 1000 of the 4000 persons. zvw: once 20000 in 2024 -> R1 5000; savings 2000 a year in R1
+ * (8000 in all). wmo: per_year 1000 in 2025-2026 -> R1 250 a year; per participant 0.5 * 1000
+ * a year in R1. */
+static void test_business_case_subregion(void **st) {
+  (void)st;
+  cs_plan *pl = bc_plan(2026, 20000);
+  tp_run *t = tp_run_new(pl, 0);
+  const cs_econ *e = &t->ec;
+  int32_t nst = e->nst, nr = t->r.nr;
+  double f1 = 1 / 1.03, f2 = 1 / (1.03 * 1.03);
+#define SUB(arr, i, q, p) e->arr[((size_t)(i) * nr + (q)) * nst + (p)]
+  near(SUB(inv_sub, 1, 0, 0), 5000);
+  near(SUB(sav_sub, 1, 0, 0), 2000 * (1 + f1 + f2));
+  near(SUB(inv_sub, 1, 0, 1), 500 + 750 * f1 + 750 * f2);
+  near(SUB(inv_sub, 1, 1, 0), 15000);
+  for (int32_t p = 0; p < nst; p++) { /* R1 + R2 = the region, every stakeholder */
+    near(SUB(inv_sub, 1, 0, p) + SUB(inv_sub, 1, 1, p), e->inv[1 * nst + p]);
+    near(SUB(sav_sub, 1, 0, p) + SUB(sav_sub, 1, 1, p), e->sav[1 * nst + p]);
+  }
+  /* r1-only: R2 takes no part and pays nothing */
+  near(SUB(inv_sub, 2, 1, 2), 0);
+  near(SUB(inv_sub, 2, 0, 0), 5000);
+#undef SUB
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 static void test_break_even_at_once(void **st) {
   (void)st;
   cs_plan *pl = bc_plan(2026, 100);
@@ -554,6 +582,7 @@ static int outputs(const cs_plan *pl, const wmodel *m, arr *o) {
   OUT("results.payer_care", r->payer_care, sy * r->np * D);
   OUT("results.payer_impl", r->payer_impl, sy * r->np * D);
   OUT("results.own_fte", r->own_fte, sy * D);
+  OUT("results.impl_sub", r->impl_sub, sy * r->nr * r->np * D);
   OUT("results.wf_dem", r->wf_dem, sy * r->nr * r->ng * D);
   OUT("results.wf_sup", r->wf_sup, sy * r->nr * r->ng * D);
   OUT("results.uptake", r->uptake, sy * r->na * r->niv * D);
@@ -581,6 +610,8 @@ static int outputs(const cs_plan *pl, const wmodel *m, arr *o) {
   OUT("econ.gap_closed", e->gap_closed, sy * D);
   OUT("econ.staff_gross", e->staff_gross, sy * D);
   OUT("econ.gap", e->gap, sy * D);
+  OUT("econ.inv_sub", e->inv_sub, ns * r->nr * D);
+  OUT("econ.sav_sub", e->sav_sub, ns * r->nr * D);
   OUT("econ.delta", e->delta, nst * r->ny * D);
 #undef OUT
   assert_true(n <= NARR);
@@ -902,6 +933,7 @@ int main(void) {
       cmocka_unit_test(test_uptake_curves),      cmocka_unit_test(test_use_shift_fte_effects),
       cmocka_unit_test(test_transition_clamp),   cmocka_unit_test(test_costs_coverage_npv),
       cmocka_unit_test(test_staff_net_of_own_staff), cmocka_unit_test(test_shapley_themes),
+      cmocka_unit_test(test_business_case_subregion),
       cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),
       cmocka_unit_test(test_break_even_at_once), cmocka_unit_test(test_zero_uptake_is_baseline),
       cmocka_unit_test(test_monotone_cost),      cmocka_unit_test(test_workforce_effect),

@@ -145,6 +145,35 @@ static void business_case(const cs_plan *pl, const cs_results *r, int32_t i, dou
   }
 }
 
+/* The business case per subregion: its areas' care savings per payer, and the implementation
+ * costs that fall to it (kernel: by share of targeted persons, or by participants). */
+static void business_case_sub(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
+  int32_t np = r->np, nst = np + 1;
+  double *inv = o->inv_sub + (size_t)i * r->nr * nst, *sav = o->sav_sub + (size_t)i * r->nr * nst;
+  memset(inv, 0, (size_t)r->nr * nst * sizeof *inv);
+  memset(sav, 0, (size_t)r->nr * nst * sizeof *sav);
+  for (int32_t y = 0; y < r->ny; y++) {
+    double f = 1.0 / pow(1.0 + pl->discount_rate, y);
+    for (int32_t a = 0; a < r->na; a++) {
+      double *s = sav + (size_t)pl->areas[a].sub * nst;
+      for (int32_t c = 0; c < r->nc; c++) {
+        size_t at = (size_t)a * r->nc + c;
+        double ds = r->care[(cs_ix_sy(r, i, y) * r->na * r->nc + at) * CS_CARE_N + CS_CARE_COST];
+        double db = r->care[(cs_ix_sy(r, 0, y) * r->na * r->nc + at) * CS_CARE_N + CS_CARE_COST];
+        s[pl->sectors[c].payer] -= (ds - db) * f;
+      }
+    }
+    const double *im = r->impl_sub + cs_ix_sy(r, i, y) * r->nr * np;
+    for (int32_t q = 0; q < r->nr; q++)
+      for (int32_t p = 0; p < np; p++) inv[(size_t)q * nst + p] += im[(size_t)q * np + p] * f;
+  }
+  for (int32_t q = 0; q < r->nr; q++)
+    for (int32_t p = 0; p < np; p++) {
+      inv[(size_t)q * nst + np] += inv[(size_t)q * nst + p];
+      sav[(size_t)q * nst + np] += sav[(size_t)q * nst + p];
+    }
+}
+
 /* Who invests against who saves: each saver's savings split over the investors by their
  * share of the scenario's total investment (all zero when nobody invests). */
 static void wrong_pocket(const cs_results *r, int32_t i, cs_econ *o) {
@@ -195,10 +224,12 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   o->gap_closed = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->staff_gross = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->threshold = CS_ALLOC(ar, (size_t)r->ny * CS_CRIT_N, double);
+  o->inv_sub = CS_ALLOC(ar, ns * r->nr + 1, double);
+  o->sav_sub = CS_ALLOC(ar, ns * r->nr + 1, double);
   o->gap = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->delta = CS_ALLOC(ar, (size_t)nst * r->ny, double);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
-      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed || !o->staff_gross || !o->gap || !o->threshold ||
+      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed || !o->staff_gross || !o->gap || !o->threshold || !o->inv_sub || !o->sav_sub ||
       !o->crit_sub || !o->wrong_pocket || !o->delta)
     return CS_ENOMEM;
   return CS_OK;
@@ -207,6 +238,7 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
 void cs_econ_fill(const cs_plan *pl, const cs_results *r, cs_econ *o) {
   for (int32_t i = 0; i < r->nsc; i++) {
     business_case(pl, r, i, o->delta, o);
+    business_case_sub(pl, r, i, o);
     wrong_pocket(r, i, o);
     health_econ(pl, r, i, o);
     criteria(pl, r, i, o);

@@ -23,6 +23,7 @@ typedef struct {
   double *gap;               /* [sc][y] staff shortage: sum over subregions and groups of
                                 max(0, demand - supply), plus the plan's own staff */
   double *gap_closed;        /* [sc][y] (gap of the baseline - gap) / gap of the baseline */
+  double *inv_sub, *sav_sub; /* [sc][r][nst] the business case per subregion (npv = sav - inv) */
   double *threshold;         /* [y][CS_CRIT_N] in the criterion's unit (relative ones are set
                                 against the baseline of the year) */
 } cs_econ;

@@ -26,6 +26,7 @@ static inline int64_t cs_nsc_cmp(const cs_view *v) { return v->r->nsc - 1; }
 extern const cs_tabledef cs_tab_demography, cs_tab_care, cs_tab_payers, cs_tab_workforce,
     cs_tab_health, cs_tab_population;
 extern const cs_tabledef cs_tab_interventions, cs_tab_implementation, cs_tab_business_case,
+    cs_tab_business_case_subregion,
     cs_tab_wrong_pocket, cs_tab_health_economics, cs_tab_criteria, cs_tab_criteria_subregion,
     cs_tab_staff, cs_tab_shapley, cs_tab_resources;
 extern const cs_tabledef cs_tab_psa_draws, cs_tab_psa_summary, cs_tab_psa_probabilities,

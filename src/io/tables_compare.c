@@ -83,6 +83,27 @@ const cs_tabledef cs_tab_business_case = {
     "business_case", "investment, savings, net present value and break-even year per stakeholder",
     CS_NCOL(business_case_cols), business_case_cols, 1, NULL, business_case_n, business_case_row};
 
+/* ---- business case per subregion ---- */
+static const cs_column bc_sub_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_KEY("subregion", CS_TEXT), CS_KEY("stakeholder", CS_TEXT),
+    CS_VAL("investment", CS_REAL, "EUR (discounted)"), CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+    CS_VAL("npv", CS_REAL, "EUR (discounted)")};
+
+static int64_t bc_sub_n(const cs_view *v) { return (int64_t)(v->ec->nsc - 1) * v->r->nr * v->ec->nst; }
+
+static void bc_sub_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_econ *e = v->ec;
+  int32_t p = cs_digit(&i, e->nst), q = cs_digit(&i, v->r->nr), s = 1 + (int32_t)i;
+  size_t k = ((size_t)s * v->r->nr + q) * e->nst + p;
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(v->pl->subs[q]);
+  o[2] = cs_vs(p < v->pl->npayer ? v->pl->payers[p].id : "total");
+  o[3] = cs_vd(e->inv_sub[k]), o[4] = cs_vd(e->sav_sub[k]), o[5] = cs_vd(e->sav_sub[k] - e->inv_sub[k]);
+}
+
+const cs_tabledef cs_tab_business_case_subregion = {
+    "business_case_subregion", "investment, savings and NPV per subregion and stakeholder",
+    CS_NCOL(bc_sub_cols), bc_sub_cols, 1, NULL, bc_sub_n, bc_sub_row};
+
 /* ---- wrong pocket ---- */
 static const cs_column wrong_pocket_cols[] = {
     CS_KEY("scenario", CS_TEXT), CS_KEY("investor", CS_TEXT), CS_KEY("saver", CS_TEXT),

@@ -428,6 +428,15 @@ static double own_staff(const cs_plan *pl, const cs_scen *sc, int32_t t) {
   return fte;
 }
 
+/* Subregion r's part of a once or per_year line in year t (its share of the targeted
+ * persons, in its own, possibly delayed, years). */
+static double line_part(const cs_plan *pl, const cs_scen *sc, int32_t v, int32_t r,
+                        const cs_cost *co, double amt, int32_t t) {
+  int32_t d = t - sc->delay[r];
+  int in = co->kind == CS_COST_ONCE ? d == co->year : d >= co->from && d <= co->to;
+  return in ? amt * sc->cov_sub[(size_t)v * pl->nsub + r] : 0.0;
+}
+
 /* A once or per_year line's amount in year t: a scenario that delays subregions moves each
  * subregion's part of the cost (its share of the targeted persons) by its delay, as it moves
  * the uptake (v0.2). Without delays the whole amount times the coverage, as before. */
@@ -438,13 +447,24 @@ static double line_amount(const cs_plan *pl, const cs_scen *sc, int32_t v, const
     return in ? amt * sc->coverage[v] : 0.0;
   }
   double sum = 0.0;
-  const double *cs = sc->cov_sub + (size_t)v * pl->nsub;
-  for (int32_t r = 0; r < pl->nsub; r++) {
-    int32_t d = t - sc->delay[r];
-    int in = co->kind == CS_COST_ONCE ? d == co->year : d >= co->from && d <= co->to;
-    if (in) sum += amt * cs[r];
-  }
+  for (int32_t r = 0; r < pl->nsub; r++) sum += line_part(pl, sc, v, r, co, amt, t);
   return sum;
+}
+
+/* The line's cost per subregion: once and per_year by the subregions' shares of the targeted
+ * persons; per_participant by their participants. */
+static void line_by_subregion(kctx *c, int32_t v, const cs_cost *co, double amt, double *sub) {
+  const cs_plan *pl = c->pl;
+  cs_results *r = c->r;
+  int32_t t = pl->T0 + c->y;
+  if (co->kind != CS_COST_PER_PARTICIPANT) {
+    for (int32_t q = 0; q < pl->nsub; q++)
+      sub[(size_t)q * r->np + co->payer] += line_part(pl, c->sc, v, q, co, amt, t);
+    return;
+  }
+  for (int32_t a = 0; a < pl->narea; a++)
+    sub[(size_t)pl->areas[a].sub * r->np + co->payer] +=
+        amt * r->participants[ix_say(r, c->i, c->y, a) * pl->niv + v];
 }
 
 /* Implementation cost lines of this scenario and year, and their sums per payer. */
@@ -456,6 +476,8 @@ static void implementation_step(kctx *c) {
   size_t sy = cs_ix_sy(r, c->i, c->y);
   double *line = r->impl + sy * r->nline, *pay = r->payer_impl + sy * r->np;
   r->own_fte[sy] = own_staff(pl, c->sc, t);
+  double *sub = r->impl_sub + sy * r->nr * r->np;
+  memset(sub, 0, (size_t)r->nr * r->np * sizeof *sub);
   for (int32_t v = 0; v < pl->niv; v++) {
     const cs_intervention *iv = &pl->ivs[v];
     double part = 0.0;
@@ -465,8 +487,10 @@ static void implementation_step(kctx *c) {
       const cs_cost *co = &iv->costs[j];
       int32_t l = pm->cost_off[v] + j;
       double amt = pm->cost_amount[l], amount = 0.0;
-      if (c->sc->iv_on[v])
+      if (c->sc->iv_on[v]) {
         amount = co->kind == CS_COST_PER_PARTICIPANT ? amt * part : line_amount(pl, c->sc, v, co, amt, t);
+        line_by_subregion(c, v, co, amt, sub);
+      }
       line[l] = amount;
       pay[co->payer] += amount;
     }

@@ -210,7 +210,10 @@ static void scen_coverage_one(const cs_plan *pl, const cs_params *pm, cs_scen *s
         cs[pl->areas[a].sub] += n;
       }
     }
-    for (int32_t r = 0; r < pl->nsub; r++) cs[r] = all > 0.0 ? cs[r] / all : 0.0;
+    /* an intervention that targets nobody: its costs are split evenly (v0.2, business case
+     * per subregion), as they must land somewhere */
+    for (int32_t r = 0; r < pl->nsub; r++)
+      cs[r] = all > 0.0 ? cs[r] / all : !s->has_subregions ? 1.0 / pl->nsub : 0.0;
     s->coverage[i] = !s->has_subregions ? 1.0 : all > 0.0 ? in / all : 0.0;
   }
 }
@@ -299,12 +302,13 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   r->participants = CS_ALLOC(ar, sy * r->na * r->niv + 1, double);
   r->impl = CS_ALLOC(ar, sy * r->nline + 1, double);
   r->own_fte = CS_ALLOC(ar, sy, double);
+  r->impl_sub = CS_ALLOC(ar, sy * r->nr * r->np + 1, double);
   r->flows = CS_ALLOC(ar, sy * r->na, double);
   r->clamp_iv = CS_ALLOC(ar, r->niv + 1, int64_t);
   if (detail)
     r->detail = CS_ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
   if (!r->demo || !r->care || !r->health || !r->payer_care || !r->payer_impl || !r->wf_dem ||
-      !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->own_fte || !r->flows || !r->clamp_iv ||
+      !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->own_fte || !r->impl_sub || !r->flows || !r->clamp_iv ||
       (detail && !r->detail))
     return CS_ENOMEM;
   return CS_OK;

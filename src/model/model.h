@@ -61,6 +61,7 @@ typedef struct {
   double *uptake, *participants;   /* [sc][y][a][iv] */
   double *impl;                    /* [sc][y][line] (lines of all interventions, plan order) */
   double *own_fte;                 /* [sc][y] staff the plan itself employs (resources' fte) */
+  double *impl_sub;                /* [sc][y][r][p] implementation cost by subregion and payer */
   double *flows;                   /* [sc][y][a] back units shifted to the front (criteria) */
   double *detail;                  /* [sc][y][a][s][x][k] or NULL */
   double capped_persons;           /* migration removals that hit an empty cell */
