@@ -331,6 +331,48 @@ static void test_business_case_subregion(void **st) {
   tp_free(pl);
 }
 
+/* Utility and mortality effects (v0.2). 4000 women aged 30, q = 0.1: 400 die in 2024; state
+ * utility 0.8. utility +0.1 (uptake 1): QALYs 2024 = (4000 - 400/2) * 0.9 = 3420 against
+ * 3800 * 0.8 = 3040. mortality -0.5: q = 0.05, 200 die, life years 4000 - 100 = 3900 against
+ * 3800, and 3800 survive into 2025 against 3600. */
+static void test_utility_and_mortality_effects(void **st) {
+  (void)st;
+  for (int kind = 0; kind < 2; kind++) {
+    cs_plan *pl = iv_plan(2025);
+    pl->states[0].utility = tp_num(pl, 0.8);
+    for (int x = 30; x <= 40; x++) pl->q0[F * CS_NAGE + x] = 0.1;
+    cs_intervention *iv = tp_intervention(pl, "pal", 1.0);
+    cs_effect *e = tp_effect(pl, iv, kind ? CS_EFF_MORTALITY : CS_EFF_UTILITY);
+    e->change = tp_num(pl, kind ? -0.5 : 0.1);
+    tp_run *t = tp_run_new(pl, 0);
+    double q_b = 0, q_p = 0, ly_b = 0, ly_p = 0, d_b = 0, d_p = 0, n_b = 0, n_p = 0;
+    for (int a = 0; a < 2; a++) {
+      const double *hb = t->r.health + (cs_ix_sy(&t->r, 0, 0) * t->r.na + a) * CS_HEALTH_N;
+      const double *hp = t->r.health + (cs_ix_sy(&t->r, 1, 0) * t->r.na + a) * CS_HEALTH_N;
+      q_b += hb[CS_HEALTH_QALY], q_p += hp[CS_HEALTH_QALY];
+      ly_b += hb[CS_HEALTH_LY], ly_p += hp[CS_HEALTH_LY];
+      d_b += tp_demo(t, 0, 0, a, CS_DEMO_DEATHS), d_p += tp_demo(t, 1, 0, a, CS_DEMO_DEATHS);
+      n_b += tp_demo(t, 0, 1, a, CS_DEMO_POP), n_p += tp_demo(t, 1, 1, a, CS_DEMO_POP);
+    }
+    near(q_b, 3040);
+    near(d_b, 400);
+    if (kind == 0) {
+      near(q_p, 3420);
+      near(d_p, 400);
+    } else {
+      near(d_p, 200);
+      near(ly_b, 3800);
+      near(ly_p, 3900);
+      near(q_p, 3900 * 0.8);
+      near(n_b, 3600);
+      near(n_p, 3800);
+    }
+    assert_true(t->ec.dqaly[1] > 0); /* a health gain the business case shows */
+    tp_run_free(t);
+    tp_free(pl);
+  }
+}
+
 static void test_break_even_at_once(void **st) {
   (void)st;
   cs_plan *pl = bc_plan(2026, 100);
@@ -934,6 +976,7 @@ int main(void) {
       cmocka_unit_test(test_transition_clamp),   cmocka_unit_test(test_costs_coverage_npv),
       cmocka_unit_test(test_staff_net_of_own_staff), cmocka_unit_test(test_shapley_themes),
       cmocka_unit_test(test_business_case_subregion),
+      cmocka_unit_test(test_utility_and_mortality_effects),
       cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),
       cmocka_unit_test(test_break_even_at_once), cmocka_unit_test(test_zero_uptake_is_baseline),
       cmocka_unit_test(test_monotone_cost),      cmocka_unit_test(test_workforce_effect),

@@ -79,7 +79,9 @@ static double apply_effects(const kctx *c, int32_t v, double *u, double *e, doub
       break;
     }
     case CS_EFF_TRANSITION:
-    case CS_EFF_WORKFORCE: break;
+    case CS_EFF_WORKFORCE:
+    case CS_EFF_UTILITY:
+    case CS_EFF_MORTALITY: break;
     }
   }
   return flows;
@@ -93,6 +95,8 @@ static void sig_transitions(kctx *c) {
   size_t KK = (size_t)pl->nstate * pl->nstate;
   for (int32_t j = 0; j < pm->nsig; j++) {
     w->tm_on[j] = 0;
+    w->qm[j] = 1.0;
+    w->ud[j] = 0.0;
     const uint8_t *in = pm->sig_iv + (size_t)j * pl->niv;
     for (int32_t n = 0; n < c->nact; n++) {
       int32_t v = w->act[n];
@@ -100,6 +104,9 @@ static void sig_transitions(kctx *c) {
       const cs_intervention *iv = &pl->ivs[v];
       for (int32_t q = 0; q < iv->neffect; q++) {
         const cs_effect *ef = &iv->effects[q];
+        int32_t x = pm->eff_off[v] + q;
+        if (ef->kind == CS_EFF_MORTALITY) w->qm[j] *= w->em[x];
+        if (ef->kind == CS_EFF_UTILITY) w->ud[j] += pm->eff_change[x] * w->up[v];
         if (ef->kind != CS_EFF_TRANSITION || ef->from == ef->to) continue;
         double *tm = w->tm + (size_t)j * KK;
         if (!w->tm_on[j])
@@ -177,6 +184,7 @@ static void sig_apply(kctx *c) {
 
 /* Deaths (step 1-2): state-specific probabilities normalised by the baseline's mix. */
 static void deaths(kctx *c, int32_t s, int32_t x, const double *N, const double *Nb) {
+  const int32_t *sig = c->pm->cell_sig + ((size_t)s * CS_NAGE + x) * c->pl->nstate;
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   int32_t K = pl->nstate;
@@ -188,6 +196,8 @@ static void deaths(kctx *c, int32_t s, int32_t x, const double *N, const double 
   for (int32_t k = 0; k < K; k++) {
     /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
     double qk = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
+    qk *= c->w->qm[sig[k]]; /* mortality effects of the cell's interventions (<= 1 stays) */
+    if (qk > 1.0) qk = 1.0;
     c->w->D[k] = N[k] * qk;
     c->w->S[k] = N[k] - c->w->D[k];
   }
@@ -219,7 +229,8 @@ static void cell_step(kctx *c, int32_t s, int32_t x, double *hl, double *dm) {
     w->rn[j] += n;
     const double *p = transition_row(c, s, x, k, j);
     hl[CS_HEALTH_LY] += n - d / 2.0;
-    hl[CS_HEALTH_QALY] += (n - d / 2.0) * pm->utility[k];
+    double ut = pm->utility[k] + w->ud[j]; /* utility effects: at most 1, at least -1 */
+    hl[CS_HEALTH_QALY] += (n - d / 2.0) * (ut > 1.0 ? 1.0 : ut < -1.0 ? -1.0 : ut);
     dm[CS_DEMO_POP] += n;
     dm[CS_DEMO_DEATHS] += d;
     if (x >= 75) dm[CS_DEMO_POP75] += n;

@@ -336,6 +336,8 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->rn = CS_ALLOC(ar, ns + 1, double);
   w->tm = CS_ALLOC(ar, ns * nk * nk + 1, double);
   w->tm_on = CS_ALLOC(ar, ns + 1, uint8_t);
+  w->qm = CS_ALLOC(ar, ns + 1, double);
+  w->ud = CS_ALLOC(ar, ns + 1, double);
   w->upbar = CS_ALLOC(ar, (size_t)pl->nsub * (pl->niv + 1), double);
   w->sup = CS_ALLOC(ar, (size_t)nsc * pl->nsub * pl->ngroup + 1, double);
   w->grow = CS_ALLOC(ar, nc + 1, double);
@@ -347,7 +349,7 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->S2 = CS_ALLOC(ar, nk, double);
   w->D = CS_ALLOC(ar, nk, double);
   if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part || !w->units ||
-      !w->fsum || !w->ru || !w->re || !w->rn || !w->tm || !w->tm_on || !w->upbar || !w->sup || !w->grow ||
+      !w->fsum || !w->ru || !w->re || !w->rn || !w->tm || !w->tm_on || !w->qm || !w->ud || !w->upbar || !w->sup || !w->grow ||
       !w->u || !w->e || !w->mfte || !w->p || !w->S || !w->S2 || !w->D)
     return CS_ENOMEM;
   return CS_OK;

@@ -82,6 +82,8 @@ typedef struct {
   double *rn;            /* [nsig] persons of the signature in the area */
   double *tm;            /* [nsig][k][l] product of transition multipliers of the area */
   uint8_t *tm_on;        /* [nsig] the signature has active transition effects */
+  double *qm, *ud;       /* [nsig] death-probability multiplier and utility change of the
+                            signature's active mortality and utility effects (1 and 0 without) */
   double *part;          /* [niv] participants of the current area */
   double *upbar;         /* [nsub][niv] */
   double *sup;           /* [sc][r][g] current supply */

@@ -45,7 +45,9 @@ typedef struct {
 typedef enum { CS_CHAIN_SOCIAL, CS_CHAIN_PRIMARY, CS_CHAIN_SECONDARY, CS_CHAIN_LONG_TERM } cs_chain;
 typedef enum { CS_CURVE_LINEAR, CS_CURVE_LOGISTIC } cs_curve;
 typedef enum {
-  CS_EFF_USE, CS_EFF_EOL, CS_EFF_SHIFT, CS_EFF_FTE, CS_EFF_TRANSITION, CS_EFF_WORKFORCE
+  CS_EFF_USE, CS_EFF_EOL, CS_EFF_SHIFT, CS_EFF_FTE, CS_EFF_TRANSITION, CS_EFF_WORKFORCE,
+  CS_EFF_UTILITY,  /* the targeted persons' utility + change * uptake (v0.2) */
+  CS_EFF_MORTALITY /* the targeted persons' death probability * max(0, 1 + change * uptake) */
 } cs_effect_kind;
 typedef enum { CS_COST_ONCE, CS_COST_PER_YEAR, CS_COST_PER_PARTICIPANT } cs_cost_kind;
 

@@ -106,12 +106,14 @@ static void load_uptake(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention 
 /* ---- effects ---- */
 
 static const char *const effect_kinds[] = {"use", "end_of_life_use", "shift", "fte_per_unit",
-                                           "transition", "workforce"};
+                                           "transition", "workforce", "utility", "mortality"};
 
 static void check_effect_keys(cs_ld *L, cs_ynode *e, cs_effect_kind k, const char *c) {
   switch (k) {
   case CS_EFF_USE: case CS_EFF_EOL: case CS_EFF_FTE:
     cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "sector", "change"), c); break;
+  case CS_EFF_UTILITY: case CS_EFF_MORTALITY:
+    cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "change"), c); break;
   case CS_EFF_SHIFT:
     cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "fraction", "ratio", "applies_to"), c);
     break;
@@ -164,7 +166,7 @@ static void load_effect(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_int
   f->sector = f->from = f->to = f->group = CS_NONE;
   f->change = f->fraction = f->ratio = f->outflow_change = f->extra_inflow = cs_ld_unused(L);
   cs_ynode *kn = cs_yq_req(&L->q, e, "kind", c);
-  int k = kn ? cs_ld_enum(L, kn, "effect kind", effect_kinds, 6) : -1;
+  int k = kn ? cs_ld_enum(L, kn, "effect kind", effect_kinds, 8) : -1;
   if (k < 0) return;
   f->kind = (cs_effect_kind)k;
   check_effect_keys(L, e, f->kind, c);
@@ -175,6 +177,11 @@ static void load_effect(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_int
     load_change(L, e, c, f);
     break;
   case CS_EFF_SHIFT: load_shift_effect(L, e, c, f); break;
+  case CS_EFF_UTILITY: /* an absolute change of utility, e.g. +0.05 with palliative care */
+    if (!cs_ld_req_num(L, e, "change", c, &f->change))
+      cs_ld_num_range(L, e, "change", c, f->change, -1.0, 1.0, "a utility change in [-1, 1]");
+    break;
+  case CS_EFF_MORTALITY: load_change(L, e, c, f); break; /* relative: -0.1 = 10 % fewer deaths */
   case CS_EFF_TRANSITION: load_transition_effect(L, e, c, iv, f); break;
   case CS_EFF_WORKFORCE:
     f->group = cs_ld_req_id(L, e, "group", c, "workforce group", P->groups, sizeof *P->groups,
