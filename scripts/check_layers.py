@@ -23,13 +23,14 @@ THIRD_PARTY = {
     "xlsxwriter.h": {"io"},
     "jansson.h": {"io"},
     "pthread.h": {"base", "psa"},
+    "Rmath.h": {"plan"},
 }
 FRONT_ENDS = {"cli": {"careshift.h", "cli.h"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
 
-def breaches_in(path, text, layer):
-    here = os.path.dirname(path)
+def breaches_in(root, path, text, layer):
+    here = os.path.join(root, os.path.dirname(path))
     rank = LAYERS.index(layer)
     for m in INCLUDE.finditer(text):
         kind, name = m.groups()
@@ -67,7 +68,7 @@ def main(root):
         for f in sorted(os.listdir(d)):
             if f.endswith((".c", ".h")):
                 p = os.path.join(d, f)
-                found += breaches_in(os.path.relpath(p, root), open(p).read(), layer)
+                found += breaches_in(root, os.path.relpath(p, root), open(p).read(), layer)
     for fe, allowed in FRONT_ENDS.items():
         d = os.path.join(root, fe)
         for f in sorted(os.listdir(d)) if os.path.isdir(d) else []:

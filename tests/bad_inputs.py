@@ -6,7 +6,7 @@ usage: bad_inputs.py CARESHIFT_BINARY
 Each case starts from a small valid plan built here, changes one thing (or a few, to show
 that every problem is reported in one run), runs `careshift check plan.yaml` in the plan's
 directory and asserts exit code 1 and the exact `FILE:LINE:COLUMN: message` lines (or their
-stable prefix) on stderr. Valid plans (the base plan, genplan.py outputs) must exit 0.
+stable prefix) on stderr. Valid plans (the base plan, tests/genplan.py outputs) must exit 0.
 Prints one line per case and `N passed, M failed`; exits non-zero on failure.
 """
 import os
@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 SRCDIR = os.environ.get("CS_SRCDIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-GENPLAN = os.path.join(SRCDIR, "..", "shared", "tools", "genplan.py")
+GENPLAN = os.path.join(SRCDIR, "tests", "genplan.py")
 
 PLAN = """careshift: 1
 plan:
@@ -414,7 +414,8 @@ def run_valid(binary, root):
     write(d, base_files())
     rc, err = run(binary, d)
     out.append(("valid base plan", None if rc == 0 else f"exit {rc}: {err}"))
-    for args in (["1"], ["2"], ["3", "--projection"], ["4", "--single-state"]):
+    for args in (["1"], ["2"], ["3", "--projection"], ["4", "--single-state"], ["5", "--psa"],
+                 ["6", "--projection", "--single-state", "--psa"]):
         g = tempfile.mkdtemp(dir=root)
         if not os.path.exists(GENPLAN):
             out.append((f"genplan {' '.join(args)}", f"no {GENPLAN}"))

@@ -30,6 +30,11 @@ static void beta_mean_sd(void **st) {
   assert_null(cs_dist_beta_ab(&d, 2, 6));
   NEAR(d.mean, 0.25, 1e-15);
   assert_non_null(cs_dist_beta_ab(&d, 0, 1));
+  assert_non_null(cs_dist_beta_ab(&d, 0.09, 1)); /* shapes outside [0.1, 1e8] */
+  assert_non_null(cs_dist_beta_ab(&d, 1, 2e8));
+  assert_non_null(cs_dist_beta_ms(&d, 0.5, 0.49));    /* shapes 0.0206 */
+  assert_non_null(cs_dist_beta_ms(&d, 0.5, 0.00003)); /* shapes 1.4e8 */
+  assert_null(cs_dist_beta_ms(&d, 0.5, 0.0003));      /* shapes 1.4e6 */
 }
 
 static void gamma_lognormal(void **st) {
@@ -83,6 +88,37 @@ static void triangular_pert(void **st) {
   assert_true(lo > 0 && hi < 2 && lo < hi);
   assert_null(cs_dist_pert(&d, 0, 0, 1)); /* mode at an end is allowed */
   assert_non_null(cs_dist_pert(&d, 0, 2, 1));
+}
+
+/* Quantiles at extreme shapes stay bounded and right. A beta with mean 0.5 and sd 0.0003 has
+ * shapes near 1.4e6: GSL's inverse looped forever there (issue 8). Its distribution is normal
+ * to about 1e-6 of its sd (the excess kurtosis is -6/(a+b+3) ~ -4e-6, skewness 0), so its
+ * 2.5 % and 97.5 % points are 0.5 -/+ 1.959964 sd. */
+static void extreme_shapes(void **st) {
+  (void)st;
+  cs_dist d;
+  assert_null(cs_dist_beta_ms(&d, 0.5, 0.0003));
+  NEAR(cs_dist_quantile(&d, 0.975), 0.5 + 1.959963984540054 * 0.0003, 1e-9);
+  NEAR(cs_dist_quantile(&d, 0.025), 0.5 - 1.959963984540054 * 0.0003, 1e-9);
+  NEAR(cs_dist_quantile(&d, 0.5), 0.5, 1e-12);
+  /* a grid of shapes from 0.1 to 1e8 and u from 1e-15 to 1 - 2^-53: every quantile finite,
+   * inside [0, 1] and non-decreasing in u (the process would hang or abort otherwise) */
+  static const double us[] = {1e-15, 1e-9, 1e-3, 0.025, 0.3, 0.5, 0.7, 0.975, 1 - 1e-9, 1 - 0x1p-53};
+  for (double la = -1; la <= 8; la += 0.5)
+    for (double lb = -1; lb <= 8; lb += 0.5) {
+      assert_null(cs_dist_beta_ab(&d, pow(10, la), pow(10, lb)));
+      double prev = 0;
+      for (size_t i = 0; i < sizeof us / sizeof *us; i++) {
+        double x = cs_dist_quantile(&d, us[i]);
+        assert_true(x >= prev && x <= 1);
+        prev = x;
+      }
+    }
+  /* gamma with a tiny and a huge shape: finite and non-negative; a huge shape is normal */
+  assert_null(cs_dist_gamma_ms(&d, 1, 100)); /* shape 1e-4 */
+  for (size_t i = 0; i < sizeof us / sizeof *us; i++) assert_true(isfinite(cs_dist_quantile(&d, us[i])));
+  assert_null(cs_dist_gamma_ms(&d, 1e6, 1)); /* shape 1e12, sd 1 */
+  NEAR(cs_dist_quantile(&d, 0.975), 1e6 + 1.959963984540054, 1e-9);
 }
 
 /* Parses the YAML text as one number; returns the problems reported. */
@@ -151,6 +187,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(beta_mean_sd),   cmocka_unit_test(gamma_lognormal),
       cmocka_unit_test(normal_uniform_fixed), cmocka_unit_test(triangular_pert),
+      cmocka_unit_test(extreme_shapes),
       cmocka_unit_test(parse_yaml),     cmocka_unit_test(numbers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

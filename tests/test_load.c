@@ -1,4 +1,4 @@
-/* test_load.c: the plan loader. Random valid plans from shared/tools/genplan.py must load;
+/* test_load.c: the plan loader. Random valid plans from tests/genplan.py must load;
  * the hand-written tests/data/tiny plan must give specific values at specific flat indices,
  * with defaults filled, $name sharing and {neg: X}; broken copies must fail with every
  * problem reported and nothing leaked; hostile YAML must fail cleanly. */
@@ -72,7 +72,7 @@ static char *gen(const char *args) {
   char *dir = strdup("/tmp/cs-load-XXXXXX");
   assert_non_null(mkdtemp(dir));
   char cmd[1024];
-  snprintf(cmd, sizeof cmd, "python3 %s/../shared/tools/genplan.py %s %s", srcdir(), dir, args);
+  snprintf(cmd, sizeof cmd, "python3 %s/tests/genplan.py %s %s", srcdir(), dir, args);
   assert_int_equal(system(cmd), 0);
   return dir;
 }
@@ -84,34 +84,42 @@ static void rmdir_r(char *dir) {
   free(dir);
 }
 
-static void genplan_case(const char *args, int nstate, int proj) {
+/* The count genplan.py wrote for KEY in DIR/genplan.facts (what the generator built, so the
+ * loader's counts are checked against an independent source). */
+static int fact(const char *dir, const char *key) {
+  char path[512], k[64];
+  snprintf(path, sizeof path, "%s/genplan.facts", dir);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  int v = -1, x;
+  while (fscanf(f, "%63s %d", k, &x) == 2)
+    if (!strcmp(k, key)) v = x;
+  fclose(f);
+  assert_true(v >= 0);
+  return v;
+}
+
+static void genplan_case(const char *args, int single, int proj) {
   char *dir = gen(args);
   char path[512];
   snprintf(path, sizeof path, "%s/plan.yaml", dir);
   cs_plan *P = load_ok(path);
-  assert_int_equal(P->narea, 3);
-  assert_int_equal(P->nsub, 2);
-  assert_int_equal(P->nstate, nstate);
-  assert_int_equal(P->nsector, 5);
-  assert_int_equal(P->ngroup, 4);
-  assert_int_equal(P->ntheme, 2);
-  assert_int_equal(P->niv, 3);
-  assert_int_equal(P->nscen, 2);
+  assert_int_equal(P->narea, fact(dir, "areas"));
+  assert_int_equal(P->nsub, fact(dir, "subregions"));
+  assert_int_equal(P->nstate, fact(dir, "states"));
+  if (single) assert_int_equal(P->nstate, 1);
+  assert_int_equal(P->nsector, fact(dir, "sectors"));
+  assert_int_equal(P->ngroup, fact(dir, "groups"));
+  assert_int_equal(P->ntheme, fact(dir, "themes"));
+  assert_int_equal(P->niv, fact(dir, "interventions"));
+  assert_int_equal(P->nscen, fact(dir, "scenarios"));
   assert_int_equal(P->has_projection, proj);
   assert_true(proj ? P->proj != NULL : P->fert != NULL);
-  assert_string_equal(P->subs[P->areas[2].sub], "R2");
-  assert_true(P->ivs[0].area_mask[0] && !P->ivs[0].area_mask[1] && P->ivs[0].area_mask[2]);
-  assert_int_equal(P->ivs[0].start_by_sub[1], P->T0 + 2);
-  assert_int_equal(P->ivs[0].start_by_sub[0], CS_YEAR_NONE);
-  assert_int_equal(P->ivs[1].curve, CS_CURVE_LOGISTIC);
-  assert_true(P->ivs[1].sex_mask[0] && !P->ivs[1].sex_mask[1]);
-  assert_int_equal(P->scens[1].delay[1], 2);
-  assert_true(P->scens[0].has_subregions && P->scens[0].sub_mask[0] && !P->scens[0].sub_mask[1]);
   check_nums(P);
   cs_plan_info in;
   cs_plan_get_info(P, &in);
   assert_true(in.persons > 0);
-  assert_int_equal(in.interventions, 3);
+  assert_int_equal(in.interventions, P->niv);
   cs_plan_free(P);
   rmdir_r(dir);
 }
@@ -121,14 +129,15 @@ static void genplan_seeds(void **st) {
   for (int s = 1; s <= 5; s++) {
     char a[16];
     snprintf(a, sizeof a, "%d", s);
-    genplan_case(a, 3, 0);
+    genplan_case(a, 0, 0);
   }
 }
 
 static void genplan_projection(void **st) {
   (void)st;
-  genplan_case("6 --projection", 3, 1);
+  genplan_case("6 --projection", 0, 1);
   genplan_case("7 --projection --single-state", 1, 1);
+  genplan_case("9 --projection --psa", 0, 1);
 }
 
 static void genplan_single_state(void **st) {

@@ -9,12 +9,15 @@ usage: test_psa.py CARESHIFT_BINARY
 import csv
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
+import yaml
+
 ROOT = os.environ.get("CS_SRCDIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GENPLAN = os.path.join(ROOT, "..", "shared", "tools", "genplan.py")
+GENPLAN = os.path.join(ROOT, "tests", "genplan.py")
 res = {"passed": 0, "failed": 0}
 
 
@@ -66,7 +69,10 @@ def check_plan(binary, plan, tmp, name, draws=40):
     he = {r["scenario"]: float(r["delta_qalys"]) for r in rows(os.path.join(o1, "health_economics.csv"))}
     check(all(by[(s, "delta_qalys")][0] == v for s, v in he.items()), f"{name}: draw 0 delta_qalys = health_economics.csv")
     crit = rows(os.path.join(o1, "criteria.csv"))
-    last = max(int(r["year"]) for r in crit)
+    # the PSA's criteria year is criteria.long_year (older name: year), default the horizon
+    py = yaml.safe_load(open(plan, encoding="utf-8"))
+    cy = py.get("criteria") or {}
+    last = int(cy.get("long_year", cy.get("year", py["years"]["horizon"])))
     ok = all(by[(r["scenario"], "criterion:" + r["criterion"])][0] == float(r["value"])
              for r in crit if int(r["year"]) == last)
     check(ok, f"{name}: draw 0 criteria = criteria.csv in the criteria year")
@@ -103,10 +109,20 @@ def check_plan(binary, plan, tmp, name, draws=40):
 def main():
     binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as tmp:
-        for seed, flags in ((21, []), (22, ["--projection"]), (23, ["--single-state"])):
+        for seed, flags in ((21, []), (22, ["--projection"]), (23, ["--single-state"]), (24, ["--psa"])):
             d = os.path.join(tmp, f"g{seed}")
             subprocess.run([sys.executable, GENPLAN, d, str(seed)] + flags, check=True)
             check_plan(binary, os.path.join(d, "plan.yaml"), tmp, f"genplan {seed}{''.join(flags)}")
+        # --psa takes the number of draws from the plan's psa: section
+        plan = os.path.join(tmp, "g24", "plan.yaml")
+        m = re.search(r"^psa:\s*(?:\{\s*|\n\s+)draws:\s*(\d+)", open(plan, encoding="utf-8").read(), re.M)
+        out = os.path.join(tmp, "g24-psa")
+        run(binary, plan, out, "--psa", "--no-tornado")
+        if m and os.path.exists(os.path.join(out, "psa_draws.csv")):
+            n = len({r["draw"] for r in rows(os.path.join(out, "psa_draws.csv"))})
+            check(n == int(m.group(1)), f"run --psa runs the plan's psa.draws ({n} draws, plan {m.group(1)})")
+        else:
+            check(False, "run --psa writes psa_draws.csv for a plan with psa.draws")
         # without --draws the PSA tables of an earlier run are removed, not left stale
         d = os.path.join(tmp, "g21")
         out = os.path.join(tmp, "genplan 21-t1")
