@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Compares careshift's deterministic run with the independent Python reference.
 
-usage: compare_reference.py CARESHIFT_BINARY [--keep DIR] [--plans NAME,...] [--jobs N]
+usage: compare_reference.py CARESHIFT_BINARY [--keep DIR] [--plans NAME,...] [--seeds FROM-TO] [--jobs N]
 
-For each generated plan (shared/tools/genplan.py; seeds 1..6, plus projection and single-state
+For each generated plan (tests/genplan.py; seeds 1..6, plus projection, single-state and psa
 variants) it runs `CARESHIFT_BINARY run PLAN --out DIR --detail` and
-`tests/reference/csref.py PLAN DIR --detail`, and compares every table of OUTPUTS.md: the same
-set of key rows, every value within 1e-9 relative (1e-9 absolute near 0; an npv also within
-1e-9 of the larger of its investment and savings, of which it is the difference), empty cells only
-where the other side is empty too, text cells equal. One check = one table of one plan.
+`tests/reference/csref.py PLAN DIR --detail`, and compares every table of OUTPUTS.md (the v1
+tables and the additions staff, criteria_subregion, wrong_pocket, business_case_subregion and
+shapley): the same set of key rows, every value within 1e-9 relative (1e-9 absolute near 0; a
+difference of two columns of its row, see TERMS, also within 1e-9 of the larger term), empty
+cells only where the other side is empty too, text cells equal. One check = one table of one plan.
 Prints one line per check, the first mismatches with their keys, and `N passed, M failed`;
 exits 1 on any failure.
 
 Environment: CS_SRCDIR = repository root (default: from this file's location); the plan
-generator is $CS_SRCDIR/../shared/tools/genplan.py unless CS_GENPLAN names another.
+generator is $CS_SRCDIR/tests/genplan.py unless CS_GENPLAN names another.
 """
 import concurrent.futures
 import csv
@@ -26,7 +27,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.environ.get("CS_SRCDIR") or os.path.dirname(HERE)
-GENPLAN = os.environ.get("CS_GENPLAN") or os.path.join(SRCDIR, "..", "shared", "tools", "genplan.py")
+GENPLAN = os.environ.get("CS_GENPLAN") or os.path.join(SRCDIR, "tests", "genplan.py")
 CSREF = os.path.join(SRCDIR, "tests", "reference", "csref.py")
 
 REL = 1e-9
@@ -47,6 +48,12 @@ TABLES = {
     "health_economics.csv": ("scenario",),
     "criteria.csv": ("scenario", "year", "criterion"),
     "resources.csv": ("organisation", "role", "year"),
+    # additions of careshift v0.1 and v0.2 (outputs.md)
+    "staff.csv": ("scenario", "year"),
+    "criteria_subregion.csv": ("scenario", "year", "subregion", "criterion"),
+    "wrong_pocket.csv": ("scenario", "investor", "saver"),
+    "business_case_subregion.csv": ("scenario", "subregion", "stakeholder"),
+    "shapley.csv": ("theme", "metric"),
 }
 INT_KEYS = {"year", "age", "line"}
 
@@ -56,6 +63,8 @@ DEFAULT_PLANS = [("seed%d" % s, s, []) for s in range(1, 7)] + [
     ("seed8-single-state", 8, ["--single-state"]),
     ("seed9-projection-single", 9, ["--projection", "--single-state"]),
     ("seed10-projection", 10, ["--projection"]),
+    ("seed11-psa", 11, ["--psa"]),
+    ("seed12-projection-single-psa", 12, ["--projection", "--single-state", "--psa"]),
 ]
 
 
@@ -108,6 +117,8 @@ def diff(a, b):
         return None
     if math.isnan(fa) or math.isnan(fb):
         return None if (math.isnan(fa) and math.isnan(fb)) else float("inf")
+    if math.isinf(fa) or math.isinf(fb):              # equal infinities returned above
+        return float("inf")
     d = abs(fa - fb)
     scale = max(abs(fa), abs(fb))
     if d <= ABS or d <= REL * scale:
@@ -117,8 +128,15 @@ def diff(a, b):
 
 # A value that is a difference of two other columns of its row can be no more accurate than
 # those terms: npv = savings - investment loses all its digits when the two nearly cancel.
-# Such a value is compared relative to the larger term as well.
-TERMS = {"business_case.csv": {"npv": ("investment", "savings")}}
+# Such a value is compared relative to the larger term as well. A Shapley contribution and a
+# leave-one-out value are sums of differences of the plan's values over subsets of themes,
+# which are of the size of the plan value and of each other, so they are compared relative to
+# those as well (a theme whose contribution is near 0 against a large plan value).
+TERMS = {"business_case.csv": {"npv": ("investment", "savings")},
+         "business_case_subregion.csv": {"npv": ("investment", "savings")},
+         "staff.csv": {"net_fte_saved": ("fte_demand_saved", "plan_staff_fte")},
+         "shapley.csv": {"contribution": ("plan_value", "leave_one_out"),
+                         "leave_one_out": ("plan_value", "contribution")}}
 
 
 def term_scale(table, col, row):
@@ -187,7 +205,8 @@ def compare_table(name, keycols, got_path, ref_path):
                 continue
             ncells += 1
             d = diff(g[c], r[c])
-            if d is not None and abs(num(g[c]) - num(r[c])) <= REL * term_scale(name, c, r):
+            if d is not None and d != float("inf") and num(g[c]) is not None and num(r[c]) is not None and \
+                    abs(num(g[c]) - num(r[c])) <= REL * term_scale(name, c, r):
                 d = None
             rd = rel(g[c], r[c])
             if rd > worst:
@@ -246,10 +265,11 @@ def main(argv):
             jobs = int(args[i + 1])
             i += 2
         elif args[i] == "--seeds":
-            # a sweep: seeds FROM-TO, cycling through the four genplan variants
+            # a sweep: seeds FROM-TO, cycling through the eight genplan variants
             lo, hi = (int(v) for v in args[i + 1].split("-"))
             variants = [[], ["--projection"], ["--single-state"], ["--projection", "--single-state"]]
-            plans = [("sweep%d" % s, s, variants[s % 4]) for s in range(lo, hi + 1)]
+            variants += [v + ["--psa"] for v in variants]
+            plans = [("sweep%d" % s, s, variants[s % 8]) for s in range(lo, hi + 1)]
             i += 2
         elif args[i] == "--plans":
             sel = args[i + 1].split(",")

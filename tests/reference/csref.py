@@ -7,6 +7,13 @@ computed independently. Plain Python floats, no third-party modules but PyYAML.
 
 usage: csref.py PLAN.yaml OUTDIR [--detail]
 
+Also implemented from docs/model.md v0.2, docs/plan-format.md ("Additions of careshift v0.2")
+and docs/outputs.md: effect kinds `utility` and `mortality`, shifts with `applies_to:
+end_of_life`, the patient-flows denominator `patient_flows_sectors`, relative thresholds
+`staff_pct` and `real_estate_pct`, `long_year` (`year`), delays moving `once`/`per_year` costs,
+the staff criterion net of the plan's own staff, the `verdict` column, and the tables
+staff.csv, criteria_subregion.csv, wrong_pocket.csv, business_case_subregion.csv, shapley.csv.
+
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
 import csv
@@ -260,6 +267,23 @@ class Plan:
                         patient_flows=float(cr.get("patient_flows_pct", 2.0)),
                         staff=float(cr.get("staff_fte", 25)),
                         real_estate=float(cr.get("real_estate_m2", 2000)))
+        # v0.2 (plan-format.md, "Additions of careshift v0.2"): relative thresholds, in % of
+        # the baseline of the same year; None = the absolute threshold above is used
+        self.thr_pct = dict(staff=float(cr["staff_pct"]) if "staff_pct" in cr else None,
+                            real_estate=float(cr["real_estate_pct"]) if "real_estate_pct" in cr else None)
+        # verdict years: long_year (older name `year`, default T1), short_year (default
+        # T0 + 2, at most long_year); only long_year enters a table (shapley.csv)
+        self.long_year = int(cr.get("long_year", cr.get("year", self.T1)))
+        self.short_year = int(cr.get("short_year", min(self.T0 + 2, self.long_year)))
+        # patient-flows denominator (v0.2): the listed sectors, default every `secondary` one;
+        # read after the sectors below
+        self._pf_sectors = cr.get("patient_flows_sectors")
+
+        if self._pf_sectors is None:
+            self.pf_in = [s["chain"] == "secondary" for s in self.sectors]
+        else:
+            listed = set(self.cidx[sid(c)] for c in self._pf_sectors)
+            self.pf_in = [c in listed for c in range(C)]
 
         # interventions in plan order
         self.themes = []
@@ -325,6 +349,12 @@ class Plan:
                 e["to"] = self.cidx[sid(ef["to"])]
                 e["fraction"] = val(ef["fraction"])
                 e["ratio"] = val(ef.get("ratio"), 1.0)
+                ap = ef.get("applies_to", "all")          # v0.2: all | end_of_life
+                if ap not in ("all", "end_of_life"):
+                    raise PlanError("applies_to %r" % (ap,))
+                e["eol_only"] = ap == "end_of_life"
+            elif kind in ("utility", "mortality"):       # v0.2
+                e["change"] = val(ef["change"])
             elif kind == "transition":
                 e["from"] = self.kidx[sid(ef["from"])]
                 e["to"] = self.kidx[sid(ef["to"])]
@@ -354,6 +384,8 @@ class Plan:
             care_eff=[e for e in effects if e["kind"] in ("use", "end_of_life_use", "shift", "fte_per_unit")],
             trans_eff=[e for e in effects if e["kind"] == "transition"],
             wf_eff=[e for e in effects if e["kind"] == "workforce"],
+            util_eff=[e for e in effects if e["kind"] == "utility"],
+            mort_eff=[e for e in effects if e["kind"] == "mortality"],
             resources=iv.get("resources") or [])
 
     # ------------------------------------------------------------ uptake
@@ -392,6 +424,40 @@ class Plan:
                                 num += v
         return num / den if den > 0 else 0.0
 
+    def base_shares(self, iv):
+        """Share of each subregion in the intervention's targeted base-year persons (P * share0
+        over its targeted cells), model.md sections 4 and 7; an even split over the subregions
+        when its targets reach nobody. Returns {subregion: share}."""
+        num = {r: 0.0 for r in self.subregions}
+        for a in range(len(self.areas)):
+            if not iv["area_t"][a]:
+                continue
+            r = self.area_sub[self.areas[a]]
+            for s in range(2):
+                if not iv["sex_t"][s]:
+                    continue
+                for x in range(iv["amin"], iv["amax"] + 1):
+                    for k in range(self.K):
+                        if iv["state_t"][k]:
+                            num[r] += self.P[a][s][x] * self.share0[s][x][k]
+        den = sum(num[r] for r in self.subregions)
+        if den > 0:
+            return {r: num[r] / den for r in self.subregions}
+        return {r: 1.0 / len(self.subregions) for r in self.subregions}
+
+    def cost_shares(self, iv, scen):
+        """share_r of model.md section 4 (v0.2): the part of a `once` or `per_year` line that
+        subregion r carries in the scenario; 0 for subregions the scenario leaves out, and the
+        shares add up to the coverage. README, interpretation 22: for an intervention whose
+        targets reach nobody the coverage is 1 without `subregions` (even split, 1/R each) and
+        0 with them (every share 0)."""
+        b = self.base_shares(iv)
+        if scen["subs"] is None:
+            return b
+        if self.coverage(iv, scen) == 0.0:
+            return {r: 0.0 for r in self.subregions}
+        return {r: (b[r] if r in scen["subs"] else 0.0) for r in self.subregions}
+
 
 # ---------------------------------------------------------------- one scenario
 
@@ -407,7 +473,7 @@ def simulate(plan, scen, base=None):
     ivs = [P.ivs[i] for i in scen["ivs"]]
     ivids = scen["ivs"]
     sec = P.sectors
-    back = [s["chain"] in ("secondary", "long_term") for s in sec]
+    pf_in = P.pf_in
     front = [s["chain"] in ("social", "primary") for s in sec]
     fpu = [s["fte_per_unit"] for s in sec]
 
@@ -426,7 +492,8 @@ def simulate(plan, scen, base=None):
     R.Q = [[0.0] * A for _ in range(nY)]
     R.up = [[[0.0] * A for _ in range(len(P.ivs))] for _ in range(nY)]     # [ti][iv][a]
     R.part = [[[0.0] * A for _ in range(len(P.ivs))] for _ in range(nY)]
-    R.flows = [0.0] * nY                      # patient-flow units removed (back -> front shifts)
+    R.flows = [[0.0] * A for _ in range(nY)]  # [ti][a] patient-flow units removed (shifts out of
+                                              # a patient_flows sector into the front)
     R.capped_cells = 0
     R.capped_persons = 0.0
     R.rows_scaled = 0
@@ -458,11 +525,21 @@ def simulate(plan, scen, base=None):
                         rbar = sum(Nb[k] / tot * P.rr[k] for k in range(K))
                     else:
                         rbar = sum(P.share0[s][x][k] * P.rr[k] for k in range(K))
-                    # 2. deaths
+                    # 2. deaths; `mortality` effects (v0.2) multiply q_k of targeted cells
+                    mcell = [(iv, u) for (j, iv, u) in active
+                             if iv["mort_eff"] and iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]]
                     D = [0.0] * K
                     S = [0.0] * K
                     for k in range(K):
                         qk = min(1.0, q * P.rr[k] / rbar) if rbar > 0 else 0.0
+                        mm, hit = 1.0, False
+                        for iv, u in mcell:
+                            if iv["state_t"][k]:
+                                for ef in iv["mort_eff"]:
+                                    mm *= max(0.0, 1.0 + ef["change"] * u)
+                                    hit = True
+                        if hit:
+                            qk = min(1.0, qk * mm)
                         D[k] = Nc[k] * qk
                         S[k] = Nc[k] - D[k]
                     # 3. transitions
@@ -496,12 +573,24 @@ def simulate(plan, scen, base=None):
                     us, es = P.u[s][x], P.e[s][x]
                     ccell = [(j, iv, u) for (j, iv, u) in active
                              if iv["care_eff"] and iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]]
+                    ucell = [(iv, u) for (j, iv, u) in active
+                             if iv["util_eff"] and iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]]
                     for k in range(K):
                         n, d = Nc[k], D[k]
                         pop += n
                         dth += d
                         ly += n - d / 2.0
-                        qa += (n - d / 2.0) * P.utility[k]
+                        # `utility` effects (v0.2): utility[k] + sum change*up, kept in [-1, 1]
+                        # (README, interpretation 23: clamped once, after the sum)
+                        ut, add, hit = P.utility[k], 0.0, False
+                        for iv, u in ucell:
+                            if iv["state_t"][k]:
+                                for ef in iv["util_eff"]:
+                                    add += ef["change"] * u
+                                    hit = True
+                        if hit:
+                            ut = min(1.0, max(-1.0, ut + add))
+                        qa += (n - d / 2.0) * ut
                         uu = [us[k][c] * grow[c] for c in range(C)]
                         ee = [es[k][c] * grow[c] for c in range(C)]
                         mf = [1.0] * C
@@ -518,14 +607,16 @@ def simulate(plan, scen, base=None):
                                     mf[ef["sector"]] *= max(0.0, 1.0 + ef["change"] * u)
                                 else:   # shift
                                     cf, ct = ef["from"], ef["to"]
-                                    du = ef["fraction"] * u * uu[cf]
                                     de = ef["fraction"] * u * ee[cf]
-                                    uu[cf] -= du
-                                    uu[ct] += ef["ratio"] * du
                                     ee[cf] -= de
                                     ee[ct] += ef["ratio"] * de
-                                    if back[cf] and front[ct]:
-                                        R.flows[ti] += n * du + d * de
+                                    du = 0.0
+                                    if not ef["eol_only"]:      # applies_to: end_of_life moves e' only
+                                        du = ef["fraction"] * u * uu[cf]
+                                        uu[cf] -= du
+                                        uu[ct] += ef["ratio"] * du
+                                    if pf_in[cf] and front[ct]:
+                                        R.flows[ti][a] += n * du + d * de
                         for c in range(C):
                             v = n * uu[c] + d * ee[c]
                             Ua[c] += v
@@ -584,23 +675,44 @@ def simulate(plan, scen, base=None):
         R.mig_cell.append(migrow)
         N = Nn
 
-    # implementation costs per cost line and year
+    # implementation costs per cost line and year, and the part of each subregion
+    # (model.md section 4, v0.2 "Delays move costs"; section 7, business case per subregion)
     R.impl = {}                                # (iv index, line) -> [cost per year]
+    R.impl_sub = {}                            # (iv index, line) -> {subregion: [cost per year]}
+    delayed = bool(scen["delay"])              # README, interpretation 24
+    sub_areas = {r: [a for a in range(A) if P.area_sub[P.areas[a]] == r] for r in P.subregions}
     for j, iv in enumerate(P.ivs):
         for li, cl in enumerate(iv["costs"]):
             R.impl[j, li] = [0.0] * nY
+            R.impl_sub[j, li] = {r: [0.0] * nY for r in P.subregions}
     for j in ivids:
         iv = P.ivs[j]
         cov = P.coverage(iv, scen)
+        shares = P.cost_shares(iv, scen)
         for li, cl in enumerate(iv["costs"]):
+            sub = R.impl_sub[j, li]
+            for r in P.subregions:
+                dl = scen["delay"].get(r, 0.0) if delayed else 0.0
+                for ti, t in enumerate(P.years):
+                    v = 0.0
+                    if cl["once"] is not None and t == cl["year"] + dl:
+                        v += cl["once"] * shares[r]
+                    if cl["per_year"] is not None and cl["frm"] + dl <= t <= cl["to"] + dl:
+                        v += cl["per_year"] * shares[r]
+                    if cl["per_participant"] is not None:
+                        v += cl["per_participant"] * sum(R.part[ti][j][a] for a in sub_areas[r])
+                    sub[r][ti] = v
             for ti, t in enumerate(P.years):
-                v = 0.0
-                if cl["once"] is not None and t == cl["year"]:
-                    v += cl["once"] * cov
-                if cl["per_year"] is not None and cl["frm"] <= t <= cl["to"]:
-                    v += cl["per_year"] * cov
-                if cl["per_participant"] is not None:
-                    v += cl["per_participant"] * sum(R.part[ti][j])
+                if delayed:                    # the moved parts of the subregions
+                    v = sum(sub[r][ti] for r in P.subregions)
+                else:                          # amount * coverage in the line's own years
+                    v = 0.0
+                    if cl["once"] is not None and t == cl["year"]:
+                        v += cl["once"] * cov
+                    if cl["per_year"] is not None and cl["frm"] <= t <= cl["to"]:
+                        v += cl["per_year"] * cov
+                    if cl["per_participant"] is not None:
+                        v += cl["per_participant"] * sum(R.part[ti][j])
                 R.impl[j, li][ti] = v
 
     # workforce supply per (subregion, group)
@@ -672,9 +784,11 @@ def run(plan_path, out, detail=False):
         return sum(v[ti] for (j, li), v in R.impl.items() if P.ivs[j]["costs"][li]["payer"] == p)
 
     dem, care, pay, wf, hl, popd, ivr, imp = [], [], [], [], [], [], [], []
+    short = {}                     # scenario -> [sum over (subregion, group) of max(0, gap)] per year
     for sc in P.scenarios:
         sidn = sc["id"]
         R = res[sidn]
+        short[sidn] = [0.0] * nY
         for ti, t in enumerate(P.years):
             for a in range(A):
                 an = P.areas[a]
@@ -700,6 +814,7 @@ def run(plan_path, out, detail=False):
                     demand = sum(R.F[ti][a][c] for a in ar for c in range(C) if sec[c]["group"] == g)
                     sup = R.sup[r, g][ti]
                     wf.append((sidn, t, r, g, demand, sup, demand - sup))
+                    short[sidn][ti] += max(0.0, demand - sup)
             for (j, li), v in sorted(R.impl.items()):
                 if sidn != "baseline":
                     imp.append((sidn, t, P.ivs[j]["id"], li + 1, P.ivs[j]["costs"][li]["payer"], v[ti]))
@@ -715,11 +830,28 @@ def run(plan_path, out, detail=False):
     write(os.path.join(out, "implementation.csv"), ["scenario", "year", "intervention", "line", "payer", "cost"], imp)
 
     # comparison tables
-    bc, he, cr = [], [], []
-    back = [c for c in range(C) if sec[c]["chain"] in ("secondary", "long_term")]
-    for sc in P.scenarios[1:]:
-        sidn = sc["id"]
-        R = res[sidn]
+    sub_areas = {r: [a for a in range(A) if P.area_sub[P.areas[a]] == r] for r in P.subregions}
+
+    def care_in(R, ti, p, areas):
+        return sum(cost(R, ti, a, c) for a in areas for c in range(C) if sec[c]["payer"] == p)
+
+    def pf_units(R, ti, areas):
+        return sum(R.U[ti][a][c] for a in areas for c in range(C) if P.pf_in[c])
+
+    def fte_in(R, ti, areas):
+        return sum(R.F[ti][a][c] for a in areas for c in range(C))
+
+    def m2_in(R, ti, areas):
+        return sum(R.U[ti][a][c] * sec[c]["m2"] for a in areas for c in range(C))
+
+    def pct(num, den):
+        return num / den * 100.0 if den != 0 else 0.0
+
+    def compare(sc, R):
+        """Scenario sc (result R) against the baseline: business case, health economics and
+        the criteria of every year (model.md sections 7 and 8)."""
+        allA = range(A)
+        o = dict(bc=[], npv={}, inv={}, sav={}, crit=[], gross=[], own=[])
         tot_inv = tot_sav = 0.0
         tot_delta = [0.0] * nY
         for p in P.payers:
@@ -732,31 +864,133 @@ def run(plan_path, out, detail=False):
                 sav -= (cs - cb) * disc[ti]
                 delta.append((cs - cb) + im)
                 tot_delta[ti] += (cs - cb) + im
-            bc.append((sidn, p, inv, sav, sav - inv, break_even(P.years, delta)))
+            o["bc"].append((p, inv, sav, sav - inv, break_even(P.years, delta)))
+            o["npv"][p], o["inv"][p], o["sav"][p] = sav - inv, inv, sav
             tot_inv += inv
             tot_sav += sav
         npv = tot_sav - tot_inv
-        bc.append((sidn, "total", tot_inv, tot_sav, npv, break_even(P.years, tot_delta)))
-        dq = sum((R.Q[ti][a] - base.Q[ti][a]) * disc_e[ti] for ti in range(nY) for a in range(A))
-        dly = sum((R.LY[ti][a] - base.LY[ti][a]) * disc_e[ti] for ti in range(nY) for a in range(A))
-        he.append((sidn, dq, dly, (-npv / dq) if dq > 0 else "", npv + P.qaly_value * dq))
+        o["bc"].append(("total", tot_inv, tot_sav, npv, break_even(P.years, tot_delta)))
+        o["npv"]["total"], o["tot_inv"] = npv, tot_inv
+        o["dq"] = sum((R.Q[ti][a] - base.Q[ti][a]) * disc_e[ti] for ti in range(nY) for a in allA)
+        o["dly"] = sum((R.LY[ti][a] - base.LY[ti][a]) * disc_e[ti] for ti in range(nY) for a in allA)
         for ti, t in enumerate(P.years):
             cb = care_by_payer(base, ti, P.crit_payer)
             cs = care_by_payer(R, ti, P.crit_payer)
-            v = (cb - cs) / cb * 100.0 if cb != 0 else 0.0
-            cr.append((sidn, t, "care_use", v, "%", P.thr["care_use"], 1 if v >= P.thr["care_use"] else 0))
-            bu = sum(base.U[ti][a][c] for a in range(A) for c in back)
-            v = R.flows[ti] / bu * 100.0 if bu != 0 else 0.0
-            cr.append((sidn, t, "patient_flows", v, "%", P.thr["patient_flows"], 1 if v >= P.thr["patient_flows"] else 0))
-            v = sum(base.F[ti][a][c] for a in range(A) for c in range(C)) - \
-                sum(R.F[ti][a][c] for a in range(A) for c in range(C))
-            cr.append((sidn, t, "staff", v, "fte", P.thr["staff"], 1 if v >= P.thr["staff"] else 0))
-            v = sum(base.U[ti][a][c] * sec[c]["m2"] for a in range(A) for c in range(C)) - \
-                sum(R.U[ti][a][c] * sec[c]["m2"] for a in range(A) for c in range(C))
-            cr.append((sidn, t, "real_estate", v, "m2", P.thr["real_estate"], 1 if v >= P.thr["real_estate"] else 0))
+            cu = pct(cb - cs, cb)
+            pfv = pct(sum(R.flows[ti]), pf_units(base, ti, allA))
+            # staff (section 8, v0.2): gross fall in FTE demand minus the plan's own staff
+            fb = fte_in(base, ti, allA)
+            gross = fb - fte_in(R, ti, allA)
+            own = own_staff(P, sc, t)
+            mb = m2_in(base, ti, allA)
+            re = mb - m2_in(R, ti, allA)
+            # thresholds (v0.2): absolute, or a % of the baseline of the same year
+            ts = P.thr["staff"] if P.thr_pct["staff"] is None else P.thr_pct["staff"] / 100.0 * fb
+            tr = P.thr["real_estate"] if P.thr_pct["real_estate"] is None else P.thr_pct["real_estate"] / 100.0 * mb
+            o["crit"].append([("care_use", cu, "%", P.thr["care_use"]),
+                              ("patient_flows", pfv, "%", P.thr["patient_flows"]),
+                              ("staff", gross - own, "fte", ts),
+                              ("real_estate", re, "m2", tr)])
+            o["gross"].append(gross)
+            o["own"].append(own)
+        return o
+
+    bc, he, cr, stf, crs, wp, bcs = [], [], [], [], [], [], []
+    cmp = {}
+    for sc in P.scenarios[1:]:
+        sidn = sc["id"]
+        R = res[sidn]
+        o = cmp[sidn] = compare(sc, R)
+        for row in o["bc"]:
+            bc.append((sidn,) + row)
+        npv, dq = o["npv"]["total"], o["dq"]
+        he.append((sidn, dq, o["dly"], (-npv / dq) if dq > 0 else "", npv + P.qaly_value * dq, verdict(dq, npv)))
+        for ti, t in enumerate(P.years):
+            for name, v, unit, thr in o["crit"][ti]:
+                cr.append((sidn, t, name, v, unit, thr, 1 if v >= thr else 0))
+            gross, own = o["gross"][ti], o["own"][ti]
+            sb = short["baseline"][ti]                     # the baseline has no own staff
+            ss = short[sidn][ti] + own
+            stf.append((sidn, t, gross, own, gross - own, sb, ss, (sb - ss) / sb if sb > 0 else 0.0))
+            # criteria per subregion (model.md note 13): the four values over r's areas, care
+            # use and patient flows as % of r's own baseline, staff gross (no own staff)
+            for r in P.subregions:
+                ar = sub_areas[r]
+                cb = care_in(base, ti, P.crit_payer, ar)
+                crs.append((sidn, t, r, "care_use", pct(cb - care_in(R, ti, P.crit_payer, ar), cb), "%"))
+                crs.append((sidn, t, r, "patient_flows",
+                            pct(sum(R.flows[ti][a] for a in ar), pf_units(base, ti, ar)), "%"))
+                crs.append((sidn, t, r, "staff", fte_in(base, ti, ar) - fte_in(R, ti, ar), "fte"))
+                crs.append((sidn, t, r, "real_estate", m2_in(base, ti, ar) - m2_in(R, ti, ar), "m2"))
+        # wrong pocket (model.md note 12): investor p against saver p'
+        for p in P.payers:
+            for q in P.payers:
+                att = o["inv"][p] / o["tot_inv"] * o["sav"][q] if o["tot_inv"] != 0 else 0.0
+                wp.append((sidn, p, q, o["inv"][p], o["sav"][q], att))
+        # business case per subregion (model.md section 7, v0.2)
+        for r in P.subregions:
+            ar = sub_areas[r]
+            ti_ = ts_ = 0.0
+            for p in P.payers:
+                inv = sav = 0.0
+                for ti in range(nY):
+                    inv += sum(v[r][ti] for (j, li), v in R.impl_sub.items()
+                               if P.ivs[j]["costs"][li]["payer"] == p) * disc[ti]
+                    sav -= (care_in(R, ti, p, ar) - care_in(base, ti, p, ar)) * disc[ti]
+                bcs.append((sidn, r, p, inv, sav, sav - inv))
+                ti_ += inv
+                ts_ += sav
+            bcs.append((sidn, r, "total", ti_, ts_, ts_ - ti_))
     write(os.path.join(out, "business_case.csv"), ["scenario", "stakeholder", "investment", "savings", "npv", "break_even_year"], bc)
-    write(os.path.join(out, "health_economics.csv"), ["scenario", "delta_qalys", "delta_life_years", "cost_per_qaly", "societal_balance"], he)
+    write(os.path.join(out, "health_economics.csv"), ["scenario", "delta_qalys", "delta_life_years", "cost_per_qaly",
+                                                      "societal_balance", "verdict"], he)
     write(os.path.join(out, "criteria.csv"), ["scenario", "year", "criterion", "value", "unit", "threshold", "substantial"], cr)
+    write(os.path.join(out, "staff.csv"), ["scenario", "year", "fte_demand_saved", "plan_staff_fte", "net_fte_saved",
+                                           "shortage_baseline_fte", "shortage_fte", "shortage_closed"], stf)
+    write(os.path.join(out, "criteria_subregion.csv"), ["scenario", "year", "subregion", "criterion", "value", "unit"], crs)
+    write(os.path.join(out, "wrong_pocket.csv"), ["scenario", "investor", "saver", "investment", "savings",
+                                                  "attributed_savings"], wp)
+    write(os.path.join(out, "business_case_subregion.csv"), ["scenario", "subregion", "stakeholder", "investment",
+                                                             "savings", "npv"], bcs)
+
+    # shapley.csv (model.md section 7, v0.2): the plan with every subset S of its themes
+    T = len(P.themes)
+    if T <= 10:
+        lt = P.long_year - P.T0
+
+        def metrics(o):
+            m = [("npv:" + p, o["npv"][p]) for p in P.payers + ["total"]]
+            m += [("criterion:" + name, v) for name, v, _u, _t in o["crit"][lt]]
+            m.append(("delta_qalys", o["dq"]))
+            return m
+
+        names = [n for n, _ in metrics(cmp["plan"])]
+        vals = {}                                   # frozenset of theme indices -> [metric values]
+        vals[frozenset()] = [0.0] * len(names)      # the baseline against itself
+        for mask in range(1, 2 ** T):
+            S = frozenset(i for i in range(T) if mask >> i & 1)
+            if len(S) == T:
+                o = cmp["plan"]
+            elif len(S) == T - 1:
+                o = cmp["without-" + P.themes[next(i for i in range(T) if i not in S)]]
+            else:
+                sc = dict(id="subset", ivs=[j for j in range(len(P.ivs)) if P.themes.index(P.ivs[j]["theme"]) in S],
+                          subs=None, delay={})
+                o = compare(sc, simulate(P, sc, base))
+            vals[S] = [v for _, v in metrics(o)]
+        full = frozenset(range(T))
+        shp = []
+        for t in range(T):
+            for mi, name in enumerate(names):
+                phi = 0.0
+                for S, v in vals.items():
+                    if t in S:
+                        continue
+                    w = math.factorial(len(S)) * math.factorial(T - len(S) - 1) / math.factorial(T)
+                    phi += w * (vals[S | {t}][mi] - v[mi])
+                loo = vals[full][mi] - vals[full - {t}][mi]
+                shp.append((P.themes[t], name, phi, loo, vals[full][mi] - vals[frozenset()][mi]))
+        write(os.path.join(out, "shapley.csv"), ["theme", "metric", "contribution", "leave_one_out", "plan_value"], shp)
 
     # resources (no scenario)
     resrc = {}
@@ -779,6 +1013,32 @@ def run(plan_path, out, detail=False):
             fh.write("%s: capped migration cells %d (%r persons), transition rows scaled %d\n"
                      % (sc["id"], R.capped_cells, R.capped_persons, R.rows_scaled))
     return P, res
+
+
+def own_staff(P, scen, t):
+    """The plan's own staff in year t (model.md section 8, v0.2): over the scenario's
+    interventions, coverage * the sum of `fte` of its resources whose years from..to
+    (default base..horizon) include t. 0 in the baseline (no interventions)."""
+    own = 0.0
+    for j in scen["ivs"]:
+        iv = P.ivs[j]
+        fte = 0.0
+        for rs in iv["resources"]:
+            if rs.get("fte") is not None and int(rs.get("from", P.T0)) <= t <= int(rs.get("to", P.T1)):
+                fte += P.val(rs["fte"])
+        if fte != 0.0:
+            own += P.coverage(iv, scen) * fte
+    return own
+
+
+def verdict(dq, npv):
+    """health_economics.verdict (model.md note 10, outputs.md v0.2) from the discounted delta
+    QALYs and the total NPV; README, interpretation 25."""
+    if dq > 0:
+        return "dominant" if npv >= 0 else "icer"
+    if dq < 0:
+        return "dominated" if npv < 0 else "saves_money_loses_qalys"
+    return "no_qaly_change"
 
 
 def break_even(years, delta):

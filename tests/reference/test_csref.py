@@ -333,7 +333,15 @@ scenarios:
     # coverage of scenario r1 = 300 / (300 + 100) = 0.75: once 750, per_year 75
     ck.close(imp["r1", "2024", "log", "1", "wmo"]["cost"], 750.0, "once * coverage")
     ck.close(imp["r1", "2025", "log", "2", "wmo"]["cost"], 75.0, "per_year * coverage")
-    ck.close(imp["late", "2024", "log", "1", "wmo"]["cost"], 1000.0, "delay does not move costs")
+    # v0.2 (model.md section 4, "Delays move costs"; this asserted "delay does not move costs"
+    # under v0.1): `log` has no target, so R1 carries 300/400 = 0.75 and R2 0.25 of each once or
+    # per_year line; late delays R1 by 1 year. once 1000 in 2024: R2's 250 stays in 2024, R1's
+    # 750 falls in 2025. per_year 100 in 2024..2025: R2 25 in 2024 and 2025; R1 75 in 2025..2026,
+    # of which 2026 is past the horizon -> 2024: 25, 2025: 25 + 75 = 100.
+    ck.close(imp["late", "2024", "log", "1", "wmo"]["cost"], 250.0, "delay moves R1's part of once")
+    ck.close(imp["late", "2025", "log", "1", "wmo"]["cost"], 750.0, "R1's part of once a year later")
+    ck.close(imp["late", "2024", "log", "2", "wmo"]["cost"], 25.0, "per_year: only R2's part in 2024")
+    ck.close(imp["late", "2025", "log", "2", "wmo"]["cost"], 100.0, "per_year: R2 25 + R1 75 in 2025")
     # workforce R1/g: baseline 2025 = 100*(1 - 0.1 - 0.1) + 5 = 85
     # plan: upbar(R1, 2024) = 0.25; outflow' = 0.1*(1 - 0.5*0.25) = 0.0875; inflow' = 5 + 4*0.25 = 6
     # Sup 2025 = 100*(1 - 0.1 - 0.0875) + 6 = 87.25
@@ -345,9 +353,523 @@ scenarios:
     ck.close(res["O", "lead", "2024"]["fte"], 0.5, "resource fte 2024")
     ck.close(res["O", "lead", "2025"]["fte"], 0.5, "resource fte 2025")
     ck.close(res["O", "lead", "2025"]["euro"], 7.0, "resource euro")
+    # staff (model.md section 8, v0.2): no use, so no FTE demand anywhere: gross 0, the baseline
+    # has no shortage (demand 0 <= supply 100 in R1/g, 0 <= 0 in R2/g) -> shortage_closed 0.
+    # own staff = coverage * 0.5 (the fte line; the euro line has no fte): plan 0.5, r1 0.75 * 0.5
+    # = 0.375, late 0.5 in 2024 too (coverage 1; section 8 moves own staff by nothing but coverage)
+    stf = read(out, "staff.csv", ("scenario", "year"))
+    cr = read(out, "criteria.csv", ("scenario", "year", "criterion"))
+    ck.close(stf["r1", "2024"]["plan_staff_fte"], 0.375, "own staff * coverage")
+    ck.close(stf["late", "2024"]["plan_staff_fte"], 0.5, "own staff not delayed")
+    ck.close(cr["r1", "2025", "staff"]["value"], -0.375, "staff criterion = 0 - 0.375")
+    ck.close(stf["plan", "2025"]["shortage_baseline_fte"], 0.0, "no baseline shortage")
+    ck.close(stf["plan", "2025"]["shortage_fte"], 0.5, "shortage = 0 + own staff")
+    ck.close(stf["plan", "2025"]["shortage_closed"], 0.0, "0 when the baseline has no shortage")
 
 
-CASES = [case_demography, case_states, case_care, case_scenarios]
+STAFF_YAML = """careshift: 1
+plan: {name: staff}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2026}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}]
+workforce: workforce.csv
+sectors:
+  - {id: gp, name: GP, unit: consult, payer: zvw, chain: primary, price: 10, fte_per_unit: 0.01, group: g}
+use: use.csv
+economics: {price_year: 2024}
+criteria: {staff_fte: 0.5}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: iv
+        name: Less GP
+        uptake: {max: 0.5}
+        effects:
+          - {kind: use, sector: gp, change: -0.5}
+        resources:
+          - {organisation: O, role: nurse, fte: 0.4, from: 2025, to: 2026}
+          - {organisation: O, role: lead, fte: 0.2}
+          - {organisation: O, role: money, euro: 1000}
+  - id: u
+    name: U
+    interventions:
+      - id: iv2
+        name: Staff only in R2
+        target: {subregions: [R2]}
+        uptake: {max: 0.5}
+        resources:
+          - {organisation: P, role: coach, fte: 1.0}
+scenarios:
+  - {id: r1, subregions: [R1]}
+  - {id: late, delay: {R1: 1, R2: 1}}
+"""
+
+
+def case_staff(tmp, ck):
+    """Staff criterion net of the plan's own staff; staff.csv (model.md section 8, v0.2)."""
+    plan = write_plan(tmp, STAFF_YAML, {
+        "areas.csv": "area,name,subregion\nA1,One,R1\nA2,Two,R2\n",
+        "population.csv": population({("A1", "f", 50): 300, ("A2", "f", 50): 100}, areas=("A1", "A2")),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\ngp,all,f,0,100,1\n",
+        # g: supply 2 in R1, no row in R2 (supply 0); h: a surplus of 5 in R1 and no demand
+        "workforce.csv": "group,subregion,fte,retire_rate,outflow_rate,inflow_fte\n"
+                         "g,R1,2,0,0,0\nh,R1,5,0,0,0\n",
+    })
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    stf = read(out, "staff.csv", ("scenario", "year"))
+    cr = read(out, "criteria.csv", ("scenario", "year", "criterion"))
+    ck.equal(sorted({k[0] for k in stf}), ["late", "plan", "r1", "without-t", "without-u"],
+             "staff.csv: every scenario but the baseline")
+    ck.equal(len(stf), 5 * 3, "staff.csv: one row per scenario and year")
+    # Population is constant (q = 0, no births, no migration). FTE demand = persons * 1 * 0.01:
+    # baseline A1 3.0 (R1), A2 1.0 (R2), total 4.0 every year.
+    # iv: uptake 0.5 from 2024 in every area (ramp 1), m = 1 - 0.5*0.5 = 0.75.
+    #   plan: A1 2.25 + A2 0.75 = 3.0 -> gross 1.0;  r1 (uptake 0 in R2): 2.25 + 1.0 = 3.25 -> 0.75;
+    #   late (delay 1 everywhere): 2024 gross 0, 2025.. 1.0; without-t 0; without-u 1.0.
+    # own staff: iv's fte lines are 0.2 (default years 2024..2026) and 0.4 (2025..2026);
+    #   the euro line has none: 2024 0.2, 2025/2026 0.6. iv2 (targets R2 only): 1.0 every year.
+    # coverage (targeted base-year persons in the listed subregions / in all areas):
+    #   r1: iv 300/400 = 0.75, iv2 0/100 = 0; other scenarios 1 (delay alone does not scale).
+    #   plan, late: 1.2 (2024), 1.6 (2025, 2026); r1: 0.15, 0.45; without-t (iv2 only) 1.0;
+    #   without-u (iv only) 0.2, 0.6.
+    want = {  # scenario: {year: (gross, own)}
+        "plan": {2024: (1.0, 1.2), 2025: (1.0, 1.6), 2026: (1.0, 1.6)},
+        "r1": {2024: (0.75, 0.15), 2025: (0.75, 0.45), 2026: (0.75, 0.45)},
+        "late": {2024: (0.0, 1.2), 2025: (1.0, 1.6), 2026: (1.0, 1.6)},
+        "without-t": {2024: (0.0, 1.0), 2025: (0.0, 1.0), 2026: (0.0, 1.0)},
+        "without-u": {2024: (1.0, 0.2), 2025: (1.0, 0.6), 2026: (1.0, 0.6)},
+    }
+    # shortage = sum over (subregion, group) of max(0, demand - supply) + own staff:
+    #   baseline: R1/g 3-2 = 1, R2/g 1-0 = 1, R1/h max(0, 0-5) = 0 (the surplus staffs nothing
+    #   else), R2/h 0 -> 2.
+    #   plan:  R1/g 2.25-2 = 0.25, R2/g 0.75 -> 1.0 + own;  r1: 0.25 + 1.0 = 1.25 + own;
+    #   late 2024 and without-t: 2.0 + own; late 2025.., without-u: 1.0 + own.
+    demand_short = {"plan": (1.0, 1.0, 1.0), "r1": (1.25, 1.25, 1.25), "late": (2.0, 1.0, 1.0),
+                    "without-t": (2.0, 2.0, 2.0), "without-u": (1.0, 1.0, 1.0)}
+    for sc, years in want.items():
+        for i, (y, (gross, own)) in enumerate(sorted(years.items())):
+            r = stf[sc, str(y)]
+            what = "%s %d" % (sc, y)
+            ck.close(r["fte_demand_saved"], gross, what + " gross")
+            ck.close(r["plan_staff_fte"], own, what + " own staff")
+            ck.close(r["net_fte_saved"], gross - own, what + " net")
+            ck.close(cr[sc, str(y), "staff"]["value"], gross - own, what + " criterion = net")
+            ck.equal(cr[sc, str(y), "staff"]["substantial"], "1" if gross - own >= 0.5 else "0",
+                     what + " substantial")
+            ck.close(r["shortage_baseline_fte"], 2.0, what + " baseline shortage")
+            short = demand_short[sc][i] + own
+            ck.close(r["shortage_fte"], short, what + " shortage")
+            ck.close(r["shortage_closed"], (2.0 - short) / 2.0, what + " shortage closed")
+    # by hand, the values that decide the verdicts:
+    #   r1 2024: 0.75 - 0.15 = 0.6 >= 0.5 substantial; r1 2025: 0.75 - 0.45 = 0.3 not;
+    #   without-u 2024: 1 - 0.2 = 0.8 substantial, 2025: 0.4 not; plan 2024: 1 - 1.2 = -0.2.
+    ck.close(cr["r1", "2024", "staff"]["value"], 0.6, "r1 2024 net by hand")
+    ck.equal(cr["r1", "2024", "staff"]["substantial"], "1", "r1 2024 substantial")
+    ck.equal(cr["r1", "2025", "staff"]["substantial"], "0", "r1 2025 not substantial")
+    ck.close(cr["plan", "2024", "staff"]["value"], -0.2, "plan 2024 net by hand")
+    # shortage closed: plan 2025 (2 - 2.6)/2 = -0.3; r1 2024 (2 - 1.4)/2 = 0.3; without-t (2 - 3)/2 = -0.5
+    ck.close(stf["plan", "2025"]["shortage_closed"], -0.3, "plan 2025 shortage closed")
+    ck.close(stf["r1", "2024"]["shortage_closed"], 0.3, "r1 2024 shortage closed")
+    ck.close(stf["without-t", "2026"]["shortage_closed"], -0.5, "without-t shortage closed")
+    # the workforce table itself is unchanged by the own staff (gross demand there)
+    wf = read(out, "workforce.csv", ("scenario", "year", "subregion", "group"))
+    ck.close(wf["r1", "2024", "R2", "g"]["gap_fte"], 1.0, "R2 gap in r1 (no uptake outside R1)")
+
+
+ONE_STATE = "sex,age,state,share\n" + "".join("%s,%d,h,1\n" % (s, x) for s in "fm" for x in range(101))
+
+EFFECTS_YAML = """careshift: 1
+plan: {name: effects}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+states:
+  - {id: h, utility: 0.9}
+state_shares: shares.csv
+payers: [{id: zvw, name: Zvw}, {id: wlz, name: Wlz}]
+sectors:
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 100, fte_per_unit: 0.01, m2_per_unit: 1, group: g}
+  - {id: nh, name: NH, unit: day, payer: wlz, chain: long_term, price: 10, fte_per_unit: 0, group: g}
+  - {id: dn, name: DN, unit: hour, payer: zvw, chain: primary, price: 10, fte_per_unit: 0, group: g}
+use: use.csv
+end_of_life_use: eol.csv
+economics: {price_year: 2024, discount_rate: 0, discount_rate_effects: 0}
+criteria: %s
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: iv
+        name: Palliative
+        uptake: {max: 0.5}
+        effects:
+          - {kind: mortality, change: -0.2}
+          - {kind: utility, change: 0.4}
+          - {kind: utility, change: -0.1}
+          - {kind: shift, from: hosp, to: dn, fraction: 0.4, ratio: 2, applies_to: end_of_life}
+          - {kind: shift, from: nh, to: dn, fraction: 0.5, ratio: 1}
+        costs:
+          - {payer: zvw, once: 50000, year: 2024}
+"""
+
+
+def case_effects(tmp, ck):
+    """v0.2: mortality and utility effects, a shift with applies_to: end_of_life, the
+    patient-flows denominator (default secondary only; listed sectors), staff_pct and
+    real_estate_pct, the verdict, wrong_pocket.csv."""
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 80): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.1),
+        "fertility.csv": "age,rate\n",
+        "shares.csv": ONE_STATE,
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,h,f,0,100,2\nnh,h,f,0,100,1\n",
+        "eol.csv": "sector,state,sex,age_from,age_to,rate\nhosp,h,f,0,100,10\nnh,h,f,0,100,4\n",
+    }
+    plan = write_plan(tmp, EFFECTS_YAML % "{staff_pct: 10, real_estate_pct: 9}", files)
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    dem = read(out, "demography.csv", ("scenario", "year", "area"))
+    hl = read(out, "health.csv", ("scenario", "year", "area"))
+    care = read(out, "care.csv", ("scenario", "year", "area", "sector"))
+    cr = read(out, "criteria.csv", ("scenario", "year", "criterion"))
+    he = read(out, "health_economics.csv", ("scenario",))
+    bc = read(out, "business_case.csv", ("scenario", "stakeholder"))
+    wp = read(out, "wrong_pocket.csv", ("scenario", "investor", "saver"))
+    crs = read(out, "criteria_subregion.csv", ("scenario", "year", "subregion", "criterion"))
+    # uptake 0.5 in both years (max 0.5, ramp 1, start 2024).
+    # mortality: q_h = 0.1 (one state, rbar = 1); m = 1 - 0.2*0.5 = 0.9 -> q = 0.09.
+    #   2024: D = 1000*0.09 = 90 (baseline 100); 2025: 910 survivors at 81, D = 81.9 (baseline 90)
+    ck.close(dem["plan", "2024", "A1"]["deaths"], 90.0, "mortality effect 2024")
+    ck.close(dem["baseline", "2024", "A1"]["deaths"], 100.0, "baseline deaths 2024")
+    ck.close(dem["plan", "2025", "A1"]["deaths"], 81.9, "mortality effect 2025")
+    ck.close(dem["plan", "2025", "A1"]["population"], 910.0, "fewer deaths, more survivors")
+    # utility: 0.9 + 0.4*0.5 - 0.1*0.5 = 1.05, kept at 1 (interpretation 23: clamped once after
+    # the sum; clamping after each effect would give min(1, 1.1) - 0.05 = 0.95)
+    #   plan QALYs 2024 = (1000 - 90/2) * 1.0 = 955; baseline (1000 - 50) * 0.9 = 855
+    ck.close(hl["plan", "2024", "A1"]["qalys"], 955.0, "utility effect, clamped at 1")
+    ck.close(hl["baseline", "2024", "A1"]["qalys"], 855.0, "baseline qalys")
+    ck.close(hl["plan", "2024", "A1"]["life_years"], 955.0, "life years with fewer deaths")
+    # care rates of the cell: u hosp 2, nh 1; e hosp 10, nh 4.
+    #   eol shift hosp -> dn: de = 0.4*0.5*10 = 2: e hosp 8, e dn 2*2 = 4; u untouched
+    #   shift nh -> dn (all): du = 0.5*0.5*1 = 0.25, de = 0.5*0.5*4 = 1: u nh 0.75, u dn 0.25,
+    #   e nh 3, e dn 5
+    # 2024 (N 1000, D 90): hosp 2000 + 720 = 2720; nh 750 + 270 = 1020; dn 250 + 450 = 700
+    ck.close(care["plan", "2024", "A1", "hosp"]["units"], 2720.0, "eol shift leaves u' of hosp")
+    ck.close(care["plan", "2024", "A1", "nh"]["units"], 1020.0, "nh after shift")
+    ck.close(care["plan", "2024", "A1", "dn"]["units"], 700.0, "dn receives both shifts")
+    # baseline 2024: hosp 2000 + 100*10 = 3000, nh 1000 + 400 = 1400
+    # patient flows, default denominator = secondary only (hosp): the eol shift counts D*de =
+    #   90*2 = 180; nh -> dn does not (nh is long_term, not in the denominator) -> 180/3000 = 6 %
+    ck.close(cr["plan", "2024", "patient_flows"]["value"], 6.0, "patient flows, default sectors")
+    # 2025: D*de = 81.9*2 = 163.8 of baseline hosp 900*2 + 90*10 = 2700 -> 6.0667 %
+    ck.close(cr["plan", "2025", "patient_flows"]["value"], 163.8 / 2700 * 100, "patient flows 2025")
+    ck.close(crs["plan", "2024", "R1", "patient_flows"]["value"], 6.0, "per subregion = region")
+    # staff_pct 10: baseline FTE 2024 = 3000*0.01 = 30 -> threshold 3; plan 2720*0.01 = 27.2,
+    #   value 2.8 -> not substantial. 2025: baseline 27, threshold 2.7; plan 2025: hosp =
+    #   910*2 + 81.9*8 = 2475.2 -> 24.752, value 2.248
+    ck.close(cr["plan", "2024", "staff"]["threshold"], 3.0, "staff_pct threshold 2024")
+    ck.close(cr["plan", "2024", "staff"]["value"], 2.8, "staff value 2024")
+    ck.equal(cr["plan", "2024", "staff"]["substantial"], "0", "2.8 < 3")
+    ck.close(cr["plan", "2025", "staff"]["threshold"], 2.7, "staff_pct threshold 2025")
+    ck.close(cr["plan", "2025", "staff"]["value"], 2.248, "staff value 2025")
+    # real_estate_pct 9: baseline m2 2024 = 3000 -> threshold 270; fall 3000 - 2720 = 280: yes.
+    #   2025: threshold 0.09*2700 = 243, fall 2700 - 2475.2 = 224.8: no
+    ck.close(cr["plan", "2024", "real_estate"]["threshold"], 270.0, "real_estate_pct threshold")
+    ck.equal(cr["plan", "2024", "real_estate"]["substantial"], "1", "280 >= 270")
+    ck.close(cr["plan", "2025", "real_estate"]["threshold"], 243.0, "real_estate_pct threshold 2025")
+    ck.equal(cr["plan", "2025", "real_estate"]["substantial"], "0", "224.8 < 243")
+    # business case (no discounting): zvw 2024 base 300000, plan 272000 + 7000 = 279000;
+    #   2025 base 270000, plan 247520 + dn (910*0.25 + 81.9*5 = 637) 6370 = 253890
+    #   -> savings 21000 + 16110 = 37110. wlz 2024: 14000 - 10200; 2025: nh base 900 + 360 = 1260,
+    #   plan 682.5 + 245.7 = 928.2 -> 12600 - 9282 -> savings 3800 + 3318 = 7118.
+    #   npv total = 44228 - 50000 = -5772
+    ck.close(bc["plan", "zvw"]["savings"], 37110.0, "zvw savings")
+    ck.close(bc["plan", "wlz"]["savings"], 7118.0, "wlz savings")
+    ck.close(bc["plan", "total"]["npv"], -5772.0, "npv total")
+    # QALYs: 2025 plan (910 - 40.95)*1 = 869.05, baseline (900 - 45)*0.9 = 769.5
+    #   dq = 100 + 99.55 = 199.55; life years (955-950) + (869.05-855) = 19.05
+    ck.close(he["plan",]["delta_qalys"], 199.55, "delta qalys")
+    ck.close(he["plan",]["delta_life_years"], 19.05, "delta life years")
+    ck.close(he["plan",]["cost_per_qaly"], 5772 / 199.55, "cost per qaly")
+    ck.equal(he["plan",]["verdict"], "icer", "QALYs gained at a net cost")
+    ck.equal(he["without-t",]["verdict"], "no_qaly_change", "the baseline again")
+    ck.equal(he["without-t",]["cost_per_qaly"], "", "no cost per QALY without a gain")
+    # wrong pocket: only zvw invests (50000): zvw -> zvw 37110, zvw -> wlz 7118, wlz -> * 0
+    ck.close(wp["plan", "zvw", "wlz"]["attributed_savings"], 7118.0, "zvw's money saves wlz")
+    ck.close(wp["plan", "zvw", "zvw"]["attributed_savings"], 37110.0, "zvw -> zvw")
+    ck.close(wp["plan", "wlz", "zvw"]["attributed_savings"], 0.0, "wlz invests nothing")
+    ck.close(wp["plan", "wlz", "zvw"]["savings"], 37110.0, "saver's savings")
+    ck.close(wp["without-t", "zvw", "zvw"]["attributed_savings"], 0.0, "nobody invests -> 0")
+
+    # the same plan with patient_flows_sectors [hosp, nh] and absolute thresholds:
+    #   numerator 180 + (1000*0.25 + 90*1) = 520, denominator 3000 + 1400 = 4400
+    shutil.rmtree(out)
+    plan = write_plan(tmp, EFFECTS_YAML % "{patient_flows_sectors: [hosp, nh], staff_fte: 2, real_estate_m2: 300}", files)
+    csref.run(plan, out)
+    cr = read(out, "criteria.csv", ("scenario", "year", "criterion"))
+    ck.close(cr["plan", "2024", "patient_flows"]["value"], 520 / 4400 * 100, "listed sectors incl. long_term")
+    ck.close(cr["plan", "2024", "staff"]["threshold"], 2.0, "staff_fte threshold")
+    ck.equal(cr["plan", "2024", "staff"]["substantial"], "1", "2.8 >= 2")
+    ck.equal(cr["plan", "2024", "real_estate"]["substantial"], "0", "280 < 300")
+    # the verdict words (model.md note 10): by the signs of delta QALYs and the total NPV
+    ck.equal([csref.verdict(dq, npv) for dq, npv in ((1, 0), (1, -1), (-1, -1), (-1, 0), (0, 5))],
+             ["dominant", "icer", "dominated", "saves_money_loses_qalys", "no_qaly_change"], "verdicts")
+
+
+DELAY_YAML = """careshift: 1
+plan: {name: delay}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2026}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}, {id: wmo, name: Wmo}]
+sectors:
+  - {id: gp, name: GP, unit: consult, payer: zvw, chain: primary, price: 10, fte_per_unit: 0.01, group: g}
+use: use.csv
+economics: {price_year: 2024, discount_rate: 0}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: iv
+        name: Everywhere
+        uptake: {max: 0.5}
+        effects:
+          - {kind: use, sector: gp, change: -0.5}
+        costs:
+          - {payer: zvw, once: 1000, year: 2024}
+          - {payer: wmo, per_year: 100, from: 2025, to: 2026}
+          - {payer: zvw, per_participant: 2}
+      - id: nob
+        name: Targets nobody
+        target: {areas: [A1], subregions: [R2]}
+        uptake: {max: 0.5}
+        costs:
+          - {payer: wmo, once: 600, year: 2025}
+scenarios:
+  - {id: late, delay: {R1: 1}}
+  - {id: r2late, subregions: [R2], delay: {R2: 1}}
+  - {id: far, delay: {R1: 5}}
+"""
+
+
+def case_delay_costs(tmp, ck):
+    """v0.2: delays move once/per_year costs by subregion share (model.md section 4), the even
+    split of an intervention that reaches nobody, parts past the horizon;
+    business_case_subregion.csv and criteria_subregion.csv."""
+    plan = write_plan(tmp, DELAY_YAML, {
+        "areas.csv": "area,name,subregion\nA1,One,R1\nA2,Two,R2\n",
+        "population.csv": population({("A1", "f", 50): 300, ("A2", "f", 50): 100}, areas=("A1", "A2")),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\ngp,all,f,0,100,1\n",
+    })
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    imp = read(out, "implementation.csv", ("scenario", "year", "intervention", "line", "payer"))
+    bc = read(out, "business_case.csv", ("scenario", "stakeholder"))
+    bcs = read(out, "business_case_subregion.csv", ("scenario", "subregion", "stakeholder"))
+    crs = read(out, "criteria_subregion.csv", ("scenario", "year", "subregion", "criterion"))
+    wp = read(out, "wrong_pocket.csv", ("scenario", "investor", "saver"))
+    c = lambda sc, y, iv, line, payer: float(imp[sc, str(y), iv, str(line), payer]["cost"])
+    # shares of base-year targeted persons: iv R1 300/400 = 0.75, R2 0.25; nob reaches nobody
+    # (A1 is not in R2): an even split, 0.5 and 0.5 (coverage 1 without `subregions`).
+    # Uptake 0.5 where it runs; participants A1 150, A2 50; per_participant 2 each.
+    want = {
+        # plan: no delay, amount * coverage (1) in the line's own years
+        "plan": {("iv", 1, "zvw"): (1000, 0, 0), ("iv", 2, "wmo"): (0, 100, 100),
+                 ("iv", 3, "zvw"): (400, 400, 400), ("nob", 1, "wmo"): (0, 600, 0)},
+        # late (R1 + 1 year): once R2 250 in 2024, R1 750 in 2025; per_year R2 25 in 2025 and
+        # 2026, R1 75 in 2026 (2027 is past the horizon); participants: A1 from 2025 ->
+        # 2*50 = 100 in 2024, 2*200 = 400 later; nob once R2 300 in 2025, R1 300 in 2026
+        "late": {("iv", 1, "zvw"): (250, 750, 0), ("iv", 2, "wmo"): (0, 25, 100),
+                 ("iv", 3, "zvw"): (100, 400, 400), ("nob", 1, "wmo"): (0, 300, 300)},
+        # far (R1 + 5 years): R1's parts all fall after 2026 and are outside the projection
+        "far": {("iv", 1, "zvw"): (250, 0, 0), ("iv", 2, "wmo"): (0, 25, 25),
+                ("iv", 3, "zvw"): (100, 100, 100), ("nob", 1, "wmo"): (0, 300, 0)},
+        # r2late (R2 only, + 1 year): iv coverage 0.25: once 250 in 2025, per_year 25 in 2026
+        # only; participants A2 from 2025. nob: coverage 0 (it reaches nobody) -> nothing
+        "r2late": {("iv", 1, "zvw"): (0, 250, 0), ("iv", 2, "wmo"): (0, 0, 25),
+                   ("iv", 3, "zvw"): (0, 100, 100), ("nob", 1, "wmo"): (0, 0, 0)},
+    }
+    for sc, lines in want.items():
+        for (iv, line, payer), vals in lines.items():
+            for y, v in zip((2024, 2025, 2026), vals):
+                ck.close(c(sc, y, iv, line, payer), float(v), "%s %d %s line %d" % (sc, y, iv, line))
+    # business case per subregion (discount rate 0), late:
+    #   R1: zvw 750 + participants 2*150*2 = 600 -> 1350; wmo 75 + nob 300 = 375
+    #   R2: zvw 250 + 3 * 100 = 550; wmo 25*2 + 300 = 350
+    #   savings: gp cost falls 25 % where uptake runs: R1 3000 -> 2250 in 2025, 2026: 1500;
+    #   R2 1000 -> 750 in 2024..2026: 750. Totals: R1 npv 1500 - 1725 = -225, R2 750 - 900 = -150
+    b = lambda sc, r, p, col: bcs[sc, r, p][col]
+    ck.close(b("late", "R1", "zvw", "investment"), 1350.0, "late R1 zvw investment")
+    ck.close(b("late", "R1", "wmo", "investment"), 375.0, "late R1 wmo investment")
+    ck.close(b("late", "R2", "zvw", "investment"), 550.0, "late R2 zvw investment")
+    ck.close(b("late", "R2", "wmo", "investment"), 350.0, "late R2 wmo investment")
+    ck.close(b("late", "R1", "zvw", "savings"), 1500.0, "late R1 savings")
+    ck.close(b("late", "R2", "zvw", "savings"), 750.0, "late R2 savings")
+    ck.close(b("late", "R1", "total", "npv"), -225.0, "late R1 npv")
+    ck.close(b("late", "R2", "total", "npv"), -150.0, "late R2 npv")
+    # ... adding up to business_case.csv: zvw 1900, wmo 725, npv 2250 - 2625 = -375
+    ck.close(bc["late", "zvw"]["investment"], 1900.0, "late zvw investment")
+    ck.close(bc["late", "wmo"]["investment"], 725.0, "late wmo investment")
+    ck.close(bc["late", "total"]["npv"], -375.0, "late npv")
+    # plan: R1 zvw 750 + 900 = 1650, wmo 150 + 300 = 450; R2 zvw 250 + 300 = 550, wmo 50 + 300
+    ck.close(b("plan", "R1", "zvw", "investment"), 1650.0, "plan R1 zvw investment")
+    ck.close(b("plan", "R2", "wmo", "investment"), 350.0, "plan R2 wmo investment (even split)")
+    # r2late: nothing in R1; R2 zvw 250 + 200 = 450, wmo 25
+    ck.close(b("r2late", "R1", "total", "investment"), 0.0, "r2late R1 pays nothing")
+    ck.close(b("r2late", "R2", "zvw", "investment"), 450.0, "r2late R2 zvw")
+    ck.close(b("r2late", "R2", "wmo", "investment"), 25.0, "r2late R2 wmo")
+    # criteria per subregion, late: 2024 only R2 has uptake: care use (1000-750)/1000 = 25 %,
+    #   staff gross 1 - 0.75 = 0.25; R1 0. 2025 R1: 25 %, 3 - 2.25 = 0.75 fte. No secondary
+    #   sector: the patient-flows denominator is 0 -> 0.
+    v = lambda y, r, cn: float(crs["late", str(y), r, cn]["value"])
+    ck.close(v(2024, "R2", "care_use"), 25.0, "R2 care use 2024")
+    ck.close(v(2024, "R1", "care_use"), 0.0, "R1 care use 2024 (delayed)")
+    ck.close(v(2024, "R2", "staff"), 0.25, "R2 staff 2024")
+    ck.close(v(2025, "R1", "staff"), 0.75, "R1 staff 2025")
+    ck.close(v(2025, "R1", "care_use"), 25.0, "R1 care use 2025")
+    ck.close(v(2025, "R1", "patient_flows"), 0.0, "no denominator -> 0")
+    ck.equal(crs["late", "2024", "R2", "staff"]["unit"], "fte", "unit")
+    # wrong pocket, late: total investment 2625; savings zvw 2250 -> zvw 1900/2625*2250,
+    #   wmo 725/2625*2250
+    ck.close(wp["late", "zvw", "zvw"]["attributed_savings"], 1900 / 2625 * 2250, "late zvw -> zvw")
+    ck.close(wp["late", "wmo", "zvw"]["attributed_savings"], 725 / 2625 * 2250, "late wmo -> zvw")
+    ck.close(wp["late", "wmo", "wmo"]["attributed_savings"], 0.0, "wmo saves nothing")
+
+
+SHAPLEY_YAML = """careshift: 1
+plan: {name: shapley}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+states:
+  - {id: h, utility: 0.8}
+state_shares: shares.csv
+payers: [{id: zvw, name: Zvw}]
+sectors:
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 100, fte_per_unit: 0.01, m2_per_unit: 2, group: g}
+  - {id: gp, name: GP, unit: consult, payer: zvw, chain: primary, price: 10, fte_per_unit: 0.001, group: g}
+use: use.csv
+economics: {price_year: 2024, discount_rate: 0, discount_rate_effects: 0}
+criteria: {year: 2024, staff_fte: 1}
+themes:
+  - id: a
+    name: A
+    interventions:
+      - id: ia
+        name: Half the hospital
+        uptake: {max: 1}
+        effects:
+          - {kind: use, sector: hosp, change: -0.5}
+        costs:
+          - {payer: zvw, once: 1000, year: 2024}
+  - id: b
+    name: B
+    interventions:
+      - id: ib
+        name: Half the hospital, better lives
+        uptake: {max: 1}
+        effects:
+          - {kind: use, sector: hosp, change: -0.5}
+          - {kind: utility, change: 0.1}
+  - id: c
+    name: C
+    interventions:
+      - id: ic
+        name: Hospital to GP
+        uptake: {max: 1}
+        effects:
+          - {kind: shift, from: hosp, to: gp, fraction: 0.5, ratio: 2}
+        resources:
+          - {organisation: O, role: nurse, fte: 1, from: 2025, to: 2025}
+"""
+
+
+def case_shapley(tmp, ck):
+    """v0.2 shapley.csv: exact Shapley values of three interacting themes (model.md section 7),
+    criteria in criteria.year (the older name of long_year)."""
+    plan = write_plan(tmp, SHAPLEY_YAML, {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "shares.csv": ONE_STATE,
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,h,f,0,100,1\ngp,h,f,0,100,1\n",
+    })
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    sh = read(out, "shapley.csv", ("theme", "metric"))
+    he = read(out, "health_economics.csv", ("scenario",))
+    ck.equal(len(sh), 3 * 7, "3 themes x (npv:zvw, npv:total, 4 criteria, delta_qalys)")
+    # Uptake 1 everywhere from 2024; 1000 persons every year (q = 0), rates 1 hosp + 1 gp each.
+    # Per year, with the themes S (a and b halve hosp, then c shifts half of what is left to
+    # gp at 2 gp per hosp unit):
+    #   S      hosp  gp    care cost  saved  FTE (0.01/0.001)  fall  m2 fall  flows (N*du)
+    #   {}     1000  1000  110000     0      11                0     0        0
+    #   a, b   500   1000  60000      50000  6                 5     1000     0
+    #   c      500   2000  70000      40000  7                 4     1000     500
+    #   ab     250   1000  35000      75000  3.5               7.5   1500     0
+    #   ac, bc 250   1500  40000      70000  4                 7     1500     250
+    #   abc    125   1250  25000      85000  2.5               8.5   1750     125
+    # Shapley for 3 players: phi_t = 1/3 v(t) + 1/6 (v(t+u) - v(u)) + 1/6 (v(t+w) - v(w))
+    #   + 1/3 (v(all) - v(u+w)).
+    # savings per year: phi_a = phi_b = 50/3 + 25/6 + 30/6 + 15/3 = 185/6 thousand,
+    #   phi_c = 40/3 + 20/6 + 20/6 + 10/3 = 140/6 thousand (sum 85).
+    # npv (2 years, a pays 1000 once): phi_a = 2*185000/6 - 1000, phi_b = 2*185000/6,
+    #   phi_c = 2*140000/6; plan 169000; leave-one-out a: 169000 - 140000, b: 169000 - 139000,
+    #   c: 169000 - 149000
+    # care use (% of 110000): phi = saved / 1100; patient flows (% of 1000 hosp units):
+    #   phi_a = phi_b = 0 + 0 + (25 - 50)/6 + (12.5 - 25)/3 = -50/6; phi_c = 50/3 + 25/6 + 25/6
+    #   + 12.5/3 = 175/6; staff in 2024 (c's own staff is in 2025 only): phi = saved / 10000;
+    #   real estate: all three halve hosp: 1750/3 each; QALYs: b alone, utility 0.9 instead of
+    #   0.8: 1000 * 0.1 * 2 years = 200
+    want = {  # metric: {theme: (contribution, leave_one_out)}, plan value
+        "npv:zvw": ({"a": (2 * 185000 / 6 - 1000, 29000), "b": (2 * 185000 / 6, 30000),
+                     "c": (2 * 140000 / 6, 20000)}, 169000),
+        "npv:total": ({"a": (2 * 185000 / 6 - 1000, 29000), "b": (2 * 185000 / 6, 30000),
+                       "c": (2 * 140000 / 6, 20000)}, 169000),
+        "criterion:care_use": ({"a": (185000 / 6 / 1100, 15000 / 1100), "b": (185000 / 6 / 1100, 15000 / 1100),
+                                "c": (140000 / 6 / 1100, 10000 / 1100)}, 85000 / 1100),
+        "criterion:patient_flows": ({"a": (-50 / 6, -12.5), "b": (-50 / 6, -12.5), "c": (175 / 6, 12.5)}, 12.5),
+        "criterion:staff": ({"a": (185 / 60, 1.5), "b": (185 / 60, 1.5), "c": (140 / 60, 1.0)}, 8.5),
+        "criterion:real_estate": ({"a": (1750 / 3, 250), "b": (1750 / 3, 250), "c": (1750 / 3, 250)}, 1750),
+        "delta_qalys": ({"a": (0, 0), "b": (200, 200), "c": (0, 0)}, 200),
+    }
+    for metric, (per, plan_value) in want.items():
+        tot = 0.0
+        for th, (phi, loo) in per.items():
+            r = sh[th, metric]
+            ck.close(r["contribution"], phi, "%s %s contribution" % (th, metric), rel=1e-10)
+            ck.close(r["leave_one_out"], loo, "%s %s leave-one-out" % (th, metric), rel=1e-10)
+            ck.close(r["plan_value"], plan_value, "%s %s plan value" % (th, metric), rel=1e-10)
+            tot += float(r["contribution"])
+        ck.close(tot, plan_value, "%s: contributions add up" % metric, rel=1e-10)
+    ck.equal(he["plan",]["verdict"], "dominant", "QALYs gained and money saved")
+    ck.equal(he["without-b",]["verdict"], "no_qaly_change", "without b no utility change")
+
+
+CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
+         case_delay_costs, case_shapley]
+
 
 
 def main():
