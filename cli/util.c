@@ -29,7 +29,7 @@ cs_plan *cs_cli_load(const char *path, int *code) {
   cs_status st = cs_plan_load(path, &plan, d);
   cs_cli_print_diags(d);
   if (st != CS_OK) {
-    size_t n = cs_diags_count(d);
+    size_t n = cs_diags_total(d);
     fprintf(stderr, "careshift: %s: %zu problem%s found\n", path, n, n == 1 ? "" : "s");
     *code = cs_cli_exit_code(st);
   }

@@ -58,9 +58,13 @@ typedef struct cs_diags cs_diags;
 
 CS_API cs_diags *cs_diags_new(void);
 CS_API void cs_diags_free(cs_diags *d);
+/* Diagnostics kept; at most 1000, the last of which then says how many more there were. */
 CS_API size_t cs_diags_count(const cs_diags *d);
+/* Every problem added, kept or not (the true number to report). */
+CS_API size_t cs_diags_total(const cs_diags *d);
 /* The i-th diagnostic, formatted "FILE:LINE:COLUMN: message", or "FILE: message" when it
- * has no place in a file (line <= 0 when added). */
+ * has no place in a file (line <= 0 when added); bytes below 0x20 and 0x7f are shown as
+ * \xNN, so a diagnostic is one terminal-safe line. Owned by d. */
 CS_API const char *cs_diags_get(const cs_diags *d, size_t i);
 /* Appends one diagnostic; file may be NULL. Returns CS_ENOMEM when it could not be kept. */
 CS_API cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...)

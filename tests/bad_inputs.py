@@ -199,7 +199,7 @@ case("list where a mapping is expected", sub("plan.yaml", "years: {base: 2024, h
                                              "years: [2024, 2030]"),
      f"{at('years:', '{')}: years is a list (expected a mapping)")
 case("quoted number is a string", sub("plan.yaml", "price: 60", "price: '60'"),
-     f"{at('price: 60', '60')}: sectors[home].price '60' is not a number (expected a number)")
+     f"{at('price: 60', '60')}: sectors[home].price '60' is a quoted string (expected a number, without quotes)")
 case("unknown payer", sub("plan.yaml", "payer: zvw\n    chain", "payer: zvx\n    chain"),
      f"{at('payer: zvw', 'zvw')}: unknown payer 'zvx' (did you mean 'zvw'?)")
 case("unknown sector in use.csv", set_line("use.csv", 3, "gpp,well,f,65,100,4"),

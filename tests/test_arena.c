@@ -51,6 +51,13 @@ static void test_diags(void **state) {
   /* 2 + 5000 added, 999 kept as they are, the last line counts the 4003 others */
   assert_string_equal(cs_diags_get(d, 999), "... and 4003 more problems not shown");
   assert_null(cs_diags_get(d, 1000));
+  assert_int_equal(cs_diags_total(d), 5002); /* the true number, for "N problems found" */
+  cs_diags_free(d);
+  /* input quoted in a message cannot reach the terminal raw nor split the line */
+  d = cs_diags_new();
+  cs_diags_add(d, "a.csv", 3, 7, "unknown area '%s'", "x\033[31m\ny\x7f\xc3\xa9");
+  assert_string_equal(cs_diags_get(d, 0), "a.csv:3:7: unknown area 'x\\x1b[31m\\x0ay\\x7f\xc3\xa9'");
+  assert_int_equal(cs_diags_total(d), 1);
   cs_diags_free(d);
   cs_diags_free(NULL);
 }

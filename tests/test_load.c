@@ -35,7 +35,9 @@ static cs_plan *load_ok(const char *path) {
   cs_status st = cs_plan_load(path, &P, d);
   for (size_t i = 0; i < cs_diags_count(d); i++) fprintf(stderr, "%s\n", cs_diags_get(d, i));
   assert_int_equal(st, CS_OK);
-  assert_int_equal(cs_diags_count(d), 0);
+  /* a valid plan may carry warnings (a target that reaches nobody), nothing else */
+  for (size_t i = 0; i < cs_diags_count(d); i++)
+    assert_non_null(strstr(cs_diags_get(d, i), ": warning: "));
   assert_non_null(P);
   cs_diags_free(d);
   return P;

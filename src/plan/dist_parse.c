@@ -43,7 +43,10 @@ typedef struct {
 static double field(pctx *c, const char *key, const char *kind) {
   cs_ynode *v = cs_yq_get(c->q, c->n, key);
   char what[CS_CTX];
-  snprintf(what, sizeof what, "%.300s: %.300s %.300s", c->what, kind, key);
+  if (!strcmp(kind, key)) /* {fixed: v}: "x: fixed", not "x: fixed fixed" */
+    snprintf(what, sizeof what, "%.300s: %.300s", c->what, key);
+  else
+    snprintf(what, sizeof what, "%.300s: %.300s %.300s", c->what, kind, key);
   if (!v) {
     cs_yq_err(c->q, c->n, "missing required field '%s' in %s distribution of %s", key, kind,
               c->what);

@@ -33,6 +33,13 @@ int cs_cell_num(cs_rep *r, const cs_csv *t, size_t row, int c, double *v) {
   else if (rc)
     cs_cell_err(r, t, row, c, "%s " CS_QF " is not a number (expected a number)", t->names[c],
                 CS_QA(s));
+  else if (fabs(*v) > CS_MAX_CELL) {
+    /* no table holds more than a country's people in one cell, or rates and FTE near it:
+     * such a number is a typo, and would overflow the results instead of being reported */
+    cs_cell_err(r, t, row, c, "%s " CS_QF " is implausibly large (expected a magnitude of at "
+                "most 1e9)", t->names[c], CS_QA(s));
+    rc = -1;
+  }
   return rc ? -1 : 0;
 }
 

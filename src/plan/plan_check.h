@@ -7,6 +7,9 @@
 #include "plan.h"
 #include "table.h"
 
+/* The largest magnitude a number in a CSV table may have (persons, rates, FTE). */
+#define CS_MAX_CELL 1e9
+
 extern const char *const cs_sex_names[CS_NSEX]; /* "f", "m" */
 
 /* Reports a problem at cell (row, c). */

@@ -37,6 +37,27 @@ static void target_ages(cs_ld *L, cs_ynode *v, cs_intervention *iv) {
   iv->age_to = (int32_t)hi;
 }
 
+static int none_set(const uint8_t *mask, int n) {
+  for (int i = 0; i < n; i++)
+    if (mask[i]) return 0;
+  return 1;
+}
+
+/* A target that excludes everyone (areas and subregions that do not meet, an empty list)
+ * still counts the intervention's costs, with no effect: almost surely a mistake, but a
+ * plan may park an intervention so, hence a warning and not an error. */
+static void nobody(cs_ld *L, cs_ynode *m, const char *ctx, const cs_intervention *iv,
+                   int nerr_before) {
+  cs_plan *P = L->P;
+  const char *why = NULL;
+  if (none_set(iv->area_mask, P->narea)) why = "no area is in both its areas and subregions";
+  else if (none_set(iv->sex_mask, 2)) why = "its sexes list is empty";
+  else if (none_set(iv->state_mask, P->nstate)) why = "its states list is empty";
+  if (why && L->rep.nerr == nerr_before) /* not after an unknown id the list lost */
+    cs_yq_warn(&L->q, m, "%s.target reaches nobody: %s (its costs still count, with no effect)",
+               ctx, why);
+}
+
 /* m: the target mapping, or NULL for everyone. */
 static void load_target(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv) {
   cs_plan *P = L->P;
@@ -48,6 +69,7 @@ static void load_target(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention 
   char c[CS_CTX];
   snprintf(c, sizeof c, "%.300s.target", ctx);
   if (!m || !cs_yq_want_map(&L->q, m, c)) return;
+  int nerr = L->rep.nerr;
   cs_yq_check_keys(&L->q, m, CS_KEYS("areas", "subregions", "sexes", "ages", "states"), c);
   target_areas(L, m, iv);
   static const char *const sexes[] = {"f", "m"};
@@ -63,6 +85,7 @@ static void load_target(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention 
                   iv->state_mask);
   }
   if ((v = cs_yq_get(&L->q, m, "ages"))) target_ages(L, v, iv);
+  nobody(L, m, ctx, iv, nerr);
 }
 
 static void load_start_by_sub(cs_ld *L, cs_ynode *m, cs_intervention *iv) {

@@ -28,7 +28,7 @@ static const cs_tabspec t_eol = {"end_of_life_use", use_cols, 6};
 static void load_version(cs_ld *L, cs_ynode *root) {
   cs_ynode *v = cs_yq_req(&L->q, root, "careshift", "the plan");
   long ver;
-  if (!v || cs_yq_int(&L->q, v, "format version 'careshift'", 0, 1000000, &ver)) return;
+  if (!v || cs_yq_int(&L->q, v, "format version (careshift:)", 0, 1000000, &ver)) return;
   if (ver != 1)
     cs_yq_err(&L->q, v, "format version '%ld' is not supported (expected careshift: 1)", ver);
 }
@@ -100,6 +100,7 @@ static void load_parameters(cs_ld *L, cs_ynode *root) {
   cs_plan *P = L->P;
   cs_ynode *m = cs_ld_given(L, root, "parameters");
   if (!m || !cs_yq_want_map(&L->q, m, "parameters")) return;
+  L->params = m;
   size_t n = cs_yq_len(m);
   P->param_names = cs_ld_alloc(L, n, sizeof *P->param_names);
   P->param_dist = cs_ld_alloc(L, n, sizeof *P->param_dist);

@@ -88,12 +88,12 @@ static void fill_asx(filler *F, int population) {
   for (size_t i = 0; i < t->nrow; i++) {
     int a = 0, s = 0, x = 0;
     double v = 0;
-    int bad = key_asx(F, i, &a, &s, &x);
-    bad |= population ? cs_cell_nonneg(r, t, i, 3, &v) : cs_cell_num(r, t, i, 3, &v);
-    if (bad) continue;
+    if (key_asx(F, i, &a, &s, &x)) continue;
+    int bad = population ? cs_cell_nonneg(r, t, i, 3, &v) : cs_cell_num(r, t, i, 3, &v);
     char key[160];
     snprintf(key, sizeof key, "area '%s', sex '%s', age %d", P->areas[a].id, cs_sex_names[s], x);
-    if (!cs_row_dup(r, t, i, seen, cs_ix_asx(a, s, x), key)) F->dst[cs_ix_asx(a, s, x)] = v;
+    /* a row with a bad value is still there: it is no missing row */
+    if (!cs_row_dup(r, t, i, seen, cs_ix_asx(a, s, x), key) && !bad) F->dst[cs_ix_asx(a, s, x)] = v;
   }
   if (population) cs_check_missing_asx(P, r, t, seen);
   cs_free(seen);
@@ -125,13 +125,13 @@ static void fill_projection(filler *F) {
     double v = 0;
     int bad = key_asx(F, i, &a, &s, &x);
     bad |= cs_cell_int(r, t, i, 3, P->T0 + 1, P->T1, &y);
-    bad |= cs_cell_nonneg(r, t, i, 4, &v);
     if (bad) continue;
+    bad = cs_cell_nonneg(r, t, i, 4, &v);
     size_t ix = cs_ix_asx(a, s, x) * (size_t)ny + (size_t)(y - P->T0 - 1);
     char key[180];
     snprintf(key, sizeof key, "area '%s', sex '%s', age %d, year %d", P->areas[a].id,
              cs_sex_names[s], x, y);
-    if (!cs_row_dup(r, t, i, seen, ix, key)) P->proj[ix] = v;
+    if (!cs_row_dup(r, t, i, seen, ix, key) && !bad) P->proj[ix] = v; /* bad: not missing */
   }
   cs_check_missing_proj(P, r, t, seen);
   cs_free(seen);

@@ -3,6 +3,7 @@
  * distributions), strings, plain numbers, years, enums, ids, lists and CSV tables. */
 #include "schema.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +62,9 @@ static double nval(cs_ld *L, cs_num n) {
 static int num_param(cs_ld *L, cs_ynode *n, const char *s, cs_num *out) {
   cs_plan *P = L->P;
   int i = cs_id_find(P->param_names, sizeof *P->param_names, P->nparam, s + 1);
+  /* A parameter that is written but failed to load was reported where it is written;
+   * calling each use of it unknown would be false. */
+  if (i < 0 && L->params && cs_yq_get(&L->q, L->params, s + 1)) return -1;
   if (i < 0) {
     cs_id_unknown(&L->rep, L->q.file, cs_yq_line(n), cs_yq_col(n), "parameter", s + 1,
                   P->param_names, sizeof *P->param_names, P->nparam);
@@ -227,9 +231,28 @@ int cs_ld_id_list(cs_ld *L, cs_ynode *v, const char *what, const char *kind, con
   return 0;
 }
 
+/* An id names a row in every table and is matched in CSV files: an empty one, or one with
+ * white space at its ends or a control character, could never be matched as written. */
+static int bad_id(cs_ld *L, cs_ynode *v, const char *what, const char *id) {
+  size_t n = strlen(id);
+  const char *why = NULL;
+  if (n == 0) why = "is empty";
+  else if (isspace((unsigned char)id[0]) || isspace((unsigned char)id[n - 1]))
+    why = "begins or ends with white space";
+  for (size_t i = 0; i < n && !why; i++)
+    if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f) why = "holds a control character";
+  if (!why) return 0;
+  cs_ynode *at = cs_yq_is_map(v) ? cs_yq_get(&L->q, v, "id") : v; /* an item, or a key */
+  cs_yq_err(&L->q, at, "%s id " CS_QF " %s (expected a name such as "
+            "'gp' or 'Noord')", what, CS_QA(id), why);
+  return 1;
+}
+
 int cs_ld_dup_id(cs_ld *L, cs_ynode *v, const char *what, const char *id, const void *base,
                  size_t stride, int n) {
-  if (!id || cs_id_find(base, stride, n, id) < 0) return 0;
+  if (!id) return 0;
+  if (bad_id(L, v, what, id)) return 1;
+  if (cs_id_find(base, stride, n, id) < 0) return 0;
   cs_yq_err(&L->q, v, "duplicate %s id " CS_QF, what, CS_QA(id));
   return 1;
 }

@@ -35,6 +35,7 @@ typedef struct {
   int32_t zero;       /* shared fixed 0 for numbers an effect kind does not use */
   cs_idmap groups;    /* over P->groups while sectors add theirs */
   int years_ok;
+  cs_ynode *params;   /* the parameters: mapping as written, failed entries included */
 } cs_ld;
 
 /* ---- memory: owned by the plan; NULL (and the load out of memory) when none is left ---- */

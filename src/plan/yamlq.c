@@ -59,8 +59,12 @@ static int open_regular(cs_rep *r, const char *path, const char *disp, const cha
       where_add(r, disp, wfile, wl, wc, "file ", path, " does not exist");
     else if (errno == ENAMETOOLONG)
       where_add(r, disp, wfile, wl, wc, "file name ", path, " is too long");
-    else
-      where_add(r, disp, wfile, wl, wc, "cannot open file ", path, "");
+    else {
+      /* the reason decides what the user does next: permissions, a symlink loop, ... */
+      char why[160];
+      snprintf(why, sizeof why, ": %s", strerror(errno));
+      where_add(r, disp, wfile, wl, wc, "cannot open file ", path, why);
+    }
     return -1;
   }
   struct stat st;
@@ -275,6 +279,26 @@ static int shape_event(shape *sh, const yaml_event_t *ev, const char *file, cs_r
   return 0;
 }
 
+/* The loader gives every untagged scalar the tag !!str, so "!!str 38" could not be told
+ * from 38 in the tree: a tag written in the plan is refused here, where the events still
+ * say whether it was explicit. Plans need no tags. The load goes on to find other problems. */
+static void explicit_tag(const yaml_event_t *ev, const char *file, cs_rep *rep) {
+  const yaml_char_t *tag = NULL;
+  if (ev->type == YAML_SCALAR_EVENT && !ev->data.scalar.plain_implicit &&
+      !ev->data.scalar.quoted_implicit)
+    tag = ev->data.scalar.tag;
+  else if (ev->type == YAML_SEQUENCE_START_EVENT && !ev->data.sequence_start.implicit)
+    tag = ev->data.sequence_start.tag;
+  else if (ev->type == YAML_MAPPING_START_EVENT && !ev->data.mapping_start.implicit)
+    tag = ev->data.mapping_start.tag;
+  if (!tag) return;
+  const char *t = (const char *)tag, *core = "tag:yaml.org,2002:";
+  int short_form = !strncmp(t, core, strlen(core));
+  cs_rep_add(rep, file, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+             "yaml tag '%s%.200s' is not supported (expected a plain value; quote a string "
+             "instead)", short_form ? "!!" : "", short_form ? t + strlen(core) : t);
+}
+
 /* libyaml's scanner costs O(depth) per token, so deeply nested flow collections take
  * quadratic time ("[" * 200000 runs for minutes), and the key checks are quadratic in a
  * mapping's size. A first pass over the events stops at a depth or length no plan needs,
@@ -287,7 +311,7 @@ static int check_shape(const char *file, const unsigned char *buf, size_t len, c
   }
   yaml_parser_set_input_string(&p, buf, len);
   shape sh = {.depth = 0};
-  int rc = 0, done = 0;
+  int rc = 0, done = 0, ndoc = 0;
   while (!done && rc == 0) {
     yaml_event_t ev;
     if (!yaml_parser_parse(&p, &ev)) {
@@ -299,11 +323,36 @@ static int check_shape(const char *file, const unsigned char *buf, size_t len, c
       break;
     }
     rc = shape_event(&sh, &ev, file, rep);
+    if (rc == 0) explicit_tag(&ev, file, rep);
+    /* libyaml's loader reads the first document only; the rest would be dropped unseen */
+    if (rc == 0 && ev.type == YAML_DOCUMENT_START_EVENT && ++ndoc == 2) {
+      cs_rep_add(rep, file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                 "a second yaml document starts here (expected one plan per file)");
+      rc = -1;
+    }
     done = ev.type == YAML_STREAM_END_EVENT;
     yaml_event_delete(&ev);
   }
   yaml_parser_delete(&p);
   return rc;
+}
+
+/* libyaml's reader (bad encoding, a control character) leaves problem_mark unset and gives
+ * a byte offset instead; the line and column are counted here, in characters as the
+ * scanner's marks are. */
+static void reader_error(cs_yq *q, const yaml_parser_t *p, const unsigned char *buf, size_t len) {
+  int line = 1, col = 1;
+  size_t end = p->problem_offset < len ? p->problem_offset : len;
+  for (size_t i = 0; i < end; i++) {
+    if (buf[i] == '\n') { line++; col = 1; }
+    else if ((buf[i] & 0xC0) != 0x80) col++; /* a UTF-8 continuation byte is no new column */
+  }
+  const char *what = p->problem ? p->problem : "unreadable text";
+  if (p->problem_value >= 0)
+    cs_rep_add(q->rep, q->file, line, col, "yaml %s: byte 0x%02x (expected printable UTF-8 "
+               "text)", what, (unsigned)p->problem_value & 0xffu);
+  else
+    cs_rep_add(q->rep, q->file, line, col, "yaml %s (expected printable UTF-8 text)", what);
 }
 
 /* Builds q->doc from buf; reports a syntax error, or marks the load out of memory. */
@@ -317,6 +366,8 @@ static int parse_doc(cs_yq *q, const unsigned char *buf, size_t len) {
   int ok = yaml_parser_load(&p, &q->doc);
   if (!ok && lost_memory(&p)) {
     cs_rep_oom(q->rep);
+  } else if (!ok && p.error == YAML_READER_ERROR) {
+    reader_error(q, &p, buf, len);
   } else if (!ok) {
     const char *what = p.problem ? p.problem : "malformed yaml";
     yaml_mark_t m = p.problem_mark;
@@ -366,6 +417,19 @@ void cs_yq_err(cs_yq *q, const cs_ynode *n, const char *fmt, ...) {
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   cs_rep_add(q->rep, q->file, n ? cs_yq_line(n) : 1, n ? cs_yq_col(n) : 1, "%s", buf);
+}
+
+void cs_yq_warn(cs_yq *q, const cs_ynode *n, const char *fmt, ...) {
+  if (q->rep->oom) return;
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  /* not counted in nerr: the plan still loads */
+  if (cs_diags_add(q->rep->d, q->file, n ? cs_yq_line(n) : 1, n ? cs_yq_col(n) : 1,
+                   "warning: %s", buf) == CS_ENOMEM)
+    cs_rep_oom(q->rep);
 }
 
 int cs_yq_is_map(const cs_ynode *n) { return n && n->type == YAML_MAPPING_NODE; }
@@ -480,13 +544,34 @@ const char *cs_yq_str(cs_yq *q, cs_ynode *n, const char *what) {
   return s;
 }
 
+static int yq_number(cs_yq *q, cs_ynode *n, const char *what, double *out, double cap);
+
 int cs_yq_dbl(cs_yq *q, cs_ynode *n, const char *what, double *out) {
+  return yq_number(q, n, what, out, CS_YAML_MAX_NUM);
+}
+
+/* cap: the largest magnitude allowed (an integer's own range is checked by its caller). */
+static int yq_number(cs_yq *q, cs_ynode *n, const char *what, double *out, double cap) {
   const char *s = cs_yq_scalar(n);
   if (!s || cs_yq_is_null(n)) {
     cs_yq_err(q, n, "%s is %s (expected a number)", what, cs_yq_kind(n));
     return -1;
   }
-  int rc = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? cs_parse_double(s, out) : -1;
+  int quoted = n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+  int rc = cs_parse_double(s, out);
+  if (quoted && rc != -1) {
+    /* "38" in quotes is a string in YAML; taking it as a number would hide a typed column */
+    cs_yq_err(q, n, "%s " CS_QF " is a quoted string (expected a number, without quotes)", what,
+              CS_QA(s));
+    return -1;
+  }
+  if (rc == 0 && fabs(*out) > cap) {
+    /* a budget of a whole country is below 1e12 euro; a larger number is a typo and would
+     * overflow the results rather than be reported */
+    cs_yq_err(q, n, "%s " CS_QF " is implausibly large (expected a magnitude of at most 1e12)",
+              what, CS_QA(s));
+    return -1;
+  }
   if (rc == -2)
     cs_yq_err(q, n, "%s " CS_QF " is not a finite number (expected a number)", what, CS_QA(s));
   else if (rc)
@@ -496,7 +581,7 @@ int cs_yq_dbl(cs_yq *q, cs_ynode *n, const char *what, double *out) {
 
 int cs_yq_int(cs_yq *q, cs_ynode *n, const char *what, long lo, long hi, long *out) {
   double v;
-  if (cs_yq_dbl(q, n, what, &v)) return -1;
+  if (yq_number(q, n, what, &v, INFINITY)) return -1;
   const char *s = cs_yq_scalar(n);
   if (v != floor(v)) {
     cs_yq_err(q, n, "%s " CS_QF " is not an integer (expected an integer)", what, CS_QA(s));

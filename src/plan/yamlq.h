@@ -5,6 +5,8 @@
 #ifndef CS_YAMLQ_H
 #define CS_YAMLQ_H
 
+#define CS_YAML_MAX_NUM 1e12 /* the largest magnitude of a number in the plan file */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <yaml.h>
@@ -89,6 +91,9 @@ cs_ynode *cs_yq_root(cs_yq *q);
 int cs_yq_line(const cs_ynode *n);
 int cs_yq_col(const cs_ynode *n);
 void cs_yq_err(cs_yq *q, const cs_ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A warning at n: shown as "FILE:LINE:COL: warning: ...", it does not fail the load. */
+void cs_yq_warn(cs_yq *q, const cs_ynode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 int cs_yq_is_map(const cs_ynode *n);
