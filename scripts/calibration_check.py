@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Check the Zvw calibration of the example plan against Vektis.
 
-    python3 scripts/calibration_check.py examples/zuid-limburg [--data ../shared/data] [--run DIR]
+    python3 scripts/calibration_check.py examples/zuid-limburg [--data DIR] [--run DIR]
+    python3 scripts/calibration_check.py --derive ../shared/data/vektis_zvw_zuid_limburg_2015.csv \
+        tests/data/vektis_zvw_zuid_limburg_2015_bands.csv
 
 Computes, straight from the plan files, the modelled Zvw cost per person in the base year by
 sex and Vektis age band: sum over sectors with payer zvw of use rate x price x state share,
@@ -71,15 +73,47 @@ def band_table(fname):
     return out
 
 
-def vektis(datadir):
+RAW = "vektis_zvw_zuid_limburg_2015.csv"          # ../shared/data: per municipality
+BANDS_FILE = "vektis_zvw_zuid_limburg_2015_bands.csv"  # tests/data: summed per sex and band
+
+
+def vektis_raw(path):
+    """Insured years and Zvw cost (euro 2015) per (sex, band start), summed over the
+    municipalities of the Vektis open data file."""
     cost, iy = {}, {}
-    for r in rows(os.path.join(datadir, "vektis_zvw_zuid_limburg_2015.csv"), ";"):
+    for r in rows(path, ";"):
         sex = {"M": "m", "V": "f"}[r["GESLACHT"].strip()]
         lab = r["LEEFTIJDSKLASSE"].strip()
         lo = 90 if lab.startswith("90") else int(lab.split()[0])
         key = (sex, lo)
         iy[key] = iy.get(key, 0.0) + float(r["AANTAL_VERZEKERDEJAREN"])
         cost[key] = cost.get(key, 0.0) + sum(float(v) for k, v in r.items() if k.startswith("KOSTEN_"))
+    return iy, cost
+
+
+def derive_bands(raw, out):
+    """Writes the sums the check needs, so that the test runs from the repository alone."""
+    iy, cost = vektis_raw(raw)
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        fh.write("# source: Vektis open data Zvw 2015 per municipality (bron: Vektis), the 19 (2015)\n"
+                 "# Zuid-Limburg municipalities summed per sex and age band: insured years and the sum\n"
+                 "# of all KOSTEN_ columns (euro 2015). Derived by scripts/calibration_check.py --derive.\n")
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["sex", "age_from", "insured_years", "zvw_cost"])
+        for s in ("f", "m"):
+            for lo, _ in BANDS:
+                w.writerow([s, lo, f"{iy[(s, lo)]:.2f}", f"{cost[(s, lo)]:.2f}"])
+
+
+def vektis(datadir):
+    """Zvw cost per insured year per (sex, band start), in the plan's price year."""
+    if os.path.exists(os.path.join(datadir, BANDS_FILE)):
+        iy, cost = {}, {}
+        for r in rows(os.path.join(datadir, BANDS_FILE)):
+            key = (r["sex"], int(r["age_from"]))
+            iy[key], cost[key] = float(r["insured_years"]), float(r["zvw_cost"])
+    else:
+        iy, cost = vektis_raw(os.path.join(datadir, RAW))
     return {k: cost[k] / iy[k] * CPI_2015_TO_2022 for k in cost}
 
 
@@ -121,12 +155,20 @@ def modelled(plandir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("plandir")
-    ap.add_argument("--data", default=None, help="shared data dir (default: ../shared/data of the repo)")
+    ap.add_argument("plandir", nargs="?")
+    ap.add_argument("--data", default=None,
+                    help=f"directory with {BANDS_FILE} or the raw {RAW} (default: tests/data of the repo)")
     ap.add_argument("--run", default=None, help="careshift run output dir to compare the base-year total")
+    ap.add_argument("--derive", nargs=2, metavar=("RAW", "OUT"),
+                    help=f"write {BANDS_FILE} (OUT) from the raw Vektis file and exit")
     a = ap.parse_args()
+    if a.derive:
+        derive_bands(*a.derive)
+        return 0
+    if not a.plandir:
+        ap.error("the plan directory is required")
     here = os.path.dirname(os.path.abspath(__file__))
-    datadir = a.data or os.path.normpath(os.path.join(here, "..", "..", "shared", "data"))
+    datadir = a.data or os.path.join(here, "..", "tests", "data")
     mod, total, plan = modelled(a.plandir)
     vek = vektis(datadir)
     print(f"Zvw cost per person, base year {plan['years']['base']}, euro {plan['economics']['price_year']}")
