@@ -7,7 +7,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
 DEMO_OUT   ?= out/zuid-limburg
 
-.PHONY: all setup build demo check test asan fuzz bench clean
+.PHONY: all setup build demo check test asan fuzz bench clean format
 
 all: build
 
@@ -28,6 +28,9 @@ test: build
 
 check: setup
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/check
+
+format:
+	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 bench: build
 	@bash bench/run.sh $(BUILD)/careshift

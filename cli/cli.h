@@ -6,11 +6,11 @@
 
 /* Exit codes, documented in `careshift --help` and docs/cli.md. */
 enum {
-  CS_EXIT_OK = 0,       /* success; for `check`: the plan is valid */
-  CS_EXIT_INVALID = 1,  /* the plan (or another input) is invalid */
-  CS_EXIT_USAGE = 2,    /* wrong command-line arguments */
-  CS_EXIT_IO = 3,       /* a file could not be read or written */
-  CS_EXIT_INTERNAL = 4, /* out of memory or a bug */
+  CS_EXIT_OK = 0,        /* success; for `check`: the plan is valid */
+  CS_EXIT_INVALID = 1,   /* the plan (or another input) is invalid */
+  CS_EXIT_USAGE = 2,     /* wrong command-line arguments */
+  CS_EXIT_IO = 3,        /* a file could not be read or written */
+  CS_EXIT_INTERNAL = 4,  /* out of memory or a bug */
   CS_EXIT_CANCELED = 130 /* interrupted (Ctrl-C, SIGTERM); nothing was changed */
 };
 

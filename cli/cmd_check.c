@@ -24,9 +24,15 @@ int cs_cmd_check(int argc, char **argv) {
   int quiet = 0, c;
   optind = 0; /* a full reset of GNU getopt */
   while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
-    if (c == 'q') quiet = 1;
-    else if (c == 'h') { fputs(USAGE, stdout); return CS_EXIT_OK; }
-    else { fputs(USAGE, stderr); return CS_EXIT_USAGE; }
+    if (c == 'q')
+      quiet = 1;
+    else if (c == 'h') {
+      fputs(USAGE, stdout);
+      return CS_EXIT_OK;
+    } else {
+      fputs(USAGE, stderr);
+      return CS_EXIT_USAGE;
+    }
   }
   if (optind != argc - 1) {
     fputs(USAGE, stderr);

@@ -72,20 +72,25 @@ static int bad_value(const char *opt, const char *val, const char *want) {
 }
 
 static int parse(int argc, char **argv, run_args *a) {
-  static const struct option opts[] = {
-      {"out", required_argument, NULL, 'o'},   {"detail", no_argument, NULL, 'd'},
-      {"lang", required_argument, NULL, 'l'},  {"quiet", no_argument, NULL, 'q'},
-      {"draws", required_argument, NULL, 'n'}, {"psa", no_argument, NULL, 'p'},
-      {"seed", required_argument, NULL, 's'},  {"threads", required_argument, NULL, 't'},
-      {"no-tornado", no_argument, NULL, 'T'},  {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
+                                       {"detail", no_argument, NULL, 'd'},
+                                       {"lang", required_argument, NULL, 'l'},
+                                       {"quiet", no_argument, NULL, 'q'},
+                                       {"draws", required_argument, NULL, 'n'},
+                                       {"psa", no_argument, NULL, 'p'},
+                                       {"seed", required_argument, NULL, 's'},
+                                       {"threads", required_argument, NULL, 't'},
+                                       {"no-tornado", no_argument, NULL, 'T'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   int c;
   long v;
   optind = 0; /* a full reset of GNU getopt */
   while ((c = getopt_long(argc, argv, "o:dl:qn:ps:t:h", opts, NULL)) != -1) {
     switch (c) {
     case 'n':
-      if (parse_long(optarg, 0, 1000000, &a->draws)) return bad_value("--draws", optarg, "0 to 1000000");
+      if (parse_long(optarg, 0, 1000000, &a->draws))
+        return bad_value("--draws", optarg, "0 to 1000000");
       break;
     case 'p': a->psa = 1; break;
     case 's':
@@ -95,7 +100,8 @@ static int parse(int argc, char **argv, run_args *a) {
       a->has_seed = 1;
       break;
     case 't':
-      if (parse_long(optarg, 1, 256, &a->threads)) return bad_value("--threads", optarg, "1 to 256");
+      if (parse_long(optarg, 1, 256, &a->threads))
+        return bad_value("--threads", optarg, "1 to 256");
       break;
     case 'T': a->no_tornado = 1; break;
     case 'o': a->out = optarg; break;
@@ -111,7 +117,8 @@ static int parse(int argc, char **argv, run_args *a) {
     return CS_EXIT_USAGE;
   }
   if (optind != argc - 1 || !a->out) {
-    fprintf(stderr, "careshift run: %s\n\n%s", !a->out ? "--out DIR is required" : "one PLAN expected", USAGE);
+    fprintf(stderr, "careshift run: %s\n\n%s",
+            !a->out ? "--out DIR is required" : "one PLAN expected", USAGE);
     return CS_EXIT_USAGE;
   }
   if (strcmp(a->lang, "en") && strcmp(a->lang, "nl")) {
@@ -142,13 +149,16 @@ static void catch_signals(void) {
 /* libxlsxwriter prints "[ERROR]" lines of its own when a write fails (a full disk, say);
  * careshift says the same once, with the file. While the outputs are written, stderr goes to
  * a memory file; afterwards every other line is passed on, so nothing else is lost. */
-typedef struct { int saved, mem; } quiet_stderr;
+typedef struct {
+  int saved, mem;
+} quiet_stderr;
 
 static quiet_stderr hush(void) {
   quiet_stderr q = {-1, -1};
   fflush(stderr);
   q.mem = memfd_create("careshift-stderr", MFD_CLOEXEC);
-  if (q.mem >= 0 && (q.saved = dup(STDERR_FILENO)) >= 0 && dup2(q.mem, STDERR_FILENO) >= 0) return q;
+  if (q.mem >= 0 && (q.saved = dup(STDERR_FILENO)) >= 0 && dup2(q.mem, STDERR_FILENO) >= 0)
+    return q;
   if (q.saved >= 0) close(q.saved);
   if (q.mem >= 0) close(q.mem);
   return (quiet_stderr){-1, -1};
@@ -197,8 +207,9 @@ static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a) 
 static void progress(void *ctx, int64_t done, int64_t total) {
   (void)ctx;
   int width = 40, fill = total > 0 ? (int)(done * width / total) : width;
-  fprintf(stderr, "\rdraws [%.*s%*s] %lld/%lld", fill, "========================================",
-          width - fill, "", (long long)done, (long long)total);
+  fprintf(stderr, "\rdraws [%.*s%*s] %lld/%lld", fill,
+          "========================================", width - fill, "", (long long)done,
+          (long long)total);
   if (done == total) fputc('\n', stderr);
 }
 
@@ -247,9 +258,12 @@ int cs_cmd_run(int argc, char **argv) {
   if (st == CS_OK) st = cs_run_new(plan, &opt, &run, d);
   cs_cli_print_diags(d);
   cs_diags_free(d);
-  if (st == CS_OK) code = write_and_report(run, o, &a);
-  else code = cs_cli_exit_code(st);
-  if (code == CS_EXIT_CANCELED) fprintf(stderr, "careshift run: interrupted; %s is as it was\n", a.out);
+  if (st == CS_OK)
+    code = write_and_report(run, o, &a);
+  else
+    code = cs_cli_exit_code(st);
+  if (code == CS_EXIT_CANCELED)
+    fprintf(stderr, "careshift run: interrupted; %s is as it was\n", a.out);
   cs_outdir_close(o);
   cs_run_free(run);
   cs_plan_free(plan);

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 
 void cs_cli_print_diags(const cs_diags *d) {
-  for (size_t i = 0; i < cs_diags_count(d); i++) fprintf(stderr, "%s\n", cs_diags_get(d, i));
+  for (size_t i = 0; i < cs_diags_count(d); i++)
+    fprintf(stderr, "%s\n", cs_diags_get(d, i));
 }
 
 int cs_cli_exit_code(cs_status st) {

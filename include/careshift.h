@@ -27,9 +27,9 @@ extern "C" {
 
 typedef enum {
   CS_OK = 0,
-  CS_EINVAL = 1,   /* the input is invalid; the diagnostics say where and why */
-  CS_ENOMEM = 2,   /* out of memory */
-  CS_EIO = 3,      /* a file could not be read or written */
+  CS_EINVAL = 1,    /* the input is invalid; the diagnostics say where and why */
+  CS_ENOMEM = 2,    /* out of memory */
+  CS_EIO = 3,       /* a file could not be read or written */
   CS_EINTERNAL = 4, /* a bug: please report with the plan */
   CS_ECANCELED = 5  /* the caller's cancel flag was set (cs_run_options.cancel) */
 } cs_status;
@@ -44,9 +44,9 @@ CS_API const char *cs_status_str(cs_status s);
  * never while careshift objects exist (as sqlite3_config(SQLITE_CONFIG_MALLOC)); it is not
  * thread-safe to change. The functions must be thread-safe: PSA workers allocate. */
 typedef struct {
-  void *(*malloc)(void *ctx, size_t n);          /* NULL when it cannot */
+  void *(*malloc)(void *ctx, size_t n);           /* NULL when it cannot */
   void *(*realloc)(void *ctx, void *p, size_t n); /* p may be NULL; NULL when it cannot */
-  void (*free)(void *ctx, void *p);              /* p may be NULL */
+  void (*free)(void *ctx, void *p);               /* p may be NULL */
   void *ctx;
 } cs_allocator;
 
@@ -67,8 +67,8 @@ CS_API size_t cs_diags_total(const cs_diags *d);
  * \xNN, so a diagnostic is one terminal-safe line. Owned by d. */
 CS_API const char *cs_diags_get(const cs_diags *d, size_t i);
 /* Appends one diagnostic; file may be NULL. Returns CS_ENOMEM when it could not be kept. */
-CS_API cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+CS_API cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt,
+                              ...) __attribute__((format(printf, 5, 6)));
 
 /* ---- plans ---- */
 typedef struct cs_plan cs_plan;
@@ -87,10 +87,10 @@ typedef struct {
   int themes, interventions, scenarios; /* scenarios: the plan's own scale/pace variants */
   int distributions;                    /* uncertain numbers in the plan */
   int projection_mode;
-  double persons;                       /* base population (deterministic) */
-  int has_psa;                          /* the plan has a psa: section */
-  int psa_draws;                        /* psa.draws of the plan, 0 when absent */
-  int psa_has_seed;                     /* psa.seed given */
+  double persons;   /* base population (deterministic) */
+  int has_psa;      /* the plan has a psa: section */
+  int psa_draws;    /* psa.draws of the plan, 0 when absent */
+  int psa_has_seed; /* psa.seed given */
   uint64_t psa_seed;
 } cs_plan_info;
 
@@ -102,11 +102,11 @@ typedef struct cs_run cs_run;
 /* Options of a run. Draw 0 (every uncertain number at its mean) gives the main tables; with
  * draws > 0 the run also computes draws 0..draws-1 for the PSA tables. */
 typedef struct {
-  int detail;         /* also keep population by sex, age and state (population.csv) */
-  int draws;          /* PSA draws including draw 0; 0 = deterministic only */
-  uint64_t seed;      /* PSA seed: draw d of parameter i depends on (seed, d, i) only */
-  int threads;        /* worker threads for the draws; 0 = one per online CPU */
-  int tornado;        /* with draws: also the one-way sensitivity runs (2 per parameter) */
+  int detail;    /* also keep population by sex, age and state (population.csv) */
+  int draws;     /* PSA draws including draw 0; 0 = deterministic only */
+  uint64_t seed; /* PSA seed: draw d of parameter i depends on (seed, d, i) only */
+  int threads;   /* worker threads for the draws; 0 = one per online CPU */
+  int tornado;   /* with draws: also the one-way sensitivity runs (2 per parameter) */
   /* Called from the library as draws complete (done of total); NULL for none. */
   void (*progress)(void *ctx, int64_t done, int64_t total);
   void *progress_ctx;
@@ -119,7 +119,7 @@ CS_API void cs_run_options_init(cs_run_options *o);
 
 /* Runs every scenario of the plan. The plan must outlive the run. */
 CS_API cs_status cs_run_new(const cs_plan *plan, const cs_run_options *opt, cs_run **out,
-                     cs_diags *diags);
+                            cs_diags *diags);
 CS_API void cs_run_free(cs_run *run);
 
 /* An output directory, checked and locked before a run computes anything. It must be new,
@@ -153,20 +153,20 @@ CS_API cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diag
 typedef enum { CS_TEXT = 1, CS_INT = 2, CS_REAL = 3 } cs_type;
 
 typedef struct {
-  const char *name;  /* column name, as in the CSV header */
+  const char *name; /* column name, as in the CSV header */
   cs_type type;
-  int key;           /* 1: part of the row's key; 0: a value */
-  const char *unit;  /* unit of a value ("EUR", "FTE", "persons", ...); "" for keys and
-                        dimensionless values */
-  int nullable;      /* 1: may hold no value by definition (a break-even year that never
-                        comes); 0: always a finite number, else the run fails */
+  int key;          /* 1: part of the row's key; 0: a value */
+  const char *unit; /* unit of a value ("EUR", "FTE", "persons", ...); "" for keys and
+                       dimensionless values */
+  int nullable;     /* 1: may hold no value by definition (a break-even year that never
+                       comes); 0: always a finite number, else the run fails */
 } cs_column;
 
 typedef struct {
-  int null;          /* no value (CSV: empty cell; SQLite: NULL) */
-  const char *s;     /* CS_TEXT */
-  int64_t i;         /* CS_INT */
-  double d;          /* CS_REAL */
+  int null;      /* no value (CSV: empty cell; SQLite: NULL) */
+  const char *s; /* CS_TEXT */
+  int64_t i;     /* CS_INT */
+  double d;      /* CS_REAL */
 } cs_value;
 
 typedef struct cs_table cs_table;
@@ -174,22 +174,24 @@ typedef struct cs_cursor cs_cursor;
 
 /* The tables this run has, in the order they are written. */
 CS_API size_t cs_run_table_count(const cs_run *run);
-CS_API const cs_table *cs_run_table(const cs_run *run, size_t i);      /* NULL when i is too large */
-CS_API const cs_table *cs_run_table_find(const cs_run *run, const char *name); /* NULL when absent */
+CS_API const cs_table *cs_run_table(const cs_run *run, size_t i); /* NULL when i is too large */
+CS_API const cs_table *cs_run_table_find(const cs_run *run,
+                                         const char *name); /* NULL when absent */
 
-CS_API const char *cs_table_name(const cs_table *t);   /* "care", "business_case", ... */
-CS_API const char *cs_table_title(const cs_table *t);  /* one line on what a row is */
+CS_API const char *cs_table_name(const cs_table *t);  /* "care", "business_case", ... */
+CS_API const char *cs_table_title(const cs_table *t); /* one line on what a row is */
 CS_API size_t cs_table_column_count(const cs_table *t);
-CS_API const cs_column *cs_table_column(const cs_table *t, size_t i);   /* NULL when i is too large */
+CS_API const cs_column *cs_table_column(const cs_table *t, size_t i); /* NULL when i is too large */
 CS_API int cs_table_column_index(const cs_table *t, const char *name); /* -1 when absent */
 CS_API int64_t cs_table_row_count(const cs_table *t);
 
 /* A cursor over a table's rows: open, then cs_cursor_next until it returns 0.
  * cs_cursor_seek(c, k) makes the next cs_cursor_next return row k (for paging). */
 CS_API cs_status cs_cursor_open(const cs_table *t, cs_cursor **out);
-CS_API int cs_cursor_next(cs_cursor *c);               /* 1: a row is ready; 0: no more rows */
+CS_API int cs_cursor_next(cs_cursor *c);                    /* 1: a row is ready; 0: no more rows */
 CS_API cs_status cs_cursor_seek(cs_cursor *c, int64_t row); /* CS_EINVAL when row > row count */
-CS_API const cs_value *cs_cursor_row(const cs_cursor *c); /* [column count] values of the current row */
+CS_API const cs_value *
+cs_cursor_row(const cs_cursor *c); /* [column count] values of the current row */
 CS_API int64_t cs_cursor_row_number(const cs_cursor *c); /* 0-based number of the current row */
 CS_API void cs_cursor_free(cs_cursor *c);
 

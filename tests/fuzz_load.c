@@ -27,8 +27,10 @@ static const char *workdir(void) {
 }
 
 static void part_path(char *buf, size_t sz, const char *dir, int i) {
-  if (i == 0) snprintf(buf, sz, "%s/plan.yaml", dir);
-  else snprintf(buf, sz, "%s/%d.csv", dir, i);
+  if (i == 0)
+    snprintf(buf, sz, "%s/plan.yaml", dir);
+  else
+    snprintf(buf, sz, "%s/%d.csv", dir, i);
 }
 
 static void write_part(const char *path, const uint8_t *p, size_t n) {
@@ -64,7 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cs_plan_get_info(plan, &info);
   }
   size_t total = 0;
-  for (size_t i = 0; i < cs_diags_count(d); i++) total += strlen(cs_diags_get(d, i));
+  for (size_t i = 0; i < cs_diags_count(d); i++)
+    total += strlen(cs_diags_get(d, i));
   if (cs_diags_count(d) && !total) __builtin_trap(); /* a diagnostic must say something */
   cs_plan_free(plan);
   cs_diags_free(d);

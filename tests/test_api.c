@@ -41,8 +41,8 @@ static void test_load_run_write(void **st) {
   char dir[] = "/tmp/cs-api-XXXXXX";
   assert_non_null(mkdtemp(dir));
   assert_int_equal(cs_run_write(run, dir, d), CS_OK);
-  const char *files[] = {"demography.csv", "criteria.csv", "results.db", "business_case.xlsx",
-                         "psa_summary.csv", "run.log"};
+  const char *files[] = {"demography.csv",     "criteria.csv",    "results.db",
+                         "business_case.xlsx", "psa_summary.csv", "run.log"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     char f[256];
     snprintf(f, sizeof f, "%s/%s", dir, files[i]);
@@ -65,10 +65,14 @@ static void test_load_run_write(void **st) {
 
 /* The CSV text of one value, as docs/outputs.md specifies it (%.17g, empty for null). */
 static void csv_cell(char *buf, size_t n, const cs_column *col, const cs_value *v) {
-  if (v->null) buf[0] = '\0';
-  else if (col->type == CS_TEXT) snprintf(buf, n, "%s", v->s);
-  else if (col->type == CS_INT) snprintf(buf, n, "%lld", (long long)v->i);
-  else snprintf(buf, n, "%.17g", v->d);
+  if (v->null)
+    buf[0] = '\0';
+  else if (col->type == CS_TEXT)
+    snprintf(buf, n, "%s", v->s);
+  else if (col->type == CS_INT)
+    snprintf(buf, n, "%lld", (long long)v->i);
+  else
+    snprintf(buf, n, "%.17g", v->d);
 }
 
 /* Every table read through the API equals, line for line, the CSV file the run wrote. */

@@ -19,7 +19,8 @@ static void test_zeroed_aligned(void **state) {
     unsigned char *p = cs_arena_alloc(&a, (size_t)i * 37);
     assert_non_null(p);
     assert_int_equal((uintptr_t)p % 16, 0);
-    for (int j = 0; j < i * 37; j++) assert_int_equal(p[j], 0);
+    for (int j = 0; j < i * 37; j++)
+      assert_int_equal(p[j], 0);
     memset(p, 0xab, (size_t)i * 37);
   }
   void *big = cs_arena_alloc(&a, 10u << 20);
@@ -46,7 +47,8 @@ static void test_diags(void **state) {
   cs_diags_add(d, "out", 0, 0, "cannot write");
   assert_string_equal(cs_diags_get(d, 0), "plan.yaml:12:5: unknown key 'sectr'");
   assert_string_equal(cs_diags_get(d, 1), "out: cannot write");
-  for (int i = 0; i < 5000; i++) cs_diags_add(d, "x.csv", i + 1, 1, "bad row");
+  for (int i = 0; i < 5000; i++)
+    cs_diags_add(d, "x.csv", i + 1, 1, "bad row");
   assert_int_equal(cs_diags_count(d), 1000);
   /* 2 + 5000 added, 999 kept as they are, the last line counts the 4003 others */
   assert_string_equal(cs_diags_get(d, 999), "... and 4003 more problems not shown");
@@ -56,7 +58,8 @@ static void test_diags(void **state) {
   /* input quoted in a message cannot reach the terminal raw nor split the line */
   d = cs_diags_new();
   cs_diags_add(d, "a.csv", 3, 7, "unknown area '%s'", "x\033[31m\ny\x7f\xc3\xa9");
-  assert_string_equal(cs_diags_get(d, 0), "a.csv:3:7: unknown area 'x\\x1b[31m\\x0ay\\x7f\xc3\xa9'");
+  assert_string_equal(cs_diags_get(d, 0),
+                      "a.csv:3:7: unknown area 'x\\x1b[31m\\x0ay\\x7f\xc3\xa9'");
   assert_int_equal(cs_diags_total(d), 1);
   cs_diags_free(d);
   cs_diags_free(NULL);

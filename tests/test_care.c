@@ -89,7 +89,8 @@ static void test_empty_state_and_cell(void **st) {
   /* rbar = 1 (all in state 0): deaths = 1000 * 0.05; state 1 empty contributes nothing */
   near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 50);
   near(tp_care(t, 0, 0, 0, 0, CS_CARE_UNITS), 3000);
-  for (size_t i = 0; i < (size_t)t->r.nsc * t->r.ny * CS_DEMO_N; i++) assert_false(isnan(t->r.demo[i]));
+  for (size_t i = 0; i < (size_t)t->r.nsc * t->r.ny * CS_DEMO_N; i++)
+    assert_false(isnan(t->r.demo[i]));
   tp_run_free(t);
   tp_free(pl);
 }
@@ -125,9 +126,13 @@ static void test_baseline_death_rate(void **st) {
       seed = seed * 1103515245u + 12345u;
       double a = (seed >> 16) % 1000 / 2000.0, b = (seed >> 8) % 1000 / 4000.0;
       double *sh = &pl->share0[((size_t)s * CS_NAGE + x) * 3];
-      sh[0] = 1 - a - b; sh[1] = a; sh[2] = b;
+      sh[0] = 1 - a - b;
+      sh[1] = a;
+      sh[2] = b;
       double *p = &pl->trans[((size_t)s * CS_NAGE + x) * 9];
-      p[0 * 3 + 1] = 0.05; p[1 * 3 + 2] = 0.1; p[1 * 3 + 0] = 0.02;
+      p[0 * 3 + 1] = 0.05;
+      p[1 * 3 + 2] = 0.1;
+      p[1 * 3 + 0] = 0.02;
       pl->pop[cs_ix_asx(0, s, x)] = 100 + x;
       /* q_k = q*rr/rbar must stay below 1 for the identity to hold: the cap at 1 binds
        * for high-risk states at old ages (documented in docs/model.md) */
@@ -139,7 +144,8 @@ static void test_baseline_death_rate(void **st) {
     for (int s = 0; s < CS_NSEX; s++)
       for (int x = 0; x < CS_NAGE; x++) {
         double n = 0.0;
-        for (int k = 0; k < 3; k++) n += tp_pop(t, pl, 0, y, 0, s, x, k);
+        for (int k = 0; k < 3; k++)
+          n += tp_pop(t, pl, 0, y, 0, s, x, k);
         want += n * pl->q0[s * CS_NAGE + x] * pow(0.98, y);
       }
     near(tp_demo(t, 0, y, 0, CS_DEMO_DEATHS), want);
@@ -159,7 +165,7 @@ static void test_end_of_life_use(void **st) {
   *tp_use(pl, pl->eol, c, 0, F, 90) = 4;
   *tp_use(pl, pl->eol, c, 0, F, 91) = 4;
   tp_run *t = tp_run_new(pl, 0);
-  near(tp_care(t, 0, 0, 0, c, CS_CARE_UNITS), 50 * 4);             /* 50 deaths */
+  near(tp_care(t, 0, 0, 0, c, CS_CARE_UNITS), 50 * 4);               /* 50 deaths */
   near(tp_care(t, 0, 1, 0, c, CS_CARE_UNITS), 150 * 0.5 * 4 * 1.05); /* 75 deaths, grown */
   tp_run_free(t);
   tp_free(pl);
@@ -168,8 +174,8 @@ static void test_end_of_life_use(void **st) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_units_cost_staff_space), cmocka_unit_test(test_life_years_qalys),
-      cmocka_unit_test(test_workforce_supply), cmocka_unit_test(test_empty_state_and_cell),
-      cmocka_unit_test(test_conservation), cmocka_unit_test(test_baseline_death_rate),
+      cmocka_unit_test(test_workforce_supply),       cmocka_unit_test(test_empty_state_and_cell),
+      cmocka_unit_test(test_conservation),           cmocka_unit_test(test_baseline_death_rate),
       cmocka_unit_test(test_end_of_life_use)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,11 +73,13 @@ static void test_mortality_improvement(void **st) {
   pl->mort_improvement = tp_num(pl, 0.1);
   pl->pop[cs_ix_asx(0, F, 30)] = 1000;
   pl->pop[cs_ix_asx(0, M, 50)] = 10;
-  for (int x = 30; x <= 32; x++) pl->q0[F * CS_NAGE + x] = 0.01;
-  for (int x = 50; x <= 52; x++) pl->q0[M * CS_NAGE + x] = 1.5; /* capped at 1 */
+  for (int x = 30; x <= 32; x++)
+    pl->q0[F * CS_NAGE + x] = 0.01;
+  for (int x = 50; x <= 52; x++)
+    pl->q0[M * CS_NAGE + x] = 1.5; /* capped at 1 */
   tp_run *t = tp_run_new(pl, 0);
-  near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 10 + 10);          /* q 0.01, and 10 men all die */
-  near(tp_demo(t, 0, 1, 0, CS_DEMO_DEATHS), 990 * 0.009);      /* 0.01 * 0.9 */
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 10 + 10);     /* q 0.01, and 10 men all die */
+  near(tp_demo(t, 0, 1, 0, CS_DEMO_DEATHS), 990 * 0.009); /* 0.01 * 0.9 */
   near(tp_demo(t, 0, 2, 0, CS_DEMO_DEATHS), (990 - 8.91) * 0.0081);
   tp_run_free(t);
   tp_free(pl);
@@ -91,18 +93,18 @@ static void test_migration_capping(void **st) {
   /* two states, base shares at age 0 for boys: 0.6 / 0.4 */
   pl->share0[(M * CS_NAGE + 0) * 2 + 0] = 0.6;
   pl->share0[(M * CS_NAGE + 0) * 2 + 1] = 0.4;
-  pl->pop[cs_ix_asx(0, F, 30)] = 1000;   /* area A1 */
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000; /* area A1 */
   pl->q0[F * CS_NAGE + 30] = 0.01;
-  pl->mig[cs_ix_asx(0, F, 31)] = -2000;  /* more leave than there are: capped */
-  pl->mig[cs_ix_asx(0, M, 0)] = 5;       /* immigrants at age 0 join the newborns */
-  pl->pop[cs_ix_asx(1, F, 40)] = 100;    /* area A2: partial removal */
+  pl->mig[cs_ix_asx(0, F, 31)] = -2000; /* more leave than there are: capped */
+  pl->mig[cs_ix_asx(0, M, 0)] = 5;      /* immigrants at age 0 join the newborns */
+  pl->pop[cs_ix_asx(1, F, 40)] = 100;   /* area A2: partial removal */
   pl->mig[cs_ix_asx(1, F, 41)] = -30;
   tp_run *t = tp_run_new(pl, 1);
   /* A1: 990 survivors at 31 all leave (applied -990), +5 boys -> applied -985 */
   near(tp_demo(t, 0, 0, 0, CS_DEMO_MIG), -985);
   near(tp_pop(t, pl, 0, 1, 0, F, 31, 0), 0);
-  near(tp_pop(t, pl, 0, 1, 0, M, 0, 0), 3);   /* 5 * 0.6 */
-  near(tp_pop(t, pl, 0, 1, 0, M, 0, 1), 2);   /* 5 * 0.4 */
+  near(tp_pop(t, pl, 0, 1, 0, M, 0, 0), 3); /* 5 * 0.6 */
+  near(tp_pop(t, pl, 0, 1, 0, M, 0, 1), 2); /* 5 * 0.4 */
   /* capped: A1 2024 (2000 vs 990), A1 2025 (2000 vs nobody at 31), A2 2025 (30 vs nobody at 41:
    * the 70 moved on to 42), in each of the nsc scenarios */
   assert_int_equal(t->r.capped_cells, 3 * t->nsc);
@@ -168,8 +170,8 @@ static void test_projection_mode(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_births_deaths_ageing), cmocka_unit_test(test_open_age_group),
-      cmocka_unit_test(test_mortality_improvement), cmocka_unit_test(test_migration_capping),
+      cmocka_unit_test(test_births_deaths_ageing),        cmocka_unit_test(test_open_age_group),
+      cmocka_unit_test(test_mortality_improvement),       cmocka_unit_test(test_migration_capping),
       cmocka_unit_test(test_state_mortality_transitions), cmocka_unit_test(test_projection_mode)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

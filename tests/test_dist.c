@@ -13,7 +13,8 @@
 
 #include "plan/dist_parse.h"
 
-#define NEAR(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol) * (1 + fabs((double)(b))))
+#define NEAR(a, b, tol)                                                                            \
+  assert_true(fabs((double)(a) - (double)(b)) <= (tol) * (1 + fabs((double)(b))))
 
 static void beta_mean_sd(void **st) {
   (void)st;
@@ -24,7 +25,7 @@ static void beta_mean_sd(void **st) {
   NEAR(d.b, 50.4, 1e-12);
   assert_true(d.mean == 0.2); /* stored exactly as written */
   NEAR(gsl_cdf_beta_P(cs_dist_quantile(&d, 0.3), d.a, d.b), 0.3, 1e-9);
-  assert_non_null(cs_dist_beta_ms(&d, 0.5, 0.5));  /* sd^2 = 0.25 = mean(1-mean) */
+  assert_non_null(cs_dist_beta_ms(&d, 0.5, 0.5)); /* sd^2 = 0.25 = mean(1-mean) */
   assert_non_null(cs_dist_beta_ms(&d, 1.0, 0.1));
   assert_non_null(cs_dist_beta_ms(&d, 0.5, 0));
   assert_null(cs_dist_beta_ab(&d, 2, 6));
@@ -103,7 +104,8 @@ static void extreme_shapes(void **st) {
   NEAR(cs_dist_quantile(&d, 0.5), 0.5, 1e-12);
   /* a grid of shapes from 0.1 to 1e8 and u from 1e-15 to 1 - 2^-53: every quantile finite,
    * inside [0, 1] and non-decreasing in u (the process would hang or abort otherwise) */
-  static const double us[] = {1e-15, 1e-9, 1e-3, 0.025, 0.3, 0.5, 0.7, 0.975, 1 - 1e-9, 1 - 0x1p-53};
+  static const double us[] = {1e-15, 1e-9, 1e-3,  0.025,    0.3,
+                              0.5,   0.7,  0.975, 1 - 1e-9, 1 - 0x1p-53};
   for (double la = -1; la <= 8; la += 0.5)
     for (double lb = -1; lb <= 8; lb += 0.5) {
       assert_null(cs_dist_beta_ab(&d, pow(10, la), pow(10, lb)));
@@ -116,7 +118,8 @@ static void extreme_shapes(void **st) {
     }
   /* gamma with a tiny and a huge shape: finite and non-negative; a huge shape is normal */
   assert_null(cs_dist_gamma_ms(&d, 1, 100)); /* shape 1e-4 */
-  for (size_t i = 0; i < sizeof us / sizeof *us; i++) assert_true(isfinite(cs_dist_quantile(&d, us[i])));
+  for (size_t i = 0; i < sizeof us / sizeof *us; i++)
+    assert_true(isfinite(cs_dist_quantile(&d, us[i])));
   assert_null(cs_dist_gamma_ms(&d, 1e6, 1)); /* shape 1e12, sd 1 */
   NEAR(cs_dist_quantile(&d, 0.975), 1e6 + 1.959963984540054, 1e-9);
 }
@@ -148,7 +151,7 @@ static void parse_yaml(void **st) {
   assert_int_equal(parse("{dist: beta, alpha: 2, beta: 3}", &d), 0);
   assert_int_equal(parse("{dist: beta, mean: 0.5, sd: 0.6}", &d), 1);
   assert_int_equal(parse("{dist: beta, mean: 0.5, alpha: 2}", &d), 1);
-  assert_int_equal(parse("{dist: gamma, mean: 5}", &d), 1);             /* sd missing */
+  assert_int_equal(parse("{dist: gamma, mean: 5}", &d), 1);                 /* sd missing */
   assert_int_equal(parse("{dist: normal, mean: 1, sd: 1, sdd: 2}", &d), 1); /* unknown key */
   assert_int_equal(parse("{dist: betta, mean: 0.5, sd: 0.1}", &d), 1);
   assert_int_equal(parse("{dist: uniform, min: x, max: nan}", &d), 2);
@@ -185,10 +188,13 @@ static void numbers(void **st) {
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(beta_mean_sd),   cmocka_unit_test(gamma_lognormal),
-      cmocka_unit_test(normal_uniform_fixed), cmocka_unit_test(triangular_pert),
+      cmocka_unit_test(beta_mean_sd),
+      cmocka_unit_test(gamma_lognormal),
+      cmocka_unit_test(normal_uniform_fixed),
+      cmocka_unit_test(triangular_pert),
       cmocka_unit_test(extreme_shapes),
-      cmocka_unit_test(parse_yaml),     cmocka_unit_test(numbers),
+      cmocka_unit_test(parse_yaml),
+      cmocka_unit_test(numbers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

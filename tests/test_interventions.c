@@ -59,7 +59,7 @@ static void test_uptake_curves(void **st) {
   near(up(t, 1, 1, 0, 1), 0.4);
   near(up(t, 1, 2, 0, 1), 0.8 / (1 + exp(-2.0)));
   /* the theme's own scenario without it: no uptake */
-  near(up(t, 2, 3, 0, 0), 0);  /* without-lin */
+  near(up(t, 2, 3, 0, 0), 0);                     /* without-lin */
   near(up(t, 2, 3, 0, 1), 0.8 / (1 + exp(-4.0))); /* 2027: d = 3 */
   tp_run_free(t);
   tp_free(pl);
@@ -71,32 +71,38 @@ static void test_use_shift_fte_effects(void **st) {
   cs_intervention *iv = tp_intervention(pl, "iv", 0.5);
   cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
   e->sector = 0;
-  e->change = tp_num(pl, -0.2);          /* hosp u *= 1 - 0.2*0.5 = 0.9 -> 1.8 */
+  e->change = tp_num(pl, -0.2); /* hosp u *= 1 - 0.2*0.5 = 0.9 -> 1.8 */
   e = tp_effect(pl, iv, CS_EFF_SHIFT);
-  e->from = 0; e->to = 1;
-  e->fraction = tp_num(pl, 0.5);         /* du = 0.5*0.5*1.8 = 0.45; hosp 1.35, home 1 + 2*0.45 */
+  e->from = 0;
+  e->to = 1;
+  e->fraction = tp_num(pl, 0.5); /* du = 0.5*0.5*1.8 = 0.45; hosp 1.35, home 1 + 2*0.45 */
   e->ratio = tp_num(pl, 2.0);
   e = tp_effect(pl, iv, CS_EFF_USE);
   e->sector = 1;
-  e->change = tp_num(pl, -0.1);          /* later effect on `to` acts on shifted-in units too */
+  e->change = tp_num(pl, -0.1); /* later effect on `to` acts on shifted-in units too */
   e = tp_effect(pl, iv, CS_EFF_FTE);
   e->sector = 0;
-  e->change = tp_num(pl, -0.4);          /* m_fte 0.8 */
+  e->change = tp_num(pl, -0.4); /* m_fte 0.8 */
   tp_run *t = tp_run_new(pl, 0);
   near(tp_care(t, 1, 0, 0, 0, CS_CARE_UNITS), 1000 * 1.35);
   near(tp_care(t, 1, 0, 0, 1, CS_CARE_UNITS), 1000 * 1.9 * 0.95);
   near(tp_care(t, 1, 0, 0, 0, CS_CARE_FTE), 1000 * 1.35 * 0.01 * 0.8);
   near(tp_care(t, 1, 0, 0, 0, CS_CARE_COST), 1000 * 1.35 * 10);
   /* patient flows: 450 + 1350 hosp units shifted, over baseline back units 2*4000 = 8000 */
-  near(t->ec.crit[cs_ix_sy(&t->r, 1, 0) * CS_CRIT_N + CS_CRIT_PATIENT_FLOWS], (450.0 + 1350.0) / 8000 * 100);
+  near(t->ec.crit[cs_ix_sy(&t->r, 1, 0) * CS_CRIT_N + CS_CRIT_PATIENT_FLOWS],
+       (450.0 + 1350.0) / 8000 * 100);
   /* participants: 4000 persons * 0.5 */
-  near(t->r.participants[(cs_ix_sy(&t->r, 1, 0) * 2 + 0)] + t->r.participants[(cs_ix_sy(&t->r, 1, 0) * 2 + 1)], 2000);
+  near(t->r.participants[(cs_ix_sy(&t->r, 1, 0) * 2 + 0)] +
+           t->r.participants[(cs_ix_sy(&t->r, 1, 0) * 2 + 1)],
+       2000);
   /* staff: baseline FTE 8000*0.01 + 4000*0.002 = 88; plan 4000*(1.35*0.01*0.8 + 1.805*0.002) */
-  near(t->ec.crit[cs_ix_sy(&t->r, 1, 0) * CS_CRIT_N + CS_CRIT_STAFF], 88 - 4000 * (1.35 * 0.008 + 1.805 * 0.002));
+  near(t->ec.crit[cs_ix_sy(&t->r, 1, 0) * CS_CRIT_N + CS_CRIT_STAFF],
+       88 - 4000 * (1.35 * 0.008 + 1.805 * 0.002));
   /* real estate: hosp 1 m2 per unit: 8000 - 4000*1.35 */
   near(t->ec.crit[cs_ix_sy(&t->r, 1, 0) * CS_CRIT_N + CS_CRIT_REAL_ESTATE], 8000 - 5400);
   /* care use: zvw cost baseline 8000*10 + 4000*5 = 100000; plan 54000 + 7220*5 */
-  near(t->ec.crit[cs_ix_sy(&t->r, 1, 0) * CS_CRIT_N + CS_CRIT_CARE_USE], (100000.0 - 54000 - 36100) / 100000 * 100);
+  near(t->ec.crit[cs_ix_sy(&t->r, 1, 0) * CS_CRIT_N + CS_CRIT_CARE_USE],
+       (100000.0 - 54000 - 36100) / 100000 * 100);
   tp_run_free(t);
   tp_free(pl);
 }
@@ -109,12 +115,13 @@ static void test_transition_clamp(void **st) {
   pl->trans[((F * CS_NAGE + 30) * 2 + 0) * 2 + 1] = 0.6;
   cs_intervention *iv = tp_intervention(pl, "iv", 1.0);
   cs_effect *e = tp_effect(pl, iv, CS_EFF_TRANSITION);
-  e->from = 0; e->to = 1;
-  e->change = tp_num(pl, 1.0);           /* 0.6 * 2 = 1.2 > 1 -> 1 */
+  e->from = 0;
+  e->to = 1;
+  e->change = tp_num(pl, 1.0); /* 0.6 * 2 = 1.2 > 1 -> 1 */
   tp_run *t = tp_run_new(pl, 1);
   near(tp_pop(t, pl, 1, 1, 0, F, 31, 1), 100);
   near(tp_pop(t, pl, 1, 1, 0, F, 31, 0), 0);
-  near(tp_pop(t, pl, 0, 1, 0, F, 31, 1), 60);  /* baseline unchanged */
+  near(tp_pop(t, pl, 0, 1, 0, F, 31, 1), 60); /* baseline unchanged */
   /* one row moved persons: (A1, f, 30, s0) in 2024 of `plan`; age 31 has no base row */
   assert_int_equal(t->r.clamp_iv[0], 1);
   assert_int_equal(t->r.clamped_rows, 1);
@@ -153,14 +160,14 @@ static void test_costs_coverage_npv(void **st) {
   /* scenario order: baseline, plan, r1-only, without-iv */
   near(impl(t, 1, 0, 0), 20000);
   near(impl(t, 1, 1, 0), 0);
-  near(impl(t, 1, 0, 1), 0);          /* per_year starts 2025 */
+  near(impl(t, 1, 0, 1), 0); /* per_year starts 2025 */
   near(impl(t, 1, 1, 1), 1000);
   near(impl(t, 1, 0, 2), 0.5 * 4000); /* per participant */
   /* r1-only: coverage 1000/4000 on once and per_year; participants only in A1 */
   near(impl(t, 2, 0, 0), 5000);
   near(impl(t, 2, 2, 1), 250);
   near(impl(t, 2, 0, 2), 0.5 * 1000);
-  near(impl(t, 3, 0, 0), 0);          /* without-iv */
+  near(impl(t, 3, 0, 0), 0); /* without-iv */
   /* NPV of zvw in plan: savings 8000 * (1 + 1/1.03 + 1/1.03^2), investment 20000 */
   int nst = t->ec.nst;
   double sav = 8000 * (1 + 1 / 1.03 + 1 / (1.03 * 1.03));
@@ -199,10 +206,10 @@ static void test_staff_net_of_own_staff(void **st) {
   cs_plan *pl = bc_plan(2026, 20000);
   cs_intervention *iv = &pl->ivs[0];
   iv->resources = cs_arena_calloc(&pl->arena, 2, sizeof(cs_resource));
-  iv->resources[iv->nresource++] = (cs_resource){.organisation = "org", .role = "nurse",
-                                                 .fte = 0.5, .from = 2025, .to = 2026};
-  iv->resources[iv->nresource++] = (cs_resource){.organisation = "org", .role = "money",
-                                                 .euro = 1000, .year = 2024, .from = 2024, .to = 2026};
+  iv->resources[iv->nresource++] =
+      (cs_resource){.organisation = "org", .role = "nurse", .fte = 0.5, .from = 2025, .to = 2026};
+  iv->resources[iv->nresource++] = (cs_resource){
+      .organisation = "org", .role = "money", .euro = 1000, .year = 2024, .from = 2024, .to = 2026};
   tp_run *t = tp_run_new(pl, 0);
   const cs_results *r = &t->r;
   const cs_econ *e = &t->ec;
@@ -260,8 +267,10 @@ static void test_patient_flows_eol_shift_relative_threshold(void **st) {
     const cs_results *r = &t->r;
     double moved = all ? 0.2 * 10000 : 0.2 * 2000;
     near(tp_care(t, 0, 0, 0, 0, CS_CARE_UNITS) + tp_care(t, 0, 0, 1, 0, CS_CARE_UNITS), 10000);
-    near(tp_care(t, 1, 0, 0, 0, CS_CARE_UNITS) + tp_care(t, 1, 0, 1, 0, CS_CARE_UNITS), 10000 - moved);
-    near(tp_care(t, 1, 0, 0, 1, CS_CARE_UNITS) + tp_care(t, 1, 0, 1, 1, CS_CARE_UNITS), 4000 + moved);
+    near(tp_care(t, 1, 0, 0, 0, CS_CARE_UNITS) + tp_care(t, 1, 0, 1, 0, CS_CARE_UNITS),
+         10000 - moved);
+    near(tp_care(t, 1, 0, 0, 1, CS_CARE_UNITS) + tp_care(t, 1, 0, 1, 1, CS_CARE_UNITS),
+         4000 + moved);
     near(t->ec.crit[cs_ix_sy(r, 1, 0) * CS_CRIT_N + CS_CRIT_PATIENT_FLOWS], moved / 10000 * 100);
     near(t->ec.threshold[0 * CS_CRIT_N + CS_CRIT_STAFF], 10.8);
     /* the denominator is the plan's list: without hosp in it, nothing counts */
@@ -314,7 +323,7 @@ static void test_business_case_subregion(void **st) {
   const cs_econ *e = &t->ec;
   int32_t nst = e->nst, nr = t->r.nr;
   double f1 = 1 / 1.03, f2 = 1 / (1.03 * 1.03);
-#define SUB(arr, i, q, p) e->arr[((size_t)(i) * nr + (q)) * nst + (p)]
+#define SUB(arr, i, q, p) e->arr[((size_t)(i)*nr + (q)) * nst + (p)]
   near(SUB(inv_sub, 1, 0, 0), 5000);
   near(SUB(sav_sub, 1, 0, 0), 2000 * (1 + f1 + f2));
   near(SUB(inv_sub, 1, 0, 1), 500 + 750 * f1 + 750 * f2);
@@ -340,7 +349,8 @@ static void test_utility_and_mortality_effects(void **st) {
   for (int kind = 0; kind < 2; kind++) {
     cs_plan *pl = iv_plan(2025);
     pl->states[0].utility = tp_num(pl, 0.8);
-    for (int x = 30; x <= 40; x++) pl->q0[F * CS_NAGE + x] = 0.1;
+    for (int x = 30; x <= 40; x++)
+      pl->q0[F * CS_NAGE + x] = 0.1;
     cs_intervention *iv = tp_intervention(pl, "pal", 1.0);
     cs_effect *e = tp_effect(pl, iv, kind ? CS_EFF_MORTALITY : CS_EFF_UTILITY);
     e->change = tp_num(pl, kind ? -0.5 : 0.1);
@@ -395,7 +405,9 @@ static void test_zero_uptake_is_baseline(void **st) {
     e->sector = 0;
     e->change = tp_num(pl, variant == 1 ? 0.0 : -0.5);
     e = tp_effect(pl, iv, CS_EFF_SHIFT);
-    e->from = 0; e->to = 1; e->ratio = tp_num(pl, 2);
+    e->from = 0;
+    e->to = 1;
+    e->ratio = tp_num(pl, 2);
     e->fraction = tp_num(pl, variant == 1 ? 0.0 : 0.3);
     tp_run *t = tp_run_new(pl, 0);
     const cs_results *r = &t->r;
@@ -457,8 +469,9 @@ static void test_workforce_effect(void **st) {
 static void test_stacked_and_eol_effects(void **st) {
   (void)st;
   cs_plan *pl = iv_plan(2024);
-  pl->q0[F * CS_NAGE + 30] = 0.1;                       /* 400 deaths in all */
-  for (int x = 30; x <= 40; x++) *tp_use(pl, pl->eol, 0, 0, F, x) = 5;
+  pl->q0[F * CS_NAGE + 30] = 0.1; /* 400 deaths in all */
+  for (int x = 30; x <= 40; x++)
+    *tp_use(pl, pl->eol, 0, 0, F, x) = 5;
   cs_intervention *iv = tp_intervention(pl, "iv", 1.0);
   cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
   e->sector = 0;
@@ -489,7 +502,8 @@ static void test_health_economics(void **st) {
   pl->qaly_value = 50000;
   cs_intervention *iv = tp_intervention(pl, "iv", 1.0);
   cs_effect *e = tp_effect(pl, iv, CS_EFF_TRANSITION);
-  e->from = 0; e->to = 1;
+  e->from = 0;
+  e->to = 1;
   e->change = tp_num(pl, -1.0);
   iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0};
   tp_run *t = tp_run_new(pl, 0);
@@ -525,8 +539,8 @@ static void test_delay_scenario(void **st) {
   s->delay[1] = 2;
   tp_run *t = tp_run_new(pl, 0);
   /* scenarios: baseline, plan, r1-only, r2-later, without-iv */
-  near(up(t, 3, 0, 0, 0), 1.0);  /* R1 as planned */
-  near(up(t, 3, 1, 1, 0), 0.0);  /* R2 from 2026 */
+  near(up(t, 3, 0, 0, 0), 1.0); /* R1 as planned */
+  near(up(t, 3, 1, 1, 0), 0.0); /* R2 from 2026 */
   near(up(t, 3, 2, 1, 0), 1.0);
   /* once 20000 in 2024: R1's quarter stays, R2's three quarters move to 2026 */
   near(impl(t, 3, 0, 0), 5000);
@@ -606,7 +620,11 @@ static void wm_free(wmodel *m) {
 /* Every output array of one draw, with its whole length in bytes: all of cs_results (the
  * counters included) and all of cs_econ (its scratch `delta` too: it holds the last
  * scenario's deltas, which are just as determined by the draw). */
-typedef struct { const char *name; const void *p; size_t bytes; } arr;
+typedef struct {
+  const char *name;
+  const void *p;
+  size_t bytes;
+} arr;
 #define NARR 64
 /* outputs() of a model: all bits set */
 #define ALL(n) ((n) >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n)) - 1)
@@ -662,7 +680,8 @@ static int outputs(const cs_plan *pl, const wmodel *m, arr *o) {
 
 /* Byte-compares every output of two models. Returns the set of arrays that differ (bit i:
  * array i of outputs()); names each with `when` unless that is NULL. */
-static uint64_t outputs_diff(const cs_plan *pl, const wmodel *x, const wmodel *y, const char *when) {
+static uint64_t outputs_diff(const cs_plan *pl, const wmodel *x, const wmodel *y,
+                             const char *when) {
   arr a[NARR], b[NARR];
   int n = outputs(pl, x, a), nb = outputs(pl, y, b);
   uint64_t bad = 0;
@@ -674,7 +693,8 @@ static uint64_t outputs_diff(const cs_plan *pl, const wmodel *x, const wmodel *y
     if (!when) continue;
     const unsigned char *p = a[i].p, *q = b[i].p;
     size_t k = 0;
-    while (p[k] == q[k]) k++;
+    while (p[k] == q[k])
+      k++;
     print_error("%s: %s differs from byte %zu of %zu\n", when, a[i].name, k, a[i].bytes);
   }
   return bad;
@@ -688,7 +708,8 @@ static void wm_garbage(const cs_plan *pl, wmodel *m, int g) {
   const size_t D = sizeof(double), asx = (size_t)pl->narea * CS_NSEX * CS_NAGE;
   const size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector, niv = (size_t)pl->niv;
   size_t ne = 0;
-  for (int32_t v = 0; v < pl->niv; v++) ne += (size_t)pl->ivs[v].neffect;
+  for (int32_t v = 0; v < pl->niv; v++)
+    ne += (size_t)pl->ivs[v].neffect;
   size_t nl = (size_t)cs_plan_nlines(pl), ns = (size_t)m->pm.nsig;
   size_t cells = asx * nk, RG = (size_t)pl->nsub * pl->ngroup;
   /* parameters (as cs_params_alloc sizes them) */
@@ -720,8 +741,10 @@ static void wm_garbage(const cs_plan *pl, wmodel *m, int g) {
   memset(p->eff_outflow, g, ne * D);
   memset(p->eff_inflow, g, ne * D);
   memset(p->cost_amount, g, nl * D);
-  for (int32_t i = 0; i < m->nsc; i++) memset(m->sc[i].coverage, g, niv * D);
-  for (int32_t i = 0; i < m->nsc; i++) memset(m->sc[i].cov_sub, g, niv * (size_t)pl->nsub * D);
+  for (int32_t i = 0; i < m->nsc; i++)
+    memset(m->sc[i].coverage, g, niv * D);
+  for (int32_t i = 0; i < m->nsc; i++)
+    memset(m->sc[i].cov_sub, g, niv * (size_t)pl->nsub * D);
   /* workspace (as cs_work_alloc sizes it) */
   cs_work *w = &m->w;
   memset(w->cur, g, cells * (size_t)m->nsc * D);
@@ -752,7 +775,8 @@ static void wm_garbage(const cs_plan *pl, wmodel *m, int g) {
   /* every result and econ array */
   arr o[NARR];
   int n = outputs(pl, m, o);
-  for (int i = 0; i < n; i++) memset((void *)o[i].p, g, o[i].bytes);
+  for (int i = 0; i < n; i++)
+    memset((void *)o[i].p, g, o[i].bytes);
 }
 
 /* A plan that exercises every path of the kernel: 3 areas in 2 subregions, 2 states with
@@ -771,7 +795,8 @@ static cs_plan *rich_plan(int projection) {
   for (int a = 0; a < 3; a++)
     for (int s = 0; s < CS_NSEX; s++)
       for (int x = 0; x <= CS_XMAX; x++)
-        pl->pop[cs_ix_asx(a, s, x)] = (a == 2 && x == 50) ? 0 : 100.0 * (a + 1) + 7 * x + 13 * s + 0.25 * x * s;
+        pl->pop[cs_ix_asx(a, s, x)] =
+            (a == 2 && x == 50) ? 0 : 100.0 * (a + 1) + 7 * x + 13 * s + 0.25 * x * s;
   for (int s = 0; s < CS_NSEX; s++)
     for (int x = 0; x <= CS_XMAX; x++) {
       pl->q0[s * CS_NAGE + x] = x == CS_XMAX ? 0.6 : 0.001 + 0.0009 * x + 0.0002 * s;
@@ -800,10 +825,11 @@ static cs_plan *rich_plan(int projection) {
         *tp_use(pl, pl->eol, hm, k, s, x) = k ? 10 : 0;
       }
   if (!projection) {
-    for (int x = 20; x <= 40; x++) pl->fert[x] = 0.05;
+    for (int x = 20; x <= 40; x++)
+      pl->fert[x] = 0.05;
     pl->mig[cs_ix_asx(0, 0, 25)] = 30;
-    pl->mig[cs_ix_asx(1, 1, 80)] = -500;  /* more than there: capped */
-    pl->mig[cs_ix_asx(2, 0, 50)] = -5;    /* an empty cell: capped */
+    pl->mig[cs_ix_asx(1, 1, 80)] = -500; /* more than there: capped */
+    pl->mig[cs_ix_asx(2, 0, 50)] = -5;   /* an empty cell: capped */
   } else {
     size_t ny1 = (size_t)pl->nyear - 1;
     pl->fert = NULL;
@@ -812,9 +838,10 @@ static cs_plan *rich_plan(int projection) {
     for (size_t ax = 0; ax < (size_t)3 * CS_NSEX * CS_NAGE; ax++)
       for (size_t y = 0; y < ny1; y++)
         pl->proj[ax * ny1 + y] = pl->pop[ax] * (1.0 - 0.01 * (double)(y + 1)) + (double)(ax % 7);
-    for (int x = 70; x <= 75; x++) pl->proj[cs_ix_asx(0, 0, x) * ny1 + 3] = 0; /* A1 women emptied */
-    pl->proj[cs_ix_asx(2, 0, 51) * ny1 + 0] = 0; /* nobody aged 50 in A3, none projected at 51:
-                                                    a residual of exactly 0 */
+    for (int x = 70; x <= 75; x++)
+      pl->proj[cs_ix_asx(0, 0, x) * ny1 + 3] = 0; /* A1 women emptied */
+    pl->proj[cs_ix_asx(2, 0, 51) * ny1 + 0] = 0;  /* nobody aged 50 in A3, none projected at 51:
+                                                     a residual of exactly 0 */
   }
   pl->wf[0] = (cs_wf_row){1, 50, 0.03, 0.08, 4};
   /* theme 1: care for the elderly */
@@ -824,23 +851,34 @@ static cs_plan *rich_plan(int projection) {
   iv->start = 2025;
   iv->start_by_sub[1] = 2026;
   cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
-  e->sector = h; e->change = tp_num(pl, -0.2);
+  e->sector = h;
+  e->change = tp_num(pl, -0.2);
   e = tp_effect(pl, iv, CS_EFF_SHIFT);
-  e->from = h; e->to = hm; e->fraction = tp_num(pl, 0.3); e->ratio = tp_num(pl, 1.5);
+  e->from = h;
+  e->to = hm;
+  e->fraction = tp_num(pl, 0.3);
+  e->ratio = tp_num(pl, 1.5);
   e = tp_effect(pl, iv, CS_EFF_SHIFT);
-  e->from = h; e->to = gp; e->fraction = tp_num(pl, 0.2); e->ratio = tp_num(pl, 2.0);
+  e->from = h;
+  e->to = gp;
+  e->fraction = tp_num(pl, 0.2);
+  e->ratio = tp_num(pl, 2.0);
   e = tp_effect(pl, iv, CS_EFF_EOL);
-  e->sector = h; e->change = tp_num(pl, -0.3);
+  e->sector = h;
+  e->change = tp_num(pl, -0.3);
   e = tp_effect(pl, iv, CS_EFF_FTE);
-  e->sector = hm; e->change = tp_num(pl, -0.1);
+  e->sector = hm;
+  e->change = tp_num(pl, -0.1);
   e = tp_effect(pl, iv, CS_EFF_WORKFORCE);
-  e->group = 0; e->outflow_change = tp_num(pl, -0.5); e->extra_inflow = tp_num(pl, 3);
+  e->group = 0;
+  e->outflow_change = tp_num(pl, -0.5);
+  e->extra_inflow = tp_num(pl, 3);
   iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 50000), 2025, 0, 0};
   iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 10000), 0, 2026, 2029};
   iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 12), 0, 0, 0};
   iv->resources = cs_arena_calloc(&pl->arena, 1, sizeof(cs_resource)); /* the plan's own staff */
-  iv->resources[iv->nresource++] = (cs_resource){.organisation = "o", .role = "r", .fte = 1.5,
-                                                 .from = 2025, .to = 2028};
+  iv->resources[iv->nresource++] =
+      (cs_resource){.organisation = "o", .role = "r", .fte = 1.5, .from = 2025, .to = 2028};
   /* theme 2: screening finds frailty earlier (more 0 -> 1) in women of A1 and A3, state 0
    * only; more of them die, so in projection mode the baseline's residual removal is capped */
   iv = tp_intervention(pl, "screen", 0.8);
@@ -851,9 +889,12 @@ static cs_plan *rich_plan(int projection) {
   iv->state_mask[1] = 0;
   iv->has_states = 1;
   e = tp_effect(pl, iv, CS_EFF_TRANSITION);
-  e->from = 0; e->to = 1; e->change = tp_num(pl, 0.5);
+  e->from = 0;
+  e->to = 1;
+  e->change = tp_num(pl, 0.5);
   e = tp_effect(pl, iv, CS_EFF_USE);
-  e->sector = gp; e->change = tp_num(pl, 0.1);
+  e->sector = gp;
+  e->change = tp_num(pl, 0.1);
   iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 2500), 0, 2024, 2030};
   /* theme 3: recovery at 80+ pushed above 1 once the uptake reaches 1 (draw 0) or 0.75
    * (draw A below), so rows are clamped, a draw-dependent number of them */
@@ -863,7 +904,9 @@ static cs_plan *rich_plan(int projection) {
   iv->state_mask[0] = 0;
   iv->has_states = 1;
   e = tp_effect(pl, iv, CS_EFF_TRANSITION);
-  e->from = 1; e->to = 0; e->change = tp_num(pl, 25);
+  e->from = 1;
+  e->to = 0;
+  e->change = tp_num(pl, 25);
   iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 7000), 2024, 0, 0};
   /* scenarios: R1 only; R2 two years later */
   cs_scenario_def *sd = &pl->scens[pl->nscen++];
@@ -892,13 +935,15 @@ static double *theta_of(const cs_plan *pl, int moved) {
   }
   /* and costs so much higher that the break-even years move */
   for (int32_t v = 0; moved && v < pl->niv; v++)
-    for (int32_t j = 0; j < pl->ivs[v].ncost; j++) th[pl->ivs[v].costs[j].amount.p] *= 400;
+    for (int32_t j = 0; j < pl->ivs[v].ncost; j++)
+      th[pl->ivs[v].costs[j].amount.p] *= 400;
   return th;
 }
 
 static int nbits(uint64_t v) {
   int n = 0;
-  for (; v; v &= v - 1) n++;
+  for (; v; v &= v - 1)
+    n++;
   return n;
 }
 
@@ -950,7 +995,8 @@ static void test_kernel_rerun_identical(void **st) {
       char when[96];
       for (int k = 0; k < 4; k++) {
         wm_run(pl, seq[k], m);
-        snprintf(when, sizeof when, "projection %d detail %d, run %d of A, B, A, A", projection, detail, k + 1);
+        snprintf(when, sizeof when, "projection %d detail %d, run %d of A, B, A, A", projection,
+                 detail, k + 1);
         assert_int_equal(outputs_diff(pl, m, seq[k] == thA ? fa : fb, when), 0);
       }
       /* garbage in everything a draw must overwrite, then B */
@@ -958,7 +1004,8 @@ static void test_kernel_rerun_identical(void **st) {
         wm_garbage(pl, m, g ? 0x3F : 0xFF);
         assert_int_equal(outputs_diff(pl, m, fb, NULL), ALL(n)); /* the garbage is really there */
         wm_run(pl, thB, m);
-        snprintf(when, sizeof when, "projection %d detail %d, B after garbage 0x%02X", projection, detail, g ? 0x3F : 0xFF);
+        snprintf(when, sizeof when, "projection %d detail %d, B after garbage 0x%02X", projection,
+                 detail, g ? 0x3F : 0xFF);
         assert_int_equal(outputs_diff(pl, m, fb, when), 0);
       }
       wm_free(m);
@@ -972,15 +1019,22 @@ static void test_kernel_rerun_identical(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_uptake_curves),      cmocka_unit_test(test_use_shift_fte_effects),
-      cmocka_unit_test(test_transition_clamp),   cmocka_unit_test(test_costs_coverage_npv),
-      cmocka_unit_test(test_staff_net_of_own_staff), cmocka_unit_test(test_shapley_themes),
+      cmocka_unit_test(test_uptake_curves),
+      cmocka_unit_test(test_use_shift_fte_effects),
+      cmocka_unit_test(test_transition_clamp),
+      cmocka_unit_test(test_costs_coverage_npv),
+      cmocka_unit_test(test_staff_net_of_own_staff),
+      cmocka_unit_test(test_shapley_themes),
       cmocka_unit_test(test_business_case_subregion),
       cmocka_unit_test(test_utility_and_mortality_effects),
       cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),
-      cmocka_unit_test(test_break_even_at_once), cmocka_unit_test(test_zero_uptake_is_baseline),
-      cmocka_unit_test(test_monotone_cost),      cmocka_unit_test(test_workforce_effect),
-      cmocka_unit_test(test_kernel_rerun_identical), cmocka_unit_test(test_stacked_and_eol_effects),
-      cmocka_unit_test(test_health_economics),       cmocka_unit_test(test_delay_scenario)};
+      cmocka_unit_test(test_break_even_at_once),
+      cmocka_unit_test(test_zero_uptake_is_baseline),
+      cmocka_unit_test(test_monotone_cost),
+      cmocka_unit_test(test_workforce_effect),
+      cmocka_unit_test(test_kernel_rerun_identical),
+      cmocka_unit_test(test_stacked_and_eol_effects),
+      cmocka_unit_test(test_health_economics),
+      cmocka_unit_test(test_delay_scenario)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

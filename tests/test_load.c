@@ -33,7 +33,8 @@ static cs_plan *load_ok(const char *path) {
   cs_diags *d = cs_diags_new();
   cs_plan *P = NULL;
   cs_status st = cs_plan_load(path, &P, d);
-  for (size_t i = 0; i < cs_diags_count(d); i++) fprintf(stderr, "%s\n", cs_diags_get(d, i));
+  for (size_t i = 0; i < cs_diags_count(d); i++)
+    fprintf(stderr, "%s\n", cs_diags_get(d, i));
   assert_int_equal(st, CS_OK);
   /* a valid plan may carry warnings (a target that reaches nobody), nothing else */
   for (size_t i = 0; i < cs_diags_count(d); i++)
@@ -45,15 +46,22 @@ static cs_plan *load_ok(const char *path) {
 
 /* Every cs_num of the plan points at a labelled distribution. */
 static void check_nums(const cs_plan *P) {
-  const cs_num scales[] = {P->pop_scale, P->mort_scale, P->fert_scale, P->mig_scale,
-                           P->proj_scale, P->trans_scale, P->use_scale, P->eol_scale,
-                           P->mort_improvement, P->boys, P->price_growth};
-  for (size_t i = 0; i < sizeof scales / sizeof *scales; i++) mean(P, scales[i]);
-  for (int k = 0; k < P->nstate; k++) { mean(P, P->states[k].utility); mean(P, P->states[k].rr); }
+  const cs_num scales[] = {P->pop_scale,        P->mort_scale,  P->fert_scale,  P->mig_scale,
+                           P->proj_scale,       P->trans_scale, P->use_scale,   P->eol_scale,
+                           P->mort_improvement, P->boys,        P->price_growth};
+  for (size_t i = 0; i < sizeof scales / sizeof *scales; i++)
+    mean(P, scales[i]);
+  for (int k = 0; k < P->nstate; k++) {
+    mean(P, P->states[k].utility);
+    mean(P, P->states[k].rr);
+  }
   for (int c = 0; c < P->nsector; c++) {
     const cs_sector *s = &P->sectors[c];
-    mean(P, s->price); mean(P, s->fte_per_unit); mean(P, s->m2_per_unit);
-    mean(P, s->co2_per_unit); mean(P, s->growth);
+    mean(P, s->price);
+    mean(P, s->fte_per_unit);
+    mean(P, s->m2_per_unit);
+    mean(P, s->co2_per_unit);
+    mean(P, s->growth);
     assert_true(s->group >= 0 && s->group < P->ngroup);
     assert_true(s->payer >= 0 && s->payer < P->npayer);
   }
@@ -62,12 +70,17 @@ static void check_nums(const cs_plan *P) {
     mean(P, iv->max);
     for (int e = 0; e < iv->neffect; e++) {
       const cs_effect *f = &iv->effects[e];
-      mean(P, f->change); mean(P, f->fraction); mean(P, f->ratio);
-      mean(P, f->outflow_change); mean(P, f->extra_inflow);
+      mean(P, f->change);
+      mean(P, f->fraction);
+      mean(P, f->ratio);
+      mean(P, f->outflow_change);
+      mean(P, f->extra_inflow);
     }
-    for (int c = 0; c < iv->ncost; c++) mean(P, iv->costs[c].amount);
+    for (int c = 0; c < iv->ncost; c++)
+      mean(P, iv->costs[c].amount);
   }
-  for (int i = 0; i < P->ndist; i++) assert_non_null(P->dists[i].label);
+  for (int i = 0; i < P->ndist; i++)
+    assert_non_null(P->dists[i].label);
 }
 
 static char *gen(const char *args) {
@@ -300,7 +313,9 @@ static char *tiny_copy2(const char *from, const char *to, const char *from2, con
   return dir;
 }
 
-static char *tiny_copy(const char *from, const char *to) { return tiny_copy2(from, to, NULL, NULL); }
+static char *tiny_copy(const char *from, const char *to) {
+  return tiny_copy2(from, to, NULL, NULL);
+}
 
 /* Loads dir/plan.yaml expecting failure; returns the diags (caller frees). */
 static cs_diags *load_bad(const char *dir) {
@@ -338,7 +353,8 @@ static void all_problems_reported(void **st) {
                          "price: -1, fte_per_unit: abc, grup: x}", "economics:\n",
                          "bogus: 1\neconomics:\n");
   cs_diags *d = load_bad(dir);
-  for (size_t i = 0; i < cs_diags_count(d); i++) fprintf(stderr, "  %s\n", cs_diags_get(d, i));
+  for (size_t i = 0; i < cs_diags_count(d); i++)
+    fprintf(stderr, "  %s\n", cs_diags_get(d, i));
   assert_true(has(d, "price '-1' in sectors[gp] is out of range"));
   assert_true(has(d, "sectors[gp].fte_per_unit 'abc' is not a number"));
   assert_true(has(d, "unknown key 'grup' in sectors[gp] (did you mean 'group'?)"));
@@ -467,11 +483,11 @@ static void oom_no_partial_plan(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(genplan_seeds),     cmocka_unit_test(genplan_projection),
+      cmocka_unit_test(genplan_seeds),        cmocka_unit_test(genplan_projection),
       cmocka_unit_test(genplan_single_state), cmocka_unit_test(tiny_tables),
-      cmocka_unit_test(tiny_numbers),      cmocka_unit_test(tiny_intervention),
-      cmocka_unit_test(shared_parameter),  cmocka_unit_test(all_problems_reported),
-      cmocka_unit_test(hostile_yaml),      cmocka_unit_test(missing_plan),
+      cmocka_unit_test(tiny_numbers),         cmocka_unit_test(tiny_intervention),
+      cmocka_unit_test(shared_parameter),     cmocka_unit_test(all_problems_reported),
+      cmocka_unit_test(hostile_yaml),         cmocka_unit_test(missing_plan),
       cmocka_unit_test(oom_no_partial_plan),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,10 +19,10 @@
 #include "careshift.h"
 
 typedef struct {
-  atomic_long calls;   /* allocations asked for since the last reset */
-  long fail_at;        /* 1-based call that fails; 0 = none */
-  atomic_int failed;   /* the failure was injected */
-  atomic_long live;    /* blocks allocated and not yet freed */
+  atomic_long calls; /* allocations asked for since the last reset */
+  long fail_at;      /* 1-based call that fails; 0 = none */
+  atomic_int failed; /* the failure was injected */
+  atomic_long live;  /* blocks allocated and not yet freed */
 } torture;
 
 static torture T;
@@ -76,8 +76,8 @@ static void expect(cs_status st, long n, const char *what) {
   int failed = atomic_load(&T.failed);
   if (st == CS_OK && !failed) return;
   if (st == CS_ENOMEM && failed) return;
-  fail_msg("%s with allocation %ld failing: %s (failure injected: %s)", what, n,
-           cs_status_str(st), failed ? "yes" : "no");
+  fail_msg("%s with allocation %ld failing: %s (failure injected: %s)", what, n, cs_status_str(st),
+           failed ? "yes" : "no");
 }
 
 /* No temporary file of a failed write may stay behind. */
@@ -131,7 +131,8 @@ static cs_status run_all(const cs_plan *plan, const char *dir) {
   cs_free(text);
   cs_cursor *c = NULL;
   if (s == CS_OK) s = cs_cursor_open(cs_run_table_find(run, "tornado"), &c);
-  while (c && cs_cursor_next(c)) {}
+  while (c && cs_cursor_next(c)) {
+  }
   cs_cursor_free(c);
   cs_run_free(run);
   cs_diags_free(d);

@@ -42,30 +42,35 @@
 #include "tinyplan.h"
 
 /* |got - want| <= rel * |want| (+ a tiny absolute part for want = 0). */
-#define CLOSE(got, want, rel)                                                                  \
-  do {                                                                                         \
-    double g_ = (got), w_ = (want);                                                            \
-    if (!(fabs(g_ - w_) <= (rel) * fabs(w_) + 1e-300)) {                                       \
-      print_error("%s = %.17g, expected %.17g (rel %g)\n", #got, g_, w_, (double)(rel));       \
-      fail();                                                                                  \
-    }                                                                                          \
+#define CLOSE(got, want, rel)                                                                      \
+  do {                                                                                             \
+    double g_ = (got), w_ = (want);                                                                \
+    if (!(fabs(g_ - w_) <= (rel)*fabs(w_) + 1e-300)) {                                             \
+      print_error("%s = %.17g, expected %.17g (rel %g)\n", #got, g_, w_, (double)(rel));           \
+      fail();                                                                                      \
+    }                                                                                              \
   } while (0)
 
 /* Random123's kat_vectors, the three philox4x32 lines with 10 rounds: counter, key, output. */
 static void test_philox_known_answer(void **st) {
   (void)st;
-  static const struct { uint32_t c[4], k[2], r[4]; } kat[] = {
+  static const struct {
+    uint32_t c[4], k[2], r[4];
+  } kat[] = {
       {{0, 0, 0, 0}, {0, 0}, {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}},
-      {{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}, {0xffffffffu, 0xffffffffu},
+      {{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu},
+       {0xffffffffu, 0xffffffffu},
        {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}},
-      {{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}, {0xa4093822u, 0x299f31d0u},
+      {{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u},
+       {0xa4093822u, 0x299f31d0u},
        {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}},
   };
   for (size_t i = 0; i < sizeof kat / sizeof *kat; i++) {
     philox4x32_ctr_t c = {{kat[i].c[0], kat[i].c[1], kat[i].c[2], kat[i].c[3]}};
     philox4x32_key_t k = {{kat[i].k[0], kat[i].k[1]}};
     philox4x32_ctr_t r = philox4x32(c, k);
-    for (int j = 0; j < 4; j++) assert_int_equal(r.v[j], kat[i].r[j]);
+    for (int j = 0; j < 4; j++)
+      assert_int_equal(r.v[j], kat[i].r[j]);
   }
 }
 
@@ -101,17 +106,18 @@ static void test_uniform_moments(void **st) {
     hi = fmax(hi, u);
   }
   double mean = s / n, var = s2 / n - mean * mean;
-  assert_true(fabs(mean - 0.5) < 0.005);        /* sd of the mean: 0.29/sqrt(n) = 0.00065 */
+  assert_true(fabs(mean - 0.5) < 0.005); /* sd of the mean: 0.29/sqrt(n) = 0.00065 */
   assert_true(fabs(var - 1.0 / 12.0) < 0.002);
   assert_true(lo > 0.0 && hi < 1.0);
-  assert_true(lo < 1e-4 && hi > 1 - 1e-4);      /* and it does reach into both tails */
+  assert_true(lo < 1e-4 && hi > 1 - 1e-4); /* and it does reach into both tails */
 }
 
 /* ---- quantiles ---- */
 
 /* Textbook cdfs, for checking F(Q(u)) = u by other means than the inverse under test. */
 static double tri_cdf(double a, double c, double b, double x) {
-  return x <= c ? (x - a) * (x - a) / ((b - a) * (c - a)) : 1 - (b - x) * (b - x) / ((b - a) * (b - c));
+  return x <= c ? (x - a) * (x - a) / ((b - a) * (c - a))
+                : 1 - (b - x) * (b - x) / ((b - a) * (b - c));
 }
 /* Erlang (gamma with integer shape k): 1 - exp(-y) sum_{n<k} y^n/n!, y = x/scale */
 static double erlang_cdf(int k, double scale, double x) {
@@ -128,7 +134,8 @@ static double beta_int_cdf(int a, int b, double x) {
   double sum = 0;
   for (int j = a; j <= n; j++) {
     double c = 1;
-    for (int i = 1; i <= j; i++) c = c * (n - j + i) / i;
+    for (int i = 1; i <= j; i++)
+      c = c * (n - j + i) / i;
     sum += c * pow(x, j) * pow(1 - x, n - j);
   }
   return sum;
@@ -148,24 +155,27 @@ static void test_quantiles_closed_form(void **st) {
   assert_null(cs_dist_triangular(&d, 0, 0.1, 0.3));
   CLOSE(cs_dist_quantile(&d, 0.2), sqrt(0.006), 1e-14);
   CLOSE(cs_dist_quantile(&d, 0.75), 0.3 - sqrt(0.015), 1e-14);
-  for (size_t i = 0; i < 5; i++) CLOSE(tri_cdf(0, 0.1, 0.3, cs_dist_quantile(&d, us[i])), us[i], 1e-12);
+  for (size_t i = 0; i < 5; i++)
+    CLOSE(tri_cdf(0, 0.1, 0.3, cs_dist_quantile(&d, us[i])), us[i], 1e-12);
   /* pert(min, mode, max) is min + (max-min) Beta(1 + 4(mode-min)/w, 1 + 4(max-mode)/w):
    * pert(0, 0, 1) = Beta(1, 5), Q = 1 - (1-u)^(1/5); pert(2, 6, 6) = 2 + 4 Beta(5, 1),
    * Q = 2 + 4 u^(1/5); pert(0, 0.5, 1) = Beta(3, 3), F = 10x^3 - 15x^4 + 6x^5 */
   assert_null(cs_dist_pert(&d, 0, 0, 1));
-  for (size_t i = 0; i < 5; i++) CLOSE(cs_dist_quantile(&d, us[i]), 1 - pow(1 - us[i], 0.2), 1e-12);
+  for (size_t i = 0; i < 5; i++)
+    CLOSE(cs_dist_quantile(&d, us[i]), 1 - pow(1 - us[i], 0.2), 1e-12);
   assert_null(cs_dist_pert(&d, 2, 6, 6));
-  for (size_t i = 0; i < 5; i++) CLOSE(cs_dist_quantile(&d, us[i]), 2 + 4 * pow(us[i], 0.2), 1e-12);
+  for (size_t i = 0; i < 5; i++)
+    CLOSE(cs_dist_quantile(&d, us[i]), 2 + 4 * pow(us[i], 0.2), 1e-12);
   assert_null(cs_dist_pert(&d, 0, 0.5, 1));
   CLOSE(cs_dist_quantile(&d, 0.5), 0.5, 1e-12);
-  CLOSE(cs_dist_quantile(&d, 0.9), 0.7533635467115334, 1e-10);          /* mpmath */
+  CLOSE(cs_dist_quantile(&d, 0.9), 0.7533635467115334, 1e-10); /* mpmath */
   for (size_t i = 0; i < 5; i++) {
     double x = cs_dist_quantile(&d, us[i]);
     CLOSE(10 * pow(x, 3) - 15 * pow(x, 4) + 6 * pow(x, 5), us[i], 1e-10);
   }
   /* pert(0.3, 0.5, 0.6) = 0.3 + 0.3 Beta(11/3, 7/3) */
   assert_null(cs_dist_pert(&d, 0.3, 0.5, 0.6));
-  CLOSE(cs_dist_quantile(&d, 0.025), 0.3698400817262328, 1e-10);        /* mpmath */
+  CLOSE(cs_dist_quantile(&d, 0.025), 0.3698400817262328, 1e-10); /* mpmath */
   CLOSE(cs_dist_quantile(&d, 0.5), 0.48725624789876365, 1e-10);
   CLOSE(cs_dist_quantile(&d, 0.975), 0.5762082162552937, 1e-10);
   /* normal(-0.15, 0.04): NormalDist(-0.15, 0.04).inv_cdf(u) */
@@ -185,26 +195,30 @@ static void test_quantiles_closed_form(void **st) {
    * (z = NormalDist().inv_cdf(0.975) = 1.9599639845400536) */
   assert_null(cs_dist_lognormal_ms(&d, 1.0, 0.05));
   CLOSE(cs_dist_quantile(&d, 0.5), 1 / sqrt(1.0025), 1e-12);
-  CLOSE(cs_dist_quantile(&d, 0.975), exp(-log(1.0025) / 2 + 1.9599639845400536 * sqrt(log(1.0025))), 1e-12);
+  CLOSE(cs_dist_quantile(&d, 0.975), exp(-log(1.0025) / 2 + 1.9599639845400536 * sqrt(log(1.0025))),
+        1e-12);
   /* gamma(mean 5, sd 5) has shape 1: the exponential, Q = -5 ln(1 - u) */
   assert_null(cs_dist_gamma_ms(&d, 5, 5));
-  for (size_t i = 0; i < 5; i++) CLOSE(cs_dist_quantile(&d, us[i]), -5 * log1p(-us[i]), 1e-12);
+  for (size_t i = 0; i < 5; i++)
+    CLOSE(cs_dist_quantile(&d, us[i]), -5 * log1p(-us[i]), 1e-12);
   /* gamma(mean 10000, sd 2000): shape 25, scale 400, an Erlang */
   assert_null(cs_dist_gamma_ms(&d, 10000, 2000));
-  CLOSE(cs_dist_quantile(&d, 0.025), 6471.472739131731, 1e-10);          /* mpmath */
+  CLOSE(cs_dist_quantile(&d, 0.025), 6471.472739131731, 1e-10); /* mpmath */
   CLOSE(cs_dist_quantile(&d, 0.5), 9866.987346795368, 1e-10);
   CLOSE(cs_dist_quantile(&d, 0.975), 14284.039037501281, 1e-10);
-  for (size_t i = 0; i < 5; i++) CLOSE(erlang_cdf(25, 400, cs_dist_quantile(&d, us[i])), us[i], 1e-10);
+  for (size_t i = 0; i < 5; i++)
+    CLOSE(erlang_cdf(25, 400, cs_dist_quantile(&d, us[i])), us[i], 1e-10);
   /* beta(mean 0.25, sd 0.05): alpha 18.5, beta 55.5 */
   assert_null(cs_dist_beta_ms(&d, 0.25, 0.05));
-  CLOSE(cs_dist_quantile(&d, 0.025), 0.15883403668683002, 1e-10);        /* mpmath */
+  CLOSE(cs_dist_quantile(&d, 0.025), 0.15883403668683002, 1e-10); /* mpmath */
   CLOSE(cs_dist_quantile(&d, 0.5), 0.24773816041331884, 1e-10);
   CLOSE(cs_dist_quantile(&d, 0.975), 0.3539560109564021, 1e-10);
   /* beta(2, 6): integer parameters, the binomial sum */
   assert_null(cs_dist_beta_ab(&d, 2, 6));
-  CLOSE(cs_dist_quantile(&d, 0.5), 0.22848996350659578, 1e-10);          /* mpmath */
+  CLOSE(cs_dist_quantile(&d, 0.5), 0.22848996350659578, 1e-10); /* mpmath */
   CLOSE(cs_dist_quantile(&d, 0.9), 0.45256494335779973, 1e-10);
-  for (size_t i = 0; i < 5; i++) CLOSE(beta_int_cdf(2, 6, cs_dist_quantile(&d, us[i])), us[i], 1e-10);
+  for (size_t i = 0; i < 5; i++)
+    CLOSE(beta_int_cdf(2, 6, cs_dist_quantile(&d, us[i])), us[i], 1e-10);
 }
 
 /* Draws of d through its quantile function: sample mean and sd against the closed forms. */
@@ -240,12 +254,14 @@ static void test_distribution_moments(void **st) {
   check_moments(&d, 10000, 2000);
   /* lognormal: sdlog^2 = ln(1.0025), meanlog = -ln(1.0025)/2 */
   assert_null(cs_dist_lognormal_ms(&d, 1.0, 0.05));
-  CLOSE(d.a, -0.001248440099293573, 1e-12);  /* python3 -c "import math; print(-math.log(1.0025)/2)" */
-  CLOSE(d.b, 0.049968792246632754, 1e-12); /* python3 -c "import math; print(math.sqrt(math.log(1.0025)))" */
+  CLOSE(d.a, -0.001248440099293573,
+        1e-12); /* python3 -c "import math; print(-math.log(1.0025)/2)" */
+  CLOSE(d.b, 0.049968792246632754,
+        1e-12); /* python3 -c "import math; print(math.sqrt(math.log(1.0025)))" */
   check_moments(&d, 1.0, 0.05);
   /* lognormal(meanlog 0, sdlog 0.5): mean exp(0.125), sd mean * sqrt(exp(0.25) - 1) */
   assert_null(cs_dist_lognormal_log(&d, 0.0, 0.5));
-  CLOSE(d.mean, 1.1331484530668263, 1e-14);  /* python3 -c "import math; print(math.exp(0.125))" */
+  CLOSE(d.mean, 1.1331484530668263, 1e-14); /* python3 -c "import math; print(math.exp(0.125))" */
   check_moments(&d, 1.1331484530668263, 1.1331484530668263 * sqrt(exp(0.25) - 1));
   assert_null(cs_dist_normal(&d, -0.15, 0.04));
   check_moments(&d, -0.15, 0.04);
@@ -303,7 +319,7 @@ static void test_small_shape_gamma(void **st) {
   /* a beta with large parameters fails in GSL at tiny u; the bisection on [0, 1] resolves
    * it fully */
   assert_null(cs_dist_beta_ab(&d, 2000, 3000));
-  CLOSE(cs_dist_quantile(&d, 1e-12), 0.3520243230620453, 1e-9);         /* mpmath */
+  CLOSE(cs_dist_quantile(&d, 1e-12), 0.3520243230620453, 1e-9); /* mpmath */
   CLOSE(cs_dist_quantile(&d, 1e-6), 0.36738996507633037, 1e-9);
   CLOSE(cs_dist_quantile(&d, 5.5e-17), 0.3436323227138422, 1e-9);
 }
@@ -370,12 +386,10 @@ static void test_psa_streams(void **st) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_philox_known_answer),
-                                     cmocka_unit_test(test_uniform_known_answer),
-                                     cmocka_unit_test(test_uniform_moments),
-                                     cmocka_unit_test(test_quantiles_closed_form),
-                                     cmocka_unit_test(test_distribution_moments),
-                                     cmocka_unit_test(test_small_shape_gamma),
-                                     cmocka_unit_test(test_psa_streams)};
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_philox_known_answer),  cmocka_unit_test(test_uniform_known_answer),
+      cmocka_unit_test(test_uniform_moments),      cmocka_unit_test(test_quantiles_closed_form),
+      cmocka_unit_test(test_distribution_moments), cmocka_unit_test(test_small_shape_gamma),
+      cmocka_unit_test(test_psa_streams)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

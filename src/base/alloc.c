@@ -7,9 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
-static void *libc_malloc(void *ctx, size_t n) { (void)ctx; return malloc(n); }
-static void *libc_realloc(void *ctx, void *p, size_t n) { (void)ctx; return realloc(p, n); }
-static void libc_free(void *ctx, void *p) { (void)ctx; free(p); }
+static void *libc_malloc(void *ctx, size_t n) {
+  (void)ctx;
+  return malloc(n);
+}
+static void *libc_realloc(void *ctx, void *p, size_t n) {
+  (void)ctx;
+  return realloc(p, n);
+}
+static void libc_free(void *ctx, void *p) {
+  (void)ctx;
+  free(p);
+}
 
 static cs_allocator hook = {libc_malloc, libc_realloc, libc_free, NULL};
 

@@ -13,7 +13,10 @@ struct cs_arena_block {
   _Alignas(16) unsigned char data[];
 };
 
-void cs_arena_init(cs_arena *a) { a->head = NULL; a->total = 0; }
+void cs_arena_init(cs_arena *a) {
+  a->head = NULL;
+  a->total = 0;
+}
 
 void cs_arena_release(cs_arena *a) {
   cs_arena_block *b = a->head;
@@ -67,7 +70,10 @@ void *cs_arena_calloc(cs_arena *a, size_t count, size_t size) {
 
 char *cs_arena_strndup(cs_arena *a, const char *s, size_t n) {
   char *d = cs_arena_alloc(a, n + 1);
-  if (d) { memcpy(d, s, n); d[n] = '\0'; }
+  if (d) {
+    memcpy(d, s, n);
+    d[n] = '\0';
+  }
   return d;
 }
 

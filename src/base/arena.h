@@ -8,12 +8,12 @@
 typedef struct cs_arena_block cs_arena_block;
 typedef struct {
   cs_arena_block *head;
-  size_t total;              /* bytes handed out, for the run log and benchmarks */
+  size_t total; /* bytes handed out, for the run log and benchmarks */
 } cs_arena;
 
 void cs_arena_init(cs_arena *a);
-void cs_arena_release(cs_arena *a);           /* frees every block; the arena is reusable */
-void *cs_arena_alloc(cs_arena *a, size_t n);  /* zeroed, 16-byte aligned; NULL on overflow/OOM */
+void cs_arena_release(cs_arena *a);          /* frees every block; the arena is reusable */
+void *cs_arena_alloc(cs_arena *a, size_t n); /* zeroed, 16-byte aligned; NULL on overflow/OOM */
 void *cs_arena_calloc(cs_arena *a, size_t count, size_t size); /* checks count*size overflow */
 char *cs_arena_strdup(cs_arena *a, const char *s);
 char *cs_arena_strndup(cs_arena *a, const char *s, size_t n);

@@ -31,7 +31,8 @@ cs_diags *cs_diags_new(void) { return cs_calloc(1, sizeof(cs_diags)); }
 
 void cs_diags_free(cs_diags *d) {
   if (!d) return;
-  for (size_t i = 0; i < d->n; i++) cs_free(d->msg[i]);
+  for (size_t i = 0; i < d->n; i++)
+    cs_free(d->msg[i]);
   cs_free(d->msg);
   cs_free(d);
 }
@@ -44,22 +45,23 @@ size_t cs_diags_total(const cs_diags *d) {
   return d->dropped ? d->n - 1 + d->dropped : d->n;
 }
 
-const char *cs_diags_get(const cs_diags *d, size_t i) {
-  return (d && i < d->n) ? d->msg[i] : NULL;
-}
+const char *cs_diags_get(const cs_diags *d, size_t i) { return (d && i < d->n) ? d->msg[i] : NULL; }
 
 /* A message quotes input (ids, file names, scalars): a raw ESC would reach the terminal and a
  * newline would split one problem over two lines. Every byte below 0x20 and 0x7f becomes
  * \xNN; UTF-8 text above 0x7f is kept as it is. Returns a new string or NULL. */
 static char *escape_controls(const char *s) {
   size_t n = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) n += (*p < 0x20 || *p == 0x7f) ? 4 : 1;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    n += (*p < 0x20 || *p == 0x7f) ? 4 : 1;
   char *out = cs_malloc(n + 1);
   if (!out) return NULL;
   char *o = out;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p < 0x20 || *p == 0x7f) o += sprintf(o, "\\x%02x", *p);
-    else *o++ = (char)*p;
+    if (*p < 0x20 || *p == 0x7f)
+      o += sprintf(o, "\\x%02x", *p);
+    else
+      *o++ = (char)*p;
   }
   *o = 0;
   return out;
@@ -69,7 +71,10 @@ static cs_status push(cs_diags *d, char *s) {
   if (d->n == d->cap) {
     size_t cap = d->cap ? d->cap * 2 : 16;
     char **m = cs_realloc(d->msg, cap * sizeof *m);
-    if (!m) { cs_free(s); return CS_ENOMEM; }
+    if (!m) {
+      cs_free(s);
+      return CS_ENOMEM;
+    }
     d->msg = m;
     d->cap = cap;
   }
@@ -101,11 +106,12 @@ cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const c
   char *s = cs_malloc(len);
   if (!s) return CS_ENOMEM;
   /* Problems without a place in a file (an output directory, a failed run) carry no :0:0. */
-  if (line > 0) snprintf(s, len, "%s:%d:%d: %s", f, line, col, body);
-  else snprintf(s, len, "%s: %s", f, body);
+  if (line > 0)
+    snprintf(s, len, "%s:%d:%d: %s", f, line, col, body);
+  else
+    snprintf(s, len, "%s: %s", f, body);
   char *safe = escape_controls(s);
   cs_free(s);
   if (!safe) return CS_ENOMEM;
   return push(d, safe);
 }
-

@@ -4,6 +4,7 @@
 
 uint64_t cs_hash_fnv1a(const char *s) {
   uint64_t h = 14695981039346656037ull; /* the FNV-1a 64-bit offset basis */
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
   return h;
 }

@@ -11,9 +11,10 @@ const char *const cs_crit_unit[CS_CRIT_N] = {"%", "%", "fte", "m2"};
 const char *const cs_ce_name[CS_CE_N] = {"dominant", "icer", "dominated", "saves_money_loses_qalys",
                                          "no_qaly_change"};
 
-
 /* Totals of one scenario-year over the areas of subregion sub (all areas when sub < 0). */
-typedef struct { double fte, m2, den_units, front_cost, cost, payer_cost, flows; } year_tot;
+typedef struct {
+  double fte, m2, den_units, front_cost, cost, payer_cost, flows;
+} year_tot;
 
 /* The threshold of a criterion in a year, in the criterion's unit: staff and real estate may
  * be set relative to the baseline of the year (b). */
@@ -165,7 +166,8 @@ static void business_case_sub(const cs_plan *pl, const cs_results *r, int32_t i,
     }
     const double *im = r->impl_sub + cs_ix_sy(r, i, y) * r->nr * np;
     for (int32_t q = 0; q < r->nr; q++)
-      for (int32_t p = 0; p < np; p++) inv[(size_t)q * nst + p] += im[(size_t)q * np + p] * f;
+      for (int32_t p = 0; p < np; p++)
+        inv[(size_t)q * nst + p] += im[(size_t)q * np + p] * f;
   }
   for (int32_t q = 0; q < r->nr; q++)
     for (int32_t p = 0; p < np; p++) {
@@ -182,7 +184,8 @@ static void wrong_pocket(const cs_results *r, int32_t i, cs_econ *o) {
   double *m = o->wrong_pocket + (size_t)i * np * np;
   for (int32_t p = 0; p < np; p++)
     for (int32_t q = 0; q < np; q++)
-      m[(size_t)p * np + q] = tot != 0.0 ? o->inv[(size_t)i * nst + p] / tot * o->sav[(size_t)i * nst + q] : 0.0;
+      m[(size_t)p * np + q] =
+          tot != 0.0 ? o->inv[(size_t)i * nst + p] / tot * o->sav[(size_t)i * nst + q] : 0.0;
 }
 
 static void health_econ(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
@@ -229,8 +232,9 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   o->gap = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->delta = CS_ALLOC(ar, (size_t)nst * r->ny, double);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
-      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed || !o->staff_gross || !o->gap || !o->threshold || !o->inv_sub || !o->sav_sub ||
-      !o->crit_sub || !o->wrong_pocket || !o->delta)
+      !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed ||
+      !o->staff_gross || !o->gap || !o->threshold || !o->inv_sub || !o->sav_sub || !o->crit_sub ||
+      !o->wrong_pocket || !o->delta)
     return CS_ENOMEM;
   return CS_OK;
 }

@@ -8,11 +8,11 @@
 enum { CS_CRIT_CARE_USE, CS_CRIT_PATIENT_FLOWS, CS_CRIT_STAFF, CS_CRIT_REAL_ESTATE, CS_CRIT_N };
 
 typedef struct {
-  int32_t nsc, nst;          /* nst = npayer + 1; stakeholder npayer is `total` */
-  double *inv, *sav, *npv;   /* [sc][nst] */
-  int32_t *break_even;       /* [sc][nst], CS_YEAR_NONE when none */
+  int32_t nsc, nst;        /* nst = npayer + 1; stakeholder npayer is `total` */
+  double *inv, *sav, *npv; /* [sc][nst] */
+  int32_t *break_even;     /* [sc][nst], CS_YEAR_NONE when none */
   double *dqaly, *dly, *cost_per_qaly, *societal; /* [sc]; cost_per_qaly NaN when undefined */
-  double *crit;              /* [sc][y][CS_CRIT_N] */
+  double *crit;                                   /* [sc][y][CS_CRIT_N] */
   double *crit_sub;          /* [sc][y][r][CS_CRIT_N]: the same per subregion */
   double *wrong_pocket;      /* [sc][np][np]: savings of saver p' attributed to investor p in
                                 proportion to p's share of the total investment */
@@ -42,11 +42,12 @@ extern const char *const cs_crit_unit[CS_CRIT_N];
 
 /* shapley.c: exact Shapley contributions of the themes to the plan (section 7, v0.2). */
 typedef struct {
-  int32_t ntheme, nmet;      /* 0 when the plan has no themes or too many for exact values */
-  double *phi, *loo;         /* [theme][met]: Shapley value and leave-one-out contribution */
-  double *total;             /* [met]: the plan's value (the sum of phi over the themes) */
+  int32_t ntheme, nmet; /* 0 when the plan has no themes or too many for exact values */
+  double *phi, *loo;    /* [theme][met]: Shapley value and leave-one-out contribution */
+  double *total;        /* [met]: the plan's value (the sum of phi over the themes) */
 } cs_shapley;
-/* Metrics: npv:<stakeholder> (payers, total), criterion:<name> in the long-term year, delta_qalys. */
+/* Metrics: npv:<stakeholder> (payers, total), criterion:<name> in the long-term year, delta_qalys.
+ */
 int32_t cs_shapley_nmet(const cs_plan *pl);
 cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_shapley *out);
 

@@ -17,8 +17,10 @@ int32_t cs_shapley_nmet(const cs_plan *pl) { return pl->npayer + 1 + CS_CRIT_N +
 static void subset_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t m,
                            double *out) {
   int32_t nst = e->nst, yl = pl->crit_year - pl->T0, k = 0;
-  for (int32_t p = 0; p < nst; p++) out[k++] = e->npv[(size_t)m * nst + p];
-  for (int32_t c = 0; c < CS_CRIT_N; c++) out[k++] = e->crit[cs_ix_sy(r, m, yl) * CS_CRIT_N + c];
+  for (int32_t p = 0; p < nst; p++)
+    out[k++] = e->npv[(size_t)m * nst + p];
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    out[k++] = e->crit[cs_ix_sy(r, m, yl) * CS_CRIT_N + c];
   out[k] = e->dqaly[m];
 }
 
@@ -28,7 +30,8 @@ static double weight(int32_t size, int32_t T) { /* |S|! (T - |S| - 1)! / T! */
 
 static int popcount(uint32_t m) {
   int n = 0;
-  for (; m; m &= m - 1) n++;
+  for (; m; m &= m - 1)
+    n++;
   return n;
 }
 
@@ -52,14 +55,16 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, cs_arena *a
   if (st != CS_OK || !v || !out->phi || !out->loo || !out->total) return CS_ENOMEM;
   cs_kernel(pl, pm, sc, n, &w, &r);
   cs_econ_fill(pl, &r, &e);
-  for (int32_t m = 0; m < n; m++) subset_metrics(pl, &r, &e, m, v + (size_t)m * M);
+  for (int32_t m = 0; m < n; m++)
+    subset_metrics(pl, &r, &e, m, v + (size_t)m * M);
   uint32_t all = (uint32_t)n - 1;
   for (int32_t t = 0; t < T; t++)
     for (uint32_t m = 0; m <= all; m++) {
       if (m >> t & 1) continue;
       double wgt = weight(popcount(m), T);
       for (int32_t k = 0; k < M; k++)
-        out->phi[(size_t)t * M + k] += wgt * (v[(size_t)(m | 1u << t) * M + k] - v[(size_t)m * M + k]);
+        out->phi[(size_t)t * M + k] +=
+            wgt * (v[(size_t)(m | 1u << t) * M + k] - v[(size_t)m * M + k]);
     }
   for (int32_t t = 0; t < T; t++)
     for (int32_t k = 0; k < M; k++)

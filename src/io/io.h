@@ -26,14 +26,14 @@ typedef struct {
   const cs_econ *ec;
   const cs_params *pm;
   const cs_scen *sc;
-  const cs_psa *psa;           /* NULL when the run has no draws */
-  const cs_psa_stats *ps;      /* NULL when the run has no draws */
-  const cs_resrow *res;        /* resources.csv rows, summed and sorted */
+  const cs_psa *psa;      /* NULL when the run has no draws */
+  const cs_psa_stats *ps; /* NULL when the run has no draws */
+  const cs_resrow *res;   /* resources.csv rows, summed and sorted */
   int64_t nres;
-  const char **prob_what;      /* psa_probabilities' `what` of each row of a scenario */
+  const char **prob_what; /* psa_probabilities' `what` of each row of a scenario */
   int32_t nprob;
-  const cs_shapley *shap;      /* the themes' contributions (ntheme 0: none) */
-  const char **shap_met;       /* [shap->nmet] metric names */
+  const cs_shapley *shap; /* the themes' contributions (ntheme 0: none) */
+  const char **shap_met;  /* [shap->nmet] metric names */
 } cs_view;
 
 /* Derives what the tables need beyond the run's arrays (resource rows, labels), in ar.
@@ -46,12 +46,12 @@ cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const
 #define CS_TABLE_MAX_COLS 16 /* the most columns a table may have */
 
 typedef struct cs_tabledef {
-  const char *name;            /* file name without .csv; SQLite table; worksheet */
-  const char *title;           /* one line: what a row is */
+  const char *name;  /* file name without .csv; SQLite table; worksheet */
+  const char *title; /* one line: what a row is */
   int ncol;
   const cs_column *cols;
-  int in_workbook;             /* also a worksheet of business_case.xlsx */
-  int (*present)(const cs_view *v);           /* NULL: always */
+  int in_workbook;                  /* also a worksheet of business_case.xlsx */
+  int (*present)(const cs_view *v); /* NULL: always */
   int64_t (*nrows)(const cs_view *v);
   /* Fills out[ncol] with row i (0 <= i < nrows), in the order of the CSV file. Text values
    * point into the plan or the view; non-finite reals are null. */
@@ -66,8 +66,17 @@ static inline int cs_tabledef_present(const cs_tabledef *t, const cs_view *v) {
 }
 
 /* Value helpers for row functions. */
-static inline cs_value cs_vs(const char *s) { cs_value v = {0}; v.s = s; v.null = s == NULL; return v; }
-static inline cs_value cs_vi(int64_t i) { cs_value v = {0}; v.i = i; return v; }
+static inline cs_value cs_vs(const char *s) {
+  cs_value v = {0};
+  v.s = s;
+  v.null = s == NULL;
+  return v;
+}
+static inline cs_value cs_vi(int64_t i) {
+  cs_value v = {0};
+  v.i = i;
+  return v;
+}
 /* NaN and infinities are written as empty cells: no reader parses them the same way. */
 static inline cs_value cs_vd(double d) {
   cs_value v = {0};
@@ -75,7 +84,11 @@ static inline cs_value cs_vd(double d) {
   v.null = !(d - d == 0.0);
   return v;
 }
-static inline cs_value cs_vnull(void) { cs_value v = {0}; v.null = 1; return v; }
+static inline cs_value cs_vnull(void) {
+  cs_value v = {0};
+  v.null = 1;
+  return v;
+}
 
 /* ---- sinks ---- */
 typedef struct cs_sink cs_sink;

@@ -27,16 +27,16 @@
 #define TMP_TAG ".careshift-"
 
 struct cs_outdir {
-  char *dir;        /* as the user gave it, for messages */
-  char *parent;     /* the real path of its parent directory */
-  char *base;       /* its last component */
-  char *tmp;        /* the private sibling for the next run: ".BASE.careshift-XXXXXX" */
-  int dfd;          /* the directory, locked */
-  int committed;    /* the new run is in place */
-  int used;         /* a commit was tried: the private directory is written no more */
-  size_t created;   /* > 0: this open made the directories of dir[0..created) and below it;
-                       a run that fails removes them again (when empty) */
-  mode_t mode;      /* the directory's permissions and owner, given to the new run */
+  char *dir;      /* as the user gave it, for messages */
+  char *parent;   /* the real path of its parent directory */
+  char *base;     /* its last component */
+  char *tmp;      /* the private sibling for the next run: ".BASE.careshift-XXXXXX" */
+  int dfd;        /* the directory, locked */
+  int committed;  /* the new run is in place */
+  int used;       /* a commit was tried: the private directory is written no more */
+  size_t created; /* > 0: this open made the directories of dir[0..created) and below it;
+                     a run that fails removes them again (when empty) */
+  mode_t mode;    /* the directory's permissions and owner, given to the new run */
   uid_t uid;
   gid_t gid;
 };
@@ -150,7 +150,8 @@ static cs_status check_contents(cs_outdir *o, cs_diags *d) {
         (is_ours(m, len, legacy, e->d_name) && is_regular(o->dfd, e->d_name)))
       continue;
     if (bad++ < 4 && strlen(names) + strlen(e->d_name) + 8 < sizeof names)
-      snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", bad > 1 ? ", " : "", e->d_name);
+      snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", bad > 1 ? ", " : "",
+               e->d_name);
   }
   closedir(dp);
   if (!bad) return CS_OK;
@@ -177,7 +178,8 @@ static void remove_run_dir(int pfd, const char *name) {
   struct dirent *e;
   while ((e = readdir(dp)))
     if (strcmp(e->d_name, MANIFEST) && is_regular(dirfd(dp), e->d_name) &&
-        (is_ours(m, len, legacy, e->d_name) || is_output_name(e->d_name) || is_temp_name(e->d_name)))
+        (is_ours(m, len, legacy, e->d_name) || is_output_name(e->d_name) ||
+         is_temp_name(e->d_name)))
       unlinkat(dirfd(dp), e->d_name, 0);
   unlinkat(dirfd(dp), MANIFEST, 0); /* last: until the files are gone it says what they are */
   closedir(dp);
@@ -236,8 +238,9 @@ static cs_status lock_dir(cs_outdir *o, cs_diags *d) {
     }
     if (flock(o->dfd, LOCK_EX | LOCK_NB) != 0) {
       cs_free(path);
-      cs_diags_add(d, o->dir, 0, 0, "another careshift run is writing this directory; wait for "
-                                    "it to finish or choose another output directory");
+      cs_diags_add(d, o->dir, 0, 0,
+                   "another careshift run is writing this directory; wait for "
+                   "it to finish or choose another output directory");
       return CS_EIO;
     }
     struct stat a, b; /* after the lock: is it still the directory at the path? */
@@ -266,9 +269,11 @@ static cs_status check_swappable(const cs_outdir *o, cs_diags *d) {
     return CS_EIO;
   }
   if (a.st_dev == p.st_dev) return CS_OK;
-  cs_diags_add(d, o->dir, 0, 0, "is a mount point; careshift replaces a run directory in one "
+  cs_diags_add(d, o->dir, 0, 0,
+               "is a mount point; careshift replaces a run directory in one "
                "rename, which a mount point cannot take (expected a directory inside it, e.g. "
-               "%s/run)", o->dir);
+               "%s/run)",
+               o->dir);
   return CS_EIO;
 }
 
@@ -286,12 +291,15 @@ static void remove_created(const cs_outdir *o) {
   char *p = cs_strdup(o->dir);
   if (!p) return;
   size_t n = strlen(p);
-  while (n > 1 && p[n - 1] == '/') n--; /* "a/b/" names a/b */
+  while (n > 1 && p[n - 1] == '/')
+    n--; /* "a/b/" names a/b */
   while (n >= o->created) {
     p[n] = '\0';
     if (rmdir(p) != 0) break;
-    while (n > 0 && p[n - 1] != '/') n--; /* up to the parent */
-    while (n > 1 && p[n - 1] == '/') n--;
+    while (n > 0 && p[n - 1] != '/')
+      n--; /* up to the parent */
+    while (n > 1 && p[n - 1] == '/')
+      n--;
     if (n == 0) break;
   }
   cs_free(p);
@@ -304,8 +312,8 @@ static cs_status make_private(cs_outdir *o, cs_diags *d) {
   if (!o->tmp) return CS_ENOMEM;
   snprintf(o->tmp, n, "%s/.%s" TMP_TAG "XXXXXX", o->parent, o->base);
   if (mkdtemp(o->tmp)) return CS_OK;
-  cs_diags_add(d, o->dir, 0, 0, "cannot write beside the output directory (in %s): %s",
-               o->parent, strerror(errno));
+  cs_diags_add(d, o->dir, 0, 0, "cannot write beside the output directory (in %s): %s", o->parent,
+               strerror(errno));
   cs_free(o->tmp);
   o->tmp = NULL;
   return CS_EIO;
@@ -363,7 +371,8 @@ static void write_names(DIR *dp, FILE *f) {
       n++;
     }
   qsort(sorted, n, sizeof *sorted, by_name);
-  for (size_t i = 0; i < n; i++) fprintf(f, "%s\n", sorted[i]);
+  for (size_t i = 0; i < n; i++)
+    fprintf(f, "%s\n", sorted[i]);
 }
 
 static cs_status write_manifest(const cs_outdir *o, cs_diags *d) {
@@ -380,9 +389,12 @@ static cs_status write_manifest(const cs_outdir *o, cs_diags *d) {
   } else if (st == CS_OK) {
     st = CS_EIO;
   }
-  if (st == CS_EIO && !cs_diags_count(d)) cs_diags_add(d, o->dir, 0, 0, "cannot write the manifest: %s", strerror(errno));
-  if (dp) closedir(dp);
-  else if (fd >= 0) close(fd);
+  if (st == CS_EIO && !cs_diags_count(d))
+    cs_diags_add(d, o->dir, 0, 0, "cannot write the manifest: %s", strerror(errno));
+  if (dp)
+    closedir(dp);
+  else if (fd >= 0)
+    close(fd);
   cs_free(fin);
   cs_free(tmp);
   return st;
@@ -394,7 +406,8 @@ static cs_status write_manifest(const cs_outdir *o, cs_diags *d) {
  * never a mix of two runs. */
 static cs_status swap_in(cs_outdir *o, int pfd, const char *tmpname, cs_diags *d) {
   if (!still_ours(o, pfd)) {
-    cs_diags_add(d, o->dir, 0, 0, "was moved or replaced while the run was writing; nothing "
+    cs_diags_add(d, o->dir, 0, 0,
+                 "was moved or replaced while the run was writing; nothing "
                  "was changed (run again to write the outputs)");
     return CS_EIO;
   }
@@ -445,7 +458,7 @@ void cs_outdir_close(cs_outdir *o) {
     }
   }
   if (!o->committed) remove_created(o); /* directories this failed run made, when empty */
-  if (o->dfd >= 0) close(o->dfd); /* releases the lock */
+  if (o->dfd >= 0) close(o->dfd);       /* releases the lock */
   cs_free(o->tmp);
   cs_free(o->dir);
   cs_free(o->parent);

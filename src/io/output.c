@@ -47,10 +47,13 @@ cs_status cs_mkdir_p(const char *dir, size_t *made_len, cs_diags *d) {
     return CS_EIO;
   }
   size_t n = strlen(dir), comp = 0;
-  for (const char *s = dir; *s; s++) comp = *s == '/' ? 0 : comp + 1;
+  for (const char *s = dir; *s; s++)
+    comp = *s == '/' ? 0 : comp + 1;
   if (n >= PATH_MAX - 64 || comp > NAME_MAX - 24) { /* room for the private sibling's name */
-    cs_diags_add(d, "careshift", 0, 0, "the output directory name is too long (%zu bytes; expected "
-                 "a path under %d bytes with names under %d)", n, PATH_MAX - 64, NAME_MAX - 24);
+    cs_diags_add(d, "careshift", 0, 0,
+                 "the output directory name is too long (%zu bytes; expected "
+                 "a path under %d bytes with names under %d)",
+                 n, PATH_MAX - 64, NAME_MAX - 24);
     return CS_EIO;
   }
   char *p = cs_strdup(dir);
@@ -61,7 +64,8 @@ cs_status cs_mkdir_p(const char *dir, size_t *made_len, cs_diags *d) {
     if (p[i] != '/' && p[i] != '\0') continue;
     char c = p[i];
     p[i] = '\0';
-    if (mkdir(p, 0777) == 0) made[nmade++] = i;
+    if (mkdir(p, 0777) == 0)
+      made[nmade++] = i;
     else if (errno != EEXIST) {
       cs_diags_add(d, p, 0, 0, "cannot create directory: %s", strerror(errno));
       p[i] = c;
@@ -159,7 +163,10 @@ typedef struct {
 } csv_sink;
 
 static void csv_text(FILE *f, const char *s) {
-  if (!strpbrk(s, ",\"\n\r")) { fputs(s, f); return; }
+  if (!strpbrk(s, ",\"\n\r")) {
+    fputs(s, f);
+    return;
+  }
   fputc('"', f);
   for (; *s; s++) {
     if (*s == '"') fputc('"', f);
@@ -256,8 +263,10 @@ static cs_status csv_finish(cs_sink *sk, int ok) {
     unlink(c->tmp);
   }
   for (int i = 0; i < c->npend; i++) {
-    if (ok && st == CS_OK) st = rename_file(c->pend_tmp[i], c->pend_fin[i], c->d);
-    else unlink(c->pend_tmp[i]);
+    if (ok && st == CS_OK)
+      st = rename_file(c->pend_tmp[i], c->pend_fin[i], c->d);
+    else
+      unlink(c->pend_tmp[i]);
     cs_free(c->pend_tmp[i]);
     cs_free(c->pend_fin[i]);
   }
@@ -312,9 +321,12 @@ static cs_status sql_begin(cs_sink *sk, const cs_tabledef *t) {
   sqlite3_str_appendall(in, ")");
   char *csql = sqlite3_str_finish(cr), *isql = sqlite3_str_finish(in);
   cs_status st = CS_OK;
-  if (!csql || !isql) st = CS_ENOMEM;
-  else if (sqlite3_exec(s->db, csql, NULL, NULL, NULL) != SQLITE_OK) st = sql_err(s, "create table");
-  else if (sqlite3_prepare_v2(s->db, isql, -1, &s->ins, NULL) != SQLITE_OK) st = sql_err(s, "prepare");
+  if (!csql || !isql)
+    st = CS_ENOMEM;
+  else if (sqlite3_exec(s->db, csql, NULL, NULL, NULL) != SQLITE_OK)
+    st = sql_err(s, "create table");
+  else if (sqlite3_prepare_v2(s->db, isql, -1, &s->ins, NULL) != SQLITE_OK)
+    st = sql_err(s, "prepare");
   sqlite3_free(csql);
   sqlite3_free(isql);
   s->t = t;
@@ -326,10 +338,14 @@ static cs_status sql_row(cs_sink *sk, const cs_value *v) {
   for (int i = 0; i < s->t->ncol; i++) {
     int rc;
     cs_type ty = s->t->cols[i].type;
-    if (v[i].null) rc = sqlite3_bind_null(s->ins, i + 1);
-    else if (ty == CS_TEXT) rc = sqlite3_bind_text(s->ins, i + 1, v[i].s, -1, SQLITE_STATIC);
-    else if (ty == CS_INT) rc = sqlite3_bind_int64(s->ins, i + 1, v[i].i);
-    else rc = sqlite3_bind_double(s->ins, i + 1, v[i].d);
+    if (v[i].null)
+      rc = sqlite3_bind_null(s->ins, i + 1);
+    else if (ty == CS_TEXT)
+      rc = sqlite3_bind_text(s->ins, i + 1, v[i].s, -1, SQLITE_STATIC);
+    else if (ty == CS_INT)
+      rc = sqlite3_bind_int64(s->ins, i + 1, v[i].i);
+    else
+      rc = sqlite3_bind_double(s->ins, i + 1, v[i].d);
     if (rc != SQLITE_OK) return sql_err(s, "bind");
   }
   if (sqlite3_step(s->ins) != SQLITE_DONE) return sql_err(s, "insert");
@@ -387,8 +403,8 @@ cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d) {
     goto fail;
   }
   /* The file is private until renamed, so journaling buys nothing; one transaction. */
-  if (sqlite3_exec(s->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=NORMAL; BEGIN",
-                   NULL, NULL, NULL) != SQLITE_OK) {
+  if (sqlite3_exec(s->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=NORMAL; BEGIN", NULL, NULL,
+                   NULL) != SQLITE_OK) {
     sql_err(s, "begin");
     goto fail;
   }

@@ -14,7 +14,7 @@
 typedef struct {
   cs_sink base;
   lxw_workbook *wb;
-  lxw_worksheet *ws;         /* NULL while a table that is not in the workbook streams by */
+  lxw_worksheet *ws; /* NULL while a table that is not in the workbook streams by */
   lxw_format *head;
   char *tmp, *fin;
   const cs_tabledef *t;
@@ -36,7 +36,8 @@ static cs_status x_begin(cs_sink *sk, const cs_tabledef *t) {
   x->row = 1;
   for (int i = 0; i < t->ncol; i++) {
     worksheet_write_string(x->ws, 0, (lxw_col_t)i, t->cols[i].name, x->head);
-    worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, t->cols[i].type == CS_TEXT ? 22 : 16, NULL);
+    worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, t->cols[i].type == CS_TEXT ? 22 : 16,
+                         NULL);
   }
   worksheet_freeze_panes(x->ws, 1, 0);
   return CS_OK;
@@ -47,7 +48,8 @@ static cs_status x_row(cs_sink *sk, const cs_value *v) {
   if (!x->ws) return CS_OK;
   if (x->row >= LXW_ROW_MAX) { /* a spreadsheet ends at 1,048,576 rows; the CSV has them all */
     if (!x->cut++)
-      cs_diags_add(x->d, x->fin, 0, 0, "note: a sheet was cut at %u rows; the CSV file has every row",
+      cs_diags_add(x->d, x->fin, 0, 0,
+                   "note: a sheet was cut at %u rows; the CSV file has every row",
                    (unsigned)LXW_ROW_MAX);
     return CS_OK;
   }
@@ -56,8 +58,10 @@ static cs_status x_row(cs_sink *sk, const cs_value *v) {
     lxw_col_t c = (lxw_col_t)i;
     lxw_error e;
     cs_type ty = x->t->cols[i].type;
-    if (ty == CS_TEXT) e = worksheet_write_string(x->ws, x->row, c, v[i].s, NULL);
-    else e = worksheet_write_number(x->ws, x->row, c, ty == CS_INT ? (double)v[i].i : v[i].d, NULL);
+    if (ty == CS_TEXT)
+      e = worksheet_write_string(x->ws, x->row, c, v[i].s, NULL);
+    else
+      e = worksheet_write_number(x->ws, x->row, c, ty == CS_INT ? (double)v[i].i : v[i].d, NULL);
     if (e != LXW_NO_ERROR) {
       cs_diags_add(x->d, x->fin, 0, 0, "xlsx: %s", lxw_strerror(e));
       return CS_EIO;

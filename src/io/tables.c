@@ -7,16 +7,17 @@
 #include <string.h>
 
 /* The order in which the tables are written (and listed by cs_run_table). */
-static const cs_tabledef *const TABLES[] = {
-    &cs_tab_demography,    &cs_tab_care,           &cs_tab_payers,
-    &cs_tab_workforce,     &cs_tab_health,         &cs_tab_population,
-    &cs_tab_interventions, &cs_tab_implementation, &cs_tab_business_case,
-    &cs_tab_business_case_subregion,
-    &cs_tab_wrong_pocket,  &cs_tab_health_economics, &cs_tab_criteria,
-    &cs_tab_criteria_subregion, &cs_tab_staff, &cs_tab_shapley, &cs_tab_resources,
-    &cs_tab_psa_draws,
-    &cs_tab_psa_summary,   &cs_tab_psa_probabilities, &cs_tab_ceac,
-    &cs_tab_tornado};
+static const cs_tabledef *const TABLES[] = {&cs_tab_demography,    &cs_tab_care,
+                                            &cs_tab_payers,        &cs_tab_workforce,
+                                            &cs_tab_health,        &cs_tab_population,
+                                            &cs_tab_interventions, &cs_tab_implementation,
+                                            &cs_tab_business_case, &cs_tab_business_case_subregion,
+                                            &cs_tab_wrong_pocket,  &cs_tab_health_economics,
+                                            &cs_tab_criteria,      &cs_tab_criteria_subregion,
+                                            &cs_tab_staff,         &cs_tab_shapley,
+                                            &cs_tab_resources,     &cs_tab_psa_draws,
+                                            &cs_tab_psa_summary,   &cs_tab_psa_probabilities,
+                                            &cs_tab_ceac,          &cs_tab_tornado};
 
 size_t cs_tabledef_count(void) { return sizeof TABLES / sizeof *TABLES; }
 
@@ -48,7 +49,8 @@ static int64_t res_merge(cs_resrow *rows, int64_t n) {
 static cs_status view_resources(cs_view *v, cs_arena *ar) {
   const cs_plan *pl = v->pl;
   size_t cap = 1;
-  for (int32_t i = 0; i < pl->niv; i++) cap += (size_t)pl->ivs[i].nresource * ((size_t)pl->nyear + 1);
+  for (int32_t i = 0; i < pl->niv; i++)
+    cap += (size_t)pl->ivs[i].nresource * ((size_t)pl->nyear + 1);
   cs_resrow *rows = cs_arena_calloc(ar, cap, sizeof *rows);
   if (!rows) return CS_ENOMEM;
   int64_t n = 0;
@@ -58,7 +60,8 @@ static cs_status view_resources(cs_view *v, cs_arena *ar) {
       if (rs->fte != 0.0)
         for (int32_t t = rs->from; t <= rs->to; t++)
           rows[n++] = (cs_resrow){rs->organisation, rs->role, t, rs->fte, 0.0};
-      if (rs->euro != 0.0) rows[n++] = (cs_resrow){rs->organisation, rs->role, rs->year, 0.0, rs->euro};
+      if (rs->euro != 0.0)
+        rows[n++] = (cs_resrow){rs->organisation, rs->role, rs->year, 0.0, rs->euro};
     }
   qsort(rows, (size_t)n, sizeof *rows, res_cmp);
   v->res = rows;
@@ -75,8 +78,10 @@ static cs_status view_prob_labels(cs_view *v, cs_arena *ar) {
   if (!v->prob_what) return CS_ENOMEM;
   for (int32_t j = 0; j < v->nprob; j++) {
     const char *pre = "passes", *id = NULL;
-    if (j <= pl->npayer) pre = "npv>0:", id = j < pl->npayer ? pl->payers[j].id : "total";
-    else if (j - pl->npayer - 1 < CS_CRIT_N) pre = "substantial:", id = cs_crit_name[j - pl->npayer - 1];
+    if (j <= pl->npayer)
+      pre = "npv>0:", id = j < pl->npayer ? pl->payers[j].id : "total";
+    else if (j - pl->npayer - 1 < CS_CRIT_N)
+      pre = "substantial:", id = cs_crit_name[j - pl->npayer - 1];
     size_t n = strlen(pre) + (id ? strlen(id) : 0) + 1; /* ids have no length limit */
     char *s = cs_arena_alloc(ar, n);
     if (!s) return CS_ENOMEM;
@@ -102,7 +107,8 @@ static cs_status view_shapley_labels(cs_view *v, cs_arena *ar) {
   }
   static const char *const crit[CS_CRIT_N] = {"criterion:care_use", "criterion:patient_flows",
                                               "criterion:staff", "criterion:real_estate"};
-  for (int32_t c = 0; c < CS_CRIT_N; c++) v->shap_met[k++] = crit[c];
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    v->shap_met[k++] = crit[c];
   v->shap_met[k] = "delta_qalys";
   return CS_OK;
 }
@@ -110,7 +116,8 @@ static cs_status view_shapley_labels(cs_view *v, cs_arena *ar) {
 cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const cs_econ *ec,
                        const cs_params *pm, const cs_scen *sc, const cs_psa *psa,
                        const cs_psa_stats *ps, const cs_shapley *shap, cs_arena *ar) {
-  *v = (cs_view){.pl = pl, .r = r, .ec = ec, .pm = pm, .sc = sc, .psa = psa, .ps = ps, .shap = shap};
+  *v =
+      (cs_view){.pl = pl, .r = r, .ec = ec, .pm = pm, .sc = sc, .psa = psa, .ps = ps, .shap = shap};
   cs_status st = view_resources(v, ar);
   if (st == CS_OK) st = view_prob_labels(v, ar);
   return st == CS_OK ? view_shapley_labels(v, ar) : st;
@@ -126,12 +133,19 @@ static cs_status check_row(const cs_tabledef *t, const cs_value *row, cs_diags *
       if (!t->cols[k].key) continue;
       size_t n = strlen(key);
       const cs_value *x = &row[k];
-      if (t->cols[k].type == CS_TEXT) snprintf(key + n, sizeof key - n, "%s%s=%s", n ? ", " : "", t->cols[k].name, x->null ? "" : x->s);
-      else if (t->cols[k].type == CS_INT) snprintf(key + n, sizeof key - n, "%s%s=%lld", n ? ", " : "", t->cols[k].name, (long long)x->i);
-      else snprintf(key + n, sizeof key - n, "%s%s=%g", n ? ", " : "", t->cols[k].name, x->d);
+      if (t->cols[k].type == CS_TEXT)
+        snprintf(key + n, sizeof key - n, "%s%s=%s", n ? ", " : "", t->cols[k].name,
+                 x->null ? "" : x->s);
+      else if (t->cols[k].type == CS_INT)
+        snprintf(key + n, sizeof key - n, "%s%s=%lld", n ? ", " : "", t->cols[k].name,
+                 (long long)x->i);
+      else
+        snprintf(key + n, sizeof key - n, "%s%s=%g", n ? ", " : "", t->cols[k].name, x->d);
     }
-    cs_diags_add(d, t->name, 0, 0, "%s is not a finite number at %s (an input far outside its "
-                 "plausible range, or a bug: please report it with the plan)", t->cols[c].name, key);
+    cs_diags_add(d, t->name, 0, 0,
+                 "%s is not a finite number at %s (an input far outside its "
+                 "plausible range, or a bug: please report it with the plan)",
+                 t->cols[c].name, key);
     return CS_EINTERNAL;
   }
   return CS_OK;
@@ -142,15 +156,18 @@ static cs_status write_table(const cs_tabledef *t, const cs_view *v, cs_sink *co
   cs_value row[CS_TABLE_MAX_COLS];
   if (t->ncol > CS_TABLE_MAX_COLS) return CS_EINTERNAL;
   cs_status st = CS_OK;
-  for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->begin(sinks[k], t);
+  for (int k = 0; k < nsink && st == CS_OK; k++)
+    st = sinks[k]->begin(sinks[k], t);
   int64_t n = t->nrows(v);
   for (int64_t i = 0; i < n && st == CS_OK; i++) {
     if ((i & 4095) == 0 && cancel && *cancel) return CS_ECANCELED;
     t->row(v, i, row);
     st = check_row(t, row, d);
-    for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->row(sinks[k], row);
+    for (int k = 0; k < nsink && st == CS_OK; k++)
+      st = sinks[k]->row(sinks[k], row);
   }
-  for (int k = 0; k < nsink && st == CS_OK; k++) st = sinks[k]->end(sinks[k]);
+  for (int k = 0; k < nsink && st == CS_OK; k++)
+    st = sinks[k]->end(sinks[k]);
   return st;
 }
 

@@ -6,10 +6,13 @@
 
 #define CS_NCOL(a) ((int)(sizeof(a) / sizeof((a)[0])))
 /* A key column, and a value column with its unit. */
-#define CS_KEY(name, type) {name, type, 1, "", 0}
-#define CS_VAL(name, type, unit) {name, type, 0, unit, 0}
+#define CS_KEY(name, type)                                                                         \
+  { name, type, 1, "", 0 }
+#define CS_VAL(name, type, unit)                                                                   \
+  { name, type, 0, unit, 0 }
 /* A value that may be empty by definition (docs/outputs.md says when). */
-#define CS_VAL_OPT(name, type, unit) {name, type, 0, unit, 1}
+#define CS_VAL_OPT(name, type, unit)                                                               \
+  { name, type, 0, unit, 1 }
 
 /* Row numbers are mixed-radix: the innermost loop of the CSV file is the last digit. Takes
  * the next digit (of radix n) off *i. */
@@ -26,9 +29,8 @@ static inline int64_t cs_nsc_cmp(const cs_view *v) { return v->r->nsc - 1; }
 extern const cs_tabledef cs_tab_demography, cs_tab_care, cs_tab_payers, cs_tab_workforce,
     cs_tab_health, cs_tab_population;
 extern const cs_tabledef cs_tab_interventions, cs_tab_implementation, cs_tab_business_case,
-    cs_tab_business_case_subregion,
-    cs_tab_wrong_pocket, cs_tab_health_economics, cs_tab_criteria, cs_tab_criteria_subregion,
-    cs_tab_staff, cs_tab_shapley, cs_tab_resources;
+    cs_tab_business_case_subregion, cs_tab_wrong_pocket, cs_tab_health_economics, cs_tab_criteria,
+    cs_tab_criteria_subregion, cs_tab_staff, cs_tab_shapley, cs_tab_resources;
 extern const cs_tabledef cs_tab_psa_draws, cs_tab_psa_summary, cs_tab_psa_probabilities,
     cs_tab_ceac, cs_tab_tornado;
 

@@ -4,10 +4,12 @@
 #include "tables.h"
 
 /* ---- interventions ---- */
-static const cs_column interventions_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("area", CS_TEXT),
-    CS_KEY("intervention", CS_TEXT), CS_VAL("uptake", CS_REAL, "share"),
-    CS_VAL("participants", CS_REAL, "persons")};
+static const cs_column interventions_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                               CS_KEY("year", CS_INT),
+                                               CS_KEY("area", CS_TEXT),
+                                               CS_KEY("intervention", CS_TEXT),
+                                               CS_VAL("uptake", CS_REAL, "share"),
+                                               CS_VAL("participants", CS_REAL, "persons")};
 
 static int64_t interventions_n(const cs_view *v) {
   return cs_nsc_cmp(v) * v->r->ny * v->r->na * v->r->niv;
@@ -22,28 +24,34 @@ static void interventions_row(const cs_view *v, int64_t i, cs_value *o) {
   o[3] = cs_vs(v->pl->ivs[iv].id), o[4] = cs_vd(r->uptake[k]), o[5] = cs_vd(r->participants[k]);
 }
 
-const cs_tabledef cs_tab_interventions = {
-    "interventions", "uptake and participants per area, intervention and year",
-    CS_NCOL(interventions_cols), interventions_cols, 0, NULL, interventions_n, interventions_row};
+const cs_tabledef cs_tab_interventions = {"interventions",
+                                          "uptake and participants per area, intervention and year",
+                                          CS_NCOL(interventions_cols),
+                                          interventions_cols,
+                                          0,
+                                          NULL,
+                                          interventions_n,
+                                          interventions_row};
 
 /* ---- implementation: one row per cost line of every intervention and year ---- */
 static const cs_column implementation_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("intervention", CS_TEXT),
-    CS_KEY("line", CS_INT), CS_KEY("payer", CS_TEXT), CS_VAL("cost", CS_REAL, "EUR")};
+    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT),   CS_KEY("intervention", CS_TEXT),
+    CS_KEY("line", CS_INT),      CS_KEY("payer", CS_TEXT), CS_VAL("cost", CS_REAL, "EUR")};
 
-static int64_t implementation_n(const cs_view *v) {
-  return cs_nsc_cmp(v) * v->r->ny * v->r->nline;
-}
+static int64_t implementation_n(const cs_view *v) { return cs_nsc_cmp(v) * v->r->ny * v->r->nline; }
 
 /* The intervention whose cost lines hold line l: cost_off is ascending. */
 static int32_t line_owner(const cs_params *pm, int32_t niv, int32_t l) {
   int32_t lo = 0, hi = niv - 1;
   while (lo < hi) {
     int32_t mid = lo + (hi - lo + 1) / 2;
-    if (pm->cost_off[mid] <= l) lo = mid;
-    else hi = mid - 1;
+    if (pm->cost_off[mid] <= l)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
-  while (lo < niv - 1 && pm->cost_off[lo + 1] <= l) lo++; /* skip interventions without lines */
+  while (lo < niv - 1 && pm->cost_off[lo + 1] <= l)
+    lo++; /* skip interventions without lines */
   return lo;
 }
 
@@ -58,15 +66,22 @@ static void implementation_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_implementation = {
-    "implementation", "implementation cost per cost line, payer and year (undiscounted)",
-    CS_NCOL(implementation_cols), implementation_cols, 1, NULL, implementation_n,
+    "implementation",
+    "implementation cost per cost line, payer and year (undiscounted)",
+    CS_NCOL(implementation_cols),
+    implementation_cols,
+    1,
+    NULL,
+    implementation_n,
     implementation_row};
 
 /* ---- business case ---- */
-static const cs_column business_case_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("stakeholder", CS_TEXT),
-    CS_VAL("investment", CS_REAL, "EUR (discounted)"), CS_VAL("savings", CS_REAL, "EUR (discounted)"),
-    CS_VAL("npv", CS_REAL, "EUR (discounted)"), CS_VAL_OPT("break_even_year", CS_INT, "year")};
+static const cs_column business_case_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                               CS_KEY("stakeholder", CS_TEXT),
+                                               CS_VAL("investment", CS_REAL, "EUR (discounted)"),
+                                               CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+                                               CS_VAL("npv", CS_REAL, "EUR (discounted)"),
+                                               CS_VAL_OPT("break_even_year", CS_INT, "year")};
 
 static int64_t business_case_n(const cs_view *v) { return (int64_t)(v->ec->nsc - 1) * v->ec->nst; }
 
@@ -80,16 +95,26 @@ static void business_case_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_business_case = {
-    "business_case", "investment, savings, net present value and break-even year per stakeholder",
-    CS_NCOL(business_case_cols), business_case_cols, 1, NULL, business_case_n, business_case_row};
+    "business_case",
+    "investment, savings, net present value and break-even year per stakeholder",
+    CS_NCOL(business_case_cols),
+    business_case_cols,
+    1,
+    NULL,
+    business_case_n,
+    business_case_row};
 
 /* ---- business case per subregion ---- */
-static const cs_column bc_sub_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("subregion", CS_TEXT), CS_KEY("stakeholder", CS_TEXT),
-    CS_VAL("investment", CS_REAL, "EUR (discounted)"), CS_VAL("savings", CS_REAL, "EUR (discounted)"),
-    CS_VAL("npv", CS_REAL, "EUR (discounted)")};
+static const cs_column bc_sub_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                        CS_KEY("subregion", CS_TEXT),
+                                        CS_KEY("stakeholder", CS_TEXT),
+                                        CS_VAL("investment", CS_REAL, "EUR (discounted)"),
+                                        CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+                                        CS_VAL("npv", CS_REAL, "EUR (discounted)")};
 
-static int64_t bc_sub_n(const cs_view *v) { return (int64_t)(v->ec->nsc - 1) * v->r->nr * v->ec->nst; }
+static int64_t bc_sub_n(const cs_view *v) {
+  return (int64_t)(v->ec->nsc - 1) * v->r->nr * v->ec->nst;
+}
 
 static void bc_sub_row(const cs_view *v, int64_t i, cs_value *o) {
   const cs_econ *e = v->ec;
@@ -97,17 +122,27 @@ static void bc_sub_row(const cs_view *v, int64_t i, cs_value *o) {
   size_t k = ((size_t)s * v->r->nr + q) * e->nst + p;
   o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(v->pl->subs[q]);
   o[2] = cs_vs(p < v->pl->npayer ? v->pl->payers[p].id : "total");
-  o[3] = cs_vd(e->inv_sub[k]), o[4] = cs_vd(e->sav_sub[k]), o[5] = cs_vd(e->sav_sub[k] - e->inv_sub[k]);
+  o[3] = cs_vd(e->inv_sub[k]), o[4] = cs_vd(e->sav_sub[k]),
+  o[5] = cs_vd(e->sav_sub[k] - e->inv_sub[k]);
 }
 
 const cs_tabledef cs_tab_business_case_subregion = {
-    "business_case_subregion", "investment, savings and NPV per subregion and stakeholder",
-    CS_NCOL(bc_sub_cols), bc_sub_cols, 1, NULL, bc_sub_n, bc_sub_row};
+    "business_case_subregion",
+    "investment, savings and NPV per subregion and stakeholder",
+    CS_NCOL(bc_sub_cols),
+    bc_sub_cols,
+    1,
+    NULL,
+    bc_sub_n,
+    bc_sub_row};
 
 /* ---- wrong pocket ---- */
 static const cs_column wrong_pocket_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("investor", CS_TEXT), CS_KEY("saver", CS_TEXT),
-    CS_VAL("investment", CS_REAL, "EUR (discounted)"), CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+    CS_KEY("scenario", CS_TEXT),
+    CS_KEY("investor", CS_TEXT),
+    CS_KEY("saver", CS_TEXT),
+    CS_VAL("investment", CS_REAL, "EUR (discounted)"),
+    CS_VAL("savings", CS_REAL, "EUR (discounted)"),
     CS_VAL("attributed_savings", CS_REAL, "EUR (discounted)")};
 
 static int64_t wrong_pocket_n(const cs_view *v) {
@@ -123,15 +158,22 @@ static void wrong_pocket_row(const cs_view *v, int64_t i, cs_value *o) {
   o[5] = cs_vd(e->wrong_pocket[((size_t)s * np + p) * np + q]);
 }
 
-const cs_tabledef cs_tab_wrong_pocket = {
-    "wrong_pocket", "savings of each saver attributed to each investor",
-    CS_NCOL(wrong_pocket_cols), wrong_pocket_cols, 1, NULL, wrong_pocket_n, wrong_pocket_row};
+const cs_tabledef cs_tab_wrong_pocket = {"wrong_pocket",
+                                         "savings of each saver attributed to each investor",
+                                         CS_NCOL(wrong_pocket_cols),
+                                         wrong_pocket_cols,
+                                         1,
+                                         NULL,
+                                         wrong_pocket_n,
+                                         wrong_pocket_row};
 
 /* ---- health economics ---- */
 static const cs_column health_economics_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_VAL("delta_qalys", CS_REAL, "QALY (discounted)"),
+    CS_KEY("scenario", CS_TEXT),
+    CS_VAL("delta_qalys", CS_REAL, "QALY (discounted)"),
     CS_VAL("delta_life_years", CS_REAL, "life years (discounted)"),
-    CS_VAL_OPT("cost_per_qaly", CS_REAL, "EUR/QALY"), CS_VAL("societal_balance", CS_REAL, "EUR (discounted)"),
+    CS_VAL_OPT("cost_per_qaly", CS_REAL, "EUR/QALY"),
+    CS_VAL("societal_balance", CS_REAL, "EUR (discounted)"),
     CS_VAL("verdict", CS_TEXT, "")};
 
 static int64_t health_economics_n(const cs_view *v) { return v->ec->nsc - 1; }
@@ -145,15 +187,21 @@ static void health_economics_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_health_economics = {
-    "health_economics", "QALYs and life years gained, cost per QALY and societal balance",
-    CS_NCOL(health_economics_cols), health_economics_cols, 1, NULL, health_economics_n,
+    "health_economics",
+    "QALYs and life years gained, cost per QALY and societal balance",
+    CS_NCOL(health_economics_cols),
+    health_economics_cols,
+    1,
+    NULL,
+    health_economics_n,
     health_economics_row};
 
 /* ---- criteria ---- */
 static const cs_column criteria_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("criterion", CS_TEXT),
-    CS_VAL("value", CS_REAL, "see unit column"), CS_VAL("unit", CS_TEXT, ""),
-    CS_VAL("threshold", CS_REAL, "see unit column"), CS_VAL("substantial", CS_INT, "0/1")};
+    CS_KEY("scenario", CS_TEXT),         CS_KEY("year", CS_INT),
+    CS_KEY("criterion", CS_TEXT),        CS_VAL("value", CS_REAL, "see unit column"),
+    CS_VAL("unit", CS_TEXT, ""),         CS_VAL("threshold", CS_REAL, "see unit column"),
+    CS_VAL("substantial", CS_INT, "0/1")};
 
 static int64_t criteria_n(const cs_view *v) { return cs_nsc_cmp(v) * v->r->ny * CS_CRIT_N; }
 
@@ -167,14 +215,22 @@ static void criteria_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_criteria = {
-    "criteria", "the four IZA criteria per year: value, threshold and whether it is substantial",
-    CS_NCOL(criteria_cols), criteria_cols, 1, NULL, criteria_n, criteria_row};
+    "criteria",
+    "the four IZA criteria per year: value, threshold and whether it is substantial",
+    CS_NCOL(criteria_cols),
+    criteria_cols,
+    1,
+    NULL,
+    criteria_n,
+    criteria_row};
 
 /* ---- criteria per subregion (no thresholds: those are set for the whole region) ---- */
-static const cs_column criteria_subregion_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("subregion", CS_TEXT),
-    CS_KEY("criterion", CS_TEXT), CS_VAL("value", CS_REAL, "see unit column"),
-    CS_VAL("unit", CS_TEXT, "")};
+static const cs_column criteria_subregion_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                                    CS_KEY("year", CS_INT),
+                                                    CS_KEY("subregion", CS_TEXT),
+                                                    CS_KEY("criterion", CS_TEXT),
+                                                    CS_VAL("value", CS_REAL, "see unit column"),
+                                                    CS_VAL("unit", CS_TEXT, "")};
 
 static int64_t criteria_subregion_n(const cs_view *v) {
   return cs_nsc_cmp(v) * v->r->ny * v->r->nr * CS_CRIT_N;
@@ -189,17 +245,24 @@ static void criteria_subregion_row(const cs_view *v, int64_t i, cs_value *o) {
   o[3] = cs_vs(cs_crit_name[c]), o[4] = cs_vd(val), o[5] = cs_vs(cs_crit_unit[c]);
 }
 
-const cs_tabledef cs_tab_criteria_subregion = {
-    "criteria_subregion", "the four IZA criteria per subregion and year",
-    CS_NCOL(criteria_subregion_cols), criteria_subregion_cols, 1, NULL, criteria_subregion_n,
-    criteria_subregion_row};
+const cs_tabledef cs_tab_criteria_subregion = {"criteria_subregion",
+                                               "the four IZA criteria per subregion and year",
+                                               CS_NCOL(criteria_subregion_cols),
+                                               criteria_subregion_cols,
+                                               1,
+                                               NULL,
+                                               criteria_subregion_n,
+                                               criteria_subregion_row};
 
 /* ---- staff: the staff criterion's parts and the shortage beside it ---- */
-static const cs_column staff_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT),
-    CS_VAL("fte_demand_saved", CS_REAL, "FTE"), CS_VAL("plan_staff_fte", CS_REAL, "FTE"),
-    CS_VAL("net_fte_saved", CS_REAL, "FTE"), CS_VAL("shortage_baseline_fte", CS_REAL, "FTE"),
-    CS_VAL("shortage_fte", CS_REAL, "FTE"), CS_VAL("shortage_closed", CS_REAL, "share")};
+static const cs_column staff_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                       CS_KEY("year", CS_INT),
+                                       CS_VAL("fte_demand_saved", CS_REAL, "FTE"),
+                                       CS_VAL("plan_staff_fte", CS_REAL, "FTE"),
+                                       CS_VAL("net_fte_saved", CS_REAL, "FTE"),
+                                       CS_VAL("shortage_baseline_fte", CS_REAL, "FTE"),
+                                       CS_VAL("shortage_fte", CS_REAL, "FTE"),
+                                       CS_VAL("shortage_closed", CS_REAL, "share")};
 
 static int64_t staff_n(const cs_view *v) { return cs_nsc_cmp(v) * v->r->ny; }
 
@@ -214,14 +277,20 @@ static void staff_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_staff = {
-    "staff", "staff criterion: FTE demand saved, the plan's own staff, net; shortage and share closed",
-    CS_NCOL(staff_cols), staff_cols, 1, NULL, staff_n, staff_row};
+    "staff",
+    "staff criterion: FTE demand saved, the plan's own staff, net; shortage and share closed",
+    CS_NCOL(staff_cols),
+    staff_cols,
+    1,
+    NULL,
+    staff_n,
+    staff_row};
 
 /* ---- shapley: what each theme contributes to the plan, adding up to its total ---- */
-static const cs_column shapley_cols[] = {
-    CS_KEY("theme", CS_TEXT), CS_KEY("metric", CS_TEXT),
-    CS_VAL("contribution", CS_REAL, "the metric's"),
-    CS_VAL("leave_one_out", CS_REAL, "the metric's"), CS_VAL("plan_value", CS_REAL, "the metric's")};
+static const cs_column shapley_cols[] = {CS_KEY("theme", CS_TEXT), CS_KEY("metric", CS_TEXT),
+                                         CS_VAL("contribution", CS_REAL, "the metric's"),
+                                         CS_VAL("leave_one_out", CS_REAL, "the metric's"),
+                                         CS_VAL("plan_value", CS_REAL, "the metric's")};
 
 static int shapley_present(const cs_view *v) { return v->shap && v->shap->ntheme > 0; }
 
@@ -236,13 +305,19 @@ static void shapley_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_shapley = {
-    "shapley", "each theme's exact Shapley contribution to the plan's NPVs, criteria and QALYs",
-    CS_NCOL(shapley_cols), shapley_cols, 1, shapley_present, shapley_n, shapley_row};
+    "shapley",
+    "each theme's exact Shapley contribution to the plan's NPVs, criteria and QALYs",
+    CS_NCOL(shapley_cols),
+    shapley_cols,
+    1,
+    shapley_present,
+    shapley_n,
+    shapley_row};
 
 /* ---- resources: the rows are summed and sorted once, in cs_view_init ---- */
-static const cs_column resources_cols[] = {
-    CS_KEY("organisation", CS_TEXT), CS_KEY("role", CS_TEXT), CS_KEY("year", CS_INT),
-    CS_VAL("fte", CS_REAL, "FTE"), CS_VAL("euro", CS_REAL, "EUR")};
+static const cs_column resources_cols[] = {CS_KEY("organisation", CS_TEXT), CS_KEY("role", CS_TEXT),
+                                           CS_KEY("year", CS_INT), CS_VAL("fte", CS_REAL, "FTE"),
+                                           CS_VAL("euro", CS_REAL, "EUR")};
 
 static int64_t resources_n(const cs_view *v) { return v->nres; }
 
@@ -252,6 +327,11 @@ static void resources_row(const cs_view *v, int64_t i, cs_value *o) {
   o[3] = cs_vd(x->fte), o[4] = cs_vd(x->euro);
 }
 
-const cs_tabledef cs_tab_resources = {
-    "resources", "staff (FTE) and money each organisation brings in per year",
-    CS_NCOL(resources_cols), resources_cols, 1, NULL, resources_n, resources_row};
+const cs_tabledef cs_tab_resources = {"resources",
+                                      "staff (FTE) and money each organisation brings in per year",
+                                      CS_NCOL(resources_cols),
+                                      resources_cols,
+                                      1,
+                                      NULL,
+                                      resources_n,
+                                      resources_row};

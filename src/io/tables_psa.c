@@ -9,9 +9,9 @@ static int has_psa(const cs_view *v) { return v->psa != NULL; }
 static int64_t psa_nsc(const cs_view *v) { return v->psa->nsc - 1; }
 
 /* ---- psa_draws ---- */
-static const cs_column draws_cols[] = {
-    CS_KEY("draw", CS_INT), CS_KEY("scenario", CS_TEXT), CS_KEY("metric", CS_TEXT),
-    CS_VAL("value", CS_REAL, "the metric's")};
+static const cs_column draws_cols[] = {CS_KEY("draw", CS_INT), CS_KEY("scenario", CS_TEXT),
+                                       CS_KEY("metric", CS_TEXT),
+                                       CS_VAL("value", CS_REAL, "the metric's")};
 
 static int64_t draws_n(const cs_view *v) {
   return (int64_t)v->psa->ndraw * psa_nsc(v) * v->psa->nmet;
@@ -25,14 +25,23 @@ static void draws_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_psa_draws = {
-    "psa_draws", "every draw's headline metrics (draw 0: every uncertain number at its mean)",
-    CS_NCOL(draws_cols), draws_cols, 0, has_psa, draws_n, draws_row};
+    "psa_draws",
+    "every draw's headline metrics (draw 0: every uncertain number at its mean)",
+    CS_NCOL(draws_cols),
+    draws_cols,
+    0,
+    has_psa,
+    draws_n,
+    draws_row};
 
 /* ---- psa_summary ---- */
-static const cs_column summary_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("metric", CS_TEXT), CS_VAL("mean", CS_REAL, "the metric's"),
-    CS_VAL("sd", CS_REAL, "the metric's"), CS_VAL("p2_5", CS_REAL, "the metric's"),
-    CS_VAL("p50", CS_REAL, "the metric's"), CS_VAL("p97_5", CS_REAL, "the metric's")};
+static const cs_column summary_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                         CS_KEY("metric", CS_TEXT),
+                                         CS_VAL("mean", CS_REAL, "the metric's"),
+                                         CS_VAL("sd", CS_REAL, "the metric's"),
+                                         CS_VAL("p2_5", CS_REAL, "the metric's"),
+                                         CS_VAL("p50", CS_REAL, "the metric's"),
+                                         CS_VAL("p97_5", CS_REAL, "the metric's")};
 
 static int64_t summary_n(const cs_view *v) { return psa_nsc(v) * v->psa->nmet; }
 
@@ -41,16 +50,23 @@ static void summary_row(const cs_view *v, int64_t i, cs_value *o) {
   int32_t m = cs_digit(&i, p->nmet), s = 1 + (int32_t)i;
   const double *st = v->ps->stat + ((size_t)s * p->nmet + (size_t)m) * CS_PSA_STAT_N;
   o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(p->met[m]);
-  for (int k = 0; k < CS_PSA_STAT_N; k++) o[2 + k] = cs_vd(st[k]);
+  for (int k = 0; k < CS_PSA_STAT_N; k++)
+    o[2 + k] = cs_vd(st[k]);
 }
 
 const cs_tabledef cs_tab_psa_summary = {
-    "psa_summary", "mean, sd and 2.5/50/97.5 percentiles of each headline metric over the draws",
-    CS_NCOL(summary_cols), summary_cols, 1, has_psa, summary_n, summary_row};
+    "psa_summary",
+    "mean, sd and 2.5/50/97.5 percentiles of each headline metric over the draws",
+    CS_NCOL(summary_cols),
+    summary_cols,
+    1,
+    has_psa,
+    summary_n,
+    summary_row};
 
 /* ---- psa_probabilities: npv>0 per stakeholder, each criterion substantial, passes ---- */
-static const cs_column prob_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("what", CS_TEXT), CS_VAL("probability", CS_REAL, "share")};
+static const cs_column prob_cols[] = {CS_KEY("scenario", CS_TEXT), CS_KEY("what", CS_TEXT),
+                                      CS_VAL("probability", CS_REAL, "share")};
 
 static int64_t prob_n(const cs_view *v) { return psa_nsc(v) * v->nprob; }
 
@@ -69,13 +85,19 @@ static void prob_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_psa_probabilities = {
-    "psa_probabilities", "share of the draws with NPV > 0, each criterion substantial, and passing",
-    CS_NCOL(prob_cols), prob_cols, 1, has_psa, prob_n, prob_row};
+    "psa_probabilities",
+    "share of the draws with NPV > 0, each criterion substantial, and passing",
+    CS_NCOL(prob_cols),
+    prob_cols,
+    1,
+    has_psa,
+    prob_n,
+    prob_row};
 
 /* ---- ceac: P(total NPV + value * delta QALYs > 0) ---- */
-static const cs_column ceac_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("value_per_qaly", CS_REAL),
-    CS_VAL("probability_cost_effective", CS_REAL, "share")};
+static const cs_column ceac_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                      CS_KEY("value_per_qaly", CS_REAL),
+                                      CS_VAL("probability_cost_effective", CS_REAL, "share")};
 
 static int64_t ceac_n(const cs_view *v) { return psa_nsc(v) * CS_CEAC_N; }
 
@@ -86,8 +108,14 @@ static void ceac_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_ceac = {
-    "ceac", "cost-effectiveness acceptability curve: P(cost-effective) per value of a QALY",
-    CS_NCOL(ceac_cols), ceac_cols, 1, has_psa, ceac_n, ceac_row};
+    "ceac",
+    "cost-effectiveness acceptability curve: P(cost-effective) per value of a QALY",
+    CS_NCOL(ceac_cols),
+    ceac_cols,
+    1,
+    has_psa,
+    ceac_n,
+    ceac_row};
 
 /* ---- tornado: one-way sensitivity, widest swing first within each (scenario, metric) ---- */
 static const cs_column tornado_cols[] = {
@@ -106,5 +134,11 @@ static void tornado_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_tornado = {
-    "tornado", "one-way sensitivity: each metric with one parameter at its 2.5 and 97.5 percentile",
-    CS_NCOL(tornado_cols), tornado_cols, 1, has_psa, tornado_n, tornado_row};
+    "tornado",
+    "one-way sensitivity: each metric with one parameter at its 2.5 and 97.5 percentile",
+    CS_NCOL(tornado_cols),
+    tornado_cols,
+    1,
+    has_psa,
+    tornado_n,
+    tornado_row};

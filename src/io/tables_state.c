@@ -6,10 +6,13 @@
 static const char *const SEX[CS_NSEX] = {"f", "m"};
 
 /* ---- demography ---- */
-static const cs_column demography_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("area", CS_TEXT),
-    CS_VAL("population", CS_REAL, "persons"), CS_VAL("births", CS_REAL, "persons"),
-    CS_VAL("deaths", CS_REAL, "persons"), CS_VAL("migration", CS_REAL, "persons")};
+static const cs_column demography_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                            CS_KEY("year", CS_INT),
+                                            CS_KEY("area", CS_TEXT),
+                                            CS_VAL("population", CS_REAL, "persons"),
+                                            CS_VAL("births", CS_REAL, "persons"),
+                                            CS_VAL("deaths", CS_REAL, "persons"),
+                                            CS_VAL("migration", CS_REAL, "persons")};
 
 static int64_t demography_n(const cs_view *v) { return cs_nsc_all(v) * v->r->ny * v->r->na; }
 
@@ -23,19 +26,27 @@ static void demography_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_demography = {
-    "demography", "population at 1 January, births, deaths and net migration in the year, per area",
-    CS_NCOL(demography_cols), demography_cols, 0, NULL, demography_n, demography_row};
+    "demography",
+    "population at 1 January, births, deaths and net migration in the year, per area",
+    CS_NCOL(demography_cols),
+    demography_cols,
+    0,
+    NULL,
+    demography_n,
+    demography_row};
 
 /* ---- care ---- */
-static const cs_column care_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("area", CS_TEXT),
-    CS_KEY("sector", CS_TEXT), CS_VAL("units", CS_REAL, "sector unit"),
-    CS_VAL("cost", CS_REAL, "EUR"), CS_VAL("fte", CS_REAL, "FTE"), CS_VAL("m2", CS_REAL, "m2"),
-    CS_VAL("co2_kg", CS_REAL, "kg CO2")};
+static const cs_column care_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                      CS_KEY("year", CS_INT),
+                                      CS_KEY("area", CS_TEXT),
+                                      CS_KEY("sector", CS_TEXT),
+                                      CS_VAL("units", CS_REAL, "sector unit"),
+                                      CS_VAL("cost", CS_REAL, "EUR"),
+                                      CS_VAL("fte", CS_REAL, "FTE"),
+                                      CS_VAL("m2", CS_REAL, "m2"),
+                                      CS_VAL("co2_kg", CS_REAL, "kg CO2")};
 
-static int64_t care_n(const cs_view *v) {
-  return cs_nsc_all(v) * v->r->ny * v->r->na * v->r->nc;
-}
+static int64_t care_n(const cs_view *v) { return cs_nsc_all(v) * v->r->ny * v->r->na * v->r->nc; }
 
 static void care_row(const cs_view *v, int64_t i, cs_value *o) {
   const cs_results *r = v->r;
@@ -47,9 +58,15 @@ static void care_row(const cs_view *v, int64_t i, cs_value *o) {
   o[6] = cs_vd(d[CS_CARE_FTE]), o[7] = cs_vd(d[CS_CARE_M2]), o[8] = cs_vd(d[CS_CARE_CO2]);
 }
 
-const cs_tabledef cs_tab_care = {
-    "care", "care units, cost (price year, undiscounted), FTE demand, floor area and CO2 per area and sector",
-    CS_NCOL(care_cols), care_cols, 0, NULL, care_n, care_row};
+const cs_tabledef cs_tab_care = {"care",
+                                 "care units, cost (price year, undiscounted), FTE demand, floor "
+                                 "area and CO2 per area and sector",
+                                 CS_NCOL(care_cols),
+                                 care_cols,
+                                 0,
+                                 NULL,
+                                 care_n,
+                                 care_row};
 
 /* ---- payers ---- */
 static const cs_column payers_cols[] = {
@@ -67,14 +84,21 @@ static void payers_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_payers = {
-    "payers", "care cost and implementation cost per payer and year (undiscounted)",
-    CS_NCOL(payers_cols), payers_cols, 1, NULL, payers_n, payers_row};
+    "payers",
+    "care cost and implementation cost per payer and year (undiscounted)",
+    CS_NCOL(payers_cols),
+    payers_cols,
+    1,
+    NULL,
+    payers_n,
+    payers_row};
 
 /* ---- workforce ---- */
 static const cs_column workforce_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("subregion", CS_TEXT),
-    CS_KEY("group", CS_TEXT), CS_VAL("demand_fte", CS_REAL, "FTE"),
-    CS_VAL("supply_fte", CS_REAL, "FTE"), CS_VAL("gap_fte", CS_REAL, "FTE")};
+    CS_KEY("scenario", CS_TEXT),          CS_KEY("year", CS_INT),
+    CS_KEY("subregion", CS_TEXT),         CS_KEY("group", CS_TEXT),
+    CS_VAL("demand_fte", CS_REAL, "FTE"), CS_VAL("supply_fte", CS_REAL, "FTE"),
+    CS_VAL("gap_fte", CS_REAL, "FTE")};
 
 static int64_t workforce_n(const cs_view *v) {
   return cs_nsc_all(v) * v->r->ny * v->r->nr * v->r->ng;
@@ -91,14 +115,20 @@ static void workforce_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_workforce = {
-    "workforce", "staff demand, supply and gap per subregion, staff group and year",
-    CS_NCOL(workforce_cols), workforce_cols, 1, NULL, workforce_n, workforce_row};
+    "workforce",
+    "staff demand, supply and gap per subregion, staff group and year",
+    CS_NCOL(workforce_cols),
+    workforce_cols,
+    1,
+    NULL,
+    workforce_n,
+    workforce_row};
 
 /* ---- health ---- */
 static const cs_column health_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("area", CS_TEXT),
-    CS_VAL("life_years", CS_REAL, "life years"), CS_VAL("qalys", CS_REAL, "QALY"),
-    CS_VAL("deaths", CS_REAL, "persons")};
+    CS_KEY("scenario", CS_TEXT),      CS_KEY("year", CS_INT),
+    CS_KEY("area", CS_TEXT),          CS_VAL("life_years", CS_REAL, "life years"),
+    CS_VAL("qalys", CS_REAL, "QALY"), CS_VAL("deaths", CS_REAL, "persons")};
 
 static int64_t health_n(const cs_view *v) { return cs_nsc_all(v) * v->r->ny * v->r->na; }
 
@@ -112,15 +142,23 @@ static void health_row(const cs_view *v, int64_t i, cs_value *o) {
   o[5] = cs_vd(r->demo[k * CS_DEMO_N + CS_DEMO_DEATHS]);
 }
 
-const cs_tabledef cs_tab_health = {
-    "health", "life years, QALYs (undiscounted) and deaths per area and year",
-    CS_NCOL(health_cols), health_cols, 0, NULL, health_n, health_row};
+const cs_tabledef cs_tab_health = {"health",
+                                   "life years, QALYs (undiscounted) and deaths per area and year",
+                                   CS_NCOL(health_cols),
+                                   health_cols,
+                                   0,
+                                   NULL,
+                                   health_n,
+                                   health_row};
 
 /* ---- population (only with detail) ---- */
-static const cs_column population_cols[] = {
-    CS_KEY("scenario", CS_TEXT), CS_KEY("year", CS_INT), CS_KEY("area", CS_TEXT),
-    CS_KEY("sex", CS_TEXT), CS_KEY("age", CS_INT), CS_KEY("state", CS_TEXT),
-    CS_VAL("count", CS_REAL, "persons")};
+static const cs_column population_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                            CS_KEY("year", CS_INT),
+                                            CS_KEY("area", CS_TEXT),
+                                            CS_KEY("sex", CS_TEXT),
+                                            CS_KEY("age", CS_INT),
+                                            CS_KEY("state", CS_TEXT),
+                                            CS_VAL("count", CS_REAL, "persons")};
 
 static int population_present(const cs_view *v) { return v->r->detail != NULL; }
 
@@ -141,6 +179,11 @@ static void population_row(const cs_view *v, int64_t i, cs_value *o) {
 }
 
 const cs_tabledef cs_tab_population = {
-    "population", "persons at 1 January per area, sex, age and care-need state (with --detail)",
-    CS_NCOL(population_cols), population_cols, 0, population_present, population_n,
+    "population",
+    "persons at 1 January per area, sex, age and care-need state (with --detail)",
+    CS_NCOL(population_cols),
+    population_cols,
+    0,
+    population_present,
+    population_n,
     population_row};

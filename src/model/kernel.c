@@ -110,7 +110,8 @@ static void sig_transitions(kctx *c) {
         if (ef->kind != CS_EFF_TRANSITION || ef->from == ef->to) continue;
         double *tm = w->tm + (size_t)j * KK;
         if (!w->tm_on[j])
-          for (size_t i = 0; i < KK; i++) tm[i] = 1.0;
+          for (size_t i = 0; i < KK; i++)
+            tm[i] = 1.0;
         w->tm_on[j] = 1;
         tm[(size_t)ef->from * pl->nstate + ef->to] *= w->em[pm->eff_off[v] + q];
       }
@@ -190,9 +191,11 @@ static void deaths(kctx *c, int32_t s, int32_t x, const double *N, const double 
   int32_t K = pl->nstate;
   double q = atmost1(pm->q0[s * CS_NAGE + x] * c->qfac);
   double tot = 0.0, rbar = 0.0;
-  for (int32_t k = 0; k < K; k++) tot += Nb[k];
+  for (int32_t k = 0; k < K; k++)
+    tot += Nb[k];
   const double *sh = pl->share0 + ((size_t)s * CS_NAGE + x) * K;
-  for (int32_t k = 0; k < K; k++) rbar += (tot > 0.0 ? Nb[k] / tot : sh[k]) * pm->rr[k];
+  for (int32_t k = 0; k < K; k++)
+    rbar += (tot > 0.0 ? Nb[k] / tot : sh[k]) * pm->rr[k];
   for (int32_t k = 0; k < K; k++) {
     /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
     double qk = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
@@ -236,11 +239,16 @@ static void cell_step(kctx *c, int32_t s, int32_t x, double *hl, double *dm) {
     if (x >= 75) dm[CS_DEMO_POP75] += n;
     double stay = 1.0;
     for (int32_t l = 0; l < K; l++)
-      if (l != k) { stay -= p[l]; w->S2[l] += w->S[k] * p[l]; }
+      if (l != k) {
+        stay -= p[l];
+        w->S2[l] += w->S[k] * p[l];
+      }
     w->S2[k] += w->S[k] * stay;
   }
-  double *dst = w->next + (size_t)c->i * cells + ix_cell(pl, c->a, s, x < CS_XMAX ? x + 1 : CS_XMAX);
-  for (int32_t k = 0; k < K; k++) dst[k] += w->S2[k];
+  double *dst =
+      w->next + (size_t)c->i * cells + ix_cell(pl, c->a, s, x < CS_XMAX ? x + 1 : CS_XMAX);
+  for (int32_t k = 0; k < K; k++)
+    dst[k] += w->S2[k];
 }
 
 /* Births (step 5) into age 0 of next year. */
@@ -256,14 +264,16 @@ static double births(kctx *c) {
     if (pm->fert[x] == 0.0) continue;
     const double *n = N + ix_cell(pl, c->a, 0, x);
     double women = 0.0;
-    for (int32_t k = 0; k < K; k++) women += n[k];
+    for (int32_t k = 0; k < K; k++)
+      women += n[k];
     B += pm->fert[x] * women;
   }
   double share[CS_NSEX] = {1.0 - pm->boys, pm->boys};
   for (int32_t s = 0; s < CS_NSEX; s++) {
     double *dst = c->w->next + (size_t)c->i * cells + ix_cell(pl, c->a, s, 0);
     const double *sh = pl->share0 + ((size_t)s * CS_NAGE) * K;
-    for (int32_t k = 0; k < K; k++) dst[k] += B * share[s] * sh[k];
+    for (int32_t k = 0; k < K; k++)
+      dst[k] += B * share[s] * sh[k];
   }
   return B;
 }
@@ -272,21 +282,25 @@ static double births(kctx *c) {
 static double migrate(kctx *c, double *n, const double *share, double M) {
   int32_t K = c->pl->nstate;
   if (M >= 0.0) {
-    for (int32_t k = 0; k < K; k++) n[k] += M * share[k];
+    for (int32_t k = 0; k < K; k++)
+      n[k] += M * share[k];
     return M;
   }
   double tot = 0.0;
-  for (int32_t k = 0; k < K; k++) tot += n[k];
+  for (int32_t k = 0; k < K; k++)
+    tot += n[k];
   double rem = -M;
   if (rem >= tot) {
     if (rem > tot) {
       c->r->capped_cells++;
       c->r->capped_persons += rem - tot;
     }
-    for (int32_t k = 0; k < K; k++) n[k] = 0.0;
+    for (int32_t k = 0; k < K; k++)
+      n[k] = 0.0;
     return -tot;
   }
-  for (int32_t k = 0; k < K; k++) n[k] -= rem * (n[k] / tot);
+  for (int32_t k = 0; k < K; k++)
+    n[k] -= rem * (n[k] / tot);
   return M;
 }
 
@@ -305,14 +319,14 @@ static double migration(kctx *c) {
         M = pm->mig[ax];
       } else if (c->i == 0) {
         double have = 0.0;
-        for (int32_t k = 0; k < K; k++) have += n[k];
+        for (int32_t k = 0; k < K; k++)
+          have += n[k];
         M = last ? 0.0 : pm->proj[ax * (size_t)(pl->nyear - 1) + (size_t)c->y] - have;
         c->w->mig_resid[ax] = M;
       } else {
         M = c->w->mig_resid[ax];
       }
-      if (M != 0.0)
-        applied += migrate(c, n, pl->share0 + ((size_t)s * CS_NAGE + x) * K, M);
+      if (M != 0.0) applied += migrate(c, n, pl->share0 + ((size_t)s * CS_NAGE + x) * K, M);
     }
   return applied;
 }
@@ -358,7 +372,8 @@ static void area_step(kctx *c) {
   sig_transitions(c);
   memset(w->part, 0, (size_t)pl->niv * sizeof(double));
   for (int32_t s = 0; s < CS_NSEX; s++)
-    for (int32_t x = 0; x < CS_NAGE; x++) cell_step(c, s, x, hl, dm);
+    for (int32_t x = 0; x < CS_NAGE; x++)
+      cell_step(c, s, x, hl, dm);
   sig_apply(c);
   dm[CS_DEMO_BIRTHS] = births(c);
   dm[CS_DEMO_MIG] = migration(c);
@@ -400,7 +415,8 @@ static void workforce_step(kctx *c) {
             r->care[(say * pl->nsector + sec) * CS_CARE_N + CS_CARE_FTE];
     }
     for (int32_t v = 0; v < pl->niv; v++)
-      w->upbar[(size_t)rr * pl->niv + v] = tot > 0.0 ? w->upbar[(size_t)rr * pl->niv + v] / tot : 0.0;
+      w->upbar[(size_t)rr * pl->niv + v] =
+          tot > 0.0 ? w->upbar[(size_t)rr * pl->niv + v] / tot : 0.0;
   }
   memcpy(r->wf_sup + sy * RG, sup, RG * sizeof(double));
   for (int32_t rr = 0; rr < pl->nsub; rr++)
@@ -458,7 +474,8 @@ static double line_amount(const cs_plan *pl, const cs_scen *sc, int32_t v, const
     return in ? amt * sc->coverage[v] : 0.0;
   }
   double sum = 0.0;
-  for (int32_t r = 0; r < pl->nsub; r++) sum += line_part(pl, sc, v, r, co, amt, t);
+  for (int32_t r = 0; r < pl->nsub; r++)
+    sum += line_part(pl, sc, v, r, co, amt, t);
   return sum;
 }
 
@@ -499,7 +516,8 @@ static void implementation_step(kctx *c) {
       int32_t l = pm->cost_off[v] + j;
       double amt = pm->cost_amount[l], amount = 0.0;
       if (c->sc->iv_on[v]) {
-        amount = co->kind == CS_COST_PER_PARTICIPANT ? amt * part : line_amount(pl, c->sc, v, co, amt, t);
+        amount = co->kind == CS_COST_PER_PARTICIPANT ? amt * part
+                                                     : line_amount(pl, c->sc, v, co, amt, t);
         line_by_subregion(c, v, co, amt, sub);
       }
       line[l] = amount;
@@ -517,11 +535,14 @@ static void init_state(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_w
         double P = pm->pop[cs_ix_asx(a, s, x)];
         const double *sh = pl->share0 + ((size_t)s * CS_NAGE + x) * K;
         double *n = w->cur + ix_cell(pl, a, s, x);
-        for (int32_t k = 0; k < K; k++) n[k] = P * sh[k];
+        for (int32_t k = 0; k < K; k++)
+          n[k] = P * sh[k];
       }
-  for (int32_t i = 1; i < nsc; i++) memcpy(w->cur + (size_t)i * cells, w->cur, cells * sizeof(double));
+  for (int32_t i = 1; i < nsc; i++)
+    memcpy(w->cur + (size_t)i * cells, w->cur, cells * sizeof(double));
   for (int32_t i = 0; i < nsc; i++)
-    for (size_t rg = 0; rg < RG; rg++) w->sup[(size_t)i * RG + rg] = pl->wf[rg].present ? pl->wf[rg].fte : 0.0;
+    for (size_t rg = 0; rg < RG; rg++)
+      w->sup[(size_t)i * RG + rg] = pl->wf[rg].present ? pl->wf[rg].fte : 0.0;
 }
 
 /* Zeroes every accumulated output, so one results buffer can serve draw after draw. */
@@ -537,19 +558,27 @@ static void clear_results(cs_results *r) {
   r->capped_persons = 0.0;
 }
 
-void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
-               cs_work *w, cs_results *r) {
+void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc, cs_work *w,
+               cs_results *r) {
   size_t cells = cells_per_scen(pl);
   clear_results(r);
   init_state(pl, pm, nsc, w);
   for (int32_t y = 0; y < pl->nyear; y++) {
-    for (int32_t sec = 0; sec < pl->nsector; sec++) w->grow[sec] = pow(1.0 + pm->growth[sec], y);
+    for (int32_t sec = 0; sec < pl->nsector; sec++)
+      w->grow[sec] = pow(1.0 + pm->growth[sec], y);
     memset(w->next, 0, cells * (size_t)nsc * sizeof(double));
     for (int32_t i = 0; i < nsc; i++) {
-      kctx c = {.pl = pl, .pm = pm, .sc = &sc[i], .w = w, .r = r, .i = i, .y = y,
-                 .qfac = pow(1.0 - pm->impr, y)};
+      kctx c = {.pl = pl,
+                .pm = pm,
+                .sc = &sc[i],
+                .w = w,
+                .r = r,
+                .i = i,
+                .y = y,
+                .qfac = pow(1.0 - pm->impr, y)};
       if (r->detail)
-        memcpy(r->detail + cs_ix_sy(r, i, y) * cells, w->cur + (size_t)i * cells, cells * sizeof(double));
+        memcpy(r->detail + cs_ix_sy(r, i, y) * cells, w->cur + (size_t)i * cells,
+               cells * sizeof(double));
       for (int32_t a = 0; a < pl->narea; a++) {
         c.a = a;
         area_step(&c);

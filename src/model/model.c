@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-
 /* Sizes of the parameter arrays that do not depend on the draw. */
 static size_t n_asx(const cs_plan *pl) { return (size_t)pl->narea * CS_NSEX * CS_NAGE; }
 static size_t n_trans(const cs_plan *pl) {
@@ -18,13 +17,15 @@ static size_t n_proj(const cs_plan *pl) {
 }
 static int32_t n_effects(const cs_plan *pl) {
   int32_t n = 0;
-  for (int32_t i = 0; i < pl->niv; i++) n += pl->ivs[i].neffect;
+  for (int32_t i = 0; i < pl->niv; i++)
+    n += pl->ivs[i].neffect;
   return n;
 }
 
 int32_t cs_plan_nlines(const cs_plan *pl) {
   int32_t n = 0;
-  for (int32_t i = 0; i < pl->niv; i++) n += pl->ivs[i].ncost;
+  for (int32_t i = 0; i < pl->niv; i++)
+    n += pl->ivs[i].ncost;
   return n;
 }
 
@@ -44,7 +45,8 @@ static cs_status signatures(const cs_plan *pl, cs_arena *ar, cs_params *o) {
           tv[v] = iv->sex_mask[s] && x >= iv->age_from && x <= iv->age_to && iv->state_mask[k];
         }
         int32_t j = 0;
-        while (j < o->nsig && memcmp(o->sig_iv + (size_t)j * niv, tv, niv) != 0) j++;
+        while (j < o->nsig && memcmp(o->sig_iv + (size_t)j * niv, tv, niv) != 0)
+          j++;
         if (j == o->nsig) o->nsig++;
         o->cell_sig[((size_t)s * CS_NAGE + x) * pl->nstate + k] = j;
       }
@@ -80,10 +82,10 @@ cs_status cs_params_alloc(const cs_plan *pl, cs_arena *ar, cs_params *o) {
   o->eff_inflow = CS_ALLOC(ar, ne + 1, double);
   o->cost_amount = CS_ALLOC(ar, nl + 1, double);
   if (!o->pop || !o->q0 || (pl->fert && !o->fert) || !o->mig || (pl->has_projection && !o->proj) ||
-      !o->trans || !o->use || !o->eol || !o->utility || !o->rr || !o->price ||
-      !o->fte_per_unit || !o->m2 || !o->co2 || !o->growth || !o->iv_max || !o->eff_off ||
-      !o->cost_off || !o->eff_change || !o->eff_fraction || !o->eff_ratio || !o->eff_outflow ||
-      !o->eff_inflow || !o->cost_amount)
+      !o->trans || !o->use || !o->eol || !o->utility || !o->rr || !o->price || !o->fte_per_unit ||
+      !o->m2 || !o->co2 || !o->growth || !o->iv_max || !o->eff_off || !o->cost_off ||
+      !o->eff_change || !o->eff_fraction || !o->eff_ratio || !o->eff_outflow || !o->eff_inflow ||
+      !o->cost_amount)
     return CS_ENOMEM;
   return CS_OK;
 }
@@ -94,7 +96,8 @@ static void scale_into(double *dst, const double *src, size_t n, double f) {
     memset(dst, 0, n * sizeof(double));
     return;
   }
-  for (size_t i = 0; i < n; i++) dst[i] = src[i] * f;
+  for (size_t i = 0; i < n; i++)
+    dst[i] = src[i] * f;
 }
 
 /* Rates [c][k][s][x] of the plan, scaled and transposed to [s][x][k][c], so the kernel reads
@@ -109,7 +112,8 @@ static void cell_major(const cs_plan *pl, const double *src, double f, double *d
     for (size_t k = 0; k < nk; k++)
       for (size_t s = 0; s < CS_NSEX; s++)
         for (size_t x = 0; x < CS_NAGE; x++)
-          d[((s * CS_NAGE + x) * nk + k) * nc + c] = src[((c * nk + k) * CS_NSEX + s) * CS_NAGE + x] * f;
+          d[((s * CS_NAGE + x) * nk + k) * nc + c] =
+              src[((c * nk + k) * CS_NSEX + s) * CS_NAGE + x] * f;
 }
 
 /* A drawn number that must stay in [lo, hi] (a normal draw of a probability, say); the
@@ -219,7 +223,8 @@ static void scen_coverage_one(const cs_plan *pl, const cs_params *pm, cs_scen *s
 }
 
 void cs_scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *sc, int32_t nsc) {
-  for (int32_t i = 0; i < nsc; i++) scen_coverage_one(pl, pm, &sc[i]);
+  for (int32_t i = 0; i < nsc; i++)
+    scen_coverage_one(pl, pm, &sc[i]);
 }
 
 static cs_scen *scen_new(const cs_plan *pl, cs_arena *ar, cs_scen *s, const char *id, int on) {
@@ -267,7 +272,8 @@ int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_s
     if (!scen_new(pl, ar, &sc[i], d->id, 1)) return -1;
     memcpy(sc[i].sub_on, d->sub_mask, (size_t)pl->nsub);
     memcpy(sc[i].delay, d->delay, (size_t)pl->nsub * sizeof(int32_t));
-    for (int32_t r = 0; r < pl->nsub; r++) sc[i].has_delay |= d->delay[r] != 0;
+    for (int32_t r = 0; r < pl->nsub; r++)
+      sc[i].has_delay |= d->delay[r] != 0;
     sc[i].has_subregions = d->has_subregions;
   }
   for (int32_t t = 0; t < pl->ntheme; t++, i++) {
@@ -277,7 +283,8 @@ int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_s
     if (!id || !scen_new(pl, ar, &sc[i], id, 1)) return -1;
     memcpy(id, "without-", 8);
     memcpy(id + 8, th->id, len - 8);
-    for (int32_t v = th->first; v < th->first + th->count; v++) sc[i].iv_on[v] = 0;
+    for (int32_t v = th->first; v < th->first + th->count; v++)
+      sc[i].iv_on[v] = 0;
   }
   cs_scen_coverage(pl, pm, sc, n);
   *out = sc;
@@ -287,8 +294,14 @@ int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_s
 cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar,
                            cs_results *r) {
   memset(r, 0, sizeof *r);
-  r->nsc = nsc; r->ny = pl->nyear; r->na = pl->narea; r->nc = pl->nsector;
-  r->np = pl->npayer; r->nr = pl->nsub; r->ng = pl->ngroup; r->niv = pl->niv;
+  r->nsc = nsc;
+  r->ny = pl->nyear;
+  r->na = pl->narea;
+  r->nc = pl->nsector;
+  r->np = pl->npayer;
+  r->nr = pl->nsub;
+  r->ng = pl->ngroup;
+  r->niv = pl->niv;
   r->nline = cs_plan_nlines(pl);
   size_t sy = (size_t)nsc * (size_t)r->ny;
   r->demo = CS_ALLOC(ar, sy * r->na * CS_DEMO_N, double);
@@ -305,11 +318,10 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   r->impl_sub = CS_ALLOC(ar, sy * r->nr * r->np + 1, double);
   r->flows = CS_ALLOC(ar, sy * r->na, double);
   r->clamp_iv = CS_ALLOC(ar, r->niv + 1, int64_t);
-  if (detail)
-    r->detail = CS_ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
+  if (detail) r->detail = CS_ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
   if (!r->demo || !r->care || !r->health || !r->payer_care || !r->payer_impl || !r->wf_dem ||
-      !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->own_fte || !r->impl_sub || !r->flows || !r->clamp_iv ||
-      (detail && !r->detail))
+      !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->own_fte || !r->impl_sub ||
+      !r->flows || !r->clamp_iv || (detail && !r->detail))
     return CS_ENOMEM;
   return CS_OK;
 }
@@ -324,7 +336,8 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->up = CS_ALLOC(ar, pl->niv + 1, double);
   w->act = CS_ALLOC(ar, pl->niv + 1, int32_t);
   int32_t ne = 0;
-  for (int32_t i = 0; i < pl->niv; i++) ne += pl->ivs[i].neffect;
+  for (int32_t i = 0; i < pl->niv; i++)
+    ne += pl->ivs[i].neffect;
   w->em = CS_ALLOC(ar, ne + 1, double);
   w->ef = CS_ALLOC(ar, ne + 1, double);
   w->part = CS_ALLOC(ar, pl->niv + 1, double);
@@ -348,9 +361,10 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->S = CS_ALLOC(ar, nk, double);
   w->S2 = CS_ALLOC(ar, nk, double);
   w->D = CS_ALLOC(ar, nk, double);
-  if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part || !w->units ||
-      !w->fsum || !w->ru || !w->re || !w->rn || !w->tm || !w->tm_on || !w->qm || !w->ud || !w->upbar || !w->sup || !w->grow ||
-      !w->u || !w->e || !w->mfte || !w->p || !w->S || !w->S2 || !w->D)
+  if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part ||
+      !w->units || !w->fsum || !w->ru || !w->re || !w->rn || !w->tm || !w->tm_on || !w->qm ||
+      !w->ud || !w->upbar || !w->sup || !w->grow || !w->u || !w->e || !w->mfte || !w->p || !w->S ||
+      !w->S2 || !w->D)
     return CS_ENOMEM;
   return CS_OK;
 }

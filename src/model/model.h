@@ -11,39 +11,39 @@
 #include "plan/plan.h"
 
 typedef struct {
-  double *pop;        /* [a][s][x], scaled */
-  double *q0;         /* [s][x], scaled */
+  double *pop; /* [a][s][x], scaled */
+  double *q0;  /* [s][x], scaled */
   double impr, boys, price_growth;
-  double *fert;       /* [x] scaled (NULL in projection mode) */
-  double *mig;        /* [a][s][x] scaled */
-  double *proj;       /* [a][s][x][nyear-1] scaled */
-  double *utility, *rr;          /* [k] */
-  double *trans;                 /* [s][x][k][l] scaled */
-  double *use, *eol;             /* [s][x][k][c] scaled (cell-major, unlike the plan) */
+  double *fert;         /* [x] scaled (NULL in projection mode) */
+  double *mig;          /* [a][s][x] scaled */
+  double *proj;         /* [a][s][x][nyear-1] scaled */
+  double *utility, *rr; /* [k] */
+  double *trans;        /* [s][x][k][l] scaled */
+  double *use, *eol;    /* [s][x][k][c] scaled (cell-major, unlike the plan) */
   double *price, *fte_per_unit, *m2, *co2, *growth; /* [c] */
-  double *iv_max;                /* [iv] */
+  double *iv_max;                                   /* [iv] */
   /* effect values, flattened in plan order: [eff_off[iv] + j] */
-  int32_t *eff_off;              /* [niv + 1] */
+  int32_t *eff_off; /* [niv + 1] */
   double *eff_change, *eff_fraction, *eff_ratio, *eff_outflow, *eff_inflow;
-  int32_t *cost_off;             /* [niv + 1] */
+  int32_t *cost_off; /* [niv + 1] */
   double *cost_amount;
   /* Targeting signatures (plan-static): cells targeted by the same interventions share one,
    * so effects are applied once per signature to summed rates instead of once per cell. */
   int32_t nsig;
-  int32_t *cell_sig;             /* [s][x][k] -> signature */
-  uint8_t *sig_iv;               /* [nsig][niv]: intervention targets the signature's cells */
+  int32_t *cell_sig; /* [s][x][k] -> signature */
+  uint8_t *sig_iv;   /* [nsig][niv]: intervention targets the signature's cells */
 } cs_params;
 
 typedef struct {
   const char *id;
-  uint8_t *iv_on;        /* [niv] */
-  uint8_t *sub_on;       /* [nsub] */
-  int32_t *delay;        /* [nsub] */
+  uint8_t *iv_on;  /* [niv] */
+  uint8_t *sub_on; /* [nsub] */
+  int32_t *delay;  /* [nsub] */
   int32_t has_subregions;
-  double *coverage;      /* [niv] cost multiplier for once / per_year lines */
-  double *cov_sub;       /* [niv][nsub] the part of coverage in each subregion (its share of
-                            the targeted base-year persons), whose costs its delay moves */
-  int32_t has_delay;     /* some subregion starts later */
+  double *coverage;  /* [niv] cost multiplier for once / per_year lines */
+  double *cov_sub;   /* [niv][nsub] the part of coverage in each subregion (its share of
+                        the targeted base-year persons), whose costs its delay moves */
+  int32_t has_delay; /* some subregion starts later */
 } cs_scen;
 
 /* Value columns per row kind. */
@@ -53,9 +53,9 @@ enum { CS_HEALTH_LY, CS_HEALTH_QALY, CS_HEALTH_N };
 
 typedef struct {
   int32_t nsc, ny, na, nc, np, nr, ng, niv, nline;
-  double *demo;     /* [sc][y][a][CS_DEMO_N] */
-  double *care;     /* [sc][y][a][c][CS_CARE_N] */
-  double *health;   /* [sc][y][a][CS_HEALTH_N] */
+  double *demo;                    /* [sc][y][a][CS_DEMO_N] */
+  double *care;                    /* [sc][y][a][c][CS_CARE_N] */
+  double *health;                  /* [sc][y][a][CS_HEALTH_N] */
   double *payer_care, *payer_impl; /* [sc][y][p] */
   double *wf_dem, *wf_sup;         /* [sc][y][r][g] */
   double *uptake, *participants;   /* [sc][y][a][iv] */
@@ -66,31 +66,31 @@ typedef struct {
   double *detail;                  /* [sc][y][a][s][x][k] or NULL */
   double capped_persons;           /* migration removals that hit an empty cell */
   int64_t capped_cells;
-  int64_t clamped_rows;            /* transition rows scaled down to sum 1 */
-  int64_t *clamp_iv;               /* [niv] rows clamped involving the intervention */
+  int64_t clamped_rows; /* transition rows scaled down to sum 1 */
+  int64_t *clamp_iv;    /* [niv] rows clamped involving the intervention */
 } cs_results;
 
 typedef struct {
-  double *cur, *next;    /* [sc][a][s][x][k] */
-  double *mig_resid;     /* [a][s][x] projection-mode residual of the baseline */
-  double *up;            /* [niv] uptake of the current (sc, a, t) */
-  int32_t *act;          /* [niv] interventions with uptake > 0 in the current (sc, a, t) */
-  double *em, *ef;       /* [neffect] multiplier max(0, 1 + change*up) and fraction*up of the
-                            current (sc, a, t): the same in every cell of the area */
-  double *units, *fsum;  /* [c] units and FTE-weighted units of the current area */
-  double *ru, *re;       /* [nsig][c] sums of N*u and D*e at base (ungrown) rates, per area */
-  double *rn;            /* [nsig] persons of the signature in the area */
-  double *tm;            /* [nsig][k][l] product of transition multipliers of the area */
-  uint8_t *tm_on;        /* [nsig] the signature has active transition effects */
-  double *qm, *ud;       /* [nsig] death-probability multiplier and utility change of the
-                            signature's active mortality and utility effects (1 and 0 without) */
-  double *part;          /* [niv] participants of the current area */
-  double *upbar;         /* [nsub][niv] */
-  double *sup;           /* [sc][r][g] current supply */
-  double *grow;          /* [c] growth factor of the year */
-  double *u, *e, *mfte;  /* [c] rates of the current cell */
-  double *p;             /* [k][l] transition matrix of the current cell */
-  double *S, *S2, *D;    /* [k] */
+  double *cur, *next;   /* [sc][a][s][x][k] */
+  double *mig_resid;    /* [a][s][x] projection-mode residual of the baseline */
+  double *up;           /* [niv] uptake of the current (sc, a, t) */
+  int32_t *act;         /* [niv] interventions with uptake > 0 in the current (sc, a, t) */
+  double *em, *ef;      /* [neffect] multiplier max(0, 1 + change*up) and fraction*up of the
+                           current (sc, a, t): the same in every cell of the area */
+  double *units, *fsum; /* [c] units and FTE-weighted units of the current area */
+  double *ru, *re;      /* [nsig][c] sums of N*u and D*e at base (ungrown) rates, per area */
+  double *rn;           /* [nsig] persons of the signature in the area */
+  double *tm;           /* [nsig][k][l] product of transition multipliers of the area */
+  uint8_t *tm_on;       /* [nsig] the signature has active transition effects */
+  double *qm, *ud;      /* [nsig] death-probability multiplier and utility change of the
+                           signature's active mortality and utility effects (1 and 0 without) */
+  double *part;         /* [niv] participants of the current area */
+  double *upbar;        /* [nsub][niv] */
+  double *sup;          /* [sc][r][g] current supply */
+  double *grow;         /* [c] growth factor of the year */
+  double *u, *e, *mfte; /* [c] rates of the current cell */
+  double *p;            /* [k][l] transition matrix of the current cell */
+  double *S, *S2, *D;   /* [k] */
 } cs_work;
 
 /* model.c: parameters are allocated once per worker and filled per draw. Drawn values are
@@ -106,15 +106,14 @@ int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_s
  * -1 when out of memory. */
 #define CS_SHAPLEY_MAX_THEMES 10
 int32_t cs_scen_subsets(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out);
-cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar,
-                           cs_results *r);
+cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar, cs_results *r);
 cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_arena *ar,
                         cs_work *w);
 int32_t cs_plan_nlines(const cs_plan *pl);
 
 /* kernel.c: one draw, all scenarios in lockstep. Pure: reads pl, pm, sc; writes w, r. */
-void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
-               cs_work *w, cs_results *r);
+void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc, cs_work *w,
+               cs_results *r);
 
 /* index helpers */
 static inline size_t cs_ix_sy(const cs_results *r, int32_t s, int32_t y) {

@@ -21,8 +21,8 @@
 #define CS_BETA_SHAPE_MIN 0.1
 #define CS_BETA_SHAPE_MAX 1e8
 
-static const char *const kind_names[] = {"fixed", "beta", "gamma", "lognormal", "normal",
-                                         "uniform", "triangular", "pert"};
+static const char *const kind_names[] = {"fixed",  "beta",    "gamma",      "lognormal",
+                                         "normal", "uniform", "triangular", "pert"};
 
 const char *cs_dist_kind_name(cs_dist_kind k) {
   return (unsigned)k < sizeof kind_names / sizeof *kind_names ? kind_names[k] : "?";

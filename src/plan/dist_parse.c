@@ -72,8 +72,10 @@ static const form *forms_of(cs_dist_kind k, const form **alt) {
   *alt = NULL;
   for (size_t i = 0; i < NFORM; i++) {
     if (forms[i].kind != k) continue;
-    if (f) *alt = &forms[i];
-    else f = &forms[i];
+    if (f)
+      *alt = &forms[i];
+    else
+      f = &forms[i];
   }
   return f;
 }
@@ -84,7 +86,8 @@ static void check_fields(pctx *c, const char *kn, const form *f, const form *alt
   const char *keys[7] = {"dist"};
   size_t n = 1;
   for (int j = 0; j < 2 && both[j]; j++)
-    for (int i = 0; i < nfield(both[j]); i++) keys[n++] = both[j]->field[i];
+    for (int i = 0; i < nfield(both[j]); i++)
+      keys[n++] = both[j]->field[i];
   char ctx[CS_CTX];
   snprintf(ctx, sizeof ctx, "%.300s distribution of %.300s", kn, c->what);
   cs_yq_check_keys(c->q, c->n, keys, n, ctx);
@@ -105,17 +108,20 @@ static const char *parse_fields(pctx *c, cs_dist *d, cs_dist_kind k) {
     f = alt;
   }
   double x[3] = {0, 0, 0};
-  for (int i = 0; i < nfield(f); i++) x[i] = field(c, f->field[i], kn);
+  for (int i = 0; i < nfield(f); i++)
+    x[i] = field(c, f->field[i], kn);
   if (c->bad) return NULL;
   return f->make3 ? f->make3(d, x[0], x[1], x[2]) : f->make2(d, x[0], x[1]);
 }
 
 static void unknown_kind(pctx *c, cs_ynode *kn, const char *ks) {
   const char *names[NKIND - 1]; /* the kinds 'dist' takes: all but fixed */
-  for (int k = 1; k < NKIND; k++) names[k - 1] = cs_dist_kind_name((cs_dist_kind)k);
+  for (int k = 1; k < NKIND; k++)
+    names[k - 1] = cs_dist_kind_name((cs_dist_kind)k);
   const char *s = cs_suggest(ks, names, NKIND - 1);
   cs_yq_err(c->q, kn, "unknown distribution " CS_QF " in %s (%s%s%s)", CS_QA(ks), c->what,
-            s ? "did you mean '" : "expected beta, gamma, lognormal, normal, uniform, triangular or pert",
+            s ? "did you mean '"
+              : "expected beta, gamma, lognormal, normal, uniform, triangular or pert",
             s ? s : "", s ? "'?" : "");
 }
 
@@ -124,7 +130,8 @@ static int parse_kind(pctx *c, cs_dist *d) {
   const char *ks = cs_yq_str(c->q, kn, "dist");
   if (!ks) return -1;
   int k = 1;
-  while (k < NKIND && strcmp(cs_dist_kind_name((cs_dist_kind)k), ks)) k++;
+  while (k < NKIND && strcmp(cs_dist_kind_name((cs_dist_kind)k), ks))
+    k++;
   if (k == NKIND) {
     unknown_kind(c, kn, ks);
     return -1;
@@ -147,8 +154,10 @@ int cs_dist_parse(cs_yq *q, cs_ynode *n, const char *what, cs_dist *out) {
       cs_dist_fixed(out, v);
       return c.bad ? -1 : 0;
     }
-    cs_yq_err(q, n, "%s is a mapping without 'dist' or 'fixed' (expected a number or a "
-              "distribution such as {dist: beta, mean: 0.2, sd: 0.05})", what);
+    cs_yq_err(q, n,
+              "%s is a mapping without 'dist' or 'fixed' (expected a number or a "
+              "distribution such as {dist: beta, mean: 0.2, sd: 0.05})",
+              what);
     return -1;
   }
   double v;

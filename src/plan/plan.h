@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include "base/base.h"
 
-#define CS_XMAX 100            /* open age group 100+ */
+#define CS_XMAX 100 /* open age group 100+ */
 #define CS_NAGE (CS_XMAX + 1)
 #define CS_NSEX 2              /* 0 = f, 1 = m */
 #define CS_NONE (-1)           /* absent index */
@@ -17,8 +17,14 @@
 
 /* ---- distributions (dist.c) ---- */
 typedef enum {
-  CS_DIST_FIXED, CS_DIST_BETA, CS_DIST_GAMMA, CS_DIST_LOGNORMAL, CS_DIST_NORMAL,
-  CS_DIST_UNIFORM, CS_DIST_TRIANGULAR, CS_DIST_PERT
+  CS_DIST_FIXED,
+  CS_DIST_BETA,
+  CS_DIST_GAMMA,
+  CS_DIST_LOGNORMAL,
+  CS_DIST_NORMAL,
+  CS_DIST_UNIFORM,
+  CS_DIST_TRIANGULAR,
+  CS_DIST_PERT
 } cs_dist_kind;
 
 /* Canonical parameters per kind:
@@ -45,15 +51,28 @@ typedef struct {
 typedef enum { CS_CHAIN_SOCIAL, CS_CHAIN_PRIMARY, CS_CHAIN_SECONDARY, CS_CHAIN_LONG_TERM } cs_chain;
 typedef enum { CS_CURVE_LINEAR, CS_CURVE_LOGISTIC } cs_curve;
 typedef enum {
-  CS_EFF_USE, CS_EFF_EOL, CS_EFF_SHIFT, CS_EFF_FTE, CS_EFF_TRANSITION, CS_EFF_WORKFORCE,
+  CS_EFF_USE,
+  CS_EFF_EOL,
+  CS_EFF_SHIFT,
+  CS_EFF_FTE,
+  CS_EFF_TRANSITION,
+  CS_EFF_WORKFORCE,
   CS_EFF_UTILITY,  /* the targeted persons' utility + change * uptake (v0.2) */
   CS_EFF_MORTALITY /* the targeted persons' death probability * max(0, 1 + change * uptake) */
 } cs_effect_kind;
 typedef enum { CS_COST_ONCE, CS_COST_PER_YEAR, CS_COST_PER_PARTICIPANT } cs_cost_kind;
 
-typedef struct { const char *id, *name; int32_t sub; } cs_area;
-typedef struct { const char *id; cs_num utility, rr; } cs_state;
-typedef struct { const char *id, *name; } cs_payer;
+typedef struct {
+  const char *id, *name;
+  int32_t sub;
+} cs_area;
+typedef struct {
+  const char *id;
+  cs_num utility, rr;
+} cs_state;
+typedef struct {
+  const char *id, *name;
+} cs_payer;
 
 typedef struct {
   const char *id, *name, *unit;
@@ -70,12 +89,12 @@ typedef struct {
 
 typedef struct {
   cs_effect_kind kind;
-  int32_t sector;            /* use, end_of_life_use, fte_per_unit */
-  int32_t from, to;          /* shift: sectors; transition: states */
-  int32_t group;             /* workforce */
-  cs_num change;             /* use, eol, fte_per_unit, transition */
-  cs_num fraction, ratio;    /* shift */
-  int32_t eol_only;          /* shift: moves end-of-life use only (applies_to: end_of_life) */
+  int32_t sector;         /* use, end_of_life_use, fte_per_unit */
+  int32_t from, to;       /* shift: sectors; transition: states */
+  int32_t group;          /* workforce */
+  cs_num change;          /* use, eol, fte_per_unit, transition */
+  cs_num fraction, ratio; /* shift */
+  int32_t eol_only;       /* shift: moves end-of-life use only (applies_to: end_of_life) */
   cs_num outflow_change, extra_inflow; /* workforce (absent = fixed 0) */
 } cs_effect;
 
@@ -83,15 +102,15 @@ typedef struct {
   cs_cost_kind kind;
   int32_t payer;
   cs_num amount;
-  int32_t year;              /* once */
-  int32_t from, to;          /* per_year (defaults T0, T1 filled in) */
+  int32_t year;     /* once */
+  int32_t from, to; /* per_year (defaults T0, T1 filled in) */
 } cs_cost;
 
 typedef struct {
   const char *organisation, *role;
-  double fte, euro;          /* absent = 0 */
-  int32_t from, to;          /* fte years (defaults T0, T1 filled in) */
-  int32_t year;              /* euro year (default T0 filled in) */
+  double fte, euro; /* absent = 0 */
+  int32_t from, to; /* fte years (defaults T0, T1 filled in) */
+  int32_t year;     /* euro year (default T0 filled in) */
 } cs_resource;
 
 typedef struct {
@@ -104,86 +123,112 @@ typedef struct {
   const char *id, *name;
   int32_t theme;
   /* target: masks are arrays of 0/1; all-ones when the field is absent */
-  uint8_t *area_mask;        /* [narea]: in target.areas AND subregion in target.subregions */
+  uint8_t *area_mask; /* [narea]: in target.areas AND subregion in target.subregions */
   uint8_t sex_mask[CS_NSEX];
-  int32_t age_from, age_to;  /* default 0, CS_XMAX */
-  uint8_t *state_mask;       /* [nstate] */
-  int32_t has_states;        /* target.states given */
+  int32_t age_from, age_to; /* default 0, CS_XMAX */
+  uint8_t *state_mask;      /* [nstate] */
+  int32_t has_states;       /* target.states given */
   /* uptake */
   cs_num max;
-  int32_t ramp_years;        /* >= 1 */
-  int32_t start;             /* default T0 */
-  int32_t *start_by_sub;     /* [nsub], CS_YEAR_NONE where not given */
+  int32_t ramp_years;    /* >= 1 */
+  int32_t start;         /* default T0 */
+  int32_t *start_by_sub; /* [nsub], CS_YEAR_NONE where not given */
   cs_curve curve;
-  cs_effect *effects; int32_t neffect;
-  cs_cost *costs; int32_t ncost;
-  cs_resource *resources; int32_t nresource;
-  cs_milestone *milestones; int32_t nmilestone;
+  cs_effect *effects;
+  int32_t neffect;
+  cs_cost *costs;
+  int32_t ncost;
+  cs_resource *resources;
+  int32_t nresource;
+  cs_milestone *milestones;
+  int32_t nmilestone;
 } cs_intervention;
 
-typedef struct { const char *id, *name, *leader; int32_t first, count; } cs_theme;
+typedef struct {
+  const char *id, *name, *leader;
+  int32_t first, count;
+} cs_theme;
 
 /* A named scale / pace variant of `plan`. */
 typedef struct {
   const char *id;
-  uint8_t *sub_mask;         /* [nsub]; all-ones when `subregions` absent */
+  uint8_t *sub_mask; /* [nsub]; all-ones when `subregions` absent */
   int32_t has_subregions;
-  int32_t *delay;            /* [nsub], 0 default */
+  int32_t *delay; /* [nsub], 0 default */
 } cs_scenario_def;
 
 typedef struct cs_plan {
-  cs_arena arena;            /* owns everything below */
-  const char *path;          /* the YAML file as given */
+  cs_arena arena;   /* owns everything below */
+  const char *path; /* the YAML file as given */
   /* plan: meta (strings may be NULL when absent) */
   const char *name, *coalition, *coordinator, *status, *deadline, *region_name;
-  int32_t T0, T1, nyear;     /* nyear = T1 - T0 + 1 */
+  int32_t T0, T1, nyear; /* nyear = T1 - T0 + 1 */
 
   int32_t narea, nsub;
   cs_area *areas;
-  const char **subs;         /* subregion names, in order of first appearance in areas.csv */
+  const char **subs; /* subregion names, in order of first appearance in areas.csv */
 
-  double *pop;   cs_num pop_scale;   /* [narea][CS_NSEX][CS_NAGE] */
-  double *q0;    cs_num mort_scale;  /* [CS_NSEX][CS_NAGE] */
-  cs_num mort_improvement;           /* default fixed 0 */
+  double *pop;
+  cs_num pop_scale; /* [narea][CS_NSEX][CS_NAGE] */
+  double *q0;
+  cs_num mort_scale;       /* [CS_NSEX][CS_NAGE] */
+  cs_num mort_improvement; /* default fixed 0 */
   int32_t has_projection;
-  double *fert;  cs_num fert_scale;  /* [CS_NAGE], 0 where absent; NULL in projection mode */
-  cs_num boys;                       /* default fixed 0.512 */
-  double *mig;   cs_num mig_scale;   /* [narea][CS_NSEX][CS_NAGE], 0 where absent/no table */
-  double *proj;  cs_num proj_scale;  /* [narea][CS_NSEX][CS_NAGE][nyear-1] for T0+1..T1 */
+  double *fert;
+  cs_num fert_scale; /* [CS_NAGE], 0 where absent; NULL in projection mode */
+  cs_num boys;       /* default fixed 0.512 */
+  double *mig;
+  cs_num mig_scale; /* [narea][CS_NSEX][CS_NAGE], 0 where absent/no table */
+  double *proj;
+  cs_num proj_scale; /* [narea][CS_NSEX][CS_NAGE][nyear-1] for T0+1..T1 */
 
   int32_t nstate;
-  cs_state *states;                  /* without `states`: one state "all", utility 1, rr 1 */
-  double *share0;                    /* [CS_NSEX][CS_NAGE][nstate] */
-  double *trans; cs_num trans_scale; /* [CS_NSEX][CS_NAGE][nstate][nstate], diagonal 0 */
+  cs_state *states; /* without `states`: one state "all", utility 1, rr 1 */
+  double *share0;   /* [CS_NSEX][CS_NAGE][nstate] */
+  double *trans;
+  cs_num trans_scale; /* [CS_NSEX][CS_NAGE][nstate][nstate], diagonal 0 */
 
-  int32_t npayer;   cs_payer *payers;
-  int32_t ngroup;   const char **groups;  /* workforce table groups, then sector-only groups */
-  cs_wf_row *wf;                          /* [nsub][ngroup] */
-  int32_t nsector;  cs_sector *sectors;
-  double *use; cs_num use_scale;          /* [nsector][nstate][CS_NSEX][CS_NAGE] */
-  double *eol; cs_num eol_scale;          /* same shape; 0 without the table */
+  int32_t npayer;
+  cs_payer *payers;
+  int32_t ngroup;
+  const char **groups; /* workforce table groups, then sector-only groups */
+  cs_wf_row *wf;       /* [nsub][ngroup] */
+  int32_t nsector;
+  cs_sector *sectors;
+  double *use;
+  cs_num use_scale; /* [nsector][nstate][CS_NSEX][CS_NAGE] */
+  double *eol;
+  cs_num eol_scale; /* same shape; 0 without the table */
 
   /* economics */
   int32_t price_year;
-  cs_num price_growth;               /* default fixed 0 */
+  cs_num price_growth; /* default fixed 0 */
   double discount_rate, discount_rate_effects, qaly_value;
 
   /* criteria */
-  int32_t crit_year, crit_payer;     /* crit_payer: payer index; CS_NONE if zvw absent */
-  int32_t crit_short_year;           /* the short-term verdict's year (long: crit_year) */
+  int32_t crit_year, crit_payer; /* crit_payer: payer index; CS_NONE if zvw absent */
+  int32_t crit_short_year;       /* the short-term verdict's year (long: crit_year) */
   double care_use_pct, patient_flows_pct, staff_fte, real_estate_m2;
   /* staff and real estate thresholds relative to the baseline of the year: staff_fte and
    * real_estate_m2 then hold a % (staff_pct, real_estate_pct) */
   int32_t staff_rel, real_estate_rel;
-  uint8_t *flow_den;                 /* [nsector] denominator sectors of patient_flows */
+  uint8_t *flow_den; /* [nsector] denominator sectors of patient_flows */
 
-  int32_t ndist;   cs_dist *dists;   /* every uncertain number; theta has ndist entries */
-  int32_t nparam;  const char **param_names; int32_t *param_dist; /* named parameters */
+  int32_t ndist;
+  cs_dist *dists; /* every uncertain number; theta has ndist entries */
+  int32_t nparam;
+  const char **param_names;
+  int32_t *param_dist; /* named parameters */
 
-  int32_t ntheme;  cs_theme *themes;
-  int32_t niv;     cs_intervention *ivs;   /* all interventions in plan order */
-  int32_t nscen;   cs_scenario_def *scens;
-  int32_t psa_draws;  uint64_t psa_seed; int32_t has_psa, psa_has_seed;
+  int32_t ntheme;
+  cs_theme *themes;
+  int32_t niv;
+  cs_intervention *ivs; /* all interventions in plan order */
+  int32_t nscen;
+  cs_scenario_def *scens;
+  int32_t psa_draws;
+  uint64_t psa_seed;
+  int32_t has_psa, psa_has_seed;
 } cs_plan;
 
 /* Value of a number in draw theta. */

@@ -36,8 +36,10 @@ int cs_cell_num(cs_rep *r, const cs_csv *t, size_t row, int c, double *v) {
   else if (fabs(*v) > CS_MAX_CELL) {
     /* no table holds more than a country's people in one cell, or rates and FTE near it:
      * such a number is a typo, and would overflow the results instead of being reported */
-    cs_cell_err(r, t, row, c, "%s " CS_QF " is implausibly large (expected a magnitude of at "
-                "most 1e9)", t->names[c], CS_QA(s));
+    cs_cell_err(r, t, row, c,
+                "%s " CS_QF " is implausibly large (expected a magnitude of at "
+                "most 1e9)",
+                t->names[c], CS_QA(s));
     rc = -1;
   }
   return rc ? -1 : 0;
@@ -54,15 +56,18 @@ int cs_cell_nonneg(cs_rep *r, const cs_csv *t, size_t row, int c, double *v) {
 int cs_cell_prob(cs_rep *r, const cs_csv *t, size_t row, int c, double *v) {
   if (cs_cell_num(r, t, row, c, v)) return -1;
   if (*v >= 0 && *v <= 1) return 0;
-  cs_cell_err(r, t, row, c, "%s " CS_QF " is outside [0, 1] (expected a probability)",
-              t->names[c], CS_QA(cs_csv_cell(t, row, c)));
+  cs_cell_err(r, t, row, c, "%s " CS_QF " is outside [0, 1] (expected a probability)", t->names[c],
+              CS_QA(cs_csv_cell(t, row, c)));
   return -1;
 }
 
 int cs_cell_sex(cs_rep *r, const cs_csv *t, size_t row, int c, int *s) {
   const char *v = cs_csv_cell(t, row, c);
   for (int i = 0; i < CS_NSEX; i++)
-    if (!strcmp(v, cs_sex_names[i])) { *s = i; return 0; }
+    if (!strcmp(v, cs_sex_names[i])) {
+      *s = i;
+      return 0;
+    }
   cs_cell_err(r, t, row, c, "sex " CS_QF " is not valid (expected 'f' or 'm')", CS_QA(v));
   return -1;
 }
@@ -87,15 +92,17 @@ int cs_cell_age_band(cs_rep *r, const cs_csv *t, size_t row, int c, int *lo, int
   int bad = cs_cell_age(r, t, row, c, lo);
   bad |= cs_cell_age(r, t, row, c + 1, hi);
   if (!bad && *lo > *hi) {
-    cs_cell_err(r, t, row, c + 1, "age_to '%d' is below age_from '%d' (expected age_from <= "
-                "age_to)", *hi, *lo);
+    cs_cell_err(r, t, row, c + 1,
+                "age_to '%d' is below age_from '%d' (expected age_from <= "
+                "age_to)",
+                *hi, *lo);
     bad = 1;
   }
   return bad;
 }
 
-int cs_cell_id(cs_rep *r, const cs_csv *t, size_t row, int c, const char *what,
-               const cs_idmap *m, int *ix) {
+int cs_cell_id(cs_rep *r, const cs_csv *t, size_t row, int c, const char *what, const cs_idmap *m,
+               int *ix) {
   const char *v = cs_csv_cell(t, row, c);
   *ix = cs_idmap_find(m, v);
   if (*ix >= 0) return 0;
@@ -123,11 +130,14 @@ static int missing_list(char *buf, size_t sz, const int32_t *seen, int n, size_t
   for (int i = 0; i < n; i++) {
     if (seen[(size_t)i * stride]) continue;
     int j = i;
-    while (j + 1 < n && !seen[(size_t)(j + 1) * stride]) j++;
+    while (j + 1 < n && !seen[(size_t)(j + 1) * stride])
+      j++;
     size_t l = strlen(buf);
     if (l + 24 < sz) {
-      if (j > i) snprintf(buf + l, sz - l, "%s%d-%d", count ? ", " : "", i, j);
-      else snprintf(buf + l, sz - l, "%s%d", count ? ", " : "", i);
+      if (j > i)
+        snprintf(buf + l, sz - l, "%s%d-%d", count ? ", " : "", i, j);
+      else
+        snprintf(buf + l, sz - l, "%s%d", count ? ", " : "", i);
     }
     count += j - i + 1;
     i = j;
@@ -140,8 +150,10 @@ void cs_check_missing_asx(const cs_plan *P, cs_rep *r, const cs_csv *t, const in
     for (int s = 0; s < CS_NSEX; s++) {
       char list[200];
       if (missing_list(list, sizeof list, seen + cs_ix_asx(a, s, 0), CS_NAGE, 1))
-        cs_rep_add(r, t->disp, 1, 1, "missing rows for area '%s' sex '%s' ages %s (expected "
-                   "every age 0..%d)", P->areas[a].id, cs_sex_names[s], list, CS_XMAX);
+        cs_rep_add(r, t->disp, 1, 1,
+                   "missing rows for area '%s' sex '%s' ages %s (expected "
+                   "every age 0..%d)",
+                   P->areas[a].id, cs_sex_names[s], list, CS_XMAX);
     }
 }
 
@@ -153,10 +165,14 @@ void cs_check_missing_proj(const cs_plan *P, cs_rep *r, const cs_csv *t, const i
         char list[200];
         const int32_t *base = seen + cs_ix_asx(a, s, 0) * (size_t)ny + (size_t)y;
         if (!missing_list(list, sizeof list, base, CS_NAGE, (size_t)ny)) continue;
-        if (shown++ >= 20) { more++; continue; }
-        cs_rep_add(r, t->disp, 1, 1, "missing rows for area '%s' sex '%s' year %d ages %s "
-                   "(expected every age 0..%d for every year %d..%d)", P->areas[a].id,
-                   cs_sex_names[s], P->T0 + 1 + y, list, CS_XMAX, P->T0 + 1, P->T1);
+        if (shown++ >= 20) {
+          more++;
+          continue;
+        }
+        cs_rep_add(r, t->disp, 1, 1,
+                   "missing rows for area '%s' sex '%s' year %d ages %s "
+                   "(expected every age 0..%d for every year %d..%d)",
+                   P->areas[a].id, cs_sex_names[s], P->T0 + 1 + y, list, CS_XMAX, P->T0 + 1, P->T1);
       }
   if (more)
     cs_rep_add(r, t->disp, 1, 1, "missing rows for %d more (area, sex, year) combinations", more);
@@ -177,8 +193,10 @@ void cs_check_missing_shares(const cs_plan *P, cs_rep *r, const cs_csv *t, const
       char list[200];
       const int32_t *base = seen + (size_t)s * CS_NAGE * (size_t)P->nstate + (size_t)k;
       if (missing_list(list, sizeof list, base, CS_NAGE, (size_t)P->nstate))
-        cs_rep_add(r, t->disp, 1, 1, "missing rows for sex '%s' state '%s' ages %s (expected "
-                   "every sex, age and state)", cs_sex_names[s], P->states[k].id, list);
+        cs_rep_add(r, t->disp, 1, 1,
+                   "missing rows for sex '%s' state '%s' ages %s (expected "
+                   "every sex, age and state)",
+                   cs_sex_names[s], P->states[k].id, list);
     }
 }
 
@@ -198,8 +216,10 @@ void cs_check_share_sums(const cs_plan *P, cs_rep *r, const cs_csv *t, const int
         sum += P->share0[b + (size_t)k];
       }
       if (all && fabs(sum - 1) > 1e-6)
-        cs_rep_add(r, t->disp, first, 1, "shares for sex '%s', age %d sum to %.9g (expected 1 "
-                   "within 1e-6)", cs_sex_names[s], x, sum);
+        cs_rep_add(r, t->disp, first, 1,
+                   "shares for sex '%s', age %d sum to %.9g (expected 1 "
+                   "within 1e-6)",
+                   cs_sex_names[s], x, sum);
     }
 }
 
@@ -210,10 +230,12 @@ void cs_check_trans_sums(const cs_plan *P, cs_rep *r, const cs_csv *t, const int
       for (int k = 0; k < K; k++) {
         size_t row = (((size_t)s * CS_NAGE + (size_t)x) * (size_t)K + (size_t)k);
         double sum = 0;
-        for (int l = 0; l < K; l++) sum += P->trans[row * (size_t)K + (size_t)l];
+        for (int l = 0; l < K; l++)
+          sum += P->trans[row * (size_t)K + (size_t)l];
         if (sum > 1 + 1e-9)
-          cs_rep_add(r, t->disp, first[row], 1, "transition probabilities for sex '%s', age %d, "
-                     "from '%s' sum to %.9g (expected at most 1)", cs_sex_names[s], x,
-                     P->states[k].id, sum);
+          cs_rep_add(r, t->disp, first[row], 1,
+                     "transition probabilities for sex '%s', age %d, "
+                     "from '%s' sum to %.9g (expected at most 1)",
+                     cs_sex_names[s], x, P->states[k].id, sum);
       }
 }

@@ -28,8 +28,8 @@ int cs_cell_age(cs_rep *r, const cs_csv *t, size_t row, int c, int *x);
 /* An age band in cells c (from) and c + 1 (to), from <= to. */
 int cs_cell_age_band(cs_rep *r, const cs_csv *t, size_t row, int c, int *lo, int *hi);
 /* An id of m; unknown ids are reported with a did-you-mean. */
-int cs_cell_id(cs_rep *r, const cs_csv *t, size_t row, int c, const char *what,
-               const cs_idmap *m, int *ix);
+int cs_cell_id(cs_rep *r, const cs_csv *t, size_t row, int c, const char *what, const cs_idmap *m,
+               int *ix);
 
 /* Reports a row that repeats a key (described by key); seen[] holds the line of the first row
  * with each key. Returns 1 for a repeat, 0 after recording a first. */

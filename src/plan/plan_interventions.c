@@ -16,10 +16,12 @@ static void target_areas(cs_ld *L, cs_ynode *m, cs_intervention *iv) {
   if (!am || !sm) return;
   if ((v = cs_yq_get(&L->q, m, "areas")) &&
       !cs_ld_id_list(L, v, "target.areas", "area", P->areas, sizeof *P->areas, P->narea, am))
-    for (int a = 0; a < P->narea; a++) iv->area_mask[a] &= am[a];
+    for (int a = 0; a < P->narea; a++)
+      iv->area_mask[a] &= am[a];
   if ((v = cs_yq_get(&L->q, m, "subregions")) &&
       !cs_ld_id_list(L, v, "target.subregions", "subregion", P->subs, sizeof *P->subs, P->nsub, sm))
-    for (int a = 0; a < P->narea; a++) iv->area_mask[a] &= sm[P->areas[a].sub];
+    for (int a = 0; a < P->narea; a++)
+      iv->area_mask[a] &= sm[P->areas[a].sub];
 }
 
 static void target_ages(cs_ld *L, cs_ynode *v, cs_intervention *iv) {
@@ -50,9 +52,12 @@ static void nobody(cs_ld *L, cs_ynode *m, const char *ctx, const cs_intervention
                    int nerr_before) {
   cs_plan *P = L->P;
   const char *why = NULL;
-  if (none_set(iv->area_mask, P->narea)) why = "no area is in both its areas and subregions";
-  else if (none_set(iv->sex_mask, 2)) why = "its sexes list is empty";
-  else if (none_set(iv->state_mask, P->nstate)) why = "its states list is empty";
+  if (none_set(iv->area_mask, P->narea))
+    why = "no area is in both its areas and subregions";
+  else if (none_set(iv->sex_mask, 2))
+    why = "its sexes list is empty";
+  else if (none_set(iv->state_mask, P->nstate))
+    why = "its states list is empty";
   if (why && L->rep.nerr == nerr_before) /* not after an unknown id the list lost */
     cs_yq_warn(&L->q, m, "%s.target reaches nobody: %s (its costs still count, with no effect)",
                ctx, why);
@@ -103,13 +108,17 @@ static void load_start_by_sub(cs_ld *L, cs_ynode *m, cs_intervention *iv) {
 
 static void load_uptake(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv) {
   cs_plan *P = L->P;
-  for (int s = 0; s < P->nsub; s++) iv->start_by_sub[s] = CS_YEAR_NONE;
+  for (int s = 0; s < P->nsub; s++)
+    iv->start_by_sub[s] = CS_YEAR_NONE;
   iv->ramp_years = 1;
   iv->start = P->T0;
   iv->curve = CS_CURVE_LINEAR;
   char c[CS_CTX];
   snprintf(c, sizeof c, "%.300s.uptake", ctx);
-  if (!m || !cs_yq_want_map(&L->q, m, c)) { iv->max = cs_ld_unused(L); return; }
+  if (!m || !cs_yq_want_map(&L->q, m, c)) {
+    iv->max = cs_ld_unused(L);
+    return;
+  }
   cs_yq_check_keys(&L->q, m, CS_KEYS("max", "ramp_years", "start", "start_by_subregion", "curve"),
                    c);
   cs_ld_req_num(L, m, "max", c, &iv->max);
@@ -128,20 +137,23 @@ static void load_uptake(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention 
 
 /* ---- effects ---- */
 
-static const char *const effect_kinds[] = {"use", "end_of_life_use", "shift", "fte_per_unit",
-                                           "transition", "workforce", "utility", "mortality"};
+static const char *const effect_kinds[] = {"use",          "end_of_life_use", "shift",
+                                           "fte_per_unit", "transition",      "workforce",
+                                           "utility",      "mortality"};
 
 static void check_effect_keys(cs_ld *L, cs_ynode *e, cs_effect_kind k, const char *c) {
   switch (k) {
-  case CS_EFF_USE: case CS_EFF_EOL: case CS_EFF_FTE:
-    cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "sector", "change"), c); break;
-  case CS_EFF_UTILITY: case CS_EFF_MORTALITY:
-    cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "change"), c); break;
+  case CS_EFF_USE:
+  case CS_EFF_EOL:
+  case CS_EFF_FTE: cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "sector", "change"), c); break;
+  case CS_EFF_UTILITY:
+  case CS_EFF_MORTALITY: cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "change"), c); break;
   case CS_EFF_SHIFT:
     cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "fraction", "ratio", "applies_to"), c);
     break;
   case CS_EFF_TRANSITION:
-    cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "change"), c); break;
+    cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "change"), c);
+    break;
   case CS_EFF_WORKFORCE:
     cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "group", "outflow_change", "extra_inflow"), c);
     break;
@@ -160,12 +172,15 @@ static void load_transition_effect(cs_ld *L, cs_ynode *e, const char *c, cs_inte
   f->to = cs_ld_req_id(L, e, "to", c, "state", P->states, sizeof *P->states, P->nstate);
   load_change(L, e, c, f);
   if (f->from >= 0 && f->from == f->to)
-    cs_yq_err(&L->q, cs_yq_get(&L->q, e, "to"), "transition effect from '%s' to itself in %s "
-              "(expected two different states)", P->states[f->from].id, c);
+    cs_yq_err(&L->q, cs_yq_get(&L->q, e, "to"),
+              "transition effect from '%s' to itself in %s "
+              "(expected two different states)",
+              P->states[f->from].id, c);
   if (f->from >= 0 && iv->has_states && !iv->state_mask[f->from])
-    cs_yq_err(&L->q, cs_yq_get(&L->q, e, "from"), "transition effect from '%s' in %s can never "
-              "act (expected '%s' in the intervention's target.states)", P->states[f->from].id, c,
-              P->states[f->from].id);
+    cs_yq_err(&L->q, cs_yq_get(&L->q, e, "from"),
+              "transition effect from '%s' in %s can never "
+              "act (expected '%s' in the intervention's target.states)",
+              P->states[f->from].id, c, P->states[f->from].id);
 }
 
 static void load_shift_effect(cs_ld *L, cs_ynode *e, const char *c, cs_effect *f) {
@@ -194,9 +209,11 @@ static void load_effect(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_int
   f->kind = (cs_effect_kind)k;
   check_effect_keys(L, e, f->kind, c);
   switch (f->kind) {
-  case CS_EFF_USE: case CS_EFF_EOL: case CS_EFF_FTE:
-    f->sector = cs_ld_req_id(L, e, "sector", c, "sector", P->sectors, sizeof *P->sectors,
-                             P->nsector);
+  case CS_EFF_USE:
+  case CS_EFF_EOL:
+  case CS_EFF_FTE:
+    f->sector =
+        cs_ld_req_id(L, e, "sector", c, "sector", P->sectors, sizeof *P->sectors, P->nsector);
     load_change(L, e, c, f);
     break;
   case CS_EFF_SHIFT: load_shift_effect(L, e, c, f); break;
@@ -207,8 +224,8 @@ static void load_effect(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_int
   case CS_EFF_MORTALITY: load_change(L, e, c, f); break; /* relative: -0.1 = 10 % fewer deaths */
   case CS_EFF_TRANSITION: load_transition_effect(L, e, c, iv, f); break;
   case CS_EFF_WORKFORCE:
-    f->group = cs_ld_req_id(L, e, "group", c, "workforce group", P->groups, sizeof *P->groups,
-                            P->ngroup);
+    f->group =
+        cs_ld_req_id(L, e, "group", c, "workforce group", P->groups, sizeof *P->groups, P->ngroup);
     cs_ld_opt_num(L, e, "outflow_change", c, 0, &f->outflow_change);
     cs_ld_opt_num(L, e, "extra_inflow", c, 0, &f->extra_inflow);
     break;
@@ -223,10 +240,13 @@ static const char *const cost_kinds[] = {"once", "per_year", "per_participant"};
 static int cost_kind(cs_ld *L, cs_ynode *e, const char *c) {
   int kind = -1, nk = 0;
   for (int i = 0; i < 3; i++)
-    if (cs_yq_get(&L->q, e, cost_kinds[i])) { kind = i; nk++; }
+    if (cs_yq_get(&L->q, e, cost_kinds[i])) {
+      kind = i;
+      nk++;
+    }
   if (nk == 1) return kind;
-  cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "once", "per_year", "per_participant", "year",
-                                     "from", "to"), c);
+  cs_yq_check_keys(
+      &L->q, e, CS_KEYS("payer", "once", "per_year", "per_participant", "year", "from", "to"), c);
   cs_yq_err(&L->q, e, "%s has %s (expected exactly one of once, per_year, per_participant)", c,
             nk ? "more than one amount" : "no amount");
   return -1;
@@ -259,8 +279,7 @@ static void load_cost(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_inter
   }
 }
 
-static void load_resource(cs_ld *L, cs_ynode *e, const char *c, void *item,
-                          cs_intervention *iv) {
+static void load_resource(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_intervention *iv) {
   cs_plan *P = L->P;
   cs_resource *r = item;
   cs_yq_check_keys(&L->q, e, CS_KEYS("organisation", "role", "fte", "euro", "from", "to", "year"),
@@ -276,8 +295,7 @@ static void load_resource(cs_ld *L, cs_ynode *e, const char *c, void *item,
     cs_yq_err(&L->q, e, "%s runs from %d to %d (expected from <= to)", c, r->from, r->to);
 }
 
-static void load_milestone(cs_ld *L, cs_ynode *e, const char *c, void *item,
-                           cs_intervention *iv) {
+static void load_milestone(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_intervention *iv) {
   cs_milestone *m = item;
   cs_yq_check_keys(&L->q, e, CS_KEYS("indicator", "year", "target"), c);
   m->indicator = cs_ld_req_str(L, e, "indicator", c);
@@ -318,8 +336,10 @@ static int load_list(cs_ld *L, cs_ynode *iv_map, const char *key, const char *ct
 
 static void load_iv(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv) {
   cs_plan *P = L->P;
-  cs_yq_check_keys(&L->q, m, CS_KEYS("id", "name", "target", "uptake", "effects", "costs",
-                                     "resources", "milestones"), ctx);
+  cs_yq_check_keys(
+      &L->q, m,
+      CS_KEYS("id", "name", "target", "uptake", "effects", "costs", "resources", "milestones"),
+      ctx);
   iv->name = cs_ld_req_str(L, m, "name", ctx);
   iv->area_mask = cs_ld_alloc(L, (size_t)P->narea, 1);
   iv->state_mask = cs_ld_alloc(L, (size_t)P->nstate, 1);
@@ -334,8 +354,7 @@ static void load_iv(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv)
   iv->costs = p;
   iv->nresource = load_list(L, m, "resources", ctx, sizeof(cs_resource), &p, load_resource, iv);
   iv->resources = p;
-  iv->nmilestone = load_list(L, m, "milestones", ctx, sizeof(cs_milestone), &p, load_milestone,
-                             iv);
+  iv->nmilestone = load_list(L, m, "milestones", ctx, sizeof(cs_milestone), &p, load_milestone, iv);
   iv->milestones = p;
 }
 

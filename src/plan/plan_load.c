@@ -12,9 +12,10 @@
 #define CS_MAX_YAML ((size_t)16 * 1024 * 1024)
 
 static const char *const top_keys[] = {
-    "careshift", "plan", "region", "years", "population", "demography", "states",
-    "state_shares", "transitions", "payers", "workforce", "sectors", "use", "end_of_life_use",
-    "economics", "criteria", "parameters", "themes", "scenarios", "psa"};
+    "careshift",  "plan",       "region",       "years",           "population",
+    "demography", "states",     "state_shares", "transitions",     "payers",
+    "workforce",  "sectors",    "use",          "end_of_life_use", "economics",
+    "criteria",   "parameters", "themes",       "scenarios",       "psa"};
 
 static void load_root(cs_ld *L, cs_ynode *root) {
   cs_yq_check_keys(&L->q, root, top_keys, sizeof top_keys / sizeof *top_keys, "the plan");
@@ -31,8 +32,10 @@ static void load_file(cs_ld *L, const char *path) {
   if (len == 0)
     cs_rep_add(&L->rep, path, 1, 1, "empty plan file (expected a yaml mapping)");
   else if (len > CS_MAX_YAML)
-    cs_rep_add(&L->rep, path, 1, 1, "plan file is too large (%zu bytes, expected at most 16 MiB; "
-               "large data belongs in the CSV tables)", len);
+    cs_rep_add(&L->rep, path, 1, 1,
+               "plan file is too large (%zu bytes, expected at most 16 MiB; "
+               "large data belongs in the CSV tables)",
+               len);
   else if (!cs_text_check(&L->rep, path, buf, len) && !cs_yq_load(&L->q, path, buf, len, &L->rep)) {
     cs_ynode *root = cs_yq_root(&L->q);
     if (cs_yq_want_map(&L->q, root, "the plan")) load_root(L, root);
@@ -106,11 +109,13 @@ void cs_plan_get_info(const cs_plan *P, cs_plan_info *info) {
   info->themes = P->ntheme;
   info->interventions = P->niv;
   info->scenarios = P->nscen;
-  for (int i = 0; i < P->ndist; i++) info->distributions += P->dists[i].kind != CS_DIST_FIXED;
+  for (int i = 0; i < P->ndist; i++)
+    info->distributions += P->dists[i].kind != CS_DIST_FIXED;
   info->projection_mode = P->has_projection;
   double sum = 0;
   size_t n = (size_t)P->narea * CS_NSEX * CS_NAGE;
-  for (size_t i = 0; P->pop && i < n; i++) sum += P->pop[i];
+  for (size_t i = 0; P->pop && i < n; i++)
+    sum += P->pop[i];
   if (P->pop_scale.p >= 0 && P->pop_scale.p < P->ndist)
     sum *= P->pop_scale.sign * P->dists[P->pop_scale.p].mean;
   info->persons = sum;

@@ -43,8 +43,10 @@ static void scenario_item(cs_ld *L, cs_ynode *v, const char *ctx, void *arg) {
   const char *id = cs_ld_item_id(L, v, ctx, "scenario", P->scens, sizeof *P->scens, P->nscen);
   if (!id) return;
   if (reserved_scenario(id)) {
-    cs_yq_err(&L->q, cs_yq_get(&L->q, v, "id"), "scenario id " CS_QF " is reserved (expected "
-              "an id other than baseline, plan and without-*)", CS_QA(id));
+    cs_yq_err(&L->q, cs_yq_get(&L->q, v, "id"),
+              "scenario id " CS_QF " is reserved (expected "
+              "an id other than baseline, plan and without-*)",
+              CS_QA(id));
     return;
   }
   cs_scenario_def *s = &P->scens[P->nscen++];

@@ -16,9 +16,8 @@ static const cs_tabspec t_projection = {"projection",
                                         CS_KEYS("area", "sex", "age", "year", "count")};
 static const cs_tabspec t_shares = {"state_shares", CS_KEYS("sex", "age", "state", "share")};
 static const cs_tabspec t_transitions = {"transitions", CS_KEYS("sex", "age", "from", "to", "p")};
-static const cs_tabspec t_workforce = {"workforce",
-                                       CS_KEYS("group", "subregion", "fte", "retire_rate",
-                                               "outflow_rate", "inflow_fte")};
+static const cs_tabspec t_workforce = {
+    "workforce", CS_KEYS("group", "subregion", "fte", "retire_rate", "outflow_rate", "inflow_fte")};
 static const char *const use_cols[] = {"sector", "state", "sex", "age_from", "age_to", "rate"};
 static const cs_tabspec t_use = {"use", use_cols, 6};
 static const cs_tabspec t_eol = {"end_of_life_use", use_cols, 6};
@@ -44,8 +43,8 @@ static void load_meta(cs_ld *L, cs_ynode *root) {
   P->coordinator = cs_ld_opt_str(L, m, "coordinator", "plan");
   P->deadline = cs_ld_opt_str(L, m, "deadline", "plan");
   cs_ynode *st = cs_ld_given(L, m, "status");
-  static const char *const status[] = {"concept", "snelle-toets", "snelle-toets-passed",
-                                       "definitive", "approved", "implementation"};
+  static const char *const status[] = {"concept",    "snelle-toets", "snelle-toets-passed",
+                                       "definitive", "approved",     "implementation"};
   if (st && cs_ld_enum(L, st, "status", status, 6) >= 0)
     P->status = cs_ld_strdup(L, cs_yq_scalar(st));
 }
@@ -83,8 +82,10 @@ static void load_parameter(cs_ld *L, cs_ynode *k, cs_ynode *v) {
     return;
   const char *s = cs_yq_scalar(v);
   if ((s && s[0] == '$') || (cs_yq_is_map(v) && cs_yq_get(&L->q, v, "neg"))) {
-    cs_yq_err(&L->q, v, "parameter '%s' refers to another number (expected a distribution "
-              "or a number)", name);
+    cs_yq_err(&L->q, v,
+              "parameter '%s' refers to another number (expected a distribution "
+              "or a number)",
+              name);
     return;
   }
   cs_dist d;
@@ -105,7 +106,8 @@ static void load_parameters(cs_ld *L, cs_ynode *root) {
   P->param_names = cs_ld_alloc(L, n, sizeof *P->param_names);
   P->param_dist = cs_ld_alloc(L, n, sizeof *P->param_dist);
   if (!P->param_names || !P->param_dist) return;
-  for (size_t i = 0; i < n; i++) load_parameter(L, cs_yq_key(&L->q, m, i), cs_yq_val(&L->q, m, i));
+  for (size_t i = 0; i < n; i++)
+    load_parameter(L, cs_yq_key(&L->q, m, i), cs_yq_val(&L->q, m, i));
 }
 
 static void load_region(cs_ld *L, cs_ynode *root) {
@@ -215,9 +217,10 @@ static void load_sector(cs_ld *L, cs_ynode *s, const char *ctx, cs_sector *c) {
 
 static void sector_item(cs_ld *L, cs_ynode *s, const char *ctx, void *arg) {
   cs_plan *P = L->P;
-  cs_yq_check_keys(&L->q, s, CS_KEYS("id", "name", "unit", "payer", "chain", "price",
-                                     "fte_per_unit", "m2_per_unit", "co2_kg_per_unit", "group",
-                                     "growth"), ctx);
+  cs_yq_check_keys(&L->q, s,
+                   CS_KEYS("id", "name", "unit", "payer", "chain", "price", "fte_per_unit",
+                           "m2_per_unit", "co2_kg_per_unit", "group", "growth"),
+                   ctx);
   const char *id = cs_ld_item_id(L, s, ctx, "sector", P->sectors, sizeof *P->sectors, P->nsector);
   if (!id) return;
   cs_sector *c = &P->sectors[P->nsector++];
@@ -261,8 +264,10 @@ static void load_projection(cs_ld *L, cs_ynode *m) {
   const char *const other[] = {"fertility", "migration"};
   for (int i = 0; i < 2; i++)
     if (cs_yq_get(&L->q, m, other[i]))
-      cs_yq_err(&L->q, cs_yq_get(&L->q, m, other[i]), "demography gives both projection and "
-                "%s (expected one: a projection replaces fertility and migration)", other[i]);
+      cs_yq_err(&L->q, cs_yq_get(&L->q, m, other[i]),
+                "demography gives both projection and "
+                "%s (expected one: a projection replaces fertility and migration)",
+                other[i]);
   cs_ld_fill(L, m, &t_projection, "demography", 1, &P->proj_scale,
              L->years_ok && P->narea ? cs_fill_projection : NULL);
   P->fert_scale = cs_ld_fixed(L, 1.0, "fertility.scale");
@@ -286,8 +291,10 @@ static void load_demography(cs_ld *L, cs_ynode *root) {
     P->boys = cs_ld_fixed(L, 0.512, "demography.boys");
     return;
   }
-  cs_yq_check_keys(&L->q, m, CS_KEYS("mortality", "mortality_improvement", "fertility", "boys",
-                                     "migration", "projection"), "demography");
+  cs_yq_check_keys(
+      &L->q, m,
+      CS_KEYS("mortality", "mortality_improvement", "fertility", "boys", "migration", "projection"),
+      "demography");
   cs_ld_opt_num(L, m, "mortality_improvement", "demography", 0, &P->mort_improvement);
   cs_ld_num_range(L, m, "mortality_improvement", "demography", P->mort_improvement, -1.0, 1.0,
                   "a yearly improvement in [-1, 1]");
@@ -296,8 +303,10 @@ static void load_demography(cs_ld *L, cs_ynode *root) {
   cs_ld_fill(L, m, &t_mortality, "demography", 1, &P->mort_scale, cs_fill_mortality);
   P->has_projection = cs_ld_given(L, m, "projection") != NULL;
   P->mig = cs_ld_alloc(L, (size_t)P->narea * CS_NSEX * CS_NAGE, sizeof *P->mig);
-  if (P->has_projection) load_projection(L, m);
-  else load_births_and_migration(L, m);
+  if (P->has_projection)
+    load_projection(L, m);
+  else
+    load_births_and_migration(L, m);
 }
 
 /* ---- state and use tables ---- */
@@ -309,12 +318,15 @@ static void load_state_tables(cs_ld *L, cs_ynode *root, int has_states) {
   P->trans = cs_ld_alloc(L, n * (size_t)P->nstate, sizeof *P->trans);
   if (!P->share0 || !P->trans) return;
   if (!has_states) {
-    for (size_t i = 0; i < n; i++) P->share0[i] = 1;
+    for (size_t i = 0; i < n; i++)
+      P->share0[i] = 1;
     const char *const keys[] = {"state_shares", "transitions"};
     for (int i = 0; i < 2; i++)
       if (cs_yq_get(&L->q, root, keys[i]))
-        cs_yq_err(&L->q, cs_yq_get(&L->q, root, keys[i]), "%s given without states (expected "
-                  "a 'states' list, or no %s)", keys[i], keys[i]);
+        cs_yq_err(&L->q, cs_yq_get(&L->q, root, keys[i]),
+                  "%s given without states (expected "
+                  "a 'states' list, or no %s)",
+                  keys[i], keys[i]);
     P->trans_scale = cs_ld_fixed(L, 1.0, "transitions.scale");
     return;
   }
@@ -340,8 +352,10 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
     P->price_growth = cs_ld_fixed(L, 0, "economics.price_growth");
     return;
   }
-  cs_yq_check_keys(&L->q, m, CS_KEYS("price_year", "price_growth", "discount_rate",
-                                     "discount_rate_effects", "qaly_value"), "economics");
+  cs_yq_check_keys(
+      &L->q, m,
+      CS_KEYS("price_year", "price_growth", "discount_rate", "discount_rate_effects", "qaly_value"),
+      "economics");
   cs_ynode *py = cs_yq_req(&L->q, m, "price_year", "economics");
   long y;
   if (py && !cs_yq_int(&L->q, py, "price_year", CS_YEAR_MIN, CS_YEAR_MAX, &y))
@@ -362,15 +376,18 @@ static void load_criteria_years(cs_ld *L, cs_ynode *m) {
   cs_plan *P = L->P;
   const char *lk = cs_ld_given(L, m, "long_year") ? "long_year" : "year";
   if (cs_ld_given(L, m, "long_year") && cs_ld_given(L, m, "year"))
-    cs_yq_err(&L->q, cs_yq_get(&L->q, m, "year"), "criteria: give long_year or its older name "
+    cs_yq_err(&L->q, cs_yq_get(&L->q, m, "year"),
+              "criteria: give long_year or its older name "
               "year, not both (expected one of them)");
   cs_ld_opt_year(L, m, lk, "criteria", P->T1, &P->crit_year);
   int32_t def = P->T0 + 2 < P->crit_year ? P->T0 + 2 : P->crit_year;
   cs_ld_opt_year(L, m, "short_year", "criteria", def, &P->crit_short_year);
   cs_ynode *sn = cs_ld_given(L, m, "short_year");
   if (sn && P->crit_short_year > P->crit_year)
-    cs_yq_err(&L->q, sn, "criteria.short_year %d is after the long-term year %d (expected a "
-              "year <= %d)", P->crit_short_year, P->crit_year, P->crit_year);
+    cs_yq_err(&L->q, sn,
+              "criteria.short_year %d is after the long-term year %d (expected a "
+              "year <= %d)",
+              P->crit_short_year, P->crit_year, P->crit_year);
 }
 
 /* An absolute threshold (abs_key) or one relative to the baseline of the year (pct_key, a %),
@@ -403,7 +420,8 @@ static void load_flow_sectors(cs_ld *L, cs_ynode *m) {
                   sizeof *P->sectors, P->nsector, P->flow_den);
     return;
   }
-  for (int32_t c = 0; c < P->nsector; c++) P->flow_den[c] = P->sectors[c].chain == CS_CHAIN_SECONDARY;
+  for (int32_t c = 0; c < P->nsector; c++)
+    P->flow_den[c] = P->sectors[c].chain == CS_CHAIN_SECONDARY;
 }
 
 static void load_criteria(cs_ld *L, cs_ynode *root) {
@@ -411,21 +429,23 @@ static void load_criteria(cs_ld *L, cs_ynode *root) {
   cs_ynode *m = cs_ld_given(L, root, "criteria");
   if (m && !cs_yq_want_map(&L->q, m, "criteria")) m = NULL;
   if (m)
-    cs_yq_check_keys(&L->q, m, CS_KEYS("year", "short_year", "long_year", "care_use_payer",
-                                       "care_use_pct", "patient_flows_pct",
-                                       "patient_flows_sectors", "staff_fte", "staff_pct",
-                                       "real_estate_m2", "real_estate_pct"),
+    cs_yq_check_keys(&L->q, m,
+                     CS_KEYS("year", "short_year", "long_year", "care_use_payer", "care_use_pct",
+                             "patient_flows_pct", "patient_flows_sectors", "staff_fte", "staff_pct",
+                             "real_estate_m2", "real_estate_pct"),
                      "criteria");
   load_criteria_years(L, m);
   cs_ynode *pn = cs_ld_given(L, m, "care_use_payer");
-  if (pn) P->crit_payer = cs_ld_id(L, pn, "payer", P->payers, sizeof *P->payers, P->npayer);
-  else P->crit_payer = cs_id_find(P->payers, sizeof *P->payers, P->npayer, "zvw");
+  if (pn)
+    P->crit_payer = cs_ld_id(L, pn, "payer", P->payers, sizeof *P->payers, P->npayer);
+  else
+    P->crit_payer = cs_id_find(P->payers, sizeof *P->payers, P->npayer, "zvw");
   if (P->crit_payer < 0) P->crit_payer = CS_NONE;
   cs_ld_plain_num(L, m, "care_use_pct", "criteria", 1.0, CS_NONNEG, &P->care_use_pct);
   cs_ld_plain_num(L, m, "patient_flows_pct", "criteria", 2.0, CS_NONNEG, &P->patient_flows_pct);
   P->staff_rel = load_threshold(L, m, "staff_fte", "staff_pct", 25, &P->staff_fte);
-  P->real_estate_rel = load_threshold(L, m, "real_estate_m2", "real_estate_pct", 2000,
-                                      &P->real_estate_m2);
+  P->real_estate_rel =
+      load_threshold(L, m, "real_estate_m2", "real_estate_pct", 2000, &P->real_estate_m2);
   load_flow_sectors(L, m);
 }
 

@@ -53,8 +53,7 @@ static int ids_init(filler *F) {
 }
 
 /* Runs fill over t with the id indexes. */
-static void with_ids(cs_plan *P, cs_rep *r, const cs_csv *t, double *dst,
-                     void (*fill)(filler *)) {
+static void with_ids(cs_plan *P, cs_rep *r, const cs_csv *t, double *dst, void (*fill)(filler *)) {
   filler F = {.P = P, .r = r, .t = t, .dst = dst};
   if (ids_init(&F)) return;
   fill(&F);
@@ -84,7 +83,10 @@ static void fill_asx(filler *F, int population) {
   cs_rep *r = F->r;
   const cs_csv *t = F->t;
   int32_t *seen = scratch(r, (size_t)P->narea * CS_NSEX * CS_NAGE);
-  if (!F->dst || !seen) { cs_free(seen); return; }
+  if (!F->dst || !seen) {
+    cs_free(seen);
+    return;
+  }
   for (size_t i = 0; i < t->nrow; i++) {
     int a = 0, s = 0, x = 0;
     double v = 0;
@@ -119,7 +121,10 @@ static void fill_projection(filler *F) {
   size_t n = (size_t)P->narea * CS_NSEX * CS_NAGE * (size_t)ny;
   P->proj = keep(P, r, n, sizeof *P->proj);
   int32_t *seen = scratch(r, n);
-  if (!P->proj || !seen) { cs_free(seen); return; }
+  if (!P->proj || !seen) {
+    cs_free(seen);
+    return;
+  }
   for (size_t i = 0; i < t->nrow; i++) {
     int a = 0, s = 0, x = 0, y = 0;
     double v = 0;
@@ -150,7 +155,10 @@ static void fill_shares(filler *F) {
   cs_rep *r = F->r;
   const cs_csv *t = F->t;
   int32_t *seen = scratch(r, (size_t)CS_NSEX * CS_NAGE * (size_t)P->nstate);
-  if (!P->share0 || !seen) { cs_free(seen); return; }
+  if (!P->share0 || !seen) {
+    cs_free(seen);
+    return;
+  }
   for (size_t i = 0; i < t->nrow; i++) {
     int s = 0, x = 0, k = 0;
     double v = 0;
@@ -180,7 +188,11 @@ static void fill_transitions(filler *F) {
   int K = P->nstate;
   size_t groups = (size_t)CS_NSEX * CS_NAGE * (size_t)K; /* (sex, age, from) */
   int32_t *seen = scratch(r, groups * (size_t)K), *first = scratch(r, groups);
-  if (!P->trans || !seen || !first) { cs_free(seen); cs_free(first); return; }
+  if (!P->trans || !seen || !first) {
+    cs_free(seen);
+    cs_free(first);
+    return;
+  }
   for (size_t i = 0; i < t->nrow; i++) {
     int s = 0, x = 0, k = 0, l = 0;
     double v = 0;
@@ -215,7 +227,10 @@ static void fill_workforce(filler *F) {
     int sub = 0;
     double fte = 0, ret = 0, out = 0, in = 0;
     int bad = 0;
-    if (!*cs_csv_cell(t, i, 0)) { cs_cell_err(r, t, i, 0, "group is empty (expected a name)"); bad = 1; }
+    if (!*cs_csv_cell(t, i, 0)) {
+      cs_cell_err(r, t, i, 0, "group is empty (expected a name)");
+      bad = 1;
+    }
     bad |= cs_cell_id(r, t, i, 1, "subregion", &F->sub, &sub);
     bad |= cs_cell_nonneg(r, t, i, 2, &fte);
     bad |= cs_cell_prob(r, t, i, 3, &ret);
@@ -244,7 +259,10 @@ static void fill_use(filler *F) {
   cs_rep *r = F->r;
   const cs_csv *t = F->t;
   int32_t *seen = scratch(r, (size_t)P->nsector * (size_t)P->nstate * CS_NSEX * CS_NAGE);
-  if (!F->dst || !seen) { cs_free(seen); return; }
+  if (!F->dst || !seen) {
+    cs_free(seen);
+    return;
+  }
   for (size_t i = 0; i < t->nrow; i++) {
     int c = 0, k = 0, s = 0, lo = 0, hi = 0;
     double v = 0;
@@ -256,11 +274,14 @@ static void fill_use(filler *F) {
     if (bad) continue;
     size_t b = (((size_t)c * (size_t)P->nstate + (size_t)k) * CS_NSEX + (size_t)s) * CS_NAGE;
     int x = lo;
-    while (x <= hi && !seen[b + (size_t)x]) x++;
+    while (x <= hi && !seen[b + (size_t)x])
+      x++;
     if (x <= hi) {
-      cs_rep_add(r, t->disp, cs_row_line(t, i), 1, "age band %d-%d for sector '%s', state '%s', "
-                 "sex '%s' overlaps the row at line %d (expected bands that do not overlap)", lo,
-                 hi, P->sectors[c].id, P->states[k].id, cs_sex_names[s], (int)seen[b + (size_t)x]);
+      cs_rep_add(r, t->disp, cs_row_line(t, i), 1,
+                 "age band %d-%d for sector '%s', state '%s', "
+                 "sex '%s' overlaps the row at line %d (expected bands that do not overlap)",
+                 lo, hi, P->sectors[c].id, P->states[k].id, cs_sex_names[s],
+                 (int)seen[b + (size_t)x]);
       continue;
     }
     for (x = lo; x <= hi; x++) {
@@ -277,11 +298,16 @@ void cs_fill_eol(cs_plan *P, cs_rep *r, const cs_csv *t) { with_ids(P, r, t, P->
 /* ---- the tables that make ids ---- */
 
 /* One row of areas.csv: a new area, and its subregion when new. */
-static void add_area(cs_plan *P, cs_rep *r, const cs_csv *t, size_t i, cs_idmap *am,
-                     cs_idmap *sm) {
+static void add_area(cs_plan *P, cs_rep *r, const cs_csv *t, size_t i, cs_idmap *am, cs_idmap *sm) {
   const char *id = cs_csv_cell(t, i, 0), *sub = cs_csv_cell(t, i, 2);
-  if (!*id) { cs_cell_err(r, t, i, 0, "area id is empty (expected a name)"); return; }
-  if (!*sub) { cs_cell_err(r, t, i, 2, "subregion is empty (expected a name)"); return; }
+  if (!*id) {
+    cs_cell_err(r, t, i, 0, "area id is empty (expected a name)");
+    return;
+  }
+  if (!*sub) {
+    cs_cell_err(r, t, i, 2, "subregion is empty (expected a name)");
+    return;
+  }
   if (cs_idmap_find(am, id) >= 0) {
     cs_cell_err(r, t, i, 0, "duplicate area " CS_QF, CS_QA(id));
     return;
@@ -311,7 +337,8 @@ void cs_fill_areas(cs_plan *P, cs_rep *r, const cs_csv *t) {
     cs_idmap_free(&am);
     return;
   }
-  for (size_t i = 0; i < t->nrow && !r->oom; i++) add_area(P, r, t, i, &am, &sm);
+  for (size_t i = 0; i < t->nrow && !r->oom; i++)
+    add_area(P, r, t, i, &am, &sm);
   cs_idmap_free(&am);
   cs_idmap_free(&sm);
   if (P->narea == 0) cs_rep_add(r, t->disp, 1, 1, "no areas (expected at least one row)");
@@ -345,7 +372,8 @@ void cs_fill_mortality(cs_plan *P, cs_rep *r, const cs_csv *t) {
     if (bad) continue;
     char key[64];
     snprintf(key, sizeof key, "sex '%s', age %d", cs_sex_names[s], x);
-    if (!cs_row_dup(r, t, i, seen, (size_t)s * CS_NAGE + (size_t)x, key)) P->q0[s * CS_NAGE + x] = v;
+    if (!cs_row_dup(r, t, i, seen, (size_t)s * CS_NAGE + (size_t)x, key))
+      P->q0[s * CS_NAGE + x] = v;
   }
   cs_check_missing_sx(r, t, seen);
 }

@@ -108,8 +108,8 @@ int cs_ld_req_num(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, cs_
   return cs_ld_num(L, v, cs_ld_label(L, "%s.%s", ctx, key), out);
 }
 
-void cs_ld_num_range(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, cs_num n,
-                     double lo, double hi, const char *expect) {
+void cs_ld_num_range(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, cs_num n, double lo,
+                     double hi, const char *expect) {
   double v = nval(L, n);
   if (v >= lo && v <= hi) return;
   cs_ynode *node = cs_yq_get(&L->q, map, key);
@@ -236,15 +236,18 @@ int cs_ld_id_list(cs_ld *L, cs_ynode *v, const char *what, const char *kind, con
 static int bad_id(cs_ld *L, cs_ynode *v, const char *what, const char *id) {
   size_t n = strlen(id);
   const char *why = NULL;
-  if (n == 0) why = "is empty";
+  if (n == 0)
+    why = "is empty";
   else if (isspace((unsigned char)id[0]) || isspace((unsigned char)id[n - 1]))
     why = "begins or ends with white space";
   for (size_t i = 0; i < n && !why; i++)
     if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f) why = "holds a control character";
   if (!why) return 0;
   cs_ynode *at = cs_yq_is_map(v) ? cs_yq_get(&L->q, v, "id") : v; /* an item, or a key */
-  cs_yq_err(&L->q, at, "%s id " CS_QF " %s (expected a name such as "
-            "'gp' or 'Noord')", what, CS_QA(id), why);
+  cs_yq_err(&L->q, at,
+            "%s id " CS_QF " %s (expected a name such as "
+            "'gp' or 'Noord')",
+            what, CS_QA(id), why);
   return 1;
 }
 
@@ -270,19 +273,23 @@ const char *cs_ld_item_id(cs_ld *L, cs_ynode *item, const char *ctx, const char 
 static void item_ctx(cs_ld *L, char *buf, size_t sz, const char *list, cs_ynode *item, size_t i) {
   cs_ynode *id = cs_yq_get(&L->q, item, "id");
   const char *s = cs_yq_scalar(id);
-  if (s && *s && strlen(s) < 100) snprintf(buf, sz, "%s[%s]", list, s);
-  else snprintf(buf, sz, "%s[%zu]", list, i + 1);
+  if (s && *s && strlen(s) < 100)
+    snprintf(buf, sz, "%s[%s]", list, s);
+  else
+    snprintf(buf, sz, "%s[%zu]", list, i + 1);
 }
 
-void cs_ld_each(cs_ld *L, cs_ynode *seq, const char *prefix, const char *list,
-                cs_ld_item_fn *fn, void *arg) {
+void cs_ld_each(cs_ld *L, cs_ynode *seq, const char *prefix, const char *list, cs_ld_item_fn *fn,
+                void *arg) {
   size_t n = cs_yq_len(seq);
   for (size_t i = 0; i < n; i++) {
     cs_ynode *v = cs_yq_item(&L->q, seq, i);
     char item[CS_CTX], ctx[CS_CTX];
     item_ctx(L, item, sizeof item, list, v, i);
-    if (prefix) snprintf(ctx, sizeof ctx, "%.300s.%.300s", prefix, item);
-    else snprintf(ctx, sizeof ctx, "%s", item);
+    if (prefix)
+      snprintf(ctx, sizeof ctx, "%.300s.%.300s", prefix, item);
+    else
+      snprintf(ctx, sizeof ctx, "%s", item);
     if (cs_yq_want_map(&L->q, v, ctx)) fn(L, v, ctx, arg);
   }
 }
@@ -292,8 +299,10 @@ void cs_ld_each(cs_ld *L, cs_ynode *seq, const char *prefix, const char *list,
 /* {file, scale}: reads the scale (when the table takes one); returns the file node, or NULL
  * after reporting. */
 static cs_ynode *table_map(cs_ld *L, cs_ynode *v, const char *key, cs_num *scale) {
-  if (scale) cs_yq_check_keys(&L->q, v, CS_KEYS("file", "scale"), key);
-  else cs_yq_check_keys(&L->q, v, CS_KEYS("file"), key);
+  if (scale)
+    cs_yq_check_keys(&L->q, v, CS_KEYS("file", "scale"), key);
+  else
+    cs_yq_check_keys(&L->q, v, CS_KEYS("file"), key);
   if (scale && cs_yq_get(&L->q, v, "scale")) {
     cs_ld_num(L, cs_yq_get(&L->q, v, "scale"), cs_ld_label(L, "%s.scale", key), scale);
     cs_ld_num_range(L, v, "scale", key, *scale, CS_NONNEG);
@@ -330,8 +339,8 @@ int cs_ld_open(cs_ld *L, cs_ynode *map, const cs_tabspec *spec, const char *ctx,
   cs_ynode *fnode = cs_yq_is_map(v) ? table_map(L, v, key, scale) : v;
   const char *path = fnode ? table_path(L, fnode, key) : NULL;
   if (!path) return -1;
-  return cs_csv_read(t, &L->rep, path, path, spec->cols, spec->ncol, L->q.file,
-                     cs_yq_line(fnode), cs_yq_col(fnode));
+  return cs_csv_read(t, &L->rep, path, path, spec->cols, spec->ncol, L->q.file, cs_yq_line(fnode),
+                     cs_yq_col(fnode));
 }
 
 void cs_ld_fill(cs_ld *L, cs_ynode *map, const cs_tabspec *spec, const char *ctx, int required,

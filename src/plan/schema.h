@@ -27,15 +27,15 @@
 
 typedef struct {
   cs_plan *P;
-  cs_rep rep;         /* rep.oom: an allocation failed */
+  cs_rep rep; /* rep.oom: an allocation failed */
   cs_yq q;
-  char *dir;          /* the YAML file's directory with a trailing '/', or "" */
-  cs_dist *dists;     /* grows while loading; copied into the arena at the end */
+  char *dir;      /* the YAML file's directory with a trailing '/', or "" */
+  cs_dist *dists; /* grows while loading; copied into the arena at the end */
   int32_t ndist, cap;
-  int32_t zero;       /* shared fixed 0 for numbers an effect kind does not use */
-  cs_idmap groups;    /* over P->groups while sectors add theirs */
+  int32_t zero;    /* shared fixed 0 for numbers an effect kind does not use */
+  cs_idmap groups; /* over P->groups while sectors add theirs */
   int years_ok;
-  cs_ynode *params;   /* the parameters: mapping as written, failed entries included */
+  cs_ynode *params; /* the parameters: mapping as written, failed entries included */
 } cs_ld;
 
 /* ---- memory: owned by the plan; NULL (and the load out of memory) when none is left ---- */
@@ -55,8 +55,8 @@ int cs_ld_opt_num(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, dou
                   cs_num *out);
 int cs_ld_req_num(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, cs_num *out);
 /* Reports a deterministic value outside lo..hi; expect says what was expected. */
-void cs_ld_num_range(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, cs_num n,
-                     double lo, double hi, const char *expect);
+void cs_ld_num_range(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, cs_num n, double lo,
+                     double hi, const char *expect);
 
 /* ---- plain values ---- */
 /* The value at key, or NULL when the key is absent or null. */
@@ -93,13 +93,13 @@ typedef void cs_ld_item_fn(cs_ld *L, cs_ynode *item, const char *ctx, void *arg)
 /* Calls fn for every item of the list seq that is a mapping (others are reported), with the
  * item's context "list[id]" (or "list[i]" without a usable id), after "prefix." when
  * prefix is not NULL. */
-void cs_ld_each(cs_ld *L, cs_ynode *seq, const char *prefix, const char *list,
-                cs_ld_item_fn *fn, void *arg);
+void cs_ld_each(cs_ld *L, cs_ynode *seq, const char *prefix, const char *list, cs_ld_item_fn *fn,
+                void *arg);
 
 /* ---- tables ---- */
 typedef struct {
-  const char *key;          /* the plan key that names the table */
-  const char *const *cols;  /* its header */
+  const char *key;         /* the plan key that names the table */
+  const char *const *cols; /* its header */
   int ncol;
 } cs_tabspec;
 

@@ -11,9 +11,9 @@
 
 typedef struct {
   cs_csv *t;
-  cs_rep *r;                   /* r->oom stops the reading */
+  cs_rep *r; /* r->oom stops the reading */
   int header_done, bad_header;
-  int nf;                      /* fields in the current record */
+  int nf; /* fields in the current record */
   char *f[MAXCOL];
   int32_t fl[MAXCOL], fc[MAXCOL];
   int line, col;               /* position of the byte being fed */
@@ -36,13 +36,15 @@ static void on_field(void *s, size_t len, void *data) {
 static void check_header(reader *rd) {
   cs_csv *t = rd->t;
   int ok = rd->nf == t->ncol;
-  for (int i = 0; ok && i < t->ncol; i++) ok = rd->f[i] && !strcmp(rd->f[i], t->names[i]);
+  for (int i = 0; ok && i < t->ncol; i++)
+    ok = rd->f[i] && !strcmp(rd->f[i], t->names[i]);
   if (ok) return;
   char want[256] = "", got[256] = "";
   for (int i = 0; i < t->ncol; i++)
     snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", i ? "," : "", t->names[i]);
   for (int i = 0; i < rd->nf && i < MAXCOL; i++)
-    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? "," : "", rd->f[i] ? rd->f[i] : "");
+    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? "," : "",
+             rd->f[i] ? rd->f[i] : "");
   cs_rep_add(rd->r, t->disp, rd->rline, 1, "header " CS_QF " does not match (expected '%s')",
              CS_QA(got), want);
   rd->bad_header = 1;
@@ -98,7 +100,8 @@ static void on_record(int c, void *data) {
 
 /* Skips a '#' comment line that starts a record; returns the index after it. */
 static size_t skip_comment(const unsigned char *b, size_t i, size_t len) {
-  while (i < len && b[i] != '\n') i++;
+  while (i < len && b[i] != '\n')
+    i++;
   return i < len ? i + 1 : i;
 }
 
@@ -118,16 +121,21 @@ static void feed(reader *rd, struct csv_parser *p, const unsigned char *b, size_
       rd->need_start = 0;
     }
     if (csv_parse(p, b + i, 1, on_field, on_record, rd) != 1) {
-      if (csv_error(p) == CSV_ENOMEM) cs_rep_oom(rd->r); /* libcsv's field buffer */
+      if (csv_error(p) == CSV_ENOMEM)
+        cs_rep_oom(rd->r); /* libcsv's field buffer */
       else
-        cs_rep_add(rd->r, rd->t->disp, rd->line, rd->col, "malformed quoted field (expected a "
+        cs_rep_add(rd->r, rd->t->disp, rd->line, rd->col,
+                   "malformed quoted field (expected a "
                    "closing '\"' followed by ',' or end of line)");
       rd->bad_header = 1; /* stop: what follows cannot be trusted */
       return;
     }
     at_line_start = b[i] == '\n';
-    if (b[i] == '\n') { rd->line++; rd->col = 1; }
-    else if ((b[i] & 0xC0) != 0x80) rd->col++;
+    if (b[i] == '\n') {
+      rd->line++;
+      rd->col = 1;
+    } else if ((b[i] & 0xC0) != 0x80)
+      rd->col++;
     i++;
   }
 }
@@ -138,7 +146,8 @@ static int parse(cs_csv *t, cs_rep *r, const unsigned char *b, size_t len) {
   reader rd = {.t = t, .r = r, .line = 1, .col = 1, .need_start = 1, .sline = 1, .scol = 1};
   feed(&rd, &p, b, len);
   if (!rd.bad_header && !r->oom && csv_fini(&p, on_field, on_record, &rd) != 0) {
-    cs_rep_add(r, t->disp, rd.sline, rd.scol, "unterminated quoted field (expected a closing '\"')");
+    cs_rep_add(r, t->disp, rd.sline, rd.scol,
+               "unterminated quoted field (expected a closing '\"')");
     rd.bad_header = 1;
   }
   csv_free(&p);
@@ -149,8 +158,8 @@ static int parse(cs_csv *t, cs_rep *r, const unsigned char *b, size_t len) {
   return rd.bad_header || r->oom ? -1 : 0;
 }
 
-int cs_csv_read(cs_csv *t, cs_rep *r, const char *path, const char *disp,
-                const char *const *cols, int ncol, const char *wfile, int wline, int wcol) {
+int cs_csv_read(cs_csv *t, cs_rep *r, const char *path, const char *disp, const char *const *cols,
+                int ncol, const char *wfile, int wline, int wcol) {
   memset(t, 0, sizeof *t);
   t->disp = disp;
   t->ncol = ncol;
@@ -197,17 +206,20 @@ int cs_id_find(const void *base, size_t stride, int n, const char *id) {
 
 int cs_idmap_init(cs_idmap *m, cs_rep *r, const void *base, size_t stride, int n, int cap) {
   size_t size = 16;
-  while (size < 2 * (size_t)(cap > n ? cap : n)) size *= 2;
+  while (size < 2 * (size_t)(cap > n ? cap : n))
+    size *= 2;
   *m = (cs_idmap){base, stride, 0, cs_rep_mem(r, cs_calloc(size, sizeof(int32_t))), size - 1};
   if (!m->slot) return -1;
-  while (m->n < n) cs_idmap_add(m);
+  while (m->n < n)
+    cs_idmap_add(m);
   return 0;
 }
 
 void cs_idmap_add(cs_idmap *m) {
   const char *id = id_at(m->base, m->stride, m->n);
   size_t i = (size_t)cs_hash_fnv1a(id) & m->mask;
-  while (m->slot[i]) i = (i + 1) & m->mask;
+  while (m->slot[i])
+    i = (i + 1) & m->mask;
   m->slot[i] = ++m->n;
 }
 
@@ -225,8 +237,8 @@ void cs_idmap_free(cs_idmap *m) {
   m->slot = NULL;
 }
 
-void cs_id_unknown(cs_rep *r, const char *file, int line, int col, const char *what,
-                   const char *id, const void *base, size_t stride, int n) {
+void cs_id_unknown(cs_rep *r, const char *file, int line, int col, const char *what, const char *id,
+                   const void *base, size_t stride, int n) {
   if (r->nerr >= 1000) { /* past what is shown: skip the O(n) did-you-mean */
     cs_rep_add(r, file, line, col, "unknown %s", what);
     return;
@@ -236,7 +248,10 @@ void cs_id_unknown(cs_rep *r, const char *file, int line, int col, const char *w
   for (int i = 0; i < n; i++) {
     const char *s = id_at(base, stride, i);
     int d = s ? cs_edit_distance(id, s) : 100;
-    if (d < bd) { bd = d; best = s; }
+    if (d < bd) {
+      bd = d;
+      best = s;
+    }
   }
   if (best && best == cs_suggest(id, &best, 1)) {
     cs_rep_add(r, file, line, col, "unknown %s " CS_QF " (did you mean '%s'?)", what, CS_QA(id),

@@ -11,22 +11,22 @@
 
 /* (Not cs_table: that is the public API's table of a run's results.) */
 typedef struct {
-  const char *disp;          /* path as the user sees it */
+  const char *disp; /* path as the user sees it */
   int ncol;
-  const char *const *names;  /* the header */
-  size_t nrow;               /* data rows kept (rows with a wrong field count are dropped) */
-  char **cell;               /* [nrow * ncol] */
-  int32_t *line, *col;       /* per cell, 1-based */
+  const char *const *names; /* the header */
+  size_t nrow;              /* data rows kept (rows with a wrong field count are dropped) */
+  char **cell;              /* [nrow * ncol] */
+  int32_t *line, *col;      /* per cell, 1-based */
   size_t cap;
-  cs_arena mem;              /* the field strings */
+  cs_arena mem; /* the field strings */
 } cs_csv;
 
 /* Reads the CSV file at path (shown as disp) whose header must be exactly cols. A file that
  * cannot be read is reported at wfile:wline:wcol (the YAML node that names it). Bad rows are
  * reported and dropped. Returns 0 when the table can be used (t must then be freed with
  * cs_csv_free), -1 when not (nothing to free; r->oom set when memory ran out). */
-int cs_csv_read(cs_csv *t, cs_rep *r, const char *path, const char *disp,
-                const char *const *cols, int ncol, const char *wfile, int wline, int wcol);
+int cs_csv_read(cs_csv *t, cs_rep *r, const char *path, const char *disp, const char *const *cols,
+                int ncol, const char *wfile, int wline, int wcol);
 void cs_csv_free(cs_csv *t);
 
 static inline const char *cs_csv_cell(const cs_csv *t, size_t row, int c) {
@@ -36,8 +36,8 @@ static inline const char *cs_csv_cell(const cs_csv *t, size_t row, int c) {
 /* Ids live in the first member of cs_area, cs_state, cs_payer, cs_sector and in plain string
  * arrays, so one look-up with a stride serves them all. */
 int cs_id_find(const void *base, size_t stride, int n, const char *id);
-void cs_id_unknown(cs_rep *r, const char *file, int line, int col, const char *what,
-                   const char *id, const void *base, size_t stride, int n);
+void cs_id_unknown(cs_rep *r, const char *file, int line, int col, const char *what, const char *id,
+                   const void *base, size_t stride, int n);
 
 /* A hash index over such ids, so a table of millions of rows looks each id up in O(1). */
 typedef struct {

@@ -50,8 +50,8 @@ static void where_add(cs_rep *r, const char *disp, const char *wfile, int wl, in
     cs_rep_add(r, disp, 1, 1, "%s" CS_QF "%s", pre, CS_QA(path), post);
 }
 
-static int open_regular(cs_rep *r, const char *path, const char *disp, const char *wfile,
-                        int wl, int wc, size_t *size) {
+static int open_regular(cs_rep *r, const char *path, const char *disp, const char *wfile, int wl,
+                        int wc, size_t *size) {
   /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
@@ -118,10 +118,17 @@ static size_t utf8_len(const unsigned char *p, size_t left) {
   if (c < 0x80) return 1;
   size_t n;
   unsigned min;
-  if (c >= 0xC2 && c <= 0xDF) { n = 2; min = 0x80; }
-  else if ((c & 0xF0) == 0xE0) { n = 3; min = 0x800; }
-  else if (c >= 0xF0 && c <= 0xF4) { n = 4; min = 0x10000; }
-  else return 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    min = 0x10000;
+  } else
+    return 0;
   if (left < n) return 0;
   unsigned cp = c & (0x7F >> n);
   for (size_t i = 1; i < n; i++) {
@@ -144,7 +151,11 @@ int cs_text_check(cs_rep *r, const char *disp, const unsigned char *buf, size_t 
       cs_rep_add(r, disp, line, col, "invalid UTF-8 byte 0x%02x (expected UTF-8 text)", buf[i]);
       return -1;
     }
-    if (buf[i] == '\n') { line++; col = 1; } else col++;
+    if (buf[i] == '\n') {
+      line++;
+      col = 1;
+    } else
+      col++;
     i += n;
   }
   return 0;
@@ -179,7 +190,8 @@ int cs_edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   if (la > 64 || lb > 64) return 100;
   int row[65];
-  for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = (int)j;
   for (size_t i = 1; i <= la; i++) {
     int diag = row[0];
     row[0] = (int)i;
@@ -201,7 +213,10 @@ const char *cs_suggest(const char *word, const char *const *cand, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (!cand[i]) continue;
     int dd = cs_edit_distance(word, cand[i]);
-    if (dd < bd) { bd = dd; best = cand[i]; }
+    if (dd < bd) {
+      bd = dd;
+      best = cand[i];
+    }
   }
   size_t lw = strlen(word);
   int limit = lw <= 3 ? 1 : lw <= 6 ? 2 : 3;
@@ -265,8 +280,10 @@ static int shape_event(shape *sh, const yaml_event_t *ev, const char *file, cs_r
   int node = open || ev->type == YAML_SCALAR_EVENT || ev->type == YAML_ALIAS_EVENT;
   int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
   if (node && sh->depth > 0 && ++sh->items[sh->depth] > 2 * CS_YAML_MAX_ITEMS) {
-    cs_rep_add(rep, file, line, col, "yaml list or mapping is too long (expected at most %d "
-               "entries)", CS_YAML_MAX_ITEMS);
+    cs_rep_add(rep, file, line, col,
+               "yaml list or mapping is too long (expected at most %d "
+               "entries)",
+               CS_YAML_MAX_ITEMS);
     return -1;
   }
   if (open && ++sh->depth > CS_YAML_MAX_DEPTH) {
@@ -296,7 +313,8 @@ static void explicit_tag(const yaml_event_t *ev, const char *file, cs_rep *rep) 
   int short_form = !strncmp(t, core, strlen(core));
   cs_rep_add(rep, file, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
              "yaml tag '%s%.200s' is not supported (expected a plain value; quote a string "
-             "instead)", short_form ? "!!" : "", short_form ? t + strlen(core) : t);
+             "instead)",
+             short_form ? "!!" : "", short_form ? t + strlen(core) : t);
 }
 
 /* libyaml's scanner costs O(depth) per token, so deeply nested flow collections take
@@ -344,13 +362,18 @@ static void reader_error(cs_yq *q, const yaml_parser_t *p, const unsigned char *
   int line = 1, col = 1;
   size_t end = p->problem_offset < len ? p->problem_offset : len;
   for (size_t i = 0; i < end; i++) {
-    if (buf[i] == '\n') { line++; col = 1; }
-    else if ((buf[i] & 0xC0) != 0x80) col++; /* a UTF-8 continuation byte is no new column */
+    if (buf[i] == '\n') {
+      line++;
+      col = 1;
+    } else if ((buf[i] & 0xC0) != 0x80)
+      col++; /* a UTF-8 continuation byte is no new column */
   }
   const char *what = p->problem ? p->problem : "unreadable text";
   if (p->problem_value >= 0)
-    cs_rep_add(q->rep, q->file, line, col, "yaml %s: byte 0x%02x (expected printable UTF-8 "
-               "text)", what, (unsigned)p->problem_value & 0xffu);
+    cs_rep_add(q->rep, q->file, line, col,
+               "yaml %s: byte 0x%02x (expected printable UTF-8 "
+               "text)",
+               what, (unsigned)p->problem_value & 0xffu);
   else
     cs_rep_add(q->rep, q->file, line, col, "yaml %s (expected printable UTF-8 text)", what);
 }
@@ -427,8 +450,8 @@ void cs_yq_warn(cs_yq *q, const cs_ynode *n, const char *fmt, ...) {
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   /* not counted in nerr: the plan still loads */
-  if (cs_diags_add(q->rep->d, q->file, n ? cs_yq_line(n) : 1, n ? cs_yq_col(n) : 1,
-                   "warning: %s", buf) == CS_ENOMEM)
+  if (cs_diags_add(q->rep->d, q->file, n ? cs_yq_line(n) : 1, n ? cs_yq_col(n) : 1, "warning: %s",
+                   buf) == CS_ENOMEM)
     cs_rep_oom(q->rep);
 }
 
@@ -442,8 +465,7 @@ const char *cs_yq_scalar(const cs_ynode *n) {
 int cs_yq_is_null(const cs_ynode *n) {
   const char *s = cs_yq_scalar(n);
   if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return 0;
-  return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
-         !strcmp(s, "NULL");
+  return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
 }
 
 const char *cs_yq_kind(const cs_ynode *n) {
@@ -499,7 +521,8 @@ void cs_yq_check_keys(cs_yq *q, cs_ynode *map, const char *const *allowed, size_
       continue;
     }
     size_t a = 0;
-    while (a < nallowed && strcmp(allowed[a], key)) a++;
+    while (a < nallowed && strcmp(allowed[a], key))
+      a++;
     if (a == nallowed) unknown_key(q, k, key, allowed, nallowed, ctx);
   }
 }

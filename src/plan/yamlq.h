@@ -31,8 +31,8 @@
  * cut at 300 characters when formatted, so CS_CTX always holds three. */
 #define CS_CTX 1024
 /* The allowed keys of a mapping, as cs_yq_check_keys takes them: CS_KEYS("id", "name"). */
-#define CS_KEYS(...)                                                                           \
-  (const char *const[]){__VA_ARGS__},                                                          \
+#define CS_KEYS(...)                                                                               \
+  (const char *const[]){__VA_ARGS__},                                                              \
       sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
 
 /* Counts the problems reported, since a full cs_diags list stops growing. oom is sticky:
@@ -105,7 +105,7 @@ int cs_yq_is_null(const cs_ynode *n);
 /* Describes a node's type for "expected ... (got ...)" messages. */
 const char *cs_yq_kind(const cs_ynode *n);
 
-size_t cs_yq_len(const cs_ynode *n);                  /* items or pairs */
+size_t cs_yq_len(const cs_ynode *n); /* items or pairs */
 cs_ynode *cs_yq_item(cs_yq *q, cs_ynode *seq, size_t i);
 cs_ynode *cs_yq_key(cs_yq *q, cs_ynode *map, size_t i);
 cs_ynode *cs_yq_val(cs_yq *q, cs_ynode *map, size_t i);

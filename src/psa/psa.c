@@ -16,11 +16,10 @@
 
 #include "plan/plan.h"
 
-
 double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t stream) {
   philox4x32_key_t key = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
-  philox4x32_ctr_t ctr = {{(uint32_t)draw, (uint32_t)(draw >> 32), (uint32_t)stream,
-                           (uint32_t)(stream >> 32)}};
+  philox4x32_ctr_t ctr = {
+      {(uint32_t)draw, (uint32_t)(draw >> 32), (uint32_t)stream, (uint32_t)(stream >> 32)}};
   philox4x32_ctr_t r = philox4x32(ctr, key);
   /* 53 random bits, offset by half a step: never 0. The top value (2^53 - 0.5) / 2^53 rounds
    * to exactly 1.0 (a gamma quantile of 1 is infinite), so it becomes the largest double
@@ -29,7 +28,6 @@ double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t stream) {
   double u = ((double)bits + 0.5) / 9007199254740992.0;
   return u < 1.0 ? u : 1.0 - 0x1p-53;
 }
-
 
 /* Stream ids of the plan's distributions; a repeated label (not expected) gets the next id
  * up, so two distributions never share a stream. */
@@ -41,7 +39,10 @@ static cs_status stream_ids(const cs_plan *pl, cs_arena *ar, uint64_t **out) {
      * reordering other numbers does not change its draws */
     id[i] = cs_hash_fnv1a(pl->dists[i].label ? pl->dists[i].label : "");
     for (int32_t j = 0; j < i; j++)
-      if (id[j] == id[i] && pl->dists[i].kind != CS_DIST_FIXED) { id[i]++; j = -1; }
+      if (id[j] == id[i] && pl->dists[i].kind != CS_DIST_FIXED) {
+        id[i]++;
+        j = -1;
+      }
   }
   *out = id;
   return CS_OK;
@@ -51,7 +52,9 @@ static cs_status stream_ids(const cs_plan *pl, cs_arena *ar, uint64_t **out) {
 
 /* Layout of the metric vector: npv per stakeholder (payers, total), delta_cost per payer,
  * delta_qalys, delta_life_years, the four criteria, gap_fte per group. */
-typedef struct { int32_t npv, dcost, dq, dly, crit, gap, n; } met_layout;
+typedef struct {
+  int32_t npv, dcost, dq, dly, crit, gap, n;
+} met_layout;
 
 static met_layout layout(const cs_plan *pl) {
   met_layout m;
@@ -78,24 +81,30 @@ int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names) {
   if (!nm) return -1;
   for (int32_t p = 0; p <= pl->npayer; p++)
     nm[m.npv + p] = name2(ar, "npv:", p < pl->npayer ? pl->payers[p].id : "total");
-  for (int32_t p = 0; p < pl->npayer; p++) nm[m.dcost + p] = name2(ar, "delta_cost:", pl->payers[p].id);
+  for (int32_t p = 0; p < pl->npayer; p++)
+    nm[m.dcost + p] = name2(ar, "delta_cost:", pl->payers[p].id);
   nm[m.dq] = "delta_qalys";
   nm[m.dly] = "delta_life_years";
-  for (int32_t c = 0; c < CS_CRIT_N; c++) nm[m.crit + c] = name2(ar, "criterion:", cs_crit_name[c]);
-  for (int32_t g = 0; g < pl->ngroup; g++) nm[m.gap + g] = name2(ar, "gap_fte:", pl->groups[g]);
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    nm[m.crit + c] = name2(ar, "criterion:", cs_crit_name[c]);
+  for (int32_t g = 0; g < pl->ngroup; g++)
+    nm[m.gap + g] = name2(ar, "gap_fte:", pl->groups[g]);
   for (int32_t i = 0; i < m.n; i++)
     if (!nm[i]) return -1;
   *names = nm;
   return m.n;
 }
 
-int32_t cs_psa_met_npv(const cs_plan *pl, int32_t stakeholder) { return layout(pl).npv + stakeholder; }
+int32_t cs_psa_met_npv(const cs_plan *pl, int32_t stakeholder) {
+  return layout(pl).npv + stakeholder;
+}
 int32_t cs_psa_met_crit(const cs_plan *pl, int32_t crit) { return layout(pl).crit + crit; }
 int32_t cs_psa_met_dqaly(const cs_plan *pl) { return layout(pl).dq; }
 
 double cs_psa_share_above0(const cs_psa *p, int32_t sc, int32_t met) {
   int64_t k = 0;
-  for (int32_t d = 0; d < p->ndraw; d++) k += p->val[cs_psa_ix(p, d, sc, met)] > 0.0;
+  for (int32_t d = 0; d < p->ndraw; d++)
+    k += p->val[cs_psa_ix(p, d, sc, met)] > 0.0;
   return p->ndraw > 0 ? (double)k / p->ndraw : 0.0;
 }
 
@@ -105,13 +114,15 @@ cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc) {
   for (int32_t d = 0; d < p->ndraw; d++) {
     int any = 0;
     for (int32_t c = 0; c < CS_CRIT_N; c++) {
-      int yes = p->val[cs_psa_ix(p, d, sc, cs_psa_met_crit(pl, c))] >= p->thr[(size_t)d * CS_CRIT_N + c];
+      int yes =
+          p->val[cs_psa_ix(p, d, sc, cs_psa_met_crit(pl, c))] >= p->thr[(size_t)d * CS_CRIT_N + c];
       subst[c] += yes;
       any |= yes;
     }
     passes += any;
   }
-  for (int32_t c = 0; c < CS_CRIT_N && p->ndraw > 0; c++) out.substantial[c] = (double)subst[c] / p->ndraw;
+  for (int32_t c = 0; c < CS_CRIT_N && p->ndraw > 0; c++)
+    out.substantial[c] = (double)subst[c] / p->ndraw;
   out.passes = p->ndraw > 0 ? (double)passes / p->ndraw : 0.0;
   return out;
 }
@@ -121,17 +132,20 @@ static void metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, in
                     double *out) {
   met_layout m = layout(pl);
   int32_t yc = pl->crit_year - pl->T0;
-  for (int32_t p = 0; p <= pl->npayer; p++) out[m.npv + p] = e->npv[(size_t)i * e->nst + p];
+  for (int32_t p = 0; p <= pl->npayer; p++)
+    out[m.npv + p] = e->npv[(size_t)i * e->nst + p];
   for (int32_t p = 0; p < pl->npayer; p++) {
     double d = 0.0;
     for (int32_t y = 0; y < r->ny; y++)
-      d += r->payer_care[cs_ix_sy(r, i, y) * r->np + p] - r->payer_care[cs_ix_sy(r, 0, y) * r->np + p] +
+      d += r->payer_care[cs_ix_sy(r, i, y) * r->np + p] -
+           r->payer_care[cs_ix_sy(r, 0, y) * r->np + p] +
            r->payer_impl[cs_ix_sy(r, i, y) * r->np + p];
     out[m.dcost + p] = d;
   }
   out[m.dq] = e->dqaly[i];
   out[m.dly] = e->dly[i];
-  for (int32_t c = 0; c < CS_CRIT_N; c++) out[m.crit + c] = e->crit[cs_ix_sy(r, i, yc) * CS_CRIT_N + c];
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    out[m.crit + c] = e->crit[cs_ix_sy(r, i, yc) * CS_CRIT_N + c];
   for (int32_t g = 0; g < pl->ngroup; g++) {
     double gap = 0.0;
     for (int32_t q = 0; q < r->nr; q++) {
@@ -148,9 +162,9 @@ typedef struct {
   const cs_plan *pl;
   const cs_psa_options *opt;
   cs_psa *out;
-  const uint64_t *stream;  /* [ndist] Philox stream of each distribution */
+  const uint64_t *stream; /* [ndist] Philox stream of each distribution */
   int64_t njob;
-  atomic_llong next;       /* the next job to take: threads that start late take fewer */
+  atomic_llong next; /* the next job to take: threads that start late take fewer */
   atomic_llong done;
   atomic_llong bad;
 } shared_t;
@@ -177,7 +191,8 @@ static cs_status wmodel_init(const cs_plan *pl, wmodel *m) {
   cs_arena_init(&m->ar);
   m->theta = CS_ALLOC(&m->ar, pl->ndist + 1, double);
   if (!m->theta) return CS_ENOMEM;
-  for (int32_t i = 0; i < pl->ndist; i++) m->theta[i] = pl->dists[i].mean;
+  for (int32_t i = 0; i < pl->ndist; i++)
+    m->theta[i] = pl->dists[i].mean;
   cs_status st = cs_params_build(pl, m->theta, &m->ar, &m->pm);
   if (st != CS_OK) return st;
   if ((m->nsc = cs_scen_build(pl, &m->pm, &m->ar, &m->sc)) < 0) return CS_ENOMEM;
@@ -190,22 +205,28 @@ static cs_status wmodel_init(const cs_plan *pl, wmodel *m) {
 static int64_t job_theta(shared_t *sh, int64_t j, double *theta) {
   const cs_plan *pl = sh->pl;
   int64_t bad = 0;
-  for (int32_t i = 0; i < pl->ndist; i++) theta[i] = pl->dists[i].mean;
+  for (int32_t i = 0; i < pl->ndist; i++)
+    theta[i] = pl->dists[i].mean;
   if (j < sh->out->ndraw) {
     if (j == 0) return 0;
     for (int32_t i = 0; i < pl->ndist; i++) {
       if (pl->dists[i].kind == CS_DIST_FIXED) continue;
-      double v = cs_dist_quantile(&pl->dists[i], cs_psa_uniform(sh->opt->seed, (uint64_t)j, sh->stream[i]));
-      if (isfinite(v)) theta[i] = v;
-      else bad++;
+      double v = cs_dist_quantile(&pl->dists[i],
+                                  cs_psa_uniform(sh->opt->seed, (uint64_t)j, sh->stream[i]));
+      if (isfinite(v))
+        theta[i] = v;
+      else
+        bad++;
     }
     return bad;
   }
   int64_t t = j - sh->out->ndraw;
   int32_t i = sh->out->par[t / 2];
   double v = cs_dist_quantile(&pl->dists[i], t % 2 ? 0.975 : 0.025);
-  if (isfinite(v)) theta[i] = v;
-  else bad++;
+  if (isfinite(v))
+    theta[i] = v;
+  else
+    bad++;
   return bad;
 }
 
@@ -218,16 +239,19 @@ static void job_run(shared_t *sh, wmodel *m, int64_t j) {
   cs_kernel(pl, &m->pm, m->sc, m->nsc, &m->w, &m->r);
   cs_econ_fill(pl, &m->r, &m->ec);
   double *dst;
-  if (j < o->ndraw) dst = o->val + cs_psa_ix(o, (int32_t)j, 0, 0);
+  if (j < o->ndraw)
+    dst = o->val + cs_psa_ix(o, (int32_t)j, 0, 0);
   else {
     int64_t t = j - o->ndraw;
     dst = (t % 2 ? o->hi : o->lo) + (size_t)(t / 2) * o->nsc * o->nmet;
   }
-  for (int32_t i = 1; i < m->nsc; i++) metrics(pl, &m->r, &m->ec, i, dst + (size_t)i * o->nmet);
+  for (int32_t i = 1; i < m->nsc; i++)
+    metrics(pl, &m->r, &m->ec, i, dst + (size_t)i * o->nmet);
   /* a threshold relative to the baseline moves with the draw */
   if (j < o->ndraw)
     memcpy(o->thr + (size_t)j * CS_CRIT_N,
-           m->ec.threshold + (size_t)(pl->crit_year - pl->T0) * CS_CRIT_N, CS_CRIT_N * sizeof(double));
+           m->ec.threshold + (size_t)(pl->crit_year - pl->T0) * CS_CRIT_N,
+           CS_CRIT_N * sizeof(double));
 }
 
 static void *worker(void *arg) {
@@ -273,7 +297,10 @@ cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar,
   uint64_t *stream = NULL;
   if (st == CS_OK) st = stream_ids(pl, ar, &stream);
   if (st != CS_OK) return st;
-  shared_t sh = {.pl = pl, .opt = opt, .out = out, .stream = stream,
+  shared_t sh = {.pl = pl,
+                 .opt = opt,
+                 .out = out,
+                 .stream = stream,
                  .njob = (int64_t)out->ndraw + 2 * (int64_t)out->npar};
   atomic_init(&sh.next, 0);
   atomic_init(&sh.done, 0);
@@ -292,7 +319,8 @@ cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar,
   }
   out->threads = started;
   worker(&wk[0]);
-  for (int32_t t = 1; t < started; t++) pthread_join(th[t], NULL);
+  for (int32_t t = 1; t < started; t++)
+    pthread_join(th[t], NULL);
   for (int32_t t = 0; t < started; t++)
     if (wk[t].st != CS_OK) return wk[t].st;
   if (opt->progress) opt->progress(opt->progress_ctx, sh.njob, sh.njob);

@@ -7,10 +7,10 @@
 #include "econ/econ.h"
 
 typedef struct {
-  int32_t draws;        /* N: draws 0..N-1, draw 0 = every distribution at its mean */
+  int32_t draws; /* N: draws 0..N-1, draw 0 = every distribution at its mean */
   uint64_t seed;
-  int32_t threads;      /* >= 1 */
-  int32_t tornado;      /* also the one-way sensitivity runs */
+  int32_t threads; /* >= 1 */
+  int32_t tornado; /* also the one-way sensitivity runs */
   void (*progress)(void *ctx, int64_t done, int64_t total);
   void *progress_ctx;
   const volatile sig_atomic_t *cancel; /* stop with CS_ECANCELED when set; may be NULL */
@@ -18,14 +18,14 @@ typedef struct {
 
 typedef struct {
   int32_t ndraw, nsc, nmet;
-  const char **met;     /* [nmet] headline metric names */
-  double *val;          /* [draw][sc][met] (scenario 0, the baseline, is all zero) */
-  double *thr;          /* [draw][CS_CRIT_N] the criteria's thresholds in the criteria year */
-  int32_t npar;         /* uncertain parameters (distributions that are not fixed) */
-  int32_t *par;         /* [npar] their index in plan->dists */
-  double *lo, *hi;      /* [par][sc][met]: the metric with the parameter at its 2.5 / 97.5 % */
+  const char **met;      /* [nmet] headline metric names */
+  double *val;           /* [draw][sc][met] (scenario 0, the baseline, is all zero) */
+  double *thr;           /* [draw][CS_CRIT_N] the criteria's thresholds in the criteria year */
+  int32_t npar;          /* uncertain parameters (distributions that are not fixed) */
+  int32_t *par;          /* [npar] their index in plan->dists */
+  double *lo, *hi;       /* [par][sc][met]: the metric with the parameter at its 2.5 / 97.5 % */
   int64_t bad_quantiles; /* draws whose quantile was not finite (the mean was used instead) */
-  int32_t threads;      /* threads that actually ran */
+  int32_t threads;       /* threads that actually ran */
 } cs_psa;
 
 /* Uniform number in (0, 1) of (seed, draw, stream): Philox4x32-10, counter-based; the stream
@@ -43,7 +43,10 @@ int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names);
 /* Shares of the draws of scenario sc: metric above 0; each criterion substantial (value >=
  * threshold in the criteria year) and at least one substantial (passes). */
 double cs_psa_share_above0(const cs_psa *p, int32_t sc, int32_t met);
-typedef struct { double substantial[CS_CRIT_N]; double passes; } cs_psa_share;
+typedef struct {
+  double substantial[CS_CRIT_N];
+  double passes;
+} cs_psa_share;
 cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc);
 
 cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *out);
@@ -51,8 +54,8 @@ cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar,
 /* psa_stats.c: summaries of the draws, computed once per run. */
 enum { CS_PSA_MEAN, CS_PSA_SD, CS_PSA_P2_5, CS_PSA_P50, CS_PSA_P97_5, CS_PSA_STAT_N };
 typedef struct {
-  double *stat;     /* [sc][met][CS_PSA_STAT_N]; all NaN for a metric with a non-finite draw */
-  int32_t *order;   /* [sc][met][npar]: positions in par, widest swing (|hi - lo|) first */
+  double *stat;   /* [sc][met][CS_PSA_STAT_N]; all NaN for a metric with a non-finite draw */
+  int32_t *order; /* [sc][met][npar]: positions in par, widest swing (|hi - lo|) first */
 } cs_psa_stats;
 
 cs_status cs_psa_stats_compute(const cs_psa *p, cs_arena *ar, cs_psa_stats *out);

@@ -13,7 +13,8 @@
 static void summarise(double *buf, size_t n, double *st) {
   for (size_t d = 0; d < n; d++)
     if (!isfinite(buf[d])) {
-      for (int k = 0; k < CS_PSA_STAT_N; k++) st[k] = NAN;
+      for (int k = 0; k < CS_PSA_STAT_N; k++)
+        st[k] = NAN;
       return;
     }
   double mean = gsl_stats_mean(buf, 1, n);
@@ -25,7 +26,10 @@ static void summarise(double *buf, size_t n, double *st) {
   st[CS_PSA_P97_5] = gsl_stats_quantile_from_sorted_data(buf, 1, n, 0.975);
 }
 
-typedef struct { int32_t k; double lo, hi; } swing;
+typedef struct {
+  int32_t k;
+  double lo, hi;
+} swing;
 
 static int by_swing(const void *a, const void *b) {
   const swing *x = a, *y = b;
@@ -43,7 +47,8 @@ static void rank_swings(const cs_psa *p, swing *sw, int32_t *order) {
       for (int32_t k = 0; k < p->npar; k++)
         sw[k] = (swing){k, p->lo[(size_t)k * per + at], p->hi[(size_t)k * per + at]};
       qsort(sw, (size_t)p->npar, sizeof *sw, by_swing);
-      for (int32_t k = 0; k < p->npar; k++) order[at * p->npar + k] = sw[k].k;
+      for (int32_t k = 0; k < p->npar; k++)
+        order[at * p->npar + k] = sw[k].k;
     }
 }
 
@@ -57,7 +62,8 @@ cs_status cs_psa_stats_compute(const cs_psa *p, cs_arena *ar, cs_psa_stats *out)
   if (st == CS_OK) {
     for (int32_t i = 1; i < p->nsc; i++)
       for (int32_t m = 0; m < p->nmet; m++) {
-        for (size_t d = 0; d < n; d++) buf[d] = p->val[cs_psa_ix(p, (int32_t)d, i, m)];
+        for (size_t d = 0; d < n; d++)
+          buf[d] = p->val[cs_psa_ix(p, (int32_t)d, i, m)];
         summarise(buf, n, out->stat + ((size_t)i * p->nmet + (size_t)m) * CS_PSA_STAT_N);
       }
     rank_swings(p, sw, out->order);

@@ -20,9 +20,12 @@ void cs_run_options_init(cs_run_options *o) {
 /* The draws of the PSA; draw 0 of it equals the deterministic tables by construction. */
 static cs_status run_psa(cs_run *run) {
   const cs_run_options *o = &run->opt;
-  cs_psa_options po = {.draws = o->draws, .seed = o->seed, .tornado = o->tornado,
+  cs_psa_options po = {.draws = o->draws,
+                       .seed = o->seed,
+                       .tornado = o->tornado,
                        .threads = cs_thread_count(o->threads, 0),
-                       .progress = o->progress, .progress_ctx = o->progress_ctx,
+                       .progress = o->progress,
+                       .progress_ctx = o->progress_ctx,
                        .cancel = o->cancel};
   /* GSL's default handler aborts the process; quantiles that fail return NaN instead,
    * which the draw loop replaces by the mean and counts in the run log. */
@@ -38,8 +41,8 @@ static cs_status run_psa(cs_run *run) {
   cs_status st = cs_psa_run(run->pl, &po, &run->ar, &run->psa);
   if (st != CS_OK) return st;
   run->has_psa = 1;
-  cs_run_logf(run, "psa: %d draws, seed %llu, %d threads, %d parameters in the tornado",
-              o->draws, (unsigned long long)o->seed, run->psa.threads, run->psa.npar);
+  cs_run_logf(run, "psa: %d draws, seed %llu, %d threads, %d parameters in the tornado", o->draws,
+              (unsigned long long)o->seed, run->psa.threads, run->psa.npar);
   if (run->psa.threads < po.threads)
     cs_run_logf(run, "psa: only %d of %d threads could be started", run->psa.threads, po.threads);
   if (run->psa.bad_quantiles)
@@ -83,8 +86,8 @@ static double now(void) {
 static void log_run(cs_run *run) {
   const cs_results *r = &run->r;
   const cs_plan *pl = run->pl;
-  cs_run_logf(run, "plan: %s (%d-%d), %d areas, %d scenarios", pl->name ? pl->name : "",
-              pl->T0, pl->T1, pl->narea, run->nsc);
+  cs_run_logf(run, "plan: %s (%d-%d), %d areas, %d scenarios", pl->name ? pl->name : "", pl->T0,
+              pl->T1, pl->narea, run->nsc);
   cs_run_logf(run, "tables: draw 0, every distribution at its mean");
   if (r->capped_cells)
     cs_run_logf(run, "migration: %lld cell-years capped at zero; %.6g persons could not leave",
@@ -93,12 +96,13 @@ static void log_run(cs_run *run) {
     cs_run_logf(run, "migration: no capped cells");
   for (int32_t v = 0; v < pl->niv; v++)
     if (r->clamp_iv[v])
-      cs_run_logf(run, "transitions: in %lld scenario-cell-years intervention '%s' pushed a row "
-                       "above 1; scaled to sum 1", (long long)r->clamp_iv[v], pl->ivs[v].id);
+      cs_run_logf(run,
+                  "transitions: in %lld scenario-cell-years intervention '%s' pushed a row "
+                  "above 1; scaled to sum 1",
+                  (long long)r->clamp_iv[v], pl->ivs[v].id);
 }
 
-cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
-                     cs_diags *diags) {
+cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out, cs_diags *diags) {
   *out = NULL;
   cs_run *run = cs_calloc(1, sizeof *run);
   if (!run) return CS_ENOMEM;
@@ -110,7 +114,8 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   cs_work w;
   run->theta = cs_arena_calloc(&run->ar, (size_t)pl->ndist + 1, sizeof(double));
   if (!run->theta) goto fail;
-  for (int32_t i = 0; i < pl->ndist; i++) run->theta[i] = pl->dists[i].mean;
+  for (int32_t i = 0; i < pl->ndist; i++)
+    run->theta[i] = pl->dists[i].mean;
   if ((st = cs_params_build(pl, run->theta, &run->ar, &run->pm)) != CS_OK) goto fail;
   st = CS_ENOMEM;
   if ((run->nsc = cs_scen_build(pl, &run->pm, &run->ar, &run->sc)) < 0) goto fail;
@@ -160,7 +165,8 @@ static cs_status relay(const cs_diags *from, cs_diags *to, const char *priv, con
     char file[4608];
     if (!strncmp(m, priv, n) && (m[n] == '/' || m + n == sep))
       snprintf(file, sizeof file, "%s%.*s", shown, flen - (int)n, m + n);
-    else snprintf(file, sizeof file, "%.*s", flen, m);
+    else
+      snprintf(file, sizeof file, "%.*s", flen, m);
     st = cs_diags_add(to, file, 0, 0, "%s", sep + 2);
   }
   return st;
@@ -169,7 +175,7 @@ static cs_status relay(const cs_diags *from, cs_diags *to, const char *priv, con
 /* Every table, run.log and results.db into the private directory of o, then one commit. */
 cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *caller) {
   if (!cs_outdir_private(o)) return CS_EINTERNAL; /* written once already */
-  char *dir = cs_strdup(cs_outdir_private(o)); /* the commit frees o's copy */
+  char *dir = cs_strdup(cs_outdir_private(o));    /* the commit frees o's copy */
   cs_diags *diags = cs_diags_new();
   if (!dir || !diags) {
     cs_free(dir);
@@ -190,7 +196,8 @@ cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *caller) {
     st = cs_sink_csv_add_text(sinks[0], "run.log", log, strlen(log));
   }
   /* everything durable first; only then is anything renamed */
-  for (int i = 0; i < nsink && st == CS_OK; i++) st = sinks[i]->prepare(sinks[i]);
+  for (int i = 0; i < nsink && st == CS_OK; i++)
+    st = sinks[i]->prepare(sinks[i]);
   int commit = st == CS_OK;
   for (int i = 0; i < nsink; i++)
     if (sinks[i]) {

@@ -15,25 +15,25 @@ struct cs_table {
 
 struct cs_run {
   const cs_plan *pl;
-  cs_arena ar;           /* owns everything below */
+  cs_arena ar; /* owns everything below */
   cs_run_options opt;
-  double *theta;         /* the deterministic draw: every distribution at its mean */
+  double *theta; /* the deterministic draw: every distribution at its mean */
   cs_params pm;
   cs_scen *sc;
   int32_t nsc;
   cs_results r;
   cs_econ ec;
-  int has_psa;           /* draws > 0 were run */
+  int has_psa; /* draws > 0 were run */
   cs_psa psa;
   cs_psa_stats ps;
-  cs_shapley shap;       /* the themes' contributions */
-  cs_view view;          /* what the tables read */
-  cs_table *tables;      /* [ntables] the tables present in this run */
+  cs_shapley shap;  /* the themes' contributions */
+  cs_view view;     /* what the tables read */
+  cs_table *tables; /* [ntables] the tables present in this run */
   size_t ntables;
-  cs_diags *diags;       /* the caller's, during cs_run_new only */
-  char *log;             /* malloc'd, grows by appending lines */
+  cs_diags *diags; /* the caller's, during cs_run_new only */
+  char *log;       /* malloc'd, grows by appending lines */
   size_t loglen, logcap;
-  int log_lost;          /* a line could not be kept: the run fails with CS_ENOMEM */
+  int log_lost; /* a line could not be kept: the run fails with CS_ENOMEM */
   double seconds;
 };
 

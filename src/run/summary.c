@@ -12,21 +12,46 @@ typedef struct {
   const char *pop_title, *subregion, *pop, *share75, *cost_title, *zvw_cost, *gap, *verdict_title,
       *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
-      *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved, *staff_own, *staff_net, *every_scenario, *qalys;
+      *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved,
+      *staff_own, *staff_net, *every_scenario, *qalys;
   const char *ce[CS_CE_N];
 } labels;
 
 static const labels EN = {
-    "Population (baseline)", "subregion", "population", "share 75+",
-    "Care cost and staff (baseline)", "Zvw cost (EUR m)", "staff gap (FTE)",
-    "IZA quick test, scenario 'plan' against baseline", "criterion", "value", "threshold",
-    "substantial", "yes", "no", "PASSES: at least one criterion substantial",
-    "does not pass: no criterion substantial", "Business case (discounted, EUR)", "stakeholder",
-    "investment", "savings", "NPV", "break-even", "none", "region", "short term", "long term",
+    "Population (baseline)",
+    "subregion",
+    "population",
+    "share 75+",
+    "Care cost and staff (baseline)",
+    "Zvw cost (EUR m)",
+    "staff gap (FTE)",
+    "IZA quick test, scenario 'plan' against baseline",
+    "criterion",
+    "value",
+    "threshold",
+    "substantial",
+    "yes",
+    "no",
+    "PASSES: at least one criterion substantial",
+    "does not pass: no criterion substantial",
+    "Business case (discounted, EUR)",
+    "stakeholder",
+    "investment",
+    "savings",
+    "NPV",
+    "break-even",
+    "none",
+    "region",
+    "short term",
+    "long term",
     "front-of-chain share of care cost (change, points)",
     "share of the staff shortage closed (demand, supply and the plan's own staff)",
-    "Uncertainty, plan", "P(NPV > 0)", "P(passes the quick test)",
-    "staff: FTE demand saved", "- the plan's own staff", "= net",
+    "Uncertainty, plan",
+    "P(NPV > 0)",
+    "P(passes the quick test)",
+    "staff: FTE demand saved",
+    "- the plan's own staff",
+    "= net",
     "substantial in every scenario, each theme left out too: it does not tell the plan's "
     "choices apart, in",
     "QALYs gained (discounted)",
@@ -35,16 +60,40 @@ static const labels EN = {
      "no change in health"}};
 
 static const labels NL = {
-    "Bevolking (basisscenario)", "subregio", "bevolking", "aandeel 75+",
-    "Zorgkosten en personeel (basisscenario)", "Zvw-kosten (mln EUR)", "personeelstekort (fte)",
-    "IZA snelle toets, scenario 'plan' tegen basisscenario", "criterium", "waarde", "drempel",
-    "substantieel", "ja", "nee", "VOLDOET: minstens een criterium substantieel",
-    "voldoet niet: geen criterium substantieel", "Businesscase (contante waarde, EUR)",
-    "belanghebbende", "investering", "besparing", "NCW", "terugverdiend", "geen", "regio",
-    "korte termijn", "lange termijn", "aandeel voorkant van de keten in zorgkosten (verschil, procentpunt)",
-    "deel van het personeelstekort dat verdwijnt (vraag, aanbod en eigen inzet)", "Onzekerheid, plan", "P(NCW > 0)",
+    "Bevolking (basisscenario)",
+    "subregio",
+    "bevolking",
+    "aandeel 75+",
+    "Zorgkosten en personeel (basisscenario)",
+    "Zvw-kosten (mln EUR)",
+    "personeelstekort (fte)",
+    "IZA snelle toets, scenario 'plan' tegen basisscenario",
+    "criterium",
+    "waarde",
+    "drempel",
+    "substantieel",
+    "ja",
+    "nee",
+    "VOLDOET: minstens een criterium substantieel",
+    "voldoet niet: geen criterium substantieel",
+    "Businesscase (contante waarde, EUR)",
+    "belanghebbende",
+    "investering",
+    "besparing",
+    "NCW",
+    "terugverdiend",
+    "geen",
+    "regio",
+    "korte termijn",
+    "lange termijn",
+    "aandeel voorkant van de keten in zorgkosten (verschil, procentpunt)",
+    "deel van het personeelstekort dat verdwijnt (vraag, aanbod en eigen inzet)",
+    "Onzekerheid, plan",
+    "P(NCW > 0)",
     "P(voldoet aan de snelle toets)",
-    "personeel: bespaarde fte-vraag", "- eigen inzet van het plan", "= netto",
+    "personeel: bespaarde fte-vraag",
+    "- eigen inzet van het plan",
+    "= netto",
     "substantieel in elk scenario, ook zonder elk thema: het onderscheidt de keuzes van het "
     "plan niet, in",
     "gewonnen QALY's (contante waarde)",
@@ -57,7 +106,8 @@ static double sub_demo(const cs_run *run, int32_t i, int32_t y, int32_t r, int c
   const cs_results *res = &run->r;
   double s = 0.0;
   for (int32_t a = 0; a < res->na; a++)
-    if (r < 0 || run->pl->areas[a].sub == r) s += res->demo[(cs_ix_sy(res, i, y) * res->na + a) * CS_DEMO_N + col];
+    if (r < 0 || run->pl->areas[a].sub == r)
+      s += res->demo[(cs_ix_sy(res, i, y) * res->na + a) * CS_DEMO_N + col];
   return s;
 }
 
@@ -68,7 +118,8 @@ static double sub_payer_cost(const cs_run *run, int32_t y, int32_t r, int32_t pa
     if (r >= 0 && run->pl->areas[a].sub != r) continue;
     for (int32_t c = 0; c < res->nc; c++)
       if (run->pl->sectors[c].payer == payer)
-        s += res->care[((cs_ix_sy(res, 0, y) * res->na + a) * res->nc + c) * CS_CARE_N + CS_CARE_COST];
+        s += res->care[((cs_ix_sy(res, 0, y) * res->na + a) * res->nc + c) * CS_CARE_N +
+                       CS_CARE_COST];
   }
   return s;
 }
@@ -152,9 +203,11 @@ static void verdict_block(FILE *f, const cs_run *run, const labels *L) {
   fprintf(f, "  %s: %s | %s: %s\n", L->short_term, pass[0] ? L->passes : L->fails, L->long_term,
           pass[1] ? L->passes : L->fails);
   undiscriminating(f, run, yl, L);
-  double fs = 100 * (run->ec.front_share[cs_ix_sy(r, 1, yl)] - run->ec.front_share[cs_ix_sy(r, 0, yl)]);
+  double fs =
+      100 * (run->ec.front_share[cs_ix_sy(r, 1, yl)] - run->ec.front_share[cs_ix_sy(r, 0, yl)]);
   fprintf(f, "  %s %d: %+.3f\n", L->front_share, pl->T0 + yl, fs);
-  fprintf(f, "  %s %d: %.1f%%\n", L->gap_closed, pl->T0 + yl, 100 * run->ec.gap_closed[cs_ix_sy(r, 1, yl)]);
+  fprintf(f, "  %s %d: %.1f%%\n", L->gap_closed, pl->T0 + yl,
+          100 * run->ec.gap_closed[cs_ix_sy(r, 1, yl)]);
   for (int k = 0; k < 2; k++) {
     size_t at = cs_ix_sy(r, 1, k ? yl : ys);
     fprintf(f, "  %d %s %.1f %s %.1f %s %.1f fte (staff.csv)\n", pl->T0 + (k ? yl : ys),
@@ -171,8 +224,10 @@ static void npv_block(FILE *f, const cs_run *run, const labels *L) {
   for (int32_t p = 0; p < e->nst; p++) {
     size_t k = (size_t)1 * e->nst + p;
     char be[16];
-    if (e->break_even[k] == CS_YEAR_NONE) snprintf(be, sizeof be, "%s", L->none);
-    else snprintf(be, sizeof be, "%d", e->break_even[k]);
+    if (e->break_even[k] == CS_YEAR_NONE)
+      snprintf(be, sizeof be, "%s", L->none);
+    else
+      snprintf(be, sizeof be, "%d", e->break_even[k]);
     fprintf(f, "  %-14s %15.0f %15.0f %15.0f %11s\n", p < pl->npayer ? pl->payers[p].id : "total",
             e->inv[k], e->sav[k], e->npv[k], be);
   }
@@ -205,7 +260,10 @@ cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text) {
     npv_block(f, run, L);
     if (run->has_psa && run->psa.ndraw > 0) psa_block(f, run, L);
   }
-  if (fclose(f) != 0) { free(buf); return CS_ENOMEM; }
+  if (fclose(f) != 0) {
+    free(buf);
+    return CS_ENOMEM;
+  }
   /* open_memstream's buffer is libc's; the caller frees with cs_free, the library's hook */
   *out_text = cs_strndup(buf, len);
   free(buf);

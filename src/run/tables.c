@@ -8,8 +8,8 @@
 
 struct cs_cursor {
   const cs_table *t;
-  int64_t next;            /* row the next cs_cursor_next produces */
-  int64_t cur;             /* row in vals; -1 before the first */
+  int64_t next; /* row the next cs_cursor_next produces */
+  int64_t cur;  /* row in vals; -1 before the first */
   cs_value vals[CS_TABLE_MAX_COLS];
 };
 
