@@ -64,7 +64,8 @@ default in others, so both the field and the default are exercised.
   per_participant, per_year from a `$parameter`;
   resources fte (from/to and default years), euro (year and default), fte and euro on one
   line, the same organisation and role on several lines; milestones;
-  an intervention without effects, one without costs.
+  an intervention without effects, one without costs; after_funding keep, stop,
+  {decay_years: N} and absent.
 - scenarios: a left-out subregion, a delay, both; (some) a delay of 0 beside one past the
   horizon, a scenario listing every subregion; `without-<theme>` follow from the themes.
 - distributions: beta (mean/sd and alpha/beta), gamma, lognormal (mean/sd and
@@ -810,6 +811,14 @@ class Gen:
                     yrs = {"per_year_fromto": ", from: %d, to: %d" % (a, b), "per_year_from": ", from: %d" % a,
                            "per_year_to": ", to: %d" % b, "per_year": ""}[ck]
                     o.append("          - {payer: %s, per_year: %s%s}" % (payer, self.num(r.uniform(5000, 80000), "pos", 0.2), yrs))
+        if costs and (not getattr(self, "after_done", False) or self.maybe(0.7)):
+            # after its funding ends (docs/model.md 4): each form, and left out (keep + warning);
+            # the first intervention with costs stops or decays, so every plan has one
+            forms = ["stop", "{decay_years: 1}", "{decay_years: %d}" % r.randint(2, 5)]
+            if getattr(self, "after_done", False):
+                forms.append("keep")
+            o.append("        after_funding: %s" % r.choice(forms))
+            self.after_done = True
         if resources:
             o.append("        resources:")
             a = r.randint(T0, T1)

@@ -560,6 +560,63 @@ static void test_delay_scenario(void **st) {
   tp_free(pl);
 }
 
+static double parts(const tp_run *t, int i, int y, int a, int v) {
+  return t->r.participants[(cs_ix_sy(&t->r, i, y) * t->r.na + a) * t->r.niv + v];
+}
+
+/* after_funding (docs/model.md 4): uptake stops, or decays over N years, after the last year
+ * of the cost lines; a subregion's delay moves that end with its costs. */
+static void test_after_funding(void **st) {
+  (void)st;
+  cs_plan *pl = iv_plan(2030);
+  cs_intervention *sp = tp_intervention(pl, "stop", 0.8);
+  sp->costs[sp->ncost++] = (cs_cost){CS_COST_PER_YEAR, 0, tp_num(pl, 100), 0, 2024, 2026};
+  sp->fund_end = 2026; /* the loader's funding_end: the per_year line's `to` */
+  sp->after = CS_AFTER_STOP;
+  cs_intervention *dc = tp_intervention(pl, "decay", 0.6);
+  dc->costs[dc->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2025, 0, 0};
+  dc->fund_end = 2025;
+  dc->after = CS_AFTER_DECAY;
+  dc->decay_years = 2;
+  cs_intervention *kp = tp_intervention(pl, "keep", 0.5);
+  kp->costs[kp->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2024, 0, 0};
+  kp->fund_end = 2024;
+  kp->after = CS_AFTER_KEEP;
+  cs_scenario_def *s = &pl->scens[pl->nscen++];
+  s->id = "r2-later";
+  s->sub_mask = cs_arena_calloc(&pl->arena, 2, 1);
+  s->sub_mask[0] = s->sub_mask[1] = 1;
+  s->delay = cs_arena_calloc(&pl->arena, 2, sizeof(int32_t));
+  s->delay[1] = 2;
+  tp_run *t = tp_run_new(pl, 0);
+  /* scenarios: baseline 0, plan 1, r2-later 2, then without-<theme> */
+  /* stop: 0.8 in 2024..2026 (funded), 0 from 2027 */
+  near(up(t, 1, 2, 0, 0), 0.8);
+  near(up(t, 1, 3, 0, 0), 0.0);
+  near(up(t, 1, 6, 1, 0), 0.0);
+  near(parts(t, 1, 2, 0, 0), 800); /* 1000 persons x 0.8 */
+  near(parts(t, 1, 3, 0, 0), 0);
+  /* decay over 2 years after 2025: 0.6, then 0.6 x (1 - 1/2) = 0.3 in 2026, 0 from 2027 */
+  near(up(t, 1, 1, 0, 1), 0.6);
+  near(up(t, 1, 2, 0, 1), 0.3);
+  near(up(t, 1, 3, 0, 1), 0.0);
+  near(parts(t, 1, 2, 1, 1), 3000 * 0.3);
+  /* keep: funded only in 2024, uptake goes on */
+  near(up(t, 1, 6, 0, 2), 0.5);
+  /* R2 two years later: starts 2026, funding ends 2028 (stop) and 2027 (decay) */
+  near(up(t, 2, 1, 1, 0), 0.0);
+  near(up(t, 2, 4, 1, 0), 0.8); /* 2028 */
+  near(up(t, 2, 5, 1, 0), 0.0); /* 2029 */
+  near(up(t, 2, 3, 1, 1), 0.6); /* 2027 */
+  near(up(t, 2, 4, 1, 1), 0.3); /* 2028 */
+  near(up(t, 2, 5, 1, 1), 0.0);
+  /* R1 is not delayed: as in the plan */
+  near(up(t, 2, 3, 0, 0), 0.0);
+  near(up(t, 2, 2, 0, 1), 0.3);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 /* ---- The PSA path: one worker's model reused draw after draw ----
  *
  * A PSA worker (src/psa/psa.c: wmodel_init, job_run) allocates parameters, scenarios,
@@ -1035,6 +1092,7 @@ int main(void) {
       cmocka_unit_test(test_kernel_rerun_identical),
       cmocka_unit_test(test_stacked_and_eol_effects),
       cmocka_unit_test(test_health_economics),
-      cmocka_unit_test(test_delay_scenario)};
+      cmocka_unit_test(test_delay_scenario),
+      cmocka_unit_test(test_after_funding)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,16 @@ static inline double atmost1(double v) { return v < 1.0 ? v : 1.0; }
 
 static int is_front(cs_chain c) { return c == CS_CHAIN_SOCIAL || c == CS_CHAIN_PRIMARY; }
 
+/* What is left of the uptake in year t once the funding has ended (docs/model.md 4, v0.2):
+ * the funding of a subregion ends `delay` years later, as its cost lines move. */
+static double after_funding(const cs_intervention *iv, int32_t delay, int32_t t) {
+  if (iv->after == CS_AFTER_KEEP || iv->fund_end == CS_YEAR_NONE) return 1.0;
+  int32_t past = t - (iv->fund_end + delay);
+  if (past <= 0) return 1.0;
+  if (iv->after == CS_AFTER_STOP) return 0.0;
+  return past >= iv->decay_years ? 0.0 : 1.0 - (double)past / iv->decay_years;
+}
+
 /* Uptake of intervention v in area a, year t of scenario sc (MODEL.md 4). */
 static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t v,
                      int32_t a, int32_t t) {
@@ -45,8 +55,9 @@ static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, 
   int32_t d = t - (start + sc->delay[sub]);
   if (d < 0) return 0.0;
   double ramp = (double)iv->ramp_years, max = pm->iv_max[v];
-  if (iv->curve == CS_CURVE_LINEAR) return max * fmin(1.0, (d + 1) / ramp);
-  return max / (1.0 + exp(-((d + 1) - ramp / 2.0) * 8.0 / ramp));
+  double up = iv->curve == CS_CURVE_LINEAR ? max * fmin(1.0, (d + 1) / ramp)
+                                           : max / (1.0 + exp(-((d + 1) - ramp / 2.0) * 8.0 / ramp));
+  return up * after_funding(iv, sc->delay[sub], t);
 }
 
 /* Applies intervention v's care effects to rates summed over the cells of one signature

@@ -50,6 +50,8 @@ typedef struct {
 /* ---- enums ---- */
 typedef enum { CS_CHAIN_SOCIAL, CS_CHAIN_PRIMARY, CS_CHAIN_SECONDARY, CS_CHAIN_LONG_TERM } cs_chain;
 typedef enum { CS_CURVE_LINEAR, CS_CURVE_LOGISTIC } cs_curve;
+/* What uptake does after the intervention's funding ends (v0.2, docs/model.md 4). */
+typedef enum { CS_AFTER_KEEP, CS_AFTER_STOP, CS_AFTER_DECAY } cs_after;
 typedef enum {
   CS_EFF_USE,
   CS_EFF_EOL,
@@ -134,6 +136,11 @@ typedef struct {
   int32_t start;         /* default T0 */
   int32_t *start_by_sub; /* [nsub], CS_YEAR_NONE where not given */
   cs_curve curve;
+  /* after funding: the last year of its once and per_year lines (CS_YEAR_NONE when it has
+   * none, or a per_participant line: then funding follows participation) */
+  int32_t fund_end;
+  cs_after after;      /* default keep */
+  int32_t decay_years; /* CS_AFTER_DECAY: >= 1 */
   cs_effect *effects;
   int32_t neffect;
   cs_cost *costs;

@@ -305,6 +305,56 @@ static void load_milestone(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_
   if (t) cs_yq_dbl(&L->q, t, "milestone target", &m->target);
 }
 
+/* ---- after funding ---- */
+
+/* The last year of the once and per_year lines, or CS_YEAR_NONE: no such line, or a
+ * per_participant line (paid for as long as anyone takes part). */
+static int32_t funding_end(const cs_intervention *iv) {
+  int32_t end = CS_YEAR_NONE;
+  for (int32_t j = 0; j < iv->ncost; j++) {
+    const cs_cost *co = &iv->costs[j];
+    if (co->kind == CS_COST_PER_PARTICIPANT) return CS_YEAR_NONE;
+    int32_t last = co->kind == CS_COST_ONCE ? co->year : co->to;
+    if (last > end) end = last;
+  }
+  return end;
+}
+
+/* after_funding: keep | stop | {decay_years: N}. Absent: keep, with a warning when the
+ * funding ends before the horizon, since an insurer will ask who pays after. */
+static void load_after_funding(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv) {
+  iv->fund_end = funding_end(iv);
+  iv->after = CS_AFTER_KEEP;
+  cs_ynode *v = cs_ld_given(L, m, "after_funding");
+  char c[CS_CTX];
+  snprintf(c, sizeof c, "%.300s.after_funding", ctx);
+  if (!v) {
+    if (iv->fund_end != CS_YEAR_NONE && iv->fund_end < L->P->T1)
+      cs_yq_warn(&L->q, cs_yq_get(&L->q, m, "costs"),
+                 "%s: its cost lines end in %d but its uptake goes on (say who pays after, "
+                 "or what happens: after_funding: keep, stop or {decay_years: N})",
+                 ctx, iv->fund_end);
+    return;
+  }
+  const char *s = cs_yq_scalar(v);
+  if (s && !strcmp(s, "keep")) return;
+  if (s && !strcmp(s, "stop")) {
+    iv->after = CS_AFTER_STOP;
+    return;
+  }
+  if (!cs_yq_is_map(v)) {
+    cs_yq_err(&L->q, v, "%s " CS_QF " is not known (expected keep, stop or {decay_years: N})", c,
+              CS_QA(s ? s : cs_yq_kind(v)));
+    return;
+  }
+  cs_yq_check_keys(&L->q, v, CS_KEYS("decay_years"), c);
+  cs_ynode *n = cs_yq_req(&L->q, v, "decay_years", c);
+  long years;
+  if (!n || cs_yq_int(&L->q, n, "decay_years", 1, CS_MAX_SPAN, &years)) return;
+  iv->after = CS_AFTER_DECAY;
+  iv->decay_years = (int32_t)years;
+}
+
 /* ---- interventions and themes ---- */
 
 /* Loads one item of an intervention's list into item. */
@@ -338,7 +388,8 @@ static void load_iv(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv)
   cs_plan *P = L->P;
   cs_yq_check_keys(
       &L->q, m,
-      CS_KEYS("id", "name", "target", "uptake", "effects", "costs", "resources", "milestones"),
+      CS_KEYS("id", "name", "target", "uptake", "effects", "costs", "after_funding", "resources",
+              "milestones"),
       ctx);
   iv->name = cs_ld_req_str(L, m, "name", ctx);
   iv->area_mask = cs_ld_alloc(L, (size_t)P->narea, 1);
@@ -352,6 +403,7 @@ static void load_iv(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv)
   iv->effects = p;
   iv->ncost = load_list(L, m, "costs", ctx, sizeof(cs_cost), &p, load_cost, iv);
   iv->costs = p;
+  load_after_funding(L, m, ctx, iv);
   iv->nresource = load_list(L, m, "resources", ctx, sizeof(cs_resource), &p, load_resource, iv);
   iv->resources = p;
   iv->nmilestone = load_list(L, m, "milestones", ctx, sizeof(cs_milestone), &p, load_milestone, iv);

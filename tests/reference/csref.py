@@ -11,8 +11,9 @@ Also implemented from docs/model.md v0.2, docs/plan-format.md ("Additions of car
 and docs/outputs.md: effect kinds `utility` and `mortality`, shifts with `applies_to:
 end_of_life`, the patient-flows denominator `patient_flows_sectors`, relative thresholds
 `staff_pct` and `real_estate_pct`, `long_year` (`year`), delays moving `once`/`per_year` costs,
-the staff criterion net of the plan's own staff, the `verdict` column, and the tables
-staff.csv, criteria_subregion.csv, wrong_pocket.csv, business_case_subregion.csv, shapley.csv.
+the staff criterion net of the plan's own staff, the `verdict` column, the tables
+staff.csv, criteria_subregion.csv, wrong_pocket.csv, business_case_subregion.csv, shapley.csv,
+and an intervention's `after_funding` (keep, stop, {decay_years: N}) acting on its uptake.
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -375,7 +376,29 @@ class Plan:
                 per_year=val(c["per_year"]) if "per_year" in c else None,
                 frm=int(c.get("from", self.T0)), to=int(c.get("to", self.T1)),
                 per_participant=val(c["per_participant"]) if "per_participant" in c else None))
+        # after funding (model.md section 4, v0.2): keep (default), stop, {decay_years: N}.
+        # F = the largest `year` of the `once` lines and `to` of the `per_year` lines (defaults
+        # filled in: year = T0, to = T1); no end (None) with a `per_participant` line or without
+        # any cost line. README, interpretation 32.
+        af = iv.get("after_funding", "keep")
+        if af == "keep" or af is None:
+            after = ("keep", None)
+        elif af == "stop":
+            after = ("stop", None)
+        elif isinstance(af, dict) and set(af) == {"decay_years"}:
+            n = af["decay_years"]
+            if isinstance(n, bool) or not isinstance(n, (int, float)) or n < 1:
+                raise PlanError("after_funding: decay_years must be a number >= 1: %r" % (n,))
+            after = ("decay", float(n))
+        else:
+            raise PlanError("after_funding: keep, stop or {decay_years: N}, not %r" % (af,))
+        fund_end = None
+        if costs and not any(c["per_participant"] is not None for c in costs):
+            ends = [c["year"] for c in costs if c["once"] is not None] + \
+                   [c["to"] for c in costs if c["per_year"] is not None]
+            fund_end = max(ends) if ends else None
         return dict(
+            after=after, fund_end=fund_end,
             theme=tid, id=sid(iv["id"]), area_t=area_t, sex_t=sex_t, amin=amin, amax=amax,
             state_t=state_t, max=val(up.get("max")), ramp=float(up.get("ramp_years", 1)),
             start=float(up.get("start", self.T0)),
@@ -401,8 +424,19 @@ class Plan:
             return 0.0
         ramp = iv["ramp"]
         if iv["curve"] == "logistic":
-            return iv["max"] / (1.0 + math.exp(-(d + 1 - ramp / 2.0) * 8.0 / ramp))
-        return iv["max"] * min(1.0, (d + 1) / ramp)
+            up = iv["max"] / (1.0 + math.exp(-(d + 1 - ramp / 2.0) * 8.0 / ramp))
+        else:
+            up = iv["max"] * min(1.0, (d + 1) / ramp)
+        # after funding (model.md section 4, v0.2): past = t - (F + delay[r])
+        mode, n = iv["after"]
+        if mode == "keep" or iv["fund_end"] is None:
+            return up
+        past = t - (iv["fund_end"] + scen["delay"].get(sub, 0.0))
+        if past <= 0:
+            return up
+        if mode == "stop":
+            return 0.0
+        return up * max(0.0, 1.0 - past / n)
 
     def coverage(self, iv, scen):
         if scen["subs"] is None:
