@@ -183,11 +183,16 @@ static void test_costs_coverage_npv(void **st) {
   near(t->ec.inv[1 * nst + 2], 20000 + wmo);
   near(t->ec.sav[1 * nst + 2], sav);
   near(t->ec.npv[1 * nst + 2], sav - 20000 - wmo);
-  /* wrong pocket [investor][saver]: zvw's savings split by investment share; wmo saves 0 */
-  near(t->ec.wrong_pocket[(1 * 2 + 1) * 2 + 0], wmo / (20000 + wmo) * sav);
-  near(t->ec.wrong_pocket[(1 * 2 + 0) * 2 + 0], 20000 / (20000 + wmo) * sav);
-  near(t->ec.wrong_pocket[(1 * 2 + 0) * 2 + 1], 0);
-  near(t->ec.wrong_pocket[(1 * 2 + 1) * 2 + 1], 0);
+  /* wrong pocket [investor][saver]: one theme, so its savings go to its payers by their share
+   * of its cost lines; wmo saves 0 */
+  cs_shapley sh;
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, &t->ar, &sh), CS_OK);
+  const double *wp = sh.wp + 1 * 3 * 2; /* scenario 1: [investor zvw, wmo, none][saver] */
+  near(wp[1 * 2 + 0], wmo / (20000 + wmo) * sav);
+  near(wp[0 * 2 + 0], 20000 / (20000 + wmo) * sav);
+  near(wp[0 * 2 + 1], 0);
+  near(wp[1 * 2 + 1], 0);
+  near(wp[2 * 2 + 0], 0);
   /* zvw: cumulative delta 12000, 4000, -4000: break-even 2026; total: 14000, 9000, 4000: none */
   assert_int_equal(t->ec.break_even[1 * nst + 0], 2026);
   assert_int_equal(t->ec.break_even[1 * nst + 2], CS_YEAR_NONE);
@@ -298,7 +303,7 @@ static void test_shapley_themes(void **st) {
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, &t->ar, &sh), CS_OK);
   assert_int_equal(sh.ntheme, 2);
   int32_t zvw = 0, total = pl->npayer, M = sh.nmet;
   for (int th = 0; th < 2; th++) {
@@ -308,6 +313,41 @@ static void test_shapley_themes(void **st) {
   }
   near(sh.total[zvw], 15200);
   near(sh.total[zvw], t->ec.npv[1 * t->ec.nst + zvw]); /* the plan's own NPV */
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+/* Wrong pocket by theme (docs/model.md 7, v0.2): three themes each cut the zvw hospital
+ * cost (80000 a year) by 10 %, so together 80000 * (1 - 0.9^3) = 21680 and each theme's
+ * Shapley value of zvw's savings is 21680 / 3. Theme a is paid by zvw, b by wmo, c costs
+ * nothing: each payer's row gets its own theme's value, "none" gets c's. Splitting by share
+ * of investment (v0.1) would have given wmo 3000/4000 of everything. */
+static void test_wrong_pocket_by_theme(void **st) {
+  (void)st;
+  cs_plan *pl = iv_plan(2024);
+  for (int k = 0; k < 3; k++) {
+    static const char *ids[] = {"a", "b", "c"};
+    cs_intervention *iv = tp_intervention(pl, ids[k], 1.0);
+    cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
+    e->sector = 0;
+    e->change = tp_num(pl, -0.1);
+    if (k < 2)
+      iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, k, tp_num(pl, k ? 3000 : 1000), 2024, 0, 0};
+  }
+  tp_run *t = tp_run_new(pl, 0);
+  cs_shapley sh;
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, &t->ar, &sh), CS_OK);
+  near(t->ec.sav[1 * t->ec.nst + 0], 21680);
+  /* scenarios: baseline, plan, without-a, without-b, without-c; rows zvw, wmo, none */
+  const double *plan = sh.wp + 1 * 3 * 2, *wo_a = sh.wp + 2 * 3 * 2;
+  near(plan[0 * 2 + 0], 21680.0 / 3);
+  near(plan[1 * 2 + 0], 21680.0 / 3);
+  near(plan[2 * 2 + 0], 21680.0 / 3);
+  near(plan[0 * 2 + 1], 0); /* nobody's savings for wmo */
+  /* without a: b and c alone save 15200, 7600 each */
+  near(wo_a[0 * 2 + 0], 0);
+  near(wo_a[1 * 2 + 0], 7600);
+  near(wo_a[2 * 2 + 0], 7600);
   tp_run_free(t);
   tp_free(pl);
 }
@@ -722,7 +762,6 @@ static int outputs(const cs_plan *pl, const wmodel *m, arr *o) {
   OUT("econ.societal", e->societal, sc * D);
   OUT("econ.crit", e->crit, sy * CS_CRIT_N * D);
   OUT("econ.crit_sub", e->crit_sub, sy * r->nr * CS_CRIT_N * D);
-  OUT("econ.wrong_pocket", e->wrong_pocket, sc * r->np * r->np * D);
   OUT("econ.front_share", e->front_share, sy * D);
   OUT("econ.gap_closed", e->gap_closed, sy * D);
   OUT("econ.staff_gross", e->staff_gross, sy * D);
@@ -1093,6 +1132,7 @@ int main(void) {
       cmocka_unit_test(test_stacked_and_eol_effects),
       cmocka_unit_test(test_health_economics),
       cmocka_unit_test(test_delay_scenario),
-      cmocka_unit_test(test_after_funding)};
+      cmocka_unit_test(test_after_funding),
+      cmocka_unit_test(test_wrong_pocket_by_theme)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -176,18 +176,6 @@ static void business_case_sub(const cs_plan *pl, const cs_results *r, int32_t i,
     }
 }
 
-/* Who invests against who saves: each saver's savings split over the investors by their
- * share of the scenario's total investment (all zero when nobody invests). */
-static void wrong_pocket(const cs_results *r, int32_t i, cs_econ *o) {
-  int32_t np = r->np, nst = np + 1;
-  double tot = o->inv[(size_t)i * nst + np];
-  double *m = o->wrong_pocket + (size_t)i * np * np;
-  for (int32_t p = 0; p < np; p++)
-    for (int32_t q = 0; q < np; q++)
-      m[(size_t)p * np + q] =
-          tot != 0.0 ? o->inv[(size_t)i * nst + p] / tot * o->sav[(size_t)i * nst + q] : 0.0;
-}
-
 static void health_econ(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
   double dq = 0.0, dly = 0.0;
   for (int32_t y = 0; y < r->ny; y++) {
@@ -223,7 +211,6 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   o->crit = CS_ALLOC(ar, (size_t)r->nsc * r->ny * CS_CRIT_N, double);
   o->crit_sub = CS_ALLOC(ar, (size_t)r->nsc * r->ny * r->nr * CS_CRIT_N + 1, double);
   o->front_share = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
-  o->wrong_pocket = CS_ALLOC(ar, (size_t)r->nsc * r->np * r->np + 1, double);
   o->gap_closed = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->staff_gross = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->threshold = CS_ALLOC(ar, (size_t)r->ny * CS_CRIT_N, double);
@@ -234,7 +221,7 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
       !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed ||
       !o->staff_gross || !o->gap || !o->threshold || !o->inv_sub || !o->sav_sub || !o->crit_sub ||
-      !o->wrong_pocket || !o->delta)
+      !o->delta)
     return CS_ENOMEM;
   return CS_OK;
 }
@@ -243,7 +230,6 @@ void cs_econ_fill(const cs_plan *pl, const cs_results *r, cs_econ *o) {
   for (int32_t i = 0; i < r->nsc; i++) {
     business_case(pl, r, i, o->delta, o);
     business_case_sub(pl, r, i, o);
-    wrong_pocket(r, i, o);
     health_econ(pl, r, i, o);
     criteria(pl, r, i, o);
   }

@@ -14,8 +14,6 @@ typedef struct {
   double *dqaly, *dly, *cost_per_qaly, *societal; /* [sc]; cost_per_qaly NaN when undefined */
   double *crit;                                   /* [sc][y][CS_CRIT_N] */
   double *crit_sub;          /* [sc][y][r][CS_CRIT_N]: the same per subregion */
-  double *wrong_pocket;      /* [sc][np][np]: savings of saver p' attributed to investor p in
-                                proportion to p's share of the total investment */
   double *front_share;       /* [sc][y] front-of-chain share of care cost */
   double *delta;             /* [nst][y] scratch: the undiscounted delta for break-even */
   double *staff_gross;       /* [sc][y] fall in FTE demand (all sectors); crit staff is this
@@ -45,11 +43,18 @@ typedef struct {
   int32_t ntheme, nmet; /* 0 when the plan has no themes or too many for exact values */
   double *phi, *loo;    /* [theme][met]: Shapley value and leave-one-out contribution */
   double *total;        /* [met]: the plan's value (the sum of phi over the themes) */
+  /* wrong pocket (v0.2): [scenario][investor][saver], investor np = "none" (themes without
+   * investment); every scenario of the run but the baseline (index 0, left 0) */
+  double *wp;
+  int32_t nsc, np;
 } cs_shapley;
 /* Metrics: npv:<stakeholder> (payers, total), criterion:<name> in the long-term year, delta_qalys.
  */
 int32_t cs_shapley_nmet(const cs_plan *pl);
-cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_shapley *out);
+/* sc, nsc: the run's scenarios (cs_scen_build's order), whose wrong-pocket matrices are
+ * attributed over their themes. */
+cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
+                             cs_arena *ar, cs_shapley *out);
 
 cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, cs_econ *out);
 /* The same in two steps, so a worker allocates once and fills draw after draw. */

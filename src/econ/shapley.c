@@ -35,28 +35,33 @@ static int popcount(uint32_t m) {
   return n;
 }
 
-cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, cs_arena *ar,
-                             cs_shapley *out) {
-  memset(out, 0, sizeof *out);
+/* Runs the 2^T subsets of the themes with base's subregions and delays, in ar; r and e hold
+ * the results. Returns the number of subsets, or -1 when out of memory. */
+static int32_t run_subsets(const cs_plan *pl, const cs_params *pm, const cs_scen *base,
+                           cs_arena *ar, cs_results *r, cs_econ *e) {
   cs_scen *sc = NULL;
-  int32_t n = cs_scen_subsets(pl, pm, ar, &sc), T = pl->ntheme, M = cs_shapley_nmet(pl);
-  if (n < 0) return CS_ENOMEM;
-  if (n == 0 || T == 0) return CS_OK; /* too many themes for exact values: none */
-  cs_results r;
+  int32_t n = cs_scen_subsets(pl, pm, base, ar, &sc);
+  if (n <= 0) return n < 0 ? -1 : 0;
   cs_work w;
-  cs_econ e;
-  cs_status st = cs_results_alloc(pl, n, 0, ar, &r);
-  if (st == CS_OK) st = cs_work_alloc(pl, pm, n, ar, &w);
-  if (st == CS_OK) st = cs_econ_alloc(&r, ar, &e);
+  if (cs_results_alloc(pl, n, 0, ar, r) != CS_OK || cs_work_alloc(pl, pm, n, ar, &w) != CS_OK ||
+      cs_econ_alloc(r, ar, e) != CS_OK)
+    return -1;
+  cs_kernel(pl, pm, sc, n, &w, r);
+  cs_econ_fill(pl, r, e);
+  return n;
+}
+
+/* The themes' Shapley values, leave-one-out values and the plan's value of every metric. */
+static cs_status attribute_plan(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t n,
+                                cs_arena *ar, cs_shapley *out) {
+  int32_t T = pl->ntheme, M = cs_shapley_nmet(pl);
   double *v = CS_ALLOC(ar, (size_t)n * M, double);
   out->phi = CS_ALLOC(ar, (size_t)T * M, double);
   out->loo = CS_ALLOC(ar, (size_t)T * M, double);
   out->total = CS_ALLOC(ar, (size_t)M, double);
-  if (st != CS_OK || !v || !out->phi || !out->loo || !out->total) return CS_ENOMEM;
-  cs_kernel(pl, pm, sc, n, &w, &r);
-  cs_econ_fill(pl, &r, &e);
+  if (!v || !out->phi || !out->loo || !out->total) return CS_ENOMEM;
   for (int32_t m = 0; m < n; m++)
-    subset_metrics(pl, &r, &e, m, v + (size_t)m * M);
+    subset_metrics(pl, r, e, m, v + (size_t)m * M);
   uint32_t all = (uint32_t)n - 1;
   for (int32_t t = 0; t < T; t++)
     for (uint32_t m = 0; m <= all; m++) {
@@ -73,4 +78,72 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, cs_arena *a
   out->nmet = M;
   out->ntheme = T;
   return CS_OK;
+}
+
+/* Theme t's Shapley value, among the themes in players, of payer q's savings. */
+static double phi_savings(const cs_econ *e, int32_t np, uint32_t players, int32_t t, int32_t q) {
+  uint32_t rest = players & ~(1u << t);
+  int32_t k = popcount(players), nst = np + 1;
+  double phi = 0.0;
+  for (uint32_t m = rest;; m = (m - 1) & rest) { /* every subset of rest, rest first */
+    phi += weight(popcount(m), k) *
+           (e->sav[(size_t)(m | 1u << t) * nst + q] - e->sav[(size_t)m * nst + q]);
+    if (!m) break;
+  }
+  return phi;
+}
+
+/* The wrong-pocket matrix of one scenario (docs/model.md 7): each theme's Shapley value of
+ * each payer's savings goes to the payers of the theme's own cost lines, by their share of
+ * them (the theme alone, in this scenario: its costs do not depend on the other themes);
+ * a theme without cost goes to investor "none". The savers' columns add up to their savings. */
+static void wrong_pocket(const cs_econ *e, int32_t np, int32_t T, uint32_t players, double *wp) {
+  int32_t nst = np + 1;
+  memset(wp, 0, (size_t)(np + 1) * np * sizeof *wp);
+  for (int32_t t = 0; t < T; t++) {
+    if (!(players >> t & 1)) continue;
+    const double *inv = e->inv + (size_t)(1u << t) * nst;
+    for (int32_t q = 0; q < np; q++) {
+      double phi = phi_savings(e, np, players, t, q);
+      if (inv[np] == 0.0) {
+        wp[(size_t)np * np + q] += phi;
+        continue;
+      }
+      for (int32_t p = 0; p < np; p++)
+        wp[(size_t)p * np + q] += inv[p] / inv[np] * phi;
+    }
+  }
+}
+
+cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
+                             cs_arena *ar, cs_shapley *out) {
+  memset(out, 0, sizeof *out);
+  int32_t T = pl->ntheme, np = pl->npayer;
+  if (T == 0 || T > CS_SHAPLEY_MAX_THEMES) return CS_OK; /* none, or too many for exact values */
+  size_t per = (size_t)(np + 1) * np;
+  out->wp = CS_ALLOC(ar, (size_t)nsc * per + 1, double);
+  if (!out->wp) return CS_ENOMEM;
+  out->nsc = nsc;
+  out->np = np;
+  uint32_t all = (1u << T) - 1;
+  /* the plan's subsets serve the plan, shapley.csv and every without-<theme>; each variant
+   * needs its own (its subregions and delays). One batch at a time bounds the memory. */
+  cs_status st = CS_OK;
+  for (int32_t j = -1; j < pl->nscen && st == CS_OK; j++) {
+    int32_t s = j < 0 ? 1 : 2 + j;
+    cs_arena tmp;
+    cs_arena_init(&tmp);
+    cs_results r;
+    cs_econ e;
+    int32_t n = run_subsets(pl, pm, &sc[s], &tmp, &r, &e);
+    if (n < 0) st = CS_ENOMEM;
+    if (st == CS_OK) wrong_pocket(&e, np, T, all, out->wp + (size_t)s * per);
+    if (st == CS_OK && j < 0) {
+      st = attribute_plan(pl, &r, &e, n, ar, out);
+      for (int32_t t = 0; t < T && st == CS_OK; t++)
+        wrong_pocket(&e, np, T, all & ~(1u << t), out->wp + (size_t)(2 + pl->nscen + t) * per);
+    }
+    cs_arena_release(&tmp);
+  }
+  return st;
 }

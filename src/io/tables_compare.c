@@ -145,27 +145,34 @@ static const cs_column wrong_pocket_cols[] = {
     CS_VAL("savings", CS_REAL, "EUR (discounted)"),
     CS_VAL("attributed_savings", CS_REAL, "EUR (discounted)")};
 
+/* Investors: the payers and "none" (themes that cost nothing); docs/model.md 7. */
+static int wrong_pocket_present(const cs_view *v) { return v->shap && v->shap->wp; }
+
 static int64_t wrong_pocket_n(const cs_view *v) {
-  return (int64_t)(v->ec->nsc - 1) * v->pl->npayer * v->pl->npayer;
+  return (int64_t)(v->ec->nsc - 1) * (v->pl->npayer + 1) * v->pl->npayer;
 }
 
 static void wrong_pocket_row(const cs_view *v, int64_t i, cs_value *o) {
   const cs_econ *e = v->ec;
   int32_t np = v->pl->npayer;
-  int32_t q = cs_digit(&i, np), p = cs_digit(&i, np), s = 1 + (int32_t)i;
-  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(v->pl->payers[p].id), o[2] = cs_vs(v->pl->payers[q].id);
-  o[3] = cs_vd(e->inv[(size_t)s * e->nst + p]), o[4] = cs_vd(e->sav[(size_t)s * e->nst + q]);
-  o[5] = cs_vd(e->wrong_pocket[((size_t)s * np + p) * np + q]);
+  int32_t q = cs_digit(&i, np), p = cs_digit(&i, np + 1), s = 1 + (int32_t)i;
+  o[0] = cs_vs(v->sc[s].id);
+  o[1] = cs_vs(p < np ? v->pl->payers[p].id : "none");
+  o[2] = cs_vs(v->pl->payers[q].id);
+  o[3] = cs_vd(p < np ? e->inv[(size_t)s * e->nst + p] : 0.0);
+  o[4] = cs_vd(e->sav[(size_t)s * e->nst + q]);
+  o[5] = cs_vd(v->shap->wp[((size_t)s * (np + 1) + p) * np + q]);
 }
 
-const cs_tabledef cs_tab_wrong_pocket = {"wrong_pocket",
-                                         "savings of each saver attributed to each investor",
-                                         CS_NCOL(wrong_pocket_cols),
-                                         wrong_pocket_cols,
-                                         1,
-                                         NULL,
-                                         wrong_pocket_n,
-                                         wrong_pocket_row};
+const cs_tabledef cs_tab_wrong_pocket = {
+    "wrong_pocket",
+    "savings of each saver attributed to the payers of the themes that brought them",
+    CS_NCOL(wrong_pocket_cols),
+    wrong_pocket_cols,
+    1,
+    wrong_pocket_present,
+    wrong_pocket_n,
+    wrong_pocket_row};
 
 /* ---- health economics ---- */
 static const cs_column health_economics_cols[] = {

@@ -241,14 +241,23 @@ static cs_scen *scen_new(const cs_plan *pl, cs_arena *ar, cs_scen *s, const char
 }
 
 /* One scenario per subset of the plan's themes: scenario m has theme t on when bit t of m is
- * set (m = 0 is the baseline, the last one the plan). For exact Shapley attribution. */
-int32_t cs_scen_subsets(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out) {
+ * set (m = 0 is the baseline, the last one all themes). Each takes base's subregions and
+ * delays (base NULL: the plan's), so that a variant's themes can be attributed too. For
+ * exact Shapley attribution. */
+int32_t cs_scen_subsets(const cs_plan *pl, const cs_params *pm, const cs_scen *base, cs_arena *ar,
+                        cs_scen **out) {
   if (pl->ntheme > CS_SHAPLEY_MAX_THEMES) return 0;
   int32_t n = 1 << pl->ntheme;
   cs_scen *sc = CS_ALLOC(ar, n, cs_scen);
   if (!sc) return -1;
   for (int32_t m = 0; m < n; m++) {
     if (!scen_new(pl, ar, &sc[m], m ? "subset" : "baseline", 1)) return -1;
+    if (base && m) {
+      memcpy(sc[m].sub_on, base->sub_on, (size_t)pl->nsub);
+      memcpy(sc[m].delay, base->delay, (size_t)pl->nsub * sizeof(int32_t));
+      sc[m].has_subregions = base->has_subregions;
+      sc[m].has_delay = base->has_delay;
+    }
     for (int32_t t = 0; t < pl->ntheme; t++)
       if (!(m >> t & 1))
         for (int32_t v = pl->themes[t].first; v < pl->themes[t].first + pl->themes[t].count; v++)

@@ -123,10 +123,13 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   if ((st = cs_work_alloc(pl, &run->pm, run->nsc, &run->ar, &w)) != CS_OK) goto fail;
   cs_kernel(pl, &run->pm, run->sc, run->nsc, &w, &run->r);
   if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
-  if ((st = cs_shapley_compute(pl, &run->pm, &run->ar, &run->shap)) != CS_OK) goto fail;
+  if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, &run->ar, &run->shap)) != CS_OK)
+    goto fail;
   if (pl->ntheme > CS_SHAPLEY_MAX_THEMES)
-    cs_run_logf(run, "shapley: %d themes are more than %d; no exact attribution (shapley.csv)",
-                pl->ntheme, CS_SHAPLEY_MAX_THEMES);
+    cs_run_logf(
+        run,
+        "shapley: %d themes are more than %d; no exact attribution (shapley.csv, wrong_pocket.csv)",
+        pl->ntheme, CS_SHAPLEY_MAX_THEMES);
   log_run(run);
   run->diags = diags;
   if (opt->draws > 0 && (st = run_psa(run)) != CS_OK) goto fail;

@@ -867,8 +867,153 @@ def case_shapley(tmp, ck):
     ck.equal(he["without-b",]["verdict"], "no_qaly_change", "without b no utility change")
 
 
+AFTER_YAML = """careshift: 1
+plan: {name: after}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2029}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}]
+workforce: workforce.csv
+sectors:
+  - {id: gp, name: GP, unit: consult, payer: zvw, chain: primary, price: 10, fte_per_unit: 0.001, group: g}
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 100, fte_per_unit: 0.01, group: g}
+use: use.csv
+economics: {price_year: 2024}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: st
+        name: Stops
+        uptake: {max: 0.5}
+        effects:
+          - {kind: use, sector: gp, change: -0.2}
+          - {kind: workforce, group: g, extra_inflow: 10}
+        costs:
+          - {payer: zvw, per_year: 100, from: 2024, to: 2025}
+        after_funding: stop
+      - id: dc
+        name: Decays
+        uptake: {max: 0.4}
+        effects:
+          - {kind: use, sector: hosp, change: -0.5}
+        costs:
+          - {payer: zvw, once: 500, year: 2024}
+          - {payer: zvw, per_year: 100, to: 2026}
+        after_funding: {decay_years: 2}
+  - id: u
+    name: U
+    interventions:
+      - id: pp
+        name: Paid per participant
+        uptake: {max: 0.3}
+        costs:
+          - {payer: zvw, once: 50, year: 2024}
+          - {payer: zvw, per_participant: 2}
+        after_funding: stop
+      - id: nc
+        name: No cost line
+        uptake: {max: 0.1}
+        after_funding: stop
+      - id: kp
+        name: Keeps by default
+        uptake: {max: 0.2}
+        costs:
+          - {payer: zvw, per_year: 100, from: 2024, to: 2025}
+      - id: d1
+        name: Decays over one year
+        uptake: {max: 0.2, start: 2025, ramp_years: 2}
+        costs:
+          - {payer: zvw, once: 100, year: 2026}
+        after_funding: {decay_years: 1}
+scenarios:
+  - {id: late, delay: {R1: 1}}
+"""
+
+
+def case_after_funding(tmp, ck):
+    """v0.2 after_funding (model.md section 4): stop, {decay_years: N} (N = 2 and 1), keep by
+    default, no end with a per_participant line or without cost lines; F moved by the scenario's
+    delay; the multiplied uptake in participants, a `use` effect's units and workforce upbar."""
+    plan = write_plan(tmp, AFTER_YAML, {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\ngp,all,f,0,100,1\nhosp,all,f,0,100,1\n",
+        "workforce.csv": "group,subregion,fte,retire_rate,outflow_rate,inflow_fte\ng,R1,100,0,0,0\n",
+    })
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    iv = read(out, "interventions.csv", ("scenario", "year", "area", "intervention"))
+    care = read(out, "care.csv", ("scenario", "year", "area", "sector"))
+    wf = read(out, "workforce.csv", ("scenario", "year", "subregion", "group"))
+    imp = read(out, "implementation.csv", ("scenario", "year", "intervention", "line", "payer"))
+    pay = read(out, "payers.csv", ("scenario", "year", "payer"))
+    years = range(2024, 2030)
+    # 1000 women, q = 0, no births or migration: 1000 persons every year, all targeted.
+    # Funding ends: st F = 2025 (per_year to 2025); dc F = max(once year 2024, per_year to
+    # 2026) = 2026; d1 F = 2026 (once year); kp F = 2025 but keep (the default);
+    # pp has a per_participant line and nc no cost line: no end, `stop` does nothing.
+    # Base uptake (linear, ramp 1): max from the start (late: start + 1); d1 ramps over 2 years
+    # from 2025: 0.1, then 0.2.
+    # plan (delay 0):
+    #   st stop:    past = t - 2025 > 0 from 2026 -> 0.5 0.5 0 0 0 0
+    #   dc decay 2: past = t - 2026: 2027 past 1 -> 0.4*(1 - 1/2) = 0.2; 2028 past 2 -> 0
+    #   d1 decay 1: 2027 past 1 -> 0.2*(1 - 1/1) = 0
+    # late (delay[R1] = 1, so the funding ends in F + 1, and uptake starts a year later):
+    #   st: start 2025, past = t - 2026 -> 0 0.5 0.5 0 0 0
+    #   dc: past = t - 2027 -> 0 0.4 0.4 0.4 0.2 0
+    #   d1: start 2026: 0.1 in 2026, 0.2 in 2027 (past 0), 0 in 2028 (past 1)
+    want = {
+        "plan": {"st": (.5, .5, 0, 0, 0, 0), "dc": (.4, .4, .4, .2, 0, 0), "pp": (.3,) * 6,
+                 "nc": (.1,) * 6, "kp": (.2,) * 6, "d1": (0, .1, .2, 0, 0, 0)},
+        "late": {"st": (0, .5, .5, 0, 0, 0), "dc": (0, .4, .4, .4, .2, 0), "pp": (0,) + (.3,) * 5,
+                 "nc": (0,) + (.1,) * 5, "kp": (0,) + (.2,) * 5, "d1": (0, 0, .1, .2, 0, 0)},
+        # without-t: st and dc are left out (0); u's interventions as in the plan
+        "without-t": {"st": (0,) * 6, "dc": (0,) * 6, "pp": (.3,) * 6, "d1": (0, .1, .2, 0, 0, 0)},
+    }
+    for sc, ivs in want.items():
+        for name, ups in ivs.items():
+            for y, u in zip(years, ups):
+                r = iv[sc, str(y), "A1", name]
+                ck.close(r["uptake"], u, "%s %d %s uptake" % (sc, y, name))
+                # participants = N * up = 1000 * up
+                ck.close(r["participants"], 1000.0 * u, "%s %d %s participants" % (sc, y, name))
+    # use effects, units = 1000 * 1 * max(0, 1 + change * up):
+    #   gp (st, change -0.2): plan 900 900 1000 1000 1000 1000; late 1000 900 900 1000 1000 1000
+    #   hosp (dc, change -0.5): plan 800 800 800 900 1000 1000; late 1000 800 800 800 900 1000
+    units = {("plan", "gp"): (900, 900, 1000, 1000, 1000, 1000),
+             ("late", "gp"): (1000, 900, 900, 1000, 1000, 1000),
+             ("plan", "hosp"): (800, 800, 800, 900, 1000, 1000),
+             ("late", "hosp"): (1000, 800, 800, 800, 900, 1000)}
+    for (sc, c), vals in units.items():
+        for y, v in zip(years, vals):
+            ck.close(care[sc, str(y), "A1", c]["units"], float(v), "%s %d %s units" % (sc, y, c))
+    # care cost plan 2027: gp 1000 * 10 + hosp 900 * 100 = 100000 (price growth 0)
+    ck.close(pay["plan", "2027", "zvw"]["care_cost"], 100000.0, "plan 2027 care cost")
+    # workforce g/R1 (retire, outflow, inflow 0): Sup[t+1] = Sup[t] + 10 * upbar(st, t), upbar =
+    # st's uptake (one area): plan 100 105 110 110 110 110; late 100 100 105 110 110 110
+    sup = {"plan": (100, 105, 110, 110, 110, 110), "late": (100, 100, 105, 110, 110, 110)}
+    for sc, vals in sup.items():
+        for y, v in zip(years, vals):
+            ck.close(wf[sc, str(y), "R1", "g"]["supply_fte"], float(v), "%s %d supply" % (sc, y))
+    # per_participant costs follow the (unaffected) uptake of pp: 2 * 300 = 600 every year of
+    # the plan, 2029 included; late 0 in 2024. The once/per_year lines are not changed by
+    # after_funding: st's per_year 100 in 2024..2025 (late: 2025..2026).
+    ck.close(imp["plan", "2029", "pp", "2", "zvw"]["cost"], 600.0, "pp per_participant 2029")
+    ck.close(imp["late", "2024", "pp", "2", "zvw"]["cost"], 0.0, "pp late 2024")
+    ck.close(imp["late", "2029", "pp", "2", "zvw"]["cost"], 600.0, "pp late 2029")
+    ck.close(imp["plan", "2025", "st", "1", "zvw"]["cost"], 100.0, "st per_year 2025")
+    ck.close(imp["plan", "2026", "st", "1", "zvw"]["cost"], 0.0, "st per_year ended")
+    ck.close(imp["late", "2026", "st", "1", "zvw"]["cost"], 100.0, "st per_year moved to 2026")
+
+
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
-         case_delay_costs, case_shapley]
+         case_delay_costs, case_shapley, case_after_funding]
 
 
 
