@@ -4,6 +4,8 @@
 
 #include "careshift.h"
 
+#include <stdio.h>
+
 /* Exit codes, documented in `careshift --help` and docs/cli.md. */
 enum {
   CS_EXIT_OK = 0,        /* success; for `check`: the plan is valid */
@@ -19,6 +21,9 @@ int cs_cmd_run(int argc, char **argv);
 
 /* util.c */
 void cs_cli_print_diags(const cs_diags *d);
+/* Writes s with bytes below 0x20 and 0x7f as \xNN: a file name from the user is shown, never
+ * obeyed, by the terminal. */
+void cs_cli_put_safe(FILE *f, const char *s);
 int cs_cli_exit_code(cs_status st);
 /* Loads a plan, printing every problem; returns NULL (and sets *code) on failure. */
 cs_plan *cs_cli_load(const char *path, int *code);

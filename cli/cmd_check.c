@@ -44,10 +44,11 @@ int cs_cmd_check(int argc, char **argv) {
   if (!quiet) {
     cs_plan_info in;
     cs_plan_get_info(plan, &in);
-    printf("%s: valid: %d areas in %d subregions, %.0f persons, years %d-%d, %d states, "
+    cs_cli_put_safe(stdout, argv[optind]);
+    printf(": valid: %d areas in %d subregions, %.0f persons, years %d-%d, %d states, "
            "%d sectors, %d themes, %d interventions, %d scenarios\n",
-           argv[optind], in.areas, in.subregions, in.persons, in.base_year, in.horizon, in.states,
-           in.sectors, in.themes, in.interventions, in.scenarios);
+           in.areas, in.subregions, in.persons, in.base_year, in.horizon, in.states, in.sectors,
+           in.themes, in.interventions, in.scenarios);
   }
   cs_plan_free(plan);
   return CS_EXIT_OK;

@@ -198,7 +198,9 @@ static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a) 
     } else {
       fprintf(stderr, "careshift run: out of memory for the summary (the outputs are written)\n");
     }
-    printf("\noutputs: %s (CSV tables, results.db, business_case.xlsx, run.log)\n", a->out);
+    fputs("\noutputs: ", stdout);
+    cs_cli_put_safe(stdout, a->out);
+    fputs(" (CSV tables, results.db, business_case.xlsx, run.log)\n", stdout);
   }
   return CS_EXIT_OK;
 }
@@ -262,8 +264,11 @@ int cs_cmd_run(int argc, char **argv) {
     code = write_and_report(run, o, &a);
   else
     code = cs_cli_exit_code(st);
-  if (code == CS_EXIT_CANCELED)
-    fprintf(stderr, "careshift run: interrupted; %s is as it was\n", a.out);
+  if (code == CS_EXIT_CANCELED) {
+    fputs("careshift run: interrupted; ", stderr);
+    cs_cli_put_safe(stderr, a.out);
+    fputs(" is as it was\n", stderr);
+  }
   cs_outdir_close(o);
   cs_run_free(run);
   cs_plan_free(plan);

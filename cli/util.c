@@ -3,10 +3,19 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void cs_cli_print_diags(const cs_diags *d) {
   for (size_t i = 0; i < cs_diags_count(d); i++)
     fprintf(stderr, "%s\n", cs_diags_get(d, i));
+}
+
+void cs_cli_put_safe(FILE *f, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      fprintf(f, "\\x%02x", *p);
+    else
+      fputc(*p, f);
 }
 
 int cs_cli_exit_code(cs_status st) {
@@ -31,7 +40,11 @@ cs_plan *cs_cli_load(const char *path, int *code) {
   cs_cli_print_diags(d);
   if (st != CS_OK) {
     size_t n = cs_diags_total(d);
-    fprintf(stderr, "careshift: %s: %zu problem%s found\n", path, n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < cs_diags_count(d); i++) /* warnings are no problems */
+      if (strstr(cs_diags_get(d, i), ": warning: ")) n--;
+    fputs("careshift: ", stderr);
+    cs_cli_put_safe(stderr, path);
+    fprintf(stderr, ": %zu problem%s found\n", n, n == 1 ? "" : "s");
     *code = cs_cli_exit_code(st);
   }
   cs_diags_free(d);

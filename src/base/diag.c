@@ -84,13 +84,14 @@ static cs_status push(cs_diags *d, char *s) {
 
 cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...) {
   if (!d) return CS_OK;
-  if (d->n >= CS_DIAGS_MAX - 1) {
-    /* the last slot says how many more there were; it is allocated once, large enough */
-    if (d->n == CS_DIAGS_MAX - 1) {
+  if (d->n == CS_DIAGS_MAX || d->dropped) {
+    /* full: the last kept line becomes the count of those not shown (it and this one) */
+    if (!d->dropped) {
       char *s = cs_malloc(96);
       if (!s) return CS_ENOMEM;
-      cs_status st = push(d, s);
-      if (st != CS_OK) return st;
+      cs_free(d->msg[d->n - 1]);
+      d->msg[d->n - 1] = s;
+      d->dropped = 1;
     }
     d->dropped++;
     snprintf(d->msg[d->n - 1], 96, "... and %zu more problems not shown", d->dropped);

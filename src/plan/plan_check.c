@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const cs_sex_names[CS_NSEX] = {"f", "m"};
@@ -119,7 +120,7 @@ int cs_row_dup(cs_rep *r, const cs_csv *t, size_t row, int32_t *seen, size_t i, 
     return 0;
   }
   cs_rep_add(r, t->disp, cs_row_line(t, row), 1, "duplicate row for %s (first at line %d)", key,
-             (int)seen[i]);
+             abs((int)seen[i])); /* negative: a row there with a bad value */
   return 1;
 }
 
@@ -211,7 +212,7 @@ void cs_check_share_sums(const cs_plan *P, cs_rep *r, const cs_csv *t, const int
       int all = 1, first = 0;
       for (int k = 0; k < K; k++) {
         int32_t line = seen[b + (size_t)k];
-        all &= line != 0;
+        all &= line > 0; /* a row with a bad share (negative) cannot be summed */
         if (line && (!first || line < first)) first = line;
         sum += P->share0[b + (size_t)k];
       }

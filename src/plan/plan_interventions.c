@@ -52,7 +52,12 @@ static void nobody(cs_ld *L, cs_ynode *m, const char *ctx, const cs_intervention
                    int nerr_before) {
   cs_plan *P = L->P;
   const char *why = NULL;
-  if (none_set(iv->area_mask, P->narea))
+  cs_ynode *ar = cs_yq_get(&L->q, m, "areas"), *sr = cs_yq_get(&L->q, m, "subregions");
+  if (cs_yq_is_seq(ar) && cs_yq_len(ar) == 0)
+    why = "its areas list is empty";
+  else if (cs_yq_is_seq(sr) && cs_yq_len(sr) == 0)
+    why = "its subregions list is empty";
+  else if (none_set(iv->area_mask, P->narea))
     why = "no area is in both its areas and subregions";
   else if (none_set(iv->sex_mask, 2))
     why = "its sexes list is empty";
@@ -386,11 +391,10 @@ static int load_list(cs_ld *L, cs_ynode *iv_map, const char *key, const char *ct
 
 static void load_iv(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention *iv) {
   cs_plan *P = L->P;
-  cs_yq_check_keys(
-      &L->q, m,
-      CS_KEYS("id", "name", "target", "uptake", "effects", "costs", "after_funding", "resources",
-              "milestones"),
-      ctx);
+  cs_yq_check_keys(&L->q, m,
+                   CS_KEYS("id", "name", "target", "uptake", "effects", "costs", "after_funding",
+                           "resources", "milestones"),
+                   ctx);
   iv->name = cs_ld_req_str(L, m, "name", ctx);
   iv->area_mask = cs_ld_alloc(L, (size_t)P->narea, 1);
   iv->state_mask = cs_ld_alloc(L, (size_t)P->nstate, 1);

@@ -36,7 +36,8 @@ static void load_file(cs_ld *L, const char *path) {
                "plan file is too large (%zu bytes, expected at most 16 MiB; "
                "large data belongs in the CSV tables)",
                len);
-  else if (!cs_text_check(&L->rep, path, buf, len) && !cs_yq_load(&L->q, path, buf, len, &L->rep)) {
+  else if (!cs_text_check(&L->rep, path, buf, len, 1) &&
+           !cs_yq_load(&L->q, path, buf, len, &L->rep)) {
     cs_ynode *root = cs_yq_root(&L->q);
     if (cs_yq_want_map(&L->q, root, "the plan")) load_root(L, root);
     cs_yq_free(&L->q);

@@ -184,6 +184,12 @@ static int32_t sector_group(cs_ld *L, cs_ynode *s, const char *ctx) {
   cs_plan *P = L->P;
   const char *g = cs_ld_req_str(L, s, "group", ctx);
   if (!g) return CS_NONE;
+  const char *why = cs_id_problem(g);
+  if (why) {
+    cs_yq_err(&L->q, cs_yq_get(&L->q, s, "group"), "group " CS_QF " in %s %s (expected a name)",
+              CS_QA(g), ctx, why);
+    return CS_NONE;
+  }
   int gi = cs_idmap_find(&L->groups, g);
   if (gi < 0) { /* a group with no workforce rows: supply 0 */
     gi = P->ngroup++;

@@ -165,12 +165,16 @@ static void fill_shares(filler *F) {
     int bad = cs_cell_sex(r, t, i, 0, &s);
     bad |= cs_cell_age(r, t, i, 1, &x);
     bad |= cell_state(F, i, 2, &k);
-    bad |= cs_cell_prob(r, t, i, 3, &v);
     if (bad) continue;
+    bad = cs_cell_prob(r, t, i, 3, &v);
     size_t ix = ((size_t)s * CS_NAGE + (size_t)x) * (size_t)P->nstate + (size_t)k;
     char key[160];
     snprintf(key, sizeof key, "sex '%s', age %d, state '%s'", cs_sex_names[s], x, P->states[k].id);
-    if (!cs_row_dup(r, t, i, seen, ix, key)) P->share0[ix] = v;
+    if (cs_row_dup(r, t, i, seen, ix, key)) continue;
+    if (bad)
+      seen[ix] = -seen[ix]; /* there, but bad: no missing row, no sum to check */
+    else
+      P->share0[ix] = v;
   }
   cs_check_missing_shares(P, r, t, seen);
   cs_check_share_sums(P, r, t, seen);
@@ -300,14 +304,13 @@ void cs_fill_eol(cs_plan *P, cs_rep *r, const cs_csv *t) { with_ids(P, r, t, P->
 /* One row of areas.csv: a new area, and its subregion when new. */
 static void add_area(cs_plan *P, cs_rep *r, const cs_csv *t, size_t i, cs_idmap *am, cs_idmap *sm) {
   const char *id = cs_csv_cell(t, i, 0), *sub = cs_csv_cell(t, i, 2);
-  if (!*id) {
-    cs_cell_err(r, t, i, 0, "area id is empty (expected a name)");
-    return;
-  }
-  if (!*sub) {
-    cs_cell_err(r, t, i, 2, "subregion is empty (expected a name)");
-    return;
-  }
+  const char *why_id = cs_id_problem(id), *why_sub = cs_id_problem(sub),
+             *why_name = cs_text_problem(cs_csv_cell(t, i, 1));
+  if (why_id) cs_cell_err(r, t, i, 0, "area id " CS_QF " %s (expected a name)", CS_QA(id), why_id);
+  if (why_name) cs_cell_err(r, t, i, 1, "area name %s (expected printable text)", why_name);
+  if (why_sub)
+    cs_cell_err(r, t, i, 2, "subregion " CS_QF " %s (expected a name)", CS_QA(sub), why_sub);
+  if (why_id || why_sub || why_name) return;
   if (cs_idmap_find(am, id) >= 0) {
     cs_cell_err(r, t, i, 0, "duplicate area " CS_QF, CS_QA(id));
     return;
@@ -348,8 +351,9 @@ int cs_workforce_groups(cs_plan *P, cs_rep *r, const cs_csv *t, const char **gro
   cs_idmap gm;
   if (cs_idmap_init(&gm, r, groups, sizeof *groups, 0, (int)t->nrow)) return 0;
   for (size_t i = 0; i < t->nrow; i++) {
-    const char *g = cs_csv_cell(t, i, 0);
-    if (!*g || cs_idmap_find(&gm, g) >= 0) continue;
+    const char *g = cs_csv_cell(t, i, 0), *why = cs_id_problem(g);
+    if (why && *g) cs_cell_err(r, t, i, 0, "group " CS_QF " %s (expected a name)", CS_QA(g), why);
+    if (why || cs_idmap_find(&gm, g) >= 0) continue;
     if (!(groups[gm.n] = keep_str(P, r, g))) break;
     cs_idmap_add(&gm);
   }
@@ -368,11 +372,12 @@ void cs_fill_mortality(cs_plan *P, cs_rep *r, const cs_csv *t) {
     double v = 0;
     int bad = cs_cell_sex(r, t, i, 0, &s);
     bad |= cs_cell_age(r, t, i, 1, &x);
-    bad |= cs_cell_prob(r, t, i, 2, &v);
     if (bad) continue;
+    bad = cs_cell_prob(r, t, i, 2, &v);
     char key[64];
     snprintf(key, sizeof key, "sex '%s', age %d", cs_sex_names[s], x);
-    if (!cs_row_dup(r, t, i, seen, (size_t)s * CS_NAGE + (size_t)x, key))
+    /* a row with a bad q is there: no missing row */
+    if (!cs_row_dup(r, t, i, seen, (size_t)s * CS_NAGE + (size_t)x, key) && !bad)
       P->q0[s * CS_NAGE + x] = v;
   }
   cs_check_missing_sx(r, t, seen);

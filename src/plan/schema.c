@@ -3,7 +3,6 @@
  * distributions), strings, plain numbers, years, enums, ids, lists and CSV tables. */
 #include "schema.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -234,20 +233,11 @@ int cs_ld_id_list(cs_ld *L, cs_ynode *v, const char *what, const char *kind, con
 /* An id names a row in every table and is matched in CSV files: an empty one, or one with
  * white space at its ends or a control character, could never be matched as written. */
 static int bad_id(cs_ld *L, cs_ynode *v, const char *what, const char *id) {
-  size_t n = strlen(id);
-  const char *why = NULL;
-  if (n == 0)
-    why = "is empty";
-  else if (isspace((unsigned char)id[0]) || isspace((unsigned char)id[n - 1]))
-    why = "begins or ends with white space";
-  for (size_t i = 0; i < n && !why; i++)
-    if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f) why = "holds a control character";
+  const char *why = cs_id_problem(id);
   if (!why) return 0;
   cs_ynode *at = cs_yq_is_map(v) ? cs_yq_get(&L->q, v, "id") : v; /* an item, or a key */
-  cs_yq_err(&L->q, at,
-            "%s id " CS_QF " %s (expected a name such as "
-            "'gp' or 'Noord')",
-            what, CS_QA(id), why);
+  cs_yq_err(&L->q, at, "%s id " CS_QF " %s (expected a name such as 'gp' or 'Noord')", what,
+            CS_QA(id), why);
   return 1;
 }
 

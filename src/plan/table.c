@@ -170,7 +170,7 @@ int cs_csv_read(cs_csv *t, cs_rep *r, const char *path, const char *disp, const 
   int rc = -1;
   if (len == 0)
     cs_rep_add(r, disp, 1, 1, "empty file (expected a header line)");
-  else if (cs_text_check(r, disp, buf, len) == 0) {
+  else if (cs_text_check(r, disp, buf, len, 0) == 0) {
     size_t off = len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
     cs_arena_init(&t->mem);
     rc = parse(t, r, buf + off, len - off);

@@ -3,6 +3,7 @@
  * the node's line and column and returns a failure the caller can skip past. */
 #include "yamlq.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -139,9 +140,21 @@ static size_t utf8_len(const unsigned char *p, size_t left) {
   return n;
 }
 
-int cs_text_check(cs_rep *r, const char *disp, const unsigned char *buf, size_t len) {
+/* A line break that an editor does not show as one, or shows where libyaml does not: the
+ * marks of every later problem would be off by a line. Returns its code point or 0. */
+static unsigned odd_break(const unsigned char *p, size_t left, int yaml) {
+  if (p[0] == '\r' && (left < 2 || p[1] != '\n')) return '\r';
+  if (!yaml) return 0; /* the CSV reader breaks lines at LF (and CRLF) only */
+  if (left >= 2 && p[0] == 0xC2 && p[1] == 0x85) return 0x85;
+  if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+    return 0x2028u + (unsigned)(p[2] - 0xA8);
+  return 0;
+}
+
+int cs_text_check(cs_rep *r, const char *disp, const unsigned char *buf, size_t len, int yaml) {
   int line = 1, col = 1;
-  for (size_t i = 0; i < len;) {
+  size_t i = len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0; /* BOM */
+  while (i < len) {
     if (buf[i] == 0) {
       cs_rep_add(r, disp, line, col, "NUL byte in text (expected a UTF-8 text file, not binary)");
       return -1;
@@ -149,6 +162,20 @@ int cs_text_check(cs_rep *r, const char *disp, const unsigned char *buf, size_t 
     size_t n = utf8_len(buf + i, len - i);
     if (n == 0) {
       cs_rep_add(r, disp, line, col, "invalid UTF-8 byte 0x%02x (expected UTF-8 text)", buf[i]);
+      return -1;
+    }
+    unsigned br = odd_break(buf + i, len - i, yaml);
+    if (br == '\r') {
+      cs_rep_add(r, disp, line, col,
+                 "carriage return without a line feed (expected LF or CRLF "
+                 "line ends)");
+      return -1;
+    }
+    if (br) {
+      cs_rep_add(r, disp, line, col,
+                 "Unicode line break U+%04X (expected LF or CRLF line ends; "
+                 "editors do not show it as a new line)",
+                 br);
       return -1;
     }
     if (buf[i] == '\n') {
@@ -221,6 +248,20 @@ const char *cs_suggest(const char *word, const char *const *cand, size_t n) {
   size_t lw = strlen(word);
   int limit = lw <= 3 ? 1 : lw <= 6 ? 2 : 3;
   return bd <= limit ? best : NULL;
+}
+
+const char *cs_id_problem(const char *id) {
+  size_t n = strlen(id);
+  if (n == 0) return "is empty";
+  if (isspace((unsigned char)id[0]) || isspace((unsigned char)id[n - 1]))
+    return "begins or ends with white space";
+  return cs_text_problem(id);
+}
+
+const char *cs_text_problem(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7f) return "holds a control character";
+  return NULL;
 }
 
 /* ---- YAML ---- */
@@ -361,7 +402,8 @@ static int check_shape(const char *file, const unsigned char *buf, size_t len, c
 static void reader_error(cs_yq *q, const yaml_parser_t *p, const unsigned char *buf, size_t len) {
   int line = 1, col = 1;
   size_t end = p->problem_offset < len ? p->problem_offset : len;
-  for (size_t i = 0; i < end; i++) {
+  size_t i0 = len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0; /* BOM */
+  for (size_t i = i0; i < end; i++) {
     if (buf[i] == '\n') {
       line++;
       col = 1;

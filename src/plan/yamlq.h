@@ -61,9 +61,16 @@ void *cs_rep_mem(cs_rep *r, void *p);
 unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const char *wfile,
                             int wline, int wcol, size_t *len);
 
-/* Checks that buf is UTF-8 without NUL bytes; reports the first bad byte as disp:line:col.
- * Returns 0 when clean. */
-int cs_text_check(cs_rep *r, const char *disp, const unsigned char *buf, size_t len);
+/* Checks that buf is UTF-8 without NUL bytes and that its lines end in LF or CRLF (yaml: and
+ * no NEL, LS or PS, which libyaml counts as line breaks and editors do not); reports the
+ * first bad byte as disp:line:col (a leading BOM is no column). Returns 0 when clean. */
+int cs_text_check(cs_rep *r, const char *disp, const unsigned char *buf, size_t len, int yaml);
+
+/* Why id cannot name a row (empty, white space at an end, a control character), or NULL:
+ * ids are matched as written in every table and shown in every output. */
+const char *cs_id_problem(const char *id);
+/* "holds a control character" when s does (a name shown in outputs), else NULL. */
+const char *cs_text_problem(const char *s);
 
 /* Parses a whole string as a finite number: 0 ok, -1 not a number, -2 not finite. */
 int cs_parse_double(const char *s, double *out);
