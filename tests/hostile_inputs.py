@@ -395,6 +395,14 @@ def _():
     return refused(f, f"{at(f, 'id: ' + chr(34) + 'x', chr(34))}: sector id 'x\\x1by' holds a control character {ID}")
 
 
+@case("5 invisible padding: a no-break space after a payer id, a zero-width space before one")
+def _():
+    f = rep(base(), "plan.yaml", "  - {id: wmo, name: Wmo}\n",
+            '  - {id: wmo, name: Wmo}\n  - {id: "wlz\u00a0", name: Wlz}\n  - {id: "\u200bvgz", name: Vgz}\n')
+    return refused(f, f"{at(f, 'wlz', chr(34))}: payer id 'wlz\u00a0' begins or ends with white space {ID}",
+                   f"{at(f, 'vgz', chr(34))}: payer id '\u200bvgz' begins or ends with white space {ID}")
+
+
 @case("5 empty state id, trailing space in a payer id")
 def _():
     f = rep(base(), "plan.yaml", "  - {id: ill,", '  - {id: "", utility: 0.5}\n  - {id: ill,')

@@ -250,10 +250,20 @@ const char *cs_suggest(const char *word, const char *const *cand, size_t n) {
   return bd <= limit ? best : NULL;
 }
 
+/* Whether the n bytes at p are a space nobody sees: no-break (U+00A0), zero-width (U+200B)
+ * or a byte-order mark (U+FEFF). */
+static int invisible_space(const unsigned char *p, size_t n) {
+  return (n >= 2 && p[0] == 0xC2 && p[1] == 0xA0) ||
+         (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x8B) ||
+         (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF);
+}
+
 const char *cs_id_problem(const char *id) {
   size_t n = strlen(id);
+  const unsigned char *u = (const unsigned char *)id;
   if (n == 0) return "is empty";
-  if (isspace((unsigned char)id[0]) || isspace((unsigned char)id[n - 1]))
+  if (isspace(u[0]) || isspace(u[n - 1]) || invisible_space(u, n) ||
+      (n >= 2 && invisible_space(u + n - 2, 2)) || (n >= 3 && invisible_space(u + n - 3, 3)))
     return "begins or ends with white space";
   return cs_text_problem(id);
 }
@@ -411,11 +421,12 @@ static void reader_error(cs_yq *q, const yaml_parser_t *p, const unsigned char *
       col++; /* a UTF-8 continuation byte is no new column */
   }
   const char *what = p->problem ? p->problem : "unreadable text";
-  if (p->problem_value >= 0)
-    cs_rep_add(q->rep, q->file, line, col,
-               "yaml %s: byte 0x%02x (expected printable UTF-8 "
-               "text)",
-               what, (unsigned)p->problem_value & 0xffu);
+  if (p->problem_value >= 0x80) /* libyaml gives the code point, not a byte */
+    cs_rep_add(q->rep, q->file, line, col, "yaml %s: U+%04X (expected printable UTF-8 text)", what,
+               (unsigned)p->problem_value);
+  else if (p->problem_value >= 0)
+    cs_rep_add(q->rep, q->file, line, col, "yaml %s: byte 0x%02x (expected printable UTF-8 text)",
+               what, (unsigned)p->problem_value);
   else
     cs_rep_add(q->rep, q->file, line, col, "yaml %s (expected printable UTF-8 text)", what);
 }
