@@ -8,6 +8,7 @@ usage: test_example.py CARESHIFT_BINARY
 """
 import csv
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +27,8 @@ TABLES = {
     "population": ["scenario", "year", "area", "sex", "age", "state", "count"],
     "interventions": ["scenario", "year", "area", "intervention", "uptake", "participants"],
     "implementation": ["scenario", "year", "intervention", "line", "payer", "cost"],
-    "business_case": ["scenario", "stakeholder", "investment", "savings", "npv", "break_even_year"],
+    "business_case": ["scenario", "stakeholder", "investment", "savings", "npv", "break_even_year",
+                      "savings_marginal", "npv_marginal"],
     "health_economics": ["scenario", "delta_qalys", "delta_life_years", "cost_per_qaly", "societal_balance",
                          "verdict"],
     "criteria": ["scenario", "year", "criterion", "value", "unit", "threshold", "substantial"],
@@ -36,11 +38,15 @@ TABLES = {
     "criteria_subregion": ["scenario", "year", "subregion", "criterion", "value", "unit"],
     "staff": ["scenario", "year", "fte_demand_saved", "plan_staff_fte", "net_fte_saved",
               "shortage_baseline_fte", "shortage_fte", "shortage_closed"],
+    "budget_impact": ["scenario", "year", "stakeholder", "care_cost_change", "implementation_cost", "net",
+                      "net_current", "net_cumulative_current"],
+    "discount_rates": ["scenario", "discount_rate_pct", "stakeholder", "investment", "savings", "npv"],
 }
 KEYS = {
     "demography": 3, "care": 4, "payers": 3, "workforce": 4, "health": 3, "population": 6,
     "interventions": 4, "implementation": 5, "business_case": 2, "health_economics": 1,
     "criteria": 3, "resources": 3, "wrong_pocket": 3, "criteria_subregion": 4, "staff": 2,
+    "budget_impact": 3, "discount_rates": 3,
 }
 
 results = {"passed": 0, "failed": 0}
@@ -140,7 +146,7 @@ def scenario_count(data):
     return len({r[0] for r in data.get("demography", [])})
 
 
-def check_shapes(data, name):
+def check_shapes(data, name, plan):
     """Row counts follow from the plan's dimensions (OUTPUTS.md: a row for every key)."""
     demo = data["demography"]
     scen = {r[0] for r in demo}
@@ -202,8 +208,41 @@ def check_shapes(data, name):
         col.setdefault((r[0], r[2]), [0.0, float(r[4]), 0.0])
         col[(r[0], r[2])][0] += float(r[5])
         col[(r[0], r[2])][2] += float(r[3])
-    ok = all(abs(a - sv) <= 1e-6 * (1 + abs(sv)) or inv == 0 for a, sv, inv in col.values())
-    check(ok, f"{name}: wrong-pocket columns sum to each saver's savings")
+    ok = all(abs(a - sv) <= 1e-6 * (1 + abs(sv)) for a, sv, inv in col.values())
+    check(ok, f"{name}: wrong-pocket columns sum to each saver's savings (investor 'none' included)")
+    # the budget impact, discounted at the plan's rate, is minus the NPV; the discount-rate
+    # table holds business_case.csv at the plan's own rate
+    plan_rate = read_rate(plan)
+    bc = {(r[0], r[1]): r for r in data["business_case"]}
+    disc = {}
+    for r in data["budget_impact"]:
+        k = (r[0], r[2])
+        disc[k] = disc.get(k, 0.0) + float(r[5]) / (1 + plan_rate) ** (int(r[1]) - first_year(data))
+    worst = max(abs(v + float(bc[k][4])) / (1 + abs(float(bc[k][4]))) for k, v in disc.items())
+    check(worst < 1e-9, f"{name}: budget impact discounted = -NPV (worst {worst:.2g})")
+    own = [r for r in data["discount_rates"] if abs(float(r[1]) - 100 * plan_rate) < 1e-9]
+    ok = len(own) == len(data["business_case"]) and all(
+        abs(float(r[5]) - float(bc[(r[0], r[2])][4])) <= 1e-9 * (1 + abs(float(r[5]))) for r in own)
+    check(ok, f"{name}: discount_rates at the plan's rate equal business_case.csv")
+    # without marginal shares the marginal columns equal the full-price ones
+    if not has_marginal(plan):
+        ok = all(abs(float(r[6]) - float(r[3])) <= 1e-9 * (1 + abs(float(r[3]))) for r in data["business_case"])
+        check(ok, f"{name}: savings_marginal = savings when no sector has a marginal_share")
+
+
+def read_rate(plan):
+    with open(plan, encoding="utf-8") as fh:
+        m = re.search(r"^\s*discount_rate:\s*([0-9.eE+-]+)", fh.read(), re.M)
+    return float(m.group(1)) if m else 0.03
+
+
+def has_marginal(plan):
+    with open(plan, encoding="utf-8") as fh:
+        return "marginal_share" in fh.read()
+
+
+def first_year(data):
+    return min(int(r[1]) for r in data["budget_impact"])
 
 
 def check_cli(binary):
@@ -226,7 +265,7 @@ def check_example(binary, tmp):
     data = check_tables(binary, EXAMPLE, out, "example")
     if "demography" not in data:
         return
-    check_shapes(data, "example")
+    check_shapes(data, "example", EXAMPLE)
     check_xlsx(out, data, "example")
     base = [r for r in data["demography"] if r[0] == "baseline"]
     years = sorted({int(r[1]) for r in base})
@@ -253,7 +292,7 @@ def main():
             subprocess.run([sys.executable, GENPLAN, d, str(seed)] + flags, check=True)
             data = check_tables(binary, os.path.join(d, "plan.yaml"), os.path.join(d, "out"), f"genplan {seed}{' '.join(flags)}")
             if "demography" in data:
-                check_shapes(data, f"genplan {seed}")
+                check_shapes(data, f"genplan {seed}", os.path.join(d, "plan.yaml"))
     print(f"{results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 

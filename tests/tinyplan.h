@@ -119,6 +119,7 @@ static inline int tp_sector(cs_plan *pl, const char *id, int payer, cs_chain ch,
   s->m2_per_unit = tp_num(pl, m2);
   s->co2_per_unit = tp_num(pl, co2);
   s->growth = tp_num(pl, growth);
+  s->marginal_share = 1.0;
   pl->flow_den[pl->nsector] = ch == CS_CHAIN_SECONDARY;
   return pl->nsector++;
 }

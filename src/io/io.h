@@ -42,6 +42,10 @@ cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const
                        const cs_params *pm, const cs_scen *sc, const cs_psa *psa,
                        const cs_psa_stats *ps, const cs_shapley *shap, cs_arena *ar);
 
+/* Discounted savings of stakeholder p (npayer: total) in scenario s at marginal prices
+ * (each sector's cost change times its marginal_share; docs/model.md 7; tables_budget.c). */
+double cs_savings_marginal(const cs_view *v, int32_t s, int32_t p);
+
 /* ---- table descriptors ---- */
 #define CS_TABLE_MAX_COLS 16 /* the most columns a table may have */
 

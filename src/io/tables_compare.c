@@ -76,12 +76,15 @@ const cs_tabledef cs_tab_implementation = {
     implementation_row};
 
 /* ---- business case ---- */
-static const cs_column business_case_cols[] = {CS_KEY("scenario", CS_TEXT),
-                                               CS_KEY("stakeholder", CS_TEXT),
-                                               CS_VAL("investment", CS_REAL, "EUR (discounted)"),
-                                               CS_VAL("savings", CS_REAL, "EUR (discounted)"),
-                                               CS_VAL("npv", CS_REAL, "EUR (discounted)"),
-                                               CS_VAL_OPT("break_even_year", CS_INT, "year")};
+static const cs_column business_case_cols[] = {
+    CS_KEY("scenario", CS_TEXT),
+    CS_KEY("stakeholder", CS_TEXT),
+    CS_VAL("investment", CS_REAL, "EUR (discounted)"),
+    CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+    CS_VAL("npv", CS_REAL, "EUR (discounted)"),
+    CS_VAL_OPT("break_even_year", CS_INT, "year"),
+    CS_VAL("savings_marginal", CS_REAL, "EUR (discounted)"),
+    CS_VAL("npv_marginal", CS_REAL, "EUR (discounted)")};
 
 static int64_t business_case_n(const cs_view *v) { return (int64_t)(v->ec->nsc - 1) * v->ec->nst; }
 
@@ -92,6 +95,8 @@ static void business_case_row(const cs_view *v, int64_t i, cs_value *o) {
   o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(p < v->pl->npayer ? v->pl->payers[p].id : "total");
   o[2] = cs_vd(e->inv[k]), o[3] = cs_vd(e->sav[k]), o[4] = cs_vd(e->npv[k]);
   o[5] = e->break_even[k] == CS_YEAR_NONE ? cs_vnull() : cs_vi(e->break_even[k]);
+  double sm = cs_savings_marginal(v, s, p);
+  o[6] = cs_vd(sm), o[7] = cs_vd(sm - e->inv[k]);
 }
 
 const cs_tabledef cs_tab_business_case = {

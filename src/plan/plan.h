@@ -81,6 +81,7 @@ typedef struct {
   int32_t payer, group;
   cs_chain chain;
   cs_num price, fte_per_unit, m2_per_unit, co2_per_unit, growth; /* absent optional = fixed 0 */
+  double marginal_share; /* part of the price that a unit less saves (v0.2; default 1) */
 } cs_sector;
 
 /* Workforce supply row of (subregion, group); present = 0 means supply 0 throughout. */
@@ -211,6 +212,7 @@ typedef struct cs_plan {
   int32_t price_year;
   cs_num price_growth; /* default fixed 0 */
   double discount_rate, discount_rate_effects, qaly_value;
+  double inflation; /* price_year euros to current euros of a year (budget impact; default 0) */
 
   /* criteria */
   int32_t crit_year, crit_payer; /* crit_payer: payer index; CS_NONE if zvw absent */

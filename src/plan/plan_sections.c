@@ -218,6 +218,7 @@ static void load_sector(cs_ld *L, cs_ynode *s, const char *ctx, cs_sector *c) {
   cs_ld_num_range(L, s, "co2_kg_per_unit", ctx, c->co2_per_unit, CS_NONNEG);
   cs_ld_opt_num(L, s, "growth", ctx, 0, &c->growth);
   cs_ld_num_range(L, s, "growth", ctx, c->growth, -1.0, INFINITY, "a growth rate > -1");
+  cs_ld_plain_num(L, s, "marginal_share", ctx, 1.0, CS_PROB, &c->marginal_share);
   c->group = sector_group(L, s, ctx);
 }
 
@@ -225,7 +226,7 @@ static void sector_item(cs_ld *L, cs_ynode *s, const char *ctx, void *arg) {
   cs_plan *P = L->P;
   cs_yq_check_keys(&L->q, s,
                    CS_KEYS("id", "name", "unit", "payer", "chain", "price", "fte_per_unit",
-                           "m2_per_unit", "co2_kg_per_unit", "group", "growth"),
+                           "m2_per_unit", "co2_kg_per_unit", "group", "growth", "marginal_share"),
                    ctx);
   const char *id = cs_ld_item_id(L, s, ctx, "sector", P->sectors, sizeof *P->sectors, P->nsector);
   if (!id) return;
@@ -358,10 +359,10 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
     P->price_growth = cs_ld_fixed(L, 0, "economics.price_growth");
     return;
   }
-  cs_yq_check_keys(
-      &L->q, m,
-      CS_KEYS("price_year", "price_growth", "discount_rate", "discount_rate_effects", "qaly_value"),
-      "economics");
+  cs_yq_check_keys(&L->q, m,
+                   CS_KEYS("price_year", "price_growth", "discount_rate", "discount_rate_effects",
+                           "qaly_value", "inflation"),
+                   "economics");
   cs_ynode *py = cs_yq_req(&L->q, m, "price_year", "economics");
   long y;
   if (py && !cs_yq_int(&L->q, py, "price_year", CS_YEAR_MIN, CS_YEAR_MAX, &y))
@@ -374,6 +375,7 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
   cs_ld_plain_num(L, m, "discount_rate_effects", "economics", 0.015, -0.99, 10, "a rate > -1",
                   &P->discount_rate_effects);
   cs_ld_plain_num(L, m, "qaly_value", "economics", 0, CS_NONNEG, &P->qaly_value);
+  cs_ld_plain_num(L, m, "inflation", "economics", 0, -0.99, 1, "a rate in (-1, 1]", &P->inflation);
 }
 
 /* long_year (or its older name year; default the horizon) and short_year (default base + 2,

@@ -13,7 +13,7 @@ typedef struct {
       *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
       *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved,
-      *staff_own, *staff_net, *every_scenario, *qalys;
+      *staff_own, *staff_net, *every_scenario, *qalys, *marginal;
   const char *ce[CS_CE_N];
 } labels;
 
@@ -55,6 +55,7 @@ static const labels EN = {
     "substantial in every scenario, each theme left out too: it does not tell the plan's "
     "choices apart, in",
     "QALYs gained (discounted)",
+    "NPV at marginal prices (savings_marginal, business_case.csv)",
     {"dominant: saves money and gains health", "cost per QALY gained (EUR)",
      "dominated: costs money and loses health", "saves money but loses health",
      "no change in health"}};
@@ -97,6 +98,7 @@ static const labels NL = {
     "substantieel in elk scenario, ook zonder elk thema: het onderscheidt de keuzes van het "
     "plan niet, in",
     "gewonnen QALY's (contante waarde)",
+    "NCW tegen marginale prijzen (savings_marginal, business_case.csv)",
     {"dominant: bespaart geld en wint gezondheid", "kosten per gewonnen QALY (EUR)",
      "gedomineerd: kost geld en verliest gezondheid", "bespaart geld maar verliest gezondheid",
      "geen verandering in gezondheid"}};
@@ -216,6 +218,23 @@ static void verdict_block(FILE *f, const cs_run *run, const labels *L) {
   }
 }
 
+/* When some sector saves less than its price per unit less (marginal_share < 1), the NPV at
+ * those marginal prices, per stakeholder: the number a budget holder can bank on. */
+static void marginal_line(FILE *f, const cs_run *run, const labels *L) {
+  const cs_plan *pl = run->pl;
+  int any = 0;
+  for (int32_t c = 0; c < pl->nsector; c++)
+    any |= pl->sectors[c].marginal_share < 1.0;
+  if (!any) return;
+  fprintf(f, "  %s:", L->marginal);
+  for (int32_t p = 0; p <= pl->npayer; p++) {
+    double inv = run->ec.inv[(size_t)run->ec.nst + p];
+    fprintf(f, " %s %.0f%s", p < pl->npayer ? pl->payers[p].id : "total",
+            cs_savings_marginal(&run->view, 1, p) - inv, p < pl->npayer ? ";" : "");
+  }
+  fprintf(f, "\n");
+}
+
 static void npv_block(FILE *f, const cs_run *run, const labels *L) {
   const cs_plan *pl = run->pl;
   const cs_econ *e = &run->ec;
@@ -231,6 +250,7 @@ static void npv_block(FILE *f, const cs_run *run, const labels *L) {
     fprintf(f, "  %-14s %15.0f %15.0f %15.0f %11s\n", p < pl->npayer ? pl->payers[p].id : "total",
             e->inv[k], e->sav[k], e->npv[k], be);
   }
+  marginal_line(f, run, L);
   int v = cs_ce_verdict(e->dqaly[1], e->npv[(size_t)1 * e->nst + e->nst - 1]);
   fprintf(f, "  %s: %.1f; %s", L->qalys, e->dqaly[1], L->ce[v]);
   if (v == CS_CE_ICER) fprintf(f, ": %.0f", e->cost_per_qaly[1]);

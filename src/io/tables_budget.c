@@ -1,0 +1,148 @@
+/* tables_budget.c: what the insurers' and municipalities' budget holders ask beside the NPV
+ * (docs/model.md section 7, v0.2): the budget impact per payer and year in current euros,
+ * the NPV at the discount rates of a sensitivity analysis, and savings at marginal prices
+ * (business_case.csv's last columns). Computed from the deterministic run's arrays. */
+#include "tables.h"
+
+#include <math.h>
+
+/* Undiscounted care cost of stakeholder p (np: all payers) in scenario s, year y, each
+ * sector's cost times its marginal share when marginal. */
+static double care_cost(const cs_view *v, int32_t s, int32_t y, int32_t p, int marginal) {
+  const cs_results *r = v->r;
+  const cs_plan *pl = v->pl;
+  double sum = 0.0;
+  for (int32_t a = 0; a < r->na; a++) {
+    const double *care = r->care + ((cs_ix_sy(r, s, y) * r->na + a) * r->nc) * CS_CARE_N;
+    for (int32_t c = 0; c < r->nc; c++) {
+      if (p < r->np && pl->sectors[c].payer != p) continue;
+      double w = marginal ? pl->sectors[c].marginal_share : 1.0;
+      sum += care[(size_t)c * CS_CARE_N + CS_CARE_COST] * w;
+    }
+  }
+  return sum;
+}
+
+/* Undiscounted implementation cost of stakeholder p (np: all) in scenario s, year y. */
+static double impl_cost(const cs_view *v, int32_t s, int32_t y, int32_t p) {
+  const cs_results *r = v->r;
+  const double *pay = r->payer_impl + cs_ix_sy(r, s, y) * r->np;
+  if (p < r->np) return pay[p];
+  double sum = 0.0;
+  for (int32_t q = 0; q < r->np; q++)
+    sum += pay[q];
+  return sum;
+}
+
+static const char *stakeholder(const cs_view *v, int32_t p) {
+  return p < v->pl->npayer ? v->pl->payers[p].id : "total";
+}
+
+/* ---- business case at marginal prices (two more columns of business_case.csv) ---- */
+double cs_savings_marginal(const cs_view *v, int32_t s, int32_t p) {
+  double sav = 0.0;
+  for (int32_t y = 0; y < v->r->ny; y++)
+    sav -=
+        (care_cost(v, s, y, p, 1) - care_cost(v, 0, y, p, 1)) / pow(1.0 + v->pl->discount_rate, y);
+  return sav;
+}
+
+/* ---- budget impact ---- */
+static const cs_column budget_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                        CS_KEY("year", CS_INT),
+                                        CS_KEY("stakeholder", CS_TEXT),
+                                        CS_VAL("care_cost_change", CS_REAL, "EUR (price year)"),
+                                        CS_VAL("implementation_cost", CS_REAL, "EUR (price year)"),
+                                        CS_VAL("net", CS_REAL, "EUR (price year)"),
+                                        CS_VAL("net_current", CS_REAL, "EUR (current)"),
+                                        CS_VAL("net_cumulative_current", CS_REAL, "EUR (current)")};
+
+static int64_t budget_n(const cs_view *v) {
+  return (int64_t)(v->r->nsc - 1) * v->r->ny * (v->r->np + 1);
+}
+
+/* price_year euros of year T0 + y to the euros of that year. */
+static double to_current(const cs_view *v, int32_t y) {
+  return pow(1.0 + v->pl->inflation, (double)(v->pl->T0 + y - v->pl->price_year));
+}
+
+static double net_of(const cs_view *v, int32_t s, int32_t y, int32_t p) {
+  return care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0) + impl_cost(v, s, y, p);
+}
+
+static void budget_row(const cs_view *v, int64_t i, cs_value *o) {
+  int32_t p = cs_digit(&i, v->r->np + 1), y = cs_digit(&i, v->r->ny), s = 1 + (int32_t)i;
+  double dc = care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0), im = impl_cost(v, s, y, p);
+  double cum = 0.0;
+  for (int32_t k = 0; k <= y; k++)
+    cum += net_of(v, s, k, p) * to_current(v, k);
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vi(v->pl->T0 + y), o[2] = cs_vs(stakeholder(v, p));
+  o[3] = cs_vd(dc), o[4] = cs_vd(im), o[5] = cs_vd(dc + im);
+  o[6] = cs_vd((dc + im) * to_current(v, y)), o[7] = cs_vd(cum);
+}
+
+const cs_tabledef cs_tab_budget_impact = {
+    "budget_impact",
+    "what each payer spends more (+) or less (-) per year than in the baseline",
+    CS_NCOL(budget_cols),
+    budget_cols,
+    1,
+    NULL,
+    budget_n,
+    budget_row};
+
+/* ---- NPV at other discount rates ---- */
+/* The rates of the sensitivity analysis; the plan's own rate is added when it is not one. */
+static const double RATES[] = {0.0, 0.015, 0.03, 0.04};
+#define NRATE ((int32_t)(sizeof RATES / sizeof *RATES))
+
+static int32_t nrates(const cs_view *v) {
+  for (int32_t k = 0; k < NRATE; k++)
+    if (RATES[k] == v->pl->discount_rate) return NRATE;
+  return NRATE + 1;
+}
+
+/* The k-th rate in increasing order, the plan's own among them. */
+static double rate_k(const cs_view *v, int32_t k) {
+  double own = v->pl->discount_rate;
+  if (nrates(v) == NRATE) return RATES[k];
+  int32_t below = 0;
+  while (below < NRATE && RATES[below] < own)
+    below++;
+  return k < below ? RATES[k] : k == below ? own : RATES[k - 1];
+}
+
+static const cs_column rate_cols[] = {CS_KEY("scenario", CS_TEXT),
+                                      CS_KEY("discount_rate_pct", CS_REAL),
+                                      CS_KEY("stakeholder", CS_TEXT),
+                                      CS_VAL("investment", CS_REAL, "EUR (discounted)"),
+                                      CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+                                      CS_VAL("npv", CS_REAL, "EUR (discounted)")};
+
+static int64_t rate_n(const cs_view *v) {
+  return (int64_t)(v->r->nsc - 1) * nrates(v) * (v->r->np + 1);
+}
+
+static void rate_row(const cs_view *v, int64_t i, cs_value *o) {
+  int32_t p = cs_digit(&i, v->r->np + 1), k = cs_digit(&i, nrates(v)), s = 1 + (int32_t)i;
+  double rate = rate_k(v, k), inv = 0.0, sav = 0.0;
+  for (int32_t y = 0; y < v->r->ny; y++) {
+    double f = 1.0 / pow(1.0 + rate, y);
+    inv += impl_cost(v, s, y, p) * f;
+    sav -= (care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0)) * f;
+  }
+  /* in %, rounded so that 0.035 shows as 3.5, not 3.5000000000000004 */
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vd(round(rate * 1e11) / 1e9);
+  o[2] = cs_vs(stakeholder(v, p));
+  o[3] = cs_vd(inv), o[4] = cs_vd(sav), o[5] = cs_vd(sav - inv);
+}
+
+const cs_tabledef cs_tab_discount_rates = {
+    "discount_rates",
+    "the business case at the discount rates of a sensitivity analysis",
+    CS_NCOL(rate_cols),
+    rate_cols,
+    1,
+    NULL,
+    rate_n,
+    rate_row};
