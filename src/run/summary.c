@@ -13,7 +13,7 @@ typedef struct {
       *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
       *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved,
-      *staff_own, *staff_net, *every_scenario, *qalys, *marginal;
+      *staff_own, *staff_net, *every_scenario, *qalys, *marginal, *gap_scope;
   const char *ce[CS_CE_N];
 } labels;
 
@@ -56,6 +56,8 @@ static const labels EN = {
     "choices apart, in",
     "QALYs gained (discounted)",
     "NPV at marginal prices (savings_marginal, business_case.csv)",
+    "staff gap: FTE demand of the modelled sectors minus the supply of workforce.csv; care "
+    "outside these sectors is not in it",
     {"dominant: saves money and gains health", "cost per QALY gained (EUR)",
      "dominated: costs money and loses health", "saves money but loses health",
      "no change in health"}};
@@ -99,6 +101,8 @@ static const labels NL = {
     "plan niet, in",
     "gewonnen QALY's (contante waarde)",
     "NCW tegen marginale prijzen (savings_marginal, business_case.csv)",
+    "personeelstekort: fte-vraag van de gemodelleerde sectoren min het aanbod uit "
+    "workforce.csv; zorg buiten deze sectoren telt niet mee",
     {"dominant: bespaart geld en wint gezondheid", "kosten per gewonnen QALY (EUR)",
      "gedomineerd: kost geld en verliest gezondheid", "bespaart geld maar verliest gezondheid",
      "geen verandering in gezondheid"}};
@@ -165,6 +169,12 @@ static void care_block(FILE *f, const cs_run *run, const labels *L) {
     fprintf(f, "  %-28s %11.1f %11.1f %11.0f %11.0f\n", r < 0 ? L->region : pl->subs[r], c0, c1,
             sub_gap(run, 0, r), sub_gap(run, y1, r));
   }
+  /* what the gap covers: a board reads "6,520 FTE short" as the whole region's care */
+  double dem = 0.0;
+  size_t RG = (size_t)run->r.nr * run->r.ng;
+  for (size_t rg = 0; rg < RG; rg++)
+    dem += run->r.wf_dem[cs_ix_sy(&run->r, 0, 0) * RG + rg];
+  fprintf(f, "  %s (%d sectors, %.0f FTE in %d)\n", L->gap_scope, pl->nsector, dem, pl->T0);
 }
 
 /* A criterion that is substantial in every scenario, the plan without each of its themes and
