@@ -12,8 +12,9 @@ and docs/outputs.md: effect kinds `utility` and `mortality`, shifts with `applie
 end_of_life`, the patient-flows denominator `patient_flows_sectors`, relative thresholds
 `staff_pct` and `real_estate_pct`, `long_year` (`year`), delays moving `once`/`per_year` costs,
 the staff criterion net of the plan's own staff, the `verdict` column, the tables
-staff.csv, criteria_subregion.csv, wrong_pocket.csv, business_case_subregion.csv, shapley.csv,
-and an intervention's `after_funding` (keep, stop, {decay_years: N}) acting on its uptake.
+staff.csv, criteria_subregion.csv, wrong_pocket.csv (v0.2: by the themes that bring the
+savings, model.md note 12), business_case_subregion.csv, shapley.csv, and an intervention's
+`after_funding` (keep, stop, {decay_years: N}) acting on its uptake.
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -929,7 +930,7 @@ def run(plan_path, out, detail=False):
             o["own"].append(own)
         return o
 
-    bc, he, cr, stf, crs, wp, bcs = [], [], [], [], [], [], []
+    bc, he, cr, stf, crs, bcs = [], [], [], [], [], []
     cmp = {}
     for sc in P.scenarios[1:]:
         sidn = sc["id"]
@@ -956,11 +957,6 @@ def run(plan_path, out, detail=False):
                             pct(sum(R.flows[ti][a] for a in ar), pf_units(base, ti, ar)), "%"))
                 crs.append((sidn, t, r, "staff", fte_in(base, ti, ar) - fte_in(R, ti, ar), "fte"))
                 crs.append((sidn, t, r, "real_estate", m2_in(base, ti, ar) - m2_in(R, ti, ar), "m2"))
-        # wrong pocket (model.md note 12): investor p against saver p'
-        for p in P.payers:
-            for q in P.payers:
-                att = o["inv"][p] / o["tot_inv"] * o["sav"][q] if o["tot_inv"] != 0 else 0.0
-                wp.append((sidn, p, q, o["inv"][p], o["sav"][q], att))
         # business case per subregion (model.md section 7, v0.2)
         for r in P.subregions:
             ar = sub_areas[r]
@@ -982,13 +978,88 @@ def run(plan_path, out, detail=False):
     write(os.path.join(out, "staff.csv"), ["scenario", "year", "fte_demand_saved", "plan_staff_fte", "net_fte_saved",
                                            "shortage_baseline_fte", "shortage_fte", "shortage_closed"], stf)
     write(os.path.join(out, "criteria_subregion.csv"), ["scenario", "year", "subregion", "criterion", "value", "unit"], crs)
-    write(os.path.join(out, "wrong_pocket.csv"), ["scenario", "investor", "saver", "investment", "savings",
-                                                  "attributed_savings"], wp)
     write(os.path.join(out, "business_case_subregion.csv"), ["scenario", "subregion", "stakeholder", "investment",
                                                              "savings", "npv"], bcs)
 
-    # shapley.csv (model.md section 7, v0.2): the plan with every subset S of its themes
+    # Runs of the plan restricted to a subset S of its themes (indices into P.themes) in the
+    # subregions and delays of a scenario, compared with the baseline (shapley.csv, and the
+    # wrong-pocket matrix). Keyed by (S, subregions, delays); the scenarios themselves are such
+    # runs: `plan`, the named ones (all themes) and `without-<t>` (all but t).
     T = len(P.themes)
+    theme_of = [P.themes.index(iv["theme"]) for iv in P.ivs]
+
+    def skey(S, sc):
+        subs = None if sc["subs"] is None else frozenset(sc["subs"])
+        return (frozenset(S), subs, tuple(sorted(sc["delay"].items())))
+
+    def players_of(sc):
+        """The themes scenario sc runs: all of them, or all but t for `without-<t>`."""
+        if sc["id"].startswith("without-"):
+            return set(range(T)) - {P.themes.index(sc["id"][len("without-"):])}
+        return set(range(T))
+
+    subset_cmp = {}
+    for sc in P.scenarios[1:]:
+        subset_cmp.setdefault(skey(players_of(sc), sc), cmp[sc["id"]])
+
+    def run_subset(S, sc):
+        """compare() of the plan with the themes S only, in sc's subregions and delays."""
+        key = skey(S, sc)
+        if key not in subset_cmp:
+            sub = dict(id="subset", ivs=[j for j in range(len(P.ivs)) if theme_of[j] in S],
+                       subs=sc["subs"], delay=sc["delay"])
+            subset_cmp[key] = compare(sub, simulate(P, sub, base))
+        return subset_cmp[key]
+
+    def shapley(players, value):
+        """Exact Shapley values {t: phi_t} of the players (theme indices) for value(S), a
+        function of a frozenset of players with value(empty set) = 0."""
+        k = len(players)
+        pl = sorted(players)
+        vals = {}
+        for mask in range(2 ** k):
+            S = frozenset(pl[i] for i in range(k) if mask >> i & 1)
+            vals[S] = value(S) if S else 0.0
+        phi = {}
+        for t in pl:
+            acc = 0.0
+            for S, v in vals.items():
+                if t in S:
+                    continue
+                w = math.factorial(len(S)) * math.factorial(k - len(S) - 1) / math.factorial(k)
+                acc += w * (vals[S | {t}] - v)
+            phi[t] = acc
+        return phi
+
+    # wrong_pocket.csv (model.md note 12, v0.2: by the themes that bring the savings). For each
+    # scenario s but the baseline the players are the themes s runs; theme t's Shapley value
+    # phi_t(q) of saver q's discounted savings (subsets run in s's subregions and delays) goes
+    # to the payers of t's own cost lines by their share of t's discounted investment when t
+    # alone (subset {t}) invests inv_t > 0, else to the investor row `none`. README,
+    # interpretation 29.
+    if T <= 10:
+        wp = []
+        for sc in P.scenarios[1:]:
+            sidn = sc["id"]
+            o = cmp[sidn]
+            players = players_of(sc)
+            phi = {q: shapley(players, lambda S, q=q: run_subset(S, sc)["sav"][q]) for q in P.payers}
+            inv_t = {t: run_subset({t}, sc)["inv"] for t in players}
+            for p in P.payers + ["none"]:
+                for q in P.payers:
+                    att = 0.0
+                    for t in sorted(players):
+                        tot = sum(inv_t[t][x] for x in P.payers)
+                        if p == "none":
+                            if tot == 0.0:
+                                att += phi[q][t]
+                        elif tot > 0.0:
+                            att += inv_t[t][p] / tot * phi[q][t]
+                    wp.append((sidn, p, q, o["inv"][p] if p != "none" else 0.0, o["sav"][q], att))
+        write(os.path.join(out, "wrong_pocket.csv"), ["scenario", "investor", "saver", "investment", "savings",
+                                                      "attributed_savings"], wp)
+
+    # shapley.csv (model.md section 7, v0.2): the plan with every subset S of its themes
     if T <= 10:
         lt = P.long_year - P.T0
 
@@ -1003,15 +1074,7 @@ def run(plan_path, out, detail=False):
         vals[frozenset()] = [0.0] * len(names)      # the baseline against itself
         for mask in range(1, 2 ** T):
             S = frozenset(i for i in range(T) if mask >> i & 1)
-            if len(S) == T:
-                o = cmp["plan"]
-            elif len(S) == T - 1:
-                o = cmp["without-" + P.themes[next(i for i in range(T) if i not in S)]]
-            else:
-                sc = dict(id="subset", ivs=[j for j in range(len(P.ivs)) if P.themes.index(P.ivs[j]["theme"]) in S],
-                          subs=None, delay={})
-                o = compare(sc, simulate(P, sc, base))
-            vals[S] = [v for _, v in metrics(o)]
+            vals[S] = [v for _, v in metrics(run_subset(S, P.scenarios[1]))]
         full = frozenset(range(T))
         shp = []
         for t in range(T):

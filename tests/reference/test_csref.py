@@ -606,12 +606,15 @@ def case_effects(tmp, ck):
     ck.equal(he["plan",]["verdict"], "icer", "QALYs gained at a net cost")
     ck.equal(he["without-t",]["verdict"], "no_qaly_change", "the baseline again")
     ck.equal(he["without-t",]["cost_per_qaly"], "", "no cost per QALY without a gain")
-    # wrong pocket: only zvw invests (50000): zvw -> zvw 37110, zvw -> wlz 7118, wlz -> * 0
+    # wrong pocket: one theme, so its Shapley value is all the savings (v0.2, note 12), and only
+    # zvw pays its cost lines (50000): zvw -> zvw 37110, zvw -> wlz 7118, wlz -> * 0, none 0;
+    # without-t has no players: every attributed value 0
     ck.close(wp["plan", "zvw", "wlz"]["attributed_savings"], 7118.0, "zvw's money saves wlz")
     ck.close(wp["plan", "zvw", "zvw"]["attributed_savings"], 37110.0, "zvw -> zvw")
     ck.close(wp["plan", "wlz", "zvw"]["attributed_savings"], 0.0, "wlz invests nothing")
     ck.close(wp["plan", "wlz", "zvw"]["savings"], 37110.0, "saver's savings")
     ck.close(wp["without-t", "zvw", "zvw"]["attributed_savings"], 0.0, "nobody invests -> 0")
+    ck.close(wp["plan", "none", "zvw"]["attributed_savings"], 0.0, "the only theme invests")
 
     # the same plan with patient_flows_sectors [hosp, nh] and absolute thresholds:
     #   numerator 180 + (1000*0.25 + 90*1) = 520, denominator 3000 + 1400 = 4400
@@ -746,8 +749,9 @@ def case_delay_costs(tmp, ck):
     ck.close(v(2025, "R1", "care_use"), 25.0, "R1 care use 2025")
     ck.close(v(2025, "R1", "patient_flows"), 0.0, "no denominator -> 0")
     ck.equal(crs["late", "2024", "R2", "staff"]["unit"], "fte", "unit")
-    # wrong pocket, late: total investment 2625; savings zvw 2250 -> zvw 1900/2625*2250,
-    #   wmo 725/2625*2250
+    # wrong pocket, late: one theme (v0.2, note 12: its Shapley value is all the savings, split
+    #   by its payers' shares of its investment, here the scenario's): total investment 2625;
+    #   savings zvw 2250 -> zvw 1900/2625*2250, wmo 725/2625*2250
     ck.close(wp["late", "zvw", "zvw"]["attributed_savings"], 1900 / 2625 * 2250, "late zvw -> zvw")
     ck.close(wp["late", "wmo", "zvw"]["attributed_savings"], 725 / 2625 * 2250, "late wmo -> zvw")
     ck.close(wp["late", "wmo", "wmo"]["attributed_savings"], 0.0, "wmo saves nothing")
@@ -1012,8 +1016,119 @@ def case_after_funding(tmp, ck):
     ck.close(imp["late", "2026", "st", "1", "zvw"]["cost"], 100.0, "st per_year moved to 2026")
 
 
+POCKET_YAML = """careshift: 1
+plan: {name: pocket}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}, {id: wlz, name: Wlz}, {id: wmo, name: Wmo}]
+sectors:
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 100, fte_per_unit: 0.01, group: g}
+  - {id: nh, name: NH, unit: day, payer: wlz, chain: long_term, price: 50, fte_per_unit: 0.01, group: g}
+use: use.csv
+economics: {price_year: 2024, discount_rate: 0}
+themes:
+  - id: a
+    name: A
+    interventions:
+      - id: ia
+        name: Half the hospital, paid by zvw and wmo
+        uptake: {max: 1}
+        effects:
+          - {kind: use, sector: hosp, change: -0.5}
+        costs:
+          - {payer: zvw, once: 1000, year: 2024}
+          - {payer: wmo, per_year: 500}
+  - id: b
+    name: B
+    interventions:
+      - id: ib
+        name: Half the hospital and less nursing home, paid by wlz
+        uptake: {max: 1}
+        effects:
+          - {kind: use, sector: hosp, change: -0.5}
+          - {kind: use, sector: nh, change: -0.4}
+        costs:
+          - {payer: wlz, once: 3000, year: 2024}
+  - id: c
+    name: C
+    interventions:
+      - id: ic
+        name: Half the nursing home, no cost line
+        uptake: {max: 1}
+        effects:
+          - {kind: use, sector: nh, change: -0.5}
+scenarios:
+  - {id: late, delay: {R1: 1}}
+"""
+
+
+def case_wrong_pocket(tmp, ck):
+    """v0.2 wrong_pocket.csv by the themes that bring the savings (model.md note 12): each
+    theme's Shapley value of each payer's savings goes to the payers of its own cost lines by
+    their share of its investment, or to the investor `none` for a theme without cost; the
+    players of `without-<t>`; a delayed scenario (subsets in its delays)."""
+    plan = write_plan(tmp, POCKET_YAML, {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,all,f,0,100,1\nnh,all,f,0,100,1\n",
+    })
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    wp = read(out, "wrong_pocket.csv", ("scenario", "investor", "saver"))
+    # 1000 persons every year (q = 0), uptake 1 from 2024 (late: from 2025), discount rate 0.
+    # Baseline per year: hosp 1000 days * 100 = 100000 (zvw), nh 1000 * 50 = 50000 (wlz).
+    # Savings per year by the set S of themes run:
+    #   zvw (hosp x 0.5 per theme a, b): {a} 50000, {b} 50000, {a,b} 75000; c does nothing
+    #   wlz (nh x 0.6 by b, x 0.5 by c): {b} 20000, {c} 25000, {b,c} 50000 - 15000 = 35000
+    # Shapley per year (a null player changes nothing):
+    #   zvw: phi_a = phi_b = 1/2*50000 + 1/2*(75000 - 50000) = 37500, phi_c = 0
+    #   wlz: phi_b = 1/2*20000 + 1/2*(35000 - 25000) = 15000, phi_c = 1/2*25000 + 1/2*15000 = 20000
+    # Investment of each theme alone: a: zvw 1000, wmo 500*2 = 1000 (inv_a 2000, half each);
+    #   b: wlz 3000; c: nothing -> `none`.
+    # plan (two years): zvw -> zvw 0.5 * 75000, wmo -> zvw the same, wlz -> zvw 75000,
+    #   wlz -> wlz 30000, none -> wlz 40000; columns add up: zvw 150000, wlz 70000.
+    #   (v0.1's split by share of investment would give wlz -> wlz 3000/5000 * 70000 = 42000.)
+    # late (delay 1): one year of uptake (2025); a's once falls in 2025, its per_year in
+    #   2025..2026, of which 2025 only: inv_a zvw 1000, wmo 500 -> 2/3 and 1/3 of phi_a = 37500.
+    # without-c (players a, b): wlz savings are b's alone, 20000 a year -> wlz -> wlz 40000,
+    #   none gets nothing. without-a (players b, c): zvw savings are b's, 50000 a year ->
+    #   wlz -> zvw 100000; wlz -> wlz 30000, none -> wlz 40000 as in the plan.
+    want = {
+        "plan": {("zvw", "zvw"): 37500, ("wmo", "zvw"): 37500, ("wlz", "zvw"): 75000, ("none", "zvw"): 0,
+                 ("zvw", "wlz"): 0, ("wmo", "wlz"): 0, ("wlz", "wlz"): 30000, ("none", "wlz"): 40000,
+                 ("zvw", "wmo"): 0, ("wlz", "wmo"): 0, ("wmo", "wmo"): 0, ("none", "wmo"): 0},
+        "late": {("zvw", "zvw"): 25000, ("wmo", "zvw"): 12500, ("wlz", "zvw"): 37500, ("none", "zvw"): 0,
+                 ("wlz", "wlz"): 15000, ("none", "wlz"): 20000, ("zvw", "wlz"): 0},
+        "without-c": {("zvw", "zvw"): 37500, ("wmo", "zvw"): 37500, ("wlz", "zvw"): 75000,
+                      ("wlz", "wlz"): 40000, ("none", "wlz"): 0, ("none", "zvw"): 0},
+        "without-a": {("zvw", "zvw"): 0, ("wmo", "zvw"): 0, ("wlz", "zvw"): 100000,
+                      ("wlz", "wlz"): 30000, ("none", "wlz"): 40000},
+    }
+    for sc, cells in want.items():
+        for (p, q), v in cells.items():
+            ck.close(wp[sc, p, q]["attributed_savings"], float(v), "%s %s -> %s" % (sc, p, q), rel=1e-10)
+    # investment = the investor's discounted investment in the scenario (`none`: 0); savings =
+    # the saver's savings; every saver's column adds up to its savings
+    inv = {("plan", "zvw"): 1000, ("plan", "wmo"): 1000, ("plan", "wlz"): 3000, ("plan", "none"): 0,
+           ("late", "wmo"): 500, ("without-a", "zvw"): 0, ("without-a", "wlz"): 3000}
+    for (sc, p), v in inv.items():
+        ck.close(wp[sc, p, "zvw"]["investment"], float(v), "%s %s investment" % (sc, p))
+    for sc in ("plan", "late", "without-a", "without-b", "without-c"):
+        for q in ("zvw", "wlz", "wmo"):
+            col = sum(float(wp[sc, p, q]["attributed_savings"]) for p in ("zvw", "wlz", "wmo", "none"))
+            ck.close(col, float(wp[sc, "zvw", q]["savings"]), "%s column %s adds up" % (sc, q), rel=1e-10)
+    ck.close(wp["plan", "none", "wlz"]["savings"], 70000.0, "plan wlz savings")
+    ck.equal(len(wp), 5 * 4 * 3, "5 scenarios x 4 investors (3 payers and none) x 3 savers")
+
+
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
-         case_delay_costs, case_shapley, case_after_funding]
+         case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket]
 
 
 
