@@ -41,7 +41,8 @@ default in others, so both the field and the default are exercised.
 - use.csv and end_of_life_use (eol.csv): random age bands (age_from, age_to), absent bands,
   (some) a state without end-of-life use.
 - economics: price_year; (some) price_growth, discount_rate, discount_rate_effects,
-  qaly_value.
+  qaly_value, inflation.
+- marginal_share on the hospital sector and (some) others.
 - (some) criteria: long_year or its older name year, short_year, care_use_payer (not always
   zvw), care_use_pct, patient_flows_pct, patient_flows_sectors, staff_fte or staff_pct,
   real_estate_m2 or real_estate_pct (each key given in most plans, the section left out in
@@ -466,6 +467,8 @@ class Gen:
             sec_yaml.append("    group: %s" % group)
             if omit["growth"] != cid:
                 sec_yaml.append("    growth: %s" % self.num(r.uniform(-0.015, 0.03), "real", 0.3))
+            if cid == "hosp" or self.maybe(0.25):  # savings at marginal prices
+                sec_yaml.append("    marginal_share: %s" % fmt(round(r.uniform(0.3, 1.0), 2)))
 
         # workforce: a supply-only group, a missing (group, subregion) row, hospice_team has none
         rows = []
@@ -523,6 +526,8 @@ class Gen:
             eco.append("  discount_rate_effects: %s" % fmt(r.choice((0.015, 0.01, 0.0))))
         if self.maybe(0.7):
             eco.append("  qaly_value: %s" % fmt(r.choice((20000, 50000, 80000))))
+        if self.maybe(0.7):
+            eco.append("  inflation: %s" % fmt(r.choice((0.02, 0.025, 0.0, -0.01))))
         crit = []
         if self.maybe(0.8):
             crit.append("criteria:")
