@@ -6,12 +6,15 @@
  *                then up to 4 more doubles, each used as an extra u when it is in (0, 1);
  *   bit 7 set:   text, numbers read with strtod ("0.5 0.0003"; commas, blanks and ';'
  *                between them), the first 2 or 3 the parameters, up to 4 more extra u.
- * Every accepted distribution is sampled. When its parameters are numbers a plan can give
- * (cs_yq_dbl: finite, magnitude at most 1e12, a denormal read as 0) it must yield finite
- * quantiles within its support, non-decreasing in u; outside that domain only crashes and
- * hangs count. The sampler must print nothing (R's nmath prints its warnings on stdout, which
- * is a memfd here). A hang (GSL's inverse beta for shapes near 1e6 never returned) is caught
- * by libFuzzer's -timeout. Seed corpus: tests/fuzz/dist/. Build: meson -Dfuzz=true, CC=clang. */
+ * The quantiles are taken at 2^-1074, 1e-300, 2^-54 (the smallest u of a PSA draw), 1e-10,
+ * 0.025, 0.5, 0.975, 0.999, 1 - 1e-10, 1 - 2^-52 and 1 - 2^-53 (the largest). Every accepted
+ * distribution is sampled. When its parameters are numbers a plan can give (cs_yq_dbl:
+ * finite, magnitude at most 1e12, no denormal) every quantile must be finite, within the
+ * support, non-decreasing in u (to 1e-9 of the distribution's scale: rounding) and within
+ * Cantelli's bound around the mean; outside that domain only crashes and hangs count. The
+ * sampler must print nothing (R's nmath prints its warnings on stdout, a memfd here). A hang (GSL's
+ * inverse beta for shapes near 1e6 never returned) is caught by libFuzzer's -timeout. Seed corpus:
+ * tests/fuzz/dist/. Build: meson -Dfuzz=true, CC=clang. */
 #define _GNU_SOURCE /* memfd_create */
 #include <float.h>
 #include <gsl/gsl_errno.h>
@@ -119,6 +122,45 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* The mean and standard deviation of d, in long double so that neither under- nor overflows
+ * for parameters a plan can give, and from differences so that close parameters lose nothing
+ * to cancellation. */
+static void moments(const cs_dist *d, long double *mean, long double *sd) {
+  long double a = d->a, b = d->b, c = d->c, var = 0;
+  switch (d->kind) {
+  case CS_DIST_FIXED: *mean = a; break;
+  case CS_DIST_BETA:
+    *mean = a / (a + b);
+    var = a * b / ((a + b) * (a + b) * (a + b + 1));
+    break;
+  case CS_DIST_GAMMA:
+    *mean = a * b;
+    var = a * b * b;
+    break;
+  case CS_DIST_LOGNORMAL:
+    *mean = expl(a + b * b / 2);
+    var = *mean * *mean * expm1l(b * b);
+    break;
+  case CS_DIST_NORMAL:
+    *mean = a;
+    var = b * b;
+    break;
+  case CS_DIST_UNIFORM:
+    *mean = (a + b) / 2;
+    var = (b - a) * (b - a) / 12;
+    break;
+  case CS_DIST_TRIANGULAR:
+    *mean = (a + b + c) / 3;
+    var = ((a - b) * (a - b) + (b - c) * (b - c) + (c - a) * (c - a)) / 36;
+    break;
+  case CS_DIST_PERT: /* (mean - min) (max - mean) / 7 */
+    *mean = (a + 4 * b + c) / 6;
+    var = (4 * (b - a) + (c - a)) / 6 * ((4 * (c - b) + (c - a)) / 6) / 7;
+    break;
+  }
+  *sd = sqrtl(var);
+}
+
 /* The support of d, as the quantile must respect it. */
 static void support(const cs_dist *d, double *lo, double *hi) {
   *lo = -INFINITY;
@@ -197,13 +239,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   qsort(u, (size_t)nu, sizeof *u, cmp_double);
 
   double lo, hi, prev = -INFINITY;
+  long double mean, sd;
   support(&d, &lo, &hi);
+  moments(&d, &mean, &sd);
+  /* Rounding makes no inverse cdf exactly monotone (GSL's inverse normal steps back by an
+   * ulp here and there), so a step back counts only beyond 1e-9 of the distribution's scale. */
+  long double tol = 1e-9L * (fabsl(mean) + sd);
+  /* Cantelli's inequality holds for every distribution with a variance: P(X <= mean - t sd)
+   * and P(X >= mean + t sd) are at most 1/(1 + t^2), so the u-quantile lies within
+   * mean - sd sqrt((1-u)/u) and mean + sd sqrt(u/(1-u)). Continuous distributions stay far
+   * inside; the slack only absorbs rounding. A quantile that is finite but wildly off (R's
+   * qgamma for huge shapes) is caught here. */
+  long double slack = 1e-6L * (fabsl(mean) + sd);
   for (int i = 0; i < nu; i++) {
     double q = cs_dist_quantile(&d, u[i]);
     if (!strict) continue;
     if (!isfinite(q)) fail("quantile not finite", &d, u[i], q);
     if (q < lo || q > hi) fail("quantile outside the support", &d, u[i], q);
-    if (q < prev) fail("quantile decreases", &d, u[i], q);
+    if (q < prev - tol) fail("quantile decreases", &d, u[i], q);
+    /* the bounds as doubles: a quantile that underflows to 0 is as close as a double gets */
+    long double w = u[i];
+    double below = (double)(mean - sd * sqrtl((1 - w) / w) - slack);
+    double above = (double)(mean + sd * sqrtl(w / (1 - w)) + slack);
+    if (q < below || q > above) fail("quantile beyond Cantelli's bound", &d, u[i], q);
     prev = q;
   }
   check_silent();

@@ -32,7 +32,8 @@ default in others, so both the field and the default are exercised.
   default 1); state_shares.csv for every (sex, age, state), shares 0 at young ages, some
   rows off by 4e-7 (within 1e-6, used as given); transitions.csv with absent rows, `from =
   to` rows (ignored) and rows summing to 0.98. --single-state: no states (state `all`).
-- payers: zvw, wlz, wmo and one that pays only implementation costs.
+- payers: zvw, wlz, wmo and one that pays only implementation costs; (some) insurers of zvw
+  (insurer_shares.csv, an area with one insurer) and cost lines that name one.
 - workforce.csv with a group no sector names (supply only), a (group, subregion) without a
   row (supply 0); a sector group without any row.
 - sectors: all four chains (social, primary, secondary, long_term), every field; m2_per_unit,
@@ -292,6 +293,17 @@ class Gen:
                 nm = "Gülpen-Wittem"
             rows.append([a, '"%s"' % nm if "," in nm else nm, sr])
         self.csv("areas.csv", ["area", "name", "subregion"], rows)
+        # (some) insurers: shares of zvw's insured per area, one area with a single insurer
+        self.insurers = None
+        if self.maybe(0.7):
+            self.insurers = ["CZ", "VGZ", "Menzis"][:r.choice((2, 3))]
+            rows = []
+            for i, a in enumerate(areas):
+                w = [r.uniform(0.1, 1.0) for _ in self.insurers] if i else [1.0] + [0.0] * (len(self.insurers) - 1)
+                sh = [round(x / sum(w), 4) for x in w]
+                sh[-1] = round(1.0 - sum(sh[:-1]), 4)
+                rows += [[a, k, fmt(v)] for k, v in zip(self.insurers, sh)]
+            self.csv("insurer_shares.csv", ["area", "insurer", "share"], rows)
 
         # population on 1 Jan T0
         P = {}
@@ -599,6 +611,8 @@ class Gen:
         y += demo + st_yaml
         y.append("payers:")
         y += ["  - {id: %s, name: %s}" % (pid, q(nm)) for pid, nm in payers]
+        if self.insurers:
+            y.append("insurers: {payer: zvw, shares: insurer_shares.csv}")
         y.append("workforce: workforce.csv")
         y += sec_yaml
         y.append("use: %s" % use_ref)
@@ -816,6 +830,8 @@ class Gen:
                     yrs = {"per_year_fromto": ", from: %d, to: %d" % (a, b), "per_year_from": ", from: %d" % a,
                            "per_year_to": ", to: %d" % b, "per_year": ""}[ck]
                     o.append("          - {payer: %s, per_year: %s%s}" % (payer, self.num(r.uniform(5000, 80000), "pos", 0.2), yrs))
+                if self.insurers and payer == "zvw" and self.maybe(0.5):  # a line one insurer pays
+                    o[-1] = o[-1][:-1] + ", insurer: %s}" % r.choice(self.insurers)
         if costs and (not getattr(self, "after_done", False) or self.maybe(0.7)):
             # after its funding ends (docs/model.md 4): each form, and left out (keep + warning);
             # the first intervention with costs stops or decays, so every plan has one

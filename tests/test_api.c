@@ -190,7 +190,7 @@ static void test_results_api(void **st) {
   opt.threads = 2;
   opt.detail = 1;
   assert_int_equal(cs_run_new(plan, &opt, &run, d), CS_OK);
-  assert_int_equal(cs_run_table_count(run), 22);
+  assert_int_equal(cs_run_table_count(run), 24);
   char dir[] = "/tmp/cs-api-XXXXXX";
   assert_non_null(mkdtemp(dir));
   assert_int_equal(cs_run_write(run, dir, d), CS_OK);

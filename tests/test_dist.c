@@ -76,11 +76,17 @@ static void triangular_pert(void **st) {
   cs_dist d;
   assert_null(cs_dist_triangular(&d, 0, 0.1, 0.3));
   NEAR(d.mean, 0.4 / 3, 1e-15);
-  NEAR(cs_dist_quantile(&d, 0), 0, 1e-15);
-  NEAR(cs_dist_quantile(&d, 1), 0.3, 1e-15);
+  /* u is kept in [2^-54, 1 - 2^-53], the range of the draws: q(0) = 0.3 sqrt(2^-54 / 3) */
+  NEAR(cs_dist_quantile(&d, 0), 0.3 * sqrt(0x1p-54 / 3), 1e-15);
+  NEAR(cs_dist_quantile(&d, 1), 0.3, 1e-8);
   NEAR(cs_dist_quantile(&d, 1.0 / 3), 0.1, 1e-12); /* F(mode) = (mode-min)/(max-min) */
   assert_non_null(cs_dist_triangular(&d, 0, 0.5, 0.3));
   assert_non_null(cs_dist_triangular(&d, 1, 1, 1));
+  /* a range so small that (max - min)(mode - min) underflows; the ends are never passed */
+  assert_null(cs_dist_triangular(&d, -1e-200, 0, 0));
+  assert_true(cs_dist_quantile(&d, 0.5) > -1e-200 && cs_dist_quantile(&d, 0.5) < 0);
+  assert_null(cs_dist_triangular(&d, 0.01, 0.01, 0.1));
+  assert_true(cs_dist_quantile(&d, 1e-300) >= 0.01);
   assert_null(cs_dist_pert(&d, 0.3, 0.5, 0.6));
   NEAR(d.mean, (0.3 + 2.0 + 0.6) / 6, 1e-15);
   assert_null(cs_dist_pert(&d, 0, 1, 2));
@@ -120,8 +126,19 @@ static void extreme_shapes(void **st) {
   assert_null(cs_dist_gamma_ms(&d, 1, 100)); /* shape 1e-4 */
   for (size_t i = 0; i < sizeof us / sizeof *us; i++)
     assert_true(isfinite(cs_dist_quantile(&d, us[i])));
-  assert_null(cs_dist_gamma_ms(&d, 1e6, 1)); /* shape 1e12, sd 1 */
-  NEAR(cs_dist_quantile(&d, 0.975), 1e6 + 1.959963984540054, 1e-9);
+  /* shapes above 1e8 are refused (R's qgamma goes wrong near 1e49); at 1e8 a near-normal */
+  assert_non_null(cs_dist_gamma_ms(&d, 1e6, 1));   /* shape 1e12 */
+  assert_non_null(cs_dist_gamma_ms(&d, 9, 8e-25)); /* fuzz_dist: median was 1.7e18 */
+  assert_null(cs_dist_gamma_ms(&d, 1e4, 1));       /* shape 1e8 */
+  NEAR(cs_dist_quantile(&d, 0.975), 1e4 + 1.959963984540054, 1e-7);
+  /* a lognormal whose mean is above 1e12 is refused: its high quantiles overflowed */
+  assert_non_null(cs_dist_lognormal_log(&d, 709, 0.5));
+  assert_null(cs_dist_lognormal_log(&d, 20, 3));
+  assert_true(isfinite(cs_dist_quantile(&d, 1 - 0x1p-53)));
+  /* beta at a tiny u: clamped to 2^-54, so no garbage (q(1e-300) was 21 for beta(7e7, 5.38)) */
+  assert_null(cs_dist_beta_ab(&d, 7e7, 5.38));
+  double q = cs_dist_quantile(&d, 1e-300);
+  assert_true(q >= 0 && q <= 1);
 }
 
 /* Parses the YAML text as one number; returns the problems reported. */

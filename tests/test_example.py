@@ -93,6 +93,21 @@ def check_tables(binary, plan, out, name):
                 for a, b in zip(r, d)) for r, d in zip(rows, dbrows))
         check(same, f"{name}: results.db table {t} equals the CSV")
         data[t] = rows
+    # with insurers: their business case adds up to their payer's row
+    ins = os.path.join(out, "business_case_insurer.csv")
+    with open(plan, encoding="utf-8") as fh:
+        m = re.search(r"^insurers:\s*\{payer:\s*(\w+)", fh.read(), re.M)
+    check(os.path.exists(ins) == bool(m), f"{name}: business_case_insurer.csv written iff the plan has insurers")
+    if m and os.path.exists(ins) and "business_case" in data:
+        tot = {}
+        for r in read(ins)[1]:
+            t = tot.setdefault(r[0], [0.0, 0.0])
+            t[0] += float(r[2])
+            t[1] += float(r[3])
+        bc = {r[0]: r for r in data["business_case"] if r[1] == m.group(1)}
+        ok = bool(tot) and all(abs(v[0] - float(bc[s][2])) <= 1e-6 * (1 + abs(v[0])) and
+                               abs(v[1] - float(bc[s][3])) <= 1e-6 * (1 + abs(v[1])) for s, v in tot.items())
+        check(ok, f"{name}: insurers add up to {m.group(1)}'s investment and savings")
     return data
 
 

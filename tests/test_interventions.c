@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "io/tables.h"
 #include "tinyplan.h"
 #include "tpcheck.h"
 
@@ -137,9 +138,9 @@ static cs_plan *bc_plan(int T1, double once) {
   cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
   e->sector = 0;
   e->change = tp_num(pl, -0.1);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, once), 2024, 0, 0};
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 1000), 0, 2025, 2026};
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_PARTICIPANT, 1, tp_num(pl, 0.5), 0, 0, 0};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, once), 2024, 0, 0, CS_NONE};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 1000), 0, 2025, 2026, CS_NONE};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_PARTICIPANT, 1, tp_num(pl, 0.5), 0, 0, 0, CS_NONE};
   cs_scenario_def *s = &pl->scens[pl->nscen++];
   s->id = "r1-only";
   s->has_subregions = 1;
@@ -332,7 +333,8 @@ static void test_wrong_pocket_by_theme(void **st) {
     e->sector = 0;
     e->change = tp_num(pl, -0.1);
     if (k < 2)
-      iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, k, tp_num(pl, k ? 3000 : 1000), 2024, 0, 0};
+      iv->costs[iv->ncost++] =
+          (cs_cost){CS_COST_ONCE, k, tp_num(pl, k ? 3000 : 1000), 2024, 0, 0, CS_NONE};
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
@@ -349,6 +351,48 @@ static void test_wrong_pocket_by_theme(void **st) {
   near(wo_a[1 * 2 + 0], 7600);
   near(wo_a[2 * 2 + 0], 7600);
   tp_run_free(t);
+  tp_free(pl);
+}
+
+/* The business case per insurer (docs/model.md 7, v0.2). bc_plan: zvw saves 2000 a year in
+ * A1 (1000 persons) and 6000 in A2 (3000), 2024-2026. CZ insures all of A1 and half of A2,
+ * VGZ the other half: CZ saves 5000 a year, VGZ 3000. The once line of 20000 names no
+ * insurer: by the regional share, CZ (1000 + 1500) / 4000 = 0.625 -> 12500, VGZ 7500. */
+static void test_business_case_insurer(void **st) {
+  (void)st;
+  cs_plan *pl = bc_plan(2026, 20000);
+  static const char *ins[] = {"CZ", "VGZ"};
+  static double share[] = {1.0, 0.0, 0.5, 0.5}; /* [area][insurer] */
+  pl->ninsurer = 2;
+  pl->insurers = ins;
+  pl->insurer_share = share;
+  pl->insurer_payer = 0;
+  tp_run *t = tp_run_new(pl, 0);
+  cs_view v;
+  assert_int_equal(cs_view_init(&v, pl, &t->r, &t->ec, &t->pm, t->sc, NULL, NULL, NULL, &t->ar),
+                   CS_OK);
+  const cs_tabledef *tab = &cs_tab_business_case_insurer;
+  assert_true(tab->present(&v));
+  assert_int_equal(tab->nrows(&v), (t->nsc - 1) * 2);
+  double f = 1 + 1 / 1.03 + 1 / (1.03 * 1.03);
+  cs_value o[CS_TABLE_MAX_COLS];
+  tab->row(&v, 0, o); /* plan, CZ */
+  assert_string_equal(o[1].s, "CZ");
+  near(o[2].d, 12500);
+  near(o[3].d, 5000 * f);
+  near(o[4].d, 5000 * f - 12500);
+  tab->row(&v, 1, o); /* plan, VGZ */
+  near(o[2].d, 7500);
+  near(o[3].d, 3000 * f);
+  /* the line names VGZ: VGZ pays it all */
+  pl->ivs[0].costs[0].insurer = 1;
+  tab->row(&v, 0, o);
+  near(o[2].d, 0);
+  tab->row(&v, 1, o);
+  near(o[2].d, 20000);
+  tp_run_free(t);
+  pl->insurers = NULL; /* not the arena's */
+  pl->insurer_share = NULL;
   tp_free(pl);
 }
 
@@ -545,7 +589,7 @@ static void test_health_economics(void **st) {
   e->from = 0;
   e->to = 1;
   e->change = tp_num(pl, -1.0);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE};
   tp_run *t = tp_run_new(pl, 0);
   /* 2024: 100 QALYs in both; 2025: baseline 50 + 50*0.5 = 75, plan 100 */
   double dq = 25 / 1.015;
@@ -610,16 +654,16 @@ static void test_after_funding(void **st) {
   (void)st;
   cs_plan *pl = iv_plan(2030);
   cs_intervention *sp = tp_intervention(pl, "stop", 0.8);
-  sp->costs[sp->ncost++] = (cs_cost){CS_COST_PER_YEAR, 0, tp_num(pl, 100), 0, 2024, 2026};
+  sp->costs[sp->ncost++] = (cs_cost){CS_COST_PER_YEAR, 0, tp_num(pl, 100), 0, 2024, 2026, CS_NONE};
   sp->fund_end = 2026; /* the loader's funding_end: the per_year line's `to` */
   sp->after = CS_AFTER_STOP;
   cs_intervention *dc = tp_intervention(pl, "decay", 0.6);
-  dc->costs[dc->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2025, 0, 0};
+  dc->costs[dc->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2025, 0, 0, CS_NONE};
   dc->fund_end = 2025;
   dc->after = CS_AFTER_DECAY;
   dc->decay_years = 2;
   cs_intervention *kp = tp_intervention(pl, "keep", 0.5);
-  kp->costs[kp->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2024, 0, 0};
+  kp->costs[kp->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2024, 0, 0, CS_NONE};
   kp->fund_end = 2024;
   kp->after = CS_AFTER_KEEP;
   cs_scenario_def *s = &pl->scens[pl->nscen++];
@@ -969,9 +1013,10 @@ static cs_plan *rich_plan(int projection) {
   e->group = 0;
   e->outflow_change = tp_num(pl, -0.5);
   e->extra_inflow = tp_num(pl, 3);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 50000), 2025, 0, 0};
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 10000), 0, 2026, 2029};
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 12), 0, 0, 0};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 50000), 2025, 0, 0, CS_NONE};
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 10000), 0, 2026, 2029, CS_NONE};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 12), 0, 0, 0, CS_NONE};
   iv->resources = cs_arena_calloc(&pl->arena, 1, sizeof(cs_resource)); /* the plan's own staff */
   iv->resources[iv->nresource++] =
       (cs_resource){.organisation = "o", .role = "r", .fte = 1.5, .from = 2025, .to = 2028};
@@ -991,7 +1036,7 @@ static cs_plan *rich_plan(int projection) {
   e = tp_effect(pl, iv, CS_EFF_USE);
   e->sector = gp;
   e->change = tp_num(pl, 0.1);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 2500), 0, 2024, 2030};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 2500), 0, 2024, 2030, CS_NONE};
   /* theme 3: recovery at 80+ pushed above 1 once the uptake reaches 1 (draw 0) or 0.75
    * (draw A below), so rows are clamped, a draw-dependent number of them */
   iv = tp_intervention(pl, "recover", 1.0);
@@ -1003,7 +1048,7 @@ static cs_plan *rich_plan(int projection) {
   e->from = 1;
   e->to = 0;
   e->change = tp_num(pl, 25);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 7000), 2024, 0, 0};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 7000), 2024, 0, 0, CS_NONE};
   /* scenarios: R1 only; R2 two years later */
   cs_scenario_def *sd = &pl->scens[pl->nscen++];
   sd->id = "r1-only";
@@ -1133,6 +1178,7 @@ int main(void) {
       cmocka_unit_test(test_health_economics),
       cmocka_unit_test(test_delay_scenario),
       cmocka_unit_test(test_after_funding),
-      cmocka_unit_test(test_wrong_pocket_by_theme)};
+      cmocka_unit_test(test_wrong_pocket_by_theme),
+      cmocka_unit_test(test_business_case_insurer)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

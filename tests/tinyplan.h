@@ -84,6 +84,7 @@ static inline cs_plan *tp_new(int narea, const int *sub_of, int nsub, int nstate
   pl->eol = cs_arena_calloc(ar, 8 * (size_t)nstate * CS_NSEX * CS_NAGE, sizeof(double));
   pl->price_year = T0;
   pl->discount_rate = 0.03;
+  pl->insurer_payer = CS_NONE;
   pl->discount_rate_effects = 0.015;
   pl->crit_year = T1;
   pl->crit_payer = 0;

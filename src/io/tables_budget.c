@@ -146,3 +146,84 @@ const cs_tabledef cs_tab_discount_rates = {
     NULL,
     rate_n,
     rate_row};
+
+/* ---- business case per insurer ---- */
+/* An insurer's share of the insurers' payer in the whole region: its shares weighted by the
+ * areas' base-year population (the split of the lines that name no insurer). */
+static double region_share(const cs_view *v, int32_t k) {
+  const cs_results *r = v->r;
+  double w = 0.0, sum = 0.0;
+  for (int32_t a = 0; a < r->na; a++) {
+    double pop = r->demo[(cs_ix_sy(r, 0, 0) * r->na + a) * CS_DEMO_N + CS_DEMO_POP];
+    w += pop * v->pl->insurer_share[(size_t)a * v->pl->ninsurer + k];
+    sum += pop;
+  }
+  return sum > 0.0 ? w / sum : 0.0;
+}
+
+/* Discounted investment of insurer k in scenario s: the lines of the insurers' payer that
+ * name k, and k's regional share of those that name no insurer. */
+static double insurer_investment(const cs_view *v, int32_t s, int32_t k) {
+  const cs_plan *pl = v->pl;
+  const cs_results *r = v->r;
+  double share = region_share(v, k), inv = 0.0;
+  for (int32_t y = 0; y < r->ny; y++) {
+    double f = 1.0 / pow(1.0 + pl->discount_rate, y);
+    const double *line = r->impl + cs_ix_sy(r, s, y) * r->nline;
+    for (int32_t iv = 0; iv < pl->niv; iv++)
+      for (int32_t j = 0; j < pl->ivs[iv].ncost; j++) {
+        const cs_cost *co = &pl->ivs[iv].costs[j];
+        if (co->payer != pl->insurer_payer) continue;
+        double w = co->insurer == CS_NONE ? share : co->insurer == k ? 1.0 : 0.0;
+        inv += line[v->pm->cost_off[iv] + j] * w * f;
+      }
+  }
+  return inv;
+}
+
+/* Discounted care savings of insurer k: each area's saving of the insurers' payer times k's
+ * share there. */
+static double insurer_savings(const cs_view *v, int32_t s, int32_t k) {
+  const cs_plan *pl = v->pl;
+  const cs_results *r = v->r;
+  double sav = 0.0;
+  for (int32_t y = 0; y < r->ny; y++) {
+    double f = 1.0 / pow(1.0 + pl->discount_rate, y);
+    for (int32_t a = 0; a < r->na; a++) {
+      const double *cs = r->care + ((cs_ix_sy(r, s, y) * r->na + a) * r->nc) * CS_CARE_N;
+      const double *cb = r->care + ((cs_ix_sy(r, 0, y) * r->na + a) * r->nc) * CS_CARE_N;
+      double d = 0.0;
+      for (int32_t c = 0; c < r->nc; c++)
+        if (pl->sectors[c].payer == pl->insurer_payer)
+          d += cs[(size_t)c * CS_CARE_N + CS_CARE_COST] - cb[(size_t)c * CS_CARE_N + CS_CARE_COST];
+      sav -= d * pl->insurer_share[(size_t)a * pl->ninsurer + k] * f;
+    }
+  }
+  return sav;
+}
+
+static const cs_column insurer_cols[] = {CS_KEY("scenario", CS_TEXT), CS_KEY("insurer", CS_TEXT),
+                                         CS_VAL("investment", CS_REAL, "EUR (discounted)"),
+                                         CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+                                         CS_VAL("npv", CS_REAL, "EUR (discounted)")};
+
+static int insurer_present(const cs_view *v) { return v->pl->ninsurer > 0; }
+
+static int64_t insurer_n(const cs_view *v) { return (int64_t)(v->r->nsc - 1) * v->pl->ninsurer; }
+
+static void insurer_row(const cs_view *v, int64_t i, cs_value *o) {
+  int32_t k = cs_digit(&i, v->pl->ninsurer), s = 1 + (int32_t)i;
+  double inv = insurer_investment(v, s, k), sav = insurer_savings(v, s, k);
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(v->pl->insurers[k]);
+  o[2] = cs_vd(inv), o[3] = cs_vd(sav), o[4] = cs_vd(sav - inv);
+}
+
+const cs_tabledef cs_tab_business_case_insurer = {
+    "business_case_insurer",
+    "investment, savings and NPV of each insurer (the insurers' payer split by market share)",
+    CS_NCOL(insurer_cols),
+    insurer_cols,
+    1,
+    insurer_present,
+    insurer_n,
+    insurer_row};

@@ -20,6 +20,7 @@
  * distribution. */
 #define CS_BETA_SHAPE_MIN 0.1
 #define CS_BETA_SHAPE_MAX 1e8
+#define CS_DIST_MAX_MEAN 1e12 /* as the plan's largest number (yamlq.h CS_YAML_MAX_NUM) */
 
 static const char *const kind_names[] = {"fixed",  "beta",    "gamma",      "lognormal",
                                          "normal", "uniform", "triangular", "pert"};
@@ -70,6 +71,19 @@ const char *cs_dist_gamma_ms(cs_dist *d, double mean, double sd) {
   set(d, CS_DIST_GAMMA, (mean / sd) * (mean / sd), sd * sd / mean, 0, mean);
   if (!isfinite(d->a) || !isfinite(d->b) || d->a <= 0 || d->b <= 0)
     return "gamma mean and sd give no finite shape and scale";
+  /* R's qgamma is wrong by orders of magnitude above a shape of about 1e49 (fuzz_dist); the
+   * beta's bound serves: above it the gamma is a normal distribution */
+  if (d->a > CS_BETA_SHAPE_MAX)
+    return "gamma sd is too small for its mean (shape (mean/sd)^2 above 1e8; use a normal "
+           "or a fixed value for so narrow an uncertainty)";
+  return NULL;
+}
+
+/* A mean above the plan's largest number (1e12) is a typo; below it every quantile the
+ * draws use is finite (the highest, at 1 - 2^-53, is at most mean * e^34.4). */
+static const char *lognormal_bound(const cs_dist *d) {
+  if (d->mean > CS_DIST_MAX_MEAN)
+    return "lognormal mean exp(meanlog + sdlog^2/2) is implausibly large (expected at most 1e12)";
   return NULL;
 }
 
@@ -80,7 +94,7 @@ const char *cs_dist_lognormal_ms(cs_dist *d, double mean, double sd) {
   set(d, CS_DIST_LOGNORMAL, log(mean) - s2 / 2, sqrt(s2), 0, mean);
   if (!isfinite(d->a) || !(d->b > 0) || !isfinite(d->b))
     return "lognormal mean and sd give no finite meanlog and sdlog";
-  return NULL;
+  return lognormal_bound(d);
 }
 
 const char *cs_dist_lognormal_log(cs_dist *d, double meanlog, double sdlog) {
@@ -88,7 +102,7 @@ const char *cs_dist_lognormal_log(cs_dist *d, double meanlog, double sdlog) {
   double m = exp(meanlog + sdlog * sdlog / 2);
   if (!isfinite(m)) return "lognormal mean exp(meanlog + sdlog^2/2) is not finite";
   set(d, CS_DIST_LOGNORMAL, meanlog, sdlog, 0, m);
-  return NULL;
+  return lognormal_bound(d);
 }
 
 const char *cs_dist_normal(cs_dist *d, double mean, double sd) {
@@ -123,22 +137,28 @@ const char *cs_dist_pert(cs_dist *d, double min, double mode, double max) {
 
 /* ---- quantiles ---- */
 
+static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* (hi - lo) * sqrt(u * fc) rather than sqrt(u * (hi - lo) * (mo - lo)): the product
+ * underflows for tiny ranges; rounding may step a last digit past an end, hence the clamp. */
 static double tri_q(double lo, double mo, double hi, double u) {
-  double fc = (mo - lo) / (hi - lo);
-  if (u < fc) return lo + sqrt(u * (hi - lo) * (mo - lo));
-  return hi - sqrt((1 - u) * (hi - lo) * (hi - mo));
+  double w = hi - lo, fc = (mo - lo) / w;
+  if (u < fc) return clamp(lo + w * sqrt(u * fc), lo, hi);
+  return clamp(hi - w * sqrt((1 - u) * (1 - fc)), lo, hi);
 }
 
 static double pert_q(const cs_dist *d, double u) {
   double w = d->c - d->a;
   double al = 1 + 4 * (d->b - d->a) / w, be = 1 + 4 * (d->c - d->b) / w;
-  return d->a + w * qbeta(u, al, be, 1, 0);
+  return clamp(d->a + w * qbeta(u, al, be, 1, 0), d->a, d->c);
 }
 
 double cs_dist_quantile(const cs_dist *d, double u) {
   if (d->kind == CS_DIST_FIXED) return d->a;
-  if (!(u > 0)) u = 0;
-  if (!(u < 1)) u = 1;
+  /* The draws' u lie in [2^-54, 1 - 2^-53]; further out R's qbeta underflows, prints on
+   * stdout and returns garbage (fuzz_dist), so no caller may go there. */
+  if (!(u >= 0x1p-54)) u = 0x1p-54;
+  if (!(u <= 1 - 0x1p-53)) u = 1 - 0x1p-53;
   switch (d->kind) {
   case CS_DIST_BETA: return qbeta(u, d->a, d->b, 1, 0);
   case CS_DIST_GAMMA: return qgamma(u, d->a, d->b, 1, 0);

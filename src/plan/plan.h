@@ -107,6 +107,7 @@ typedef struct {
   cs_num amount;
   int32_t year;     /* once */
   int32_t from, to; /* per_year (defaults T0, T1 filled in) */
+  int32_t insurer;  /* the insurer that pays a line of the insurers' payer; CS_NONE: by share */
 } cs_cost;
 
 typedef struct {
@@ -198,6 +199,10 @@ typedef struct cs_plan {
 
   int32_t npayer;
   cs_payer *payers;
+  /* insurers (v0.2, optional): their market shares per area of one payer's insured */
+  int32_t ninsurer, insurer_payer; /* insurer_payer CS_NONE without insurers */
+  const char **insurers;           /* [ninsurer] */
+  double *insurer_share;           /* [narea][ninsurer], each area's row sums to 1 */
   int32_t ngroup;
   const char **groups; /* workforce table groups, then sector-only groups */
   cs_wf_row *wf;       /* [nsub][ngroup] */

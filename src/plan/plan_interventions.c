@@ -257,6 +257,27 @@ static int cost_kind(cs_ld *L, cs_ynode *e, const char *c) {
   return -1;
 }
 
+/* A line of the insurers' payer may name the insurer that pays it; without, the insurers pay
+ * it by their market share. */
+static void cost_insurer(cs_ld *L, cs_ynode *e, const char *c, cs_cost *k) {
+  cs_plan *P = L->P;
+  k->insurer = CS_NONE;
+  cs_ynode *v = cs_ld_given(L, e, "insurer");
+  if (!v) return;
+  if (P->insurer_payer == CS_NONE) {
+    cs_yq_err(&L->q, v, "%s names an insurer, but the plan has no insurers: section", c);
+    return;
+  }
+  if (k->payer >= 0 && k->payer != P->insurer_payer) {
+    cs_yq_err(&L->q, v,
+              "%s names an insurer but is paid by '%s' (expected payer '%s', whose "
+              "insured the insurers share)",
+              c, P->payers[k->payer].id, P->payers[P->insurer_payer].id);
+    return;
+  }
+  k->insurer = cs_ld_id(L, v, "insurer", P->insurers, sizeof *P->insurers, P->ninsurer);
+}
+
 static void load_cost(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_intervention *iv) {
   cs_plan *P = L->P;
   cs_cost *k = item;
@@ -268,9 +289,11 @@ static void load_cost(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_inter
   int kind = cost_kind(L, e, c);
   if (kind < 0) return;
   k->kind = (cs_cost_kind)kind;
-  if (kind == 0) cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "once", "year"), c);
-  if (kind == 1) cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "per_year", "from", "to"), c);
-  if (kind == 2) cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "per_participant"), c);
+  if (kind == 0) cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "once", "year", "insurer"), c);
+  if (kind == 1)
+    cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "per_year", "from", "to", "insurer"), c);
+  if (kind == 2) cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "per_participant", "insurer"), c);
+  cost_insurer(L, e, c, k);
   if (!cs_ld_req_num(L, e, cost_kinds[kind], c, &k->amount))
     cs_ld_num_range(L, e, cost_kinds[kind], c, k->amount, CS_NONNEG);
   if (kind == 0) {

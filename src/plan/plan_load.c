@@ -15,7 +15,8 @@ static const char *const top_keys[] = {
     "careshift",  "plan",       "region",       "years",           "population",
     "demography", "states",     "state_shares", "transitions",     "payers",
     "workforce",  "sectors",    "use",          "end_of_life_use", "economics",
-    "criteria",   "parameters", "themes",       "scenarios",       "psa"};
+    "criteria",   "parameters", "themes",       "scenarios",       "psa",
+    "insurers"};
 
 static void load_root(cs_ld *L, cs_ynode *root) {
   cs_yq_check_keys(&L->q, root, top_keys, sizeof top_keys / sizeof *top_keys, "the plan");

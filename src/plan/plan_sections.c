@@ -169,6 +169,22 @@ static void payer_item(cs_ld *L, cs_ynode *s, const char *ctx, void *arg) {
   P->payers[P->npayer++] = (cs_payer){id, name};
 }
 
+static const char *const insurer_cols[] = {"area", "insurer", "share"};
+static const cs_tabspec t_insurers = {"shares", insurer_cols, 3};
+
+/* insurers: {payer: zvw, shares: FILE}: the payer's insured per area split over insurers
+ * (business_case_insurer.csv, docs/model.md 7). */
+static void load_insurers(cs_ld *L, cs_ynode *root) {
+  cs_plan *P = L->P;
+  P->insurer_payer = CS_NONE;
+  cs_ynode *m = cs_ld_given(L, root, "insurers");
+  if (!m || !cs_yq_want_map(&L->q, m, "insurers")) return;
+  cs_yq_check_keys(&L->q, m, CS_KEYS("payer", "shares"), "insurers");
+  P->insurer_payer =
+      cs_ld_req_id(L, m, "payer", "insurers", "payer", P->payers, sizeof *P->payers, P->npayer);
+  if (P->narea > 0) cs_ld_fill(L, m, &t_insurers, "insurers", 1, NULL, cs_fill_insurers);
+}
+
 static void load_payers(cs_ld *L, cs_ynode *root) {
   cs_plan *P = L->P;
   cs_ynode *m = cs_yq_req(&L->q, root, "payers", "the plan");
@@ -466,6 +482,7 @@ void cs_load_sections(cs_ld *L, cs_ynode *root) {
   cs_ynode *st = cs_yq_get(&L->q, root, "states");
   load_states(L, root);
   load_payers(L, root);
+  load_insurers(L, root);
   load_workforce_and_sectors(L, root);
   load_population(L, root);
   load_demography(L, root);

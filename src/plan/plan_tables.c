@@ -3,6 +3,7 @@
  * ids looks them up in hash indexes built for it. */
 #include "plan_tables.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "plan_check.h"
@@ -359,6 +360,80 @@ int cs_workforce_groups(cs_plan *P, cs_rep *r, const cs_csv *t, const char **gro
   }
   cs_idmap_free(&gm);
   return gm.n;
+}
+
+/* ---- insurers ---- */
+
+/* The insurer ids of column 1 in order of first appearance; returns their number. */
+static int32_t insurer_ids(cs_plan *P, cs_rep *r, const cs_csv *t, cs_idmap *im) {
+  for (size_t i = 0; i < t->nrow; i++) {
+    const char *id = cs_csv_cell(t, i, 1), *why = cs_id_problem(id);
+    if (why) {
+      cs_cell_err(r, t, i, 1, "insurer " CS_QF " %s (expected a name such as 'CZ')", CS_QA(id),
+                  why);
+      continue;
+    }
+    if (cs_idmap_find(im, id) >= 0) continue;
+    if (!(P->insurers[im->n] = keep_str(P, r, id))) break;
+    cs_idmap_add(im);
+  }
+  return im->n;
+}
+
+/* Every area's shares add up to 1 (each of its insured has one insurer). */
+static void insurer_sums(cs_plan *P, cs_rep *r, const cs_csv *t, const int32_t *seen) {
+  for (int32_t a = 0; a < P->narea; a++) {
+    double sum = 0.0;
+    int first = 0;
+    for (int32_t k = 0; k < P->ninsurer; k++) {
+      int32_t line = seen[(size_t)a * P->ninsurer + k];
+      if (line < 0) first = -1; /* a bad share: the sum says nothing */
+      if (first >= 0 && line > 0 && (!first || line < first)) first = line;
+      sum += P->insurer_share[(size_t)a * P->ninsurer + k];
+    }
+    if (first == 0)
+      cs_rep_add(r, t->disp, 1, 1,
+                 "no shares for area '%s' (expected a row per insurer with "
+                 "shares adding up to 1)",
+                 P->areas[a].id);
+    else if (first > 0 && fabs(sum - 1.0) > 1e-6)
+      cs_rep_add(r, t->disp, first, 1, "shares of area '%s' sum to %.9g (expected 1 within 1e-6)",
+                 P->areas[a].id, sum);
+  }
+}
+
+static void fill_insurers(filler *F) {
+  cs_plan *P = F->P;
+  cs_rep *r = F->r;
+  const cs_csv *t = F->t;
+  cs_idmap im;
+  P->insurers = keep(P, r, t->nrow, sizeof *P->insurers);
+  if (!P->insurers || cs_idmap_init(&im, r, P->insurers, sizeof *P->insurers, 0, (int)t->nrow))
+    return;
+  P->ninsurer = insurer_ids(P, r, t, &im);
+  P->insurer_share = keep(P, r, (size_t)P->narea * P->ninsurer, sizeof *P->insurer_share);
+  int32_t *seen = scratch(r, (size_t)P->narea * P->ninsurer + 1);
+  for (size_t i = 0; P->insurer_share && seen && i < t->nrow; i++) {
+    int a = 0, k = cs_idmap_find(&im, cs_csv_cell(t, i, 1));
+    double v = 0;
+    if (cell_area(F, i, 0, &a) || k < 0) continue;
+    int bad = cs_cell_prob(r, t, i, 2, &v);
+    size_t ix = (size_t)a * P->ninsurer + (size_t)k;
+    char key[200];
+    snprintf(key, sizeof key, "area '%s', insurer '%s'", P->areas[a].id, P->insurers[k]);
+    if (cs_row_dup(r, t, i, seen, ix, key)) continue;
+    if (bad)
+      seen[ix] = -seen[ix];
+    else
+      P->insurer_share[ix] = v;
+  }
+  if (P->insurer_share && seen) insurer_sums(P, r, t, seen);
+  cs_free(seen);
+  cs_idmap_free(&im);
+}
+
+void cs_fill_insurers(cs_plan *P, cs_rep *r, const cs_csv *t) {
+  with_ids(P, r, t, NULL, fill_insurers);
 }
 
 /* ---- tables without ids ---- */

@@ -20,6 +20,9 @@ void cs_fill_migration(cs_plan *P, cs_rep *r, const cs_csv *t);
 void cs_fill_projection(cs_plan *P, cs_rep *r, const cs_csv *t);
 /* Into P->share0 and P->trans, which the loader allocates. */
 void cs_fill_shares(cs_plan *P, cs_rep *r, const cs_csv *t);
+/* insurers.shares (area,insurer,share): the insurers in order of first appearance, each
+ * area's shares summing to 1. */
+void cs_fill_insurers(cs_plan *P, cs_rep *r, const cs_csv *t);
 void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_csv *t);
 /* use.csv into P->use and end_of_life_use.csv into P->eol, which the loader allocates. */
 void cs_fill_use(cs_plan *P, cs_rep *r, const cs_csv *t);

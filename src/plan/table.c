@@ -115,7 +115,9 @@ static void feed(reader *rd, struct csv_parser *p, const unsigned char *b, size_
       rd->col = 1;
       continue;
     }
-    if (rd->need_start && b[i] != '\r' && b[i] != '\n') {
+    /* a field starts at its first byte; an empty one ended by the line end (pstate != 0:
+     * after a delimiter) starts where the line ends */
+    if (rd->need_start && ((b[i] != '\r' && b[i] != '\n') || p->pstate != 0)) {
       rd->sline = rd->line;
       rd->scol = rd->col;
       rd->need_start = 0;
@@ -145,6 +147,10 @@ static int parse(cs_csv *t, cs_rep *r, const unsigned char *b, size_t len) {
   csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL); /* fails only for p == NULL */
   reader rd = {.t = t, .r = r, .line = 1, .col = 1, .need_start = 1, .sline = 1, .scol = 1};
   feed(&rd, &p, b, len);
+  if (rd.need_start && p.pstate != 0) { /* an empty last field at the end of the file */
+    rd.sline = rd.line;
+    rd.scol = rd.col;
+  }
   if (!rd.bad_header && !r->oom && csv_fini(&p, on_field, on_record, &rd) != 0) {
     cs_rep_add(r, t->disp, rd.sline, rd.scol,
                "unterminated quoted field (expected a closing '\"')");
