@@ -671,8 +671,6 @@ def _():
 
 
 EXTREMES = [  # (where, spec): loads, and run --draws 3 must end
-    ("price: 60", "{dist: gamma, mean: 60, sd: 1e-6}"),
-    ("price: 60", "{dist: gamma, mean: 1e12, sd: 1e-12}"),   # shape 1e48
     ("price: 60", "{dist: gamma, mean: 1e-12, sd: 1e12}"),   # shape 1e-48
     ("price: 60", "{dist: lognormal, mean: 60, sd: 1e12}"),
     ("price: 60", "{dist: lognormal, meanlog: -700, sdlog: 1e-300}"),
@@ -690,6 +688,17 @@ for _where, _spec in EXTREMES:
         f = rep(base(), "plan.yaml", where, where.split(":")[0] + ": " + spec)
         return runs_fine(f, 3)
     case(f"11 {_where.split(':')[0]}: {_spec} loads and run --draws 3 ends")(_mk)
+
+
+@case("11 a gamma narrower than shape 1e8 and a lognormal with a mean above 1e12 are refused")
+def _():
+    f = rep(base(), "plan.yaml", "price: 60", "price: {dist: gamma, mean: 60, sd: 1e-6}")
+    rep(f, "plan.yaml", "price: 38.0", "price: {dist: lognormal, meanlog: 30, sdlog: 1}")
+    nv = "no valid distribution:"
+    return refused(f, f"{at(f, 'meanlog: 30', '{')}: sectors[gp].price: {nv} lognormal mean exp(meanlog + "
+                      "sdlog^2/2) is implausibly large (expected at most 1e12)",
+                   f"{at(f, 'sd: 1e-6', '{')}: sectors[home].price: {nv} gamma sd is too small for its mean "
+                   "(shape (mean/sd)^2 above 1e8; use a normal or a fixed value for so narrow an uncertainty)")
 
 
 @case("11 extreme parameters that define no distribution are refused where written")
