@@ -36,6 +36,8 @@ def breaches_in(root, path, text, layer):
         kind, name = m.groups()
         line = text.count("\n", 0, m.start()) + 1
         where = f"{path}:{line}"
+        if kind == "<" and (os.path.exists(os.path.join(root, "src", name)) or name == "careshift.h"):
+            kind = '"'  # a project header in <...> (found through -I src): the same rule
         if kind == "<":
             first = name.split("/")[0]
             owners = THIRD_PARTY.get(first)

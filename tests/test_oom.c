@@ -80,14 +80,29 @@ static void expect(cs_status st, long n, const char *what) {
            failed ? "yes" : "no");
 }
 
-/* No temporary file of a failed write may stay behind. */
-static void expect_no_temporaries(const char *dir, long n) {
-  DIR *d = opendir(dir);
+/* Entries of folder whose name starts with prefix, or holds infix; reported as left behind. */
+static void no_entries(const char *folder, const char *prefix, const char *infix, long n) {
+  DIR *d = opendir(folder);
   if (!d) return;
   struct dirent *e;
   while ((e = readdir(d)))
-    if (strstr(e->d_name, ".tmp")) fail_msg("allocation %ld: %s/%s left behind", n, dir, e->d_name);
+    if ((prefix && !strncmp(e->d_name, prefix, strlen(prefix))) ||
+        (infix && strstr(e->d_name, infix)))
+      fail_msg("allocation %ld: %s/%s left behind", n, folder, e->d_name);
   closedir(d);
+}
+
+/* No temporary of a failed write may stay behind: neither NAME.tmp.* files in dir nor the
+ * private directory .BASE.careshift-* the run is written into beside it (docs/cli.md). */
+static void expect_no_temporaries(const char *dir, long n) {
+  no_entries(dir, NULL, ".tmp", n);
+  char parent[256], prefix[256];
+  snprintf(parent, sizeof parent, "%s", dir);
+  char *slash = strrchr(parent, '/');
+  assert_non_null(slash);
+  snprintf(prefix, sizeof prefix, ".%s.careshift-", slash + 1);
+  *slash = 0;
+  no_entries(parent, prefix, NULL, n);
 }
 
 static cs_status load(cs_plan **plan) {

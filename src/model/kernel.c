@@ -55,8 +55,9 @@ static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, 
   int32_t d = t - (start + sc->delay[sub]);
   if (d < 0) return 0.0;
   double ramp = (double)iv->ramp_years, max = pm->iv_max[v];
-  double up = iv->curve == CS_CURVE_LINEAR ? max * fmin(1.0, (d + 1) / ramp)
-                                           : max / (1.0 + exp(-((d + 1) - ramp / 2.0) * 8.0 / ramp));
+  double up = iv->curve == CS_CURVE_LINEAR
+                  ? max * fmin(1.0, (d + 1) / ramp)
+                  : max / (1.0 + exp(-((d + 1) - ramp / 2.0) * 8.0 / ramp));
   return up * after_funding(iv, sc->delay[sub], t);
 }
 
