@@ -6,10 +6,12 @@ usage: compare_reference.py CARESHIFT_BINARY [--keep DIR] [--plans NAME,...] [--
 For each generated plan (tests/genplan.py; seeds 1..6, plus projection, single-state and psa
 variants) it runs `CARESHIFT_BINARY run PLAN --out DIR --detail` and
 `tests/reference/csref.py PLAN DIR --detail`, and compares every table of OUTPUTS.md (the v1
-tables and the additions staff, criteria_subregion, wrong_pocket, business_case_subregion and
-shapley): the same set of key rows, every value within 1e-9 relative (1e-9 absolute near 0; a
-difference of two columns of its row, see TERMS, also within 1e-9 of the larger term), empty
-cells only where the other side is empty too, text cells equal. One check = one table of one plan.
+tables and the additions staff, criteria_subregion, wrong_pocket, business_case_subregion,
+shapley, budget_impact and discount_rates): the same set of key rows (integer keys compared as
+integers, `discount_rate_pct` as a number rounded to 9 decimals), every value within 1e-9
+relative (1e-9 absolute near 0; a difference of two columns of its row, see TERMS, also within
+1e-9 of the larger term), empty cells only where the other side is empty too, text cells equal.
+One check = one table of one plan.
 Prints one line per check, the first mismatches with their keys, and `N passed, M failed`;
 exits 1 on any failure.
 
@@ -54,8 +56,11 @@ TABLES = {
     "wrong_pocket.csv": ("scenario", "investor", "saver"),
     "business_case_subregion.csv": ("scenario", "subregion", "stakeholder"),
     "shapley.csv": ("theme", "metric"),
+    "budget_impact.csv": ("scenario", "year", "stakeholder"),
+    "discount_rates.csv": ("scenario", "discount_rate_pct", "stakeholder"),
 }
 INT_KEYS = {"year", "age", "line"}
+FLOAT_KEYS = {"discount_rate_pct"}         # compared as numbers rounded to 9 decimals
 
 # (name, seed, genplan flags)
 DEFAULT_PLANS = [("seed%d" % s, s, []) for s in range(1, 7)] + [
@@ -81,6 +86,10 @@ def norm_key(col, v):
         f = num(v)
         if f is not None and f == int(f):
             return str(int(f))
+    if col in FLOAT_KEYS:
+        f = num(v)
+        if f is not None and math.isfinite(f):
+            return repr(round(f, 9) + 0.0)            # + 0.0: -0 is 0
     return v
 
 
@@ -132,7 +141,10 @@ def diff(a, b):
 # leave-one-out value are sums of differences of the plan's values over subsets of themes,
 # which are of the size of the plan value and of each other, so they are compared relative to
 # those as well (a theme whose contribution is near 0 against a large plan value).
-TERMS = {"business_case.csv": {"npv": ("investment", "savings")},
+TERMS = {"business_case.csv": {"npv": ("investment", "savings"),
+                               "npv_marginal": ("investment", "savings_marginal")},
+         "discount_rates.csv": {"npv": ("investment", "savings")},
+         "budget_impact.csv": {"net": ("care_cost_change", "implementation_cost")},
          "business_case_subregion.csv": {"npv": ("investment", "savings")},
          "staff.csv": {"net_fte_saved": ("fte_demand_saved", "plan_staff_fte")},
          "shapley.csv": {"contribution": ("plan_value", "leave_one_out"),

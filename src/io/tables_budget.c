@@ -96,9 +96,14 @@ const cs_tabledef cs_tab_budget_impact = {
 static const double RATES[] = {0.0, 0.015, 0.03, 0.04};
 #define NRATE ((int32_t)(sizeof RATES / sizeof *RATES))
 
+/* r * 100 rounded to 9 decimals: the key, so that 0.035 shows as 3.5 */
+static double pct_key(double rate) { return round(rate * 1e11) / 1e9; }
+
+/* The plan's rate is one of RATES when their keys are equal (0.0399999999999 is 4 %): one
+ * row per key. */
 static int32_t nrates(const cs_view *v) {
   for (int32_t k = 0; k < NRATE; k++)
-    if (RATES[k] == v->pl->discount_rate) return NRATE;
+    if (pct_key(RATES[k]) == pct_key(v->pl->discount_rate)) return NRATE;
   return NRATE + 1;
 }
 
@@ -131,8 +136,7 @@ static void rate_row(const cs_view *v, int64_t i, cs_value *o) {
     inv += impl_cost(v, s, y, p) * f;
     sav -= (care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0)) * f;
   }
-  /* in %, rounded so that 0.035 shows as 3.5, not 3.5000000000000004 */
-  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vd(round(rate * 1e11) / 1e9);
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vd(pct_key(rate));
   o[2] = cs_vs(stakeholder(v, p));
   o[3] = cs_vd(inv), o[4] = cs_vd(sav), o[5] = cs_vd(sav - inv);
 }

@@ -13,8 +13,10 @@ end_of_life`, the patient-flows denominator `patient_flows_sectors`, relative th
 `staff_pct` and `real_estate_pct`, `long_year` (`year`), delays moving `once`/`per_year` costs,
 the staff criterion net of the plan's own staff, the `verdict` column, the tables
 staff.csv, criteria_subregion.csv, wrong_pocket.csv (v0.2: by the themes that bring the
-savings, model.md note 12), business_case_subregion.csv, shapley.csv, and an intervention's
-`after_funding` (keep, stop, {decay_years: N}) acting on its uptake.
+savings, model.md note 12), business_case_subregion.csv, shapley.csv, an intervention's
+`after_funding` (keep, stop, {decay_years: N}) acting on its uptake, and (model.md section 7)
+business_case.csv's savings_marginal and npv_marginal (sector `marginal_share`),
+budget_impact.csv (`economics.inflation`) and discount_rates.csv.
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -232,7 +234,10 @@ class Plan:
                 id=sid(s["id"]), payer=sid(s["payer"]), chain=s["chain"], group=sid(s["group"]),
                 price=val(s["price"]), fte_per_unit=val(s["fte_per_unit"]),
                 m2=val(s.get("m2_per_unit"), 0.0), co2=val(s.get("co2_kg_per_unit"), 0.0),
-                growth=val(s.get("growth"), 0.0)))
+                growth=val(s.get("growth"), 0.0),
+                # v0.2: the part of the price that one unit less frees (a plain number in
+                # [0, 1], default 1); only business_case.csv's *_marginal columns use it
+                marginal=float(s.get("marginal_share", 1.0))))
         C = self.C = len(self.sectors)
         self.cidx = {s["id"]: i for i, s in enumerate(self.sectors)}
 
@@ -263,6 +268,11 @@ class Plan:
         self.r = float(ec.get("discount_rate", 0.03))
         self.re = float(ec.get("discount_rate_effects", 0.015))
         self.qaly_value = float(ec.get("qaly_value", 0.0))
+        # v0.2 (model.md section 7, "Budget impact"): net_current = net * (1 + inflation) ^
+        # (t - price_year); inflation a plain rate, default 0. price_year is required
+        # (plan-format.md); the tiny plans of test_csref.py that have none get the base year
+        self.price_year = int(ec.get("price_year", self.T0))
+        self.inflation = float(ec.get("inflation", 0.0))
         cr = y.get("criteria") or {}
         self.crit_payer = sid(cr.get("care_use_payer", "zvw"))
         self.thr = dict(care_use=float(cr.get("care_use_pct", 1.0)),
@@ -886,12 +896,13 @@ def run(plan_path, out, detail=False):
         """Scenario sc (result R) against the baseline: business case, health economics and
         the criteria of every year (model.md sections 7 and 8)."""
         allA = range(A)
-        o = dict(bc=[], npv={}, inv={}, sav={}, crit=[], gross=[], own=[])
+        o = dict(bc=[], npv={}, inv={}, sav={}, crit=[], gross=[], own=[], dcare={}, impl={})
         tot_inv = tot_sav = 0.0
         tot_delta = [0.0] * nY
         for p in P.payers:
             inv = sav = 0.0
             delta = []
+            o["dcare"][p], o["impl"][p] = [], []       # undiscounted, per year (budget impact)
             for ti in range(nY):
                 cs, cb = care_by_payer(R, ti, p), care_by_payer(base, ti, p)
                 im = impl_by_payer(R, ti, p)
@@ -899,6 +910,8 @@ def run(plan_path, out, detail=False):
                 sav -= (cs - cb) * disc[ti]
                 delta.append((cs - cb) + im)
                 tot_delta[ti] += (cs - cb) + im
+                o["dcare"][p].append(cs - cb)
+                o["impl"][p].append(im)
             o["bc"].append((p, inv, sav, sav - inv, break_even(P.years, delta)))
             o["npv"][p], o["inv"][p], o["sav"][p] = sav - inv, inv, sav
             tot_inv += inv
@@ -930,14 +943,71 @@ def run(plan_path, out, detail=False):
             o["own"].append(own)
         return o
 
-    bc, he, cr, stf, crs, bcs = [], [], [], [], [], []
+    def savings_marginal(R, p):
+        """Savings of payer p at marginal prices (model.md section 7, v0.2): minus the
+        discounted care-cost delta of p's sectors, each sector's cost delta times its
+        marginal_share (also where the scenario uses more of it). README, interpretation 33."""
+        sav = 0.0
+        for ti in range(nY):
+            d = 0.0
+            for c in range(C):
+                if sec[c]["payer"] != p:
+                    continue
+                d += sum(cost(R, ti, a, c) - cost(base, ti, a, c) for a in range(A)) * sec[c]["marginal"]
+            sav -= d * disc[ti]
+        return sav
+
+    # the money discount rates of discount_rates.csv (model.md section 7, v0.2): 0, 1.5, 3,
+    # 4 % and the plan's own rate when it is none of these; key r * 100 rounded to 9
+    # decimals. README, interpretation 35.
+    drates = [(pct_, pct_ / 100.0) for pct_ in (0.0, 1.5, 3.0, 4.0)]
+    own_pct = round(P.r * 100.0, 9) + 0.0
+    if own_pct not in [k for k, _ in drates]:
+        drates.append((own_pct, P.r))
+    else:                                   # the row at the plan's own rate uses that rate
+        drates = [(k, P.r if k == own_pct else r_) for k, r_ in drates]
+
+    bc, he, cr, stf, crs, bcs, bi, dr = [], [], [], [], [], [], [], []
     cmp = {}
     for sc in P.scenarios[1:]:
         sidn = sc["id"]
         R = res[sidn]
         o = cmp[sidn] = compare(sc, R)
+        # business_case.csv with the v0.2 columns savings_marginal, npv_marginal
+        tot_sm = 0.0
         for row in o["bc"]:
-            bc.append((sidn,) + row)
+            p = row[0]
+            if p == "total":
+                sm = tot_sm
+            else:
+                sm = savings_marginal(R, p)
+                tot_sm += sm
+            bc.append((sidn,) + row + (sm, sm - row[1]))
+        # budget_impact.csv (model.md section 7, v0.2): undiscounted, per year and
+        # stakeholder; net_current in the euros of year t. README, interpretation 34.
+        for p in P.payers + ["total"]:
+            cum = 0.0
+            for ti, t in enumerate(P.years):
+                if p == "total":
+                    dc = sum(o["dcare"][q][ti] for q in P.payers)
+                    im = sum(o["impl"][q][ti] for q in P.payers)
+                else:
+                    dc, im = o["dcare"][p][ti], o["impl"][p][ti]
+                net = dc + im
+                cur = net * (1.0 + P.inflation) ** (t - P.price_year)
+                cum += cur
+                bi.append((sidn, t, p, dc, im, net, cur, cum))
+        # discount_rates.csv (model.md section 7, v0.2): investment, savings, npv per rate
+        for key, rate in drates:
+            f = [1.0 / (1.0 + rate) ** (t - P.T0) for t in P.years]
+            ti_ = ts_ = 0.0
+            for p in P.payers:
+                inv = sum(o["impl"][p][ti] * f[ti] for ti in range(nY))
+                sav = 0.0 - sum(o["dcare"][p][ti] * f[ti] for ti in range(nY))
+                dr.append((sidn, key, p, inv, sav, sav - inv))
+                ti_ += inv
+                ts_ += sav
+            dr.append((sidn, key, "total", ti_, ts_, ts_ - ti_))
         npv, dq = o["npv"]["total"], o["dq"]
         he.append((sidn, dq, o["dly"], (-npv / dq) if dq > 0 else "", npv + P.qaly_value * dq, verdict(dq, npv)))
         for ti, t in enumerate(P.years):
@@ -971,7 +1041,13 @@ def run(plan_path, out, detail=False):
                 ti_ += inv
                 ts_ += sav
             bcs.append((sidn, r, "total", ti_, ts_, ts_ - ti_))
-    write(os.path.join(out, "business_case.csv"), ["scenario", "stakeholder", "investment", "savings", "npv", "break_even_year"], bc)
+    write(os.path.join(out, "business_case.csv"), ["scenario", "stakeholder", "investment", "savings", "npv", "break_even_year",
+                                                   "savings_marginal", "npv_marginal"], bc)
+    write(os.path.join(out, "budget_impact.csv"), ["scenario", "year", "stakeholder", "care_cost_change",
+                                                   "implementation_cost", "net", "net_current",
+                                                   "net_cumulative_current"], bi)
+    write(os.path.join(out, "discount_rates.csv"), ["scenario", "discount_rate_pct", "stakeholder", "investment",
+                                                    "savings", "npv"], dr)
     write(os.path.join(out, "health_economics.csv"), ["scenario", "delta_qalys", "delta_life_years", "cost_per_qaly",
                                                       "societal_balance", "verdict"], he)
     write(os.path.join(out, "criteria.csv"), ["scenario", "year", "criterion", "value", "unit", "threshold", "substantial"], cr)

@@ -1127,8 +1127,115 @@ def case_wrong_pocket(tmp, ck):
     ck.equal(len(wp), 5 * 4 * 3, "5 scenarios x 4 investors (3 payers and none) x 3 savers")
 
 
+def case_budget(tmp, ck):
+    """v0.2 (model.md section 7): savings and NPV at marginal prices (`marginal_share` 0.6 on
+    hospital days, 0.5 on GP consults, where the plan uses *more*), budget_impact.csv with
+    `economics.inflation` and a price year before the base year, discount_rates.csv at 0 and
+    4 % and at the plan's own 3.5 % (none of 0, 1.5, 3, 4: an extra row equal to
+    business_case.csv)."""
+    yml = """careshift: 1
+plan: {name: budget}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2026}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}, {id: wmo, name: Wmo}]
+sectors:
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 100, fte_per_unit: 0.001, group: gh, marginal_share: 0.6}
+  - {id: gp, name: GP, unit: consult, payer: wmo, chain: primary, price: 20, fte_per_unit: 0.001, group: gg, marginal_share: 0.5}
+use: use.csv
+economics: {price_year: 2023, inflation: 0.1, discount_rate: 0.035, discount_rate_effects: 0.0}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: sub
+        name: Substitution
+        uptake: {max: 1, start: 2025}
+        effects:
+          - {kind: use, sector: hosp, change: -0.5}
+          - {kind: shift, from: hosp, to: gp, fraction: 0.2, ratio: 1}
+        costs:
+          - {payer: zvw, once: 10000, year: 2024}
+          - {payer: wmo, per_year: 1000}
+"""
+    plan = write_plan(tmp, yml, {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,all,f,0,100,1\ngp,all,f,0,100,2\n",
+    })
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    bi = read(out, "budget_impact.csv", ("scenario", "year", "stakeholder"))
+    dr = read(out, "discount_rates.csv", ("scenario", "discount_rate_pct", "stakeholder"))
+    bc = read(out, "business_case.csv", ("scenario", "stakeholder"))
+    # 1000 women every year (q = 0). Baseline per year: hosp 1000 days * 100 = 100000 (zvw),
+    # gp 2000 consults * 20 = 40000 (wmo). Uptake 0 in 2024, 1 from 2025: hosp 1 * 0.5 = 0.5,
+    # shift du = 0.2 * 1 * 0.5 = 0.1 -> hosp 0.4, gp 2.1 per person: hosp 400 days = 40000
+    # (-60000 zvw), gp 2100 consults = 42000 (+2000 wmo). Costs: zvw once 10000 in 2024, wmo
+    # 1000 a year 2024..2026.
+    # budget impact (undiscounted, price-year euros), net = care change + implementation:
+    #   2024: zvw 0 + 10000 = 10000; wmo 0 + 1000 = 1000; total 11000
+    #   2025, 2026: zvw -60000 + 0 = -60000; wmo 2000 + 1000 = 3000; total -57000
+    # net_current = net * 1.1^(t - 2023): factors 1.1, 1.21, 1.331
+    #   zvw 11000, -72600, -79860 (cumulative 11000, -61600, -141460)
+    #   wmo  1100,   3630,   3993 (cumulative 1100, 4730, 8723)
+    #   total 12100, -68970, -75867 (cumulative 12100, -56870, -132737)
+    want = {
+        "zvw": [(0, 10000, 10000, 11000, 11000), (-60000, 0, -60000, -72600, -61600),
+                (-60000, 0, -60000, -79860, -141460)],
+        "wmo": [(0, 1000, 1000, 1100, 1100), (2000, 1000, 3000, 3630, 4730), (2000, 1000, 3000, 3993, 8723)],
+        "total": [(0, 11000, 11000, 12100, 12100), (-58000, 1000, -57000, -68970, -56870),
+                  (-58000, 1000, -57000, -75867, -132737)],
+    }
+    cols = ("care_cost_change", "implementation_cost", "net", "net_current", "net_cumulative_current")
+    for p, rows in want.items():
+        for ti, vals in enumerate(rows):
+            for c, v in zip(cols, vals):
+                ck.close(bi["plan", str(2024 + ti), p][c], float(v), "budget %s %d %s" % (p, 2024 + ti, c))
+    ck.close(bi["without-t", "2026", "total"]["net_cumulative_current"], 0.0, "without-t: no change")
+    ck.equal(len(bi), 2 * 3 * 3, "2 scenarios (plan, without-t) x 3 years x (2 payers + total)")
+    # discount rates: factor 1, 1/(1+r), 1/(1+r)^2 for 2024..2026
+    #   r = 0: zvw investment 10000, savings 120000, npv 110000; wmo 3000, -4000, -7000;
+    #          total 13000, 116000, 103000
+    #   r = 4 %: f25 + f26 = 1/1.04 + 1/1.0816 = 2.04/1.0816; zvw investment 10000, savings
+    #          60000 * 2.04/1.0816 = 113165.680...; wmo investment 1000 + 1000 * 2.04/1.0816 =
+    #          2886.094..., savings -2000 * 2.04/1.0816 = -3772.189...
+    g4 = 2.04 / 1.0816
+    want = {("0.0", "zvw"): (10000, 120000, 110000), ("0.0", "wmo"): (3000, -4000, -7000),
+            ("0.0", "total"): (13000, 116000, 103000),
+            ("4.0", "zvw"): (10000, 60000 * g4, 60000 * g4 - 10000),
+            ("4.0", "wmo"): (1000 + 1000 * g4, -2000 * g4, -2000 * g4 - 1000 - 1000 * g4),
+            ("4.0", "total"): (11000 + 1000 * g4, 58000 * g4, 58000 * g4 - 11000 - 1000 * g4)}
+    for (k, p), vals in want.items():
+        for c, v in zip(("investment", "savings", "npv"), vals):
+            ck.close(dr["plan", k, p][c], float(v), "discount %s %% %s %s" % (k, p, c), rel=1e-11)
+    # rates 0, 1.5, 3, 4 and the plan's own 3.5: 5 rates x 2 scenarios x 3 stakeholders
+    ck.equal(sorted(set(k[1] for k in dr)), ["0.0", "1.5", "3.0", "3.5", "4.0"], "rates")
+    ck.equal(len(dr), 5 * 2 * 3, "discount_rates rows")
+    for p in ("zvw", "wmo", "total"):
+        for c in ("investment", "savings", "npv"):
+            ck.close(dr["plan", "3.5", p][c], float(bc["plan", p][c]), "3.5 %% row = business case %s %s" % (p, c))
+    # marginal prices at the plan's 3.5 %: g = 1/1.035 + 1/1.035^2. zvw saves 60000 a year at
+    # full price, 60000 * 0.6 = 36000 at marginal prices; wmo's 2000 more a year is valued at
+    # 2000 * 0.5 = 1000. Investment as at full price: zvw 10000, wmo 1000 * (1 + g).
+    g = 1 / 1.035 + 1 / 1.035 ** 2
+    ck.close(bc["plan", "zvw"]["savings"], 60000 * g, "zvw savings at full price")
+    ck.close(bc["plan", "zvw"]["savings_marginal"], 36000 * g, "zvw savings at marginal share 0.6")
+    ck.close(bc["plan", "zvw"]["npv_marginal"], 36000 * g - 10000, "zvw npv_marginal")
+    ck.close(bc["plan", "wmo"]["savings_marginal"], -1000 * g, "wmo: a consult more at marginal share 0.5")
+    ck.close(bc["plan", "wmo"]["npv_marginal"], -1000 * g - 1000 * (1 + g), "wmo npv_marginal")
+    ck.close(bc["plan", "total"]["savings_marginal"], 35000 * g, "total savings_marginal")
+    ck.close(bc["plan", "total"]["npv_marginal"], 35000 * g - 11000 - 1000 * g, "total npv_marginal")
+    ck.close(bc["without-t", "total"]["npv_marginal"], 0.0, "without-t")
+
+
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
-         case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket]
+         case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_budget]
 
 
 
