@@ -1,6 +1,9 @@
 """plan.yaml, workforce table and derived-figures page of the Zuid-Limburg example.
 The YAML is written from a template so that every number keeps its source comment."""
 
+import math
+from statistics import NormalDist
+
 from .data import AREAS, SUBREGIONS, SEXES, AGES, MAX_AGE
 from . import states as st
 from . import care
@@ -27,6 +30,13 @@ WM_PARKSTAD = [a for a, _, r in AREAS if r in ("Westelijke Mijnstreek", "Parksta
 # PlusWIJken neighbourhoods named in FACTS.md 1.6 lie in: Sittard-Geleen (Obbicht, Douvenrade),
 # Stein (Elsloo), Beekdaelen (Nuth, Schinveld), Landgraaf (Schaesberg).
 PLUSWIJKEN = ["GM1883", "GM0971", "GM1954", "GM0882"]
+
+MEAN_STAY = 5.2                       # days per admission, CBS 2012 (FACTS.md 5.3)
+# Attenuations (docs/example.md, "Evidence fit of each effect"): ACP 0.39 = dependent residents'
+# share of the targeted end-of-life bed-days 2025-2040 (a careshift run with target states
+# [dependent] only); nurse-led care 0.5 and falls 0.2: assumptions.
+ACP_SHARE, NURSE_SHARE, FALL_SHARE = 0.39, 0.5, 0.2
+SIRM_EXTRA, CARE_EMPLOYEES = 16000.0, 1.4e6   # FTE above the current level by 2028; > 1.4 M employees
 
 SHORTAGE_2024, SHORTAGE_2034, WORKFORCE_ZL = 2200.0, 9900.0, 252000.0 / 6.0
 RETIRE, OUTFLOW = 0.03, 0.08          # together the 11 %/yr outflow of FACTS.md 3.3
@@ -92,6 +102,14 @@ def target_pop(pop, sh, areas, ages, states):
                if a in areas and ages[0] <= x <= ages[1] for k in states)
 
 
+def use_per_person(pop, sh, rates, sid, areas, ages, states):
+    """Units per person-year of use.csv (no end-of-life use) over the targeted people."""
+    units = sum(v * float(sh[(s, x)][k]) * use_rate(rates, sid, k, s, x)
+                for (a, s, x), v in pop.items()
+                if a in areas and ages[0] <= x <= ages[1] for k in states)
+    return units / target_pop(pop, sh, areas, ages, states)
+
+
 def baseline_units(pop, sh, q, rates, sid, areas, ages, states):
     tot = 0.0
     for (a, s, x), v in pop.items():
@@ -110,7 +128,6 @@ STARTS = {"Westelijke Mijnstreek": 2025, "Parkstad": 2026, "Maastricht-Heuvellan
 def participants(pop, sh, areas, ages, states, umax, ramp, year, curve="linear"):
     """Expected participants in `year` (MODEL.md section 4 uptake) on the base-year population,
     rounded to hundreds: a milestone the coalition can monitor."""
-    import math
     tot = 0.0
     for a in areas:
         d = year - STARTS[SUB_OF[a]]
@@ -157,6 +174,18 @@ def context(pop, sh, q, rates, improvement, imp_se, fig):
     c["ms_kto"] = P(PLUSWIJKEN, (75, 100), ("frail",), c["kto_max"], 3, 2027)
     c["ms_zcn"] = P(all_areas, (65, 100), ("chronic", "frail", "dependent"), 1.0, 2, 2026)
     c["ms_fall"] = P(all_areas, (65, 100), ("chronic", "frail"), 0.15, 3, 2028)
+    # Baseline risks p0 for the odds ratios: frail 75+ in the PlusWIJken areas, use.csv rates as
+    # printed (3 decimals); P(at least one admission or ED visit in a year), Poisson, an
+    # admission lasting the mean stay
+    frail75 = (PLUSWIJKEN, (75, 100), ("frail",))
+    c["frail_hosp"] = round(use_per_person(pop, sh, rates, "hospital_day", *frail75), 3)
+    c["frail_ed"] = round(use_per_person(pop, sh, rates, "ed_visit", *frail75), 3)
+    c["p0_hosp"] = 1.0 - math.exp(-c["frail_hosp"] / MEAN_STAY)
+    c["p0_ed"] = 1.0 - math.exp(-c["frail_ed"])
+    c["rr_hf"] = or_to_rr((0.63, 0.41, 0.96), c["p0_hosp"])
+    c["rr_copd"] = or_to_rr((0.46, 0.33, 0.65), c["p0_hosp"])
+    c["rr_copd_ed"] = or_to_rr((0.27, 0.11, 0.66), c["p0_ed"])
+    c["rr_kto"] = or_to_rr((1.13, 0.95, 1.35), c["p0_hosp"])
     return c
 
 
@@ -170,13 +199,36 @@ def sector_yaml():
             parts.append(f"m2_per_unit: {s['m2']}")
         parts += [f"group: {s['group']}", "growth: 0.0"]
         lines.append(f"  # {s['src']}")
+        if s.get("marginal") is not None:
+            note = s["marginal_src"]
+            lines.append(f"  # marginal_share: {note[0]}")
+            lines += [f"  # {n}" for n in note[1:]]
+            parts.append(f"marginal_share: {s['marginal']}")
         lines.append("  - {" + ", ".join(parts) + "}")
     return "\n".join(lines)
 
 
-def ci_normal(point, lo, hi):
-    """change = ratio - 1 as a normal with sd from the 95 % CI on the ratio scale."""
-    return f"{{dist: normal, mean: {point - 1:.4f}, sd: {(hi - lo) / 3.92:.4f}}}"
+def normal(mean, sd):
+    return f"{{dist: normal, mean: {mean:.4f}, sd: {sd:.4f}}}"
+
+
+def ci_sd(lo, hi):
+    return (hi - lo) / 3.92
+
+
+def ci_normal(point, lo, hi, share=1.0):
+    """change = ratio - 1 as a normal with sd from the 95 % CI on the ratio scale; both x share,
+    the attenuation where the plan's target is wider than the study's."""
+    return normal((point - 1) * share, ci_sd(lo, hi) * share)
+
+
+def or_to_rr(ci, p0):
+    """Odds ratios (point, lo, hi) as risk ratios at baseline risk p0 (Zhang & Yu 1998)."""
+    return tuple(o / (1.0 - p0 + p0 * o) for o in ci)
+
+
+def rr_text(r):
+    return f"RR {r[0]:.3f} ({r[1]:.3f}-{r[2]:.3f})"
 
 
 START = "start: 2025, start_by_subregion: {Parkstad: 2026, Maastricht-Heuvelland: 2027}"
@@ -185,13 +237,23 @@ START_WP = "start: 2025, start_by_subregion: {Parkstad: 2026}"
 
 def render(c):
     imp = c["improvement"]
+    hf, copd, ced, kto = c["rr_hf"], c["rr_copd"], c["rr_copd_ed"], c["rr_kto"]
+    # thuismonitoring: heart-failure and COPD thirds of the monitored patients (asthma third 0)
+    hf3 = ((hf[0] - 1) / 3, ci_sd(hf[1], hf[2]) / 3)
+    copd3 = ((copd[0] - 1) / 3, ci_sd(copd[1], copd[2]) / 3)
+    ced3 = ((ced[0] - 1) / 3, ci_sd(ced[1], ced[2]) / 3)
+    tele = (hf3[0] + copd3[0], math.hypot(hf3[1], copd3[1]))
+    kto_change, kto_sd = kto[0] - 1, ci_sd(kto[1], kto[2])
+    dv = SIRM_EXTRA / CARE_EMPLOYEES
     return f"""# Zuid-Limburg example plan for careshift, built by scripts/derive_example.py from the
 # public data in ../shared/data (Bron: CBS; bron: Vektis; United Nations, DESA, Population
 # Division, World Population Prospects 2024). Do not edit by hand: edit the script and rerun
 #   python3 scripts/derive_example.py ../shared/data examples/zuid-limburg
 # Sources per number: comments here, '# source:' lines in each CSV, docs/example.md.
-# Effect sizes: FACTS.md section 4; change = ratio - 1 (OR, RR, RaR and HR alike, read as a
-# relative change in use) with a normal sd = (CI width)/3.92 unless said otherwise.
+# Effect sizes: FACTS.md section 4; change = RR - 1 with a normal sd = (CI width)/3.92 unless
+# said otherwise; an OR is first converted to an RR at the baseline risk, and an effect is
+# attenuated where the plan's target is wider than the study's (docs/example.md, "Evidence
+# fit of each effect").
 # "estimate" marks a number with no published source.
 careshift: 1
 plan:
@@ -245,6 +307,7 @@ economics:
   price_growth: 0.0             # real prices constant
   discount_rate: 0.03           # ZIN Richtlijn economische evaluaties 2024: costs 3 % (FACTS.md 2.1; conflict with 4 % noted there)
   discount_rate_effects: 0.015  # same guideline: effects 1.5 %
+  inflation: 0.02               # budget_impact.csv in current euros: ECB target 2 % a year (assumption)
   qaly_value: 50000             # estimate: middle of the ZIN reference values EUR 20,000-80,000 per QALY (not in FACTS.md)
 # Thresholds: the assessment framework asks for "substantial" impact without a number
 # (FACTS.md 1.1, NOT FOUND); these are the coalition's own choice.
@@ -263,8 +326,6 @@ criteria:
   staff_pct: 1.0
   real_estate_pct: 1.0
 parameters:
-  # ACP in nursing homes -> hospitalisation RR 0.54 (0.47-0.63), Pimsen et al., JAMDA 2022
-  acp_hospital: {ci_normal(0.54, 0.47, 0.63)}
   # Retention: 13 % of new staff leave within 2 years (Transvorm 2023); new staff are about
   # 12.6 %/yr of the stock (CBS AZW inflow 176k / 1.4 M) and outflow 11 %/yr, so early leavers
   # are about 7.4 % of outflow; halving early leaving (plan assumption; no quantified effect
@@ -281,9 +342,18 @@ themes:
         target: {{ages: [75, 100], states: [frail, dependent]}}
         uptake: {{max: 0.4, ramp_years: 3, {START}, curve: linear}}
         effects:
-          - {{kind: end_of_life_use, sector: hospital_day, change: $acp_hospital}}
-          # ED visits RR 0.60 (0.31-1.42), not significant (Pimsen et al. 2022)
-          - {{kind: end_of_life_use, sector: ed_visit, change: {ci_normal(0.60, 0.31, 1.42)}}}
+          # ACP in nursing homes -> hospitalisation RR 0.54 (0.47-0.63), Pimsen et al., JAMDA 2022
+          # (parameter acp_hospital: -0.46, sd 0.0408). Study population = nursing-home residents, here
+          # the dependent state only; for the community-dwelling frail FACTS.md 4 has no hospitalisation
+          # effect (ED visits: inconclusive outside nursing homes, Sakamoto et al. 2023), so 0 there. Attenuation
+          # {ACP_SHARE} = dependent residents' share of the targeted end-of-life bed-days 2025-2040 (this
+          # plan's eol.csv and deaths by state; a run with target states [dependent] only).
+          # RR, no conversion: -0.46 x {ACP_SHARE} = -0.179, sd 0.0408 x {ACP_SHARE} = 0.0159 (evidence audit, issue 9)
+          - {{kind: end_of_life_use, sector: hospital_day, change: {ci_normal(0.54, 0.47, 0.63, ACP_SHARE)}}}
+          # ED visits RR 0.60 (0.31-1.42), not significant (Pimsen et al. 2022), kept at its point
+          # estimate as the kernteam OR is: -0.40 x {ACP_SHARE} (same share; ED use at death is also halved
+          # for residents) = -0.156, sd 0.2832 x {ACP_SHARE} = 0.1104
+          - {{kind: end_of_life_use, sector: ed_visit, change: {ci_normal(0.60, 0.31, 1.42, ACP_SHARE)}}}
         costs:
           # two GP consults > 20 min per participant per year, KH 2024 EUR 42.47 (2022)
           - {{payer: zvw, per_participant: 84.94}}
@@ -310,6 +380,9 @@ themes:
           - {{kind: end_of_life_use, sector: hospice_day, change: {ci_normal(1.31, 1.12, 1.52)}}}
         costs:
           - {{payer: zvw, per_year: 250000, from: 2025, to: 2030}}   # estimate: casemanagers palliatieve zorg
+        # no payer after 2030 yet: the casemanagers leave and the teams' routine fades over about
+        # two years (assumption; docs/example.md)
+        after_funding: {{decay_years: 2}}
         resources:
           - {{organisation: Zuyderland, role: casemanagers palliatieve zorg, fte: 2.0, from: 2025, to: 2030}}
           - {{organisation: MeanderGroep Zuid-Limburg, role: wijkverpleging palliatief team, fte: 1.5, from: 2025, to: 2030}}
@@ -332,6 +405,9 @@ themes:
         costs:
           # EUR 12.7 M programme (CZ and VGZ) spread over 2025-2028
           - {{payer: zvw, per_year: 3175000, from: 2025, to: 2028}}
+        # coaching of starters stops with the programme; early leaving returns to its old level
+        # over about three years, as the last coached cohorts pass their first two years (assumption)
+        after_funding: {{decay_years: 3}}
         resources:
           - {{organisation: Zorg aan Zet, role: programmacoordinatie, fte: 3.0, from: 2025, to: 2028}}
           - {{organisation: CZ, role: financiering arbeidsmarktprogramma, euro: 6350000, year: 2025}}
@@ -342,8 +418,15 @@ themes:
         target: {{ages: [18, 100], states: [chronic]}}
         uptake: {{max: 0.2, ramp_years: 4, {START}, curve: logistic}}
         effects:
-          # nurse-led vs physician care -> hospital admission RR 0.76 (0.64-0.91), Martinez-Gonzalez et al., BMC HSR 2014
-          - {{kind: use, sector: hospital_day, change: {ci_normal(0.76, 0.64, 0.91)}}}
+          # nurse-led vs physician care in primary care -> hospital admission RR 0.76 (0.64-0.91),
+          # Martinez-Gonzalez et al., BMC HSR 2014 (24 RCTs). RR of admission applied to bed-days: an
+          # avoided admission is taken to have the mean stay ({MEAN_STAY} days, CBS 2012, FACTS.md 5.3).
+          # Attenuation x {NURSE_SHARE} = share of the participants' bed-days that concern the chronic
+          # conditions whose care the nurse takes over (assumption: no Dutch split in FACTS.md; the
+          # plan's participants are all chronic 18+, whose bed-days also cover elective surgery,
+          # cancer, trauma and births that primary-care follow-up does not prevent).
+          # -0.24 x {NURSE_SHARE} = -0.12, sd 0.0689 x {NURSE_SHARE} = 0.0344 (evidence audit, issue 9)
+          - {{kind: use, sector: hospital_day, change: {ci_normal(0.76, 0.64, 0.91, NURSE_SHARE)}}}
           # NP 2.4 vs GP 3.0 consults per hour (van der Biezen et al., BMC Fam Pract 2016): +25 % time per consult
           - {{kind: fte_per_unit, sector: gp, change: {{dist: triangular, min: 0.10, mode: 0.25, max: 0.40}}}}
           - {{kind: workforce, group: huisartsenzorg, extra_inflow: {{dist: uniform, min: 1, max: 5}}}}
@@ -364,11 +447,25 @@ themes:
         target: {{subregions: [Westelijke Mijnstreek, Parkstad], ages: [50, 100], states: [chronic, frail]}}
         uptake: {{max: {c['tele_max']}, ramp_years: 3, {START_WP}, curve: linear}}
         effects:
-          # telemedicine in heart failure -> all-cause hospitalisation OR 0.63 (0.41-0.96), Anatol J Cardiol 2024;28:177
-          - {{kind: use, sector: hospital_day, change: {ci_normal(0.63, 0.41, 0.96)}}}
-          # COPD telehealthcare -> ED attendance OR 0.27 (0.11-0.66), McLean et al., Cochrane CD007718 2011,
-          # x 1/3 of monitored patients with COPD (estimate): -0.243, sd 0.140/3
-          - {{kind: use, sector: ed_visit, change: {{dist: normal, mean: -0.2433, sd: 0.0468}}}}
+          # Per disease third (1/3 HF, 1/3 COPD, 1/3 asthma: the plan's estimate, as below), each
+          # study on its own third; ORs converted to RRs at the baseline risk p0 (Zhang & Yu 1998:
+          # RR = OR / (1 - p0 + p0*OR)). p0 = {c['p0_hosp']:.3f} = 1 - exp(-{c['frail_hosp']:.3f}/{MEAN_STAY}): frail 75+ bed-days per
+          # person-year in this plan's use.csv ({c['frail_hosp']:.3f}) over the mean stay of {MEAN_STAY} days (CBS 2012,
+          # FACTS.md 5.3), Poisson; a proxy (assumption) for HF and COPD patients, whose own risk is
+          # not in FACTS.md.
+          # HF telemedicine -> all-cause hospitalisation OR 0.63 (0.41-0.96), Anatol J Cardiol 2024;28:177:
+          #   {rr_text(hf)}, x 1/3 = {hf3[0]:.4f}, sd {hf3[1] * 3:.4f}/3 = {hf3[1]:.4f}
+          # COPD telehealthcare -> hospitalisation OR 0.46 (0.33-0.65), McLean et al., Cochrane CD007718:
+          #   {rr_text(copd)}, x 1/3 = {copd3[0]:.4f}, sd {copd3[1] * 3:.4f}/3 = {copd3[1]:.4f}
+          # asthma third: no hospitalisation evidence, 0.
+          # sum {tele[0]:.4f}, sd sqrt({hf3[1]:.4f}^2 + {copd3[1]:.4f}^2) = {tele[1]:.4f} (was OR 0.63 - 1 = -0.37 on all
+          # monitored patients; evidence audit, issue 9)
+          - {{kind: use, sector: hospital_day, change: {normal(*tele)}}}
+          # COPD telehealthcare -> ED attendance OR 0.27 (0.11-0.66), McLean et al., Cochrane CD007718 2011;
+          # p0 = {c['p0_ed']:.2f} = 1 - exp(-{c['frail_ed']:.3f}), frail 75+ ED visits per person-year in use.csv (proxy,
+          # assumption): {rr_text(ced)}, x 1/3 of monitored patients with COPD (estimate)
+          # = {ced3[0]:.4f}, sd {ced3[1] * 3:.4f}/3 = {ced3[1]:.4f} (was OR - 1 unconverted, -0.2433)
+          - {{kind: use, sector: ed_visit, change: {normal(*ced3)}}}
           # asthma: pulmonologist once a year instead of 4x (Zuyderland, provider-reported), -25 to -75 %,
           # x 1/3 of monitored patients with asthma (estimate)
           - {{kind: use, sector: outpatient, change: {{dist: pert, min: -0.25, mode: -0.1667, max: -0.0833}}}}
@@ -385,14 +482,19 @@ themes:
         name: Digitale vaardigheden en administratieve lastenverlichting
         uptake: {{max: 0.8, ramp_years: 3, {START}, curve: linear}}
         effects:
-          # SiRM for VWS 2024: 27,000 FTE per year by 2028 against > 1.4 M care employees = -1.9 %:
-          # uniform 0 to -3.8 %
-          - {{kind: fte_per_unit, sector: district_nursing_hour, change: {{dist: uniform, min: -0.038, max: 0.0}}}}
-          - {{kind: fte_per_unit, sector: nursing_home_day, change: {{dist: uniform, min: -0.038, max: 0.0}}}}
-          - {{kind: fte_per_unit, sector: gp, change: {{dist: uniform, min: -0.038, max: 0.0}}}}
+          # SiRM for VWS 2024: 27,000 FTE per year by 2028, of which 16,000 above the current level
+          # (FACTS.md 4): the other 11,000 are already realised, so in the baseline. Counted: the
+          # 16,000 against > 1.4 M care employees = {-dv * 100:.2f} %: uniform 0 to {-2 * dv * 100:.2f} % (was 27,000 = -1.9 %,
+          # uniform 0 to -3.8 %; evidence audit, issue 9)
+          - {{kind: fte_per_unit, sector: district_nursing_hour, change: {{dist: uniform, min: {-2 * dv:.4f}, max: 0.0}}}}
+          - {{kind: fte_per_unit, sector: nursing_home_day, change: {{dist: uniform, min: {-2 * dv:.4f}, max: 0.0}}}}
+          - {{kind: fte_per_unit, sector: gp, change: {{dist: uniform, min: {-2 * dv:.4f}, max: 0.0}}}}
         costs:
           - {{payer: zvw, per_year: 400000, from: 2025, to: 2029}}   # estimate: training programme
           - {{payer: wlz, per_year: 200000, from: 2025, to: 2029}}   # estimate
+        # skills stay with the people trained, who leave at about 11 %/yr (CBS AZW outflow): the
+        # effect fades over about nine years without new training
+        after_funding: {{decay_years: 9}}
         resources:
           - {{organisation: Zuyderland, role: opleiders digitale vaardigheden, fte: 2.0, from: 2025, to: 2029}}
           - {{organisation: Envida, role: opleiders digitale vaardigheden, fte: 1.0, from: 2027, to: 2029}}
@@ -428,12 +530,21 @@ themes:
         target: {{areas: [{', '.join(PLUSWIJKEN)}], ages: [75, 100], states: [frail]}}
         uptake: {{max: {c['kto_max']}, ramp_years: 3, {START_WP}, curve: linear}}
         effects:
-          # case management for frail elderly -> hospitalisation OR 1.13 (0.95-1.35): no effect shown
-          # (Van der Elst et al., BMC Geriatr 2018, 16 RCTs); kept so the plan does not count on savings here
-          - {{kind: use, sector: hospital_day, change: {ci_normal(1.13, 0.95, 1.35)}}}
+          # case management for frail community-dwelling elderly -> hospitalisation OR 1.13 (0.95-1.35),
+          # not significant (Van der Elst et al., BMC Geriatr 2018, 16 RCTs). Kept at the pooled
+          # estimate with its CI as the distribution, not set to 0: the plan keeps the non-significant
+          # favourable ACP ED estimate at its point estimate too, and zeroing only the unfavourable
+          # one would be one-sided. OR -> RR at p0 = {c['p0_hosp']:.3f} = 1 - exp(-{c['frail_hosp']:.3f}/{MEAN_STAY}), frail 75+ bed-days
+          # per person-year in the PlusWIJken areas (use.csv) over the {MEAN_STAY}-day mean stay (CBS 2012,
+          # FACTS.md 5.3): {rr_text(kto)}; change {kto_change:+.4f}, sd {kto_sd:.4f}; P(change < 0) about {NormalDist(kto_change, kto_sd).cdf(0.0) * 100:.0f} %.
+          # Target fits the study (frail 75+ at home): no attenuation (was OR - 1 = +0.13, sd 0.102;
+          # evidence audit, issue 9)
+          - {{kind: use, sector: hospital_day, change: {ci_normal(*kto)}}}
           # mortality OR 0.99 (0.79-1.25) in the same review: no transition effect assumed
         costs:
           - {{payer: zvw, per_year: 4500000, from: 2025, to: 2027}}   # other half of the EUR 27 M (assumption)
+        # the teams exist on the PlusWIJken budget only; nobody has committed to pay after 2027
+        after_funding: stop
         resources:
           - {{organisation: VGZ, role: financiering PlusWIJken, euro: 13500000, year: 2025}}
           - {{organisation: MeanderGroep Zuid-Limburg, role: wijkverpleegkundigen kernteams, fte: 8.0, from: 2025, to: 2027}}
@@ -466,9 +577,14 @@ themes:
         target: {{ages: [65, 100], states: [chronic, frail]}}
         uptake: {{max: 0.15, ramp_years: 3, {START}, curve: linear}}
         effects:
-          # fallers RR 0.85 (0.81-0.89), Sherrington et al., Cochrane CD012424 2019; assumption: falls
-          # drive the chronic -> frail transition in proportion
-          - {{kind: transition, from: chronic, to: frail, change: {ci_normal(0.85, 0.81, 0.89)}}}
+          # fallers RR 0.85 (0.81-0.89), Sherrington et al., Cochrane CD012424 2019 (community-dwelling
+          # 60+: fits the target). The study measures who falls, not who becomes frail: only the
+          # transitions that follow a fall can fall with it. Attenuation x {FALL_SHARE} = share of chronic ->
+          # frail transitions that follow a fall (assumption: no source in FACTS.md; a fall is one of
+          # several routes into frailty, and the plan's other fall shares are 8-15 % of use).
+          # RR, no conversion: -0.15 x {FALL_SHARE} = -0.030, sd 0.0204 x {FALL_SHARE} = 0.0041 (was -0.15 on the
+          # whole transition; evidence audit, issue 9)
+          - {{kind: transition, from: chronic, to: frail, change: {ci_normal(0.85, 0.81, 0.89, FALL_SHARE)}}}
           # fall-related fractures RR 0.73 (0.56-0.95), same review; x 10 % of nursing-home admissions
           # after a fracture (estimate) -> -2.7 %
           - {{kind: transition, from: frail, to: dependent, change: {{dist: normal, mean: -0.027, sd: 0.010}}}}
