@@ -41,12 +41,15 @@ TABLES = {
     "budget_impact": ["scenario", "year", "stakeholder", "care_cost_change", "implementation_cost", "net",
                       "net_current", "net_cumulative_current"],
     "discount_rates": ["scenario", "discount_rate_pct", "stakeholder", "investment", "savings", "npv"],
+    "intervention_costs": ["scenario", "intervention", "participant_years", "implementation_cost",
+                           "cost_per_participant_year"],
+    "theme_roi": ["scenario", "theme", "investment", "savings", "npv", "roi", "savings_per_participant_year"],
 }
 KEYS = {
     "demography": 3, "care": 4, "payers": 3, "workforce": 4, "health": 3, "population": 6,
     "interventions": 4, "implementation": 5, "business_case": 2, "health_economics": 1,
     "criteria": 3, "resources": 3, "wrong_pocket": 3, "criteria_subregion": 4, "staff": 2,
-    "budget_impact": 3, "discount_rates": 3,
+    "budget_impact": 3, "discount_rates": 3, "intervention_costs": 2, "theme_roi": 2,
 }
 
 results = {"passed": 0, "failed": 0}
@@ -225,6 +228,13 @@ def check_shapes(data, name, plan):
         col[(r[0], r[2])][2] += float(r[3])
     ok = all(abs(a - sv) <= 1e-6 * (1 + abs(sv)) for a, sv, inv in col.values())
     check(ok, f"{name}: wrong-pocket columns sum to each saver's savings (investor 'none' included)")
+    # the themes' savings add up to the scenario's total savings (Shapley efficiency)
+    sav = {}
+    for r in data["theme_roi"]:
+        sav[r[0]] = sav.get(r[0], 0.0) + float(r[3])
+    tot = {r[0]: float(r[3]) for r in data["business_case"] if r[1] == "total"}
+    worst = max(abs(v - tot[k]) / (1 + abs(tot[k])) for k, v in sav.items())
+    check(worst < 1e-9, f"{name}: theme_roi savings add up to the total savings (worst {worst:.2g})")
     # the budget impact, discounted at the plan's rate, is minus the NPV; the discount-rate
     # table holds business_case.csv at the plan's own rate
     plan_rate = read_rate(plan)

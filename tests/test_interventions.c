@@ -350,6 +350,27 @@ static void test_wrong_pocket_by_theme(void **st) {
   near(wo_a[0 * 2 + 0], 0);
   near(wo_a[1 * 2 + 0], 7600);
   near(wo_a[2 * 2 + 0], 7600);
+  /* theme_roi.csv: a invests 1000 and brings 21680/3, b 3000; c costs nothing (no ROI) */
+  cs_view v;
+  assert_int_equal(cs_view_init(&v, pl, &t->r, &t->ec, &t->pm, t->sc, NULL, NULL, &sh, &t->ar),
+                   CS_OK);
+  cs_value o[CS_TABLE_MAX_COLS];
+  cs_tab_theme_roi.row(&v, 0, o); /* plan, a */
+  near(o[2].d, 1000);
+  near(o[3].d, 21680.0 / 3);
+  near(o[5].d, 21680.0 / 3 / 1000);
+  near(o[6].d, 21680.0 / 3 / 4000); /* 4000 participants (uptake 1), one year */
+  cs_tab_theme_roi.row(&v, 1, o);   /* plan, b */
+  near(o[5].d, 21680.0 / 3 / 3000);
+  cs_tab_theme_roi.row(&v, 2, o); /* plan, c */
+  assert_true(o[5].null);
+  /* intervention_costs.csv: a 1000 over 4000 participant-years, c costs 0 */
+  cs_tab_intervention_costs.row(&v, 0, o);
+  near(o[2].d, 4000);
+  near(o[3].d, 1000);
+  near(o[4].d, 0.25);
+  cs_tab_intervention_costs.row(&v, 2, o);
+  near(o[4].d, 0);
   tp_run_free(t);
   tp_free(pl);
 }

@@ -47,6 +47,9 @@ typedef struct {
    * investment); every scenario of the run but the baseline (index 0, left 0) */
   double *wp;
   int32_t nsc, np;
+  /* [scenario][theme] (v0.2): the theme alone's discounted investment (all payers) and its
+   * Shapley value of the total discounted savings; 0 for a theme the scenario leaves out */
+  double *theme_inv, *theme_sav;
 } cs_shapley;
 /* Metrics: npv:<stakeholder> (payers, total), criterion:<name> in the long-term year, delta_qalys.
  */

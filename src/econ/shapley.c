@@ -97,14 +97,18 @@ static double phi_savings(const cs_econ *e, int32_t np, uint32_t players, int32_
  * each payer's savings goes to the payers of the theme's own cost lines, by their share of
  * them (the theme alone, in this scenario: its costs do not depend on the other themes);
  * a theme without cost goes to investor "none". The savers' columns add up to their savings. */
-static void wrong_pocket(const cs_econ *e, int32_t np, int32_t T, uint32_t players, double *wp) {
+/* ti, ts [T]: each theme's investment alone and its value of the total savings (ROI). */
+static void wrong_pocket(const cs_econ *e, int32_t np, int32_t T, uint32_t players, double *wp,
+                         double *ti, double *ts) {
   int32_t nst = np + 1;
   memset(wp, 0, (size_t)(np + 1) * np * sizeof *wp);
   for (int32_t t = 0; t < T; t++) {
     if (!(players >> t & 1)) continue;
     const double *inv = e->inv + (size_t)(1u << t) * nst;
+    ti[t] = inv[np];
     for (int32_t q = 0; q < np; q++) {
       double phi = phi_savings(e, np, players, t, q);
+      ts[t] += phi;
       if (inv[np] == 0.0) {
         wp[(size_t)np * np + q] += phi;
         continue;
@@ -122,7 +126,9 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_sc
   if (T == 0 || T > CS_SHAPLEY_MAX_THEMES) return CS_OK; /* none, or too many for exact values */
   size_t per = (size_t)(np + 1) * np;
   out->wp = CS_ALLOC(ar, (size_t)nsc * per + 1, double);
-  if (!out->wp) return CS_ENOMEM;
+  out->theme_inv = CS_ALLOC(ar, (size_t)nsc * T, double);
+  out->theme_sav = CS_ALLOC(ar, (size_t)nsc * T, double);
+  if (!out->wp || !out->theme_inv || !out->theme_sav) return CS_ENOMEM;
   out->nsc = nsc;
   out->np = np;
   uint32_t all = (1u << T) - 1;
@@ -137,11 +143,16 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_sc
     cs_econ e;
     int32_t n = run_subsets(pl, pm, &sc[s], &tmp, &r, &e);
     if (n < 0) st = CS_ENOMEM;
-    if (st == CS_OK) wrong_pocket(&e, np, T, all, out->wp + (size_t)s * per);
+    if (st == CS_OK)
+      wrong_pocket(&e, np, T, all, out->wp + (size_t)s * per, out->theme_inv + (size_t)s * T,
+                   out->theme_sav + (size_t)s * T);
     if (st == CS_OK && j < 0) {
       st = attribute_plan(pl, &r, &e, n, ar, out);
-      for (int32_t t = 0; t < T && st == CS_OK; t++)
-        wrong_pocket(&e, np, T, all & ~(1u << t), out->wp + (size_t)(2 + pl->nscen + t) * per);
+      for (int32_t t = 0; t < T && st == CS_OK; t++) {
+        size_t w = (size_t)(2 + pl->nscen + t);
+        wrong_pocket(&e, np, T, all & ~(1u << t), out->wp + w * per, out->theme_inv + w * T,
+                     out->theme_sav + w * T);
+      }
     }
     cs_arena_release(&tmp);
   }

@@ -231,3 +231,92 @@ const cs_tabledef cs_tab_business_case_insurer = {
     insurer_present,
     insurer_n,
     insurer_row};
+
+/* ---- cost per participant, per intervention ---- */
+static const cs_column ivcost_cols[] = {
+    CS_KEY("scenario", CS_TEXT), CS_KEY("intervention", CS_TEXT),
+    CS_VAL("participant_years", CS_REAL, "person-years"),
+    CS_VAL("implementation_cost", CS_REAL, "EUR (price year)"),
+    CS_VAL_OPT("cost_per_participant_year", CS_REAL, "EUR (price year) per person-year")};
+
+static int64_t ivcost_n(const cs_view *v) { return (int64_t)(v->r->nsc - 1) * v->pl->niv; }
+
+/* Undiscounted participant-years and implementation cost of intervention iv in scenario s. */
+static void iv_totals(const cs_view *v, int32_t s, int32_t iv, double *part, double *cost) {
+  const cs_results *r = v->r;
+  const cs_intervention *x = &v->pl->ivs[iv];
+  *part = *cost = 0.0;
+  for (int32_t y = 0; y < r->ny; y++) {
+    size_t sy = cs_ix_sy(r, s, y);
+    for (int32_t a = 0; a < r->na; a++)
+      *part += r->participants[(sy * r->na + a) * r->niv + iv];
+    for (int32_t j = 0; j < x->ncost; j++)
+      *cost += r->impl[sy * r->nline + v->pm->cost_off[iv] + j];
+  }
+}
+
+static void ivcost_row(const cs_view *v, int64_t i, cs_value *o) {
+  int32_t iv = cs_digit(&i, v->pl->niv), s = 1 + (int32_t)i;
+  double part, cost;
+  iv_totals(v, s, iv, &part, &cost);
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(v->pl->ivs[iv].id);
+  o[2] = cs_vd(part), o[3] = cs_vd(cost);
+  o[4] = part > 0.0 ? cs_vd(cost / part) : cs_vnull(); /* nobody took part: no such cost */
+}
+
+const cs_tabledef cs_tab_intervention_costs = {
+    .name = "intervention_costs",
+    .title = "participant-years and implementation cost of each intervention",
+    .ncol = CS_NCOL(ivcost_cols),
+    .cols = ivcost_cols,
+    .in_workbook = 1,
+    .nrows = ivcost_n,
+    .row = ivcost_row};
+
+/* ---- return on investment, per theme ---- */
+static const cs_column roi_cols[] = {
+    CS_KEY("scenario", CS_TEXT),
+    CS_KEY("theme", CS_TEXT),
+    CS_VAL("investment", CS_REAL, "EUR (discounted)"),
+    CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+    CS_VAL("npv", CS_REAL, "EUR (discounted)"),
+    CS_VAL_OPT("roi", CS_REAL, "savings per euro invested"),
+    CS_VAL_OPT("savings_per_participant_year", CS_REAL, "EUR (discounted) per person-year")};
+
+static int roi_present(const cs_view *v) { return v->shap && v->shap->theme_sav; }
+
+static int64_t roi_n(const cs_view *v) { return (int64_t)(v->r->nsc - 1) * v->pl->ntheme; }
+
+/* Discounted participant-years of theme t's interventions in scenario s. */
+static double theme_participants(const cs_view *v, int32_t s, int32_t t) {
+  const cs_results *r = v->r;
+  const cs_theme *th = &v->pl->themes[t];
+  double sum = 0.0;
+  for (int32_t y = 0; y < r->ny; y++) {
+    double f = 1.0 / pow(1.0 + v->pl->discount_rate, y);
+    for (int32_t a = 0; a < r->na; a++)
+      for (int32_t iv = th->first; iv < th->first + th->count; iv++)
+        sum += r->participants[(cs_ix_sy(r, s, y) * r->na + a) * r->niv + iv] * f;
+  }
+  return sum;
+}
+
+static void roi_row(const cs_view *v, int64_t i, cs_value *o) {
+  int32_t T = v->pl->ntheme, t = cs_digit(&i, T), s = 1 + (int32_t)i;
+  double inv = v->shap->theme_inv[(size_t)s * T + t], sav = v->shap->theme_sav[(size_t)s * T + t];
+  double part = theme_participants(v, s, t);
+  o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(v->pl->themes[t].id);
+  o[2] = cs_vd(inv), o[3] = cs_vd(sav), o[4] = cs_vd(sav - inv);
+  o[5] = inv > 0.0 ? cs_vd(sav / inv) : cs_vnull();
+  o[6] = part > 0.0 ? cs_vd(sav / part) : cs_vnull();
+}
+
+const cs_tabledef cs_tab_theme_roi = {.name = "theme_roi",
+                                      .title = "each theme's investment against its Shapley "
+                                               "share of the savings",
+                                      .ncol = CS_NCOL(roi_cols),
+                                      .cols = roi_cols,
+                                      .in_workbook = 1,
+                                      .present = roi_present,
+                                      .nrows = roi_n,
+                                      .row = roi_row};
