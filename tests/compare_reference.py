@@ -7,8 +7,10 @@ For each generated plan (tests/genplan.py; seeds 1..6, plus projection, single-s
 variants) it runs `CARESHIFT_BINARY run PLAN --out DIR --detail` and
 `tests/reference/csref.py PLAN DIR --detail`, and compares every table of OUTPUTS.md (the v1
 tables and the additions staff, criteria_subregion, wrong_pocket, business_case_subregion,
-shapley, budget_impact and discount_rates): the same set of key rows (integer keys compared as
-integers, `discount_rate_pct` as a number rounded to 9 decimals), every value within 1e-9
+shapley, budget_impact, discount_rates and, for a plan with `insurers:`,
+business_case_insurer, which must be absent from both outputs otherwise): the same set of
+key rows (integer keys compared as integers, `discount_rate_pct` as a number rounded to 9
+decimals), every value within 1e-9
 relative (1e-9 absolute near 0; a difference of two columns of its row, see TERMS, also within
 1e-9 of the larger term), empty cells only where the other side is empty too, text cells equal.
 One check = one table of one plan.
@@ -58,7 +60,10 @@ TABLES = {
     "shapley.csv": ("theme", "metric"),
     "budget_impact.csv": ("scenario", "year", "stakeholder"),
     "discount_rates.csv": ("scenario", "discount_rate_pct", "stakeholder"),
+    # only for a plan with `insurers:` (outputs.md): absent in both outputs otherwise
+    "business_case_insurer.csv": ("scenario", "insurer"),
 }
+OPTIONAL = {"business_case_insurer.csv"}   # written only when the plan asks for it
 INT_KEYS = {"year", "age", "line"}
 FLOAT_KEYS = {"discount_rate_pct"}         # compared as numbers rounded to 9 decimals
 
@@ -146,6 +151,7 @@ TERMS = {"business_case.csv": {"npv": ("investment", "savings"),
          "discount_rates.csv": {"npv": ("investment", "savings")},
          "budget_impact.csv": {"net": ("care_cost_change", "implementation_cost")},
          "business_case_subregion.csv": {"npv": ("investment", "savings")},
+         "business_case_insurer.csv": {"npv": ("investment", "savings")},
          "staff.csv": {"net_fte_saved": ("fte_demand_saved", "plan_staff_fte")},
          "shapley.csv": {"contribution": ("plan_value", "leave_one_out"),
                          "leave_one_out": ("plan_value", "contribution")}}
@@ -180,6 +186,10 @@ def by_scenario(keys, keycols):
 
 def compare_table(name, keycols, got_path, ref_path):
     """Returns (ok, summary line, detail lines)."""
+    if name in OPTIONAL and not os.path.exists(ref_path):
+        if os.path.exists(got_path):
+            return False, "written by careshift, not by the reference (the plan does not ask for it)", []
+        return True, "absent in both (the plan does not ask for it)", []
     if not os.path.exists(got_path):
         return False, "missing in careshift output", []
     try:

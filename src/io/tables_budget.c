@@ -162,7 +162,7 @@ static double region_share(const cs_view *v, int32_t k) {
     w += pop * v->pl->insurer_share[(size_t)a * v->pl->ninsurer + k];
     sum += pop;
   }
-  return sum > 0.0 ? w / sum : 0.0;
+  return sum > 0.0 ? w / sum : 1.0 / v->pl->ninsurer; /* nobody lives there: evenly */
 }
 
 /* Discounted investment of insurer k in scenario s: the lines of the insurers' payer that

@@ -16,7 +16,8 @@ staff.csv, criteria_subregion.csv, wrong_pocket.csv (v0.2: by the themes that br
 savings, model.md note 12), business_case_subregion.csv, shapley.csv, an intervention's
 `after_funding` (keep, stop, {decay_years: N}) acting on its uptake, and (model.md section 7)
 business_case.csv's savings_marginal and npv_marginal (sector `marginal_share`),
-budget_impact.csv (`economics.inflation`) and discount_rates.csv.
+budget_impact.csv (`economics.inflation`), discount_rates.csv and business_case_insurer.csv
+(`insurers: {payer, shares}`, a cost line's `insurer:`).
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -241,6 +242,23 @@ class Plan:
         C = self.C = len(self.sectors)
         self.cidx = {s["id"]: i for i, s in enumerate(self.sectors)}
 
+        # insurers (v0.2, plan-format.md "Additions of careshift v0.2"; model.md section 7
+        # "Per insurer"): `insurers: {payer, shares}`, the CSV area,insurer,share; insurers
+        # in order of first appearance in the CSV; share[a, k] 0 where the CSV has no row
+        self.ins_payer = None
+        self.insurers = []
+        self.ins_share = {}                      # (area index, insurer) -> share
+        ins = y.get("insurers")
+        if ins:
+            self.ins_payer = sid(ins["payer"])
+            if self.ins_payer not in self.payers:
+                raise PlanError("insurers: unknown payer %r" % self.ins_payer)
+            rows, _ = read_table(base, ins["shares"], ("area", "insurer", "share"), val)
+            for r in rows:
+                if r["insurer"] not in self.insurers:
+                    self.insurers.append(r["insurer"])
+                self.ins_share[self.aidx[r["area"]], r["insurer"]] = float(r["share"])
+
         # use rates u[s][x][k][c], end-of-life e[s][x][k][c]
         self.u = self._rates(base, y.get("use"), val)
         self.e = self._rates(base, y.get("end_of_life_use"), val)
@@ -386,7 +404,10 @@ class Plan:
                 year=int(c.get("year", self.T0)),
                 per_year=val(c["per_year"]) if "per_year" in c else None,
                 frm=int(c.get("from", self.T0)), to=int(c.get("to", self.T1)),
-                per_participant=val(c["per_participant"]) if "per_participant" in c else None))
+                per_participant=val(c["per_participant"]) if "per_participant" in c else None,
+                # v0.2: the insurer that pays a line of the insurers' payer (None: all of
+                # them by regional market share)
+                insurer=self._insurer(c)))
         # after funding (model.md section 4, v0.2): keep (default), stop, {decay_years: N}.
         # F = the largest `year` of the `once` lines and `to` of the `per_year` lines (defaults
         # filled in: year = T0, to = T1); no end (None) with a `per_participant` line or without
@@ -421,6 +442,17 @@ class Plan:
             util_eff=[e for e in effects if e["kind"] == "utility"],
             mort_eff=[e for e in effects if e["kind"] == "mortality"],
             resources=iv.get("resources") or [])
+
+    def _insurer(self, c):
+        k = c.get("insurer")
+        if k is None:
+            return None
+        k = sid(k)
+        if self.ins_payer is None or sid(c["payer"]) != self.ins_payer:
+            raise PlanError("insurer %r on a cost line of payer %r, which has no insurers" % (k, c["payer"]))
+        if k not in self.insurers:
+            raise PlanError("insurer %r is not in the insurers' shares" % k)
+        return k
 
     # ------------------------------------------------------------ uptake
     def uptake(self, iv, scen, a, t):
@@ -967,8 +999,18 @@ def run(plan_path, out, detail=False):
     else:                                   # the row at the plan's own rate uses that rate
         drates = [(k, P.r if k == own_pct else r_) for k, r_ in drates]
 
-    bc, he, cr, stf, crs, bcs, bi, dr = [], [], [], [], [], [], [], []
+    bc, he, cr, stf, crs, bcs, bi, dr, bci = [], [], [], [], [], [], [], [], []
     cmp = {}
+    # k's regional share of the insurers' payer: sum_a N[a,T0] share[a,k] / sum_a N[a,T0],
+    # N = the baseline's population of area a on 1 January T0 (demography.csv). With no
+    # population at all the share is undefined; the reference splits evenly (README,
+    # interpretation 36)
+    ins_reg = {}
+    if P.insurers:
+        ntot = sum(base.pop[0][a] for a in range(A))
+        for k in P.insurers:
+            ins_reg[k] = (sum(base.pop[0][a] * P.ins_share.get((a, k), 0.0) for a in range(A)) / ntot
+                          if ntot > 0 else 1.0 / len(P.insurers))
     for sc in P.scenarios[1:]:
         sidn = sc["id"]
         R = res[sidn]
@@ -1041,6 +1083,29 @@ def run(plan_path, out, detail=False):
                 ti_ += inv
                 ts_ += sav
             bcs.append((sidn, r, "total", ti_, ts_, ts_ - ti_))
+        # business case per insurer (model.md section 7 "Per insurer", v0.2): savings of k =
+        # minus the discounted care-cost delta of the payer's sectors in each area times k's
+        # share there; investment of k = the discounted lines of the payer that name k plus
+        # k's regional share (base-year population weights) of those that name none.
+        # README, interpretation 36.
+        for k in P.insurers:
+            q = P.ins_payer
+            inv = sav = 0.0
+            for (j, li), v in R.impl.items():
+                cl = P.ivs[j]["costs"][li]
+                if cl["payer"] != q:
+                    continue
+                w = ins_reg[k] if cl["insurer"] is None else (1.0 if cl["insurer"] == k else 0.0)
+                if w != 0.0:
+                    inv += w * sum(v[ti] * disc[ti] for ti in range(nY))
+            for ti in range(nY):
+                d = 0.0
+                for a in range(A):
+                    sh = P.ins_share.get((a, k), 0.0)
+                    if sh != 0.0:
+                        d += sh * (care_in(R, ti, q, [a]) - care_in(base, ti, q, [a]))
+                sav -= d * disc[ti]
+            bci.append((sidn, k, inv, sav, sav - inv))
     write(os.path.join(out, "business_case.csv"), ["scenario", "stakeholder", "investment", "savings", "npv", "break_even_year",
                                                    "savings_marginal", "npv_marginal"], bc)
     write(os.path.join(out, "budget_impact.csv"), ["scenario", "year", "stakeholder", "care_cost_change",
@@ -1056,6 +1121,9 @@ def run(plan_path, out, detail=False):
     write(os.path.join(out, "criteria_subregion.csv"), ["scenario", "year", "subregion", "criterion", "value", "unit"], crs)
     write(os.path.join(out, "business_case_subregion.csv"), ["scenario", "subregion", "stakeholder", "investment",
                                                              "savings", "npv"], bcs)
+    if P.insurers:                              # only for a plan with `insurers:`
+        write(os.path.join(out, "business_case_insurer.csv"), ["scenario", "insurer", "investment", "savings", "npv"],
+              bci)
 
     # Runs of the plan restricted to a subset S of its themes (indices into P.themes) in the
     # subregions and delays of a scenario, compared with the baseline (shapley.csv, and the

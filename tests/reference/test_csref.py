@@ -1234,8 +1234,108 @@ themes:
     ck.close(bc["without-t", "total"]["npv_marginal"], 0.0, "without-t")
 
 
+def case_insurers(tmp, ck):
+    """v0.2 (model.md section 7 "Per insurer"): business_case_insurer.csv with two areas whose
+    market shares differ, a zvw line that names its insurer and one that does not (paid by
+    the regional shares, weighted by the base-year population: the population of 2025 would
+    give other weights), a line of another payer (not in the table), the insurers in order
+    of first appearance in the CSV, and no table for a plan without `insurers:`."""
+    yml = """careshift: 1
+plan: {name: insurers}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+  migration: migration.csv
+payers: [{id: zvw, name: Zvw}, {id: wmo, name: Wmo}]
+insurers: {payer: zvw, shares: insurer_shares.csv}
+sectors:
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 100, fte_per_unit: 0.001, group: gh}
+use: use.csv
+economics: {price_year: 2024, discount_rate: 0.25}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: care
+        name: Care at home
+        uptake: {max: 1}
+        effects:
+          - {kind: use, sector: hosp, change: -0.5}
+        costs:
+          - {payer: zvw, once: 10000, year: 2024, insurer: CZ}
+          - {payer: zvw, per_year: 2000}
+          - {payer: wmo, per_year: 500}
+"""
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\nA2,Two,R2\n",
+        "population.csv": population({("A1", "f", 50): 1000, ("A2", "f", 50): 3000}, areas=("A1", "A2")),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "migration.csv": "area,sex,age,net\nA2,f,50,1000\n",
+        # VGZ first: the table lists VGZ, then CZ
+        "insurer_shares.csv": "area,insurer,share\nA1,VGZ,0.2\nA1,CZ,0.8\nA2,CZ,0.25\nA2,VGZ,0.75\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,all,f,0,100,1\n",
+    }
+    plan = write_plan(tmp, yml, files)
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    bi = read(out, "business_case_insurer.csv", ("scenario", "insurer"))
+    bc = read(out, "business_case.csv", ("scenario", "stakeholder"))
+    # Population (q = 0, no births): A1 1000 women in both years; A2 3000 on 1 Jan 2024, and
+    # the 1000 migrants of 2024 make 4000 on 1 Jan 2025. Uptake 1 from 2024 (d = 0: max / 1),
+    # so hosp use 1 - 0.5 = 0.5 days a person. Care-cost delta of zvw (price 100):
+    #   2024: A1 -0.5 * 1000 * 100 = -50000, A2 -0.5 * 3000 * 100 = -150000
+    #   2025: A1 -50000,                      A2 -0.5 * 4000 * 100 = -200000
+    # Discount factors at 25 %: 1 (2024), 1/1.25 = 0.8 (2025).
+    # Savings (share of each area times its delta):
+    #   CZ:  2024 0.8 * 50000 + 0.25 * 150000 = 40000 + 37500 = 77500
+    #        2025 0.8 * 50000 + 0.25 * 200000 = 40000 + 50000 = 90000, * 0.8 = 72000
+    #        total 149500
+    #   VGZ: 2024 0.2 * 50000 + 0.75 * 150000 = 10000 + 112500 = 122500
+    #        2025 0.2 * 50000 + 0.75 * 200000 = 10000 + 150000 = 160000, * 0.8 = 128000
+    #        total 250500
+    #   sum 400000 = zvw's savings 200000 + 250000 * 0.8
+    # Regional shares from the base-year population (1000, 3000; total 4000):
+    #   CZ  (1000 * 0.8 + 3000 * 0.25) / 4000 = (800 + 750) / 4000 = 0.3875
+    #   VGZ (1000 * 0.2 + 3000 * 0.75) / 4000 = (200 + 2250) / 4000 = 0.6125
+    #   (with 2025's population, 1000 and 4000: CZ (800 + 1000) / 5000 = 0.36)
+    # Investment: the once 10000 (2024, factor 1) names CZ; the per_year 2000 names nobody:
+    # 2000 * (1 + 0.8) = 3600 discounted, split 0.3875 / 0.6125; wmo's 500 a year is not zvw's.
+    #   CZ  10000 + 0.3875 * 3600 = 10000 + 1395 = 11395
+    #   VGZ          0.6125 * 3600 = 2205
+    #   sum 13600 = zvw's investment 10000 + 3600
+    # NPV: CZ 149500 - 11395 = 138105; VGZ 250500 - 2205 = 248295.
+    want = {"CZ": (11395.0, 149500.0, 138105.0), "VGZ": (2205.0, 250500.0, 248295.0)}
+    for k, vals in want.items():
+        for c, v in zip(("investment", "savings", "npv"), vals):
+            ck.close(bi["plan", k][c], v, "plan %s %s" % (k, c))
+            ck.close(bi["without-t", k][c], 0.0, "without-t %s %s" % (k, c))
+    for c in ("investment", "savings", "npv"):
+        ck.close(sum(float(bi["plan", k][c]) for k in want), float(bc["plan", "zvw"][c]),
+                 "insurers add up to zvw's %s" % c)
+    ck.close(bc["plan", "zvw"]["investment"], 13600.0, "zvw investment")
+    ck.close(bc["plan", "zvw"]["savings"], 400000.0, "zvw savings")
+    with open(os.path.join(out, "business_case_insurer.csv")) as fh:
+        order = [r["insurer"] for r in csv.DictReader(fh) if r["scenario"] == "plan"]
+    ck.equal(order, ["VGZ", "CZ"], "insurers in order of first appearance in the CSV")
+    ck.equal(len(bi), 2 * 2, "2 scenarios (plan, without-t) x 2 insurers")
+    # the same plan without `insurers:` (and without the line's `insurer:`): no table
+    tmp2 = os.path.join(tmp, "plain")
+    yml2 = yml.replace("insurers: {payer: zvw, shares: insurer_shares.csv}\n", "").replace(", insurer: CZ", "")
+    plan2 = write_plan(tmp2, yml2, files)
+    out2 = os.path.join(tmp2, "out")
+    csref.run(plan2, out2)
+    ck.equal(os.path.exists(os.path.join(out2, "business_case_insurer.csv")), False, "no insurers: no table")
+    ck.close(read(out2, "business_case.csv", ("scenario", "stakeholder"))["plan", "zvw"]["npv"],
+             400000.0 - 13600.0, "no insurers: zvw npv unchanged")
+
+
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
-         case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_budget]
+         case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_budget,
+         case_insurers]
 
 
 
