@@ -13,7 +13,7 @@ typedef struct {
       *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
       *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved,
-      *staff_own, *staff_net, *every_scenario, *qalys, *marginal, *gap_scope;
+      *staff_own, *staff_net, *every_scenario, *qalys, *marginal, *gap_scope, *sectors;
   const char *ce[CS_CE_N];
 } labels;
 
@@ -58,6 +58,7 @@ static const labels EN = {
     "NPV at marginal prices (savings_marginal, business_case.csv)",
     "staff gap: FTE demand of the modelled sectors minus the supply of workforce.csv; care "
     "outside these sectors is not in it",
+    "sectors",
     {"dominant: saves money and gains health", "cost per QALY gained (EUR)",
      "dominated: costs money and loses health", "saves money but loses health",
      "no change in health"}};
@@ -103,6 +104,7 @@ static const labels NL = {
     "NCW tegen marginale prijzen (savings_marginal, business_case.csv)",
     "personeelstekort: fte-vraag van de gemodelleerde sectoren min het aanbod uit "
     "workforce.csv; zorg buiten deze sectoren telt niet mee",
+    "sectoren",
     {"dominant: bespaart geld en wint gezondheid", "kosten per gewonnen QALY (EUR)",
      "gedomineerd: kost geld en verliest gezondheid", "bespaart geld maar verliest gezondheid",
      "geen verandering in gezondheid"}};
@@ -174,7 +176,7 @@ static void care_block(FILE *f, const cs_run *run, const labels *L) {
   size_t RG = (size_t)run->r.nr * run->r.ng;
   for (size_t rg = 0; rg < RG; rg++)
     dem += run->r.wf_dem[cs_ix_sy(&run->r, 0, 0) * RG + rg];
-  fprintf(f, "  %s (%d sectors, %.0f FTE in %d)\n", L->gap_scope, pl->nsector, dem, pl->T0);
+  fprintf(f, "  %s (%d %s, %.0f FTE, %d)\n", L->gap_scope, pl->nsector, L->sectors, dem, pl->T0);
 }
 
 /* A criterion that is substantial in every scenario, the plan without each of its themes and
