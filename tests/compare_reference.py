@@ -7,9 +7,9 @@ For each generated plan (tests/genplan.py; seeds 1..6, plus projection, single-s
 variants) it runs `CARESHIFT_BINARY run PLAN --out DIR --detail` and
 `tests/reference/csref.py PLAN DIR --detail`, and compares every table of OUTPUTS.md (the v1
 tables and the additions staff, criteria_subregion, wrong_pocket, business_case_subregion,
-shapley, budget_impact, discount_rates and, for a plan with `insurers:`,
-business_case_insurer, which must be absent from both outputs otherwise): the same set of
-key rows (integer keys compared as integers, `discount_rate_pct` as a number rounded to 9
+shapley, budget_impact, discount_rates, intervention_costs, theme_roi and, for a plan with
+`insurers:`, business_case_insurer, which must be absent from both outputs otherwise): the
+same set of key rows (integer keys compared as integers, `discount_rate_pct` as a number rounded to 9
 decimals), every value within 1e-9
 relative (1e-9 absolute near 0; a difference of two columns of its row, see TERMS, also within
 1e-9 of the larger term), empty cells only where the other side is empty too, text cells equal.
@@ -60,6 +60,8 @@ TABLES = {
     "shapley.csv": ("theme", "metric"),
     "budget_impact.csv": ("scenario", "year", "stakeholder"),
     "discount_rates.csv": ("scenario", "discount_rate_pct", "stakeholder"),
+    "intervention_costs.csv": ("scenario", "intervention"),
+    "theme_roi.csv": ("scenario", "theme"),
     # only for a plan with `insurers:` (outputs.md): absent in both outputs otherwise
     "business_case_insurer.csv": ("scenario", "insurer"),
 }
@@ -152,6 +154,7 @@ TERMS = {"business_case.csv": {"npv": ("investment", "savings"),
          "budget_impact.csv": {"net": ("care_cost_change", "implementation_cost")},
          "business_case_subregion.csv": {"npv": ("investment", "savings")},
          "business_case_insurer.csv": {"npv": ("investment", "savings")},
+         "theme_roi.csv": {"npv": ("investment", "savings")},
          "staff.csv": {"net_fte_saved": ("fte_demand_saved", "plan_staff_fte")},
          "shapley.csv": {"contribution": ("plan_value", "leave_one_out"),
                          "leave_one_out": ("plan_value", "contribution")}}

@@ -16,8 +16,9 @@ staff.csv, criteria_subregion.csv, wrong_pocket.csv (v0.2: by the themes that br
 savings, model.md note 12), business_case_subregion.csv, shapley.csv, an intervention's
 `after_funding` (keep, stop, {decay_years: N}) acting on its uptake, and (model.md section 7)
 business_case.csv's savings_marginal and npv_marginal (sector `marginal_share`),
-budget_impact.csv (`economics.inflation`), discount_rates.csv and business_case_insurer.csv
-(`insurers: {payer, shares}`, a cost line's `insurer:`).
+budget_impact.csv (`economics.inflation`), discount_rates.csv, business_case_insurer.csv
+(`insurers: {payer, shares}`, a cost line's `insurer:`), intervention_costs.csv and
+theme_roi.csv.
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -1125,6 +1126,20 @@ def run(plan_path, out, detail=False):
         write(os.path.join(out, "business_case_insurer.csv"), ["scenario", "insurer", "investment", "savings", "npv"],
               bci)
 
+    # intervention_costs.csv (model.md section 7 "Cost per participant", v0.2): per scenario
+    # but the baseline and intervention (every intervention, also those the scenario leaves
+    # out), undiscounted participant-years and cost lines, and their ratio (empty when nobody
+    # took part). README, interpretation 37.
+    ivc = []
+    for sc in P.scenarios[1:]:
+        R = res[sc["id"]]
+        for j, iv in enumerate(P.ivs):
+            py = sum(sum(R.part[ti][j]) for ti in range(nY))
+            ic = sum(sum(R.impl[j, li]) for li in range(len(iv["costs"])))
+            ivc.append((sc["id"], iv["id"], py, ic, ic / py if py != 0 else ""))
+    write(os.path.join(out, "intervention_costs.csv"), ["scenario", "intervention", "participant_years",
+                                                        "implementation_cost", "cost_per_participant_year"], ivc)
+
     # Runs of the plan restricted to a subset S of its themes (indices into P.themes) in the
     # subregions and delays of a scenario, compared with the baseline (shapley.csv, and the
     # wrong-pocket matrix). Keyed by (S, subregions, delays); the scenarios themselves are such
@@ -1182,13 +1197,30 @@ def run(plan_path, out, detail=False):
     # alone (subset {t}) invests inv_t > 0, else to the investor row `none`. README,
     # interpretation 29.
     if T <= 10:
-        wp = []
+        wp, roi = [], []
         for sc in P.scenarios[1:]:
             sidn = sc["id"]
             o = cmp[sidn]
+            R = res[sidn]
             players = players_of(sc)
             phi = {q: shapley(players, lambda S, q=q: run_subset(S, sc)["sav"][q]) for q in P.payers}
             inv_t = {t: run_subset({t}, sc)["inv"] for t in players}
+            # theme_roi.csv (model.md section 7 "Return per theme", v0.2): investment = the
+            # theme alone's discounted investment inv_t (note 12), savings = sum over savers
+            # of its Shapley values phi_t(p'); a theme the scenario leaves out (without-<t>)
+            # has investment and savings 0. savings_per_participant_year: over the discounted
+            # participant-years of the theme's interventions in the scenario itself (README,
+            # interpretation 37)
+            for t in range(T):
+                if t in players:
+                    inv = sum(inv_t[t][x] for x in P.payers)
+                    sav = sum(phi[q][t] for q in P.payers)
+                else:
+                    inv = sav = 0.0
+                py = sum(sum(R.part[ti][j]) * disc[ti] for j in range(len(P.ivs)) if theme_of[j] == t
+                         for ti in range(nY))
+                roi.append((sidn, P.themes[t], inv, sav, sav - inv, sav / inv if inv != 0 else "",
+                            sav / py if py != 0 else ""))
             for p in P.payers + ["none"]:
                 for q in P.payers:
                     att = 0.0
@@ -1202,6 +1234,8 @@ def run(plan_path, out, detail=False):
                     wp.append((sidn, p, q, o["inv"][p] if p != "none" else 0.0, o["sav"][q], att))
         write(os.path.join(out, "wrong_pocket.csv"), ["scenario", "investor", "saver", "investment", "savings",
                                                       "attributed_savings"], wp)
+        write(os.path.join(out, "theme_roi.csv"), ["scenario", "theme", "investment", "savings", "npv", "roi",
+                                                   "savings_per_participant_year"], roi)
 
     # shapley.csv (model.md section 7, v0.2): the plan with every subset S of its themes
     if T <= 10:

@@ -1127,6 +1127,107 @@ def case_wrong_pocket(tmp, ck):
     ck.equal(len(wp), 5 * 4 * 3, "5 scenarios x 4 investors (3 payers and none) x 3 savers")
 
 
+def case_theme_roi(tmp, ck):
+    """v0.2 (model.md section 7): theme_roi.csv (the theme alone's discounted investment, the
+    sum of its Shapley values of the savers' savings, roi empty for a theme without cost, a
+    theme left out by without-<t>) and intervention_costs.csv (an intervention with `once`
+    and `per_participant` lines; a delayed scenario). The wrong-pocket plan at a discount
+    rate of 25 % (factors 1 and 0.8) with a per_participant line added to theme b."""
+    yml = POCKET_YAML.replace("discount_rate: 0}", "discount_rate: 0.25}").replace(
+        "          - {payer: wlz, once: 3000, year: 2024}\n",
+        "          - {payer: wlz, once: 3000, year: 2024}\n          - {payer: wlz, per_participant: 2}\n")
+    assert "per_participant: 2" in yml and "0.25" in yml
+    plan = write_plan(tmp, yml, {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,all,f,0,100,1\nnh,all,f,0,100,1\n",
+    })
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    tr = read(out, "theme_roi.csv", ("scenario", "theme"))
+    ic = read(out, "intervention_costs.csv", ("scenario", "intervention"))
+    # 1000 persons every year, uptake 1 from 2024 (late: from 2025): 1000 participants a year
+    # in each intervention. Shapley values per year as in case_wrong_pocket: zvw a 37500,
+    # b 37500; wlz b 15000, c 20000. plan, discounted (1 + 0.8 = 1.8):
+    #   savings a = 37500 * 1.8 = 67500, b = 52500 * 1.8 = 94500, c = 20000 * 1.8 = 36000
+    #   investment alone: a = 1000 (once 2024) + 500 + 500 * 0.8 (per_year) = 1900;
+    #     b = 3000 (once) + 2 * 1000 + 2 * 1000 * 0.8 (per_participant) = 6600; c = 0
+    #   participant-years discounted: 1000 * 1.8 = 1800 per theme
+    # late (delay 1): everything in 2025 (factor 0.8): savings a 30000, b 42000, c 16000;
+    #   investment a = (1000 + 500) * 0.8 = 1200 (per_year 2025..2026: only 2025 inside),
+    #   b = (3000 + 2000) * 0.8 = 4000; participant-years 1000 * 0.8 = 800
+    want = {("plan", "a"): (1900, 67500, 1800), ("plan", "b"): (6600, 94500, 1800),
+            ("plan", "c"): (0, 36000, 1800),
+            ("late", "a"): (1200, 30000, 800), ("late", "b"): (4000, 42000, 800),
+            ("late", "c"): (0, 16000, 800)}
+    for (sc, t), (inv, sav, py) in want.items():
+        r = tr[sc, t]
+        ck.close(r["investment"], float(inv), "%s %s investment" % (sc, t), rel=1e-10)
+        ck.close(r["savings"], float(sav), "%s %s savings" % (sc, t), rel=1e-10)
+        ck.close(r["npv"], float(sav - inv), "%s %s npv" % (sc, t), rel=1e-10)
+        if inv:
+            ck.close(r["roi"], sav / inv, "%s %s roi" % (sc, t), rel=1e-10)
+        else:
+            ck.equal(r["roi"], "", "%s %s roi empty (no investment)" % (sc, t))
+        ck.close(r["savings_per_participant_year"], sav / py, "%s %s savings per participant-year" % (sc, t),
+                 rel=1e-10)
+    ck.close(tr["plan", "a"]["savings_per_participant_year"], 37.5, "plan a: 67500 / 1800")
+    ck.close(tr["plan", "b"]["roi"], 94500.0 / 6600.0, "plan b roi")
+    # the themes' savings add up to the total savings of the scenario: 1.8 * (75000 + 35000)
+    ck.close(sum(float(tr["plan", t]["savings"]) for t in "abc"), 198000.0, "plan savings add up", rel=1e-10)
+    # without-c (players a, b): c's row is all 0, roi and savings per participant-year empty;
+    #   wlz savings are b's alone (20000 a year): b = (37500 + 20000) * 1.8 = 103500
+    r = tr["without-c", "c"]
+    ck.close(r["investment"], 0.0, "without-c c investment")
+    ck.close(r["savings"], 0.0, "without-c c savings")
+    ck.close(r["npv"], 0.0, "without-c c npv")
+    ck.equal((r["roi"], r["savings_per_participant_year"]), ("", ""), "without-c c: roi, per participant empty")
+    ck.close(tr["without-c", "b"]["savings"], 103500.0, "without-c b savings", rel=1e-10)
+    ck.close(tr["without-c", "b"]["investment"], 6600.0, "without-c b investment", rel=1e-10)
+    ck.equal(len(tr), 5 * 3, "5 scenarios x 3 themes")
+    # intervention_costs.csv, undiscounted. plan: ia 1000 + 2 * 500 = 2000 over 2000
+    #   participant-years; ib 3000 + 2 * 2000 = 7000 (ratio 3.5); ic no cost line: 0, ratio 0.
+    # late: ia 1000 + 500 = 1500 over 1000 (1.5); ib 3000 + 2 * 1000 = 5000 (5).
+    # without-b: ib nobody, no cost -> ratio empty.
+    want = {("plan", "ia"): (2000, 2000, 1.0), ("plan", "ib"): (2000, 7000, 3.5), ("plan", "ic"): (2000, 0, 0.0),
+            ("late", "ia"): (1000, 1500, 1.5), ("late", "ib"): (1000, 5000, 5.0),
+            ("without-b", "ib"): (0, 0, None)}
+    for (sc, j), (py, cost, ratio) in want.items():
+        r = ic[sc, j]
+        ck.close(r["participant_years"], float(py), "%s %s participant_years" % (sc, j), rel=1e-10)
+        ck.close(r["implementation_cost"], float(cost), "%s %s implementation_cost" % (sc, j), rel=1e-10)
+        if ratio is None:
+            ck.equal(r["cost_per_participant_year"], "", "%s %s ratio empty" % (sc, j))
+        else:
+            ck.close(r["cost_per_participant_year"], ratio, "%s %s cost per participant-year" % (sc, j), rel=1e-10)
+    ck.equal(len(ic), 5 * 3, "5 scenarios x 3 interventions")
+    ck.equal(any(k[0] == "baseline" for k in list(ic) + list(tr)), False, "no baseline rows")
+    # more than 10 themes: no theme_roi.csv (as no shapley.csv); intervention_costs.csv still
+    tmp2 = os.path.join(tmp, "many")
+    extra = "".join("""  - id: x%d
+    name: X%d
+    interventions:
+      - id: ix%d
+        name: Nothing
+        uptake: {max: 0}
+        effects:
+          - {kind: use, sector: nh, change: 0}
+""" % (i, i, i) for i in range(8))
+    yml2 = yml.replace("scenarios:\n  - {id: late, delay: {R1: 1}}\n", "").replace(
+        "          - {kind: use, sector: nh, change: -0.5}\n",
+        "          - {kind: use, sector: nh, change: -0.5}\n" + extra)
+    plan2 = write_plan(tmp2, yml2, {f: open(os.path.join(tmp, f)).read() for f in
+                                    ("areas.csv", "population.csv", "mortality.csv", "fertility.csv", "use.csv")})
+    out2 = os.path.join(tmp2, "out")
+    csref.run(plan2, out2)
+    ck.equal(os.path.exists(os.path.join(out2, "theme_roi.csv")), False, "11 themes: no theme_roi.csv")
+    ck.equal(os.path.exists(os.path.join(out2, "shapley.csv")), False, "11 themes: no shapley.csv")
+    ck.close(read(out2, "intervention_costs.csv", ("scenario", "intervention"))["plan", "ib"]["implementation_cost"],
+             7000.0, "11 themes: intervention_costs.csv still written", rel=1e-10)
+
+
 def case_budget(tmp, ck):
     """v0.2 (model.md section 7): savings and NPV at marginal prices (`marginal_share` 0.6 on
     hospital days, 0.5 on GP consults, where the plan uses *more*), budget_impact.csv with
@@ -1334,8 +1435,8 @@ themes:
 
 
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
-         case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_budget,
-         case_insurers]
+         case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_theme_roi,
+         case_budget, case_insurers]
 
 
 
