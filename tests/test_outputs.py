@@ -687,6 +687,21 @@ def concurrent_two_plans(t):
 
 
 @case
+def concurrent_new_dir(t):
+    """Three runs started together into a DIR that does not exist yet, 10 times: the one that
+    made DIR but lost the lock must not remove it under the winner (once, both failed and DIR
+    was gone): one run always lands, whole."""
+    e = Expect()
+    out = os.path.join(t, "out")
+    for i in range(10):
+        shutil.rmtree(out, ignore_errors=True)
+        plans = [(CTX["planA"], []), (CTX["planB"], []), (CTX["planA"], [])]
+        ok = concurrent_round(e, out, plans, f"round {i}")
+        e(ok >= 1, f"round {i}: every run failed")
+    e.done()
+
+
+@case
 def concurrent_stress(t):
     """Six runs of three configurations at once into one DIR, five rounds: only 'another careshift
     run' refusals, DIR one consistent run, nothing private left."""

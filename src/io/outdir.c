@@ -33,6 +33,7 @@ struct cs_outdir {
   char *tmp;      /* the private sibling for the next run: ".BASE.careshift-XXXXXX" */
   int dfd;        /* the directory, locked */
   int committed;  /* the new run is in place */
+  int locked;     /* this open holds the lock on the directory */
   int used;       /* a commit was tried: the private directory is written no more */
   size_t created; /* > 0: this open made the directories of dir[0..created) and below it;
                      a run that fails removes them again (when empty) */
@@ -248,6 +249,7 @@ static cs_status lock_dir(cs_outdir *o, cs_diags *d) {
                a.st_ino == b.st_ino;
     cs_free(path);
     if (same) {
+      o->locked = 1;
       o->mode = a.st_mode & 07777;
       o->uid = a.st_uid;
       o->gid = a.st_gid;
@@ -457,8 +459,10 @@ void cs_outdir_close(cs_outdir *o) {
       close(pfd);
     }
   }
-  if (!o->committed) remove_created(o); /* directories this failed run made, when empty */
-  if (o->dfd >= 0) close(o->dfd);       /* releases the lock */
+  /* directories this failed run made, when empty; only while it holds the lock: a run that
+   * found another one writing must not remove the directory that run is about to swap */
+  if (!o->committed && o->locked) remove_created(o);
+  if (o->dfd >= 0) close(o->dfd); /* releases the lock */
   cs_free(o->tmp);
   cs_free(o->dir);
   cs_free(o->parent);
