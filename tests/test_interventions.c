@@ -31,8 +31,13 @@ static cs_plan *iv_plan(int T1) {
   return pl;
 }
 
+/* An [scenario][year][area][intervention] array's entry. */
+static double at_iv(const tp_run *t, const double *arr, int i, int y, int a, int v) {
+  return arr[(cs_ix_sy(&t->r, i, y) * t->r.na + a) * t->r.niv + v];
+}
+
 static double up(const tp_run *t, int i, int y, int a, int v) {
-  return t->r.uptake[(cs_ix_sy(&t->r, i, y) * t->r.na + a) * t->r.niv + v];
+  return at_iv(t, t->r.uptake, i, y, a, v);
 }
 
 static void test_uptake_curves(void **st) {
@@ -666,7 +671,7 @@ static void test_delay_scenario(void **st) {
 }
 
 static double parts(const tp_run *t, int i, int y, int a, int v) {
-  return t->r.participants[(cs_ix_sy(&t->r, i, y) * t->r.na + a) * t->r.niv + v];
+  return at_iv(t, t->r.participants, i, y, a, v);
 }
 
 /* after_funding (docs/model.md 4): uptake stops, or decays over N years, after the last year

@@ -6,32 +6,36 @@
 
 #include <math.h>
 
-/* Undiscounted care cost of stakeholder p (np: all payers) in scenario s, year y, each
- * sector's cost times its marginal share when marginal. */
+/* p's (np: all payers') entry of a [scenario][year][payer] array, summed for all. */
+static double by_payer(const cs_results *r, const double *arr, int32_t s, int32_t y, int32_t p) {
+  const double *pay = arr + cs_ix_sy(r, s, y) * r->np;
+  if (p < r->np) return pay[p];
+  double sum = 0.0;
+  for (int32_t q = 0; q < r->np; q++)
+    sum += pay[q];
+  return sum;
+}
+
+/* Undiscounted care cost of stakeholder p (np: all payers) in scenario s, year y: the
+ * kernel's payer sums (as the business case uses), or, at marginal prices, each sector's
+ * cost times its marginal share. */
 static double care_cost(const cs_view *v, int32_t s, int32_t y, int32_t p, int marginal) {
   const cs_results *r = v->r;
   const cs_plan *pl = v->pl;
+  if (!marginal) return by_payer(r, r->payer_care, s, y, p);
   double sum = 0.0;
   for (int32_t a = 0; a < r->na; a++) {
     const double *care = r->care + ((cs_ix_sy(r, s, y) * r->na + a) * r->nc) * CS_CARE_N;
-    for (int32_t c = 0; c < r->nc; c++) {
-      if (p < r->np && pl->sectors[c].payer != p) continue;
-      double w = marginal ? pl->sectors[c].marginal_share : 1.0;
-      sum += care[(size_t)c * CS_CARE_N + CS_CARE_COST] * w;
-    }
+    for (int32_t c = 0; c < r->nc; c++)
+      if (p == r->np || pl->sectors[c].payer == p)
+        sum += care[(size_t)c * CS_CARE_N + CS_CARE_COST] * pl->sectors[c].marginal_share;
   }
   return sum;
 }
 
 /* Undiscounted implementation cost of stakeholder p (np: all) in scenario s, year y. */
 static double impl_cost(const cs_view *v, int32_t s, int32_t y, int32_t p) {
-  const cs_results *r = v->r;
-  const double *pay = r->payer_impl + cs_ix_sy(r, s, y) * r->np;
-  if (p < r->np) return pay[p];
-  double sum = 0.0;
-  for (int32_t q = 0; q < r->np; q++)
-    sum += pay[q];
-  return sum;
+  return by_payer(v->r, v->r->payer_impl, s, y, p);
 }
 
 static const char *stakeholder(const cs_view *v, int32_t p) {
