@@ -250,9 +250,20 @@ def check_shapes(data, name, plan):
         abs(float(r[5]) - float(bc[(r[0], r[2])][4])) <= 1e-9 * (1 + abs(float(r[5]))) for r in own)
     check(ok, f"{name}: discount_rates at the plan's rate equal business_case.csv")
     # without marginal shares the marginal columns equal the full-price ones
-    if not has_marginal(plan):
-        ok = all(abs(float(r[6]) - float(r[3])) <= 1e-9 * (1 + abs(float(r[3]))) for r in data["business_case"])
-        check(ok, f"{name}: savings_marginal = savings when no sector has a marginal_share")
+    # savings at marginal prices, recomputed from care.csv and the plan's marginal shares
+    share, payer = sector_shares(plan)
+    t0 = first_year(data)
+    base = {(r[1], r[2], r[3]): float(r[5]) for r in data["care"] if r[0] == "baseline"}
+    marg = {}
+    for r in data["care"]:
+        if r[0] == "baseline":
+            continue
+        d = (float(r[5]) - base[(r[1], r[2], r[3])]) * share[r[3]] / (1 + plan_rate) ** (int(r[1]) - t0)
+        for k in ((r[0], payer[r[3]]), (r[0], "total")):
+            marg[k] = marg.get(k, 0.0) - d
+    worst = max(abs(float(r[6]) - marg.get((r[0], r[1]), 0.0)) / (1 + abs(float(r[6])))
+                for r in data["business_case"])
+    check(worst < 1e-9, f"{name}: savings_marginal recomputed from care.csv (worst {worst:.2g})")
 
 
 def read_rate(plan):
@@ -261,9 +272,13 @@ def read_rate(plan):
     return float(m.group(1)) if m else 0.03
 
 
-def has_marginal(plan):
+def sector_shares(plan):
+    """Each sector's marginal_share (default 1) and payer, from the plan file."""
+    import yaml
     with open(plan, encoding="utf-8") as fh:
-        return "marginal_share" in fh.read()
+        secs = yaml.safe_load(fh)["sectors"]
+    return ({c["id"]: float(c.get("marginal_share", 1.0)) for c in secs},
+            {c["id"]: c["payer"] for c in secs})
 
 
 def first_year(data):
