@@ -40,7 +40,8 @@ static const char USAGE[] =
     "  -n, --draws N     PSA draws (including draw 0); 0 (default) = deterministic only\n"
     "  -p, --psa         PSA with the plan's psa.draws and psa.seed\n"
     "  -s, --seed S      PSA seed (default: the plan's psa.seed, else 1)\n"
-    "  -t, --threads T   threads for the draws (default: one per online CPU)\n"
+    "  -t, --threads T   threads for the draws and the Shapley runs per intervention\n"
+    "                    (default: one per online CPU)\n"
     "      --no-tornado  skip the one-way sensitivity runs\n"
     "  -l, --lang LANG   summary language: en (default) or nl\n"
     "  -q, --quiet       no summary\n"
@@ -234,8 +235,8 @@ static int set_options(const run_args *a, const cs_plan *plan, cs_run_options *o
   opt->seed = a->has_seed ? a->seed : in.psa_has_seed ? in.psa_seed : 1;
   opt->threads = (int)a->threads;
   opt->tornado = !a->no_tornado;
-  if (!opt->draws && (a->has_seed || a->threads || a->no_tornado))
-    fprintf(stderr, "careshift run: note: --seed, --threads and --no-tornado apply to draws; "
+  if (!opt->draws && (a->has_seed || a->no_tornado))
+    fprintf(stderr, "careshift run: note: --seed and --no-tornado apply to draws; "
                     "without --draws or --psa they do nothing\n");
   if (isatty(STDERR_FILENO) && !a->quiet) opt->progress = progress;
   opt->cancel = &canceled;

@@ -127,6 +127,25 @@ case("unknown area in population.csv", set_line("population.csv", 5, "A9,f,3,103
 case("unknown area without a close match", set_line("population.csv", 5, "Zwolle,f,3,103"),
      "population.csv:5:1: unknown area 'Zwolle' (expected one of A1, A2)",
      "population.csv:1:1: missing rows for area 'A1' sex 'f' ages 3 (expected every age 0..100)")
+ECON = "  price_year: 2024\n"
+case("intervention_shapley: an unknown method", sub("plan.yaml", ECON, ECON + "  intervention_shapley: exactly\n"),
+     f"{at_new(sub('plan.yaml', ECON, ECON + '  intervention_shapley: exactly'), 'intervention_shapley', 'exactly')}: "
+     "economics.intervention_shapley 'exactly' is not known (expected auto, exact, none or {permutations: K})")
+case("intervention_shapley: a list", sub("plan.yaml", ECON, ECON + "  intervention_shapley: [1]\n"),
+     f"{at_new(sub('plan.yaml', ECON, ECON + '  intervention_shapley: [1]'), 'intervention_shapley', '[')}: "
+     "economics.intervention_shapley is a list (expected auto, exact, none or {permutations: K})")
+case("intervention_shapley: no orders and an unknown key",
+     sub("plan.yaml", ECON, ECON + "  intervention_shapley: {permutations: 0, seed: 3}\n"),
+     f"{at_new(sub('plan.yaml', ECON, ECON + '  intervention_shapley: {permutations: 0, seed: 3}'), 'intervention_shapley', 'seed')}: "
+     "unknown key 'seed' in economics.intervention_shapley",
+     f"{at_new(sub('plan.yaml', ECON, ECON + '  intervention_shapley: {permutations: 0, seed: 3}'), 'intervention_shapley', '0')}: "
+     "permutations '0' is out of range (expected an integer in 1..100000)")
+IV1 = PLAN[PLAN.index("      - id: iv1"):PLAN.index("scenarios:")]
+MANY = "".join(IV1.replace("id: iv1", f"id: x{i}") for i in range(14))
+case("intervention_shapley: exact over 15 interventions is too many runs",
+     chain(sub("plan.yaml", ECON, ECON + "  intervention_shapley: exact\n"), sub("plan.yaml", "scenarios:", MANY + "scenarios:")),
+     f"{at_new(sub('plan.yaml', ECON, ECON + '  intervention_shapley: exact'), 'intervention_shapley', 'exact')}: "
+     "economics.intervention_shapley: exact values of 15 interventions take 2^15 runs (expected at most 14 interventions, or {permutations: K})")
 case("duplicate sector id", sub("plan.yaml", "  - id: home", "  - id: gp"),
      f"{at('  - id: home', 'id')}: duplicate sector id 'gp'")
 case("duplicate population row", set_line("population.csv", 5, "A1,f,2,100"),

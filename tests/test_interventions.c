@@ -323,6 +323,79 @@ static void test_shapley_themes(void **st) {
   tp_free(pl);
 }
 
+/* Shapley values per intervention (docs/model.md section 7, v0.2). Three interventions cut
+ * hosp use (80000 a year, one year, no discounting) by 10, 20 and 30 %: v(S) = 80000 (1 -
+ * prod (1 - c)). By hand: v(a) 8000, v(b) 16000, v(c) 24000, v(ab) 22400, v(ac) 29600,
+ * v(bc) 35200, v(abc) 39680; phi_a = 8000/3 + (22400-16000)/6 + (29600-24000)/6 +
+ * (39680-35200)/3 = 6160, phi_b = 12960, phi_c = 20560. Sampled orders estimate them with a
+ * standard error that covers the exact values, and add up to v(abc) in any case. */
+static cs_plan *three_cuts(void) {
+  cs_plan *pl = iv_plan(2024);
+  for (int k = 0; k < 3; k++) {
+    static const char *ids[] = {"a", "b", "c"};
+    cs_intervention *iv = tp_intervention(pl, ids[k], 1.0);
+    cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
+    e->sector = 0;
+    e->change = tp_num(pl, -0.1 * (k + 1));
+  }
+  cs_intervention *b = &pl->ivs[1]; /* b paid by wmo: investment:wmo */
+  b->costs[b->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 5000), 2024, 0, 0, CS_NONE};
+  return pl;
+}
+
+static void test_shapley_interventions(void **st) {
+  (void)st;
+  cs_plan *pl = three_cuts();
+  tp_run *t = tp_run_new(pl, 0);
+  cs_shapley sh = {0};
+  pl->ivshap_mode = CS_IVSHAP_EXACT;
+  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 1, 2, NULL}, &t->ar, &sh), CS_OK);
+  assert_int_equal(sh.iv_n, 3);
+  assert_int_equal(sh.iv_perms, 0);
+  assert_int_equal(sh.iv_runs, 8);
+  int32_t M = sh.iv_nmet, nst = pl->npayer + 1, sav0 = cs_shapley_nmet(pl), inv0 = sav0 + nst;
+  const double want[3] = {6160, 12960, 20560};
+  for (int i = 0; i < 3; i++) {
+    near(sh.iv_phi[i * M + sav0 + 0], want[i]);                      /* savings:zvw */
+    near(sh.iv_phi[i * M + sav0 + nst - 1], want[i]);                /* savings:total */
+    near(sh.iv_phi[i * M + inv0 + 1], i == 1 ? 5000 : 0);            /* investment:wmo */
+    near(sh.iv_phi[i * M + nst - 1], want[i] - (i == 1 ? 5000 : 0)); /* npv:total */
+    near(sh.iv_se[i * M], 0);
+  }
+  near(sh.iv_total[sav0], 39680);
+  /* sampled: 3000 orders; every estimate within 4 standard errors, the sum exact */
+  cs_shapley sm = {0};
+  pl->ivshap_mode = CS_IVSHAP_SAMPLED;
+  pl->ivshap_perms = 3000;
+  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 7, 2, NULL}, &t->ar, &sm), CS_OK);
+  assert_int_equal(sm.iv_perms, 3000);
+  assert_int_equal(sm.iv_runs, 2 + 3000 * 2);
+  double sum = 0;
+  for (int i = 0; i < 3; i++) {
+    double phi = sm.iv_phi[i * M + sav0], se = sm.iv_se[i * M + sav0];
+    assert_true(se > 10 && se < 200); /* the marginal contributions of a range over ~ 4400 */
+    assert_true(fabs(phi - want[i]) < 4 * se);
+    sum += phi;
+  }
+  near(sum, 39680);
+  /* the same orders on one thread: the same numbers, bit for bit */
+  cs_shapley one = {0};
+  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 7, 1, NULL}, &t->ar, &one),
+                   CS_OK);
+  assert_memory_equal(one.iv_phi, sm.iv_phi, (size_t)3 * M * sizeof(double));
+  assert_memory_equal(one.iv_se, sm.iv_se, (size_t)3 * M * sizeof(double));
+  /* auto is exact for 3 interventions; none computes nothing */
+  cs_shapley au = {0}, no = {0};
+  pl->ivshap_mode = CS_IVSHAP_AUTO;
+  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 7, 1, NULL}, &t->ar, &au), CS_OK);
+  assert_int_equal(au.iv_perms, 0);
+  pl->ivshap_mode = CS_IVSHAP_NONE;
+  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 7, 1, NULL}, &t->ar, &no), CS_OK);
+  assert_int_equal(no.iv_n, 0);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 /* Wrong pocket by theme (docs/model.md 7, v0.2): three themes each cut the zvw hospital
  * cost (80000 a year) by 10 %, so together 80000 * (1 - 0.9^3) = 21680 and each theme's
  * Shapley value of zvw's savings is 21680 / 3. Theme a is paid by zvw, b by wmo, c costs
@@ -1192,6 +1265,7 @@ int main(void) {
       cmocka_unit_test(test_costs_coverage_npv),
       cmocka_unit_test(test_staff_net_of_own_staff),
       cmocka_unit_test(test_shapley_themes),
+      cmocka_unit_test(test_shapley_interventions),
       cmocka_unit_test(test_business_case_subregion),
       cmocka_unit_test(test_utility_and_mortality_effects),
       cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),

@@ -22,8 +22,15 @@ char *cs_strndup(const char *s, size_t n);
  * capped at CS_MAX_THREADS and at the jobs there are (an idle thread would only allocate). */
 #define CS_MAX_THREADS 256
 int32_t cs_thread_count(int64_t requested, int64_t jobs);
+/* Runs fn(ctx, j) for every j in [0, njob) on cs_thread_count(threads, njob) threads, the
+ * caller one of them. Returns CS_OK, or a failing job's status (the jobs not yet started are
+ * then skipped). */
+typedef cs_status cs_job_fn(void *ctx, int64_t job);
+cs_status cs_parallel_for(int64_t threads, int64_t njob, cs_job_fn *fn, void *ctx);
 
 /* 64-bit FNV-1a of a NUL-terminated string (hash.c); the same value on every machine. */
 uint64_t cs_hash_fnv1a(const char *s);
+/* Uniform number in (0, 1) of (seed, counter, stream): Philox4x32-10 (docs/model.md note 14). */
+double cs_rand_u01(uint64_t seed, uint64_t counter, uint64_t stream);
 
 #endif

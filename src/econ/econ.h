@@ -50,12 +50,35 @@ typedef struct {
   /* [scenario][theme] (v0.2): the theme alone's discounted investment (all payers) and its
    * Shapley value of the total discounted savings; 0 for a theme the scenario leaves out */
   double *theme_inv, *theme_sav;
+  /* per intervention (v0.2, shapley_iv.c), the plan only; iv_n 0 when not computed */
+  int32_t iv_n, iv_nmet;
+  int32_t iv_perms;                  /* 0: exact (every subset); else the orders sampled */
+  int64_t iv_runs;                   /* model runs it took */
+  double *iv_phi, *iv_se, *iv_total; /* [iv][met], [iv][met] (0 when exact), [met] */
 } cs_shapley;
 /* Metrics: npv:<stakeholder> (payers, total), criterion:<name> in the long-term year, delta_qalys.
  */
 int32_t cs_shapley_nmet(const cs_plan *pl);
 /* sc, nsc: the run's scenarios (cs_scen_build's order), whose wrong-pocket matrices are
  * attributed over their themes. */
+/* The metrics of scenario m into out[cs_shapley_nmet], and the Shapley weight
+ * |S|! (n - |S| - 1)! / n! of a set of size |S| among n players. */
+void cs_shapley_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t m,
+                        double *out);
+double cs_shapley_weight(int32_t size, int32_t n);
+/* Metrics per intervention: the theme metrics, then savings:<stakeholder> and
+ * investment:<stakeholder>. */
+int32_t cs_ivshap_nmet(const cs_plan *pl);
+/* Each intervention's Shapley value in the plan, exact or from sampled orders as the plan's
+ * economics.intervention_shapley says; fills out's iv_ fields. */
+typedef struct {
+  const cs_plan *pl;
+  const cs_params *pm;
+  uint64_t seed;                       /* of the sampled orders */
+  int32_t threads;                     /* < 1: one per online CPU */
+  const volatile sig_atomic_t *cancel; /* NULL, or set to stop (CS_ECANCELED) */
+} cs_ivshap_opt;
+cs_status cs_ivshap_compute(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *out);
 cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
                              cs_arena *ar, cs_shapley *out);
 

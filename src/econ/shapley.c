@@ -14,8 +14,8 @@
 /* The metrics attributed: NPV per stakeholder, each criterion in the long-term year, QALYs. */
 int32_t cs_shapley_nmet(const cs_plan *pl) { return pl->npayer + 1 + CS_CRIT_N + 1; }
 
-static void subset_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t m,
-                           double *out) {
+void cs_shapley_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t m,
+                        double *out) {
   int32_t nst = e->nst, yl = pl->crit_year - pl->T0, k = 0;
   for (int32_t p = 0; p < nst; p++)
     out[k++] = e->npv[(size_t)m * nst + p];
@@ -24,7 +24,7 @@ static void subset_metrics(const cs_plan *pl, const cs_results *r, const cs_econ
   out[k] = e->dqaly[m];
 }
 
-static double weight(int32_t size, int32_t T) { /* |S|! (T - |S| - 1)! / T! */
+double cs_shapley_weight(int32_t size, int32_t T) { /* |S|! (T - |S| - 1)! / T! */
   return exp(lgamma(size + 1.0) + lgamma((double)(T - size)) - lgamma(T + 1.0));
 }
 
@@ -61,12 +61,12 @@ static cs_status attribute_plan(const cs_plan *pl, const cs_results *r, const cs
   out->total = CS_ALLOC(ar, (size_t)M, double);
   if (!v || !out->phi || !out->loo || !out->total) return CS_ENOMEM;
   for (int32_t m = 0; m < n; m++)
-    subset_metrics(pl, r, e, m, v + (size_t)m * M);
+    cs_shapley_metrics(pl, r, e, m, v + (size_t)m * M);
   uint32_t all = (uint32_t)n - 1;
   for (int32_t t = 0; t < T; t++)
     for (uint32_t m = 0; m <= all; m++) {
       if (m >> t & 1) continue;
-      double wgt = weight(popcount(m), T);
+      double wgt = cs_shapley_weight(popcount(m), T);
       for (int32_t k = 0; k < M; k++)
         out->phi[(size_t)t * M + k] +=
             wgt * (v[(size_t)(m | 1u << t) * M + k] - v[(size_t)m * M + k]);
@@ -86,7 +86,7 @@ static double phi_savings(const cs_econ *e, int32_t np, uint32_t players, int32_
   int32_t k = popcount(players), nst = np + 1;
   double phi = 0.0;
   for (uint32_t m = rest;; m = (m - 1) & rest) { /* every subset of rest, rest first */
-    phi += weight(popcount(m), k) *
+    phi += cs_shapley_weight(popcount(m), k) *
            (e->sav[(size_t)(m | 1u << t) * nst + q] - e->sav[(size_t)m * nst + q]);
     if (!m) break;
   }

@@ -32,8 +32,9 @@ typedef struct {
   int64_t nres;
   const char **prob_what; /* psa_probabilities' `what` of each row of a scenario */
   int32_t nprob;
-  const cs_shapley *shap; /* the themes' contributions (ntheme 0: none) */
-  const char **shap_met;  /* [shap->nmet] metric names */
+  const cs_shapley *shap;  /* the themes' contributions (ntheme 0: none) */
+  const char **shap_met;   /* [shap->nmet] metric names */
+  const char **ivshap_met; /* [shap->iv_nmet] metric names per intervention */
 } cs_view;
 
 /* Derives what the tables need beyond the run's arrays (resource rows, labels), in ar.

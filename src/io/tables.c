@@ -28,6 +28,7 @@ static const cs_tabledef *const TABLES[] = {&cs_tab_demography,
                                             &cs_tab_criteria_subregion,
                                             &cs_tab_staff,
                                             &cs_tab_shapley,
+                                            &cs_tab_shapley_intervention,
                                             &cs_tab_resources,
                                             &cs_tab_psa_draws,
                                             &cs_tab_psa_summary,
@@ -107,25 +108,37 @@ static cs_status view_prob_labels(cs_view *v, cs_arena *ar) {
   return CS_OK;
 }
 
-/* shapley.csv's metric names, in cs_shapley's order. */
+/* A metric name: prefix and id, in ar. */
+static const char *met_name(cs_arena *ar, const char *pre, const char *id) {
+  size_t n = strlen(pre) + strlen(id) + 1; /* ids have no length limit */
+  char *s = cs_arena_alloc(ar, n);
+  if (s) snprintf(s, n, "%s%s", pre, id);
+  return s;
+}
+
+/* shapley.csv's metric names, in cs_shapley's order, and those of shapley_intervention.csv
+ * (the same, then savings:<stakeholder> and investment:<stakeholder>). */
 static cs_status view_shapley_labels(cs_view *v, cs_arena *ar) {
   const cs_plan *pl = v->pl;
-  int32_t M = cs_shapley_nmet(pl), k = 0;
+  int32_t M = cs_shapley_nmet(pl), nst = pl->npayer + 1, k = 0;
   v->shap_met = cs_arena_calloc(ar, (size_t)M, sizeof *v->shap_met);
-  if (!v->shap_met) return CS_ENOMEM;
-  for (int32_t p = 0; p <= pl->npayer; p++) {
-    const char *id = p < pl->npayer ? pl->payers[p].id : "total";
-    size_t n = strlen(id) + 5;
-    char *s = cs_arena_alloc(ar, n);
-    if (!s) return CS_ENOMEM;
-    snprintf(s, n, "npv:%s", id);
-    v->shap_met[k++] = s;
-  }
+  v->ivshap_met = cs_arena_calloc(ar, (size_t)cs_ivshap_nmet(pl), sizeof *v->ivshap_met);
+  if (!v->shap_met || !v->ivshap_met) return CS_ENOMEM;
+  for (int32_t p = 0; p < nst; p++)
+    v->shap_met[k++] = met_name(ar, "npv:", p < pl->npayer ? pl->payers[p].id : "total");
   static const char *const crit[CS_CRIT_N] = {"criterion:care_use", "criterion:patient_flows",
                                               "criterion:staff", "criterion:real_estate"};
   for (int32_t c = 0; c < CS_CRIT_N; c++)
     v->shap_met[k++] = crit[c];
   v->shap_met[k] = "delta_qalys";
+  memcpy(v->ivshap_met, v->shap_met, (size_t)M * sizeof *v->shap_met);
+  for (int32_t p = 0; p < nst; p++) {
+    const char *id = p < pl->npayer ? pl->payers[p].id : "total";
+    v->ivshap_met[M + p] = met_name(ar, "savings:", id);
+    v->ivshap_met[M + nst + p] = met_name(ar, "investment:", id);
+  }
+  for (int32_t i = 0; i < cs_ivshap_nmet(pl); i++)
+    if (!v->ivshap_met[i]) return CS_ENOMEM;
   return CS_OK;
 }
 

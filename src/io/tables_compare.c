@@ -3,6 +3,8 @@
  * baseline, since they compare with it; resources.csv is the plan's own staff and money. */
 #include "tables.h"
 
+#include <math.h>
+
 /* ---- interventions ---- */
 static const cs_column interventions_cols[] = {CS_KEY("scenario", CS_TEXT),
                                                CS_KEY("year", CS_INT),
@@ -325,6 +327,43 @@ const cs_tabledef cs_tab_shapley = {
     shapley_present,
     shapley_n,
     shapley_row};
+
+/* ---- shapley_intervention: the same per intervention, exact or from sampled orders ---- */
+static const cs_column ivshap_cols[] = {CS_KEY("intervention", CS_TEXT),
+                                        CS_KEY("metric", CS_TEXT),
+                                        CS_VAL("theme", CS_TEXT, ""),
+                                        CS_VAL("contribution", CS_REAL, "the metric's"),
+                                        CS_VAL_OPT("standard_error", CS_REAL, "the metric's"),
+                                        CS_VAL("plan_value", CS_REAL, "the metric's"),
+                                        CS_VAL("method", CS_TEXT, ""),
+                                        CS_VAL("orders", CS_INT, "count")};
+
+static int ivshap_present(const cs_view *v) { return v->shap && v->shap->iv_n > 0; }
+
+static int64_t ivshap_n(const cs_view *v) { return (int64_t)v->shap->iv_n * v->shap->iv_nmet; }
+
+static void ivshap_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_shapley *s = v->shap;
+  int32_t m = cs_digit(&i, s->iv_nmet), iv = (int32_t)i;
+  size_t k = (size_t)iv * s->iv_nmet + (size_t)m;
+  const cs_intervention *x = &v->pl->ivs[iv];
+  o[0] = cs_vs(x->id), o[1] = cs_vs(v->ivshap_met[m]), o[2] = cs_vs(v->pl->themes[x->theme].id);
+  o[3] = cs_vd(s->iv_phi[k]);
+  o[4] = isfinite(s->iv_se[k]) ? cs_vd(s->iv_se[k]) : cs_vnull(); /* one order: no sd */
+  o[5] = cs_vd(s->iv_total[m]), o[6] = cs_vs(s->iv_perms ? "sampled" : "exact");
+  o[7] = cs_vi(s->iv_perms);
+}
+
+const cs_tabledef cs_tab_shapley_intervention = {
+    "shapley_intervention",
+    "each intervention's Shapley contribution to the plan (exact, or sampled with its standard "
+    "error)",
+    CS_NCOL(ivshap_cols),
+    ivshap_cols,
+    1,
+    ivshap_present,
+    ivshap_n,
+    ivshap_row};
 
 /* ---- resources: the rows are summed and sorted once, in cs_view_init ---- */
 static const cs_column resources_cols[] = {CS_KEY("organisation", CS_TEXT), CS_KEY("role", CS_TEXT),

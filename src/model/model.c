@@ -268,6 +268,19 @@ int32_t cs_scen_subsets(const cs_plan *pl, const cs_params *pm, const cs_scen *b
   return n;
 }
 
+/* The baseline, then one scenario per set of interventions: scenario i + 1 has intervention v
+ * on when on[i * niv + v] is 1, with every subregion and no delay. For Shapley values per
+ * intervention. Returns NULL when out of memory. */
+cs_scen *cs_scen_sets(const cs_plan *pl, const uint8_t *on, int32_t n, cs_arena *ar) {
+  cs_scen *sc = CS_ALLOC(ar, n + 1, cs_scen);
+  if (!sc || !scen_new(pl, ar, &sc[0], "baseline", 0)) return NULL;
+  for (int32_t i = 0; i < n; i++) {
+    if (!scen_new(pl, ar, &sc[i + 1], "set", 0)) return NULL;
+    memcpy(sc[i + 1].iv_on, on + (size_t)i * pl->niv, (size_t)pl->niv);
+  }
+  return sc;
+}
+
 /* Scenarios in output order: baseline, plan, the plan's variants, without-<theme>.
  * Returns the count, or -1 when out of memory. */
 int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out) {

@@ -105,6 +105,7 @@ int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_s
  * = the plan). Returns the count, 0 when there are more than CS_SHAPLEY_MAX_THEMES themes,
  * -1 when out of memory. */
 #define CS_SHAPLEY_MAX_THEMES 10
+cs_scen *cs_scen_sets(const cs_plan *pl, const uint8_t *on, int32_t n, cs_arena *ar);
 int32_t cs_scen_subsets(const cs_plan *pl, const cs_params *pm, const cs_scen *base, cs_arena *ar,
                         cs_scen **out);
 cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar, cs_results *r);

@@ -52,6 +52,12 @@ typedef enum { CS_CHAIN_SOCIAL, CS_CHAIN_PRIMARY, CS_CHAIN_SECONDARY, CS_CHAIN_L
 typedef enum { CS_CURVE_LINEAR, CS_CURVE_LOGISTIC } cs_curve;
 /* What uptake does after the intervention's funding ends (v0.2, docs/model.md 4). */
 typedef enum { CS_AFTER_KEEP, CS_AFTER_STOP, CS_AFTER_DECAY } cs_after;
+/* Per-intervention Shapley values: auto (exact up to CS_IVSHAP_AUTO_EXACT interventions, else
+ * sampled), exact (at most CS_IVSHAP_MAX_EXACT), sampled permutations, or none. */
+typedef enum { CS_IVSHAP_AUTO, CS_IVSHAP_EXACT, CS_IVSHAP_SAMPLED, CS_IVSHAP_NONE } cs_ivshap_mode;
+#define CS_IVSHAP_AUTO_EXACT 10
+#define CS_IVSHAP_MAX_EXACT 14
+#define CS_IVSHAP_PERMS 100
 typedef enum {
   CS_EFF_USE,
   CS_EFF_EOL,
@@ -218,6 +224,9 @@ typedef struct cs_plan {
   cs_num price_growth; /* default fixed 0 */
   double discount_rate, discount_rate_effects, qaly_value;
   double inflation; /* price_year euros to current euros of a year (budget impact; default 0) */
+  /* economics.intervention_shapley (v0.2): how each intervention's contribution is found */
+  cs_ivshap_mode ivshap_mode;
+  int32_t ivshap_perms; /* sampled: the number of permutations */
 
   /* criteria */
   int32_t crit_year, crit_payer; /* crit_payer: payer index; CS_NONE if zvw absent */

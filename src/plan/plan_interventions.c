@@ -371,8 +371,11 @@ static void load_after_funding(cs_ld *L, cs_ynode *m, const char *ctx, cs_interv
     return;
   }
   if (!cs_yq_is_map(v)) {
-    cs_yq_err(&L->q, v, "%s " CS_QF " is not known (expected keep, stop or {decay_years: N})", c,
-              CS_QA(s ? s : cs_yq_kind(v)));
+    if (s)
+      cs_yq_err(&L->q, v, "%s " CS_QF " is not known (expected keep, stop or {decay_years: N})", c,
+                CS_QA(s));
+    else
+      cs_yq_err(&L->q, v, "%s is %s (expected keep, stop or {decay_years: N})", c, cs_yq_kind(v));
     return;
   }
   cs_yq_check_keys(&L->q, v, CS_KEYS("decay_years"), c);

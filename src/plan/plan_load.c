@@ -18,12 +18,25 @@ static const char *const top_keys[] = {
     "criteria",   "parameters", "themes",       "scenarios",       "psa",
     "insurers"};
 
+/* Exact per-intervention Shapley values take 2^interventions runs: refused beyond
+ * CS_IVSHAP_MAX_EXACT, where sampled permutations do (docs/model.md 7). */
+static void check_ivshap(cs_ld *L, cs_ynode *root) {
+  const cs_plan *P = L->P;
+  if (P->ivshap_mode != CS_IVSHAP_EXACT || P->niv <= CS_IVSHAP_MAX_EXACT) return;
+  cs_ynode *v = cs_yq_get(&L->q, cs_yq_get(&L->q, root, "economics"), "intervention_shapley");
+  cs_yq_err(&L->q, v,
+            "economics.intervention_shapley: exact values of %d interventions take 2^%d runs "
+            "(expected at most %d interventions, or {permutations: K})",
+            P->niv, P->niv, CS_IVSHAP_MAX_EXACT);
+}
+
 static void load_root(cs_ld *L, cs_ynode *root) {
   cs_yq_check_keys(&L->q, root, top_keys, sizeof top_keys / sizeof *top_keys, "the plan");
   cs_load_sections(L, root);
   cs_load_themes(L, root);
   cs_load_scenarios(L, root);
   cs_load_psa(L, root);
+  check_ivshap(L, root);
 }
 
 static void load_file(cs_ld *L, const char *path) {

@@ -368,6 +368,40 @@ static void load_use_tables(cs_ld *L, cs_ynode *root) {
 
 /* ---- economics and criteria ---- */
 
+/* intervention_shapley: auto | exact | none | {permutations: K}. Whether exact is too many
+ * runs is checked once the interventions are known (cs_check_ivshap). */
+static void load_ivshap(cs_ld *L, cs_ynode *m) {
+  cs_plan *P = L->P;
+  P->ivshap_mode = CS_IVSHAP_AUTO;
+  P->ivshap_perms = CS_IVSHAP_PERMS;
+  cs_ynode *v = cs_ld_given(L, m, "intervention_shapley");
+  if (!v) return;
+  static const char *const names[] = {"auto", "exact", "", "none"};
+  const char *s = cs_yq_scalar(v);
+  for (int i = 0; s && i < 4; i++)
+    if (*names[i] && !strcmp(s, names[i])) {
+      P->ivshap_mode = (cs_ivshap_mode)i;
+      return;
+    }
+  const char *c = "economics.intervention_shapley";
+  if (!cs_yq_is_map(v)) {
+    if (s)
+      cs_yq_err(&L->q, v,
+                "%s " CS_QF " is not known (expected auto, exact, none or {permutations: K})", c,
+                CS_QA(s));
+    else
+      cs_yq_err(&L->q, v, "%s is %s (expected auto, exact, none or {permutations: K})", c,
+                cs_yq_kind(v));
+    return;
+  }
+  cs_yq_check_keys(&L->q, v, CS_KEYS("permutations"), c);
+  cs_ynode *n = cs_yq_req(&L->q, v, "permutations", c);
+  long k;
+  if (!n || cs_yq_int(&L->q, n, "permutations", 1, 100000, &k)) return;
+  P->ivshap_mode = CS_IVSHAP_SAMPLED;
+  P->ivshap_perms = (int32_t)k;
+}
+
 static void load_economics(cs_ld *L, cs_ynode *root) {
   cs_plan *P = L->P;
   cs_ynode *m = cs_yq_req(&L->q, root, "economics", "the plan");
@@ -377,7 +411,7 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
   }
   cs_yq_check_keys(&L->q, m,
                    CS_KEYS("price_year", "price_growth", "discount_rate", "discount_rate_effects",
-                           "qaly_value", "inflation"),
+                           "qaly_value", "inflation", "intervention_shapley"),
                    "economics");
   cs_ynode *py = cs_yq_req(&L->q, m, "price_year", "economics");
   long y;
@@ -392,6 +426,7 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
                   &P->discount_rate_effects);
   cs_ld_plain_num(L, m, "qaly_value", "economics", 0, CS_NONNEG, &P->qaly_value);
   cs_ld_plain_num(L, m, "inflation", "economics", 0, -0.99, 1, "a rate in (-1, 1]", &P->inflation);
+  load_ivshap(L, m);
 }
 
 /* long_year (or its older name year; default the horizon) and short_year (default base + 2,

@@ -7,7 +7,6 @@
  * (parameters, scenarios, results, workspace); the draw loop itself allocates nothing. */
 #include "psa.h"
 
-#include <Random123/philox.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,19 +14,6 @@
 #include <string.h>
 
 #include "plan/plan.h"
-
-double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t stream) {
-  philox4x32_key_t key = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
-  philox4x32_ctr_t ctr = {
-      {(uint32_t)draw, (uint32_t)(draw >> 32), (uint32_t)stream, (uint32_t)(stream >> 32)}};
-  philox4x32_ctr_t r = philox4x32(ctr, key);
-  /* 53 random bits, offset by half a step: never 0. The top value (2^53 - 0.5) / 2^53 rounds
-   * to exactly 1.0 (a gamma quantile of 1 is infinite), so it becomes the largest double
-   * below 1; every other value is exact. */
-  uint64_t bits = ((uint64_t)(r.v[0] >> 5) << 26) | (uint64_t)(r.v[1] >> 6);
-  double u = ((double)bits + 0.5) / 9007199254740992.0;
-  return u < 1.0 ? u : 1.0 - 0x1p-53;
-}
 
 /* Stream ids of the plan's distributions; a repeated label (not expected) gets the next id
  * up, so two distributions never share a stream. */

@@ -30,7 +30,9 @@ typedef struct {
 
 /* Uniform number in (0, 1) of (seed, draw, stream): Philox4x32-10, counter-based; the stream
  * of a distribution is the FNV-1a hash of its label (docs/model.md note 14). */
-double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t stream);
+static inline double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t stream) {
+  return cs_rand_u01(seed, draw, stream);
+}
 
 /* Positions of metrics in the metric vector of a plan. */
 int32_t cs_psa_met_npv(const cs_plan *pl, int32_t stakeholder); /* npayer = total */

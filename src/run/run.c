@@ -102,6 +102,20 @@ static void log_run(cs_run *run) {
                   (long long)r->clamp_iv[v], pl->ivs[v].id);
 }
 
+/* Says how the contributions per intervention were found, so a reader of
+ * shapley_intervention.csv knows whether they carry sampling error. */
+static void log_ivshap(cs_run *run) {
+  const cs_shapley *s = &run->shap;
+  if (!s->iv_n)
+    cs_run_logf(run, "shapley per intervention: not computed (economics.intervention_shapley)");
+  else if (!s->iv_perms)
+    cs_run_logf(run, "shapley per intervention: exact, %lld runs (every subset of %d)",
+                (long long)s->iv_runs, s->iv_n);
+  else
+    cs_run_logf(run, "shapley per intervention: sampled, %d orders of %d, %lld runs", s->iv_perms,
+                s->iv_n, (long long)s->iv_runs);
+}
+
 cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out, cs_diags *diags) {
   *out = NULL;
   cs_run *run = cs_calloc(1, sizeof *run);
@@ -125,12 +139,15 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
   if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, &run->ar, &run->shap)) != CS_OK)
     goto fail;
+  cs_ivshap_opt io = {pl, &run->pm, pl->psa_has_seed ? pl->psa_seed : 1, opt->threads, opt->cancel};
+  if ((st = cs_ivshap_compute(&io, &run->ar, &run->shap)) != CS_OK) goto fail;
   if (pl->ntheme > CS_SHAPLEY_MAX_THEMES)
     cs_run_logf(
         run,
         "shapley: %d themes are more than %d; no exact attribution (shapley.csv, wrong_pocket.csv)",
         pl->ntheme, CS_SHAPLEY_MAX_THEMES);
   log_run(run);
+  log_ivshap(run);
   run->diags = diags;
   if (opt->draws > 0 && (st = run_psa(run)) != CS_OK) goto fail;
   if ((st = cs_run_tables_init(run)) != CS_OK) goto fail;

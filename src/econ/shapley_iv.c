@@ -1,0 +1,190 @@
+/* shapley_iv.c: what each intervention contributes to the plan (docs/model.md section 7,
+ * v0.2). Exact Shapley values need the plan run with every subset of its interventions
+ * (2^n runs); beyond CS_IVSHAP_AUTO_EXACT interventions (or when the plan asks) they are
+ * estimated from K random orders of the interventions: in each order, an intervention's
+ * marginal contribution is the metric with the interventions before it and itself on minus
+ * the metric with only those before it on. The mean over the K orders is an unbiased
+ * estimate of its Shapley value, with standard error sd / sqrt(K); in every order the
+ * contributions add up to v(all) - v(none), so the estimates add up to the plan's value
+ * exactly, like the exact values. */
+#include "econ.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Scenarios run at once: bounds the memory of the results while keeping the kernel's
+ * lockstep over scenarios. */
+#define BATCH 32
+
+/* The intervention metrics: the theme metrics, then savings:<stakeholder> and
+ * investment:<stakeholder> (payers, then total). */
+int32_t cs_ivshap_nmet(const cs_plan *pl) { return cs_shapley_nmet(pl) + 2 * (pl->npayer + 1); }
+
+static void iv_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t m,
+                       double *out) {
+  int32_t nst = e->nst, k = cs_shapley_nmet(pl);
+  cs_shapley_metrics(pl, r, e, m, out);
+  for (int32_t p = 0; p < nst; p++) {
+    out[k + p] = e->sav[(size_t)m * nst + p];
+    out[k + nst + p] = e->inv[(size_t)m * nst + p];
+  }
+}
+
+/* The metrics v[i] of n sets of interventions on[i] ([n][niv], 1 = on), with the plan's
+ * subregions and no delay: batches of BATCH sets, each after a baseline, in parallel. */
+typedef struct {
+  const cs_plan *pl;
+  const cs_params *pm;
+  const volatile sig_atomic_t *cancel; /* NULL, or the caller's flag: checked per batch */
+  const uint8_t *on;
+  int32_t n;
+  double *v;
+} sets_t;
+
+static cs_status eval_batch(void *ctx, int64_t b) {
+  const sets_t *x = ctx;
+  const cs_plan *pl = x->pl;
+  if (x->cancel && *x->cancel) return CS_ECANCELED;
+  int32_t i0 = (int32_t)b * BATCH, nb = x->n - i0 < BATCH ? x->n - i0 : BATCH, nsc = nb + 1;
+  int32_t M = cs_ivshap_nmet(pl);
+  cs_arena tmp;
+  cs_arena_init(&tmp);
+  cs_scen *sc = cs_scen_sets(pl, x->on + (size_t)i0 * pl->niv, nb, &tmp);
+  cs_results r;
+  cs_work w;
+  cs_econ e;
+  cs_status st = CS_ENOMEM;
+  if (sc && cs_results_alloc(pl, nsc, 0, &tmp, &r) == CS_OK &&
+      cs_work_alloc(pl, x->pm, nsc, &tmp, &w) == CS_OK && cs_econ_alloc(&r, &tmp, &e) == CS_OK) {
+    cs_scen_coverage(pl, x->pm, sc, nsc);
+    cs_kernel(pl, x->pm, sc, nsc, &w, &r);
+    cs_econ_fill(pl, &r, &e);
+    for (int32_t i = 0; i < nb; i++)
+      iv_metrics(pl, &r, &e, i + 1, x->v + (size_t)(i0 + i) * M);
+    st = CS_OK;
+  }
+  cs_arena_release(&tmp);
+  return st;
+}
+
+static cs_status eval_sets(const cs_ivshap_opt *opt, const uint8_t *on, int32_t n, double *v) {
+  sets_t x = {opt->pl, opt->pm, opt->cancel, on, n, v};
+  return cs_parallel_for(opt->threads, (n + BATCH - 1) / BATCH, eval_batch, &x);
+}
+
+static int popcount(uint32_t m) {
+  int n = 0;
+  for (; m; m &= m - 1)
+    n++;
+  return n;
+}
+
+/* Exact values over the 2^n subsets (n <= CS_IVSHAP_MAX_EXACT). */
+static cs_status exact(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *o) {
+  const cs_plan *pl = opt->pl;
+  int32_t n = pl->niv, M = o->iv_nmet, ns = 1 << n;
+  uint8_t *on = CS_ALLOC(ar, (size_t)ns * n, uint8_t);
+  double *v = CS_ALLOC(ar, (size_t)ns * M, double);
+  if (!on || !v) return CS_ENOMEM;
+  for (int32_t m = 0; m < ns; m++)
+    for (int32_t i = 0; i < n; i++)
+      on[(size_t)m * n + i] = (uint8_t)(m >> i & 1);
+  cs_status st = eval_sets(opt, on, ns, v);
+  if (st != CS_OK) return st;
+  for (int32_t i = 0; i < n; i++)
+    for (int32_t m = 0; m < ns; m++) {
+      if (m >> i & 1) continue;
+      double wgt = cs_shapley_weight(popcount((uint32_t)m), n);
+      for (int32_t k = 0; k < M; k++)
+        o->iv_phi[(size_t)i * M + k] +=
+            wgt * (v[(size_t)(m | 1 << i) * M + k] - v[(size_t)m * M + k]);
+    }
+  memcpy(o->iv_total, v + (size_t)(ns - 1) * M, (size_t)M * sizeof(double));
+  o->iv_runs = ns;
+  return CS_OK;
+}
+
+/* Order k of the n interventions: a Fisher-Yates shuffle whose step i (n-1 down to 1) swaps
+ * position i with floor(u * (i + 1)), u = cs_rand_u01(seed, k, stream + i). */
+static void order(uint64_t seed, uint64_t k, int32_t n, int32_t *perm) {
+  uint64_t stream = cs_hash_fnv1a("economics.intervention_shapley");
+  for (int32_t i = 0; i < n; i++)
+    perm[i] = i;
+  for (int32_t i = n - 1; i >= 1; i--) {
+    int32_t j = (int32_t)(cs_rand_u01(seed, k, stream + (uint64_t)i) * (i + 1));
+    if (j > i) j = i; /* u < 1, so never; kept against rounding */
+    int32_t t = perm[i];
+    perm[i] = perm[j], perm[j] = t;
+  }
+}
+
+/* Welford's running mean and sum of squared deviations of each intervention's marginal
+ * contributions, one order at a time: sets[j] holds the first j + 1 of perm on. */
+static void add_order(int32_t n, int32_t M, const int32_t *perm, const double *v0, const double *vp,
+                      const double *vall, double count, double *mean, double *m2) {
+  for (int32_t j = 0; j < n; j++) {
+    const double *lo = j ? vp + (size_t)(j - 1) * M : v0,
+                 *hi = j < n - 1 ? vp + (size_t)j * M : vall;
+    double *mu = mean + (size_t)perm[j] * M, *s2 = m2 + (size_t)perm[j] * M;
+    for (int32_t k = 0; k < M; k++) {
+      double c = hi[k] - lo[k], d = c - mu[k];
+      mu[k] += d / count;
+      s2[k] += d * (c - mu[k]);
+    }
+  }
+}
+
+/* Sampled values from K orders, CHUNK orders at a time: each order needs its n - 1 proper
+ * prefixes run; the empty and full sets are run once. */
+#define CHUNK 64
+static cs_status sampled(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *o) {
+  const cs_plan *pl = opt->pl;
+  int32_t n = pl->niv, M = o->iv_nmet, K = pl->ivshap_perms, np = n - 1;
+  size_t rows = (size_t)CHUNK * (np > 2 ? np : 2);
+  uint8_t *on = CS_ALLOC(ar, rows * n, uint8_t);
+  double *ends = CS_ALLOC(ar, (size_t)2 * M, double), *vp = CS_ALLOC(ar, rows * M, double);
+  double *m2 = CS_ALLOC(ar, (size_t)n * M, double);
+  int32_t *perm = CS_ALLOC(ar, (size_t)CHUNK * n, int32_t);
+  if (!on || !ends || !vp || !m2 || !perm) return CS_ENOMEM;
+  memset(on + n, 1, (size_t)n); /* none, then all */
+  cs_status st = eval_sets(opt, on, 2, ends);
+  for (int32_t k0 = 0; k0 < K && st == CS_OK; k0 += CHUNK) {
+    int32_t nk = K - k0 < CHUNK ? K - k0 : CHUNK;
+    memset(on, 0, (size_t)nk * np * n);
+    for (int32_t k = 0; k < nk; k++) {
+      int32_t *pk = perm + (size_t)k * n;
+      order(opt->seed, (uint64_t)(k0 + k), n, pk);
+      for (int32_t j = 0; j < np; j++)
+        for (int32_t i = 0; i <= j; i++)
+          on[((size_t)k * np + j) * n + pk[i]] = 1;
+    }
+    if (np > 0) st = eval_sets(opt, on, nk * np, vp);
+    for (int32_t k = 0; k < nk && st == CS_OK; k++) /* in order k: the same sums on any threads */
+      add_order(n, M, perm + (size_t)k * n, ends, vp + (size_t)k * np * M, ends + M, k0 + k + 1.0,
+                o->iv_phi, m2);
+  }
+  if (st != CS_OK) return st;
+  for (size_t i = 0; i < (size_t)n * M; i++)
+    o->iv_se[i] = K > 1 ? sqrt(m2[i] / (K - 1.0) / K) : NAN;
+  memcpy(o->iv_total, ends + M, (size_t)M * sizeof(double));
+  o->iv_perms = K;
+  o->iv_runs = 2 + (int64_t)K * np;
+  return CS_OK;
+}
+
+cs_status cs_ivshap_compute(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *out) {
+  const cs_plan *pl = opt->pl;
+  int32_t n = pl->niv;
+  cs_ivshap_mode mode = pl->ivshap_mode;
+  if (mode == CS_IVSHAP_AUTO)
+    mode = n <= CS_IVSHAP_AUTO_EXACT ? CS_IVSHAP_EXACT : CS_IVSHAP_SAMPLED;
+  if (mode == CS_IVSHAP_NONE || n == 0) return CS_OK;
+  out->iv_nmet = cs_ivshap_nmet(pl);
+  out->iv_phi = CS_ALLOC(ar, (size_t)n * out->iv_nmet, double);
+  out->iv_se = CS_ALLOC(ar, (size_t)n * out->iv_nmet, double);
+  out->iv_total = CS_ALLOC(ar, (size_t)out->iv_nmet, double);
+  if (!out->iv_phi || !out->iv_se || !out->iv_total) return CS_ENOMEM;
+  cs_status st = mode == CS_IVSHAP_EXACT ? exact(opt, ar, out) : sampled(opt, ar, out);
+  if (st == CS_OK) out->iv_n = n;
+  return st;
+}
