@@ -7,7 +7,9 @@ For each generated plan (tests/genplan.py; seeds 1..6, plus projection, single-s
 variants) it runs `CARESHIFT_BINARY run PLAN --out DIR --detail` and
 `tests/reference/csref.py PLAN DIR --detail`, and compares every table of OUTPUTS.md (the v1
 tables and the additions staff, criteria_subregion, wrong_pocket, business_case_subregion,
-shapley, budget_impact, discount_rates, intervention_costs, theme_roi and, for a plan with
+shapley, budget_impact, discount_rates, intervention_costs, theme_roi, shapley_intervention
+(absent from both outputs with `economics.intervention_shapley: none`; its method and theme
+must be equal text and orders the same integer) and, for a plan with
 `insurers:`, business_case_insurer, which must be absent from both outputs otherwise): the
 same set of key rows (integer keys compared as integers, `discount_rate_pct` as a number rounded to 9
 decimals), every value within 1e-9
@@ -62,10 +64,16 @@ TABLES = {
     "discount_rates.csv": ("scenario", "discount_rate_pct", "stakeholder"),
     "intervention_costs.csv": ("scenario", "intervention"),
     "theme_roi.csv": ("scenario", "theme"),
+    # v0.2, unless the plan says `economics.intervention_shapley: none` (outputs.md)
+    "shapley_intervention.csv": ("intervention", "metric"),
     # only for a plan with `insurers:` (outputs.md): absent in both outputs otherwise
     "business_case_insurer.csv": ("scenario", "insurer"),
 }
-OPTIONAL = {"business_case_insurer.csv"}   # written only when the plan asks for it
+OPTIONAL = {"business_case_insurer.csv",   # written only when the plan asks for it
+            "shapley_intervention.csv"}    # left out with `economics.intervention_shapley: none`
+# value columns that must be equal as text (method, theme) or as integers (orders)
+EXACT_TEXT = {"shapley_intervention.csv": {"method", "theme"}}
+EXACT_INT = {"shapley_intervention.csv": {"orders"}}
 INT_KEYS = {"year", "age", "line"}
 FLOAT_KEYS = {"discount_rate_pct"}         # compared as numbers rounded to 9 decimals
 
@@ -157,15 +165,32 @@ TERMS = {"business_case.csv": {"npv": ("investment", "savings"),
          "theme_roi.csv": {"npv": ("investment", "savings")},
          "staff.csv": {"net_fte_saved": ("fte_demand_saved", "plan_staff_fte")},
          "shapley.csv": {"contribution": ("plan_value", "leave_one_out"),
-                         "leave_one_out": ("plan_value", "contribution")}}
+                         "leave_one_out": ("plan_value", "contribution")},
+         # per intervention (v0.2): a contribution and its standard error are sums (means) of
+         # differences of the plan's values over subsets (orders) of the interventions, so
+         # they are compared relative to the plan value as well; an `npv:<p>` row also
+         # relative to the same intervention's `savings:<p>` and `investment:<p>` rows (the
+         # npv = savings - investment may cancel), see ROW_TERMS
+         "shapley_intervention.csv": {"contribution": ("plan_value",),
+                                      "standard_error": ("plan_value", "contribution"),
+                                      "plan_value": ()}}
+# table -> function(key, column) giving the keys of other rows whose same column (and whose
+# TERMS columns) also make the scale of that value
+ROW_TERMS = {"shapley_intervention.csv":
+             lambda key, col: [(key[0], "savings:" + key[1][4:]), (key[0], "investment:" + key[1][4:])]
+             if key[1].startswith("npv:") else []}
 
 
-def term_scale(table, col, row):
+def term_scale(table, col, row, key=None, rows=None):
     scale = 0.0
-    for t in TERMS.get(table, {}).get(col, ()):
-        v = num(row.get(t, ""))
-        if v is not None and math.isfinite(v):
-            scale = max(scale, abs(v))
+    others = [row]
+    if key is not None and rows is not None and table in ROW_TERMS:
+        others += [rows[k] for k in ROW_TERMS[table](key, col) if k in rows]
+    for i, r in enumerate(others):
+        for t in TERMS.get(table, {}).get(col, ()) + ((col,) if i else ()):
+            v = num(r.get(t, ""))
+            if v is not None and math.isfinite(v):
+                scale = max(scale, abs(v))
     return scale
 
 
@@ -229,9 +254,15 @@ def compare_table(name, keycols, got_path, ref_path):
             if c not in gh:
                 continue
             ncells += 1
-            d = diff(g[c], r[c])
+            if c in EXACT_TEXT.get(name, ()):
+                d = None if g[c] == r[c] else float("inf")
+            elif c in EXACT_INT.get(name, ()):
+                gi, ri = num(g[c]), num(r[c])
+                d = None if (gi is not None and ri is not None and gi == ri and gi == int(gi)) else float("inf")
+            else:
+                d = diff(g[c], r[c])
             if d is not None and d != float("inf") and num(g[c]) is not None and num(r[c]) is not None and \
-                    abs(num(g[c]) - num(r[c])) <= REL * term_scale(name, c, r):
+                    abs(num(g[c]) - num(r[c])) <= REL * term_scale(name, c, r, key, ref):
                 d = None
             rd = rel(g[c], r[c])
             if rd > worst:

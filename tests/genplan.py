@@ -42,7 +42,9 @@ default in others, so both the field and the default are exercised.
 - use.csv and end_of_life_use (eol.csv): random age bands (age_from, age_to), absent bands,
   (some) a state without end-of-life use.
 - economics: price_year; (some) price_growth, discount_rate, discount_rate_effects,
-  qaly_value, inflation.
+  qaly_value, inflation; intervention_shapley absent, auto, exact, none, {permutations: 1},
+  {permutations: 3} or {permutations: 7} (one of these per plan, from its own generator
+  seeded by the seed, so the rest of the plan does not change with it).
 - marginal_share on the hospital sector and (some) others.
 - (some) criteria: long_year or its older name year, short_year, care_use_payer (not always
   zvw), care_use_pct, patient_flows_pct, patient_flows_sectors, staff_fte or staff_pct,
@@ -540,6 +542,16 @@ class Gen:
             eco.append("  qaly_value: %s" % fmt(r.choice((20000, 50000, 80000))))
         if self.maybe(0.7):
             eco.append("  inflation: %s" % fmt(r.choice((0.02, 0.025, 0.0, -0.01))))
+        # v0.2: economics.intervention_shapley (absent = auto, auto, exact, none or sampled
+        # orders {permutations: K} with K = 1 (no standard error), 3 or 7). Drawn from its own
+        # generator so that the rest of the plan is the same as before it was added; the
+        # plans have at most 14 interventions, so `exact` is always allowed. (The 6 in the
+        # seed string was picked so that seeds 1-12 of compare_reference.py have every choice,
+        # 11 and 12 (--psa, with a psa.seed) sampled orders, and 13-44 every choice too.)
+        rs = random.Random("intervention_shapley 6 %d" % self.seed)
+        ish = rs.choice([None, None, "auto", "exact", "none", 1, 3, 7])
+        if ish is not None:
+            eco.append("  intervention_shapley: %s" % (ish if isinstance(ish, str) else "{permutations: %d}" % ish))
         crit = []
         if self.maybe(0.8):
             crit.append("criteria:")

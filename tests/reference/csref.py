@@ -17,8 +17,10 @@ savings, model.md note 12), business_case_subregion.csv, shapley.csv, an interve
 `after_funding` (keep, stop, {decay_years: N}) acting on its uptake, and (model.md section 7)
 business_case.csv's savings_marginal and npv_marginal (sector `marginal_share`),
 budget_impact.csv (`economics.inflation`), discount_rates.csv, business_case_insurer.csv
-(`insurers: {payer, shares}`, a cost line's `insurer:`), intervention_costs.csv and
-theme_roi.csv.
+(`insurers: {payer, shares}`, a cost line's `insurer:`), intervention_costs.csv,
+theme_roi.csv and shapley_intervention.csv (`economics.intervention_shapley`: exact Shapley
+values over the interventions, or K orders shuffled with Philox4x32-10 uniforms of model.md
+note 14 seeded by `psa.seed`).
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -107,6 +109,44 @@ class Values:
         self.busy.discard(name)
         self.cache[name] = val
         return val
+
+
+# ---------------------------------------------------------------- random numbers
+
+M32 = 0xFFFFFFFF
+M64 = 0xFFFFFFFFFFFFFFFF
+
+
+def philox4x32_10(ctr, key):
+    """Philox4x32-10 (Random123): 4 counter words and 2 key words -> 4 output words."""
+    c0, c1, c2, c3 = ctr
+    k0, k1 = key
+    for rnd in range(10):
+        if rnd:
+            k0 = (k0 + 0x9E3779B9) & M32
+            k1 = (k1 + 0xBB67AE85) & M32
+        p0 = 0xD2511F53 * c0
+        p1 = 0xCD9E8D57 * c2
+        c0, c1, c2, c3 = ((p1 >> 32) ^ c1 ^ k0) & M32, p1 & M32, ((p0 >> 32) ^ c3 ^ k1) & M32, p0 & M32
+    return c0, c1, c2, c3
+
+
+def fnv1a64(text):
+    """64-bit FNV-1a hash of a label's UTF-8 bytes."""
+    h = 0xCBF29CE484222325
+    for b in text.encode("utf-8"):
+        h = ((h ^ b) * 0x100000001B3) & M64
+    return h
+
+
+def uniform(seed, d, h):
+    """The uniform of model.md note 14: key (seed mod 2^32, seed >> 32), counter (d mod 2^32,
+    d >> 32, h mod 2^32, h >> 32); u = ((r0 >> 5) * 2^26 + (r1 >> 6) + 0.5) / 2^53, the
+    value that rounds to 1 taken as 1 - 2^-53."""
+    seed &= M64
+    r = philox4x32_10((d & M32, (d >> 32) & M32, h & M32, (h >> 32) & M32), (seed & M32, seed >> 32))
+    u = ((r[0] >> 5) * 67108864.0 + (r[1] >> 6) + 0.5) / 9007199254740992.0
+    return u if u < 1.0 else 1.0 - 2.0 ** -53
 
 
 # ---------------------------------------------------------------- CSV input
@@ -292,6 +332,14 @@ class Plan:
         # (plan-format.md); the tiny plans of test_csref.py that have none get the base year
         self.price_year = int(ec.get("price_year", self.T0))
         self.inflation = float(ec.get("inflation", 0.0))
+        # v0.2 (plan-format.md, model.md section 7 "What each intervention contributes"):
+        # economics.intervention_shapley: auto (default) | exact | none | {permutations: K};
+        # resolved against the number of interventions below
+        self.iv_shapley = ec.get("intervention_shapley", "auto")
+        # the PSA seed of the plan (1 when not given); it also seeds the sampled orders of
+        # shapley_intervention.csv (the command line's --seed does not change those)
+        ps = y.get("psa") or {}
+        self.psa_seed = int(ps.get("seed", 1)) if isinstance(ps, dict) else 1
         cr = y.get("criteria") or {}
         self.crit_payer = sid(cr.get("care_use_payer", "zvw"))
         self.thr = dict(care_use=float(cr.get("care_use_pct", 1.0)),
@@ -329,6 +377,26 @@ class Plan:
         allv = list(range(len(self.ivs)))
         self.scenarios = [dict(id="baseline", ivs=[], subs=None, delay={}),
                           dict(id="plan", ivs=allv, subs=None, delay={})]
+        # shapley_intervention.csv: ("exact", 0), ("sampled", K) or None (no table)
+        n = len(self.ivs)
+        isv = self.iv_shapley
+        if isinstance(isv, dict):
+            if set(isv) != {"permutations"}:
+                raise PlanError("economics.intervention_shapley: %r" % (isv,))
+            k = isv["permutations"]
+            if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 100000:
+                raise PlanError("economics.intervention_shapley: permutations %r not in 1..100000" % (k,))
+            self.iv_shapley_how = ("sampled", k)
+        elif isv == "exact":
+            if n > 14:
+                raise PlanError("economics.intervention_shapley: exact with %d interventions (at most 14)" % n)
+            self.iv_shapley_how = ("exact", 0)
+        elif isv == "auto":
+            self.iv_shapley_how = ("exact", 0) if n <= 10 else ("sampled", 100)
+        elif isv == "none":
+            self.iv_shapley_how = None
+        else:
+            raise PlanError("economics.intervention_shapley: %r" % (isv,))
         for sc in y.get("scenarios") or []:
             subs = sc.get("subregions")
             self.scenarios.append(dict(
@@ -1266,6 +1334,87 @@ def run(plan_path, out, detail=False):
                 loo = vals[full][mi] - vals[full - {t}][mi]
                 shp.append((P.themes[t], name, phi, loo, vals[full][mi] - vals[frozenset()][mi]))
         write(os.path.join(out, "shapley.csv"), ["theme", "metric", "contribution", "leave_one_out", "plan_value"], shp)
+
+    # shapley_intervention.csv (model.md section 7 "What each intervention contributes",
+    # v0.2): the Shapley values over the plan's interventions, every run in the plan scenario
+    # (every subregion, no delay); exact (every subset) or sampled (K random orders, Fisher-
+    # Yates with the uniforms of note 14). Metrics those of shapley.csv, then savings:p and
+    # investment:p per payer and total.
+    if P.iv_shapley_how is not None:
+        nI = len(P.ivs)
+        lt = P.long_year - P.T0
+
+        def iv_metrics(o):
+            m = [("npv:" + p, o["npv"][p]) for p in P.payers + ["total"]]
+            m += [("criterion:" + name, v) for name, v, _u, _t in o["crit"][lt]]
+            m.append(("delta_qalys", o["dq"]))
+            m += [("savings:" + p, o["sav"][p]) for p in P.payers]
+            m.append(("savings:total", sum(o["sav"][p] for p in P.payers)))
+            m += [("investment:" + p, o["inv"][p]) for p in P.payers]
+            m.append(("investment:total", o["tot_inv"]))
+            return m
+
+        inames = [nm for nm, _ in iv_metrics(cmp["plan"])]
+        iv_vals = {frozenset(): [0.0] * len(inames)}       # the baseline against itself
+        iv_vals[frozenset(range(nI))] = [v for _, v in iv_metrics(cmp["plan"])]
+
+        def iv_value(S):
+            S = frozenset(S)
+            if S not in iv_vals:
+                sub = dict(id="subset", ivs=sorted(S), subs=None, delay={})
+                iv_vals[S] = [v for _, v in iv_metrics(compare(sub, simulate(P, sub, base)))]
+            return iv_vals[S]
+
+        how, K = P.iv_shapley_how
+        full = iv_value(range(nI))
+        plan_val = [full[mi] - iv_value(())[mi] for mi in range(len(inames))]
+        contrib = [[0.0] * len(inames) for _ in range(nI)]
+        se = [[0.0] * len(inames) for _ in range(nI)]
+        if how == "exact":
+            for mask in range(1, 2 ** nI):
+                iv_value(i for i in range(nI) if mask >> i & 1)
+            for i in range(nI):
+                for mi in range(len(inames)):
+                    phi = 0.0
+                    for S, v in iv_vals.items():
+                        if i in S:
+                            continue
+                        w = math.factorial(len(S)) * math.factorial(nI - len(S) - 1) / math.factorial(nI)
+                        phi += w * (iv_vals[S | {i}][mi] - v[mi])
+                    contrib[i][mi] = phi
+        else:
+            h = fnv1a64("economics.intervention_shapley")
+            seed = P.psa_seed
+            cs = [[[] for _ in inames] for _ in range(nI)]          # marginal contributions
+            for k in range(K):
+                o = list(range(nI))
+                for i in range(nI - 1, 0, -1):
+                    u = uniform(seed, k, (h + i) & M64)
+                    j = int(math.floor(u * (i + 1)))
+                    o[i], o[j] = o[j], o[i]
+                prev = iv_value(())
+                for j in range(nI):
+                    cur = iv_value(o[:j + 1])
+                    for mi in range(len(inames)):
+                        cs[o[j]][mi].append(cur[mi] - prev[mi])
+                    prev = cur
+            for i in range(nI):
+                for mi in range(len(inames)):
+                    c = cs[i][mi]
+                    mean = sum(c) / K
+                    contrib[i][mi] = mean
+                    if K > 1:
+                        sd = math.sqrt(sum((x - mean) ** 2 for x in c) / (K - 1))
+                        se[i][mi] = sd / math.sqrt(K)
+                    else:
+                        se[i][mi] = ""
+        shi = []
+        for i, iv in enumerate(P.ivs):
+            for mi, name in enumerate(inames):
+                shi.append((iv["id"], name, iv["theme"], contrib[i][mi], se[i][mi], plan_val[mi], how, K))
+        write(os.path.join(out, "shapley_intervention.csv"), ["intervention", "metric", "theme", "contribution",
+                                                              "standard_error", "plan_value", "method", "orders"],
+              shi)
 
     # resources (no scenario)
     resrc = {}

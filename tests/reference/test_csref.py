@@ -871,6 +871,111 @@ def case_shapley(tmp, ck):
     ck.equal(he["without-b",]["verdict"], "no_qaly_change", "without b no utility change")
 
 
+def case_shapley_intervention(tmp, ck):
+    """v0.2 shapley_intervention.csv (model.md section 7 "What each intervention contributes"):
+    the Philox4x32-10 known answers of Random123 and FNV-1a; on the plan of case_shapley (one
+    intervention per theme) the exact values equal the theme values, savings:zvw and
+    investment:zvw; sampled orders (Fisher-Yates with the uniforms of note 14, seeded by
+    psa.seed) with K = 1 (empty standard error) and K = 3; `none` writes no table; K = 0 is a
+    load error."""
+    ck.equal(["%08x" % w for w in csref.philox4x32_10((0, 0, 0, 0), (0, 0))],
+             ["6627e8d5", "e169c58d", "bc57ac4c", "9b00dbd8"], "philox4x32-10 KAT zeros")
+    ck.equal(["%08x" % w for w in csref.philox4x32_10((0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344),
+                                                      (0xa4093822, 0x299f31d0))],
+             ["d16cfe09", "94fdcceb", "5001e420", "24126ea1"], "philox4x32-10 KAT pi")
+    ck.equal(csref.fnv1a64("a"), 0xaf63dc4c8601ec8c, "FNV-1a 64 of 'a'")
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "shares.csv": ONE_STATE,
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,h,f,0,100,1\ngp,h,f,0,100,1\n",
+    }
+    # exact (auto with 3 interventions): the themes' values of case_shapley
+    plan = write_plan(os.path.join(tmp, "exact"), SHAPLEY_YAML, files)
+    out = os.path.join(tmp, "exact", "out")
+    csref.run(plan, out)
+    si = read(out, "shapley_intervention.csv", ("intervention", "metric"))
+    ck.equal(len(si), 3 * (7 + 2 + 2), "3 interventions x (npv:zvw, npv:total, 4 criteria, delta_qalys, "
+             "savings:zvw, savings:total, investment:zvw, investment:total)")
+    with open(os.path.join(out, "shapley_intervention.csv")) as fh:
+        ck.equal([ln.split(",")[:2] for ln in fh.read().split()[1:12]],
+                 [["ia", m] for m in ("npv:zvw", "npv:total", "criterion:care_use", "criterion:patient_flows",
+                                      "criterion:staff", "criterion:real_estate", "delta_qalys", "savings:zvw",
+                                      "savings:total", "investment:zvw", "investment:total")],
+                 "row order: intervention, then the metrics of shapley.csv, savings, investment")
+    sh = read(out, "shapley.csv", ("theme", "metric"))
+    for iv, th in (("ia", "a"), ("ib", "b"), ("ic", "c")):
+        for m in ("npv:zvw", "npv:total", "criterion:care_use", "criterion:patient_flows", "criterion:staff",
+                  "criterion:real_estate", "delta_qalys"):
+            r = si[iv, m]
+            ck.close(r["contribution"], float(sh[th, m]["contribution"]), "%s %s = theme %s" % (iv, m, th), rel=1e-12)
+            ck.close(r["plan_value"], float(sh[th, m]["plan_value"]), "%s %s plan value" % (iv, m), rel=1e-12)
+            ck.equal((r["theme"], r["standard_error"], r["method"], r["orders"]), (th, "0.0", "exact", "0"),
+                     "%s %s theme, standard error, method, orders" % (iv, m))
+    # savings per 2 years (case_shapley's table): phi_a = phi_b = 2 * 185000/6, phi_c = 2 *
+    # 140000/6; investment: a's 1000 once in 2024 (it is paid whatever the others do)
+    for iv, sav, inv in (("ia", 2 * 185000 / 6, 1000.0), ("ib", 2 * 185000 / 6, 0.0), ("ic", 2 * 140000 / 6, 0.0)):
+        for p in ("zvw", "total"):
+            ck.close(si[iv, "savings:" + p]["contribution"], sav, "%s savings:%s" % (iv, p), rel=1e-10)
+            ck.close(si[iv, "investment:" + p]["contribution"], inv, "%s investment:%s" % (iv, p), rel=1e-10)
+            ck.close(si[iv, "savings:" + p]["plan_value"], 170000.0, "savings:%s plan value" % p, rel=1e-10)
+            ck.close(si[iv, "investment:" + p]["plan_value"], 1000.0, "investment:%s plan value" % p, rel=1e-10)
+
+    # sampled: order k is the Fisher-Yates shuffle of (0, 1, 2) with u(k, h + i), i = 2, 1
+    h = csref.fnv1a64("economics.intervention_shapley")
+    v = {(): 0.0, (0,): 100000.0, (1,): 100000.0, (2,): 80000.0, (0, 1): 150000.0, (0, 2): 140000.0,
+         (1, 2): 140000.0, (0, 1, 2): 170000.0}          # savings over 2 years by subset
+    for k_, seed in ((1, 12345), (3, 2 ** 40 + 17)):
+        txt = SHAPLEY_YAML.replace("economics: {price_year: 2024,",
+                                   "economics: {intervention_shapley: {permutations: %d}, price_year: 2024," % k_)
+        txt += "psa: {draws: 10, seed: %d}\n" % seed
+        d = os.path.join(tmp, "k%d" % k_)
+        plan = write_plan(d, txt, files)
+        csref.run(plan, os.path.join(d, "out"))
+        si = read(os.path.join(d, "out"), "shapley_intervention.csv", ("intervention", "metric"))
+        marg = {0: [], 1: [], 2: []}
+        for k in range(k_):
+            o = [0, 1, 2]
+            for i in (2, 1):
+                u = csref.uniform(seed, k, h + i)
+                j = int(u * (i + 1))
+                o[i], o[j] = o[j], o[i]
+            for j in range(3):
+                marg[o[j]].append(v[tuple(sorted(o[:j + 1]))] - v[tuple(sorted(o[:j]))])
+        tot = 0.0
+        for i, iv in enumerate(("ia", "ib", "ic")):
+            r = si[iv, "savings:zvw"]
+            mean = sum(marg[i]) / k_
+            ck.close(r["contribution"], mean, "K=%d %s savings:zvw" % (k_, iv), rel=1e-10)
+            tot += float(r["contribution"])
+            if k_ == 1:
+                ck.equal(r["standard_error"], "", "K=1: no standard error")
+            else:
+                sd = math.sqrt(sum((x - mean) ** 2 for x in marg[i]) / (k_ - 1))
+                ck.close(r["standard_error"], sd / math.sqrt(k_), "K=%d %s standard error" % (k_, iv), rel=1e-10)
+            ck.equal((r["method"], r["orders"]), ("sampled", str(k_)), "K=%d method, orders" % k_)
+            ck.close(si[iv, "investment:zvw"]["contribution"], 1000.0 if iv == "ia" else 0.0,
+                     "K=%d %s investment" % (k_, iv), rel=1e-10)
+        ck.close(tot, 170000.0, "K=%d: the estimates add up to the plan value" % k_, rel=1e-10)
+
+    # none: no table; K = 0: a load error
+    d = os.path.join(tmp, "none")
+    plan = write_plan(d, SHAPLEY_YAML.replace("economics: {", "economics: {intervention_shapley: none, "), files)
+    csref.run(plan, os.path.join(d, "out"))
+    ck.equal(os.path.exists(os.path.join(d, "out", "shapley_intervention.csv")), False, "none: no table")
+    d = os.path.join(tmp, "k0")
+    plan = write_plan(d, SHAPLEY_YAML.replace("economics: {", "economics: {intervention_shapley: {permutations: 0}, "),
+                      files)
+    try:
+        csref.Plan(plan)
+        raised = False
+    except csref.PlanError:
+        raised = True
+    ck.equal(raised, True, "permutations: 0 is a load error")
+
+
 AFTER_YAML = """careshift: 1
 plan: {name: after}
 region: {name: R, areas: areas.csv}
@@ -1436,7 +1541,7 @@ themes:
 
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
          case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_theme_roi,
-         case_budget, case_insurers]
+         case_budget, case_insurers, case_shapley_intervention]
 
 
 
