@@ -186,7 +186,8 @@ CS_API int cs_table_column_index(const cs_table *t, const char *name); /* -1 whe
 CS_API int64_t cs_table_row_count(const cs_table *t);
 
 /* A cursor over a table's rows: open, then cs_cursor_next until it returns 0.
- * cs_cursor_seek(c, k) makes the next cs_cursor_next return row k (for paging). */
+ * cs_cursor_seek(c, k) makes the next cs_cursor_next return row k (for paging); until then
+ * there is no current row (cs_cursor_row NULL, cs_cursor_row_number -1). */
 CS_API cs_status cs_cursor_open(const cs_table *t, cs_cursor **out);
 CS_API int cs_cursor_next(cs_cursor *c);                    /* 1: a row is ready; 0: no more rows */
 CS_API cs_status cs_cursor_seek(cs_cursor *c, int64_t row); /* CS_EINVAL when row > row count */

@@ -178,6 +178,8 @@ static void test_results_api(void **st) {
   /* baseline, plan, north-too-later, without-thuis; 2024..2030; A1, A2 */
   assert_int_equal(n, 4 * 7 * 2);
   assert_int_equal(cs_cursor_seek(cur, n - 1), CS_OK);
+  assert_null(cs_cursor_row(cur)); /* not the row before the seek */
+  assert_int_equal(cs_cursor_row_number(cur), -1);
   assert_int_equal(cs_cursor_next(cur), 1);
   assert_int_equal(cs_cursor_row_number(cur), n - 1);
   assert_int_equal(cs_cursor_next(cur), 0);

@@ -28,6 +28,9 @@ int32_t cs_thread_count(int64_t requested, int64_t jobs);
 typedef cs_status cs_job_fn(void *ctx, int64_t job);
 cs_status cs_parallel_for(int64_t threads, int64_t njob, cs_job_fn *fn, void *ctx);
 
+/* Appends prefix + line as one message, as it is (a line another cs_diags already formatted). */
+cs_status cs_diags_add_prefixed(cs_diags *d, const char *prefix, const char *line);
+
 /* 64-bit FNV-1a of a NUL-terminated string (hash.c); the same value on every machine. */
 uint64_t cs_hash_fnv1a(const char *s);
 /* Uniform number in (0, 1) of (seed, counter, stream): Philox4x32-10 (docs/model.md note 14). */

@@ -82,21 +82,29 @@ static cs_status push(cs_diags *d, char *s) {
   return CS_OK;
 }
 
-cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...) {
-  if (!d) return CS_OK;
-  if (d->n == CS_DIAGS_MAX || d->dropped) {
-    /* full: the last kept line becomes the count of those not shown (it and this one) */
-    if (!d->dropped) {
-      char *s = cs_malloc(96);
-      if (!s) return CS_ENOMEM;
-      cs_free(d->msg[d->n - 1]);
-      d->msg[d->n - 1] = s;
-      d->dropped = 1;
+/* When d holds CS_DIAGS_MAX lines, the last becomes the count of those not shown (it and
+ * this one); returns 1 then, and the caller keeps nothing. */
+static int full(cs_diags *d, cs_status *st) {
+  *st = CS_OK;
+  if (d->n < CS_DIAGS_MAX && !d->dropped) return 0;
+  if (!d->dropped) {
+    char *s = cs_malloc(96);
+    if (!s) {
+      *st = CS_ENOMEM;
+      return 1;
     }
-    d->dropped++;
-    snprintf(d->msg[d->n - 1], 96, "... and %zu more problems not shown", d->dropped);
-    return CS_OK;
+    cs_free(d->msg[d->n - 1]);
+    d->msg[d->n - 1] = s;
+    d->dropped = 1;
   }
+  d->dropped++;
+  snprintf(d->msg[d->n - 1], 96, "... and %zu more problems not shown", d->dropped);
+  return 1;
+}
+
+cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const char *fmt, ...) {
+  cs_status st;
+  if (!d || full(d, &st)) return d ? st : CS_OK;
   char body[1024];
   va_list ap;
   va_start(ap, fmt);
@@ -111,6 +119,20 @@ cs_status cs_diags_add(cs_diags *d, const char *file, int line, int col, const c
     snprintf(s, len, "%s:%d:%d: %s", f, line, col, body);
   else
     snprintf(s, len, "%s: %s", f, body);
+  char *safe = escape_controls(s);
+  cs_free(s);
+  if (!safe) return CS_ENOMEM;
+  return push(d, safe);
+}
+
+cs_status cs_diags_add_prefixed(cs_diags *d, const char *prefix, const char *line) {
+  cs_status st;
+  if (!d || full(d, &st)) return d ? st : CS_OK;
+  size_t a = strlen(prefix), b = strlen(line);
+  char *s = cs_malloc(a + b + 1);
+  if (!s) return CS_ENOMEM;
+  memcpy(s, prefix, a);
+  memcpy(s + a, line, b + 1);
   char *safe = escape_controls(s);
   cs_free(s);
   if (!safe) return CS_ENOMEM;

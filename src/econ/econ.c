@@ -119,7 +119,7 @@ static void business_case(const cs_plan *pl, const cs_results *r, int32_t i, dou
     o->inv[k] = o->sav[k] = 0.0;
   }
   for (int32_t y = 0; y < r->ny; y++) {
-    double f = 1.0 / pow(1.0 + pl->discount_rate, y);
+    double f = cs_discount(pl->discount_rate, y);
     for (int32_t p = 0; p < np; p++) {
       double care_s = r->payer_care[cs_ix_sy(r, i, y) * np + p];
       double care_b = r->payer_care[cs_ix_sy(r, 0, y) * np + p];
@@ -154,7 +154,7 @@ static void business_case_sub(const cs_plan *pl, const cs_results *r, int32_t i,
   memset(inv, 0, (size_t)r->nr * nst * sizeof *inv);
   memset(sav, 0, (size_t)r->nr * nst * sizeof *sav);
   for (int32_t y = 0; y < r->ny; y++) {
-    double f = 1.0 / pow(1.0 + pl->discount_rate, y);
+    double f = cs_discount(pl->discount_rate, y);
     for (int32_t a = 0; a < r->na; a++) {
       double *s = sav + (size_t)pl->areas[a].sub * nst;
       for (int32_t c = 0; c < r->nc; c++) {
@@ -179,7 +179,7 @@ static void business_case_sub(const cs_plan *pl, const cs_results *r, int32_t i,
 static void health_econ(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
   double dq = 0.0, dly = 0.0;
   for (int32_t y = 0; y < r->ny; y++) {
-    double f = 1.0 / pow(1.0 + pl->discount_rate_effects, y);
+    double f = cs_discount(pl->discount_rate_effects, y);
     for (int32_t a = 0; a < r->na; a++) {
       const double *hs = r->health + (cs_ix_sy(r, i, y) * r->na + a) * CS_HEALTH_N;
       const double *hb = r->health + (cs_ix_sy(r, 0, y) * r->na + a) * CS_HEALTH_N;

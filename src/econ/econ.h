@@ -5,6 +5,8 @@
 
 #include "model/model.h"
 
+#include <math.h>
+
 enum { CS_CRIT_CARE_USE, CS_CRIT_PATIENT_FLOWS, CS_CRIT_STAFF, CS_CRIT_REAL_ESTATE, CS_CRIT_N };
 
 typedef struct {
@@ -25,6 +27,10 @@ typedef struct {
   double *threshold;         /* [y][CS_CRIT_N] in the criterion's unit (relative ones are set
                                 against the baseline of the year) */
 } cs_econ;
+
+/* The discount factor of year index y (years after T0) at rate r: 1 / (1 + r)^y (MODEL.md 7);
+ * the one place every discounted sum takes it from. */
+static inline double cs_discount(double r, int32_t y) { return 1.0 / pow(1.0 + r, (double)y); }
 
 /* Cost-effectiveness of a scenario from its discounted delta QALYs and total NPV (v0.2). */
 enum { CS_CE_DOMINANT, CS_CE_ICER, CS_CE_DOMINATED, CS_CE_SAVES_LOSES, CS_CE_NO_HEALTH, CS_CE_N };

@@ -46,8 +46,8 @@ static const char *stakeholder(const cs_view *v, int32_t p) {
 double cs_savings_marginal(const cs_view *v, int32_t s, int32_t p) {
   double sav = 0.0;
   for (int32_t y = 0; y < v->r->ny; y++)
-    sav -=
-        (care_cost(v, s, y, p, 1) - care_cost(v, 0, y, p, 1)) / pow(1.0 + v->pl->discount_rate, y);
+    sav -= (care_cost(v, s, y, p, 1) - care_cost(v, 0, y, p, 1)) *
+           cs_discount(v->pl->discount_rate, y);
   return sav;
 }
 
@@ -136,7 +136,7 @@ static void rate_row(const cs_view *v, int64_t i, cs_value *o) {
   int32_t p = cs_digit(&i, v->r->np + 1), k = cs_digit(&i, nrates(v)), s = 1 + (int32_t)i;
   double rate = rate_k(v, k), inv = 0.0, sav = 0.0;
   for (int32_t y = 0; y < v->r->ny; y++) {
-    double f = 1.0 / pow(1.0 + rate, y);
+    double f = cs_discount(rate, y);
     inv += impl_cost(v, s, y, p) * f;
     sav -= (care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0)) * f;
   }
@@ -176,7 +176,7 @@ static double insurer_investment(const cs_view *v, int32_t s, int32_t k) {
   const cs_results *r = v->r;
   double share = region_share(v, k), inv = 0.0;
   for (int32_t y = 0; y < r->ny; y++) {
-    double f = 1.0 / pow(1.0 + pl->discount_rate, y);
+    double f = cs_discount(pl->discount_rate, y);
     const double *line = r->impl + cs_ix_sy(r, s, y) * r->nline;
     for (int32_t iv = 0; iv < pl->niv; iv++)
       for (int32_t j = 0; j < pl->ivs[iv].ncost; j++) {
@@ -196,7 +196,7 @@ static double insurer_savings(const cs_view *v, int32_t s, int32_t k) {
   const cs_results *r = v->r;
   double sav = 0.0;
   for (int32_t y = 0; y < r->ny; y++) {
-    double f = 1.0 / pow(1.0 + pl->discount_rate, y);
+    double f = cs_discount(pl->discount_rate, y);
     for (int32_t a = 0; a < r->na; a++) {
       const double *cs = r->care + ((cs_ix_sy(r, s, y) * r->na + a) * r->nc) * CS_CARE_N;
       const double *cb = r->care + ((cs_ix_sy(r, 0, y) * r->na + a) * r->nc) * CS_CARE_N;
@@ -297,7 +297,7 @@ static double theme_participants(const cs_view *v, int32_t s, int32_t t) {
   const cs_theme *th = &v->pl->themes[t];
   double sum = 0.0;
   for (int32_t y = 0; y < r->ny; y++) {
-    double f = 1.0 / pow(1.0 + v->pl->discount_rate, y);
+    double f = cs_discount(v->pl->discount_rate, y);
     for (int32_t a = 0; a < r->na; a++)
       for (int32_t iv = th->first; iv < th->first + th->count; iv++)
         sum += r->participants[(cs_ix_sy(r, s, y) * r->na + a) * r->niv + iv] * f;

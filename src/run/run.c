@@ -178,16 +178,12 @@ void cs_run_free(cs_run *run) {
 static cs_status relay(const cs_diags *from, cs_diags *to, const char *priv, const char *shown) {
   size_t n = strlen(priv);
   cs_status st = CS_OK;
-  for (size_t i = 0; i < cs_diags_count(from); i++) {
-    const char *m = cs_diags_get(from, i), *sep = strstr(m, ": ");
-    if (!sep) continue;
-    int flen = (int)(sep - m);
-    char file[4608];
-    if (!strncmp(m, priv, n) && (m[n] == '/' || m + n == sep))
-      snprintf(file, sizeof file, "%s%.*s", shown, flen - (int)n, m + n);
-    else
-      snprintf(file, sizeof file, "%.*s", flen, m);
-    st = cs_diags_add(to, file, 0, 0, "%s", sep + 2);
+  /* Only a message that starts with the private directory's path (then '/' or ':') names it;
+   * the rest is kept as written, whatever ": " a file name holds. */
+  for (size_t i = 0; i < cs_diags_count(from) && st == CS_OK; i++) {
+    const char *m = cs_diags_get(from, i);
+    int ours = !strncmp(m, priv, n) && (m[n] == '/' || m[n] == ':');
+    st = cs_diags_add_prefixed(to, ours ? shown : "", ours ? m + n : m);
   }
   return st;
 }

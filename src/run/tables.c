@@ -81,6 +81,7 @@ int cs_cursor_next(cs_cursor *c) {
 cs_status cs_cursor_seek(cs_cursor *c, int64_t row) {
   if (row < 0 || row > c->t->nrows) return CS_EINVAL;
   c->next = row;
+  c->cur = -1; /* no current row until the next cs_cursor_next: never the one before the seek */
   return CS_OK;
 }
 
