@@ -146,6 +146,17 @@ case("intervention_shapley: exact over 15 interventions is too many runs",
      chain(sub("plan.yaml", ECON, ECON + "  intervention_shapley: exact\n"), sub("plan.yaml", "scenarios:", MANY + "scenarios:")),
      f"{at_new(sub('plan.yaml', ECON, ECON + '  intervention_shapley: exact'), 'intervention_shapley', 'exact')}: "
      "economics.intervention_shapley: exact values of 15 interventions take 2^15 runs (expected at most 14 interventions, or {permutations: K})")
+MM = sub("plan.yaml", "demography:\n", "demography:\n  mortality_mode: hazards\n")
+case("mortality_mode: a misspelt mode", MM,
+     f"{at_new(MM, 'mortality_mode', 'hazards')}: demography.mortality_mode 'hazards' is not valid "
+     "(did you mean 'hazard'? expected one of normalised, hazard)")
+TR = "{kind: transition, from: ill, to: well, change: 0.2"
+SC = sub("plan.yaml", TR + "}", TR + ", scale: log}")
+case("transition scale: not a scale", SC,
+     f"{at_new(SC, 'scale: log', 'log')}: transition scale 'log' is not valid (expected one of probability, hazard)")
+US = sub("plan.yaml", "change: {neg: $eff}}", "change: {neg: $eff}, scale: hazard}")
+case("scale on a use effect", US,
+     f"{at_new(US, 'scale: hazard', 'scale')}: unknown key 'scale' in themes[th1].interventions[iv1].effects[1]")
 case("duplicate sector id", sub("plan.yaml", "  - id: home", "  - id: gp"),
      f"{at('  - id: home', 'id')}: duplicate sector id 'gp'")
 case("duplicate population row", set_line("population.csv", 5, "A1,f,2,100"),

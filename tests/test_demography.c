@@ -139,6 +139,39 @@ static void test_state_mortality_transitions(void **st) {
   tp_free(pl);
 }
 
+/* Hazard mode (docs/model.md 2 and 4, v0.2), the plan above: the life table is the risk of
+ * rr 1 and q_k = 1 - (1 - q)^rr, no normalisation: deaths 750 * 0.03 + 250 * (1 - 0.97^3)
+ * = 44.33175. The plan's intervention (everyone, uptake 1) halves the mortality hazard
+ * (q_k = 1 - 0.97^(rr * 0.5)) and acts on s0 -> s1 as a hazard ratio 0.6: p = 1 - 0.9^0.6
+ * = 0.0612596. Deaths 22.5008632, then (693.4140485, 284.0850883) at 31 (by hand in Python). */
+static void test_hazard_mode(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 2, 2024, 2025);
+  pl->mort_hazard = 1;
+  pl->states[1].rr = tp_num(pl, 3.0);
+  pl->share0[(F * CS_NAGE + 30) * 2 + 0] = 0.75;
+  pl->share0[(F * CS_NAGE + 30) * 2 + 1] = 0.25;
+  pl->trans[((F * CS_NAGE + 30) * 2 + 0) * 2 + 1] = 0.1;
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  pl->q0[F * CS_NAGE + 30] = 0.03;
+  cs_intervention *iv = tp_intervention(pl, "hr", 1.0);
+  cs_effect *e = tp_effect(pl, iv, CS_EFF_MORTALITY);
+  e->change = tp_num(pl, -0.5);
+  e = tp_effect(pl, iv, CS_EFF_TRANSITION);
+  e->from = 0;
+  e->to = 1;
+  e->change = tp_num(pl, -0.4);
+  e->hazard = 1;
+  tp_run *t = tp_run_new(pl, 1);
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 44.33175);
+  near(tp_pop(t, pl, 0, 1, 0, F, 31, 0), 727.5 * 0.9);
+  near(tp_demo(t, 1, 0, 0, CS_DEMO_DEATHS), 22.500863171736654);
+  near(tp_pop(t, pl, 1, 1, 0, F, 31, 0), 693.4140485250404);
+  near(tp_pop(t, pl, 1, 1, 0, F, 31, 1), 284.08508830322296);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 /* Projection mode: births 0, the baseline follows the projection, the residual is reported. */
 static void test_projection_mode(void **st) {
   (void)st;
@@ -169,9 +202,12 @@ static void test_projection_mode(void **st) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_births_deaths_ageing),        cmocka_unit_test(test_open_age_group),
-      cmocka_unit_test(test_mortality_improvement),       cmocka_unit_test(test_migration_capping),
-      cmocka_unit_test(test_state_mortality_transitions), cmocka_unit_test(test_projection_mode)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_births_deaths_ageing),
+                                     cmocka_unit_test(test_open_age_group),
+                                     cmocka_unit_test(test_mortality_improvement),
+                                     cmocka_unit_test(test_migration_capping),
+                                     cmocka_unit_test(test_state_mortality_transitions),
+                                     cmocka_unit_test(test_projection_mode),
+                                     cmocka_unit_test(test_hazard_mode)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,6 +33,13 @@ static size_t ix_cell(const cs_plan *pl, int32_t a, int32_t s, int32_t x) {
 static inline double pos(double v) { return v > 0.0 ? v : 0.0; }
 static inline double atmost1(double v) { return v < 1.0 ? v : 1.0; }
 
+/* 1 - (1 - p)^h: probability p under hazard ratio h >= 0 (a certain event stays certain
+ * unless h is 0). expm1/log1p keep small probabilities exact. */
+static inline double hazard_pow(double p, double h) {
+  if (p >= 1.0) return h > 0.0 ? 1.0 : 0.0;
+  return -expm1(h * log1p(-p));
+}
+
 static int is_front(cs_chain c) { return c == CS_CHAIN_SOCIAL || c == CS_CHAIN_PRIMARY; }
 
 /* What is left of the uptake in year t once the funding has ended (docs/model.md 4, v0.2):
@@ -120,12 +127,12 @@ static void sig_transitions(kctx *c) {
         if (ef->kind == CS_EFF_MORTALITY) w->qm[j] *= w->em[x];
         if (ef->kind == CS_EFF_UTILITY) w->ud[j] += pm->eff_change[x] * w->up[v];
         if (ef->kind != CS_EFF_TRANSITION || ef->from == ef->to) continue;
-        double *tm = w->tm + (size_t)j * KK;
+        double *tm = w->tm + (size_t)j * KK, *th = w->th + (size_t)j * KK;
         if (!w->tm_on[j])
           for (size_t i = 0; i < KK; i++)
-            tm[i] = 1.0;
+            tm[i] = th[i] = 1.0;
         w->tm_on[j] = 1;
-        tm[(size_t)ef->from * pl->nstate + ef->to] *= w->em[pm->eff_off[v] + q];
+        (ef->hazard ? th : tm)[(size_t)ef->from * pl->nstate + ef->to] *= w->em[pm->eff_off[v] + q];
       }
     }
   }
@@ -139,8 +146,12 @@ static const double *transition_row(kctx *c, int32_t s, int32_t x, int32_t k, in
   const double *base = c->pm->trans + (((size_t)s * CS_NAGE + x) * K + k) * K;
   double *p = c->w->p + (size_t)k * K, sum = 0.0;
   const double *tm = c->w->tm_on[j] ? c->w->tm + ((size_t)j * K + k) * K : NULL;
+  const double *th = tm ? c->w->th + ((size_t)j * K + k) * K : NULL;
   for (int32_t l = 0; l < K; l++) {
-    p[l] = tm ? base[l] * tm[l] : base[l];
+    p[l] = base[l];
+    /* hazard-scale effects first (exponents of 1 - p), then the probability multipliers */
+    if (tm && th[l] != 1.0) p[l] = hazard_pow(p[l], th[l]);
+    if (tm) p[l] *= tm[l];
     if (l != k) sum += p[l];
   }
   if (sum <= 1.0) return p;
@@ -209,10 +220,15 @@ static void deaths(kctx *c, int32_t s, int32_t x, const double *N, const double 
   for (int32_t k = 0; k < K; k++)
     rbar += (tot > 0.0 ? Nb[k] / tot : sh[k]) * pm->rr[k];
   for (int32_t k = 0; k < K; k++) {
-    /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
-    double qk = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
-    qk *= c->w->qm[sig[k]]; /* mortality effects of the cell's interventions (<= 1 stays) */
-    if (qk > 1.0) qk = 1.0;
+    double qk, qm = c->w->qm[sig[k]]; /* qm: mortality effects of the cell's interventions */
+    if (pl->mort_hazard) {            /* relative risks as hazard ratios: 1 - (1 - q)^(rr m) */
+      qk = hazard_pow(q, pm->rr[k] * qm);
+    } else {
+      /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
+      qk = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
+      qk *= qm; /* (<= 1 stays) */
+      if (qk > 1.0) qk = 1.0;
+    }
     c->w->D[k] = N[k] * qk;
     c->w->S[k] = N[k] - c->w->D[k];
   }

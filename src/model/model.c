@@ -370,6 +370,7 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->re = CS_ALLOC(ar, ns * nc + 1, double);
   w->rn = CS_ALLOC(ar, ns + 1, double);
   w->tm = CS_ALLOC(ar, ns * nk * nk + 1, double);
+  w->th = CS_ALLOC(ar, ns * nk * nk + 1, double);
   w->tm_on = CS_ALLOC(ar, ns + 1, uint8_t);
   w->qm = CS_ALLOC(ar, ns + 1, double);
   w->ud = CS_ALLOC(ar, ns + 1, double);
@@ -384,9 +385,9 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->S2 = CS_ALLOC(ar, nk, double);
   w->D = CS_ALLOC(ar, nk, double);
   if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part ||
-      !w->units || !w->fsum || !w->ru || !w->re || !w->rn || !w->tm || !w->tm_on || !w->qm ||
-      !w->ud || !w->upbar || !w->sup || !w->grow || !w->u || !w->e || !w->mfte || !w->p || !w->S ||
-      !w->S2 || !w->D)
+      !w->units || !w->fsum || !w->ru || !w->re || !w->rn || !w->tm || !w->th || !w->tm_on ||
+      !w->qm || !w->ud || !w->upbar || !w->sup || !w->grow || !w->u || !w->e || !w->mfte || !w->p ||
+      !w->S || !w->S2 || !w->D)
     return CS_ENOMEM;
   return CS_OK;
 }

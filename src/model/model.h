@@ -81,6 +81,7 @@ typedef struct {
   double *ru, *re;      /* [nsig][c] sums of N*u and D*e at base (ungrown) rates, per area */
   double *rn;           /* [nsig] persons of the signature in the area */
   double *tm;           /* [nsig][k][l] product of transition multipliers of the area */
+  double *th;           /* [nsig][k][l] the same of the hazard-scale ones (exponents) */
   uint8_t *tm_on;       /* [nsig] the signature has active transition effects */
   double *qm, *ud;      /* [nsig] death-probability multiplier and utility change of the
                            signature's active mortality and utility effects (1 and 0 without) */

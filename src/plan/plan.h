@@ -104,6 +104,7 @@ typedef struct {
   cs_num change;          /* use, eol, fte_per_unit, transition */
   cs_num fraction, ratio; /* shift */
   int32_t eol_only;       /* shift: moves end-of-life use only (applies_to: end_of_life) */
+  int32_t hazard;         /* transition: scale: hazard, p' = 1 - (1 - p)^m (v0.2) */
   cs_num outflow_change, extra_inflow; /* workforce (absent = fixed 0) */
 } cs_effect;
 
@@ -188,6 +189,7 @@ typedef struct cs_plan {
   double *q0;
   cs_num mort_scale;       /* [CS_NSEX][CS_NAGE] */
   cs_num mort_improvement; /* default fixed 0 */
+  int32_t mort_hazard;     /* demography.mortality_mode: hazard (v0.2): q_k = 1 - (1 - q)^rr */
   int32_t has_projection;
   double *fert;
   cs_num fert_scale; /* [CS_NAGE], 0 where absent; NULL in projection mode */

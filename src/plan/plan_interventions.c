@@ -157,7 +157,7 @@ static void check_effect_keys(cs_ld *L, cs_ynode *e, cs_effect_kind k, const cha
     cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "fraction", "ratio", "applies_to"), c);
     break;
   case CS_EFF_TRANSITION:
-    cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "change"), c);
+    cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "change", "scale"), c);
     break;
   case CS_EFF_WORKFORCE:
     cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "group", "outflow_change", "extra_inflow"), c);
@@ -176,6 +176,11 @@ static void load_transition_effect(cs_ld *L, cs_ynode *e, const char *c, cs_inte
   f->from = cs_ld_req_id(L, e, "from", c, "state", P->states, sizeof *P->states, P->nstate);
   f->to = cs_ld_req_id(L, e, "to", c, "state", P->states, sizeof *P->states, P->nstate);
   load_change(L, e, c, f);
+  /* scale: probability (MODEL.md, p * m) or hazard (p' = 1 - (1 - p)^m: a published hazard
+   * ratio applied as one) */
+  static const char *const scales[] = {"probability", "hazard"};
+  cs_ynode *sn = cs_ld_given(L, e, "scale");
+  f->hazard = sn ? cs_ld_enum(L, sn, "transition scale", scales, 2) == 1 : 0;
   if (f->from >= 0 && f->from == f->to)
     cs_yq_err(&L->q, cs_yq_get(&L->q, e, "to"),
               "transition effect from '%s' to itself in %s "

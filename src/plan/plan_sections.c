@@ -314,15 +314,20 @@ static void load_demography(cs_ld *L, cs_ynode *root) {
     P->boys = cs_ld_fixed(L, 0.512, "demography.boys");
     return;
   }
-  cs_yq_check_keys(
-      &L->q, m,
-      CS_KEYS("mortality", "mortality_improvement", "fertility", "boys", "migration", "projection"),
-      "demography");
+  cs_yq_check_keys(&L->q, m,
+                   CS_KEYS("mortality", "mortality_improvement", "mortality_mode", "fertility",
+                           "boys", "migration", "projection"),
+                   "demography");
   cs_ld_opt_num(L, m, "mortality_improvement", "demography", 0, &P->mort_improvement);
   cs_ld_num_range(L, m, "mortality_improvement", "demography", P->mort_improvement, -1.0, 1.0,
                   "a yearly improvement in [-1, 1]");
   cs_ld_opt_num(L, m, "boys", "demography", 0.512, &P->boys);
   cs_ld_num_range(L, m, "boys", "demography", P->boys, CS_PROB);
+  /* normalised (MODEL.md) or hazard: relative risks read as hazard ratios, as published
+   * cohort models read them (docs/model.md section 2, v0.2) */
+  static const char *const modes[] = {"normalised", "hazard"};
+  cs_ynode *mm = cs_ld_given(L, m, "mortality_mode");
+  P->mort_hazard = mm ? cs_ld_enum(L, mm, "demography.mortality_mode", modes, 2) == 1 : 0;
   cs_ld_fill(L, m, &t_mortality, "demography", 1, &P->mort_scale, cs_fill_mortality);
   P->has_projection = cs_ld_given(L, m, "projection") != NULL;
   P->mig = cs_ld_alloc(L, (size_t)P->narea * CS_NSEX * CS_NAGE, sizeof *P->mig);
