@@ -396,6 +396,46 @@ static void test_shapley_interventions(void **st) {
   tp_free(pl);
 }
 
+/* Within-cycle correction (docs/model.md 7, v0.2). 4000 women aged 30 with q = 0.1, no
+ * discounting, 2024-2026: N = 4000, 3600, 3240 and D = 400, 360, 324. Use costs 2 * 10 + 1 * 5
+ * = 25 a person-year; end-of-life 5 hosp days (50) a death; utility 0.8; the plan pays 100 a
+ * participant (everyone, uptake 1) and 1000 once. Weighted occupancy sum w_y N_y: half-cycle
+ * 2000 + 3600 + 1620 = 7220, simpson 4000/3 + 2400 + 1080 = 4813.33. Care = occupancy * 25 +
+ * 1084 * 50 (deaths never weighted); QALYs = occupancy * 0.8; implementation = occupancy * 100
+ * + 1000. Without a correction: care 10840 * 25 + 54200 = 325200, QALYs (N - D/2) 10298 *
+ * 0.8, implementation 1085000. */
+static void test_cycle_correction(void **st) {
+  (void)st;
+  const double occ[3] = {10840, 7220, 4000.0 / 3 + 2400 + 1080};
+  for (int mode = 0; mode < 3; mode++) {
+    cs_plan *pl = iv_plan(2026);
+    pl->cycle = (cs_cycle)mode;
+    pl->discount_rate = pl->discount_rate_effects = 0;
+    pl->states[0].utility = tp_num(pl, 0.8);
+    for (int x = 30; x <= 40; x++) {
+      pl->q0[F * CS_NAGE + x] = 0.1;
+      *tp_use(pl, pl->eol, 0, 0, F, x) = 5;
+    }
+    cs_intervention *iv = tp_intervention(pl, "pp", 1.0);
+    iv->costs[iv->ncost++] =
+        (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 100), 0, 0, 0, CS_NONE};
+    iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE};
+    tp_run *t = tp_run_new(pl, 0);
+    const double *tb = t->ec.tot, *tp = t->ec.tot + CS_TOT_N;
+    near(tb[CS_TOT_CARE], occ[mode] * 25 + 54200);
+    near(tb[CS_TOT_IMPL], 0);
+    near(tp[CS_TOT_IMPL], occ[mode] * 100 + 1000);
+    near(tp[CS_TOT_QALY], mode ? occ[mode] * 0.8 : 10298 * 0.8);
+    near(tp[CS_TOT_LY], mode ? occ[mode] : 10298);
+    near(tp[CS_TOT_POP0], 4000);
+    near(t->ec.inv[1 * t->ec.nst + pl->npayer], occ[mode] * 100 + 1000);
+    /* the yearly payers table keeps the cash amounts: 2025 is 3600 * 25 + 360 * 50 */
+    near(t->r.payer_care[cs_ix_sy(&t->r, 1, 1) * t->r.np + 0], 3600 * 25 + 360 * 50);
+    tp_run_free(t);
+    tp_free(pl);
+  }
+}
+
 /* Wrong pocket by theme (docs/model.md 7, v0.2): three themes each cut the zvw hospital
  * cost (80000 a year) by 10 %, so together 80000 * (1 - 0.9^3) = 21680 and each theme's
  * Shapley value of zvw's savings is 21680 / 3. Theme a is paid by zvw, b by wmo, c costs
@@ -1266,6 +1306,7 @@ int main(void) {
       cmocka_unit_test(test_staff_net_of_own_staff),
       cmocka_unit_test(test_shapley_themes),
       cmocka_unit_test(test_shapley_interventions),
+      cmocka_unit_test(test_cycle_correction),
       cmocka_unit_test(test_business_case_subregion),
       cmocka_unit_test(test_utility_and_mortality_effects),
       cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),

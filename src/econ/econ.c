@@ -125,8 +125,11 @@ static void business_case(const cs_plan *pl, const cs_results *r, int32_t i, dou
       double care_b = r->payer_care[cs_ix_sy(r, 0, y) * np + p];
       double impl = r->payer_impl[cs_ix_sy(r, i, y) * np + p];
       size_t k = (size_t)i * nst + p;
-      o->inv[k] += impl * f;
-      o->sav[k] -= (care_s - care_b) * f;
+      /* discounted sums take the weighted amounts; break-even the cash ones */
+      o->inv[k] += r->payer_impl_w[cs_ix_sy(r, i, y) * np + p] * f;
+      o->sav[k] -= (r->payer_care_w[cs_ix_sy(r, i, y) * np + p] -
+                    r->payer_care_w[cs_ix_sy(r, 0, y) * np + p]) *
+                   f;
       delta[(size_t)p * r->ny + y] = (care_s - care_b) + impl;
       tot_delta[y] += (care_s - care_b) + impl;
     }
@@ -159,12 +162,12 @@ static void business_case_sub(const cs_plan *pl, const cs_results *r, int32_t i,
       double *s = sav + (size_t)pl->areas[a].sub * nst;
       for (int32_t c = 0; c < r->nc; c++) {
         size_t at = (size_t)a * r->nc + c;
-        double ds = r->care[(cs_ix_sy(r, i, y) * r->na * r->nc + at) * CS_CARE_N + CS_CARE_COST];
-        double db = r->care[(cs_ix_sy(r, 0, y) * r->na * r->nc + at) * CS_CARE_N + CS_CARE_COST];
+        double ds = r->care_w[cs_ix_sy(r, i, y) * r->na * r->nc + at];
+        double db = r->care_w[cs_ix_sy(r, 0, y) * r->na * r->nc + at];
         s[pl->sectors[c].payer] -= (ds - db) * f;
       }
     }
-    const double *im = r->impl_sub + cs_ix_sy(r, i, y) * r->nr * np;
+    const double *im = r->impl_sub_w + cs_ix_sy(r, i, y) * r->nr * np;
     for (int32_t q = 0; q < r->nr; q++)
       for (int32_t p = 0; p < np; p++)
         inv[(size_t)q * nst + p] += im[(size_t)q * np + p] * f;
@@ -183,8 +186,8 @@ static void health_econ(const cs_plan *pl, const cs_results *r, int32_t i, cs_ec
     for (int32_t a = 0; a < r->na; a++) {
       const double *hs = r->health + (cs_ix_sy(r, i, y) * r->na + a) * CS_HEALTH_N;
       const double *hb = r->health + (cs_ix_sy(r, 0, y) * r->na + a) * CS_HEALTH_N;
-      dq += (hs[CS_HEALTH_QALY] - hb[CS_HEALTH_QALY]) * f;
-      dly += (hs[CS_HEALTH_LY] - hb[CS_HEALTH_LY]) * f;
+      dq += (hs[CS_HEALTH_QALY_W] - hb[CS_HEALTH_QALY_W]) * f;
+      dly += (hs[CS_HEALTH_LY_W] - hb[CS_HEALTH_LY_W]) * f;
     }
   }
   double npv = o->npv[(size_t)i * (r->np + 1) + r->np];
@@ -192,6 +195,28 @@ static void health_econ(const cs_plan *pl, const cs_results *r, int32_t i, cs_ec
   o->dly[i] = dly;
   o->cost_per_qaly[i] = dq > 0.0 ? -npv / dq : NAN;
   o->societal[i] = npv + pl->qaly_value * dq;
+}
+
+/* Scenario i's own discounted totals (not against the baseline): what a cohort model reports
+ * per strategy. */
+static void own_totals(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
+  double *t = o->tot + (size_t)i * CS_TOT_N;
+  memset(t, 0, CS_TOT_N * sizeof *t);
+  for (int32_t y = 0; y < r->ny; y++) {
+    double f = cs_discount(pl->discount_rate, y), fe = cs_discount(pl->discount_rate_effects, y);
+    size_t sy = cs_ix_sy(r, i, y);
+    for (int32_t p = 0; p < r->np; p++) {
+      t[CS_TOT_CARE] += r->payer_care_w[sy * r->np + p] * f;
+      t[CS_TOT_IMPL] += r->payer_impl_w[sy * r->np + p] * f;
+    }
+    for (int32_t a = 0; a < r->na; a++) {
+      const double *h = r->health + (sy * r->na + a) * CS_HEALTH_N;
+      t[CS_TOT_QALY] += h[CS_HEALTH_QALY_W] * fe;
+      t[CS_TOT_LY] += h[CS_HEALTH_LY_W] * fe;
+    }
+  }
+  for (int32_t a = 0; a < r->na; a++)
+    t[CS_TOT_POP0] += r->demo[(cs_ix_sy(r, i, 0) * r->na + a) * CS_DEMO_N + CS_DEMO_POP];
 }
 
 cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
@@ -218,10 +243,11 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   o->sav_sub = CS_ALLOC(ar, ns * r->nr + 1, double);
   o->gap = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->delta = CS_ALLOC(ar, (size_t)nst * r->ny, double);
+  o->tot = CS_ALLOC(ar, (size_t)r->nsc * CS_TOT_N, double);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
       !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed ||
       !o->staff_gross || !o->gap || !o->threshold || !o->inv_sub || !o->sav_sub || !o->crit_sub ||
-      !o->delta)
+      !o->delta || !o->tot)
     return CS_ENOMEM;
   return CS_OK;
 }
@@ -232,6 +258,7 @@ void cs_econ_fill(const cs_plan *pl, const cs_results *r, cs_econ *o) {
     business_case_sub(pl, r, i, o);
     health_econ(pl, r, i, o);
     criteria(pl, r, i, o);
+    own_totals(pl, r, i, o);
   }
 }
 

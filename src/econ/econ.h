@@ -8,6 +8,10 @@
 #include <math.h>
 
 enum { CS_CRIT_CARE_USE, CS_CRIT_PATIENT_FLOWS, CS_CRIT_STAFF, CS_CRIT_REAL_ESTATE, CS_CRIT_N };
+/* A scenario's totals (totals.csv): discounted care and implementation cost (all payers),
+ * discounted QALYs and life years, all with the within-cycle correction; the population on
+ * 1 January of the base year. */
+enum { CS_TOT_CARE, CS_TOT_IMPL, CS_TOT_QALY, CS_TOT_LY, CS_TOT_POP0, CS_TOT_N };
 
 typedef struct {
   int32_t nsc, nst;        /* nst = npayer + 1; stakeholder npayer is `total` */
@@ -26,6 +30,7 @@ typedef struct {
   double *inv_sub, *sav_sub; /* [sc][r][nst] the business case per subregion (npv = sav - inv) */
   double *threshold;         /* [y][CS_CRIT_N] in the criterion's unit (relative ones are set
                                 against the baseline of the year) */
+  double *tot;               /* [sc][CS_TOT_N] each scenario's own discounted totals (v0.2) */
 } cs_econ;
 
 /* The discount factor of year index y (years after T0) at rate r: 1 / (1 + r)^y (MODEL.md 7);

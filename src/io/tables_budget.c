@@ -16,26 +16,32 @@ static double by_payer(const cs_results *r, const double *arr, int32_t s, int32_
   return sum;
 }
 
-/* Undiscounted care cost of stakeholder p (np: all payers) in scenario s, year y: the
- * kernel's payer sums (as the business case uses), or, at marginal prices, each sector's
- * cost times its marginal share. */
-static double care_cost(const cs_view *v, int32_t s, int32_t y, int32_t p, int marginal) {
+/* Care cost of stakeholder p (np: all payers) in scenario s, year y: the kernel's payer sums
+ * (as the business case uses), or, at marginal prices (how & CC_MARGINAL), each sector's cost
+ * times its marginal share. Cash amounts, or (how & CC_WEIGHTED) as the discounted sums take
+ * them, weighted by a within-cycle correction (docs/model.md 7). */
+enum { CC_MARGINAL = 1, CC_WEIGHTED = 2 };
+static double care_cost(const cs_view *v, int32_t s, int32_t y, int32_t p, int how) {
   const cs_results *r = v->r;
   const cs_plan *pl = v->pl;
-  if (!marginal) return by_payer(r, r->payer_care, s, y, p);
+  if (!(how & CC_MARGINAL))
+    return by_payer(r, how & CC_WEIGHTED ? r->payer_care_w : r->payer_care, s, y, p);
   double sum = 0.0;
   for (int32_t a = 0; a < r->na; a++) {
-    const double *care = r->care + ((cs_ix_sy(r, s, y) * r->na + a) * r->nc) * CS_CARE_N;
+    size_t at = (cs_ix_sy(r, s, y) * r->na + a) * r->nc;
     for (int32_t c = 0; c < r->nc; c++)
-      if (p == r->np || pl->sectors[c].payer == p)
-        sum += care[(size_t)c * CS_CARE_N + CS_CARE_COST] * pl->sectors[c].marginal_share;
+      if (p == r->np || pl->sectors[c].payer == p) {
+        double cost =
+            how & CC_WEIGHTED ? r->care_w[at + c] : r->care[(at + c) * CS_CARE_N + CS_CARE_COST];
+        sum += cost * pl->sectors[c].marginal_share;
+      }
   }
   return sum;
 }
 
-/* Undiscounted implementation cost of stakeholder p (np: all) in scenario s, year y. */
-static double impl_cost(const cs_view *v, int32_t s, int32_t y, int32_t p) {
-  return by_payer(v->r, v->r->payer_impl, s, y, p);
+/* Implementation cost of stakeholder p (np: all) in scenario s, year y: cash, or weighted. */
+static double impl_cost(const cs_view *v, int32_t s, int32_t y, int32_t p, int weighted) {
+  return by_payer(v->r, weighted ? v->r->payer_impl_w : v->r->payer_impl, s, y, p);
 }
 
 static const char *stakeholder(const cs_view *v, int32_t p) {
@@ -46,7 +52,8 @@ static const char *stakeholder(const cs_view *v, int32_t p) {
 double cs_savings_marginal(const cs_view *v, int32_t s, int32_t p) {
   double sav = 0.0;
   for (int32_t y = 0; y < v->r->ny; y++)
-    sav -= (care_cost(v, s, y, p, 1) - care_cost(v, 0, y, p, 1)) *
+    sav -= (care_cost(v, s, y, p, CC_MARGINAL | CC_WEIGHTED) -
+            care_cost(v, 0, y, p, CC_MARGINAL | CC_WEIGHTED)) *
            cs_discount(v->pl->discount_rate, y);
   return sav;
 }
@@ -71,12 +78,12 @@ static double to_current(const cs_view *v, int32_t y) {
 }
 
 static double net_of(const cs_view *v, int32_t s, int32_t y, int32_t p) {
-  return care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0) + impl_cost(v, s, y, p);
+  return care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0) + impl_cost(v, s, y, p, 0);
 }
 
 static void budget_row(const cs_view *v, int64_t i, cs_value *o) {
   int32_t p = cs_digit(&i, v->r->np + 1), y = cs_digit(&i, v->r->ny), s = 1 + (int32_t)i;
-  double dc = care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0), im = impl_cost(v, s, y, p);
+  double dc = care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0), im = impl_cost(v, s, y, p, 0);
   double cum = 0.0;
   for (int32_t k = 0; k <= y; k++)
     cum += net_of(v, s, k, p) * to_current(v, k);
@@ -137,8 +144,8 @@ static void rate_row(const cs_view *v, int64_t i, cs_value *o) {
   double rate = rate_k(v, k), inv = 0.0, sav = 0.0;
   for (int32_t y = 0; y < v->r->ny; y++) {
     double f = cs_discount(rate, y);
-    inv += impl_cost(v, s, y, p) * f;
-    sav -= (care_cost(v, s, y, p, 0) - care_cost(v, 0, y, p, 0)) * f;
+    inv += impl_cost(v, s, y, p, 1) * f;
+    sav -= (care_cost(v, s, y, p, CC_WEIGHTED) - care_cost(v, 0, y, p, CC_WEIGHTED)) * f;
   }
   o[0] = cs_vs(v->sc[s].id), o[1] = cs_vd(pct_key(rate));
   o[2] = cs_vs(stakeholder(v, p));
@@ -177,7 +184,7 @@ static double insurer_investment(const cs_view *v, int32_t s, int32_t k) {
   double share = region_share(v, k), inv = 0.0;
   for (int32_t y = 0; y < r->ny; y++) {
     double f = cs_discount(pl->discount_rate, y);
-    const double *line = r->impl + cs_ix_sy(r, s, y) * r->nline;
+    const double *line = r->impl_w + cs_ix_sy(r, s, y) * r->nline;
     for (int32_t iv = 0; iv < pl->niv; iv++)
       for (int32_t j = 0; j < pl->ivs[iv].ncost; j++) {
         const cs_cost *co = &pl->ivs[iv].costs[j];
@@ -198,12 +205,11 @@ static double insurer_savings(const cs_view *v, int32_t s, int32_t k) {
   for (int32_t y = 0; y < r->ny; y++) {
     double f = cs_discount(pl->discount_rate, y);
     for (int32_t a = 0; a < r->na; a++) {
-      const double *cs = r->care + ((cs_ix_sy(r, s, y) * r->na + a) * r->nc) * CS_CARE_N;
-      const double *cb = r->care + ((cs_ix_sy(r, 0, y) * r->na + a) * r->nc) * CS_CARE_N;
+      const double *cs = r->care_w + (cs_ix_sy(r, s, y) * r->na + a) * r->nc;
+      const double *cb = r->care_w + (cs_ix_sy(r, 0, y) * r->na + a) * r->nc;
       double d = 0.0;
       for (int32_t c = 0; c < r->nc; c++)
-        if (pl->sectors[c].payer == pl->insurer_payer)
-          d += cs[(size_t)c * CS_CARE_N + CS_CARE_COST] - cb[(size_t)c * CS_CARE_N + CS_CARE_COST];
+        if (pl->sectors[c].payer == pl->insurer_payer) d += cs[c] - cb[c];
       sav -= d * pl->insurer_share[(size_t)a * pl->ninsurer + k] * f;
     }
   }
@@ -324,3 +330,36 @@ const cs_tabledef cs_tab_theme_roi = {.name = "theme_roi",
                                       .present = roi_present,
                                       .nrows = roi_n,
                                       .row = roi_row};
+
+/* ---- totals: each scenario's own discounted cost and health (a cohort model's table) ---- */
+static const cs_column totals_cols[] = {
+    CS_KEY("scenario", CS_TEXT),
+    CS_VAL("care_cost", CS_REAL, "EUR (discounted)"),
+    CS_VAL("implementation_cost", CS_REAL, "EUR (discounted)"),
+    CS_VAL("cost", CS_REAL, "EUR (discounted)"),
+    CS_VAL("qalys", CS_REAL, "QALY (discounted)"),
+    CS_VAL("life_years", CS_REAL, "years (discounted)"),
+    CS_VAL("population", CS_REAL, "persons (1 January of the base year)"),
+    CS_VAL_OPT("cost_per_person", CS_REAL, "EUR (discounted) per person"),
+    CS_VAL_OPT("qalys_per_person", CS_REAL, "QALY (discounted) per person")};
+
+static int64_t totals_n(const cs_view *v) { return v->r->nsc; }
+
+static void totals_row(const cs_view *v, int64_t i, cs_value *o) {
+  const double *t = v->ec->tot + (size_t)i * CS_TOT_N;
+  double cost = t[CS_TOT_CARE] + t[CS_TOT_IMPL], pop = t[CS_TOT_POP0];
+  o[0] = cs_vs(v->sc[i].id), o[1] = cs_vd(t[CS_TOT_CARE]), o[2] = cs_vd(t[CS_TOT_IMPL]);
+  o[3] = cs_vd(cost), o[4] = cs_vd(t[CS_TOT_QALY]), o[5] = cs_vd(t[CS_TOT_LY]), o[6] = cs_vd(pop);
+  o[7] = pop > 0.0 ? cs_vd(cost / pop) : cs_vnull(); /* nobody at the start: no per person */
+  o[8] = pop > 0.0 ? cs_vd(t[CS_TOT_QALY] / pop) : cs_vnull();
+}
+
+const cs_tabledef cs_tab_totals = {.name = "totals",
+                                   .title = "each scenario's own discounted cost, QALYs and life "
+                                            "years (baseline included)",
+                                   .ncol = CS_NCOL(totals_cols),
+                                   .cols = totals_cols,
+                                   .in_workbook = 1,
+                                   .present = NULL,
+                                   .nrows = totals_n,
+                                   .row = totals_row};

@@ -201,6 +201,7 @@ static void sig_apply(kctx *c) {
     for (int32_t sec = 0; sec < nc; sec++) {
       double units = w->u[sec] + w->e[sec];
       w->units[sec] += units;
+      w->units_eol[sec] += w->e[sec];
       w->fsum[sec] += units * w->mfte[sec];
     }
   }
@@ -261,7 +262,10 @@ static void cell_step(kctx *c, int32_t s, int32_t x, double *hl, double *dm) {
     const double *p = transition_row(c, s, x, k, j);
     hl[CS_HEALTH_LY] += n - d / 2.0;
     double ut = pm->utility[k] + w->ud[j]; /* utility effects: at most 1, at least -1 */
-    hl[CS_HEALTH_QALY] += (n - d / 2.0) * (ut > 1.0 ? 1.0 : ut < -1.0 ? -1.0 : ut);
+    ut = ut > 1.0 ? 1.0 : ut < -1.0 ? -1.0 : ut;
+    hl[CS_HEALTH_QALY] += (n - d / 2.0) * ut;
+    hl[CS_HEALTH_LY_W] += n; /* occupancy on 1 January, for a within-cycle correction */
+    hl[CS_HEALTH_QALY_W] += n * ut;
     dm[CS_DEMO_POP] += n;
     dm[CS_DEMO_DEATHS] += d;
     if (x >= 75) dm[CS_DEMO_POP75] += n;
@@ -381,6 +385,34 @@ static void area_uptake(kctx *c) {
   }
 }
 
+/* The area's care cost and health as the discounted sums take them (docs/model.md 7): with a
+ * within-cycle correction, the use part of the cost and the 1 January occupancy's life years
+ * and QALYs times the year's weight; end-of-life use as it is. Without, the same numbers. */
+static void weigh_area(kctx *c, size_t say, double *hl, double pfac) {
+  const cs_plan *pl = c->pl;
+  cs_results *r = c->r;
+  double wy = cs_cycle_weight(pl, c->y);
+  const double *care = r->care + say * (size_t)pl->nsector * CS_CARE_N;
+  double *cw = r->care_w + say * (size_t)pl->nsector;
+  double *pay = r->payer_care_w + cs_ix_sy(r, c->i, c->y) * r->np;
+  for (int32_t sec = 0; sec < pl->nsector; sec++) {
+    double cost = care[(size_t)sec * CS_CARE_N + CS_CARE_COST];
+    if (pl->cycle != CS_CYCLE_NONE) {
+      double eol = c->w->units_eol[sec] * c->pm->price[sec] * pfac;
+      cost = wy * (cost - eol) + eol;
+    }
+    cw[sec] = cost;
+    pay[pl->sectors[sec].payer] += cost;
+  }
+  if (pl->cycle == CS_CYCLE_NONE) {
+    hl[CS_HEALTH_LY_W] = hl[CS_HEALTH_LY];
+    hl[CS_HEALTH_QALY_W] = hl[CS_HEALTH_QALY];
+  } else {
+    hl[CS_HEALTH_LY_W] *= wy;
+    hl[CS_HEALTH_QALY_W] *= wy;
+  }
+}
+
 /* Everything of one area in one year of one scenario. */
 static void area_step(kctx *c) {
   const cs_plan *pl = c->pl;
@@ -393,6 +425,7 @@ static void area_step(kctx *c) {
   c->flows = 0.0;
   memset(w->units, 0, (size_t)pl->nsector * sizeof(double));
   memset(w->fsum, 0, (size_t)pl->nsector * sizeof(double));
+  memset(w->units_eol, 0, (size_t)pl->nsector * sizeof(double));
   size_t nsig = (size_t)c->pm->nsig;
   memset(w->ru, 0, nsig * pl->nsector * sizeof(double));
   memset(w->re, 0, nsig * pl->nsector * sizeof(double));
@@ -416,6 +449,7 @@ static void area_step(kctx *c) {
     row[CS_CARE_CO2] = U * pm->co2[sec];
     r->payer_care[cs_ix_sy(r, c->i, c->y) * r->np + pl->sectors[sec].payer] += row[CS_CARE_COST];
   }
+  weigh_area(c, say, hl, pfac);
   memcpy(r->participants + say * (size_t)pl->niv, w->part, (size_t)pl->niv * sizeof(double));
   r->flows[say] = c->flows;
 }
@@ -534,6 +568,10 @@ static void implementation_step(kctx *c) {
   r->own_fte[sy] = own_staff(pl, c->sc, t);
   double *sub = r->impl_sub + sy * r->nr * r->np;
   memset(sub, 0, (size_t)r->nr * r->np * sizeof *sub);
+  /* the weighted amounts (docs/model.md 7): per_participant lines follow the occupancy */
+  double wy = cs_cycle_weight(pl, c->y), *line_w = r->impl_w + sy * r->nline;
+  double *pay_w = r->payer_impl_w + sy * r->np, *sub_w = r->impl_sub_w + sy * r->nr * r->np;
+  memset(sub_w, 0, (size_t)r->nr * r->np * sizeof *sub_w);
   for (int32_t v = 0; v < pl->niv; v++) {
     const cs_intervention *iv = &pl->ivs[v];
     double part = 0.0;
@@ -543,13 +581,16 @@ static void implementation_step(kctx *c) {
       const cs_cost *co = &iv->costs[j];
       int32_t l = pm->cost_off[v] + j;
       double amt = pm->cost_amount[l], amount = 0.0;
+      int pp = co->kind == CS_COST_PER_PARTICIPANT;
       if (c->sc->iv_on[v]) {
-        amount = co->kind == CS_COST_PER_PARTICIPANT ? amt * part
-                                                     : line_amount(pl, c->sc, v, co, amt, t);
+        amount = pp ? amt * part : line_amount(pl, c->sc, v, co, amt, t);
         line_by_subregion(c, v, co, amt, sub);
+        line_by_subregion(c, v, co, pp ? amt * wy : amt, sub_w);
       }
       line[l] = amount;
       pay[co->payer] += amount;
+      line_w[l] = pp ? amount * wy : amount;
+      pay_w[co->payer] += line_w[l];
     }
   }
 }
@@ -580,6 +621,8 @@ static void clear_results(cs_results *r) {
   memset(r->health, 0, sy * r->na * CS_HEALTH_N * sizeof(double));
   memset(r->payer_care, 0, sy * r->np * sizeof(double));
   memset(r->payer_impl, 0, sy * r->np * sizeof(double));
+  memset(r->payer_care_w, 0, sy * r->np * sizeof(double));
+  memset(r->payer_impl_w, 0, sy * r->np * sizeof(double));
   memset(r->wf_dem, 0, sy * r->nr * r->ng * sizeof(double));
   memset(r->clamp_iv, 0, (size_t)r->niv * sizeof(int64_t));
   r->capped_cells = r->clamped_rows = 0;

@@ -340,6 +340,13 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   r->impl_sub = CS_ALLOC(ar, sy * r->nr * r->np + 1, double);
   r->flows = CS_ALLOC(ar, sy * r->na, double);
   r->clamp_iv = CS_ALLOC(ar, r->niv + 1, int64_t);
+  r->care_w = CS_ALLOC(ar, sy * r->na * r->nc + 1, double);
+  r->payer_care_w = CS_ALLOC(ar, sy * r->np + 1, double);
+  r->payer_impl_w = CS_ALLOC(ar, sy * r->np + 1, double);
+  r->impl_w = CS_ALLOC(ar, sy * r->nline + 1, double);
+  r->impl_sub_w = CS_ALLOC(ar, sy * r->nr * r->np + 1, double);
+  if (!r->care_w || !r->payer_care_w || !r->payer_impl_w || !r->impl_w || !r->impl_sub_w)
+    return CS_ENOMEM;
   if (detail) r->detail = CS_ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
   if (!r->demo || !r->care || !r->health || !r->payer_care || !r->payer_impl || !r->wf_dem ||
       !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->own_fte || !r->impl_sub ||
@@ -365,6 +372,7 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->part = CS_ALLOC(ar, pl->niv + 1, double);
   w->units = CS_ALLOC(ar, nc + 1, double);
   w->fsum = CS_ALLOC(ar, nc + 1, double);
+  w->units_eol = CS_ALLOC(ar, nc + 1, double);
   size_t ns = (size_t)pm->nsig;
   w->ru = CS_ALLOC(ar, ns * nc + 1, double);
   w->re = CS_ALLOC(ar, ns * nc + 1, double);
@@ -385,9 +393,9 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->S2 = CS_ALLOC(ar, nk, double);
   w->D = CS_ALLOC(ar, nk, double);
   if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part ||
-      !w->units || !w->fsum || !w->ru || !w->re || !w->rn || !w->tm || !w->th || !w->tm_on ||
-      !w->qm || !w->ud || !w->upbar || !w->sup || !w->grow || !w->u || !w->e || !w->mfte || !w->p ||
-      !w->S || !w->S2 || !w->D)
+      !w->units || !w->fsum || !w->units_eol || !w->ru || !w->re || !w->rn || !w->tm || !w->th ||
+      !w->tm_on || !w->qm || !w->ud || !w->upbar || !w->sup || !w->grow || !w->u || !w->e ||
+      !w->mfte || !w->p || !w->S || !w->S2 || !w->D)
     return CS_ENOMEM;
   return CS_OK;
 }

@@ -49,7 +49,9 @@ typedef struct {
 /* Value columns per row kind. */
 enum { CS_DEMO_POP, CS_DEMO_BIRTHS, CS_DEMO_DEATHS, CS_DEMO_MIG, CS_DEMO_POP75, CS_DEMO_N };
 enum { CS_CARE_UNITS, CS_CARE_COST, CS_CARE_FTE, CS_CARE_M2, CS_CARE_CO2, CS_CARE_N };
-enum { CS_HEALTH_LY, CS_HEALTH_QALY, CS_HEALTH_N };
+/* LY_W, QALY_W: the year's life years and QALYs as the discounted sums take them: LY and QALY
+ * without a within-cycle correction, else the 1 January occupancy times the year's weight */
+enum { CS_HEALTH_LY, CS_HEALTH_QALY, CS_HEALTH_LY_W, CS_HEALTH_QALY_W, CS_HEALTH_N };
 
 typedef struct {
   int32_t nsc, ny, na, nc, np, nr, ng, niv, nline;
@@ -57,14 +59,21 @@ typedef struct {
   double *care;                    /* [sc][y][a][c][CS_CARE_N] */
   double *health;                  /* [sc][y][a][CS_HEALTH_N] */
   double *payer_care, *payer_impl; /* [sc][y][p] */
-  double *wf_dem, *wf_sup;         /* [sc][y][r][g] */
-  double *uptake, *participants;   /* [sc][y][a][iv] */
-  double *impl;                    /* [sc][y][line] (lines of all interventions, plan order) */
-  double *own_fte;                 /* [sc][y] staff the plan itself employs (resources' fte) */
-  double *impl_sub;                /* [sc][y][r][p] implementation cost by subregion and payer */
-  double *flows;                   /* [sc][y][a] back units shifted to the front (criteria) */
-  double *detail;                  /* [sc][y][a][s][x][k] or NULL */
-  double capped_persons;           /* migration removals that hit an empty cell */
+  /* The same amounts as every discounted sum takes them (economics.cycle_correction, v0.2):
+   * care cost from use and per_participant costs times the year's weight; end-of-life use,
+   * once and per_year lines as they are. Without a correction equal to the unweighted ones. */
+  double *care_w;                      /* [sc][y][a][c] care cost */
+  double *payer_care_w, *payer_impl_w; /* [sc][y][p] */
+  double *impl_w;                      /* [sc][y][line] */
+  double *impl_sub_w;                  /* [sc][y][r][p] */
+  double *wf_dem, *wf_sup;             /* [sc][y][r][g] */
+  double *uptake, *participants;       /* [sc][y][a][iv] */
+  double *impl;                        /* [sc][y][line] (lines of all interventions, plan order) */
+  double *own_fte;                     /* [sc][y] staff the plan itself employs (resources' fte) */
+  double *impl_sub;      /* [sc][y][r][p] implementation cost by subregion and payer */
+  double *flows;         /* [sc][y][a] back units shifted to the front (criteria) */
+  double *detail;        /* [sc][y][a][s][x][k] or NULL */
+  double capped_persons; /* migration removals that hit an empty cell */
   int64_t capped_cells;
   int64_t clamped_rows; /* transition rows scaled down to sum 1 */
   int64_t *clamp_iv;    /* [niv] rows clamped involving the intervention */
@@ -78,6 +87,7 @@ typedef struct {
   double *em, *ef;      /* [neffect] multiplier max(0, 1 + change*up) and fraction*up of the
                            current (sc, a, t): the same in every cell of the area */
   double *units, *fsum; /* [c] units and FTE-weighted units of the current area */
+  double *units_eol;    /* [c] the part of units from end-of-life use */
   double *ru, *re;      /* [nsig][c] sums of N*u and D*e at base (ungrown) rates, per area */
   double *rn;           /* [nsig] persons of the signature in the area */
   double *tm;           /* [nsig][k][l] product of transition multipliers of the area */

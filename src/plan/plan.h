@@ -52,6 +52,7 @@ typedef enum { CS_CHAIN_SOCIAL, CS_CHAIN_PRIMARY, CS_CHAIN_SECONDARY, CS_CHAIN_L
 typedef enum { CS_CURVE_LINEAR, CS_CURVE_LOGISTIC } cs_curve;
 /* What uptake does after the intervention's funding ends (v0.2, docs/model.md 4). */
 typedef enum { CS_AFTER_KEEP, CS_AFTER_STOP, CS_AFTER_DECAY } cs_after;
+typedef enum { CS_CYCLE_NONE, CS_CYCLE_HALF, CS_CYCLE_SIMPSON } cs_cycle;
 /* Per-intervention Shapley values: auto (exact up to CS_IVSHAP_AUTO_EXACT interventions, else
  * sampled), exact (at most CS_IVSHAP_MAX_EXACT), sampled permutations, or none. */
 typedef enum { CS_IVSHAP_AUTO, CS_IVSHAP_EXACT, CS_IVSHAP_SAMPLED, CS_IVSHAP_NONE } cs_ivshap_mode;
@@ -228,6 +229,7 @@ typedef struct cs_plan {
   double inflation; /* price_year euros to current euros of a year (budget impact; default 0) */
   /* economics.intervention_shapley (v0.2): how each intervention's contribution is found */
   cs_ivshap_mode ivshap_mode;
+  cs_cycle cycle;       /* economics.cycle_correction (v0.2): weights of state rewards per year */
   int32_t ivshap_perms; /* sampled: the number of permutations */
 
   /* criteria */
@@ -258,6 +260,17 @@ typedef struct cs_plan {
 
 /* Value of a number in draw theta. */
 static inline double cs_num_val(cs_num n, const double *theta) { return n.sign * theta[n.p]; }
+
+/* The within-cycle correction's weight of year index y = t - T0 (docs/model.md 7): none 1;
+ * half-cycle 1/2 at the first and last year, else 1; simpson 1/3 at the first and last,
+ * else 4/3 at even and 2/3 at odd y (the order of the DARTH tutorial's code). */
+static inline double cs_cycle_weight(const cs_plan *pl, int32_t y) {
+  int32_t n = pl->T1 - pl->T0;
+  if (pl->cycle == CS_CYCLE_NONE) return 1.0;
+  if (y == 0 || y == n) return pl->cycle == CS_CYCLE_HALF ? 0.5 : 1.0 / 3.0;
+  if (pl->cycle == CS_CYCLE_HALF) return 1.0;
+  return y % 2 ? 2.0 / 3.0 : 4.0 / 3.0;
+}
 
 /* Index helpers for the flat arrays. */
 static inline size_t cs_ix_asx(int32_t a, int32_t s, int32_t x) {

@@ -416,7 +416,7 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
   }
   cs_yq_check_keys(&L->q, m,
                    CS_KEYS("price_year", "price_growth", "discount_rate", "discount_rate_effects",
-                           "qaly_value", "inflation", "intervention_shapley"),
+                           "qaly_value", "inflation", "intervention_shapley", "cycle_correction"),
                    "economics");
   cs_ynode *py = cs_yq_req(&L->q, m, "price_year", "economics");
   long y;
@@ -432,6 +432,10 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
   cs_ld_plain_num(L, m, "qaly_value", "economics", 0, CS_NONNEG, &P->qaly_value);
   cs_ld_plain_num(L, m, "inflation", "economics", 0, -0.99, 1, "a rate in (-1, 1]", &P->inflation);
   load_ivshap(L, m);
+  static const char *const cycles[] = {"none", "half-cycle", "simpson"};
+  cs_ynode *cc = cs_ld_given(L, m, "cycle_correction");
+  int c = cc ? cs_ld_enum(L, cc, "economics.cycle_correction", cycles, 3) : 0;
+  P->cycle = c > 0 ? (cs_cycle)c : CS_CYCLE_NONE;
 }
 
 /* long_year (or its older name year; default the horizon) and short_year (default base + 2,
