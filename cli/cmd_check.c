@@ -2,7 +2,9 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static const char USAGE[] =
     "usage: careshift check [--quiet] PLAN\n"
@@ -10,13 +12,45 @@ static const char USAGE[] =
     "Loads the plan (a YAML file and the CSV tables it names) and checks it against the plan\n"
     "format. Every problem found is printed to stderr as FILE:LINE:COLUMN: message, all at\n"
     "once. A valid plan prints a one-line summary (areas, persons, years, themes,\n"
-    "interventions) to stdout.\n"
+    "interventions) to stdout and, with states, how far the baseline's prevalence of each\n"
+    "state by sex and age drifts from the base year to the horizon: the persons in the state\n"
+    "at the horizon against those the base year's prevalence by sex and age gives (0 %% when\n"
+    "the transitions keep the state shares), and the sex and age where it changes most.\n"
     "\n"
     "  -q, --quiet   print nothing for a valid plan\n"
     "  -h, --help    this text\n"
     "\n"
     "exit codes: 0 valid, 1 invalid (every problem printed; a missing or unreadable file of the\n"
     "plan is one of them), 2 wrong arguments, 4 out of memory or internal error\n";
+
+/* The baseline's drift of state prevalence by age: a baseline whose transitions are not in
+ * equilibrium with its state shares grows sicker (or healthier) without any plan. */
+static int print_drift(const cs_plan *plan, const cs_plan_info *in) {
+  if (in->states < 2) return CS_EXIT_OK;
+  cs_state_drift *d = calloc((size_t)in->states, sizeof *d);
+  cs_status st = d ? cs_plan_drift(plan, d, in->states) : CS_ENOMEM;
+  if (st != CS_OK) {
+    fprintf(stderr, "careshift check: baseline drift: %s\n", cs_status_str(st));
+    free(d);
+    return CS_EXIT_INTERNAL;
+  }
+  printf("baseline prevalence by sex and age, %d -> %d (0 %% when the transitions keep the base "
+         "year's state shares):\n",
+         in->base_year, in->horizon);
+  for (int k = 0; k < in->states; k++) {
+    if (isinf(d[k].ratio))
+      printf("  %s: present at the horizon, absent from the base year's prevalence", d[k].state);
+    else
+      printf("  %s: %+.1f %% persons", d[k].state, 100.0 * d[k].ratio);
+    if (d[k].to != d[k].from)
+      printf(" (largest change %+.1f points at %s %d: %.1f %% -> %.1f %%)",
+             100.0 * (d[k].to - d[k].from), d[k].sex ? "m" : "f", d[k].age, 100.0 * d[k].from,
+             100.0 * d[k].to);
+    putchar('\n');
+  }
+  free(d);
+  return CS_EXIT_OK;
+}
 
 int cs_cmd_check(int argc, char **argv) {
   static const struct option opts[] = {
@@ -49,7 +83,8 @@ int cs_cmd_check(int argc, char **argv) {
            "%d sectors, %d themes, %d interventions, %d scenarios\n",
            in.areas, in.subregions, in.persons, in.base_year, in.horizon, in.states, in.sectors,
            in.themes, in.interventions, in.scenarios);
+    code = print_drift(plan, &in);
   }
   cs_plan_free(plan);
-  return CS_EXIT_OK;
+  return code;
 }

@@ -96,6 +96,22 @@ typedef struct {
 
 CS_API void cs_plan_get_info(const cs_plan *plan, cs_plan_info *info);
 
+/* How far the baseline's state prevalence by sex and age drifts from the base year to the
+ * horizon (every uncertain number at its mean). A transition table in equilibrium with the
+ * base year's state shares gives ratios near 0. */
+typedef struct {
+  const char *state; /* the state's id (owned by the plan) */
+  double ratio;      /* persons in the state at the horizon over those the base year's
+                        prevalence by sex and age gives the horizon's population, minus 1
+                        (INFINITY when that gives none but there are some) */
+  int sex, age;      /* where the prevalence changed most (sex 0 f, 1 m; ages below 100 with
+                        >= 10 persons in both years; from == to when there is none) */
+  double from, to;   /* the prevalence there in the base year and at the horizon (0..1) */
+} cs_state_drift;
+/* Fills out[0..states-1] (n >= the plan's states, cs_plan_info.states); CS_EINVAL when n is
+ * too small, CS_ENOMEM when out of memory. */
+CS_API cs_status cs_plan_drift(const cs_plan *plan, cs_state_drift *out, int n);
+
 /* ---- runs ---- */
 typedef struct cs_run cs_run;
 

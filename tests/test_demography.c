@@ -172,6 +172,35 @@ static void test_hazard_mode(void **st) {
   tp_free(pl);
 }
 
+/* The baseline's drift of prevalence by age (cs_plan_drift, v0.2). Shares (0.75, 0.25) at
+ * every age, 1000 women at 30 and 1000 at 31, nobody dies, s0 -> s1 at 0.1 only at age 30.
+ * In 2025: age 31 holds (675, 325) against the base year's (0.75, 0.25) there (+7.5 points,
+ * the largest change); age 32 holds (750, 250) where 2024 had nobody (share0). Expected from
+ * the base year's prevalence: (1500, 500); found (1425, 575): -5 % and +15 %. */
+static void test_prevalence_drift(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 2, 2024, 2025);
+  for (int s = 0; s < CS_NSEX; s++)
+    for (int x = 0; x < CS_NAGE; x++) {
+      pl->share0[(s * CS_NAGE + x) * 2 + 0] = 0.75;
+      pl->share0[(s * CS_NAGE + x) * 2 + 1] = 0.25;
+    }
+  pl->trans[((F * CS_NAGE + 30) * 2 + 0) * 2 + 1] = 0.1;
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  pl->pop[cs_ix_asx(0, F, 31)] = 1000;
+  cs_state_drift d[2];
+  assert_int_equal(cs_plan_drift(pl, d, 1), CS_EINVAL); /* fewer entries than states */
+  assert_int_equal(cs_plan_drift(pl, d, 2), CS_OK);
+  near(d[0].ratio, -0.05);
+  near(d[1].ratio, 0.15);
+  assert_int_equal(d[1].sex, F);
+  assert_int_equal(d[1].age, 31);
+  near(d[1].from, 0.25);
+  near(d[1].to, 0.325);
+  near(d[0].to - d[0].from, -0.075);
+  tp_free(pl);
+}
+
 /* Projection mode: births 0, the baseline follows the projection, the residual is reported. */
 static void test_projection_mode(void **st) {
   (void)st;
@@ -208,6 +237,7 @@ int main(void) {
                                      cmocka_unit_test(test_migration_capping),
                                      cmocka_unit_test(test_state_mortality_transitions),
                                      cmocka_unit_test(test_projection_mode),
-                                     cmocka_unit_test(test_hazard_mode)};
+                                     cmocka_unit_test(test_hazard_mode),
+                                     cmocka_unit_test(test_prevalence_drift)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
