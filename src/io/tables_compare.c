@@ -181,6 +181,49 @@ const cs_tabledef cs_tab_wrong_pocket = {
     wrong_pocket_n,
     wrong_pocket_row};
 
+static int ivshap_present(const cs_view *v);
+
+/* ---- wrong pocket per intervention: the plan's matrix from the interventions' Shapley
+ * values (docs/model.md 7, v0.2): each intervention's value of a saver's savings goes to the
+ * payers of its own cost lines, by their share of its investment ("none" when it costs
+ * nothing) ---- */
+static const cs_column wp_iv_cols[] = {CS_KEY("investor", CS_TEXT), CS_KEY("saver", CS_TEXT),
+                                       CS_VAL("investment", CS_REAL, "EUR (discounted)"),
+                                       CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+                                       CS_VAL("attributed_savings", CS_REAL, "EUR (discounted)")};
+
+static int64_t wp_iv_n(const cs_view *v) { return (int64_t)(v->pl->npayer + 1) * v->pl->npayer; }
+
+static void wp_iv_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_shapley *s = v->shap;
+  int32_t np = v->pl->npayer, nst = np + 1, M = s->iv_nmet, sav0 = cs_shapley_nmet(v->pl);
+  int32_t q = cs_digit(&i, np), p = (int32_t)i, inv0 = sav0 + nst;
+  double inv = 0.0, sav = 0.0, att = 0.0;
+  for (int32_t iv = 0; iv < s->iv_n; iv++) {
+    const double *phi = s->iv_phi + (size_t)iv * M;
+    double own = phi[inv0 + np], saved = phi[sav0 + q]; /* its investment alone: exact */
+    sav += saved;
+    if (p < np) inv += phi[inv0 + p];
+    if (own == 0.0)
+      att += p == np ? saved : 0.0;
+    else if (p < np)
+      att += phi[inv0 + p] / own * saved;
+  }
+  o[0] = cs_vs(p < np ? v->pl->payers[p].id : "none"), o[1] = cs_vs(v->pl->payers[q].id);
+  o[2] = cs_vd(inv), o[3] = cs_vd(sav), o[4] = cs_vd(att);
+}
+
+const cs_tabledef cs_tab_wrong_pocket_intervention = {
+    "wrong_pocket_intervention",
+    "the plan's savings of each saver attributed to the payers of the interventions that "
+    "brought them",
+    CS_NCOL(wp_iv_cols),
+    wp_iv_cols,
+    1,
+    ivshap_present,
+    wp_iv_n,
+    wp_iv_row};
+
 /* ---- health economics ---- */
 static const cs_column health_economics_cols[] = {
     CS_KEY("scenario", CS_TEXT),
