@@ -363,6 +363,25 @@ static void test_shapley_interventions(void **st) {
     near(sh.iv_se[i * M], 0);
   }
   near(sh.iv_total[sav0], 39680);
+  /* wrong_pocket_intervention.csv: rows (investor, saver) with investors zvw, wmo, none and
+   * savers zvw, wmo. b (12960 of zvw's savings) is paid by wmo; a and c cost nothing. */
+  cs_view v;
+  assert_int_equal(cs_view_init(&v, pl, &t->r, &t->ec, &t->pm, t->sc, NULL, NULL, &sh, &t->ar),
+                   CS_OK);
+  const cs_tabledef *wp = &cs_tab_wrong_pocket_intervention;
+  assert_true(wp->present(&v));
+  assert_int_equal(wp->nrows(&v), 3 * 2);
+  cs_value o[CS_TABLE_MAX_COLS];
+  wp->row(&v, 0, o); /* zvw pays nothing, saves 39680 */
+  assert_string_equal(o[0].s, "zvw");
+  near(o[2].d, 0), near(o[3].d, 39680), near(o[4].d, 0);
+  wp->row(&v, 2, o); /* wmo invests 5000 in b, which brings 12960 of zvw's savings */
+  assert_string_equal(o[0].s, "wmo");
+  assert_string_equal(o[1].s, "zvw");
+  near(o[2].d, 5000), near(o[4].d, 12960);
+  wp->row(&v, 4, o); /* none: a and c */
+  assert_string_equal(o[0].s, "none");
+  near(o[2].d, 0), near(o[4].d, 6160 + 20560);
   /* sampled: 3000 orders; every estimate within 4 standard errors, the sum exact */
   cs_shapley sm = {0};
   pl->ivshap_mode = CS_IVSHAP_SAMPLED;
