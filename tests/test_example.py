@@ -213,6 +213,14 @@ def check_shapes(data, name, plan):
                     abs(reg[(r[0], r[1], "staff")] - net) / (1 + abs(gross)))
         reg[(r[0], r[1], "staff")] = gross
     check(worst < 1e-9, f"{name}: staff criterion = net = gross - the plan's own staff (worst {worst:.2g})")
+    # in the plan scenario (every intervention, coverage 1) the own staff of a year is the sum
+    # of the resources' FTE of that year (resources.csv; docs/model.md section 8)
+    res = {}
+    for r in data["resources"]:
+        res[r[2]] = res.get(r[2], 0.0) + float(r[3] or 0.0)
+    worst = max((abs(float(r[3]) - res.get(r[1], 0.0)) / (1 + abs(float(r[3])))
+                 for r in data["staff"] if r[0] == "plan"), default=0.0)
+    check(worst < 1e-9, f"{name}: the plan's own staff = resources.csv FTE per year (worst {worst:.2g})")
     sub = {}
     for r in data["criteria_subregion"]:
         if r[3] in ("staff", "real_estate"):

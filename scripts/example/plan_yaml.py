@@ -36,6 +36,30 @@ MEAN_STAY = 5.2                       # days per admission, CBS 2012 (FACTS.md 5
 # share of the targeted end-of-life bed-days 2025-2040 (a careshift run with target states
 # [dependent] only); nurse-led care 0.5 and falls 0.2: assumptions.
 ACP_SHARE, NURSE_SHARE, FALL_SHARE = 0.39, 0.5, 0.2
+# Their uncertainty (issue 9, item 3): each share uniform over +-50 % of its point (assumption:
+# none of the three has a source, so a wide range), carried into the effect's normal by the
+# exact variance of a product of two independent variables (ratio x share).
+SHARE_RANGE = 0.5
+# Counterfactual (issue 9, item 1): thuismonitoring (> 11,000 patients, Zuyderland 2025) and
+# zorgcoordinatie (ZCN, since 2019) already run without the plan; the plan claims only an
+# extension. FACTS.md has no target for it: assumption, pert(0, 0.25, 0.5) of today's size
+# (mean +25 %), the same rule for both.
+TELE_EXISTING = 11000.0
+INC_MIN, INC_MODE, INC_MAX = 0.0, 0.25, 0.5
+INC_MEAN = (INC_MIN + 4 * INC_MODE + INC_MAX) / 6.0
+ZCN_REPORT = (0.5, 1.0, 1.25)          # range of the self-reported 30 a week (pert, as before)
+# Welzijn op Recept (item 4): 30 coaches on PlusWIJken money to 2027, of whom 10 are continued by
+# the municipalities (wmo line from 2028); caseload 150 clients a year (estimate, 100-200).
+# Own staff: 0.5 FTE per coach (the plan's 15 FTE of welzijnscoaches for 30 coaches).
+WOR_CASELOAD = (100.0, 150.0, 200.0)
+WOR_CONT, WOR_EXTRA, WOR_FTE_PER_COACH = 10, 20, 0.5
+# Nominal euros (item 6): deflated to the 2022 price year with the CBS CPI factors of FACTS.md
+# 2.2 (2022 -> 2023 1.038, 2022 -> 2024 1.073) and, beyond 2024, 2 % a year (assumption: the ECB
+# target, as economics.inflation; no later CPI in FACTS.md).
+CPI_2023, CPI_2024, CPI_LATER = 1.038, 1.073, 0.02
+# PSA ranges of plain estimates (item 8): uptake maxima, cost amounts and m2 per unit +-50 %,
+# FTE per unit +-25 % (symmetric pert, mean = the estimate, so the deterministic run keeps it).
+EST_RANGE, FTE_RANGE = 0.5, 0.25
 SIRM_EXTRA, CARE_EMPLOYEES = 16000.0, 1.4e6   # FTE above the current level by 2028; > 1.4 M employees
 
 SHORTAGE_2024, SHORTAGE_2034, WORKFORCE_ZL = 2200.0, 9900.0, 252000.0 / 6.0
@@ -141,21 +165,85 @@ def participants(pop, sh, areas, ages, states, umax, ramp, year, curve="linear")
     return int(round(tot, -2))
 
 
+def participants_raw(popx, sh, areas, ages, states, umax, ramp, year, start_year=None):
+    """Expected participants (linear uptake, MODEL.md section 4) in `year` on the population
+    popx (not rounded); the start year is that of the subregion unless start_year says."""
+    tot = 0.0
+    for a in areas:
+        d = year - (start_year or STARTS[SUB_OF[a]])
+        if d >= 0:
+            tot += umax * min(1.0, (d + 1) / ramp) * target_pop(popx, sh, [a], ages, states)
+    return tot
+
+
+def staff_lines(fig, pop, sh, areas, ages, states, umax, ramp, per_participant, first,
+                start_year=None):
+    """The FTE of a resource that follows the programme: per_participant x expected
+    participants, per year on the base-year population to 2030, then on the projected
+    population of 2035 for 2031-2035 and of 2040 for 2036-2040; rounded to 0.1 FTE, equal
+    consecutive years merged. Returns [(from, to, fte)]."""
+    vals = []
+    for t in range(first, HORIZON + 1):
+        popx = pop if t <= 2030 else fig["pop"][2035 if t <= 2035 else 2040]
+        n = participants_raw(popx, sh, areas, ages, states, umax, ramp, t, start_year)
+        vals.append((t, round(per_participant * n, 1)))
+    out = []
+    for t, v in vals:
+        if v <= 0.0:
+            continue
+        if out and out[-1][2] == v and out[-1][1] == t - 1:
+            out[-1] = (out[-1][0], t, v)
+        else:
+            out.append((t, t, v))
+    return out
+
+
+def cpi(year):
+    """CPI factor 2022 -> year (FACTS.md 2.2; 2 %/yr beyond 2024, assumption)."""
+    if year <= 2022:
+        return 1.0
+    if year == 2023:
+        return CPI_2023
+    return CPI_2024 * (1.0 + CPI_LATER) ** (year - 2024)
+
+
+def deflator(first, last):
+    """Mean of 1/cpi over the years: an amount spread evenly over them in nominal euros, as
+    2022 euros a year."""
+    ys = range(first, last + 1)
+    return sum(1.0 / cpi(y) for y in ys) / len(ys)
+
+
 def context(pop, sh, q, rates, improvement, imp_se, fig):
     all_areas = [a for a, _, _ in AREAS]
     c = {"improvement": improvement, "imp_se": imp_se}
     # Digitalisering: > 11,000 patients on Zuyderland home monitoring (FACTS 3.4) over the
     # chronic and frail 50+ of Zuyderland's area (Westelijke Mijnstreek + Parkstad)
     c["tele_elig"] = target_pop(pop, sh, WM_PARKSTAD, (50, 100), ("chronic", "frail"))
-    c["tele_max"] = round(11000.0 / c["tele_elig"], 4)
+    c["tele_existing"] = round(TELE_EXISTING / c["tele_elig"], 4)
+    # the plan's extension beyond the 11,000 (counterfactual): pert(0, 0.25, 0.5) x 11,000
+    c["tele_inc"] = tuple(round(TELE_EXISTING * f / c["tele_elig"], 4) for f in (INC_MIN, INC_MODE, INC_MAX))
+    c["tele_max"] = round(TELE_EXISTING * INC_MEAN / c["tele_elig"], 4)    # mean of the pert
     # Ouderen: ZCN prevents about 30 inappropriate admissions per week (FACTS 3.4) x 52 x
     # 5.2 days, over the baseline hospital days of chronic/frail/dependent 65+
     c["zcn_days"] = 30 * 52 * 5.2
     c["zcn_base"] = baseline_units(pop, sh, q, rates, "hospital_day", all_areas, (65, 100),
                                    ("chronic", "frail", "dependent"))
     c["zcn_frac"] = round(c["zcn_days"] / c["zcn_base"], 4)
-    # PlusWIJken: 30 welzijnscoaches x 150 clients/yr (caseload estimate) = 4,500
+    # the extension's fraction: increment share pert(0, 0.25, 0.5) x the self-reported effect
+    # pert(0.5, 1, 1.25) x zcn_frac. One pert over the product's range [0, 0.5 x 1.25] with the
+    # product's mean (the model takes no product of two distributions): mode from
+    # mean = (min + 4 mode + max) / 6
+    rep_mean = (ZCN_REPORT[0] + 4 * ZCN_REPORT[1] + ZCN_REPORT[2]) / 6.0
+    zmax = INC_MAX * ZCN_REPORT[2]
+    zmean = INC_MEAN * rep_mean
+    c["zcn_inc"] = (0.0, round((6 * zmean - zmax) / 4 * c["zcn_frac"], 5), round(zmax * c["zcn_frac"], 5))
+    c["zcn_inc_mean"] = zmean * c["zcn_frac"]
+    # PlusWIJken: 30 welzijnscoaches x 150 clients/yr (caseload estimate) = 4,500, split into
+    # the 10 coaches the municipalities continue and the 20 on IZA money to 2027
     c["wor_elig"] = target_pop(pop, sh, PLUSWIJKEN, (18, 100), ("chronic", "frail"))
+    c["wor_cont"] = tuple(round(WOR_CONT * k / c["wor_elig"], 4) for k in WOR_CASELOAD)
+    c["wor_extra"] = tuple(round(WOR_EXTRA * k / c["wor_elig"], 4) for k in WOR_CASELOAD)
     c["wor_max"] = round(4500.0 / c["wor_elig"], 4)
     # 35 Kernteams Ouderen x 50 frail clients (estimate) = 1,750
     c["kto_elig"] = target_pop(pop, sh, PLUSWIJKEN, (75, 100), ("frail",))
@@ -170,10 +258,36 @@ def context(pop, sh, q, rates, improvement, imp_se, fig):
     c["ms_pal"] = P(all_areas, (65, 100), ("chronic", "frail"), 0.5, 3, 2028)
     c["ms_np"] = P(all_areas, (18, 100), ("chronic",), 0.2, 4, 2028, "logistic")
     c["ms_tele"] = P(WM_PARKSTAD, (50, 100), ("chronic", "frail"), c["tele_max"], 3, 2027)
-    c["ms_wor"] = P(PLUSWIJKEN, (18, 100), ("chronic", "frail"), c["wor_max"], 3, 2027)
+    c["ms_wor"] = P(PLUSWIJKEN, (18, 100), ("chronic", "frail"), c["wor_cont"][1], 3, 2027)
+    c["ms_wor_extra"] = P(PLUSWIJKEN, (18, 100), ("chronic", "frail"), c["wor_extra"][1], 3, 2027)
     c["ms_kto"] = P(PLUSWIJKEN, (75, 100), ("frail",), c["kto_max"], 3, 2027)
     c["ms_zcn"] = P(all_areas, (65, 100), ("chronic", "frail", "dependent"), 1.0, 2, 2026)
     c["ms_fall"] = P(all_areas, (65, 100), ("chronic", "frail"), 0.15, 3, 2028)
+    # Own staff that follows the programme to the horizon (item 5): FTE per participant from the
+    # plan's staffing at full uptake. thuismonitoring: 6 FTE digitale zorgteam per 11,000
+    # patients; valpreventie: 2 FTE beweegcoaches per subregion (Heerlen: Parkstad, Maastricht:
+    # Maastricht-Heuvelland) at full uptake in 2030; acp: ZIO 0.3 FTE of GP time for
+    # Maastricht-Heuvelland at full uptake in 2030.
+    park = [a for a, _, r in AREAS if r == "Parkstad"]
+    mh = [a for a, _, r in AREAS if r == "Maastricht-Heuvelland"]
+    c["tele_fte_ratio"] = 6.0 / TELE_EXISTING
+    c["tele_staff"] = staff_lines(fig, pop, sh, WM_PARKSTAD, (50, 100), ("chronic", "frail"),
+                                  c["tele_max"], 3, c["tele_fte_ratio"], 2025)
+    fall = ((65, 100), ("chronic", "frail"), 0.15, 3)
+    for key, areas, first in (("fall_park", park, 2026), ("fall_mh", mh, 2027)):
+        full = participants_raw(pop, sh, areas, *fall, 2030)
+        c[key + "_n2030"] = full
+        c[key] = staff_lines(fig, pop, sh, areas, *fall, 2.0 / full, first)
+    acp = ((75, 100), ("frail", "dependent"), 0.4, 3)
+    full = participants_raw(pop, sh, mh, *acp, 2030)
+    c["acp_mh_n2030"] = full
+    c["acp_zio"] = staff_lines(fig, pop, sh, mh, *acp, 0.3 / full, 2027)
+    # thuis-sterven as end-of-life shifts (item 2): terminal bed-days, district nursing hours and
+    # hospice days of the targeted decedents (chronic/frail 65+, base-year deaths by state)
+    for sid in ("hospital_day", "district_nursing_hour", "hospice_day"):
+        c["eol_" + sid] = sum(
+            v * float(sh[(s, x)][k]) * care.state_q(q, sh, st.RR, s, x)[k] * care.eol_rate(sid, k, x)
+            for (a, s, x), v in pop.items() if x >= 65 for k in ("chronic", "frail"))
     # Baseline risks p0 for the odds ratios: frail 75+ in the PlusWIJken areas, use.csv rates as
     # printed (3 decimals); P(at least one admission or ED visit in a year), Poisson, an
     # admission lasting the mean stay
@@ -189,16 +303,27 @@ def context(pop, sh, q, rates, improvement, imp_se, fig):
     return c
 
 
+def pert_around(x, r, nd=8):
+    """Symmetric pert x(1-r), x, x(1+r): mean x, for a plain estimate in the PSA."""
+    return (f"{{dist: pert, min: {x * (1 - r):.{nd}g}, mode: {x:.{nd}g}, "
+            f"max: {x * (1 + r):.{nd}g}}}")
+
+
 def sector_yaml():
     lines = []
     for s in care.SECTORS:
+        # FTE per unit: GP from van der Biezen 2016 (a point); all others are estimates, so a
+        # pert +-25 % (item 8); all m2 per unit are estimates, +-50 %
+        fte = s["fte"] or 0.0
+        fte_txt = f"{fte}" if s["id"] == "gp" or not fte else pert_around(fte, FTE_RANGE)
         parts = [f"id: {s['id']}", f"name: \"{s['name']}\"", f"unit: {s['unit']}",
                  f"payer: {s['payer']}", f"chain: {s['chain']}", f"price: {s['price']}",
-                 f"fte_per_unit: {s['fte'] or 0.0}"]
+                 f"fte_per_unit: {fte_txt}"]
         if s["m2"]:
-            parts.append(f"m2_per_unit: {s['m2']}")
+            parts.append(f"m2_per_unit: {pert_around(s['m2'], EST_RANGE)}")
         parts += [f"group: {s['group']}", "growth: 0.0"]
-        lines.append(f"  # {s['src']}")
+        lines.append(f"  # {s['src']}" + ("; PSA: estimated fte_per_unit pert +-25 %, m2_per_unit "
+                                           "pert +-50 % (assumption)" if s["m2"] or (fte and s["id"] != "gp") else ""))
         if s.get("marginal") is not None:
             note = s["marginal_src"]
             lines.append(f"  # marginal_share: {note[0]}")
@@ -220,6 +345,16 @@ def ci_normal(point, lo, hi, share=1.0):
     """change = ratio - 1 as a normal with sd from the 95 % CI on the ratio scale; both x share,
     the attenuation where the plan's target is wider than the study's."""
     return normal((point - 1) * share, ci_sd(lo, hi) * share)
+
+
+def share_normal(point, lo, hi, share, rng=SHARE_RANGE):
+    """change = (ratio - 1) x share with ratio ~ normal (sd from the CI) and share ~ uniform
+    over share x (1 -+ rng), independent: mean = product of the means, variance of the product
+    = ms^2 sr^2 + mr^2 ss^2 + sr^2 ss^2. Returns (mean, sd, text)."""
+    mr, sr = point - 1.0, ci_sd(lo, hi)
+    ss = share * rng * 2 / math.sqrt(12.0)
+    sd = math.sqrt(share ** 2 * sr ** 2 + mr ** 2 * ss ** 2 + sr ** 2 * ss ** 2)
+    return mr * share, sd, normal(mr * share, sd)
 
 
 def or_to_rr(ci, p0):
@@ -245,6 +380,35 @@ def render(c):
     tele = (hf3[0] + copd3[0], math.hypot(hf3[1], copd3[1]))
     kto_change, kto_sd = kto[0] - 1, ci_sd(kto[1], kto[2])
     dv = SIRM_EXTRA / CARE_EMPLOYEES
+    # attenuated effects with the share's uncertainty (item 3)
+    acp_h = share_normal(0.54, 0.47, 0.63, ACP_SHARE)
+    acp_e = share_normal(0.60, 0.31, 1.42, ACP_SHARE)
+    nurse = share_normal(0.76, 0.64, 0.91, NURSE_SHARE)
+    falls = share_normal(0.85, 0.81, 0.89, FALL_SHARE)
+    # thuis-sterven as end-of-life shifts (item 2): RR 1.31 (1.12-1.52) of dying at home; the
+    # terminal bed-days fall by (RR - 1)/2, district nursing and hospice rise by (RR - 1), as the
+    # former end_of_life_use changes. A hospice day replaces a bed-day one for one (ratio 1,
+    # assumption), which fixes the hospice fraction; the rest of the bed-days go home, at the
+    # ratio that gives the former district-nursing hours.
+    Eh, Edn, Ehs = c["eol_hospital_day"], c["eol_district_nursing_hour"], c["eol_hospice_day"]
+    rr_m, rr_sd = 0.31, ci_sd(1.12, 1.52)
+    f_hs, sd_hs = rr_m * Ehs / Eh, rr_sd * Ehs / Eh
+    f_dn, sd_dn = rr_m / 2 - f_hs, rr_sd * (0.5 - Ehs / Eh)
+    r_dn = rr_m * Edn / (f_dn * Eh)
+    # nominal IZA amounts in 2022 euros (item 6)
+    d_beh, d_pw = deflator(2025, 2028), deflator(2025, 2027)
+    beh_year = round(12.7e6 / 4 * d_beh)
+    beh_fund = round(6.35e6 * d_beh)
+    wor_cont_year = round(4.5e6 * WOR_CONT / 30 * d_pw)
+    wor_extra_year = round(4.5e6 * WOR_EXTRA / 30 * d_pw)
+    kto_year = round(4.5e6 * d_pw)
+    pw_fund = round(13.5e6 * d_pw)
+    zonmw = round(500000 / cpi(2023))
+    # the extensions' costs and staff scale with their mean size (item 1)
+    tele_once, zcn_year = 1.5e6 * INC_MEAN, 600000 * INC_MEAN
+    res = lambda org, role, lines: "\n".join(
+        f"          - {{{{organisation: {org}, role: {role}, fte: {v}, from: {a}, to: {b}}}}}"
+        .replace("{{", "{").replace("}}", "}") for a, b, v in lines)
     return f"""# Zuid-Limburg example plan for careshift, built by scripts/derive_example.py from the
 # public data in ../shared/data (Bron: CBS; bron: Vektis; United Nations, DESA, Population
 # Division, World Population Prospects 2024). Do not edit by hand: edit the script and rerun
@@ -300,8 +464,13 @@ payers:
 workforce: workforce.csv
 sectors:
 {sector_yaml()}
-use: use.csv
-end_of_life_use: eol.csv
+# PSA (item 8): the use rates are calibrated to Vektis 2015 (docs/calibration.md); the Zvw cost
+# per insured year 2023 deflated to 2022 is about 5 % above the base-year level (FACTS.md 3.1),
+# so the level is drawn with sd 5 % (assumption; it also scales the Wlz and Wmo rates of use.csv).
+use: {{file: use.csv, scale: {{dist: lognormal, mean: 1.0, sd: 0.05}}}}
+# end-of-life use per decedent: partly estimates (1.5 admissions, 50 h of district nursing, 1.2
+# hospice days), drawn with sd 20 % (assumption)
+end_of_life_use: {{file: eol.csv, scale: {{dist: lognormal, mean: 1.0, sd: 0.2}}}}
 economics:
   price_year: 2022              # Kostenhandleiding 2024 reference prices (FACTS.md 2.2)
   price_growth: 0.0             # real prices constant
@@ -318,7 +487,12 @@ criteria:
   long_year: 2030
   care_use_payer: zvw
   care_use_pct: 1.0          # 1 % of the year's Zvw care cost
-  patient_flows_pct: 1.0     # 1 % of the hospital (secondary-chain) units moved to the front
+  patient_flows_pct: 1.0     # 1 % of the baseline hospital bed-days moved to the front
+  # Denominator in one unit: every shift of the plan moves hospital bed-days (zorgcoordinatie to
+  # ELV, thuis-sterven's terminal bed-days to home nursing and hospice), so the bed-days are the
+  # denominator; the default (every secondary sector) would add outpatient, ED and day-treatment
+  # visits and GGZ hours to bed-days (issue 9)
+  patient_flows_sectors: [hospital_day]
   # Staff and real estate relative to the region, so the bar scales with it: 1 % of the
   # year's FTE demand (about 200 FTE of some 20,000) and 1 % of the care floor area (about
   # 8,400-8,900 m2), rather than fixed numbers that a region twice this size would pass
@@ -340,52 +514,74 @@ themes:
         name: Proactieve zorgplanning (ACP) door huisarts, specialist ouderengeneeskunde en wijkverpleging
         # target: frail and dependent 75+ ({c['acp_elig']:.0f} persons in the base year); max uptake 40 % (plan ambition, estimate)
         target: {{ages: [75, 100], states: [frail, dependent]}}
-        uptake: {{max: 0.4, ramp_years: 3, {START}, curve: linear}}
+        # max uptake 40 % (estimate): pert +-50 % in the PSA
+        uptake: {{max: {pert_around(0.4, EST_RANGE, 4)}, ramp_years: 3, {START}, curve: linear}}
         effects:
           # ACP in nursing homes -> hospitalisation RR 0.54 (0.47-0.63), Pimsen et al., JAMDA 2022
-          # (parameter acp_hospital: -0.46, sd 0.0408). Study population = nursing-home residents, here
+          # (-0.46, sd 0.0408). Study population = nursing-home residents, here
           # the dependent state only; for the community-dwelling frail FACTS.md 4 has no hospitalisation
           # effect (ED visits: inconclusive outside nursing homes, Sakamoto et al. 2023), so 0 there. Attenuation
           # {ACP_SHARE} = dependent residents' share of the targeted end-of-life bed-days 2025-2040 (this
           # plan's eol.csv and deaths by state; a run with target states [dependent] only).
-          # RR, no conversion: -0.46 x {ACP_SHARE} = -0.179, sd 0.0408 x {ACP_SHARE} = 0.0159 (evidence audit, issue 9)
-          - {{kind: end_of_life_use, sector: hospital_day, change: {ci_normal(0.54, 0.47, 0.63, ACP_SHARE)}}}
+          # RR, no conversion: -0.46 x {ACP_SHARE} = {acp_h[0]:.4f}. The share is an assumption (0 effect
+          # for the frail at home; Dutch nursing homes already practise ACP, so the residents' effect
+          # may transfer only in part): uniform {ACP_SHARE * (1 - SHARE_RANGE):.3f}-{ACP_SHARE * (1 + SHARE_RANGE):.3f} (+-50 %), carried into the sd by the
+          # variance of the product: sd {acp_h[1]:.4f} (was 0.0408 x {ACP_SHARE} = 0.0159; evidence audit, issue 9)
+          - {{kind: end_of_life_use, sector: hospital_day, change: {acp_h[2]}}}
           # ED visits RR 0.60 (0.31-1.42), not significant (Pimsen et al. 2022), kept at its point
           # estimate as the kernteam OR is: -0.40 x {ACP_SHARE} (same share; ED use at death is also halved
-          # for residents) = -0.156, sd 0.2832 x {ACP_SHARE} = 0.1104
-          - {{kind: end_of_life_use, sector: ed_visit, change: {ci_normal(0.60, 0.31, 1.42, ACP_SHARE)}}}
+          # for residents) = {acp_e[0]:.4f}, sd with the share's range {acp_e[1]:.4f} (was 0.2832 x {ACP_SHARE} = 0.1104)
+          - {{kind: end_of_life_use, sector: ed_visit, change: {acp_e[2]}}}
         costs:
           # two GP consults > 20 min per participant per year, KH 2024 EUR 42.47 (2022)
           - {{payer: zvw, per_participant: 84.94}}
-          - {{payer: zvw, once: 150000, year: 2025}}     # estimate: training and materials
+          # estimate (2022 euros): training and materials; pert +-50 % in the PSA
+          - {{payer: zvw, once: {pert_around(150000, EST_RANGE)}, year: 2025}}
         resources:
           - {{organisation: Zuyderland, role: projectleider palliatieve zorg, fte: 0.5, from: 2025, to: 2028}}
-          - {{organisation: ZonMw, role: subsidie transmurale proactieve zorgplanning, euro: 500000, year: 2024}}  # zuyderland.nl 23-01-2023
-          - {{organisation: ZIO, role: huisartsen Maastricht-Heuvelland, fte: 0.3, from: 2027, to: 2030}}
+          # EUR 500,000 of 2023 (zuyderland.nl 23-01-2023) / CPI 2022->2023 {CPI_2023} = {zonmw} euros of 2022
+          - {{organisation: ZonMw, role: subsidie transmurale proactieve zorgplanning, euro: {zonmw}, year: 2024}}
+          # GP time for ACP in Maastricht-Heuvelland: 0.3 FTE at full uptake in 2030 ({c['acp_mh_n2030']:.0f} participants
+          # there), following the participants to {HORIZON} (was 2027-2030 while the consults run to {HORIZON})
+{res("ZIO", "huisartsen Maastricht-Heuvelland", c["acp_zio"])}
         milestones:
           - {{indicator: participants, year: 2027, target: {c['ms_acp']}}}
       - id: thuis-sterven
         name: Palliatieve thuiszorg met casemanager (sterven op de plek van voorkeur)
         # target: chronic/frail 65+ ({c['pal_elig']:.0f}), where most deaths fall; participants = people covered
         target: {{ages: [65, 100], states: [chronic, frail]}}
-        uptake: {{max: 0.5, ramp_years: 3, {START}, curve: linear}}
+        # max uptake 50 % (estimate): pert +-50 % in the PSA
+        uptake: {{max: {pert_around(0.5, EST_RANGE, 4)}, ramp_years: 3, {START}, curve: linear}}
         effects:
           # dying at home RR 1.31 (1.12-1.52), Shepperd et al., Cochrane CD009231 2021; assumption:
-          # half of the extra home deaths avoid a terminal admission -> -(RR-1)/2 on end-of-life bed-days
-          - {{kind: end_of_life_use, sector: hospital_day, change: {{dist: normal, mean: -0.155, sd: 0.051}}}}
-          # more terminal care at home: + (RR-1) on end-of-life district nursing hours
-          - {{kind: end_of_life_use, sector: district_nursing_hour, change: {ci_normal(1.31, 1.12, 1.52)}}}
-          # hospice use: same relative rise (assumption; van der Plas et al. PLoS One 2015 find
-          # death in hospital OR 0.26 (0.13-0.52) with a palliative case manager)
-          - {{kind: end_of_life_use, sector: hospice_day, change: {ci_normal(1.31, 1.12, 1.52)}}}
+          # half of the extra home deaths avoid a terminal admission, so the end-of-life bed-days fall
+          # by (RR-1)/2 = 0.155 (sd 0.051), and district nursing and hospice at death rise by
+          # RR-1 = 0.31 (as before). Written as two end-of-life shifts (a back-to-front move the
+          # patient-flows criterion counts; issue 9), with the same expected units. Per targeted
+          # decedent (chronic/frail 65+, {Edn / 50.0:.0f} deaths in the base year, eol.csv): {Eh / (Edn / 50.0):.2f} terminal bed-days,
+          # 50 home-nursing hours, {Ehs / (Edn / 50.0):.2f} hospice days.
+          # Hospice: a hospice day replaces a bed-day one for one (ratio 1, assumption), so
+          # fraction = 0.31 x {Ehs / (Edn / 50.0):.2f} / {Eh / (Edn / 50.0):.2f} = {f_hs:.4f}, sd 0.102 x the same = {sd_hs:.4f}.
+          # Home: the rest of the 0.155, fraction {f_dn:.4f} (sd {sd_dn:.4f}), at ratio 0.31 x 50 / ({f_dn:.4f} x
+          # {Eh / (Edn / 50.0):.2f}) = {r_dn:.2f} home-nursing hours per bed-day avoided. The RR's uncertainty is in the
+          # fractions (the added units follow them). Equal to first order in uptake: the second shift
+          # acts on the bed-days the first leaves (about 2 % fewer moved at full uptake), and for ACP
+          # participants both act on the bed-days ACP leaves.
+          - {{kind: shift, from: hospital_day, to: district_nursing_hour, fraction: {normal(f_dn, sd_dn)}, ratio: {r_dn:.4f}, applies_to: end_of_life}}
+          # van der Plas et al. PLoS One 2015 find death in hospital OR 0.26 (0.13-0.52) with a
+          # palliative case manager (NL, observational): consistent with the direction
+          - {{kind: shift, from: hospital_day, to: hospice_day, fraction: {normal(f_hs, sd_hs)}, ratio: 1.0, applies_to: end_of_life}}
         costs:
-          - {{payer: zvw, per_year: 250000, from: 2025, to: 2030}}   # estimate: casemanagers palliatieve zorg
+          # estimate (2022 euros): casemanagers palliatieve zorg; pert +-50 % in the PSA
+          - {{payer: zvw, per_year: {pert_around(250000, EST_RANGE)}, from: 2025, to: 2030}}
         # no payer after 2030 yet: the casemanagers leave and the teams' routine fades over about
         # two years (assumption; docs/example.md)
         after_funding: {{decay_years: 2}}
         resources:
           - {{organisation: Zuyderland, role: casemanagers palliatieve zorg, fte: 2.0, from: 2025, to: 2030}}
-          - {{organisation: MeanderGroep Zuid-Limburg, role: wijkverpleging palliatief team, fte: 1.5, from: 2025, to: 2030}}
+          # no resource line for the MeanderGroep palliative nurses (was 1.5 FTE 2025-2030): the extra
+          # terminal home-nursing hours above are district_nursing_hour units whose FTE the sector
+          # already counts; a resource line would count the same nurses twice (issue 9)
         milestones:
           - {{indicator: participants, year: 2028, target: {c['ms_pal']}}}
   - id: arbeidsmarkt
@@ -403,20 +599,24 @@ themes:
           - {{kind: workforce, group: ziekenhuis, outflow_change: $retention}}
           - {{kind: workforce, group: sociaal, outflow_change: $retention}}
         costs:
-          # EUR 12.7 M programme (CZ and VGZ) spread over 2025-2028
-          - {{payer: zvw, per_year: 3175000, from: 2025, to: 2028}}
+          # EUR 12.7 M programme (CZ and VGZ), nominal, spread evenly over 2025-2028 (3.175 M a year):
+          # in 2022 euros x the mean of 1/CPI(2022 -> year) over 2025-2028 = {d_beh:.4f} (FACTS.md 2.2:
+          # 2024 {CPI_2024}; 2 %/yr beyond 2024, assumption) = {beh_year} a year
+          - {{payer: zvw, per_year: {beh_year}, from: 2025, to: 2028}}
         # coaching of starters stops with the programme; early leaving returns to its old level
         # over about three years, as the last coached cohorts pass their first two years (assumption)
         after_funding: {{decay_years: 3}}
         resources:
           - {{organisation: Zorg aan Zet, role: programmacoordinatie, fte: 3.0, from: 2025, to: 2028}}
-          - {{organisation: CZ, role: financiering arbeidsmarktprogramma, euro: 6350000, year: 2025}}
-          - {{organisation: VGZ, role: financiering arbeidsmarktprogramma, euro: 6350000, year: 2025}}
+          # half of the EUR 12.7 M each, nominal 2025-2028, in 2022 euros (x {d_beh:.4f}, as the cost line)
+          - {{organisation: CZ, role: financiering arbeidsmarktprogramma, euro: {beh_fund}, year: 2025}}
+          - {{organisation: VGZ, role: financiering arbeidsmarktprogramma, euro: {beh_fund}, year: 2025}}
       - id: taakherschikking
         name: Taakherschikking naar verpleegkundig specialist en praktijkondersteuner bij chronische zorg
         # target: chronic 18+ ({c['np_elig']:.0f}); max 20 % nurse-led (estimate)
         target: {{ages: [18, 100], states: [chronic]}}
-        uptake: {{max: 0.2, ramp_years: 4, {START}, curve: logistic}}
+        # max 20 % (estimate): pert +-50 % in the PSA
+        uptake: {{max: {pert_around(0.2, EST_RANGE, 4)}, ramp_years: 4, {START}, curve: logistic}}
         effects:
           # nurse-led vs physician care in primary care -> hospital admission RR 0.76 (0.64-0.91),
           # Martinez-Gonzalez et al., BMC HSR 2014 (24 RCTs). RR of admission applied to bed-days: an
@@ -425,15 +625,21 @@ themes:
           # conditions whose care the nurse takes over (assumption: no Dutch split in FACTS.md; the
           # plan's participants are all chronic 18+, whose bed-days also cover elective surgery,
           # cancer, trauma and births that primary-care follow-up does not prevent).
-          # -0.24 x {NURSE_SHARE} = -0.12, sd 0.0689 x {NURSE_SHARE} = 0.0344 (evidence audit, issue 9)
-          - {{kind: use, sector: hospital_day, change: {ci_normal(0.76, 0.64, 0.91, NURSE_SHARE)}}}
-          # NP 2.4 vs GP 3.0 consults per hour (van der Biezen et al., BMC Fam Pract 2016): +25 % time per consult
+          # -0.24 x {NURSE_SHARE} = {nurse[0]:.4f}. The share is an assumption: uniform {NURSE_SHARE * (1 - SHARE_RANGE):.2f}-{NURSE_SHARE * (1 + SHARE_RANGE):.2f} (+-50 %),
+          # carried into the sd by the variance of the product: sd {nurse[1]:.4f} (was 0.0689 x {NURSE_SHARE} = 0.0344;
+          # evidence audit, issue 9)
+          - {{kind: use, sector: hospital_day, change: {nurse[2]}}}
+          # NP 2.4 vs GP 3.0 consults per hour (van der Biezen et al., BMC Fam Pract 2016): +25 % time per consult.
+          # This is the plan's own staff for the nurse-led consults: they stay gp units, whose FTE the
+          # sector counts, at 25 % more time each, following uptake to {HORIZON}
           - {{kind: fte_per_unit, sector: gp, change: {{dist: triangular, min: 0.10, mode: 0.25, max: 0.40}}}}
           - {{kind: workforce, group: huisartsenzorg, extra_inflow: {{dist: uniform, min: 1, max: 5}}}}
         costs:
-          - {{payer: zvw, per_participant: 40}}     # estimate: extra POH/NP time per patient per year
-        resources:
-          - {{organisation: Meditta Zorggroep, role: inzet verpleegkundig specialisten, fte: 4.0, from: 2025, to: 2030}}
+          # estimate (2022 euros): extra POH/NP time per patient per year; pert +-50 % in the PSA
+          - {{payer: zvw, per_participant: {pert_around(40, EST_RANGE)}}}
+        # no resource line for Meditta's nurse practitioners (was 4 FTE 2025-2030): their consults
+        # are the gp units above, whose FTE (with the +25 %) the staff criterion already counts to
+        # {HORIZON}; a resource line counted the same people twice (issue 9)
         milestones:
           - {{indicator: participants, year: 2028, target: {c['ms_np']}}}
   - id: digitalisering
@@ -442,10 +648,15 @@ themes:
     interventions:
       - id: thuismonitoring
         name: Thuismonitoring en digitale zorg bij chronische aandoeningen (hartfalen, COPD, astma)
-        # > 11,000 patients at home (Zuyderland, ICT&health 15-10-2025) over {c['tele_elig']:.0f} chronic/frail 50+
-        # in Westelijke Mijnstreek and Parkstad = max uptake {c['tele_max']}
+        # > 11,000 patients are ALREADY monitored at home (Zuyderland, ICT&health 15-10-2025, FACTS.md
+        # 3.4) = {c['tele_existing']} of the {c['tele_elig']:.0f} chronic/frail 50+ in Westelijke Mijnstreek and Parkstad. They
+        # are monitored with or without the plan, so the plan claims only its extension beyond them
+        # (counterfactual; issue 9). FACTS.md has no target for the extension: assumption pert(0,
+        # 25 %, 50 %) of the 11,000 = 0 / {TELE_EXISTING * INC_MODE:.0f} / {TELE_EXISTING * INC_MAX:.0f} extra patients, max uptake
+        # pert({c['tele_inc'][0]}, {c['tele_inc'][1]}, {c['tele_inc'][2]}), mean {c['tele_max']} (was {c['tele_existing']}: the 11,000 counted as new). The
+        # baseline (Vektis 2015) has none of the existing effect; the extra patients' use is the same.
         target: {{subregions: [Westelijke Mijnstreek, Parkstad], ages: [50, 100], states: [chronic, frail]}}
-        uptake: {{max: {c['tele_max']}, ramp_years: 3, {START_WP}, curve: linear}}
+        uptake: {{max: {{dist: pert, min: {c['tele_inc'][0]}, mode: {c['tele_inc'][1]}, max: {c['tele_inc'][2]}}}, ramp_years: 3, {START_WP}, curve: linear}}
         effects:
           # Per disease third (1/3 HF, 1/3 COPD, 1/3 asthma: the plan's estimate, as below), each
           # study on its own third; ORs converted to RRs at the baseline risk p0 (Zhang & Yu 1998:
@@ -470,17 +681,24 @@ themes:
           # x 1/3 of monitored patients with asthma (estimate)
           - {{kind: use, sector: outpatient, change: {{dist: pert, min: -0.25, mode: -0.1667, max: -0.0833}}}}
         costs:
-          - {{payer: zvw, once: 1500000, year: 2025}}       # estimate: platform and implementation
-          - {{payer: zvw, per_participant: 450}}            # estimate: devices and monitoring nurse per patient-year
+          # estimate (2022 euros): platform and implementation, EUR 1.5 M for a programme of 11,000,
+          # scaled to the extension (x {INC_MEAN}); the platform exists. pert +-50 % in the PSA
+          - {{payer: zvw, once: {pert_around(tele_once, EST_RANGE)}, year: 2025}}
+          # estimate (2022 euros): devices and monitoring nurse per patient-year; pert +-50 %
+          - {{payer: zvw, per_participant: {pert_around(450, EST_RANGE)}}}
         resources:
-          - {{organisation: Zuyderland, role: digitale zorgteam, fte: 6.0, from: 2025, to: 2030}}
-          - {{organisation: CZ, role: financiering thuismonitoring, euro: 750000, year: 2025}}
-          - {{organisation: VGZ, role: financiering thuismonitoring, euro: 750000, year: 2025}}
+          # the digitale zorgteam grows with the extension: 6 FTE per 11,000 patients (the plan's
+          # staffing of 2025-2030) = {c['tele_fte_ratio'] * 1000:.3f} FTE per 1,000 extra patients, following the expected
+          # participants to {HORIZON} (was 6 FTE 2025-2030 while the monitoring runs to {HORIZON})
+{res("Zuyderland", "digitale zorgteam", c["tele_staff"])}
+          - {{organisation: CZ, role: financiering thuismonitoring, euro: {tele_once / 2:.0f}, year: 2025}}
+          - {{organisation: VGZ, role: financiering thuismonitoring, euro: {tele_once / 2:.0f}, year: 2025}}
         milestones:
           - {{indicator: participants, year: 2027, target: {c['ms_tele']}}}
       - id: digivaardig
         name: Digitale vaardigheden en administratieve lastenverlichting
-        uptake: {{max: 0.8, ramp_years: 3, {START}, curve: linear}}
+        # max 80 % of care staff reached (estimate): pert 0.6-1.0 in the PSA
+        uptake: {{max: {{dist: pert, min: 0.6, mode: 0.8, max: 1.0}}, ramp_years: 3, {START}, curve: linear}}
         effects:
           # SiRM for VWS 2024: 27,000 FTE per year by 2028, of which 16,000 above the current level
           # (FACTS.md 4): the other 11,000 are already realised, so in the baseline. Counted: the
@@ -490,8 +708,9 @@ themes:
           - {{kind: fte_per_unit, sector: nursing_home_day, change: {{dist: uniform, min: {-2 * dv:.4f}, max: 0.0}}}}
           - {{kind: fte_per_unit, sector: gp, change: {{dist: uniform, min: {-2 * dv:.4f}, max: 0.0}}}}
         costs:
-          - {{payer: zvw, per_year: 400000, from: 2025, to: 2029}}   # estimate: training programme
-          - {{payer: wlz, per_year: 200000, from: 2025, to: 2029}}   # estimate
+          # estimates (2022 euros): training programme; pert +-50 % in the PSA
+          - {{payer: zvw, per_year: {pert_around(400000, EST_RANGE)}, from: 2025, to: 2029}}
+          - {{payer: wlz, per_year: {pert_around(200000, EST_RANGE)}, from: 2025, to: 2029}}
         # skills stay with the people trained, who leave at about 11 %/yr (CBS AZW outflow): the
         # effect fades over about nine years without new training
         after_funding: {{decay_years: 9}}
@@ -505,30 +724,64 @@ themes:
     leader: Gemeente Sittard-Geleen
     interventions:
       - id: welzijn-op-recept
-        name: Welzijn op Recept
-        # 30 coaches x 150 clients/yr (caseload estimate) = 4,500 over {c['wor_elig']:.0f} chronic/frail 18+ in the
-        # PlusWIJken municipalities (Sittard-Geleen, Stein, Beekdaelen, Landgraaf) = max {c['wor_max']}
+        name: Welzijn op Recept (10 welzijnscoaches, voortgezet door de gemeenten)
+        # 30 welzijnscoaches on the PlusWIJken budget to 2027 (FACTS.md 1.6); from 2028 the
+        # municipalities continue 10 of them (the wmo line, estimate) and the other 20 stop with the
+        # IZA money (next intervention; issue 9: uptake stayed at 30 coaches to {HORIZON}).
+        # 10 coaches x 150 clients/yr (caseload estimate, range 100-200) over {c['wor_elig']:.0f} chronic/frail 18+ in
+        # the PlusWIJken municipalities (Sittard-Geleen, Stein, Beekdaelen, Landgraaf): max uptake
+        # pert({c['wor_cont'][0]}, {c['wor_cont'][1]}, {c['wor_cont'][2]})
         target: {{areas: [{', '.join(PLUSWIJKEN)}], ages: [18, 100], states: [chronic, frail]}}
-        uptake: {{max: {c['wor_max']}, ramp_years: 3, {START_WP}, curve: linear}}
+        uptake: {{max: {{dist: pert, min: {c['wor_cont'][0]}, mode: {c['wor_cont'][1]}, max: {c['wor_cont'][2]}}}, ramp_years: 3, {START_WP}, curve: linear}}
         effects:
           # social prescribing -> GP demand -28 % (7 studies), A&E -24 % (5 studies), Polley et al. 2017;
           # low quality (Bickerdike et al., BMJ Open 2017): pert down to no effect
           - {{kind: use, sector: gp, change: {{dist: pert, min: -0.5, mode: -0.28, max: 0.0}}}}
           - {{kind: use, sector: ed_visit, change: {{dist: pert, min: -0.45, mode: -0.24, max: 0.0}}}}
         costs:
-          - {{payer: zvw, per_year: 4500000, from: 2025, to: 2027}}   # half of the EUR 27 M PlusWIJken budget (assumption)
-          - {{payer: wmo, per_year: 650000, from: 2028, to: {HORIZON}}}  # estimate: 10 coaches continued by municipalities
+          # EUR 4.5 M a year 2025-2027 for the 30 coaches (half of the EUR 27 M PlusWIJken budget,
+          # assumption), nominal; these 10 coaches' third in 2022 euros: x the mean of 1/CPI over
+          # 2025-2027 = {d_pw:.4f} (FACTS.md 2.2; 2 %/yr beyond 2024, assumption)
+          - {{payer: zvw, per_year: {wor_cont_year}, from: 2025, to: 2027}}
+          # estimate (2022 euros): the 10 coaches continued by the municipalities; pert +-50 %
+          - {{payer: wmo, per_year: {pert_around(650000, EST_RANGE)}, from: 2028, to: {HORIZON}}}
+        # paid to the horizon (the wmo line): the uptake stays
+        after_funding: keep
         resources:
-          - {{organisation: Gemeente Sittard-Geleen, role: welzijnscoaches, fte: 10.0, from: 2025, to: 2027}}
-          - {{organisation: Gemeente Landgraaf, role: welzijnscoaches, fte: 5.0, from: 2026, to: 2027}}
-          - {{organisation: CZ, role: financiering PlusWIJken, euro: 13500000, year: 2025}}
+          # own staff: 0.5 FTE per coach (the plan's 15 FTE of welzijnscoaches for 30 coaches)
+          - {{organisation: Gemeente Sittard-Geleen, role: welzijnscoaches (voortgezet), fte: {WOR_CONT * WOR_FTE_PER_COACH}, from: 2025, to: {HORIZON}}}
+          # EUR 13.5 M from CZ (nominal 2025-2027) for the 30 coaches: this third in 2022 euros (x {d_pw:.4f})
+          - {{organisation: CZ, role: financiering PlusWIJken (welzijnscoaches voortgezet), euro: {round(13.5e6 * WOR_CONT / 30 * d_pw)}, year: 2025}}
         milestones:
           - {{indicator: participants, year: 2027, target: {c['ms_wor']}}}
+      - id: welzijn-op-recept-iza
+        name: Welzijn op Recept (20 extra welzijnscoaches op IZA-middelen tot 2027)
+        # 20 coaches x 150 clients/yr (100-200) over the same {c['wor_elig']:.0f}: max uptake
+        # pert({c['wor_extra'][0]}, {c['wor_extra'][1]}, {c['wor_extra'][2]}); they stop when the PlusWIJken money ends in 2027
+        target: {{areas: [{', '.join(PLUSWIJKEN)}], ages: [18, 100], states: [chronic, frail]}}
+        uptake: {{max: {{dist: pert, min: {c['wor_extra'][0]}, mode: {c['wor_extra'][1]}, max: {c['wor_extra'][2]}}}, ramp_years: 3, {START_WP}, curve: linear}}
+        effects:
+          # as welzijn-op-recept above (Polley et al. 2017)
+          - {{kind: use, sector: gp, change: {{dist: pert, min: -0.5, mode: -0.28, max: 0.0}}}}
+          - {{kind: use, sector: ed_visit, change: {{dist: pert, min: -0.45, mode: -0.24, max: 0.0}}}}
+        costs:
+          # the other two thirds of the EUR 4.5 M a year, nominal 2025-2027, in 2022 euros (x {d_pw:.4f})
+          - {{payer: zvw, per_year: {wor_extra_year}, from: 2025, to: 2027}}
+        # nobody has committed to pay these 20 coaches after 2027
+        after_funding: stop
+        resources:
+          # 0.5 FTE per coach: 20 coaches = 10 FTE (the plan's remaining coach lines)
+          - {{organisation: Gemeente Sittard-Geleen, role: welzijnscoaches (IZA), fte: 5.0, from: 2025, to: 2027}}
+          - {{organisation: Gemeente Landgraaf, role: welzijnscoaches (IZA), fte: 5.0, from: 2026, to: 2027}}
+          - {{organisation: CZ, role: financiering PlusWIJken (welzijnscoaches IZA), euro: {round(13.5e6 * WOR_EXTRA / 30 * d_pw)}, year: 2025}}
+        milestones:
+          - {{indicator: participants, year: 2027, target: {c['ms_wor_extra']}}}
       - id: kernteam-ouderen
         name: Kernteam Ouderen (casemanagement kwetsbare ouderen)
         # 35 teams x 50 frail clients (estimate) = 1,750 over {c['kto_elig']:.0f} frail 75+ = max {c['kto_max']}
         target: {{areas: [{', '.join(PLUSWIJKEN)}], ages: [75, 100], states: [frail]}}
-        uptake: {{max: {c['kto_max']}, ramp_years: 3, {START_WP}, curve: linear}}
+        # caseload 50 is an estimate: max uptake pert +-50 % in the PSA
+        uptake: {{max: {pert_around(c['kto_max'], EST_RANGE, 4)}, ramp_years: 3, {START_WP}, curve: linear}}
         effects:
           # case management for frail community-dwelling elderly -> hospitalisation OR 1.13 (0.95-1.35),
           # not significant (Van der Elst et al., BMC Geriatr 2018, 16 RCTs). Kept at the pooled
@@ -542,11 +795,13 @@ themes:
           - {{kind: use, sector: hospital_day, change: {ci_normal(*kto)}}}
           # mortality OR 0.99 (0.79-1.25) in the same review: no transition effect assumed
         costs:
-          - {{payer: zvw, per_year: 4500000, from: 2025, to: 2027}}   # other half of the EUR 27 M (assumption)
+          # other half of the EUR 27 M (assumption), EUR 4.5 M a year nominal 2025-2027, in 2022 euros (x {d_pw:.4f})
+          - {{payer: zvw, per_year: {kto_year}, from: 2025, to: 2027}}
         # the teams exist on the PlusWIJken budget only; nobody has committed to pay after 2027
         after_funding: stop
         resources:
-          - {{organisation: VGZ, role: financiering PlusWIJken, euro: 13500000, year: 2025}}
+          # EUR 13.5 M from VGZ, nominal 2025-2027, in 2022 euros (x {d_pw:.4f})
+          - {{organisation: VGZ, role: financiering PlusWIJken, euro: {pw_fund}, year: 2025}}
           - {{organisation: MeanderGroep Zuid-Limburg, role: wijkverpleegkundigen kernteams, fte: 8.0, from: 2025, to: 2027}}
         milestones:
           - {{indicator: participants, year: 2027, target: {c['ms_kto']}}}
@@ -557,34 +812,45 @@ themes:
     interventions:
       - id: zorgcoordinatie
         name: Zorgcoordinatie acute ouderenzorg (Zorgpunten, eerstelijnsverblijf in plaats van opname)
-        # about 30 inappropriate admissions prevented per week (ZCN, self-reported) x 52 x 5.2 days
-        # = {c['zcn_days']:.0f} bed-days/yr over {c['zcn_base']:.0f} baseline bed-days of chronic/frail/dependent 65+
-        # = fraction {c['zcn_frac']}; 1.5 ELV days per bed-day avoided (estimate)
+        # ZCN runs since 2019 with Zorgpunten in all three subregions and prevents about 30
+        # inappropriate admissions per week (self-reported): x 52 x 5.2 days = {c['zcn_days']:.0f} bed-days/yr over
+        # {c['zcn_base']:.0f} baseline bed-days of chronic/frail/dependent 65+ = fraction {c['zcn_frac']}. That effect
+        # exists without the plan (counterfactual; issue 9): the plan claims only an extension, for
+        # which FACTS.md has no figure: assumption pert(0, 25 %, 50 %) of today's effect, times the
+        # self-reported range pert(0.5, 1, 1.25) as before. One pert over the product's range with its
+        # mean ({INC_MEAN} x {(ZCN_REPORT[0] + 4 * ZCN_REPORT[1] + ZCN_REPORT[2]) / 6:.4f} x {c['zcn_frac']} = {c['zcn_inc_mean']:.5f}): pert(0, {c['zcn_inc'][1]}, {c['zcn_inc'][2]}) (was
+        # pert around {c['zcn_frac']}, the whole of today's effect). 1.5 ELV days per bed-day avoided (estimate)
         target: {{ages: [65, 100], states: [chronic, frail, dependent]}}
         uptake: {{max: 1.0, ramp_years: 2, {START}, curve: linear}}
         effects:
-          - {{kind: shift, from: hospital_day, to: elv_day, fraction: {{dist: pert, min: {c['zcn_frac'] * 0.5:.4f}, mode: {c['zcn_frac']}, max: {c['zcn_frac'] * 1.25:.4f}}}, ratio: {{dist: triangular, min: 1.0, mode: 1.5, max: 2.0}}}}
+          - {{kind: shift, from: hospital_day, to: elv_day, fraction: {{dist: pert, min: 0.0, mode: {c['zcn_inc'][1]}, max: {c['zcn_inc'][2]}}}, ratio: {{dist: triangular, min: 1.0, mode: 1.5, max: 2.0}}}}
         costs:
-          - {{payer: zvw, per_year: 600000, from: 2025, to: {HORIZON}}}   # estimate: Zorgpunt staff, three subregions
+          # estimate (2022 euros): EUR 600,000 a year of Zorgpunt staff for an effect the size of
+          # today's, scaled to the extension (x {INC_MEAN}); pert +-50 % in the PSA
+          - {{payer: zvw, per_year: {pert_around(zcn_year, EST_RANGE)}, from: 2025, to: {HORIZON}}}
         resources:
-          - {{organisation: MeanderGroep Zuid-Limburg, role: zorgpunt coordinatoren, fte: 4.0, from: 2025, to: {HORIZON}}}
-          - {{organisation: Zuyderland, role: SEH en acute opname afstemming, fte: 1.0, from: 2025, to: 2027}}
+          # scaled to the extension as the cost (x {INC_MEAN}; was 4.0 and 1.0 FTE): today's Zorgpunt staff
+          # work with or without the plan
+          - {{organisation: MeanderGroep Zuid-Limburg, role: zorgpunt coordinatoren, fte: {4.0 * INC_MEAN}, from: 2025, to: {HORIZON}}}
+          - {{organisation: Zuyderland, role: SEH en acute opname afstemming, fte: {1.0 * INC_MEAN}, from: 2025, to: 2027}}
         milestones:
           - {{indicator: participants, year: 2026, target: {c['ms_zcn']}}}
       - id: valpreventie
         name: Valpreventie (beweegprogramma met balanstraining)
         # target: chronic/frail 65+ ({c['fall_elig']:.0f}); max uptake 15 % (estimate)
         target: {{ages: [65, 100], states: [chronic, frail]}}
-        uptake: {{max: 0.15, ramp_years: 3, {START}, curve: linear}}
+        # max uptake 15 % (estimate): pert +-50 % in the PSA
+        uptake: {{max: {pert_around(0.15, EST_RANGE, 4)}, ramp_years: 3, {START}, curve: linear}}
         effects:
           # fallers RR 0.85 (0.81-0.89), Sherrington et al., Cochrane CD012424 2019 (community-dwelling
           # 60+: fits the target). The study measures who falls, not who becomes frail: only the
           # transitions that follow a fall can fall with it. Attenuation x {FALL_SHARE} = share of chronic ->
           # frail transitions that follow a fall (assumption: no source in FACTS.md; a fall is one of
           # several routes into frailty, and the plan's other fall shares are 8-15 % of use).
-          # RR, no conversion: -0.15 x {FALL_SHARE} = -0.030, sd 0.0204 x {FALL_SHARE} = 0.0041 (was -0.15 on the
-          # whole transition; evidence audit, issue 9)
-          - {{kind: transition, from: chronic, to: frail, change: {ci_normal(0.85, 0.81, 0.89, FALL_SHARE)}}}
+          # RR, no conversion: -0.15 x {FALL_SHARE} = {falls[0]:.4f}. The share is an assumption: uniform
+          # {FALL_SHARE * (1 - SHARE_RANGE):.2f}-{FALL_SHARE * (1 + SHARE_RANGE):.2f} (+-50 %), carried into the sd by the variance of the product: sd {falls[1]:.4f}
+          # (was 0.0204 x {FALL_SHARE} = 0.0041; before the evidence audit -0.15 on the whole transition)
+          - {{kind: transition, from: chronic, to: frail, change: {falls[2]}}}
           # fall-related fractures RR 0.73 (0.56-0.95), same review; x 10 % of nursing-home admissions
           # after a fracture (estimate) -> -2.7 %
           - {{kind: transition, from: frail, to: dependent, change: {{dist: normal, mean: -0.027, sd: 0.010}}}}
@@ -593,10 +859,14 @@ themes:
           # injurious falls RaR 0.63 (0.51-0.77), El-Khoury et al., BMJ 2013, x 15 % of ED visits of 65+ (estimate)
           - {{kind: use, sector: ed_visit, change: {{dist: normal, mean: -0.0555, sd: 0.0100}}}}
         costs:
-          - {{payer: wmo, per_participant: 250}}     # estimate: group exercise programme per participant-year
+          # estimate (2022 euros): group exercise programme per participant-year; pert +-50 %
+          - {{payer: wmo, per_participant: {pert_around(250, EST_RANGE)}}}
         resources:
-          - {{organisation: Gemeente Heerlen, role: beweegcoaches, fte: 2.0, from: 2026, to: 2030}}
-          - {{organisation: Gemeente Maastricht, role: beweegcoaches, fte: 2.0, from: 2027, to: 2030}}
+          # beweegcoaches follow the participants to {HORIZON} (the programme's cost runs to {HORIZON}; was
+          # 2 FTE each to 2030): 2 FTE per subregion at full uptake in 2030 (Parkstad {c['fall_park_n2030']:.0f},
+          # Maastricht-Heuvelland {c['fall_mh_n2030']:.0f} participants), i.e. {2000 / c['fall_park_n2030']:.3f} and {2000 / c['fall_mh_n2030']:.3f} FTE per 1,000
+{res("Gemeente Heerlen", "beweegcoaches", c["fall_park"])}
+{res("Gemeente Maastricht", "beweegcoaches", c["fall_mh"])}
         milestones:
           - {{indicator: participants, year: 2028, target: {c['ms_fall']}}}
 scenarios:
@@ -643,8 +913,9 @@ def figures_md(fig, c, pop, weights):
         v1 = sum(v for (ar, s, x), v in pop.items() if ar == a)
         L.append(f"| {a} | {n} | {r} | {v0:,.0f} | {v1:,.0f} |")
     L += ["", "## Intervention sizing", ""]
-    for k in ("tele_elig", "tele_max", "zcn_days", "zcn_base", "zcn_frac", "wor_elig", "wor_max",
-              "kto_elig", "kto_max", "acp_elig", "pal_elig", "fall_elig", "np_elig"):
+    for k in ("tele_elig", "tele_existing", "tele_max", "zcn_days", "zcn_base", "zcn_frac",
+              "zcn_inc_mean", "wor_elig", "wor_max", "kto_elig", "kto_max", "acp_elig", "pal_elig",
+              "fall_elig", "np_elig", "eol_hospital_day", "eol_district_nursing_hour", "eol_hospice_day"):
         L.append(f"- {k}: {c[k]:,.4f}" if isinstance(c[k], float) and c[k] < 10 else f"- {k}: {c[k]:,.0f}")
     L += ["", "## Workforce (FTE, Zuid-Limburg)", "",
           "| group | demand 2024 | demand 2034 (no plan) | supply 2024 | inflow/yr | inflow rate |",
