@@ -15,16 +15,18 @@
 
 static const char USAGE[] =
     "usage: careshift run PLAN --out DIR [--detail] [--draws N | --psa] [--seed S]\n"
-    "                     [--threads T] [--no-tornado] [--lang en|nl] [--quiet]\n"
+    "                     [--threads T] [--no-tornado] [--no-intervention-shapley]\n"
+    "                     [--lang en|nl] [--quiet]\n"
     "\n"
     "Runs the baseline, the plan, each of the plan's scale and pace variants and the plan\n"
     "without each theme (without-<theme>), with every uncertain number at its mean (draw 0),\n"
     "and writes to DIR every table of docs/outputs.md: the state tables (demography, care,\n"
     "payers, workforce, health; population with --detail), the comparison tables\n"
     "(interventions, implementation, business_case, business_case_subregion,\n"
-    "business_case_insurer with insurers, budget_impact, discount_rates, wrong_pocket,\n"
-    "health_economics, criteria, criteria_subregion, staff, shapley, resources) as CSV files,\n"
-    "the same tables in results.db (SQLite), the summary tables in business_case.xlsx (one\n"
+    "business_case_insurer with insurers, budget_impact, discount_rates, theme_roi,\n"
+    "intervention_costs, wrong_pocket, wrong_pocket_intervention, health_economics, totals,\n"
+    "criteria, criteria_subregion, staff, shapley, shapley_intervention, resources) as CSV\n"
+    "files, the same tables in results.db (SQLite), the summary tables in business_case.xlsx (one\n"
     "sheet each) and run.log. The run is written into a private directory beside DIR and\n"
     "swapped in at once, so DIR holds the old run or the new one, never a mix.\n"
     "A summary (population, care cost, staff gap, IZA verdict, business case) goes to stdout.\n"
@@ -43,6 +45,9 @@ static const char USAGE[] =
     "  -t, --threads T   threads for the draws and the Shapley runs per intervention\n"
     "                    (default: one per online CPU)\n"
     "      --no-tornado  skip the one-way sensitivity runs\n"
+    "      --no-intervention-shapley\n"
+    "                    skip the Shapley runs per intervention (shapley_intervention.csv,\n"
+    "                    wrong_pocket_intervention.csv): a quicker run while editing a plan\n"
     "  -l, --lang LANG   summary language: en (default) or nl\n"
     "  -q, --quiet       no summary\n"
     "  -h, --help        this text\n"
@@ -54,7 +59,7 @@ static const char USAGE[] =
 
 typedef struct {
   const char *plan, *out, *lang;
-  int detail, quiet, psa, no_tornado, has_seed;
+  int detail, quiet, psa, no_tornado, no_ivshap, has_seed;
   long draws, threads;
   unsigned long long seed;
 } run_args;
@@ -75,17 +80,13 @@ static int bad_value(const char *opt, const char *val, const char *want) {
 }
 
 static int parse(int argc, char **argv, run_args *a) {
-  static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
-                                       {"detail", no_argument, NULL, 'd'},
-                                       {"lang", required_argument, NULL, 'l'},
-                                       {"quiet", no_argument, NULL, 'q'},
-                                       {"draws", required_argument, NULL, 'n'},
-                                       {"psa", no_argument, NULL, 'p'},
-                                       {"seed", required_argument, NULL, 's'},
-                                       {"threads", required_argument, NULL, 't'},
-                                       {"no-tornado", no_argument, NULL, 'T'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {
+      {"out", required_argument, NULL, 'o'},   {"detail", no_argument, NULL, 'd'},
+      {"lang", required_argument, NULL, 'l'},  {"quiet", no_argument, NULL, 'q'},
+      {"draws", required_argument, NULL, 'n'}, {"psa", no_argument, NULL, 'p'},
+      {"seed", required_argument, NULL, 's'},  {"threads", required_argument, NULL, 't'},
+      {"no-tornado", no_argument, NULL, 'T'},  {"no-intervention-shapley", no_argument, NULL, 'I'},
+      {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
   int c;
   long v;
   optind = 0; /* a full reset of GNU getopt */
@@ -107,6 +108,7 @@ static int parse(int argc, char **argv, run_args *a) {
         return bad_value("--threads", optarg, "1 to 256");
       break;
     case 'T': a->no_tornado = 1; break;
+    case 'I': a->no_ivshap = 1; break;
     case 'o': a->out = optarg; break;
     case 'd': a->detail = 1; break;
     case 'l': a->lang = optarg; break;
@@ -235,6 +237,7 @@ static int set_options(const run_args *a, const cs_plan *plan, cs_run_options *o
   opt->seed = a->has_seed ? a->seed : in.psa_has_seed ? in.psa_seed : 1;
   opt->threads = (int)a->threads;
   opt->tornado = !a->no_tornado;
+  opt->no_intervention_shapley = a->no_ivshap;
   if (!opt->draws && (a->has_seed || a->no_tornado))
     fprintf(stderr, "careshift run: note: --seed and --no-tornado apply to draws; "
                     "without --draws or --psa they do nothing\n");

@@ -118,11 +118,14 @@ typedef struct cs_run cs_run;
 /* Options of a run. Draw 0 (every uncertain number at its mean) gives the main tables; with
  * draws > 0 the run also computes draws 0..draws-1 for the PSA tables. */
 typedef struct {
-  int detail;    /* also keep population by sex, age and state (population.csv) */
-  int draws;     /* PSA draws including draw 0; 0 = deterministic only */
-  uint64_t seed; /* PSA seed: draw d of parameter i depends on (seed, d, i) only */
-  int threads;   /* worker threads for the draws; 0 = one per online CPU */
-  int tornado;   /* with draws: also the one-way sensitivity runs (2 per parameter) */
+  int detail;                  /* also keep population by sex, age and state (population.csv) */
+  int draws;                   /* PSA draws including draw 0; 0 = deterministic only */
+  uint64_t seed;               /* PSA seed: draw d of parameter i depends on (seed, d, i) only */
+  int threads;                 /* worker threads for the draws; 0 = one per online CPU */
+  int tornado;                 /* with draws: also the one-way sensitivity runs (2 per parameter) */
+  int no_intervention_shapley; /* skip the Shapley runs per intervention whatever the plan's
+                                  economics.intervention_shapley (no shapley_intervention
+                                  and wrong_pocket_intervention tables) */
   /* Called from the library as draws complete (done of total); NULL for none. */
   void (*progress)(void *ctx, int64_t done, int64_t total);
   void *progress_ctx;

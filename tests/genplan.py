@@ -24,7 +24,9 @@ default in others, so both the field and the default are exercised.
   letters in some); `years:` base and horizon (5 to 9 years).
 - population.csv: every area, sex and age; fractional counts; empty cells at 98-100+.
 - demography: mortality.csv (every sex and age; q up to 0.6 at 100+, so high-risk states hit
-  the min(1, q*rr/rbar) cap); (some) mortality_improvement, boys; without --projection
+  the min(1, q*rr/rbar) cap); (some) mortality_improvement, boys; mortality_mode absent,
+  normalised or hazard (v0.2; from its own generator seeded by the seed, so the rest of the
+  plan does not change with it); without --projection
   fertility.csv (some ages absent) and migration.csv (absent cells, net at age 0, negative
   nets larger than the cell, so migration is capped); with --projection projection.csv
   (every cell and year base+1..horizon, a zero cell).
@@ -61,7 +63,10 @@ default in others, so both the field and the default are exercised.
   shift back -> front (a patient flow), shift front -> front (not one; `applies_to: all`
   written out in some), shift out of the end-of-life-only sector, shift with
   `applies_to: end_of_life` into the front and into the hospice, fte_per_unit, utility,
-  mortality, transition (down, and up strongly so that rows are scaled back to 1),
+  mortality, transition (down, and up strongly so that rows are scaled back to 1; each with
+  `scale` absent, probability or hazard, and in some a second effect on the same (from, to)
+  of either scale appended to the same intervention: these from their own generator seeded
+  by the seed, as mortality_mode),
   workforce (both fields, outflow_change only, extra_inflow only and negative in some, on
   a group without workforce rows, on the supply-only group);
   costs once (with year), per_year with from and to, from only, to only, neither,
@@ -348,6 +353,13 @@ class Gen:
         demo = ["demography:", "  mortality: " + mort_ref]
         if self.maybe(0.8):
             demo.append("  mortality_improvement: " + self.num(r.uniform(-0.003, 0.02), "real", 0.3))
+        # v0.2: demography.mortality_mode (absent = normalised, normalised or hazard; model.md
+        # section 2 step 1). From its own generator seeded by the seed, as intervention_shapley
+        # below, so that the rest of the plan is the same as before it was added.
+        rm = random.Random("mortality_mode 0 %d" % self.seed)
+        mmode = rm.choice([None, None, "normalised", "hazard", "hazard"])
+        if mmode is not None:
+            demo.append("  mortality_mode: " + mmode)
         if self.projection:
             rows = []
             for a in areas:
@@ -714,6 +726,7 @@ class Gen:
         ]
         self.used.add("neg")                 # {neg: $eff_share} above
         trans = []
+        trans_extra = []
         if multi:
             k = r.randrange(1, len(st) - 1) if len(st) > 2 else 1
             trans.append((st[k], "{kind: transition, from: %s, to: %s, change: %s}" % (
@@ -723,6 +736,27 @@ class Gen:
             if len(st) > 2 and self.maybe(0.5):
                 trans.append((st[2], "{kind: transition, from: %s, to: %s, change: %s}" % (
                     st[2], st[1], change(0.1, 0.8))))
+            # v0.2: `scale` of a transition effect (absent = probability, probability or
+            # hazard; model.md section 4), from its own generator seeded by the seed (as
+            # intervention_shapley) so that the other lines stay as they were. Some effects get
+            # a second effect on the same (from, to) in the same intervention, appended after
+            # its other effects (so no later effect's label moves), of either scale: hazard
+            # effects then act first whatever their place, and two hazard ones share one
+            # exponent.
+            rt = random.Random("transition_scale 0 %d" % self.seed)
+            scaled = []
+            for frm, e in trans:
+                scl = rt.choice([None, "probability", "hazard", "hazard"])
+                if scl is not None:
+                    e = e[:-1] + ", scale: %s}" % scl
+                extra = None
+                if rt.random() < 0.5:
+                    to = e.split(", to: ")[1].split(",")[0]
+                    extra = "{kind: transition, from: %s, to: %s, change: %s, scale: %s}" % (
+                        frm, to, fmt(sig(rt.uniform(-0.5, 1.0), 3)), rt.choice(["hazard", "probability"]))
+                scaled.append((frm, e, extra))
+            trans = [(frm, e) for frm, e, _ in scaled]
+            trans_extra = [x for _, _, x in scaled]
         # extras
         for _ in range(r.randint(0, 3)):
             kind = r.choice(["use", "end_of_life_use", "fte_per_unit", "utility", "mortality"])
@@ -740,10 +774,15 @@ class Gen:
         r.shuffle(must)
         for i, grp in enumerate(must):
             ivs[i % n_eff_iv]["effects"] += grp
+        trans_iv = []
         for i, (frm, e) in enumerate(trans):
             iv = ivs[r.randrange(n_eff_iv)]
             iv["effects"].insert(r.randint(0, len(iv["effects"])), e)
             iv["trans_from"].add(frm)
+            trans_iv.append(iv)
+        for iv, extra in zip(trans_iv, trans_extra):
+            if extra is not None:                # same (from, to), another scale (see above)
+                iv["effects"].append(extra)
         ivs.append(dict(id="coord", effects=[], trans_from=set()))
 
         # which intervention gets which target field (each at least once), one with none

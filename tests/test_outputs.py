@@ -95,8 +95,12 @@ class Expect:
 
 # ---------------------------------------------------------------- processes
 
-def start(args, cwd=None, **kw):
-    """careshift ARGS in its own session (so a hang can be killed with all its threads)."""
+def start(args, cwd=None, shapley=False, **kw):
+    """careshift ARGS in its own session (so a hang can be killed with all its threads). Runs
+    of the example skip the Shapley runs per intervention (about 10 s of model runs that the
+    file-system cases do not need) unless shapley is set."""
+    if not shapley and args[:1] == ["run"] and EXAMPLE in args:
+        args = [*args, "--no-intervention-shapley"]
     return subprocess.Popen([BIN, *args], cwd=cwd, stdout=kw.pop("stdout", subprocess.PIPE),
                             stderr=kw.pop("stderr", subprocess.PIPE), text=True, umask=0o022,
                             start_new_session=True, **kw)
@@ -912,10 +916,11 @@ def interrupt(e, t, sig, phase):
     """DIR holds a run; a long run into it gets sig during `phase` ('draws' or 'writing')."""
     out = prior_run(os.path.join(t, "out"))
     before, pbefore = snapshot(out), sorted(os.listdir(t))
-    opts = {"draws": ["--draws", "400"], "writing": ["--detail"], "workbook": []}[phase]
-    p = start(["run", EXAMPLE, "--out", out, "--quiet", *opts])
+    opts = {"draws": ["--draws", "400"], "writing": ["--detail"], "workbook": [],
+            "attribution": []}[phase]
+    p = start(["run", EXAMPLE, "--out", out, "--quiet", *opts], shapley=phase == "attribution")
     try:
-        if phase == "draws":
+        if phase in ("draws", "attribution"):
             caught = wait_for(lambda: private_of(out), 30, p) and (time.sleep(1.0) or True) \
                 and p.poll() is None and files_in_private(out) == 0
         elif phase == "workbook":
@@ -953,6 +958,14 @@ def sigint_during_draws(t):
 def sigterm_during_draws(t):
     e = Expect()
     interrupt(e, t, signal.SIGTERM, "draws")
+    e.done()
+
+
+@case
+def sigint_during_attribution(t):
+    """The Shapley runs per intervention (about 1,000 model runs of the example) stop too."""
+    e = Expect()
+    interrupt(e, t, signal.SIGINT, "attribution")
     e.done()
 
 

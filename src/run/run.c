@@ -107,7 +107,10 @@ static void log_run(cs_run *run) {
 static void log_ivshap(cs_run *run) {
   const cs_shapley *s = &run->shap;
   if (!s->iv_n)
-    cs_run_logf(run, "shapley per intervention: not computed (economics.intervention_shapley)");
+    cs_run_logf(run, "shapley per intervention: not computed (%s)",
+                run->opt.no_intervention_shapley
+                    ? "--no-intervention-shapley"
+                    : "economics.intervention_shapley or no interventions");
   else if (!s->iv_perms)
     cs_run_logf(run, "shapley per intervention: exact, %lld runs (every subset of %d)",
                 (long long)s->iv_runs, s->iv_n);
@@ -140,7 +143,8 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, &run->ar, &run->shap)) != CS_OK)
     goto fail;
   cs_ivshap_opt io = {pl, &run->pm, pl->psa_has_seed ? pl->psa_seed : 1, opt->threads, opt->cancel};
-  if ((st = cs_ivshap_compute(&io, &run->ar, &run->shap)) != CS_OK) goto fail;
+  if (!opt->no_intervention_shapley && (st = cs_ivshap_compute(&io, &run->ar, &run->shap)) != CS_OK)
+    goto fail;
   if (pl->ntheme > CS_SHAPLEY_MAX_THEMES)
     cs_run_logf(
         run,

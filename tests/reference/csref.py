@@ -20,7 +20,8 @@ budget_impact.csv (`economics.inflation`), discount_rates.csv, business_case_ins
 (`insurers: {payer, shares}`, a cost line's `insurer:`), intervention_costs.csv,
 theme_roi.csv and shapley_intervention.csv (`economics.intervention_shapley`: exact Shapley
 values over the interventions, or K orders shuffled with Philox4x32-10 uniforms of model.md
-note 14 seeded by `psa.seed`).
+note 14 seeded by `psa.seed`), `demography.mortality_mode: hazard` (model.md section 2 step 1)
+and transition effects with `scale: hazard` (section 4).
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -248,6 +249,13 @@ class Plan:
         for r in rows:
             self.q0[SEXES.index(r["sex"])][int(r["age"])] = float(r["q"]) * sc
         self.mort_impr = val(dm.get("mortality_improvement"), 0.0)
+        # v0.2 (model.md section 2 step 1 "Hazard mode"): normalised (default) | hazard
+        mm = dm.get("mortality_mode")
+        if mm is None:
+            mm = "normalised"
+        if mm not in ("normalised", "hazard"):
+            raise PlanError("demography.mortality_mode: normalised or hazard, not %r" % (mm,))
+        self.hazard = mm == "hazard"
         self.boys = val(dm.get("boys"), 0.512)
         self.projection = None
         self.fert = [0.0] * (X + 1)
@@ -440,6 +448,8 @@ class Plan:
         for ef in iv.get("effects") or []:
             kind = ef["kind"]
             e = dict(kind=kind)
+            if "scale" in ef and kind != "transition":
+                raise PlanError("`scale` is a key of transition effects only, not of %r" % kind)
             if kind in ("use", "end_of_life_use", "fte_per_unit"):
                 e["sector"] = self.cidx[sid(ef["sector"])]
                 e["change"] = val(ef["change"])
@@ -458,6 +468,13 @@ class Plan:
                 e["from"] = self.kidx[sid(ef["from"])]
                 e["to"] = self.kidx[sid(ef["to"])]
                 e["change"] = val(ef["change"])
+                # v0.2 (model.md section 4, `transition`): probability (default) | hazard
+                scl = ef.get("scale")
+                if scl is None:
+                    scl = "probability"
+                if scl not in ("probability", "hazard"):
+                    raise PlanError("transition scale: probability or hazard, not %r" % (scl,))
+                e["hazard"] = scl == "hazard"
             elif kind == "workforce":
                 e["group"] = sid(ef["group"])
                 e["outflow_change"] = val(ef.get("outflow_change"), 0.0)
@@ -665,27 +682,36 @@ def simulate(plan, scen, base=None):
                     Nc = N[a][s][x]
                     # 1. state mortality
                     q = min(1.0, P.q0[s][x] * q_f)
-                    Nb = Nc if base is None else base.N[ti][a][s][x]
-                    tot = sum(Nb)
-                    if tot > 0:
-                        rbar = sum(Nb[k] / tot * P.rr[k] for k in range(K))
+                    if P.hazard:
+                        rbar = None            # hazard mode: no normalisation
                     else:
-                        rbar = sum(P.share0[s][x][k] * P.rr[k] for k in range(K))
+                        Nb = Nc if base is None else base.N[ti][a][s][x]
+                        tot = sum(Nb)
+                        if tot > 0:
+                            rbar = sum(Nb[k] / tot * P.rr[k] for k in range(K))
+                        else:
+                            rbar = sum(P.share0[s][x][k] * P.rr[k] for k in range(K))
                     # 2. deaths; `mortality` effects (v0.2) multiply q_k of targeted cells
                     mcell = [(iv, u) for (j, iv, u) in active
                              if iv["mort_eff"] and iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]]
                     D = [0.0] * K
                     S = [0.0] * K
                     for k in range(K):
-                        qk = min(1.0, q * P.rr[k] / rbar) if rbar > 0 else 0.0
                         mm, hit = 1.0, False
                         for iv, u in mcell:
                             if iv["state_t"][k]:
                                 for ef in iv["mort_eff"]:
                                     mm *= max(0.0, 1.0 + ef["change"] * u)
                                     hit = True
-                        if hit:
-                            qk = min(1.0, qk * mm)
+                        if P.hazard:
+                            # v0.2 hazard mode: q_k = 1 - (1 - q)^(rr[k] * qm), the relative
+                            # risk and the mortality effects as hazard ratios (0^0 = 1: q = 1
+                            # with rr*qm = 0 gives 0, as model.md says)
+                            qk = 1.0 - (1.0 - q) ** (P.rr[k] * mm)
+                        else:
+                            qk = min(1.0, q * P.rr[k] / rbar) if rbar > 0 else 0.0
+                            if hit:
+                                qk = min(1.0, qk * mm)
                         D[k] = Nc[k] * qk
                         S[k] = Nc[k] - D[k]
                     # 3. transitions
@@ -695,9 +721,22 @@ def simulate(plan, scen, base=None):
                                  if iv["trans_eff"] and iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]]
                         if tcell:
                             pm = [row[:] for row in pm]
+                            # v0.2: per (from, to), the `scale: hazard` effects first, the
+                            # product of their m as one exponent, p = 1 - (1 - p)^prod m; then
+                            # the probability-scale ones multiply the result (plan order)
+                            hz = {}
                             for iv, u in tcell:
                                 for ef in iv["trans_eff"]:
-                                    if iv["state_t"][ef["from"]]:
+                                    if ef["hazard"] and iv["state_t"][ef["from"]]:
+                                        key = (ef["from"], ef["to"])
+                                        hz[key] = hz.get(key, 1.0) * max(0.0, 1.0 + ef["change"] * u)
+                            for (kf, kt), mh in hz.items():
+                                # a p above 1 (only a transitions `scale` can make one) is
+                                # taken as 1 here (README, interpretation 38)
+                                pm[kf][kt] = 1.0 - max(0.0, 1.0 - pm[kf][kt]) ** mh
+                            for iv, u in tcell:
+                                for ef in iv["trans_eff"]:
+                                    if not ef["hazard"] and iv["state_t"][ef["from"]]:
                                         pm[ef["from"]][ef["to"]] *= max(0.0, 1.0 + ef["change"] * u)
                         S2 = [0.0] * K
                         for k in range(K):

@@ -1539,9 +1539,159 @@ themes:
              400000.0 - 13600.0, "no insurers: zvw npv unchanged")
 
 
+HAZARD_YAML = """careshift: 1
+plan: {name: hazard}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+%s
+states:
+  - {id: h, utility: 1, mortality_rr: 1}
+  - {id: s, utility: 0.5, mortality_rr: 3}
+state_shares: shares.csv
+transitions: transitions.csv
+payers: [{id: zvw, name: Zvw}]
+economics: {price_year: 2024}
+""" + SECTOR0 + """use: use.csv
+themes:
+  - id: mort
+    name: Mortality
+    interventions:
+      - id: m
+        name: M
+        uptake: {max: 1}
+        effects:
+          - {kind: mortality, change: -0.5}
+      - id: m100
+        name: M100
+        target: {ages: [100, 100]}
+        uptake: {max: 1}
+        effects:
+          - {kind: mortality, change: -1}
+  - id: haz
+    name: Hazard
+    interventions:
+      - id: th
+        name: TH
+        target: {states: [h]}
+        uptake: {max: 1}
+        effects:
+          - {kind: transition, from: h, to: s, change: -0.4, scale: hazard}
+  - id: mix
+    name: Mix
+    interventions:
+      - id: tm
+        name: TM
+        uptake: {max: 1}
+        effects:
+          - {kind: transition, from: h, to: s, change: 0.5, scale: probability}
+          - {kind: transition, from: h, to: s, change: 1.0, scale: hazard}
+"""
+
+
+def case_hazard(tmp, ck):
+    """v0.2: `demography.mortality_mode: hazard` (model.md section 2 step 1, q_k = 1 - (1 -
+    q)^(rr[k] * qm), no rbar; q = 1 with rr*qm = 0 gives 0) and `transition` effects with
+    `scale: hazard` (section 4: p' = 1 - (1 - p)^m; the hazard-scale effects on (from, to)
+    first, the product of their m as one exponent, then the probability-scale multipliers),
+    alone, combined with each other and with the default `normalised` mode."""
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        # 1000 women aged 50 and 10 aged 100+; q = 0.03 at every age but 100+, where q = 1
+        "population.csv": population({("A1", "f", 50): 1000, ("A1", "f", 100): 10}),
+        "mortality.csv": mortality(lambda s, x: 1.0 if x == 100 else 0.03),
+        "fertility.csv": "age,rate\n",
+        "shares.csv": "sex,age,state,share\n" + "".join(
+            "%s,%d,h,0.75\n%s,%d,s,0.25\n" % (s, x, s, x) for s in "fm" for x in range(101)),
+        "transitions.csv": "sex,age,from,to,p\nf,50,h,s,0.1\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\n",
+    }
+    plan = write_plan(tmp, HAZARD_YAML % "  mortality_mode: hazard", files)
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out, detail=True)
+    dem = read(out, "demography.csv", ("scenario", "year", "area"))
+    pop = read(out, "population.csv", ("scenario", "year", "area", "sex", "age", "state"))
+    p = lambda sc, x, k: float(pop[sc, "2025", "A1", "f", str(x), k]["count"])
+    # Every uptake is 1 (max 1, ramp 1, start 2024), so m = 1 + change.
+    # baseline, hazard mode, age 50: N_h = 750, N_s = 250; q_h = 0.03, q_s = 1 - 0.97^3 =
+    #   0.087327 (no rbar: the life table is the risk of rr 1). Age 100+: q = 1, q_k = 1 - 0^rr = 1.
+    #   D = 750*0.03 + 250*0.087327 + 10 = 22.5 + 21.83175 + 10 = 54.33175
+    ck.close(dem["baseline", "2024", "A1"]["deaths"], 54.33175, "hazard-mode deaths, baseline")
+    # transitions at 50 -> 51: S_h = 727.5, S_s = 250*0.97^3 = 228.16825
+    #   h' = 727.5*0.9 = 654.75; s' = 228.16825 + 72.75 = 300.91825
+    ck.close(p("baseline", 51, "h"), 654.75, "baseline h at 51")
+    ck.close(p("baseline", 51, "s"), 300.91825, "baseline s at 51")
+    # 2025, age 51 (q 0.03): D = 654.75*0.03 + 300.91825*0.087327 = 19.6425 + 26.27829... (the
+    # normalised rule would give 0.03 * 955.66825 = 28.67 on the baseline)
+    ck.close(dem["baseline", "2025", "A1"]["deaths"], 654.75 * 0.03 + 300.91825 * (1 - 0.97 ** 3),
+             "hazard-mode deaths 2025, no rbar")
+    # without-mix = mort + haz (the brief's example). Mortality effect m = 0.5 (qm = 0.5):
+    #   q_h = 1 - 0.97^0.5 = 0.0151142, q_s = 1 - 0.97^1.5 = 0.0446608;
+    #   S_h = 750*0.97^0.5 = 738.664335, S_s = 250*0.97^1.5 = 238.834802, D(50) = 22.50086317.
+    #   Age 100+: m100's m = 0 so qm = 0.5*0 = 0 and q_k = 1 - 0^0 = 0: nobody dies there.
+    ck.close(dem["without-mix", "2024", "A1"]["deaths"], 22.50086317, "hazard mortality effect",
+             rel=1e-9)
+    ck.close(p("without-mix", 100, "h"), 7.5, "q = 1 with qm = 0: nobody dies (h)")
+    ck.close(p("without-mix", 100, "s"), 2.5, "q = 1 with qm = 0: nobody dies (s)")
+    # transition on hazard scale, m = 0.6: p' = 1 - 0.9^0.6 = 0.0612587
+    #   h' = 738.664335*0.9^0.6 = 693.4140485; s' = 238.834802 + 738.664335*0.0612587 = 284.0850883
+    ck.close(p("without-mix", 51, "h"), 693.4140485, "hazard transition h", rel=1e-9)
+    ck.close(p("without-mix", 51, "s"), 284.0850883, "hazard transition s", rel=1e-9)
+    # without-haz = mort + mix: tm lists the probability-scale effect (m 1.5) before the
+    #   hazard one (m 2), but the hazard one acts first: p' = (1 - 0.9^2)*1.5 = 0.19*1.5 = 0.285
+    #   (the other order, 1 - (1 - 0.15)^2 = 0.2775, would be wrong).
+    #   h' = 738.664335*0.715 = 528.14500; s' = 238.834802 + 738.664335*0.285 = 449.354137
+    Sh, Ss = 750 * 0.97 ** 0.5, 250 * 0.97 ** 1.5
+    ck.close(p("without-haz", 51, "h"), Sh * 0.715, "hazard effect first, then probability (h)")
+    ck.close(p("without-haz", 51, "s"), Ss + Sh * 0.285, "hazard effect first, then probability (s)")
+    # plan = all: the two hazard effects on (h, s) from two interventions share one exponent,
+    #   0.6*2 = 1.2: p' = (1 - 0.9^1.2)*1.5 = 0.117433*1.5 = 0.178150
+    p2 = (1 - 0.9 ** 1.2) * 1.5
+    ck.close(p("plan", 51, "h"), Sh * (1 - p2), "two hazard effects, one exponent (h)")
+    ck.close(p("plan", 51, "s"), Ss + Sh * p2, "two hazard effects, one exponent (s)")
+    # without-mort = haz + mix: baseline mortality (D = 54.33175) and the plan's transitions
+    ck.close(dem["without-mort", "2024", "A1"]["deaths"], 54.33175, "without-mort deaths")
+    ck.close(p("without-mort", 51, "h"), 727.5 * (1 - p2), "without-mort h")
+
+    # The same plan in the default normalised mode: the transition scale acts the same.
+    # baseline: rbar = 0.75 + 0.75 = 1.5, q_h = 0.02, q_s = 0.06; at 100+ q_h = 1/1.5, q_s =
+    #   min(1, 2) = 1: D = 15 + 15 + 7.5*2/3 + 2.5 = 37.5; S_h = 735, S_s = 235
+    for mode in ("", "  mortality_mode: normalised"):
+        d2 = os.path.join(tmp, "norm%d" % len(mode))
+        plan2 = write_plan(d2, HAZARD_YAML % mode, files)
+        csref.run(plan2, os.path.join(d2, "out"), detail=True)
+        dem2 = read(os.path.join(d2, "out"), "demography.csv", ("scenario", "year", "area"))
+        pop2 = read(os.path.join(d2, "out"), "population.csv", ("scenario", "year", "area", "sex", "age", "state"))
+        p2n = lambda sc, x, k: float(pop2[sc, "2025", "A1", "f", str(x), k]["count"])
+        ck.close(dem2["baseline", "2024", "A1"]["deaths"], 37.5, "normalised deaths " + repr(mode))
+        ck.close(p2n("baseline", 51, "h"), 661.5, "normalised h")        # 735*0.9
+        # without-mix: mortality m = 0.5 on q_k (min(1, q_k*0.5)): q_h = 0.01, q_s = 0.03,
+        #   S_h = 742.5, S_s = 242.5; p' = 1 - 0.9^0.6
+        ck.close(p2n("without-mix", 51, "h"), 742.5 * 0.9 ** 0.6, "normalised, hazard transition h")
+        ck.close(p2n("without-mix", 51, "s"), 242.5 + 742.5 * (1 - 0.9 ** 0.6),
+                 "normalised, hazard transition s")
+
+    # unknown values are refused
+    for bad, what in (("  mortality_mode: hazards", "mortality_mode"),
+                      ("  mortality_mode: normalised", "scale")):
+        y = HAZARD_YAML % bad
+        if what == "scale":
+            y = y.replace("scale: hazard}", "scale: log}")
+        d3 = os.path.join(tmp, "bad-" + what)
+        try:
+            csref.run(write_plan(d3, y, files), os.path.join(d3, "out"))
+        except csref.PlanError:
+            ck.equal(True, True, "bad " + what + " refused")
+        else:
+            raise AssertionError("bad %s accepted" % what)
+
+
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
          case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_theme_roi,
-         case_budget, case_insurers, case_shapley_intervention]
+         case_budget, case_insurers, case_shapley_intervention, case_hazard]
 
 
 
