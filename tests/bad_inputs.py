@@ -157,6 +157,13 @@ case("transition scale: not a scale", SC,
 US = sub("plan.yaml", "change: {neg: $eff}}", "change: {neg: $eff}, scale: hazard}")
 case("scale on a use effect", US,
      f"{at_new(US, 'scale: hazard', 'scale')}: unknown key 'scale' in themes[th1].interventions[iv1].effects[1]")
+AIDX = sub("plan.yaml", "end_of_life_use: eol.csv\n", "end_of_life_use: eol.csv\narea_use_index: aidx.csv\n")
+case("area_use_index: unknown area and sector, a negative index, a duplicate",
+     chain(AIDX, put("aidx.csv", "area,sector,index\nA1,gp,1.1\nA3,gp,1\nA2,gpp,1\nA2,home,-1\nA1,gp,2\n")),
+     "aidx.csv:3:1: unknown area 'A3' (did you mean 'A1'?)",
+     "aidx.csv:4:4: unknown sector 'gpp' (did you mean 'gp'?)",
+     "aidx.csv:5:9: index '-1' is negative (expected a number >= 0)",
+     "aidx.csv:6:1: duplicate row for area 'A1', sector 'gp' (first at line 2)")
 case("duplicate sector id", sub("plan.yaml", "  - id: home", "  - id: gp"),
      f"{at('  - id: home', 'id')}: duplicate sector id 'gp'")
 case("duplicate population row", set_line("population.csv", 5, "A1,f,2,100"),

@@ -171,11 +171,28 @@ static void test_end_of_life_use(void **st) {
   tp_free(pl);
 }
 
+/* area_use_index (v0.2): the care plan with its area at index 1.5 for gp: units 2024 =
+ * 1.5 * (2400 + 1200 + 166.67), and so its cost, FTE, m2; deaths and QALYs unchanged. */
+static void test_area_use_index(void **st) {
+  (void)st;
+  cs_plan *pl = care_plan();
+  pl->area_index = cs_arena_calloc(&pl->arena, 1, sizeof(double));
+  pl->area_index[0] = 1.5;
+  tp_run *t = tp_run_new(pl, 0);
+  double U = (2400 + 1200 + 100.0 / 6.0 * 10) * 1.5;
+  near(tp_care(t, 0, 0, 0, 0, CS_CARE_UNITS), U);
+  near(tp_care(t, 0, 0, 0, 0, CS_CARE_COST), U * 40);
+  near(tp_care(t, 0, 0, 0, 0, CS_CARE_FTE), U * 0.001);
+  near(tp_care(t, 0, 1, 0, 0, CS_CARE_UNITS), (2300.0 + 1100.0) * 1.1 * 1.5);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_units_cost_staff_space), cmocka_unit_test(test_life_years_qalys),
       cmocka_unit_test(test_workforce_supply),       cmocka_unit_test(test_empty_state_and_cell),
       cmocka_unit_test(test_conservation),           cmocka_unit_test(test_baseline_death_rate),
-      cmocka_unit_test(test_end_of_life_use)};
+      cmocka_unit_test(test_end_of_life_use),        cmocka_unit_test(test_area_use_index)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,9 +186,12 @@ static void sig_apply(kctx *c) {
   for (int32_t j = 0; j < pm->nsig; j++) {
     if (w->rn[j] == 0.0) continue; /* nobody: nothing to use, nobody takes part */
     const double *ru = w->ru + (size_t)j * nc, *re = w->re + (size_t)j * nc;
+    /* the area's own level of use (area_use_index), before any effect */
+    const double *ai = pl->area_index ? pl->area_index + (size_t)c->a * nc : NULL;
     for (int32_t sec = 0; sec < nc; sec++) {
-      w->u[sec] = ru[sec] * w->grow[sec];
-      w->e[sec] = re[sec] * w->grow[sec];
+      double g = ai ? w->grow[sec] * ai[sec] : w->grow[sec];
+      w->u[sec] = ru[sec] * g;
+      w->e[sec] = re[sec] * g;
       w->mfte[sec] = 1.0;
     }
     const uint8_t *in = pm->sig_iv + (size_t)j * pl->niv;

@@ -220,7 +220,9 @@ typedef struct cs_plan {
   double *use;
   cs_num use_scale; /* [nsector][nstate][CS_NSEX][CS_NAGE] */
   double *eol;
-  cs_num eol_scale; /* same shape; 0 without the table */
+  cs_num eol_scale;   /* same shape; 0 without the table */
+  double *area_index; /* [narea][nsector] use multiplier of the area (area_use_index, v0.2);
+                         NULL without the table (every multiplier 1) */
 
   /* economics */
   int32_t price_year;

@@ -21,6 +21,7 @@ static const cs_tabspec t_workforce = {
 static const char *const use_cols[] = {"sector", "state", "sex", "age_from", "age_to", "rate"};
 static const cs_tabspec t_use = {"use", use_cols, 6};
 static const cs_tabspec t_eol = {"end_of_life_use", use_cols, 6};
+static const cs_tabspec t_area_index = {"area_use_index", CS_KEYS("area", "sector", "index")};
 
 /* ---- the plan itself ---- */
 
@@ -369,6 +370,7 @@ static void load_use_tables(cs_ld *L, cs_ynode *root) {
   P->eol = cs_ld_alloc(L, n, sizeof *P->eol);
   cs_ld_fill(L, root, &t_use, "the plan", 1, &P->use_scale, cs_fill_use);
   cs_ld_fill(L, root, &t_eol, "the plan", 0, &P->eol_scale, cs_fill_eol);
+  cs_ld_fill(L, root, &t_area_index, "the plan", 0, NULL, cs_fill_area_index);
 }
 
 /* ---- economics and criteria ---- */

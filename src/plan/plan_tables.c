@@ -298,6 +298,44 @@ static void fill_use(filler *F) {
 }
 
 void cs_fill_use(cs_plan *P, cs_rep *r, const cs_csv *t) { with_ids(P, r, t, P->use, fill_use); }
+
+/* area_use_index.csv (v0.2): a multiplier of an area's use of a sector (absent: 1), e.g.
+ * each municipality's care cost against what the region's rates give its age and sex mix. */
+static void fill_area_index(filler *F) {
+  cs_plan *P = F->P;
+  const cs_csv *t = F->t;
+  int32_t *seen = scratch(F->r, (size_t)P->narea * (size_t)P->nsector);
+  if (!F->dst || !seen) {
+    cs_free(seen);
+    return;
+  }
+  for (size_t i = 0; i < t->nrow; i++) {
+    int a = 0, c = 0;
+    double v = 0;
+    int bad = cell_area(F, i, 0, &a);
+    bad |= cs_cell_id(F->r, t, i, 1, "sector", &F->sector, &c);
+    bad |= cs_cell_nonneg(F->r, t, i, 2, &v);
+    if (bad) continue;
+    size_t k = (size_t)a * (size_t)P->nsector + (size_t)c;
+    if (seen[k]) {
+      cs_rep_add(F->r, t->disp, cs_row_line(t, i), 1,
+                 "duplicate row for area '%s', sector '%s' (first at line %d)", P->areas[a].id,
+                 P->sectors[c].id, (int)seen[k]);
+      continue;
+    }
+    seen[k] = cs_row_line(t, i);
+    F->dst[k] = v;
+  }
+  cs_free(seen);
+}
+
+void cs_fill_area_index(cs_plan *P, cs_rep *r, const cs_csv *t) {
+  P->area_index = keep(P, r, (size_t)P->narea * (size_t)P->nsector, sizeof *P->area_index);
+  if (P->area_index)
+    for (size_t k = 0; k < (size_t)P->narea * (size_t)P->nsector; k++)
+      P->area_index[k] = 1.0;
+  with_ids(P, r, t, P->area_index, fill_area_index);
+}
 void cs_fill_eol(cs_plan *P, cs_rep *r, const cs_csv *t) { with_ids(P, r, t, P->eol, fill_use); }
 
 /* ---- the tables that make ids ---- */

@@ -27,6 +27,7 @@ void cs_fill_transitions(cs_plan *P, cs_rep *r, const cs_csv *t);
 /* use.csv into P->use and end_of_life_use.csv into P->eol, which the loader allocates. */
 void cs_fill_use(cs_plan *P, cs_rep *r, const cs_csv *t);
 void cs_fill_eol(cs_plan *P, cs_rep *r, const cs_csv *t);
+void cs_fill_area_index(cs_plan *P, cs_rep *r, const cs_csv *t);
 
 /* Workforce groups in order of first appearance; returns how many (groups has room for
  * t->nrow entries). */
