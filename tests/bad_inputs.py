@@ -164,6 +164,10 @@ case("area_use_index: unknown area and sector, a negative index, a duplicate",
      "aidx.csv:4:4: unknown sector 'gpp' (did you mean 'gp'?)",
      "aidx.csv:5:9: index '-1' is negative (expected a number >= 0)",
      "aidx.csv:6:1: duplicate row for area 'A1', sector 'gp' (first at line 2)")
+LT = sub("plan.yaml", "demography:\n", "demography:\n  life_table_age: mid\n")
+case("life_table_age: not a convention", LT,
+     f"{at_new(LT, 'life_table_age', 'mid')}: demography.life_table_age 'mid' is not valid "
+     "(expected one of exact, completed)")
 case("duplicate sector id", sub("plan.yaml", "  - id: home", "  - id: gp"),
      f"{at('  - id: home', 'id')}: duplicate sector id 'gp'")
 case("duplicate population row", set_line("population.csv", 5, "A1,f,2,100"),

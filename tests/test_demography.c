@@ -201,6 +201,24 @@ static void test_prevalence_drift(void **st) {
   tp_free(pl);
 }
 
+/* life_table_age: completed (v0.2): persons aged 30 on 1 January are 30.5 on average; with
+ * q30 = 0.1 and q31 = 0.2 they die with 1 - L31/L30 = 1 - 0.9 * 1.8 / 1.9 = 0.1473684. The open
+ * group 100+ keeps its q. */
+static void test_life_table_completed_age(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 1, 2024, 2024);
+  pl->mort_completed = 1;
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  pl->pop[cs_ix_asx(0, F, 100)] = 100;
+  pl->q0[F * CS_NAGE + 30] = 0.1;
+  pl->q0[F * CS_NAGE + 31] = 0.2;
+  pl->q0[F * CS_NAGE + 100] = 0.4;
+  tp_run *t = tp_run_new(pl, 0);
+  near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 1000 * (1 - 0.9 * 1.8 / 1.9) + 100 * 0.4);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 /* Projection mode: births 0, the baseline follows the projection, the residual is reported. */
 static void test_projection_mode(void **st) {
   (void)st;
@@ -238,6 +256,7 @@ int main(void) {
                                      cmocka_unit_test(test_state_mortality_transitions),
                                      cmocka_unit_test(test_projection_mode),
                                      cmocka_unit_test(test_hazard_mode),
-                                     cmocka_unit_test(test_prevalence_drift)};
+                                     cmocka_unit_test(test_prevalence_drift),
+                                     cmocka_unit_test(test_life_table_completed_age)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,9 +123,23 @@ static double nonneg(double v) { return v < 0.0 ? 0.0 : v; }
 /* A yearly growth rate above -100%, so (1 + g)^y stays >= 0. */
 static double growth_rate(double g) { return g < -1.0 ? -1.0 : g; }
 
+/* life_table_age: completed (docs/model.md 2, v0.2): persons aged x on 1 January are x + 1/2
+ * on average; their probability of dying in the year is 1 - L(x+1)/L(x) with L linear within
+ * each year of age: 1 - (1 - q_x)(2 - q_x+1)/(2 - q_x). The open group keeps q_X. */
+static void survival_ratios(double *q) {
+  for (int32_t s = 0; s < CS_NSEX; s++) {
+    double *qs = q + (size_t)s * CS_NAGE;
+    for (int32_t x = 0; x < CS_XMAX; x++) {
+      double a = clampd(qs[x], 0.0, 1.0), b = clampd(qs[x + 1], 0.0, 1.0);
+      qs[x] = 1.0 - (1.0 - a) * (2.0 - b) / (2.0 - a);
+    }
+  }
+}
+
 static void fill_tables(const cs_plan *pl, const double *th, cs_params *o) {
   scale_into(o->pop, pl->pop, n_asx(pl), nonneg(cs_num_val(pl->pop_scale, th)));
   scale_into(o->q0, pl->q0, CS_NSEX * CS_NAGE, nonneg(cs_num_val(pl->mort_scale, th)));
+  if (pl->mort_completed) survival_ratios(o->q0);
   if (o->fert) scale_into(o->fert, pl->fert, CS_NAGE, nonneg(cs_num_val(pl->fert_scale, th)));
   scale_into(o->mig, pl->mig, n_asx(pl), nonneg(cs_num_val(pl->mig_scale, th)));
   if (o->proj) scale_into(o->proj, pl->proj, n_proj(pl), nonneg(cs_num_val(pl->proj_scale, th)));

@@ -317,7 +317,7 @@ static void load_demography(cs_ld *L, cs_ynode *root) {
   }
   cs_yq_check_keys(&L->q, m,
                    CS_KEYS("mortality", "mortality_improvement", "mortality_mode", "fertility",
-                           "boys", "migration", "projection"),
+                           "life_table_age", "boys", "migration", "projection"),
                    "demography");
   cs_ld_opt_num(L, m, "mortality_improvement", "demography", 0, &P->mort_improvement);
   cs_ld_num_range(L, m, "mortality_improvement", "demography", P->mort_improvement, -1.0, 1.0,
@@ -329,6 +329,11 @@ static void load_demography(cs_ld *L, cs_ynode *root) {
   static const char *const modes[] = {"normalised", "hazard"};
   cs_ynode *mm = cs_ld_given(L, m, "mortality_mode");
   P->mort_hazard = mm ? cs_ld_enum(L, mm, "demography.mortality_mode", modes, 2) == 1 : 0;
+  /* exact (MODEL.md: q(x) for those aged x on 1 January) or completed (they are x + 1/2 on
+   * average: the life table's survival ratio L(x+1)/L(x); docs/model.md section 2, v0.2) */
+  static const char *const ages[] = {"exact", "completed"};
+  cs_ynode *la = cs_ld_given(L, m, "life_table_age");
+  P->mort_completed = la ? cs_ld_enum(L, la, "demography.life_table_age", ages, 2) == 1 : 0;
   cs_ld_fill(L, m, &t_mortality, "demography", 1, &P->mort_scale, cs_fill_mortality);
   P->has_projection = cs_ld_given(L, m, "projection") != NULL;
   P->mig = cs_ld_alloc(L, (size_t)P->narea * CS_NSEX * CS_NAGE, sizeof *P->mig);
