@@ -194,23 +194,39 @@ static const cs_column wp_iv_cols[] = {CS_KEY("investor", CS_TEXT), CS_KEY("save
 
 static int64_t wp_iv_n(const cs_view *v) { return (int64_t)(v->pl->npayer + 1) * v->pl->npayer; }
 
+/* Intervention iv's own discounted investment in the plan (scenario 1) paid by payer p (np:
+ * all payers): its cost lines as the business case discounts them. Not its Shapley value of
+ * investment: per_participant lines follow participants, which other interventions change. */
+static double own_investment(const cs_view *v, int32_t iv, int32_t p) {
+  const cs_plan *pl = v->pl;
+  const cs_results *r = v->r;
+  double inv = 0.0;
+  for (int32_t y = 0; y < r->ny; y++) {
+    const double *line = r->impl_w + cs_ix_sy(r, 1, y) * r->nline + v->pm->cost_off[iv];
+    double f = cs_discount(pl->discount_rate, y);
+    for (int32_t j = 0; j < pl->ivs[iv].ncost; j++)
+      if (p == pl->npayer || pl->ivs[iv].costs[j].payer == p) inv += line[j] * f;
+  }
+  return inv;
+}
+
 static void wp_iv_row(const cs_view *v, int64_t i, cs_value *o) {
   const cs_shapley *s = v->shap;
-  int32_t np = v->pl->npayer, nst = np + 1, M = s->iv_nmet, sav0 = cs_shapley_nmet(v->pl);
-  int32_t q = cs_digit(&i, np), p = (int32_t)i, inv0 = sav0 + nst;
-  double inv = 0.0, sav = 0.0, att = 0.0;
+  const cs_econ *e = v->ec;
+  int32_t np = v->pl->npayer, M = s->iv_nmet, sav0 = cs_shapley_nmet(v->pl);
+  int32_t q = cs_digit(&i, np), p = (int32_t)i;
+  double sav = 0.0, att = 0.0;
   for (int32_t iv = 0; iv < s->iv_n; iv++) {
-    const double *phi = s->iv_phi + (size_t)iv * M;
-    double own = phi[inv0 + np], saved = phi[sav0 + q]; /* its investment alone: exact */
+    double saved = s->iv_phi[(size_t)iv * M + sav0 + q], own = own_investment(v, iv, np);
     sav += saved;
-    if (p < np) inv += phi[inv0 + p];
     if (own == 0.0)
       att += p == np ? saved : 0.0;
     else if (p < np)
-      att += phi[inv0 + p] / own * saved;
+      att += own_investment(v, iv, p) / own * saved;
   }
   o[0] = cs_vs(p < np ? v->pl->payers[p].id : "none"), o[1] = cs_vs(v->pl->payers[q].id);
-  o[2] = cs_vd(inv), o[3] = cs_vd(sav), o[4] = cs_vd(att);
+  o[2] = cs_vd(p < np ? e->inv[(size_t)1 * e->nst + p] : 0.0), o[3] = cs_vd(sav);
+  o[4] = cs_vd(att);
 }
 
 const cs_tabledef cs_tab_wrong_pocket_intervention = {
@@ -238,9 +254,13 @@ static int64_t health_economics_n(const cs_view *v) { return v->ec->nsc - 1; }
 static void health_economics_row(const cs_view *v, int64_t i, cs_value *o) {
   const cs_econ *e = v->ec;
   int32_t s = 1 + (int32_t)i;
+  int verdict = cs_ce_verdict(e->dqaly[s], e->npv[(size_t)s * e->nst + e->nst - 1]);
   o[0] = cs_vs(v->sc[s].id), o[1] = cs_vd(e->dqaly[s]), o[2] = cs_vd(e->dly[s]);
-  o[3] = cs_vd(e->cost_per_qaly[s]), o[4] = cs_vd(e->societal[s]);
-  o[5] = cs_vs(cs_ce_name[cs_ce_verdict(e->dqaly[s], e->npv[(size_t)s * e->nst + e->nst - 1])]);
+  /* a ratio only where one is needed: a dominant plan has none (a negative "cost per QALY"
+   * reads as a price and ranks wrongly; v0.2) */
+  o[3] = verdict == CS_CE_ICER ? cs_vd(e->cost_per_qaly[s]) : cs_vnull();
+  o[4] = cs_vd(e->societal[s]);
+  o[5] = cs_vs(cs_ce_name[verdict]);
 }
 
 const cs_tabledef cs_tab_health_economics = {
