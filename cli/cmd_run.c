@@ -203,9 +203,12 @@ static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a) 
     } else {
       fprintf(stderr, "careshift run: out of memory for the summary (the outputs are written)\n");
     }
-    fputs("\noutputs: ", stdout);
+    int nl = !strcmp(a->lang, "nl");
+    fputs(nl ? "\nuitvoer: " : "\noutputs: ", stdout);
     cs_cli_put_safe(stdout, a->out);
-    fputs(" (CSV tables, results.db, business_case.xlsx, run.log)\n", stdout);
+    fputs(nl ? " (CSV-tabellen, results.db, business_case.xlsx, run.log)\n"
+             : " (CSV tables, results.db, business_case.xlsx, run.log)\n",
+          stdout);
   }
   return CS_EXIT_OK;
 }

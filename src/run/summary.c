@@ -13,8 +13,13 @@ typedef struct {
       *criterion, *value, *threshold, *substantial, *yes, *no, *passes, *fails, *npv_title,
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
       *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved,
-      *staff_own, *staff_net, *every_scenario, *qalys, *marginal, *gap_scope, *sectors;
+      *staff_own, *staff_net, *every_scenario, *qalys, *marginal, *gap_scope, *sectors, *outputs,
+      *total, *horizon, *defs, *p_subst, *draws;
   const char *ce[CS_CE_N];
+  const char *crit[CS_CRIT_N]; /* the criteria's names */
+  /* each criterion's definition around its payer or sectors (staff and real estate: none) */
+  const char *def[CS_CRIT_N][2];
+  const char *rel, *abs_fte, *abs_m2; /* "% of the baseline's", staff / m2 absolute */
 } labels;
 
 static const labels EN = {
@@ -59,9 +64,25 @@ static const labels EN = {
     "staff gap: FTE demand of the modelled sectors minus the supply of workforce.csv; care "
     "outside these sectors is not in it",
     "sectors",
+    "outputs",
+    "total",
+    "at the horizon",
+    "what the criteria measure (docs/model.md section 8)",
+    "P(substantial), long term",
+    "draws",
     {"dominant: saves money and gains health", "cost per QALY gained (EUR)",
      "dominated: costs money and loses health", "saves money but loses health",
-     "no change in health"}};
+     "no change in health"},
+    {"care_use", "patient_flows", "staff", "real_estate"},
+    {{"care_use: the fall in the ", " care cost of the year, % of the baseline's; threshold"},
+     {"patient_flows: units of ",
+      " moved to the front of the chain (social, primary), % of the baseline's units of those "
+      "sectors; threshold"},
+     {"staff: FTE demand saved minus the plan's own staff; threshold", NULL},
+     {"real_estate: care floor area less (m2); threshold", NULL}},
+    "% of the baseline's in the year",
+    "FTE (absolute)",
+    "m2 (absolute)"};
 
 static const labels NL = {
     "Bevolking (basisscenario)",
@@ -105,9 +126,25 @@ static const labels NL = {
     "personeelstekort: fte-vraag van de gemodelleerde sectoren min het aanbod uit "
     "workforce.csv; zorg buiten deze sectoren telt niet mee",
     "sectoren",
+    "uitvoer",
+    "totaal",
+    "aan het eind van de horizon",
+    "wat de criteria meten (docs/model.md, sectie 8)",
+    "P(substantieel), lange termijn",
+    "trekkingen",
     {"dominant: bespaart geld en wint gezondheid", "kosten per gewonnen QALY (EUR)",
      "gedomineerd: kost geld en verliest gezondheid", "bespaart geld maar verliest gezondheid",
-     "geen verandering in gezondheid"}};
+     "geen verandering in gezondheid"},
+    {"zorggebruik", "patientstromen", "personeel", "vastgoed"},
+    {{"zorggebruik: daling van de ", "-zorgkosten van het jaar, % van die van het "
+                                     "basisscenario; drempel"},
+     {"patientstromen: eenheden ", " verschoven naar de voorkant van de keten (sociaal, eerste "
+                                   "lijn), % van die eenheden in het basisscenario; drempel"},
+     {"personeel: bespaarde fte-vraag min de eigen inzet van het plan; drempel", NULL},
+     {"vastgoed: minder zorgvloeroppervlak (m2); drempel", NULL}},
+    "% van het basisscenario in het jaar",
+    "fte (absoluut)",
+    "m2 (absoluut)"};
 
 /* Sums a demography column over the areas of subregion r (r < 0: whole region). */
 static double sub_demo(const cs_run *run, int32_t i, int32_t y, int32_t r, int col) {
@@ -188,7 +225,40 @@ static void undiscriminating(FILE *f, const cs_run *run, int32_t y, const labels
     int all = 1;
     for (int32_t i = 1; i < run->nsc && all; i++)
       all = cs_crit_substantial(&run->ec, y, c, run->ec.crit[cs_ix_sy(r, i, y) * CS_CRIT_N + c]);
-    if (all) fprintf(f, "  %s: %s %d\n", cs_crit_name[c], L->every_scenario, run->pl->T0 + y);
+    if (all) fprintf(f, "  %s: %s %d\n", L->crit[c], L->every_scenario, run->pl->T0 + y);
+  }
+}
+
+/* The criteria in the horizon year too, when the long-term year is earlier (issue 9: the
+ * IZA milestones are 2027 and 2030; keep the horizon in view). */
+static void horizon_line(FILE *f, const cs_run *run, const labels *L) {
+  const cs_plan *pl = run->pl;
+  int32_t y = pl->T1 - pl->T0;
+  if (pl->crit_year == pl->T1) return;
+  fprintf(f, "  %s %d:", L->horizon, pl->T1);
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    fprintf(f, " %s %.4g %s%s", L->crit[c], run->ec.crit[cs_ix_sy(&run->r, 1, y) * CS_CRIT_N + c],
+            cs_crit_unit[c], c + 1 < CS_CRIT_N ? ";" : " (criteria.csv)\n");
+}
+
+/* What each criterion measures and how its threshold is set, beside the values: an analyst
+ * must not have to open the plan to know a relative bar from an absolute one. */
+static void definitions(FILE *f, const cs_run *run, const labels *L) {
+  const cs_plan *pl = run->pl;
+  char what[512] = "";
+  for (int32_t c = 0, n = 0; c < pl->nsector; c++)
+    if (pl->flow_den[c])
+      n += snprintf(what + n, n < (int)sizeof what ? sizeof what - (size_t)n : 0, "%s%s",
+                    n ? ", " : "", pl->sectors[c].id);
+  const char *payer = pl->crit_payer == CS_NONE ? "-" : pl->payers[pl->crit_payer].id;
+  double thr[CS_CRIT_N] = {pl->care_use_pct, pl->patient_flows_pct, pl->staff_fte,
+                           pl->real_estate_m2};
+  int rel[CS_CRIT_N] = {1, 1, pl->staff_rel, pl->real_estate_rel};
+  fprintf(f, "  %s:\n", L->defs);
+  for (int32_t c = 0; c < CS_CRIT_N; c++) {
+    fprintf(f, "    %s", L->def[c][0]);
+    if (L->def[c][1]) fprintf(f, "%s%s", c == CS_CRIT_CARE_USE ? payer : what, L->def[c][1]);
+    fprintf(f, " %.4g %s\n", thr[c], rel[c] ? L->rel : c == CS_CRIT_STAFF ? L->abs_fte : L->abs_m2);
   }
 }
 
@@ -202,7 +272,7 @@ static void verdict_block(FILE *f, const cs_run *run, const labels *L) {
   int pass[2] = {0, 0};
   for (int32_t c = 0; c < CS_CRIT_N; c++) {
     char name[40];
-    snprintf(name, sizeof name, "%s (%s)", cs_crit_name[c], cs_crit_unit[c]);
+    snprintf(name, sizeof name, "%s (%s)", L->crit[c], cs_crit_unit[c]);
     fprintf(f, "  %-19s", name);
     for (int k = 0; k < 2; k++) {
       int32_t y = k ? yl : ys;
@@ -216,7 +286,10 @@ static void verdict_block(FILE *f, const cs_run *run, const labels *L) {
   }
   fprintf(f, "  %s: %s | %s: %s\n", L->short_term, pass[0] ? L->passes : L->fails, L->long_term,
           pass[1] ? L->passes : L->fails);
+  if (ys != yl) undiscriminating(f, run, ys, L);
   undiscriminating(f, run, yl, L);
+  horizon_line(f, run, L);
+  definitions(f, run, L);
   double fs =
       100 * (run->ec.front_share[cs_ix_sy(r, 1, yl)] - run->ec.front_share[cs_ix_sy(r, 0, yl)]);
   fprintf(f, "  %s %d: %+.3f\n", L->front_share, pl->T0 + yl, fs);
@@ -241,7 +314,7 @@ static void marginal_line(FILE *f, const cs_run *run, const labels *L) {
   fprintf(f, "  %s:", L->marginal);
   for (int32_t p = 0; p <= pl->npayer; p++) {
     double inv = run->ec.inv[(size_t)run->ec.nst + p];
-    fprintf(f, " %s %.0f%s", p < pl->npayer ? pl->payers[p].id : "total",
+    fprintf(f, " %s %.0f%s", p < pl->npayer ? pl->payers[p].id : L->total,
             cs_savings_marginal(&run->view, 1, p) - inv, p < pl->npayer ? ";" : "");
   }
   fprintf(f, "\n");
@@ -259,7 +332,7 @@ static void npv_block(FILE *f, const cs_run *run, const labels *L) {
       snprintf(be, sizeof be, "%s", L->none);
     else
       snprintf(be, sizeof be, "%d", e->break_even[k]);
-    fprintf(f, "  %-14s %15.0f %15.0f %15.0f %11s\n", p < pl->npayer ? pl->payers[p].id : "total",
+    fprintf(f, "  %-14s %15.0f %15.0f %15.0f %11s\n", p < pl->npayer ? pl->payers[p].id : L->total,
             e->inv[k], e->sav[k], e->npv[k], be);
   }
   marginal_line(f, run, L);
@@ -272,11 +345,16 @@ static void npv_block(FILE *f, const cs_run *run, const labels *L) {
 static void psa_block(FILE *f, const cs_run *run, const labels *L) {
   const cs_plan *pl = run->pl;
   const cs_psa *p = &run->psa;
-  fprintf(f, "\n%s (%d draws)\n  %-14s %11s\n", L->psa_title, p->ndraw, L->stakeholder, L->p_npv);
+  fprintf(f, "\n%s (%d %s)\n  %-14s %11s\n", L->psa_title, p->ndraw, L->draws, L->stakeholder,
+          L->p_npv);
   for (int32_t s = 0; s <= pl->npayer; s++)
-    fprintf(f, "  %-14s %10.1f%%\n", s < pl->npayer ? pl->payers[s].id : "total",
+    fprintf(f, "  %-14s %10.1f%%\n", s < pl->npayer ? pl->payers[s].id : L->total,
             100 * cs_psa_share_above0(p, 1, cs_psa_met_npv(pl, s)));
-  fprintf(f, "  %s: %.1f%%\n", L->p_passes, 100 * cs_psa_shares(pl, p, 1).passes);
+  cs_psa_share sh = cs_psa_shares(pl, p, 1);
+  fprintf(f, "  %s (%d):", L->p_subst, pl->crit_year);
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    fprintf(f, " %s %.1f%%%s", L->crit[c], 100 * sh.substantial[c], c + 1 < CS_CRIT_N ? ";" : "\n");
+  fprintf(f, "  %s: %.1f%%\n", L->p_passes, 100 * sh.passes);
 }
 
 cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text) {
