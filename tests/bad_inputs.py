@@ -168,6 +168,10 @@ LT = sub("plan.yaml", "demography:\n", "demography:\n  life_table_age: mid\n")
 case("life_table_age: not a convention", LT,
      f"{at_new(LT, 'life_table_age', 'mid')}: demography.life_table_age 'mid' is not valid "
      "(expected one of exact, completed)")
+FP = sub("plan.yaml", "{payer: wmo, per_year: 1000}", "{payer: wmo, per_year: 1000, fte_per_participant: 0.1}")
+case("fte_per_participant on a per_year line", FP,
+     f"{at_new(FP, 'fte_per_participant', 'fte_per_participant')}: unknown key 'fte_per_participant' in "
+     "themes[th1].interventions[iv1].costs[1]")
 case("duplicate sector id", sub("plan.yaml", "  - id: home", "  - id: gp"),
      f"{at('  - id: home', 'id')}: duplicate sector id 'gp'")
 case("duplicate population row", set_line("population.csv", 5, "A1,f,2,100"),

@@ -143,9 +143,11 @@ static cs_plan *bc_plan(int T1, double once) {
   cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
   e->sector = 0;
   e->change = tp_num(pl, -0.1);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, once), 2024, 0, 0, CS_NONE};
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 1000), 0, 2025, 2026, CS_NONE};
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_PARTICIPANT, 1, tp_num(pl, 0.5), 0, 0, 0, CS_NONE};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, once), 2024, 0, 0, CS_NONE, 0};
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 1000), 0, 2025, 2026, CS_NONE, 0};
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_PER_PARTICIPANT, 1, tp_num(pl, 0.5), 0, 0, 0, CS_NONE, 0};
   cs_scenario_def *s = &pl->scens[pl->nscen++];
   s->id = "r1-only";
   s->has_subregions = 1;
@@ -339,7 +341,7 @@ static cs_plan *three_cuts(void) {
     e->change = tp_num(pl, -0.1 * (k + 1));
   }
   cs_intervention *b = &pl->ivs[1]; /* b paid by wmo: investment:wmo */
-  b->costs[b->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 5000), 2024, 0, 0, CS_NONE};
+  b->costs[b->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 5000), 2024, 0, 0, CS_NONE, 0};
   return pl;
 }
 
@@ -437,8 +439,8 @@ static void test_cycle_correction(void **st) {
     }
     cs_intervention *iv = tp_intervention(pl, "pp", 1.0);
     iv->costs[iv->ncost++] =
-        (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 100), 0, 0, 0, CS_NONE};
-    iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE};
+        (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 100), 0, 0, 0, CS_NONE, 0};
+    iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE, 0};
     tp_run *t = tp_run_new(pl, 0);
     const double *tb = t->ec.tot, *tp = t->ec.tot + CS_TOT_N;
     near(tb[CS_TOT_CARE], occ[mode] * 25 + 54200);
@@ -453,6 +455,24 @@ static void test_cycle_correction(void **st) {
     tp_run_free(t);
     tp_free(pl);
   }
+}
+
+/* fte_per_participant (v0.2): a per-participant programme's own staff. 4000 participants
+ * (everyone, uptake 1) at 0.001 FTE each: 4 FTE of the plan's own staff, also in the staff
+ * criterion (gross minus own); none in the baseline. */
+static void test_fte_per_participant(void **st) {
+  (void)st;
+  cs_plan *pl = iv_plan(2024);
+  cs_intervention *iv = tp_intervention(pl, "coach", 1.0);
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 50), 0, 0, 0, CS_NONE, 0.001};
+  tp_run *t = tp_run_new(pl, 0);
+  near(t->r.own_fte[cs_ix_sy(&t->r, 1, 0)], 4);
+  near(t->r.own_fte[cs_ix_sy(&t->r, 0, 0)], 0);
+  size_t at = cs_ix_sy(&t->r, 1, 0);
+  near(t->ec.crit[at * CS_CRIT_N + CS_CRIT_STAFF], t->ec.staff_gross[at] - 4);
+  tp_run_free(t);
+  tp_free(pl);
 }
 
 /* Wrong pocket by theme (docs/model.md 7, v0.2): three themes each cut the zvw hospital
@@ -471,7 +491,7 @@ static void test_wrong_pocket_by_theme(void **st) {
     e->change = tp_num(pl, -0.1);
     if (k < 2)
       iv->costs[iv->ncost++] =
-          (cs_cost){CS_COST_ONCE, k, tp_num(pl, k ? 3000 : 1000), 2024, 0, 0, CS_NONE};
+          (cs_cost){CS_COST_ONCE, k, tp_num(pl, k ? 3000 : 1000), 2024, 0, 0, CS_NONE, 0};
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
@@ -747,7 +767,7 @@ static void test_health_economics(void **st) {
   e->from = 0;
   e->to = 1;
   e->change = tp_num(pl, -1.0);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE, 0};
   tp_run *t = tp_run_new(pl, 0);
   /* 2024: 100 QALYs in both; 2025: baseline 50 + 50*0.5 = 75, plan 100 */
   double dq = 25 / 1.015;
@@ -812,16 +832,17 @@ static void test_after_funding(void **st) {
   (void)st;
   cs_plan *pl = iv_plan(2030);
   cs_intervention *sp = tp_intervention(pl, "stop", 0.8);
-  sp->costs[sp->ncost++] = (cs_cost){CS_COST_PER_YEAR, 0, tp_num(pl, 100), 0, 2024, 2026, CS_NONE};
+  sp->costs[sp->ncost++] =
+      (cs_cost){CS_COST_PER_YEAR, 0, tp_num(pl, 100), 0, 2024, 2026, CS_NONE, 0};
   sp->fund_end = 2026; /* the loader's funding_end: the per_year line's `to` */
   sp->after = CS_AFTER_STOP;
   cs_intervention *dc = tp_intervention(pl, "decay", 0.6);
-  dc->costs[dc->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2025, 0, 0, CS_NONE};
+  dc->costs[dc->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2025, 0, 0, CS_NONE, 0};
   dc->fund_end = 2025;
   dc->after = CS_AFTER_DECAY;
   dc->decay_years = 2;
   cs_intervention *kp = tp_intervention(pl, "keep", 0.5);
-  kp->costs[kp->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2024, 0, 0, CS_NONE};
+  kp->costs[kp->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2024, 0, 0, CS_NONE, 0};
   kp->fund_end = 2024;
   kp->after = CS_AFTER_KEEP;
   cs_scenario_def *s = &pl->scens[pl->nscen++];
@@ -1171,10 +1192,11 @@ static cs_plan *rich_plan(int projection) {
   e->group = 0;
   e->outflow_change = tp_num(pl, -0.5);
   e->extra_inflow = tp_num(pl, 3);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 50000), 2025, 0, 0, CS_NONE};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 50000), 2025, 0, 0, CS_NONE, 0};
   iv->costs[iv->ncost++] =
-      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 10000), 0, 2026, 2029, CS_NONE};
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 12), 0, 0, 0, CS_NONE};
+      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 10000), 0, 2026, 2029, CS_NONE, 0};
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 12), 0, 0, 0, CS_NONE, 0};
   iv->resources = cs_arena_calloc(&pl->arena, 1, sizeof(cs_resource)); /* the plan's own staff */
   iv->resources[iv->nresource++] =
       (cs_resource){.organisation = "o", .role = "r", .fte = 1.5, .from = 2025, .to = 2028};
@@ -1194,7 +1216,8 @@ static cs_plan *rich_plan(int projection) {
   e = tp_effect(pl, iv, CS_EFF_USE);
   e->sector = gp;
   e->change = tp_num(pl, 0.1);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 2500), 0, 2024, 2030, CS_NONE};
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 2500), 0, 2024, 2030, CS_NONE, 0};
   /* theme 3: recovery at 80+ pushed above 1 once the uptake reaches 1 (draw 0) or 0.75
    * (draw A below), so rows are clamped, a draw-dependent number of them */
   iv = tp_intervention(pl, "recover", 1.0);
@@ -1206,7 +1229,7 @@ static cs_plan *rich_plan(int projection) {
   e->from = 1;
   e->to = 0;
   e->change = tp_num(pl, 25);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 7000), 2024, 0, 0, CS_NONE};
+  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 7000), 2024, 0, 0, CS_NONE, 0};
   /* scenarios: R1 only; R2 two years later */
   cs_scenario_def *sd = &pl->scens[pl->nscen++];
   sd->id = "r1-only";
@@ -1326,6 +1349,7 @@ int main(void) {
       cmocka_unit_test(test_shapley_themes),
       cmocka_unit_test(test_shapley_interventions),
       cmocka_unit_test(test_cycle_correction),
+      cmocka_unit_test(test_fte_per_participant),
       cmocka_unit_test(test_business_case_subregion),
       cmocka_unit_test(test_utility_and_mortality_effects),
       cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),

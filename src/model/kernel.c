@@ -580,6 +580,9 @@ static void implementation_step(kctx *c) {
     double part = 0.0;
     for (int32_t a = 0; a < pl->narea; a++)
       part += r->participants[ix_say(r, c->i, c->y, a) * pl->niv + v];
+    /* staff that per-participant lines employ (fte_per_participant): the plan's own staff */
+    for (int32_t j = 0; j < iv->ncost && c->sc->iv_on[v]; j++)
+      r->own_fte[sy] += part * iv->costs[j].fte_pp;
     for (int32_t j = 0; j < iv->ncost; j++) {
       const cs_cost *co = &iv->costs[j];
       int32_t l = pm->cost_off[v] + j;

@@ -116,6 +116,7 @@ typedef struct {
   int32_t year;     /* once */
   int32_t from, to; /* per_year (defaults T0, T1 filled in) */
   int32_t insurer;  /* the insurer that pays a line of the insurers' payer; CS_NONE: by share */
+  double fte_pp;    /* per_participant: the plan's own FTE per participant (v0.2; default 0) */
 } cs_cost;
 
 typedef struct {

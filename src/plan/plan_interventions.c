@@ -297,10 +297,16 @@ static void load_cost(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_inter
   if (kind == 0) cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "once", "year", "insurer"), c);
   if (kind == 1)
     cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "per_year", "from", "to", "insurer"), c);
-  if (kind == 2) cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "per_participant", "insurer"), c);
+  if (kind == 2)
+    cs_yq_check_keys(&L->q, e,
+                     CS_KEYS("payer", "per_participant", "insurer", "fte_per_participant"), c);
   cost_insurer(L, e, c, k);
   if (!cs_ld_req_num(L, e, cost_kinds[kind], c, &k->amount))
     cs_ld_num_range(L, e, cost_kinds[kind], c, k->amount, CS_NONNEG);
+  /* the staff a per-participant programme employs: counted as the plan's own staff */
+  if (kind == 2)
+    cs_ld_plain_num(L, e, "fte_per_participant", c, 0, 0, 1, "an FTE per participant in [0, 1]",
+                    &k->fte_pp);
   if (kind == 0) {
     cs_ynode *y = cs_yq_req(&L->q, e, "year", c);
     if (y) cs_ld_year(L, y, "cost year", &k->year);
