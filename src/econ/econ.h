@@ -67,8 +67,8 @@ typedef struct {
   int64_t iv_runs;                   /* model runs it took */
   double *iv_phi, *iv_se, *iv_total; /* [iv][met], [iv][met] (0 when exact), [met] */
 } cs_shapley;
-/* Metrics: npv:<stakeholder> (payers, total), criterion:<name> in the long-term year, delta_qalys.
- */
+/* Metrics: npv:<stakeholder> (payers, total), criterion:<name> in the long-term year, delta_qalys,
+ * criterion_short_term:<name> in the short-term year. */
 int32_t cs_shapley_nmet(const cs_plan *pl);
 /* sc, nsc: the run's scenarios (cs_scen_build's order), whose wrong-pocket matrices are
  * attributed over their themes. */

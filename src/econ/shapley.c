@@ -11,8 +11,9 @@
 #include <math.h>
 #include <string.h>
 
-/* The metrics attributed: NPV per stakeholder, each criterion in the long-term year, QALYs. */
-int32_t cs_shapley_nmet(const cs_plan *pl) { return pl->npayer + 1 + CS_CRIT_N + 1; }
+/* The metrics attributed: NPV per stakeholder, each criterion in the long-term year, QALYs,
+ * each criterion in the short-term year (v0.2: the IZA's 2027 milestone too). */
+int32_t cs_shapley_nmet(const cs_plan *pl) { return pl->npayer + 1 + CS_CRIT_N + 1 + CS_CRIT_N; }
 
 void cs_shapley_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t m,
                         double *out) {
@@ -21,7 +22,9 @@ void cs_shapley_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e
     out[k++] = e->npv[(size_t)m * nst + p];
   for (int32_t c = 0; c < CS_CRIT_N; c++)
     out[k++] = e->crit[cs_ix_sy(r, m, yl) * CS_CRIT_N + c];
-  out[k] = e->dqaly[m];
+  out[k++] = e->dqaly[m];
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    out[k++] = e->crit[cs_ix_sy(r, m, pl->crit_short_year - pl->T0) * CS_CRIT_N + c];
 }
 
 double cs_shapley_weight(int32_t size, int32_t T) { /* |S|! (T - |S| - 1)! / T! */

@@ -132,7 +132,12 @@ static cs_status view_shapley_labels(cs_view *v, cs_arena *ar) {
                                               "criterion:staff", "criterion:real_estate"};
   for (int32_t c = 0; c < CS_CRIT_N; c++)
     v->shap_met[k++] = crit[c];
-  v->shap_met[k] = "delta_qalys";
+  v->shap_met[k++] = "delta_qalys";
+  static const char *const crit_short[CS_CRIT_N] = {
+      "criterion_short_term:care_use", "criterion_short_term:patient_flows",
+      "criterion_short_term:staff", "criterion_short_term:real_estate"};
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    v->shap_met[k++] = crit_short[c];
   memcpy(v->ivshap_met, v->shap_met, (size_t)M * sizeof *v->shap_met);
   for (int32_t p = 0; p < nst; p++) {
     const char *id = p < pl->npayer ? pl->payers[p].id : "total";
