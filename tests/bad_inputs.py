@@ -172,6 +172,15 @@ FP = sub("plan.yaml", "{payer: wmo, per_year: 1000}", "{payer: wmo, per_year: 10
 case("fte_per_participant on a per_year line", FP,
      f"{at_new(FP, 'fte_per_participant', 'fte_per_participant')}: unknown key 'fte_per_participant' in "
      "themes[th1].interventions[iv1].costs[1]")
+BS = sub("plan.yaml", "{payer: wmo, per_year: 1000}", "{payer: wmo, per_year: 1000, by_subregion: {North: 0.5, South: 0.3}}")
+case("by_subregion shares that do not add up to 1", BS,
+     f"{at_new(BS, 'by_subregion', '{North')}: themes[th1].interventions[iv1].costs[1].by_subregion "
+     "shares add up to 0.8 (expected 1)")
+BS2 = sub("plan.yaml", "{payer: wmo, per_year: 1000}", "{payer: wmo, per_year: 1000, by_subregion: {Nort: 1.5}}")
+case("by_subregion: unknown subregion, share above 1", BS2,
+     f"{at_new(BS2, 'by_subregion', 'Nort')}: unknown subregion 'Nort' (did you mean 'North'?)",
+     f"{at_new(BS2, 'by_subregion', '1.5')}: by_subregion share '1.5' in themes[th1].interventions[iv1].costs[1] "
+     "is out of range (expected a share in [0, 1])")
 case("duplicate sector id", sub("plan.yaml", "  - id: home", "  - id: gp"),
      f"{at('  - id: home', 'id')}: duplicate sector id 'gp'")
 case("duplicate population row", set_line("population.csv", 5, "A1,f,2,100"),

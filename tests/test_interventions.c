@@ -143,11 +143,12 @@ static cs_plan *bc_plan(int T1, double once) {
   cs_effect *e = tp_effect(pl, iv, CS_EFF_USE);
   e->sector = 0;
   e->change = tp_num(pl, -0.1);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, once), 2024, 0, 0, CS_NONE, 0};
   iv->costs[iv->ncost++] =
-      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 1000), 0, 2025, 2026, CS_NONE, 0};
+      (cs_cost){CS_COST_ONCE, 0, tp_num(pl, once), 2024, 0, 0, CS_NONE, 0, NULL};
   iv->costs[iv->ncost++] =
-      (cs_cost){CS_COST_PER_PARTICIPANT, 1, tp_num(pl, 0.5), 0, 0, 0, CS_NONE, 0};
+      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 1000), 0, 2025, 2026, CS_NONE, 0, NULL};
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_PER_PARTICIPANT, 1, tp_num(pl, 0.5), 0, 0, 0, CS_NONE, 0, NULL};
   cs_scenario_def *s = &pl->scens[pl->nscen++];
   s->id = "r1-only";
   s->has_subregions = 1;
@@ -341,7 +342,7 @@ static cs_plan *three_cuts(void) {
     e->change = tp_num(pl, -0.1 * (k + 1));
   }
   cs_intervention *b = &pl->ivs[1]; /* b paid by wmo: investment:wmo */
-  b->costs[b->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 5000), 2024, 0, 0, CS_NONE, 0};
+  b->costs[b->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 5000), 2024, 0, 0, CS_NONE, 0, NULL};
   return pl;
 }
 
@@ -439,8 +440,9 @@ static void test_cycle_correction(void **st) {
     }
     cs_intervention *iv = tp_intervention(pl, "pp", 1.0);
     iv->costs[iv->ncost++] =
-        (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 100), 0, 0, 0, CS_NONE, 0};
-    iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE, 0};
+        (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 100), 0, 0, 0, CS_NONE, 0, NULL};
+    iv->costs[iv->ncost++] =
+        (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE, 0, NULL};
     tp_run *t = tp_run_new(pl, 0);
     const double *tb = t->ec.tot, *tp = t->ec.tot + CS_TOT_N;
     near(tb[CS_TOT_CARE], occ[mode] * 25 + 54200);
@@ -465,7 +467,7 @@ static void test_fte_per_participant(void **st) {
   cs_plan *pl = iv_plan(2024);
   cs_intervention *iv = tp_intervention(pl, "coach", 1.0);
   iv->costs[iv->ncost++] =
-      (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 50), 0, 0, 0, CS_NONE, 0.001};
+      (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 50), 0, 0, 0, CS_NONE, 0.001, NULL};
   tp_run *t = tp_run_new(pl, 0);
   near(t->r.own_fte[cs_ix_sy(&t->r, 1, 0)], 4);
   near(t->r.own_fte[cs_ix_sy(&t->r, 0, 0)], 0);
@@ -491,7 +493,7 @@ static void test_wrong_pocket_by_theme(void **st) {
     e->change = tp_num(pl, -0.1);
     if (k < 2)
       iv->costs[iv->ncost++] =
-          (cs_cost){CS_COST_ONCE, k, tp_num(pl, k ? 3000 : 1000), 2024, 0, 0, CS_NONE, 0};
+          (cs_cost){CS_COST_ONCE, k, tp_num(pl, k ? 3000 : 1000), 2024, 0, 0, CS_NONE, 0, NULL};
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
@@ -597,6 +599,30 @@ static void test_business_case_subregion(void **st) {
   /* r1-only: R2 takes no part and pays nothing */
   near(SUB(inv_sub, 2, 1, 2), 0);
   near(SUB(inv_sub, 2, 0, 0), 5000);
+#undef SUB
+  tp_run_free(t);
+  tp_free(pl);
+}
+
+/* by_subregion (v0.2) on the once line of 20000: R1 0.6, R2 0.4 instead of the targeted
+ * persons' 1000 : 3000. The plan: R1 12000, R2 8000 (the region still 20000); r1-only
+ * carries R1's 12000 only. */
+static void test_cost_by_subregion(void **st) {
+  (void)st;
+  cs_plan *pl = bc_plan(2026, 20000);
+  double *by = cs_arena_calloc(&pl->arena, 2, sizeof(double));
+  by[0] = 0.6, by[1] = 0.4;
+  pl->ivs[0].costs[0].by_sub = by;
+  tp_run *t = tp_run_new(pl, 0);
+  const cs_econ *e = &t->ec;
+  int32_t nst = e->nst, nr = t->r.nr;
+#define SUB(arr, i, q, p) e->arr[((size_t)(i)*nr + (q)) * nst + (p)]
+  near(SUB(inv_sub, 1, 0, 0), 12000);
+  near(SUB(inv_sub, 1, 1, 0), 8000);
+  near(impl(t, 1, 0, 0), 20000);
+  near(impl(t, 2, 0, 0), 12000); /* r1-only */
+  near(SUB(inv_sub, 2, 0, 0), 12000);
+  near(SUB(inv_sub, 2, 1, 0), 0);
 #undef SUB
   tp_run_free(t);
   tp_free(pl);
@@ -767,7 +793,8 @@ static void test_health_economics(void **st) {
   e->from = 0;
   e->to = 1;
   e->change = tp_num(pl, -1.0);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE, 0};
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 1000), 2024, 0, 0, CS_NONE, 0, NULL};
   tp_run *t = tp_run_new(pl, 0);
   /* 2024: 100 QALYs in both; 2025: baseline 50 + 50*0.5 = 75, plan 100 */
   double dq = 25 / 1.015;
@@ -833,16 +860,18 @@ static void test_after_funding(void **st) {
   cs_plan *pl = iv_plan(2030);
   cs_intervention *sp = tp_intervention(pl, "stop", 0.8);
   sp->costs[sp->ncost++] =
-      (cs_cost){CS_COST_PER_YEAR, 0, tp_num(pl, 100), 0, 2024, 2026, CS_NONE, 0};
+      (cs_cost){CS_COST_PER_YEAR, 0, tp_num(pl, 100), 0, 2024, 2026, CS_NONE, 0, NULL};
   sp->fund_end = 2026; /* the loader's funding_end: the per_year line's `to` */
   sp->after = CS_AFTER_STOP;
   cs_intervention *dc = tp_intervention(pl, "decay", 0.6);
-  dc->costs[dc->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2025, 0, 0, CS_NONE, 0};
+  dc->costs[dc->ncost++] =
+      (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2025, 0, 0, CS_NONE, 0, NULL};
   dc->fund_end = 2025;
   dc->after = CS_AFTER_DECAY;
   dc->decay_years = 2;
   cs_intervention *kp = tp_intervention(pl, "keep", 0.5);
-  kp->costs[kp->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2024, 0, 0, CS_NONE, 0};
+  kp->costs[kp->ncost++] =
+      (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 500), 2024, 0, 0, CS_NONE, 0, NULL};
   kp->fund_end = 2024;
   kp->after = CS_AFTER_KEEP;
   cs_scenario_def *s = &pl->scens[pl->nscen++];
@@ -1192,11 +1221,12 @@ static cs_plan *rich_plan(int projection) {
   e->group = 0;
   e->outflow_change = tp_num(pl, -0.5);
   e->extra_inflow = tp_num(pl, 3);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 50000), 2025, 0, 0, CS_NONE, 0};
   iv->costs[iv->ncost++] =
-      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 10000), 0, 2026, 2029, CS_NONE, 0};
+      (cs_cost){CS_COST_ONCE, 0, tp_num(pl, 50000), 2025, 0, 0, CS_NONE, 0, NULL};
   iv->costs[iv->ncost++] =
-      (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 12), 0, 0, 0, CS_NONE, 0};
+      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 10000), 0, 2026, 2029, CS_NONE, 0, NULL};
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 12), 0, 0, 0, CS_NONE, 0, NULL};
   iv->resources = cs_arena_calloc(&pl->arena, 1, sizeof(cs_resource)); /* the plan's own staff */
   iv->resources[iv->nresource++] =
       (cs_resource){.organisation = "o", .role = "r", .fte = 1.5, .from = 2025, .to = 2028};
@@ -1217,7 +1247,7 @@ static cs_plan *rich_plan(int projection) {
   e->sector = gp;
   e->change = tp_num(pl, 0.1);
   iv->costs[iv->ncost++] =
-      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 2500), 0, 2024, 2030, CS_NONE, 0};
+      (cs_cost){CS_COST_PER_YEAR, 1, tp_num(pl, 2500), 0, 2024, 2030, CS_NONE, 0, NULL};
   /* theme 3: recovery at 80+ pushed above 1 once the uptake reaches 1 (draw 0) or 0.75
    * (draw A below), so rows are clamped, a draw-dependent number of them */
   iv = tp_intervention(pl, "recover", 1.0);
@@ -1229,7 +1259,8 @@ static cs_plan *rich_plan(int projection) {
   e->from = 1;
   e->to = 0;
   e->change = tp_num(pl, 25);
-  iv->costs[iv->ncost++] = (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 7000), 2024, 0, 0, CS_NONE, 0};
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_ONCE, 1, tp_num(pl, 7000), 2024, 0, 0, CS_NONE, 0, NULL};
   /* scenarios: R1 only; R2 two years later */
   cs_scenario_def *sd = &pl->scens[pl->nscen++];
   sd->id = "r1-only";
@@ -1350,6 +1381,7 @@ int main(void) {
       cmocka_unit_test(test_shapley_interventions),
       cmocka_unit_test(test_cycle_correction),
       cmocka_unit_test(test_fte_per_participant),
+      cmocka_unit_test(test_cost_by_subregion),
       cmocka_unit_test(test_business_case_subregion),
       cmocka_unit_test(test_utility_and_mortality_effects),
       cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),

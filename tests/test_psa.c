@@ -349,9 +349,9 @@ static void test_psa_streams(void **st) {
   cs_intervention *iv = tp_intervention(pl, "iv", 1.0);
   static const char L[] = "themes[care].interventions[acp].costs[0].amount";
   iv->costs[iv->ncost++] =
-      (cs_cost){CS_COST_ONCE, 0, uniform_num(pl, L, 1000, 3000), 2024, 0, 0, CS_NONE, 0};
+      (cs_cost){CS_COST_ONCE, 0, uniform_num(pl, L, 1000, 3000), 2024, 0, 0, CS_NONE, 0, NULL};
   iv->costs[iv->ncost++] =
-      (cs_cost){CS_COST_ONCE, 1, uniform_num(pl, L, 10, 20), 2024, 0, 0, CS_NONE, 0};
+      (cs_cost){CS_COST_ONCE, 1, uniform_num(pl, L, 10, 20), 2024, 0, 0, CS_NONE, 0, NULL};
   /* seed 0x200000007: the key's high word is 2. From the Python program at the top, with
    * h = fnv1a(L) = 0x133abf9a9c654c0a: 1000 + 2000 u(seed, d, h), 10 + 10 u(seed, d, h + 1) */
   static const double zvw[] = {2000, 2727.1016572539556, 2531.390450600661, 1405.1938081504584};

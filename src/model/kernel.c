@@ -526,7 +526,9 @@ static double line_part(const cs_plan *pl, const cs_scen *sc, int32_t v, int32_t
                         const cs_cost *co, double amt, int32_t t) {
   int32_t d = t - sc->delay[r];
   int in = co->kind == CS_COST_ONCE ? d == co->year : d >= co->from && d <= co->to;
-  return in ? amt * sc->cov_sub[(size_t)v * pl->nsub + r] : 0.0;
+  if (!in) return 0.0;
+  if (co->by_sub) return sc->sub_on[r] ? amt * co->by_sub[r] : 0.0; /* the plan's own split */
+  return amt * sc->cov_sub[(size_t)v * pl->nsub + r];
 }
 
 /* A once or per_year line's amount in year t: a scenario that delays subregions moves each
@@ -534,7 +536,7 @@ static double line_part(const cs_plan *pl, const cs_scen *sc, int32_t v, int32_t
  * the uptake (v0.2). Without delays the whole amount times the coverage, as before. */
 static double line_amount(const cs_plan *pl, const cs_scen *sc, int32_t v, const cs_cost *co,
                           double amt, int32_t t) {
-  if (!sc->has_delay) {
+  if (!sc->has_delay && !co->by_sub) {
     int in = co->kind == CS_COST_ONCE ? t == co->year : t >= co->from && t <= co->to;
     return in ? amt * sc->coverage[v] : 0.0;
   }

@@ -117,6 +117,8 @@ typedef struct {
   int32_t from, to; /* per_year (defaults T0, T1 filled in) */
   int32_t insurer;  /* the insurer that pays a line of the insurers' payer; CS_NONE: by share */
   double fte_pp;    /* per_participant: the plan's own FTE per participant (v0.2; default 0) */
+  double *by_sub;   /* once / per_year: [nsub] each subregion's share (by_subregion, v0.2);
+                       NULL: by the shares of the targeted persons */
 } cs_cost;
 
 typedef struct {

@@ -4,6 +4,7 @@
 #include "schema.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 /* ---- target and uptake ---- */
@@ -283,6 +284,47 @@ static void cost_insurer(cs_ld *L, cs_ynode *e, const char *c, cs_cost *k) {
   k->insurer = cs_ld_id(L, v, "insurer", P->insurers, sizeof *P->insurers, P->ninsurer);
 }
 
+/* by_subregion: {SUBREGION: share, ...} on a once or per_year line (v0.2): who carries the
+ * line in the business case per subregion, instead of the shares of the targeted persons
+ * (an IZA budget agreed per subregion, say). Shares in [0, 1] adding up to 1; absent
+ * subregions 0. */
+static void cost_by_sub(cs_ld *L, cs_ynode *e, const char *c, cs_cost *k) {
+  cs_plan *P = L->P;
+  cs_ynode *m = cs_ld_given(L, e, "by_subregion");
+  if (!m) return;
+  char ctx[CS_CTX];
+  snprintf(ctx, sizeof ctx, "%.300s.by_subregion", c);
+  if (!cs_yq_want_map(&L->q, m, ctx)) return;
+  if (!(k->by_sub = cs_ld_alloc(L, (size_t)P->nsub + 1, sizeof *k->by_sub))) return;
+  double sum = 0.0;
+  int bad = 0;
+  for (size_t i = 0; i < cs_yq_len(m); i++) {
+    cs_ynode *key = cs_yq_key(&L->q, m, i), *v = cs_yq_val(&L->q, m, i);
+    int r = cs_ld_id(L, key, "subregion", P->subs, sizeof *P->subs, P->nsub);
+    double x;
+    if (cs_yq_dbl(&L->q, v, "by_subregion share", &x)) {
+      bad = 1;
+      continue;
+    }
+    if (x < 0.0 || x > 1.0) {
+      cs_yq_err(&L->q, v,
+                "by_subregion share '%s' in %s is out of range (expected a share in "
+                "[0, 1])",
+                cs_yq_scalar(v), c);
+      bad = 1;
+      continue;
+    }
+    if (r < 0) {
+      bad = 1;
+      continue;
+    }
+    k->by_sub[r] = x;
+    sum += x;
+  }
+  if (!bad && fabs(sum - 1.0) > 1e-6)
+    cs_yq_err(&L->q, m, "%s shares add up to %.6g (expected 1)", ctx, sum);
+}
+
 static void load_cost(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_intervention *iv) {
   cs_plan *P = L->P;
   cs_cost *k = item;
@@ -294,9 +336,12 @@ static void load_cost(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_inter
   int kind = cost_kind(L, e, c);
   if (kind < 0) return;
   k->kind = (cs_cost_kind)kind;
-  if (kind == 0) cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "once", "year", "insurer"), c);
+  if (kind == 0)
+    cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "once", "year", "insurer", "by_subregion"), c);
   if (kind == 1)
-    cs_yq_check_keys(&L->q, e, CS_KEYS("payer", "per_year", "from", "to", "insurer"), c);
+    cs_yq_check_keys(&L->q, e,
+                     CS_KEYS("payer", "per_year", "from", "to", "insurer", "by_subregion"), c);
+  if (kind != 2) cost_by_sub(L, e, c, k);
   if (kind == 2)
     cs_yq_check_keys(&L->q, e,
                      CS_KEYS("payer", "per_participant", "insurer", "fte_per_participant"), c);
