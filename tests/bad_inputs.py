@@ -181,6 +181,10 @@ case("by_subregion: unknown subregion, share above 1", BS2,
      f"{at_new(BS2, 'by_subregion', 'Nort')}: unknown subregion 'Nort' (did you mean 'North'?)",
      f"{at_new(BS2, 'by_subregion', '1.5')}: by_subregion share '1.5' in themes[th1].interventions[iv1].costs[1] "
      "is out of range (expected a share in [0, 1])")
+EU = sub("plan.yaml", "{kind: use, sector: home, change: {neg: $eff}}", "{kind: extra_use, sector: home, units: -2, change: 1}")
+case("extra_use: negative units, and a change it does not take", EU,
+     f"{at_new(EU, 'extra_use', 'change')}: unknown key 'change' in themes[th1].interventions[iv1].effects[1]",
+     f"{at_new(EU, 'extra_use', '-2')}: units '-2' in themes[th1].interventions[iv1].effects[1] is out of range (expected a number >= 0)")
 case("duplicate sector id", sub("plan.yaml", "  - id: home", "  - id: gp"),
      f"{at('  - id: home', 'id')}: duplicate sector id 'gp'")
 case("duplicate population row", set_line("population.csv", 5, "A1,f,2,100"),

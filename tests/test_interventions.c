@@ -628,6 +628,35 @@ static void test_cost_by_subregion(void **st) {
   tp_free(pl);
 }
 
+/* extra_use (v0.2): care the intervention itself adds. 4000 women at 30 use 1 home visit a
+ * year; the programme adds 3 per participant at uptake 0.5: 4000 + 4000 * 3 * 0.5 = 10000
+ * visits, and a later use effect (m = 0.5) on home acts on them too: 5000. */
+static void test_extra_use(void **st) {
+  (void)st;
+  for (int later = 0; later < 2; later++) {
+    cs_plan *pl = iv_plan(2024);
+    cs_intervention *iv = tp_intervention(pl, "acp", 0.5);
+    cs_effect *e = tp_effect(pl, iv, CS_EFF_EXTRA_USE);
+    e->sector = 1;
+    e->change = tp_num(pl, 3);
+    if (later) {
+      e = tp_effect(pl, iv, CS_EFF_USE);
+      e->sector = 1;
+      e->change = tp_num(pl, -1.0); /* m = 1 - 1 * 0.5 = 0.5 */
+    }
+    tp_run *t = tp_run_new(pl, 0);
+    double home = 0, base = 0;
+    for (int a = 0; a < 2; a++) {
+      home += tp_care(t, 1, 0, a, 1, CS_CARE_UNITS);
+      base += tp_care(t, 0, 0, a, 1, CS_CARE_UNITS);
+    }
+    near(base, 4000);
+    near(home, later ? 5000 : 10000);
+    tp_run_free(t);
+    tp_free(pl);
+  }
+}
+
 /* Utility and mortality effects (v0.2). 4000 women aged 30, q = 0.1: 400 die in 2024; state
  * utility 0.8. utility +0.1 (uptake 1): QALYs 2024 = (4000 - 400/2) * 0.9 = 3420 against
  * 3800 * 0.8 = 3040. mortality -0.5: q = 0.05, 200 die, life years 4000 - 100 = 3900 against
@@ -1382,6 +1411,7 @@ int main(void) {
       cmocka_unit_test(test_cycle_correction),
       cmocka_unit_test(test_fte_per_participant),
       cmocka_unit_test(test_cost_by_subregion),
+      cmocka_unit_test(test_extra_use),
       cmocka_unit_test(test_business_case_subregion),
       cmocka_unit_test(test_utility_and_mortality_effects),
       cmocka_unit_test(test_patient_flows_eol_shift_relative_threshold),

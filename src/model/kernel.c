@@ -69,11 +69,13 @@ static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, 
 }
 
 /* Applies intervention v's care effects to rates summed over the cells of one signature
- * (N-weighted use in u, D-weighted end-of-life use in e). Every effect is linear in the
- * rates, so this equals applying it cell by cell and summing; the patient-flow units that a
+ * (N-weighted use in u, D-weighted end-of-life use in e; rn persons). Every effect is linear
+ * in the rates (extra_use adds rn * units * uptake), so this equals applying it cell by cell
+ * and summing; the patient-flow units that a
  * back-to-front shift removes are returned. Transition effects act per cell (sig_transitions),
  * workforce effects per subregion (workforce_step). */
-static double apply_effects(const kctx *c, int32_t v, double *u, double *e, double *mfte) {
+static double apply_effects(const kctx *c, int32_t v, double rn, double *u, double *e,
+                            double *mfte) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   const cs_work *w = c->w;
@@ -97,6 +99,9 @@ static double apply_effects(const kctx *c, int32_t v, double *u, double *e, doub
       if (pl->flow_den[ef->from] && is_front(pl->sectors[ef->to].chain)) flows += du + de;
       break;
     }
+    case CS_EFF_EXTRA_USE: /* rn persons of the signature, each units * up more */
+      u[ef->sector] += rn * fmax(0.0, pm->eff_change[x]) * w->up[v];
+      break;
     case CS_EFF_TRANSITION:
     case CS_EFF_WORKFORCE:
     case CS_EFF_UTILITY:
@@ -198,7 +203,7 @@ static void sig_apply(kctx *c) {
     for (int32_t n = 0; n < c->nact; n++) {
       int32_t v = w->act[n];
       if (!in[v]) continue;
-      c->flows += apply_effects(c, v, w->u, w->e, w->mfte);
+      c->flows += apply_effects(c, v, w->rn[j], w->u, w->e, w->mfte);
       w->part[v] += w->rn[j] * w->up[v];
     }
     for (int32_t sec = 0; sec < nc; sec++) {

@@ -66,8 +66,9 @@ typedef enum {
   CS_EFF_FTE,
   CS_EFF_TRANSITION,
   CS_EFF_WORKFORCE,
-  CS_EFF_UTILITY,  /* the targeted persons' utility + change * uptake (v0.2) */
-  CS_EFF_MORTALITY /* the targeted persons' death probability * max(0, 1 + change * uptake) */
+  CS_EFF_UTILITY,   /* the targeted persons' utility + change * uptake (v0.2) */
+  CS_EFF_MORTALITY, /* the targeted persons' death probability * max(0, 1 + change * uptake) */
+  CS_EFF_EXTRA_USE  /* units of a sector per targeted person-year * uptake (v0.2; in change) */
 } cs_effect_kind;
 typedef enum { CS_COST_ONCE, CS_COST_PER_YEAR, CS_COST_PER_PARTICIPANT } cs_cost_kind;
 

@@ -145,7 +145,7 @@ static void load_uptake(cs_ld *L, cs_ynode *m, const char *ctx, cs_intervention 
 
 static const char *const effect_kinds[] = {"use",          "end_of_life_use", "shift",
                                            "fte_per_unit", "transition",      "workforce",
-                                           "utility",      "mortality"};
+                                           "utility",      "mortality",       "extra_use"};
 
 static void check_effect_keys(cs_ld *L, cs_ynode *e, cs_effect_kind k, const char *c) {
   switch (k) {
@@ -154,6 +154,7 @@ static void check_effect_keys(cs_ld *L, cs_ynode *e, cs_effect_kind k, const cha
   case CS_EFF_FTE: cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "sector", "change"), c); break;
   case CS_EFF_UTILITY:
   case CS_EFF_MORTALITY: cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "change"), c); break;
+  case CS_EFF_EXTRA_USE: cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "sector", "units"), c); break;
   case CS_EFF_SHIFT:
     cs_yq_check_keys(&L->q, e, CS_KEYS("kind", "from", "to", "fraction", "ratio", "applies_to"), c);
     break;
@@ -215,7 +216,7 @@ static void load_effect(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_int
   f->sector = f->from = f->to = f->group = CS_NONE;
   f->change = f->fraction = f->ratio = f->outflow_change = f->extra_inflow = cs_ld_unused(L);
   cs_ynode *kn = cs_yq_req(&L->q, e, "kind", c);
-  int k = kn ? cs_ld_enum(L, kn, "effect kind", effect_kinds, 8) : -1;
+  int k = kn ? cs_ld_enum(L, kn, "effect kind", effect_kinds, 9) : -1;
   if (k < 0) return;
   f->kind = (cs_effect_kind)k;
   check_effect_keys(L, e, f->kind, c);
@@ -233,6 +234,12 @@ static void load_effect(cs_ld *L, cs_ynode *e, const char *c, void *item, cs_int
       cs_ld_num_range(L, e, "change", c, f->change, -1.0, 1.0, "a utility change in [-1, 1]");
     break;
   case CS_EFF_MORTALITY: load_change(L, e, c, f); break; /* relative: -0.1 = 10 % fewer deaths */
+  case CS_EFF_EXTRA_USE: /* care the intervention itself adds: units per person-year */
+    f->sector =
+        cs_ld_req_id(L, e, "sector", c, "sector", P->sectors, sizeof *P->sectors, P->nsector);
+    if (!cs_ld_req_num(L, e, "units", c, &f->change))
+      cs_ld_num_range(L, e, "units", c, f->change, CS_NONNEG);
+    break;
   case CS_EFF_TRANSITION: load_transition_effect(L, e, c, iv, f); break;
   case CS_EFF_WORKFORCE:
     f->group =

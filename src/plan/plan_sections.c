@@ -495,8 +495,8 @@ static void load_flow_sectors(cs_ld *L, cs_ynode *m) {
                   sizeof *P->sectors, P->nsector, P->flow_den);
     /* a move from the front to the front is no move to the front of the chain */
     for (int32_t c = 0; c < P->nsector; c++)
-      if (P->flow_den[c] && (P->sectors[c].chain == CS_CHAIN_SOCIAL ||
-                             P->sectors[c].chain == CS_CHAIN_PRIMARY))
+      if (P->flow_den[c] &&
+          (P->sectors[c].chain == CS_CHAIN_SOCIAL || P->sectors[c].chain == CS_CHAIN_PRIMARY))
         cs_yq_warn(&L->q, list,
                    "criteria.patient_flows_sectors names '%s', a front-of-chain sector: care "
                    "shifted from it to another front sector counts as a patient flow (expected "
