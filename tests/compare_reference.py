@@ -7,9 +7,10 @@ For each generated plan (tests/genplan.py; seeds 1..6, plus projection, single-s
 variants) it runs `CARESHIFT_BINARY run PLAN --out DIR --detail` and
 `tests/reference/csref.py PLAN DIR --detail`, and compares every table of OUTPUTS.md (the v1
 tables and the additions staff, criteria_subregion, wrong_pocket, business_case_subregion,
-shapley, budget_impact, discount_rates, intervention_costs, theme_roi, shapley_intervention
-(absent from both outputs with `economics.intervention_shapley: none`; its method and theme
-must be equal text and orders the same integer) and, for a plan with
+shapley, budget_impact, discount_rates, intervention_costs, theme_roi, totals (every scenario,
+the baseline too), shapley_intervention and wrong_pocket_intervention (both absent from both
+outputs with `economics.intervention_shapley: none`; the former's method and theme must be
+equal text and orders the same integer) and, for a plan with
 `insurers:`, business_case_insurer, which must be absent from both outputs otherwise): the
 same set of key rows (integer keys compared as integers, `discount_rate_pct` as a number rounded to 9
 decimals), every value within 1e-9
@@ -68,9 +69,14 @@ TABLES = {
     "shapley_intervention.csv": ("intervention", "metric"),
     # only for a plan with `insurers:` (outputs.md): absent in both outputs otherwise
     "business_case_insurer.csv": ("scenario", "insurer"),
+    # v0.2: every scenario, the baseline too, on its own (with economics.cycle_correction)
+    "totals.csv": ("scenario",),
+    # v0.2, with shapley_intervention.csv (left out with it)
+    "wrong_pocket_intervention.csv": ("investor", "saver"),
 }
 OPTIONAL = {"business_case_insurer.csv",   # written only when the plan asks for it
-            "shapley_intervention.csv"}    # left out with `economics.intervention_shapley: none`
+            "shapley_intervention.csv",    # left out with `economics.intervention_shapley: none`
+            "wrong_pocket_intervention.csv"}   # left out with shapley_intervention.csv
 # value columns that must be equal as text (method, theme) or as integers (orders)
 EXACT_TEXT = {"shapley_intervention.csv": {"method", "theme"}}
 EXACT_INT = {"shapley_intervention.csv": {"orders"}}
@@ -173,7 +179,12 @@ TERMS = {"business_case.csv": {"npv": ("investment", "savings"),
          # npv = savings - investment may cancel), see ROW_TERMS
          "shapley_intervention.csv": {"contribution": ("plan_value",),
                                       "standard_error": ("plan_value", "contribution"),
-                                      "plan_value": ()}}
+                                      "plan_value": ()},
+         # the plan's wrong-pocket matrix per intervention (v0.2): attributed savings are sums
+         # of the interventions' Shapley values of the saver's savings (sampled ones carry
+         # their noise), so they are compared relative to the saver's savings as well, as a
+         # contribution is relative to its plan value
+         "wrong_pocket_intervention.csv": {"attributed_savings": ("savings",)}}
 # table -> function(key, column) giving the keys of other rows whose same column (and whose
 # TERMS columns) also make the scale of that value
 ROW_TERMS = {"shapley_intervention.csv":

@@ -46,7 +46,8 @@ default in others, so both the field and the default are exercised.
 - economics: price_year; (some) price_growth, discount_rate, discount_rate_effects,
   qaly_value, inflation; intervention_shapley absent, auto, exact, none, {permutations: 1},
   {permutations: 3} or {permutations: 7} (one of these per plan, from its own generator
-  seeded by the seed, so the rest of the plan does not change with it).
+  seeded by the seed, so the rest of the plan does not change with it); cycle_correction
+  absent, none, half-cycle or simpson (v0.2; likewise from its own generator).
 - marginal_share on the hospital sector and (some) others.
 - (some) criteria: long_year or its older name year, short_year, care_use_payer (not always
   zvw), care_use_pct, patient_flows_pct, patient_flows_sectors, staff_fte or staff_pct,
@@ -564,6 +565,17 @@ class Gen:
         ish = rs.choice([None, None, "auto", "exact", "none", 1, 3, 7])
         if ish is not None:
             eco.append("  intervention_shapley: %s" % (ish if isinstance(ish, str) else "{permutations: %d}" % ish))
+        # v0.2: economics.cycle_correction (absent = none, none, half-cycle or simpson; model.md
+        # section 7 "Within-cycle correction"), from its own generator as intervention_shapley
+        # so that the other lines stay as they were. (The 52 in the seed string was picked so
+        # that seeds 1-12 and 13-44 each have every choice, seeds 11-13 of tests/test_example.py
+        # have none (its checks that recompute discounted sums from the yearly tables are
+        # skipped under a correction), and seeds 22 and 23 of tests/test_psa.py have
+        # half-cycle and simpson.)
+        rc = random.Random("cycle_correction 52 %d" % self.seed)
+        ccor = rc.choice([None, "none", "half-cycle", "simpson"])
+        if ccor is not None:
+            eco.append("  cycle_correction: " + ccor)
         crit = []
         if self.maybe(0.8):
             crit.append("criteria:")

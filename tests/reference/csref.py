@@ -21,7 +21,9 @@ budget_impact.csv (`economics.inflation`), discount_rates.csv, business_case_ins
 theme_roi.csv and shapley_intervention.csv (`economics.intervention_shapley`: exact Shapley
 values over the interventions, or K orders shuffled with Philox4x32-10 uniforms of model.md
 note 14 seeded by `psa.seed`), `demography.mortality_mode: hazard` (model.md section 2 step 1)
-and transition effects with `scale: hazard` (section 4).
+and transition effects with `scale: hazard` (section 4), `economics.cycle_correction`
+(half-cycle, simpson: weights of the state rewards in every discounted sum), totals.csv and
+wrong_pocket_intervention.csv (model.md section 7).
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -344,6 +346,24 @@ class Plan:
         # economics.intervention_shapley: auto (default) | exact | none | {permutations: K};
         # resolved against the number of interventions below
         self.iv_shapley = ec.get("intervention_shapley", "auto")
+        # v0.2 (model.md section 7 "Within-cycle correction"): economics.cycle_correction:
+        # none (default) | half-cycle | simpson; the weights w_y of year index y = t - T0
+        # (n = T1 - T0), or None without a correction (every number as before). README,
+        # interpretation 41.
+        cc = ec.get("cycle_correction")
+        if cc is None:
+            cc = "none"
+        if cc not in ("none", "half-cycle", "simpson"):
+            raise PlanError("economics.cycle_correction: none, half-cycle or simpson, not %r" % (cc,))
+        self.cycle_correction = cc
+        n_ = self.T1 - self.T0
+        if cc == "half-cycle":
+            self.w = [0.5 if y in (0, n_) else 1.0 for y in range(n_ + 1)]
+        elif cc == "simpson":
+            self.w = [1.0 / 3.0 if y in (0, n_) else (4.0 / 3.0 if y % 2 == 0 else 2.0 / 3.0)
+                      for y in range(n_ + 1)]
+        else:
+            self.w = None
         # the PSA seed of the plan (1 when not given); it also seeds the sampled orders of
         # shapley_intervention.csv (the command line's --seed does not change those)
         ps = y.get("psa") or {}
@@ -650,9 +670,13 @@ def simulate(plan, scen, base=None):
     R.deaths = [[0.0] * A for _ in range(nY)]
     R.migration = [[0.0] * A for _ in range(nY)]
     R.U = [[[0.0] * C for _ in range(A)] for _ in range(nY)]
+    R.Ueol = [[[0.0] * C for _ in range(A)] for _ in range(nY)]   # the D * e' part of U
     R.F = [[[0.0] * C for _ in range(A)] for _ in range(nY)]
     R.LY = [[0.0] * A for _ in range(nY)]
     R.Q = [[0.0] * A for _ in range(nY)]
+    R.LYd = [[0.0] * A for _ in range(nY)]    # life years and QALYs of the discounted sums:
+    R.Qd = [[0.0] * A for _ in range(nY)]     # LY, Q, or with a correction w_y * occupancy
+    W = P.w
     R.up = [[[0.0] * A for _ in range(len(P.ivs))] for _ in range(nY)]     # [ti][iv][a]
     R.part = [[[0.0] * A for _ in range(len(P.ivs))] for _ in range(nY)]
     R.flows = [[0.0] * A for _ in range(nY)]  # [ti][a] patient-flow units removed (shifts out of
@@ -674,8 +698,8 @@ def simulate(plan, scen, base=None):
                 R.up[ti][j][a] = u
                 ups.append((j, iv, u))
             active = [(j, iv, u) for (j, iv, u) in ups if u != 0.0 and iv["area_t"][a]]
-            Ua, Fa = R.U[ti][a], R.F[ti][a]
-            pop = dth = ly = qa = 0.0
+            Ua, Fa, Ea = R.U[ti][a], R.F[ti][a], R.Ueol[ti][a]
+            pop = dth = ly = qa = qocc = 0.0
             for s in range(2):
                 Sp = Nn[a][s]
                 for x in AGES:
@@ -776,6 +800,7 @@ def simulate(plan, scen, base=None):
                         if hit:
                             ut = min(1.0, max(-1.0, ut + add))
                         qa += (n - d / 2.0) * ut
+                        qocc += n * ut
                         uu = [us[k][c] * grow[c] for c in range(C)]
                         ee = [es[k][c] * grow[c] for c in range(C)]
                         mf = [1.0] * C
@@ -805,6 +830,7 @@ def simulate(plan, scen, base=None):
                         for c in range(C):
                             v = n * uu[c] + d * ee[c]
                             Ua[c] += v
+                            Ea[c] += d * ee[c]
                             Fa[c] += v * fpu[c] * mf[c]
                     for j, iv, u in active:
                         if iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]:
@@ -813,6 +839,10 @@ def simulate(plan, scen, base=None):
             R.deaths[ti][a] = dth
             R.LY[ti][a] = ly
             R.Q[ti][a] = qa
+            if W is None:
+                R.LYd[ti][a], R.Qd[ti][a] = ly, qa
+            else:
+                R.LYd[ti][a], R.Qd[ti][a] = W[ti] * pop, W[ti] * qocc
             # 5. births from start-of-year women
             B = 0.0
             if P.projection is None:
@@ -864,18 +894,23 @@ def simulate(plan, scen, base=None):
     # (model.md section 4, v0.2 "Delays move costs"; section 7, business case per subregion)
     R.impl = {}                                # (iv index, line) -> [cost per year]
     R.impl_sub = {}                            # (iv index, line) -> {subregion: [cost per year]}
+    # the same in the discounted sums: per_participant parts times w_y (model.md section 7,
+    # "Within-cycle correction"); equal to impl / impl_sub without a correction
+    R.implw, R.implw_sub = {}, {}
     delayed = bool(scen["delay"])              # README, interpretation 24
     sub_areas = {r: [a for a in range(A) if P.area_sub[P.areas[a]] == r] for r in P.subregions}
     for j, iv in enumerate(P.ivs):
         for li, cl in enumerate(iv["costs"]):
             R.impl[j, li] = [0.0] * nY
             R.impl_sub[j, li] = {r: [0.0] * nY for r in P.subregions}
+            R.implw[j, li] = [0.0] * nY
+            R.implw_sub[j, li] = {r: [0.0] * nY for r in P.subregions}
     for j in ivids:
         iv = P.ivs[j]
         cov = P.coverage(iv, scen)
         shares = P.cost_shares(iv, scen)
         for li, cl in enumerate(iv["costs"]):
-            sub = R.impl_sub[j, li]
+            sub, subw = R.impl_sub[j, li], R.implw_sub[j, li]
             for r in P.subregions:
                 dl = scen["delay"].get(r, 0.0) if delayed else 0.0
                 for ti, t in enumerate(P.years):
@@ -884,21 +919,30 @@ def simulate(plan, scen, base=None):
                         v += cl["once"] * shares[r]
                     if cl["per_year"] is not None and cl["frm"] + dl <= t <= cl["to"] + dl:
                         v += cl["per_year"] * shares[r]
+                    vw = v
                     if cl["per_participant"] is not None:
-                        v += cl["per_participant"] * sum(R.part[ti][j][a] for a in sub_areas[r])
+                        pp = cl["per_participant"] * sum(R.part[ti][j][a] for a in sub_areas[r])
+                        v += pp
+                        vw += pp if W is None else W[ti] * pp
                     sub[r][ti] = v
+                    subw[r][ti] = vw
             for ti, t in enumerate(P.years):
                 if delayed:                    # the moved parts of the subregions
                     v = sum(sub[r][ti] for r in P.subregions)
+                    vw = sum(subw[r][ti] for r in P.subregions)
                 else:                          # amount * coverage in the line's own years
                     v = 0.0
                     if cl["once"] is not None and t == cl["year"]:
                         v += cl["once"] * cov
                     if cl["per_year"] is not None and cl["frm"] <= t <= cl["to"]:
                         v += cl["per_year"] * cov
+                    vw = v
                     if cl["per_participant"] is not None:
-                        v += cl["per_participant"] * sum(R.part[ti][j])
+                        pp = cl["per_participant"] * sum(R.part[ti][j])
+                        v += pp
+                        vw += pp if W is None else W[ti] * pp
                 R.impl[j, li][ti] = v
+                R.implw[j, li][ti] = vw
 
     # workforce supply per (subregion, group)
     R.sup = {}
@@ -968,6 +1012,25 @@ def run(plan_path, out, detail=False):
     def impl_by_payer(R, ti, p):
         return sum(v[ti] for (j, li), v in R.impl.items() if P.ivs[j]["costs"][li]["payer"] == p)
 
+    # The discounted sums (model.md section 7, "Within-cycle correction", v0.2): with a
+    # correction the care cost of (t, a, c) counts as w_y * (C - C_eol) + C_eol, C_eol the cost
+    # of the end-of-life units D * e', and per_participant cost lines w_y times; without one
+    # these are cost() and impl_by_payer() exactly. README, interpretation 41.
+    W = P.w
+
+    def costw(R, ti, a, c):
+        C_ = cost(R, ti, a, c)
+        if W is None:
+            return C_
+        Ce = R.Ueol[ti][a][c] * sec[c]["price"] * pf[ti]
+        return W[ti] * (C_ - Ce) + Ce
+
+    def care_by_payer_w(R, ti, p):
+        return sum(costw(R, ti, a, c) for a in range(A) for c in range(C) if sec[c]["payer"] == p)
+
+    def impl_by_payer_w(R, ti, p):
+        return sum(v[ti] for (j, li), v in R.implw.items() if P.ivs[j]["costs"][li]["payer"] == p)
+
     dem, care, pay, wf, hl, popd, ivr, imp = [], [], [], [], [], [], [], []
     short = {}                     # scenario -> [sum over (subregion, group) of max(0, gap)] per year
     for sc in P.scenarios:
@@ -1020,6 +1083,9 @@ def run(plan_path, out, detail=False):
     def care_in(R, ti, p, areas):
         return sum(cost(R, ti, a, c) for a in areas for c in range(C) if sec[c]["payer"] == p)
 
+    def care_in_w(R, ti, p, areas):
+        return sum(costw(R, ti, a, c) for a in areas for c in range(C) if sec[c]["payer"] == p)
+
     def pf_units(R, ti, areas):
         return sum(R.U[ti][a][c] for a in areas for c in range(C) if P.pf_in[c])
 
@@ -1036,18 +1102,27 @@ def run(plan_path, out, detail=False):
         """Scenario sc (result R) against the baseline: business case, health economics and
         the criteria of every year (model.md sections 7 and 8)."""
         allA = range(A)
-        o = dict(bc=[], npv={}, inv={}, sav={}, crit=[], gross=[], own=[], dcare={}, impl={})
+        o = dict(bc=[], npv={}, inv={}, sav={}, crit=[], gross=[], own=[], dcare={}, impl={},
+                 dcare_w={}, impl_w={})
         tot_inv = tot_sav = 0.0
         tot_delta = [0.0] * nY
         for p in P.payers:
             inv = sav = 0.0
             delta = []
             o["dcare"][p], o["impl"][p] = [], []       # undiscounted, per year (budget impact)
+            o["dcare_w"][p], o["impl_w"][p] = [], []   # the same weighted (discounted sums)
             for ti in range(nY):
                 cs, cb = care_by_payer(R, ti, p), care_by_payer(base, ti, p)
                 im = impl_by_payer(R, ti, p)
-                inv += im * disc[ti]
-                sav -= (cs - cb) * disc[ti]
+                if W is None:
+                    csw, cbw, imw = cs, cb, im
+                else:
+                    csw, cbw = care_by_payer_w(R, ti, p), care_by_payer_w(base, ti, p)
+                    imw = impl_by_payer_w(R, ti, p)
+                inv += imw * disc[ti]
+                sav -= (csw - cbw) * disc[ti]
+                o["dcare_w"][p].append(csw - cbw)
+                o["impl_w"][p].append(imw)
                 delta.append((cs - cb) + im)
                 tot_delta[ti] += (cs - cb) + im
                 o["dcare"][p].append(cs - cb)
@@ -1059,8 +1134,8 @@ def run(plan_path, out, detail=False):
         npv = tot_sav - tot_inv
         o["bc"].append(("total", tot_inv, tot_sav, npv, break_even(P.years, tot_delta)))
         o["npv"]["total"], o["tot_inv"] = npv, tot_inv
-        o["dq"] = sum((R.Q[ti][a] - base.Q[ti][a]) * disc_e[ti] for ti in range(nY) for a in allA)
-        o["dly"] = sum((R.LY[ti][a] - base.LY[ti][a]) * disc_e[ti] for ti in range(nY) for a in allA)
+        o["dq"] = sum((R.Qd[ti][a] - base.Qd[ti][a]) * disc_e[ti] for ti in range(nY) for a in allA)
+        o["dly"] = sum((R.LYd[ti][a] - base.LYd[ti][a]) * disc_e[ti] for ti in range(nY) for a in allA)
         for ti, t in enumerate(P.years):
             cb = care_by_payer(base, ti, P.crit_payer)
             cs = care_by_payer(R, ti, P.crit_payer)
@@ -1093,7 +1168,7 @@ def run(plan_path, out, detail=False):
             for c in range(C):
                 if sec[c]["payer"] != p:
                     continue
-                d += sum(cost(R, ti, a, c) - cost(base, ti, a, c) for a in range(A)) * sec[c]["marginal"]
+                d += sum(costw(R, ti, a, c) - costw(base, ti, a, c) for a in range(A)) * sec[c]["marginal"]
             sav -= d * disc[ti]
         return sav
 
@@ -1152,14 +1227,17 @@ def run(plan_path, out, detail=False):
             f = [1.0 / (1.0 + rate) ** (t - P.T0) for t in P.years]
             ti_ = ts_ = 0.0
             for p in P.payers:
-                inv = sum(o["impl"][p][ti] * f[ti] for ti in range(nY))
-                sav = 0.0 - sum(o["dcare"][p][ti] * f[ti] for ti in range(nY))
+                inv = sum(o["impl_w"][p][ti] * f[ti] for ti in range(nY))
+                sav = 0.0 - sum(o["dcare_w"][p][ti] * f[ti] for ti in range(nY))
                 dr.append((sidn, key, p, inv, sav, sav - inv))
                 ti_ += inv
                 ts_ += sav
             dr.append((sidn, key, "total", ti_, ts_, ts_ - ti_))
         npv, dq = o["npv"]["total"], o["dq"]
-        he.append((sidn, dq, o["dly"], (-npv / dq) if dq > 0 else "", npv + P.qaly_value * dq, verdict(dq, npv)))
+        # cost per QALY (model.md section 7; v0.2: only for the `icer` verdict, dq > 0 and
+        # total NPV < 0; a dominant scenario has none). README, interpretation 25.
+        he.append((sidn, dq, o["dly"], (-npv / dq) if dq > 0 and npv < 0 else "", npv + P.qaly_value * dq,
+                   verdict(dq, npv)))
         for ti, t in enumerate(P.years):
             for name, v, unit, thr in o["crit"][ti]:
                 cr.append((sidn, t, name, v, unit, thr, 1 if v >= thr else 0))
@@ -1184,9 +1262,9 @@ def run(plan_path, out, detail=False):
             for p in P.payers:
                 inv = sav = 0.0
                 for ti in range(nY):
-                    inv += sum(v[r][ti] for (j, li), v in R.impl_sub.items()
+                    inv += sum(v[r][ti] for (j, li), v in R.implw_sub.items()
                                if P.ivs[j]["costs"][li]["payer"] == p) * disc[ti]
-                    sav -= (care_in(R, ti, p, ar) - care_in(base, ti, p, ar)) * disc[ti]
+                    sav -= (care_in_w(R, ti, p, ar) - care_in_w(base, ti, p, ar)) * disc[ti]
                 bcs.append((sidn, r, p, inv, sav, sav - inv))
                 ti_ += inv
                 ts_ += sav
@@ -1199,7 +1277,7 @@ def run(plan_path, out, detail=False):
         for k in P.insurers:
             q = P.ins_payer
             inv = sav = 0.0
-            for (j, li), v in R.impl.items():
+            for (j, li), v in R.implw.items():
                 cl = P.ivs[j]["costs"][li]
                 if cl["payer"] != q:
                     continue
@@ -1211,9 +1289,27 @@ def run(plan_path, out, detail=False):
                 for a in range(A):
                     sh = P.ins_share.get((a, k), 0.0)
                     if sh != 0.0:
-                        d += sh * (care_in(R, ti, q, [a]) - care_in(base, ti, q, [a]))
+                        d += sh * (care_in_w(R, ti, q, [a]) - care_in_w(base, ti, q, [a]))
                 sav -= d * disc[ti]
             bci.append((sidn, k, inv, sav, sav - inv))
+    # totals.csv (model.md section 7 "Totals per scenario", v0.2): every scenario, the
+    # baseline included, on its own: discounted care and implementation cost (money rate),
+    # QALYs and life years (effects rate), all with the cycle correction; the population on
+    # 1 January T0 and the per-person ratios (empty when nobody lives there). README,
+    # interpretation 42.
+    tots = []
+    for sc in P.scenarios:
+        R = res[sc["id"]]
+        cc_ = sum(disc[ti] * sum(care_by_payer_w(R, ti, p) for p in P.payers) for ti in range(nY))
+        ic_ = sum(disc[ti] * sum(impl_by_payer_w(R, ti, p) for p in P.payers) for ti in range(nY))
+        qa_ = sum(disc_e[ti] * sum(R.Qd[ti][a] for a in range(A)) for ti in range(nY))
+        ly_ = sum(disc_e[ti] * sum(R.LYd[ti][a] for a in range(A)) for ti in range(nY))
+        pop0 = sum(R.pop[0][a] for a in range(A))
+        co_ = cc_ + ic_
+        tots.append((sc["id"], cc_, ic_, co_, qa_, ly_, pop0, co_ / pop0 if pop0 != 0 else "",
+                     qa_ / pop0 if pop0 != 0 else ""))
+    write(os.path.join(out, "totals.csv"), ["scenario", "care_cost", "implementation_cost", "cost", "qalys",
+                                            "life_years", "population", "cost_per_person", "qalys_per_person"], tots)
     write(os.path.join(out, "business_case.csv"), ["scenario", "stakeholder", "investment", "savings", "npv", "break_even_year",
                                                    "savings_marginal", "npv_marginal"], bc)
     write(os.path.join(out, "budget_impact.csv"), ["scenario", "year", "stakeholder", "care_cost_change",
@@ -1348,10 +1444,15 @@ def run(plan_path, out, detail=False):
     if T <= 10:
         lt = P.long_year - P.T0
 
+        st = P.short_year - P.T0
+
         def metrics(o):
             m = [("npv:" + p, o["npv"][p]) for p in P.payers + ["total"]]
             m += [("criterion:" + name, v) for name, v, _u, _t in o["crit"][lt]]
             m.append(("delta_qalys", o["dq"]))
+            # v0.2 (model.md section 7, outputs.md, 4 Dec 2026): each criterion's value in
+            # criteria.short_year as criterion_short_term:<name>
+            m += [("criterion_short_term:" + name, v) for name, v, _u, _t in o["crit"][st]]
             return m
 
         names = [n for n, _ in metrics(cmp["plan"])]
@@ -1383,10 +1484,13 @@ def run(plan_path, out, detail=False):
         nI = len(P.ivs)
         lt = P.long_year - P.T0
 
+        st = P.short_year - P.T0
+
         def iv_metrics(o):
             m = [("npv:" + p, o["npv"][p]) for p in P.payers + ["total"]]
             m += [("criterion:" + name, v) for name, v, _u, _t in o["crit"][lt]]
             m.append(("delta_qalys", o["dq"]))
+            m += [("criterion_short_term:" + name, v) for name, v, _u, _t in o["crit"][st]]
             m += [("savings:" + p, o["sav"][p]) for p in P.payers]
             m.append(("savings:total", sum(o["sav"][p] for p in P.payers)))
             m += [("investment:" + p, o["inv"][p]) for p in P.payers]
@@ -1454,6 +1558,40 @@ def run(plan_path, out, detail=False):
         write(os.path.join(out, "shapley_intervention.csv"), ["intervention", "metric", "theme", "contribution",
                                                               "standard_error", "plan_value", "method", "orders"],
               shi)
+
+        # wrong_pocket_intervention.csv (model.md section 7, v0.2, with shapley_intervention):
+        # for investor p (a payer, or `none`) and saver q (a payer), attributed_savings =
+        # sum_i share_i(p) * phi_i(savings:q), share_i(p) = the part of intervention i's own
+        # discounted implementation cost in the plan scenario (its cost lines as the business
+        # case discounts them, with the cycle correction) that p pays; an intervention whose
+        # own discounted cost is 0 goes to `none` (share 1). investment = the plan's
+        # discounted investment of p (business_case.csv; 0 for none), savings = sum_i
+        # phi_i(savings:q). README, interpretation 43.
+        mi_of = {nm: mi for mi, nm in enumerate(inames)}
+        Rp = res["plan"]
+        own = []                                   # [{payer: discounted own cost}] per intervention
+        for i, iv in enumerate(P.ivs):
+            d_ = {x: 0.0 for x in P.payers}
+            for li, cl in enumerate(iv["costs"]):
+                d_[cl["payer"]] += sum(Rp.implw[i, li][ti] * disc[ti] for ti in range(nY))
+            own.append(d_)
+        wpi = []
+        for p in P.payers + ["none"]:
+            for q in P.payers:
+                att = 0.0
+                for i in range(nI):
+                    it = sum(own[i][x] for x in P.payers)
+                    ph = contrib[i][mi_of["savings:" + q]]
+                    if p == "none":
+                        if it == 0.0:
+                            att += ph
+                    elif it != 0.0:
+                        att += own[i][p] / it * ph
+                inv = 0.0 if p == "none" else cmp["plan"]["inv"][p]
+                sav = sum(contrib[i][mi_of["savings:" + q]] for i in range(nI))
+                wpi.append((p, q, inv, sav, att))
+        write(os.path.join(out, "wrong_pocket_intervention.csv"), ["investor", "saver", "investment", "savings",
+                                                                   "attributed_savings"], wpi)
 
     # resources (no scenario)
     resrc = {}

@@ -823,7 +823,14 @@ def case_shapley(tmp, ck):
     csref.run(plan, out)
     sh = read(out, "shapley.csv", ("theme", "metric"))
     he = read(out, "health_economics.csv", ("scenario",))
-    ck.equal(len(sh), 3 * 7, "3 themes x (npv:zvw, npv:total, 4 criteria, delta_qalys)")
+    ck.equal(len(sh), 3 * 11, "3 themes x (npv:zvw, npv:total, 4 criteria, delta_qalys, 4 short-term criteria)")
+    # v0.2: criterion_short_term:<name> in criteria.short_year, here its default min(T0 + 2,
+    # long_year) = 2024 = the long-term year, so the same values
+    for th in ("a", "b", "c"):
+        for name in ("care_use", "patient_flows", "staff", "real_estate"):
+            for col in ("contribution", "leave_one_out", "plan_value"):
+                ck.equal(sh[th, "criterion_short_term:" + name][col], sh[th, "criterion:" + name][col],
+                         "%s short-term %s %s" % (th, name, col))
     # Uptake 1 everywhere from 2024; 1000 persons every year (q = 0), rates 1 hosp + 1 gp each.
     # Per year, with the themes S (a and b halve hosp, then c shifts half of what is left to
     # gp at 2 gp per hosp unit):
@@ -897,12 +904,14 @@ def case_shapley_intervention(tmp, ck):
     out = os.path.join(tmp, "exact", "out")
     csref.run(plan, out)
     si = read(out, "shapley_intervention.csv", ("intervention", "metric"))
-    ck.equal(len(si), 3 * (7 + 2 + 2), "3 interventions x (npv:zvw, npv:total, 4 criteria, delta_qalys, "
-             "savings:zvw, savings:total, investment:zvw, investment:total)")
+    ck.equal(len(si), 3 * (7 + 4 + 2 + 2), "3 interventions x (npv:zvw, npv:total, 4 criteria, delta_qalys, "
+             "4 short-term criteria, savings:zvw, savings:total, investment:zvw, investment:total)")
     with open(os.path.join(out, "shapley_intervention.csv")) as fh:
-        ck.equal([ln.split(",")[:2] for ln in fh.read().split()[1:12]],
+        ck.equal([ln.split(",")[:2] for ln in fh.read().split()[1:16]],
                  [["ia", m] for m in ("npv:zvw", "npv:total", "criterion:care_use", "criterion:patient_flows",
-                                      "criterion:staff", "criterion:real_estate", "delta_qalys", "savings:zvw",
+                                      "criterion:staff", "criterion:real_estate", "delta_qalys",
+                                      "criterion_short_term:care_use", "criterion_short_term:patient_flows",
+                                      "criterion_short_term:staff", "criterion_short_term:real_estate", "savings:zvw",
                                       "savings:total", "investment:zvw", "investment:total")],
                  "row order: intervention, then the metrics of shapley.csv, savings, investment")
     sh = read(out, "shapley.csv", ("theme", "metric"))
@@ -1689,9 +1698,290 @@ def case_hazard(tmp, ck):
             raise AssertionError("bad %s accepted" % what)
 
 
+CYCLE_YAML = """careshift: 1
+plan: {name: cycle}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2026}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+states:
+  - {id: h, utility: 0.8}
+state_shares: shares.csv
+payers: [{id: zvw, name: Zvw}, {id: wmo, name: Wmo}]
+insurers: {payer: zvw, shares: ins.csv}
+sectors:
+  - {id: gp, name: GP, unit: consult, payer: zvw, chain: primary, price: 25, fte_per_unit: 0.001, group: g}
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 10, fte_per_unit: 0.01, group: g,
+     marginal_share: 0.5}
+use: use.csv
+end_of_life_use: eol.csv
+economics: {price_year: 2024, discount_rate: 0, discount_rate_effects: 0CORR}
+themes:
+  - id: a
+    name: A
+    interventions:
+      - id: pay
+        name: Paid per participant
+        uptake: {max: 1}
+        costs:
+          - {payer: wmo, per_participant: 100}
+          - {payer: zvw, once: 1000, year: 2024}
+  - id: b
+    name: B
+    interventions:
+      - id: cut
+        name: Less use, better quality of life
+        uptake: {max: 1}
+        effects:
+          - {kind: use, sector: gp, change: -0.5}
+          - {kind: end_of_life_use, sector: hosp, change: -0.2}
+          - {kind: utility, change: 0.1}
+"""
+
+
+def case_cycle_correction(tmp, ck):
+    """v0.2 (model.md section 7 "Within-cycle correction", "Totals per scenario" and
+    wrong_pocket_intervention.csv): 4000 women aged 30, q = 0.1, no discounting, 2024-2026.
+    Stock N = 4000, 3600, 3240 (sum 10840), deaths D = 400, 360, 324 (sum 1084). Use: 1 gp
+    consult (price 25) per person-year; end of life: 5 hospital days (price 10) per death, 50
+    per death; utility 0.8. Theme a: `pay` (uptake 1, no effects) costs 100 per participant
+    (wmo) and once 1000 (zvw); theme b: `cut` (uptake 1, no cost) halves the gp use, cuts the
+    end-of-life days by 20 % and adds 0.1 utility. Weighted occupancy sum_y w_y N_y:
+    half-cycle 0.5*4000 + 3600 + 0.5*3240 = 7220; simpson 4000/3 + 2/3*3600 + 3240/3 =
+    4813.333...; none: the discounted sums as before (LY = sum N - D/2 = 10298)."""
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 30): 4000}),
+        "mortality.csv": mortality(lambda s, x: 0.1),
+        "fertility.csv": "age,rate\n",
+        "shares.csv": ONE_STATE,
+        "ins.csv": "area,insurer,share\nA1,CZ,1\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\ngp,h,f,0,100,1\n",
+        "eol.csv": "sector,state,sex,age_from,age_to,rate\nhosp,h,f,0,100,5\n",
+    }
+    N, D = [4000.0, 3600.0, 3240.0], [400.0, 360.0, 324.0]
+    for corr, occ in (("", None), (", cycle_correction: none", None), (", cycle_correction: half-cycle", 7220.0),
+                      (", cycle_correction: simpson", 4813.333333333333)):
+        d = os.path.join(tmp, corr.split(":")[-1].strip() or "absent")
+        plan = write_plan(d, CYCLE_YAML.replace("CORR", corr), files)
+        out = os.path.join(d, "out")
+        csref.run(plan, out)
+        what = corr or "absent"
+        tot = read(out, "totals.csv", ("scenario",))
+        ck.equal(sorted(tot), sorted([("baseline",), ("plan",), ("without-a",), ("without-b",)]),
+                 "%s: totals.csv has every scenario, the baseline too" % what)
+        if occ is None:
+            # care 10840*25 + 1084*50 = 325200; QALYs (10840 - 1084/2)*0.8 = 10298*0.8
+            care_b, care_p = 325200.0, 10840 * 12.5 + 1084 * 40.0
+            impl = 10840 * 100.0 + 1000.0
+            ly, q_b, q_p = 10298.0, 10298 * 0.8, 10298 * 0.9
+        else:
+            care_b, care_p = occ * 25 + 1084 * 50.0, occ * 12.5 + 1084 * 40.0
+            impl = occ * 100.0 + 1000.0
+            ly, q_b, q_p = occ, occ * 0.8, occ * 0.9
+        for sc, care, im, qa in (("baseline", care_b, 0.0, q_b), ("plan", care_p, impl, q_p),
+                                 ("without-a", care_p, 0.0, q_p), ("without-b", care_b, impl, q_b)):
+            r = tot[sc, ]
+            ck.close(r["care_cost"], care, "%s: %s care_cost" % (what, sc))
+            ck.close(r["implementation_cost"], im, "%s: %s implementation_cost" % (what, sc))
+            ck.close(r["cost"], care + im, "%s: %s cost" % (what, sc))
+            ck.close(r["qalys"], qa, "%s: %s qalys" % (what, sc))
+            ck.close(r["life_years"], ly, "%s: %s life_years" % (what, sc))
+            ck.close(r["population"], 4000.0, "%s: %s population on 1 January 2024" % (what, sc))
+            ck.close(r["cost_per_person"], (care + im) / 4000.0, "%s: %s cost_per_person" % (what, sc))
+            ck.close(r["qalys_per_person"], qa / 4000.0, "%s: %s qalys_per_person" % (what, sc))
+        # business case: savings of zvw = the weighted gp cut + the unweighted end-of-life cut
+        sav = care_b - care_p
+        inv_wmo = impl - 1000.0
+        bc = read(out, "business_case.csv", ("scenario", "stakeholder"))
+        ck.close(bc["plan", "zvw"]["savings"], sav, "%s: plan zvw savings" % what)
+        ck.close(bc["plan", "zvw"]["investment"], 1000.0, "%s: plan zvw investment (once, unweighted)" % what)
+        ck.close(bc["plan", "wmo"]["investment"], inv_wmo, "%s: plan wmo investment (per_participant)" % what)
+        ck.close(bc["plan", "total"]["npv"], sav - impl, "%s: plan total npv" % what)
+        # marginal: the hospital days at half their price (the gp cut at full price)
+        ck.close(bc["plan", "zvw"]["savings_marginal"], sav - 1084 * 10.0 * 0.5, "%s: savings_marginal" % what)
+        # break-even is undiscounted and unweighted: cumulative total delta per year
+        # 2024: -(4000*12.5 + 400*10) + 1000 + 400000 > 0 in every year
+        ck.equal(bc["plan", "total"]["break_even_year"], "", "%s: no break-even" % what)
+        ck.equal(bc["without-a", "total"]["break_even_year"], "2024", "%s: without-a breaks even at once" % what)
+        he = read(out, "health_economics.csv", ("scenario",))
+        ck.close(he["plan", ]["delta_qalys"], q_p - q_b, "%s: delta_qalys" % what)
+        ck.close(he["plan", ]["delta_life_years"], 0.0, "%s: delta_life_years" % what)
+        ck.close(he["plan", ]["cost_per_qaly"], (impl - sav) / (q_p - q_b), "%s: cost per QALY" % what, rel=1e-11)
+        # without-a gains QALYs and saves money: dominant, no cost per QALY (v0.2)
+        ck.equal((he["without-a", ]["verdict"], he["without-a", ]["cost_per_qaly"]), ("dominant", ""),
+                 "%s: dominant, no cost per QALY" % what)
+        # per subregion (one) and per insurer (one, share 1): the same as the payer's row
+        bcs = read(out, "business_case_subregion.csv", ("scenario", "subregion", "stakeholder"))
+        ck.close(bcs["plan", "R1", "zvw"]["savings"], sav, "%s: subregion savings" % what)
+        ck.close(bcs["plan", "R1", "wmo"]["investment"], inv_wmo, "%s: subregion wmo investment" % what)
+        bci = read(out, "business_case_insurer.csv", ("scenario", "insurer"))
+        ck.close(bci["plan", "CZ"]["savings"], sav, "%s: insurer savings" % what)
+        ck.close(bci["plan", "CZ"]["investment"], 1000.0, "%s: insurer investment" % what)
+        # discount rates: at 4 % the weights times the factors 1.04^-y
+        w = {None: [1.0, 1.0, 1.0], 7220.0: [0.5, 1.0, 0.5], 4813.333333333333: [1 / 3, 2 / 3, 1 / 3]}[occ]
+        dr = read(out, "discount_rates.csv", ("scenario", "discount_rate_pct", "stakeholder"))
+        f = [1.04 ** -y for y in range(3)]
+        if occ is None:          # without a correction the section 3 sums (unweighted)
+            s4 = sum(f[y] * (N[y] * 12.5 + D[y] * 10.0) for y in range(3))
+            i4 = sum(f[y] * N[y] * 100.0 for y in range(3))
+        else:
+            s4 = sum(f[y] * (w[y] * N[y] * 12.5 + D[y] * 10.0) for y in range(3))
+            i4 = sum(f[y] * w[y] * N[y] * 100.0 for y in range(3))
+        ck.close(dr["plan", "4.0", "zvw"]["savings"], s4, "%s: savings at 4 %%" % what)
+        ck.close(dr["plan", "4.0", "wmo"]["investment"], i4, "%s: wmo investment at 4 %%" % what)
+        ck.close(dr["plan", "4.0", "zvw"]["investment"], 1000.0, "%s: zvw investment at 4 %%" % what)
+        # the yearly and undiscounted tables stay unweighted
+        bi = read(out, "budget_impact.csv", ("scenario", "year", "stakeholder"))
+        ck.close(bi["plan", "2024", "zvw"]["care_cost_change"], -(4000 * 12.5 + 400 * 10.0), "%s: budget impact" % what)
+        ck.close(bi["plan", "2026", "wmo"]["implementation_cost"], 324000.0, "%s: budget impact wmo 2026" % what)
+        ic = read(out, "intervention_costs.csv", ("scenario", "intervention"))
+        ck.close(ic["plan", "pay"]["participant_years"], 10840.0, "%s: participant-years" % what)
+        ck.close(ic["plan", "pay"]["implementation_cost"], 1085000.0, "%s: intervention cost" % what)
+        hl = read(out, "health.csv", ("scenario", "year", "area"))
+        ck.close(hl["baseline", "2024", "A1"]["life_years"], 3800.0, "%s: health.csv life years" % what)
+        ck.close(hl["baseline", "2024", "A1"]["qalys"], 3040.0, "%s: health.csv qalys" % what)
+        pay = read(out, "payers.csv", ("scenario", "year", "payer"))
+        ck.close(pay["baseline", "2025", "zvw"]["care_cost"], 3600 * 25 + 360 * 50.0, "%s: payers.csv" % what)
+        # theme_roi: a invests, b saves; participant-years not weighted
+        roi = read(out, "theme_roi.csv", ("scenario", "theme"))
+        ck.close(roi["plan", "a"]["investment"], impl, "%s: theme a investment" % what)
+        ck.close(roi["plan", "a"]["savings"], 0.0, "%s: theme a savings" % what)
+        ck.close(roi["plan", "b"]["savings"], sav, "%s: theme b savings" % what)
+        ck.close(roi["plan", "b"]["savings_per_participant_year"], sav / 10840.0, "%s: b per participant-year" % what)
+        # shapley per intervention and the plan's wrong-pocket matrix per intervention: `pay`
+        # invests (zvw 1000, wmo the per_participant line) and saves nothing, `cut` saves
+        # without investment, so its savings go to `none`
+        si = read(out, "shapley_intervention.csv", ("intervention", "metric"))
+        ck.close(si["cut", "savings:zvw"]["contribution"], sav, "%s: phi_cut(savings:zvw)" % what)
+        ck.close(si["pay", "investment:wmo"]["contribution"], inv_wmo, "%s: phi_pay(investment:wmo)" % what)
+        ck.close(si["cut", "delta_qalys"]["contribution"], q_p - q_b, "%s: phi_cut(delta_qalys)" % what)
+        wpi = read(out, "wrong_pocket_intervention.csv", ("investor", "saver"))
+        ck.equal(sorted(wpi), sorted((p, q) for p in ("zvw", "wmo", "none") for q in ("zvw", "wmo")),
+                 "%s: investors zvw, wmo, none; savers zvw, wmo" % what)
+        for (p, q), (inv, sv, att) in {("zvw", "zvw"): (1000.0, sav, 0.0), ("wmo", "zvw"): (inv_wmo, sav, 0.0),
+                                        ("none", "zvw"): (0.0, sav, sav), ("zvw", "wmo"): (1000.0, 0.0, 0.0),
+                                        ("wmo", "wmo"): (inv_wmo, 0.0, 0.0), ("none", "wmo"): (0.0, 0.0, 0.0)}.items():
+            r = wpi[p, q]
+            ck.close(r["investment"], inv, "%s: wrong_pocket_intervention %s,%s investment" % (what, p, q))
+            ck.close(r["savings"], sv, "%s: wrong_pocket_intervention %s,%s savings" % (what, p, q))
+            ck.close(r["attributed_savings"], att, "%s: wrong_pocket_intervention %s,%s attributed" % (what, p, q))
+
+    # an unknown correction is a load error
+    d = os.path.join(tmp, "bad")
+    plan = write_plan(d, CYCLE_YAML.replace("CORR", ", cycle_correction: trapezoid"), files)
+    try:
+        csref.Plan(plan)
+        raised = False
+    except csref.PlanError:
+        raised = True
+    ck.equal(raised, True, "cycle_correction: trapezoid is a load error")
+
+
+def case_wrong_pocket_intervention(tmp, ck):
+    """wrong_pocket_intervention.csv (model.md section 7): on the plan of case_shapley
+    (interventions ia (zvw pays 1000 once), ib, ic without costs; savings by 2 years phi_ia =
+    phi_ib = 2*185000/6, phi_ic = 2*140000/6, plan savings 170000): zvw is the investor of
+    ia's savings, `none` of ib's and ic's; with two payers sharing ia's cost, its savings split
+    by their shares of its investment. Without the table with `intervention_shapley: none`."""
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "shares.csv": ONE_STATE,
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,h,f,0,100,1\ngp,h,f,0,100,1\n",
+    }
+    plan = write_plan(os.path.join(tmp, "a"), SHAPLEY_YAML, files)
+    out = os.path.join(tmp, "a", "out")
+    csref.run(plan, out)
+    wpi = read(out, "wrong_pocket_intervention.csv", ("investor", "saver"))
+    ck.equal(sorted(wpi), [("none", "zvw"), ("zvw", "zvw")], "one payer: investors zvw and none")
+    ck.close(wpi["zvw", "zvw"]["attributed_savings"], 2 * 185000 / 6, "zvw pays for ia's savings", rel=1e-10)
+    ck.close(wpi["none", "zvw"]["attributed_savings"], 2 * 185000 / 6 + 2 * 140000 / 6, "nobody pays for ib, ic",
+             rel=1e-10)
+    ck.close(wpi["zvw", "zvw"]["investment"], 1000.0, "investment of zvw")
+    ck.close(wpi["none", "zvw"]["investment"], 0.0, "investment of none")
+    for p in ("zvw", "none"):
+        ck.close(wpi[p, "zvw"]["savings"], 170000.0, "savings of zvw", rel=1e-10)
+    # ia paid 1000 by zvw and 3000 by a second payer wlz (no care): 1/4 and 3/4 of phi_ia
+    txt = SHAPLEY_YAML.replace("payers: [{id: zvw, name: Zvw}]", "payers: [{id: zvw, name: Zvw}, {id: wlz, name: Wlz}]")
+    txt = txt.replace("once: 1000, year: 2024}", "once: 1000, year: 2024}\n          - {payer: wlz, once: 3000, year: 2024}")
+    ck.equal(txt.count("wlz"), 2, "the plan gets a second payer with a cost line")
+    plan = write_plan(os.path.join(tmp, "b"), txt, files)
+    out = os.path.join(tmp, "b", "out")
+    csref.run(plan, out)
+    wpi = read(out, "wrong_pocket_intervention.csv", ("investor", "saver"))
+    ck.close(wpi["zvw", "zvw"]["attributed_savings"], 0.25 * 2 * 185000 / 6, "zvw's quarter", rel=1e-10)
+    ck.close(wpi["wlz", "zvw"]["attributed_savings"], 0.75 * 2 * 185000 / 6, "wlz's three quarters", rel=1e-10)
+    ck.close(wpi["wlz", "zvw"]["investment"], 3000.0, "investment of wlz")
+    ck.close(wpi["wlz", "wlz"]["savings"], 0.0, "wlz saves nothing")
+    ck.close(wpi["none", "wlz"]["attributed_savings"], 0.0, "nothing attributed of wlz's savings")
+    d = os.path.join(tmp, "none")
+    plan = write_plan(d, SHAPLEY_YAML.replace("economics: {", "economics: {intervention_shapley: none, "), files)
+    csref.run(plan, os.path.join(d, "out"))
+    ck.equal(os.path.exists(os.path.join(d, "out", "wrong_pocket_intervention.csv")), False, "none: no table")
+    # The shares come from each intervention's own cost lines, not from its Shapley value of
+    # investment: 1000 women aged 50, q = 0.2, 2024-2025, no discounting, 1 gp consult (10)
+    # per person-year. `pp` (no effects) costs zvw 100 per participant; `live` (no costs)
+    # halves mortality. Stock: baseline 1000, 800; with live 1000, 900. Investment: pp alone
+    # 180000, both 190000, so phi_live(investment:zvw) = (0 + 10000)/2 = 5000 although live
+    # costs nothing; savings: live alone and both -1000 (more persons alive use the gp), pp
+    # none, so phi_live(savings:zvw) = -1000, phi_pp = 0. live's savings go to `none`.
+    yml = """careshift: 1
+plan: {name: own-cost}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}]
+sectors:
+  - {id: gp, name: GP, unit: consult, payer: zvw, chain: primary, price: 10, fte_per_unit: 0.001, group: g}
+use: use.csv
+economics: {price_year: 2024, discount_rate: 0, discount_rate_effects: 0}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: pp
+        name: Paid per participant
+        uptake: {max: 1}
+        costs:
+          - {payer: zvw, per_participant: 100}
+      - id: live
+        name: Longer lives
+        uptake: {max: 1}
+        effects:
+          - {kind: mortality, change: -0.5}
+"""
+    files2 = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.2),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\ngp,all,f,0,100,1\n",
+    }
+    d = os.path.join(tmp, "own")
+    plan = write_plan(d, yml, files2)
+    csref.run(plan, os.path.join(d, "out"))
+    si = read(os.path.join(d, "out"), "shapley_intervention.csv", ("intervention", "metric"))
+    ck.close(si["live", "investment:zvw"]["contribution"], 5000.0, "phi_live(investment:zvw)", rel=1e-10)
+    ck.close(si["live", "savings:zvw"]["contribution"], -1000.0, "phi_live(savings:zvw)", rel=1e-10)
+    wpi = read(os.path.join(d, "out"), "wrong_pocket_intervention.csv", ("investor", "saver"))
+    ck.close(wpi["none", "zvw"]["attributed_savings"], -1000.0, "live costs nothing: its savings to none", rel=1e-10)
+    ck.close(wpi["zvw", "zvw"]["attributed_savings"], 0.0, "zvw pays for pp, which saves nothing")
+    ck.close(wpi["zvw", "zvw"]["investment"], 190000.0, "investment: the plan's own (1000 + 900) * 100")
+    ck.close(wpi["zvw", "zvw"]["savings"], -1000.0, "savings: the plan's own", rel=1e-10)
+
+
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
          case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_theme_roi,
-         case_budget, case_insurers, case_shapley_intervention, case_hazard]
+         case_budget, case_insurers, case_shapley_intervention, case_hazard, case_cycle_correction,
+         case_wrong_pocket_intervention]
 
 
 
