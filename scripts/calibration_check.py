@@ -6,13 +6,25 @@
         tests/data/vektis_zvw_zuid_limburg_2015_bands.csv
 
 Computes, straight from the plan files, the modelled Zvw cost per person in the base year by
-sex and Vektis age band: sum over sectors with payer zvw of use rate x price x state share,
-plus end-of-life units x state death probability (q x rr / rbar, MODEL.md step 1) x price,
-averaged over the single ages of the band with the base-year population as weights. Prints
-it next to the Vektis Zvw cost per insured year 2015 of the same municipalities, inflated
-to the price year with the CBS CPI factor below, and the % difference. Exits 1 when a band
-differs by 10 % or more. With --run DIR (a `careshift run` output directory) it also
-compares the base-year baseline Zvw care cost of payers.csv with the plan-derived total.
+area, sex and single age: sum over sectors with payer zvw of use rate x the area's
+area_use_index x price x state share, plus end-of-life units x the same index x state death
+probability (q x rr / rbar, MODEL.md step 1) x price. Then two comparisons with the Vektis Zvw
+cost per insured year 2015, inflated to the price year with the CBS CPI factor below:
+
+- per sex and Vektis age band, the region: averaged over the areas and single ages of the
+  band with the base-year population as weights; fails when a band differs by 10 % or more;
+- per municipality (2015 municipalities mapped to today's; Beekdaelen = Nuth + Onderbanken +
+  Schinnen): the modelled cost per person of each (sex, band) of the area (its own base-year
+  single ages as weights), averaged over the bands with the area's own 2015 Vektis insured
+  years as weights, against the area's Vektis cost per insured year; fails when an area
+  differs by 3 % or more. The 2015 insured mix, not the base-year population, because the
+  index states the area's level at equal age and sex (docs/calibration.md). The same figure
+  without the index (every area at the rates of use.csv) is printed beside it.
+
+With --run DIR (a `careshift run` output directory) it also compares the base-year baseline
+Zvw care cost of payers.csv with the plan-derived total, and that of care.csv per area.
+--derive writes, from the raw Vektis file, the band sums (OUT) and the municipal sums (MUNI_FILE
+beside OUT) that the check reads from tests/data, so that the test runs without ../shared.
 Independent of scripts/example/ on purpose; PyYAML for the plan file.
 """
 
@@ -75,24 +87,37 @@ def band_table(fname):
 
 RAW = "vektis_zvw_zuid_limburg_2015.csv"          # ../shared/data: per municipality
 BANDS_FILE = "vektis_zvw_zuid_limburg_2015_bands.csv"  # tests/data: summed per sex and band
+MUNI_FILE = "vektis_zvw_zuid_limburg_2015_municipalities.csv"  # tests/data: per area, sex, band
+# Vektis 2015 municipality names -> CBS code of today's municipality (boundaries of 2019+;
+# Nuth, Onderbanken and Schinnen merged into Beekdaelen GM1954 on 1-1-2019)
+MUNICIPALITY = {
+    "SITTARD-GELEEN": "GM1883", "STEIN": "GM0971", "BEEK": "GM0888", "HEERLEN": "GM0917",
+    "KERKRADE": "GM0928", "LANDGRAAF": "GM0882", "BRUNSSUM": "GM0899", "NUTH": "GM1954",
+    "ONDERBANKEN": "GM1954", "SCHINNEN": "GM1954", "VOERENDAAL": "GM0986",
+    "SIMPELVELD": "GM0965", "MAASTRICHT": "GM0935", "EIJSDEN-MARGRATEN": "GM1903",
+    "MEERSSEN": "GM0938", "VALKENBURG AAN DE GEUL": "GM0994", "GULPEN-WITTEM": "GM1729",
+    "VAALS": "GM0981",
+}
 
 
-def vektis_raw(path):
+def vektis_raw(path, by_area=False):
     """Insured years and Zvw cost (euro 2015) per (sex, band start), summed over the
-    municipalities of the Vektis open data file."""
+    municipalities of the Vektis open data file; by_area: per (area, sex, band start)."""
     cost, iy = {}, {}
     for r in rows(path, ";"):
         sex = {"M": "m", "V": "f"}[r["GESLACHT"].strip()]
         lab = r["LEEFTIJDSKLASSE"].strip()
         lo = 90 if lab.startswith("90") else int(lab.split()[0])
-        key = (sex, lo)
+        key = (MUNICIPALITY[r["GEMEENTENAAM"].strip()], sex, lo) if by_area else (sex, lo)
         iy[key] = iy.get(key, 0.0) + float(r["AANTAL_VERZEKERDEJAREN"])
         cost[key] = cost.get(key, 0.0) + sum(float(v) for k, v in r.items() if k.startswith("KOSTEN_"))
     return iy, cost
 
 
 def derive_bands(raw, out):
-    """Writes the sums the check needs, so that the test runs from the repository alone."""
+    """Writes the sums the check needs, so that the test runs from the repository alone:
+    OUT (per sex and band) and MUNI_FILE in the same directory (per area, sex and band)."""
+    derive_municipalities(raw, os.path.join(os.path.dirname(os.path.abspath(out)), MUNI_FILE))
     iy, cost = vektis_raw(raw)
     with open(out, "w", encoding="utf-8", newline="") as fh:
         fh.write("# source: Vektis open data Zvw 2015 per municipality (bron: Vektis), the 19 (2015)\n"
@@ -103,6 +128,34 @@ def derive_bands(raw, out):
         for s in ("f", "m"):
             for lo, _ in BANDS:
                 w.writerow([s, lo, f"{iy[(s, lo)]:.2f}", f"{cost[(s, lo)]:.2f}"])
+
+
+def derive_municipalities(raw, out):
+    iy, cost = vektis_raw(raw, by_area=True)
+    areas = sorted({a for a, _, _ in iy})
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        fh.write("# source: Vektis open data Zvw 2015 per municipality (bron: Vektis), the 18 (2015)\n"
+                 "# Zuid-Limburg municipalities mapped to today's 16 (Beekdaelen GM1954 = Nuth +\n"
+                 "# Onderbanken + Schinnen) per sex and age band: insured years and the sum of all\n"
+                 "# KOSTEN_ columns (euro 2015). Derived by scripts/calibration_check.py --derive.\n")
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["area", "sex", "age_from", "insured_years", "zvw_cost"])
+        for a in areas:
+            for s in ("f", "m"):
+                for lo, _ in BANDS:
+                    w.writerow([a, s, lo, f"{iy[(a, s, lo)]:.2f}", f"{cost[(a, s, lo)]:.2f}"])
+
+
+def vektis_municipal(datadir):
+    """(insured years, Zvw cost in the plan's price year) per (area, sex, band start)."""
+    if os.path.exists(os.path.join(datadir, MUNI_FILE)):
+        iy, cost = {}, {}
+        for r in rows(os.path.join(datadir, MUNI_FILE)):
+            key = (r["area"], r["sex"], int(r["age_from"]))
+            iy[key], cost[key] = float(r["insured_years"]), float(r["zvw_cost"])
+    else:
+        iy, cost = vektis_raw(os.path.join(datadir, RAW), by_area=True)
+    return iy, {k: v * CPI_2015_TO_2022 for k, v in cost.items()}
 
 
 def vektis(datadir):
@@ -118,13 +171,15 @@ def vektis(datadir):
 
 
 def modelled(plandir):
+    """Base-year Zvw cost per person per (area, sex, age), with and without the plan's
+    area_use_index; the base-year population per (area, sex, age); the plan."""
     with open(os.path.join(plandir, "plan.yaml"), encoding="utf-8") as fh:
         plan = yaml.safe_load(fh)
     rr = {s["id"]: mean_of(s.get("mortality_rr", 1.0)) for s in plan["states"]}
     zvw = {s["id"]: mean_of(s["price"]) for s in plan["sectors"] if s["payer"] == "zvw"}
     pop = {}
     for r in rows(os.path.join(plandir, table_file(plan, "population"))):
-        k = (r["sex"], int(r["age"]))
+        k = (r["area"], r["sex"], int(r["age"]))
         pop[k] = pop.get(k, 0.0) + float(r["count"])
     share = {}
     for r in rows(os.path.join(plandir, table_file(plan, "state_shares"))):
@@ -134,33 +189,56 @@ def modelled(plandir):
     use = band_table(os.path.join(plandir, table_file(plan, "use")))
     eol = band_table(os.path.join(plandir, table_file(plan, "end_of_life_use"))) \
         if "end_of_life_use" in plan else {}
-    per_age = {}
-    for (s, x), n in pop.items():
+    index = {}
+    if "area_use_index" in plan:
+        for r in rows(os.path.join(plandir, table_file(plan, "area_use_index"))):
+            index[(r["area"], r["sector"])] = float(r["index"])
+    per_sector = {}                 # (sex, age) -> {sector: cost per person at index 1}
+    for s, x in {(s, x) for _, s, x in pop}:
         rbar = sum(share[(s, x, k)] * rr[k] for k in rr)
-        c = 0.0
+        c = {sid: 0.0 for sid in zvw}
         for k in rr:
             qk = min(1.0, q[(s, x)] * rr[k] / rbar)
             for sid, price in zvw.items():
-                c += share[(s, x, k)] * price * (use.get((sid, k, s, x), 0.0)
-                                                 + qk * eol.get((sid, k, s, x), 0.0))
-        per_age[(s, x)] = c
-    out = {}
-    for s in ("f", "m"):
-        for lo, hi in BANDS:
-            w = sum(pop[(s, x)] for x in range(lo, hi + 1))
-            out[(s, lo)] = sum(pop[(s, x)] * per_age[(s, x)] for x in range(lo, hi + 1)) / w
-    total = sum(pop[k] * per_age[k] for k in pop)
-    return out, total, plan
+                c[sid] += share[(s, x, k)] * price * (use.get((sid, k, s, x), 0.0)
+                                                      + qk * eol.get((sid, k, s, x), 0.0))
+        per_sector[(s, x)] = c
+    with_ix, without = {}, {}
+    for a, s, x in pop:
+        c = per_sector[(s, x)]
+        with_ix[(a, s, x)] = sum(v * index.get((a, sid), 1.0) for sid, v in c.items())
+        without[(a, s, x)] = sum(c.values())
+    return with_ix, without, pop, plan
+
+
+def band_means(cost, pop, areas=None):
+    """Population-weighted cost per person per (sex, band start): the region (areas None)
+    or per (area, sex, band start)."""
+    num, den = {}, {}
+    for (a, s, x), n in pop.items():
+        lo = next(b for b, hi in BANDS if b <= x <= hi)
+        key = (s, lo) if areas is None else (a, s, lo)
+        num[key] = num.get(key, 0.0) + n * cost[(a, s, x)]
+        den[key] = den.get(key, 0.0) + n
+    return {k: num[k] / den[k] for k in num if den[k] > 0}
+
+
+def area_names(plandir, plan):
+    v = plan["region"]["areas"]
+    fname = v["file"] if isinstance(v, dict) else v
+    return {r["area"]: r["name"] for r in rows(os.path.join(plandir, fname))}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("plandir", nargs="?")
     ap.add_argument("--data", default=None,
-                    help=f"directory with {BANDS_FILE} or the raw {RAW} (default: tests/data of the repo)")
+                    help=f"directory with {BANDS_FILE} and {MUNI_FILE}, or the raw {RAW} "
+                         "(default: tests/data of the repo)")
     ap.add_argument("--run", default=None, help="careshift run output dir to compare the base-year total")
     ap.add_argument("--derive", nargs=2, metavar=("RAW", "OUT"),
-                    help=f"write {BANDS_FILE} (OUT) from the raw Vektis file and exit")
+                    help=f"write {BANDS_FILE} (OUT) and {MUNI_FILE} (beside OUT) from the raw "
+                         "Vektis file and exit")
     a = ap.parse_args()
     if a.derive:
         derive_bands(*a.derive)
@@ -169,7 +247,10 @@ def main():
         ap.error("the plan directory is required")
     here = os.path.dirname(os.path.abspath(__file__))
     datadir = a.data or os.path.join(here, "..", "tests", "data")
-    mod, total, plan = modelled(a.plandir)
+    cost, cost1, pop, plan = modelled(a.plandir)
+    mod = band_means(cost, pop)
+    total = sum(pop[k] * cost[k] for k in pop)
+    total1 = sum(pop[k] * cost1[k] for k in pop)
     vek = vektis(datadir)
     print(f"Zvw cost per person, base year {plan['years']['base']}, euro {plan['economics']['price_year']}")
     print(f"Vektis 2015 x CBS CPI {CPI_2015_TO_2022} (bron: Vektis; Bron: CBS)")
@@ -185,8 +266,43 @@ def main():
             lab = f"{lo}-{hi}" if hi < 100 else f"{lo}+"
             print(f"| {s} | {lab} | {m:,.2f} | {v:,.2f} | {d:+.3f} |")
     print()
-    print(f"largest difference {worst:.3f} %; plan-derived base-year Zvw total EUR {total:,.0f}")
+    print(f"largest difference {worst:.3f} %; plan-derived base-year Zvw total EUR {total:,.0f}"
+          f" (EUR {total1:,.0f} with every area at index 1)")
     ok = worst < 10.0
+    print("OK: every band within 10 %" if worst < 10.0 else "FAIL: a band differs by 10 % or more")
+
+    # per municipality, on its own 2015 Vektis insured mix
+    viy, vcost = vektis_municipal(datadir)
+    modb, modb1 = band_means(cost, pop, areas=True), band_means(cost1, pop, areas=True)
+    names = area_names(a.plandir, plan)
+    print()
+    print("Per municipality: modelled base-year cost per person of each sex and band, weighted with the")
+    print("municipality's own Vektis 2015 insured years, against its Vektis cost per insured year;")
+    print("'index 1': every area at the rates of use.csv; 'per resident': the modelled cost on the")
+    print(f"base-year {plan['years']['base']} population itself (information, not compared).")
+    print()
+    print("| area | name | insured years 2015 | Vektis | index 1 | diff % | modelled | diff % | per resident |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    worst_a = 0.0
+    for ar in names:
+        cells = [(s, lo) for s in ("f", "m") for lo, _ in BANDS if (ar, s, lo) in viy]
+        if not cells:
+            continue
+        iy = sum(viy[(ar, s, lo)] for s, lo in cells)
+        v = sum(vcost[(ar, s, lo)] for s, lo in cells) / iy
+        m = sum(viy[(ar, s, lo)] * modb[(ar, s, lo)] for s, lo in cells) / iy
+        m1 = sum(viy[(ar, s, lo)] * modb1[(ar, s, lo)] for s, lo in cells) / iy
+        n = sum(p for (aa, _, _), p in pop.items() if aa == ar)
+        res = sum(p * cost[k] for k, p in pop.items() if k[0] == ar) / n
+        d, d1 = (m - v) / v * 100, (m1 - v) / v * 100
+        worst_a = max(worst_a, abs(d))
+        print(f"| {ar} | {names[ar]} | {iy:,.0f} | {v:,.2f} | {m1:,.2f} | {d1:+.2f} | {m:,.2f} | {d:+.3f} | {res:,.2f} |")
+    print()
+    print(f"largest difference per municipality {worst_a:.3f} %")
+    ok = ok and worst_a < 3.0
+    print("OK: every municipality within 3 %" if worst_a < 3.0
+          else "FAIL: a municipality differs by 3 % or more")
+
     if a.run:
         base = plan["years"]["base"]
         for r in rows(os.path.join(a.run, "payers.csv")):
@@ -195,7 +311,16 @@ def main():
                 d = (run - total) / total * 100
                 print(f"careshift run baseline {base} Zvw care cost EUR {run:,.0f} ({d:+.4f} % vs plan-derived)")
                 ok = ok and abs(d) < 0.01
-    print("OK: every band within 10 %" if worst < 10.0 else "FAIL: a band differs by 10 % or more")
+        zvw = {sct["id"] for sct in plan["sectors"] if sct["payer"] == "zvw"}
+        run_a = {}
+        for r in rows(os.path.join(a.run, "care.csv")):
+            if r["scenario"] == "baseline" and int(r["year"]) == base and r["sector"] in zvw:
+                run_a[r["area"]] = run_a.get(r["area"], 0.0) + float(r["cost"])
+        worst_r = max(abs(run_a.get(ar, 0.0) / sum(p * cost[k] for k, p in pop.items() if k[0] == ar) - 1)
+                      * 100 for ar in names)
+        print(f"careshift run baseline {base} Zvw care cost per area (care.csv): largest difference "
+              f"{worst_r:.4f} % vs plan-derived")
+        ok = ok and worst_r < 0.01
     return 0 if ok else 1
 
 

@@ -14,7 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from example.data import (AREAS, SUBREGIONS, SEXES, AGES, MAX_AGE, national_population,  # noqa: E402
-                          national_deaths, life_table, extend_q100, regional_key_figures,
+                          BEEKDAELEN_2015_NAMES, national_deaths, life_table, extend_q100, regional_key_figures,
                           zl_population_2021_age5, split_to_single_years, wpp_fertility, num)
 from example import demography as dm  # noqa: E402
 from example import states as st  # noqa: E402
@@ -100,10 +100,17 @@ def derive(datadir, outdir):
     # ------------------------------------------------------------ care use (calibrated)
     weights = {(s, x): sum(pop[(a, s, x)] for a, _, _ in AREAS) for s in SEXES for x in AGES}
     targets, iy = care.vektis_targets(datadir)
-    rates, notes = care.calibrate(targets, weights, sh, q, st.RR)
+    # each municipality's own level (area_use_index, by Vektis category), solved together with
+    # the rates of an index-1 area so that the region still meets every band (care.area_index)
+    area_ids = [a for a, _, _ in AREAS]
+    muni = care.vektis_municipal(datadir, AREAS, {n: "GM1954" for n in BEEKDAELEN_2015_NAMES})
+    index, scale, iters = care.area_index(muni, area_ids)
+    rates, notes = care.calibrate(care.index_one_targets(targets, scale), weights, sh, q, st.RR)
     if notes:
         raise SystemExit(f"end-of-life cost above 60 % of the target in {notes}")
     fig["targets"] = targets
+    fig["area_index"] = (index, scale, iters, muni)
+    plan_yaml.AREA_INDEX.update(index)
 
     # ------------------------------------------------------------ write tables
     w.csv("areas.csv", ["area", "name", "subregion"], AREAS, [
@@ -181,6 +188,18 @@ def derive(datadir, outdir):
         f" 2015->2022 {care.CPI_2015_TO_2022} (docs/calibration.md; scripts/calibration_check.py). bron: Vektis.",
         " nursing_home_day = 365 days per dependent person-year (Wlz residence, by definition of the state);",
         " home_support_hour: documented estimate (docs/example.md)."])
+
+    rows = [(a, sid, fmt(index[(a, care.CATEGORY_OF[sid])], 6)) for a in area_ids
+            for sid in care.CALIBRATED + ["hospice_day"]]
+    w.csv("area_use_index.csv", ["area", "sector", "index"], rows, [
+        "Vektis Open Databestand Zvw 2015 per municipality, sex and age class (bron: Vektis);",
+        " Beekdaelen GM1954 = Nuth + Onderbanken + Schinnen. Indirect standardisation per Vektis",
+        " category (GP columns -> gp; verpleging en verzorging -> district_nursing_hour; the three GGZ",
+        " columns -> mh_contact; medisch-specialistische zorg -> hospital_day, outpatient, ed_visit,",
+        " msz_other; all other columns -> zvw_other and hospice_day): the municipality's Vektis cost over",
+        " what use.csv (the rates of an index-1 area) gives its own 2015 insured years by sex and band;",
+        " use.csv is solved with these indexes so the regional cost per band stays on Vektis",
+        " (scripts/example/care.py area_index; docs/calibration.md). Other sectors: index 1 (no rows)."])
 
     rows = []
     for sid in care.EOL:

@@ -195,6 +195,88 @@ def vektis_targets(datadir, cpi=CPI_2015_TO_2022):
     return out, iy
 
 
+# ---------------------------------------------------------------- area level (area_use_index)
+# Vektis cost categories for the municipalities' own levels: the finest grouping in which a
+# Vektis column maps to whole sectors. MSZ is one column split over four sectors by fixed
+# shares (MSZ_SPLIT), so those four share its index; hospice (ELV palliatief) has no Vektis
+# 2015 column and is carved out of 'other' (calibrate), so it shares the index of zvw_other.
+# elv_day has no base-year use (only units shifted from hospital_day, which carry that
+# sector's index), so it gets no row.
+CATEGORIES = {
+    "gp": ["gp"],
+    "nursing": ["district_nursing_hour"],
+    "ggz": ["mh_contact"],
+    "msz": ["hospital_day", "outpatient", "ed_visit", "msz_other"],
+    "other": ["zvw_other", "hospice_day"],
+}
+CATEGORY_OF = {sid: g for g, sids in CATEGORIES.items() for sid in sids}
+SECTOR_CATEGORY = {"gp": "gp", "district_nursing_hour": "nursing", "mh_contact": "ggz",
+                   "msz": "msz"}                       # VEKTIS_MAP value -> category
+
+
+def vektis_municipal(datadir, areas, merged, cpi=CPI_2015_TO_2022):
+    """{(area, sex, band): {'iy': insured years, category: EUR 2022}} from the Vektis 2015
+    file; areas: [(code, name, subregion)]; merged: {2015 name: today's code} for
+    municipalities merged since 2015 (Beekdaelen)."""
+    code = {name.upper(): c for c, name, _ in areas}
+    code.update(merged)
+    out = {}
+    for r in read_rows(path(datadir, "vektis_zvw_zuid_limburg_2015.csv"), ";"):
+        sex = {"M": "m", "V": "f"}[r["GESLACHT"].strip()]
+        key = (code[r["GEMEENTENAAM"].strip()], sex, vektis_label_band(r["LEEFTIJDSKLASSE"]))
+        acc = out.setdefault(key, {g: 0.0 for g in ["iy"] + list(CATEGORIES)})
+        acc["iy"] += num(r["AANTAL_VERZEKERDEJAREN"])
+        for col, val in r.items():
+            if col.startswith("KOSTEN_"):
+                acc[SECTOR_CATEGORY.get(VEKTIS_MAP.get(col), "other")] += num(val) * cpi
+    return out
+
+
+def area_index(muni, areas, nd=6, tol=1e-13):
+    """Per-municipality index by Vektis category: indirect standardisation, with the band
+    rates those of an index-1 area. For each category g the multiplicative model
+    cost[a, sex, band] = index[a, g] x R[g, sex, band] x insured years[a, sex, band] is fitted
+    to the Vektis 2015 table by iterative proportional fitting, so that
+      index[a, g] = Vektis cost of g in a / sum over (sex, band) of a's 2015 insured years x R
+    (the municipality's cost over what the rates give its own insured mix) and
+      R[g, sex, band] = the region's Vektis cost of the band / sum over a of insured years x index
+    (the band rate of an area with index 1; the region, each area at its index, meets the band
+    on the 2015 insured years). Both margins hold exactly on the Vektis population.
+    Returns (index rounded to nd decimals, {(sex, band): {g: R / Vektis band rate}}, iterations)."""
+    cells = sorted({(s, b) for (_, s, b) in muni})
+    index = {(a, g): 1.0 for a in areas for g in CATEGORIES}
+    obs_a = {(a, g): sum(muni[(a, s, b)][g] for s, b in cells) for a in areas for g in CATEGORIES}
+    obs_b = {(s, b, g): sum(muni[(a, s, b)][g] for a in areas) for s, b in cells for g in CATEGORIES}
+    iy_b = {(s, b): sum(muni[(a, s, b)]["iy"] for a in areas) for s, b in cells}
+    for it in range(1, 1000):
+        R = {(s, b, g): obs_b[(s, b, g)] / sum(muni[(a, s, b)]["iy"] * index[(a, g)] for a in areas)
+             for s, b in cells for g in CATEGORIES}
+        new = {(a, g): obs_a[(a, g)] / sum(muni[(a, s, b)]["iy"] * R[(s, b, g)] for s, b in cells)
+               for a in areas for g in CATEGORIES}
+        step = max(abs(new[k] - index[k]) for k in index)
+        index = new
+        if step < tol:
+            break
+    else:
+        raise SystemExit("area_index: no convergence")
+    index = {k: round(v, nd) for k, v in index.items()}
+    # the band rates of an index-1 area on the rounded index, relative to the region's rate
+    scale = {(s, b): {g: obs_b[(s, b, g)] / sum(muni[(a, s, b)]["iy"] * index[(a, g)] for a in areas)
+                      / (obs_b[(s, b, g)] / iy_b[(s, b)]) if obs_b[(s, b, g)] > 0 else 1.0
+                      for g in CATEGORIES} for s, b in cells}
+    return index, scale, it
+
+
+def index_one_targets(targets, scale):
+    """The Vektis band targets per sector for an area with index 1 (targets x scale)."""
+    out = {}
+    for key, per in targets.items():
+        t = {sid: v * scale[key][CATEGORY_OF[sid]] for sid, v in per.items() if sid != "total"}
+        t["total"] = sum(t.values())
+        out[key] = t
+    return out
+
+
 def state_q(q, sh, rr, s, x):
     rbar = sum(float(sh[(s, x)][k]) * rr[k] for k in rr)
     return {k: min(1.0, q[(s, x)] * rr[k] / rbar) for k in rr}

@@ -66,6 +66,17 @@ SHORTAGE_2024, SHORTAGE_2034, WORKFORCE_ZL = 2200.0, 9900.0, 252000.0 / 6.0
 RETIRE, OUTFLOW = 0.03, 0.08          # together the 11 %/yr outflow of FACTS.md 3.3
 
 
+# Each municipality's own level of use by Vektis category (area_use_index.csv; care.area_index),
+# {(area, category): index}; set by the driver before the tables below are derived. Every
+# derived figure that sums use over areas multiplies by it, as the model does.
+AREA_INDEX = {}
+
+
+def ix(a, sid):
+    g = care.CATEGORY_OF.get(sid)
+    return AREA_INDEX.get((a, g), 1.0) if g else 1.0
+
+
 def use_rate(rates, sid, k, s, x):
     if sid in care.CALIBRATED:
         return rates[(sid, k, s, care.band_of(x))]
@@ -80,19 +91,21 @@ def fte_of(sid):
 
 
 def per_capita(rates, sh, q, fn):
-    """{(s, x): sum over states and sectors of fn(sid, share, units per person)}."""
+    """{(area, s, x): sum over states and sectors of fn(sid, share, units per person)}, the
+    units at the area's own level (AREA_INDEX)."""
     out = {}
     for s in SEXES:
         for x in AGES:
             qk = care.state_q(q, sh, st.RR, s, x)
-            tot = 0.0
+            per = {}
             for sec in care.SECTORS:
                 sid = sec["id"]
                 for k in st.STATES:
                     share = float(sh[(s, x)][k])
                     units = use_rate(rates, sid, k, s, x) + qk[k] * care.eol_rate(sid, k, x)
-                    tot += fn(sid, share * units)
-            out[(s, x)] = tot
+                    per[sid] = per.get(sid, 0.0) + fn(sid, share * units)
+            for a, _, _ in AREAS:
+                out[(a, s, x)] = sum(v * ix(a, sid) for sid, v in per.items())
     return out
 
 
@@ -108,7 +121,7 @@ def workforce_rows(pop, years2021, q, sh, rates, improvement, fert, mig, boys):
     gap10 = SHORTAGE_2034 / WORKFORCE_ZL
     a = 1.0 - RETIRE - OUTFLOW
     for g in groups:
-        dem = {t: sum(v * fte_pc[g][(s, x)] for (ar, s, x), v in proj[t].items()) for t in (BASE, 2034)}
+        dem = {t: sum(v * fte_pc[g][k] for k, v in proj[t].items()) for t in (BASE, 2034)}
         growth = dem[2034] / dem[BASE]
         sup0 = dem[BASE] * (1.0 - gap0)
         sup10 = dem[BASE] * (growth - gap10)
@@ -127,8 +140,9 @@ def target_pop(pop, sh, areas, ages, states):
 
 
 def use_per_person(pop, sh, rates, sid, areas, ages, states):
-    """Units per person-year of use.csv (no end-of-life use) over the targeted people."""
-    units = sum(v * float(sh[(s, x)][k]) * use_rate(rates, sid, k, s, x)
+    """Units per person-year of use.csv x area_use_index (no end-of-life use) over the
+    targeted people."""
+    units = sum(v * float(sh[(s, x)][k]) * use_rate(rates, sid, k, s, x) * ix(a, sid)
                 for (a, s, x), v in pop.items()
                 if a in areas and ages[0] <= x <= ages[1] for k in states)
     return units / target_pop(pop, sh, areas, ages, states)
@@ -142,7 +156,7 @@ def baseline_units(pop, sh, q, rates, sid, areas, ages, states):
         qk = care.state_q(q, sh, st.RR, s, x)
         for k in states:
             n = v * float(sh[(s, x)][k])
-            tot += n * (use_rate(rates, sid, k, s, x) + qk[k] * care.eol_rate(sid, k, x))
+            tot += n * (use_rate(rates, sid, k, s, x) + qk[k] * care.eol_rate(sid, k, x)) * ix(a, sid)
     return tot
 
 
@@ -287,10 +301,10 @@ def context(pop, sh, q, rates, improvement, imp_se, fig):
     for sid in ("hospital_day", "district_nursing_hour", "hospice_day"):
         c["eol_" + sid] = sum(
             v * float(sh[(s, x)][k]) * care.state_q(q, sh, st.RR, s, x)[k] * care.eol_rate(sid, k, x)
-            for (a, s, x), v in pop.items() if x >= 65 for k in ("chronic", "frail"))
-    # Baseline risks p0 for the odds ratios: frail 75+ in the PlusWIJken areas, use.csv rates as
-    # printed (3 decimals); P(at least one admission or ED visit in a year), Poisson, an
-    # admission lasting the mean stay
+            * ix(a, sid) for (a, s, x), v in pop.items() if x >= 65 for k in ("chronic", "frail"))
+    # Baseline risks p0 for the odds ratios: frail 75+ in the PlusWIJken areas, use.csv rates x
+    # the areas' index, as printed (3 decimals); P(at least one admission or ED visit in a
+    # year), Poisson, an admission lasting the mean stay
     frail75 = (PLUSWIJKEN, (75, 100), ("frail",))
     c["frail_hosp"] = round(use_per_person(pop, sh, rates, "hospital_day", *frail75), 3)
     c["frail_ed"] = round(use_per_person(pop, sh, rates, "ed_visit", *frail75), 3)
@@ -471,6 +485,10 @@ use: {{file: use.csv, scale: {{dist: lognormal, mean: 1.0, sd: 0.05}}}}
 # end-of-life use per decedent: partly estimates (1.5 admissions, 50 h of district nursing, 1.2
 # hospice days), drawn with sd 20 % (assumption)
 end_of_life_use: {{file: eol.csv, scale: {{dist: lognormal, mean: 1.0, sd: 0.2}}}}
+# each municipality's own level of Zvw use (v0.2): Vektis 2015 cost per insured year over what
+# use.csv gives its own insured mix by sex and age band, per Vektis category (GP, wijkverpleging,
+# GGZ, MSZ, other); use.csv holds the rates of an area with index 1 (docs/calibration.md)
+area_use_index: area_use_index.csv
 economics:
   price_year: 2022              # Kostenhandleiding 2024 reference prices (FACTS.md 2.2)
   price_growth: 0.0             # real prices constant
@@ -661,7 +679,7 @@ themes:
           # Per disease third (1/3 HF, 1/3 COPD, 1/3 asthma: the plan's estimate, as below), each
           # study on its own third; ORs converted to RRs at the baseline risk p0 (Zhang & Yu 1998:
           # RR = OR / (1 - p0 + p0*OR)). p0 = {c['p0_hosp']:.3f} = 1 - exp(-{c['frail_hosp']:.3f}/{MEAN_STAY}): frail 75+ bed-days per
-          # person-year in this plan's use.csv ({c['frail_hosp']:.3f}) over the mean stay of {MEAN_STAY} days (CBS 2012,
+          # person-year in the PlusWIJken areas (use.csv x area_use_index: {c['frail_hosp']:.3f}) over the mean stay of {MEAN_STAY} days (CBS 2012,
           # FACTS.md 5.3), Poisson; a proxy (assumption) for HF and COPD patients, whose own risk is
           # not in FACTS.md.
           # HF telemedicine -> all-cause hospitalisation OR 0.63 (0.41-0.96), Anatol J Cardiol 2024;28:177:
@@ -673,7 +691,7 @@ themes:
           # monitored patients; evidence audit, issue 9)
           - {{kind: use, sector: hospital_day, change: {normal(*tele)}}}
           # COPD telehealthcare -> ED attendance OR 0.27 (0.11-0.66), McLean et al., Cochrane CD007718 2011;
-          # p0 = {c['p0_ed']:.2f} = 1 - exp(-{c['frail_ed']:.3f}), frail 75+ ED visits per person-year in use.csv (proxy,
+          # p0 = {c['p0_ed']:.2f} = 1 - exp(-{c['frail_ed']:.3f}), frail 75+ ED visits per person-year (use.csv x area_use_index; proxy,
           # assumption): {rr_text(ced)}, x 1/3 of monitored patients with COPD (estimate)
           # = {ced3[0]:.4f}, sd {ced3[1] * 3:.4f}/3 = {ced3[1]:.4f} (was OR - 1 unconverted, -0.2433)
           - {{kind: use, sector: ed_visit, change: {normal(*ced3)}}}
@@ -788,7 +806,7 @@ themes:
           # estimate with its CI as the distribution, not set to 0: the plan keeps the non-significant
           # favourable ACP ED estimate at its point estimate too, and zeroing only the unfavourable
           # one would be one-sided. OR -> RR at p0 = {c['p0_hosp']:.3f} = 1 - exp(-{c['frail_hosp']:.3f}/{MEAN_STAY}), frail 75+ bed-days
-          # per person-year in the PlusWIJken areas (use.csv) over the {MEAN_STAY}-day mean stay (CBS 2012,
+          # per person-year in the PlusWIJken areas (use.csv x area_use_index) over the {MEAN_STAY}-day mean stay (CBS 2012,
           # FACTS.md 5.3): {rr_text(kto)}; change {kto_change:+.4f}, sd {kto_sd:.4f}; P(change < 0) about {NormalDist(kto_change, kto_sd).cdf(0.0) * 100:.0f} %.
           # Target fits the study (frail 75+ at home): no attenuation (was OR - 1 = +0.13, sd 0.102;
           # evidence audit, issue 9)
@@ -923,6 +941,33 @@ def figures_md(fig, c, pop, weights):
     for g, i in fig["workforce"].items():
         L.append(f"| {g} | {i['demand']:,.0f} | {i['demand_2034']:,.0f} | {i['supply']:,.0f} | "
                  f"{i['inflow']:,.1f} | {i['inflow_rate'] * 100:.2f} % |")
+    index, scale, iters, muni = fig["area_index"]
+    cats = list(care.CATEGORIES)
+    L += ["", "## Area level (area_use_index.csv)", "",
+          "Vektis Zvw 2015 per municipality (Beekdaelen = Nuth + Onderbanken + Schinnen), EUR 2022 per",
+          "insured year, and the index per Vektis category (indirect standardisation against the rates",
+          f"of an index-1 area, fitted by iterative proportional fitting in {iters} iterations;",
+          "care.area_index). 'all' = the municipality's Vektis cost over the cost its own 2015 insured",
+          "mix has at index 1 (all categories).", "",
+          "| area | name | insured years 2015 | Vektis cost/IY | " + " | ".join(cats) + " | all |",
+          "|---|---|---:|---:|" + "---:|" * (len(cats) + 1)]
+    for a, n, _ in AREAS:
+        cells = {(s, b): v for (aa, s, b), v in muni.items() if aa == a}
+        iy = sum(v["iy"] for v in cells.values())
+        cost = sum(v[g] for v in cells.values() for g in cats)
+        reg = {}
+        for (aa, s, b), v in muni.items():
+            r = reg.setdefault((s, b), {g: 0.0 for g in ["iy"] + cats})
+            for g in r:
+                r[g] += v[g]
+        exp1 = sum(v["iy"] * reg[k][g] / reg[k]["iy"] * scale[k][g] for k, v in cells.items() for g in cats)
+        L.append(f"| {a} | {n} | {iy:,.0f} | {cost / iy:,.0f} | "
+                 + " | ".join(f"{index[(a, g)]:.4f}" for g in cats) + f" | {cost / exp1:.4f} |")
+    L += ["", "Band rates of an index-1 area over the region's Vektis rate (use.csv is calibrated to",
+          "the Vektis band targets times these):", "",
+          "| sex | band | " + " | ".join(cats) + " |", "|---|---|" + "---:|" * len(cats)]
+    for (s, b), v in sorted(scale.items()):
+        L.append(f"| {s} | {care.band_label(b)} | " + " | ".join(f"{v[g]:.4f}" for g in cats) + " |")
     L += ["", "## Vektis Zvw cost per insured year 2015, EUR 2022 (CPI factor "
           f"{care.CPI_2015_TO_2022}), by modelled sector", "",
           "| sex | band | " + " | ".join(s["id"] for s in care.SECTORS if s["id"] in care.CALIBRATED) + " | total |",

@@ -163,6 +163,22 @@ def check(plandir):
                     errs.append(f"{key}: overlapping bands {k} {a}-{b} / {lo}-{hi}")
             bands.setdefault(k, []).append((lo, hi))
 
+    # area level: known areas and sectors, one row each, a positive index; only Zvw sectors
+    # (the example indexes the Vektis-calibrated ones), every area
+    if "area_use_index" in plan:
+        seen = set()
+        for r in rows(P(tfile(plan["area_use_index"]))):
+            k = (r["area"], r["sector"])
+            v = float(r["index"])
+            if r["area"] not in areas or r["sector"] not in sectors or k in seen \
+                    or not 0 < v < 10 or sectors.get(r["sector"], {}).get("payer") != "zvw":
+                errs.append(f"area_use_index: bad row {r}")
+            seen.add(k)
+        for sid in {sec for _, sec in seen}:
+            for a in areas:
+                if (a, sid) not in seen:
+                    errs.append(f"area_use_index: no row for area {a}, sector {sid}")
+
     # themes
     for th in plan["themes"]:
         for iv in th["interventions"]:
