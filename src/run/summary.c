@@ -61,8 +61,9 @@ static const labels EN = {
     "choices apart, in",
     "QALYs gained (discounted)",
     "NPV at marginal prices (savings_marginal, business_case.csv)",
-    "staff gap: FTE demand of the modelled sectors minus the supply of workforce.csv; care "
-    "outside these sectors is not in it",
+    "staff gap: FTE demand of the modelled sectors minus the supply of workforce.csv, per group "
+    "and subregion where demand exceeds supply (as staff.csv); care outside these sectors is "
+    "not in it",
     "sectors",
     "outputs",
     "total",
@@ -124,7 +125,8 @@ static const labels NL = {
     "gewonnen QALY's (contante waarde)",
     "NCW tegen marginale prijzen (savings_marginal, business_case.csv)",
     "personeelstekort: fte-vraag van de gemodelleerde sectoren min het aanbod uit "
-    "workforce.csv; zorg buiten deze sectoren telt niet mee",
+    "workforce.csv, per groep en subregio waar de vraag groter is (als staff.csv); zorg buiten "
+    "deze sectoren telt niet mee",
     "sectoren",
     "uitvoer",
     "totaal",
@@ -176,7 +178,8 @@ static double sub_gap(const cs_run *run, int32_t y, int32_t r) {
     if (r >= 0 && q != r) continue;
     for (int32_t g = 0; g < res->ng; g++) {
       size_t k = (cs_ix_sy(res, 0, y) * res->nr + q) * res->ng + g;
-      s += res->wf_dem[k] - res->wf_sup[k];
+      /* a surplus in one group does not staff another (as staff.csv's shortage) */
+      s += fmax(0.0, res->wf_dem[k] - res->wf_sup[k]);
     }
   }
   return s;
