@@ -214,10 +214,25 @@ def check_shapes(data, name, plan):
         reg[(r[0], r[1], "staff")] = gross
     check(worst < 1e-9, f"{name}: staff criterion = net = gross - the plan's own staff (worst {worst:.2g})")
     # in the plan scenario (every intervention, coverage 1) the own staff of a year is the sum
-    # of the resources' FTE of that year (resources.csv; docs/model.md section 8)
+    # of the resources' FTE of that year (resources.csv; docs/model.md section 8) plus, for
+    # every per_participant cost line with fte_per_participant f, f * the intervention's
+    # participants of the year (interventions.csv of the plan scenario, summed over areas;
+    # docs/model.md section 4, v0.2)
     res = {}
     for r in data["resources"]:
         res[r[2]] = res.get(r[2], 0.0) + float(r[3] or 0.0)
+    import yaml
+    with open(plan, encoding="utf-8-sig") as fh:
+        doc = yaml.safe_load(fh)
+    fpp = {}
+    for th in doc.get("themes") or []:
+        for iv in th.get("interventions") or []:
+            for cl in iv.get("costs") or []:
+                if "per_participant" in cl and cl.get("fte_per_participant"):
+                    fpp[str(iv["id"])] = fpp.get(str(iv["id"]), 0.0) + float(cl["fte_per_participant"])
+    for r in data["interventions"]:
+        if r[0] == "plan" and r[3] in fpp:
+            res[r[1]] = res.get(r[1], 0.0) + fpp[r[3]] * float(r[5])
     worst = max((abs(float(r[3]) - res.get(r[1], 0.0)) / (1 + abs(float(r[3])))
                  for r in data["staff"] if r[0] == "plan"), default=0.0)
     check(worst < 1e-9, f"{name}: the plan's own staff = resources.csv FTE per year (worst {worst:.2g})")

@@ -23,7 +23,10 @@ values over the interventions, or K orders shuffled with Philox4x32-10 uniforms 
 note 14 seeded by `psa.seed`), `demography.mortality_mode: hazard` (model.md section 2 step 1)
 and transition effects with `scale: hazard` (section 4), `economics.cycle_correction`
 (half-cycle, simpson: weights of the state rewards in every discounted sum), totals.csv and
-wrong_pocket_intervention.csv (model.md section 7).
+wrong_pocket_intervention.csv (model.md section 7), `demography.life_table_age: completed`
+(section 2 step 1), `area_use_index` (section 3), the `extra_use` effect (section 4), a
+per_participant line's `fte_per_participant` in the plan's own staff (sections 4 and 8) and
+`by_subregion` shares of once and per_year lines (sections 4 and 7).
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -250,6 +253,21 @@ class Plan:
         self.q0 = [[0.0] * (X + 1) for _ in SEXES]
         for r in rows:
             self.q0[SEXES.index(r["sex"])][int(r["age"])] = float(r["q"]) * sc
+        # v0.2 (model.md section 2 step 1 "Completed ages"): demography.life_table_age:
+        # exact (default) | completed. completed: q0 (after the table scale) clamped to [0, 1],
+        # then q0'[s,x] = 1 - (1 - q0[x]) (2 - q0[x+1]) / (2 - q0[x]) for x < X, the open group
+        # keeping (the clamped) q0[X]; mortality improvement then acts on q0'. README,
+        # interpretation 44.
+        lta = dm.get("life_table_age")
+        if lta is None:
+            lta = "exact"
+        if lta not in ("exact", "completed"):
+            raise PlanError("demography.life_table_age: exact or completed, not %r" % (lta,))
+        self.life_table_age = lta
+        if lta == "completed":
+            for s in range(2):
+                qc = [min(1.0, max(0.0, v)) for v in self.q0[s]]
+                self.q0[s] = [1.0 - (1.0 - qc[x]) * (2.0 - qc[x + 1]) / (2.0 - qc[x]) for x in range(X)] + [qc[X]]
         self.mort_impr = val(dm.get("mortality_improvement"), 0.0)
         # v0.2 (model.md section 2 step 1 "Hazard mode"): normalised (default) | hazard
         mm = dm.get("mortality_mode")
@@ -313,6 +331,27 @@ class Plan:
         # use rates u[s][x][k][c], end-of-life e[s][x][k][c]
         self.u = self._rates(base, y.get("use"), val)
         self.e = self._rates(base, y.get("end_of_life_use"), val)
+        # v0.2 (model.md section 3 "Area level"; plan-format.md): area_use_index, a table
+        # area,sector,index (a plain number >= 0, absent rows 1) multiplying the grown base use
+        # and end-of-life rates of the sector in the area before any effect. No `scale` (not
+        # among the tables that accept one). README, interpretation 45.
+        self.aidx_use = [[1.0] * C for _ in range(A)]
+        if y.get("area_use_index"):
+            rows, _ = read_table(base, y["area_use_index"], ("area", "sector", "index"), val)
+            seen = set()
+            for r in rows:
+                if r["area"] not in self.aidx:
+                    raise PlanError("area_use_index: unknown area %r" % r["area"])
+                if r["sector"] not in self.cidx:
+                    raise PlanError("area_use_index: unknown sector %r" % r["sector"])
+                key = (r["area"], r["sector"])
+                if key in seen:
+                    raise PlanError("area_use_index: duplicate row %r" % (key,))
+                seen.add(key)
+                v = float(r["index"])
+                if not v >= 0.0 or math.isinf(v):
+                    raise PlanError("area_use_index: index %r must be a number >= 0" % r["index"])
+                self.aidx_use[self.aidx[r["area"]]][self.cidx[r["sector"]]] = v
 
         # workforce
         self.wf = {}
@@ -484,6 +523,9 @@ class Plan:
                 e["eol_only"] = ap == "end_of_life"
             elif kind in ("utility", "mortality"):       # v0.2
                 e["change"] = val(ef["change"])
+            elif kind == "extra_use":                    # v0.2: u'[sector] += units * up
+                e["sector"] = self.cidx[sid(ef["sector"])]
+                e["units"] = val(ef["units"])
             elif kind == "transition":
                 e["from"] = self.kidx[sid(ef["from"])]
                 e["to"] = self.kidx[sid(ef["to"])]
@@ -504,7 +546,33 @@ class Plan:
             effects.append(e)
         costs = []
         for c in iv.get("costs") or []:
+            # v0.2: fte_per_participant (per_participant lines only; a plain number in [0, 1],
+            # default 0) and by_subregion (once / per_year lines only; plain shares in [0, 1]
+            # adding up to 1, absent subregions 0). README, interpretations 46-47.
+            fpp = c.get("fte_per_participant")
+            if fpp is not None:
+                if "per_participant" not in c:
+                    raise PlanError("fte_per_participant on a line without per_participant")
+                if isinstance(fpp, bool) or not isinstance(fpp, (int, float)) or not 0.0 <= fpp <= 1.0:
+                    raise PlanError("fte_per_participant must be a plain number in [0, 1]: %r" % (fpp,))
+                fpp = float(fpp)
+            bys = c.get("by_subregion")
+            if bys is not None:
+                if "once" not in c and "per_year" not in c:
+                    raise PlanError("by_subregion on a line without once or per_year")
+                if not isinstance(bys, dict):
+                    raise PlanError("by_subregion: a mapping of subregion to share: %r" % (bys,))
+                bys = {sid(k): v for k, v in bys.items()}
+                for k, v in bys.items():
+                    if k not in self.subregions:
+                        raise PlanError("by_subregion: unknown subregion %r" % k)
+                    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:
+                        raise PlanError("by_subregion: share of %r must be a plain number in [0, 1]" % k)
+                if abs(sum(bys.values()) - 1.0) > 1e-6:
+                    raise PlanError("by_subregion: shares add up to %r, not 1" % sum(bys.values()))
+                bys = {r: float(bys.get(r, 0.0)) for r in self.subregions}
             costs.append(dict(
+                fte_pp=fpp or 0.0, by_sub=bys,
                 payer=sid(c["payer"]),
                 once=val(c["once"]) if "once" in c else None,
                 year=int(c.get("year", self.T0)),
@@ -542,7 +610,8 @@ class Plan:
             start=float(up.get("start", self.T0)),
             sbs={sid(k): float(v) for k, v in (up.get("start_by_subregion") or {}).items()},
             curve=up.get("curve", "linear"), effects=effects, costs=costs,
-            care_eff=[e for e in effects if e["kind"] in ("use", "end_of_life_use", "shift", "fte_per_unit")],
+            care_eff=[e for e in effects if e["kind"] in ("use", "end_of_life_use", "shift", "fte_per_unit",
+                                                          "extra_use")],
             trans_eff=[e for e in effects if e["kind"] == "transition"],
             wf_eff=[e for e in effects if e["kind"] == "workforce"],
             util_eff=[e for e in effects if e["kind"] == "utility"],
@@ -699,6 +768,7 @@ def simulate(plan, scen, base=None):
                 ups.append((j, iv, u))
             active = [(j, iv, u) for (j, iv, u) in ups if u != 0.0 and iv["area_t"][a]]
             Ua, Fa, Ea = R.U[ti][a], R.F[ti][a], R.Ueol[ti][a]
+            ai = P.aidx_use[a]                  # area_use_index of the area (v0.2), default 1
             pop = dth = ly = qa = qocc = 0.0
             for s in range(2):
                 Sp = Nn[a][s]
@@ -801,8 +871,8 @@ def simulate(plan, scen, base=None):
                             ut = min(1.0, max(-1.0, ut + add))
                         qa += (n - d / 2.0) * ut
                         qocc += n * ut
-                        uu = [us[k][c] * grow[c] for c in range(C)]
-                        ee = [es[k][c] * grow[c] for c in range(C)]
+                        uu = [us[k][c] * grow[c] * ai[c] for c in range(C)]
+                        ee = [es[k][c] * grow[c] * ai[c] for c in range(C)]
                         mf = [1.0] * C
                         for j, iv, u in ccell:
                             if not iv["state_t"][k]:
@@ -815,6 +885,10 @@ def simulate(plan, scen, base=None):
                                     ee[ef["sector"]] *= max(0.0, 1.0 + ef["change"] * u)
                                 elif kd == "fte_per_unit":
                                     mf[ef["sector"]] *= max(0.0, 1.0 + ef["change"] * u)
+                                elif kd == "extra_use":
+                                    # v0.2: care the intervention adds per targeted
+                                    # person-year; later effects act on it (plan order)
+                                    uu[ef["sector"]] += ef["units"] * u
                                 else:   # shift
                                     cf, ct = ef["from"], ef["to"]
                                     de = ef["fraction"] * u * ee[cf]
@@ -911,14 +985,23 @@ def simulate(plan, scen, base=None):
         shares = P.cost_shares(iv, scen)
         for li, cl in enumerate(iv["costs"]):
             sub, subw = R.impl_sub[j, li], R.implw_sub[j, li]
+            # v0.2 "Lines split by subregion": a line's by_subregion shares replace share_r
+            # for the subregions the scenario includes (0 for the others), with or without a
+            # delay; its coverage is their sum
+            if cl["by_sub"] is not None:
+                lsh = {r: (cl["by_sub"][r] if scen["subs"] is None or r in scen["subs"] else 0.0)
+                       for r in P.subregions}
+                lcov = sum(lsh[r] for r in P.subregions)
+            else:
+                lsh, lcov = shares, cov
             for r in P.subregions:
                 dl = scen["delay"].get(r, 0.0) if delayed else 0.0
                 for ti, t in enumerate(P.years):
                     v = 0.0
                     if cl["once"] is not None and t == cl["year"] + dl:
-                        v += cl["once"] * shares[r]
+                        v += cl["once"] * lsh[r]
                     if cl["per_year"] is not None and cl["frm"] + dl <= t <= cl["to"] + dl:
-                        v += cl["per_year"] * shares[r]
+                        v += cl["per_year"] * lsh[r]
                     vw = v
                     if cl["per_participant"] is not None:
                         pp = cl["per_participant"] * sum(R.part[ti][j][a] for a in sub_areas[r])
@@ -933,9 +1016,9 @@ def simulate(plan, scen, base=None):
                 else:                          # amount * coverage in the line's own years
                     v = 0.0
                     if cl["once"] is not None and t == cl["year"]:
-                        v += cl["once"] * cov
+                        v += cl["once"] * lcov
                     if cl["per_year"] is not None and cl["frm"] <= t <= cl["to"]:
-                        v += cl["per_year"] * cov
+                        v += cl["per_year"] * lcov
                     vw = v
                     if cl["per_participant"] is not None:
                         pp = cl["per_participant"] * sum(R.part[ti][j])
@@ -1144,7 +1227,7 @@ def run(plan_path, out, detail=False):
             # staff (section 8, v0.2): gross fall in FTE demand minus the plan's own staff
             fb = fte_in(base, ti, allA)
             gross = fb - fte_in(R, ti, allA)
-            own = own_staff(P, sc, t)
+            own = own_staff(P, sc, t, R)
             mb = m2_in(base, ti, allA)
             re = mb - m2_in(R, ti, allA)
             # thresholds (v0.2): absolute, or a % of the baseline of the same year
@@ -1616,13 +1699,19 @@ def run(plan_path, out, detail=False):
     return P, res
 
 
-def own_staff(P, scen, t):
+def own_staff(P, scen, t, R):
     """The plan's own staff in year t (model.md section 8, v0.2): over the scenario's
     interventions, coverage * the sum of `fte` of its resources whose years from..to
-    (default base..horizon) include t. 0 in the baseline (no interventions)."""
+    (default base..horizon) include t, plus fte_per_participant * participants (summed over
+    areas, the scenario's run R) of every per_participant line. 0 in the baseline (no
+    interventions)."""
     own = 0.0
+    ti = t - P.T0
     for j in scen["ivs"]:
         iv = P.ivs[j]
+        for cl in iv["costs"]:
+            if cl["per_participant"] is not None and cl["fte_pp"] != 0.0:
+                own += cl["fte_pp"] * sum(R.part[ti][j])
         fte = 0.0
         for rs in iv["resources"]:
             if rs.get("fte") is not None and int(rs.get("from", P.T0)) <= t <= int(rs.get("to", P.T1)):

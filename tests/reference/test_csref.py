@@ -1978,10 +1978,302 @@ themes:
     ck.close(wpi["zvw", "zvw"]["savings"], -1000.0, "savings: the plan's own", rel=1e-10)
 
 
+LIFE_YAML = """careshift: 1
+plan: {name: life table}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: %s
+  mortality_improvement: %s
+  fertility: fertility.csv
+%s
+payers: [{id: zvw, name: Zvw}]
+sectors:
+  - {id: gp, name: GP, unit: consult, payer: zvw, chain: primary, price: 10, fte_per_unit: 0.001, group: g}
+use: use.csv
+economics: {price_year: 2024}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - {id: iv, name: Nothing, uptake: {max: 0.5}}
+"""
+
+
+def case_life_table_age(tmp, ck):
+    """v0.2 demography.life_table_age (model.md section 2 step 1, "Completed ages"): exact
+    (default) and completed survival ratios, the open group, the clamp after a table scale,
+    mortality improvement acting on q0'."""
+    q = {30: 0.1, 31: 0.2, 99: 0.25, 100: 0.3}
+    files = {"areas.csv": "area,name,subregion\nA1,One,R1\n",
+             "population.csv": population({("A1", "f", 30): 4000, ("A1", "f", 100): 1000}),
+             "mortality.csv": mortality(lambda s, x: q.get(x, 0.0) if s == "f" else 0.0),
+             "fertility.csv": "age,rate\n",
+             "use.csv": "sector,state,sex,age_from,age_to,rate\n"}
+
+    def deaths(sub, mort, impr, extra):
+        plan = write_plan(os.path.join(tmp, sub), LIFE_YAML % (mort, impr, extra), files)
+        out = os.path.join(tmp, sub, "out")
+        csref.run(plan, out)
+        d = read(out, "demography.csv", ("scenario", "year", "area"))
+        return [float(d["baseline", y, "A1"]["deaths"]) for y in ("2024", "2025")]
+
+    # exact: 2024 4000*0.1 + 1000*0.3 = 700; 2025 (improvement 0.5: q times 0.5)
+    # 3600 aged 31 * 0.2*0.5 = 360 and 700 at 100+ * 0.3*0.5 = 105 -> 465
+    for sub, extra in (("absent", ""), ("exact", "  life_table_age: exact")):
+        d = deaths(sub, "mortality.csv", 0.5, extra)
+        ck.close(d[0], 700.0, sub + " 2024 deaths")
+        ck.close(d[1], 465.0, sub + " 2025 deaths")
+    # completed: q0'[30] = 1 - (1 - 0.1)(2 - 0.2)/(2 - 0.1) = 1 - 0.9*1.8/1.9 = 0.1473684211;
+    # q0'[31] = 1 - 0.8*(2 - 0)/(2 - 0.2) = 1 - 1.6/1.8 = 0.1111111; the open group keeps 0.3.
+    # 2024: 4000*0.1473684211 = 589.4736842 + 300 = 889.4736842;
+    # 2025: (4000 - 589.4736842) * 0.1111111 * 0.5 = 3410.526316/18 = 189.4736842 + 700*0.15 = 105
+    q30 = 1.0 - 0.9 * 1.8 / 1.9
+    ck.close(q30, 0.1473684210526316, "q0'[30] by hand")
+    d = deaths("completed", "mortality.csv", 0.5, "  life_table_age: completed")
+    ck.close(d[0], 4000 * q30 + 300.0, "completed 2024 deaths")
+    ck.close(d[0], 889.4736842105263, "completed 2024 deaths by hand")
+    ck.close(d[1], (4000 - 4000 * q30) / 18.0 + 105.0, "completed 2025 deaths")
+    ck.close(d[1], 294.4736842105263, "completed 2025 deaths by hand")
+    # after the table scale, clamped first: with q31 = 0.6 and `scale: 2`, q30 = 0.2 and
+    # q31 = 1.2 -> clamped to 1: q0'[30] = 1 - 0.8*(2 - 1)/(2 - 0.2)
+    # = 1 - 0.8/1.8 = 0.5555556 (unclamped 1 - 0.8*0.8/1.8 = 0.6444); q0'[31] = 1 - 0*... = 1;
+    # the open group 0.3*2 = 0.6. 2024: 4000*5/9 + 600 = 2822.222; 2025: all 1777.778 aged 31
+    # die + 400*0.6 = 240 (no improvement)
+    q[31] = 0.6
+    files["mortality.csv"] = mortality(lambda s, x: q.get(x, 0.0) if s == "f" else 0.0)
+    d = deaths("scaled", "{file: mortality.csv, scale: 2}", 0, "  life_table_age: completed")
+    ck.close(d[0], 4000 * 5 / 9 + 600.0, "scaled and clamped 2024 deaths", rel=1e-12)
+    ck.close(d[1], 4000 * 4 / 9 + 240.0, "scaled and clamped 2025 deaths", rel=1e-12)
+    try:
+        deaths("bad", "mortality.csv", 0, "  life_table_age: mid")
+        ck.equal("accepted", "PlanError", "life_table_age: mid refused")
+    except csref.PlanError:
+        ck.equal("PlanError", "PlanError", "life_table_age: mid refused")
+
+
+AREA_YAML = """careshift: 1
+plan: {name: area level and extra use}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}]
+sectors:
+  - {id: gp, name: GP, unit: consult, payer: zvw, chain: primary, price: 10, fte_per_unit: 0.001, m2_per_unit: 0.5, group: g}
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 100, fte_per_unit: 0.01, group: g}
+use: use.csv
+end_of_life_use: eol.csv
+area_use_index: aidx.csv
+economics: {price_year: 2024, discount_rate: 0, discount_rate_effects: 0}
+criteria: {care_use_payer: zvw}
+themes:
+  - id: t1
+    name: Extra
+    interventions:
+      - id: monitor
+        name: Monitoring nurse
+        target: {areas: [A1]}
+        uptake: {max: 0.5}
+        effects:
+          - {kind: extra_use, sector: gp, units: 3}
+          - {kind: end_of_life_use, sector: hosp, change: -0.5}
+  - id: t2
+    name: Less
+    interventions:
+      - id: less
+        name: Less GP
+        uptake: {max: 0.5}
+        effects:
+          - {kind: use, sector: gp, change: -1}
+"""
+
+
+def case_area_index_extra_use(tmp, ck):
+    """v0.2 area_use_index (model.md section 3 "Area level") and the `extra_use` effect
+    (section 4): the index multiplies the grown base rates (use and end-of-life) before any
+    effect, not the added units; a later `use` effect acts on the added units too; the added
+    units count as care (cost, FTE, m2, the care-use criterion)."""
+    plan = write_plan(tmp, AREA_YAML, {
+        "areas.csv": "area,name,subregion\nA1,One,R1\nA2,Two,R2\n",
+        "population.csv": population({("A1", "f", 50): 4000, ("A2", "f", 50): 2000}, areas=("A1", "A2")),
+        "mortality.csv": mortality(lambda s, x: 0.1 if x == 50 else 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\ngp,all,f,0,100,2\n",
+        "eol.csv": "sector,state,sex,age_from,age_to,rate\nhosp,all,f,0,100,5\n",
+        "aidx.csv": "area,sector,index\nA1,gp,1.5\nA1,hosp,2\n",
+    })
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    care = read(out, "care.csv", ("scenario", "year", "area", "sector"))
+    cr = read(out, "criteria.csv", ("scenario", "year", "criterion"))
+    # 2024, A1: 4000 persons, 400 deaths. baseline gp 4000*2*1.5 = 12000, hosp eol 400*5*2 = 4000;
+    # A2 (no row, index 1): gp 2000*2 = 4000, hosp 200*5 = 1000.
+    want = {  # scenario: (A1 gp, A1 hosp, A2 gp, A2 hosp)
+        "baseline": (12000.0, 4000.0, 4000.0, 1000.0),
+        # extra_use adds 3*0.5 per person-year in A1: 12000 + 6000 = 18000 (the index does not
+        # multiply the added units); eol hosp * (1 - 0.5*0.5) = 3000
+        "without-t2": (18000.0, 3000.0, 4000.0, 1000.0),
+        # then `less` (m = 1 - 0.5 = 0.5, every area) halves the total: 9000; A2 4000 -> 2000
+        "plan": (9000.0, 3000.0, 2000.0, 1000.0),
+        "without-t1": (6000.0, 4000.0, 2000.0, 1000.0),
+    }
+    for sc, (g1, h1, g2, h2) in want.items():
+        ck.close(care[sc, "2024", "A1", "gp"]["units"], g1, sc + " A1 gp units")
+        ck.close(care[sc, "2024", "A1", "hosp"]["units"], h1, sc + " A1 hosp units")
+        ck.close(care[sc, "2024", "A2", "gp"]["units"], g2, sc + " A2 gp units")
+        ck.close(care[sc, "2024", "A2", "hosp"]["units"], h2, sc + " A2 hosp units")
+        ck.close(care[sc, "2024", "A1", "gp"]["cost"], g1 * 10, sc + " A1 gp cost")
+        ck.close(care[sc, "2024", "A1", "gp"]["fte"], g1 * 0.001, sc + " A1 gp fte")
+        ck.close(care[sc, "2024", "A1", "gp"]["m2"], g1 * 0.5, sc + " A1 gp m2")
+    # care-use criterion (zvw): baseline 2024 (12000 + 4000)*10 + (4000 + 1000)*100 = 660000;
+    # without-t2 (18000 + 4000)*10 + (3000 + 1000)*100 = 620000 -> (660000 - 620000)/660000
+    # = 6.0606 %; the added gp consults count (without them: 9.0909 %)
+    ck.close(cr["without-t2", "2024", "care_use"]["value"], 40000 / 660000 * 100, "care use with extra use")
+    # staff: gross = baseline FTE - scenario FTE (gp 0.001, hosp 0.01 per unit): baseline
+    # (12000 + 4000)*0.001 + (4000 + 1000)*0.01 = 16 + 50 = 66; plan (9000 + 2000)*0.001 +
+    # (3000 + 1000)*0.01 = 11 + 40 = 51 -> 15
+    ck.close(cr["plan", "2024", "staff"]["value"], 15.0, "plan staff")
+    # without an area_use_index table every index is 1: A1 gp 8000, hosp 2000
+    plan2 = write_plan(os.path.join(tmp, "noidx"), AREA_YAML.replace("area_use_index: aidx.csv\n", ""), {
+        "areas.csv": "area,name,subregion\nA1,One,R1\nA2,Two,R2\n",
+        "population.csv": population({("A1", "f", 50): 4000, ("A2", "f", 50): 2000}, areas=("A1", "A2")),
+        "mortality.csv": mortality(lambda s, x: 0.1 if x == 50 else 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\ngp,all,f,0,100,2\n",
+        "eol.csv": "sector,state,sex,age_from,age_to,rate\nhosp,all,f,0,100,5\n"})
+    csref.run(plan2, os.path.join(tmp, "noidx", "out"))
+    care2 = read(os.path.join(tmp, "noidx", "out"), "care.csv", ("scenario", "year", "area", "sector"))
+    ck.close(care2["baseline", "2024", "A1", "gp"]["units"], 8000.0, "no index: A1 gp")
+    ck.close(care2["baseline", "2024", "A1", "hosp"]["units"], 2000.0, "no index: A1 hosp")
+    ck.close(care2["plan", "2024", "A1", "gp"]["units"], (8000.0 + 6000.0) * 0.5, "no index: plan A1 gp")
+
+
+STAFF_PP_YAML = """careshift: 1
+plan: {name: own staff per participant and lines by subregion}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}, {id: wmo, name: Wmo}]
+sectors:
+  - {id: gp, name: GP, unit: consult, payer: zvw, chain: primary, price: 10, fte_per_unit: 0.001, group: g}
+use: use.csv
+economics: {price_year: 2024, discount_rate: 0, discount_rate_effects: 0}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: coach
+        name: Coaching
+        target: {areas: [A1]}
+        uptake: {max: 1}
+        costs:
+          - {payer: zvw, per_participant: 10, fte_per_participant: 0.001}
+        resources:
+          - {organisation: O, role: lead, fte: 0.5}
+      - id: budget
+        name: IZA budget
+        target: {areas: [A1]}
+        uptake: {max: 1}
+        costs:
+          - {payer: wmo, once: 20000, year: 2024, by_subregion: {R1: 0.6, R2: 0.4}}
+          - {payer: wmo, per_year: 1000, by_subregion: {R2: 1}}
+          - {payer: wmo, once: 500, year: 2024}
+scenarios:
+  - {id: r1, subregions: [R1]}
+  - {id: r2, subregions: [R2]}
+  - {id: late, delay: {R2: 1}}
+  - {id: r1-late, subregions: [R1], delay: {R1: 1}}
+"""
+
+
+def case_staff_pp_by_subregion(tmp, ck):
+    """v0.2 fte_per_participant (model.md section 4 "The plan's own staff", section 8) and
+    by_subregion shares of once and per_year lines (section 4 "Lines split by subregion",
+    section 7 business case per subregion)."""
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\nA2,Two,R2\n",
+        "population.csv": population({("A1", "f", 50): 4000, ("A2", "f", 50): 1000}, areas=("A1", "A2")),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\n"}
+    plan = write_plan(tmp, STAFF_PP_YAML, files)
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    stf = read(out, "staff.csv", ("scenario", "year"))
+    cr = read(out, "criteria.csv", ("scenario", "year", "criterion"))
+    imp = read(out, "implementation.csv", ("scenario", "year", "intervention", "line", "payer"))
+    bcs = read(out, "business_case_subregion.csv", ("scenario", "subregion", "stakeholder"))
+    bc = read(out, "business_case.csv", ("scenario", "stakeholder"))
+    # own staff: 4000 participants (A1, uptake 1) * 0.001 = 4 FTE, plus the lead's 0.5 FTE
+    # (coverage 1) = 4.5; r2 (A1 left out): no participants, coverage 0 -> 0; r1: 4.5;
+    # r1-late: 2024 no participants (uptake starts 2025), resources coverage 1 -> 0.5; 2025 4.5
+    want_own = {"plan": (4.5, 4.5), "r1": (4.5, 4.5), "r2": (0.0, 0.0), "late": (4.5, 4.5),
+                "r1-late": (0.5, 4.5), "without-t": (0.0, 0.0)}
+    for sc, v in want_own.items():
+        for y, w in zip(("2024", "2025"), v):
+            ck.close(stf[sc, y]["plan_staff_fte"], w, "%s %s own staff" % (sc, y))
+            # no effects: gross 0, the criterion is minus the own staff
+            ck.close(cr[sc, y, "staff"]["value"], -w, "%s %s staff criterion" % (sc, y))
+    # the once line of 20000 split {R1: 0.6, R2: 0.4}: 12000 + 8000 (by persons it would be all
+    # R1, the intervention targets A1 only). plan: 20000 in 2024, R1 12000, R2 8000.
+    # r1: 12000 (the line's coverage 0.6, not the persons' 1); r2: 8000 (persons' 0);
+    # late (R2 delayed 1 year): 12000 in 2024, 8000 in 2025; r1-late: R1's 12000 in 2025.
+    # the per_year line {R2: 1}: 1000 a year in plan, r2, late (R2's part 2025 only: 2024 moves
+    # to 2025 and 2025 to 2026, past the horizon), none in r1 and r1-late.
+    # the third line (500, no by_subregion) by the persons' shares: all R1 (coverage 1 in r1,
+    # 0 in r2).
+    want = {  # scenario: ((line1 2024, 2025), (line2 2024, 2025), (line3 2024, 2025))
+        "plan": ((20000, 0), (1000, 1000), (500, 0)),
+        "r1": ((12000, 0), (0, 0), (500, 0)),
+        "r2": ((8000, 0), (1000, 1000), (0, 0)),
+        "late": ((12000, 8000), (0, 1000), (500, 0)),
+        "r1-late": ((0, 12000), (0, 0), (0, 500)),
+    }
+    for sc, lines in want.items():
+        for li, v in enumerate(lines):
+            for y, w in zip(("2024", "2025"), v):
+                ck.close(imp[sc, y, "budget", str(li + 1), "wmo"]["cost"], float(w),
+                         "%s %s line %d" % (sc, y, li + 1))
+    # the per-participant line: 4000 * 10 = 40000 a year (zvw) in plan
+    ck.close(imp["plan", "2024", "coach", "1", "zvw"]["cost"], 40000.0, "per participant")
+    # business case per subregion (discount 0): plan R1 wmo 12000 + 500, R2 8000 + 2000;
+    # r1: R1 12500, R2 0; late: R1 12500, R2 8000 + 1000; zvw's per_participant all R1
+    want_bcs = {("plan", "R1"): 12500.0, ("plan", "R2"): 10000.0, ("r1", "R1"): 12500.0,
+                ("r1", "R2"): 0.0, ("r2", "R2"): 10000.0, ("r2", "R1"): 0.0,
+                ("late", "R1"): 12500.0, ("late", "R2"): 9000.0}
+    for (sc, r), w in want_bcs.items():
+        ck.close(bcs[sc, r, "wmo"]["investment"], w, "%s %s wmo investment" % (sc, r))
+    ck.close(bcs["plan", "R1", "zvw"]["investment"], 80000.0, "plan R1 zvw (per participant)")
+    ck.close(bcs["plan", "R2", "zvw"]["investment"], 0.0, "plan R2 zvw")
+    ck.close(bc["plan", "wmo"]["investment"], 22500.0, "plan wmo investment")
+    ck.close(bc["r1", "wmo"]["investment"], 12500.0, "r1 wmo investment")
+    # refused: fte_per_participant on a per_year line, shares not adding up to 1, an unknown
+    # subregion, by_subregion on a per_participant line
+    for bad in ("{payer: wmo, per_year: 1000, fte_per_participant: 0.1}",
+                "{payer: wmo, once: 1, by_subregion: {R1: 0.5, R2: 0.3}}",
+                "{payer: wmo, once: 1, by_subregion: {R3: 1}}",
+                "{payer: wmo, per_participant: 1, by_subregion: {R1: 1}}"):
+        d = os.path.join(tmp, "bad%d" % ck.n)
+        p = write_plan(d, STAFF_PP_YAML.replace("{payer: wmo, once: 500, year: 2024}", bad), files)
+        try:
+            csref.run(p, os.path.join(d, "out"))
+            ck.equal("accepted", "PlanError", bad)
+        except csref.PlanError:
+            ck.equal("PlanError", "PlanError", bad)
+
+
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
          case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_theme_roi,
          case_budget, case_insurers, case_shapley_intervention, case_hazard, case_cycle_correction,
-         case_wrong_pocket_intervention]
+         case_wrong_pocket_intervention, case_life_table_age, case_area_index_extra_use,
+         case_staff_pp_by_subregion]
 
 
 
