@@ -35,6 +35,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from example import data as exdata  # noqa: E402  (the example's readers of the CBS files)
+
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 EXAMPLE = os.path.join(REPO, "examples", "zuid-limburg")
 SEXES = ("f", "m")
@@ -103,39 +106,21 @@ def band_of(age):
 # ---------------------------------------------------------------- derive (reads ../shared/data)
 
 def nl_population(datadir):
-    """{(year, sex, age): count}, 1 January, ages above 100 folded into 100+."""
-    out = {}
-    for r in read_rows(os.path.join(datadir, "cbs_population_nl_age_sex_1960_2025.csv"), ";"):
-        g = r["geslacht"].strip()
-        if g not in ("F", "M"):
-            continue
-        key = (int(r["jaar"]), g.lower(), min(MAX_AGE, int(r["leeftijd"])))
-        out[key] = out.get(key, 0.0) + num(r["aantal"])
-    return out
+    """{(year, sex, age): count}, 1 January, ages above 100 folded into 100+ (the example's
+    reader of the same CBS file)."""
+    return exdata.national_population(datadir)
 
 
 def nl_deaths(datadir):
     """{(year, sex, age at death): deaths}, ages above 100 folded into 100+."""
-    out = {}
-    for r in read_rows(os.path.join(datadir, "cbs_deaths_nl_age_sex_2000_2024.csv")):
-        year, age = int(r["Jaar"]), min(MAX_AGE, int(r["Leeftijd"]))
-        for sex, col in (("m", "Mannen"), ("f", "Vrouwen")):
-            if r[col].strip() == "":
-                continue
-            out[(year, sex, age)] = out.get((year, sex, age), 0.0) + num(r[col])
-    return out
+    return exdata.national_deaths(datadir)
 
 
 def nl_life_table(datadir):
     """{(sex, age): q} of 2022, ages 0..99 from CBS 37360ned, 100+ continuing the Gompertz
     slope of ages 90..99 one year (as the example's mortality.csv does)."""
-    q = {}
-    for r in read_rows(os.path.join(datadir, "cbs_life_table_nl_2022.csv")):
-        q[("m", int(r["age"]))] = num(r["m_prob_die"])
-        q[("f", int(r["age"]))] = num(r["v_prob_die"])
-    for s in SEXES:
-        slope = math.log(q[(s, 99)] / q[(s, 90)]) / 9.0
-        q[(s, MAX_AGE)] = min(1.0, q[(s, 99)] * math.exp(slope))
+    q = exdata.life_table(datadir)
+    exdata.extend_q100(q)
     return q
 
 

@@ -118,10 +118,8 @@ static void test_migration_capping(void **st) {
   tp_free(pl);
 }
 
-/* State mortality: rr (1, 3), shares (0.75, 0.25): rbar 1.5, so q_k = q*rr/1.5 and the total
- * reproduces q; transitions s0 -> s1 at 0.1 move survivors. */
-static void test_state_mortality_transitions(void **st) {
-  (void)st;
+/* 1000 women aged 30 in states (0.75, 0.25) with rr (1, 3), q 0.03, s0 -> s1 at 0.1. */
+static cs_plan *two_state_plan(void) {
   cs_plan *pl = tp_new(1, ONE_SUB, 1, 2, 2024, 2025);
   pl->states[1].rr = tp_num(pl, 3.0);
   pl->share0[(F * CS_NAGE + 30) * 2 + 0] = 0.75;
@@ -129,6 +127,14 @@ static void test_state_mortality_transitions(void **st) {
   pl->trans[((F * CS_NAGE + 30) * 2 + 0) * 2 + 1] = 0.1;
   pl->pop[cs_ix_asx(0, F, 30)] = 1000;
   pl->q0[F * CS_NAGE + 30] = 0.03;
+  return pl;
+}
+
+/* State mortality: rr (1, 3), shares (0.75, 0.25): rbar 1.5, so q_k = q*rr/1.5 and the total
+ * reproduces q; transitions s0 -> s1 at 0.1 move survivors. */
+static void test_state_mortality_transitions(void **st) {
+  (void)st;
+  cs_plan *pl = two_state_plan();
   tp_run *t = tp_run_new(pl, 1);
   /* q0 = 0.03/1.5 = 0.02, q1 = 0.06: deaths 750*0.02 + 250*0.06 = 15 + 15 = 30 = 1000*0.03 */
   near(tp_demo(t, 0, 0, 0, CS_DEMO_DEATHS), 30);
@@ -146,14 +152,8 @@ static void test_state_mortality_transitions(void **st) {
  * = 0.0612596. Deaths 22.5008632, then (693.4140485, 284.0850883) at 31 (by hand in Python). */
 static void test_hazard_mode(void **st) {
   (void)st;
-  cs_plan *pl = tp_new(1, ONE_SUB, 1, 2, 2024, 2025);
+  cs_plan *pl = two_state_plan();
   pl->mort_hazard = 1;
-  pl->states[1].rr = tp_num(pl, 3.0);
-  pl->share0[(F * CS_NAGE + 30) * 2 + 0] = 0.75;
-  pl->share0[(F * CS_NAGE + 30) * 2 + 1] = 0.25;
-  pl->trans[((F * CS_NAGE + 30) * 2 + 0) * 2 + 1] = 0.1;
-  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
-  pl->q0[F * CS_NAGE + 30] = 0.03;
   cs_intervention *iv = tp_intervention(pl, "hr", 1.0);
   cs_effect *e = tp_effect(pl, iv, CS_EFF_MORTALITY);
   e->change = tp_num(pl, -0.5);
