@@ -144,7 +144,8 @@ static void test_results_api(void **st) {
   assert_null(cs_run_table_find(run, "population"));
   assert_null(cs_run_table_find(run, "psa_summary"));
   assert_null(cs_run_table(run, cs_run_table_count(run)));
-  assert_int_equal(cs_run_table_count(run), 23); /* 0.2: shapley_intervention, totals, wrong_pocket_intervention */
+  assert_int_equal(cs_run_table_count(run),
+                   23); /* 0.2: shapley_intervention, totals, wrong_pocket_intervention */
 
   const cs_table *care = cs_run_table_find(run, "care");
   assert_non_null(care);
