@@ -201,6 +201,32 @@ static void test_prevalence_drift(void **st) {
   tp_free(pl);
 }
 
+/* transition_improvement (docs/model.md 2.3, v0.2): 1000 women aged 30 all in s0, nobody dies,
+ * s0 -> s1 at 0.1 at every age from 30, recovery s1 -> s0 at 0.2; improvement 0.1 a year. 2024:
+ * p = 0.1 as given: (900, 100) at 31. 2025: p = 1 - 0.9^0.9 = 0.0904674239, recovery unchanged:
+ * 900 (1 - p) + 20 = 838.5793185, 900 p + 80 = 161.4206815. 2026: p = 1 - 0.9^0.81, the same
+ * way: (802.2661493, 197.7338507) (by hand in Python). */
+static void test_transition_improvement(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 2, 2024, 2027);
+  for (int x = 30; x < 40; x++) {
+    pl->trans[((F * CS_NAGE + x) * 2 + 0) * 2 + 1] = 0.1;
+    pl->trans[((F * CS_NAGE + x) * 2 + 1) * 2 + 0] = 0.2;
+  }
+  pl->share0[(F * CS_NAGE + 30) * 2 + 0] = 1.0;
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  pl->trans_improvement = tp_num(pl, 0.1);
+  tp_run *t = tp_run_new(pl, 1);
+  near(tp_pop(t, pl, 0, 1, 0, F, 31, 0), 900);
+  near(tp_pop(t, pl, 0, 1, 0, F, 31, 1), 100);
+  near(tp_pop(t, pl, 0, 2, 0, F, 32, 0), 838.579318474666);
+  near(tp_pop(t, pl, 0, 2, 0, F, 32, 1), 161.42068152533398);
+  near(tp_pop(t, pl, 0, 3, 0, F, 33, 0), 802.2661492652695);
+  near(tp_pop(t, pl, 0, 3, 0, F, 33, 1), 197.73385073473048);
+  tp_run_free(t);
+  tp_free(pl);
+}
+
 /* life_table_age: completed (v0.2): persons aged 30 on 1 January are 30.5 on average; with
  * q30 = 0.1 and q31 = 0.2 they die with 1 - L31/L30 = 1 - 0.9 * 1.8 / 1.9 = 0.1473684. The open
  * group 100+ keeps its q. */
@@ -257,6 +283,7 @@ int main(void) {
                                      cmocka_unit_test(test_projection_mode),
                                      cmocka_unit_test(test_hazard_mode),
                                      cmocka_unit_test(test_prevalence_drift),
-                                     cmocka_unit_test(test_life_table_completed_age)};
+                                     cmocka_unit_test(test_life_table_completed_age),
+                                     cmocka_unit_test(test_transition_improvement)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,6 +58,7 @@ static inline cs_plan *tp_new(int narea, const int *sub_of, int nsub, int nstate
   pl->use_scale = tp_num(pl, 1);
   pl->eol_scale = tp_num(pl, 1);
   pl->mort_improvement = tp_num(pl, 0);
+  pl->trans_improvement = tp_num(pl, 0);
   pl->boys = tp_num(pl, 0.5);
   pl->price_growth = tp_num(pl, 0);
   pl->nstate = nstate;

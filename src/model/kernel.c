@@ -18,6 +18,7 @@ typedef struct {
   cs_results *r;
   int32_t i, y, a, nact;
   double qfac, flows;
+  const double *trans; /* [s][x][k][l] the year's base transitions */
   int64_t clamped;
 } kctx;
 
@@ -148,7 +149,7 @@ static void sig_transitions(kctx *c) {
 static const double *transition_row(kctx *c, int32_t s, int32_t x, int32_t k, int32_t j) {
   const cs_plan *pl = c->pl;
   int32_t K = pl->nstate;
-  const double *base = c->pm->trans + (((size_t)s * CS_NAGE + x) * K + k) * K;
+  const double *base = c->trans + (((size_t)s * CS_NAGE + x) * K + k) * K;
   double *p = c->w->p + (size_t)k * K, sum = 0.0;
   const double *tm = c->w->tm_on[j] ? c->w->tm + ((size_t)j * K + k) * K : NULL;
   const double *th = tm ? c->w->th + ((size_t)j * K + k) * K : NULL;
@@ -289,6 +290,25 @@ static void cell_step(kctx *c, int32_t s, int32_t x, double *hl, double *dm) {
       w->next + (size_t)c->i * cells + ix_cell(pl, c->a, s, x < CS_XMAX ? x + 1 : CS_XMAX);
   for (int32_t k = 0; k < K; k++)
     dst[k] += w->S2[k];
+}
+
+/* The base transitions of year index y: transition_improvement lowers the hazard of every move
+ * to a later state by (1 - i)^y (docs/model.md section 4); without it the draw's table. Computed
+ * once a year for all areas and scenarios. */
+static const double *year_transitions(const cs_plan *pl, const cs_params *pm, cs_work *w,
+                                      int32_t y) {
+  if (pm->timpr == 0.0 || y == 0) return pm->trans;
+  double h = pow(1.0 - pm->timpr, y);
+  int32_t K = pl->nstate;
+  size_t rows = (size_t)CS_NSEX * CS_NAGE * K;
+  for (size_t r = 0; r < rows; r++) {
+    int32_t k = (int32_t)(r % (size_t)K);
+    const double *src = pm->trans + r * K;
+    double *dst = w->trans_y + r * K;
+    for (int32_t l = 0; l < K; l++)
+      dst[l] = l > k ? hazard_pow(src[l], h) : src[l];
+  }
+  return w->trans_y;
 }
 
 /* Births (step 5) into age 0 of next year. */
@@ -651,6 +671,7 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
     for (int32_t sec = 0; sec < pl->nsector; sec++)
       w->grow[sec] = pow(1.0 + pm->growth[sec], y);
     memset(w->next, 0, cells * (size_t)nsc * sizeof(double));
+    const double *trans = year_transitions(pl, pm, w, y);
     for (int32_t i = 0; i < nsc; i++) {
       kctx c = {.pl = pl,
                 .pm = pm,
@@ -659,7 +680,8 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
                 .r = r,
                 .i = i,
                 .y = y,
-                .qfac = pow(1.0 - pm->impr, y)};
+                .qfac = pow(1.0 - pm->impr, y),
+                .trans = trans};
       if (r->detail)
         memcpy(r->detail + cs_ix_sy(r, i, y) * cells, w->cur + (size_t)i * cells,
                cells * sizeof(double));

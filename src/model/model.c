@@ -150,6 +150,7 @@ static void fill_tables(const cs_plan *pl, const double *th, cs_params *o) {
 
 static void fill_scalars(const cs_plan *pl, const double *th, cs_params *o) {
   o->impr = clampd(cs_num_val(pl->mort_improvement, th), -1.0, 1.0);
+  o->timpr = clampd(cs_num_val(pl->trans_improvement, th), -1.0, 1.0);
   o->boys = clampd(cs_num_val(pl->boys, th), 0.0, 1.0);
   o->price_growth = growth_rate(cs_num_val(pl->price_growth, th));
   for (int32_t k = 0; k < pl->nstate; k++) {
@@ -403,13 +404,14 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->e = CS_ALLOC(ar, nc + 1, double);
   w->mfte = CS_ALLOC(ar, nc + 1, double);
   w->p = CS_ALLOC(ar, nk * nk, double);
+  w->trans_y = CS_ALLOC(ar, n_trans(pl), double);
   w->S = CS_ALLOC(ar, nk, double);
   w->S2 = CS_ALLOC(ar, nk, double);
   w->D = CS_ALLOC(ar, nk, double);
   if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part ||
       !w->units || !w->fsum || !w->units_eol || !w->ru || !w->re || !w->rn || !w->tm || !w->th ||
       !w->tm_on || !w->qm || !w->ud || !w->upbar || !w->sup || !w->grow || !w->u || !w->e ||
-      !w->mfte || !w->p || !w->S || !w->S2 || !w->D)
+      !w->mfte || !w->p || !w->trans_y || !w->S || !w->S2 || !w->D)
     return CS_ENOMEM;
   return CS_OK;
 }

@@ -11,15 +11,15 @@
 #include "plan/plan.h"
 
 typedef struct {
-  double *pop; /* [a][s][x], scaled */
-  double *q0;  /* [s][x], scaled */
-  double impr, boys, price_growth;
-  double *fert;         /* [x] scaled (NULL in projection mode) */
-  double *mig;          /* [a][s][x] scaled */
-  double *proj;         /* [a][s][x][nyear-1] scaled */
-  double *utility, *rr; /* [k] */
-  double *trans;        /* [s][x][k][l] scaled */
-  double *use, *eol;    /* [s][x][k][c] scaled (cell-major, unlike the plan) */
+  double *pop;                            /* [a][s][x], scaled */
+  double *q0;                             /* [s][x], scaled */
+  double impr, timpr, boys, price_growth; /* timpr: transition_improvement */
+  double *fert;                           /* [x] scaled (NULL in projection mode) */
+  double *mig;                            /* [a][s][x] scaled */
+  double *proj;                           /* [a][s][x][nyear-1] scaled */
+  double *utility, *rr;                   /* [k] */
+  double *trans;                          /* [s][x][k][l] scaled */
+  double *use, *eol;                      /* [s][x][k][c] scaled (cell-major, unlike the plan) */
   double *price, *fte_per_unit, *m2, *co2, *growth; /* [c] */
   double *iv_max;                                   /* [iv] */
   /* effect values, flattened in plan order: [eff_off[iv] + j] */
@@ -101,6 +101,7 @@ typedef struct {
   double *grow;         /* [c] growth factor of the year */
   double *u, *e, *mfte; /* [c] rates of the current cell */
   double *p;            /* [k][l] transition matrix of the current cell */
+  double *trans_y;      /* [s][x][k][l] the year's base transitions (transition_improvement) */
   double *S, *S2, *D;   /* [k] */
 } cs_work;
 

@@ -192,10 +192,11 @@ typedef struct cs_plan {
   double *pop;
   cs_num pop_scale; /* [narea][CS_NSEX][CS_NAGE] */
   double *q0;
-  cs_num mort_scale;       /* [CS_NSEX][CS_NAGE] */
-  cs_num mort_improvement; /* default fixed 0 */
-  int32_t mort_hazard;     /* demography.mortality_mode: hazard (v0.2): q_k = 1 - (1 - q)^rr */
-  int32_t mort_completed;  /* demography.life_table_age: completed (v0.2): survival ratios */
+  cs_num mort_scale;        /* [CS_NSEX][CS_NAGE] */
+  cs_num mort_improvement;  /* default fixed 0 */
+  cs_num trans_improvement; /* demography.transition_improvement (v0.2), default fixed 0 */
+  int32_t mort_hazard;      /* demography.mortality_mode: hazard (v0.2): q_k = 1 - (1 - q)^rr */
+  int32_t mort_completed;   /* demography.life_table_age: completed (v0.2): survival ratios */
   int32_t has_projection;
   double *fert;
   cs_num fert_scale; /* [CS_NAGE], 0 where absent; NULL in projection mode */

@@ -312,15 +312,21 @@ static void load_demography(cs_ld *L, cs_ynode *root) {
   cs_ynode *m = cs_yq_req(&L->q, root, "demography", "the plan");
   if (!m || !cs_yq_want_map(&L->q, m, "demography")) {
     P->mort_improvement = cs_ld_fixed(L, 0, "demography.mortality_improvement");
+    P->trans_improvement = cs_ld_fixed(L, 0, "demography.transition_improvement");
     P->boys = cs_ld_fixed(L, 0.512, "demography.boys");
     return;
   }
   cs_yq_check_keys(&L->q, m,
-                   CS_KEYS("mortality", "mortality_improvement", "mortality_mode", "fertility",
-                           "life_table_age", "boys", "migration", "projection"),
+                   CS_KEYS("mortality", "mortality_improvement", "transition_improvement",
+                           "mortality_mode", "fertility", "life_table_age", "boys", "migration",
+                           "projection"),
                    "demography");
   cs_ld_opt_num(L, m, "mortality_improvement", "demography", 0, &P->mort_improvement);
   cs_ld_num_range(L, m, "mortality_improvement", "demography", P->mort_improvement, -1.0, 1.0,
+                  "a yearly improvement in [-1, 1]");
+  /* a stated trend in the onset of worse states (docs/model.md section 4, v0.2) */
+  cs_ld_opt_num(L, m, "transition_improvement", "demography", 0, &P->trans_improvement);
+  cs_ld_num_range(L, m, "transition_improvement", "demography", P->trans_improvement, -1.0, 1.0,
                   "a yearly improvement in [-1, 1]");
   cs_ld_opt_num(L, m, "boys", "demography", 0.512, &P->boys);
   cs_ld_num_range(L, m, "boys", "demography", P->boys, CS_PROB);
