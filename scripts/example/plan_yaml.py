@@ -61,6 +61,32 @@ CPI_2023, CPI_2024, CPI_LATER = 1.038, 1.073, 0.02
 # FTE per unit +-25 % (symmetric pert, mean = the estimate, so the deterministic run keeps it).
 EST_RANGE, FTE_RANGE = 0.5, 0.25
 SIRM_EXTRA, CARE_EMPLOYEES = 16000.0, 1.4e6   # FTE above the current level by 2028; > 1.4 M employees
+# Third audit round (issue 9, round 3). Counterfactual shares where FACTS.md has no number:
+# assumptions, each a pert (min, mode, max) in the PSA.
+# taakherschikking: share of the plan's nurse-led participants whose care would be nurse-led
+#   without the plan (POH-led ketenzorg in the Vektis 2015 baseline; NP per 100 FTE doctors
+#   3.5 -> 11.0 in 2012-2022, Dankers-de Mari et al. 2023, FACTS.md 4: a trend of its own).
+NP_EXIST = (0.4, 0.6, 0.8)
+# acp: share of the dependent (nursing-home) participants who have ACP in usual care already.
+ACP_EXIST = (0.5, 0.7, 0.9)
+# valpreventie: share of the participants who would join an existing falls programme anyway.
+FALL_EXIST = (0.0, 0.2, 0.4)
+# digivaardig: time lost by digitally weak staff, 261 min/week in GP care, > 2 h/week in
+# long-term care (Coalitie Digivaardig in de Zorg 2025, FACTS.md 4), per 36-hour FTE week
+# (assumption: per FTE, not per part-time person); share of staff digitally weak uniform
+# 0.1-0.3 and share of the lost time this plan's training recovers (beyond what national
+# measures and employers' own training recover anyway) uniform 0.1-0.5: assumptions.
+DIGI_GP_MIN, DIGI_LTC_MIN, WEEK_MIN = 261.0, 120.0, 36.0 * 60
+DIGI_WEAK, DIGI_RECOVER = (0.1, 0.3), (0.1, 0.5)
+# thuis-sterven: baseline share of the targeted (chronic/frail 65+, at home) decedents who die
+# at home, h0, and the share of the extra home deaths that would otherwise have died in
+# hospital, p_hosp: not in FACTS.md, assumptions.
+HOME_DEATH, HOSP_ALT = (0.25, 0.35, 0.45), (0.4, 0.6, 0.8)
+# PlusWIJken IZA lines by subregion: of the six wijken named in FACTS.md 1.6, three lie in the
+# Westelijke Mijnstreek (Obbicht, Douvenrade, Elsloo) and three in Parkstad (Nuth, Schinveld,
+# Schaesberg); the six pilot wijken are not named there: half each (assumption), as the plan's
+# coach lines (5 FTE Sittard-Geleen, 5 FTE Landgraaf).
+PW_SPLIT = "by_subregion: {Westelijke Mijnstreek: 0.5, Parkstad: 0.5}"
 
 SHORTAGE_2024, SHORTAGE_2034, WORKFORCE_ZL = 2200.0, 9900.0, 252000.0 / 6.0
 RETIRE, OUTFLOW = 0.03, 0.08          # together the 11 %/yr outflow of FACTS.md 3.3
@@ -190,28 +216,6 @@ def participants_raw(popx, sh, areas, ages, states, umax, ramp, year, start_year
     return tot
 
 
-def staff_lines(fig, pop, sh, areas, ages, states, umax, ramp, per_participant, first,
-                start_year=None):
-    """The FTE of a resource that follows the programme: per_participant x expected
-    participants, per year on the base-year population to 2030, then on the projected
-    population of 2035 for 2031-2035 and of 2040 for 2036-2040; rounded to 0.1 FTE, equal
-    consecutive years merged. Returns [(from, to, fte)]."""
-    vals = []
-    for t in range(first, HORIZON + 1):
-        popx = pop if t <= 2030 else fig["pop"][2035 if t <= 2035 else 2040]
-        n = participants_raw(popx, sh, areas, ages, states, umax, ramp, t, start_year)
-        vals.append((t, round(per_participant * n, 1)))
-    out = []
-    for t, v in vals:
-        if v <= 0.0:
-            continue
-        if out and out[-1][2] == v and out[-1][1] == t - 1:
-            out[-1] = (out[-1][0], t, v)
-        else:
-            out.append((t, t, v))
-    return out
-
-
 def cpi(year):
     """CPI factor 2022 -> year (FACTS.md 2.2; 2 %/yr beyond 2024, assumption)."""
     if year <= 2022:
@@ -270,32 +274,28 @@ def context(pop, sh, q, rates, improvement, imp_se, fig):
         pop, sh, areas, ages, states, umax, ramp, year, curve)
     c["ms_acp"] = P(all_areas, (75, 100), ("frail", "dependent"), 0.4, 3, 2027)
     c["ms_pal"] = P(all_areas, (65, 100), ("chronic", "frail"), 0.5, 3, 2028)
-    c["ms_np"] = P(all_areas, (18, 100), ("chronic",), 0.2, 4, 2028, "logistic")
+    # the plan's net uptake after the counterfactual (third round): mean of the pert
+    c["np_net"] = pert_net(0.2, EST_RANGE, NP_EXIST)
+    c["fall_net"] = pert_net(0.15, EST_RANGE, FALL_EXIST)
+    c["ms_np"] = P(all_areas, (18, 100), ("chronic",), c["np_net"][3], 4, 2028, "logistic")
     c["ms_tele"] = P(WM_PARKSTAD, (50, 100), ("chronic", "frail"), c["tele_max"], 3, 2027)
     c["ms_wor"] = P(PLUSWIJKEN, (18, 100), ("chronic", "frail"), c["wor_cont"][1], 3, 2027)
     c["ms_wor_extra"] = P(PLUSWIJKEN, (18, 100), ("chronic", "frail"), c["wor_extra"][1], 3, 2027)
     c["ms_kto"] = P(PLUSWIJKEN, (75, 100), ("frail",), c["kto_max"], 3, 2027)
     c["ms_zcn"] = P(all_areas, (65, 100), ("chronic", "frail", "dependent"), 1.0, 2, 2026)
-    c["ms_fall"] = P(all_areas, (65, 100), ("chronic", "frail"), 0.15, 3, 2028)
-    # Own staff that follows the programme to the horizon (item 5): FTE per participant from the
-    # plan's staffing at full uptake. thuismonitoring: 6 FTE digitale zorgteam per 11,000
+    c["ms_fall"] = P(all_areas, (65, 100), ("chronic", "frail"), c["fall_net"][3], 3, 2028)
+    # Own staff per participant (third round: fte_per_participant on the per_participant lines,
+    # which follows the participants of every draw and scenario, instead of resource lines sized
+    # on the expected participants). thuismonitoring: 6 FTE digitale zorgteam per 11,000
     # patients; valpreventie: 2 FTE beweegcoaches per subregion (Heerlen: Parkstad, Maastricht:
-    # Maastricht-Heuvelland) at full uptake in 2030; acp: ZIO 0.3 FTE of GP time for
-    # Maastricht-Heuvelland at full uptake in 2030.
+    # Maastricht-Heuvelland) at full uptake in 2030, 4 FTE over their gross participants (15 %)
     park = [a for a, _, r in AREAS if r == "Parkstad"]
     mh = [a for a, _, r in AREAS if r == "Maastricht-Heuvelland"]
     c["tele_fte_ratio"] = 6.0 / TELE_EXISTING
-    c["tele_staff"] = staff_lines(fig, pop, sh, WM_PARKSTAD, (50, 100), ("chronic", "frail"),
-                                  c["tele_max"], 3, c["tele_fte_ratio"], 2025)
     fall = ((65, 100), ("chronic", "frail"), 0.15, 3)
-    for key, areas, first in (("fall_park", park, 2026), ("fall_mh", mh, 2027)):
-        full = participants_raw(pop, sh, areas, *fall, 2030)
-        c[key + "_n2030"] = full
-        c[key] = staff_lines(fig, pop, sh, areas, *fall, 2.0 / full, first)
-    acp = ((75, 100), ("frail", "dependent"), 0.4, 3)
-    full = participants_raw(pop, sh, mh, *acp, 2030)
-    c["acp_mh_n2030"] = full
-    c["acp_zio"] = staff_lines(fig, pop, sh, mh, *acp, 0.3 / full, 2027)
+    c["fall_park_n2030"] = participants_raw(pop, sh, park, *fall, 2030)
+    c["fall_mh_n2030"] = participants_raw(pop, sh, mh, *fall, 2030)
+    c["fall_fte_ratio"] = 4.0 / (c["fall_park_n2030"] + c["fall_mh_n2030"])
     # thuis-sterven as end-of-life shifts (item 2): terminal bed-days, district nursing hours and
     # hospice days of the targeted decedents (chronic/frail 65+, base-year deaths by state)
     for sid in ("hospital_day", "district_nursing_hour", "hospice_day"):
@@ -315,6 +315,32 @@ def context(pop, sh, q, rates, improvement, imp_se, fig):
     c["rr_copd_ed"] = or_to_rr((0.27, 0.11, 0.66), c["p0_ed"])
     c["rr_kto"] = or_to_rr((1.13, 0.95, 1.35), c["p0_hosp"])
     return c
+
+
+def pert_mv(a, m, b):
+    """Mean and variance of pert(a, m, b)."""
+    mu = (a + 4 * m + b) / 6.0
+    return mu, (mu - a) * (b - mu) / 7.0
+
+
+def prod_mv(*fs):
+    """Mean and sd of a product of independent factors given as (mean, variance)."""
+    mean, e2 = 1.0, 1.0
+    for mu, var in fs:
+        mean *= mu
+        e2 *= var + mu * mu
+    return mean, math.sqrt(max(0.0, e2 - mean * mean))
+
+
+def pert_net(x, r, cf):
+    """An uptake estimate pert(x(1-r), x, x(1+r)) times (1 - the counterfactual share
+    pert cf): one pert over the product's range with the product's mean (the model takes no
+    product of two distributions). Returns (min, mode, max, mean)."""
+    lo, hi = x * (1 - r) * (1 - cf[2]), x * (1 + r) * (1 - cf[0])
+    mean = x * (1 - pert_mv(*cf)[0])
+    mode = (6 * mean - lo - hi) / 4
+    assert lo <= mode <= hi
+    return lo, mode, hi, mean
 
 
 def pert_around(x, r, nd=8):
@@ -397,9 +423,15 @@ def render(c):
     # attenuated effects with the share's uncertainty (item 3)
     acp_h = share_normal(0.54, 0.47, 0.63, ACP_SHARE)
     acp_e = share_normal(0.60, 0.31, 1.42, ACP_SHARE)
+    # third round: x the increment (1 - ACP_EXIST), a third independent factor
+    acp_inc = pert_mv(1 - ACP_EXIST[2], 1 - ACP_EXIST[1], 1 - ACP_EXIST[0])
+    share_mv = (ACP_SHARE, (ACP_SHARE * SHARE_RANGE * 2) ** 2 / 12.0)
+    acp_h3 = prod_mv((-0.46, ci_sd(0.47, 0.63) ** 2), share_mv, acp_inc)
+    acp_e3 = prod_mv((-0.40, ci_sd(0.31, 1.42) ** 2), share_mv, acp_inc)
+    acp_units = 2 * 42.47 / 30.87       # two long GP consults as average-consult units (euros kept)
     nurse = share_normal(0.76, 0.64, 0.91, NURSE_SHARE)
     falls = share_normal(0.85, 0.81, 0.89, FALL_SHARE)
-    # thuis-sterven as end-of-life shifts (item 2): RR 1.31 (1.12-1.52) of dying at home; the
+    # thuis-sterven, round 2 (kept for the comments' 'was'): RR 1.31 (1.12-1.52) of dying at home; the
     # terminal bed-days fall by (RR - 1)/2, district nursing and hospice rise by (RR - 1), as the
     # former end_of_life_use changes. A hospice day replaces a bed-day one for one (ratio 1,
     # assumption), which fixes the hospice fraction; the rest of the bed-days go home, at the
@@ -409,6 +441,27 @@ def render(c):
     f_hs, sd_hs = rr_m * Ehs / Eh, rr_sd * Ehs / Eh
     f_dn, sd_dn = rr_m / 2 - f_hs, rr_sd * (0.5 - Ehs / Eh)
     r_dn = rr_m * Edn / (f_dn * Eh)
+    # third round: extra home deaths per targeted decedent = h0 x (RR - 1); each that would have
+    # died in hospital (p_hosp) avoids a terminal stay of MEAN_STAY days; over the terminal
+    # bed-days per targeted decedent (E): fraction = (RR - 1) x h0 x p_hosp x MEAN_STAY / E
+    dec = Edn / 50.0                        # targeted decedents (50 h of home nursing each)
+    e_bd = Eh / dec
+    h0, p_h = pert_mv(*HOME_DEATH), pert_mv(*HOSP_ALT)
+    ts_f, ts_sd = prod_mv((rr_m, rr_sd ** 2), h0, p_h, (MEAN_STAY / e_bd, 0.0))
+    # each extra home death gets the terminal home nursing of a decedent (50 h, eol.csv):
+    # hours per bed-day avoided = 50 x h0 x (RR - 1) / (fraction x E) = 50 / (p_hosp x MEAN_STAY)
+    ts_ratio = 50.0 / (p_h[0] * MEAN_STAY)
+    # digivaardig (third round): FTE share = weak share x lost time x recovered share
+    uni = lambda a, b: ((a + b) / 2, (b - a) ** 2 / 12.0)
+    t_gp, t_ltc = DIGI_GP_MIN / WEEK_MIN, DIGI_LTC_MIN / WEEK_MIN
+
+    def digi(t):
+        lo, hi = DIGI_WEAK[0] * DIGI_RECOVER[0] * t, DIGI_WEAK[1] * DIGI_RECOVER[1] * t
+        mean = uni(*DIGI_WEAK)[0] * uni(*DIGI_RECOVER)[0] * t
+        return -hi, -(6 * mean - lo - hi) / 4, -lo, -mean
+    dg_gp, dg_ltc = digi(t_gp), digi(t_ltc)
+    pert3 = lambda v, nd=5: f"{{dist: pert, min: {v[0]:.{nd}f}, mode: {v[1]:.{nd}f}, max: {v[2]:.{nd}f}}}"
+    np_net, fall_net = c["np_net"], c["fall_net"]
     # nominal IZA amounts in 2022 euros (item 6)
     d_beh, d_pw = deflator(2025, 2028), deflator(2025, 2027)
     beh_year = round(12.7e6 / 4 * d_beh)
@@ -420,9 +473,6 @@ def render(c):
     zonmw = round(500000 / cpi(2023))
     # the extensions' costs and staff scale with their mean size (item 1)
     tele_once, zcn_year = 1.5e6 * INC_MEAN, 600000 * INC_MEAN
-    res = lambda org, role, lines: "\n".join(
-        f"          - {{{{organisation: {org}, role: {role}, fte: {v}, from: {a}, to: {b}}}}}"
-        .replace("{{", "{").replace("}}", "}") for a, b, v in lines)
     return f"""# Zuid-Limburg example plan for careshift, built by scripts/derive_example.py from the
 # public data in ../shared/data (Bron: CBS; bron: Vektis; United Nations, DESA, Population
 # Division, World Population Prospects 2024). Do not edit by hand: edit the script and rerun
@@ -507,7 +557,7 @@ criteria:
   care_use_pct: 1.0          # 1 % of the year's Zvw care cost
   patient_flows_pct: 1.0     # 1 % of the baseline hospital bed-days moved to the front
   # Denominator in one unit: every shift of the plan moves hospital bed-days (zorgcoordinatie to
-  # ELV, thuis-sterven's terminal bed-days to home nursing and hospice), so the bed-days are the
+  # ELV, thuis-sterven's terminal bed-days to home nursing), so the bed-days are the
   # denominator; the default (every secondary sector) would add outpatient, ED and day-treatment
   # visits and GGZ hours to bed-days (issue 9)
   patient_flows_sectors: [hospital_day]
@@ -542,26 +592,41 @@ themes:
           # {ACP_SHARE} = dependent residents' share of the targeted end-of-life bed-days 2025-2040 (this
           # plan's eol.csv and deaths by state; a run with target states [dependent] only).
           # RR, no conversion: -0.46 x {ACP_SHARE} = {acp_h[0]:.4f}. The share is an assumption (0 effect
-          # for the frail at home; Dutch nursing homes already practise ACP, so the residents' effect
-          # may transfer only in part): uniform {ACP_SHARE * (1 - SHARE_RANGE):.3f}-{ACP_SHARE * (1 + SHARE_RANGE):.3f} (+-50 %), carried into the sd by the
-          # variance of the product: sd {acp_h[1]:.4f} (was 0.0408 x {ACP_SHARE} = 0.0159; evidence audit, issue 9)
-          - {{kind: end_of_life_use, sector: hospital_day, change: {acp_h[2]}}}
+          # for the frail at home): uniform {ACP_SHARE * (1 - SHARE_RANGE):.3f}-{ACP_SHARE * (1 + SHARE_RANGE):.3f} (+-50 %).
+          # Counterfactual (third round): ACP is already routine for many Dutch nursing-home residents
+          # (elderly-care physicians discuss treatment limits on admission), and Pimsen's contrast is a
+          # structured programme against usual care without it. FACTS.md has no Dutch share: assumption,
+          # a share pert{ACP_EXIST} of the dependent participants has ACP in usual care already, so
+          # the plan adds it for 1 - that = pert({1 - ACP_EXIST[2]:.1f}, {1 - ACP_EXIST[1]:.1f}, {1 - ACP_EXIST[0]:.1f}), mean {acp_inc[0]:.3f}.
+          # change = -0.46 x {ACP_SHARE} x {acp_inc[0]:.3f} = {acp_h3[0]:.4f}; sd of the product of the three
+          # independent factors (RR normal, share uniform, increment pert) {acp_h3[1]:.4f}
+          # (was {acp_h[0]:.4f}, sd {acp_h[1]:.4f}; evidence audit, issue 9, rounds 1-2)
+          - {{kind: end_of_life_use, sector: hospital_day, change: {normal(*acp_h3)}}}
           # ED visits RR 0.60 (0.31-1.42), not significant (Pimsen et al. 2022), kept at its point
-          # estimate as the kernteam OR is: -0.40 x {ACP_SHARE} (same share; ED use at death is also halved
-          # for residents) = {acp_e[0]:.4f}, sd with the share's range {acp_e[1]:.4f} (was 0.2832 x {ACP_SHARE} = 0.1104)
-          - {{kind: end_of_life_use, sector: ed_visit, change: {acp_e[2]}}}
+          # estimate as the kernteam OR is: -0.40 x {ACP_SHARE} x {acp_inc[0]:.3f} (same share and increment) = {acp_e3[0]:.4f},
+          # sd {acp_e3[1]:.4f} (was {acp_e[0]:.4f}, sd {acp_e[1]:.4f})
+          - {{kind: end_of_life_use, sector: ed_visit, change: {normal(*acp_e3)}}}
+          # The ACP conversations themselves: two GP consults > 20 min per participant per year,
+          # KH 2024 EUR 42.47 (2022) each = EUR 84.94, as gp units at the average consult price
+          # 30.87: 84.94 / 30.87 = {acp_units:.4f} consults (same euros; their GP time counts in the
+          # gp sector's FTE, 3.0 consults an hour). Was a per_participant cost line of 84.94 (third
+          # round: care the intervention adds is care, in the care-use criterion and the staff).
+          # Not reduced for the counterfactual: the plan pays the conversations for every participant
+          # (in nursing homes an update of the existing plan).
+          - {{kind: extra_use, sector: gp, units: {acp_units:.4f}}}
         costs:
-          # two GP consults > 20 min per participant per year, KH 2024 EUR 42.47 (2022)
-          - {{payer: zvw, per_participant: 84.94}}
           # estimate (2022 euros): training and materials; pert +-50 % in the PSA
           - {{payer: zvw, once: {pert_around(150000, EST_RANGE)}, year: 2025}}
+        # the consults are regular GP care paid by the Zvw (extra_use above) after the one-off
+        # training: the uptake stays
+        after_funding: keep
         resources:
           - {{organisation: Zuyderland, role: projectleider palliatieve zorg, fte: 0.5, from: 2025, to: 2028}}
           # EUR 500,000 of 2023 (zuyderland.nl 23-01-2023) / CPI 2022->2023 {CPI_2023} = {zonmw} euros of 2022
           - {{organisation: ZonMw, role: subsidie transmurale proactieve zorgplanning, euro: {zonmw}, year: 2024}}
-          # GP time for ACP in Maastricht-Heuvelland: 0.3 FTE at full uptake in 2030 ({c['acp_mh_n2030']:.0f} participants
-          # there), following the participants to {HORIZON} (was 2027-2030 while the consults run to {HORIZON})
-{res("ZIO", "huisartsen Maastricht-Heuvelland", c["acp_zio"])}
+          # no resource line for ZIO's GP time (was 0.3 FTE in Maastricht-Heuvelland, following
+          # its participants): the consults are now gp units whose FTE the sector counts in every
+          # subregion; the line would count the same GPs twice (third round)
         milestones:
           - {{indicator: participants, year: 2027, target: {c['ms_acp']}}}
       - id: thuis-sterven
@@ -571,24 +636,29 @@ themes:
         # max uptake 50 % (estimate): pert +-50 % in the PSA
         uptake: {{max: {pert_around(0.5, EST_RANGE, 4)}, ramp_years: 3, {START}, curve: linear}}
         effects:
-          # dying at home RR 1.31 (1.12-1.52), Shepperd et al., Cochrane CD009231 2021; assumption:
-          # half of the extra home deaths avoid a terminal admission, so the end-of-life bed-days fall
-          # by (RR-1)/2 = 0.155 (sd 0.051), and district nursing and hospice at death rise by
-          # RR-1 = 0.31 (as before). Written as two end-of-life shifts (a back-to-front move the
-          # patient-flows criterion counts; issue 9), with the same expected units. Per targeted
-          # decedent (chronic/frail 65+, {Edn / 50.0:.0f} deaths in the base year, eol.csv): {Eh / (Edn / 50.0):.2f} terminal bed-days,
-          # 50 home-nursing hours, {Ehs / (Edn / 50.0):.2f} hospice days.
-          # Hospice: a hospice day replaces a bed-day one for one (ratio 1, assumption), so
-          # fraction = 0.31 x {Ehs / (Edn / 50.0):.2f} / {Eh / (Edn / 50.0):.2f} = {f_hs:.4f}, sd 0.102 x the same = {sd_hs:.4f}.
-          # Home: the rest of the 0.155, fraction {f_dn:.4f} (sd {sd_dn:.4f}), at ratio 0.31 x 50 / ({f_dn:.4f} x
-          # {Eh / (Edn / 50.0):.2f}) = {r_dn:.2f} home-nursing hours per bed-day avoided. The RR's uncertainty is in the
-          # fractions (the added units follow them). Equal to first order in uptake: the second shift
-          # acts on the bed-days the first leaves (about 2 % fewer moved at full uptake), and for ACP
-          # participants both act on the bed-days ACP leaves.
-          - {{kind: shift, from: hospital_day, to: district_nursing_hour, fraction: {normal(f_dn, sd_dn)}, ratio: {r_dn:.4f}, applies_to: end_of_life}}
+          # dying at home RR 1.31 (1.12-1.52), Shepperd et al., Cochrane CD009231 2021 (4 RCTs; the
+          # effect on admissions is inconsistent across the trials). Conversion (third round; it was
+          # wrong before): a relative rise of 31 % in home deaths is 0.31 x h0 extra home deaths per
+          # targeted decedent, h0 = the baseline share of them dying at home (not in FACTS.md:
+          # assumption pert{HOME_DEATH}). Of those, a share p_hosp would otherwise have died in
+          # hospital (assumption pert{HOSP_ALT}; the others in a nursing home or hospice) and each
+          # avoids a terminal stay of {MEAN_STAY} days (CBS 2012 mean stay, FACTS.md 5.3). Per targeted
+          # decedent (chronic/frail 65+, {dec:.0f} deaths in the base year, eol.csv) there are
+          # E = {e_bd:.2f} terminal bed-days, so the fraction of them avoided is
+          # 0.31 x {h0[0]:.3f} x {p_h[0]:.3f} x {MEAN_STAY} / {e_bd:.2f} = {ts_f:.4f}, sd {ts_sd:.4f} (product of the RR's normal and the two
+          # perts). The former reading -(RR - 1)/2 = -0.155 took the 31 % relative rise in home deaths
+          # as a 31 % share of all decedents (h0 = 1): about twice the corrected fraction.
+          # The bed-days go home: each extra home death receives the terminal home nursing of a
+          # decedent (50 h, eol.csv, estimate), i.e. 50 / (p_hosp x {MEAN_STAY}) = {ts_ratio:.2f} hours per bed-day
+          # avoided (at the mean p_hosp; the hours follow the fraction in the PSA).
+          - {{kind: shift, from: hospital_day, to: district_nursing_hour, fraction: {normal(ts_f, ts_sd)}, ratio: {ts_ratio:.4f}, applies_to: end_of_life}}
           # van der Plas et al. PLoS One 2015 find death in hospital OR 0.26 (0.13-0.52) with a
-          # palliative case manager (NL, observational): consistent with the direction
-          - {{kind: shift, from: hospital_day, to: hospice_day, fraction: {normal(f_hs, sd_hs)}, ratio: 1.0, applies_to: end_of_life}}
+          # palliative case manager (NL, observational): consistent with the direction.
+          # No hospice shift any more (was fraction {f_hs:.4f} at 1 hospice day per bed-day): the
+          # studies measure death at home, not in a hospice, so a 31 % rise in hospice days has no
+          # source (third round). No utility effect: FACTS.md has no quality-of-life figure for
+          # home palliative care, and the targeted persons (all chronic/frail 65+ covered) are mostly
+          # not in their last months, so a utility change on them has no conversion (docs/example.md).
         costs:
           # estimate (2022 euros): casemanagers palliatieve zorg; pert +-50 % in the PSA
           - {{payer: zvw, per_year: {pert_around(250000, EST_RANGE)}, from: 2025, to: 2030}}
@@ -631,10 +701,19 @@ themes:
           - {{organisation: VGZ, role: financiering arbeidsmarktprogramma, euro: {beh_fund}, year: 2025}}
       - id: taakherschikking
         name: Taakherschikking naar verpleegkundig specialist en praktijkondersteuner bij chronische zorg
-        # target: chronic 18+ ({c['np_elig']:.0f}); max 20 % nurse-led (estimate)
+        # target: chronic 18+ ({c['np_elig']:.0f}); the plan's reach: 20 % of them in nurse-led care (estimate,
+        # pert +-50 %). Counterfactual (third round): practice nurses (POH, ketenzorg for diabetes,
+        # COPD and cardiovascular risk) and nurse practitioners already do much of this care in Dutch
+        # general practice, so the Vektis 2015 baseline contains it, and task shifting grows without
+        # the plan (NP per 100 FTE doctors 3.5 -> 11.0 in 2012-2022, Dankers-de Mari et al. 2023,
+        # FACTS.md 4). The RCTs compare nurse-led with physician care: only participants who would
+        # otherwise see the physician gain the contrast. Share of the reached whose care would be
+        # nurse-led anyway: assumption pert{NP_EXIST} (FACTS.md has no Dutch share). Net uptake max =
+        # 0.2 x (1 - share): one pert over the product's range with its mean, pert({np_net[0]:.4f}, {np_net[1]:.4f}, {np_net[2]:.4f}), mean {np_net[3]:.4f}
+        # (was pert(0.1, 0.2, 0.3)). The effects, the +25 % consult time and the cost per participant
+        # all follow the net participants: the plan pays only for the care it moves.
         target: {{ages: [18, 100], states: [chronic]}}
-        # max 20 % (estimate): pert +-50 % in the PSA
-        uptake: {{max: {pert_around(0.2, EST_RANGE, 4)}, ramp_years: 4, {START}, curve: logistic}}
+        uptake: {{max: {pert3(np_net, 4)}, ramp_years: 4, {START}, curve: logistic}}
         effects:
           # nurse-led vs physician care in primary care -> hospital admission RR 0.76 (0.64-0.91),
           # Martinez-Gonzalez et al., BMC HSR 2014 (24 RCTs). RR of admission applied to bed-days: an
@@ -702,29 +781,42 @@ themes:
           # estimate (2022 euros): platform and implementation, EUR 1.5 M for a programme of 11,000,
           # scaled to the extension (x {INC_MEAN}); the platform exists. pert +-50 % in the PSA
           - {{payer: zvw, once: {pert_around(tele_once, EST_RANGE)}, year: 2025}}
-          # estimate (2022 euros): devices and monitoring nurse per patient-year; pert +-50 %
-          - {{payer: zvw, per_participant: {pert_around(450, EST_RANGE)}}}
+          # estimate (2022 euros): devices and monitoring nurse per patient-year; pert +-50 %.
+          # The monitoring nurses are the digitale zorgteam the programme employs: 6 FTE per 11,000
+          # patients (the plan's staffing) = {c['tele_fte_ratio']:.6f} FTE per participant (fte_per_participant, third
+          # round; it replaces the resource lines sized on the expected participants, and follows
+          # the participants of every draw and scenario). Their contacts stay in this euro line, not
+          # extra_use: no modelled sector is a hospital's remote-monitoring contact (outpatient is a
+          # pulmonologist's visit, which the asthma effect above reduces), and the same euros and
+          # nurses must not be counted twice
+          - {{payer: zvw, per_participant: {pert_around(450, EST_RANGE)}, fte_per_participant: {c['tele_fte_ratio']:.6f}}}
         resources:
-          # the digitale zorgteam grows with the extension: 6 FTE per 11,000 patients (the plan's
-          # staffing of 2025-2030) = {c['tele_fte_ratio'] * 1000:.3f} FTE per 1,000 extra patients, following the expected
-          # participants to {HORIZON} (was 6 FTE 2025-2030 while the monitoring runs to {HORIZON})
-{res("Zuyderland", "digitale zorgteam", c["tele_staff"])}
           - {{organisation: CZ, role: financiering thuismonitoring, euro: {tele_once / 2:.0f}, year: 2025}}
           - {{organisation: VGZ, role: financiering thuismonitoring, euro: {tele_once / 2:.0f}, year: 2025}}
         milestones:
           - {{indicator: participants, year: 2027, target: {c['ms_tele']}}}
       - id: digivaardig
         name: Digitale vaardigheden en administratieve lastenverlichting
-        # max 80 % of care staff reached (estimate): pert 0.6-1.0 in the PSA
+        # uptake: the share of the digitally weak staff the training reaches, 80 % (estimate): pert 0.6-1.0
         uptake: {{max: {{dist: pert, min: 0.6, mode: 0.8, max: 1.0}}, ramp_years: 3, {START}, curve: linear}}
         effects:
-          # SiRM for VWS 2024: 27,000 FTE per year by 2028, of which 16,000 above the current level
-          # (FACTS.md 4): the other 11,000 are already realised, so in the baseline. Counted: the
-          # 16,000 against > 1.4 M care employees = {-dv * 100:.2f} %: uniform 0 to {-2 * dv * 100:.2f} % (was 27,000 = -1.9 %,
-          # uniform 0 to -3.8 %; evidence audit, issue 9)
-          - {{kind: fte_per_unit, sector: district_nursing_hour, change: {{dist: uniform, min: {-2 * dv:.4f}, max: 0.0}}}}
-          - {{kind: fte_per_unit, sector: nursing_home_day, change: {{dist: uniform, min: {-2 * dv:.4f}, max: 0.0}}}}
-          - {{kind: fte_per_unit, sector: gp, change: {{dist: uniform, min: {-2 * dv:.4f}, max: 0.0}}}}
+          # Third round: the effect was SiRM's national potential of all digitalisation (16,000 of
+          # 27,000 FTE by 2028 above the current level, for EUR 1.9 bn, FACTS.md 4) over > 1.4 M
+          # employees = {-dv * 100:.2f} %, uniform 0 to {-2 * dv * 100:.2f} %, about 86 FTE in 2030: more than the plan's whole net staff
+          # effect, from a EUR 0.6 M a year training. That potential covers telemonitoring (modelled
+          # above), e-health, speech recognition and the national administrative-burden measures; a
+          # skills course is a small part of it. Now from the figure that measures what training can
+          # recover: digitally weak staff lose 261 min a week in GP care and more than 2 h a week in
+          # long-term care (Coalitie Digivaardig in de Zorg 2025, ICT&health 30-09-2025, FACTS.md 4),
+          # per 36-hour FTE week {t_gp:.4f} and {t_ltc:.4f} (the 2 h a lower bound). FTE per unit change =
+          # - weak share x lost time x recovered share, the weak share uniform {DIGI_WEAK[0]}-{DIGI_WEAK[1]} and the
+          # share this plan's training recovers beyond what staff learn anyway uniform {DIGI_RECOVER[0]}-{DIGI_RECOVER[1]}
+          # (both assumptions: not in FACTS.md). One pert over the product's range with its mean:
+          # GP {dg_gp[3] * 100:.3f} %, pert({dg_gp[0]:.5f}, {dg_gp[1]:.5f}, {dg_gp[2]:.5f}); district nursing and nursing home
+          # {dg_ltc[3] * 100:.3f} %, pert({dg_ltc[0]:.5f}, {dg_ltc[1]:.5f}, {dg_ltc[2]:.5f}) (was uniform({-2 * dv:.4f}, 0), mean {-dv * 100:.2f} %, on all three)
+          - {{kind: fte_per_unit, sector: district_nursing_hour, change: {pert3(dg_ltc)}}}
+          - {{kind: fte_per_unit, sector: nursing_home_day, change: {pert3(dg_ltc)}}}
+          - {{kind: fte_per_unit, sector: gp, change: {pert3(dg_gp)}}}
         costs:
           # estimates (2022 euros): training programme; pert +-50 % in the PSA
           - {{payer: zvw, per_year: {pert_around(400000, EST_RANGE)}, from: 2025, to: 2029}}
@@ -738,7 +830,12 @@ themes:
   - id: pluswijken
     name: PlusWIJken
     # PlusWIJken: EUR 27 M over 3 years from CZ and VGZ (IZA); core interventions include
-    # Welzijn op Recept (30 welzijnscoaches) and Kernteam Ouderen (35 teams) (FACTS.md 1.6)
+    # Welzijn op Recept (30 welzijnscoaches) and Kernteam Ouderen (35 teams) (FACTS.md 1.6).
+    # The IZA lines say how they are split over the subregions (by_subregion, third round): half
+    # Westelijke Mijnstreek, half Parkstad (three named wijken each, FACTS.md 1.6; assumption for
+    # the six unnamed pilot wijken), not by the targeted persons (about 60/40), so that the
+    # business case per subregion and the scenarios that leave out or delay Parkstad move the
+    # agreed money
     leader: Gemeente Sittard-Geleen
     interventions:
       - id: welzijn-op-recept
@@ -760,7 +857,7 @@ themes:
           # EUR 4.5 M a year 2025-2027 for the 30 coaches (half of the EUR 27 M PlusWIJken budget,
           # assumption), nominal; these 10 coaches' third in 2022 euros: x the mean of 1/CPI over
           # 2025-2027 = {d_pw:.4f} (FACTS.md 2.2; 2 %/yr beyond 2024, assumption)
-          - {{payer: zvw, per_year: {wor_cont_year}, from: 2025, to: 2027}}
+          - {{payer: zvw, per_year: {wor_cont_year}, from: 2025, to: 2027, {PW_SPLIT}}}
           # estimate (2022 euros): the 10 coaches continued by the municipalities; pert +-50 %
           - {{payer: wmo, per_year: {pert_around(650000, EST_RANGE)}, from: 2028, to: {HORIZON}}}
         # paid to the horizon (the wmo line): the uptake stays
@@ -784,7 +881,7 @@ themes:
           - {{kind: use, sector: ed_visit, change: {{dist: pert, min: -0.45, mode: -0.24, max: 0.0}}}}
         costs:
           # the other two thirds of the EUR 4.5 M a year, nominal 2025-2027, in 2022 euros (x {d_pw:.4f})
-          - {{payer: zvw, per_year: {wor_extra_year}, from: 2025, to: 2027}}
+          - {{payer: zvw, per_year: {wor_extra_year}, from: 2025, to: 2027, {PW_SPLIT}}}
         # nobody has committed to pay these 20 coaches after 2027
         after_funding: stop
         resources:
@@ -814,7 +911,7 @@ themes:
           # mortality OR 0.99 (0.79-1.25) in the same review: no transition effect assumed
         costs:
           # other half of the EUR 27 M (assumption), EUR 4.5 M a year nominal 2025-2027, in 2022 euros (x {d_pw:.4f})
-          - {{payer: zvw, per_year: {kto_year}, from: 2025, to: 2027}}
+          - {{payer: zvw, per_year: {kto_year}, from: 2025, to: 2027, {PW_SPLIT}}}
         # the teams exist on the PlusWIJken budget only; nobody has committed to pay after 2027
         after_funding: stop
         resources:
@@ -855,10 +952,14 @@ themes:
           - {{indicator: participants, year: 2026, target: {c['ms_zcn']}}}
       - id: valpreventie
         name: Valpreventie (beweegprogramma met balanstraining)
-        # target: chronic/frail 65+ ({c['fall_elig']:.0f}); max uptake 15 % (estimate)
+        # target: chronic/frail 65+ ({c['fall_elig']:.0f}); the programme reaches 15 % (estimate, pert +-50 %).
+        # Counterfactual (third round): falls-prevention programmes exist without the plan (group
+        # courses of physiotherapists and municipalities); FACTS.md names no regional programme and
+        # no reach. Share of the reached who would follow one anyway: assumption pert{FALL_EXIST}.
+        # Net uptake max = 0.15 x (1 - share): pert({fall_net[0]:.4f}, {fall_net[1]:.4f}, {fall_net[2]:.4f}), mean {fall_net[3]:.4f} (was
+        # pert(0.075, 0.15, 0.225)); effects, cost and coaches follow the net participants
         target: {{ages: [65, 100], states: [chronic, frail]}}
-        # max uptake 15 % (estimate): pert +-50 % in the PSA
-        uptake: {{max: {pert_around(0.15, EST_RANGE, 4)}, ramp_years: 3, {START}, curve: linear}}
+        uptake: {{max: {pert3(fall_net, 4)}, ramp_years: 3, {START}, curve: linear}}
         effects:
           # fallers RR 0.85 (0.81-0.89), Sherrington et al., Cochrane CD012424 2019 (community-dwelling
           # 60+: fits the target). The study measures who falls, not who becomes frail: only the
@@ -877,14 +978,13 @@ themes:
           # injurious falls RaR 0.63 (0.51-0.77), El-Khoury et al., BMJ 2013, x 15 % of ED visits of 65+ (estimate)
           - {{kind: use, sector: ed_visit, change: {{dist: normal, mean: -0.0555, sd: 0.0100}}}}
         costs:
-          # estimate (2022 euros): group exercise programme per participant-year; pert +-50 %
-          - {{payer: wmo, per_participant: {pert_around(250, EST_RANGE)}}}
-        resources:
-          # beweegcoaches follow the participants to {HORIZON} (the programme's cost runs to {HORIZON}; was
-          # 2 FTE each to 2030): 2 FTE per subregion at full uptake in 2030 (Parkstad {c['fall_park_n2030']:.0f},
-          # Maastricht-Heuvelland {c['fall_mh_n2030']:.0f} participants), i.e. {2000 / c['fall_park_n2030']:.3f} and {2000 / c['fall_mh_n2030']:.3f} FTE per 1,000
-{res("Gemeente Heerlen", "beweegcoaches", c["fall_park"])}
-{res("Gemeente Maastricht", "beweegcoaches", c["fall_mh"])}
+          # estimate (2022 euros): group exercise programme per participant-year; pert +-50 %.
+          # Its beweegcoaches (the plan's staffing: 2 FTE per subregion, Heerlen for Parkstad and
+          # Maastricht for Maastricht-Heuvelland, at full uptake in 2030: {c['fall_park_n2030']:.0f} and {c['fall_mh_n2030']:.0f} participants
+          # at the gross 15 %) = 4 / {c['fall_park_n2030'] + c['fall_mh_n2030']:.0f} = {c['fall_fte_ratio']:.6f} FTE per participant, now in every subregion
+          # (fte_per_participant, third round; was resource lines for Heerlen and Maastricht only,
+          # the Westelijke Mijnstreek's participants had no coaches)
+          - {{payer: wmo, per_participant: {pert_around(250, EST_RANGE)}, fte_per_participant: {c['fall_fte_ratio']:.6f}}}
         milestones:
           - {{indicator: participants, year: 2028, target: {c['ms_fall']}}}
 scenarios:
