@@ -336,6 +336,11 @@ def check_example(binary, tmp):
         return
     p = run([binary, "check", EXAMPLE])
     check(p.returncode == 0, f"example: check exits 0 ({p.stderr.strip()[:500]})")
+    # a stable baseline (docs/validation.md): the example's transition_improvement keeps every
+    # state's prevalence by sex and age within 2 % of 2024's at the horizon (0 gives +6.8 %)
+    drift = dict(re.findall(r"^  (\w+): ([-+][0-9.]+) % persons", p.stdout, re.M))
+    check(len(drift) == 4 and all(abs(float(v)) <= 2.0 for v in drift.values()),
+          f"example: baseline prevalence drift within 2 % per state ({drift})")
     out = os.path.join(tmp, "zl")
     data = check_tables(binary, EXAMPLE, out, "example")
     if "demography" not in data:
