@@ -76,6 +76,38 @@ def check_plan(binary, plan, tmp, name, draws=40):
     ok = all(by[(r["scenario"], "criterion:" + r["criterion"])][0] == float(r["value"])
              for r in crit if int(r["year"]) == last)
     check(ok, f"{name}: draw 0 criteria = criteria.csv in the criteria year")
+    # and the short-term year's (v0.2): criteria.short_year, default the first year + 2
+    short = int(cy.get("short_year", py["years"]["base"] + 2))
+    ok = all(by[(r["scenario"], "criterion_short_term:" + r["criterion"])][0] == float(r["value"])
+             for r in crit if int(r["year"]) == short)
+    check(ok, f"{name}: draw 0 short-term criteria = criteria.csv in {short}")
+    # passes (in each term) is the share of draws with at least one criterion substantial:
+    # between the largest criterion's share and their sum; with absolute thresholds, exactly
+    # the share of draws with a value at or above the threshold
+    prob = {(r["scenario"], r["what"]): float(r["probability"]) for r in rows(os.path.join(o1, "psa_probabilities.csv"))}
+    names = ("care_use", "patient_flows", "staff", "real_estate")
+    ok = True
+    for s in {k[0] for k in prob}:
+        for sub, pas in (("substantial:", "passes"), ("substantial_short_term:", "passes_short_term")):
+            ps = [prob[(s, sub + c)] for c in names]
+            ok &= max(ps) - 1e-12 <= prob[(s, pas)] <= sum(ps) + 1e-12
+    check(ok, f"{name}: P(passes) lies between its criteria's P(substantial), both terms")
+    thr = {(r["scenario"], int(r["year"]), r["criterion"]): float(r["threshold"]) for r in crit}
+    # care_use and patient_flows are % of the baseline; staff and real estate absolute when the
+    # plan gives staff_fte / real_estate_m2 (their defaults are not checked here)
+    rel = {"staff": "staff_fte" not in cy, "real_estate": "real_estate_m2" not in cy}
+    ok, n = True, 0
+    for (s, w), pr in prob.items():
+        if not w.startswith("substantial_short_term:"):
+            continue
+        c = w.split(":", 1)[1]
+        if rel.get(c, True):
+            continue
+        t = thr[(s, short, c)]
+        want = sum(v >= t for v in by[(s, "criterion_short_term:" + c)].values()) / draws
+        ok &= close(pr, want)
+        n += 1
+    check(ok, f"{name}: P(substantial, short term) with absolute thresholds is the share of draws ({n} checked)")
     varied = [k for k, v in by.items() if len(set(v.values())) > 1]
     check(len(varied) > 0, f"{name}: the draws vary ({len(varied)} metrics)")
     # summary statistics recomputed from the draws
@@ -88,7 +120,6 @@ def check_plan(binary, plan, tmp, name, draws=40):
             scale = max(1.0, abs(want), abs(m))
             worst = max(worst, abs(float(r[col]) - want) / scale)
     check(worst < 1e-9, f"{name}: psa_summary matches the draws (worst {worst:.2g})")
-    prob = {(r["scenario"], r["what"]): float(r["probability"]) for r in rows(os.path.join(o1, "psa_probabilities.csv"))}
     ok = all(close(p, sum(x > 0 for x in by[(s, "npv:" + w[6:])].values()) / draws)
              for (s, w), p in prob.items() if w.startswith("npv>0:"))
     check(ok, f"{name}: P(npv > 0) is the share of draws")

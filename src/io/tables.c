@@ -89,18 +89,22 @@ static cs_status view_resources(cs_view *v, cs_arena *ar) {
 }
 
 /* psa_probabilities' `what` per row of a scenario: npv>0:<stakeholder>, substantial:<criterion>,
- * passes. */
+ * passes, then (v0.2) substantial_short_term:<criterion>, passes_short_term. */
 static cs_status view_prob_labels(cs_view *v, cs_arena *ar) {
   const cs_plan *pl = v->pl;
-  v->nprob = pl->npayer + 1 + CS_CRIT_N + 1;
+  v->nprob = pl->npayer + 1 + 2 * (CS_CRIT_N + 1);
   v->prob_what = cs_arena_calloc(ar, (size_t)v->nprob, sizeof *v->prob_what);
   if (!v->prob_what) return CS_ENOMEM;
   for (int32_t j = 0; j < v->nprob; j++) {
-    const char *pre = "passes", *id = NULL;
+    const char *pre, *id = NULL;
+    int32_t c = j - pl->npayer - 1, term = c > CS_CRIT_N; /* c: criterion within a term */
+    if (term) c -= CS_CRIT_N + 1;
     if (j <= pl->npayer)
       pre = "npv>0:", id = j < pl->npayer ? pl->payers[j].id : "total";
-    else if (j - pl->npayer - 1 < CS_CRIT_N)
-      pre = "substantial:", id = cs_crit_name[j - pl->npayer - 1];
+    else if (c < CS_CRIT_N)
+      pre = term ? "substantial_short_term:" : "substantial:", id = cs_crit_name[c];
+    else
+      pre = term ? "passes_short_term" : "passes";
     size_t n = strlen(pre) + (id ? strlen(id) : 0) + 1; /* ids have no length limit */
     char *s = cs_arena_alloc(ar, n);
     if (!s) return CS_ENOMEM;

@@ -78,8 +78,12 @@ static void prob_row(const cs_view *v, int64_t i, cs_value *o) {
     pr = cs_psa_share_above0(v->psa, s, cs_psa_met_npv(pl, j));
   } else {
     cs_psa_share sh = cs_psa_shares(pl, v->psa, s);
-    int32_t c = j - pl->npayer - 1;
-    pr = c < CS_CRIT_N ? sh.substantial[c] : sh.passes;
+    int32_t c = j - pl->npayer - 1, term = c > CS_CRIT_N; /* as view_prob_labels */
+    if (term) c -= CS_CRIT_N + 1;
+    if (term)
+      pr = c < CS_CRIT_N ? sh.substantial_short[c] : sh.passes_short;
+    else
+      pr = c < CS_CRIT_N ? sh.substantial[c] : sh.passes;
   }
   o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(v->prob_what[j]), o[2] = cs_vd(pr);
 }

@@ -39,7 +39,7 @@ static cs_status stream_ids(const cs_plan *pl, cs_arena *ar, uint64_t **out) {
 /* Layout of the metric vector: npv per stakeholder (payers, total), delta_cost per payer,
  * delta_qalys, delta_life_years, the four criteria, gap_fte per group. */
 typedef struct {
-  int32_t npv, dcost, dq, dly, crit, gap, n;
+  int32_t npv, dcost, dq, dly, crit, gap, crit_short, n;
 } met_layout;
 
 static met_layout layout(const cs_plan *pl) {
@@ -50,7 +50,8 @@ static met_layout layout(const cs_plan *pl) {
   m.dly = m.dq + 1;
   m.crit = m.dly + 1;
   m.gap = m.crit + CS_CRIT_N;
-  m.n = m.gap + pl->ngroup;
+  m.crit_short = m.gap + pl->ngroup;
+  m.n = m.crit_short + CS_CRIT_N;
   return m;
 }
 
@@ -75,6 +76,8 @@ int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names) {
     nm[m.crit + c] = name2(ar, "criterion:", cs_crit_name[c]);
   for (int32_t g = 0; g < pl->ngroup; g++)
     nm[m.gap + g] = name2(ar, "gap_fte:", pl->groups[g]);
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    nm[m.crit_short + c] = name2(ar, "criterion_short_term:", cs_crit_name[c]);
   for (int32_t i = 0; i < m.n; i++)
     if (!nm[i]) return -1;
   *names = nm;
@@ -85,6 +88,9 @@ int32_t cs_psa_met_npv(const cs_plan *pl, int32_t stakeholder) {
   return layout(pl).npv + stakeholder;
 }
 int32_t cs_psa_met_crit(const cs_plan *pl, int32_t crit) { return layout(pl).crit + crit; }
+int32_t cs_psa_met_crit_short(const cs_plan *pl, int32_t crit) {
+  return layout(pl).crit_short + crit;
+}
 int32_t cs_psa_met_dqaly(const cs_plan *pl) { return layout(pl).dq; }
 
 double cs_psa_share_above0(const cs_psa *p, int32_t sc, int32_t met) {
@@ -94,22 +100,30 @@ double cs_psa_share_above0(const cs_psa *p, int32_t sc, int32_t met) {
   return p->ndraw > 0 ? (double)k / p->ndraw : 0.0;
 }
 
-cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc) {
-  cs_psa_share out = {{0}, 0};
-  int64_t passes = 0, subst[CS_CRIT_N] = {0};
+/* The shares of one year: term 0 long, 1 short (thr's second index). */
+static void shares_term(const cs_plan *pl, const cs_psa *p, int32_t sc, int term, double *subst,
+                        double *passes) {
+  int64_t npass = 0, n[CS_CRIT_N] = {0};
   for (int32_t d = 0; d < p->ndraw; d++) {
     int any = 0;
     for (int32_t c = 0; c < CS_CRIT_N; c++) {
-      int yes =
-          p->val[cs_psa_ix(p, d, sc, cs_psa_met_crit(pl, c))] >= p->thr[(size_t)d * CS_CRIT_N + c];
-      subst[c] += yes;
+      int32_t met = term ? cs_psa_met_crit_short(pl, c) : cs_psa_met_crit(pl, c);
+      int yes = p->val[cs_psa_ix(p, d, sc, met)] >=
+                p->thr[((size_t)d * 2 + (size_t)term) * CS_CRIT_N + c];
+      n[c] += yes;
       any |= yes;
     }
-    passes += any;
+    npass += any;
   }
-  for (int32_t c = 0; c < CS_CRIT_N && p->ndraw > 0; c++)
-    out.substantial[c] = (double)subst[c] / p->ndraw;
-  out.passes = p->ndraw > 0 ? (double)passes / p->ndraw : 0.0;
+  for (int32_t c = 0; c < CS_CRIT_N; c++)
+    subst[c] = p->ndraw > 0 ? (double)n[c] / p->ndraw : 0.0;
+  *passes = p->ndraw > 0 ? (double)npass / p->ndraw : 0.0;
+}
+
+cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc) {
+  cs_psa_share out;
+  shares_term(pl, p, sc, 0, out.substantial, &out.passes);
+  shares_term(pl, p, sc, 1, out.substantial_short, &out.passes_short);
   return out;
 }
 
@@ -117,7 +131,7 @@ cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc) {
 static void metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t i,
                     double *out) {
   met_layout m = layout(pl);
-  int32_t yc = pl->crit_year - pl->T0;
+  int32_t yc = pl->crit_year - pl->T0, ys = pl->crit_short_year - pl->T0;
   for (int32_t p = 0; p <= pl->npayer; p++)
     out[m.npv + p] = e->npv[(size_t)i * e->nst + p];
   for (int32_t p = 0; p < pl->npayer; p++) {
@@ -130,8 +144,10 @@ static void metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, in
   }
   out[m.dq] = e->dqaly[i];
   out[m.dly] = e->dly[i];
-  for (int32_t c = 0; c < CS_CRIT_N; c++)
+  for (int32_t c = 0; c < CS_CRIT_N; c++) {
     out[m.crit + c] = e->crit[cs_ix_sy(r, i, yc) * CS_CRIT_N + c];
+    out[m.crit_short + c] = e->crit[cs_ix_sy(r, i, ys) * CS_CRIT_N + c];
+  }
   for (int32_t g = 0; g < pl->ngroup; g++) {
     double gap = 0.0;
     for (int32_t q = 0; q < r->nr; q++) {
@@ -234,10 +250,13 @@ static void job_run(shared_t *sh, wmodel *m, int64_t j) {
   for (int32_t i = 1; i < m->nsc; i++)
     metrics(pl, &m->r, &m->ec, i, dst + (size_t)i * o->nmet);
   /* a threshold relative to the baseline moves with the draw */
-  if (j < o->ndraw)
-    memcpy(o->thr + (size_t)j * CS_CRIT_N,
-           m->ec.threshold + (size_t)(pl->crit_year - pl->T0) * CS_CRIT_N,
+  if (j < o->ndraw) {
+    double *t = o->thr + (size_t)j * 2 * CS_CRIT_N;
+    memcpy(t, m->ec.threshold + (size_t)(pl->crit_year - pl->T0) * CS_CRIT_N,
            CS_CRIT_N * sizeof(double));
+    memcpy(t + CS_CRIT_N, m->ec.threshold + (size_t)(pl->crit_short_year - pl->T0) * CS_CRIT_N,
+           CS_CRIT_N * sizeof(double));
+  }
 }
 
 static void *worker(void *arg) {
@@ -272,7 +291,7 @@ static cs_status psa_alloc(const cs_plan *pl, const cs_psa_options *opt, cs_aren
       if (pl->dists[i].kind != CS_DIST_FIXED) o->par[o->npar++] = i;
   size_t per = (size_t)o->nsc * o->nmet;
   o->val = CS_ALLOC(ar, per * o->ndraw + 1, double);
-  o->thr = CS_ALLOC(ar, (size_t)o->ndraw * CS_CRIT_N + 1, double);
+  o->thr = CS_ALLOC(ar, (size_t)o->ndraw * 2 * CS_CRIT_N + 1, double);
   o->lo = CS_ALLOC(ar, per * o->npar + 1, double);
   o->hi = CS_ALLOC(ar, per * o->npar + 1, double);
   return o->val && o->thr && o->lo && o->hi ? CS_OK : CS_ENOMEM;

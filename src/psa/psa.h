@@ -18,12 +18,12 @@ typedef struct {
 
 typedef struct {
   int32_t ndraw, nsc, nmet;
-  const char **met;      /* [nmet] headline metric names */
-  double *val;           /* [draw][sc][met] (scenario 0, the baseline, is all zero) */
-  double *thr;           /* [draw][CS_CRIT_N] the criteria's thresholds in the criteria year */
-  int32_t npar;          /* uncertain parameters (distributions that are not fixed) */
-  int32_t *par;          /* [npar] their index in plan->dists */
-  double *lo, *hi;       /* [par][sc][met]: the metric with the parameter at its 2.5 / 97.5 % */
+  const char **met; /* [nmet] headline metric names */
+  double *val;      /* [draw][sc][met] (scenario 0, the baseline, is all zero) */
+  double *thr;      /* [draw][2][CS_CRIT_N] the criteria's thresholds, long- then short-term year */
+  int32_t npar;     /* uncertain parameters (distributions that are not fixed) */
+  int32_t *par;     /* [npar] their index in plan->dists */
+  double *lo, *hi;  /* [par][sc][met]: the metric with the parameter at its 2.5 / 97.5 % */
   int64_t bad_quantiles; /* draws whose quantile was not finite (the mean was used instead) */
   int32_t threads;       /* threads that actually ran */
 } cs_psa;
@@ -36,18 +36,20 @@ static inline double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t strea
 
 /* Positions of metrics in the metric vector of a plan. */
 int32_t cs_psa_met_npv(const cs_plan *pl, int32_t stakeholder); /* npayer = total */
-int32_t cs_psa_met_crit(const cs_plan *pl, int32_t crit);
+int32_t cs_psa_met_crit(const cs_plan *pl, int32_t crit);       /* long-term year */
+int32_t cs_psa_met_crit_short(const cs_plan *pl, int32_t crit); /* short-term year */
 int32_t cs_psa_met_dqaly(const cs_plan *pl);
 
 /* The metric names of a plan (in the arena) and their count. */
 int32_t cs_psa_metrics(const cs_plan *pl, cs_arena *ar, const char ***names);
 
 /* Shares of the draws of scenario sc: metric above 0; each criterion substantial (value >=
- * threshold in the criteria year) and at least one substantial (passes). */
+ * threshold in the year) and at least one substantial (passes), in the long-term year and
+ * (v0.2) in the short-term year. */
 double cs_psa_share_above0(const cs_psa *p, int32_t sc, int32_t met);
 typedef struct {
-  double substantial[CS_CRIT_N];
-  double passes;
+  double substantial[CS_CRIT_N], substantial_short[CS_CRIT_N];
+  double passes, passes_short;
 } cs_psa_share;
 cs_psa_share cs_psa_shares(const cs_plan *pl, const cs_psa *p, int32_t sc);
 

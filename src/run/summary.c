@@ -69,7 +69,7 @@ static const labels EN = {
     "total",
     "at the horizon",
     "what the criteria measure (docs/model.md section 8)",
-    "P(substantial), long term",
+    "P(substantial)",
     "draws",
     {"dominant: saves money and gains health", "cost per QALY gained (EUR)",
      "dominated: costs money and loses health", "saves money but loses health",
@@ -132,7 +132,7 @@ static const labels NL = {
     "totaal",
     "aan het eind van de horizon",
     "wat de criteria meten (docs/model.md, sectie 8)",
-    "P(substantieel), lange termijn",
+    "P(substantieel)",
     "trekkingen",
     {"dominant: bespaart geld en wint gezondheid", "kosten per gewonnen QALY (EUR)",
      "gedomineerd: kost geld en verliest gezondheid", "bespaart geld maar verliest gezondheid",
@@ -354,10 +354,15 @@ static void psa_block(FILE *f, const cs_run *run, const labels *L) {
     fprintf(f, "  %-14s %10.1f%%\n", s < pl->npayer ? pl->payers[s].id : L->total,
             100 * cs_psa_share_above0(p, 1, cs_psa_met_npv(pl, s)));
   cs_psa_share sh = cs_psa_shares(pl, p, 1);
-  fprintf(f, "  %s (%d):", L->p_subst, pl->crit_year);
-  for (int32_t c = 0; c < CS_CRIT_N; c++)
-    fprintf(f, " %s %.1f%%%s", L->crit[c], 100 * sh.substantial[c], c + 1 < CS_CRIT_N ? ";" : "\n");
-  fprintf(f, "  %s: %.1f%%\n", L->p_passes, 100 * sh.passes);
+  for (int term = 1; term >= 0; term--) {
+    const double *v = term ? sh.substantial_short : sh.substantial;
+    fprintf(f, "  %s, %s (%d):", L->p_subst, term ? L->short_term : L->long_term,
+            term ? pl->crit_short_year : pl->crit_year);
+    for (int32_t c = 0; c < CS_CRIT_N; c++)
+      fprintf(f, " %s %.1f%%%s", L->crit[c], 100 * v[c], c + 1 < CS_CRIT_N ? ";" : "\n");
+  }
+  fprintf(f, "  %s: %s %.1f%%; %s %.1f%%\n", L->p_passes, L->short_term, 100 * sh.passes_short,
+          L->long_term, 100 * sh.passes);
 }
 
 cs_status cs_run_summary(const cs_run *run, const char *lang, char **out_text) {
