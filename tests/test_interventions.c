@@ -576,6 +576,48 @@ static void test_business_case_insurer(void **st) {
   tp_free(pl);
 }
 
+/* A line that names no insurer goes to the insurers where its money goes (v0.2): the
+ * intervention targets only A2 (R2), where CZ and VGZ insure half each. The once line of 20000
+ * splits 10000 / 10000 (by the regional share it would be 12500 / 7500); a per_participant zvw
+ * line of 0.5 a participant (3000 in A2, each year) 750 a year each. With by_subregion all on
+ * R1, where it targets nobody, the once line follows R1's population: all CZ's. Savings: zvw
+ * saves 6000 a year in A2, 3000 each. */
+static void test_insurer_where_the_money_goes(void **st) {
+  (void)st;
+  cs_plan *pl = bc_plan(2026, 20000);
+  static const char *ins[] = {"CZ", "VGZ"};
+  static double share[] = {1.0, 0.0, 0.5, 0.5}; /* [area][insurer] */
+  static double all_r1[] = {1.0, 0.0};
+  pl->ninsurer = 2;
+  pl->insurers = ins;
+  pl->insurer_share = share;
+  pl->insurer_payer = 0;
+  cs_intervention *iv = &pl->ivs[0];
+  iv->area_mask[0] = 0;
+  iv->costs[iv->ncost++] =
+      (cs_cost){CS_COST_PER_PARTICIPANT, 0, tp_num(pl, 0.5), 0, 0, 0, CS_NONE, 0, NULL};
+  double f = 1 + 1 / 1.03 + 1 / (1.03 * 1.03);
+  for (int by_sub = 0; by_sub < 2; by_sub++) {
+    iv->costs[0].by_sub = by_sub ? all_r1 : NULL;
+    tp_run *t = tp_run_new(pl, 0);
+    cs_view v;
+    assert_int_equal(cs_view_init(&v, pl, &t->r, &t->ec, &t->pm, t->sc, NULL, NULL, NULL, &t->ar),
+                     CS_OK);
+    cs_value o[CS_TABLE_MAX_COLS];
+    cs_tab_business_case_insurer.row(&v, 0, o); /* plan, CZ */
+    near(o[2].d, (by_sub ? 20000 : 10000) + 750 * f);
+    near(o[3].d, 3000 * f);
+    cs_tab_business_case_insurer.row(&v, 1, o); /* plan, VGZ */
+    near(o[2].d, (by_sub ? 0 : 10000) + 750 * f);
+    near(o[3].d, 3000 * f);
+    tp_run_free(t);
+  }
+  iv->costs[0].by_sub = NULL;
+  pl->insurers = NULL; /* not the arena's */
+  pl->insurer_share = NULL;
+  tp_free(pl);
+}
+
 /* The business case per subregion adds up to the region (v0.2). bc_plan's plan: R1 (A1) has
  * 1000 of the 4000 persons. zvw: once 20000 in 2024 -> R1 5000; savings 2000 a year in R1
  * (8000 in all). wmo: per_year 1000 in 2025-2026 -> R1 250 a year; per participant 0.5 * 1000
@@ -1425,6 +1467,7 @@ int main(void) {
       cmocka_unit_test(test_delay_scenario),
       cmocka_unit_test(test_after_funding),
       cmocka_unit_test(test_wrong_pocket_by_theme),
-      cmocka_unit_test(test_business_case_insurer)};
+      cmocka_unit_test(test_business_case_insurer),
+      cmocka_unit_test(test_insurer_where_the_money_goes)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,8 @@ typedef struct {
   const cs_shapley *shap;  /* the themes' contributions (ntheme 0: none) */
   const char **shap_met;   /* [shap->nmet] metric names */
   const char **ivshap_met; /* [shap->iv_nmet] metric names per intervention */
+  double *ins_sub;         /* [niv][nsub][ninsurer] an insurer's share of an intervention's money
+                            * in a subregion (tables_budget.c; NULL without insurers) */
 } cs_view;
 
 /* Derives what the tables need beyond the run's arrays (resource rows, labels), in ar.
@@ -46,6 +48,8 @@ cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const
 /* Discounted savings of stakeholder p (npayer: total) in scenario s at marginal prices
  * (each sector's cost change times its marginal_share; docs/model.md 7; tables_budget.c). */
 double cs_savings_marginal(const cs_view *v, int32_t s, int32_t p);
+/* Fills v->ins_sub (tables_budget.c); CS_OK without insurers. */
+cs_status cs_view_insurers(cs_view *v, cs_arena *ar);
 
 /* ---- table descriptors ---- */
 #define CS_TABLE_MAX_COLS 16 /* the most columns a table may have */

@@ -160,7 +160,8 @@ cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const
       (cs_view){.pl = pl, .r = r, .ec = ec, .pm = pm, .sc = sc, .psa = psa, .ps = ps, .shap = shap};
   cs_status st = view_resources(v, ar);
   if (st == CS_OK) st = view_prob_labels(v, ar);
-  return st == CS_OK ? view_shapley_labels(v, ar) : st;
+  if (st == CS_OK) st = view_shapley_labels(v, ar);
+  return st == CS_OK ? cs_view_insurers(v, ar) : st;
 }
 
 /* ---- writing ---- */

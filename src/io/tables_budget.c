@@ -164,7 +164,7 @@ const cs_tabledef cs_tab_discount_rates = {
 
 /* ---- business case per insurer ---- */
 /* An insurer's share of the insurers' payer in the whole region: its shares weighted by the
- * areas' base-year population (the split of the lines that name no insurer). */
+ * areas' base-year population (for a line that reaches nobody). */
 static double region_share(const cs_view *v, int32_t k) {
   const cs_results *r = v->r;
   double w = 0.0, sum = 0.0;
@@ -176,21 +176,74 @@ static double region_share(const cs_view *v, int32_t k) {
   return sum > 0.0 ? w / sum : 1.0 / v->pl->ninsurer; /* nobody lives there: evenly */
 }
 
+/* Insurer k's share in subregion q of intervention iv's money: its shares over q's areas
+ * weighted by the intervention's targeted base-year persons, or by the base-year population
+ * when it targets nobody in q. */
+static double sub_share_of(const cs_view *v, int32_t iv, int32_t q, int32_t k) {
+  const cs_plan *pl = v->pl;
+  const cs_results *r = v->r;
+  double wt = 0.0, st = 0.0, wp = 0.0, sp = 0.0;
+  for (int32_t a = 0; a < pl->narea; a++) {
+    if (pl->areas[a].sub != q) continue;
+    double T = cs_targeted_persons(pl, v->pm, &pl->ivs[iv], a);
+    double P = r->demo[(cs_ix_sy(r, 0, 0) * r->na + a) * CS_DEMO_N + CS_DEMO_POP];
+    double sh = pl->insurer_share[(size_t)a * pl->ninsurer + k];
+    wt += T * sh, st += T, wp += P * sh, sp += P;
+  }
+  return st > 0.0 ? wt / st : sp > 0.0 ? wp / sp : 1.0 / pl->ninsurer;
+}
+
+cs_status cs_view_insurers(cs_view *v, cs_arena *ar) {
+  const cs_plan *pl = v->pl;
+  if (pl->ninsurer == 0) return CS_OK;
+  v->ins_sub = CS_ALLOC(ar, (size_t)pl->niv * pl->nsub * pl->ninsurer, double);
+  if (!v->ins_sub) return CS_ENOMEM;
+  for (int32_t iv = 0; iv < pl->niv; iv++)
+    for (int32_t q = 0; q < pl->nsub; q++)
+      for (int32_t k = 0; k < pl->ninsurer; k++)
+        v->ins_sub[((size_t)iv * pl->nsub + q) * pl->ninsurer + k] = sub_share_of(v, iv, q, k);
+  return CS_OK;
+}
+
+/* Insurer k's share of a line that names no insurer, in scenario s and year y: where the
+ * line's money goes (v0.2). A per_participant line by its participants per area; a once or
+ * per_year line by its subregion parts (as the business case per subregion splits it) and
+ * within a subregion by sub_share. The regional share when the line reaches nobody. */
+static double line_share(const cs_view *v, int32_t s, int32_t y, int32_t iv, const cs_cost *co,
+                         int32_t k) {
+  const cs_plan *pl = v->pl;
+  const cs_results *r = v->r;
+  double num = 0.0, den = 0.0;
+  if (co->kind == CS_COST_PER_PARTICIPANT)
+    for (int32_t a = 0; a < pl->narea; a++) {
+      double n = r->participants[(cs_ix_sy(r, s, y) * r->na + a) * r->niv + iv];
+      num += n * pl->insurer_share[(size_t)a * pl->ninsurer + k], den += n;
+    }
+  else
+    for (int32_t q = 0; q < pl->nsub; q++) {
+      double part = cs_line_part(pl, &v->sc[s], iv, q, co, 1.0, pl->T0 + y);
+      if (part != 0.0)
+        num += part * v->ins_sub[((size_t)iv * pl->nsub + q) * pl->ninsurer + k], den += part;
+    }
+  return den != 0.0 ? num / den : region_share(v, k);
+}
+
 /* Discounted investment of insurer k in scenario s: the lines of the insurers' payer that
- * name k, and k's regional share of those that name no insurer. */
+ * name k, and k's share of those that name no insurer (line_share). */
 static double insurer_investment(const cs_view *v, int32_t s, int32_t k) {
   const cs_plan *pl = v->pl;
   const cs_results *r = v->r;
-  double share = region_share(v, k), inv = 0.0;
+  double inv = 0.0;
   for (int32_t y = 0; y < r->ny; y++) {
     double f = cs_discount(pl->discount_rate, y);
     const double *line = r->impl_w + cs_ix_sy(r, s, y) * r->nline;
     for (int32_t iv = 0; iv < pl->niv; iv++)
       for (int32_t j = 0; j < pl->ivs[iv].ncost; j++) {
         const cs_cost *co = &pl->ivs[iv].costs[j];
-        if (co->payer != pl->insurer_payer) continue;
-        double w = co->insurer == CS_NONE ? share : co->insurer == k ? 1.0 : 0.0;
-        inv += line[v->pm->cost_off[iv] + j] * w * f;
+        double amt = line[v->pm->cost_off[iv] + j];
+        if (co->payer != pl->insurer_payer || amt == 0.0) continue;
+        double w = co->insurer == CS_NONE ? line_share(v, s, y, iv, co, k) : co->insurer == k;
+        inv += amt * w * f;
       }
   }
   return inv;

@@ -545,10 +545,8 @@ static double own_staff(const cs_plan *pl, const cs_scen *sc, int32_t t) {
   return fte;
 }
 
-/* Subregion r's part of a once or per_year line in year t (its share of the targeted
- * persons, in its own, possibly delayed, years). */
-static double line_part(const cs_plan *pl, const cs_scen *sc, int32_t v, int32_t r,
-                        const cs_cost *co, double amt, int32_t t) {
+double cs_line_part(const cs_plan *pl, const cs_scen *sc, int32_t v, int32_t r, const cs_cost *co,
+                    double amt, int32_t t) {
   int32_t d = t - sc->delay[r];
   int in = co->kind == CS_COST_ONCE ? d == co->year : d >= co->from && d <= co->to;
   if (!in) return 0.0;
@@ -567,7 +565,7 @@ static double line_amount(const cs_plan *pl, const cs_scen *sc, int32_t v, const
   }
   double sum = 0.0;
   for (int32_t r = 0; r < pl->nsub; r++)
-    sum += line_part(pl, sc, v, r, co, amt, t);
+    sum += cs_line_part(pl, sc, v, r, co, amt, t);
   return sum;
 }
 
@@ -579,7 +577,7 @@ static void line_by_subregion(kctx *c, int32_t v, const cs_cost *co, double amt,
   int32_t t = pl->T0 + c->y;
   if (co->kind != CS_COST_PER_PARTICIPANT) {
     for (int32_t q = 0; q < pl->nsub; q++)
-      sub[(size_t)q * r->np + co->payer] += line_part(pl, c->sc, v, q, co, amt, t);
+      sub[(size_t)q * r->np + co->payer] += cs_line_part(pl, c->sc, v, q, co, amt, t);
     return;
   }
   for (int32_t a = 0; a < pl->narea; a++)

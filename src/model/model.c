@@ -201,9 +201,8 @@ cs_status cs_params_build(const cs_plan *pl, const double *theta, cs_arena *ar, 
   return st;
 }
 
-/* Base-year persons in the intervention's targeted cells, per area (coverage of costs). */
-static double targeted_persons(const cs_plan *pl, const cs_params *pm, const cs_intervention *iv,
-                               int32_t a) {
+double cs_targeted_persons(const cs_plan *pl, const cs_params *pm, const cs_intervention *iv,
+                           int32_t a) {
   if (!iv->area_mask[a]) return 0.0;
   double sum = 0.0;
   for (int32_t s = 0; s < CS_NSEX; s++) {
@@ -222,7 +221,7 @@ static void scen_coverage_one(const cs_plan *pl, const cs_params *pm, cs_scen *s
     double in = 0.0, all = 0.0, *cs = s->cov_sub + (size_t)i * pl->nsub;
     memset(cs, 0, (size_t)pl->nsub * sizeof *cs);
     for (int32_t a = 0; a < pl->narea; a++) {
-      double n = targeted_persons(pl, pm, &pl->ivs[i], a);
+      double n = cs_targeted_persons(pl, pm, &pl->ivs[i], a);
       all += n;
       if (s->sub_on[pl->areas[a].sub]) {
         in += n;

@@ -112,6 +112,14 @@ void cs_params_fill(const cs_plan *pl, const double *theta, cs_params *out);
 cs_status cs_params_build(const cs_plan *pl, const double *theta, cs_arena *ar, cs_params *out);
 /* Recomputes the cost coverage of every scenario (it depends on the drawn population). */
 void cs_scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *sc, int32_t nsc);
+/* Base-year persons in the intervention's targeted cells of area a (what its costs cover). */
+double cs_targeted_persons(const cs_plan *pl, const cs_params *pm, const cs_intervention *iv,
+                           int32_t a);
+/* Subregion r's part of a once or per_year line of intervention v in year t: the line's
+ * by_subregion share, else r's share of the targeted persons, in r's own, possibly delayed,
+ * years (kernel.c; the business case per subregion and per insurer split lines by it). */
+double cs_line_part(const cs_plan *pl, const cs_scen *sc, int32_t v, int32_t r, const cs_cost *co,
+                    double amt, int32_t t);
 int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_scen **out);
 /* 2^themes scenarios, one per subset of the themes (bit t: theme t on; 0 = baseline, the last
  * = the plan). Returns the count, 0 when there are more than CS_SHAPLEY_MAX_THEMES themes,
