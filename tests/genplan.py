@@ -26,7 +26,8 @@ default in others, so both the field and the default are exercised.
 - demography: mortality.csv (every sex and age; q up to 0.6 at 100+, so high-risk states hit
   the min(1, q*rr/rbar) cap); (some) mortality_improvement, boys; mortality_mode absent,
   normalised or hazard (v0.2; from its own generator seeded by the seed, so the rest of the
-  plan does not change with it); without --projection
+  plan does not change with it); (some, v0.2, likewise from its own generator)
+  transition_improvement in [-0.02, 0.05], plain or a distribution; without --projection
   fertility.csv (some ages absent) and migration.csv (absent cells, net at age 0, negative
   nets larger than the cell, so migration is capped); with --projection projection.csv
   (every cell and year base+1..horizon, a zero cell).
@@ -240,6 +241,16 @@ class Gen:
             return "{neg: %s}" % txt
         return txt
 
+    def num_own(self, rng, *args, **kw):
+        """num() drawing from the generator rng instead of the plan's own stream, leaving the
+        plan's stream and its record of the distribution kinds used as they were."""
+        keep_r, keep_used = self.r, set(self.used)
+        self.r = rng
+        try:
+            return self.num(*args, **kw)
+        finally:
+            self.r, self.used = keep_r, keep_used
+
     def posdist(self, m):
         """A distribution of a positive kind with mean ~m in (0, 1) (for use under neg)."""
         m = sig(m, 6)
@@ -376,6 +387,14 @@ class Gen:
         lta = rl.choice([None, "exact", "completed", "completed"])
         if lta is not None:
             demo.append("  life_table_age: " + lta)
+        # v0.2: demography.transition_improvement (absent = 0; model.md section 2 step 3), in
+        # half the plans, uniform in [-0.02, 0.05], plain or a distribution as
+        # mortality_improvement; from its own generator as mortality_mode (num() runs on it
+        # and the record of distribution kinds used is restored), so the rest of the plan is
+        # the same as before it was added.
+        rti = random.Random("transition_improvement 0 %d" % self.seed)
+        if rti.random() < 0.5:
+            demo.append("  transition_improvement: " + self.num_own(rti, rti.uniform(-0.02, 0.05), "real", 0.3))
         if self.projection:
             rows = []
             for a in areas:

@@ -144,8 +144,8 @@ static void test_results_api(void **st) {
   assert_null(cs_run_table_find(run, "population"));
   assert_null(cs_run_table_find(run, "psa_summary"));
   assert_null(cs_run_table(run, cs_run_table_count(run)));
-  assert_int_equal(cs_run_table_count(run),
-                   23); /* 0.2: shapley_intervention, totals, wrong_pocket_intervention */
+  assert_int_equal(cs_run_table_count(run), 24); /* 0.2: shapley_intervention, totals,
+                                                    wrong_pocket_intervention, intervention_roi */
 
   const cs_table *care = cs_run_table_find(run, "care");
   assert_non_null(care);
@@ -193,7 +193,7 @@ static void test_results_api(void **st) {
   opt.threads = 2;
   opt.detail = 1;
   assert_int_equal(cs_run_new(plan, &opt, &run, d), CS_OK);
-  assert_int_equal(cs_run_table_count(run), 29);
+  assert_int_equal(cs_run_table_count(run), 30);
   char dir[] = "/tmp/cs-api-XXXXXX";
   assert_non_null(mkdtemp(dir));
   assert_int_equal(cs_run_write(run, dir, d), CS_OK);

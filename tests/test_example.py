@@ -96,6 +96,13 @@ def check_tables(binary, plan, out, name):
                 for a, b in zip(r, d)) for r, d in zip(rows, dbrows))
         check(same, f"{name}: results.db table {t} equals the CSV")
         data[t] = rows
+    # with the Shapley runs per intervention: their return table (v0.2)
+    path = os.path.join(out, "intervention_roi.csv")
+    if os.path.exists(path):
+        head, data["intervention_roi"] = read(path)
+        check(head == ["intervention", "theme", "investment", "savings", "npv", "roi", "participant_years",
+                       "investment_per_participant_year", "savings_per_participant_year"],
+              f"{name}: intervention_roi.csv columns")
     # with insurers: their business case adds up to their payer's row
     ins = os.path.join(out, "business_case_insurer.csv")
     with open(plan, encoding="utf-8") as fh:
@@ -258,6 +265,15 @@ def check_shapes(data, name, plan):
     tot = {r[0]: float(r[3]) for r in data["business_case"] if r[1] == "total"}
     worst = max(abs(v - tot[k]) / (1 + abs(tot[k])) for k, v in sav.items())
     check(worst < 1e-9, f"{name}: theme_roi savings add up to the total savings (worst {worst:.2g})")
+    # intervention_roi (with the Shapley runs per intervention): investments add up to the
+    # plan's investment, savings to its savings (sampled orders add up exactly too)
+    if "intervention_roi" in data:
+        inv = sum(float(r[2]) for r in data["intervention_roi"])
+        sv = sum(float(r[3]) for r in data["intervention_roi"])
+        bc = {r[1]: r for r in data["business_case"] if r[0] == "plan"}
+        ok = abs(inv - float(bc["total"][2])) <= 1e-9 * (1 + abs(inv)) and \
+            abs(sv - float(bc["total"][3])) <= 1e-7 * (1 + abs(sv))
+        check(ok, f"{name}: intervention_roi adds up to the plan's investment and savings")
     # the budget impact, discounted at the plan's rate, is minus the NPV; the discount-rate
     # table holds business_case.csv at the plan's own rate
     plan_rate = read_rate(plan)

@@ -385,6 +385,19 @@ static void test_shapley_interventions(void **st) {
   wp->row(&v, 4, o); /* none: a and c */
   assert_string_equal(o[0].s, "none");
   near(o[2].d, 0), near(o[4].d, 6160 + 20560);
+  /* intervention_roi.csv: b invests 5000 and brings 12960 over 4000 participant-years (uptake
+   * 1, one year); a invests nothing (no ratio) and brings 6160 */
+  const cs_tabledef *roi = &cs_tab_intervention_roi;
+  assert_true(roi->present(&v));
+  assert_int_equal(roi->nrows(&v), 3);
+  roi->row(&v, 1, o);
+  assert_string_equal(o[0].s, "b");
+  near(o[2].d, 5000), near(o[3].d, 12960), near(o[4].d, 7960), near(o[5].d, 12960.0 / 5000);
+  near(o[6].d, 4000), near(o[7].d, 1.25), near(o[8].d, 12960.0 / 4000);
+  roi->row(&v, 0, o);
+  near(o[2].d, 0), near(o[3].d, 6160);
+  assert_true(o[5].null);
+  near(o[8].d, 6160.0 / 4000);
   /* sampled: 3000 orders; every estimate within 4 standard errors, the sum exact */
   cs_shapley sm = {0};
   pl->ivshap_mode = CS_IVSHAP_SAMPLED;

@@ -32,7 +32,8 @@ extern const cs_tabledef cs_tab_interventions, cs_tab_implementation, cs_tab_bus
     cs_tab_business_case_subregion, cs_tab_wrong_pocket, cs_tab_health_economics, cs_tab_criteria,
     cs_tab_criteria_subregion, cs_tab_staff, cs_tab_shapley, cs_tab_shapley_intervention,
     cs_tab_wrong_pocket_intervention, cs_tab_resources, cs_tab_budget_impact, cs_tab_discount_rates,
-    cs_tab_business_case_insurer, cs_tab_intervention_costs, cs_tab_theme_roi, cs_tab_totals;
+    cs_tab_business_case_insurer, cs_tab_intervention_costs, cs_tab_theme_roi, cs_tab_totals,
+    cs_tab_intervention_roi;
 extern const cs_tabledef cs_tab_psa_draws, cs_tab_psa_summary, cs_tab_psa_probabilities,
     cs_tab_ceac, cs_tab_tornado;
 

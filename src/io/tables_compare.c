@@ -428,6 +428,57 @@ const cs_tabledef cs_tab_shapley_intervention = {
     ivshap_n,
     ivshap_row};
 
+/* ---- return per intervention (v0.2): its own discounted investment against its Shapley
+ * value of the total discounted savings, in the plan ---- */
+static const cs_column ivroi_cols[] = {
+    CS_KEY("intervention", CS_TEXT),
+    CS_VAL("theme", CS_TEXT, ""),
+    CS_VAL("investment", CS_REAL, "EUR (discounted)"),
+    CS_VAL("savings", CS_REAL, "EUR (discounted)"),
+    CS_VAL("npv", CS_REAL, "EUR (discounted)"),
+    CS_VAL_OPT("roi", CS_REAL, "savings per euro invested"),
+    CS_VAL("participant_years", CS_REAL, "person-years (discounted)"),
+    CS_VAL_OPT("investment_per_participant_year", CS_REAL, "EUR (discounted) per person-year"),
+    CS_VAL_OPT("savings_per_participant_year", CS_REAL, "EUR (discounted) per person-year")};
+
+static int64_t ivroi_n(const cs_view *v) { return v->shap->iv_n; }
+
+/* Discounted participant-years of intervention iv in the plan (scenario 1). */
+static double iv_participants(const cs_view *v, int32_t iv) {
+  const cs_results *r = v->r;
+  double sum = 0.0;
+  for (int32_t y = 0; y < r->ny; y++) {
+    double f = cs_discount(v->pl->discount_rate, y);
+    for (int32_t a = 0; a < r->na; a++)
+      sum += r->participants[(cs_ix_sy(r, 1, y) * r->na + a) * r->niv + iv] * f;
+  }
+  return sum;
+}
+
+static void ivroi_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_shapley *s = v->shap;
+  int32_t iv = (int32_t)i, np = v->pl->npayer;
+  const cs_intervention *x = &v->pl->ivs[iv];
+  double inv = own_investment(v, iv, np), part = iv_participants(v, iv);
+  double sav = s->iv_phi[(size_t)iv * s->iv_nmet + cs_shapley_nmet(v->pl) + np]; /* total */
+  o[0] = cs_vs(x->id), o[1] = cs_vs(v->pl->themes[x->theme].id);
+  o[2] = cs_vd(inv), o[3] = cs_vd(sav), o[4] = cs_vd(sav - inv);
+  o[5] = inv > 0.0 ? cs_vd(sav / inv) : cs_vnull(); /* nothing invested: no ratio */
+  o[6] = cs_vd(part);
+  o[7] = part > 0.0 ? cs_vd(inv / part) : cs_vnull();
+  o[8] = part > 0.0 ? cs_vd(sav / part) : cs_vnull();
+}
+
+const cs_tabledef cs_tab_intervention_roi = {
+    "intervention_roi",
+    "each intervention's own investment against its Shapley share of the plan's savings",
+    CS_NCOL(ivroi_cols),
+    ivroi_cols,
+    1,
+    ivshap_present,
+    ivroi_n,
+    ivroi_row};
+
 /* ---- resources: the rows are summed and sorted once, in cs_view_init ---- */
 static const cs_column resources_cols[] = {CS_KEY("organisation", CS_TEXT), CS_KEY("role", CS_TEXT),
                                            CS_KEY("year", CS_INT), CS_VAL("fte", CS_REAL, "FTE"),

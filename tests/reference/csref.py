@@ -26,7 +26,8 @@ and transition effects with `scale: hazard` (section 4), `economics.cycle_correc
 wrong_pocket_intervention.csv (model.md section 7), `demography.life_table_age: completed`
 (section 2 step 1), `area_use_index` (section 3), the `extra_use` effect (section 4), a
 per_participant line's `fte_per_participant` in the plan's own staff (sections 4 and 8) and
-`by_subregion` shares of once and per_year lines (sections 4 and 7).
+`by_subregion` shares of once and per_year lines (sections 4 and 7), and
+`demography.transition_improvement` (section 2 step 3).
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -269,6 +270,11 @@ class Plan:
                 qc = [min(1.0, max(0.0, v)) for v in self.q0[s]]
                 self.q0[s] = [1.0 - (1.0 - qc[x]) * (2.0 - qc[x + 1]) / (2.0 - qc[x]) for x in range(X)] + [qc[X]]
         self.mort_impr = val(dm.get("mortality_improvement"), 0.0)
+        # v0.2 (model.md section 2 step 3 "Transition improvement"): i_p, default 0, in
+        # [-1, 1], may be a distribution (its mean here). README, interpretation 48.
+        self.trans_impr = val(dm.get("transition_improvement"), 0.0)
+        if not -1.0 <= self.trans_impr <= 1.0:
+            raise PlanError("demography.transition_improvement: in [-1, 1], not %r" % (self.trans_impr,))
         # v0.2 (model.md section 2 step 1 "Hazard mode"): normalised (default) | hazard
         mm = dm.get("mortality_mode")
         if mm is None:
@@ -757,6 +763,18 @@ def simulate(plan, scen, base=None):
     for ti, t in enumerate(P.years):
         R.N.append(N)
         q_f = (1.0 - P.mort_impr) ** (t - T0)
+        # v0.2 transition improvement (model.md section 2 step 3): the base probability of
+        # every move to a later state (l > k in the states list) is 1 - (1 - p)^((1 - i_p)^(t -
+        # T0)), p >= 1 counting as 1 (so 1, or 0 when the exponent is 0); moves to earlier
+        # states unchanged; the interventions' effects then act on these. With i_p = 0, and in
+        # the base year T0 (exponent 1), the base probabilities are used as they are, a p
+        # above 1 included (README, interpretation 48).
+        if P.trans_impr != 0.0 and K > 1 and t != T0:
+            ex = (1.0 - P.trans_impr) ** (t - T0)
+            p_t = [[[[(1.0 - max(0.0, 1.0 - row[l]) ** ex) if l > k else row[l] for l in range(K)]
+                     for k, row in enumerate(px)] for px in ps] for ps in P.p]
+        else:
+            p_t = P.p
         grow = [(1.0 + s["growth"]) ** (t - T0) for s in sec]
         Nn = [[[[0.0] * K for _ in AGES] for _ in range(2)] for _ in range(A)]
         migrow = [[[0.0] * (X + 1) for _ in range(2)] for _ in range(A)]
@@ -809,7 +827,7 @@ def simulate(plan, scen, base=None):
                         D[k] = Nc[k] * qk
                         S[k] = Nc[k] - D[k]
                     # 3. transitions
-                    pm = P.p[s][x]
+                    pm = p_t[s][x]
                     if K > 1:
                         tcell = [(iv, u) for (j, iv, u) in active
                                  if iv["trans_eff"] and iv["sex_t"][s] and iv["amin"] <= x <= iv["amax"]]
