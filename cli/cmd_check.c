@@ -15,7 +15,8 @@ static const char USAGE[] =
     "interventions) to stdout and, with states, how far the baseline's prevalence of each\n"
     "state by sex and age drifts from the base year to the horizon: the persons in the state\n"
     "at the horizon against those the base year's prevalence by sex and age gives (0 %% when\n"
-    "the transitions keep the state shares), and the sex and age where it changes most.\n"
+    "the transitions keep the state shares), the same per age band (0-64, 65-74, 75-84, 85-89,\n"
+    "90-94, 95+), and the sex and single age where it changes most.\n"
     "\n"
     "  -q, --quiet   print nothing for a valid plan\n"
     "  -h, --help    this text\n"
@@ -42,8 +43,21 @@ static int print_drift(const cs_plan *plan, const cs_plan_info *in) {
       printf("  %s: present at the horizon, absent from the base year's prevalence", d[k].state);
     else
       printf("  %s: %+.1f %% persons", d[k].state, 100.0 * d[k].ratio);
+    /* by age band: one state total can hide drifts of opposite sign at young and old ages */
+    printf("; by age:");
+    for (int b = 0; b < CS_DRIFT_BANDS; b++) {
+      int from = cs_drift_band_from(b), to = cs_drift_band_from(b + 1);
+      if (to > 0)
+        printf(" %d-%d", from, to - 1);
+      else
+        printf(" %d+", from);
+      if (isinf(d[k].band[b]))
+        printf(" new%s", b + 1 < CS_DRIFT_BANDS ? "," : "");
+      else
+        printf(" %+.1f %%%s", 100.0 * d[k].band[b], b + 1 < CS_DRIFT_BANDS ? "," : "");
+    }
     if (d[k].to != d[k].from)
-      printf(" (largest change %+.1f points at %s %d: %.1f %% -> %.1f %%)",
+      printf(" (largest change by single age %+.1f points at %s %d: %.1f %% -> %.1f %%)",
              100.0 * (d[k].to - d[k].from), d[k].sex ? "m" : "f", d[k].age, 100.0 * d[k].from,
              100.0 * d[k].to);
     putchar('\n');

@@ -99,14 +99,19 @@ CS_API void cs_plan_get_info(const cs_plan *plan, cs_plan_info *info);
 /* How far the baseline's state prevalence by sex and age drifts from the base year to the
  * horizon (every uncertain number at its mean). A transition table in equilibrium with the
  * base year's state shares gives ratios near 0. */
+#define CS_DRIFT_BANDS                                                                             \
+  6 /* age bands of cs_state_drift.band: 0-64, 65-74, 75-84, 85-89, 90-94, 95+ */
+CS_API int cs_drift_band_from(int band); /* the band's first age (band 0..CS_DRIFT_BANDS-1) */
 typedef struct {
-  const char *state; /* the state's id (owned by the plan) */
-  double ratio;      /* persons in the state at the horizon over those the base year's
-                        prevalence by sex and age gives the horizon's population, minus 1
-                        (INFINITY when that gives none but there are some) */
-  int sex, age;      /* where the prevalence changed most (sex 0 f, 1 m; ages below 100 with
-                        >= 10 persons in both years; from == to when there is none) */
-  double from, to;   /* the prevalence there in the base year and at the horizon (0..1) */
+  const char *state;           /* the state's id (owned by the plan) */
+  double ratio;                /* persons in the state at the horizon over those the base year's
+                                  prevalence by sex and age gives the horizon's population, minus 1
+                                  (INFINITY when that gives none but there are some) */
+  double band[CS_DRIFT_BANDS]; /* the same within each age band at the horizon (0 when the
+                                  band expects nobody in the state and has nobody) */
+  int sex, age;    /* where the prevalence changed most (sex 0 f, 1 m; ages below 100 with
+                      >= 10 persons in both years; from == to when there is none) */
+  double from, to; /* the prevalence there in the base year and at the horizon (0..1) */
 } cs_state_drift;
 /* Fills out[0..states-1] (n >= the plan's states, cs_plan_info.states); CS_EINVAL when n is
  * too small, CS_ENOMEM when out of memory. */
@@ -154,6 +159,13 @@ CS_API void cs_outdir_close(cs_outdir *o);
  * run.log into o, all or nothing: the whole run goes into a private sibling directory that
  * replaces the old one in one atomic rename. Once per cs_outdir_open. */
 CS_API cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *diags);
+
+/* Also writes report.html (docs/report.md) in lang ("en", NULL, or "nl") when cs_run_write_to
+ * writes the run: into the private directory, from its results.db, before the swap, so the
+ * report is part of the run's all-or-nothing set. Call before cs_run_write_to. CS_EIO (with a
+ * diagnostic) when the report's chart scripts are not installed (CARESHIFT_WEB_DIR, else the
+ * source tree's web/node_modules); the run can then still be written without the report. */
+CS_API cs_status cs_outdir_set_report(cs_outdir *o, const char *lang, cs_diags *diags);
 
 /* cs_outdir_open, cs_run_write_to and cs_outdir_close in one call. */
 CS_API cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags);
@@ -214,6 +226,13 @@ CS_API const cs_value *
 cs_cursor_row(const cs_cursor *c); /* [column count] values of the current row */
 CS_API int64_t cs_cursor_row_number(const cs_cursor *c); /* 0-based number of the current row */
 CS_API void cs_cursor_free(cs_cursor *c);
+
+/* ---- the report: report.html, one self-contained page with the run's charts ----
+ * (Re)writes run_dir/report.html in lang ("en", NULL, or "nl") from run_dir/results.db, under
+ * the directory's lock, and lists it in the run's manifest. CS_EINVAL when run_dir is not a
+ * careshift run directory; CS_EIO when a file cannot be read or written, or the chart scripts
+ * are not installed (see cs_outdir_set_report). */
+CS_API cs_status cs_report_write(const char *run_dir, const char *lang, cs_diags *diags);
 
 /* The run log: capped migration, clamped transition rows, timings; one line each. */
 CS_API const char *cs_run_log(const cs_run *run);

@@ -198,6 +198,13 @@ static void test_prevalence_drift(void **st) {
   near(d[1].from, 0.25);
   near(d[1].to, 0.325);
   near(d[0].to - d[0].from, -0.075);
+  /* every person is in the band 0-64: its drift is the total's, the other bands have none */
+  assert_int_equal(cs_drift_band_from(1), 65);
+  assert_int_equal(cs_drift_band_from(CS_DRIFT_BANDS), -1);
+  near(d[0].band[0], -0.05);
+  near(d[1].band[0], 0.15);
+  for (int b = 1; b < CS_DRIFT_BANDS; b++)
+    near(d[1].band[b], 0);
   tp_free(pl);
 }
 
@@ -224,6 +231,32 @@ static void test_transition_improvement(void **st) {
   near(tp_pop(t, pl, 0, 3, 0, F, 33, 0), 802.2661492652695);
   near(tp_pop(t, pl, 0, 3, 0, F, 33, 1), 197.73385073473048);
   tp_run_free(t);
+  tp_free(pl);
+}
+
+/* transition_improvement_by_age (v0.2): the same cohort with bands {0: 0, 32: 0.1}. 2025
+ * (year index 1): the cohort is 31, band 0, p = 0.1 as given: 900 * 0.9 + 20 = 830 and
+ * 900 * 0.1 + 80 = 170 at 32. 2026 (index 2): at 32, band 32, p = 1 - 0.9^(0.9^2):
+ * 830 (1 - p) + 34 = 796.1044983, 830 p + 136 = 203.8955017 at 33 (by hand in Python). */
+static void test_transition_improvement_by_age(void **st) {
+  (void)st;
+  cs_plan *pl = tp_new(1, ONE_SUB, 1, 2, 2024, 2027);
+  for (int x = 30; x < 40; x++) {
+    pl->trans[((F * CS_NAGE + x) * 2 + 0) * 2 + 1] = 0.1;
+    pl->trans[((F * CS_NAGE + x) * 2 + 1) * 2 + 0] = 0.2;
+  }
+  pl->share0[(F * CS_NAGE + 30) * 2 + 0] = 1.0;
+  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  static int32_t from[] = {0, 32};
+  cs_num band[] = {tp_num(pl, 0.0), tp_num(pl, 0.1)};
+  pl->ntimpr = 2, pl->timpr_from = from, pl->timpr_band = band;
+  tp_run *t = tp_run_new(pl, 1);
+  near(tp_pop(t, pl, 0, 2, 0, F, 32, 0), 830);
+  near(tp_pop(t, pl, 0, 2, 0, F, 32, 1), 170);
+  near(tp_pop(t, pl, 0, 3, 0, F, 33, 0), 796.1044982595471);
+  near(tp_pop(t, pl, 0, 3, 0, F, 33, 1), 203.89550174045291);
+  tp_run_free(t);
+  pl->ntimpr = 0, pl->timpr_from = NULL, pl->timpr_band = NULL; /* not the arena's */
   tp_free(pl);
 }
 
@@ -284,6 +317,7 @@ int main(void) {
                                      cmocka_unit_test(test_hazard_mode),
                                      cmocka_unit_test(test_prevalence_drift),
                                      cmocka_unit_test(test_life_table_completed_age),
-                                     cmocka_unit_test(test_transition_improvement)};
+                                     cmocka_unit_test(test_transition_improvement),
+                                     cmocka_unit_test(test_transition_improvement_by_age)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -501,11 +501,13 @@ demography:
   # fall of the NL age-standardised death rate 2010-2019 (log-linear fit, CBS 37168 deaths /
   # CBS 03759ned population, NL 2015 standard): {imp * 100:.2f} %/yr, se {c['imp_se'] * 100:.2f} points
   mortality_improvement: {{dist: normal, mean: {imp:.5f}, sd: {c['imp_se']:.5f}}}
-  # a stated assumption, not a measurement: the onset of the worse states by age falls as
-  # mortality does, so the age-specific prevalence of each state stays at 2024's (the dependent
-  # share drifts -0.1 % by 2040, `careshift check`; with 0 it rises 6.8 %, an expansion of
-  # morbidity). Chosen by bisection on that drift, docs/validation.md "A stable baseline".
-  transition_improvement: 0.0045
+  # a stated assumption, not a measurement: the onset of the worse states falls as mortality
+  # does, so that the prevalence of each state by age stays at 2024's ("dynamic equilibrium";
+  # without it the dependent share rises 6.8 % by 2040, an expansion of morbidity). Solved per
+  # age band on the dependent share by `python3 scripts/calibrate_onset.py build/careshift
+  # examples/zuid-limburg/plan.yaml`; every state then stays within 1.2 % of 2024's in every
+  # band (docs/validation.md "A stable baseline").
+  transition_improvement_by_age: {{0: 0.000423, 65: 0.001234, 75: 0.002786, 85: 0.005588, 90: 0.007661, 95: 0.011541}}
   fertility: fertility.csv
   boys: 0.512                   # CBS long-run sex ratio at birth (about 105 boys per 100 girls)
   migration: migration.csv

@@ -293,16 +293,16 @@ static void cell_step(kctx *c, int32_t s, int32_t x, double *hl, double *dm) {
 }
 
 /* The base transitions of year index y: transition_improvement lowers the hazard of every move
- * to a later state by (1 - i)^y (docs/model.md section 4); without it the draw's table. Computed
- * once a year for all areas and scenarios. */
+ * to a later state by (1 - i)^y, i of the row's age (docs/model.md section 2); without it the
+ * draw's table. Computed once a year for all areas and scenarios. */
 static const double *year_transitions(const cs_plan *pl, const cs_params *pm, cs_work *w,
                                       int32_t y) {
-  if (pm->timpr == 0.0 || y == 0) return pm->trans;
-  double h = pow(1.0 - pm->timpr, y);
+  if (!pm->timpr_any || y == 0) return pm->trans;
   int32_t K = pl->nstate;
   size_t rows = (size_t)CS_NSEX * CS_NAGE * K;
   for (size_t r = 0; r < rows; r++) {
-    int32_t k = (int32_t)(r % (size_t)K);
+    int32_t k = (int32_t)(r % (size_t)K), x = (int32_t)(r / (size_t)K % CS_NAGE);
+    double h = pow(1.0 - pm->timpr[x], y);
     const double *src = pm->trans + r * K;
     double *dst = w->trans_y + r * K;
     for (int32_t l = 0; l < K; l++)

@@ -150,7 +150,14 @@ static void fill_tables(const cs_plan *pl, const double *th, cs_params *o) {
 
 static void fill_scalars(const cs_plan *pl, const double *th, cs_params *o) {
   o->impr = clampd(cs_num_val(pl->mort_improvement, th), -1.0, 1.0);
-  o->timpr = clampd(cs_num_val(pl->trans_improvement, th), -1.0, 1.0);
+  o->timpr_any = 0;
+  for (int32_t x = 0, b = 0; x < CS_NAGE; x++) {
+    while (b + 1 < pl->ntimpr && x >= pl->timpr_from[b + 1])
+      b++;
+    cs_num n = pl->ntimpr ? pl->timpr_band[b] : pl->trans_improvement;
+    o->timpr[x] = clampd(cs_num_val(n, th), -1.0, 1.0);
+    o->timpr_any |= o->timpr[x] != 0.0;
+  }
   o->boys = clampd(cs_num_val(pl->boys, th), 0.0, 1.0);
   o->price_growth = growth_rate(cs_num_val(pl->price_growth, th));
   for (int32_t k = 0; k < pl->nstate; k++) {

@@ -11,15 +11,17 @@
 #include "plan/plan.h"
 
 typedef struct {
-  double *pop;                            /* [a][s][x], scaled */
-  double *q0;                             /* [s][x], scaled */
-  double impr, timpr, boys, price_growth; /* timpr: transition_improvement */
-  double *fert;                           /* [x] scaled (NULL in projection mode) */
-  double *mig;                            /* [a][s][x] scaled */
-  double *proj;                           /* [a][s][x][nyear-1] scaled */
-  double *utility, *rr;                   /* [k] */
-  double *trans;                          /* [s][x][k][l] scaled */
-  double *use, *eol;                      /* [s][x][k][c] scaled (cell-major, unlike the plan) */
+  double *pop; /* [a][s][x], scaled */
+  double *q0;  /* [s][x], scaled */
+  double impr, boys, price_growth;
+  double timpr[CS_NAGE]; /* transition_improvement of each age (by age band or one value) */
+  int timpr_any;         /* some age's is not 0 */
+  double *fert;          /* [x] scaled (NULL in projection mode) */
+  double *mig;           /* [a][s][x] scaled */
+  double *proj;          /* [a][s][x][nyear-1] scaled */
+  double *utility, *rr;  /* [k] */
+  double *trans;         /* [s][x][k][l] scaled */
+  double *use, *eol;     /* [s][x][k][c] scaled (cell-major, unlike the plan) */
   double *price, *fte_per_unit, *m2, *co2, *growth; /* [c] */
   double *iv_max;                                   /* [iv] */
   /* effect values, flattened in plan order: [eff_off[iv] + j] */

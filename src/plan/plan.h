@@ -195,8 +195,13 @@ typedef struct cs_plan {
   cs_num mort_scale;        /* [CS_NSEX][CS_NAGE] */
   cs_num mort_improvement;  /* default fixed 0 */
   cs_num trans_improvement; /* demography.transition_improvement (v0.2), default fixed 0 */
-  int32_t mort_hazard;      /* demography.mortality_mode: hazard (v0.2): q_k = 1 - (1 - q)^rr */
-  int32_t mort_completed;   /* demography.life_table_age: completed (v0.2): survival ratios */
+  /* demography.transition_improvement_by_age (v0.2): band b holds ages timpr_from[b] up to the
+   * next band's first age; ntimpr 0 when absent (then trans_improvement for every age) */
+  int32_t ntimpr;
+  int32_t *timpr_from;
+  cs_num *timpr_band;
+  int32_t mort_hazard;    /* demography.mortality_mode: hazard (v0.2): q_k = 1 - (1 - q)^rr */
+  int32_t mort_completed; /* demography.life_table_age: completed (v0.2): survival ratios */
   int32_t has_projection;
   double *fert;
   cs_num fert_scale; /* [CS_NAGE], 0 where absent; NULL in projection mode */

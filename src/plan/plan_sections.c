@@ -307,6 +307,56 @@ static void load_births_and_migration(cs_ld *L, cs_ynode *m) {
              P->narea && P->mig ? cs_fill_migration : NULL);
 }
 
+/* transition_improvement_by_age: {first age: improvement, ...}, ascending from 0; each value a
+ * number or distribution in [-1, 1]. Excludes transition_improvement. */
+static void load_timpr_by_age(cs_ld *L, cs_ynode *m) {
+  cs_plan *P = L->P;
+  cs_ynode *v = cs_ld_given(L, m, "transition_improvement_by_age");
+  if (!v) return;
+  if (cs_ld_given(L, m, "transition_improvement")) {
+    cs_yq_err(&L->q, v,
+              "demography: give transition_improvement or transition_improvement_by_age, "
+              "not both");
+    return;
+  }
+  if (!cs_yq_want_map(&L->q, v, "demography.transition_improvement_by_age")) return;
+  int32_t n = (int32_t)cs_yq_len(v);
+  P->timpr_from = cs_ld_alloc(L, (size_t)n, sizeof *P->timpr_from);
+  P->timpr_band = cs_ld_alloc(L, (size_t)n, sizeof *P->timpr_band);
+  if (!P->timpr_from || !P->timpr_band || n == 0) {
+    if (n == 0)
+      cs_yq_err(&L->q, v,
+                "demography.transition_improvement_by_age: expected "
+                "{0: improvement, age: improvement, ...}");
+    return;
+  }
+  int ok = 1;
+  for (int32_t b = 0; b < n; b++) {
+    long age;
+    cs_ynode *k = cs_yq_key(&L->q, v, (size_t)b);
+    if (cs_yq_int(&L->q, k, "first age of an age band", 0, CS_XMAX, &age)) {
+      ok = 0;
+      continue;
+    }
+    if ((b == 0 && age != 0) || (b > 0 && age <= P->timpr_from[b - 1])) {
+      cs_yq_err(&L->q, k,
+                "demography.transition_improvement_by_age: expected ascending first "
+                "ages starting at 0, found %ld",
+                age);
+      ok = 0;
+    }
+    P->timpr_from[b] = (int32_t)age;
+    const char *label = cs_ld_label(L, "demography.transition_improvement_by_age.%ld", age);
+    if (cs_ld_num(L, cs_yq_val(&L->q, v, (size_t)b), label, &P->timpr_band[b])) {
+      ok = 0;
+      continue;
+    }
+    cs_ld_num_range(L, v, cs_yq_scalar(k), "demography.transition_improvement_by_age",
+                    P->timpr_band[b], -1.0, 1.0, "a yearly improvement in [-1, 1]");
+  }
+  if (ok) P->ntimpr = n;
+}
+
 static void load_demography(cs_ld *L, cs_ynode *root) {
   cs_plan *P = L->P;
   cs_ynode *m = cs_yq_req(&L->q, root, "demography", "the plan");
@@ -318,8 +368,8 @@ static void load_demography(cs_ld *L, cs_ynode *root) {
   }
   cs_yq_check_keys(&L->q, m,
                    CS_KEYS("mortality", "mortality_improvement", "transition_improvement",
-                           "mortality_mode", "fertility", "life_table_age", "boys", "migration",
-                           "projection"),
+                           "transition_improvement_by_age", "mortality_mode", "fertility",
+                           "life_table_age", "boys", "migration", "projection"),
                    "demography");
   cs_ld_opt_num(L, m, "mortality_improvement", "demography", 0, &P->mort_improvement);
   cs_ld_num_range(L, m, "mortality_improvement", "demography", P->mort_improvement, -1.0, 1.0,
@@ -328,6 +378,7 @@ static void load_demography(cs_ld *L, cs_ynode *root) {
   cs_ld_opt_num(L, m, "transition_improvement", "demography", 0, &P->trans_improvement);
   cs_ld_num_range(L, m, "transition_improvement", "demography", P->trans_improvement, -1.0, 1.0,
                   "a yearly improvement in [-1, 1]");
+  load_timpr_by_age(L, m);
   cs_ld_opt_num(L, m, "boys", "demography", 0.512, &P->boys);
   cs_ld_num_range(L, m, "boys", "demography", P->boys, CS_PROB);
   /* normalised (MODEL.md) or hazard: relative risks read as hazard ratios, as published

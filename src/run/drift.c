@@ -27,8 +27,21 @@ static double sum(const double *v, int32_t n) {
   return t;
 }
 
+static const int BAND_FROM[CS_DRIFT_BANDS] = {0, 65, 75, 85, 90, 95};
+
+int cs_drift_band_from(int band) {
+  return band >= 0 && band < CS_DRIFT_BANDS ? BAND_FROM[band] : -1;
+}
+
+static int band_of(int32_t x) {
+  int b = 0;
+  while (b + 1 < CS_DRIFT_BANDS && x >= BAND_FROM[b + 1])
+    b++;
+  return b;
+}
+
 /* Compares the horizon's prevalence by (sex, age) with the base year's (share0 where the
- * base year has nobody). */
+ * base year has nobody). expect and count: [band][state], the band CS_DRIFT_BANDS all ages. */
 static void compare(const cs_plan *pl, const cs_results *r, double *n0, double *n1,
                     cs_state_drift *out, double *expect, double *count) {
   int32_t K = pl->nstate, last = r->ny - 1;
@@ -41,8 +54,9 @@ static void compare(const cs_plan *pl, const cs_results *r, double *n0, double *
       for (int32_t k = 0; k < K; k++) {
         double p0 = t0 > 0.0 ? n0[k] / t0 : pl->share0[((size_t)s * CS_NAGE + x) * K + k];
         double p1 = n1[k] / t1;
-        expect[k] += t1 * p0;
-        count[k] += n1[k];
+        size_t b = (size_t)band_of(x) * K + k, all = (size_t)CS_DRIFT_BANDS * K + k;
+        expect[b] += t1 * p0, expect[all] += t1 * p0;
+        count[b] += n1[k], count[all] += n1[k];
         /* the largest change where at least 10 persons live in both years, below the open
          * age group (whose mix also takes in everyone who lives on past it) */
         if (x < CS_XMAX && t0 >= 10.0 && t1 >= 10.0 &&
@@ -52,6 +66,10 @@ static void compare(const cs_plan *pl, const cs_results *r, double *n0, double *
     }
 }
 
+static double ratio(double found, double expected) {
+  return expected > 0.0 ? found / expected - 1.0 : found > 0.0 ? INFINITY : 0.0;
+}
+
 cs_status cs_plan_drift(const cs_plan *pl, cs_state_drift *out, int n) {
   if (!pl || !out || n < pl->nstate) return CS_EINVAL;
   memset(out, 0, (size_t)n * sizeof *out);
@@ -59,7 +77,8 @@ cs_status cs_plan_drift(const cs_plan *pl, cs_state_drift *out, int n) {
   cs_arena_init(&ar);
   cs_status st = CS_ENOMEM;
   double *theta = CS_ALLOC(&ar, pl->ndist + 1, double);
-  double *tmp = CS_ALLOC(&ar, (size_t)4 * pl->nstate, double);
+  size_t KB = (size_t)(CS_DRIFT_BANDS + 1) * pl->nstate; /* [band or all][state] */
+  double *tmp = CS_ALLOC(&ar, 2 * (size_t)pl->nstate + 2 * KB, double);
   cs_params pm;
   cs_results r;
   cs_work w;
@@ -77,11 +96,15 @@ cs_status cs_plan_drift(const cs_plan *pl, cs_state_drift *out, int n) {
     cs_scen_coverage(pl, &pm, sc, 1);
     cs_kernel(pl, &pm, sc, 1, &w, &r);
     int32_t K = pl->nstate;
-    double *expect = tmp + 2 * K, *count = tmp + 3 * K;
+    double *expect = tmp + 2 * K, *count = expect + KB;
+    memset(expect, 0, 2 * KB * sizeof *expect);
     compare(pl, &r, tmp, tmp + K, out, expect, count);
     for (int32_t k = 0; k < K; k++) {
       out[k].state = pl->states[k].id;
-      out[k].ratio = expect[k] > 0.0 ? count[k] / expect[k] - 1.0 : count[k] > 0.0 ? INFINITY : 0.0;
+      out[k].ratio =
+          ratio(count[(size_t)CS_DRIFT_BANDS * K + k], expect[(size_t)CS_DRIFT_BANDS * K + k]);
+      for (int b = 0; b < CS_DRIFT_BANDS; b++)
+        out[k].band[b] = ratio(count[(size_t)b * K + k], expect[(size_t)b * K + k]);
     }
   }
   cs_arena_release(&ar);
