@@ -83,6 +83,17 @@ def main():
         case("relative-thresholds", r.returncode == 0 and not bad, f"exit {r.returncode} {bad[:3]} {r.stderr}")
         case("summary-years", "| 2025 " in r.stdout and "| 2029 " in r.stdout, r.stdout)
 
+        # a threshold the baseline itself meets (0 FTE) is named as such, in both years; with a
+        # positive threshold there is no such note
+        p = plan_with(os.path.join(tmp, "zero"), ["short_year: 2025", "long_year: 2029", "staff_fte: 0"])
+        r = run("run", p, "--out", os.path.join(tmp, "zero-out"))
+        note = "the baseline itself (value 0) meets the threshold"
+        case("baseline-passes-note", r.returncode == 0 and f"staff: {note}: it does not depend on the plan, in 2025" in r.stdout
+             and "in 2029" in r.stdout.split(note, 2)[-1], r.stdout)
+        p = plan_with(os.path.join(tmp, "pos"), ["staff_fte: 5"])
+        r = run("run", p, "--out", os.path.join(tmp, "pos-out"))
+        case("no-baseline-note", r.returncode == 0 and note not in r.stdout, r.stdout)
+
         # the older name still works
         p = plan_with(os.path.join(tmp, "old"), ["year: 2028"])
         r = run("run", p, "--out", os.path.join(tmp, "old-out"))

@@ -100,7 +100,7 @@ def check_tables(binary, plan, out, name):
     path = os.path.join(out, "intervention_roi.csv")
     if os.path.exists(path):
         head, data["intervention_roi"] = read(path)
-        check(head == ["intervention", "theme", "investment", "savings", "npv", "roi", "participant_years",
+        check(head == ["intervention", "theme", "investment", "savings", "npv", "roi", "participant_years_discounted",
                        "investment_per_participant_year", "savings_per_participant_year"],
               f"{name}: intervention_roi.csv columns")
     # with insurers: their business case adds up to their payer's row
@@ -380,6 +380,10 @@ def check_example(binary, tmp):
     p = run([binary, "run", EXAMPLE, "--out", os.path.join(tmp, "zl-nl"), "--lang", "nl",
              "--no-intervention-shapley"])
     check(p.returncode == 0 and "Bevolking" in p.stdout, "example: Dutch summary")
+    # workforce_total_fte: what share of the region's care workforce the modelled sectors are
+    m = re.search(r"= (\d+)% van de 42000 fte in zorg en welzijn .*?: ([0-9.]+)", p.stdout)
+    check(m is not None and 40 <= int(m.group(1)) <= 50 and abs(float(m.group(2)) * int(m.group(1)) / 100 - 1) < 0.03,
+          f"example: the summary scales the staff gap to the region's 42,000 FTE ({m.group(0) if m else p.stdout[:200]})")
 
 
 def main():

@@ -533,6 +533,10 @@ payers:
   - {{id: wlz, name: Wet langdurige zorg}}
   - {{id: wmo, name: Gemeente (Wmo)}}
 workforce: workforce.csv
+# the whole care-and-welfare workforce of Zuid-Limburg: 252,000 jobs (CBS 70072ned 2015, COROP)
+# x 1/6 ("about 1 in 6 workers in care and welfare", UWV werk.nl; FACTS.md 3.3); the summary
+# says what share of it the modelled sectors are
+workforce_total_fte: 42000
 sectors:
 {sector_yaml()}
 # PSA (item 8): the use rates are calibrated to Vektis 2015 (docs/calibration.md); the Zvw cost

@@ -437,7 +437,7 @@ static const cs_column ivroi_cols[] = {
     CS_VAL("savings", CS_REAL, "EUR (discounted)"),
     CS_VAL("npv", CS_REAL, "EUR (discounted)"),
     CS_VAL_OPT("roi", CS_REAL, "savings per euro invested"),
-    CS_VAL("participant_years", CS_REAL, "person-years (discounted)"),
+    CS_VAL("participant_years_discounted", CS_REAL, "person-years (discounted)"),
     CS_VAL_OPT("investment_per_participant_year", CS_REAL, "EUR (discounted) per person-year"),
     CS_VAL_OPT("savings_per_participant_year", CS_REAL, "EUR (discounted) per person-year")};
 

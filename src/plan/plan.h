@@ -195,6 +195,7 @@ typedef struct cs_plan {
   cs_num mort_scale;        /* [CS_NSEX][CS_NAGE] */
   cs_num mort_improvement;  /* default fixed 0 */
   cs_num trans_improvement; /* demography.transition_improvement (v0.2), default fixed 0 */
+  double wf_total; /* workforce_total_fte (v0.2): the region's care-and-welfare FTE; 0: absent */
   /* demography.transition_improvement_by_age (v0.2): band b holds ages timpr_from[b] up to the
    * next band's first age; ntimpr 0 when absent (then trans_improvement for every age) */
   int32_t ntimpr;

@@ -11,12 +11,29 @@
 /* Larger plans are refused unread: large data belongs in the CSV tables. */
 #define CS_MAX_YAML ((size_t)16 * 1024 * 1024)
 
-static const char *const top_keys[] = {
-    "careshift",  "plan",          "region",       "years",           "population",
-    "demography", "states",        "state_shares", "transitions",     "payers",
-    "workforce",  "sectors",       "use",          "end_of_life_use", "economics",
-    "criteria",   "parameters",    "themes",       "scenarios",       "psa",
-    "insurers",   "area_use_index"};
+static const char *const top_keys[] = {"careshift",
+                                       "plan",
+                                       "region",
+                                       "years",
+                                       "population",
+                                       "demography",
+                                       "states",
+                                       "state_shares",
+                                       "transitions",
+                                       "payers",
+                                       "workforce",
+                                       "sectors",
+                                       "use",
+                                       "end_of_life_use",
+                                       "economics",
+                                       "criteria",
+                                       "parameters",
+                                       "themes",
+                                       "scenarios",
+                                       "psa",
+                                       "insurers",
+                                       "area_use_index",
+                                       "workforce_total_fte"};
 
 /* Exact per-intervention Shapley values take 2^interventions runs: refused beyond
  * CS_IVSHAP_MAX_EXACT, where sampled permutations do (docs/model.md 7). */

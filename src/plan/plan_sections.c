@@ -272,6 +272,9 @@ static void load_workforce_and_sectors(cs_ld *L, cs_ynode *root) {
     if (have && P->wf) cs_fill_workforce(P, &L->rep, &wt);
   }
   if (have) cs_csv_free(&wt);
+  /* the region's whole care workforce: the summary says what share the modelled sectors are */
+  cs_ld_plain_num(L, root, "workforce_total_fte", "the plan", 0.0, 1.0, 1e9,
+                  "the region's care-and-welfare FTE, 1 to 1e9", &P->wf_total);
 }
 
 /* ---- population and demography ---- */

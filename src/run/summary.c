@@ -14,7 +14,7 @@ typedef struct {
       *stakeholder, *investment, *savings, *npv, *break_even, *none, *region, *short_term,
       *long_term, *front_share, *gap_closed, *psa_title, *p_npv, *p_passes, *staff_saved,
       *staff_own, *staff_net, *every_scenario, *qalys, *marginal, *gap_scope, *sectors, *outputs,
-      *total, *horizon, *defs, *p_subst, *draws;
+      *total, *horizon, *defs, *p_subst, *draws, *baseline_passes, *wf_share, *wf_scale;
   const char *ce[CS_CE_N];
   const char *crit[CS_CRIT_N]; /* the criteria's names */
   /* each criterion's definition around its payer or sectors (staff and real estate: none) */
@@ -71,6 +71,10 @@ static const labels EN = {
     "what the criteria measure (docs/model.md section 8)",
     "P(substantial)",
     "draws",
+    "the baseline itself (value 0) meets the threshold: it does not depend on the plan, in",
+    "of the region's",
+    "care-and-welfare FTE (workforce_total_fte); at the same relative shortage the whole "
+    "workforce's gap is this many times the figures above:",
     {"dominant: saves money and gains health", "cost per QALY gained (EUR)",
      "dominated: costs money and loses health", "saves money but loses health",
      "no change in health"},
@@ -78,7 +82,7 @@ static const labels EN = {
     {{"care_use: the fall in the ", " care cost of the year, % of the baseline's; threshold"},
      {"patient_flows: units of ",
       " moved to the front of the chain (social, primary), % of the baseline's units of those "
-      "sectors; threshold"},
+      "denominator sectors; threshold"},
      {"staff: FTE demand saved minus the plan's own staff; threshold", NULL},
      {"real_estate: care floor area less (m2); threshold", NULL}},
     "% of the baseline's in the year",
@@ -134,6 +138,10 @@ static const labels NL = {
     "wat de criteria meten (docs/model.md, sectie 8)",
     "P(substantieel)",
     "trekkingen",
+    "ook het basisscenario zelf (waarde 0) haalt de drempel: het hangt niet van het plan af, in",
+    "van de",
+    "fte in zorg en welzijn van de regio (workforce_total_fte); bij een even groot relatief tekort "
+    "is het tekort van alle zorg en welzijn zoveel maal de cijfers hierboven:",
     {"dominant: bespaart geld en wint gezondheid", "kosten per gewonnen QALY (EUR)",
      "gedomineerd: kost geld en verliest gezondheid", "bespaart geld maar verliest gezondheid",
      "geen verandering in gezondheid"},
@@ -217,14 +225,23 @@ static void care_block(FILE *f, const cs_run *run, const labels *L) {
   for (size_t rg = 0; rg < RG; rg++)
     dem += run->r.wf_dem[cs_ix_sy(&run->r, 0, 0) * RG + rg];
   fprintf(f, "  %s (%d %s, %.0f FTE, %d)\n", L->gap_scope, pl->nsector, L->sectors, dem, pl->T0);
+  /* how the figures scale to the region's whole care workforce, when the plan says its size */
+  if (pl->wf_total > 0.0 && dem > 0.0)
+    fprintf(f, "  = %.0f%% %s %.0f %s %.1f\n", 100.0 * dem / pl->wf_total, L->wf_share,
+            pl->wf_total, L->wf_scale, pl->wf_total / dem);
 }
 
-/* A criterion that is substantial in every scenario, the plan without each of its themes and
- * every scale or pace variant included, says nothing about the plan's choices: say so. */
+/* A criterion that the baseline itself would meet (its value is 0 by definition), or that is
+ * substantial in every scenario, the plan without each of its themes and every scale or pace
+ * variant included, says nothing about the plan's choices: say so. */
 static void undiscriminating(FILE *f, const cs_run *run, int32_t y, const labels *L) {
   const cs_results *r = &run->r;
-  if (run->nsc < 3) return; /* only the plan: nothing to tell apart */
   for (int32_t c = 0; c < CS_CRIT_N; c++) {
+    if (cs_crit_substantial(&run->ec, y, c, 0.0)) {
+      fprintf(f, "  %s: %s %d\n", L->crit[c], L->baseline_passes, run->pl->T0 + y);
+      continue;
+    }
+    if (run->nsc < 3) continue; /* only the plan: nothing to tell apart */
     int all = 1;
     for (int32_t i = 1; i < run->nsc && all; i++)
       all = cs_crit_substantial(&run->ec, y, c, run->ec.crit[cs_ix_sy(r, i, y) * CS_CRIT_N + c]);
