@@ -164,6 +164,24 @@ case("area_use_index: unknown area and sector, a negative index, a duplicate",
      "aidx.csv:4:4: unknown sector 'gpp' (did you mean 'gp'?)",
      "aidx.csv:5:9: index '-1' is negative (expected a number >= 0)",
      "aidx.csv:6:1: duplicate row for area 'A1', sector 'gp' (first at line 2)")
+PI = sub("plan.yaml", ECON, ECON + "  price_index: {2023: 1.0, 2022: 1.04, 2024: 0}\n")
+case("price_index: years not ascending, an index of 0", PI,
+     f"{at_new(PI, 'price_index', '2022')}: economics.price_index: expected ascending years, found 2022 after 2023",
+     f"{at_new(PI, 'price_index', '0}')}: economics.price_index: expected an index > 0, found 0")
+TI = sub("plan.yaml", "demography:\n", "demography:\n  transition_improvement_by_age: {0: 0.01, 80: 2, 70: 0}\n")
+case("transition_improvement_by_age: out of range, not ascending", TI,
+     f"{at_new(TI, 'transition_improvement_by_age', '2')}: 80 '2' in demography.transition_improvement_by_age "
+     "is out of range (expected a yearly improvement in [-1, 1])",
+     f"{at_new(TI, 'transition_improvement_by_age', '70')}: demography.transition_improvement_by_age: "
+     "expected ascending first ages starting at 0, found 70")
+TB = sub("plan.yaml", "demography:\n", "demography:\n  transition_improvement: 0.01\n  transition_improvement_by_age: {0: 0.01}\n")
+case("transition_improvement and _by_age together", TB,
+     f"{at_new(TB, 'transition_improvement_by_age', '{')}: demography: give transition_improvement or "
+     "transition_improvement_by_age, not both")
+WT = append("plan.yaml", "workforce_total_fte: 0\n")
+case("workforce_total_fte: 0", WT,
+     f"plan.yaml:{PLAN.count(chr(10)) + 1}:22: workforce_total_fte '0' in the plan is out of range (expected the "
+     "region's care-and-welfare FTE, 1 to 1e9)")
 LT = sub("plan.yaml", "demography:\n", "demography:\n  life_table_age: mid\n")
 case("life_table_age: not a convention", LT,
      f"{at_new(LT, 'life_table_age', 'mid')}: demography.life_table_age 'mid' is not valid "

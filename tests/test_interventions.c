@@ -631,6 +631,39 @@ static void test_insurer_where_the_money_goes(void **st) {
   tp_free(pl);
 }
 
+/* The budget impact in current euros with a price index (v0.2): index {2023: 1.0, 2024: 1.1,
+ * 2026: 1.3}, inflation 5 %, price year 2022 (before the index: 1 / 1.05). bc_plan's zvw nets
+ * 20000 - 8000 = 12000 in 2024 and -8000 in 2025 and 2026 (price-year euros). Current euros:
+ * 2024 x 1.1 * 1.05 = 13860; 2025 (not in the index: 2024's at 5 %) -8000 x 1.21275 = -9702;
+ * 2026 x 1.3 * 1.05 = -10920; cumulative -6762. */
+static void test_budget_impact_price_index(void **st) {
+  (void)st;
+  cs_plan *pl = bc_plan(2026, 20000);
+  static int32_t years[] = {2023, 2024, 2026};
+  static double index[] = {1.0, 1.1, 1.3};
+  pl->npi = 3, pl->pi_year = years, pl->pi_val = index;
+  pl->inflation = 0.05;
+  pl->price_year = 2022;
+  tp_run *t = tp_run_new(pl, 0);
+  cs_view v;
+  assert_int_equal(cs_view_init(&v, pl, &t->r, &t->ec, &t->pm, t->sc, NULL, NULL, NULL, &t->ar),
+                   CS_OK);
+  cs_value o[CS_TABLE_MAX_COLS];
+  const double net[] = {12000, -8000, -8000}, cur[] = {13860, -9702, -10920};
+  double cum = 0;
+  for (int y = 0; y < 3; y++) {
+    cs_tab_budget_impact.row(&v, y * (pl->npayer + 1), o); /* plan, 2024 + y, zvw */
+    assert_string_equal(o[2].s, "zvw");
+    near(o[5].d, net[y]);
+    near(o[6].d, cur[y]);
+    near(o[7].d, cum += cur[y]);
+  }
+  near(cum, -6762);
+  tp_run_free(t);
+  pl->npi = 0, pl->pi_year = NULL, pl->pi_val = NULL; /* not the arena's */
+  tp_free(pl);
+}
+
 /* The business case per subregion adds up to the region (v0.2). bc_plan's plan: R1 (A1) has
  * 1000 of the 4000 persons. zvw: once 20000 in 2024 -> R1 5000; savings 2000 a year in R1
  * (8000 in all). wmo: per_year 1000 in 2025-2026 -> R1 250 a year; per participant 0.5 * 1000
@@ -1481,6 +1514,7 @@ int main(void) {
       cmocka_unit_test(test_after_funding),
       cmocka_unit_test(test_wrong_pocket_by_theme),
       cmocka_unit_test(test_business_case_insurer),
-      cmocka_unit_test(test_insurer_where_the_money_goes)};
+      cmocka_unit_test(test_insurer_where_the_money_goes),
+      cmocka_unit_test(test_budget_impact_price_index)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -555,7 +555,11 @@ economics:
   price_growth: 0.0             # real prices constant
   discount_rate: 0.03           # ZIN Richtlijn economische evaluaties 2024: costs 3 % (FACTS.md 2.1; conflict with 4 % noted there)
   discount_rate_effects: 0.015  # same guideline: effects 1.5 %
-  inflation: 0.02               # budget_impact.csv in current euros: ECB target 2 % a year (assumption)
+  # budget_impact.csv in current euros: the CBS CPI factors of FACTS.md 2.2 (2022 -> 2023 1.038,
+  # -> 2024 1.073), the same the plan's nominal amounts were deflated with, and beyond 2024 the
+  # ECB target of 2 % a year (assumption)
+  price_index: {{2022: 1.0, 2023: {CPI_2023}, 2024: {CPI_2024}}}
+  inflation: {CPI_LATER}
   qaly_value: 50000             # estimate: middle of the ZIN reference values EUR 20,000-80,000 per QALY (not in FACTS.md)
 # Thresholds: the assessment framework asks for "substantial" impact without a number
 # (FACTS.md 1.1, NOT FOUND); these are the coalition's own choice.

@@ -72,9 +72,20 @@ static int64_t budget_n(const cs_view *v) {
   return (int64_t)(v->r->nsc - 1) * v->r->ny * (v->r->np + 1);
 }
 
+/* The price level of year t: the plan's price_index where it has t, else continued at
+ * `inflation` from its last year before t (from its first year when t is before it). */
+static double price_level(const cs_plan *pl, int32_t t) {
+  int32_t i = 0;
+  while (i + 1 < pl->npi && pl->pi_year[i + 1] <= t)
+    i++;
+  return pl->pi_val[i] * pow(1.0 + pl->inflation, (double)(t - pl->pi_year[i]));
+}
+
 /* price_year euros of year T0 + y to the euros of that year. */
 static double to_current(const cs_view *v, int32_t y) {
-  return pow(1.0 + v->pl->inflation, (double)(v->pl->T0 + y - v->pl->price_year));
+  const cs_plan *pl = v->pl;
+  if (pl->npi == 0) return pow(1.0 + pl->inflation, (double)(pl->T0 + y - pl->price_year));
+  return price_level(pl, pl->T0 + y) / price_level(pl, pl->price_year);
 }
 
 static double net_of(const cs_view *v, int32_t s, int32_t y, int32_t p) {

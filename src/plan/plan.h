@@ -241,6 +241,11 @@ typedef struct cs_plan {
   cs_num price_growth; /* default fixed 0 */
   double discount_rate, discount_rate_effects, qaly_value;
   double inflation; /* price_year euros to current euros of a year (budget impact; default 0) */
+  /* economics.price_index (v0.2): a price index by year, ascending years; npi 0 when absent.
+   * Years outside it continue it at `inflation` (cs_price_level). */
+  int32_t npi;
+  int32_t *pi_year;
+  double *pi_val;
   /* economics.intervention_shapley (v0.2): how each intervention's contribution is found */
   cs_ivshap_mode ivshap_mode;
   cs_cycle cycle;       /* economics.cycle_correction (v0.2): weights of state rewards per year */

@@ -360,6 +360,41 @@ static void load_timpr_by_age(cs_ld *L, cs_ynode *m) {
   if (ok) P->ntimpr = n;
 }
 
+/* economics.price_index: {year: index, ...} with ascending years and positive indices (e.g.
+ * the CBS CPI), for the budget impact in current euros. */
+static void load_price_index(cs_ld *L, cs_ynode *m) {
+  cs_plan *P = L->P;
+  cs_ynode *v = cs_ld_given(L, m, "price_index");
+  if (!v || !cs_yq_want_map(&L->q, v, "economics.price_index")) return;
+  int32_t n = (int32_t)cs_yq_len(v), ok = n > 0;
+  if (n == 0) cs_yq_err(&L->q, v, "economics.price_index: expected {year: index, ...}");
+  P->pi_year = cs_ld_alloc(L, (size_t)n, sizeof *P->pi_year);
+  P->pi_val = cs_ld_alloc(L, (size_t)n, sizeof *P->pi_val);
+  if (!P->pi_year || !P->pi_val) return;
+  for (int32_t i = 0; i < n; i++) {
+    long y;
+    double x;
+    cs_ynode *k = cs_yq_key(&L->q, v, (size_t)i), *val = cs_yq_val(&L->q, v, (size_t)i);
+    if (cs_yq_int(&L->q, k, "year", CS_YEAR_MIN, CS_YEAR_MAX, &y) ||
+        cs_yq_dbl(&L->q, val, "economics.price_index", &x)) {
+      ok = 0;
+      continue;
+    }
+    if (!(x > 0.0) || !isfinite(x)) {
+      cs_yq_err(&L->q, val, "economics.price_index: expected an index > 0, found %s",
+                cs_yq_scalar(val));
+      ok = 0;
+    }
+    if (i > 0 && y <= P->pi_year[i - 1]) {
+      cs_yq_err(&L->q, k, "economics.price_index: expected ascending years, found %ld after %d", y,
+                P->pi_year[i - 1]);
+      ok = 0;
+    }
+    P->pi_year[i] = (int32_t)y, P->pi_val[i] = x;
+  }
+  if (ok) P->npi = n;
+}
+
 static void load_demography(cs_ld *L, cs_ynode *root) {
   cs_plan *P = L->P;
   cs_ynode *m = cs_yq_req(&L->q, root, "demography", "the plan");
@@ -483,7 +518,8 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
   }
   cs_yq_check_keys(&L->q, m,
                    CS_KEYS("price_year", "price_growth", "discount_rate", "discount_rate_effects",
-                           "qaly_value", "inflation", "intervention_shapley", "cycle_correction"),
+                           "qaly_value", "inflation", "price_index", "intervention_shapley",
+                           "cycle_correction"),
                    "economics");
   cs_ynode *py = cs_yq_req(&L->q, m, "price_year", "economics");
   long y;
@@ -498,6 +534,7 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
                   &P->discount_rate_effects);
   cs_ld_plain_num(L, m, "qaly_value", "economics", 0, CS_NONNEG, &P->qaly_value);
   cs_ld_plain_num(L, m, "inflation", "economics", 0, -0.99, 1, "a rate in (-1, 1]", &P->inflation);
+  load_price_index(L, m);
   load_ivshap(L, m);
   static const char *const cycles[] = {"none", "half-cycle", "simpson"};
   cs_ynode *cc = cs_ld_given(L, m, "cycle_correction");
