@@ -8,9 +8,10 @@ variants) it runs `CARESHIFT_BINARY run PLAN --out DIR --detail` and
 `tests/reference/csref.py PLAN DIR --detail`, and compares every table of OUTPUTS.md (the v1
 tables and the additions staff, criteria_subregion, wrong_pocket, business_case_subregion,
 shapley, budget_impact, discount_rates, intervention_costs, theme_roi, totals (every scenario,
-the baseline too), shapley_intervention and wrong_pocket_intervention (both absent from both
-outputs with `economics.intervention_shapley: none`; the former's method and theme must be
-equal text and orders the same integer) and, for a plan with
+the baseline too), shapley_intervention, wrong_pocket_intervention and intervention_roi (all
+absent from both outputs with `economics.intervention_shapley: none`; shapley_intervention's
+method and theme and intervention_roi's theme must be equal text and orders the same integer)
+and, for a plan with
 `insurers:`, business_case_insurer, which must be absent from both outputs otherwise): the
 same set of key rows (integer keys compared as integers, `discount_rate_pct` as a number rounded to 9
 decimals), every value within 1e-9
@@ -73,12 +74,15 @@ TABLES = {
     "totals.csv": ("scenario",),
     # v0.2, with shapley_intervention.csv (left out with it)
     "wrong_pocket_intervention.csv": ("investor", "saver"),
+    # v0.2, with shapley_intervention.csv (left out with it)
+    "intervention_roi.csv": ("intervention",),
 }
 OPTIONAL = {"business_case_insurer.csv",   # written only when the plan asks for it
             "shapley_intervention.csv",    # left out with `economics.intervention_shapley: none`
-            "wrong_pocket_intervention.csv"}   # left out with shapley_intervention.csv
+            "wrong_pocket_intervention.csv",   # left out with shapley_intervention.csv
+            "intervention_roi.csv"}            # left out with shapley_intervention.csv
 # value columns that must be equal as text (method, theme) or as integers (orders)
-EXACT_TEXT = {"shapley_intervention.csv": {"method", "theme"}}
+EXACT_TEXT = {"shapley_intervention.csv": {"method", "theme"}, "intervention_roi.csv": {"theme"}}
 EXACT_INT = {"shapley_intervention.csv": {"orders"}}
 INT_KEYS = {"year", "age", "line"}
 FLOAT_KEYS = {"discount_rate_pct"}         # compared as numbers rounded to 9 decimals
@@ -184,7 +188,9 @@ TERMS = {"business_case.csv": {"npv": ("investment", "savings"),
          # of the interventions' Shapley values of the saver's savings (sampled ones carry
          # their noise), so they are compared relative to the saver's savings as well, as a
          # contribution is relative to its plan value
-         "wrong_pocket_intervention.csv": {"attributed_savings": ("savings",)}}
+         "wrong_pocket_intervention.csv": {"attributed_savings": ("savings",)},
+         # per intervention (v0.2): savings = phi_i(savings:total), see also TABLE_SCALE
+         "intervention_roi.csv": {"npv": ("investment", "savings")}}
 # table -> function(key, column) giving the keys of other rows whose same column (and whose
 # TERMS columns) also make the scale of that value
 ROW_TERMS = {"shapley_intervention.csv":
@@ -192,8 +198,38 @@ ROW_TERMS = {"shapley_intervention.csv":
              if key[1].startswith("npv:") else []}
 
 
+
+
+def _roi_scale(col, row, rows):
+    """intervention_roi.csv: savings is an intervention's Shapley value of the plan's total
+    savings (a sum of differences of the plan's values over subsets or orders, sampled ones
+    with their noise), so, as a contribution of shapley_intervention.csv relative to its
+    plan value, it is compared relative to the plan's savings as well: S = the larger of
+    |sum of the rows' savings| and the largest |savings| of a row; the columns built on it
+    (npv, roi = savings / investment, savings_per_participant_year) with the same scale
+    carried through."""
+    sv = [num(r.get("savings", "")) for r in rows.values()]
+    sv = [v for v in sv if v is not None and math.isfinite(v)]
+    if not sv:
+        return 0.0
+    S = max(abs(sum(sv)), max(abs(v) for v in sv))
+    if col in ("savings", "npv"):
+        return S
+    den = num(row.get({"roi": "investment", "savings_per_participant_year": "participant_years_discounted"}.get(col, ""), ""))
+    if den is None or not math.isfinite(den) or den == 0:
+        return 0.0
+    return S / abs(den)
+
+
+# table -> function(column, row, all rows) giving a further scale of that value from the whole
+# table (the reference's rows)
+TABLE_SCALE = {"intervention_roi.csv": _roi_scale}
+
+
 def term_scale(table, col, row, key=None, rows=None):
     scale = 0.0
+    if rows is not None and table in TABLE_SCALE:
+        scale = TABLE_SCALE[table](col, row, rows)
     others = [row]
     if key is not None and rows is not None and table in ROW_TERMS:
         others += [rows[k] for k in ROW_TERMS[table](key, col) if k in rows]

@@ -23,7 +23,8 @@ values over the interventions, or K orders shuffled with Philox4x32-10 uniforms 
 note 14 seeded by `psa.seed`), `demography.mortality_mode: hazard` (model.md section 2 step 1)
 and transition effects with `scale: hazard` (section 4), `economics.cycle_correction`
 (half-cycle, simpson: weights of the state rewards in every discounted sum), totals.csv and
-wrong_pocket_intervention.csv (model.md section 7), `demography.life_table_age: completed`
+wrong_pocket_intervention.csv and intervention_roi.csv (model.md section 7),
+`demography.life_table_age: completed`
 (section 2 step 1), `area_use_index` (section 3), the `extra_use` effect (section 4), a
 per_participant line's `fte_per_participant` in the plan's own staff (sections 4 and 8) and
 `by_subregion` shares of once and per_year lines (sections 4 and 7), and
@@ -682,6 +683,22 @@ class Plan:
                                 num += v
         return num / den if den > 0 else 0.0
 
+    def targeted_by_area(self, iv):
+        """T[a]: the intervention's targeted persons of each area on 1 January T0 (P * share0
+        over its targeted cells, the persons of section 4's coverage); 0 outside its areas."""
+        T = [0.0] * len(self.areas)
+        for a in range(len(self.areas)):
+            if not iv["area_t"][a]:
+                continue
+            for s in range(2):
+                if not iv["sex_t"][s]:
+                    continue
+                for x in range(iv["amin"], iv["amax"] + 1):
+                    for k in range(self.K):
+                        if iv["state_t"][k]:
+                            T[a] += self.P[a][s][x] * self.share0[s][x][k]
+        return T
+
     def base_shares(self, iv):
         """Share of each subregion in the intervention's targeted base-year persons (P * share0
         over its targeted cells), model.md sections 4 and 7; an even split over the subregions
@@ -989,6 +1006,10 @@ def simulate(plan, scen, base=None):
     # the same in the discounted sums: per_participant parts times w_y (model.md section 7,
     # "Within-cycle correction"); equal to impl / impl_sub without a correction
     R.implw, R.implw_sub = {}, {}
+    # the `once` / `per_year` part of each line per subregion and year alone (without its
+    # per_participant part): the subregion parts that the insurers' split of a line that
+    # names no insurer follows (model.md section 7 "Per insurer", v0.2)
+    R.fix_sub = {}
     delayed = bool(scen["delay"])              # README, interpretation 24
     sub_areas = {r: [a for a in range(A) if P.area_sub[P.areas[a]] == r] for r in P.subregions}
     for j, iv in enumerate(P.ivs):
@@ -997,12 +1018,13 @@ def simulate(plan, scen, base=None):
             R.impl_sub[j, li] = {r: [0.0] * nY for r in P.subregions}
             R.implw[j, li] = [0.0] * nY
             R.implw_sub[j, li] = {r: [0.0] * nY for r in P.subregions}
+            R.fix_sub[j, li] = {r: [0.0] * nY for r in P.subregions}
     for j in ivids:
         iv = P.ivs[j]
         cov = P.coverage(iv, scen)
         shares = P.cost_shares(iv, scen)
         for li, cl in enumerate(iv["costs"]):
-            sub, subw = R.impl_sub[j, li], R.implw_sub[j, li]
+            sub, subw, fix = R.impl_sub[j, li], R.implw_sub[j, li], R.fix_sub[j, li]
             # v0.2 "Lines split by subregion": a line's by_subregion shares replace share_r
             # for the subregions the scenario includes (0 for the others), with or without a
             # delay; its coverage is their sum
@@ -1020,6 +1042,7 @@ def simulate(plan, scen, base=None):
                         v += cl["once"] * lsh[r]
                     if cl["per_year"] is not None and cl["frm"] + dl <= t <= cl["to"] + dl:
                         v += cl["per_year"] * lsh[r]
+                    fix[r][ti] = v
                     vw = v
                     if cl["per_participant"] is not None:
                         pp = cl["per_participant"] * sum(R.part[ti][j][a] for a in sub_areas[r])
@@ -1295,6 +1318,24 @@ def run(plan_path, out, detail=False):
         for k in P.insurers:
             ins_reg[k] = (sum(base.pop[0][a] * P.ins_share.get((a, k), 0.0) for a in range(A)) / ntot
                           if ntot > 0 else 1.0 / len(P.insurers))
+        # ins[r,k] per intervention j (the same in every scenario): k's share of the payer's
+        # insured in subregion r weighted by the intervention's targeted persons of each area
+        # on 1 January T0, T[a]; by the baseline population N[a,T0] when T is 0 in all of r's
+        # areas; k's regional share when nobody lives in r either (model.md does not say;
+        # README, interpretation 36)
+        ins_sub = []
+        for iv in P.ivs:
+            Tt = P.targeted_by_area(iv)
+            d_ = {}
+            for k in P.insurers:
+                d_[k] = {}
+                for r in P.subregions:
+                    ar = sub_areas[r]
+                    wts = Tt if sum(Tt[a] for a in ar) > 0 else [base.pop[0][a] for a in range(A)]
+                    den = sum(wts[a] for a in ar)
+                    d_[k][r] = (sum(wts[a] * P.ins_share.get((a, k), 0.0) for a in ar) / den
+                                if den > 0 else ins_reg[k])
+            ins_sub.append(d_)
     for sc in P.scenarios[1:]:
         sidn = sc["id"]
         R = res[sidn]
@@ -1370,11 +1411,15 @@ def run(plan_path, out, detail=False):
                 ti_ += inv
                 ts_ += sav
             bcs.append((sidn, r, "total", ti_, ts_, ts_ - ti_))
-        # business case per insurer (model.md section 7 "Per insurer", v0.2): savings of k =
-        # minus the discounted care-cost delta of the payer's sectors in each area times k's
-        # share there; investment of k = the discounted lines of the payer that name k plus
-        # k's regional share (base-year population weights) of those that name none.
-        # README, interpretation 36.
+        # business case per insurer (model.md section 7 "Per insurer", v0.2, changed 5 Dec
+        # 2026): savings of k = minus the discounted care-cost delta of the payer's sectors in
+        # each area times k's share there; investment of k = the discounted lines of the payer
+        # that name k plus, of each line that names none, k's share of where its money goes
+        # in the scenario and year: the per_participant part by the line's participants per
+        # area, the once / per_year part by its subregion parts (fix_sub, the split of
+        # business_case_subregion.csv) with ins[r,k] per subregion; k's regional share for a
+        # part whose participants / subregion parts are all 0 that year. README,
+        # interpretation 36.
         for k in P.insurers:
             q = P.ins_payer
             inv = sav = 0.0
@@ -1382,9 +1427,31 @@ def run(plan_path, out, detail=False):
                 cl = P.ivs[j]["costs"][li]
                 if cl["payer"] != q:
                     continue
-                w = ins_reg[k] if cl["insurer"] is None else (1.0 if cl["insurer"] == k else 0.0)
-                if w != 0.0:
-                    inv += w * sum(v[ti] * disc[ti] for ti in range(nY))
+                if cl["insurer"] is not None:
+                    if cl["insurer"] == k:
+                        inv += sum(v[ti] * disc[ti] for ti in range(nY))
+                    continue
+                ir = ins_sub[j][k]
+                fix = R.fix_sub[j, li]
+                for ti in range(nY):
+                    m = 0.0
+                    if cl["once"] is not None or cl["per_year"] is not None:
+                        den = sum(fix[r][ti] for r in P.subregions)
+                        if den != 0.0:
+                            wf = sum(fix[r][ti] * ir[r] for r in P.subregions) / den
+                        else:
+                            wf = ins_reg[k]
+                        m += den * wf
+                    if cl["per_participant"] is not None:
+                        pa = R.part[ti][j]
+                        den = sum(pa)
+                        if den != 0.0:
+                            wp = sum(pa[a] * P.ins_share.get((a, k), 0.0) for a in range(A)) / den
+                        else:
+                            wp = ins_reg[k]
+                        pp = cl["per_participant"] * den
+                        m += (pp if W is None else W[ti] * pp) * wp
+                    inv += m * disc[ti]
             for ti in range(nY):
                 d = 0.0
                 for a in range(A):
@@ -1693,6 +1760,26 @@ def run(plan_path, out, detail=False):
                 wpi.append((p, q, inv, sav, att))
         write(os.path.join(out, "wrong_pocket_intervention.csv"), ["investor", "saver", "investment", "savings",
                                                                    "attributed_savings"], wpi)
+
+        # intervention_roi.csv (model.md section 7, v0.2, with shapley_intervention): per
+        # intervention in plan order, investment = its own discounted implementation cost in
+        # the plan scenario (all payers, weighted as the business case), savings =
+        # phi_i(savings:total), npv, roi (empty when the investment is 0),
+        # participant_years_discounted = its participants summed over areas and years and
+        # discounted at the money rate (not weighted,
+        # as theme_roi's), and the two per participant-year (empty when that is 0). README,
+        # interpretation 49.
+        iroi = []
+        for i, iv in enumerate(P.ivs):
+            inv = sum(own[i][x] for x in P.payers)
+            sav = contrib[i][mi_of["savings:total"]]
+            py = sum(sum(Rp.part[ti][i]) * disc[ti] for ti in range(nY))
+            iroi.append((iv["id"], iv["theme"], inv, sav, sav - inv, sav / inv if inv != 0 else "", py,
+                         inv / py if py != 0 else "", sav / py if py != 0 else ""))
+        write(os.path.join(out, "intervention_roi.csv"), ["intervention", "theme", "investment", "savings", "npv",
+                                                          "roi", "participant_years_discounted",
+                                                          "investment_per_participant_year",
+                                                          "savings_per_participant_year"], iroi)
 
     # resources (no scenario)
     resrc = {}
