@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Back-test of careshift's demography against observed population (issue 10, docs/validation.md).
 
-    python3 scripts/backtest_demography.py ../shared/data OUTDIR [--careshift EXE]
+    python3 scripts/backtest_demography.py ../shared/data OUTDIR [--careshift EXE] [--markdown]
     python3 scripts/backtest_demography.py ../shared/data --derive tests/data/backtest
 
 1. Regional: the 16 Zuid-Limburg municipalities on 1 January 2015 (CBS 70072ned key figures:
@@ -23,7 +23,11 @@
 The compact inputs (start populations, observed targets, national tables) are written first
 to a directory (--derive DIR, or a temporary one); the plans are built from that directory
 only, so tests/test_backtest.py runs the same code from tests/data/backtest without the
-shared data. Standard library only.
+shared data. Both back-tests are also run with `demography.life_table_age: completed` (the
+model's survival-ratio reading of the life table, docs/model.md section 2), reported beside
+the default `exact` in regional_variants.csv and national_variants.csv. --markdown prints the
+tables of docs/validation.md (written to OUTDIR/tables.md as well), rounded as printed there.
+Standard library only.
 """
 
 import argparse
@@ -384,9 +388,11 @@ def split_diagnostic(d):
 
 # ---------------------------------------------------------------- plans and runs
 
-def write_plan(plandir, name, areas, pop, base, horizon, q, improvement, fert, boys, mig):
+def write_plan(plandir, name, areas, pop, base, horizon, q, improvement, fert, boys, mig,
+               life_table_age="exact"):
     """A careshift plan with one state, no care sectors and no interventions (what the
-    format requires and nothing more): only the demography of MODEL.md section 2 runs."""
+    format requires and nothing more): only the demography of MODEL.md section 2 runs.
+    life_table_age: exact (careshift's default) or completed (docs/model.md section 2)."""
     os.makedirs(plandir, exist_ok=True)
     write_csv(os.path.join(plandir, "areas.csv"), [], ["area", "name", "subregion"],
               [[a, n, sub] for a, n, sub in areas])
@@ -412,6 +418,7 @@ population: population.csv
 demography:
   mortality: mortality.csv
   mortality_improvement: {improvement!r}
+  life_table_age: {life_table_age}
   fertility: fertility.csv
   boys: {boys!r}
   migration: migration.csv
@@ -464,6 +471,8 @@ REGIONAL_VARIANTS = {
     "q_2022_level": "the example's mortality.csv unchanged as the 2015 level (no back-dating)",
     "fertility_2015_2020": "fertility.csv x mean WPP TFR 2015-2020 / WPP TFR 2023 (the example's level)",
     "no_migration": "migration.csv left out",
+    "completed": "as main, with life_table_age: completed (the survival ratio of mortality.csv, "
+                 "docs/model.md section 2)",
 }
 
 
@@ -482,7 +491,8 @@ def regional(d, exe, work, variant="main"):
     mig = {} if variant == "no_migration" else d["exmig"]
     plandir = os.path.join(work, f"regional-{variant}")
     write_plan(plandir, "Zuid-Limburg back-test 2015-2021", areas, pop0, START, REGIONAL_END,
-               q, d["eximp"], fert, d["exboys"], mig)
+               q, d["eximp"], fert, d["exboys"], mig,
+               "completed" if variant == "completed" else "exact")
     pop, demo, log = run(exe, plandir)
     cells = {}
     for a, _, _ in areas:
@@ -531,28 +541,23 @@ def regional_summary(cells, areas):
 # ---------------------------------------------------------------- the national back-test
 
 NATIONAL_VARIANTS = {
-    "main": "life table q(x) applied to persons aged x on 1 January (as the example does)",
-    "q_mid_year": "q for persons aged x on 1 January, who are x + 0.5 on average: "
-                  "1 - sqrt((1 - q(x)) (1 - q(x+1))) (100+: q(100))",
+    "main": "life_table_age: exact (default): q(x) applied to persons aged x on 1 January",
+    "completed": "life_table_age: completed: careshift's survival ratio for persons aged x on "
+                 "1 January (x + 0.5 on average), 1 - (1 - q(x)) (2 - q(x+1)) / (2 - q(x)); 100+: q(100)",
 }
-
-
-def mid_year_q(q):
-    return {(s, x): (1.0 - math.sqrt((1.0 - q[(s, x)]) * (1.0 - q[(s, x + 1)])) if x < MAX_AGE else q[(s, x)])
-            for (s, x) in q}
 
 
 def national(d, exe, work, variant="main"):
     """Projects NL 2015 -> 2025. Returns (single {(sex, age): (proj, obs)}, deaths
     {year: (modelled, observed)}, births 2015 (modelled, observed), log)."""
     imp = d["nlpar"]["mortality_improvement"]
-    q = d["nlq"] if variant == "main" else mid_year_q(d["nlq"])
-    q = backdate(q, imp, int(d["nlpar"]["life_table_year"]) - START)
+    q = backdate(d["nlq"], imp, int(d["nlpar"]["life_table_year"]) - START)
     pop0 = {("NL", s, x): d["nlpop"][(START, s, x)] for s in SEXES for x in AGES}
     mig = {("NL", s, x): v for (s, x), v in d["nlmig"].items()}
     plandir = os.path.join(work, f"national-{variant}")
     write_plan(plandir, "Netherlands back-test 2015-2025", [("NL", "Nederland", "Nederland")], pop0,
-               START, NATIONAL_END, q, imp, d["nlfert"], d["nlpar"]["boys"], mig)
+               START, NATIONAL_END, q, imp, d["nlfert"], d["nlpar"]["boys"], mig,
+               "completed" if variant == "completed" else "exact")
     pop, demo, log = run(exe, plandir)
     single = {(s, x): (pop[(NATIONAL_END, "NL", s, x)], d["nlpop"][(NATIONAL_END, s, x)])
               for s in SEXES for x in AGES}
@@ -643,20 +648,22 @@ def write_outputs(outdir, d, reg, variants, nat, natvariants):
               ["band", "projected", "observed", "error", "error_pct", "mape_municipalities",
                "worst_municipality", "worst_error_pct", "split_mape_2021"], rows)
     rows = []
-    for v, (vcells, _, _, _) in variants.items():
+    for v, (vcells, _, vdemo, _) in variants.items():
         s = regional_summary(vcells, areas)
         worst = max(s["municipal_total_pct"].items(), key=lambda kv: abs(kv[1]))
+        dm = sum(vdemo[(START, a)]["deaths"] for a, _, _ in areas)
         rows.append([v, REGIONAL_VARIANTS[v], f"{s['total'][2]:.2f}", f"{name[worst[0]]} {worst[1]:+.2f}",
                      f"{s['mape_cells']:.2f}", f"{s['wape_cells']:.2f}",
                      f"{s['band_region_pct']['0-4']:.2f}", f"{s['band_region_pct']['20-24']:.2f}",
-                     f"{s['band_region_pct']['85-89']:.2f}"])
+                     f"{s['band_region_pct']['85-89']:.2f}", f"{dm:.1f}",
+                     f"{pct(dm - evt('deaths'), evt('deaths')):.2f}"])
     write_csv(os.path.join(outdir, "regional_variants.csv"),
               head_r[:2] + ["Sensitivity: the same comparison with one assumption changed (main = as above).",
                             "mape_cells: mean absolute % error over the 16 x 20 municipality x band cells;",
                             "wape_cells: sum of absolute errors / sum observed, same cells."],
               ["variant", "what", "region_total_error_pct", "worst_municipal_total_error_pct",
                "mape_cells", "wape_cells", "region_0_4_error_pct", "region_20_24_error_pct",
-               "region_85_89_error_pct"], rows)
+               "region_85_89_error_pct", "deaths_2015_modelled", "deaths_2015_error_pct"], rows)
     # national
     single, deaths, births, nlog = nat
     head_n = [
@@ -696,15 +703,152 @@ def write_outputs(outdir, d, reg, variants, nat, natvariants):
             o = sum(nb[(b, "all")][1] for b in bands)
             return f"{pct(p - o, o):.2f}"
         dm = lambda ys: f"{pct(sum(vd[t][0] for t in ys) - sum(vd[t][1] for t in ys), sum(vd[t][1] for t in ys)):.2f}"
-        rows.append([v, NATIONAL_VARIANTS[v], e(["total"]), dm(range(START, NATIONAL_END)),
+        rows.append([v, NATIONAL_VARIANTS[v], e(["total"]), f"{sum(x[0] for x in vd.values()):.1f}",
+                     dm(range(START, NATIONAL_END)),
                      dm(range(START, 2020)), dm(range(2020, 2023)), e(["80-84", "85-89"]),
                      e(["90-94", "95+"]), e(["0-4", "5-9"])])
     write_csv(os.path.join(outdir, "national_variants.csv"),
-              head_n + ["Sensitivity: the same projection with another reading of the life table."],
-              ["variant", "what", "total_error_pct", "deaths_2015_2024_error_pct", "deaths_2015_2019_error_pct",
+              head_n + ["Sensitivity: the same projection with the other reading of the life table",
+                        "(demography.life_table_age, docs/model.md section 2)."],
+              ["variant", "what", "total_error_pct", "deaths_2015_2024_modelled", "deaths_2015_2024_error_pct", "deaths_2015_2019_error_pct",
                "deaths_2020_2022_error_pct", "age_80_89_error_pct", "age_90_plus_error_pct",
                "age_0_9_error_pct"], rows)
     return summ
+
+
+# ---------------------------------------------------------------- markdown (docs/validation.md)
+
+def _n(v):
+    """Persons, thousands separated, minus sign as in the docs."""
+    return f"{v:,.0f}".replace("-", "\u2212")
+
+
+def _p(v, nd=1, sign=True):
+    """A percentage as printed in the docs: nd decimals of the value itself (not of a CSV
+    rounding), sign, minus sign U+2212."""
+    t = f"{v:+.{nd}f}" if sign else f"{v:.{nd}f}"
+    return t.replace("-", "\u2212")
+
+
+def markdown(d, reg, variants, nat, natvariants):
+    """The back-test tables of docs/validation.md, as markdown text."""
+    cells, start, demo, _ = reg
+    areas = d["areas"]
+    codes = [a for a, _, _ in areas]
+    name = {a: n for a, n, _ in areas}
+    summ = regional_summary(cells, areas)
+    err = lambda a, b: pct(cells[(a, b, "all")][0] - cells[(a, b, "all")][1], cells[(a, b, "all")][1])  # noqa: E731
+    L = []
+    p, o, e = summ["total"]
+    L += [f"Zuid-Limburg 2021: projected {_n(p)}, observed {_n(o)}, error {_n(p - o)} ({_p(e, 2)} %).", "",
+          "Per municipality (total population on 1 January):", "",
+          "| municipality | 2015 (start) | 2021 projected | 2021 observed | error | error % |",
+          "|---|---:|---:|---:|---:|---:|"]
+    for a in codes:
+        p, o = cells[(a, "total", "all")]
+        L.append(f"| {name[a]} | {_n(start[a])} | {_n(p)} | {_n(o)} | {_n(p - o) if round(p - o) < 0 else '+' + _n(p - o)} "
+                 f"| {_p(err(a, 'total'), 2)} |")
+    p, o, e = summ["total"]
+    L.append(f"| **Zuid-Limburg** | **{_n(sum(start.values()))}** | **{_n(p)}** | **{_n(o)}** | **{_n(p - o)}** "
+             f"| **{_p(e, 2)}** |")
+    mt = [abs(v) for v in summ["municipal_total_pct"].values()]
+    L += ["", f"{sum(v <= 2.0 for v in mt)} of {len(mt)} municipalities within \u00b12 %, all within "
+          f"\u00b1{max(mt):.2f} %; mean absolute error of the municipal totals {sum(mt) / len(mt):.1f} %.", ""]
+    split = split_diagnostic(d)
+    L += ["Per 5-year band (both sexes):", "",
+          "| band | projected | observed | region error % | MAPE over municipalities % | largest | split alone, MAPE % |",
+          "|---|---:|---:|---:|---:|---|---:|"]
+    for b, _, _ in BANDS:
+        p = sum(cells[(a, b, "all")][0] for a in codes)
+        o = sum(cells[(a, b, "all")][1] for a in codes)
+        w = max(codes, key=lambda a: abs(err(a, b)))
+        sm = sum(abs(pct(split[(a, b)][0] - split[(a, b)][1], split[(a, b)][1])) for a in codes) / len(codes)
+        L.append(f"| {b} | {_n(p)} | {_n(o)} | {_p(pct(p - o, o))} | {summ['band_mape'][b]:.1f} | "
+                 f"{name[w]} {_p(err(w, b))} | {'0' if sm < 0.05 else f'{sm:.1f}'} |")
+    allerr = [abs(err(a, b)) for a in codes for b, _, _ in BANDS]
+    L += ["", f"All {len(codes)} \u00d7 {len(BANDS)} cells: mean absolute error {summ['mape_cells']:.1f} % "
+          f"({summ['wape_cells']:.1f} % weighted by size); {sum(v <= 10.0 for v in allerr)} of {len(allerr)} "
+          "within \u00b110 %.", "",
+          "Error % of every municipality \u00d7 5-year band cell (both sexes; projected \u2212 observed, "
+          "over observed):", "",
+          "| municipality | " + " | ".join(b for b, _, _ in BANDS) + " | total |",
+          "|---|" + "---:|" * (len(BANDS) + 1)]
+    for a in codes:
+        L.append(f"| {name[a]} | " + " | ".join(_p(err(a, b)) for b, _, _ in BANDS)
+                 + f" | {_p(err(a, 'total'))} |")
+    dm = sum(demo[(START, a)]["deaths"] for a in codes)
+    bm = sum(demo[(START, a)]["births"] for a in codes)
+    do = sum(d["zl2015ev"][a]["deaths"] for a in codes)
+    bo = sum(d["zl2015ev"][a]["births"] for a in codes)
+    L += ["", f"First year, 2015, against CBS 70072ned: births {_n(bm)} (observed {_n(bo)}, "
+          f"{_p(pct(bm - bo, bo))} %), deaths {_n(dm)} (observed {_n(do)}, {_p(pct(dm - do, do))} %).", "",
+          "Sensitivity (one assumption changed at a time):", "",
+          "| variant | region total % | worst municipality % | MAPE of the cells % | 0-4 % | 20-24 % | 85-89 % "
+          "| 80+ % | deaths 2015 | deaths 2015 % |",
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    label = {"main": "as above (`life_table_age: exact`)",
+             "q_2022_level": "`mortality.csv` as the 2015 level (no back-dating)",
+             "fertility_2015_2020": "fertility at the 2015-2020 WPP TFR (\u00d7 %.3f / %.2f)"
+                                    % (d["nlpar"]["tfr_2015_2020_mean"], d["nlpar"]["tfr_2023"]),
+             "no_migration": "no migration",
+             "completed": "`life_table_age: completed`"}
+    for v, (vc, _, vd, _) in variants.items():
+        s = regional_summary(vc, areas)
+        w = max(s["municipal_total_pct"].items(), key=lambda kv: abs(kv[1]))
+        p80 = sum(vc[(a, b, "all")][0] for a in codes for b in ("80-84", "85-89", "90-94", "95+"))
+        o80 = sum(vc[(a, b, "all")][1] for a in codes for b in ("80-84", "85-89", "90-94", "95+"))
+        vdm = sum(vd[(START, a)]["deaths"] for a in codes)
+        L.append(f"| {label.get(v, v)} | {_p(s['total'][2], 2)} | {name[w[0]]} {_p(w[1], 2)} | "
+                 f"{s['mape_cells']:.2f} | {_p(s['band_region_pct']['0-4'])} | {_p(s['band_region_pct']['20-24'])} | "
+                 f"{_p(s['band_region_pct']['85-89'])} | {_p(pct(p80 - o80, o80))} | {_n(vdm)} | "
+                 f"{_p(pct(vdm - do, do))} |")
+    # national
+    L += ["", "The Netherlands 2015 \u2192 2025:", ""]
+    for v, (single, deaths, births, _) in natvariants.items():
+        nb = national_bands(single)
+        p, o = nb[("total", "all")]
+        L.append(f"- `life_table_age: {'exact' if v == 'main' else v}`: projected {_n(p)}, observed {_n(o)}, "
+                 f"{_n(p - o) if p < o else '+' + _n(p - o)} ({_p(pct(p - o, o), 2)} %)")
+    L += ["", "| band | projected | observed | error % | women % | men % | `completed`: error % |",
+          "|---|---:|---:|---:|---:|---:|---:|"]
+    nb = national_bands(nat[0])
+    nbc = national_bands(natvariants["completed"][0]) if "completed" in natvariants else None
+    ep = lambda t, k: pct(t[k][0] - t[k][1], t[k][1])  # noqa: E731
+    for b in [lab for lab, _, _ in BANDS] + ["total"]:
+        bb = f"**{b}**" if b == "total" else b
+        c = _p(ep(nbc, (b, "all")), 2) if nbc else ""
+        if b == "total":
+            c = f"**{c}**"
+        L.append(f"| {bb} | {_n(nb[(b, 'all')][0])} | {_n(nb[(b, 'all')][1])} | {_p(ep(nb, (b, 'all')), 2)} | "
+                 f"{_p(ep(nb, (b, 'f')), 2)} | {_p(ep(nb, (b, 'm')), 2)} | {c} |")
+    years = sorted(nat[1])
+    L += ["", "Deaths per year, modelled (careshift `demography.csv`) against CBS 37168:", "",
+          "| year | " + " | ".join(str(t) for t in years) + f" | {years[0]}-{years[-1]} |",
+          "|---|" + "---:|" * (len(years) + 1)]
+    obs = [nat[1][t][1] for t in years]
+    rows = [("observed", obs)]
+    for v, (_, vd, _, _) in natvariants.items():
+        rows.insert(len(rows) - 1 if v == "main" else len(rows), (v, [vd[t][0] for t in years]))
+    L.append("| modelled, `exact` | " + " | ".join(_n(x) for x in rows[0][1]) + f" | {_n(sum(rows[0][1]))} |")
+    L.append("| observed | " + " | ".join(_n(x) for x in obs) + f" | {_n(sum(obs))} |")
+    L.append("| error %, `exact` | " + " | ".join(_p(pct(m - o, o)) for m, o in zip(rows[0][1], obs))
+             + f" | {_p(pct(sum(rows[0][1]) - sum(obs), sum(obs)))} |")
+    for v, vals in rows[2:]:
+        L.append(f"| modelled, `{v}` | " + " | ".join(_n(x) for x in vals) + f" | {_n(sum(vals))} |")
+        L.append(f"| error %, `{v}` | " + " | ".join(_p(pct(m - o, o)) for m, o in zip(vals, obs))
+                 + f" | {_p(pct(sum(vals) - sum(obs), sum(obs)))} |")
+    L += ["", "| `life_table_age` | total 2025 % | deaths 2015-2024 % | deaths 2015-2019 % | deaths 2020-2022 % "
+          "| 80-89 in 2025 % | 90+ in 2025 % | 0-9 in 2025 % |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for v, (vs, vd, _, _) in natvariants.items():
+        t = national_bands(vs)
+        e = lambda bands: _p(pct(sum(t[(b, "all")][0] for b in bands) - sum(t[(b, "all")][1] for b in bands),  # noqa: E731
+                                 sum(t[(b, "all")][1] for b in bands)))
+        dd = lambda ys: _p(pct(sum(vd[y][0] for y in ys) - sum(vd[y][1] for y in ys), sum(vd[y][1] for y in ys)))  # noqa: E731
+        e2 = _p(pct(t[("total", "all")][0] - t[("total", "all")][1], t[("total", "all")][1]), 2)
+        L.append(f"| `{'exact' if v == 'main' else v}` | {e2} | {dd(range(START, NATIONAL_END))} | "
+                 f"{dd(range(START, 2020))} | {dd(range(2020, 2023))} | {e(['80-84', '85-89'])} | "
+                 f"{e(['90-94', '95+'])} | {e(['0-4', '5-9'])} |")
+    return "\n".join(L) + "\n"
 
 
 def print_summary(d, reg, nat):
@@ -744,6 +888,8 @@ def main():
     ap.add_argument("outdir", nargs="?", help="directory for the comparison tables")
     ap.add_argument("--derive", metavar="DIR", help="write the compact inputs (tests/data/backtest) to DIR")
     ap.add_argument("--careshift", default=os.path.join(REPO, "build", "careshift"))
+    ap.add_argument("--markdown", action="store_true",
+                    help="print the tables of docs/validation.md (also written to OUTDIR/tables.md)")
     a = ap.parse_args()
     if not a.outdir and not a.derive:
         ap.error("give OUTDIR, --derive DIR, or both")
@@ -761,6 +907,12 @@ def main():
         nat = natvariants["main"]
         write_outputs(a.outdir, d, reg, variants, nat, natvariants)
         print_summary(d, reg, nat)
+        text = markdown(d, reg, variants, nat, natvariants)
+        with open(os.path.join(a.outdir, "tables.md"), "w", encoding="utf-8") as fh:
+            fh.write(text)
+        if a.markdown:
+            print()
+            print(text, end="")
         print(f"wrote the comparison tables to {a.outdir}")
     return 0
 

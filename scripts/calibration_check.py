@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check the Zvw calibration of the example plan against Vektis.
 
-    python3 scripts/calibration_check.py examples/zuid-limburg [--data DIR] [--run DIR]
+    python3 scripts/calibration_check.py examples/zuid-limburg [--data DIR] [--run DIR] [--vektis2023]
     python3 scripts/calibration_check.py --derive ../shared/data/vektis_zvw_zuid_limburg_2015.csv \
         tests/data/vektis_zvw_zuid_limburg_2015_bands.csv
 
@@ -20,6 +20,17 @@ cost per insured year 2015, inflated to the price year with the CBS CPI factor b
   differs by 3 % or more. The 2015 insured mix, not the base-year population, because the
   index states the area's level at equal age and sex (docs/calibration.md). The same figure
   without the index (every area at the rates of use.csv) is printed beside it.
+
+The per-municipality table also gives the modelled cost per resident of the base-year
+population with and without the index, and Spearman's rank correlation of each column with
+Vektis 2015. That comparison is in-sample: the index is fitted to these Vektis 2015 figures,
+so agreement shows that the fit worked, not that the model predicts.
+
+--vektis2023 adds an out-of-sample comparison (information; it never fails the check): each
+municipality's modelled base-year cost per resident relative to the region's, against its
+Vektis 2023 Zvw cost per insured year relative to Zuid-Limburg's (FACTS.md 3.1, a secondary
+source: a published benchmark table computed from the Vektis 2023 open data; the figures are
+in VEKTIS_2023 below), and the change of Vektis's own relative level from 2015 to 2023.
 
 With --run DIR (a `careshift run` output directory) it also compares the base-year baseline
 Zvw care cost of payers.csv with the plan-derived total, and that of care.csv per area.
@@ -40,6 +51,34 @@ except ImportError:  # pragma: no cover
 
 CPI_2015_TO_2022 = 1.2147      # CBS 83131NED, CPI 2015 = 100 -> 2022 annual average 121.47
 BANDS = [(lo, lo + 4) for lo in range(0, 90, 5)] + [(90, 100)]
+
+
+# Vektis Zvw 2023, cost per insured year (EUR of 2023) and insured years per municipality, as
+# in FACTS.md 3.1 (secondary: github mahdidadgar-data/dutch-healthcare-cost-benchmark-vektis-2023,
+# outputs/tables/municipality_benchmark.csv, computed from "Vektis Open Databestand
+# Zorgverzekeringswet 2023 - gemeente"). Zuid-Limburg: EUR 3,924 per insured year.
+VEKTIS_2023 = {
+    "GM1883": (3941, 90763), "GM0971": (3790, 24414), "GM0888": (3608, 15553),
+    "GM0917": (4180, 85434), "GM0928": (4229, 42638), "GM0882": (4098, 36229),
+    "GM0899": (4263, 27259), "GM1954": (3676, 35145), "GM0986": (3589, 12154),
+    "GM0965": (3708, 9814), "GM0935": (3816, 110576), "GM1903": (3464, 25491),
+    "GM0938": (3731, 18187), "GM0994": (4048, 16044), "GM1729": (3706, 13754),
+    "GM0981": (3867, 7360),
+}
+VEKTIS_2023_REGION = 3924
+
+
+def spearman(x, y):
+    """Spearman's rank correlation of two equally long lists (no ties expected)."""
+    def ranks(v):
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        r = [0] * len(v)
+        for k, i in enumerate(order):
+            r[i] = k
+        return r
+    rx, ry = ranks(x), ranks(y)
+    n = len(x)
+    return 1 - 6 * sum((a - b) ** 2 for a, b in zip(rx, ry)) / (n * (n * n - 1))
 
 
 def rows(fname, delimiter=","):
@@ -229,6 +268,50 @@ def area_names(plandir, plan):
     return {r["area"]: r["name"] for r in rows(os.path.join(plandir, fname))}
 
 
+def vektis2023(names, res_of, pop, total, viy, vcost, plan):
+    """Out-of-sample: the modelled base-year cost per resident of each area over the region's,
+    against Vektis 2023 cost per insured year over Zuid-Limburg's (FACTS.md 3.1)."""
+    mean = total / sum(pop.values())
+    v15 = {}
+    for ar in names:
+        ks = [k for k in viy if k[0] == ar]
+        v15[ar] = sum(vcost[k] for k in ks) / sum(viy[k] for k in ks)
+    v15_region = sum(vcost.values()) / sum(viy.values())
+    base = plan["years"]["base"]
+    print()
+    print(f"Out of sample: modelled {base} Zvw cost per resident relative to the region's mean "
+          f"(EUR {mean:,.2f}),")
+    print(f"against the Vektis 2023 cost per insured year relative to Zuid-Limburg's (EUR {VEKTIS_2023_REGION:,};")
+    print("FACTS.md 3.1, secondary source). 'Vektis 2015 -> 2023': the change of Vektis's own relative")
+    print("level, which an index fitted to 2015 cannot contain; 'model vs Vektis 2015': the modelled")
+    print(f"relative cost per resident {base} against the Vektis 2015 relative level (age mix 2015 -> {base}).")
+    print()
+    print("| area | name | Vektis 2023 | relative | modelled per resident | relative | model vs Vektis 2023 % "
+          "| Vektis 2015 relative | Vektis 2015 -> 2023 % | model vs Vektis 2015 % |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    beyond, worst, errs = 0, (0.0, ""), []
+    m_rel, v_rel = [], []
+    for ar in names:
+        if ar not in VEKTIS_2023 or ar not in res_of:
+            continue
+        v23 = VEKTIS_2023[ar][0] / VEKTIS_2023_REGION
+        m = res_of[ar] / mean
+        r15 = v15[ar] / v15_region
+        d = (m / v23 - 1) * 100
+        errs.append(abs(d))
+        beyond += abs(d) > 3.0
+        if abs(d) > abs(worst[0]):
+            worst = (d, names[ar])
+        m_rel.append(m)
+        v_rel.append(v23)
+        print(f"| {ar} | {names[ar]} | {VEKTIS_2023[ar][0]:,} | {v23:.3f} | {res_of[ar]:,.2f} | {m:.3f} | {d:+.1f} "
+              f"| {r15:.3f} | {(v23 / r15 - 1) * 100:+.1f} | {(m / r15 - 1) * 100:+.1f} |")
+    print()
+    print(f"model vs Vektis 2023 relative level: {beyond} of {len(errs)} municipalities beyond 3 %, largest "
+          f"{worst[0]:+.1f} % ({worst[1]}), mean absolute difference {sum(errs) / len(errs):.1f} %; "
+          f"Spearman rank correlation {spearman(m_rel, v_rel):+.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("plandir", nargs="?")
@@ -239,6 +322,9 @@ def main():
     ap.add_argument("--derive", nargs=2, metavar=("RAW", "OUT"),
                     help=f"write {BANDS_FILE} (OUT) and {MUNI_FILE} (beside OUT) from the raw "
                          "Vektis file and exit")
+    ap.add_argument("--vektis2023", action="store_true",
+                    help="also compare the modelled relative cost per resident with the Vektis 2023 "
+                         "relative levels (FACTS.md 3.1; out of sample, information only)")
     a = ap.parse_args()
     if a.derive:
         derive_bands(*a.derive)
@@ -278,12 +364,14 @@ def main():
     print()
     print("Per municipality: modelled base-year cost per person of each sex and band, weighted with the")
     print("municipality's own Vektis 2015 insured years, against its Vektis cost per insured year;")
-    print("'index 1': every area at the rates of use.csv; 'per resident': the modelled cost on the")
-    print(f"base-year {plan['years']['base']} population itself (information, not compared).")
+    print("'index 1': every area at the rates of use.csv (before the area index); 'per resident': the")
+    print(f"modelled cost on the base-year {plan['years']['base']} population itself (information, not compared).")
     print()
-    print("| area | name | insured years 2015 | Vektis | index 1 | diff % | modelled | diff % | per resident |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    worst_a = 0.0
+    print("| area | name | insured years 2015 | Vektis | index 1 | diff % | modelled | diff % "
+          "| per resident, index 1 | per resident |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    worst_a, worst_name, cols = 0.0, "", {"v": [], "m1": [], "m": [], "r1": [], "r": []}
+    res_of = {}
     for ar in names:
         cells = [(s, lo) for s in ("f", "m") for lo, _ in BANDS if (ar, s, lo) in viy]
         if not cells:
@@ -294,14 +382,29 @@ def main():
         m1 = sum(viy[(ar, s, lo)] * modb1[(ar, s, lo)] for s, lo in cells) / iy
         n = sum(p for (aa, _, _), p in pop.items() if aa == ar)
         res = sum(p * cost[k] for k, p in pop.items() if k[0] == ar) / n
+        res1 = sum(p * cost1[k] for k, p in pop.items() if k[0] == ar) / n
+        res_of[ar] = res
         d, d1 = (m - v) / v * 100, (m1 - v) / v * 100
-        worst_a = max(worst_a, abs(d))
-        print(f"| {ar} | {names[ar]} | {iy:,.0f} | {v:,.2f} | {m1:,.2f} | {d1:+.2f} | {m:,.2f} | {d:+.3f} | {res:,.2f} |")
+        if abs(d) > worst_a:
+            worst_a, worst_name = abs(d), names[ar]
+        for key, val in (("v", v), ("m1", m1), ("m", m), ("r1", res1), ("r", res)):
+            cols[key].append(val)
+        print(f"| {ar} | {names[ar]} | {iy:,.0f} | {v:,.2f} | {m1:,.2f} | {d1:+.2f} | {m:,.2f} | {d:+.3f} "
+              f"| {res1:,.2f} | {res:,.2f} |")
     print()
-    print(f"largest difference per municipality {worst_a:.3f} %")
+    worst1 = max(range(len(cols["v"])), key=lambda i: abs(cols["m1"][i] / cols["v"][i] - 1))
+    print(f"largest difference per municipality {worst_a:.3f} % ({worst_name}); index 1: "
+          f"{abs(cols['m1'][worst1] / cols['v'][worst1] - 1) * 100:.2f} % ({list(names.values())[worst1]})")
+    print("Spearman rank correlation with Vektis 2015: on the 2015 insured mix "
+          f"{spearman(cols['m1'], cols['v']):+.2f} at index 1, {spearman(cols['m'], cols['v']):+.2f} with the index; "
+          f"cost per resident {spearman(cols['r1'], cols['v']):+.2f} at index 1, "
+          f"{spearman(cols['r'], cols['v']):+.2f} with the index")
     ok = ok and worst_a < 3.0
     print("OK: every municipality within 3 %" if worst_a < 3.0
           else "FAIL: a municipality differs by 3 % or more")
+
+    if a.vektis2023:
+        vektis2023(names, res_of, pop, total, viy, vcost, plan)
 
     if a.run:
         base = plan["years"]["base"]
