@@ -101,7 +101,13 @@ default in others, so both the field and the default are exercised.
   last effect of an intervention (units plain, gamma or fixed), in some followed by a `use`
   effect on the same sector; `fte_per_participant` on per_participant lines; `by_subregion`
   shares of the plan's two subregions (a split, one subregion only, or a 0 share) on once and
-  per_year lines. Seeds 1-12 and 13-44 of compare_reference.py each have every one.
+  per_year lines; demography.transition_improvement_by_age in a third of the plans without
+  the scalar (2-4 bands, the first at 0, the others at ascending first ages in 30..95, values
+  in [-0.02, 0.05], one of them plain or a distribution); economics.price_index in about
+  half the plans, with or without inflation (2-4 ascending years within three years of the
+  price year, base and horizon, consecutive or with gaps, indices 0.9-1.3); the top-level
+  workforce_total_fte in some. Seeds 1-12 and 13-44 of compare_reference.py each have every
+  one.
 - --psa: `psa: {draws, seed}` (in some only draws).
 
 Not covered: invalid plans (tests/bad_inputs.py has them). Everything the format offers
@@ -395,6 +401,20 @@ class Gen:
         rti = random.Random("transition_improvement 0 %d" % self.seed)
         if rti.random() < 0.5:
             demo.append("  transition_improvement: " + self.num_own(rti, rti.uniform(-0.02, 0.05), "real", 0.3))
+        else:
+            # v0.2: demography.transition_improvement_by_age (model.md section 2 step 3), in a
+            # third of the plans without the scalar (both are invalid): 2-4 bands, the first
+            # at 0, the others at ascending first ages in 30..95, values uniform in [-0.02,
+            # 0.05], one of them through num() (plain or a distribution); from its own generator
+            tb = random.Random("transition_improvement_by_age 253 %d" % self.seed)
+            if tb.random() < 1 / 3:
+                firsts = [0] + sorted(tb.sample(range(30, 96), tb.randint(1, 3)))
+                one = tb.randrange(len(firsts))
+                vals = []
+                for i, a in enumerate(firsts):
+                    v = tb.uniform(-0.02, 0.05)
+                    vals.append("%d: %s" % (a, self.num_own(tb, v, "real", 0.3) if i == one else fmt(sig(v, 6))))
+                demo.append("  transition_improvement_by_age: {%s}" % ", ".join(vals))
         if self.projection:
             rows = []
             for a in areas:
@@ -578,7 +598,8 @@ class Gen:
         self.eol_only = "hospice"
 
         # economics and criteria
-        eco = ["economics:", "  price_year: %d" % (T0 - r.randint(0, 2))]
+        price_year = T0 - r.randint(0, 2)
+        eco = ["economics:", "  price_year: %d" % price_year]
         if self.maybe(0.8):
             eco.append("  price_growth: %s" % self.num(r.uniform(-0.005, 0.025), "real", 0.3))
         if self.maybe(0.7):
@@ -610,6 +631,21 @@ class Gen:
         ccor = rc.choice([None, "none", "half-cycle", "simpson"])
         if ccor is not None:
             eco.append("  cycle_correction: " + ccor)
+        # v0.2: economics.price_index {year: index} (model.md section 7 "Budget impact"), in
+        # about half the plans, with or without inflation: 2-4 ascending years within three
+        # years of the price year, base and horizon (consecutive, or with gaps), indices
+        # 0.9-1.3; from its own generator as cycle_correction
+        rp = random.Random("price_index 0 %d" % self.seed)
+        if rp.random() < 0.5:
+            lo, hi = min(price_year, T0) - 3, T1 + 3
+            n = rp.randint(2, 4)
+            if rp.random() < 0.5:
+                y0 = rp.randint(lo, hi - n + 1)
+                pyears = list(range(y0, y0 + n))
+            else:
+                pyears = sorted(rp.sample(range(lo, hi + 1), n))
+            eco.append("  price_index: {%s}" % ", ".join(
+                "%d: %s" % (yy, fmt(sig(rp.uniform(0.9, 1.3), 5))) for yy in pyears))
         crit = []
         if self.maybe(0.8):
             crit.append("criteria:")
@@ -688,6 +724,12 @@ class Gen:
         if self.insurers:
             y.append("insurers: {payer: zvw, shares: insurer_shares.csv}")
         y.append("workforce: workforce.csv")
+        # v0.2: workforce_total_fte (a plain number 1..1e9; only the terminal summary uses
+        # it), in some plans, from its own generator
+        rw = random.Random("workforce_total_fte 0 %d" % self.seed)
+        if rw.random() < 0.4:
+            y.append("workforce_total_fte: %s" % rw.choice(
+                (str(rw.randint(1, 100)), str(rw.randint(1000, 60000)), fmt(sig(rw.uniform(100, 5e4), 6)))))
         y += sec_yaml
         y.append("use: %s" % use_ref)
         y.append("end_of_life_use: %s" % eol_ref)

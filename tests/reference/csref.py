@@ -28,7 +28,9 @@ wrong_pocket_intervention.csv and intervention_roi.csv (model.md section 7),
 (section 2 step 1), `area_use_index` (section 3), the `extra_use` effect (section 4), a
 per_participant line's `fte_per_participant` in the plan's own staff (sections 4 and 8) and
 `by_subregion` shares of once and per_year lines (sections 4 and 7), and
-`demography.transition_improvement` (section 2 step 3).
+`demography.transition_improvement` and `transition_improvement_by_age` (section 2 step 3),
+`economics.price_index` (section 7, budget_impact.csv's net_current) and the top-level
+`workforce_total_fte` (accepted; only careshift's terminal summary uses it).
 
 Interpretations of points the spec leaves open are listed in tests/reference/README.md.
 """
@@ -276,6 +278,35 @@ class Plan:
         self.trans_impr = val(dm.get("transition_improvement"), 0.0)
         if not -1.0 <= self.trans_impr <= 1.0:
             raise PlanError("demography.transition_improvement: in [-1, 1], not %r" % (self.trans_impr,))
+        # v0.2 (model.md section 2 step 3, the paragraph after "Transition improvement";
+        # plan-format.md): demography.transition_improvement_by_age, instead of
+        # transition_improvement (both given: a PlanError), a mapping {first age: i_p} of
+        # ascending first ages, the first 0, each value in [-1, 1] (may be a distribution, its
+        # mean here); row age x takes the value of the band with the largest first age <= x.
+        # self.trans_impr_age[x] is i_p of age x (the scalar at every age without the mapping).
+        # README, interpretation 50.
+        tia = dm.get("transition_improvement_by_age")
+        self.trans_impr_age = [self.trans_impr] * (X + 1)
+        if tia is not None:
+            if dm.get("transition_improvement") is not None:
+                raise PlanError("demography: give transition_improvement or transition_improvement_by_age, not both")
+            if not isinstance(tia, dict) or not tia:
+                raise PlanError("demography.transition_improvement_by_age: a mapping {first age: value}")
+            bands = []
+            for k, v in tia.items():
+                if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= X:
+                    raise PlanError("demography.transition_improvement_by_age: first age %r not an age 0..%d" % (k, X))
+                if bands and k <= bands[-1][0]:
+                    raise PlanError("demography.transition_improvement_by_age: first ages ascending, %r after %r"
+                                    % (k, bands[-1][0]))
+                fv = val(v)
+                if not -1.0 <= fv <= 1.0:
+                    raise PlanError("demography.transition_improvement_by_age: %r in [-1, 1], not %r" % (k, fv))
+                bands.append((k, fv))
+            if bands[0][0] != 0:
+                raise PlanError("demography.transition_improvement_by_age: the first age must be 0, not %r" % bands[0][0])
+            for x in AGES:
+                self.trans_impr_age[x] = [fv for (k, fv) in bands if k <= x][-1]
         # v0.2 (model.md section 2 step 1 "Hazard mode"): normalised (default) | hazard
         mm = dm.get("mortality_mode")
         if mm is None:
@@ -388,6 +419,33 @@ class Plan:
         # (plan-format.md); the tiny plans of test_csref.py that have none get the base year
         self.price_year = int(ec.get("price_year", self.T0))
         self.inflation = float(ec.get("inflation", 0.0))
+        # v0.2 (model.md section 7, "Budget impact"; plan-format.md): economics.price_index
+        # {year: index}, ascending years, plain indices > 0. With it net_current = net * L(t) /
+        # L(price_year), L(t) = index[y] * (1 + inflation)^(t - y), y the index's last year <=
+        # t (its first year when t is before it). Without it the formula above, unchanged.
+        # README, interpretation 51.
+        pi = ec.get("price_index")
+        self.price_index = None
+        if pi is not None:
+            if not isinstance(pi, dict) or not pi:
+                raise PlanError("economics.price_index: a mapping {year: index}")
+            idx = []
+            for k, v in pi.items():
+                if isinstance(k, bool) or not isinstance(k, int) or not 1800 <= k <= 3000:
+                    # plan-format.md "Limits": years 1800..3000
+                    raise PlanError("economics.price_index: year %r not an integer in 1800..3000" % (k,))
+                if idx and k <= idx[-1][0]:
+                    raise PlanError("economics.price_index: years ascending, %r after %r" % (k, idx[-1][0]))
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not (v > 0.0) or math.isinf(v):
+                    raise PlanError("economics.price_index: %r: a plain index > 0, not %r" % (k, v))
+                idx.append((k, float(v)))
+            self.price_index = idx
+        # v0.2 (plan-format.md): workforce_total_fte, a plain number (1..1e9, optional) that
+        # only the terminal summary uses: accepted, nothing computed from it
+        wtf = y.get("workforce_total_fte")
+        if wtf is not None and (isinstance(wtf, bool) or not isinstance(wtf, (int, float))
+                                or not 1.0 <= wtf <= 1e9):
+            raise PlanError("workforce_total_fte: a plain number in 1..1e9, not %r" % (wtf,))
         # v0.2 (plan-format.md, model.md section 7 "What each intervention contributes"):
         # economics.intervention_shapley: auto (default) | exact | none | {permutations: K};
         # resolved against the number of interventions below
@@ -637,6 +695,15 @@ class Plan:
         return k
 
     # ------------------------------------------------------------ uptake
+    def price_level(self, t):
+        """L(t) of economics.price_index (model.md section 7, "Budget impact"): index[y] * (1 +
+        inflation)^(t - y), y the index's last year <= t, its first year when t is before it."""
+        yr, ix = self.price_index[0]
+        for k, v in self.price_index:
+            if k <= t:
+                yr, ix = k, v
+        return ix * (1.0 + self.inflation) ** (t - yr)
+
     def uptake(self, iv, scen, a, t):
         if not iv["area_t"][a]:
             return 0.0
@@ -786,10 +853,13 @@ def simulate(plan, scen, base=None):
         # states unchanged; the interventions' effects then act on these. With i_p = 0, and in
         # the base year T0 (exponent 1), the base probabilities are used as they are, a p
         # above 1 included (README, interpretation 48).
-        if P.trans_impr != 0.0 and K > 1 and t != T0:
-            ex = (1.0 - P.trans_impr) ** (t - T0)
-            p_t = [[[[(1.0 - max(0.0, 1.0 - row[l]) ** ex) if l > k else row[l] for l in range(K)]
-                     for k, row in enumerate(px)] for px in ps] for ps in P.p]
+        # v0.2 transition_improvement_by_age: the same per age x with i_p of x's band; an age
+        # whose i_p is 0 keeps its base probabilities as they are.
+        if any(v != 0.0 for v in P.trans_impr_age) and K > 1 and t != T0:
+            exs = [(1.0 - v) ** (t - T0) if v != 0.0 else None for v in P.trans_impr_age]
+            p_t = [[px if exs[x] is None else
+                    [[(1.0 - max(0.0, 1.0 - row[l]) ** exs[x]) if l > k else row[l] for l in range(K)]
+                     for k, row in enumerate(px)] for x, px in enumerate(ps)] for ps in P.p]
         else:
             p_t = P.p
         grow = [(1.0 + s["growth"]) ** (t - T0) for s in sec]
@@ -1361,7 +1431,10 @@ def run(plan_path, out, detail=False):
                 else:
                     dc, im = o["dcare"][p][ti], o["impl"][p][ti]
                 net = dc + im
-                cur = net * (1.0 + P.inflation) ** (t - P.price_year)
+                if P.price_index is None:
+                    cur = net * (1.0 + P.inflation) ** (t - P.price_year)
+                else:
+                    cur = net * P.price_level(t) / P.price_level(P.price_year)
                 cum += cur
                 bi.append((sidn, t, p, dc, im, net, cur, cum))
         # discount_rates.csv (model.md section 7, v0.2): investment, savings, npv per rate

@@ -2269,11 +2269,271 @@ def case_staff_pp_by_subregion(tmp, ck):
             ck.equal("PlanError", "PlanError", bad)
 
 
+def case_insurers_targeted(tmp, ck):
+    """v0.2, changed (model.md section 7 "Per insurer"): a line that names no insurer is paid
+    by the insurers where its money goes, not by their regional shares. case_insurers cannot
+    tell the two apart (its intervention targets everyone, so the targeted persons' shares
+    equal the regional ones); here each intervention targets one area. R1 has two areas with
+    different market shares, one of them targeted, so ins[R1, k] weights by the targeted
+    persons T[a], not by the population."""
+    yml = """careshift: 1
+plan: {name: insurers-targeted}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2025}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}]
+insurers: {payer: zvw, shares: insurer_shares.csv}
+sectors:
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 100, fte_per_unit: 0.001, group: gh}
+use: use.csv
+economics: {price_year: 2024, discount_rate: 0.25}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: care
+        name: Care at home in A1
+        target: {areas: [A1]}
+        uptake: {max: 1}
+        effects:
+          - {kind: use, sector: hosp, change: -0.5}
+        costs:
+          - {payer: zvw, per_year: 2000}
+          - {payer: zvw, per_participant: 3}
+      - id: iv2
+        name: Something in A2
+        target: {areas: [A2]}
+        uptake: {max: 0.5}
+        costs:
+          - {payer: zvw, once: 4000, year: 2025}
+"""
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\nA2,Two,R2\nA3,Three,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000, ("A2", "f", 50): 3000, ("A3", "f", 50): 2000},
+                                     areas=("A1", "A2", "A3")),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "insurer_shares.csv": "area,insurer,share\nA1,CZ,0.8\nA1,VGZ,0.2\nA2,CZ,0.25\nA2,VGZ,0.75\n"
+                              "A3,CZ,0.5\nA3,VGZ,0.5\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,all,f,0,100,1\n",
+    }
+    plan = write_plan(tmp, yml, files)
+    out = os.path.join(tmp, "out")
+    csref.run(plan, out)
+    bi = read(out, "business_case_insurer.csv", ("scenario", "insurer"))
+    bc = read(out, "business_case.csv", ("scenario", "stakeholder"))
+    # q = 0, no births or migration: A1 1000, A2 3000, A3 2000 women every year. Discount
+    # factors at 25 %: 1 (2024), 0.8 (2025).
+    # Savings: only A1's hosp use halves (uptake 1 from 2024): -0.5 * 1000 * 100 = -50000 a
+    # year, discounted 50000 + 40000 = 90000 (zvw). CZ 0.8 * 90000 = 72000, VGZ 18000.
+    # Investment, by where each line's money goes:
+    #   care per_year 2000 (2024, 2025): 2000 + 1600 = 3600. Subregion parts of the targeted
+    #     base-year persons: R1 1000 (A1; A3 is not targeted), R2 0 -> all in R1, and
+    #     ins[R1, k] = sum_(a in R1) T[a] share[a,k] / sum T[a] = (1000 * 0.8 + 0 * 0.5) / 1000
+    #     = 0.8 for CZ (by the population of R1 it would be (800 + 1000) / 3000 = 0.6).
+    #     CZ 0.8 * 3600 = 2880, VGZ 720.
+    #   care per_participant 3: participants 1000 (A1, uptake 1) a year, 3000 + 2400 = 5400,
+    #     all in A1: CZ 0.8 * 5400 = 4320, VGZ 1080.
+    #   iv2 once 4000 in 2025 (factor 0.8): 3200, all in R2 (A2 only): ins[R2, CZ] = 0.25.
+    #     CZ 800, VGZ 2400.
+    #   CZ 2880 + 4320 + 800 = 8000; VGZ 720 + 1080 + 2400 = 4200; sum 12200 = zvw's
+    #   3600 + 5400 + 3200.
+    # (v0.1's regional shares: CZ (800 + 750 + 1000) / 6000 = 0.425 of every line: CZ 5185,
+    # VGZ 7015; the test tells the two rules apart.)
+    # NPV: CZ 72000 - 8000 = 64000; VGZ 18000 - 4200 = 13800.
+    want = {"CZ": (8000.0, 72000.0, 64000.0), "VGZ": (4200.0, 18000.0, 13800.0)}
+    for k, vals in want.items():
+        for c, v in zip(("investment", "savings", "npv"), vals):
+            ck.close(bi["plan", k][c], v, "targeted: plan %s %s" % (k, c))
+            ck.close(bi["without-t", k][c], 0.0, "targeted: without-t %s %s" % (k, c))
+    ck.close(bc["plan", "zvw"]["investment"], 12200.0, "targeted: zvw investment")
+    ck.close(bc["plan", "zvw"]["savings"], 90000.0, "targeted: zvw savings")
+    for c in ("investment", "savings", "npv"):
+        ck.close(sum(float(bi["plan", k][c]) for k in want), float(bc["plan", "zvw"][c]),
+                 "targeted: insurers add up to zvw's %s" % c)
+
+
+def case_price_index(tmp, ck):
+    """v0.2 (model.md section 7 "Budget impact"): `economics.price_index` {year: index}:
+    net_current = net * L(t) / L(price_year), L(t) = index[y] * (1 + inflation)^(t - y), y the
+    index's last year <= t (its first year when t is before it); with a gap in the index, a
+    price year and base year before its first year, and without `inflation`. The plan of
+    case_budget (price year 2023, inflation 0.1, years 2024-2026): net zvw 10000, -60000,
+    -60000; wmo 1000, 3000, 3000; total 11000, -57000, -57000."""
+    yml0 = """careshift: 1
+plan: {name: budget}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2026}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+payers: [{id: zvw, name: Zvw}, {id: wmo, name: Wmo}]
+workforce_total_fte: 4200
+sectors:
+  - {id: hosp, name: H, unit: day, payer: zvw, chain: secondary, price: 100, fte_per_unit: 0.001, group: gh}
+  - {id: gp, name: GP, unit: consult, payer: wmo, chain: primary, price: 20, fte_per_unit: 0.001, group: gg}
+use: use.csv
+economics: {price_year: 2023, %s discount_rate: 0.035}
+themes:
+  - id: t
+    name: T
+    interventions:
+      - id: sub
+        name: Substitution
+        uptake: {max: 1, start: 2025}
+        effects:
+          - {kind: use, sector: hosp, change: -0.5}
+          - {kind: shift, from: hosp, to: gp, fraction: 0.2, ratio: 1}
+        costs:
+          - {payer: zvw, once: 10000, year: 2024}
+          - {payer: wmo, per_year: 1000}
+"""
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        "population.csv": population({("A1", "f", 50): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "use.csv": "sector,state,sex,age_from,age_to,rate\nhosp,all,f,0,100,1\ngp,all,f,0,100,2\n",
+    }
+    net = {"zvw": (10000.0, -60000.0, -60000.0), "wmo": (1000.0, 3000.0, 3000.0),
+           "total": (11000.0, -57000.0, -57000.0)}
+    # A: index {2022: 1.0, 2024: 1.2, 2026: 1.5}, inflation 0.1:
+    #   L(2023) = 1.0 * 1.1 = 1.1 (2022 is the last year <= 2023), L(2024) = 1.2,
+    #   L(2025) = 1.2 * 1.1 = 1.32 (the gap: 2024 continued), L(2026) = 1.5;
+    #   factors L(t) / L(2023): 1.2/1.1 = 1.090909..., 1.32/1.1 = 1.2, 1.5/1.1 = 1.363636...
+    #   (without the index 1.1, 1.21, 1.331). zvw: 10909.0909..., -72000, -81818.1818...
+    # B: index {2025: 2.0, 2026: 2.1}, inflation 0.1: 2023 and 2024 are before its first year:
+    #   L(2023) = 2.0 * 1.1^-2 = 2/1.21, L(2024) = 2/1.1, L(2025) = 2, L(2026) = 2.1;
+    #   factors 1.1, 1.21, 2.1 * 1.21 / 2 = 1.2705.
+    # C: B without inflation (default 0): L = 2, 2, 2, 2.1; factors 1, 1, 1.05.
+    variants = {
+        "A": ("inflation: 0.1, price_index: {2022: 1.0, 2024: 1.2, 2026: 1.5},", (1.2 / 1.1, 1.2, 1.5 / 1.1)),
+        "B": ("inflation: 0.1, price_index: {2025: 2.0, 2026: 2.1},", (1.1, 1.21, 1.2705)),
+        "C": ("price_index: {2025: 2.0, 2026: 2.1},", (1.0, 1.0, 1.05)),
+    }
+    for name, (eco, fac) in variants.items():
+        d = os.path.join(tmp, name)
+        plan = write_plan(d, yml0 % eco, files)
+        out = os.path.join(d, "out")
+        csref.run(plan, out)
+        bi = read(out, "budget_impact.csv", ("scenario", "year", "stakeholder"))
+        for p, nets in net.items():
+            cum = 0.0
+            for ti, n in enumerate(nets):
+                row = bi["plan", str(2024 + ti), p]
+                ck.close(row["net"], n, "price_index %s: %s %d net" % (name, p, 2024 + ti))
+                ck.close(row["net_current"], n * fac[ti], "price_index %s: %s %d net_current" % (name, p, 2024 + ti))
+                cum += n * fac[ti]
+                ck.close(row["net_cumulative_current"], cum, "price_index %s: %s %d cumulative" % (name, p, 2024 + ti))
+    # refused: years not ascending, an index of 0, an index as a distribution
+    for bad in ("price_index: {2025: 1.0, 2024: 1.1},", "price_index: {2024: 0},",
+                "price_index: {2024: {fixed: 1.0}},"):
+        d = os.path.join(tmp, "bad%d" % ck.n)
+        plan = write_plan(d, yml0 % bad, files)
+        try:
+            csref.run(plan, os.path.join(d, "out"))
+            ck.equal("accepted", "PlanError", bad)
+        except csref.PlanError:
+            ck.equal("PlanError", "PlanError", bad)
+
+
+TIA_YAML = """careshift: 1
+plan: {name: tia}
+region: {name: R, areas: areas.csv}
+years: {base: 2024, horizon: 2026}
+population: population.csv
+demography:
+  mortality: mortality.csv
+  fertility: fertility.csv
+%s
+states:
+  - {id: h, utility: 1}
+  - {id: s, utility: 0.5}
+state_shares: shares.csv
+transitions: transitions.csv
+payers: [{id: zvw, name: Zvw}]
+economics: {price_year: 2024}
+""" + SECTOR0 + """use: use.csv
+themes:
+  - id: t
+    name: T
+    interventions:
+      - {id: i, name: Nothing, uptake: {max: 0}}
+"""
+
+
+def case_transition_improvement_by_age(tmp, ck):
+    """v0.2 (model.md section 2 step 3): `demography.transition_improvement_by_age`, i_p per
+    age band of the row's age (the band with the largest first age <= x), a distribution at
+    its mean, a negative value; and the scalar `transition_improvement` for comparison; both
+    together, a first age other than 0, ages not ascending and a value outside [-1, 1]
+    refused."""
+    files = {
+        "areas.csv": "area,name,subregion\nA1,One,R1\n",
+        # 1000 healthy women at each of 50, 59 and 74; q = 0
+        "population.csv": population({("A1", "f", 50): 1000, ("A1", "f", 59): 1000, ("A1", "f", 74): 1000}),
+        "mortality.csv": mortality(lambda s, x: 0.0),
+        "fertility.csv": "age,rate\n",
+        "shares.csv": "sex,age,state,share\n" + "".join(
+            "%s,%d,h,1\n%s,%d,s,0\n" % (s, x, s, x) for s in "fm" for x in range(101)),
+        # every age: h -> s 0.1 (a later state), s -> h 0.2 (recovery, never improved)
+        "transitions.csv": "sex,age,from,to,p\n" + "".join(
+            "f,%d,h,s,0.1\nf,%d,s,h,0.2\n" % (x, x) for x in range(101)),
+        "use.csv": "sector,state,sex,age_from,age_to,rate\n",
+    }
+    # bands {0: 0.5, 60: uniform(-0.5, 0.5) (mean 0), 75: -1}
+    tia = "  transition_improvement_by_age: {0: 0.5, 60: {dist: uniform, min: -0.5, max: 0.5}, 75: -1}"
+    plan = write_plan(os.path.join(tmp, "a"), TIA_YAML % tia, files)
+    out = os.path.join(tmp, "a", "out")
+    csref.run(plan, out, detail=True)
+    pop = read(out, "population.csv", ("scenario", "year", "area", "sex", "age", "state"))
+    # 2024 (T0): the probabilities as given: each cohort 900 h, 100 s on 1 Jan 2025.
+    # 2025 (t - T0 = 1), by the row's age on 1 Jan 2025:
+    #   age 51 (band 0, i_p 0.5): p = 1 - 0.9^(0.5) = 0.0513167019...
+    #   age 60 (band 60, i_p 0): p = 0.1 as given
+    #   age 75 (band 75, i_p -1): p = 1 - 0.9^2 = 0.19
+    #   recovery 0.2 everywhere. 1 Jan 2026:
+    #   age 52: h = 900 * 0.9^0.5 + 100 * 0.2 = 853.8149682... + 20, s = 900 * (1 - 0.9^0.5) + 80
+    #   age 61: h = 810 + 20 = 830, s = 90 + 80 = 170
+    #   age 76: h = 729 + 20 = 749, s = 171 + 80 = 251
+    r9 = 0.9 ** 0.5
+    want = {52: (900 * r9 + 20, 900 * (1 - r9) + 80), 61: (830.0, 170.0), 76: (749.0, 251.0)}
+    for age, (h, sv) in want.items():
+        ck.close(pop["baseline", "2026", "A1", "f", str(age), "h"]["count"], h, "by_age: age %d h" % age)
+        ck.close(pop["baseline", "2026", "A1", "f", str(age), "s"]["count"], sv, "by_age: age %d s" % age)
+    for age in (51, 60, 75):
+        ck.close(pop["baseline", "2025", "A1", "f", str(age), "h"]["count"], 900.0, "by_age: T0 as given, age %d" % age)
+    # the scalar 0.5 acts at every age: age 61 and 76 as age 52 above
+    plan = write_plan(os.path.join(tmp, "b"), TIA_YAML % "  transition_improvement: 0.5", files)
+    out = os.path.join(tmp, "b", "out")
+    csref.run(plan, out, detail=True)
+    pop = read(out, "population.csv", ("scenario", "year", "area", "sex", "age", "state"))
+    for age in (52, 61, 76):
+        ck.close(pop["baseline", "2026", "A1", "f", str(age), "h"]["count"], 900 * r9 + 20, "scalar: age %d h" % age)
+    # refused
+    for bad in ("  transition_improvement: 0.01\n  transition_improvement_by_age: {0: 0.01}",
+                "  transition_improvement_by_age: {10: 0.01, 60: 0.02}",
+                "  transition_improvement_by_age: {0: 0.01, 80: 0.02, 70: 0}",
+                "  transition_improvement_by_age: {0: 0.01, 80: 2}"):
+        d = os.path.join(tmp, "bad%d" % ck.n)
+        plan = write_plan(d, TIA_YAML % bad, files)
+        try:
+            csref.run(plan, os.path.join(d, "out"))
+            ck.equal("accepted", "PlanError", bad)
+        except csref.PlanError:
+            ck.equal("PlanError", "PlanError", bad)
+
+
 CASES = [case_demography, case_states, case_care, case_scenarios, case_staff, case_effects,
          case_delay_costs, case_shapley, case_after_funding, case_wrong_pocket, case_theme_roi,
          case_budget, case_insurers, case_shapley_intervention, case_hazard, case_cycle_correction,
          case_wrong_pocket_intervention, case_life_table_age, case_area_index_extra_use,
-         case_staff_pp_by_subregion]
+         case_staff_pp_by_subregion, case_insurers_targeted, case_price_index,
+         case_transition_improvement_by_age]
 
 
 
