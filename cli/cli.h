@@ -18,6 +18,7 @@ enum {
 
 int cs_cmd_check(int argc, char **argv);
 int cs_cmd_run(int argc, char **argv);
+int cs_cmd_report(int argc, char **argv);
 
 /* util.c */
 void cs_cli_print_diags(const cs_diags *d);

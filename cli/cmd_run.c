@@ -28,7 +28,8 @@ static const char USAGE[] =
     "criteria, criteria_subregion, staff, shapley, shapley_intervention, intervention_roi,\n"
     "resources) as CSV\n"
     "files, the same tables in results.db (SQLite), the summary tables in business_case.xlsx (one\n"
-    "sheet each) and run.log. The run is written into a private directory beside DIR and\n"
+    "sheet each), run.log and report.html (the charts a board reads, in the --lang language;\n"
+    "docs/report.md). The run is written into a private directory beside DIR and\n"
     "swapped in at once, so DIR holds the old run or the new one, never a mix.\n"
     "A summary (population, care cost, staff gap, IZA verdict, business case) goes to stdout.\n"
     "\n"
@@ -49,7 +50,7 @@ static const char USAGE[] =
     "      --no-intervention-shapley\n"
     "                    skip the Shapley runs per intervention (shapley_intervention.csv,\n"
     "                    wrong_pocket_intervention.csv): a quicker run while editing a plan\n"
-    "  -l, --lang LANG   summary language: en (default) or nl\n"
+    "  -l, --lang LANG   language of the summary and report.html: en (default) or nl\n"
     "  -q, --quiet       no summary\n"
     "  -h, --help        this text\n"
     "\n"
@@ -187,7 +188,23 @@ static void unhush(quiet_stderr q) {
   fclose(f);
 }
 
+/* report.html goes into the run before the swap (part of its all-or-nothing set); without the
+ * chart scripts the run is still written, and the user is told how to get the report. */
+static int want_report(cs_outdir *o, const run_args *a) {
+  cs_diags *d = cs_diags_new();
+  if (!d) return 0;
+  cs_status st = cs_outdir_set_report(o, a->lang, d);
+  if (st != CS_OK) {
+    fputs("careshift run: note: no report.html: ", stderr);
+    cs_cli_put_safe(stderr, cs_diags_count(d) ? cs_diags_get(d, 0) : cs_status_str(st));
+    fputs("\n", stderr);
+  }
+  cs_diags_free(d);
+  return st == CS_OK;
+}
+
 static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a) {
+  int report = want_report(o, a);
   cs_diags *d = cs_diags_new();
   if (!d) return CS_EXIT_INTERNAL;
   quiet_stderr q = hush();
@@ -207,9 +224,10 @@ static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a) 
     int nl = !strcmp(a->lang, "nl");
     fputs(nl ? "\nuitvoer: " : "\noutputs: ", stdout);
     cs_cli_put_safe(stdout, a->out);
-    fputs(nl ? " (CSV-tabellen, results.db, business_case.xlsx, run.log)\n"
-             : " (CSV tables, results.db, business_case.xlsx, run.log)\n",
+    fputs(nl ? " (CSV-tabellen, results.db, business_case.xlsx, run.log"
+             : " (CSV tables, results.db, business_case.xlsx, run.log",
           stdout);
+    fputs(report ? ", report.html)\n" : ")\n", stdout);
   }
   return CS_EXIT_OK;
 }

@@ -13,7 +13,9 @@ static const char USAGE[] =
     "\n"
     "commands:\n"
     "  check PLAN            validate a plan; print every problem as FILE:LINE:COLUMN: message\n"
-    "  run PLAN --out DIR    run every scenario and write the tables of OUTPUTS.md to DIR\n"
+    "  run PLAN --out DIR    run every scenario and write the tables of OUTPUTS.md and\n"
+    "                        report.html to DIR\n"
+    "  report DIR            write DIR/report.html again from a run's results.db\n"
     "\n"
     "`careshift COMMAND --help` describes each command.\n"
     "\n"
@@ -51,6 +53,9 @@ int main(int argc, char **argv) {
   } else if (!strcmp(cmd, "run")) {
     argv[1] = "careshift run";
     code = cs_cmd_run(argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "report")) {
+    argv[1] = "careshift report";
+    code = cs_cmd_report(argc - 1, argv + 1);
   } else {
     fprintf(stderr, "careshift: unknown command '%s'\n\n%s", cmd, USAGE);
     return CS_EXIT_USAGE;

@@ -160,6 +160,12 @@ CS_API void cs_outdir_close(cs_outdir *o);
  * replaces the old one in one atomic rename. Once per cs_outdir_open. */
 CS_API cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *diags);
 
+/* Also writes report.html (docs/report.md) in lang ("en", NULL, or "nl") when cs_run_write_to
+ * writes the run: into the private directory, from its results.db, before the swap, so the
+ * report is part of the run's all-or-nothing set. Call before cs_run_write_to. CS_EIO (with a
+ * diagnostic) when the report's chart scripts are not installed (CARESHIFT_WEB_DIR, else the
+ * source tree's web/node_modules); the run can then still be written without the report. */
+CS_API cs_status cs_outdir_set_report(cs_outdir *o, const char *lang, cs_diags *diags);
 
 /* cs_outdir_open, cs_run_write_to and cs_outdir_close in one call. */
 CS_API cs_status cs_run_write(const cs_run *run, const char *dir, cs_diags *diags);
@@ -220,6 +226,13 @@ CS_API const cs_value *
 cs_cursor_row(const cs_cursor *c); /* [column count] values of the current row */
 CS_API int64_t cs_cursor_row_number(const cs_cursor *c); /* 0-based number of the current row */
 CS_API void cs_cursor_free(cs_cursor *c);
+
+/* ---- the report: report.html, one self-contained page with the run's charts ----
+ * (Re)writes run_dir/report.html in lang ("en", NULL, or "nl") from run_dir/results.db, under
+ * the directory's lock, and lists it in the run's manifest. CS_EINVAL when run_dir is not a
+ * careshift run directory; CS_EIO when a file cannot be read or written, or the chart scripts
+ * are not installed (see cs_outdir_set_report). */
+CS_API cs_status cs_report_write(const char *run_dir, const char *lang, cs_diags *diags);
 
 /* The run log: capped migration, clamped transition rows, timings; one line each. */
 CS_API const char *cs_run_log(const cs_run *run);

@@ -13,15 +13,15 @@ import os
 import re
 import sys
 
-LAYERS = ["base", "plan", "model", "econ", "psa", "io", "run"]
+LAYERS = ["base", "plan", "model", "econ", "psa", "io", "run", "report"]
 # Third-party headers (by the first path component) and the layers that may include them.
 THIRD_PARTY = {
     "yaml.h": {"plan"},
     "csv.h": {"plan"},
     "gsl": {"plan", "psa", "run"},
-    "sqlite3.h": {"io"},
+    "sqlite3.h": {"io", "report"},
     "xlsxwriter.h": {"io"},
-    "jansson.h": {"io"},
+    "jansson.h": {"io", "report"},
     "pthread.h": {"base", "psa"},
     "Rmath.h": {"plan"},
 }

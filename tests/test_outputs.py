@@ -305,7 +305,7 @@ def wait_for(pred, timeout, proc=None, step=0.005):
     return False
 
 
-OWN_NAME = re.compile(r"^([a-z_]+\.(csv|db|xlsx)|run\.log|\.careshift-manifest)(\.tmp\.\d+)?$")
+OWN_NAME = re.compile(r"^([a-z_]+\.(csv|db|xlsx)|run\.log|report\.html|\.careshift-manifest)(\.tmp\.\d+)?$")
 
 
 def helper_temps(out):

@@ -136,6 +136,16 @@ cs_sink *cs_sink_xlsx_new(const char *dir, int32_t year, cs_diags *d);
 const char *cs_outdir_private(const cs_outdir *o);
 const char *cs_outdir_shown(const cs_outdir *o); /* the directory as the user named it */
 cs_status cs_outdir_commit(cs_outdir *o, cs_diags *d);
+/* A writer of one more output file into dir (report.html), by a temporary name and a rename. */
+typedef cs_status cs_outdir_fn(const char *dir, void *ctx, cs_diags *d);
+/* At commit, fn writes into the private directory before the manifest: its file is part of the
+ * run's atomic set. The layers above io (report) set it; io knows nothing of what it writes. */
+void cs_outdir_before_commit(cs_outdir *o, cs_outdir_fn *fn, void *ctx);
+/* Adds the output file name to the run already in dir: takes the directory's lock (as a run
+ * does), lets fn write the file, and lists it in the manifest. CS_EINVAL (with a diagnostic)
+ * when dir is not a careshift run directory. */
+cs_status cs_outdir_add(const char *dir, const char *name, cs_outdir_fn *fn, void *ctx,
+                        cs_diags *d);
 
 /* The final and the temporary (NAME.tmp.PID) path of an output file; both malloc'd. */
 cs_status cs_out_paths(const char *dir, const char *name, char **fin, char **tmp);

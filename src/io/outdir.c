@@ -27,14 +27,16 @@
 #define TMP_TAG ".careshift-"
 
 struct cs_outdir {
-  char *dir;      /* as the user gave it, for messages */
-  char *parent;   /* the real path of its parent directory */
-  char *base;     /* its last component */
-  char *tmp;      /* the private sibling for the next run: ".BASE.careshift-XXXXXX" */
-  int dfd;        /* the directory, locked */
-  int committed;  /* the new run is in place */
-  int locked;     /* this open holds the lock on the directory */
-  int used;       /* a commit was tried: the private directory is written no more */
+  char *dir;           /* as the user gave it, for messages */
+  char *parent;        /* the real path of its parent directory */
+  char *base;          /* its last component */
+  char *tmp;           /* the private sibling for the next run: ".BASE.careshift-XXXXXX" */
+  int dfd;             /* the directory, locked */
+  int committed;       /* the new run is in place */
+  int locked;          /* this open holds the lock on the directory */
+  int used;            /* a commit was tried: the private directory is written no more */
+  cs_outdir_fn *extra; /* writes more of the run into the private directory at commit */
+  void *extra_ctx;
   size_t created; /* > 0: this open made the directories of dir[0..created) and below it;
                      a run that fails removes them again (when empty) */
   mode_t mode;    /* the directory's permissions and owner, given to the new run */
@@ -44,7 +46,8 @@ struct cs_outdir {
 
 /* ---- which files are careshift's ---- */
 static int is_output_name(const char *name) {
-  static const char *const fixed[] = {"results.db", "business_case.xlsx", "run.log", MANIFEST};
+  static const char *const fixed[] = {"results.db", "business_case.xlsx", "run.log", "report.html",
+                                      MANIFEST};
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
     if (!strcmp(name, fixed[i])) return 1;
   size_t n = strlen(name);
@@ -424,9 +427,16 @@ static cs_status swap_in(cs_outdir *o, int pfd, const char *tmpname, cs_diags *d
   return CS_EIO;
 }
 
+void cs_outdir_before_commit(cs_outdir *o, cs_outdir_fn *fn, void *ctx) {
+  o->extra = fn;
+  o->extra_ctx = ctx;
+}
+
 cs_status cs_outdir_commit(cs_outdir *o, cs_diags *d) {
   if (!o->tmp || o->used) return CS_EINTERNAL;
-  cs_status st = write_manifest(o, d);
+  /* before the manifest, so that it lists what the extra writer made (report.html) */
+  cs_status st = o->extra ? o->extra(o->tmp, o->extra_ctx, d) : CS_OK;
+  if (st == CS_OK) st = write_manifest(o, d);
   if (st == CS_OK && chmod(o->tmp, o->mode) != 0) {
     cs_diags_add(d, o->dir, 0, 0, "cannot set permissions: %s", strerror(errno));
     st = CS_EIO;
@@ -468,4 +478,77 @@ void cs_outdir_close(cs_outdir *o) {
   cs_free(o->parent);
   cs_free(o->base);
   cs_free(o);
+}
+
+/* ---- adding a file to a run that is in place (`careshift report DIR`) ---- */
+/* The manifest with name added, sorted as write_names sorts, under a temporary name first. */
+static cs_status add_to_manifest(const char *dir, const char *m, size_t len, const char *name,
+                                 cs_diags *d) {
+  const char *sorted[MANIFEST_MAX / 2 + 1];
+  size_t n = 0;
+  for (size_t i = 0; m && i < len; i += strlen(m + i) + 1)
+    if (m[i]) sorted[n++] = m + i;
+  sorted[n++] = name;
+  qsort(sorted, n, sizeof *sorted, by_name);
+  char *fin = NULL, *tmp = NULL;
+  cs_status st = cs_out_paths(dir, MANIFEST, &fin, &tmp);
+  FILE *f = st == CS_OK ? fopen(tmp, "wx") : NULL;
+  if (f) {
+    for (size_t i = 0; i < n; i++)
+      fprintf(f, "%s\n", sorted[i]);
+    int bad = ferror(f) | fflush(f) | fsync(fileno(f));
+    bad |= fclose(f);
+    if (bad) unlink(tmp);
+    st = bad ? CS_EIO : cs_out_finish(tmp, fin, 1, d);
+  } else if (st == CS_OK) {
+    st = CS_EIO;
+  }
+  if (st == CS_EIO && !cs_diags_count(d))
+    cs_diags_add(d, dir, 0, 0, "cannot update the manifest: %s", strerror(errno));
+  cs_free(fin);
+  cs_free(tmp);
+  return st;
+}
+
+/* Under the run directory's lock, as a run would take it; CS_EINVAL when dir is not a run. */
+static cs_status check_run_dir(const char *dir, int dfd, const char *m, size_t len,
+                               const char *name, cs_diags *d) {
+  if (flock(dfd, LOCK_EX | LOCK_NB) != 0) {
+    cs_diags_add(d, dir, 0, 0,
+                 "another careshift run is writing this directory; wait for it "
+                 "to finish");
+    return CS_EIO;
+  }
+  if (!m) {
+    cs_diags_add(d, dir, 0, 0,
+                 "is not a careshift run directory (it has no %s; expected the "
+                 "--out directory of `careshift run`)",
+                 MANIFEST);
+    return CS_EINVAL;
+  }
+  struct stat st;
+  if (!in_manifest(m, len, name) && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    cs_diags_add(d, dir, 0, 0, "holds a %s careshift did not write; it is left as it is", name);
+    return CS_EIO;
+  }
+  return CS_OK;
+}
+
+cs_status cs_outdir_add(const char *dir, const char *name, cs_outdir_fn *fn, void *ctx,
+                        cs_diags *d) {
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) {
+    int e = errno;
+    cs_diags_add(d, dir, 0, 0, "is not a careshift run directory: %s", strerror(e));
+    return e == ENOENT || e == ENOTDIR ? CS_EINVAL : CS_EIO;
+  }
+  size_t len = 0;
+  manifest_buf buf;
+  const char *m = read_manifest(dfd, buf, &len);
+  cs_status st = check_run_dir(dir, dfd, m, len, name, d);
+  if (st == CS_OK) st = fn(dir, ctx, d);
+  if (st == CS_OK && !in_manifest(m, len, name)) st = add_to_manifest(dir, m, len, name, d);
+  if (st == CS_OK) st = cs_sync_dir(dir, d);
+  close(dfd); /* releases the lock */
+  return st;
 }

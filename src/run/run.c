@@ -224,6 +224,8 @@ cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *caller) {
       cs_status fs = sinks[i]->finish(sinks[i], commit);
       if (st == CS_OK) st = fs;
     }
+  /* a signal that came after the last row still keeps DIR as it was: nothing is swapped yet */
+  if (st == CS_OK && run->opt.cancel && *run->opt.cancel) st = CS_ECANCELED;
   if (st == CS_OK) st = cs_outdir_commit(o, diags);
   cs_status rs = relay(diags, caller, dir, cs_outdir_shown(o));
   cs_diags_free(diags);

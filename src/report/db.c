@@ -1,0 +1,89 @@
+/* db.c: the run's results.db, read-only: the only thing the report reads, so a report can be
+ * rebuilt from a run directory long after the run. */
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+sqlite3_stmt *cs_rdata_query(const cs_rdata *r, const char *sql) {
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) != SQLITE_OK) {
+    sqlite3_finalize(q);
+    return NULL;
+  }
+  return q;
+}
+
+double cs_rdata_scalar(const cs_rdata *r, const char *sql, double none) {
+  sqlite3_stmt *q = cs_rdata_query(r, sql);
+  double v = none;
+  if (q && sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+    v = sqlite3_column_double(q, 0);
+  sqlite3_finalize(q);
+  return v;
+}
+
+/* The year whose criteria of the plan equal shapley's plan values for the metric prefix
+ * (criterion: or criterion_short_term:): results.db keeps the verdict's years nowhere else. */
+static int verdict_year(const cs_rdata *r, const char *prefix) {
+  char sql[640];
+  snprintf(sql, sizeof sql,
+           "SELECT c.year FROM criteria c JOIN (SELECT DISTINCT metric, plan_value FROM shapley) s"
+           " ON s.metric = '%s' || c.criterion WHERE c.scenario = 'plan' GROUP BY c.year"
+           " HAVING SUM(abs(c.value - s.plan_value) <= 1e-9 * (1 + abs(s.plan_value))) = 4"
+           " ORDER BY c.year DESC LIMIT 1",
+           prefix);
+  return (int)cs_rdata_scalar(r, sql, -1);
+}
+
+static void find_years(cs_rdata *r) {
+  r->first_year = (int)cs_rdata_scalar(r, "SELECT min(year) FROM criteria", 0);
+  r->last_year = (int)cs_rdata_scalar(r, "SELECT max(year) FROM criteria", 0);
+  r->long_year = verdict_year(r, "criterion:");
+  r->short_year = verdict_year(r, "criterion_short_term:");
+  r->years_found = r->long_year > 0 && r->short_year > 0;
+  if (r->years_found) return;
+  /* the plan's defaults (docs/plan-format.md): the horizon, and two years after the base */
+  r->long_year = r->last_year;
+  r->short_year = r->first_year + 2 < r->last_year ? r->first_year + 2 : r->last_year;
+}
+
+cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d) {
+  memset(r, 0, sizeof *r);
+  r->nl = nl;
+  size_t n = strlen(dir) + sizeof "/results.db";
+  char *path = cs_malloc(n);
+  if (!path) return CS_ENOMEM;
+  snprintf(path, n, "%s/results.db", dir);
+  int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL);
+  cs_free(path);
+  if (rc == SQLITE_NOMEM) {
+    cs_rdata_close(r);
+    return CS_ENOMEM;
+  }
+  /* a careshift database has the criteria and business_case tables */
+  if (rc != SQLITE_OK || cs_rdata_scalar(r,
+                                         "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                         "('criteria', 'business_case', 'payers')",
+                                         0) != 3) {
+    cs_diags_add(d, dir, 0, 0,
+                 "has no careshift results.db (%s); expected the --out directory "
+                 "of `careshift run`",
+                 rc != SQLITE_OK ? sqlite3_errstr(rc) : "tables missing");
+    cs_rdata_close(r);
+    return CS_EINVAL;
+  }
+  r->has_psa = cs_rdata_scalar(r,
+                               "SELECT count(*) FROM sqlite_master WHERE name = "
+                               "'psa_probabilities'",
+                               0) == 1;
+  find_years(r);
+  return CS_OK;
+}
+
+void cs_rdata_close(cs_rdata *r) {
+  sqlite3_close(r->db);
+  r->db = NULL;
+}

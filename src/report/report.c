@@ -1,0 +1,472 @@
+/* report.c: report.html, one self-contained page a board and an insurer read.
+ *
+ * Everything is inlined (styles, the Vega scripts from web/node_modules, the charts' specs and
+ * data), so the page opens from disk with no server and no network. The charts come from
+ * charts.c; this file only lays them out with their reading guide and their numbers as a
+ * table behind a "show numbers" toggle (<details>: no script needed, so no figure is only a
+ * picture even where scripts are off). */
+#include "report.h"
+#include "io/io.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#ifndef CS_WEB_DIR
+#define CS_WEB_DIR "web/node_modules"
+#endif
+
+/* The scripts in the order they need each other: vega-embed uses the globals of the others. */
+static const char *const SCRIPTS[] = {"vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js",
+                                      "vega-embed/build/vega-embed.min.js"};
+
+/* ---- the Vega scripts ---- */
+static int has_scripts(const char *dir, char *path, size_t n) {
+  for (size_t i = 0; i < sizeof SCRIPTS / sizeof *SCRIPTS; i++) {
+    snprintf(path, n, "%s/%s", dir, SCRIPTS[i]);
+    if (access(path, R_OK) != 0) return 0;
+  }
+  return 1;
+}
+
+/* The node_modules folder that holds the scripts: CARESHIFT_WEB_DIR (the folder itself or the
+ * web/ folder above it), else the source tree's, fixed at build time. */
+static cs_status find_web(char *out, size_t n, cs_diags *d) {
+  char path[4096];
+  const char *env = getenv("CARESHIFT_WEB_DIR");
+  if (env && *env) {
+    snprintf(out, n, "%s", env);
+    if (has_scripts(out, path, sizeof path)) return CS_OK;
+    snprintf(out, n, "%s/node_modules", env);
+    if (has_scripts(out, path, sizeof path)) return CS_OK;
+  }
+  snprintf(out, n, "%s", CS_WEB_DIR);
+  if (!env && has_scripts(out, path, sizeof path)) return CS_OK;
+  cs_diags_add(d, path, 0, 0,
+               "cannot read the report's chart scripts (vega, vega-lite, vega-embed); install "
+               "them with scripts/setup (npm ci in web/), or set CARESHIFT_WEB_DIR to the folder "
+               "that holds them");
+  return CS_EIO;
+}
+
+/* A whole file in memory (the scripts are about 1 MB). */
+static char *slurp(const char *path, size_t *len, cs_diags *d) {
+  FILE *f = fopen(path, "rb");
+  char *s = NULL;
+  long n = -1;
+  if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+      (s = cs_malloc((size_t)n + 1)) && fread(s, 1, (size_t)n, f) == (size_t)n) {
+    s[n] = '\0';
+    *len = (size_t)n;
+  } else {
+    cs_diags_add(d, path, 0, 0, "cannot read: %s", s || n < 0 ? strerror(errno) : "out of memory");
+    cs_free(s);
+    s = NULL;
+  }
+  if (f) fclose(f);
+  return s;
+}
+
+/* Appends a script, without its source-map comment (the page has no map to give), and with
+ * "</script" written "<\/script": the same string to JavaScript, but not the tag's end. */
+static cs_status put_script(cs_buf *b, const char *path, cs_diags *d) {
+  size_t n = 0;
+  char *s = slurp(path, &n, d);
+  if (!s) return CS_EIO;
+  char *map = strstr(s, "\n//# sourceMappingURL=");
+  if (map) *map = '\0';
+  cs_buf_put(b, "<script>");
+  for (char *p = s, *e;; p = e + 2) {
+    for (e = strstr(p, "</"); e && strncasecmp(e, "</script", 8); e = strstr(e + 2, "</"))
+      ;
+    if (!e) {
+      cs_buf_put(b, p);
+      break;
+    }
+    cs_buf_putn(b, p, (size_t)(e - p));
+    cs_buf_put(b, "<\\/");
+  }
+  cs_buf_put(b, "\n</script>\n");
+  cs_free(s);
+  return CS_OK;
+}
+
+/* ---- the page ---- */
+static const char STYLE[] =
+    "<style>\n"
+    "body{font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1a1a1a;"
+    "margin:0;background:#f6f6f4}\n"
+    "main{max-width:1000px;margin:0 auto;padding:16px 24px 48px;background:#fff}\n"
+    "h1{font-size:26px;margin:8px 0 2px}h2{font-size:21px;margin:28px 0 8px;border-bottom:2px "
+    "solid #0072B2;padding-bottom:4px}\n"
+    ".sub{color:#555;margin:0 0 12px}.guide{color:#333;margin:4px 0 6px;font-size:15px}\n"
+    ".verdict{display:flex;gap:12px;flex-wrap:wrap;margin:8px 0}\n"
+    ".card{flex:1 1 200px;border-radius:6px;padding:10px 14px;background:#eef3f8;"
+    "border-left:6px solid #0072B2}\n"
+    ".card.pass{border-left-color:#009E73;background:#e9f6f1}"
+    ".card.fail{border-left-color:#D55E00;background:#fbeee6}\n"
+    ".card b{display:block;font-size:22px}.card span{font-size:14px;color:#333}\n"
+    ".chart{margin:10px 0 4px;min-height:40px}\n"
+    "details{margin:0 0 18px}summary{cursor:pointer;color:#0072B2;font-weight:600}\n"
+    "table{border-collapse:collapse;margin:8px 0;font-size:14px}"
+    "th,td{border-bottom:1px solid #ddd;padding:3px 10px;text-align:right}"
+    "th:first-child,td:first-child{text-align:left}th{background:#f0f0f0}\n"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dt{font-weight:600}"
+    "dd{margin:0}\n"
+    "@media print{body{background:#fff}section{break-before:page}section:first-of-type{"
+    "break-before:auto}details{display:block}}\n"
+    "</style>\n";
+
+/* The numbers behind a chart, under its "show numbers" toggle. */
+static void put_table(cs_buf *b, const cs_rdata *r, const json_t *t) {
+  size_t i, j;
+  json_t *c, *row, *cell;
+  cs_buf_printf(b, "<details><summary>%s</summary>\n<table><thead><tr>",
+                cs_tr(r, "Show numbers", "Toon cijfers"));
+  json_array_foreach(json_object_get(t, "columns"), i, c) {
+    cs_buf_put(b, "<th>");
+    cs_buf_esc(b, json_string_value(c));
+    cs_buf_put(b, "</th>");
+  }
+  cs_buf_put(b, "</tr></thead><tbody>\n");
+  json_array_foreach(json_object_get(t, "rows"), i, row) {
+    cs_buf_put(b, "<tr>");
+    json_array_foreach(row, j, cell) {
+      cs_buf_put(b, "<td>");
+      cs_buf_esc(b, json_string_value(cell));
+      cs_buf_put(b, "</td>");
+    }
+    cs_buf_put(b, "</tr>\n");
+  }
+  cs_buf_put(b, "</tbody></table></details>\n");
+}
+
+/* A chart's place: the guide, the element the script renders into, the table. */
+static void put_chart(cs_buf *b, const cs_rdata *r, const json_t *c) {
+  const char *id = json_string_value(json_object_get(c, "id"));
+  cs_buf_put(b, "<p class=\"guide\">");
+  cs_buf_esc(b, json_string_value(json_object_get(c, "guide")));
+  cs_buf_printf(b, "</p>\n<div class=\"chart\" id=\"chart-%s\" role=\"img\" aria-label=\"", id);
+  cs_buf_esc(b, json_string_value(json_object_get(c, "title")));
+  cs_buf_put(b, "\"></div>\n");
+  put_table(b, r, json_object_get(c, "table"));
+}
+
+/* Every chart of one section, in order. */
+static void put_section_charts(cs_buf *b, const cs_rdata *r, const json_t *charts,
+                               const char *section) {
+  size_t i;
+  json_t *c;
+  json_array_foreach(charts, i, c) {
+    if (!strcmp(json_string_value(json_object_get(c, "section")), section)) put_chart(b, r, c);
+  }
+}
+
+/* One card of the first screen: a big value, a line under it, coloured when it is a verdict. */
+static void card(cs_buf *b, const char *cls, const char *big, const char *small) {
+  cs_buf_printf(b, "<div class=\"card %s\"><b>", cls);
+  cs_buf_esc(b, big);
+  cs_buf_put(b, "</b><span>");
+  cs_buf_esc(b, small);
+  cs_buf_put(b, "</span></div>\n");
+}
+
+/* The plan passes the quick test in a year when at least one criterion is substantial. */
+static void verdict_card(cs_buf *b, const cs_rdata *r, int short_term) {
+  int year = short_term ? r->short_year : r->long_year;
+  char sql[160], line[200], p[64];
+  snprintf(sql, sizeof sql,
+           "SELECT max(substantial) FROM criteria WHERE scenario = 'plan' AND year = %d", year);
+  int pass = cs_rdata_scalar(r, sql, 0) > 0;
+  snprintf(line, sizeof line, "%s %d: %s",
+           short_term ? cs_tr(r, "Short term", "Korte termijn")
+                      : cs_tr(r, "Long term", "Lange termijn"),
+           year,
+           cs_tr(r, "passes when at least one criterion is substantial",
+                 "gehaald als minstens één criterium substantieel is"));
+  if (r->has_psa) {
+    snprintf(sql, sizeof sql,
+             "SELECT probability FROM psa_probabilities WHERE scenario = 'plan' "
+             "AND what = 'passes%s'",
+             short_term ? "_short_term" : "");
+    cs_fmt_share(p, sizeof p, cs_rdata_scalar(r, sql, NAN), 0, r->nl);
+    snprintf(line + strlen(line), sizeof line - strlen(line), " (%s %s)",
+             cs_tr(r, "probability", "kans"), p);
+  }
+  card(b, pass ? "pass" : "fail",
+       pass ? cs_tr(r, "Passes the IZA test", "Haalt de IZA-toets")
+            : cs_tr(r, "Does not pass the IZA test", "Haalt de IZA-toets niet"),
+       line);
+}
+
+/* Who gains and who pays: the net present value of each stakeholder in one card. */
+static void who_pays_card(cs_buf *b, const cs_rdata *r) {
+  char line[512] = "", eur[64];
+  sqlite3_stmt *q =
+      cs_rdata_query(r, "SELECT stakeholder, npv FROM business_case WHERE "
+                        "scenario = 'plan' AND stakeholder <> 'total' ORDER BY rowid");
+  while (q && sqlite3_step(q) == SQLITE_ROW && strlen(line) < sizeof line - 128) {
+    cs_fmt_eur(eur, sizeof eur, sqlite3_column_double(q, 1), r->nl);
+    snprintf(line + strlen(line), sizeof line - strlen(line), "%s%s %s", *line ? "; " : "",
+             cs_payer_label(r, (const char *)sqlite3_column_text(q, 0)), eur);
+  }
+  sqlite3_finalize(q);
+  card(b, "", cs_tr(r, "Who gains, who pays", "Wie wint, wie betaalt"), line);
+}
+
+static void money_card(cs_buf *b, const cs_rdata *r) {
+  char eur[64], inv[64], line[200], p[64];
+  cs_fmt_eur(eur, sizeof eur,
+             cs_rdata_scalar(r,
+                             "SELECT npv FROM business_case WHERE scenario = 'plan' AND "
+                             "stakeholder = 'total'",
+                             NAN),
+             r->nl);
+  cs_fmt_eur(inv, sizeof inv,
+             cs_rdata_scalar(r,
+                             "SELECT investment FROM business_case WHERE scenario = 'plan' "
+                             "AND stakeholder = 'total'",
+                             NAN),
+             r->nl);
+  snprintf(line, sizeof line, "%s; %s %s",
+           cs_tr(r, "net present value, all stakeholders", "netto contante waarde, alle partijen"),
+           cs_tr(r, "investment", "investering"), inv);
+  if (r->has_psa) {
+    cs_fmt_share(p, sizeof p,
+                 cs_rdata_scalar(r,
+                                 "SELECT probability FROM psa_probabilities WHERE scenario = "
+                                 "'plan' AND what = 'npv>0:total'",
+                                 NAN),
+                 0, r->nl);
+    snprintf(line + strlen(line), sizeof line - strlen(line), "; %s: %s",
+             cs_tr(r, "P(NPV > 0)", "kans NCW > 0"), p);
+  }
+  card(b, "", eur, line);
+  who_pays_card(b, r);
+}
+
+/* The plan's name from the first line of run.log ("plan: NAME (2024-2040), ..."). */
+static void plan_name(const char *dir, char *out, size_t n) {
+  char path[4096], line[512];
+  snprintf(path, sizeof path, "%s/run.log", dir);
+  FILE *f = fopen(path, "r");
+  out[0] = '\0';
+  if (f && fgets(line, sizeof line, f) && !strncmp(line, "plan: ", 6)) {
+    char *end = strstr(line, " (");
+    if (end) *end = '\0';
+    snprintf(out, n, "%s", line + 6);
+  }
+  if (f) fclose(f);
+}
+
+static void put_header(cs_buf *b, const cs_rdata *r, const char *dir) {
+  char name[512];
+  plan_name(dir, name, sizeof name);
+  cs_buf_put(b, "<h1>");
+  cs_buf_esc(b, *name ? name : cs_tr(r, "Transformation plan", "Transformatieplan"));
+  cs_buf_printf(b, "</h1>\n<p class=\"sub\">%s %d–%d. %s</p>\n",
+                cs_tr(r, "The plan against the baseline,", "Het plan tegen het basispad,"),
+                r->first_year, r->last_year,
+                cs_tr(r, "Money is discounted to the base year.",
+                      "Bedragen zijn contant gemaakt naar het basisjaar."));
+}
+
+static void fact(cs_buf *b, const char *what, const char *value) {
+  cs_buf_put(b, "<dt>");
+  cs_buf_esc(b, what);
+  cs_buf_put(b, "</dt><dd>");
+  cs_buf_esc(b, value);
+  cs_buf_put(b, "</dd>\n");
+}
+
+/* What the run assumed, as far as results.db says; what it does not keep is named. */
+static void put_assumptions(cs_buf *b, const cs_rdata *r) {
+  char v[1024] = "";
+  cs_buf_put(b, "<dl>\n");
+  snprintf(v, sizeof v, "%d–%d", r->first_year, r->last_year);
+  fact(b, cs_tr(r, "Years projected", "Geprojecteerde jaren"), v);
+  snprintf(v, sizeof v, "%s %d, %s %d%s", cs_tr(r, "short term", "korte termijn"), r->short_year,
+           cs_tr(r, "long term", "lange termijn"), r->long_year,
+           r->years_found ? ""
+                          : cs_tr(r, " (assumed: the run's data do not say)",
+                                  " (aangenomen: de gegevens van de run zeggen het niet)"));
+  fact(b, cs_tr(r, "Years of the verdict", "Jaren van het oordeel"), v);
+  sqlite3_stmt *q = cs_rdata_query(r, "SELECT scenario FROM totals ORDER BY rowid");
+  v[0] = '\0';
+  while (q && sqlite3_step(q) == SQLITE_ROW && strlen(v) < sizeof v - 80)
+    snprintf(v + strlen(v), sizeof v - strlen(v), "%s%s", *v ? ", " : "",
+             sqlite3_column_text(q, 0));
+  sqlite3_finalize(q);
+  fact(b, cs_tr(r, "Scenarios", "Scenario's"), v);
+  double draws =
+      r->has_psa ? cs_rdata_scalar(r, "SELECT count(DISTINCT draw) FROM psa_draws", 0) : 0;
+  if (draws > 0)
+    cs_fmt_num(v, sizeof v, draws, 0, r->nl);
+  else
+    snprintf(v, sizeof v, "%s",
+             cs_tr(r, "none: every uncertain number at its mean",
+                   "geen: elk onzeker getal op zijn gemiddelde"));
+  fact(b, cs_tr(r, "Uncertainty draws (PSA)", "Trekkingen onzekerheid (PSA)"), v);
+  fact(b,
+       cs_tr(r, "Seed, careshift version and plan checksum of the run",
+             "Seed, careshift-versie en plan-checksum van de run"),
+       cs_tr(r, "not kept in results.db yet (see run.log)",
+             "nog niet bewaard in results.db (zie run.log)"));
+  fact(b, cs_tr(r, "Report made by", "Rapport gemaakt door"), "careshift " CS_VERSION);
+  cs_buf_put(b, "</dl>\n");
+}
+
+static void put_sections(cs_buf *b, const cs_rdata *r, const json_t *charts) {
+  cs_buf_printf(b, "<section id=\"verdict\"><h2>1. %s</h2>\n<div class=\"verdict\">\n",
+                cs_tr(r, "Verdict", "Oordeel"));
+  verdict_card(b, r, 1);
+  verdict_card(b, r, 0);
+  money_card(b, r);
+  cs_buf_put(b, "</div>\n");
+  put_section_charts(b, r, charts, "verdict");
+  cs_buf_printf(b, "</section>\n<section id=\"business_case\"><h2>2. %s</h2>\n",
+                cs_tr(r, "Business case: who invests, who saves",
+                      "Businesscase: wie investeert, wie bespaart"));
+  put_section_charts(b, r, charts, "business_case");
+  cs_buf_printf(b, "</section>\n<section id=\"care_cost\"><h2>3. %s</h2>\n",
+                cs_tr(r, "Care cost per payer", "Zorgkosten per betaler"));
+  put_section_charts(b, r, charts, "care_cost");
+  cs_buf_printf(b, "</section>\n<section id=\"assumptions\"><h2>4. %s</h2>\n",
+                cs_tr(r, "Assumptions of this run", "Aannames van deze run"));
+  put_assumptions(b, r);
+  cs_buf_put(b, "</section>\n");
+}
+
+/* The charts' JSON for the page's script; "</" becomes "<\/" (the same JSON string) so no
+ * text in it can end the script element. */
+static void put_data(cs_buf *b, const cs_rdata *r, json_t *charts) {
+  json_t *loc = json_pack("{s:s, s:s, s:[i], s:[ss]}", "decimal", r->nl ? "," : ".", "thousands",
+                          r->nl ? "." : ",", "grouping", 3, "currency", "EUR ", "");
+  json_t *all =
+      json_pack("{s:s, s:o, s:O}", "lang", r->nl ? "nl" : "en", "locale", loc, "charts", charts);
+  char *s = all ? json_dumps(all, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+  json_decref(all);
+  if (!s) {
+    b->oom = 1;
+    return;
+  }
+  cs_buf_put(b, "<script type=\"application/json\" id=\"cs-charts\">");
+  for (char *p = s, *e;; p = e + 2) {
+    if (!(e = strstr(p, "</"))) {
+      cs_buf_put(b, p);
+      break;
+    }
+    cs_buf_putn(b, p, (size_t)(e - p));
+    cs_buf_put(b, "<\\/");
+  }
+  cs_buf_put(b, "</script>\n");
+  free(s); /* jansson's memory */
+}
+
+/* Renders each chart into its element; a failure shows in the element and on the console. */
+static const char RENDER[] =
+    "<script>\n(function(){\n"
+    "var all=JSON.parse(document.getElementById('cs-charts').textContent);\n"
+    "var opt={actions:false,renderer:'svg',formatLocale:all.locale};\n"
+    "all.charts.forEach(function(c){\n"
+    "  var el=document.getElementById('chart-'+c.id);\n"
+    "  vegaEmbed(el,c.spec,opt).then(function(){el.setAttribute('data-rendered','yes');})\n"
+    "  .catch(function(e){el.setAttribute('data-rendered','error');el.textContent=String(e);"
+    "console.error(e);});\n"
+    "});\n})();\n</script>\n";
+
+static cs_status build_page(cs_buf *b, const cs_rdata *r, const char *dir, const char *web,
+                            cs_diags *d) {
+  json_t *charts = cs_charts_all(r);
+  if (!charts) return CS_ENOMEM;
+  cs_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+                r->nl ? "nl" : "en");
+  cs_buf_put(b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                "<meta name=\"generator\" content=\"careshift " CS_VERSION "\">\n<title>");
+  cs_buf_put(b, cs_tr(r, "careshift report", "careshift-rapport"));
+  cs_buf_put(b, "</title>\n");
+  cs_buf_put(b, STYLE);
+  cs_buf_put(b, "</head>\n<body>\n<main>\n");
+  put_header(b, r, dir);
+  put_sections(b, r, charts);
+  cs_buf_put(b, "</main>\n");
+  put_data(b, r, charts);
+  json_decref(charts);
+  cs_status st = CS_OK;
+  char path[4096 + 64]; /* web is shorter than 4096 */
+  for (size_t i = 0; i < sizeof SCRIPTS / sizeof *SCRIPTS && st == CS_OK; i++) {
+    snprintf(path, sizeof path, "%s/%s", web, SCRIPTS[i]);
+    st = put_script(b, path, d);
+  }
+  cs_buf_put(b, RENDER);
+  cs_buf_put(b, "</body>\n</html>\n");
+  return st == CS_OK && b->oom ? CS_ENOMEM : st;
+}
+
+/* The page into dir/report.html: a temporary name, synced, then renamed over the old one. */
+static cs_status save(const char *dir, const cs_buf *b, cs_diags *d) {
+  char *fin = NULL, *tmp = NULL;
+  cs_status st = cs_out_paths(dir, "report.html", &fin, &tmp);
+  FILE *f = st == CS_OK ? fopen(tmp, "wx") : NULL;
+  if (st == CS_OK && !f) {
+    cs_diags_add(d, tmp, 0, 0, "cannot write: %s", strerror(errno));
+    st = CS_EIO;
+  }
+  if (f) {
+    int bad = fwrite(b->s, 1, b->len, f) != b->len;
+    bad |= fclose(f) != 0;
+    if (bad) cs_diags_add(d, fin, 0, 0, "cannot write: %s", strerror(errno));
+    st = bad ? CS_EIO : cs_sync_file(tmp, fin, d);
+    st = cs_out_finish(tmp, fin, st == CS_OK, d) == CS_OK ? st : CS_EIO;
+  }
+  cs_free(fin);
+  cs_free(tmp);
+  return st;
+}
+
+/* Writes dir/report.html from dir/results.db (cs_outdir_fn: ctx is 1 for Dutch). */
+static cs_status write_report(const char *dir, void *ctx, cs_diags *d) {
+  char web[4096];
+  cs_status st = find_web(web, sizeof web, d);
+  if (st != CS_OK) return st;
+  cs_rdata r;
+  if ((st = cs_rdata_open(&r, dir, ctx != NULL, d)) != CS_OK) return st;
+  cs_buf b = {0};
+  st = build_page(&b, &r, dir, web, d);
+  cs_rdata_close(&r);
+  if (st == CS_OK) st = save(dir, &b, d);
+  cs_free(b.s);
+  return st;
+}
+
+/* "en" or "nl" as the writer's context, or -1 (with a diagnostic) for another language. */
+static int lang_nl(const char *lang, cs_diags *d) {
+  if (!lang || !strcmp(lang, "en")) return 0;
+  if (!strcmp(lang, "nl")) return 1;
+  cs_diags_add(d, NULL, 0, 0, "report language must be en or nl, not '%s'", lang);
+  return -1;
+}
+
+static int nl_flag; /* a non-NULL context for Dutch; its value is never read */
+
+cs_status cs_report_write(const char *run_dir, const char *lang, cs_diags *d) {
+  int nl = lang_nl(lang, d);
+  if (nl < 0) return CS_EINVAL;
+  char web[4096];
+  cs_status st = find_web(web, sizeof web, d); /* before the lock: a missing install first */
+  if (st != CS_OK) return st;
+  return cs_outdir_add(run_dir, "report.html", write_report, nl ? &nl_flag : NULL, d);
+}
+
+cs_status cs_outdir_set_report(cs_outdir *o, const char *lang, cs_diags *d) {
+  int nl = lang_nl(lang, d);
+  if (nl < 0) return CS_EINVAL;
+  char web[4096];
+  cs_status st = find_web(web, sizeof web, d);
+  if (st == CS_OK) cs_outdir_before_commit(o, write_report, nl ? &nl_flag : NULL);
+  return st;
+}

@@ -1,0 +1,76 @@
+/* report.h (interface of report/): the report of a run, report.html, and the charts it shows.
+ *
+ * The report reads a run directory's results.db (read-only), so the same code serves
+ * `careshift run` (the private directory, before the swap) and `careshift report DIR` (a run in
+ * place). Each chart is a Vega-Lite spec with its data inlined, built in charts.c only, so the
+ * dashboard (issue 12) can serve the same specs. */
+#ifndef CS_REPORT_H
+#define CS_REPORT_H
+
+#include "careshift.h"
+#include "base/base.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include <stddef.h>
+
+/* What every chart reads: the run's database and the report's language. */
+typedef struct {
+  sqlite3 *db;
+  int nl;                    /* 1: Dutch labels and numbers (1.234,5); 0: English */
+  int short_year, long_year; /* the years of the short- and long-term verdict */
+  int years_found;           /* 1: read from the run's data; 0: a guess (no shapley table) */
+  int first_year, last_year; /* of the projection */
+  int has_psa;               /* psa_probabilities is present */
+} cs_rdata;
+
+/* ---- fmt.c: text in the report's language ---- */
+static inline const char *cs_tr(const cs_rdata *r, const char *en, const char *nl) {
+  return r->nl ? nl : en;
+}
+/* v with dec decimals, thousands grouped ("1.234,5" in Dutch, "1,234.5" in English); never an
+ * exponent. */
+void cs_fmt_num(char *b, size_t n, double v, int dec, int nl);
+/* Euros the way a board reads them: "EUR 44,3 mln", "EUR 2,11 mld" (en: "mln", "bn"). */
+void cs_fmt_eur(char *b, size_t n, double v, int nl);
+/* A share 0..1 as a percentage with dec decimals: "42,5%". */
+void cs_fmt_share(char *b, size_t n, double v, int dec, int nl);
+/* A stakeholder's or payer's id as the board says it ("total" -> "Totaal"). */
+const char *cs_payer_label(const cs_rdata *r, const char *id);
+/* A criterion's id as a label ("care_use" -> "Zorggebruik"). */
+const char *cs_crit_label(const cs_rdata *r, const char *id);
+
+/* ---- db.c: reading results.db ---- */
+/* Opens dir/results.db read-only and fills r; CS_EINVAL (with a diagnostic) when it is not a
+ * careshift run's database. */
+cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d);
+void cs_rdata_close(cs_rdata *r);
+/* A prepared statement, or NULL when the run has no such table (a run without PSA). */
+sqlite3_stmt *cs_rdata_query(const cs_rdata *r, const char *sql);
+/* One value of a query with no result columns bound: the first column of its first row. */
+double cs_rdata_scalar(const cs_rdata *r, const char *sql, double none);
+
+/* ---- charts.c: every chart of the report, in the report's order ----
+ * A chart is a JSON object: {"id", "section", "title", "guide", "spec", "table"}; spec is a
+ * Vega-Lite spec with its data inlined; table ({"columns": [...], "rows": [[...]]}, the cells
+ * formatted for the language) is the same numbers for the "show numbers" toggle. */
+json_t *cs_chart_verdict(const cs_rdata *r);
+json_t *cs_chart_business_case(const cs_rdata *r);
+json_t *cs_chart_wrong_pocket(const cs_rdata *r);
+json_t *cs_chart_payers(const cs_rdata *r);
+/* All of them as an array; NULL when out of memory. */
+json_t *cs_charts_all(const cs_rdata *r);
+
+/* ---- html.c: the page ---- */
+typedef struct {
+  char *s;
+  size_t len, cap;
+  int oom;
+} cs_buf;
+void cs_buf_put(cs_buf *b, const char *s);
+void cs_buf_putn(cs_buf *b, const char *s, size_t n);
+void cs_buf_printf(cs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cs_buf_esc(cs_buf *b, const char *s); /* HTML-escaped */
+
+#endif
