@@ -167,10 +167,10 @@ case("area_use_index: unknown area and sector, a negative index, a duplicate",
 PI = sub("plan.yaml", ECON, ECON + "  price_index: {2023: 1.0, 2022: 1.04, 2024: 0}\n")
 case("price_index: years not ascending, an index of 0", PI,
      f"{at_new(PI, 'price_index', '2022')}: economics.price_index: expected ascending years, found 2022 after 2023",
-     f"{at_new(PI, 'price_index', '0}')}: economics.price_index: expected an index > 0, found 0")
+     f"{at_new(PI, 'price_index', '0}')}: economics.price_index: index '0' is out of range (expected 1e-6 to 1e6)")
 TI = sub("plan.yaml", "demography:\n", "demography:\n  transition_improvement_by_age: {0: 0.01, 80: 2, 70: 0}\n")
 case("transition_improvement_by_age: out of range, not ascending", TI,
-     f"{at_new(TI, 'transition_improvement_by_age', '2')}: 80 '2' in demography.transition_improvement_by_age "
+     f"{at_new(TI, 'transition_improvement_by_age', '2')}: demography.transition_improvement_by_age.80 '2' "
      "is out of range (expected a yearly improvement in [-1, 1])",
      f"{at_new(TI, 'transition_improvement_by_age', '70')}: demography.transition_improvement_by_age: "
      "expected ascending first ages starting at 0, found 70")
@@ -182,6 +182,18 @@ WT = append("plan.yaml", "workforce_total_fte: 0\n")
 case("workforce_total_fte: 0", WT,
      f"plan.yaml:{PLAN.count(chr(10)) + 1}:22: workforce_total_fte '0' in the plan is out of range (expected the "
      "region's care-and-welfare FTE, 1 to 1e9)")
+TD = sub("plan.yaml", "demography:\n", "demography:\n  transition_improvement_by_age: {0: 0.1, 50: 0.1, 50: 7, x: 0.1, 10: 0.1}\n")
+case("transition_improvement_by_age: a repeated age, a bad age, and an error after both", TD,
+     f"{at_new(TD, 'transition_improvement_by_age', '50: 7')}: demography.transition_improvement_by_age: age 50 given twice",
+     f"{at_new(TD, 'transition_improvement_by_age', '7')}: demography.transition_improvement_by_age.50 '7' is out of range "
+     "(expected a yearly improvement in [-1, 1])",
+     f"{at_new(TD, 'transition_improvement_by_age', 'x')}: a first age of demography.transition_improvement_by_age",
+     f"{at_new(TD, 'transition_improvement_by_age', '10')}: demography.transition_improvement_by_age: expected ascending "
+     "first ages starting at 0, found 10")
+PB = sub("plan.yaml", ECON, ECON + "  price_index: {2024: 1e-300, 2030: 1e12}\n")
+case("price_index: indices too small or too large for a ratio", PB,
+     f"{at_new(PB, 'price_index', '1e-300')}: economics.price_index: index '1e-300' is out of range (expected 1e-6 to 1e6)",
+     f"{at_new(PB, 'price_index', '1e12')}: economics.price_index: index '1e12' is out of range (expected 1e-6 to 1e6)")
 LT = sub("plan.yaml", "demography:\n", "demography:\n  life_table_age: mid\n")
 case("life_table_age: not a convention", LT,
      f"{at_new(LT, 'life_table_age', 'mid')}: demography.life_table_age 'mid' is not valid "

@@ -144,8 +144,9 @@ static void test_results_api(void **st) {
   assert_null(cs_run_table_find(run, "population"));
   assert_null(cs_run_table_find(run, "psa_summary"));
   assert_null(cs_run_table(run, cs_run_table_count(run)));
-  assert_int_equal(cs_run_table_count(run), 24); /* 0.2: shapley_intervention, totals,
-                                                    wrong_pocket_intervention, intervention_roi */
+  assert_int_equal(cs_run_table_count(run), 25); /* 0.2: shapley_intervention, totals,
+                                                    wrong_pocket_intervention, intervention_roi,
+                                                    run_info */
 
   const cs_table *care = cs_run_table_find(run, "care");
   assert_non_null(care);
@@ -193,7 +194,26 @@ static void test_results_api(void **st) {
   opt.threads = 2;
   opt.detail = 1;
   assert_int_equal(cs_run_new(plan, &opt, &run, d), CS_OK);
-  assert_int_equal(cs_run_table_count(run), 30);
+  assert_int_equal(cs_run_table_count(run), 31);
+  /* run_info (v0.2): key, value; draws and the seed of this run, nothing that varies */
+  const cs_table *info = cs_run_table_find(run, "run_info");
+  assert_non_null(info);
+  assert_int_equal(cs_table_column_count(info), 2);
+  assert_true(cs_table_column(info, 0)->key);
+  int seen = 0;
+  assert_int_equal(cs_cursor_open(info, &cur), CS_OK);
+  while (cs_cursor_next(cur)) {
+    v = cs_cursor_row(cur);
+    const char *want = !strcmp(v[0].s, "draws")               ? "4"
+                       : !strcmp(v[0].s, "seed")              ? "1"
+                       : !strcmp(v[0].s, "careshift_version") ? CS_VERSION
+                                                              : NULL;
+    if (!want) continue;
+    assert_string_equal(v[1].s, want);
+    seen++;
+  }
+  assert_int_equal(seen, 3);
+  cs_cursor_free(cur);
   char dir[] = "/tmp/cs-api-XXXXXX";
   assert_non_null(mkdtemp(dir));
   assert_int_equal(cs_run_write(run, dir, d), CS_OK);

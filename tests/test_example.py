@@ -9,6 +9,7 @@ usage: test_example.py CARESHIFT_BINARY
 import csv
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -44,13 +45,18 @@ TABLES = {
     "intervention_costs": ["scenario", "intervention", "participant_years", "implementation_cost",
                            "cost_per_participant_year"],
     "theme_roi": ["scenario", "theme", "investment", "savings", "npv", "roi", "savings_per_participant_year"],
+    "run_info": ["key", "value"],
 }
 KEYS = {
     "demography": 3, "care": 4, "payers": 3, "workforce": 4, "health": 3, "population": 6,
     "interventions": 4, "implementation": 5, "business_case": 2, "health_economics": 1,
     "criteria": 3, "resources": 3, "wrong_pocket": 3, "criteria_subregion": 4, "staff": 2,
-    "budget_impact": 3, "discount_rates": 3, "intervention_costs": 2, "theme_roi": 2,
+    "budget_impact": 3, "discount_rates": 3, "intervention_costs": 2, "theme_roi": 2, "run_info": 1,
 }
+# run_info.csv (v0.2): its keys, in this order
+RUN_INFO_KEYS = ["careshift_version", "plan", "plan_checksum", "inputs_checksum", "base_year", "horizon",
+                 "short_year", "long_year", "price_year", "discount_rate", "discount_rate_effects", "draws",
+                 "seed", "scenarios"]
 
 results = {"passed": 0, "failed": 0}
 
@@ -336,6 +342,67 @@ def first_year(data):
     return min(int(r[1]) for r in data["budget_impact"])
 
 
+def fnv1a64(data, h=0xCBF29CE484222325):
+    for b in data:
+        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def run_info(out):
+    path = os.path.join(out, "run_info.csv")
+    if not os.path.exists(path):
+        return None, {}
+    head, rows = read(path)
+    return [r[0] for r in rows], {r[0]: r[1] for r in rows}
+
+
+def check_run_info(binary, plan, out, name, data):
+    """run_info.csv (v0.2): how the run was made. out is a run without draws; a run with draws
+    and a run of the plan with one table file edited (a comment) are made beside it."""
+    keys, info = run_info(out)
+    check(keys == RUN_INFO_KEYS, f"{name}: run_info.csv has the keys in order ({keys})")
+    if keys != RUN_INFO_KEYS:
+        return
+    with open(plan, "rb") as fh:
+        want = "fnv1a64:%016x" % fnv1a64(fh.read())
+    check(info["plan_checksum"] == want, f"{name}: run_info plan_checksum {info['plan_checksum']} == {want}")
+    check(re.fullmatch(r"fnv1a64:[0-9a-f]{16}", info["inputs_checksum"]) is not None
+          and info["inputs_checksum"] != info["plan_checksum"],
+          f"{name}: run_info inputs_checksum {info['inputs_checksum']} covers more than the YAML")
+    check(info["plan"] == plan, f"{name}: run_info plan is the plan as given ({info['plan']})")
+    check(info["draws"] == "0" and info["seed"] == "", f"{name}: run_info without --draws: draws 0, no seed")
+    check(info["scenarios"] == str(scenario_count(data)), f"{name}: run_info scenarios = {scenario_count(data)}")
+    he = {int(r[1]) for r in data.get("criteria", [])}
+    check(he and int(info["base_year"]) == min(he) and int(info["horizon"]) == max(he)
+          and min(he) <= int(info["short_year"]) <= int(info["long_year"]) <= max(he),
+          f"{name}: run_info years within the run's ({info['base_year']}, {info['short_year']}, "
+          f"{info['long_year']}, {info['horizon']})")
+    check(abs(float(info["discount_rate"]) - read_rate(plan)) < 1e-15,
+          f"{name}: run_info discount_rate {info['discount_rate']} is the plan's")
+    psa = out + "-psa"
+    p = run([binary, "run", plan, "--out", psa, "--draws", "3", "--seed", "42", "--quiet",
+             "--no-intervention-shapley", "--no-tornado"])
+    if check(p.returncode == 0, f"{name}: run with --draws exits 0 ({p.stderr.strip()[:300]})"):
+        _, pi = run_info(psa)
+        check(pi.get("draws") == "3" and pi.get("seed") == "42", f"{name}: run_info with --draws 3 --seed 42: "
+              f"draws {pi.get('draws')}, seed {pi.get('seed')}")
+        same = {k for k in RUN_INFO_KEYS if k not in ("draws", "seed")}
+        check(all(pi.get(k) == info[k] for k in same), f"{name}: run_info otherwise as without draws")
+    # one table file changed (only a comment): the plan's checksum stays, the inputs' does not
+    src = os.path.dirname(plan)
+    copy = src + "-edited"
+    shutil.copytree(src, copy, ignore=shutil.ignore_patterns("out*"))
+    with open(os.path.join(copy, "population.csv"), "a") as fh:
+        fh.write("# edited\n")
+    eout = os.path.join(copy, "out")
+    p = run([binary, "run", os.path.join(copy, "plan.yaml"), "--out", eout, "--quiet", "--no-intervention-shapley"])
+    if check(p.returncode == 0, f"{name}: run of the edited copy exits 0 ({p.stderr.strip()[:300]})"):
+        _, ei = run_info(eout)
+        check(ei.get("plan_checksum") == info["plan_checksum"] and ei.get("inputs_checksum") != info["inputs_checksum"],
+              f"{name}: a changed table file changes inputs_checksum ({ei.get('inputs_checksum')}), "
+              f"not plan_checksum")
+
+
 def check_cli(binary):
     for args in (["--help"], ["check", "--help"], ["run", "--help"]):
         p = run([binary] + args)
@@ -397,6 +464,8 @@ def main():
             data = check_tables(binary, os.path.join(d, "plan.yaml"), os.path.join(d, "out"), f"genplan {seed}{' '.join(flags)}")
             if "demography" in data:
                 check_shapes(data, f"genplan {seed}", os.path.join(d, "plan.yaml"))
+            if "demography" in data and not flags:
+                check_run_info(binary, os.path.join(d, "plan.yaml"), os.path.join(d, "out"), f"genplan {seed}", data)
     print(f"{results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 

@@ -33,6 +33,11 @@ cs_status cs_diags_add_prefixed(cs_diags *d, const char *prefix, const char *lin
 
 /* 64-bit FNV-1a of a NUL-terminated string (hash.c); the same value on every machine. */
 uint64_t cs_hash_fnv1a(const char *s);
+/* The FNV-1a 64 offset basis: the hash of no bytes, where cs_hash_fnv1a_bytes starts. */
+#define CS_FNV1A_BASIS 14695981039346656037ull
+/* Continues FNV-1a 64 state h over n bytes at p: h = CS_FNV1A_BASIS hashes p alone, and
+ * feeding files one after the other hashes their concatenation (the plan's checksums). */
+uint64_t cs_hash_fnv1a_bytes(uint64_t h, const void *p, size_t n);
 /* Uniform number in (0, 1) of (seed, counter, stream): Philox4x32-10 (docs/model.md note 14). */
 double cs_rand_u01(uint64_t seed, uint64_t counter, uint64_t stream);
 

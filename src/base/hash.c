@@ -1,15 +1,22 @@
-/* hash.c: the one string hash of the library (64-bit FNV-1a), for the loader's id indexes and
- * the PSA's per-parameter random streams, and the counter-based uniform numbers those streams
- * feed (PSA draws, sampled Shapley permutations); all need to be stable across runs,
- * machines and threads. */
+/* hash.c: the one string hash of the library (64-bit FNV-1a), for the loader's id indexes, the
+ * plan's checksums (run_info.csv) and the PSA's per-parameter random streams, and the
+ * counter-based uniform numbers those streams feed (PSA draws, sampled Shapley permutations);
+ * all need to be stable across runs, machines and threads. */
 #include "base.h"
 
 #include <Random123/philox.h>
 
 uint64_t cs_hash_fnv1a(const char *s) {
-  uint64_t h = 14695981039346656037ull; /* the FNV-1a 64-bit offset basis */
+  uint64_t h = CS_FNV1A_BASIS;
   for (; *s; s++)
     h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+uint64_t cs_hash_fnv1a_bytes(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ b[i]) * 1099511628211ull;
   return h;
 }
 

@@ -37,6 +37,8 @@ typedef struct {
   const char **ivshap_met; /* [shap->iv_nmet] metric names per intervention */
   double *ins_sub;         /* [niv][nsub][ninsurer] an insurer's share of an intervention's money
                             * in a subregion (tables_budget.c; NULL without insurers) */
+  const char **info;       /* run_info.csv's values, in its row order (tables_info.c); NULL:
+                            * no run_info table */
 } cs_view;
 
 /* Derives what the tables need beyond the run's arrays (resource rows, labels), in ar.
@@ -50,6 +52,10 @@ cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const
 double cs_savings_marginal(const cs_view *v, int32_t s, int32_t p);
 /* Fills v->ins_sub (tables_budget.c); CS_OK without insurers. */
 cs_status cs_view_insurers(cs_view *v, cs_arena *ar);
+/* Fills v->info, run_info.csv's values (tables_info.c): draws the PSA draws the run computed
+ * (0: none) and seed their seed. Only what two identical runs share: no time, host or
+ * thread count. */
+cs_status cs_view_run_info(cs_view *v, int32_t draws, uint64_t seed, cs_arena *ar);
 
 /* ---- table descriptors ---- */
 #define CS_TABLE_MAX_COLS 16 /* the most columns a table may have */

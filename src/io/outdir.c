@@ -493,18 +493,20 @@ static cs_status add_to_manifest(const char *dir, const char *m, size_t len, con
   char *fin = NULL, *tmp = NULL;
   cs_status st = cs_out_paths(dir, MANIFEST, &fin, &tmp);
   FILE *f = st == CS_OK ? fopen(tmp, "wx") : NULL;
+  int err = errno; /* of the call that failed, before cleanup calls change it */
   if (f) {
     for (size_t i = 0; i < n; i++)
       fprintf(f, "%s\n", sorted[i]);
     int bad = ferror(f) | fflush(f) | fsync(fileno(f));
-    bad |= fclose(f);
+    err = errno;
+    if (fclose(f) != 0 && !bad) bad = 1, err = errno;
     if (bad) unlink(tmp);
     st = bad ? CS_EIO : cs_out_finish(tmp, fin, 1, d);
   } else if (st == CS_OK) {
     st = CS_EIO;
   }
   if (st == CS_EIO && !cs_diags_count(d))
-    cs_diags_add(d, dir, 0, 0, "cannot update the manifest: %s", strerror(errno));
+    cs_diags_add(d, dir, 0, 0, "cannot update the manifest: %s", strerror(err));
   cs_free(fin);
   cs_free(tmp);
   return st;

@@ -37,7 +37,8 @@ static const cs_tabledef *const TABLES[] = {&cs_tab_demography,
                                             &cs_tab_psa_summary,
                                             &cs_tab_psa_probabilities,
                                             &cs_tab_ceac,
-                                            &cs_tab_tornado};
+                                            &cs_tab_tornado,
+                                            &cs_tab_run_info};
 
 size_t cs_tabledef_count(void) { return sizeof TABLES / sizeof *TABLES; }
 

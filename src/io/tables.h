@@ -36,5 +36,6 @@ extern const cs_tabledef cs_tab_interventions, cs_tab_implementation, cs_tab_bus
     cs_tab_intervention_roi;
 extern const cs_tabledef cs_tab_psa_draws, cs_tab_psa_summary, cs_tab_psa_probabilities,
     cs_tab_ceac, cs_tab_tornado;
+extern const cs_tabledef cs_tab_run_info;
 
 #endif

@@ -298,7 +298,8 @@ static void insurer_row(const cs_view *v, int64_t i, cs_value *o) {
 
 const cs_tabledef cs_tab_business_case_insurer = {
     "business_case_insurer",
-    "investment, savings and NPV of each insurer (the insurers' payer split by market share)",
+    "investment, savings and NPV of each insurer (savings by market share per area; lines by where "
+    "their money goes)",
     CS_NCOL(insurer_cols),
     insurer_cols,
     1,

@@ -19,7 +19,7 @@ typedef struct {
   int32_t i, y, a, nact;
   double qfac, flows;
   const double *trans; /* [s][x][k][l] the year's base transitions */
-  int64_t clamped;
+  int64_t clamped, clamped_base;
 } kctx;
 
 static size_t cells_per_scen(const cs_plan *pl) {
@@ -150,7 +150,7 @@ static const double *transition_row(kctx *c, int32_t s, int32_t x, int32_t k, in
   const cs_plan *pl = c->pl;
   int32_t K = pl->nstate;
   const double *base = c->trans + (((size_t)s * CS_NAGE + x) * K + k) * K;
-  double *p = c->w->p + (size_t)k * K, sum = 0.0;
+  double *p = c->w->p + (size_t)k * K, sum = 0.0, bsum = 0.0;
   const double *tm = c->w->tm_on[j] ? c->w->tm + ((size_t)j * K + k) * K : NULL;
   const double *th = tm ? c->w->th + ((size_t)j * K + k) * K : NULL;
   for (int32_t l = 0; l < K; l++) {
@@ -158,7 +158,7 @@ static const double *transition_row(kctx *c, int32_t s, int32_t x, int32_t k, in
     /* hazard-scale effects first (exponents of 1 - p), then the probability multipliers */
     if (tm && th[l] != 1.0) p[l] = hazard_pow(p[l], th[l]);
     if (tm) p[l] *= tm[l];
-    if (l != k) sum += p[l];
+    if (l != k) sum += p[l], bsum += base[l];
   }
   if (sum <= 1.0) return p;
   for (int32_t l = 0; l < K; l++)
@@ -167,7 +167,13 @@ static const double *transition_row(kctx *c, int32_t s, int32_t x, int32_t k, in
   const double *cellN = c->w->cur + (size_t)c->i * cells_per_scen(pl) + ix_cell(pl, c->a, s, x);
   if (cellN[k] == 0.0) return p;
   c->clamped++;
-  if (!tm) return p; /* a base row lifted above 1 by a drawn table scale */
+  /* a base row above 1 already (a drawn table scale, or a negative transition_improvement
+   * raising the hazards of later years) is the base table's doing, not an intervention's */
+  if (bsum > 1.0) {
+    c->clamped_base++;
+    return p;
+  }
+  if (!tm) return p;
   const uint8_t *in = c->pm->sig_iv + (size_t)j * pl->niv;
   for (int32_t n = 0; n < c->nact; n++) {
     int32_t v = c->w->act[n];
@@ -656,7 +662,7 @@ static void clear_results(cs_results *r) {
   memset(r->payer_impl_w, 0, sy * r->np * sizeof(double));
   memset(r->wf_dem, 0, sy * r->nr * r->ng * sizeof(double));
   memset(r->clamp_iv, 0, (size_t)r->niv * sizeof(int64_t));
-  r->capped_cells = r->clamped_rows = 0;
+  r->capped_cells = r->clamped_rows = r->clamped_base_rows = 0;
   r->capped_persons = 0.0;
 }
 
@@ -687,7 +693,7 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
         c.a = a;
         area_step(&c);
       }
-      r->clamped_rows += c.clamped;
+      r->clamped_rows += c.clamped, r->clamped_base_rows += c.clamped_base;
       workforce_step(&c);
       implementation_step(&c);
     }

@@ -77,8 +77,9 @@ typedef struct {
   double *detail;        /* [sc][y][a][s][x][k] or NULL */
   double capped_persons; /* migration removals that hit an empty cell */
   int64_t capped_cells;
-  int64_t clamped_rows; /* transition rows scaled down to sum 1 */
-  int64_t *clamp_iv;    /* [niv] rows clamped involving the intervention */
+  int64_t clamped_rows;      /* transition rows scaled down to sum 1 */
+  int64_t clamped_base_rows; /* of which the base row (before effects) was above 1 already */
+  int64_t *clamp_iv;         /* [niv] rows clamped involving the intervention */
 } cs_results;
 
 typedef struct {

@@ -181,6 +181,9 @@ typedef struct {
 typedef struct cs_plan {
   cs_arena arena;   /* owns everything below */
   const char *path; /* the YAML file as given */
+  /* FNV-1a 64 of the YAML file's bytes, and of the YAML's then every table file's bytes in
+   * the order the loader read them (run_info.csv, docs/outputs.md) */
+  uint64_t yaml_hash, input_hash;
   /* plan: meta (strings may be NULL when absent) */
   const char *name, *coalition, *coordinator, *status, *deadline, *region_name;
   int32_t T0, T1, nyear; /* nyear = T1 - T0 + 1 */
@@ -242,7 +245,7 @@ typedef struct cs_plan {
   double discount_rate, discount_rate_effects, qaly_value;
   double inflation; /* price_year euros to current euros of a year (budget impact; default 0) */
   /* economics.price_index (v0.2): a price index by year, ascending years; npi 0 when absent.
-   * Years outside it continue it at `inflation` (cs_price_level). */
+   * Years outside it continue it at `inflation` (price_level in io/tables_budget.c). */
   int32_t npi;
   int32_t *pi_year;
   double *pi_val;

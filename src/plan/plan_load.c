@@ -60,6 +60,7 @@ static void load_file(cs_ld *L, const char *path) {
   size_t len;
   unsigned char *buf = cs_read_file(&L->rep, path, path, NULL, 0, 0, &len);
   if (!buf) return;
+  L->P->yaml_hash = cs_hash_fnv1a_bytes(CS_FNV1A_BASIS, buf, len);
   if (len == 0)
     cs_rep_add(&L->rep, path, 1, 1, "empty plan file (expected a yaml mapping)");
   else if (len > CS_MAX_YAML)
@@ -106,6 +107,9 @@ cs_status cs_plan_load(const char *path, cs_plan **out, cs_diags *diags) {
   cs_plan *P = L.P = cs_rep_mem(&L.rep, cs_calloc(1, sizeof *P));
   if (!P) return CS_ENOMEM;
   cs_arena_init(&P->arena);
+  /* every file the load reads, the YAML first, goes into the inputs' checksum */
+  P->input_hash = CS_FNV1A_BASIS;
+  L.rep.hash = &P->input_hash;
   set_paths(&L, path);
   if (!L.rep.oom) load_file(&L, P->path);
   if (!L.rep.nerr) finish_dists(&L);

@@ -314,6 +314,7 @@ static void load_births_and_migration(cs_ld *L, cs_ynode *m) {
  * number or distribution in [-1, 1]. Excludes transition_improvement. */
 static void load_timpr_by_age(cs_ld *L, cs_ynode *m) {
   cs_plan *P = L->P;
+  const char *ctx = "demography.transition_improvement_by_age";
   cs_ynode *v = cs_ld_given(L, m, "transition_improvement_by_age");
   if (!v) return;
   if (cs_ld_given(L, m, "transition_improvement")) {
@@ -322,74 +323,73 @@ static void load_timpr_by_age(cs_ld *L, cs_ynode *m) {
               "not both");
     return;
   }
-  if (!cs_yq_want_map(&L->q, v, "demography.transition_improvement_by_age")) return;
+  if (!cs_yq_want_map(&L->q, v, ctx)) return;
   int32_t n = (int32_t)cs_yq_len(v);
-  P->timpr_from = cs_ld_alloc(L, (size_t)n, sizeof *P->timpr_from);
-  P->timpr_band = cs_ld_alloc(L, (size_t)n, sizeof *P->timpr_band);
-  if (!P->timpr_from || !P->timpr_band || n == 0) {
-    if (n == 0)
-      cs_yq_err(&L->q, v,
-                "demography.transition_improvement_by_age: expected "
-                "{0: improvement, age: improvement, ...}");
+  if (n == 0) {
+    cs_yq_err(&L->q, v, "%s: expected {0: improvement, age: improvement, ...}", ctx);
     return;
   }
+  P->timpr_from = cs_ld_alloc(L, (size_t)n, sizeof *P->timpr_from);
+  P->timpr_band = cs_ld_alloc(L, (size_t)n, sizeof *P->timpr_band);
+  if (!P->timpr_from || !P->timpr_band) return;
   int ok = 1;
+  long last = -1; /* the last first age read well: a bad key does not hide later errors */
   for (int32_t b = 0; b < n; b++) {
-    long age;
-    cs_ynode *k = cs_yq_key(&L->q, v, (size_t)b);
-    if (cs_yq_int(&L->q, k, "first age of an age band", 0, CS_XMAX, &age)) {
+    long age = -1;
+    cs_ynode *k = cs_yq_key(&L->q, v, (size_t)b), *val = cs_yq_val(&L->q, v, (size_t)b);
+    if (cs_yq_int(&L->q, k, "a first age of demography.transition_improvement_by_age", 0, CS_XMAX,
+                  &age))
+      ok = 0, age = -1;
+    else if (age == last)
+      cs_yq_err(&L->q, k, "%s: age %ld given twice", ctx, age), ok = 0;
+    else if ((last < 0 && age != 0) || age < last)
+      cs_yq_err(&L->q, k, "%s: expected ascending first ages starting at 0, found %ld", ctx, age),
+          ok = 0;
+    if (age >= 0) last = age;
+    P->timpr_from[b] = (int32_t)(age < 0 ? 0 : age);
+    const char *label =
+        age < 0 ? cs_ld_label(L, "%s[%d]", ctx, b) : cs_ld_label(L, "%s.%ld", ctx, age);
+    if (cs_ld_num(L, val, label, &P->timpr_band[b])) {
       ok = 0;
       continue;
     }
-    if ((b == 0 && age != 0) || (b > 0 && age <= P->timpr_from[b - 1])) {
-      cs_yq_err(&L->q, k,
-                "demography.transition_improvement_by_age: expected ascending first "
-                "ages starting at 0, found %ld",
-                age);
-      ok = 0;
-    }
-    P->timpr_from[b] = (int32_t)age;
-    const char *label = cs_ld_label(L, "demography.transition_improvement_by_age.%ld", age);
-    if (cs_ld_num(L, cs_yq_val(&L->q, v, (size_t)b), label, &P->timpr_band[b])) {
-      ok = 0;
-      continue;
-    }
-    cs_ld_num_range(L, v, cs_yq_scalar(k), "demography.transition_improvement_by_age",
-                    P->timpr_band[b], -1.0, 1.0, "a yearly improvement in [-1, 1]");
+    cs_ld_node_range(L, val, label, P->timpr_band[b], -1.0, 1.0, "a yearly improvement in [-1, 1]");
   }
   if (ok) P->ntimpr = n;
 }
 
-/* economics.price_index: {year: index, ...} with ascending years and positive indices (e.g.
- * the CBS CPI), for the budget impact in current euros. */
+/* economics.price_index: {year: index, ...} with ascending years and indices in [1e-6, 1e6]
+ * (e.g. the CBS CPI, 1.0 or 100 in its base year), for the budget impact in current euros;
+ * the bounds keep the ratio of two levels a finite, meaningful number. */
 static void load_price_index(cs_ld *L, cs_ynode *m) {
   cs_plan *P = L->P;
+  const char *ctx = "economics.price_index";
   cs_ynode *v = cs_ld_given(L, m, "price_index");
-  if (!v || !cs_yq_want_map(&L->q, v, "economics.price_index")) return;
+  if (!v || !cs_yq_want_map(&L->q, v, ctx)) return;
   int32_t n = (int32_t)cs_yq_len(v), ok = n > 0;
-  if (n == 0) cs_yq_err(&L->q, v, "economics.price_index: expected {year: index, ...}");
+  if (n == 0) cs_yq_err(&L->q, v, "%s: expected {year: index, ...}", ctx);
   P->pi_year = cs_ld_alloc(L, (size_t)n, sizeof *P->pi_year);
   P->pi_val = cs_ld_alloc(L, (size_t)n, sizeof *P->pi_val);
   if (!P->pi_year || !P->pi_val) return;
+  long last = CS_YEAR_MIN - 1; /* the last year read well */
   for (int32_t i = 0; i < n; i++) {
-    long y;
-    double x;
+    long y = 0;
+    double x = 0.0;
     cs_ynode *k = cs_yq_key(&L->q, v, (size_t)i), *val = cs_yq_val(&L->q, v, (size_t)i);
-    if (cs_yq_int(&L->q, k, "year", CS_YEAR_MIN, CS_YEAR_MAX, &y) ||
-        cs_yq_dbl(&L->q, val, "economics.price_index", &x)) {
+    if (cs_yq_int(&L->q, k, "a year of economics.price_index", CS_YEAR_MIN, CS_YEAR_MAX, &y))
+      ok = 0, y = 0;
+    else if (y == last)
+      cs_yq_err(&L->q, k, "%s: year %ld given twice", ctx, y), ok = 0;
+    else if (y < last)
+      cs_yq_err(&L->q, k, "%s: expected ascending years, found %ld after %ld", ctx, y, last),
+          ok = 0;
+    if (y) last = y;
+    if (cs_yq_dbl(&L->q, val, ctx, &x))
       ok = 0;
-      continue;
-    }
-    if (!(x > 0.0) || !isfinite(x)) {
-      cs_yq_err(&L->q, val, "economics.price_index: expected an index > 0, found %s",
-                cs_yq_scalar(val));
-      ok = 0;
-    }
-    if (i > 0 && y <= P->pi_year[i - 1]) {
-      cs_yq_err(&L->q, k, "economics.price_index: expected ascending years, found %ld after %d", y,
-                P->pi_year[i - 1]);
-      ok = 0;
-    }
+    else if (!(x >= 1e-6 && x <= 1e6))
+      cs_yq_err(&L->q, val, "%s: index " CS_QF " is out of range (expected 1e-6 to 1e6)", ctx,
+                CS_QA(cs_yq_scalar(val))),
+          ok = 0;
     P->pi_year[i] = (int32_t)y, P->pi_val[i] = x;
   }
   if (ok) P->npi = n;
@@ -412,7 +412,7 @@ static void load_demography(cs_ld *L, cs_ynode *root) {
   cs_ld_opt_num(L, m, "mortality_improvement", "demography", 0, &P->mort_improvement);
   cs_ld_num_range(L, m, "mortality_improvement", "demography", P->mort_improvement, -1.0, 1.0,
                   "a yearly improvement in [-1, 1]");
-  /* a stated trend in the onset of worse states (docs/model.md section 4, v0.2) */
+  /* a stated trend in the onset of worse states (docs/model.md section 2 step 3, v0.2) */
   cs_ld_opt_num(L, m, "transition_improvement", "demography", 0, &P->trans_improvement);
   cs_ld_num_range(L, m, "transition_improvement", "demography", P->trans_improvement, -1.0, 1.0,
                   "a yearly improvement in [-1, 1]");

@@ -121,6 +121,17 @@ void cs_ld_num_range(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, 
     cs_yq_err(&L->q, node, "%s in %s has mean %g, out of range (expected %s)", key, ctx, v, expect);
 }
 
+void cs_ld_node_range(cs_ld *L, cs_ynode *node, const char *what, cs_num n, double lo, double hi,
+                      const char *expect) {
+  double v = nval(L, n);
+  if (v >= lo && v <= hi) return;
+  const char *s = cs_yq_scalar(node);
+  if (s && s[0] != '$')
+    cs_yq_err(&L->q, node, "%s " CS_QF " is out of range (expected %s)", what, CS_QA(s), expect);
+  else
+    cs_yq_err(&L->q, node, "%s has mean %g, out of range (expected %s)", what, v, expect);
+}
+
 /* ---- plain values ---- */
 
 cs_ynode *cs_ld_given(cs_ld *L, cs_ynode *map, const char *key) {

@@ -58,6 +58,11 @@ int cs_ld_req_num(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, cs_
 void cs_ld_num_range(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, cs_num n, double lo,
                      double hi, const char *expect);
 
+/* The same for a value node that is not found by its key (a mapping keyed by ages or years,
+ * whose keys may repeat): reports at node, naming it what. */
+void cs_ld_node_range(cs_ld *L, cs_ynode *node, const char *what, cs_num n, double lo, double hi,
+                      const char *expect);
+
 /* ---- plain values ---- */
 /* The value at key, or NULL when the key is absent or null. */
 cs_ynode *cs_ld_given(cs_ld *L, cs_ynode *map, const char *key);

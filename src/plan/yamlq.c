@@ -110,6 +110,7 @@ unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const
   if (!buf) return NULL;
   buf[got] = 0;
   *len = got;
+  if (r->hash) *r->hash = cs_hash_fnv1a_bytes(*r->hash, buf, got);
   return buf;
 }
 

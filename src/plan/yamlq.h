@@ -43,6 +43,8 @@ typedef struct {
   int nerr;
   int oom;
   const char *file; /* where "out of memory" is reported (the plan file); NULL: "careshift" */
+  uint64_t *hash;   /* when not NULL, cs_read_file feeds every file it reads into this FNV-1a
+                       64 state, in the order read (the plan's inputs_checksum) */
 } cs_rep;
 
 /* Adds a problem. After an out-of-memory nothing more is shown: what follows (a table that
@@ -57,7 +59,8 @@ void *cs_rep_mem(cs_rep *r, void *p);
 
 /* Reads a whole regular file (size <= CS_MAX_FILE). Problems are reported at file:line:col
  * of the naming location (where), or at disp:1:1 when wfile is NULL. Returns a malloc'd
- * buffer (NUL-terminated, *len bytes) or NULL (with r->oom set when memory ran out). */
+ * buffer (NUL-terminated, *len bytes) or NULL (with r->oom set when memory ran out). The
+ * bytes read go into r->hash when it is set. */
 unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const char *wfile,
                             int wline, int wcol, size_t *len);
 

@@ -37,7 +37,8 @@ static cs_status stream_ids(const cs_plan *pl, cs_arena *ar, uint64_t **out) {
 /* ---- headline metrics ---- */
 
 /* Layout of the metric vector: npv per stakeholder (payers, total), delta_cost per payer,
- * delta_qalys, delta_life_years, the four criteria, gap_fte per group. */
+ * delta_qalys, delta_life_years, the four criteria (long term), gap_fte per group, then the four
+ * criteria in the short-term year (v0.2; after the older metrics, so their positions stay). */
 typedef struct {
   int32_t npv, dcost, dq, dly, crit, gap, crit_short, n;
 } met_layout;

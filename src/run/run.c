@@ -94,6 +94,11 @@ static void log_run(cs_run *run) {
                 (long long)r->capped_cells, r->capped_persons);
   else
     cs_run_logf(run, "migration: no capped cells");
+  if (r->clamped_base_rows)
+    cs_run_logf(run,
+                "transitions: in %lld scenario-cell-years the base table's row (a table scale or "
+                "a negative transition_improvement) summed above 1; scaled to sum 1",
+                (long long)r->clamped_base_rows);
   for (int32_t v = 0; v < pl->niv; v++)
     if (r->clamp_iv[v])
       cs_run_logf(run,

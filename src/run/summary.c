@@ -226,7 +226,8 @@ static void care_block(FILE *f, const cs_run *run, const labels *L) {
     dem += run->r.wf_dem[cs_ix_sy(&run->r, 0, 0) * RG + rg];
   fprintf(f, "  %s (%d %s, %.0f FTE, %d)\n", L->gap_scope, pl->nsector, L->sectors, dem, pl->T0);
   /* how the figures scale to the region's whole care workforce, when the plan says its size */
-  if (pl->wf_total > 0.0 && dem > 0.0)
+  /* (a total below the modelled sectors' own demand cannot be the whole workforce: left out) */
+  if (pl->wf_total >= dem && dem > 0.0)
     fprintf(f, "  = %.0f%% %s %.0f %s %.1f\n", 100.0 * dem / pl->wf_total, L->wf_share,
             pl->wf_total, L->wf_scale, pl->wf_total / dem);
 }
@@ -371,7 +372,8 @@ static void psa_block(FILE *f, const cs_run *run, const labels *L) {
     fprintf(f, "  %-14s %10.1f%%\n", s < pl->npayer ? pl->payers[s].id : L->total,
             100 * cs_psa_share_above0(p, 1, cs_psa_met_npv(pl, s)));
   cs_psa_share sh = cs_psa_shares(pl, p, 1);
-  for (int term = 1; term >= 0; term--) {
+  /* short term first; one line when both verdicts are read in the same year */
+  for (int term = pl->crit_short_year != pl->crit_year; term >= 0; term--) {
     const double *v = term ? sh.substantial_short : sh.substantial;
     fprintf(f, "  %s, %s (%d):", L->p_subst, term ? L->short_term : L->long_term,
             term ? pl->crit_short_year : pl->crit_year);

@@ -20,6 +20,8 @@ cs_status cs_run_tables_init(cs_run *run) {
   if (st == CS_OK)
     st = cs_view_init(&run->view, run->pl, &run->r, &run->ec, &run->pm, run->sc, psa,
                       psa ? &run->ps : NULL, &run->shap, &run->ar);
+  if (st == CS_OK)
+    st = cs_view_run_info(&run->view, psa ? run->opt.draws : 0, run->opt.seed, &run->ar);
   if (st != CS_OK) return st;
   size_t n = cs_tabledef_count();
   run->tables = cs_arena_calloc(&run->ar, n, sizeof *run->tables);
