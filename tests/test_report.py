@@ -19,7 +19,12 @@ import tempfile
 ROOT = os.environ.get("CS_SRCDIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("CS_BUILDDIR") or os.path.join(ROOT, "build")
 PLAN = os.path.join(ROOT, "examples", "zuid-limburg", "plan.yaml")
-CHARTS = ["verdict", "business_case", "wrong_pocket", "payers"]
+# the charts of a deterministic run of the example, those PSA adds, and those --detail swaps in
+CHARTS = ["verdict", "business_case", "wrong_pocket", "theme_npv", "theme_criteria", "participants",
+          "population", "payers", "workforce", "staff", "real_estate", "variants_criteria",
+          "variants_npv"]
+PSA_CHARTS = ["ceac", "tornado", "ce_plane"]
+DETAIL_CHARTS = ["pyramid", "share75"]
 res = {"passed": 0, "failed": 0}
 
 
@@ -54,6 +59,70 @@ def read(path):
         return f.read()
 
 
+def rows(out, name, **eq):
+    """The rows of OUT/NAME.csv whose columns equal eq's values."""
+    with open(os.path.join(out, name + ".csv"), newline="") as f:
+        return [r for r in csv.DictReader(f) if all(r[k] == v for k, v in eq.items())]
+
+
+def long_year(out):
+    """The long-term verdict's year: the year whose plan criteria equal shapley's plan values."""
+    plan = {r["metric"][len("criterion:"):]: float(r["plan_value"])
+            for r in rows(out, "shapley") if r["metric"].startswith("criterion:")}
+    for y in sorted({r["year"] for r in rows(out, "criteria", scenario="plan")}, reverse=True):
+        crit = rows(out, "criteria", scenario="plan", year=y)
+        if all(abs(float(r["value"]) - plan[r["criterion"]]) <= 1e-9 * (1 + abs(plan[r["criterion"]]))
+               for r in crit):
+            return y
+    return None
+
+
+def cell(html, text, what):
+    check(f"<td>{text}</td>" in html, f"{what}: table shows {text}")
+
+
+def total(rs, col):
+    return sum(float(r[col]) for r in rs)
+
+
+def check_sections(out, html, nl, psa):
+    """At least one number of each new chart's table equals the CSV it comes from."""
+    ly = long_year(out)
+    r = rows(out, "shapley", metric="npv:total")[0]
+    cell(html, eur(float(r["contribution"]), nl), f"theme_npv {r['theme']}")
+    r = rows(out, "shapley", metric="criterion:staff")[0]
+    cell(html, num(float(r["contribution"]), 0, nl) + " FTE", f"theme_criteria staff {r['theme']}")
+    ps = rows(out, "interventions", scenario="plan", year="2030", intervention="valpreventie")
+    cell(html, num(total(ps, "participants"), 0, nl), "participants valpreventie 2030")
+    if 'id="chart-pyramid"' not in html:
+        first = min(r["year"] for r in rows(out, "demography", scenario="plan"))
+        cell(html, num(total(rows(out, "demography", scenario="plan", year=first), "population"), 0, nl),
+             f"population {first}")
+    ws = rows(out, "workforce", scenario="plan", year="2040", group="vvt")
+    cell(html, num(total(ws, "demand_fte"), 0, nl), "workforce vvt demand 2040")
+    st = rows(out, "staff", scenario="plan", year=ly)[0]
+    cell(html, num(float(st["shortage_baseline_fte"]), 0, nl), f"staff shortage without plan {ly}")
+    pct = num(100 * float(st["shortage_closed"]), 1, nl) + "%"
+    check(pct in html, f"staff: share of the shortage closed {pct} in the guide and table")
+    cs = rows(out, "care", scenario="baseline", year=ly, sector="nursing_home_day")
+    cell(html, num(total(cs, "m2"), 0, nl), f"real_estate nursing home baseline {ly}")
+    r = rows(out, "business_case", scenario="mijnstreek-alleen", stakeholder="total")[0]
+    cell(html, eur(float(r["npv"]), nl), "variants_npv mijnstreek-alleen NPV")
+    r = rows(out, "criteria", scenario="mijnstreek-alleen", year=ly, criterion="staff")[0]
+    cell(html, num(float(r["value"]), 0, nl) + " FTE", "variants_criteria mijnstreek-alleen staff")
+    if not psa:
+        return
+    r = rows(out, "ceac", scenario="plan", value_per_qaly="50000")[0]
+    check(f"<td>{num(50000, 0, nl)}</td><td>{num(100 * float(r['probability_cost_effective']), 0, nl)}%</td>"
+          in html, "ceac: P(cost-effective) at EUR 50,000 per QALY")
+    tor = max(rows(out, "tornado", scenario="plan", metric="npv:total"),
+              key=lambda r: abs(float(r["high"]) - float(r["low"])))
+    cell(html, eur(float(tor["low"]), nl), "tornado: the widest swing's low end")
+    dq = rows(out, "psa_draws", scenario="plan", metric="delta_qalys")
+    first = min(dq, key=lambda r: int(r["draw"]))
+    cell(html, num(float(first["value"]), 1, nl), f"ce_plane: QALYs of draw {first['draw']}")
+
+
 def check_page(out, nl, psa):
     path = os.path.join(out, "report.html")
     check(os.path.isfile(path), f"{out}: report.html written")
@@ -65,8 +134,12 @@ def check_page(out, nl, psa):
     ext = re.findall(r'(?:src|href)\s*=\s*["\']?\s*(?:https?:)?//|url\(\s*["\']?(?:https?:)?//|@import',
                      html, re.I)
     check(not ext, f"no external script, style or image reference ({ext[:3]})")
-    for c in CHARTS:
-        check(f'"id":"{c}"' in html and f'id="chart-{c}"' in html, f"chart {c}: spec and place")
+    for c in CHARTS + PSA_CHARTS:
+        want = c not in PSA_CHARTS or psa
+        check((f'"id":"{c}"' in html and f'id="chart-{c}"' in html) == want,
+              f"chart {c}: spec and place {'present' if want else 'absent without PSA'}")
+    check("co2" not in re.findall(r'id="chart-([a-z0-9_]+)"', html),
+          "no CO2 chart: the example gives no CO2 per unit of care")
     check(html.count("<details>") >= len(CHARTS), "every chart has its show-numbers table")
     check(html.count("<script>") == 4, "vega, vega-lite, vega-embed and the renderer are inlined")
     check('lang="nl"' in html if nl else 'lang="en"' in html, "the page's language")
@@ -77,6 +150,13 @@ def check_page(out, nl, psa):
         for k in ("investment", "savings", "npv"):
             want = eur(float(r[k]), nl)
             check(want in html, f"{r['stakeholder']} {k} shown as {want}")
+    check_sections(out, html, nl, psa)
+    # the assumptions read run_info: the plan checksum and the verdict years the run used
+    with open(os.path.join(out, "run_info.csv"), newline="") as f:
+        info = {r["key"]: r["value"] for r in csv.DictReader(f)}
+    check(f"<dd>{info['plan_checksum']}</dd>" in html, f"assumptions: plan checksum {info['plan_checksum']}")
+    check(f"{info['short_year']}, " in html and f" {info['long_year']}</dd>" in html,
+          f"assumptions: verdict years {info['short_year']} and {info['long_year']} from run_info")
     text = re.sub(r"<script.*?</script>", "", html, flags=re.S)
     check(not re.search(r"\d[eE][+-]\d", text), "no number in exponent notation")
     check(("Kans NCW &gt; 0" in text or "kans NCW &gt; 0" in text if nl else "P(NPV &gt; 0)" in text) == psa,
@@ -126,13 +206,32 @@ def check_no_scripts(binary, tmp, det):
           f"no chart scripts: the run is written without the report, with a note ({p.returncode})")
 
 
-def browser(det, psa):
+def check_detail(binary, out):
+    """With --detail the population pyramid and the share 75+ replace the population line."""
+    p = run(binary, out, "--detail")
+    check(p.returncode == 0, f"run --detail exits 0 {p.stderr[:200]}")
+    html = read(os.path.join(out, "report.html"))
+    for c in DETAIL_CHARTS:
+        check(f'"id":"{c}"' in html and f'id="chart-{c}"' in html, f"--detail: chart {c}")
+    check('id="chart-population"' not in html, "--detail: no population line")
+    first, last, n = None, None, 0.0
+    with open(os.path.join(out, "population.csv"), newline="") as f:
+        for r in csv.DictReader(f):
+            first = first or r["year"]
+            if r["scenario"] == "plan" and r["year"] == first and r["sex"] == "f" and int(r["age"]) >= 95:
+                n += float(r["count"])
+    cell(html, num(n, 0, False), f"pyramid: women aged 95+ in {first}")
+    check(os.path.getsize(os.path.join(out, "report.html")) < 5 * 1024 * 1024, "--detail: report < 5 MB")
+
+
+def browser(det, psa, *more):
     node, chromium = shutil.which("node"), "/usr/bin/chromium"
     if not (node and os.path.exists(chromium) and os.path.isdir(os.path.join(ROOT, "web", "node_modules", "playwright-core"))):
         print("skip browser test: needs node, /usr/bin/chromium and web/node_modules (scripts/setup)")
         return
     p = subprocess.run([node, os.path.join(ROOT, "tests", "browser", "report.mjs"), ROOT,
-                        os.path.join(BUILD, "report"), det, psa], capture_output=True, text=True, timeout=180)
+                        os.path.join(BUILD, "report"), det, psa, *more], capture_output=True, text=True,
+                       timeout=180)
     print(p.stdout + p.stderr, end="")
     check(p.returncode == 0, "browser: every chart renders, no console errors, the table toggles")
 
@@ -146,7 +245,11 @@ def main(binary):
         p = run(binary, psa, "--draws", "20", "--lang", "nl")
         check(p.returncode == 0, f"run --draws 20 --lang nl exits 0 {p.stderr[:200]}")
         check_page(psa, True, True)
-        browser(os.path.join(det, "report.html"), os.path.join(psa, "report.html"))
+        detail = os.path.join(tmp, "detail")
+        check_detail(binary, detail)
+        browser(os.path.join(det, "report.html"), os.path.join(psa, "report.html"),
+                os.path.join(detail, "report.html"))
+        shutil.rmtree(detail)  # about 250 MB
         check_rebuild(binary, det)
         check_refusals(binary, tmp)
         check_no_scripts(binary, tmp, det)

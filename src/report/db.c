@@ -41,8 +41,15 @@ static int verdict_year(const cs_rdata *r, const char *prefix) {
 static void find_years(cs_rdata *r) {
   r->first_year = (int)cs_rdata_scalar(r, "SELECT min(year) FROM criteria", 0);
   r->last_year = (int)cs_rdata_scalar(r, "SELECT max(year) FROM criteria", 0);
-  r->long_year = verdict_year(r, "criterion:");
-  r->short_year = verdict_year(r, "criterion_short_term:");
+  /* run_info says them (v0.2); an older run's database only through shapley's plan values */
+  r->long_year = (int)cs_rdata_scalar(
+      r, "SELECT CAST(value AS INTEGER) FROM run_info WHERE key = 'long_year'", -1);
+  r->short_year = (int)cs_rdata_scalar(
+      r, "SELECT CAST(value AS INTEGER) FROM run_info WHERE key = 'short_year'", -1);
+  if (r->long_year <= 0 || r->short_year <= 0) {
+    r->long_year = verdict_year(r, "criterion:");
+    r->short_year = verdict_year(r, "criterion_short_term:");
+  }
   r->years_found = r->long_year > 0 && r->short_year > 0;
   if (r->years_found) return;
   /* the plan's defaults (docs/plan-format.md): the horizon, and two years after the base */
@@ -86,4 +93,15 @@ cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d) {
 void cs_rdata_close(cs_rdata *r) {
   sqlite3_close(r->db);
   r->db = NULL;
+}
+
+int cs_rdata_has(const cs_rdata *r, const char *table) {
+  sqlite3_stmt *q = cs_rdata_query(r, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                      "AND name = ?1");
+  int n = 0;
+  if (q && sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    n = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  return n > 0;
 }

@@ -72,3 +72,49 @@ const char *cs_crit_label(const cs_rdata *r, const char *id) {
     if (!strcmp(id, names[i][0])) return names[i][r->nl ? 2 : 1];
   return id;
 }
+
+/* Looks id up in rows of {id, en, nl}; the id itself when it has no label. */
+static const char *label_of(const cs_rdata *r, const char *const (*names)[3], size_t n,
+                            const char *id) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(id, names[i][0])) return names[i][r->nl ? 2 : 1];
+  return id;
+}
+
+const char *cs_sector_label(const cs_rdata *r, const char *id) {
+  static const char *const names[][3] = {
+      {"gp", "GP care", "Huisartsenzorg"},
+      {"hospital_day", "Hospital days", "Ziekenhuisdagen"},
+      {"outpatient", "Outpatient visits", "Poliklinische bezoeken"},
+      {"ed_visit", "Emergency visits", "SEH-bezoeken"},
+      {"msz_other", "Other hospital care", "Overige medisch-specialistische zorg"},
+      {"mh_contact", "Mental health", "GGZ"},
+      {"district_nursing_hour", "District nursing", "Wijkverpleging"},
+      {"elv_day", "Short-stay beds (ELV)", "Eerstelijnsverblijf"},
+      {"hospice_day", "Hospice", "Hospice"},
+      {"nursing_home_day", "Nursing home", "Verpleeghuis"},
+      {"home_support_hour", "Home support (Wmo)", "Hulp bij het huishouden (Wmo)"},
+      {"zvw_other", "Other Zvw care", "Overige Zvw-zorg"},
+  };
+  return label_of(r, names, sizeof names / sizeof *names, id);
+}
+
+const char *cs_group_label(const cs_rdata *r, const char *id) {
+  static const char *const names[][3] = {
+      {"ggz", "Mental health", "GGZ"},
+      {"huisartsenzorg", "GP care", "Huisartsenzorg"},
+      {"sociaal", "Social domain", "Sociaal domein"},
+      {"vvt", "Nursing and home care", "VVT"},
+      {"ziekenhuis", "Hospital", "Ziekenhuis"},
+      {"overig", "Other", "Overig"},
+  };
+  return label_of(r, names, sizeof names / sizeof *names, id);
+}
+
+const char *cs_scenario_label(const cs_rdata *r, const char *id) {
+  static const char *const names[][3] = {
+      {"plan", "Plan", "Plan"},
+      {"baseline", "Baseline", "Basispad"},
+  };
+  return label_of(r, names, sizeof names / sizeof *names, id);
+}

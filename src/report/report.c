@@ -103,7 +103,8 @@ static const char STYLE[] =
     "main{max-width:1000px;margin:0 auto;padding:16px 24px 48px;background:#fff}\n"
     "h1{font-size:26px;margin:8px 0 2px}h2{font-size:21px;margin:28px 0 8px;border-bottom:2px "
     "solid #0072B2;padding-bottom:4px}\n"
-    ".sub{color:#555;margin:0 0 12px}.guide{color:#333;margin:4px 0 6px;font-size:15px}\n"
+    ".sub{color:#555;margin:0 0 12px}.intro{color:#555;margin:0 0 8px}.guide{color:#333;margin:4px "
+    "0 6px;font-size:15px}\n"
     ".verdict{display:flex;gap:12px;flex-wrap:wrap;margin:8px 0}\n"
     ".card{flex:1 1 200px;border-radius:6px;padding:10px 14px;background:#eef3f8;"
     "border-left:6px solid #0072B2}\n"
@@ -283,6 +284,37 @@ static void fact(cs_buf *b, const char *what, const char *value) {
   cs_buf_put(b, "</dd>\n");
 }
 
+/* How the run was made (run_info, v0.2): version, seed, plan and input checksums. A run
+ * written before run_info existed says so. */
+static void run_info_facts(cs_buf *b, const cs_rdata *r) {
+  static const struct {
+    const char *key, *en, *nl;
+  } rows[] = {{"careshift_version", "careshift version of the run", "careshift-versie van de run"},
+              {"seed", "Seed of the draws", "Seed van de trekkingen"},
+              {"plan", "Plan file", "Planbestand"},
+              {"plan_checksum", "Checksum of the plan", "Checksum van het plan"},
+              {"inputs_checksum", "Checksum of the plan and its tables",
+               "Checksum van het plan en zijn tabellen"}};
+  int found = 0;
+  for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT value FROM run_info WHERE key = '%s'", rows[i].key);
+    sqlite3_stmt *q = cs_rdata_query(r, sql);
+    if (q && sqlite3_step(q) == SQLITE_ROW) {
+      const unsigned char *t = sqlite3_column_text(q, 0);
+      found = 1;
+      if (t && *t) fact(b, cs_tr(r, rows[i].en, rows[i].nl), (const char *)t);
+    }
+    sqlite3_finalize(q);
+  }
+  if (!found)
+    fact(b,
+         cs_tr(r, "Seed, careshift version and plan checksum of the run",
+               "Seed, careshift-versie en plan-checksum van de run"),
+         cs_tr(r, "not kept in this run's results.db (see run.log)",
+               "niet bewaard in de results.db van deze run (zie run.log)"));
+}
+
 /* What the run assumed, as far as results.db says; what it does not keep is named. */
 static void put_assumptions(cs_buf *b, const cs_rdata *r) {
   char v[1024] = "";
@@ -311,31 +343,73 @@ static void put_assumptions(cs_buf *b, const cs_rdata *r) {
              cs_tr(r, "none: every uncertain number at its mean",
                    "geen: elk onzeker getal op zijn gemiddelde"));
   fact(b, cs_tr(r, "Uncertainty draws (PSA)", "Trekkingen onzekerheid (PSA)"), v);
-  fact(b,
-       cs_tr(r, "Seed, careshift version and plan checksum of the run",
-             "Seed, careshift-versie en plan-checksum van de run"),
-       cs_tr(r, "not kept in results.db yet (see run.log)",
-             "nog niet bewaard in results.db (zie run.log)"));
+  run_info_facts(b, r);
   fact(b, cs_tr(r, "Report made by", "Rapport gemaakt door"), "careshift " CS_VERSION);
   cs_buf_put(b, "</dl>\n");
 }
 
+/* The sections after the verdict, in the issue's order; one without charts for this run (no
+ * PSA, no variants) is left out and the numbers close up. */
+static const struct {
+  const char *id, *en, *nl, *intro_en, *intro_nl;
+} SECTIONS[] = {
+    {"business_case", "Business case: who invests, who saves",
+     "Businesscase: wie investeert, wie bespaart", NULL, NULL},
+    {"themes", "What each theme and intervention brings",
+     "Wat elk thema en elke interventie "
+     "oplevert",
+     "The plan's result split over its themes, and how many people each intervention reaches.",
+     "Het resultaat van het plan verdeeld over zijn thema's, en hoeveel mensen elke interventie "
+     "bereikt."},
+    {"population", "Population", "Bevolking", "The ageing the plan answers to.",
+     "De vergrijzing waar het plan op antwoordt."},
+    {"care_cost", "Care cost per payer", "Zorgkosten per betaler", NULL, NULL},
+    {"staff", "Staff", "Personeel",
+     "The staff shortage in FTE (full-time equivalents), and what the plan does about it.",
+     "Het personeelstekort in fte (voltijdbanen), en wat het plan eraan doet."},
+    {"real_estate", "Real estate and CO2", "Vastgoed en CO2", NULL, NULL},
+    {"variants", "Scale and pace variants side by side",
+     "Varianten in schaal en tempo naast "
+     "elkaar",
+     "The plan against its variants: the same interventions in fewer subregions or later.",
+     "Het plan naast zijn varianten: dezelfde interventies in minder subregio's of later."},
+    {"psa", "Uncertainty", "Onzekerheid",
+     "What the uncertainty in the plan's numbers does to its result (probabilistic sensitivity "
+     "analysis).",
+     "Wat de onzekerheid in de getallen van het plan doet met de uitkomst (probabilistische "
+     "gevoeligheidsanalyse)."},
+};
+
+static int section_has_charts(const json_t *charts, const char *section) {
+  size_t i;
+  json_t *c;
+  json_array_foreach(charts, i, c) {
+    if (!strcmp(json_string_value(json_object_get(c, "section")), section)) return 1;
+  }
+  return 0;
+}
+
 static void put_sections(cs_buf *b, const cs_rdata *r, const json_t *charts) {
-  cs_buf_printf(b, "<section id=\"verdict\"><h2>1. %s</h2>\n<div class=\"verdict\">\n",
+  int n = 1;
+  cs_buf_printf(b, "<section id=\"verdict\"><h2>%d. %s</h2>\n<div class=\"verdict\">\n", n++,
                 cs_tr(r, "Verdict", "Oordeel"));
   verdict_card(b, r, 1);
   verdict_card(b, r, 0);
   money_card(b, r);
   cs_buf_put(b, "</div>\n");
   put_section_charts(b, r, charts, "verdict");
-  cs_buf_printf(b, "</section>\n<section id=\"business_case\"><h2>2. %s</h2>\n",
-                cs_tr(r, "Business case: who invests, who saves",
-                      "Businesscase: wie investeert, wie bespaart"));
-  put_section_charts(b, r, charts, "business_case");
-  cs_buf_printf(b, "</section>\n<section id=\"care_cost\"><h2>3. %s</h2>\n",
-                cs_tr(r, "Care cost per payer", "Zorgkosten per betaler"));
-  put_section_charts(b, r, charts, "care_cost");
-  cs_buf_printf(b, "</section>\n<section id=\"assumptions\"><h2>4. %s</h2>\n",
+  cs_buf_put(b, "</section>\n");
+  for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++) {
+    if (!section_has_charts(charts, SECTIONS[i].id)) continue;
+    cs_buf_printf(b, "<section id=\"%s\"><h2>%d. %s</h2>\n", SECTIONS[i].id, n++,
+                  cs_tr(r, SECTIONS[i].en, SECTIONS[i].nl));
+    if (SECTIONS[i].intro_en)
+      cs_buf_printf(b, "<p class=\"intro\">%s</p>\n",
+                    cs_tr(r, SECTIONS[i].intro_en, SECTIONS[i].intro_nl));
+    put_section_charts(b, r, charts, SECTIONS[i].id);
+    cs_buf_put(b, "</section>\n");
+  }
+  cs_buf_printf(b, "<section id=\"assumptions\"><h2>%d. %s</h2>\n", n,
                 cs_tr(r, "Assumptions of this run", "Aannames van deze run"));
   put_assumptions(b, r);
   cs_buf_put(b, "</section>\n");

@@ -40,6 +40,10 @@ void cs_fmt_share(char *b, size_t n, double v, int dec, int nl);
 const char *cs_payer_label(const cs_rdata *r, const char *id);
 /* A criterion's id as a label ("care_use" -> "Zorggebruik"). */
 const char *cs_crit_label(const cs_rdata *r, const char *id);
+/* A care sector's, a staff group's and a scenario's id as a label (other ids as they are). */
+const char *cs_sector_label(const cs_rdata *r, const char *id);
+const char *cs_group_label(const cs_rdata *r, const char *id);
+const char *cs_scenario_label(const cs_rdata *r, const char *id);
 
 /* ---- db.c: reading results.db ---- */
 /* Opens dir/results.db read-only and fills r; CS_EINVAL (with a diagnostic) when it is not a
@@ -50,6 +54,8 @@ void cs_rdata_close(cs_rdata *r);
 sqlite3_stmt *cs_rdata_query(const cs_rdata *r, const char *sql);
 /* One value of a query with no result columns bound: the first column of its first row. */
 double cs_rdata_scalar(const cs_rdata *r, const char *sql, double none);
+/* 1 when results.db has the table (population only with --detail, the PSA tables with PSA). */
+int cs_rdata_has(const cs_rdata *r, const char *table);
 
 /* ---- charts.c: every chart of the report, in the report's order ----
  * A chart is a JSON object: {"id", "section", "title", "guide", "spec", "table"}; spec is a
@@ -59,7 +65,23 @@ json_t *cs_chart_verdict(const cs_rdata *r);
 json_t *cs_chart_business_case(const cs_rdata *r);
 json_t *cs_chart_wrong_pocket(const cs_rdata *r);
 json_t *cs_chart_payers(const cs_rdata *r);
-/* All of them as an array; NULL when out of memory. */
+json_t *cs_chart_theme_npv(const cs_rdata *r);
+json_t *cs_chart_theme_criteria(const cs_rdata *r);
+json_t *cs_chart_participants(const cs_rdata *r);
+json_t *cs_chart_pyramid(const cs_rdata *r);
+json_t *cs_chart_share75(const cs_rdata *r);
+json_t *cs_chart_population(const cs_rdata *r);
+json_t *cs_chart_workforce(const cs_rdata *r);
+json_t *cs_chart_staff(const cs_rdata *r);
+json_t *cs_chart_real_estate(const cs_rdata *r);
+json_t *cs_chart_co2(const cs_rdata *r);
+json_t *cs_chart_variants_criteria(const cs_rdata *r);
+json_t *cs_chart_variants_npv(const cs_rdata *r);
+json_t *cs_chart_ceac(const cs_rdata *r);
+json_t *cs_chart_tornado(const cs_rdata *r);
+json_t *cs_chart_ce_plane(const cs_rdata *r);
+/* A chart that does not apply to the run (no PSA, no --detail, no variants) is json_null(). */
+/* All that apply as an array; NULL when out of memory. */
 json_t *cs_charts_all(const cs_rdata *r);
 
 /* ---- html.c: the page ---- */

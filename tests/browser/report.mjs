@@ -33,7 +33,7 @@ async function check(browser, file, n) {
   for (const el of await page.locator('[id^="chart-"]').all()) {
     const id = await el.getAttribute('id');
     const state = await el.getAttribute('data-rendered');
-    const marks = await el.locator('svg .mark-rect path, svg .mark-line path, svg .mark-text text, svg .mark-symbol path, canvas').count();
+    const marks = await el.locator('svg .mark-rect path, svg .mark-area path, svg .mark-line path, svg .mark-text text, svg .mark-symbol path, canvas').count();
     if (state !== 'yes' || marks === 0) fail(`${file}: ${id} did not render (${state}, ${marks} marks)`);
   }
   await page.screenshot({ path: `${prefix}-${n}-first.png` });
@@ -42,6 +42,11 @@ async function check(browser, file, n) {
   if (!(await page.locator('details[open] table').first().isVisible()))
     fail(`${file}: the "show numbers" toggle shows no table`);
   await page.screenshot({ path: `${prefix}-${n}-full.png`, fullPage: true });
+  // one picture per section, to read each chart at the size a reader sees it
+  for (const sec of await page.locator('section').all()) {
+    const id = await sec.getAttribute('id');
+    await sec.screenshot({ path: `${prefix}-${n}-${id}.png` });
+  }
   for (const e of errors) fail(`${file}: console: ${e}`);
   console.log(`${file}: ${charts} charts rendered; screenshots ${prefix}-${n}-*.png`);
   await page.close();
