@@ -208,13 +208,9 @@ static void test_prevalence_drift(void **st) {
   tp_free(pl);
 }
 
-/* transition_improvement (docs/model.md 2.3, v0.2): 1000 women aged 30 all in s0, nobody dies,
- * s0 -> s1 at 0.1 at every age from 30, recovery s1 -> s0 at 0.2; improvement 0.1 a year. 2024:
- * p = 0.1 as given: (900, 100) at 31. 2025: p = 1 - 0.9^0.9 = 0.0904674239, recovery unchanged:
- * 900 (1 - p) + 20 = 838.5793185, 900 p + 80 = 161.4206815. 2026: p = 1 - 0.9^0.81, the same
- * way: (802.2661493, 197.7338507) (by hand in Python). */
-static void test_transition_improvement(void **st) {
-  (void)st;
+/* 1000 women aged 30 in 2024, all in s0, nobody dies; s0 -> s1 at 0.1 and s1 -> s0 at 0.2 at
+ * ages 30-39; 2024-2027 (the transition_improvement tests). */
+static cs_plan *onset_cohort(void) {
   cs_plan *pl = tp_new(1, ONE_SUB, 1, 2, 2024, 2027);
   for (int x = 30; x < 40; x++) {
     pl->trans[((F * CS_NAGE + x) * 2 + 0) * 2 + 1] = 0.1;
@@ -222,6 +218,17 @@ static void test_transition_improvement(void **st) {
   }
   pl->share0[(F * CS_NAGE + 30) * 2 + 0] = 1.0;
   pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  return pl;
+}
+
+/* transition_improvement (docs/model.md 2.3, v0.2): 1000 women aged 30 all in s0, nobody dies,
+ * s0 -> s1 at 0.1 at every age from 30, recovery s1 -> s0 at 0.2; improvement 0.1 a year. 2024:
+ * p = 0.1 as given: (900, 100) at 31. 2025: p = 1 - 0.9^0.9 = 0.0904674239, recovery unchanged:
+ * 900 (1 - p) + 20 = 838.5793185, 900 p + 80 = 161.4206815. 2026: p = 1 - 0.9^0.81, the same
+ * way: (802.2661493, 197.7338507) (by hand in Python). */
+static void test_transition_improvement(void **st) {
+  (void)st;
+  cs_plan *pl = onset_cohort();
   pl->trans_improvement = tp_num(pl, 0.1);
   tp_run *t = tp_run_new(pl, 1);
   near(tp_pop(t, pl, 0, 1, 0, F, 31, 0), 900);
@@ -240,13 +247,7 @@ static void test_transition_improvement(void **st) {
  * 830 (1 - p) + 34 = 796.1044983, 830 p + 136 = 203.8955017 at 33 (by hand in Python). */
 static void test_transition_improvement_by_age(void **st) {
   (void)st;
-  cs_plan *pl = tp_new(1, ONE_SUB, 1, 2, 2024, 2027);
-  for (int x = 30; x < 40; x++) {
-    pl->trans[((F * CS_NAGE + x) * 2 + 0) * 2 + 1] = 0.1;
-    pl->trans[((F * CS_NAGE + x) * 2 + 1) * 2 + 0] = 0.2;
-  }
-  pl->share0[(F * CS_NAGE + 30) * 2 + 0] = 1.0;
-  pl->pop[cs_ix_asx(0, F, 30)] = 1000;
+  cs_plan *pl = onset_cohort();
   static int32_t from[] = {0, 32};
   cs_num band[] = {tp_num(pl, 0.0), tp_num(pl, 0.1)};
   pl->ntimpr = 2, pl->timpr_from = from, pl->timpr_band = band;

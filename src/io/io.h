@@ -50,6 +50,9 @@ cs_status cs_view_init(cs_view *v, const cs_plan *pl, const cs_results *r, const
 /* Discounted savings of stakeholder p (npayer: total) in scenario s at marginal prices
  * (each sector's cost change times its marginal_share; docs/model.md 7; tables_budget.c). */
 double cs_savings_marginal(const cs_view *v, int32_t s, int32_t p);
+/* Participant-years of interventions first..first+count-1 in scenario s, discounted at the
+ * money rate (theme_roi and intervention_roi; tables_budget.c). */
+double cs_participants_discounted(const cs_view *v, int32_t s, int32_t first, int32_t count);
 /* Fills v->ins_sub (tables_budget.c); CS_OK without insurers. */
 cs_status cs_view_insurers(cs_view *v, cs_arena *ar);
 /* Fills v->info, run_info.csv's values (tables_info.c): draws the PSA draws the run computed

@@ -362,15 +362,13 @@ static int roi_present(const cs_view *v) { return v->shap && v->shap->theme_sav;
 
 static int64_t roi_n(const cs_view *v) { return (int64_t)(v->r->nsc - 1) * v->pl->ntheme; }
 
-/* Discounted participant-years of theme t's interventions in scenario s. */
-static double theme_participants(const cs_view *v, int32_t s, int32_t t) {
+double cs_participants_discounted(const cs_view *v, int32_t s, int32_t first, int32_t count) {
   const cs_results *r = v->r;
-  const cs_theme *th = &v->pl->themes[t];
   double sum = 0.0;
   for (int32_t y = 0; y < r->ny; y++) {
     double f = cs_discount(v->pl->discount_rate, y);
     for (int32_t a = 0; a < r->na; a++)
-      for (int32_t iv = th->first; iv < th->first + th->count; iv++)
+      for (int32_t iv = first; iv < first + count; iv++)
         sum += r->participants[(cs_ix_sy(r, s, y) * r->na + a) * r->niv + iv] * f;
   }
   return sum;
@@ -379,7 +377,8 @@ static double theme_participants(const cs_view *v, int32_t s, int32_t t) {
 static void roi_row(const cs_view *v, int64_t i, cs_value *o) {
   int32_t T = v->pl->ntheme, t = cs_digit(&i, T), s = 1 + (int32_t)i;
   double inv = v->shap->theme_inv[(size_t)s * T + t], sav = v->shap->theme_sav[(size_t)s * T + t];
-  double part = theme_participants(v, s, t);
+  const cs_theme *th = &v->pl->themes[t];
+  double part = cs_participants_discounted(v, s, th->first, th->count);
   o[0] = cs_vs(v->sc[s].id), o[1] = cs_vs(v->pl->themes[t].id);
   o[2] = cs_vd(inv), o[3] = cs_vd(sav), o[4] = cs_vd(sav - inv);
   o[5] = inv > 0.0 ? cs_vd(sav / inv) : cs_vnull();

@@ -443,23 +443,11 @@ static const cs_column ivroi_cols[] = {
 
 static int64_t ivroi_n(const cs_view *v) { return v->shap->iv_n; }
 
-/* Discounted participant-years of intervention iv in the plan (scenario 1). */
-static double iv_participants(const cs_view *v, int32_t iv) {
-  const cs_results *r = v->r;
-  double sum = 0.0;
-  for (int32_t y = 0; y < r->ny; y++) {
-    double f = cs_discount(v->pl->discount_rate, y);
-    for (int32_t a = 0; a < r->na; a++)
-      sum += r->participants[(cs_ix_sy(r, 1, y) * r->na + a) * r->niv + iv] * f;
-  }
-  return sum;
-}
-
 static void ivroi_row(const cs_view *v, int64_t i, cs_value *o) {
   const cs_shapley *s = v->shap;
   int32_t iv = (int32_t)i, np = v->pl->npayer;
   const cs_intervention *x = &v->pl->ivs[iv];
-  double inv = own_investment(v, iv, np), part = iv_participants(v, iv);
+  double inv = own_investment(v, iv, np), part = cs_participants_discounted(v, 1, iv, 1);
   double sav = s->iv_phi[(size_t)iv * s->iv_nmet + cs_shapley_nmet(v->pl) + np]; /* total */
   o[0] = cs_vs(x->id), o[1] = cs_vs(v->pl->themes[x->theme].id);
   o[2] = cs_vd(inv), o[3] = cs_vd(sav), o[4] = cs_vd(sav - inv);
