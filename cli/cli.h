@@ -19,6 +19,8 @@ enum {
 int cs_cmd_check(int argc, char **argv);
 int cs_cmd_run(int argc, char **argv);
 int cs_cmd_report(int argc, char **argv);
+int cs_cmd_init(int argc, char **argv);
+int cs_cmd_serve(int argc, char **argv);
 
 /* util.c */
 void cs_cli_print_diags(const cs_diags *d);
@@ -26,7 +28,8 @@ void cs_cli_print_diags(const cs_diags *d);
  * obeyed, by the terminal. */
 void cs_cli_put_safe(FILE *f, const char *s);
 int cs_cli_exit_code(cs_status st);
-/* Loads a plan, printing every problem; returns NULL (and sets *code) on failure. */
-cs_plan *cs_cli_load(const char *path, int *code);
+/* Loads a plan with the --set overrides sets[0..nset-1] ("PATH=VALUE"), printing every
+ * problem and then their number; returns NULL (and sets *code) on failure. */
+cs_plan *cs_cli_load(const char *path, const char *const *sets, size_t nset, int *code);
 
 #endif

@@ -16,7 +16,7 @@
 static const char USAGE[] =
     "usage: careshift run PLAN --out DIR [--detail] [--draws N | --psa] [--seed S]\n"
     "                     [--threads T] [--no-tornado] [--no-intervention-shapley]\n"
-    "                     [--lang en|nl] [--quiet]\n"
+    "                     [--lang en|nl] [--pdf] [--quiet] [--set PATH=VALUE ...]\n"
     "\n"
     "Runs the baseline, the plan, each of the plan's scale and pace variants and the plan\n"
     "without each theme (without-<theme>), with every uncertain number at its mean (draw 0),\n"
@@ -52,17 +52,35 @@ static const char USAGE[] =
     "                    skip the Shapley runs per intervention (shapley_intervention.csv,\n"
     "                    wrong_pocket_intervention.csv): a quicker run while editing a plan\n"
     "  -l, --lang LANG   language of the summary and report.html: en (default) or nl\n"
+    "      --pdf         once the run is in place, also print report.html to report.pdf (A4,\n"
+    "                    each section on a new page) with headless Chromium\n"
+    "                    (CARESHIFT_CHROMIUM, else /usr/bin/chromium, else chromium on PATH;\n"
+    "                    stopped after CARESHIFT_PDF_TIMEOUT seconds, default 120); without\n"
+    "                    Chromium a note says so and only report.html is written (exit 0)\n"
+    "  -S, --set PATH=VALUE\n"
+    "                    run the plan with one value changed, in memory (the plan's files are\n"
+    "                    only read): PATH as in inputs.csv and tornado.csv, VALUE YAML text,\n"
+    "                    e.g. --set themes[palliatief].interventions[acp].uptake.max=0.2,\n"
+    "                    --set 'sectors[hospital_day].price={dist: gamma, mean: 700, sd: 50}',\n"
+    "                    --set scenarios[parkstad-later].delay.Parkstad=3,\n"
+    "                    --set themes[ouderen].enabled=false (the plan without that theme);\n"
+    "                    repeatable, applied in order, checked like the plan (an error names\n"
+    "                    the --set); docs/plan-format.md \"Overrides: --set\"\n"
     "  -q, --quiet       no summary\n"
     "  -h, --help        this text\n"
     "\n"
 
     "exit codes: 0 success, 1 invalid plan, 2 wrong arguments, 3 an output could not be\n"
-    "written (or --out holds files careshift did not write, or another run is writing it),\n"
-    "4 out of memory or internal error, 130 interrupted (the output directory is unchanged)\n";
+    "written (or --out holds files careshift did not write, or another run is writing it;\n"
+    "also: --pdf could not print report.pdf, after the run was written in full), 4 out of\n"
+    "memory or internal error, 130 interrupted (the output directory is unchanged; while\n"
+    "--pdf prints: the run is written, without report.pdf)\n";
 
 typedef struct {
   const char *plan, *out, *lang;
-  int detail, quiet, psa, no_tornado, no_ivshap, has_seed;
+  const char **sets; /* --set PATH=VALUE, in order (argv's strings) */
+  size_t nset;
+  int detail, quiet, psa, no_tornado, no_ivshap, has_seed, pdf;
   long draws, threads;
   unsigned long long seed;
 } run_args;
@@ -82,6 +100,15 @@ static int bad_value(const char *opt, const char *val, const char *want) {
   return CS_EXIT_USAGE;
 }
 
+/* Keeps one more --set; -1 when out of memory. */
+static int add_set(run_args *a, const char *set) {
+  const char **n = realloc(a->sets, (a->nset + 1) * sizeof *n);
+  if (!n) return -1;
+  n[a->nset++] = set;
+  a->sets = n;
+  return 0;
+}
+
 static int parse(int argc, char **argv, run_args *a) {
   static const struct option opts[] = {
       {"out", required_argument, NULL, 'o'},   {"detail", no_argument, NULL, 'd'},
@@ -89,11 +116,12 @@ static int parse(int argc, char **argv, run_args *a) {
       {"draws", required_argument, NULL, 'n'}, {"psa", no_argument, NULL, 'p'},
       {"seed", required_argument, NULL, 's'},  {"threads", required_argument, NULL, 't'},
       {"no-tornado", no_argument, NULL, 'T'},  {"no-intervention-shapley", no_argument, NULL, 'I'},
+      {"pdf", no_argument, NULL, 'P'},         {"set", required_argument, NULL, 'S'},
       {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
   int c;
   long v;
   optind = 0; /* a full reset of GNU getopt */
-  while ((c = getopt_long(argc, argv, "o:dl:qn:ps:t:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:dl:qn:ps:t:S:h", opts, NULL)) != -1) {
     switch (c) {
     case 'n':
       if (parse_long(optarg, 0, 1000000, &a->draws))
@@ -112,6 +140,13 @@ static int parse(int argc, char **argv, run_args *a) {
       break;
     case 'T': a->no_tornado = 1; break;
     case 'I': a->no_ivshap = 1; break;
+    case 'P': a->pdf = 1; break;
+    case 'S':
+      if (add_set(a, optarg)) {
+        fputs("careshift run: out of memory\n", stderr);
+        return CS_EXIT_INTERNAL;
+      }
+      break;
     case 'o': a->out = optarg; break;
     case 'd': a->detail = 1; break;
     case 'l': a->lang = optarg; break;
@@ -204,8 +239,8 @@ static int want_report(cs_outdir *o, const run_args *a) {
   return st == CS_OK;
 }
 
-static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a) {
-  int report = want_report(o, a);
+static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a, int *report) {
+  *report = want_report(o, a);
   cs_diags *d = cs_diags_new();
   if (!d) return CS_EXIT_INTERNAL;
   quiet_stderr q = hush();
@@ -228,7 +263,42 @@ static int write_and_report(const cs_run *run, cs_outdir *o, const run_args *a) 
     fputs(nl ? " (CSV-tabellen, results.db, business_case.xlsx, run.log"
              : " (CSV tables, results.db, business_case.xlsx, run.log",
           stdout);
-    fputs(report ? ", report.html)\n" : ")\n", stdout);
+    fputs(*report ? ", report.html)\n" : ")\n", stdout);
+  }
+  return CS_EXIT_OK;
+}
+
+/* --pdf: report.pdf after the run is in place (printing takes seconds and may fail; the
+ * tables are good either way). No Chromium, or no report.html, is a note, not an error. */
+static int print_pdf(const run_args *a, int report) {
+  if (!report) {
+    fputs("careshift run: note: no report.pdf without report.html\n", stderr);
+    return CS_EXIT_OK;
+  }
+  cs_diags *d = cs_diags_new();
+  if (!d) return CS_EXIT_INTERNAL;
+  int made = 0;
+  cs_status st = cs_report_pdf(a->out, &canceled, &made, d);
+  if (st == CS_OK && !made) {
+    fputs("careshift run: note: ", stderr);
+    cs_cli_put_safe(stderr, cs_diags_count(d) ? cs_diags_get(d, 0) : "no report.pdf");
+    fputs("; wrote report.html only\n", stderr);
+  } else {
+    cs_cli_print_diags(d);
+  }
+  cs_diags_free(d);
+  if (st != CS_OK) {
+    fputs("careshift run: ", stderr);
+    fputs(st == CS_ECANCELED ? "interrupted while printing" : "report.pdf was not written", stderr);
+    fputs("; the run in ", stderr);
+    cs_cli_put_safe(stderr, a->out);
+    fputs(" is complete without it\n", stderr);
+    return cs_cli_exit_code(st);
+  }
+  if (made && !a->quiet) {
+    fputs(strcmp(a->lang, "nl") ? "printed: " : "afgedrukt: ", stdout);
+    cs_cli_put_safe(stdout, a->out);
+    fputs("/report.pdf\n", stdout);
   }
   return CS_EXIT_OK;
 }
@@ -269,11 +339,10 @@ static int set_options(const run_args *a, const cs_plan *plan, cs_run_options *o
   return 0;
 }
 
-int cs_cmd_run(int argc, char **argv) {
-  run_args a = {.lang = "en"};
-  int code = parse(argc, argv, &a);
-  if (code) return code < 0 ? CS_EXIT_OK : code;
-  cs_plan *plan = cs_cli_load(a.plan, &code);
+static int run_main(const run_args *ap) {
+  run_args a = *ap;
+  int code = CS_EXIT_OK;
+  cs_plan *plan = cs_cli_load(a.plan, a.sets, a.nset, &code);
   if (!plan) return code;
   cs_run_options opt;
   if ((code = set_options(&a, plan, &opt)) != 0) {
@@ -289,11 +358,16 @@ int cs_cmd_run(int argc, char **argv) {
   if (st == CS_OK) st = cs_run_new(plan, &opt, &run, d);
   cs_cli_print_diags(d);
   cs_diags_free(d);
+  int report = 0;
   if (st == CS_OK)
-    code = write_and_report(run, o, &a);
+    code = write_and_report(run, o, &a, &report);
   else
     code = cs_cli_exit_code(st);
-  if (code == CS_EXIT_CANCELED) {
+  if (code == CS_EXIT_OK && a.pdf) {
+    cs_outdir_close(o); /* the old run goes first; report.pdf takes the new run's lock */
+    o = NULL;
+    code = print_pdf(&a, report);
+  } else if (code == CS_EXIT_CANCELED) {
     fputs("careshift run: interrupted; ", stderr);
     cs_cli_put_safe(stderr, a.out);
     fputs(" is as it was\n", stderr);
@@ -302,4 +376,12 @@ int cs_cmd_run(int argc, char **argv) {
   cs_run_free(run);
   cs_plan_free(plan);
   return code;
+}
+
+int cs_cmd_run(int argc, char **argv) {
+  run_args a = {.lang = "en"};
+  int code = parse(argc, argv, &a);
+  if (!code) code = run_main(&a);
+  free(a.sets); /* the strings are argv's */
+  return code < 0 ? CS_EXIT_OK : code;
 }

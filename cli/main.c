@@ -16,6 +16,8 @@ static const char USAGE[] =
     "  run PLAN --out DIR    run every scenario and write the tables of OUTPUTS.md and\n"
     "                        report.html to DIR\n"
     "  report DIR            write DIR/report.html again from a run's results.db\n"
+    "  init DIR              write a new plan to start from (the built-in example)\n"
+    "  serve --dir DIR       a read-only HTTP JSON API over a run (docs/api-http.md)\n"
     "\n"
     "`careshift COMMAND --help` describes each command.\n"
     "\n"
@@ -56,6 +58,12 @@ int main(int argc, char **argv) {
   } else if (!strcmp(cmd, "report")) {
     argv[1] = "careshift report";
     code = cs_cmd_report(argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "init")) {
+    argv[1] = "careshift init";
+    code = cs_cmd_init(argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "serve")) {
+    argv[1] = "careshift serve";
+    code = cs_cmd_serve(argc - 1, argv + 1);
   } else {
     fprintf(stderr, "careshift: unknown command '%s'\n\n%s", cmd, USAGE);
     return CS_EXIT_USAGE;

@@ -28,7 +28,7 @@ int cs_cli_exit_code(cs_status st) {
   }
 }
 
-cs_plan *cs_cli_load(const char *path, int *code) {
+cs_plan *cs_cli_load(const char *path, const char *const *sets, size_t nset, int *code) {
   cs_diags *d = cs_diags_new();
   if (!d) {
     fprintf(stderr, "careshift: out of memory\n");
@@ -36,7 +36,7 @@ cs_plan *cs_cli_load(const char *path, int *code) {
     return NULL;
   }
   cs_plan *plan = NULL;
-  cs_status st = cs_plan_load(path, &plan, d);
+  cs_status st = cs_plan_load_with(path, sets, nset, &plan, d);
   cs_cli_print_diags(d);
   if (st != CS_OK) {
     size_t n = cs_diags_total(d);

@@ -78,6 +78,21 @@ typedef struct cs_plan cs_plan;
  * Note: turns GSL's abort-on-error handler off for the process (gsl_set_error_handler_off),
  * since careshift reports numeric failures itself. */
 CS_API cs_status cs_plan_load(const char *path, cs_plan **out, cs_diags *diags);
+
+/* cs_plan_load with overrides: sets[0..nset-1] (the caller's; read during the call only), each
+ * "PATH=VALUE" as `careshift run --set` takes it (docs/plan-format.md "Overrides: --set"):
+ * PATH names a plan value as inputs.csv and tornado.csv do
+ * (themes[palliatief].interventions[acp].uptake.max, sectors[gp].price, $name,
+ * scenarios[parkstad-later].delay.Parkstad, ...) and may add keys the plan lacks; VALUE is
+ * YAML text (0.2, {dist: beta, mean: 0.3, sd: 0.05}); themes[t].enabled=false (and
+ * themes[t].interventions[i].enabled=false) leaves that theme (intervention) out. They are
+ * applied in order to the parsed plan before it is checked, so an overridden value is
+ * validated as the file's own would be; every problem found in one is reported as
+ * "--set PATH=VALUE: message" (a path that names nothing with the nearest names). The files
+ * are only read. run_info's inputs_checksum covers the overrides (plan_checksum stays the
+ * file's). nset 0 is cs_plan_load. */
+CS_API cs_status cs_plan_load_with(const char *path, const char *const *sets, size_t nset,
+                                   cs_plan **out, cs_diags *diags);
 CS_API void cs_plan_free(cs_plan *plan);
 
 typedef struct {
@@ -233,6 +248,23 @@ CS_API void cs_cursor_free(cs_cursor *c);
  * careshift run directory; CS_EIO when a file cannot be read or written, or the chart scripts
  * are not installed (see cs_outdir_set_report). */
 CS_API cs_status cs_report_write(const char *run_dir, const char *lang, cs_diags *diags);
+
+/* Prints run_dir/report.html (written first, e.g. by cs_report_write) to run_dir/report.pdf,
+ * A4, each section on a new page, through headless Chromium: CARESHIFT_CHROMIUM (a path, or a
+ * name looked up on PATH), else /usr/bin/chromium, else chromium on PATH. Chromium runs as a
+ * child process (no shell) in its own process group, with a private profile and HOME under
+ * $TMPDIR, removed afterwards; it is killed when it has not finished within
+ * CARESHIFT_PDF_TIMEOUT seconds (1 to 3600; default 120). Its PDF is checked, then written
+ * like report.html: under the directory's lock, by a temporary name, synced, renamed, listed
+ * in the manifest. *made is 1 when report.pdf was written. No Chromium is not an error:
+ * CS_OK with *made 0 and one diagnostic saying so (nothing is checked or written then).
+ * Otherwise CS_EINVAL when run_dir is not a run directory; CS_EIO when report.html is
+ * missing, Chromium fails, overruns or makes no usable PDF (the diagnostics end with its last
+ * lines of output), or a run is writing run_dir; CS_ECANCELED when *cancel (may be NULL)
+ * became nonzero while Chromium ran (it is killed; nothing is written). Not thread-safe with
+ * respect to changes of the environment; each call is independent otherwise. */
+CS_API cs_status cs_report_pdf(const char *run_dir, const volatile sig_atomic_t *cancel, int *made,
+                               cs_diags *diags);
 
 /* The run log: capped migration, clamped transition rows, timings; one line each. */
 CS_API const char *cs_run_log(const cs_run *run);

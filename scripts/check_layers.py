@@ -4,8 +4,10 @@
 The folders of src/ are layers, bottom first. A file may include the headers of its own folder,
 the public careshift.h, and the one interface header (FOLDER/FOLDER.h) of a folder below it;
 nothing above it and no other header of another folder. Third-party headers are allowed only in
-the layers that own that library, so for example SQLite stays behind the io sinks. cli/ (and
-every later front end) sees only the public header and its own.
+the layers that own that library, so for example SQLite stays behind the io sinks. The public
+headers of include/ are careshift.h, which every layer may include, and careshift_serve.h,
+which only serve (the top layer: the HTTP API) may. cli/ (and every later front end) sees only
+the public headers and its own.
 
 usage: check_layers.py [ROOT]      exit 0 when the rule holds, 1 with one line per breach
 """
@@ -13,19 +15,24 @@ import os
 import re
 import sys
 
-LAYERS = ["base", "plan", "model", "econ", "psa", "io", "run", "report"]
+LAYERS = ["base", "plan", "model", "econ", "psa", "io", "run", "report", "serve"]
 # Third-party headers (by the first path component) and the layers that may include them.
 THIRD_PARTY = {
     "yaml.h": {"plan"},
     "csv.h": {"plan"},
     "gsl": {"plan", "psa", "run"},
-    "sqlite3.h": {"io", "report"},
+    "sqlite3.h": {"io", "report", "serve"},
     "xlsxwriter.h": {"io"},
-    "jansson.h": {"io", "report"},
-    "pthread.h": {"base", "psa"},
+    "jansson.h": {"io", "report", "serve"},
+    "pthread.h": {"base", "psa", "serve"},
     "Rmath.h": {"plan"},
+    "microhttpd.h": {"serve"},
 }
-FRONT_ENDS = {"cli": {"careshift.h", "cli.h"}}
+# The public headers (include/) and the layers that may include them (None: every layer).
+PUBLIC = {"careshift.h": None, "careshift_serve.h": {"serve"}}
+# cs_example.h is generated at build time (scripts/embed_files.py: the example's files as C
+# arrays for `careshift init`): the command line's own data, not the library's.
+FRONT_ENDS = {"cli": {"careshift.h", "careshift_serve.h", "cli.h", "cs_example.h"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
 
@@ -36,7 +43,7 @@ def breaches_in(root, path, text, layer):
         kind, name = m.groups()
         line = text.count("\n", 0, m.start()) + 1
         where = f"{path}:{line}"
-        if kind == "<" and (os.path.exists(os.path.join(root, "src", name)) or name == "careshift.h"):
+        if kind == "<" and (os.path.exists(os.path.join(root, "src", name)) or name in PUBLIC):
             kind = '"'  # a project header in <...> (found through -I src): the same rule
         if kind == "<":
             first = name.split("/")[0]
@@ -44,7 +51,11 @@ def breaches_in(root, path, text, layer):
             if owners is not None and layer not in owners:
                 yield f"{where}: <{name}> belongs to {sorted(owners)}, not to {layer}/"
             continue
-        if name == "careshift.h" or ("/" not in name and os.path.exists(os.path.join(here, name))):
+        if name in PUBLIC:
+            if PUBLIC[name] is not None and layer not in PUBLIC[name]:
+                yield f'{where}: "{name}" is the public header of {sorted(PUBLIC[name])}, not of {layer}/'
+            continue
+        if "/" not in name and os.path.exists(os.path.join(here, name)):
             continue
         parts = name.split("/")
         if len(parts) != 2 or parts[0] not in LAYERS:
@@ -80,7 +91,7 @@ def main(root):
                 for m in INCLUDE.finditer(text):
                     if m.group(1) == '"' and m.group(2) not in allowed:
                         line = text.count("\n", 0, m.start()) + 1
-                        found.append(f'{fe}/{f}:{line}: "{m.group(2)}": a front end sees only careshift.h')
+                        found.append(f'{fe}/{f}:{line}: "{m.group(2)}": a front end sees only the public headers')
     for b in found:
         print(b)
     print(f"layers: {len(found)} breach(es)" if found else "layers: the dependency rule holds")

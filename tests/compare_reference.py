@@ -83,8 +83,9 @@ OPTIONAL = {"business_case_insurer.csv",   # written only when the plan asks for
             "intervention_roi.csv"}            # left out with shapley_intervention.csv
 # Written by careshift but never compared: only the tables in TABLES are, so a table the
 # reference does not write is ignored. run_info.csv (v0.2) says how the run was made (version,
-# checksums, seed), which no independent reference can or should reproduce.
-NOT_COMPARED = {"run_info.csv"}
+# checksums, seed), which no independent reference can or should reproduce; inputs.csv (v0.2)
+# echoes the plan's numbers with their source comments: nothing to compute.
+NOT_COMPARED = {"run_info.csv", "inputs.csv"}
 assert not NOT_COMPARED & set(TABLES)
 # value columns that must be equal as text (method, theme) or as integers (orders)
 EXACT_TEXT = {"shapley_intervention.csv": {"method", "theme"}, "intervention_roi.csv": {"theme"}}

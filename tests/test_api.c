@@ -63,12 +63,28 @@ static void test_load_run_write(void **st) {
   free(path);
 }
 
+/* Text as a CSV cell: quoted, its quotes doubled, when it holds a comma, quote or line end. */
+static void csv_quoted(char *buf, size_t n, const char *s) {
+  if (!strpbrk(s, ",\"\n\r")) {
+    snprintf(buf, n, "%s", s);
+    return;
+  }
+  size_t k = 0;
+  buf[k++] = '"';
+  for (; *s && k + 3 < n; s++) {
+    if (*s == '"') buf[k++] = '"';
+    buf[k++] = *s;
+  }
+  buf[k++] = '"';
+  buf[k] = '\0';
+}
+
 /* The CSV text of one value, as docs/outputs.md specifies it (%.17g, empty for null). */
 static void csv_cell(char *buf, size_t n, const cs_column *col, const cs_value *v) {
   if (v->null)
     buf[0] = '\0';
   else if (col->type == CS_TEXT)
-    snprintf(buf, n, "%s", v->s);
+    csv_quoted(buf, n, v->s);
   else if (col->type == CS_INT)
     snprintf(buf, n, "%lld", (long long)v->i);
   else
@@ -77,7 +93,9 @@ static void csv_cell(char *buf, size_t n, const cs_column *col, const cs_value *
 
 /* Every table read through the API equals, line for line, the CSV file the run wrote. */
 static void check_table_against_csv(const cs_table *t, const char *dir) {
-  char path[512], want[4096], got[4096], cell[256];
+  /* inputs.csv's sources are up to some 20,000 bytes a row */
+  static char want[1 << 16], got[1 << 16], cell[1 << 15];
+  char path[512];
   snprintf(path, sizeof path, "%s/%s.csv", dir, cs_table_name(t));
   FILE *f = fopen(path, "r");
   assert_non_null(f);
@@ -144,9 +162,16 @@ static void test_results_api(void **st) {
   assert_null(cs_run_table_find(run, "population"));
   assert_null(cs_run_table_find(run, "psa_summary"));
   assert_null(cs_run_table(run, cs_run_table_count(run)));
-  assert_int_equal(cs_run_table_count(run), 25); /* 0.2: shapley_intervention, totals,
+  assert_int_equal(cs_run_table_count(run), 29); /* 0.2: shapley_intervention, totals,
                                                     wrong_pocket_intervention, intervention_roi,
-                                                    run_info */
+                                                    run_info, inputs, areas, sectors,
+                                                    milestones */
+  /* inputs (v0.2): every number of the plan with its line and source comment */
+  const cs_table *inputs = cs_run_table_find(run, "inputs");
+  assert_non_null(inputs);
+  assert_int_equal(cs_table_column_count(inputs), 6);
+  assert_true(cs_table_column(inputs, 0)->key);
+  assert_int_equal(cs_table_column_index(inputs, "source"), 5);
 
   const cs_table *care = cs_run_table_find(run, "care");
   assert_non_null(care);
@@ -194,7 +219,7 @@ static void test_results_api(void **st) {
   opt.threads = 2;
   opt.detail = 1;
   assert_int_equal(cs_run_new(plan, &opt, &run, d), CS_OK);
-  assert_int_equal(cs_run_table_count(run), 31);
+  assert_int_equal(cs_run_table_count(run), 35); /* and inputs, areas, sectors, milestones */
   /* run_info (v0.2): key, value; draws and the seed of this run, nothing that varies */
   const cs_table *info = cs_run_table_find(run, "run_info");
   assert_non_null(info);

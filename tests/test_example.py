@@ -46,12 +46,18 @@ TABLES = {
                            "cost_per_participant_year"],
     "theme_roi": ["scenario", "theme", "investment", "savings", "npv", "roi", "savings_per_participant_year"],
     "run_info": ["key", "value"],
+    "inputs": ["path", "line", "kind", "value", "distribution", "source"],
+    "areas": ["area", "name", "subregion"],
+    "sectors": ["sector", "name", "unit", "payer", "chain", "group"],
+    "milestones": ["intervention", "indicator", "year", "target"],
 }
 KEYS = {
     "demography": 3, "care": 4, "payers": 3, "workforce": 4, "health": 3, "population": 6,
     "interventions": 4, "implementation": 5, "business_case": 2, "health_economics": 1,
     "criteria": 3, "resources": 3, "wrong_pocket": 3, "criteria_subregion": 4, "staff": 2,
     "budget_impact": 3, "discount_rates": 3, "intervention_costs": 2, "theme_roi": 2, "run_info": 1,
+    "inputs": 1,
+    "areas": 1, "sectors": 1, "milestones": 3,
 }
 # run_info.csv (v0.2): its keys, in this order
 RUN_INFO_KEYS = ["careshift_version", "plan", "plan_checksum", "inputs_checksum", "base_year", "horizon",

@@ -21,10 +21,10 @@ BUILD = os.environ.get("CS_BUILDDIR") or os.path.join(ROOT, "build")
 PLAN = os.path.join(ROOT, "examples", "zuid-limburg", "plan.yaml")
 # the charts of a deterministic run of the example, those PSA adds, and those --detail swaps in
 CHARTS = ["verdict", "business_case", "wrong_pocket", "theme_npv", "theme_criteria", "participants",
-          "population", "payers", "workforce", "staff", "real_estate", "variants_criteria",
-          "variants_npv"]
-PSA_CHARTS = ["ceac", "tornado", "ce_plane"]
-DETAIL_CHARTS = ["pyramid", "share75"]
+          "population", "payers", "care_use", "care_cost_sector", "workforce", "staff",
+          "staff_subregion", "real_estate", "variants_criteria", "variants_npv"]
+PSA_CHARTS = ["npv_draws", "ceac", "tornado", "tornado_criteria", "ce_plane"]
+DETAIL_CHARTS = ["pyramid", "share75_subregion", "share75"]
 res = {"passed": 0, "failed": 0}
 
 
@@ -92,8 +92,6 @@ def check_sections(out, html, nl, psa):
     cell(html, eur(float(r["contribution"]), nl), f"theme_npv {r['theme']}")
     r = rows(out, "shapley", metric="criterion:staff")[0]
     cell(html, num(float(r["contribution"]), 0, nl) + " FTE", f"theme_criteria staff {r['theme']}")
-    ps = rows(out, "interventions", scenario="plan", year="2030", intervention="valpreventie")
-    cell(html, num(total(ps, "participants"), 0, nl), "participants valpreventie 2030")
     if 'id="chart-pyramid"' not in html:
         first = min(r["year"] for r in rows(out, "demography", scenario="plan"))
         cell(html, num(total(rows(out, "demography", scenario="plan", year=first), "population"), 0, nl),
@@ -110,8 +108,11 @@ def check_sections(out, html, nl, psa):
     cell(html, eur(float(r["npv"]), nl), "variants_npv mijnstreek-alleen NPV")
     r = rows(out, "criteria", scenario="mijnstreek-alleen", year=ly, criterion="staff")[0]
     cell(html, num(float(r["value"]), 0, nl) + " FTE", "variants_criteria mijnstreek-alleen staff")
+    check_sections_more(out, html, nl, ly)
+    check_inputs(out, html, nl)
     if not psa:
         return
+    check_psa_more(out, html, nl, ly)
     r = rows(out, "ceac", scenario="plan", value_per_qaly="50000")[0]
     check(f"<td>{num(50000, 0, nl)}</td><td>{num(100 * float(r['probability_cost_effective']), 0, nl)}%</td>"
           in html, "ceac: P(cost-effective) at EUR 50,000 per QALY")
@@ -121,6 +122,56 @@ def check_sections(out, html, nl, psa):
     dq = rows(out, "psa_draws", scenario="plan", metric="delta_qalys")
     first = min(dq, key=lambda r: int(r["draw"]))
     cell(html, num(float(first["value"]), 1, nl), f"ce_plane: QALYs of draw {first['draw']}")
+
+
+def subregion_of(out):
+    return {r["area"]: r["subregion"] for r in rows(out, "areas")}
+
+
+def check_sections_more(out, html, nl, ly):
+    """The charts of care use, cost per sector, staff and participants per subregion (v0.2)."""
+    base = rows(out, "care", scenario="baseline", year=ly, sector="hospital_day")
+    plan = rows(out, "care", scenario="plan", year=ly, sector="hospital_day")
+    cell(html, num(total(base, "units"), 0, nl), f"care_use: hospital days without the plan in {ly}")
+    cell(html, eur(total(plan, "cost") - total(base, "cost"), nl), f"care_cost_sector: hospital days {ly}")
+    sub = subregion_of(out)
+    check(sorted(set(sub.values())) == ["Maastricht-Heuvelland", "Parkstad", "Westelijke Mijnstreek"],
+          "areas.csv: the example's three subregions")
+    short = sum(max(float(r["gap_fte"]), 0) for r in rows(out, "workforce", scenario="baseline", year=ly,
+                                                           subregion="Parkstad"))
+    cell(html, num(short, 0, nl), f"staff_subregion: Parkstad's shortage without the plan in {ly}")
+    ps = [r for r in rows(out, "interventions", scenario="plan", year="2030", intervention="valpreventie")
+          if sub[r["area"]] == "Parkstad"]
+    cell(html, num(total(ps, "participants"), 0, nl), "participants: valpreventie in Parkstad, 2030")
+    for m in rows(out, "milestones", intervention="valpreventie"):
+        proj = total(rows(out, "interventions", scenario="plan", year=m["year"], intervention="valpreventie"),
+                     "participants")
+        check(f"<td>{num(proj, 0, nl)}</td><td>{num(float(m['target']), 0, nl)}</td>" in html,
+              f"participants: valpreventie's milestone {m['year']} beside the plan's projection")
+
+
+def check_inputs(out, html, nl):
+    """Every input of inputs.csv is listed in the assumptions with its source (v0.2)."""
+    ins = rows(out, "inputs")
+    check(html.count('<tr class="input">') == len(ins) > 100, f"assumptions: {len(ins)} inputs listed")
+    price = rows(out, "inputs", path="sectors[hospital_day].price")[0]
+    src = price["source"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    check(f'<td>sectors[hospital_day].price</td><td>{num(float(price["value"]), 0, nl)}</td><td></td>'
+          f'<td class="src">{src}</td>' in html and "KH 2024" in src,
+          "assumptions: the hospital day's price with its source")
+    check("<td>years.base</td><td>2024</td>" in html, "assumptions: a year is written as a year")
+
+
+def check_psa_more(out, html, nl, ly):
+    """The NPV's spread per stakeholder and the criteria's tornado (v0.2)."""
+    s = rows(out, "psa_summary", scenario="plan", metric="npv:wmo")[0]
+    pr = rows(out, "psa_probabilities", scenario="plan", what="npv>0:wmo")[0]
+    check(f"<td>{eur(float(s['mean']), nl)}</td><td>{eur(float(s['p2_5']), nl)}</td>" in html,
+          "npv_draws: Wmo's mean and 2.5th percentile")
+    check(f"<td>{num(100 * float(pr['probability']), 1, nl)}%</td>" in html, "npv_draws: P(NPV > 0) of Wmo")
+    tor = max(rows(out, "tornado", scenario="plan", metric="criterion:staff"),
+              key=lambda r: abs(float(r["high"]) - float(r["low"])))
+    cell(html, num(float(tor["low"]), 2, nl), "tornado_criteria: staff's widest swing, low end")
 
 
 def check_page(out, nl, psa):
@@ -221,6 +272,13 @@ def check_detail(binary, out):
             if r["scenario"] == "plan" and r["year"] == first and r["sex"] == "f" and int(r["age"]) >= 95:
                 n += float(r["count"])
     cell(html, num(n, 0, False), f"pyramid: women aged 95+ in {first}")
+    old, allp = 0.0, 0.0
+    with open(os.path.join(out, "population.csv"), newline="") as f:
+        for r in csv.DictReader(f):
+            if r["scenario"] == "plan" and r["year"] == first:
+                allp += float(r["count"])
+                old += float(r["count"]) if int(r["age"]) >= 75 else 0.0
+    cell(html, num(100 * old / allp, 1, False) + "%", f"share75_subregion: the region's share 75+ in {first}")
     check(os.path.getsize(os.path.join(out, "report.html")) < 5 * 1024 * 1024, "--detail: report < 5 MB")
 
 

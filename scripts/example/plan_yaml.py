@@ -642,6 +642,7 @@ themes:
           # no resource line for ZIO's GP time (was 0.3 FTE in Maastricht-Heuvelland, following
           # its participants): the consults are now gp units whose FTE the sector counts in every
           # subregion; the line would count the same GPs twice (third round)
+
         milestones:
           - {{indicator: participants, year: 2027, target: {c['ms_acp']}}}
       - id: thuis-sterven
@@ -685,6 +686,7 @@ themes:
           # no resource line for the MeanderGroep palliative nurses (was 1.5 FTE 2025-2030): the extra
           # terminal home-nursing hours above are district_nursing_hour units whose FTE the sector
           # already counts; a resource line would count the same nurses twice (issue 9)
+
         milestones:
           - {{indicator: participants, year: 2028, target: {c['ms_pal']}}}
   - id: arbeidsmarkt
@@ -752,6 +754,7 @@ themes:
         # no resource line for Meditta's nurse practitioners (was 4 FTE 2025-2030): their consults
         # are the gp units above, whose FTE (with the +25 %) the staff criterion already counts to
         # {HORIZON}; a resource line counted the same people twice (issue 9)
+
         milestones:
           - {{indicator: participants, year: 2028, target: {c['ms_np']}}}
   - id: digitalisering

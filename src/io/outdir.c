@@ -46,8 +46,8 @@ struct cs_outdir {
 
 /* ---- which files are careshift's ---- */
 static int is_output_name(const char *name) {
-  static const char *const fixed[] = {"results.db", "business_case.xlsx", "run.log", "report.html",
-                                      MANIFEST};
+  static const char *const fixed[] = {"results.db",  "business_case.xlsx", "run.log",
+                                      "report.html", "report.pdf",         MANIFEST};
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
     if (!strcmp(name, fixed[i])) return 1;
   size_t n = strlen(name);

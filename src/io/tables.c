@@ -38,7 +38,11 @@ static const cs_tabledef *const TABLES[] = {&cs_tab_demography,
                                             &cs_tab_psa_probabilities,
                                             &cs_tab_ceac,
                                             &cs_tab_tornado,
-                                            &cs_tab_run_info};
+                                            &cs_tab_run_info,
+                                            &cs_tab_inputs,
+                                            &cs_tab_areas,
+                                            &cs_tab_sectors,
+                                            &cs_tab_milestones};
 
 size_t cs_tabledef_count(void) { return sizeof TABLES / sizeof *TABLES; }
 

@@ -170,6 +170,18 @@ typedef struct {
   int32_t first, count;
 } cs_theme;
 
+/* An input of the plan: a number or distribution written in the YAML, or a CSV table it
+ * reads, with its source (docs/plan-format.md "Sources of numbers"; inputs.csv). */
+typedef enum { CS_INPUT_NUMBER, CS_INPUT_DISTRIBUTION, CS_INPUT_TABLE } cs_input_kind;
+typedef struct {
+  cs_input_kind kind;
+  const char *path;   /* where it stands: sectors[gp].price, $name, use (a table) */
+  int32_t line;       /* in the plan file, 1-based */
+  const char *value;  /* a number as written; a distribution's deterministic value; a file name */
+  const char *dist;   /* "pert(min 0.2, mode 0.4, max 0.6)"; "" for a number or a table */
+  const char *source; /* the comment that gives its source; "" when none */
+} cs_input;
+
 /* A named scale / pace variant of `plan`. */
 typedef struct {
   const char *id;
@@ -278,6 +290,8 @@ typedef struct cs_plan {
   int32_t psa_draws;
   uint64_t psa_seed;
   int32_t has_psa, psa_has_seed;
+  int32_t ninput;
+  cs_input *inputs; /* every input number and table, in the order of the plan file */
 } cs_plan;
 
 /* Value of a number in draw theta. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include "plan_sources.h"
 #include "schema.h"
 
 /* Larger plans are refused unread: large data belongs in the CSV tables. */
@@ -56,11 +57,19 @@ static void load_root(cs_ld *L, cs_ynode *root) {
   check_ivshap(L, root);
 }
 
-static void load_file(cs_ld *L, const char *path) {
+/* The overrides go into the inputs' checksum after the YAML's bytes, before the tables':
+ * a run with --set is told apart from a run of the plan as it is on disk. */
+static void hash_sets(cs_ld *L, const char *const *sets, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (sets[i]) *L->rep.hash = cs_hash_fnv1a_bytes(*L->rep.hash, sets[i], strlen(sets[i]) + 1);
+}
+
+static void load_file(cs_ld *L, const char *path, const char *const *sets, size_t nset) {
   size_t len;
   unsigned char *buf = cs_read_file(&L->rep, path, path, NULL, 0, 0, &len);
   if (!buf) return;
   L->P->yaml_hash = cs_hash_fnv1a_bytes(CS_FNV1A_BASIS, buf, len);
+  hash_sets(L, sets, nset);
   if (len == 0)
     cs_rep_add(&L->rep, path, 1, 1, "empty plan file (expected a yaml mapping)");
   else if (len > CS_MAX_YAML)
@@ -70,8 +79,10 @@ static void load_file(cs_ld *L, const char *path) {
                len);
   else if (!cs_text_check(&L->rep, path, buf, len, 1) &&
            !cs_yq_load(&L->q, path, buf, len, &L->rep)) {
+    cs_yq_apply_overrides(&L->q, sets, nset); /* the loader checks what they made */
     cs_ynode *root = cs_yq_root(&L->q);
     if (cs_yq_want_map(&L->q, root, "the plan")) load_root(L, root);
+    if (!L->rep.nerr) cs_plan_sources(L->P, &L->q, buf, len, &L->rep);
     cs_yq_free(&L->q);
   }
   cs_free(buf);
@@ -95,8 +106,13 @@ static void finish_dists(cs_ld *L) {
 }
 
 cs_status cs_plan_load(const char *path, cs_plan **out, cs_diags *diags) {
+  return cs_plan_load_with(path, NULL, 0, out, diags);
+}
+
+cs_status cs_plan_load_with(const char *path, const char *const *sets, size_t nset, cs_plan **out,
+                            cs_diags *diags) {
   if (out) *out = NULL;
-  if (!path || !out) {
+  if (!path || !out || (nset && !sets)) {
     cs_diags_add(diags, NULL, 0, 0, "no plan file given");
     return CS_EINVAL;
   }
@@ -110,10 +126,12 @@ cs_status cs_plan_load(const char *path, cs_plan **out, cs_diags *diags) {
   /* every file the load reads, the YAML first, goes into the inputs' checksum */
   P->input_hash = CS_FNV1A_BASIS;
   L.rep.hash = &P->input_hash;
+  L.rep.notes_arena = &P->arena; /* the tables' sources, for P->inputs */
   set_paths(&L, path);
-  if (!L.rep.oom) load_file(&L, P->path);
+  if (!L.rep.oom && !cs_rep_set_overrides(&L.rep, sets, nset)) load_file(&L, P->path, sets, nset);
   if (!L.rep.nerr) finish_dists(&L);
   cs_free(L.dists);
+  cs_rep_free_overrides(&L.rep);
   /* nerr counts an out-of-memory too, so no partly loaded plan gets past this. */
   if (L.rep.nerr || L.rep.oom) {
     cs_plan_free(P);

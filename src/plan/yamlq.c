@@ -15,6 +15,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const char *cs_rep_override(const cs_rep *r, int line) {
+  if (line <= CS_YQ_OVR_LINE || (size_t)(line - CS_YQ_OVR_LINE - 1) >= r->novr) return NULL;
+  return r->ovr[line - CS_YQ_OVR_LINE - 1];
+}
+
+/* A problem at a node an override made is the override's, not a line of the plan file: the
+ * user wrote the value on the command line (or in a what-if request). */
+static void rep_place(const cs_rep *r, const char **file, int *line, int *col) {
+  const char *o = cs_rep_override(r, *line);
+  if (!o) return;
+  *file = o;
+  *line = *col = 0;
+}
+
 void cs_rep_add(cs_rep *r, const char *file, int line, int col, const char *fmt, ...) {
   r->nerr++;
   if (r->oom) return;
@@ -23,6 +37,7 @@ void cs_rep_add(cs_rep *r, const char *file, int line, int col, const char *fmt,
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  rep_place(r, &file, &line, &col);
   /* A problem that cannot be kept must not leave a load that looks merely invalid. */
   if (cs_diags_add(r->d, file, line, col, "%s", buf) == CS_ENOMEM) cs_rep_oom(r);
 }
@@ -38,6 +53,90 @@ void cs_rep_oom(cs_rep *r) {
 void *cs_rep_mem(cs_rep *r, void *p) {
   if (!p) cs_rep_oom(r);
   return p;
+}
+
+/* ---- comments (the sources of the plan's numbers, plan_sources.c) ---- */
+
+/* Bytes of the UTF-8 character that starts with byte c (1 for a stray byte). */
+static size_t char_len(unsigned char c) {
+  return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/* Appends the text of the comment line buf[i, e) to out (n bytes so far, room for max);
+ * returns 0 when it did not fit whole. */
+static int comment_line(const unsigned char *buf, size_t i, size_t e, char *out, size_t *n,
+                        size_t max) {
+  while (i < e && (buf[i] == ' ' || buf[i] == '\t'))
+    i++;
+  while (i < e && buf[i] == '#')
+    i++;
+  while (i < e && (buf[i] == ' ' || buf[i] == '\t'))
+    i++;
+  while (e > i && (buf[e - 1] == ' ' || buf[e - 1] == '\t' || buf[e - 1] == '\r'))
+    e--;
+  if (i == e) return 1;
+  if (*n) {
+    if (*n >= max) return 0;
+    out[(*n)++] = ' ';
+  }
+  while (i < e) {
+    size_t k = char_len(buf[i]);
+    if (*n + k > max || i + k > e) return 0; /* never half a character */
+    for (size_t j = 0; j < k; j++)
+      out[(*n)++] = buf[i + j] == '\t' ? ' ' : (char)buf[i + j];
+    i += k;
+  }
+  return 1;
+}
+
+const char *cs_comment_text(cs_rep *r, cs_arena *ar, const unsigned char *buf, size_t a, size_t b) {
+  if (b <= a) return "";
+  size_t max = b - a < CS_SOURCE_MAX ? b - a : CS_SOURCE_MAX;
+  char *out = cs_rep_mem(r, cs_arena_alloc(ar, max + 4)); /* the text is never longer than
+                                                              the lines, "..." and NUL aside */
+  if (!out) return NULL;
+  size_t n = 0;
+  int whole = 1;
+  for (size_t i = a; i < b && whole;) {
+    size_t e = i;
+    while (e < b && buf[e] != '\n')
+      e++;
+    whole = comment_line(buf, i, e, out, &n, max);
+    i = e + 1;
+  }
+  if (!whole) {
+    memcpy(out + n, "...", 3);
+    n += 3;
+  }
+  out[n] = 0;
+  return out;
+}
+
+/* Notes a CSV table named in the plan with the comment lines above its header, without a
+ * leading "source:" (a file's sources are written so: docs/plan-format.md). Only the first
+ * lines that can fill a source are looked at, so a file of comments costs no more. */
+static void note_table(cs_rep *r, const unsigned char *buf, size_t len, int wline, int wcol) {
+  size_t i = len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0; /* BOM */
+  size_t a = 0, b = 0;
+  while (i < len && (buf[i] == '#' || buf[i] == '\n' || buf[i] == '\r') &&
+         b - a < 2 * CS_SOURCE_MAX) {
+    size_t e = i;
+    while (e < len && buf[e] != '\n')
+      e++;
+    if (buf[i] == '#') {
+      if (b == 0) a = i;
+      b = e;
+    }
+    i = e < len ? e + 1 : e;
+  }
+  const char *text = cs_comment_text(r, r->notes_arena, buf, a, b);
+  cs_tabnote *nt = cs_rep_mem(r, cs_arena_alloc(r->notes_arena, sizeof *nt));
+  if (!text || !nt) return;
+  if (!strncasecmp(text, "source:", 7))
+    for (text += 7; *text == ' ';)
+      text++;
+  *nt = (cs_tabnote){r->notes, wline, wcol, text};
+  r->notes = nt;
 }
 
 /* ---- files ---- */
@@ -111,6 +210,7 @@ unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const
   buf[got] = 0;
   *len = got;
   if (r->hash) *r->hash = cs_hash_fnv1a_bytes(*r->hash, buf, got);
+  if (r->notes_arena && wfile) note_table(r, buf, got, wline, wcol);
   return buf;
 }
 
@@ -373,7 +473,7 @@ static void explicit_tag(const yaml_event_t *ev, const char *file, cs_rep *rep) 
  * quadratic time ("[" * 200000 runs for minutes), and the key checks are quadratic in a
  * mapping's size. A first pass over the events stops at a depth or length no plan needs,
  * before the tree is built. Returns -1 after reporting. */
-static int check_shape(const char *file, const unsigned char *buf, size_t len, cs_rep *rep) {
+int cs_yq_check_shape(const char *file, const unsigned char *buf, size_t len, cs_rep *rep) {
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p)) {
     cs_rep_oom(rep); /* libyaml's only reason to fail here */
@@ -463,7 +563,7 @@ int cs_yq_load(cs_yq *q, const char *file, const unsigned char *buf, size_t len,
   memset(q, 0, sizeof *q);
   q->file = file;
   q->rep = rep;
-  if (check_shape(file, buf, len, rep) || parse_doc(q, buf, len)) return -1;
+  if (cs_yq_check_shape(file, buf, len, rep) || parse_doc(q, buf, len)) return -1;
   q->loaded = 1;
   if (!yaml_document_get_root_node(&q->doc)) {
     cs_rep_add(rep, file, 1, 1, "empty plan file (expected a yaml mapping)");
@@ -474,12 +574,31 @@ int cs_yq_load(cs_yq *q, const char *file, const unsigned char *buf, size_t len,
     cs_yq_free(q);
     return -1;
   }
+  q->nnode = (size_t)(q->doc.nodes.top - q->doc.nodes.start);
+  q->num = cs_rep_mem(rep, cs_calloc(q->nnode + 1, 1));
+  if (!q->num) {
+    cs_yq_free(q);
+    return -1;
+  }
   return 0;
 }
 
 void cs_yq_free(cs_yq *q) {
   if (q->loaded) yaml_document_delete(&q->doc);
   q->loaded = 0;
+  cs_free(q->num);
+  q->num = NULL;
+  q->nnode = 0;
+}
+
+/* Remembers that n was read as a number: such scalars are the plan's input numbers. */
+static void mark_num(cs_yq *q, const cs_ynode *n) {
+  if (q->num && n >= q->doc.nodes.start && n < q->doc.nodes.top) q->num[n - q->doc.nodes.start] = 1;
+}
+
+int cs_yq_was_num(const cs_yq *q, const cs_ynode *n) {
+  return q->num && n >= q->doc.nodes.start && n < q->doc.nodes.top &&
+         q->num[n - q->doc.nodes.start];
 }
 
 cs_ynode *cs_yq_root(cs_yq *q) { return yaml_document_get_root_node(&q->doc); }
@@ -503,10 +622,11 @@ void cs_yq_warn(cs_yq *q, const cs_ynode *n, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  const char *file = q->file;
+  int line = n ? cs_yq_line(n) : 1, col = n ? cs_yq_col(n) : 1;
+  rep_place(q->rep, &file, &line, &col);
   /* not counted in nerr: the plan still loads */
-  if (cs_diags_add(q->rep->d, q->file, n ? cs_yq_line(n) : 1, n ? cs_yq_col(n) : 1, "warning: %s",
-                   buf) == CS_ENOMEM)
-    cs_rep_oom(q->rep);
+  if (cs_diags_add(q->rep->d, file, line, col, "warning: %s", buf) == CS_ENOMEM) cs_rep_oom(q->rep);
 }
 
 int cs_yq_is_map(const cs_ynode *n) { return n && n->type == YAML_MAPPING_NODE; }
@@ -653,6 +773,7 @@ static int yq_number(cs_yq *q, cs_ynode *n, const char *what, double *out, doubl
     cs_yq_err(q, n, "%s " CS_QF " is not a finite number (expected a number)", what, CS_QA(s));
   else if (rc)
     cs_yq_err(q, n, "%s " CS_QF " is not a number (expected a number)", what, CS_QA(s));
+  if (!rc) mark_num(q, n);
   return rc ? -1 : 0;
 }
 

@@ -35,6 +35,15 @@
   (const char *const[]){__VA_ARGS__},                                                              \
       sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
 
+/* A CSV table that the plan names, as cs_read_file noted it for the inputs table
+ * (plan_sources.c): where the plan names it, and the text of its comment lines above the
+ * header (its source). */
+typedef struct cs_tabnote {
+  struct cs_tabnote *next;
+  int line, col;      /* of the YAML node naming the file, 1-based */
+  const char *source; /* "" when the file has none */
+} cs_tabnote;
+
 /* Counts the problems reported, since a full cs_diags list stops growing. oom is sticky:
  * once any allocation of a load has failed, the load can only end with CS_ENOMEM, however
  * well the rest went, so a plan that lost a table to memory is never handed out. */
@@ -42,9 +51,14 @@ typedef struct {
   cs_diags *d;
   int nerr;
   int oom;
-  const char *file; /* where "out of memory" is reported (the plan file); NULL: "careshift" */
-  uint64_t *hash;   /* when not NULL, cs_read_file feeds every file it reads into this FNV-1a
-                       64 state, in the order read (the plan's inputs_checksum) */
+  const char *file;      /* where "out of memory" is reported (the plan file); NULL: "careshift" */
+  uint64_t *hash;        /* when not NULL, cs_read_file feeds every file it reads into this FNV-1a
+                            64 state, in the order read (the plan's inputs_checksum) */
+  cs_arena *notes_arena; /* when not NULL, cs_read_file notes every table named in the YAML
+                            (wfile set) in notes, allocated here: the plan's sources */
+  cs_tabnote *notes;     /* newest first */
+  char **ovr;            /* "--set PATH=VALUE" of each override (plan_override.c), or NULL: */
+  size_t novr;           /* a problem at a node an override made is reported as ovr[i] */
 } cs_rep;
 
 /* Adds a problem. After an out-of-memory nothing more is shown: what follows (a table that
@@ -63,6 +77,14 @@ void *cs_rep_mem(cs_rep *r, void *p);
  * bytes read go into r->hash when it is set. */
 unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const char *wfile,
                             int wline, int wcol, size_t *len);
+
+/* The most bytes kept of one source comment (a longer one is cut, "..." added). */
+#define CS_SOURCE_MAX 4000
+/* The text of the '#' comment lines in buf[a, b) (whole lines, or a comment and the lines
+ * that continue it): each line without its leading blanks, '#'s and the blanks after them,
+ * tabs as spaces, the lines joined with one space, at most CS_SOURCE_MAX bytes. In ar; ""
+ * when there is no text; NULL (after cs_rep_oom) when memory ran out. */
+const char *cs_comment_text(cs_rep *r, cs_arena *ar, const unsigned char *buf, size_t a, size_t b);
 
 /* Checks that buf is UTF-8 without NUL bytes and that its lines end in LF or CRLF (yaml: and
  * no NEL, LS or PS, which libyaml counts as line breaks and editors do not); reports the
@@ -87,9 +109,36 @@ typedef struct {
   int loaded;
   const char *file; /* as the user sees it */
   cs_rep *rep;
+  uint8_t *num; /* [node index] 1 once the node was read as a number (cs_yq_dbl, cs_yq_int):
+                   the plan's input numbers (plan_sources.c) */
+  size_t nnode;
 } cs_yq;
 
 typedef yaml_node_t cs_ynode;
+
+/* Nodes that override i made (plan_override.c) carry the line mark CS_YQ_OVR_LINE + i, far
+ * beyond any plan file (16 MiB): cs_rep_add then reports a problem at such a line as
+ * "--set PATH=VALUE: message", wherever in the loader it was found. */
+#define CS_YQ_OVR_LINE 1000000000
+
+/* The label ("--set PATH=VALUE") of the override that made a node at 1-based line, or NULL
+ * when the line is the plan file's own (plan_sources.c: such an input's source). */
+const char *cs_rep_override(const cs_rep *r, int line);
+
+/* The first pass over a YAML text: refuses tags, a second document, and nesting or lists
+ * beyond CS_YAML_MAX_DEPTH and CS_YAML_MAX_ITEMS before any tree is built. Returns -1
+ * after reporting. */
+int cs_yq_check_shape(const char *file, const unsigned char *buf, size_t len, cs_rep *rep);
+
+/* Applies the overrides sets[0..n-1], each "PATH=VALUE" (docs/plan-format.md "Overrides:
+ * --set"), to the loaded tree q, in order, and sizes q's number marks to the new nodes.
+ * Every problem is reported, naming the override; the ones that apply are applied. Node
+ * pointers into q are invalid afterwards (libyaml moves its node array). rep->ovr must hold
+ * their labels (cs_rep_set_overrides). Returns the number of problems found. */
+int cs_yq_apply_overrides(cs_yq *q, const char *const *sets, size_t n);
+/* Makes rep->ovr, the labels of the overrides; 0, or -1 when out of memory (reported). */
+int cs_rep_set_overrides(cs_rep *r, const char *const *sets, size_t n);
+void cs_rep_free_overrides(cs_rep *r);
 
 /* Parses buf (already checked by cs_text_check). Returns 0 on success; on failure the
  * problem is reported (libyaml running out of memory sets rep->oom) and q needs no
@@ -97,6 +146,9 @@ typedef yaml_node_t cs_ynode;
 int cs_yq_load(cs_yq *q, const char *file, const unsigned char *buf, size_t len, cs_rep *rep);
 void cs_yq_free(cs_yq *q);
 cs_ynode *cs_yq_root(cs_yq *q);
+
+/* Whether n was read as a number (by cs_yq_dbl or cs_yq_int) since the load. */
+int cs_yq_was_num(const cs_yq *q, const cs_ynode *n);
 
 int cs_yq_line(const cs_ynode *n);
 int cs_yq_col(const cs_ynode *n);

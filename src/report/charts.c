@@ -4,61 +4,11 @@
  * objects), so titles, axis titles with units, the reading guide and the numbers behind each
  * chart are decided here once, in both languages. Money is charted in EUR mln: a board reads
  * "44,3", not 44291919. The palette is Okabe-Ito, safe for colour-blind readers. */
-#include "report.h"
+#include "chartkit.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char *const OKABE_ITO[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
-                                        "#56B4E9", "#D55E00", "#F0E442", "#000000"};
-
-static json_t *config(void) {
-  json_t *pal = json_array();
-  for (size_t i = 0; pal && i < sizeof OKABE_ITO / sizeof *OKABE_ITO; i++)
-    json_array_append_new(pal, json_string(OKABE_ITO[i]));
-  return json_pack("{s:s, s:{s:o}, s:{s:i, s:i, s:b}, s:{s:i, s:i}, s:{s:i, s:s, s:i},"
-                   " s:{s:n}}",
-                   "font", "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "range",
-                   "category", pal, "axis", "labelFontSize", 12, "titleFontSize", 13, "labelLimit",
-                   0, "legend", "labelFontSize", 12, "titleFontSize", 12, "title", "fontSize", 16,
-                   "anchor", "start", "subtitleFontSize", 13, "view", "stroke");
-}
-
-/* A chart object; steals spec, values and table. */
-static json_t *chart(const char *id, const char *section, const char *title, const char *guide,
-                     json_t *spec, json_t *values, json_t *table) {
-  if (!spec || !values || !table) {
-    json_decref(spec), json_decref(values), json_decref(table);
-    return NULL;
-  }
-  json_object_set_new(spec, "title", json_pack("{s:s}", "text", title));
-  json_object_set_new(spec, "data", json_pack("{s:o}", "values", values));
-  json_object_set_new(spec, "config", config());
-  return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id", id, "section", section, "title", title,
-                   "guide", guide, "spec", spec, "table", table);
-}
-
-/* {"columns": [...], "rows": []} with n column titles. */
-static json_t *table_new(int n, const char *const *cols) {
-  json_t *c = json_array();
-  for (int i = 0; c && i < n; i++)
-    json_array_append_new(c, json_string(cols[i]));
-  return json_pack("{s:o, s:[]}", "columns", c, "rows");
-}
-
-/* Appends a row of n formatted cells. */
-static void table_row(json_t *t, int n, const char *const *cells) {
-  json_t *row = json_array();
-  for (int i = 0; row && i < n; i++)
-    json_array_append_new(row, json_string(cells[i]));
-  json_array_append_new(json_object_get(t, "rows"), row);
-}
-
-static const char *text_col(sqlite3_stmt *q, int i) {
-  const unsigned char *s = sqlite3_column_text(q, i);
-  return s ? (const char *)s : "";
-}
 
 /* A value of a criterion in its unit: "0,35%", "1.234 FTE", "5.678 m²". */
 static void fmt_crit(char *b, size_t n, double v, const char *unit, int nl) {
@@ -78,18 +28,6 @@ static double p_substantial(const cs_rdata *r, const char *crit, int short_term)
   return r->has_psa ? cs_rdata_scalar(r, sql, NAN) : NAN;
 }
 
-/* {"field": f, "type": "quantitative", "title": title}. */
-static json_t *field_q(const char *f, const char *title) {
-  return json_pack("{s:s, s:s, s:s}", "field", f, "type", "quantitative", "title", title);
-}
-
-/* A dashed line at v on the axis ("x" or "y"), as a layer with its own one-row data. */
-static json_t *rule_at(const char *axis, double v) {
-  return json_pack("{s:{s:[{s:f}]}, s:{s:s, s:[ii], s:s}, s:{s:{s:s, s:s}}}", "data", "values", "v",
-                   v, "mark", "type", "rule", "strokeDash", 5, 4, "color", "#333", "encoding", axis,
-                   "field", "v", "type", "quantitative");
-}
-
 /* ---- 1. the verdict ---- */
 static void verdict_rows(const cs_rdata *r, int short_term, json_t *vals, json_t *t) {
   int year = short_term ? r->short_year : r->long_year;
@@ -104,7 +42,7 @@ static void verdict_rows(const cs_rdata *r, int short_term, json_t *vals, json_t
            year);
   sqlite3_stmt *q = cs_rdata_query(r, sql);
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *crit = text_col(q, 0), *unit = text_col(q, 2);
+    const char *crit = cs_ck_text_col(q, 0), *unit = cs_ck_text_col(q, 2);
     double v = sqlite3_column_double(q, 1), th = sqlite3_column_double(q, 3);
     double pct = th > 0 ? 100 * v / th : NAN;
     int yes = sqlite3_column_int(q, 4);
@@ -127,7 +65,7 @@ static void verdict_rows(const cs_rdata *r, int short_term, json_t *vals, json_t
                            label,
                            yes ? cs_tr(r, "yes", "ja") : cs_tr(r, "no", "nee"),
                            p};
-    table_row(t, r->has_psa ? 7 : 6, cells);
+    cs_ck_table_row(t, r->has_psa ? 7 : 6, cells);
   }
   sqlite3_finalize(q);
 }
@@ -140,14 +78,14 @@ json_t *cs_chart_verdict(const cs_rdata *r) {
                         cs_tr(r, "% of threshold", "% van drempel"),
                         cs_tr(r, "Substantial", "Substantieel"),
                         cs_tr(r, "P(substantial)", "Kans substantieel")};
-  json_t *vals = json_array(), *t = table_new(r->has_psa ? 7 : 6, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(r->has_psa ? 7 : 6, cols);
   if (vals && t) verdict_rows(r, 1, vals, t), verdict_rows(r, 0, vals, t);
   const char *x_title = cs_tr(r, "Plan's effect as % of the threshold (100% = substantial)",
                               "Effect van het plan als % van de drempel (100% = substantieel)");
   json_t *y =
       json_pack("{s:s, s:s, s:n, s:n}", "field", "criterion", "type", "nominal", "sort", "title");
   json_t *yoff = json_pack("{s:s, s:s, s:n}", "field", "term", "type", "nominal", "sort");
-  json_t *x = field_q("pct", x_title);
+  json_t *x = cs_ck_field_q("pct", x_title);
   json_t *bars = json_pack(
       "{s:{s:s, s:i}, s:{s:O, s:O, s:o, s:{s:s, s:s, s:n, s:n, s:{s:s, s:i}}}}", "mark", "type",
       "bar", "cornerRadiusEnd", 2, "encoding", "y", y, "yOffset", yoff, "x", x, "color", "field",
@@ -155,18 +93,19 @@ json_t *cs_chart_verdict(const cs_rdata *r) {
   json_t *labels =
       json_pack("{s:{s:s, s:s, s:i, s:i}, s:{s:o, s:o, s:o, s:{s:s}}}", "mark", "type", "text",
                 "align", "left", "dx", 4, "fontSize", 12, "encoding", "y", y, "yOffset", yoff, "x",
-                field_q("label_at", x_title), "text", "field", "label");
+                cs_ck_field_q("label_at", x_title), "text", "field", "label");
   json_t *spec =
-      json_pack("{s:i, s:[o, o, o]}", "width", 560, "layer", bars, labels, rule_at("x", 100));
-  return chart("verdict", "verdict",
-               cs_tr(r, "The four IZA criteria: how far the plan gets",
-                     "De vier IZA-criteria: hoe ver het plan komt"),
-               cs_tr(r,
-                     "Each bar is the plan's effect on one criterion; a bar that crosses the "
-                     "dashed line at 100% is substantial.",
-                     "Elke balk is het effect van het plan op één criterium; een balk voorbij de "
-                     "stippellijn bij 100% is substantieel."),
-               spec, vals, t);
+      json_pack("{s:i, s:[o, o, o]}", "width", 560, "layer", bars, labels, cs_ck_rule_at("x", 100));
+  return cs_ck_chart(
+      "verdict", "verdict",
+      cs_tr(r, "The four IZA criteria: how far the plan gets",
+            "De vier IZA-criteria: hoe ver het plan komt"),
+      cs_tr(r,
+            "Each bar is the plan's effect on one criterion; a bar that crosses the "
+            "dashed line at 100% is substantial.",
+            "Elke balk is het effect van het plan op één criterium; een balk voorbij de "
+            "stippellijn bij 100% is substantieel."),
+      spec, vals, t);
 }
 
 /* ---- 2. the business case per stakeholder, and who saves on whose investment ---- */
@@ -196,7 +135,7 @@ static void business_rows(const cs_rdata *r, json_t *vals, json_t *t) {
                                       "break_even_year FROM business_case WHERE scenario = "
                                       "'plan' ORDER BY rowid");
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *id = text_col(q, 0), *who = cs_payer_label(r, id);
+    const char *id = cs_ck_text_col(q, 0), *who = cs_payer_label(r, id);
     double v[3] = {sqlite3_column_double(q, 1), sqlite3_column_double(q, 2),
                    sqlite3_column_double(q, 3)};
     business_values(r, vals, who, v);
@@ -209,7 +148,7 @@ static void business_rows(const cs_rdata *r, json_t *vals, json_t *t) {
       snprintf(c[3], sizeof c[3], "%d", sqlite3_column_int(q, 4));
     cs_fmt_share(c[4], sizeof c[4], p_npv_positive(r, id), 0, r->nl);
     const char *cells[] = {who, c[0], c[1], c[2], c[3], c[4]};
-    table_row(t, r->has_psa ? 6 : 5, cells);
+    cs_ck_table_row(t, r->has_psa ? 6 : 5, cells);
   }
   sqlite3_finalize(q);
 }
@@ -221,32 +160,36 @@ json_t *cs_chart_business_case(const cs_rdata *r) {
                         cs_tr(r, "Net present value", "Netto contante waarde"),
                         cs_tr(r, "Break-even year", "Terugverdiend in"),
                         cs_tr(r, "P(NPV > 0)", "Kans NCW > 0")};
-  json_t *vals = json_array(), *t = table_new(r->has_psa ? 6 : 5, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(r->has_psa ? 6 : 5, cols);
   if (vals && t) business_rows(r, vals, t);
   json_t *bars =
       json_pack("{s:s, s:{s:{s:s, s:s, s:n, s:n, s:{s:i}}, s:{s:s, s:n}, s:o,"
                 " s:{s:s, s:s, s:n, s:n, s:{s:s}}, s:[{s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s}]}}",
                 "mark", "bar", "encoding", "x", "field", "stakeholder", "type", "nominal", "sort",
                 "title", "axis", "labelAngle", 0, "xOffset", "field", "measure", "sort", "y",
-                field_q("mln", cs_tr(r, "EUR mln (discounted)", "EUR mln (contant gemaakt)")),
+                cs_ck_field_q("mln", cs_tr(r, "EUR mln (discounted)", "EUR mln (contant gemaakt)")),
                 "color", "field", "measure", "type", "nominal", "sort", "title", "legend", "orient",
                 "top", "tooltip", "field", "stakeholder", "type", "nominal", "field", "measure",
                 "type", "nominal", "title", " ", "field", "label", "type", "nominal");
   json_t *spec = json_pack("{s:i, s:i, s:[o, o]}", "width", 560, "height", 300, "layer", bars,
-                           rule_at("y", 0));
-  return chart("business_case", "business_case",
-               cs_tr(r, "Business case per stakeholder", "Businesscase per partij"),
-               cs_tr(r,
-                     "Per stakeholder: what it invests, what it saves and the net present "
-                     "value; a bar below zero is a loss for that stakeholder.",
-                     "Per partij: wat zij investeert, wat zij bespaart en de netto contante "
-                     "waarde; een balk onder nul is een verlies voor die partij."),
-               spec, vals, t);
+                           cs_ck_rule_at("y", 0));
+  return cs_ck_chart("business_case", "business_case",
+                     cs_tr(r, "Business case per stakeholder", "Businesscase per partij"),
+                     cs_tr(r,
+                           "Per stakeholder: what it invests, what it saves and the net present "
+                           "value; a bar below zero is a loss for that stakeholder.",
+                           "Per partij: wat zij investeert, wat zij bespaart en de netto contante "
+                           "waarde; een balk onder nul is een verlies voor die partij."),
+                     spec, vals, t);
 }
 
 /* The plan's matrix by intervention where the run has it (each intervention's own Shapley
  * savings go to its own payers); else the matrix by theme, which splits a theme's savings over
  * its payers by their share of its investment (docs/model.md section 7). */
+static int pocket_by_intervention(const cs_rdata *r) {
+  return cs_rdata_has(r, "wrong_pocket_intervention");
+}
+
 static void pocket_rows(const cs_rdata *r, json_t *vals, json_t *t, double *max) {
   sqlite3_stmt *q = cs_rdata_query(r, "SELECT investor, saver, attributed_savings FROM "
                                       "wrong_pocket_intervention ORDER BY rowid");
@@ -254,7 +197,8 @@ static void pocket_rows(const cs_rdata *r, json_t *vals, json_t *t, double *max)
     q = cs_rdata_query(r, "SELECT investor, saver, attributed_savings FROM "
                           "wrong_pocket WHERE scenario = 'plan' ORDER BY rowid");
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *inv = cs_payer_label(r, text_col(q, 0)), *sav = cs_payer_label(r, text_col(q, 1));
+    const char *inv = cs_payer_label(r, cs_ck_text_col(q, 0)),
+               *sav = cs_payer_label(r, cs_ck_text_col(q, 1));
     double v = sqlite3_column_double(q, 2);
     char label[64];
     cs_fmt_eur(label, sizeof label, v, r->nl);
@@ -262,7 +206,7 @@ static void pocket_rows(const cs_rdata *r, json_t *vals, json_t *t, double *max)
     json_array_append_new(vals, json_pack("{s:s, s:s, s:f, s:s}", "investor", inv, "saver", sav,
                                           "mln", v / 1e6, "label", label));
     const char *cells[] = {inv, sav, label};
-    table_row(t, 3, cells);
+    cs_ck_table_row(t, 3, cells);
   }
   sqlite3_finalize(q);
 }
@@ -271,7 +215,7 @@ json_t *cs_chart_wrong_pocket(const cs_rdata *r) {
   const char *cols[] = {
       cs_tr(r, "Invests", "Investeert"), cs_tr(r, "Saves", "Bespaart"),
       cs_tr(r, "Savings due to that investment", "Besparing door die investering")};
-  json_t *vals = json_array(), *t = table_new(3, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(3, cols);
   double max = 0;
   if (vals && t) pocket_rows(r, vals, t, &max);
   const char *ytitle = cs_tr(r, "Who invests", "Wie investeert");
@@ -294,16 +238,32 @@ json_t *cs_chart_wrong_pocket(const cs_rdata *r) {
   json_decref(xy);
   json_t *spec =
       json_pack("{s:i, s:i, s:[o, o]}", "width", 480, "height", 200, "layer", rect, text);
-  return chart("wrong_pocket", "business_case",
-               cs_tr(r, "Wrong pocket: who saves on whose investment",
-                     "Verkeerde zak: wie bespaart op wiens investering"),
-               cs_tr(r,
-                     "Read a row: the savings that one stakeholder's investment brings to each "
-                     "stakeholder (discounted); off the diagonal the money lands in another "
-                     "pocket.",
-                     "Lees een rij: wat de investering van één partij elke partij oplevert "
-                     "(contant gemaakt); buiten de diagonaal landt het geld in een andere zak."),
-               spec, vals, t);
+  return cs_ck_chart(
+      "wrong_pocket", "business_case",
+      cs_tr(r, "Wrong pocket: who saves on whose investment",
+            "Verkeerde zak: wie bespaart op wiens investering"),
+      pocket_by_intervention(r)
+          ? cs_tr(r,
+                  "Read a row: the savings that one stakeholder's investment brings to each "
+                  "stakeholder (discounted), each intervention's savings (its Shapley value) "
+                  "going to the payers of its own costs (wrong_pocket_intervention.csv; "
+                  "wrong_pocket.csv splits by theme instead); off the diagonal the money lands "
+                  "in another pocket.",
+                  "Lees een rij: wat de investering van één partij elke partij oplevert "
+                  "(contant gemaakt), waarbij de besparing van elke interventie (haar "
+                  "Shapley-waarde) naar de betalers van haar eigen kosten gaat "
+                  "(wrong_pocket_intervention.csv; wrong_pocket.csv verdeelt per thema); "
+                  "buiten de diagonaal landt het geld in een andere zak.")
+          : cs_tr(r,
+                  "Read a row: the savings that one stakeholder's investment brings to each "
+                  "stakeholder (discounted), each theme's savings split over its payers by "
+                  "their share of its investment (wrong_pocket.csv); off the diagonal the "
+                  "money lands in another pocket.",
+                  "Lees een rij: wat de investering van één partij elke partij oplevert "
+                  "(contant gemaakt), de besparing van elk thema verdeeld over zijn betalers "
+                  "naar hun deel van de investering (wrong_pocket.csv); buiten de diagonaal "
+                  "landt het geld in een andere zak."),
+      spec, vals, t);
 }
 
 /* ---- 5. care cost per payer over time, baseline against plan ---- */
@@ -314,7 +274,7 @@ static void payer_rows(const cs_rdata *r, json_t *vals, json_t *t) {
          "'plan' ORDER BY p.rowid");
   while (q && sqlite3_step(q) == SQLITE_ROW) {
     int year = sqlite3_column_int(q, 0);
-    const char *who = cs_payer_label(r, text_col(q, 1));
+    const char *who = cs_payer_label(r, cs_ck_text_col(q, 1));
     double base = sqlite3_column_double(q, 2), plan = sqlite3_column_double(q, 3);
     char c[4][64];
     snprintf(c[0], sizeof c[0], "%d", year);
@@ -325,7 +285,7 @@ static void payer_rows(const cs_rdata *r, json_t *vals, json_t *t) {
                                           who, "baseline", base / 1e6, "plan", plan / 1e6, "delta",
                                           (plan - base) / 1e6, "label", c[3]));
     const char *cells[] = {c[0], who, c[1], c[2], c[3]};
-    table_row(t, 5, cells);
+    cs_ck_table_row(t, 5, cells);
   }
   sqlite3_finalize(q);
 }
@@ -334,7 +294,7 @@ json_t *cs_chart_payers(const cs_rdata *r) {
   const char *cols[] = {cs_tr(r, "Year", "Jaar"), cs_tr(r, "Payer", "Betaler"),
                         cs_tr(r, "Baseline", "Basispad"), cs_tr(r, "Plan", "Plan"),
                         cs_tr(r, "Plan minus baseline", "Plan min basispad")};
-  json_t *vals = json_array(), *t = table_new(5, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(5, cols);
   if (vals && t) payer_rows(r, vals, t);
   json_t *line =
       json_pack("{s:{s:s, s:b, s:i}, s:{s:{s:s, s:s, s:s, s:{s:s, s:i}}, s:o,"
@@ -342,103 +302,24 @@ json_t *cs_chart_payers(const cs_rdata *r) {
                 "mark", "type", "line", "point", 1, "strokeWidth", 3, "encoding", "x", "field",
                 "year", "type", "quantitative", "title", cs_tr(r, "Year", "Jaar"), "axis", "format",
                 "d", "tickMinStep", 1, "y",
-                field_q("delta", cs_tr(r, "EUR mln per year, plan minus baseline",
-                                       "EUR mln per jaar, plan min basispad")),
+                cs_ck_field_q("delta", cs_tr(r, "EUR mln/yr, plan − baseline, undiscounted",
+                                             "EUR mln/jaar, plan − basispad, niet contant")),
                 "color", "field", "payer", "type", "nominal", "sort", "title", "legend", "orient",
                 "top", "tooltip", "field", "year", "type", "ordinal", "field", "payer", "type",
                 "nominal", "field", "label", "type", "nominal");
   json_t *spec = json_pack("{s:i, s:i, s:[o, o]}", "width", 560, "height", 280, "layer", line,
-                           rule_at("y", 0));
-  return chart("payers", "care_cost",
-               cs_tr(r, "Care cost per payer: plan against baseline",
-                     "Zorgkosten per betaler: plan tegen basispad"),
-               cs_tr(r,
-                     "Each line is what the plan changes in a payer's care cost in that year; "
-                     "below zero the payer spends less than without the plan.",
-                     "Elke lijn is wat het plan verandert aan de zorgkosten van een betaler in dat "
-                     "jaar; onder nul geeft de betaler minder uit dan zonder plan."),
-               spec, vals, t);
-}
-
-/* ---- building blocks of the charts below ---- */
-
-/* {"field", "type", "title"}; a nominal field keeps the data's order (sort: null), so the
- * order is the one the query chose and not the alphabet's. */
-static json_t *enc(const char *f, const char *type, const char *title) {
-  json_t *e = json_pack("{s:s, s:s}", "field", f, "type", type);
-  json_object_set_new(e, "title", title ? json_string(title) : json_null());
-  if (!strcmp(type, "nominal")) json_object_set_new(e, "sort", json_null());
-  return e;
-}
-
-/* A colour channel with its legend on top, where the eye starts. */
-static json_t *enc_colour(const char *f) {
-  json_t *e = enc(f, "nominal", NULL);
-  json_object_set_new(
-      e, "legend",
-      json_pack("{s:s, s:i, s:i}", "orient", "top", "labelFontSize", 13, "labelLimit", 0));
-  return e;
-}
-
-/* Years as 2024, not 2,024, one tick per year at most. */
-static json_t *x_year(const cs_rdata *r) {
-  json_t *e = enc("year", "quantitative", cs_tr(r, "Year", "Jaar"));
-  json_object_set_new(e, "axis", json_pack("{s:s, s:i}", "format", "d", "tickMinStep", 1));
-  json_object_set_new(e, "scale", json_pack("{s:b}", "zero", 0));
-  return e;
-}
-
-/* Years as bands, for bars: a bar per year as wide as the year. */
-static json_t *x_year_band(const cs_rdata *r) {
-  json_t *e = enc("year", "ordinal", cs_tr(r, "Year", "Jaar"));
-  json_object_set_new(e, "axis", json_pack("{s:i}", "labelAngle", 0));
-  return e;
-}
-
-/* The tooltip: the point's "label", a sentence that names what it is and its value in the
- * language's format (a tooltip of raw fields would show 44291919). */
-static json_t *tip(void) { return json_pack("{s:s, s:s}", "field", "label", "type", "nominal"); }
-
-/* A line per colour over the years. */
-static json_t *lines(json_t *x, json_t *y, json_t *colour, json_t *tooltip) {
-  return json_pack("{s:{s:s, s:b, s:i}, s:{s:o, s:o, s:o, s:o}}", "mark", "type", "line", "point",
-                   1, "strokeWidth", 3, "encoding", "x", x, "y", y, "color", colour, "tooltip",
-                   tooltip);
-}
-
-/* Horizontal bars: one row per y, one bar per colour within it (yOffset). */
-static json_t *hbars(json_t *x, const char *y, const char *ytitle, const char *colour) {
-  json_t *enc_ =
-      json_pack("{s:o, s:o, s:o}", "x", x, "y", enc(y, "nominal", ytitle), "tooltip", tip());
-  if (colour) {
-    json_object_set_new(enc_, "yOffset", enc(colour, "nominal", NULL));
-    json_object_set_new(enc_, "color", enc_colour(colour));
-  }
-  return json_pack("{s:{s:s, s:i}, s:o}", "mark", "type", "bar", "cornerRadiusEnd", 2, "encoding",
-                   enc_);
-}
-
-/* A chart with one layer (or layers) and a size. */
-static json_t *sized(int w, int h, json_t *layer) {
-  return json_pack("{s:i, s:i, s:o}", "width", w, "height", h, "layer", layer);
-}
-
-/* Bars green where a contribution is a gain, vermillion where it is a loss (Okabe-Ito). */
-static json_t *sign_colour(const char *f) {
-  char test[64];
-  snprintf(test, sizeof test, "datum.%s < 0", f);
-  return json_pack("{s:{s:s, s:s}, s:s}", "condition", "test", test, "value", "#D55E00", "value",
-                   "#009E73");
-}
-
-static const char *fmt_n(char *b, double v, int dec, int nl) {
-  cs_fmt_num(b, 64, v, dec, nl);
-  return b;
-}
-
-static const char *fmt_e(char *b, double v, int nl) {
-  cs_fmt_eur(b, 64, v, nl);
-  return b;
+                           cs_ck_rule_at("y", 0));
+  return cs_ck_chart(
+      "payers", "care_cost",
+      cs_tr(r, "Care cost per payer: plan against baseline",
+            "Zorgkosten per betaler: plan tegen basispad"),
+      cs_tr(r,
+            "Each line is what the plan changes in a payer's care cost in that year, not "
+            "discounted; below zero the payer spends less than without the plan.",
+            "Elke lijn is wat het plan verandert aan de zorgkosten van een betaler in dat "
+            "jaar, niet contant gemaakt; onder nul geeft de betaler minder uit dan zonder "
+            "plan."),
+      spec, vals, t);
 }
 
 /* The scenarios that are variants of the plan (scale and pace), not its leave-one-theme-out
@@ -452,19 +333,19 @@ static void theme_npv_rows(const cs_rdata *r, json_t *vals, json_t *t) {
   double plan = NAN;
   char c[2][64], label[200];
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *theme = text_col(q, 0);
+    const char *theme = cs_ck_text_col(q, 0);
     double v = sqlite3_column_double(q, 1);
     plan = sqlite3_column_double(q, 2);
-    snprintf(label, sizeof label, "%s: %s", theme, fmt_e(c[0], v, r->nl));
+    snprintf(label, sizeof label, "%s: %s", theme, cs_ck_fmt_e(c[0], v, r->nl));
     json_array_append_new(
         vals, json_pack("{s:s, s:f, s:s}", "theme", theme, "mln", v / 1e6, "label", label));
     const char *cells[] = {theme, c[0]};
-    table_row(t, 2, cells);
+    cs_ck_table_row(t, 2, cells);
   }
   sqlite3_finalize(q);
   const char *cells[] = {cs_tr(r, "Plan (all themes)", "Plan (alle thema's)"),
-                         fmt_e(c[1], plan, r->nl)};
-  if (isfinite(plan)) table_row(t, 2, cells);
+                         cs_ck_fmt_e(c[1], plan, r->nl)};
+  if (isfinite(plan)) cs_ck_table_row(t, 2, cells);
 }
 
 /* Each theme's Shapley share of the plan's total NPV: the shares add up to the plan's NPV. */
@@ -472,26 +353,28 @@ json_t *cs_chart_theme_npv(const cs_rdata *r) {
   if (!cs_rdata_has(r, "shapley")) return json_null();
   const char *cols[] = {cs_tr(r, "Theme", "Thema"),
                         cs_tr(r, "Contribution to the NPV", "Bijdrage aan de NCW")};
-  json_t *vals = json_array(), *t = table_new(2, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(2, cols);
   if (vals && t) theme_npv_rows(r, vals, t);
-  json_t *bars = hbars(field_q("mln", cs_tr(r,
-                                            "Contribution to the NPV, all stakeholders (EUR "
-                                            "mln, discounted)",
-                                            "Bijdrage aan de NCW, alle partijen (EUR mln, "
-                                            "contant gemaakt)")),
-                       "theme", cs_tr(r, "Theme", "Thema"), NULL);
-  json_object_set_new(json_object_get(bars, "encoding"), "color", sign_colour("mln"));
-  return chart("theme_npv", "themes",
-               cs_tr(r, "What each theme adds to the net present value",
-                     "Wat elk thema bijdraagt aan de netto contante waarde"),
-               cs_tr(r,
-                     "A bar is a theme's share of the plan's NPV (Shapley value over the "
-                     "without-theme runs; the shares add up to the plan's NPV); green gains, "
-                     "vermillion costs.",
-                     "Een balk is het aandeel van een thema in de NCW van het plan "
-                     "(Shapley-waarde over de runs zonder dat thema; samen de NCW van het "
-                     "plan); groen levert op, oranjerood kost."),
-               sized(560, 220, json_pack("[o, o]", bars, rule_at("x", 0))), vals, t);
+  json_t *bars =
+      cs_ck_hbars(cs_ck_field_q("mln", cs_tr(r,
+                                             "Contribution to the NPV, all stakeholders (EUR "
+                                             "mln, discounted)",
+                                             "Bijdrage aan de NCW, alle partijen (EUR mln, "
+                                             "contant gemaakt)")),
+                  "theme", cs_tr(r, "Theme", "Thema"), NULL);
+  json_object_set_new(json_object_get(bars, "encoding"), "color", cs_ck_sign_colour("mln"));
+  return cs_ck_chart("theme_npv", "themes",
+                     cs_tr(r, "What each theme adds to the net present value",
+                           "Wat elk thema bijdraagt aan de netto contante waarde"),
+                     cs_tr(r,
+                           "A bar is a theme's share of the plan's NPV (Shapley value over the "
+                           "without-theme runs; the shares add up to the plan's NPV); green gains, "
+                           "vermillion costs.",
+                           "Een balk is het aandeel van een thema in de NCW van het plan "
+                           "(Shapley-waarde over de runs zonder dat thema; samen de NCW van het "
+                           "plan); groen levert op, oranjerood kost."),
+                     cs_ck_sized(560, 220, json_pack("[o, o]", bars, cs_ck_rule_at("x", 0))), vals,
+                     t);
 }
 
 static void theme_crit_rows(const cs_rdata *r, json_t *vals, json_t *t) {
@@ -503,17 +386,17 @@ static void theme_crit_rows(const cs_rdata *r, json_t *vals, json_t *t) {
            r->long_year);
   sqlite3_stmt *q = cs_rdata_query(r, sql);
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *theme = text_col(q, 0), *crit = cs_crit_label(r, text_col(q, 1));
+    const char *theme = cs_ck_text_col(q, 0), *crit = cs_crit_label(r, cs_ck_text_col(q, 1));
     double c = sqlite3_column_double(q, 2), th = sqlite3_column_double(q, 4);
     double pct = th > 0 ? 100 * c / th : 0;
-    fmt_crit(v, sizeof v, c, text_col(q, 3), r->nl);
+    fmt_crit(v, sizeof v, c, cs_ck_text_col(q, 3), r->nl);
     cs_fmt_num(p, sizeof p, pct, 0, r->nl);
     strcat(p, "%");
     snprintf(label, sizeof label, "%s, %s: %s (%s)", crit, theme, v, p);
     json_array_append_new(vals, json_pack("{s:s, s:s, s:f, s:s}", "criterion", crit, "theme", theme,
                                           "pct", pct, "label", label));
     const char *cells[] = {crit, theme, v, p};
-    table_row(t, 4, cells);
+    cs_ck_table_row(t, 4, cells);
   }
   sqlite3_finalize(q);
 }
@@ -525,7 +408,7 @@ json_t *cs_chart_theme_criteria(const cs_rdata *r) {
   const char *cols[] = {cs_tr(r, "Criterion", "Criterium"), cs_tr(r, "Theme", "Thema"),
                         cs_tr(r, "Contribution", "Bijdrage"),
                         cs_tr(r, "% of threshold", "% van drempel")};
-  json_t *vals = json_array(), *t = table_new(4, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(4, cols);
   if (vals && t) theme_crit_rows(r, vals, t);
   char title[160];
   snprintf(title, sizeof title, "%s (%d)",
@@ -533,18 +416,20 @@ json_t *cs_chart_theme_criteria(const cs_rdata *r) {
                  "Wat elk thema bijdraagt per "
                  "criterium"),
            r->long_year);
-  json_t *bars = hbars(field_q("pct", cs_tr(r, "Contribution as % of the criterion's threshold",
-                                            "Bijdrage als % van de drempel van het criterium")),
-                       "criterion", cs_tr(r, "Criterion", "Criterium"), "theme");
-  return chart("theme_criteria", "themes", title,
-               cs_tr(r,
-                     "Per criterion, each theme's share of the plan's long-term effect, as a "
-                     "percentage of the threshold; the themes' bars add up to the plan's bar "
-                     "in section 1.",
-                     "Per criterium het aandeel van elk thema in het effect van het plan op "
-                     "lange termijn, als percentage van de drempel; samen de balk van het plan "
-                     "in paragraaf 1."),
-               sized(560, 360, json_pack("[o, o]", bars, rule_at("x", 0))), vals, t);
+  json_t *bars =
+      cs_ck_hbars(cs_ck_field_q("pct", cs_tr(r, "Contribution as % of the criterion's threshold",
+                                             "Bijdrage als % van de drempel van het criterium")),
+                  "criterion", cs_tr(r, "Criterion", "Criterium"), "theme");
+  return cs_ck_chart(
+      "theme_criteria", "themes", title,
+      cs_tr(r,
+            "Per criterion, each theme's share of the plan's long-term effect, as a "
+            "percentage of the threshold; the themes' bars add up to the plan's bar "
+            "in section 1.",
+            "Per criterium het aandeel van elk thema in het effect van het plan op "
+            "lange termijn, als percentage van de drempel; samen de balk van het plan "
+            "in paragraaf 1."),
+      cs_ck_sized(560, 360, json_pack("[o, o]", bars, cs_ck_rule_at("x", 0))), vals, t);
 }
 
 static void participant_rows(const cs_rdata *r, json_t *vals, json_t *t) {
@@ -553,29 +438,30 @@ static void participant_rows(const cs_rdata *r, json_t *vals, json_t *t) {
          "'plan' GROUP BY intervention, year ORDER BY min(rowid)");
   char y[16], n[64], label[200];
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *what = text_col(q, 0);
+    const char *what = cs_ck_text_col(q, 0);
     int year = sqlite3_column_int(q, 1);
     double v = sqlite3_column_double(q, 2);
     snprintf(y, sizeof y, "%d", year);
-    snprintf(label, sizeof label, "%s %d: %s", what, year, fmt_n(n, v, 0, r->nl));
+    snprintf(label, sizeof label, "%s %d: %s", what, year, cs_ck_fmt_n(n, v, 0, r->nl));
     json_array_append_new(vals, json_pack("{s:s, s:i, s:f, s:s}", "intervention", what, "year",
                                           year, "n", v, "label", label));
     const char *cells[] = {what, y, n};
-    table_row(t, 3, cells);
+    cs_ck_table_row(t, 3, cells);
   }
   sqlite3_finalize(q);
 }
 
 /* One small chart per intervention: eleven lines in one chart would need eleven colours. */
 json_t *cs_chart_participants(const cs_rdata *r) {
-  if (!cs_rdata_has(r, "interventions")) return json_null();
+  /* a run with the plan's areas (v0.2) shows them per subregion (charts_more.c) */
+  if (!cs_rdata_has(r, "interventions") || cs_rdata_has(r, "areas")) return json_null();
   const char *cols[] = {cs_tr(r, "Intervention", "Interventie"), cs_tr(r, "Year", "Jaar"),
                         cs_tr(r, "Participants", "Deelnemers")};
-  json_t *vals = json_array(), *t = table_new(3, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(3, cols);
   if (vals && t) participant_rows(r, vals, t);
   json_t *line = json_pack("{s:{s:s, s:s, s:i}, s:{s:o, s:o, s:o}}", "mark", "type", "area",
-                           "color", "#0072B2", "opacity", 1, "encoding", "x", x_year(r), "y",
-                           enc("n", "quantitative", NULL), "tooltip", tip());
+                           "color", "#0072B2", "opacity", 1, "encoding", "x", cs_ck_x_year(r), "y",
+                           cs_ck_enc("n", "quantitative", NULL), "tooltip", cs_ck_tip());
   json_object_set_new(json_object_get(line, "mark"), "line", json_true());
   json_object_set_new(json_object_get(line, "mark"), "opacity", json_real(0.35));
   json_t *spec = json_pack(
@@ -583,15 +469,15 @@ json_t *cs_chart_participants(const cs_rdata *r) {
       "field", "intervention", "type", "nominal", "sort", "title", "header", "labelFontSize", 14,
       "labelFontWeight", 600, "labelOrient", "top", "columns", 3, "spec", "width", 220, "height",
       110, "layer", json_pack("[o]", line), "resolve", "scale", "y", "independent");
-  return chart("participants", "themes",
-               cs_tr(r, "Participants per intervention over time (people per year)",
-                     "Deelnemers per interventie in de tijd (personen per jaar)"),
-               cs_tr(r,
-                     "Each panel is one intervention: the number of people taking part in a "
-                     "year, the whole region; each panel has its own scale.",
-                     "Elk paneel is één interventie: het aantal deelnemers per jaar, de hele "
-                     "regio; elk paneel heeft een eigen schaal."),
-               spec, vals, t);
+  return cs_ck_chart("participants", "themes",
+                     cs_tr(r, "Participants per intervention over time (people per year)",
+                           "Deelnemers per interventie in de tijd (personen per jaar)"),
+                     cs_tr(r,
+                           "Each panel is one intervention: the number of people taking part in a "
+                           "year, the whole region; each panel has its own scale.",
+                           "Elk paneel is één interventie: het aantal deelnemers per jaar, de hele "
+                           "regio; elk paneel heeft een eigen schaal."),
+                     spec, vals, t);
 }
 
 /* ---- 4. the population ---- */
@@ -608,7 +494,7 @@ static void pyramid_value(const cs_rdata *r, json_t *vals, int year, const char 
   char n[64], label[200];
   int men = !strcmp(sex, "m");
   const char *who = men ? cs_tr(r, "Men", "Mannen") : cs_tr(r, "Women", "Vrouwen");
-  snprintf(label, sizeof label, "%d, %s %s: %s", year, who, age, fmt_n(n, v, 0, r->nl));
+  snprintf(label, sizeof label, "%d, %s %s: %s", year, who, age, cs_ck_fmt_n(n, v, 0, r->nl));
   json_array_append_new(vals, json_pack("{s:i, s:s, s:s, s:i, s:f, s:s}", "year", year, "sex", who,
                                         "age", age, "order", g, "n", men ? -v : v, "label", label));
 }
@@ -623,15 +509,15 @@ static void pyramid_rows(const cs_rdata *r, json_t *vals, json_t *t) {
   sqlite3_stmt *q = cs_rdata_query(r, sql);
   while (q && sqlite3_step(q) == SQLITE_ROW) {
     int g = sqlite3_column_int(q, 0);
-    const char *sex = text_col(q, 1);
+    const char *sex = cs_ck_text_col(q, 1);
     double base = sqlite3_column_double(q, 2), hor = sqlite3_column_double(q, 3);
     age_group(age, sizeof age, g);
     pyramid_value(r, vals, r->first_year, sex, age, g, base);
     pyramid_value(r, vals, r->last_year, sex, age, g, hor);
     const char *cells[] = {
         age, !strcmp(sex, "m") ? cs_tr(r, "Men", "Mannen") : cs_tr(r, "Women", "Vrouwen"),
-        fmt_n(c[0], base, 0, r->nl), fmt_n(c[1], hor, 0, r->nl)};
-    table_row(t, 4, cells);
+        cs_ck_fmt_n(c[0], base, 0, r->nl), cs_ck_fmt_n(c[1], hor, 0, r->nl)};
+    cs_ck_table_row(t, 4, cells);
   }
   sqlite3_finalize(q);
 }
@@ -644,9 +530,9 @@ json_t *cs_chart_pyramid(const cs_rdata *r) {
   snprintf(y0, sizeof y0, "%d", r->first_year);
   snprintf(y1, sizeof y1, "%d", r->last_year);
   const char *cols[] = {cs_tr(r, "Age", "Leeftijd"), cs_tr(r, "Sex", "Geslacht"), y0, y1};
-  json_t *vals = json_array(), *t = table_new(4, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(4, cols);
   if (vals && t) pyramid_rows(r, vals, t);
-  json_t *x = field_q(
+  json_t *x = cs_ck_field_q(
       "n", cs_tr(r, "People (men left, women right)", "Personen (mannen links, vrouwen rechts)"));
   json_object_set_new(
       x, "axis",
@@ -656,30 +542,36 @@ json_t *cs_chart_pyramid(const cs_rdata *r) {
                 " s:{s:s, s:s, s:n, s:{s:i, s:i}}}}",
                 "width", 300, "height", 340, "mark", "bar", "encoding", "x", x, "y", "field", "age",
                 "type", "nominal", "sort", "field", "order", "order", "descending", "title",
-                cs_tr(r, "Age (years)", "Leeftijd (jaren)"), "color", enc_colour("sex"), "tooltip",
-                tip(), "column", "field", "year", "type", "ordinal", "title", "header",
-                "labelFontSize", 15, "labelFontWeight", 600);
-  return chart("pyramid", "population",
-               cs_tr(r, "Population pyramid: base year and horizon",
-                     "Bevolkingspiramide: basisjaar en horizon"),
-               cs_tr(r,
-                     "The number of people per five-year age group, men left and women "
-                     "right; compare the top of the two pyramids to see the ageing.",
-                     "Het aantal mensen per leeftijdsgroep van vijf jaar, mannen links en "
-                     "vrouwen rechts; vergelijk de top van beide piramides om de vergrijzing "
-                     "te zien."),
-               spec, vals, t);
+                cs_tr(r, "Age (years)", "Leeftijd (jaren)"), "color", cs_ck_enc_colour("sex"),
+                "tooltip", cs_ck_tip(), "column", "field", "year", "type", "ordinal", "title",
+                "header", "labelFontSize", 15, "labelFontWeight", 600);
+  return cs_ck_chart("pyramid", "population",
+                     cs_tr(r, "Population pyramid: base year and horizon",
+                           "Bevolkingspiramide: basisjaar en horizon"),
+                     cs_tr(r,
+                           "The number of people per five-year age group, men left and women "
+                           "right; compare the top of the two pyramids to see the ageing.",
+                           "Het aantal mensen per leeftijdsgroep van vijf jaar, mannen links en "
+                           "vrouwen rechts; vergelijk de top van beide piramides om de vergrijzing "
+                           "te zien."),
+                     spec, vals, t);
 }
 
 static void share75_rows(const cs_rdata *r, json_t *vals, json_t *t) {
-  sqlite3_stmt *q = cs_rdata_query(
-      r, "SELECT area, year, sum(CASE WHEN age >= 75 THEN count ELSE 0 END) / sum(count) FROM "
-         "population WHERE scenario = 'plan' GROUP BY area, year UNION ALL SELECT '~', year, "
-         "sum(CASE WHEN age >= 75 THEN count ELSE 0 END) / sum(count) FROM population WHERE "
-         "scenario = 'plan' GROUP BY year ORDER BY 1, 2");
+  /* the municipality's name where the run keeps the plan's areas (v0.2), else its code */
+  int named = cs_rdata_has(r, "areas");
+  char sql[700];
+  snprintf(sql, sizeof sql,
+           "SELECT %s, year, sum(CASE WHEN age >= 75 THEN count ELSE 0 END) / sum(count) FROM "
+           "population WHERE scenario = 'plan' GROUP BY area, year UNION ALL SELECT '~', year, "
+           "sum(CASE WHEN age >= 75 THEN count ELSE 0 END) / sum(count) FROM population WHERE "
+           "scenario = 'plan' GROUP BY year ORDER BY 1, 2",
+           named ? "coalesce((SELECT name FROM areas a WHERE a.area = population.area), area)"
+                 : "area");
+  sqlite3_stmt *q = cs_rdata_query(r, sql);
   char y[16], p[64], label[200];
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *area = text_col(q, 0);
+    const char *area = cs_ck_text_col(q, 0);
     if (!strcmp(area, "~")) area = cs_tr(r, "Region", "Regio"); /* last: sorts after the codes */
     int year = sqlite3_column_int(q, 1);
     double v = sqlite3_column_double(q, 2);
@@ -689,7 +581,7 @@ static void share75_rows(const cs_rdata *r, json_t *vals, json_t *t) {
     json_array_append_new(vals, json_pack("{s:s, s:i, s:f, s:s}", "area", area, "year", year, "pct",
                                           100 * v, "label", label));
     const char *cells[] = {area, y, p};
-    table_row(t, 3, cells);
+    cs_ck_table_row(t, 3, cells);
   }
   sqlite3_finalize(q);
 }
@@ -699,24 +591,24 @@ json_t *cs_chart_share75(const cs_rdata *r) {
   if (!cs_rdata_has(r, "population")) return json_null();
   const char *cols[] = {cs_tr(r, "Area", "Gebied"), cs_tr(r, "Year", "Jaar"),
                         cs_tr(r, "Share aged 75+", "Aandeel 75+")};
-  json_t *vals = json_array(), *t = table_new(3, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(3, cols);
   if (vals && t) share75_rows(r, vals, t);
   json_t *spec = json_pack(
       "{s:i, s:s, s:{s:{s:s, s:s, s:s, s:{s:i}}, s:o, s:{s:s, s:s, s:s, s:{s:s}, s:{s:s}},"
       " s:o}}",
       "width", 600, "mark", "rect", "encoding", "x", "field", "year", "type", "ordinal", "title",
-      cs_tr(r, "Year", "Jaar"), "axis", "labelAngle", 0, "y", enc("area", "nominal", NULL), "color",
-      "field", "pct", "type", "quantitative", "title", cs_tr(r, "% aged 75+", "% 75-plus"), "scale",
-      "scheme", "blues", "legend", "orient", "right", "tooltip", tip());
-  return chart("share75", "population",
-               cs_tr(r, "Share of people aged 75 and over, per area",
-                     "Aandeel mensen van 75 jaar en ouder, per gebied"),
-               cs_tr(r,
-                     "A row per area (municipality code) and the region; the darker the cell, "
-                     "the larger the share aged 75+ in that year.",
-                     "Een rij per gebied (gemeentecode) en de regio; hoe donkerder de cel, hoe "
-                     "groter het aandeel 75-plussers in dat jaar."),
-               spec, vals, t);
+      cs_tr(r, "Year", "Jaar"), "axis", "labelAngle", 0, "y", cs_ck_enc("area", "nominal", NULL),
+      "color", "field", "pct", "type", "quantitative", "title", cs_tr(r, "% aged 75+", "% 75-plus"),
+      "scale", "scheme", "blues", "legend", "orient", "right", "tooltip", cs_ck_tip());
+  return cs_ck_chart("share75", "population",
+                     cs_tr(r, "Share of people aged 75 and over, per area",
+                           "Aandeel mensen van 75 jaar en ouder, per gebied"),
+                     cs_tr(r,
+                           "A row per area (municipality) and the region; the darker the cell, "
+                           "the larger the share aged 75+ in that year.",
+                           "Een rij per gebied (gemeente) en de regio; hoe donkerder de cel, hoe "
+                           "groter het aandeel 75-plussers in dat jaar."),
+                     spec, vals, t);
 }
 
 static void population_rows(const cs_rdata *r, json_t *vals, json_t *t) {
@@ -727,11 +619,11 @@ static void population_rows(const cs_rdata *r, json_t *vals, json_t *t) {
     int year = sqlite3_column_int(q, 0);
     double v = sqlite3_column_double(q, 1), d = sqlite3_column_double(q, 2);
     snprintf(y, sizeof y, "%d", year);
-    snprintf(label, sizeof label, "%d: %s", year, fmt_n(c[0], v, 0, r->nl));
+    snprintf(label, sizeof label, "%d: %s", year, cs_ck_fmt_n(c[0], v, 0, r->nl));
     json_array_append_new(
         vals, json_pack("{s:i, s:f, s:s}", "year", year, "thousands", v / 1e3, "label", label));
-    const char *cells[] = {y, c[0], fmt_n(c[1], d, 0, r->nl)};
-    table_row(t, 3, cells);
+    const char *cells[] = {y, c[0], cs_ck_fmt_n(c[1], d, 0, r->nl)};
+    cs_ck_table_row(t, 3, cells);
   }
   sqlite3_finalize(q);
 }
@@ -741,30 +633,32 @@ json_t *cs_chart_population(const cs_rdata *r) {
   if (cs_rdata_has(r, "population") || !cs_rdata_has(r, "demography")) return json_null();
   const char *cols[] = {cs_tr(r, "Year", "Jaar"), cs_tr(r, "Population", "Inwoners"),
                         cs_tr(r, "Deaths in the year", "Overleden in het jaar")};
-  json_t *vals = json_array(), *t = table_new(3, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(3, cols);
   if (vals && t) population_rows(r, vals, t);
-  json_t *y = field_q("thousands", cs_tr(r, "Inhabitants (thousands)", "Inwoners (duizenden)"));
+  json_t *y =
+      cs_ck_field_q("thousands", cs_tr(r, "Inhabitants (thousands)", "Inwoners (duizenden)"));
   json_object_set_new(y, "scale", json_pack("{s:b}", "zero", 0));
   json_t *line = json_pack("{s:{s:s, s:b, s:i, s:s}, s:{s:o, s:o, s:o}}", "mark", "type", "line",
                            "point", 1, "strokeWidth", 3, "color", "#0072B2", "encoding", "x",
-                           x_year(r), "y", y, "tooltip", tip());
-  return chart("population", "population",
-               cs_tr(r, "Population of the region", "Bevolking van de regio"),
-               cs_tr(r,
-                     "The number of inhabitants per year, with the plan. The population "
-                     "pyramid and the share aged 75+ per area need a run with `--detail` "
-                     "(results.db then keeps the population by age).",
-                     "Het aantal inwoners per jaar, met het plan. De bevolkingspiramide en "
-                     "het aandeel 75-plussers per gebied vragen een run met `--detail` "
-                     "(results.db bewaart dan de bevolking naar leeftijd)."),
-               sized(560, 240, json_pack("[o]", line)), vals, t);
+                           cs_ck_x_year(r), "y", y, "tooltip", cs_ck_tip());
+  return cs_ck_chart("population", "population",
+                     cs_tr(r, "Population of the region", "Bevolking van de regio"),
+                     cs_tr(r,
+                           "The number of inhabitants per year, with the plan. The population "
+                           "pyramid and the share aged 75+ per area need a run with --detail "
+                           "(results.db then keeps the population by age).",
+                           "Het aantal inwoners per jaar, met het plan. De bevolkingspiramide en "
+                           "het aandeel 75-plussers per gebied vragen een run met --detail "
+                           "(results.db bewaart dan de bevolking naar leeftijd)."),
+                     cs_ck_sized(560, 240, json_pack("[o]", line)), vals, t);
 }
 
 /* ---- 6. staff ---- */
 static void workforce_value(const cs_rdata *r, json_t *vals, const char *group, int year,
                             const char *what, double v) {
   char n[64], label[200];
-  snprintf(label, sizeof label, "%s %d, %s: %s FTE", group, year, what, fmt_n(n, v, 0, r->nl));
+  snprintf(label, sizeof label, "%s %d, %s: %s FTE", group, year, what,
+           cs_ck_fmt_n(n, v, 0, r->nl));
   json_array_append_new(vals, json_pack("{s:s, s:i, s:s, s:f, s:s}", "group", group, "year", year,
                                         "what", what, "fte", v, "label", label));
 }
@@ -777,15 +671,15 @@ static void workforce_rows(const cs_rdata *r, json_t *vals, json_t *t) {
   char y[16], c[3][64];
   const char *dem = cs_tr(r, "Demand", "Vraag"), *sup = cs_tr(r, "Supply", "Aanbod");
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *g = cs_group_label(r, text_col(q, 0));
+    const char *g = cs_group_label(r, cs_ck_text_col(q, 0));
     int year = sqlite3_column_int(q, 1);
     double d = sqlite3_column_double(q, 2), s = sqlite3_column_double(q, 3);
     workforce_value(r, vals, g, year, dem, d);
     workforce_value(r, vals, g, year, sup, s);
     snprintf(y, sizeof y, "%d", year);
-    const char *cells[] = {g, y, fmt_n(c[0], d, 0, r->nl), fmt_n(c[1], s, 0, r->nl),
-                           fmt_n(c[2], sqlite3_column_double(q, 4), 0, r->nl)};
-    table_row(t, 5, cells);
+    const char *cells[] = {g, y, cs_ck_fmt_n(c[0], d, 0, r->nl), cs_ck_fmt_n(c[1], s, 0, r->nl),
+                           cs_ck_fmt_n(c[2], sqlite3_column_double(q, 4), 0, r->nl)};
+    cs_ck_table_row(t, 5, cells);
   }
   sqlite3_finalize(q);
 }
@@ -797,27 +691,29 @@ json_t *cs_chart_workforce(const cs_rdata *r) {
   const char *cols[] = {
       cs_tr(r, "Group", "Groep"), cs_tr(r, "Year", "Jaar"), cs_tr(r, "Demand (FTE)", "Vraag (fte)"),
       cs_tr(r, "Supply (FTE)", "Aanbod (fte)"), cs_tr(r, "Gap (FTE)", "Tekort (fte)")};
-  json_t *vals = json_array(), *t = table_new(5, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(5, cols);
   if (vals && t) workforce_rows(r, vals, t);
-  json_t *colour = enc_colour("what");
+  json_t *colour = cs_ck_enc_colour("what");
   json_object_set_new(colour, "scale", json_pack("{s:[ss]}", "range", "#D55E00", "#0072B2"));
-  json_t *line = lines(x_year(r), field_q("fte", cs_tr(r, "FTE", "fte")), colour, tip());
+  json_t *line = cs_ck_lines(cs_ck_x_year(r), cs_ck_field_q("fte", cs_tr(r, "FTE", "fte")), colour,
+                             cs_ck_tip());
   json_t *spec = json_pack(
       "{s:{s:s, s:s, s:n, s:n, s:{s:i, s:i, s:s}}, s:i, s:{s:i, s:i, s:o}, s:{s:{s:s}}}", "facet",
       "field", "group", "type", "nominal", "sort", "title", "header", "labelFontSize", 14,
       "labelFontWeight", 600, "labelOrient", "top", "columns", 3, "spec", "width", 220, "height",
       140, "layer", json_pack("[o]", line), "resolve", "scale", "y", "independent");
-  return chart("workforce", "staff",
-               cs_tr(r, "Staff demand and supply per group, with the plan",
-                     "Vraag en aanbod van personeel per groep, met het plan"),
-               cs_tr(r,
-                     "Each panel is one staff group in the whole region: the vermillion line "
-                     "is the FTE needed, the blue line the FTE available; the room between "
-                     "them is the shortage.",
-                     "Elk paneel is één personeelsgroep in de hele regio: de oranjerode lijn is "
-                     "de benodigde fte, de blauwe lijn de beschikbare fte; de ruimte ertussen "
-                     "is het tekort."),
-               spec, vals, t);
+  return cs_ck_chart(
+      "workforce", "staff",
+      cs_tr(r, "Staff demand and supply per group, with the plan",
+            "Vraag en aanbod van personeel per groep, met het plan"),
+      cs_tr(r,
+            "Each panel is one staff group in the whole region: the vermillion line "
+            "is the FTE needed, the blue line the FTE available; the room between "
+            "them is the shortage.",
+            "Elk paneel is één personeelsgroep in de hele regio: de oranjerode lijn is "
+            "de benodigde fte, de blauwe lijn de beschikbare fte; de ruimte ertussen "
+            "is het tekort."),
+      spec, vals, t);
 }
 
 /* net: 1 for the line of the net, 0 for the bars. */
@@ -834,7 +730,8 @@ static void staff_rows(const cs_rdata *r, json_t *vals, json_t *t) {
   const char *what[] = {
       cs_tr(r, "Demand the plan saves", "Vraag die het plan bespaart"),
       cs_tr(r, "Staff the plan itself needs", "Personeel dat het plan zelf vraagt"),
-      cs_tr(r, "Net", "Netto")};
+      cs_tr(r, "Net saved (the criterion)", "Netto bespaard (het criterium)"),
+      cs_tr(r, "Staff kept or added (supply)", "Behouden of extra personeel (aanbod)")};
   char y[16], c[6][64], label[200];
   while (q && sqlite3_step(q) == SQLITE_ROW) {
     int year = sqlite3_column_int(q, 0);
@@ -843,14 +740,20 @@ static void staff_rows(const cs_rdata *r, json_t *vals, json_t *t) {
       v[k] = sqlite3_column_double(q, k + 1);
     snprintf(y, sizeof y, "%d", year);
     for (int k = 0; k < 5; k++)
-      fmt_n(c[k], v[k], 0, r->nl);
+      cs_ck_fmt_n(c[k], v[k], 0, r->nl);
     cs_fmt_share(c[5], sizeof c[5], sqlite3_column_double(q, 6), 1, r->nl);
     for (int k = 0; k < 3; k++) {
       snprintf(label, sizeof label, "%d, %s: %s FTE", year, what[k], c[k]);
       staff_value(vals, year, what[k], k == 1 ? -v[k] : v[k], label, k == 2);
     }
+    /* the shortage also closes by supply (retention, inflow): what the criterion leaves out */
+    double supply = (v[3] - v[4]) - v[2];
+    char sp[64];
+    snprintf(label, sizeof label, "%d, %s: %s FTE", year, what[3],
+             cs_ck_fmt_n(sp, supply, 0, r->nl));
+    staff_value(vals, year, what[3], supply, label, 0);
     const char *cells[] = {y, c[0], c[1], c[2], c[3], c[4], c[5]};
-    table_row(t, 7, cells);
+    cs_ck_table_row(t, 7, cells);
   }
   sqlite3_finalize(q);
 }
@@ -866,7 +769,7 @@ json_t *cs_chart_staff(const cs_rdata *r) {
                         cs_tr(r, "Shortage without plan (FTE)", "Tekort zonder plan (fte)"),
                         cs_tr(r, "Shortage with plan (FTE)", "Tekort met plan (fte)"),
                         cs_tr(r, "Share of the shortage closed", "Deel van het tekort gedicht")};
-  json_t *vals = json_array(), *t = table_new(7, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(7, cols);
   if (vals && t) staff_rows(r, vals, t);
   char q1[240], q2[240], p[64], n[64], guide[600];
   snprintf(q1, sizeof q1, "SELECT shortage_closed FROM staff WHERE scenario = 'plan' AND year = %d",
@@ -875,29 +778,35 @@ json_t *cs_chart_staff(const cs_rdata *r) {
            "SELECT shortage_baseline_fte FROM staff WHERE scenario = 'plan' AND year = %d",
            r->long_year);
   cs_fmt_share(p, sizeof p, cs_rdata_scalar(r, q1, NAN), 1, r->nl);
-  fmt_n(n, cs_rdata_scalar(r, q2, NAN), 0, r->nl);
+  cs_ck_fmt_n(n, cs_rdata_scalar(r, q2, NAN), 0, r->nl);
   if (r->nl)
     snprintf(guide, sizeof guide,
-             "Boven nul de fte die het plan bespaart, onder nul de fte die het zelf inzet; de "
-             "zwarte lijn is het saldo. In %d dicht het plan %s van een tekort van %s fte.",
+             "Boven nul de fte die het plan bespaart en het personeel dat het behoudt of "
+             "toevoegt, onder nul de fte die het zelf inzet; de zwarte lijn is het "
+             "personeelscriterium (bespaarde vraag min eigen personeel). In %d dicht het plan "
+             "%s van een tekort van %s fte (vraag en aanbod samen).",
              r->long_year, p, n);
   else
     snprintf(guide, sizeof guide,
-             "Above zero the FTE the plan saves, below zero the FTE it employs itself; the "
-             "black line is the net. In %d the plan closes %s of a shortage of %s FTE.",
+             "Above zero the FTE the plan saves and the staff it keeps or adds, below zero "
+             "the FTE it employs itself; the black line is the staff criterion (demand saved "
+             "minus own staff). In %d the plan closes %s of a shortage of %s FTE (demand and "
+             "supply together).",
              r->long_year, p, n);
-  json_t *yq = field_q("fte", cs_tr(r, "FTE per year", "fte per jaar"));
+  json_t *yq = cs_ck_field_q("fte", cs_tr(r, "FTE per year", "fte per jaar"));
   json_t *bars = json_pack("{s:[{s:s}], s:s, s:{s:o, s:O, s:o, s:o}}", "transform", "filter",
-                           "datum.net == 0", "mark", "bar", "encoding", "x", x_year_band(r), "y",
-                           yq, "color", enc_colour("what"), "tooltip", tip());
-  json_t *net =
-      json_pack("{s:{s:s, s:b, s:s, s:i}, s:{s:o, s:o, s:o}, s:[{s:s}]}", "mark", "type", "line",
-                "point", 1, "color", "#000000", "strokeWidth", 3, "encoding", "x", x_year_band(r),
-                "y", yq, "tooltip", tip(), "transform", "filter", "datum.net == 1");
-  return chart("staff", "staff",
-               cs_tr(r, "What the plan closes of the staff shortage",
-                     "Wat het plan dicht van het personeelstekort"),
-               guide, sized(560, 260, json_pack("[o, o, o]", bars, net, rule_at("y", 0))), vals, t);
+                           "datum.net == 0", "mark", "bar", "encoding", "x", cs_ck_x_year_band(r),
+                           "y", yq, "color", cs_ck_enc_colour("what"), "tooltip", cs_ck_tip());
+  json_t *net = json_pack("{s:{s:s, s:b, s:s, s:i}, s:{s:o, s:o, s:o}, s:[{s:s}]}", "mark", "type",
+                          "line", "point", 1, "color", "#000000", "strokeWidth", 3, "encoding", "x",
+                          cs_ck_x_year_band(r), "y", yq, "tooltip", cs_ck_tip(), "transform",
+                          "filter", "datum.net == 1");
+  return cs_ck_chart(
+      "staff", "staff",
+      cs_tr(r, "What the plan closes of the staff shortage",
+            "Wat het plan dicht van het personeelstekort"),
+      guide, cs_ck_sized(560, 260, json_pack("[o, o, o]", bars, net, cs_ck_rule_at("y", 0))), vals,
+      t);
 }
 
 /* ---- 7. real estate and CO2 per sector ---- */
@@ -912,16 +821,16 @@ static void sector_rows(const cs_rdata *r, const char *col, double div, const ch
   sqlite3_stmt *q = cs_rdata_query(r, sql);
   const char *scen[] = {cs_scenario_label(r, "baseline"), cs_scenario_label(r, "plan")};
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *sec = cs_sector_label(r, text_col(q, 0));
+    const char *sec = cs_sector_label(r, cs_ck_text_col(q, 0));
     double v[2] = {sqlite3_column_double(q, 1) / div, sqlite3_column_double(q, 2) / div};
     for (int k = 0; k < 2; k++) {
-      snprintf(label, sizeof label, "%s, %s: %s %s", sec, scen[k], fmt_n(c[k], v[k], 0, r->nl),
-               unit);
+      snprintf(label, sizeof label, "%s, %s: %s %s", sec, scen[k],
+               cs_ck_fmt_n(c[k], v[k], 0, r->nl), unit);
       json_array_append_new(vals, json_pack("{s:s, s:s, s:f, s:s}", "sector", sec, "scenario",
                                             scen[k], "v", v[k], "label", label));
     }
-    const char *cells[] = {sec, c[0], c[1], fmt_n(c[2], v[1] - v[0], 0, r->nl)};
-    table_row(t, 4, cells);
+    const char *cells[] = {sec, c[0], c[1], cs_ck_fmt_n(c[2], v[1] - v[0], 0, r->nl)};
+    cs_ck_table_row(t, 4, cells);
   }
   sqlite3_finalize(q);
 }
@@ -935,12 +844,13 @@ static json_t *sector_chart(const cs_rdata *r, const char *id, const char *col, 
   snprintf(h[2], sizeof h[2], "%s (%s)", cs_tr(r, "Plan minus baseline", "Plan min basispad"),
            unit);
   const char *cols[] = {cs_tr(r, "Sector", "Sector"), h[0], h[1], h[2]};
-  json_t *vals = json_array(), *t = table_new(4, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(4, cols);
   if (vals && t) sector_rows(r, col, div, unit, vals, t);
   snprintf(full, sizeof full, "%s (%d)", title, r->long_year);
   snprintf(xt, sizeof xt, "%s (%s)", cs_tr(r, "In use", "In gebruik"), unit);
-  json_t *bars = hbars(field_q("v", xt), "sector", NULL, "scenario");
-  return chart(id, "real_estate", full, guide, sized(560, 300, json_pack("[o]", bars)), vals, t);
+  json_t *bars = cs_ck_hbars(cs_ck_field_q("v", xt), "sector", NULL, "scenario");
+  return cs_ck_chart(id, "real_estate", full, guide, cs_ck_sized(560, 300, json_pack("[o]", bars)),
+                     vals, t);
 }
 
 json_t *cs_chart_real_estate(const cs_rdata *r) {
@@ -986,10 +896,11 @@ static void variant_crit_rows(const cs_rdata *r, json_t *vals, json_t *t) {
            r->long_year);
   sqlite3_stmt *q = cs_rdata_query(r, sql);
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *sc = cs_scenario_label(r, text_col(q, 0)), *crit = cs_crit_label(r, text_col(q, 1));
+    const char *sc = cs_scenario_label(r, cs_ck_text_col(q, 0)),
+               *crit = cs_crit_label(r, cs_ck_text_col(q, 1));
     double val = sqlite3_column_double(q, 2), th = sqlite3_column_double(q, 4);
     double pct = th > 0 ? 100 * val / th : 0;
-    fmt_crit(v, sizeof v, val, text_col(q, 3), r->nl);
+    fmt_crit(v, sizeof v, val, cs_ck_text_col(q, 3), r->nl);
     cs_fmt_num(p, sizeof p, pct, 0, r->nl);
     strcat(p, "%");
     snprintf(label, sizeof label, "%s, %s: %s (%s)", crit, sc, v, p);
@@ -997,7 +908,7 @@ static void variant_crit_rows(const cs_rdata *r, json_t *vals, json_t *t) {
                                           "pct", pct, "label", label));
     const char *cells[] = {
         sc, crit, v, p, sqlite3_column_int(q, 5) ? cs_tr(r, "yes", "ja") : cs_tr(r, "no", "nee")};
-    table_row(t, 5, cells);
+    cs_ck_table_row(t, 5, cells);
   }
   sqlite3_finalize(q);
 }
@@ -1007,21 +918,23 @@ json_t *cs_chart_variants_criteria(const cs_rdata *r) {
   const char *cols[] = {cs_tr(r, "Scenario", "Scenario"), cs_tr(r, "Criterion", "Criterium"),
                         cs_tr(r, "Value", "Waarde"), cs_tr(r, "% of threshold", "% van drempel"),
                         cs_tr(r, "Substantial", "Substantieel")};
-  json_t *vals = json_array(), *t = table_new(5, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(5, cols);
   if (vals && t) variant_crit_rows(r, vals, t);
   char title[160];
   snprintf(title, sizeof title, "%s (%d)",
            cs_tr(r, "The criteria of each variant", "De criteria van elke variant"), r->long_year);
-  json_t *bars = hbars(field_q("pct", cs_tr(r, "Effect as % of the threshold (100% = substantial)",
-                                            "Effect als % van de drempel (100% = substantieel)")),
-                       "criterion", cs_tr(r, "Criterion", "Criterium"), "scenario");
-  return chart("variants_criteria", "variants", title,
-               cs_tr(r,
-                     "Per criterion a bar per variant of the plan, long term; a bar past the "
-                     "dashed line at 100% is substantial.",
-                     "Per criterium een balk per variant van het plan, lange termijn; een balk "
-                     "voorbij de stippellijn bij 100% is substantieel."),
-               sized(560, 300, json_pack("[o, o]", bars, rule_at("x", 100))), vals, t);
+  json_t *bars =
+      cs_ck_hbars(cs_ck_field_q("pct", cs_tr(r, "Effect as % of the threshold (100% = substantial)",
+                                             "Effect als % van de drempel (100% = substantieel)")),
+                  "criterion", cs_tr(r, "Criterion", "Criterium"), "scenario");
+  return cs_ck_chart(
+      "variants_criteria", "variants", title,
+      cs_tr(r,
+            "Per criterion a bar per variant of the plan, long term; a bar past the "
+            "dashed line at 100% is substantial.",
+            "Per criterium een balk per variant van het plan, lange termijn; een balk "
+            "voorbij de stippellijn bij 100% is substantieel."),
+      cs_ck_sized(560, 300, json_pack("[o, o]", bars, cs_ck_rule_at("x", 100))), vals, t);
 }
 
 static void variant_npv_rows(const cs_rdata *r, json_t *vals, json_t *t) {
@@ -1032,10 +945,10 @@ static void variant_npv_rows(const cs_rdata *r, json_t *vals, json_t *t) {
                            cs_tr(r, "Net present value", "Netto contante waarde")};
   char c[4][64], label[200];
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    const char *sc = cs_scenario_label(r, text_col(q, 0));
+    const char *sc = cs_scenario_label(r, cs_ck_text_col(q, 0));
     for (int k = 0; k < 3; k++) {
       double v = sqlite3_column_double(q, k + 1);
-      snprintf(label, sizeof label, "%s, %s: %s", sc, measure[k], fmt_e(c[k], v, r->nl));
+      snprintf(label, sizeof label, "%s, %s: %s", sc, measure[k], cs_ck_fmt_e(c[k], v, r->nl));
       json_array_append_new(vals, json_pack("{s:s, s:s, s:f, s:s}", "scenario", sc, "measure",
                                             measure[k], "mln", v / 1e6, "label", label));
     }
@@ -1044,7 +957,7 @@ static void variant_npv_rows(const cs_rdata *r, json_t *vals, json_t *t) {
     else
       snprintf(c[3], sizeof c[3], "%d", sqlite3_column_int(q, 4));
     const char *cells[] = {sc, c[0], c[1], c[2], c[3]};
-    table_row(t, 5, cells);
+    cs_ck_table_row(t, 5, cells);
   }
   sqlite3_finalize(q);
 }
@@ -1055,19 +968,21 @@ json_t *cs_chart_variants_npv(const cs_rdata *r) {
                         cs_tr(r, "Savings", "Besparing"),
                         cs_tr(r, "Net present value", "Netto contante waarde"),
                         cs_tr(r, "Break-even year", "Terugverdiend in")};
-  json_t *vals = json_array(), *t = table_new(5, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(5, cols);
   if (vals && t) variant_npv_rows(r, vals, t);
-  json_t *bars = hbars(field_q("mln", cs_tr(r, "EUR mln (discounted), all stakeholders",
-                                            "EUR mln (contant gemaakt), alle partijen")),
-                       "scenario", cs_tr(r, "Variant", "Variant"), "measure");
-  return chart("variants_npv", "variants",
-               cs_tr(r, "The business case of each variant", "De businesscase van elke variant"),
-               cs_tr(r,
-                     "Per variant the investment, the savings and the net present value of all "
-                     "stakeholders together; below zero is a loss.",
-                     "Per variant de investering, de besparing en de netto contante waarde van "
-                     "alle partijen samen; onder nul is een verlies."),
-               sized(560, 260, json_pack("[o, o]", bars, rule_at("x", 0))), vals, t);
+  json_t *bars =
+      cs_ck_hbars(cs_ck_field_q("mln", cs_tr(r, "EUR mln (discounted), all stakeholders",
+                                             "EUR mln (contant gemaakt), alle partijen")),
+                  "scenario", cs_tr(r, "Variant", "Variant"), "measure");
+  return cs_ck_chart(
+      "variants_npv", "variants",
+      cs_tr(r, "The business case of each variant", "De businesscase van elke variant"),
+      cs_tr(r,
+            "Per variant the investment, the savings and the net present value of all "
+            "stakeholders together; below zero is a loss.",
+            "Per variant de investering, de besparing en de netto contante waarde van "
+            "alle partijen samen; onder nul is een verlies."),
+      cs_ck_sized(560, 260, json_pack("[o, o]", bars, cs_ck_rule_at("x", 0))), vals, t);
 }
 
 /* ---- 9. uncertainty (PSA) ---- */
@@ -1078,11 +993,11 @@ static void ceac_rows(const cs_rdata *r, json_t *vals, json_t *t) {
   while (q && sqlite3_step(q) == SQLITE_ROW) {
     double w = sqlite3_column_double(q, 0), p = sqlite3_column_double(q, 1);
     cs_fmt_share(c[1], sizeof c[1], p, 0, r->nl);
-    snprintf(label, sizeof label, "EUR %s / QALY: %s", fmt_n(c[0], w, 0, r->nl), c[1]);
+    snprintf(label, sizeof label, "EUR %s / QALY: %s", cs_ck_fmt_n(c[0], w, 0, r->nl), c[1]);
     json_array_append_new(
         vals, json_pack("{s:f, s:f, s:s}", "k", w / 1e3, "pct", 100 * p, "label", label));
     const char *cells[] = {c[0], c[1]};
-    table_row(t, 2, cells);
+    cs_ck_table_row(t, 2, cells);
   }
   sqlite3_finalize(q);
 }
@@ -1091,18 +1006,18 @@ json_t *cs_chart_ceac(const cs_rdata *r) {
   if (!cs_rdata_has(r, "ceac")) return json_null();
   const char *cols[] = {cs_tr(r, "Value of a QALY (EUR)", "Waarde van een QALY (EUR)"),
                         cs_tr(r, "P(cost-effective)", "Kans kosteneffectief")};
-  json_t *vals = json_array(), *t = table_new(2, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(2, cols);
   if (vals && t) ceac_rows(r, vals, t);
-  json_t *y = field_q("pct", cs_tr(r, "Probability the plan is cost-effective (%)",
-                                   "Kans dat het plan kosteneffectief is (%)"));
+  json_t *y = cs_ck_field_q("pct", cs_tr(r, "Probability the plan is cost-effective (%)",
+                                         "Kans dat het plan kosteneffectief is (%)"));
   json_object_set_new(y, "scale", json_pack("{s:[ii]}", "domain", 0, 100));
   json_t *line =
       json_pack("{s:{s:s, s:s, s:i}, s:{s:o, s:o, s:o}}", "mark", "type", "line", "color",
                 "#0072B2", "strokeWidth", 3, "encoding", "x",
-                field_q("k", cs_tr(r, "What society pays for a QALY (EUR thousand)",
-                                   "Wat de samenleving betaalt voor een QALY (EUR duizend)")),
-                "y", y, "tooltip", tip());
-  return chart(
+                cs_ck_field_q("k", cs_tr(r, "What society pays for a QALY (EUR thousand)",
+                                         "Wat de samenleving betaalt voor een QALY (EUR duizend)")),
+                "y", y, "tooltip", cs_ck_tip());
+  return cs_ck_chart(
       "ceac", "psa",
       cs_tr(r, "Cost-effectiveness acceptability curve", "Kosteneffectiviteits-acceptatiecurve"),
       cs_tr(r,
@@ -1110,18 +1025,7 @@ json_t *cs_chart_ceac(const cs_rdata *r) {
             "the share of the uncertainty draws in which the plan is cost-effective.",
             "Lees een punt: als een QALY (een jaar in goede gezondheid) zoveel waard is, "
             "is dit het deel van de trekkingen waarin het plan kosteneffectief is."),
-      sized(560, 260, json_pack("[o]", line)), vals, t);
-}
-
-/* "themes[T].interventions[I].rest" as "I: rest"; the plan's own paths otherwise. */
-static void param_label(char *b, size_t n, const char *p) {
-  const char *i = strstr(p, "interventions["), *e = i ? strchr(i, ']') : NULL;
-  if (!i || !e || e[1] != '.') {
-    snprintf(b, n, "%s", p);
-    return;
-  }
-  i += strlen("interventions[");
-  snprintf(b, n, "%.*s: %s", (int)(e - i), i, e + 2);
+      cs_ck_sized(560, 260, json_pack("[o]", line)), vals, t);
 }
 
 static void tornado_rows(const cs_rdata *r, double base, json_t *vals, json_t *t) {
@@ -1132,16 +1036,16 @@ static void tornado_rows(const cs_rdata *r, double base, json_t *vals, json_t *t
                        cs_tr(r, "Parameter at its high end", "Parameter op zijn hoge waarde")};
   char name[300], c[3][64], label[400];
   for (int i = 0; q && sqlite3_step(q) == SQLITE_ROW; i++) {
-    param_label(name, sizeof name, text_col(q, 0));
+    cs_param_label(name, sizeof name, cs_ck_text_col(q, 0));
     double v[2] = {sqlite3_column_double(q, 1), sqlite3_column_double(q, 2)};
     for (int k = 0; k < 2; k++) {
-      snprintf(label, sizeof label, "%s, %s: %s", name, end[k], fmt_e(c[k], v[k], r->nl));
+      snprintf(label, sizeof label, "%s, %s: %s", name, end[k], cs_ck_fmt_e(c[k], v[k], r->nl));
       json_array_append_new(vals, json_pack("{s:s, s:i, s:s, s:f, s:f, s:s}", "parameter", name,
                                             "rank", i, "end", end[k], "from", base / 1e6, "to",
                                             v[k] / 1e6, "label", label));
     }
-    const char *cells[] = {name, c[0], c[1], fmt_e(c[2], fabs(v[1] - v[0]), r->nl)};
-    table_row(t, 4, cells);
+    const char *cells[] = {name, c[0], c[1], cs_ck_fmt_e(c[2], fabs(v[1] - v[0]), r->nl)};
+    cs_ck_table_row(t, 4, cells);
   }
   sqlite3_finalize(q);
 }
@@ -1157,29 +1061,30 @@ json_t *cs_chart_tornado(const cs_rdata *r) {
                                 "SELECT npv FROM business_case WHERE scenario = 'plan' AND "
                                 "stakeholder = 'total'",
                                 0);
-  json_t *vals = json_array(), *t = table_new(4, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(4, cols);
   if (vals && t) tornado_rows(r, base, vals, t);
   json_t *bars = json_pack(
       "{s:s, s:{s:o, s:{s:s}, s:{s:s, s:s, s:{s:s}, s:n}, s:o, s:o}}", "mark", "bar", "encoding",
       "x",
-      field_q("to", cs_tr(r, "Net present value, all stakeholders (EUR mln, discounted)",
-                          "Netto contante waarde, alle partijen (EUR mln, contant gemaakt)")),
+      cs_ck_field_q("to", cs_tr(r, "Net present value, all stakeholders (EUR mln, discounted)",
+                                "Netto contante waarde, alle partijen (EUR mln, contant gemaakt)")),
       "x2", "field", "from", "y", "field", "parameter", "type", "nominal", "sort", "field", "rank",
-      "title", "color", enc_colour("end"), "tooltip", tip());
+      "title", "color", cs_ck_enc_colour("end"), "tooltip", cs_ck_tip());
   /* around the base, not from zero: the swings are what a reader compares */
   json_object_set_new(json_object_get(json_object_get(bars, "encoding"), "x"), "scale",
                       json_pack("{s:b}", "zero", 0));
-  return chart("tornado", "psa",
-               cs_tr(r, "Tornado: which numbers move the total NPV most",
-                     "Tornado: welke getallen de totale NCW het meest bewegen"),
-               cs_tr(r,
-                     "The ten uncertain numbers with the widest swing; each bar runs from the "
-                     "NPV at the means (dashed line) to the NPV with that one number at its "
-                     "low or high end.",
-                     "De tien onzekere getallen met de grootste uitslag; elke balk loopt van de "
-                     "NCW bij de gemiddelden (stippellijn) naar de NCW met dat ene getal op zijn "
-                     "lage of hoge waarde."),
-               sized(480, 340, json_pack("[o, o]", bars, rule_at("x", base / 1e6))), vals, t);
+  return cs_ck_chart(
+      "tornado", "psa",
+      cs_tr(r, "Tornado: which numbers move the total NPV most",
+            "Tornado: welke getallen de totale NCW het meest bewegen"),
+      cs_tr(r,
+            "The ten uncertain numbers with the widest swing; each bar runs from the "
+            "NPV at the means (dashed line) to the NPV with that one number at its "
+            "low or high end.",
+            "De tien onzekere getallen met de grootste uitslag; elke balk loopt van de "
+            "NCW bij de gemiddelden (stippellijn) naar de NCW met dat ene getal op zijn "
+            "lage of hoge waarde."),
+      cs_ck_sized(480, 340, json_pack("[o, o]", bars, cs_ck_rule_at("x", base / 1e6))), vals, t);
 }
 
 static void plane_rows(const cs_rdata *r, json_t *vals, json_t *t, int *quad) {
@@ -1193,11 +1098,11 @@ static void plane_rows(const cs_rdata *r, json_t *vals, json_t *t, int *quad) {
     quad[(qa > 0) * 2 + (npv > 0)]++;
     snprintf(d, sizeof d, "%d", sqlite3_column_int(q, 0));
     snprintf(label, sizeof label, "%s %s: %s QALY, %s", cs_tr(r, "draw", "trekking"), d,
-             fmt_n(c[0], qa, 1, r->nl), fmt_e(c[1], npv, r->nl));
+             cs_ck_fmt_n(c[0], qa, 1, r->nl), cs_ck_fmt_e(c[1], npv, r->nl));
     json_array_append_new(
         vals, json_pack("{s:f, s:f, s:s}", "qalys", qa, "mln", npv / 1e6, "label", label));
     const char *cells[] = {d, c[0], c[1]};
-    table_row(t, 3, cells);
+    cs_ck_table_row(t, 3, cells);
   }
   sqlite3_finalize(q);
 }
@@ -1208,7 +1113,7 @@ json_t *cs_chart_ce_plane(const cs_rdata *r) {
   if (!cs_rdata_has(r, "psa_draws")) return json_null();
   const char *cols[] = {cs_tr(r, "Draw", "Trekking"), cs_tr(r, "QALYs gained", "Gewonnen QALY's"),
                         cs_tr(r, "Net present value", "Netto contante waarde")};
-  json_t *vals = json_array(), *t = table_new(3, cols);
+  json_t *vals = json_array(), *t = cs_ck_table_new(3, cols);
   int quad[4] = {0};
   if (vals && t) plane_rows(r, vals, t, quad);
   int all = quad[0] + quad[1] + quad[2] + quad[3];
@@ -1224,38 +1129,48 @@ json_t *cs_chart_ce_plane(const cs_rdata *r) {
              "A dot is one uncertainty draw: right of the line the plan gains health, above "
              "the line it saves money; %s of the draws lie top right (both).",
              p);
-  json_t *dots = json_pack(
-      "{s:{s:s, s:s, s:f, s:i}, s:{s:o, s:o, s:o}}", "mark", "type", "circle", "color", "#0072B2",
-      "opacity", 0.5, "size", 30, "encoding", "x",
-      field_q("qalys", cs_tr(r, "QALYs gained (discounted)", "Gewonnen QALY's (contant gemaakt)")),
-      "y",
-      field_q("mln", cs_tr(r, "Net present value, all stakeholders (EUR mln)",
-                           "Netto contante waarde, alle partijen (EUR mln)")),
-      "tooltip", tip());
-  return chart(
+  json_t *dots =
+      json_pack("{s:{s:s, s:s, s:f, s:i}, s:{s:o, s:o, s:o}}", "mark", "type", "circle", "color",
+                "#0072B2", "opacity", 0.5, "size", 30, "encoding", "x",
+                cs_ck_field_q("qalys", cs_tr(r, "QALYs gained (discounted)",
+                                             "Gewonnen QALY's (contant gemaakt)")),
+                "y",
+                cs_ck_field_q("mln", cs_tr(r, "Net present value, all stakeholders (EUR mln)",
+                                           "Netto contante waarde, alle partijen (EUR mln)")),
+                "tooltip", cs_ck_tip());
+  return cs_ck_chart(
       "ce_plane", "psa", cs_tr(r, "Cost-effectiveness plane", "Kosteneffectiviteitsvlak"), guide,
-      sized(480, 340, json_pack("[o, o, o]", dots, rule_at("x", 0), rule_at("y", 0))), vals, t);
+      cs_ck_sized(480, 340,
+                  json_pack("[o, o, o]", dots, cs_ck_rule_at("x", 0), cs_ck_rule_at("y", 0))),
+      vals, t);
 }
 
 json_t *cs_charts_all(const cs_rdata *r) {
   json_t *(*const make[])(const cs_rdata *) = {cs_chart_verdict,
                                                cs_chart_business_case,
                                                cs_chart_wrong_pocket,
+                                               cs_chart_npv_draws,
                                                cs_chart_theme_npv,
                                                cs_chart_theme_criteria,
                                                cs_chart_participants,
+                                               cs_chart_participants_sub,
                                                cs_chart_pyramid,
+                                               cs_chart_share75_sub,
                                                cs_chart_share75,
                                                cs_chart_population,
                                                cs_chart_payers,
+                                               cs_chart_care_use,
+                                               cs_chart_care_cost_sector,
                                                cs_chart_workforce,
                                                cs_chart_staff,
+                                               cs_chart_staff_subregion,
                                                cs_chart_real_estate,
                                                cs_chart_co2,
                                                cs_chart_variants_criteria,
                                                cs_chart_variants_npv,
                                                cs_chart_ceac,
                                                cs_chart_tornado,
+                                               cs_chart_tornado_criteria,
                                                cs_chart_ce_plane};
   json_t *all = json_array();
   for (size_t i = 0; all && i < sizeof make / sizeof *make; i++) {

@@ -8,6 +8,7 @@
 #include "report.h"
 #include "io/io.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -96,31 +97,6 @@ static cs_status put_script(cs_buf *b, const char *path, cs_diags *d) {
 }
 
 /* ---- the page ---- */
-static const char STYLE[] =
-    "<style>\n"
-    "body{font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1a1a1a;"
-    "margin:0;background:#f6f6f4}\n"
-    "main{max-width:1000px;margin:0 auto;padding:16px 24px 48px;background:#fff}\n"
-    "h1{font-size:26px;margin:8px 0 2px}h2{font-size:21px;margin:28px 0 8px;border-bottom:2px "
-    "solid #0072B2;padding-bottom:4px}\n"
-    ".sub{color:#555;margin:0 0 12px}.intro{color:#555;margin:0 0 8px}.guide{color:#333;margin:4px "
-    "0 6px;font-size:15px}\n"
-    ".verdict{display:flex;gap:12px;flex-wrap:wrap;margin:8px 0}\n"
-    ".card{flex:1 1 200px;border-radius:6px;padding:10px 14px;background:#eef3f8;"
-    "border-left:6px solid #0072B2}\n"
-    ".card.pass{border-left-color:#009E73;background:#e9f6f1}"
-    ".card.fail{border-left-color:#D55E00;background:#fbeee6}\n"
-    ".card b{display:block;font-size:22px}.card span{font-size:14px;color:#333}\n"
-    ".chart{margin:10px 0 4px;min-height:40px}\n"
-    "details{margin:0 0 18px}summary{cursor:pointer;color:#0072B2;font-weight:600}\n"
-    "table{border-collapse:collapse;margin:8px 0;font-size:14px}"
-    "th,td{border-bottom:1px solid #ddd;padding:3px 10px;text-align:right}"
-    "th:first-child,td:first-child{text-align:left}th{background:#f0f0f0}\n"
-    "dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dt{font-weight:600}"
-    "dd{margin:0}\n"
-    "@media print{body{background:#fff}section{break-before:page}section:first-of-type{"
-    "break-before:auto}details{display:block}}\n"
-    "</style>\n";
 
 /* The numbers behind a chart, under its "show numbers" toggle. */
 static void put_table(cs_buf *b, const cs_rdata *r, const json_t *t) {
@@ -272,8 +248,11 @@ static void put_header(cs_buf *b, const cs_rdata *r, const char *dir) {
   cs_buf_printf(b, "</h1>\n<p class=\"sub\">%s %d–%d. %s</p>\n",
                 cs_tr(r, "The plan against the baseline,", "Het plan tegen het basispad,"),
                 r->first_year, r->last_year,
-                cs_tr(r, "Money is discounted to the base year.",
-                      "Bedragen zijn contant gemaakt naar het basisjaar."));
+                cs_tr(r,
+                      "Totals over the years (NPV, investment, savings) are discounted to the "
+                      "base year; amounts per year are not.",
+                      "Totalen over de jaren (NCW, investering, besparing) zijn contant gemaakt "
+                      "naar het basisjaar; bedragen per jaar niet."));
 }
 
 static void fact(cs_buf *b, const char *what, const char *value) {
@@ -316,6 +295,132 @@ static void run_info_facts(cs_buf *b, const cs_rdata *r) {
 }
 
 /* What the run assumed, as far as results.db says; what it does not keep is named. */
+/* A distribution as the plan writes it ("pert(min 0.2, mode 0.4, max 0.6)") in Dutch:
+ * decimal commas, "; " between the fields and Dutch names of the fields. */
+static void dist_nl(char *out, size_t n, const char *s) {
+  static const char *const words[][2] = {{"mean", "gemiddelde"},
+                                         {"mode", "modus"},
+                                         {"shape", "vorm"},
+                                         {"scale", "schaal"},
+                                         {"neg ", "negatief "}};
+  size_t o = 0;
+  for (const char *p = s; *p && o + 16 < n; p++) {
+    size_t k = 0;
+    while (k < sizeof words / sizeof *words && strncmp(p, words[k][0], strlen(words[k][0])))
+      k++;
+    if (k < sizeof words / sizeof *words && (p == s || !isalpha((unsigned char)p[-1]))) {
+      o += (size_t)snprintf(out + o, n - o, "%s", words[k][1]);
+      p += strlen(words[k][0]) - 1;
+    } else if (*p == '.' && p > s && isdigit((unsigned char)p[-1])) {
+      out[o++] = ',';
+    } else if (*p == ',' && p[1] == ' ') {
+      out[o++] = ';';
+    } else {
+      out[o++] = *p;
+    }
+  }
+  out[o] = '\0';
+}
+
+/* Column i of the row, HTML-escaped ("" for NULL). */
+static void col_esc(cs_buf *b, sqlite3_stmt *q, int i) {
+  const unsigned char *t = sqlite3_column_text(q, i);
+  cs_buf_esc(b, t ? (const char *)t : "");
+}
+
+/* A year: a whole number 1800..2300 under a key base, horizon, from, to, start or ...year, or
+ * a subregion's start. */
+static int is_year(const char *path, double v) {
+  static const char *const keys[] = {"base", "horizon", "from", "to", "start", "year"};
+  const char *last = strrchr(path, '.');
+  last = last ? last + 1 : path;
+  if (v != floor(v) || v < 1800 || v > 2300) return 0;
+  if (strstr(path, ".start_by_subregion")) return 1; /* start_by_subregion.<subregion> */
+  for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+    if (!strcmp(last, keys[k])) return 1;
+  size_t n = strlen(last);
+  return n >= 4 && !strcmp(last + n - 4, "year");
+}
+
+/* A number of the plan as a reader takes it in: six significant digits, the language's
+ * separators, no exponent and no trailing zeros ("0,512", "42.000", "0,00021603"); a year
+ * (a key base, horizon, from, to, start or ...year) as written. */
+static void fmt_input(char *out, size_t n, const char *path, const char *text, int nl) {
+  char *end;
+  double v = strtod(text, &end);
+  if (end == text || *end || !isfinite(v) || is_year(path, v)) {
+    snprintf(out, n, "%s", text);
+    return;
+  }
+  int mag = v != 0 ? (int)floor(log10(fabs(v))) : 0, dec = 5 - mag;
+  cs_fmt_num(out, n, v, dec < 0 ? 0 : dec > 12 ? 12 : dec, nl);
+  char *sep = strchr(out, nl ? ',' : '.');
+  if (!sep) return;
+  size_t k = strlen(out);
+  while (k > 0 && out[k - 1] == '0')
+    out[--k] = '\0';
+  if (out + k - 1 == sep) out[k - 1] = '\0';
+}
+
+/* Every input number of the plan with its source comment (inputs.csv, v0.2), behind a
+ * toggle: an analyst checks a number against its source without opening plan.yaml. */
+static void put_inputs(cs_buf *b, const cs_rdata *r) {
+  if (!cs_rdata_has(r, "inputs")) return;
+  double all = cs_rdata_scalar(r, "SELECT count(*) FROM inputs", 0),
+         none =
+             cs_rdata_scalar(r, "SELECT count(*) FROM inputs WHERE coalesce(source, '') = ''", 0);
+  char a[64], z[64];
+  cs_fmt_num(a, sizeof a, all, 0, r->nl);
+  cs_fmt_num(z, sizeof z, none, 0, r->nl);
+  cs_buf_printf(b, "<h3>%s</h3>\n<p class=\"guide\">",
+                cs_tr(r, "Input numbers and their sources", "Invoergetallen en hun bronnen"));
+  cs_buf_printf(b,
+                r->nl ? "Elk getal en elke verdeling die het plan geeft (%s), met de bron die "
+                        "het plan erbij schrijft en de regel in het planbestand; %s zonder "
+                        "bron zijn schattingen of aannames van het plan."
+                      : "Every number and distribution the plan gives (%s), with the source the "
+                        "plan writes beside it and its line in the plan file; the %s without a "
+                        "source are the plan's estimates or assumptions.",
+                a, z);
+  cs_buf_printf(b, "</p>\n<details id=\"inputs\"><summary>%s</summary>\n<table><thead><tr>",
+                cs_tr(r, "Show the inputs", "Toon de invoer"));
+  const char *cols[] = {cs_tr(r, "Input", "Invoer"), cs_tr(r, "Value", "Waarde"),
+                        cs_tr(r, "Uncertainty (PSA)", "Onzekerheid (PSA)"),
+                        cs_tr(r, "Source", "Bron"), cs_tr(r, "Line", "Regel")};
+  for (int k = 0; k < 5; k++)
+    cs_buf_printf(b, "<th>%s</th>", cols[k]);
+  cs_buf_put(b, "</tr></thead><tbody>\n");
+  sqlite3_stmt *q = cs_rdata_query(
+      r, "SELECT path, value, distribution, source, line, kind FROM inputs ORDER BY rowid");
+  char v[128];
+  while (q && sqlite3_step(q) == SQLITE_ROW) {
+    const char *val = (const char *)sqlite3_column_text(q, 1);
+    const char *kind = (const char *)sqlite3_column_text(q, 5);
+    if (kind && strcmp(kind, "table"))
+      fmt_input(v, sizeof v, (const char *)sqlite3_column_text(q, 0), val ? val : "", r->nl);
+    else
+      snprintf(v, sizeof v, "%s", val ? val : "");
+    cs_buf_put(b, "<tr class=\"input\"><td>");
+    col_esc(b, q, 0);
+    cs_buf_put(b, "</td><td>");
+    cs_buf_esc(b, v);
+    cs_buf_put(b, "</td><td>");
+    const unsigned char *dist = sqlite3_column_text(q, 2);
+    char dn[512];
+    if (r->nl && dist) dist_nl(dn, sizeof dn, (const char *)dist);
+    cs_buf_esc(b, r->nl && dist ? dn : dist ? (const char *)dist : "");
+    cs_buf_put(b, "</td><td class=\"src\">");
+    col_esc(b, q, 3);
+    int line = sqlite3_column_int(q, 4); /* 0: a --set override, named as the source */
+    if (line > 0)
+      cs_buf_printf(b, "</td><td>%d</td></tr>\n", line);
+    else
+      cs_buf_put(b, "</td><td></td></tr>\n");
+  }
+  sqlite3_finalize(q);
+  cs_buf_put(b, "</tbody></table></details>\n");
+}
+
 static void put_assumptions(cs_buf *b, const cs_rdata *r) {
   char v[1024] = "";
   cs_buf_put(b, "<dl>\n");
@@ -346,6 +451,7 @@ static void put_assumptions(cs_buf *b, const cs_rdata *r) {
   run_info_facts(b, r);
   fact(b, cs_tr(r, "Report made by", "Rapport gemaakt door"), "careshift " CS_VERSION);
   cs_buf_put(b, "</dl>\n");
+  put_inputs(b, r);
 }
 
 /* The sections after the verdict, in the issue's order; one without charts for this run (no
@@ -363,7 +469,7 @@ static const struct {
      "bereikt."},
     {"population", "Population", "Bevolking", "The ageing the plan answers to.",
      "De vergrijzing waar het plan op antwoordt."},
-    {"care_cost", "Care cost per payer", "Zorgkosten per betaler", NULL, NULL},
+    {"care_cost", "Care use and cost", "Zorggebruik en zorgkosten", NULL, NULL},
     {"staff", "Staff", "Personeel",
      "The staff shortage in FTE (full-time equivalents), and what the plan does about it.",
      "Het personeelstekort in fte (voltijdbanen), en wat het plan eraan doet."},
@@ -463,7 +569,7 @@ static cs_status build_page(cs_buf *b, const cs_rdata *r, const char *dir, const
                 "<meta name=\"generator\" content=\"careshift " CS_VERSION "\">\n<title>");
   cs_buf_put(b, cs_tr(r, "careshift report", "careshift-rapport"));
   cs_buf_put(b, "</title>\n");
-  cs_buf_put(b, STYLE);
+  cs_buf_put(b, cs_report_style);
   cs_buf_put(b, "</head>\n<body>\n<main>\n");
   put_header(b, r, dir);
   put_sections(b, r, charts);

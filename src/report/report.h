@@ -80,6 +80,14 @@ json_t *cs_chart_variants_npv(const cs_rdata *r);
 json_t *cs_chart_ceac(const cs_rdata *r);
 json_t *cs_chart_tornado(const cs_rdata *r);
 json_t *cs_chart_ce_plane(const cs_rdata *r);
+/* charts_more.c */
+json_t *cs_chart_npv_draws(const cs_rdata *r);
+json_t *cs_chart_care_use(const cs_rdata *r);
+json_t *cs_chart_care_cost_sector(const cs_rdata *r);
+json_t *cs_chart_staff_subregion(const cs_rdata *r);
+json_t *cs_chart_tornado_criteria(const cs_rdata *r);
+json_t *cs_chart_participants_sub(const cs_rdata *r);
+json_t *cs_chart_share75_sub(const cs_rdata *r);
 /* A chart that does not apply to the run (no PSA, no --detail, no variants) is json_null(). */
 /* All that apply as an array; NULL when out of memory. */
 json_t *cs_charts_all(const cs_rdata *r);
@@ -94,5 +102,7 @@ void cs_buf_put(cs_buf *b, const char *s);
 void cs_buf_putn(cs_buf *b, const char *s, size_t n);
 void cs_buf_printf(cs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cs_buf_esc(cs_buf *b, const char *s); /* HTML-escaped */
+/* The page's <style> element. */
+extern const char cs_report_style[];
 
 #endif
