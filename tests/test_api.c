@@ -162,10 +162,10 @@ static void test_results_api(void **st) {
   assert_null(cs_run_table_find(run, "population"));
   assert_null(cs_run_table_find(run, "psa_summary"));
   assert_null(cs_run_table(run, cs_run_table_count(run)));
-  assert_int_equal(cs_run_table_count(run), 29); /* 0.2: shapley_intervention, totals,
+  assert_int_equal(cs_run_table_count(run), 30); /* 0.2: shapley_intervention, totals,
                                                     wrong_pocket_intervention, intervention_roi,
                                                     run_info, inputs, areas, sectors,
-                                                    milestones */
+                                                    milestones, themes */
   /* inputs (v0.2): every number of the plan with its line and source comment */
   const cs_table *inputs = cs_run_table_find(run, "inputs");
   assert_non_null(inputs);
@@ -219,7 +219,8 @@ static void test_results_api(void **st) {
   opt.threads = 2;
   opt.detail = 1;
   assert_int_equal(cs_run_new(plan, &opt, &run, d), CS_OK);
-  assert_int_equal(cs_run_table_count(run), 35); /* and inputs, areas, sectors, milestones */
+  assert_int_equal(cs_run_table_count(run), 36); /* and inputs, areas, sectors, milestones,
+                                                    themes */
   /* run_info (v0.2): key, value; draws and the seed of this run, nothing that varies */
   const cs_table *info = cs_run_table_find(run, "run_info");
   assert_non_null(info);

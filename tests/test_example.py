@@ -50,6 +50,7 @@ TABLES = {
     "areas": ["area", "name", "subregion"],
     "sectors": ["sector", "name", "unit", "payer", "chain", "group"],
     "milestones": ["intervention", "indicator", "year", "target"],
+    "themes": ["theme", "name", "leader"],
 }
 KEYS = {
     "demography": 3, "care": 4, "payers": 3, "workforce": 4, "health": 3, "population": 6,
@@ -57,7 +58,7 @@ KEYS = {
     "criteria": 3, "resources": 3, "wrong_pocket": 3, "criteria_subregion": 4, "staff": 2,
     "budget_impact": 3, "discount_rates": 3, "intervention_costs": 2, "theme_roi": 2, "run_info": 1,
     "inputs": 1,
-    "areas": 1, "sectors": 1, "milestones": 3,
+    "areas": 1, "sectors": 1, "milestones": 3, "themes": 1,
 }
 # run_info.csv (v0.2): its keys, in this order
 RUN_INFO_KEYS = ["careshift_version", "plan", "plan_checksum", "inputs_checksum", "base_year", "horizon",

@@ -271,9 +271,21 @@ def check_bad_parameters(srv):
         ("/api/runs?x=1", "x", "a parameter /api/runs does not take"),
         ("/api/summary?year=2030", "year", "a parameter /api/summary does not take"),
         ("/api/charts?lang=de", "lang", "a language that is not en or nl"),
+        ("/api/tables/payers?scenario%00=plan", "scenario", "a NUL byte in a parameter's name"),
+        ("/api/tables/care?limit%00=20000", "limit", "a NUL byte in limit's name"),
+        ("/api/charts?lang%00=de", "lang", "a NUL byte in lang's name"),
+        ("/api/summary?scenario%00x=nope", "scenario", "a NUL byte inside a name"),
+        ("/api/tables/payers?scenario=plan%00junk", "scenario", "a NUL byte in a value"),
+        ("/api/tables/care?year_from=2030%00x", "year_from", "a NUL byte in a year"),
+        ("/api/tables/care?offset=10000000000000000000", "offset", "an offset of 20 digits"),
     ]:
         st, _, _, j = get(srv, path)
         check(st == 400 and is_error(j, field), f"400 field {field}: {what}")
+    st, _, _, j = get(srv, "/api/tables/care?offset=9999999999999999999")
+    check(st == 400 and is_error(j, "offset") and "2305843009213693951" in j["error"],
+          "400 field offset: a 19-digit offset over the maximum, which the message names")
+    st, _, _, j = get(srv, "/api/tables/care?offset=1000000000000000000&limit=1")
+    check(st == 200 and j["rows"] == [] and j["offset"] == 10 ** 18, "a 19-digit offset within the maximum: 200")
     st, _, _, j = get(srv, "/api/tables/no_such_table")
     check(st == 404 and is_error(j, "table"), "404 field table: an unknown table")
     for path in ["/", "/api", "/api/", "/api/runs/", "/api/tables/care/rows", "/index.html", "/api/tables/a-b"]:
@@ -295,7 +307,26 @@ def check_limits(srv):
     check(raw(srv, big) == 413, "413: Content-Length of 10 MB, refused before the body")
     chunk = b"4000\r\n" + b"a" * 0x4000 + b"\r\n"
     chunked = b"GET /api/runs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk * 5 + b"0\r\n\r\n"
-    check(raw(srv, chunked) == 413, "413: a chunked body of 80 kB")
+    check(raw(srv, chunked) is None, "a chunked body of 80 kB: closed once past 64 kB (413 in the log)")
+    for hdrs, what in [(b"Content-Length: 0\r\nContent-Length: 0\r\n", "two Content-Length headers"),
+                       (b"Content-Length: 5\r\nContent-Length: 100\r\n", "two different Content-Lengths"),
+                       (b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", "Content-Length and chunked"),
+                       (b"Transfer-Encoding: gzip\r\n", "a Transfer-Encoding other than chunked")]:
+        check(raw(srv, b"GET /api/runs HTTP/1.1\r\nHost: x\r\n" + hdrs + b"\r\n0\r\n\r\n") == 400,
+              f"400: {what} (request smuggling)")
+    # an endless chunked body: the connection is closed once the body passes 64 kB
+    s = socket.create_connection((srv.host, srv.port), timeout=10)
+    s.sendall(b"GET /api/runs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+    sent, t0 = 0, time.monotonic()
+    try:
+        while sent < 64 * 2 ** 20 and time.monotonic() - t0 < 10:
+            s.sendall(chunk)
+            sent += 0x4000
+    except OSError:
+        pass
+    s.close()
+    check(sent < 16 * 2 ** 20, f"an endless chunked body: closed after {sent // 1024} kB sent (limit 64 kB "
+          "plus the socket buffers)")
     long_target = b"GET /api/runs?x=" + b"a" * 3000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
     check(raw(srv, long_target) == 414, "414: a request target of 3 kB")
     check(raw(srv, b"GET /api/runs?x=" + b"a" * 60000 + b" HTTP/1.1\r\nHost: x\r\n\r\n") in (414, None),
@@ -313,6 +344,41 @@ TRAVERSALS = [b"/../etc/passwd", b"/api/../../etc/passwd", b"/%2e%2e/etc/passwd"
               b"/./api/runs", b"/api/%2fetc%2fpasswd", b"/api\\..\\etc\\passwd", b"/api/runs%00.json",
               b"/%c0%ae%c0%ae/etc/passwd", b"/api/tables/care%2f..%2f..", b"http://localhost/etc/passwd",
               b"*", b"/api/tables/%"]
+
+
+def check_slow_body(srv):
+    """Slow bodies (slowloris after the headers): 20 connections announce 64 kB and send a byte every
+    2 s, 5 send a chunk every 2 s; all must be cut by the 10 s deadline while others are answered."""
+    socks = []
+    for i in range(25):
+        s = socket.create_connection((srv.host, srv.port), timeout=5)
+        s.sendall(b"GET /api/runs HTTP/1.1\r\nHost: x\r\n" +
+                  (b"Content-Length: 65536\r\n\r\n" if i < 20 else b"Transfer-Encoding: chunked\r\n\r\n"))
+        socks.append([s, i < 20, None])
+    t0 = time.monotonic()
+    answered = []
+    while time.monotonic() - t0 < 16 and any(x[2] is None for x in socks):
+        for x in socks:
+            if x[2] is not None:
+                continue
+            try:
+                x[0].sendall(b"x" if x[1] else b"1\r\nx\r\n")
+                x[0].setblocking(False)
+                if x[0].recv(100) == b"":
+                    x[2] = time.monotonic() - t0
+                x[0].setblocking(True)
+            except BlockingIOError:
+                x[0].setblocking(True)
+            except OSError:
+                x[2] = time.monotonic() - t0
+        answered.append(get(srv, "/api/runs")[0] == 200)
+        time.sleep(2)
+    cut = sorted(x[2] for x in socks if x[2] is not None)
+    for x in socks:
+        x[0].close()
+    check(len(cut) == 25 and 9 <= cut[0] and cut[-1] <= 13,
+          f"slow bodies: 25 connections cut after {cut[:1] + cut[-1:]} s (deadline 10 s for the whole request)")
+    check(answered and all(answered), f"slow bodies: a normal client is answered meanwhile ({len(answered)} times)")
 
 
 def check_traversal(srv):
@@ -365,7 +431,11 @@ def check_summary(srv, db):
     st, _, _, j = get(srv, "/api/summary?scenario=parkstad-later")
     check(st == 200 and j["scenario"] == "parkstad-later", "/api/summary?scenario=: a variant")
     st, _, _, j = get(srv, "/api/summary?scenario=baseline")
-    check(st == 404 and is_error(j, "scenario"), "/api/summary: 404 for the baseline (no criteria)")
+    check(st == 404 and is_error(j, "scenario") and "baseline has none" in j["error"],
+          "/api/summary: 404 for the baseline (no criteria)")
+    st, _, _, j = get(srv, "/api/summary?scenario=nope")
+    check(st == 404 and is_error(j, "scenario") and "no scenario 'nope'" in j["error"]
+          and "baseline" not in j["error"], "/api/summary: 404 for an unknown scenario, not about the baseline")
 
 
 def check_psa(srv, db):
@@ -506,6 +576,7 @@ def main(binary):
             check_bad_parameters(srv)
             check_methods(srv)
             check_limits(srv)
+            check_slow_body(srv)
             check_traversal(srv)
             check_garbage(srv)
             check_summary(srv, db)

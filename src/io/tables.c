@@ -42,7 +42,8 @@ static const cs_tabledef *const TABLES[] = {&cs_tab_demography,
                                             &cs_tab_inputs,
                                             &cs_tab_areas,
                                             &cs_tab_sectors,
-                                            &cs_tab_milestones};
+                                            &cs_tab_milestones,
+                                            &cs_tab_themes};
 
 size_t cs_tabledef_count(void) { return sizeof TABLES / sizeof *TABLES; }
 

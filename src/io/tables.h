@@ -38,6 +38,6 @@ extern const cs_tabledef cs_tab_psa_draws, cs_tab_psa_summary, cs_tab_psa_probab
     cs_tab_ceac, cs_tab_tornado;
 extern const cs_tabledef cs_tab_run_info, cs_tab_inputs;
 /* tables_plan.c: the plan's own lists (v0.2) */
-extern const cs_tabledef cs_tab_areas, cs_tab_sectors, cs_tab_milestones;
+extern const cs_tabledef cs_tab_areas, cs_tab_sectors, cs_tab_milestones, cs_tab_themes;
 
 #endif

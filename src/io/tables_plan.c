@@ -91,3 +91,25 @@ const cs_tabledef cs_tab_sectors = {"sectors",
                                     NULL,
                                     sec_n,
                                     sec_row};
+
+/* ---- themes.csv: theme,name,leader, the plan's order ---- */
+static const cs_column theme_cols[] = {CS_KEY("theme", CS_TEXT), CS_VAL("name", CS_TEXT, ""),
+                                       CS_VAL_OPT("leader", CS_TEXT, "")};
+
+static int64_t theme_n(const cs_view *v) { return v->pl->ntheme; }
+
+static void theme_row(const cs_view *v, int64_t i, cs_value *o) {
+  const cs_theme *t = &v->pl->themes[i];
+  o[0] = cs_vs(t->id);
+  o[1] = cs_vs(t->name);
+  o[2] = t->leader ? cs_vs(t->leader) : cs_vnull();
+}
+
+const cs_tabledef cs_tab_themes = {"themes",
+                                   "the plan's themes with their names and leaders",
+                                   CS_NCOL(theme_cols),
+                                   theme_cols,
+                                   0,
+                                   NULL,
+                                   theme_n,
+                                   theme_row};

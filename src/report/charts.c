@@ -327,9 +327,17 @@ json_t *cs_chart_payers(const cs_rdata *r) {
 #define VARIANT "scenario <> 'baseline' AND substr(scenario, 1, 8) <> 'without-'"
 
 /* ---- 3. what each theme brings, and who takes part ---- */
+/* A theme's name (themes.csv, v0.2) where the run has it, else its id: SQL for a column. */
+#define THEME_NAME(col) "coalesce((SELECT name FROM themes h WHERE h.theme = " col "), " col ")"
+
 static void theme_npv_rows(const cs_rdata *r, json_t *vals, json_t *t) {
-  sqlite3_stmt *q = cs_rdata_query(r, "SELECT theme, contribution, plan_value FROM shapley WHERE "
-                                      "metric = 'npv:total' ORDER BY rowid");
+  sqlite3_stmt *q = cs_rdata_query(
+      r, "SELECT " THEME_NAME(
+             "shapley.theme") ", contribution, plan_value "
+                              "FROM shapley WHERE metric = 'npv:total' ORDER BY rowid");
+  if (!q) /* a run before v0.2 has no themes table */
+    q = cs_rdata_query(r, "SELECT theme, contribution, plan_value FROM shapley WHERE "
+                          "metric = 'npv:total' ORDER BY rowid");
   double plan = NAN;
   char c[2][64], label[200];
   while (q && sqlite3_step(q) == SQLITE_ROW) {
@@ -378,12 +386,12 @@ json_t *cs_chart_theme_npv(const cs_rdata *r) {
 }
 
 static void theme_crit_rows(const cs_rdata *r, json_t *vals, json_t *t) {
-  char sql[400], v[64], p[64], label[200];
+  char sql[600], v[64], p[64], label[200];
   snprintf(sql, sizeof sql,
-           "SELECT s.theme, c.criterion, s.contribution, c.unit, c.threshold FROM shapley s "
+           "SELECT %s, c.criterion, s.contribution, c.unit, c.threshold FROM shapley s "
            "JOIN criteria c ON s.metric = 'criterion:' || c.criterion WHERE c.scenario = 'plan' "
            "AND c.year = %d ORDER BY c.rowid, s.rowid",
-           r->long_year);
+           cs_rdata_has(r, "themes") ? THEME_NAME("s.theme") : "s.theme", r->long_year);
   sqlite3_stmt *q = cs_rdata_query(r, sql);
   while (q && sqlite3_step(q) == SQLITE_ROW) {
     const char *theme = cs_ck_text_col(q, 0), *crit = cs_crit_label(r, cs_ck_text_col(q, 1));

@@ -85,12 +85,21 @@ enum MHD_Result cs_sv_api_summary(cs_sv_req *rq) {
   json_t *longt = term(c, s, scenario, s->long_year, "passes");
   json_t *bc = of_scenario(c, "business_case", scenario);
   json_t *he = of_scenario(c, "health_economics", scenario);
+  /* payers has a row per scenario and year, the baseline's too: is it a scenario at all? */
+  json_t *known = shortt && longt ? NULL
+                                  : objects(c, "SELECT 1 FROM payers WHERE scenario = ?1 LIMIT 1",
+                                            scenario, NULL);
   cs_sv_db_put(&s->db, c);
   if (!shortt || !longt) {
+    int is_scenario = json_array_size(known) > 0;
+    json_decref(known);
     json_decref(shortt);
     json_decref(longt);
     json_decref(bc);
     json_decref(he);
+    if (!is_scenario)
+      return cs_sv_error(rq, MHD_HTTP_NOT_FOUND, "scenario", "this run has no scenario '%.80s'",
+                         scenario);
     return cs_sv_error(rq, MHD_HTTP_NOT_FOUND, "scenario",
                        "no criteria for scenario '%.80s' (the baseline has none: it is what the "
                        "others are compared with)",

@@ -140,9 +140,10 @@ static int read_query(cs_sv_req *rq, query *qy, enum MHD_Result *res) {
                     "limit must be a whole number from 0 to %d, not '%.40s'", CS_SV_MAX_LIMIT, l);
     return 0;
   }
-  if (o && !cs_sv_parse_int(o, 0, INT64_MAX / 4, &qy->offset)) {
+  if (o && !cs_sv_parse_int(o, 0, CS_SV_MAX_OFFSET, &qy->offset)) {
     *res = cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, "offset",
-                       "offset must be a whole number of 0 or more, not '%.40s'", o);
+                       "offset must be a whole number from 0 to %lld, not '%.40s'",
+                       (long long)CS_SV_MAX_OFFSET, o);
     return 0;
   }
   return 1;

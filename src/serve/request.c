@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* The request line has arrived: the request's record, with the target as sent. */
 void *cs_sv_on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
@@ -47,6 +48,49 @@ static int64_t content_length(cs_sv_req *rq) {
   return n;
 }
 
+/* Counts the headers that say how long the body is. */
+typedef struct {
+  int content_length, transfer_encoding, chunked;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value) {
+  framing *f = cls;
+  (void)kind;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) f->content_length++;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+    f->transfer_encoding++;
+    f->chunked = value && !strcasecmp(value, "chunked");
+  }
+  return MHD_YES;
+}
+
+/* NULL when the body's length is said once, one way; else why not (request smuggling: a
+ * proxy in front might read the body's end elsewhere than libmicrohttpd does). */
+static const char *framing_problem(cs_sv_req *rq) {
+  framing f = {0, 0, 0};
+  MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_framing, &f);
+  if (f.content_length > 1) return "Content-Length is given more than once";
+  if (f.content_length && f.transfer_encoding)
+    return "Content-Length and Transfer-Encoding are given together";
+  if (f.transfer_encoding > 1) return "Transfer-Encoding is given more than once";
+  if (f.transfer_encoding && !f.chunked) return "the only Transfer-Encoding accepted is chunked";
+  return NULL;
+}
+
+/* The Authorization header, or NULL when there is none or it holds a NUL byte. Note:
+ * libmicrohttpd 0.9.75 itself cuts a header's value at a NUL (its length says so too), so a
+ * NUL sent after the token is not seen here; only the holder of the token can send that. */
+static const char *authorization(cs_sv_req *rq) {
+  const char *v = NULL;
+  size_t n = 0;
+  if (MHD_lookup_connection_value_n(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION,
+                                    strlen(MHD_HTTP_HEADER_AUTHORIZATION), &v, &n) != MHD_YES ||
+      !v || memchr(v, '\0', n))
+    return NULL;
+  return v;
+}
+
 static size_t header_bytes(cs_sv_req *rq) {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
@@ -57,9 +101,8 @@ static size_t header_bytes(cs_sv_req *rq) {
 static enum MHD_Result gate(cs_sv_req *rq, const char *url, const char *method) {
   cs_server *s = rq->srv;
   rq->gated = 1;
-  if (s->opt.token && !cs_sv_auth_ok(MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
-                                                                 MHD_HTTP_HEADER_AUTHORIZATION),
-                                     s->opt.token))
+  const char *why;
+  if (s->opt.token && !cs_sv_auth_ok(authorization(rq), s->opt.token))
     return cs_sv_error(rq, MHD_HTTP_UNAUTHORIZED, "authorization",
                        "this server needs the header Authorization: Bearer <token>");
   if (rq->target_len > CS_SV_MAX_TARGET)
@@ -68,6 +111,8 @@ static enum MHD_Result gate(cs_sv_req *rq, const char *url, const char *method) 
   if (header_bytes(rq) > CS_SV_MAX_HEADERS)
     return cs_sv_error(rq, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "headers",
                        "the request's headers are longer than %d bytes", CS_SV_MAX_HEADERS);
+  if ((why = framing_problem(rq)))
+    return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, "headers", "%s", why);
   if (content_length(rq) > CS_SV_MAX_BODY)
     return cs_sv_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "body",
                        "the request body is larger than %d bytes", CS_SV_MAX_BODY);
@@ -94,17 +139,18 @@ static enum MHD_Result begin(cs_sv_req *rq, const char *url, const char *method)
   rq->begun = 1;
   rq->path = url;
   snprintf(rq->method, sizeof rq->method, "%s", method);
-  cs_sv_guard_busy(&rq->srv->guard, rq->watch, 1);
   return has_body(rq) ? gate(rq, url, method) : MHD_YES;
 }
 
-/* A piece of the body: kept up to the limit, the rest only counted. */
-static void take_body(cs_sv_req *rq, const char *data, size_t n) {
+/* A piece of the body, kept; 0 when the body has grown past the limit (a body of unannounced
+ * length, chunked, is only known to be too long here). */
+static int take_body(cs_sv_req *rq, const char *data, size_t n) {
   if (rq->body_too_big || rq->body.len + n > CS_SV_MAX_BODY) {
     rq->body_too_big = 1;
-    return;
+    return 0;
   }
   cs_buf_putn(&rq->body, data, n);
+  return 1;
 }
 
 enum MHD_Result cs_sv_on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -116,11 +162,24 @@ enum MHD_Result cs_sv_on_request(void *cls, struct MHD_Connection *conn, const c
   if (!rq) return MHD_NO; /* out of memory at the request line: close the connection */
   if (!rq->begun) return begin(rq, url, method);
   if (*upload_size) {
-    if (!rq->answered) take_body(rq, upload, *upload_size);
+    if (rq->answered) { /* refused at the gate: libmicrohttpd sends that answer */
+      *upload_size = 0;
+      return MHD_YES;
+    }
+    if (!take_body(rq, upload, *upload_size)) {
+      /* past the limit: the rest is never read. libmicrohttpd 0.9.75 takes no answer in the
+       * middle of a body (MHD_queue_response fails there), so the connection is closed at
+       * once; the log notes a 413. */
+      rq->status = MHD_HTTP_CONTENT_TOO_LARGE;
+      return MHD_NO;
+    }
     *upload_size = 0;
     return MHD_YES;
   }
   if (rq->answered) return MHD_YES;
+  /* the whole request is in: from now on the connection is exempt from the deadline, which
+   * covered its headers and its body */
+  cs_sv_guard_busy(&rq->srv->guard, rq->watch, 1);
   if (!rq->gated) {
     enum MHD_Result res = gate(rq, url, method);
     if (res != MHD_YES || rq->answered) return res;

@@ -125,46 +125,60 @@ typedef struct {
   size_t n;
   unsigned seen; /* a bit per allowed name */
   const char *bad;
-  int twice;
+  int why; /* 0 unknown, 1 twice, 2 a NUL in its name, 3 a NUL in its value */
 } arg_check;
 
+/* With the lengths of name and value, so that a NUL byte (%00) in either is seen: the checks
+ * here and in the handlers read C strings, which end at the NUL, while libmicrohttpd's lookup
+ * compares the whole name. */
 static enum MHD_Result check_one(void *cls, enum MHD_ValueKind kind, const char *key,
-                                 const char *value) {
+                                 size_t key_size, const char *value, size_t value_size) {
   arg_check *c = cls;
   (void)kind;
-  (void)value;
+  c->bad = key;
+  if (strlen(key) != key_size) {
+    c->why = 2;
+    return MHD_NO;
+  }
+  if (value && strlen(value) != value_size) {
+    c->why = 3;
+    return MHD_NO;
+  }
   for (size_t i = 0; i < c->n; i++) {
     if (strcmp(key, c->allowed[i])) continue;
     if (!(c->seen & 1u << i)) {
       c->seen |= 1u << i;
+      c->bad = NULL;
       return MHD_YES;
     }
-    c->twice = 1;
+    c->why = 1;
     break;
   }
-  c->bad = key;
   return MHD_NO;
 }
 
-const char *cs_sv_bad_arg(const cs_sv_req *rq, const char *const *allowed, size_t n, int *twice) {
+const char *cs_sv_bad_arg(const cs_sv_req *rq, const char *const *allowed, size_t n, int *why) {
   arg_check c = {allowed, n < 32 ? n : 32, 0, NULL, 0};
-  MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, check_one, &c);
-  *twice = c.twice;
+  MHD_get_connection_values_n(rq->conn, MHD_GET_ARGUMENT_KIND, check_one, &c);
+  *why = c.why;
   return c.bad;
 }
 
 int cs_sv_args_ok(cs_sv_req *rq, const char *const *allowed, size_t n, enum MHD_Result *res) {
-  int twice;
-  const char *bad = cs_sv_bad_arg(rq, allowed, n, &twice);
+  static const char *const what[] = {"unknown parameter", "given twice",
+                                     "a NUL byte (%00) in its name",
+                                     "a NUL byte (%00) in its value"};
+  int why;
+  const char *bad = cs_sv_bad_arg(rq, allowed, n, &why);
   if (!bad) return 1;
-  *res = cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, bad,
-                     twice ? "parameter '%s' is given twice" : "unknown parameter '%s'", bad);
+  *res = why ? cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, bad, "parameter '%s': %s", bad, what[why])
+             : cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, bad, "unknown parameter '%s'", bad);
   return 0;
 }
 
 int cs_sv_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out) {
   const char *p = s + (*s == '-');
-  if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 18) return 0;
+  if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 19) return 0;
   errno = 0;
   long long v = strtoll(s, NULL, 10);
   if (errno || v < lo || v > hi) return 0;

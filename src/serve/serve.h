@@ -3,7 +3,7 @@
  * server.c runs libmicrohttpd; request.c walks each request through the same gate (auth,
  * limits, path, route, method) before a handler sees it; router.c holds the route table;
  * respond.c the JSON answers and errors; auth.c the token; limits.c the request limits and the
- * guard that cuts connections too slow to send their headers; options.c the public options;
+ * guard that cuts connections too slow to send their requests; options.c the public options;
  * dbpool.c the read-only SQLite connections and the run's catalogue of tables; api_*.c the
  * endpoints. A new endpoint is a
  * handler and one line in the route table (router.c). */
@@ -31,9 +31,10 @@
 #define CS_SV_MAX_CONNS 1000       /* open connections in all */
 #define CS_SV_MAX_CONNS_PER_IP 500 /* from one address (a proxy, or every local client) */
 #define CS_SV_IDLE_TIMEOUT 15      /* seconds without a byte before a connection is closed */
-#define CS_SV_HEADER_DEADLINE 10.0 /* seconds to send a request's headers, trickle or not */
+#define CS_SV_HEADER_DEADLINE 10.0 /* seconds to send a whole request, headers and body */
 #define CS_SV_DEFAULT_LIMIT 1000   /* rows of a table page unless ?limit= */
 #define CS_SV_MAX_LIMIT 10000      /* the most rows ?limit= may ask */
+#define CS_SV_MAX_OFFSET (INT64_MAX / 4) /* the largest ?offset= */
 #define CS_SV_MAX_THREADS 64
 
 /* Seconds on a monotonic clock. */
@@ -44,8 +45,9 @@ double cs_sv_now(void);
  * (its query, after '?', is not looked at). */
 int cs_sv_path_safe(const char *raw);
 
-/* Connections that have not sent a complete request within the deadline (slowloris) are shut
- * down by a watcher thread; a connection is exempt while a request of it is being answered. */
+/* Connections that have not sent a complete request (headers and body) within the deadline
+ * (slowloris) are shut down by a watcher thread; a connection is exempt from the moment its
+ * whole request is in until it has been answered. */
 typedef struct cs_sv_conn cs_sv_conn;
 typedef struct {
   pthread_mutex_t mu;
@@ -183,9 +185,10 @@ enum MHD_Result cs_sv_error_allow(cs_sv_req *rq, unsigned methods);
 char *cs_sv_dump(const json_t *j, size_t *len);
 /* The value of query argument name, or NULL. */
 const char *cs_sv_arg(const cs_sv_req *rq, const char *name);
-/* The first query argument not in allowed[0..n-1], or one given twice; NULL when all is well.
- * *twice says which of the two. */
-const char *cs_sv_bad_arg(const cs_sv_req *rq, const char *const *allowed, size_t n, int *twice);
+/* The first query argument not in allowed[0..n-1], given twice, or with a NUL byte in its name
+ * or value; NULL when all is well. *why says which: 0 unknown, 1 twice, 2 NUL in the name, 3
+ * NUL in the value. */
+const char *cs_sv_bad_arg(const cs_sv_req *rq, const char *const *allowed, size_t n, int *why);
 /* A string value that is always valid JSON: text that is not UTF-8 has its bad bytes shown as
  * \xNN. */
 json_t *cs_sv_jstr(const char *s);
@@ -193,8 +196,9 @@ json_t *cs_sv_jstr(const char *s);
 json_t *cs_sv_jcol(sqlite3_stmt *q, int i);
 /* Every row of q as an object by column name, appended to arr; SQLITE_DONE when all went well. */
 int cs_sv_rows_as_objects(sqlite3_stmt *q, json_t *arr);
-/* 1 when every query argument is in allowed[0..n-1], each at most once; else the 400 is
- * queued into *res and 0 returned. */
+/* 1 when every query argument is in allowed[0..n-1], each at most once, with no NUL byte in
+ * its name or value; else the 400 (its field the name, up to any NUL) is queued into *res and 0
+ * returned. */
 int cs_sv_args_ok(cs_sv_req *rq, const char *const *allowed, size_t n, enum MHD_Result *res);
 /* Parses a whole decimal integer in [lo, hi]; 0 when s is not one. */
 int cs_sv_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
