@@ -391,7 +391,8 @@ static void put_inputs(cs_buf *b, const cs_rdata *r) {
     cs_buf_printf(b, "<th>%s</th>", cols[k]);
   cs_buf_put(b, "</tr></thead><tbody>\n");
   sqlite3_stmt *q = cs_rdata_query(
-      r, "SELECT path, value, distribution, source, line, kind FROM inputs ORDER BY rowid");
+      r, "SELECT coalesce(path, ''), value, distribution, source, line, kind FROM inputs "
+         "ORDER BY rowid");
   char v[128];
   while (q && sqlite3_step(q) == SQLITE_ROW) {
     const char *val = (const char *)sqlite3_column_text(q, 1);
