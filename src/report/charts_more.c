@@ -8,33 +8,32 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The plan's name of a sector (sectors.csv, v0.2) where careshift has no label of its own. */
+/* Column col ("name" or "unit") of a sector's row of sectors.csv (v0.2) into b; b is left as
+ * it is when results.db has no sectors table or no such sector. */
+static void sector_col(const cs_rdata *r, const char *id, const char *col, char *b, size_t n) {
+  char sql[80];
+  sqlite3_stmt *q = NULL;
+  snprintf(sql, sizeof sql, "SELECT %s FROM sectors WHERE sector = ?1", col);
+  if (cs_rdata_has(r, "sectors") && sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) snprintf(b, n, "%s", cs_ck_text_col(q, 0));
+  }
+  sqlite3_finalize(q);
+}
+
+/* The plan's name of a sector where careshift has no label of its own. */
 static const char *sector_name(const cs_rdata *r, const char *id, char *b, size_t n) {
   const char *l = cs_sector_label(r, id);
   if (l != id) return l;
-  sqlite3_stmt *q = NULL;
   snprintf(b, n, "%s", id);
-  if (cs_rdata_has(r, "sectors") &&
-      sqlite3_prepare_v2(r->db, "SELECT name FROM sectors WHERE sector = ?1", -1, &q, NULL) ==
-          SQLITE_OK) {
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) snprintf(b, n, "%s", cs_ck_text_col(q, 0));
-  }
-  sqlite3_finalize(q);
+  sector_col(r, id, "name", b, n);
   return b;
 }
 
-/* The unit of care of a sector ("bed-day"), "" when results.db has no sectors table. */
+/* The unit of care of a sector ("bed-day"), "" when results.db does not say. */
 static void sector_unit(const cs_rdata *r, const char *id, char *b, size_t n) {
-  sqlite3_stmt *q = NULL;
   *b = 0;
-  if (cs_rdata_has(r, "sectors") &&
-      sqlite3_prepare_v2(r->db, "SELECT unit FROM sectors WHERE sector = ?1", -1, &q, NULL) ==
-          SQLITE_OK) {
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) snprintf(b, n, "%s", cs_ck_text_col(q, 0));
-  }
-  sqlite3_finalize(q);
+  sector_col(r, id, "unit", b, n);
 }
 
 /* The panels' order: the values of field in the order of the data (Vega-Lite would sort them
