@@ -1,4 +1,4 @@
-/* cmd_serve.c: `careshift serve`: the read-only HTTP JSON API over a run's results.db, until
+/* cmd_serve.c: `careshift serve`: the HTTP JSON API and dashboard over a run or a plan, until
  * SIGINT or SIGTERM. The signals are blocked before the server's threads exist and taken with
  * sigwait here, so no handler runs inside the library and the stop is an ordinary call. */
 #include "cli.h"
@@ -11,24 +11,34 @@
 #include <string.h>
 
 static const char USAGE[] =
-    "usage: careshift serve (--db DIR/results.db | --dir DIR) [--host HOST] [--port PORT]\n"
-    "                       [--token TOKEN] [--threads N]\n"
+    "usage: careshift serve (--plan PLAN | --dir DIR | --db DIR/results.db) [--host HOST]\n"
+    "                       [--port PORT] [--token TOKEN] [--threads N] [--whatif-max N]\n"
     "\n"
-    "Serves a run (the --out directory of `careshift run`) as a read-only HTTP JSON API:\n"
+    "Serves a plan or a run as an HTTP JSON API with a dashboard at / (docs/dashboard.md):\n"
+    "the verdict, business case and charts, filtered by scenario, subregion and years.\n"
+    "\n"
+    "With --plan the plan is run at start (every scenario, draw 0, as `careshift run` without\n"
+    "--draws) and held in memory, and POST /api/whatif runs it again with overrides (the\n"
+    "PATH=VALUE of `careshift run --set`: an uptake, an effect, a price, the discount rate, a\n"
+    "start, a theme off) and answers with the verdict, business case and charts of that run;\n"
+    "nothing is written to disk. With --dir or --db a finished run is served read-only (with\n"
+    "its PSA, if it has one); there are no what-if runs.\n"
+    "\n"
     "GET /api/runs (how the run was made, its tables), /api/tables (names, descriptions,\n"
     "columns), /api/tables/NAME (rows, with filters scenario, year_from, year_to, area,\n"
     "subregion, sector, stakeholder, and paging limit, offset), /api/summary (the IZA verdict\n"
-    "short and long term, the business case per stakeholder), /api/psa (with PSA) and\n"
-    "/api/charts?lang=en|nl (the charts of report.html); docs/api-http.md. results.db is\n"
-    "opened read-only; the run is served as it was when the server started.\n"
+    "short and long term, the business case per stakeholder), /api/psa (with PSA),\n"
+    "/api/charts?lang=en|nl (the charts of report.html), /api/whatif/parameters (--plan: what\n"
+    "the sliders move) and POST /api/whatif (--plan); docs/api-http.md.\n"
     "\n"
     "The bound URL goes to stdout as one line (careshift serve: http://127.0.0.1:PORT/), a\n"
     "line per request to stderr (method, target, status, bytes, milliseconds). Ctrl-C or\n"
-    "SIGTERM stops the server: it finishes the requests under way, closes the connections\n"
-    "and exits with 0.\n"
+    "SIGTERM stops the server: it finishes the requests under way (what-if runs are cut\n"
+    "short and answered 503), closes the connections and exits with 0.\n"
     "\n"
-    "      --db FILE      the run's results.db\n"
-    "      --dir DIR      the run directory (the same as --db DIR/results.db)\n"
+    "      --plan PLAN    a plan (plan.yaml): run it at start and allow what-if runs\n"
+    "      --dir DIR      a run directory (the --out of `careshift run`)\n"
+    "      --db FILE      the run's results.db (the same as --dir DIR)\n"
     "      --host HOST    the address to listen on: an IPv4 or IPv6 address or localhost\n"
     "                     (default 127.0.0.1); any but 127.0.0.1, ::1 and localhost needs a\n"
     "                     token\n"
@@ -38,15 +48,17 @@ static const char USAGE[] =
     "                     which other users cannot read from the process list\n"
     "  -t, --threads N    worker threads, each serving many connections (default: one per\n"
     "                     online CPU, at least 2; at most 64)\n"
+    "      --whatif-max N what-if runs at once (default 2, at most 64); one more is answered\n"
+    "                     503 with Retry-After: 1\n"
     "  -h, --help         this text\n"
     "\n"
-    "exit codes: 0 stopped by SIGINT or SIGTERM, 1 the path is not a careshift run,\n"
-    "2 wrong arguments (also: a non-loopback host without a token), 3 the address cannot\n"
-    "be bound or results.db cannot be read, 4 out of memory or internal error\n";
+    "exit codes: 0 stopped by SIGINT or SIGTERM, 1 the path is not a careshift run or the plan\n"
+    "is invalid, 2 wrong arguments (also: a non-loopback host without a token), 3 the address\n"
+    "cannot be bound or results.db cannot be read, 4 out of memory or internal error\n";
 
 typedef struct {
-  const char *db, *dir, *host, *token;
-  long port, threads;
+  const char *db, *dir, *plan, *host, *token;
+  long port, threads, whatif_max;
 } args;
 
 /* A whole number in [lo, hi] from an option's value; 0 when it is not one. */
@@ -71,9 +83,10 @@ static int usage_error(const char *what, const char *value) {
 
 /* The options; 0, -1 after --help, or an exit code. */
 static int parse(int argc, char **argv, args *a) {
-  enum { DB = 256, DIR_, HOST, TOKEN };
+  enum { DB = 256, DIR_, PLAN, HOST, TOKEN, WHATIF };
   static const struct option opts[] = {
       {"db", required_argument, NULL, DB},       {"dir", required_argument, NULL, DIR_},
+      {"plan", required_argument, NULL, PLAN},   {"whatif-max", required_argument, NULL, WHATIF},
       {"host", required_argument, NULL, HOST},   {"port", required_argument, NULL, 'p'},
       {"token", required_argument, NULL, TOKEN}, {"threads", required_argument, NULL, 't'},
       {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
@@ -83,6 +96,11 @@ static int parse(int argc, char **argv, args *a) {
     switch (c) {
     case DB: a->db = optarg; break;
     case DIR_: a->dir = optarg; break;
+    case PLAN: a->plan = optarg; break;
+    case WHATIF:
+      if (!number(optarg, 1, 64, &a->whatif_max))
+        return usage_error("--whatif-max must be 1..64, not", optarg);
+      break;
     case HOST: a->host = optarg; break;
     case TOKEN: a->token = optarg; break;
     case 'p':
@@ -98,7 +116,8 @@ static int parse(int argc, char **argv, args *a) {
     }
   }
   if (optind != argc) return usage_error("unexpected argument", argv[optind]);
-  if (!a->db == !a->dir) return usage_error("one of --db FILE and --dir DIR expected", NULL);
+  if ((a->db != NULL) + (a->dir != NULL) + (a->plan != NULL) != 1)
+    return usage_error("one of --plan PLAN, --dir DIR and --db FILE expected", NULL);
   if (!a->token) a->token = getenv("CARESHIFT_TOKEN");
   return 0;
 }
@@ -109,7 +128,9 @@ static void log_line(void *ctx, const char *line) {
 }
 
 static cs_status set_options(cs_serve_options *o, const args *a) {
-  cs_status st = cs_serve_options_set_db(o, a->db ? a->db : a->dir);
+  cs_status st = a->plan ? cs_serve_options_set_plan(o, a->plan)
+                         : cs_serve_options_set_db(o, a->db ? a->db : a->dir);
+  if (st == CS_OK) st = cs_serve_options_set_whatif_max(o, (int)a->whatif_max);
   if (st == CS_OK && a->host) st = cs_serve_options_set_host(o, a->host);
   if (st == CS_OK) st = cs_serve_options_set_port(o, (int)a->port);
   if (st == CS_OK) st = cs_serve_options_set_threads(o, (int)a->threads);
@@ -140,7 +161,7 @@ static int serve(const cs_serve_options *o, cs_diags *d) {
 }
 
 int cs_cmd_serve(int argc, char **argv) {
-  args a = {NULL, NULL, NULL, NULL, 8080, 0};
+  args a = {NULL, NULL, NULL, NULL, NULL, 8080, 0, 2};
   int code = parse(argc, argv, &a);
   if (code) return code < 0 ? CS_EXIT_OK : code;
   cs_diags *d = cs_diags_new();

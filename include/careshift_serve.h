@@ -1,6 +1,8 @@
-/* careshift_serve.h: `careshift serve`, a read-only HTTP JSON API over a run's results.db.
+/* careshift_serve.h: `careshift serve`, an HTTP JSON API and dashboard over a run's results.db,
+ * or over a plan run in memory with what-if runs.
  *
- * One server serves one run directory (its results.db, opened read-only) until it is stopped:
+ * One server serves one run directory (its results.db, opened read-only) or one plan until it
+ * is stopped:
  * the run's metadata, every table with filters and paging, the verdicts and business case,
  * the PSA summaries and the report's chart specs (docs/api-http.md). It binds 127.0.0.1 unless
  * told otherwise; any other address needs a bearer token, and then every request must carry
@@ -26,6 +28,11 @@ CS_API void cs_serve_options_free(cs_serve_options *o);
 
 /* The run to serve: its directory (the --out of `careshift run`) or its results.db. */
 CS_API cs_status cs_serve_options_set_db(cs_serve_options *o, const char *path);
+/* Or a plan: run at start (every scenario, draw 0) and held in memory, and what-if runs of it
+ * with overrides (POST /api/whatif). The plan file is read, never written. One of the two. */
+CS_API cs_status cs_serve_options_set_plan(cs_serve_options *o, const char *path);
+/* What-if runs at once (default 2, at most 64); one more is answered 503 with Retry-After. */
+CS_API cs_status cs_serve_options_set_whatif_max(cs_serve_options *o, int n);
 /* An IPv4 or IPv6 address, or "localhost". Anything but 127.0.0.1, ::1 and localhost needs a
  * token. */
 CS_API cs_status cs_serve_options_set_host(cs_serve_options *o, const char *host);

@@ -57,6 +57,22 @@ static void find_years(cs_rdata *r) {
   r->short_year = r->first_year + 2 < r->last_year ? r->first_year + 2 : r->last_year;
 }
 
+/* A careshift database has the criteria, business_case and payers tables. */
+static int is_careshift(const cs_rdata *r) {
+  return cs_rdata_scalar(r,
+                         "SELECT count(*) FROM sqlite_master WHERE name IN "
+                         "('criteria', 'business_case', 'payers')",
+                         0) == 3;
+}
+
+static void read_kind(cs_rdata *r) {
+  r->has_psa = cs_rdata_scalar(r,
+                               "SELECT count(*) FROM sqlite_master WHERE name = "
+                               "'psa_probabilities'",
+                               0) == 1;
+  find_years(r);
+}
+
 cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d) {
   memset(r, 0, sizeof *r);
   r->nl = nl;
@@ -70,11 +86,7 @@ cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d) {
     cs_rdata_close(r);
     return CS_ENOMEM;
   }
-  /* a careshift database has the criteria and business_case tables */
-  if (rc != SQLITE_OK || cs_rdata_scalar(r,
-                                         "SELECT count(*) FROM sqlite_master WHERE name IN "
-                                         "('criteria', 'business_case', 'payers')",
-                                         0) != 3) {
+  if (rc != SQLITE_OK || !is_careshift(r)) {
     cs_diags_add(d, dir, 0, 0,
                  "has no careshift results.db (%s); expected the --out directory "
                  "of `careshift run`",
@@ -82,11 +94,16 @@ cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d) {
     cs_rdata_close(r);
     return CS_EINVAL;
   }
-  r->has_psa = cs_rdata_scalar(r,
-                               "SELECT count(*) FROM sqlite_master WHERE name = "
-                               "'psa_probabilities'",
-                               0) == 1;
-  find_years(r);
+  read_kind(r);
+  return CS_OK;
+}
+
+cs_status cs_rdata_attach(cs_rdata *r, sqlite3 *db, int nl) {
+  memset(r, 0, sizeof *r);
+  r->nl = nl;
+  r->db = db;
+  if (!is_careshift(r)) return CS_EINVAL;
+  read_kind(r);
   return CS_OK;
 }
 

@@ -50,6 +50,9 @@ const char *cs_scenario_label(const cs_rdata *r, const char *id);
  * careshift run's database. */
 cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d);
 void cs_rdata_close(cs_rdata *r);
+/* Fills r over a database the caller opened (and closes: not cs_rdata_close), such as a
+ * what-if run's tables in memory; CS_EINVAL when it holds no careshift run. */
+cs_status cs_rdata_attach(cs_rdata *r, sqlite3 *db, int nl);
 /* A prepared statement, or NULL when the run has no such table (a run without PSA). */
 sqlite3_stmt *cs_rdata_query(const cs_rdata *r, const char *sql);
 /* One value of a query with no result columns bound: the first column of its first row. */

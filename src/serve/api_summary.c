@@ -23,8 +23,8 @@ static json_t *objects(sqlite3 *c, const char *sql, const char *a, const char *b
 /* ---- GET /api/summary ---- */
 
 /* P(what) of the scenario in the PSA, or null without one. */
-static json_t *probability(sqlite3 *c, const cs_server *s, const char *scenario, const char *what) {
-  if (!s->has_psa) return json_null();
+static json_t *probability(sqlite3 *c, int has_psa, const char *scenario, const char *what) {
+  if (!has_psa) return json_null();
   json_t *rows = objects(c,
                          "SELECT probability FROM psa_probabilities WHERE scenario = ?1 AND "
                          "what = ?2",
@@ -36,8 +36,7 @@ static json_t *probability(sqlite3 *c, const cs_server *s, const char *scenario,
 }
 
 /* The verdict of one term: its criteria in that year; it passes when one is substantial. */
-static json_t *term(sqlite3 *c, const cs_server *s, const char *scenario, int year,
-                    const char *passes) {
+static json_t *term(sqlite3 *c, int has_psa, const char *scenario, int year, const char *passes) {
   char y[16];
   snprintf(y, sizeof y, "%d", year);
   json_t *crit =
@@ -59,7 +58,7 @@ static json_t *term(sqlite3 *c, const cs_server *s, const char *scenario, int ye
     return NULL;
   }
   return json_pack("{s:i, s:b, s:o, s:o}", "year", year, "passes", pass, "probability",
-                   probability(c, s, scenario, passes), "criteria", crit);
+                   probability(c, has_psa, scenario, passes), "criteria", crit);
 }
 
 /* The scenario's rows of table, without the scenario column itself. */
@@ -73,6 +72,28 @@ static json_t *of_scenario(sqlite3 *c, const char *table, const char *scenario) 
   return rows;
 }
 
+json_t *cs_sv_summary_of(sqlite3 *c, const cs_sv_years *y, const char *scenario, int *known) {
+  json_t *shortt = term(c, y->has_psa, scenario, y->short_year, "passes_short_term");
+  json_t *longt = term(c, y->has_psa, scenario, y->long_year, "passes");
+  *known = 1;
+  if (!shortt || !longt) {
+    /* payers has a row per scenario and year, the baseline's too: is it a scenario at all? */
+    json_t *rows = objects(c, "SELECT 1 FROM payers WHERE scenario = ?1 LIMIT 1", scenario, NULL);
+    *known = json_array_size(rows) > 0;
+    json_decref(rows);
+    json_decref(shortt);
+    json_decref(longt);
+    return NULL;
+  }
+  json_t *he = of_scenario(c, "health_economics", scenario);
+  json_t *he1 = json_incref(json_array_get(he, 0));
+  json_decref(he);
+  return json_pack("{s:o, s:o, s:o, s:o, s:o}", "scenario", cs_sv_jstr(scenario), "short_term",
+                   shortt, "long_term", longt, "business_case",
+                   of_scenario(c, "business_case", scenario), "health_economics",
+                   he1 ? he1 : json_null());
+}
+
 enum MHD_Result cs_sv_api_summary(cs_sv_req *rq) {
   static const char *const params[] = {"scenario"};
   cs_server *s = rq->srv;
@@ -80,37 +101,20 @@ enum MHD_Result cs_sv_api_summary(cs_sv_req *rq) {
   if (!cs_sv_args_ok(rq, params, 1, &res)) return res;
   const char *scenario = cs_sv_arg(rq, "scenario");
   if (!scenario) scenario = "plan";
+  cs_sv_years y = {s->short_year, s->long_year, s->has_psa};
+  int known = 1;
   sqlite3 *c = cs_sv_db_get(&s->db);
-  json_t *shortt = term(c, s, scenario, s->short_year, "passes_short_term");
-  json_t *longt = term(c, s, scenario, s->long_year, "passes");
-  json_t *bc = of_scenario(c, "business_case", scenario);
-  json_t *he = of_scenario(c, "health_economics", scenario);
-  /* payers has a row per scenario and year, the baseline's too: is it a scenario at all? */
-  json_t *known = shortt && longt ? NULL
-                                  : objects(c, "SELECT 1 FROM payers WHERE scenario = ?1 LIMIT 1",
-                                            scenario, NULL);
+  json_t *sum = cs_sv_summary_of(c, &y, scenario, &known);
   cs_sv_db_put(&s->db, c);
-  if (!shortt || !longt) {
-    int is_scenario = json_array_size(known) > 0;
-    json_decref(known);
-    json_decref(shortt);
-    json_decref(longt);
-    json_decref(bc);
-    json_decref(he);
-    if (!is_scenario)
-      return cs_sv_error(rq, MHD_HTTP_NOT_FOUND, "scenario", "this run has no scenario '%.80s'",
-                         scenario);
+  if (!sum && !known)
+    return cs_sv_error(rq, MHD_HTTP_NOT_FOUND, "scenario", "this run has no scenario '%.80s'",
+                       scenario);
+  if (!sum)
     return cs_sv_error(rq, MHD_HTTP_NOT_FOUND, "scenario",
                        "no criteria for scenario '%.80s' (the baseline has none: it is what the "
                        "others are compared with)",
                        scenario);
-  }
-  json_t *he1 = json_incref(json_array_get(he, 0));
-  json_decref(he);
-  return cs_sv_json(rq, MHD_HTTP_OK,
-                    json_pack("{s:o, s:o, s:o, s:o, s:o}", "scenario", cs_sv_jstr(scenario),
-                              "short_term", shortt, "long_term", longt, "business_case", bc,
-                              "health_economics", he1 ? he1 : json_null()));
+  return cs_sv_json(rq, MHD_HTTP_OK, sum);
 }
 
 /* ---- GET /api/psa ---- */

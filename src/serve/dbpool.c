@@ -119,8 +119,9 @@ static cs_status read_catalogue(cs_sv_db *db, sqlite3 *c) {
   return st;
 }
 
-static cs_status open_one(const char *path, sqlite3 **out, cs_diags *d) {
-  int rc = sqlite3_open_v2(path, out, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+static cs_status open_one(const char *path, int uri, sqlite3 **out, cs_diags *d) {
+  int rc = sqlite3_open_v2(
+      path, out, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL);
   if (rc == SQLITE_OK) /* a second lock on writing, whatever a statement might try */
     rc = sqlite3_exec(*out, "PRAGMA query_only = 1", NULL, NULL, NULL);
   if (rc == SQLITE_OK) return CS_OK;
@@ -128,7 +129,7 @@ static cs_status open_one(const char *path, sqlite3 **out, cs_diags *d) {
   return rc == SQLITE_NOMEM ? CS_ENOMEM : CS_EIO;
 }
 
-cs_status cs_sv_db_open(cs_sv_db *db, const char *path, int n, cs_diags *d) {
+cs_status cs_sv_db_open(cs_sv_db *db, const char *path, int uri, int n, cs_diags *d) {
   memset(db, 0, sizeof *db);
   if (pthread_mutex_init(&db->mu, NULL)) return CS_ENOMEM;
   if (pthread_cond_init(&db->cv, NULL)) {
@@ -139,7 +140,7 @@ cs_status cs_sv_db_open(cs_sv_db *db, const char *path, int n, cs_diags *d) {
   db->idle = cs_calloc((size_t)n, sizeof *db->idle);
   cs_status st = db->all && db->idle ? CS_OK : CS_ENOMEM;
   for (; st == CS_OK && db->n < n; db->n++) {
-    st = open_one(path, &db->all[db->n], d);
+    st = open_one(path, uri, &db->all[db->n], d);
     db->idle[db->nidle++] = db->all[db->n];
   }
   if (st == CS_OK) st = read_catalogue(db, db->all[0]);

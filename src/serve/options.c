@@ -8,6 +8,7 @@ cs_status cs_serve_options_new(cs_serve_options **out) {
   *out = cs_calloc(1, sizeof **out);
   if (!*out) return CS_ENOMEM;
   (*out)->port = 8080;
+  (*out)->whatif_max = 2;
   if (cs_serve_options_set_host(*out, "127.0.0.1") != CS_OK) {
     cs_serve_options_free(*out);
     *out = NULL;
@@ -19,6 +20,7 @@ cs_status cs_serve_options_new(cs_serve_options **out) {
 void cs_serve_options_free(cs_serve_options *o) {
   if (!o) return;
   cs_free(o->db);
+  cs_free(o->plan);
   cs_free(o->host);
   if (o->token) memset(o->token, 0, strlen(o->token)); /* a secret: leave no copy behind */
   cs_free(o->token);
@@ -36,6 +38,15 @@ static cs_status set_str(char **slot, const char *s) {
 
 cs_status cs_serve_options_set_db(cs_serve_options *o, const char *path) {
   return set_str(&o->db, path);
+}
+
+cs_status cs_serve_options_set_plan(cs_serve_options *o, const char *path) {
+  return set_str(&o->plan, path);
+}
+
+cs_status cs_serve_options_set_whatif_max(cs_serve_options *o, int n) {
+  o->whatif_max = n;
+  return CS_OK;
 }
 
 cs_status cs_serve_options_set_host(cs_serve_options *o, const char *host) {
@@ -69,7 +80,11 @@ cs_status cs_serve_options_set_log(cs_serve_options *o, cs_serve_log_fn *fn, voi
 cs_status cs_serve_options_check(const cs_serve_options *o, cs_diags *d) {
   int bad = 0;
   const char *why;
-  if (!o->db) PROBLEM("no run to serve (expected DIR or DIR/results.db)");
+  if (!o->db && !o->plan)
+    PROBLEM("nothing to serve (expected a run: DIR or DIR/results.db, or a plan)");
+  if (o->db && o->plan) PROBLEM("a run or a plan to serve, not both");
+  if (o->whatif_max < 1 || o->whatif_max > CS_SV_WHATIF_MAX)
+    PROBLEM("what-if runs at once %d is out of range 1..%d", o->whatif_max, CS_SV_WHATIF_MAX);
   if (o->port < 0 || o->port > 65535) PROBLEM("port %d is out of range 0..65535", o->port);
   if (o->threads < 0 || o->threads > CS_SV_MAX_THREADS)
     PROBLEM("threads %d is out of range 0..%d", o->threads, CS_SV_MAX_THREADS);

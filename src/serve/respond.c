@@ -11,11 +11,13 @@
 #include <string.h>
 
 /* Queues r with the headers every answer has (and one more when name is not NULL). */
-static enum MHD_Result queue(cs_sv_req *rq, int status, struct MHD_Response *r, size_t len,
-                             const char *name, const char *value) {
+static enum MHD_Result queue_typed(cs_sv_req *rq, int status, struct MHD_Response *r, size_t len,
+                                   const char *type, const char *name, const char *value) {
   if (!r) return MHD_NO;
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+  /* the API's answers change with every run; the dashboard's files are checked each time */
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                          strncmp(type, "application/json", 16) ? "no-cache" : "no-store");
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   if (name) MHD_add_response_header(r, name, value);
   enum MHD_Result ok = MHD_queue_response(rq->conn, (unsigned)status, r);
@@ -26,6 +28,11 @@ static enum MHD_Result queue(cs_sv_req *rq, int status, struct MHD_Response *r, 
     rq->bytes = len;
   }
   return ok;
+}
+
+static enum MHD_Result queue(cs_sv_req *rq, int status, struct MHD_Response *r, size_t len,
+                             const char *name, const char *value) {
+  return queue_typed(rq, status, r, len, "application/json; charset=utf-8", name, value);
 }
 
 static enum MHD_Result send_with(cs_sv_req *rq, int status, char *buf, size_t len, const char *name,
@@ -42,6 +49,17 @@ enum MHD_Result cs_sv_send(cs_sv_req *rq, int status, char *buf, size_t len) {
 enum MHD_Result cs_sv_send_blob(cs_sv_req *rq, int status, const cs_sv_blob *b) {
   struct MHD_Response *r = MHD_create_response_from_buffer(b->len, b->body, MHD_RESPMEM_PERSISTENT);
   return queue(rq, status, r, b->len, NULL, NULL);
+}
+
+enum MHD_Result cs_sv_send_file(cs_sv_req *rq, const cs_sv_file *f) {
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(f->blob.len, f->blob.body, MHD_RESPMEM_PERSISTENT);
+  return queue_typed(rq, MHD_HTTP_OK, r, f->blob.len, f->type, NULL, NULL);
+}
+
+enum MHD_Result cs_sv_send_with(cs_sv_req *rq, int status, char *buf, size_t len, const char *name,
+                                const char *value) {
+  return send_with(rq, status, buf, len, name, value);
 }
 
 static int append(const char *s, size_t n, void *ctx) {

@@ -7,9 +7,21 @@
 #include <string.h>
 
 static const cs_sv_route ROUTES[] = {
-    {"/api/runs", CS_SV_GET, cs_sv_api_runs},       {"/api/tables", CS_SV_GET, cs_sv_api_tables},
-    {"/api/tables/{}", CS_SV_GET, cs_sv_api_table}, {"/api/summary", CS_SV_GET, cs_sv_api_summary},
-    {"/api/psa", CS_SV_GET, cs_sv_api_psa},         {"/api/charts", CS_SV_GET, cs_sv_api_charts},
+    {"/api/runs", CS_SV_GET, cs_sv_api_runs},
+    {"/api/tables", CS_SV_GET, cs_sv_api_tables},
+    {"/api/tables/{}", CS_SV_GET, cs_sv_api_table},
+    {"/api/summary", CS_SV_GET, cs_sv_api_summary},
+    {"/api/psa", CS_SV_GET, cs_sv_api_psa},
+    {"/api/charts", CS_SV_GET, cs_sv_api_charts},
+    {"/api/whatif", CS_SV_POST, cs_sv_api_whatif},
+    {"/api/whatif/parameters", CS_SV_GET, cs_sv_api_whatif_params},
+    /* the dashboard: a fixed list of files held in memory (static.c) */
+    {"/", CS_SV_GET, cs_sv_static},
+    {"/dashboard.js", CS_SV_GET, cs_sv_static},
+    {"/dashboard.css", CS_SV_GET, cs_sv_static},
+    {"/assets/vega.min.js", CS_SV_GET, cs_sv_static},
+    {"/assets/vega-lite.min.js", CS_SV_GET, cs_sv_static},
+    {"/assets/vega-embed.min.js", CS_SV_GET, cs_sv_static},
 };
 
 static int word_char(char c) {

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 
 #include <stddef.h>
@@ -97,8 +98,9 @@ typedef struct {
   cs_sv_table *tables;
   int ntables;
 } cs_sv_db;
-/* Opens n read-only connections to path and reads the catalogue of tables. */
-cs_status cs_sv_db_open(cs_sv_db *db, const char *path, int n, cs_diags *d);
+/* Opens n read-only connections to path (an SQLite URI when uri is 1) and reads the catalogue
+ * of tables. */
+cs_status cs_sv_db_open(cs_sv_db *db, const char *path, int uri, int n, cs_diags *d);
 void cs_sv_db_close(cs_sv_db *db);
 sqlite3 *cs_sv_db_get(cs_sv_db *db); /* waits for an idle connection */
 void cs_sv_db_put(cs_sv_db *db, sqlite3 *c);
@@ -107,8 +109,8 @@ int cs_sv_table_col(const cs_sv_table *t, const char *name);             /* -1: 
 
 /* ---- the server and a request ---- */
 struct cs_serve_options {
-  char *db, *host, *token;
-  int port, threads;
+  char *db, *plan, *host, *token;
+  int port, threads, whatif_max;
   cs_serve_log_fn *log;
   void *log_ctx;
 };
@@ -118,6 +120,23 @@ typedef struct {
   char *body;
   size_t len;
 } cs_sv_blob;
+
+/* ---- static.c: the dashboard's files, read once at start ---- */
+typedef struct {
+  const char *path; /* "/", "/dashboard.js", "/assets/vega.min.js" */
+  const char *type; /* its Content-Type */
+  cs_sv_blob blob;  /* NULL body: not installed */
+} cs_sv_file;
+#define CS_SV_NFILES 6
+#define CS_SV_WHATIF_MAX 64 /* the most what-if runs at once that --whatif-max may allow */
+
+/* ---- whatif.c: the what-if runs under way (only with --plan) ---- */
+typedef struct {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int max, running, ready;
+  volatile sig_atomic_t cancel; /* set at stop: runs under way end within milliseconds */
+} cs_sv_whatif;
 
 struct cs_server {
   struct MHD_Daemon *mhd;
@@ -130,6 +149,14 @@ struct cs_server {
   cs_sv_guard guard;
   int short_year, long_year, first_year, last_year, has_psa;
   cs_sv_blob charts[2]; /* en, nl */
+  cs_sv_file files[CS_SV_NFILES];
+  /* --plan: the plan's own run, held in an in-memory database (the pool reads it by its URI);
+   * this connection keeps it alive */
+  sqlite3 *memdb;
+  char memdb_uri[96];
+  char plan_checksum[64]; /* of the plan as run at start: a what-if says when it changed since */
+  cs_sv_blob params[2];   /* GET /api/whatif/parameters in en, nl */
+  cs_sv_whatif wi;
   int has_db, has_guard;
   pthread_mutex_t start_mu; /* guards starting and start_error: libmicrohttpd may log from its
                                threads while cs_serve_start is still reading them */
@@ -161,6 +188,11 @@ struct cs_sv_req {
   int begun, gated, answered, status, body_too_big;
   size_t bytes;
   cs_buf body; /* the request body, up to CS_SV_MAX_BODY */
+  /* a what-if run in its own thread while the connection is suspended: its answer */
+  int job; /* 0 none, 1 running, 2 answer ready */
+  int job_status;
+  char *job_body;
+  size_t job_len;
 };
 
 /* router.c */
@@ -172,6 +204,11 @@ void cs_sv_allow(unsigned methods, char *out, size_t n);
 /* respond.c: every answer goes through these, so each has its status, type and length logged. */
 /* Queues buf (cs_malloc'd, taken over) as the answer. */
 enum MHD_Result cs_sv_send(cs_sv_req *rq, int status, char *buf, size_t len);
+/* Queues buf (taken over) with one more header, name: value (Retry-After of a 503). */
+enum MHD_Result cs_sv_send_with(cs_sv_req *rq, int status, char *buf, size_t len, const char *name,
+                                const char *value);
+/* Queues a file of the dashboard with its own Content-Type. */
+enum MHD_Result cs_sv_send_file(cs_sv_req *rq, const cs_sv_file *f);
 /* Queues a prepared answer without copying it. */
 enum MHD_Result cs_sv_send_blob(cs_sv_req *rq, int status, const cs_sv_blob *b);
 /* Queues j (its reference taken) as the JSON answer; 500 when it is NULL (out of memory). */
@@ -212,6 +249,34 @@ enum MHD_Result cs_sv_api_psa(cs_sv_req *rq);
 enum MHD_Result cs_sv_api_charts(cs_sv_req *rq);
 /* The charts of both languages, prepared once at start (the run does not change). */
 cs_status cs_sv_charts_prepare(cs_server *s, const cs_rdata *r);
+/* The verdict and business case of scenario in c, the answer of GET /api/summary; NULL when
+ * the scenario has no criteria (*known says whether it is a scenario at all) or out of memory. */
+typedef struct {
+  int short_year, long_year, has_psa;
+} cs_sv_years;
+json_t *cs_sv_summary_of(sqlite3 *c, const cs_sv_years *y, const char *scenario, int *known);
+
+/* static.c */
+enum MHD_Result cs_sv_static(cs_sv_req *rq);
+/* Reads the dashboard's files (web/dashboard, beside the Vega scripts): a missing file is
+ * answered with 404 and a note of what to install, the API works without them. */
+void cs_sv_static_load(cs_server *s);
+void cs_sv_static_free(cs_server *s);
+
+/* plan.c: --plan, the plan run at start into memory */
+/* Loads and runs the plan (every scenario, draw 0) and writes its tables into the in-memory
+ * database s->memdb_uri. */
+cs_status cs_sv_plan_start(cs_server *s, cs_diags *d);
+/* Every table of run into db (empty), in one transaction, as the SQLite sink writes results.db. */
+cs_status cs_sv_tables_to_db(const cs_run *run, sqlite3 *db, cs_diags *d);
+
+/* whatif.c */
+cs_status cs_sv_whatif_init(cs_server *s);
+/* Cancels the runs under way and waits for them (their connections are resumed). */
+void cs_sv_whatif_stop(cs_server *s);
+cs_status cs_sv_whatif_params_prepare(cs_server *s, sqlite3 *c);
+enum MHD_Result cs_sv_api_whatif(cs_sv_req *rq);
+enum MHD_Result cs_sv_api_whatif_params(cs_sv_req *rq);
 
 /* request.c: libmicrohttpd's callbacks (cls is the server) */
 void *cs_sv_on_uri(void *cls, const char *uri, struct MHD_Connection *conn);

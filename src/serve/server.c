@@ -86,12 +86,41 @@ static cs_status read_run(cs_server *s, cs_diags *d) {
   return st;
 }
 
+/* --plan: the same from the plan's run in memory, and the what-if sliders. */
+static cs_status read_plan_run(cs_server *s, cs_diags *d) {
+  cs_rdata r;
+  if (cs_rdata_attach(&r, s->memdb, 0) != CS_OK) {
+    cs_diags_add(d, s->opt.plan, 0, 0, "the plan's run has no verdict tables");
+    return CS_EINTERNAL;
+  }
+  s->short_year = r.short_year;
+  s->long_year = r.long_year;
+  s->first_year = r.first_year;
+  s->last_year = r.last_year;
+  s->has_psa = r.has_psa;
+  sqlite3_stmt *q = cs_rdata_query(&r, "SELECT value FROM run_info WHERE key = 'plan_checksum'");
+  if (q && sqlite3_step(q) == SQLITE_ROW)
+    snprintf(s->plan_checksum, sizeof s->plan_checksum, "%s", sqlite3_column_text(q, 0));
+  sqlite3_finalize(q);
+  cs_status st = cs_sv_charts_prepare(s, &r);
+  if (st == CS_OK) st = cs_sv_whatif_params_prepare(s, s->memdb);
+  return st; /* r is not closed: s->memdb is the server's */
+}
+
+static char *dup_or_null(const char *s, int *oom) {
+  char *c = s ? cs_strdup(s) : NULL;
+  if (s && !c) *oom = 1;
+  return c;
+}
+
 static cs_status copy_options(cs_server *s, const cs_serve_options *o) {
+  int oom = 0;
   s->opt = *o;
-  s->opt.db = cs_strdup(o->db);
-  s->opt.host = cs_strdup(o->host);
-  s->opt.token = o->token ? cs_strdup(o->token) : NULL;
-  if (!s->opt.db || !s->opt.host || (o->token && !s->opt.token)) return CS_ENOMEM;
+  s->opt.db = dup_or_null(o->db, &oom);
+  s->opt.plan = dup_or_null(o->plan, &oom);
+  s->opt.host = dup_or_null(o->host, &oom);
+  s->opt.token = dup_or_null(o->token, &oom);
+  if (oom) return CS_ENOMEM;
   if (s->opt.threads == 0) /* at least 2: one slow request never holds up all others */
     s->opt.threads =
         cs_thread_count(0, CS_SV_MAX_THREADS) < 2 ? 2 : cs_thread_count(0, CS_SV_MAX_THREADS);
@@ -99,7 +128,9 @@ static cs_status copy_options(cs_server *s, const cs_serve_options *o) {
 }
 
 static struct MHD_Daemon *start_daemon(cs_server *s, const struct sockaddr *sa, int v6) {
-  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+  /* what-if runs suspend their connection while they run in a thread of their own */
+  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+                   (v6 ? MHD_USE_IPv6 : 0);
   /* the port argument is only for libmicrohttpd's messages: the address says where to bind */
   // clang-format off
   return MHD_start_daemon(flags, (uint16_t)s->opt.port, NULL, NULL, cs_sv_on_request, s,
@@ -150,11 +181,20 @@ static cs_status listen_on(cs_server *s, cs_diags *d) {
 static cs_status prepare(cs_server *s, const cs_serve_options *o, cs_diags *d) {
   char *db_path = NULL;
   cs_status st = copy_options(s, o);
-  if (st == CS_OK) st = locate_run(s, &db_path, d);
-  if (st == CS_OK) st = read_run(s, d);
-  if (st == CS_OK && (st = cs_sv_db_open(&s->db, db_path, s->opt.threads, d)) == CS_OK)
+  if (st == CS_OK) st = cs_sv_whatif_init(s);
+  if (st == CS_OK && s->opt.plan) {
+    st = cs_sv_plan_start(s, d);
+    if (st == CS_OK) st = read_plan_run(s, d);
+    if (st == CS_OK && !(db_path = cs_strdup(s->memdb_uri))) st = CS_ENOMEM;
+  } else if (st == CS_OK) {
+    st = locate_run(s, &db_path, d);
+    if (st == CS_OK) st = read_run(s, d);
+  }
+  if (st == CS_OK &&
+      (st = cs_sv_db_open(&s->db, db_path, s->opt.plan != NULL, s->opt.threads, d)) == CS_OK)
     s->has_db = 1;
   cs_free(db_path);
+  if (st == CS_OK) cs_sv_static_load(s);
   if (st == CS_OK && (st = cs_sv_guard_start(&s->guard, CS_SV_HEADER_DEADLINE)) == CS_OK)
     s->has_guard = 1;
   return st;
@@ -177,8 +217,15 @@ cs_status cs_serve_start(const cs_serve_options *o, cs_server **out, cs_diags *d
     cs_serve_stop(s);
     return st;
   }
-  cs_sv_log(s, "serving %s (%d tables) at %s with %d thread(s)%s", s->dir, s->db.ntables, s->url,
-            s->opt.threads, s->opt.token ? "; every request needs the token" : "");
+  if (s->opt.plan)
+    cs_sv_log(s,
+              "serving the plan %s (run in memory, %d tables; what-if: %d at once) at %s with %d "
+              "thread(s)%s",
+              s->opt.plan, s->db.ntables, s->wi.max, s->url, s->opt.threads,
+              s->opt.token ? "; every request needs the token" : "");
+  else
+    cs_sv_log(s, "serving %s (%d tables) at %s with %d thread(s)%s", s->dir, s->db.ntables, s->url,
+              s->opt.threads, s->opt.token ? "; every request needs the token" : "");
   *out = s;
   return CS_OK;
 }
@@ -191,15 +238,21 @@ void cs_serve_stop(cs_server *s) {
   if (!s) return;
   /* the watcher first, so it never cuts a connection libmicrohttpd is closing itself */
   if (s->has_guard) cs_sv_guard_stop(&s->guard);
+  cs_sv_whatif_stop(s);                /* cancels the what-if runs; each resumes its connection */
   if (s->mhd) MHD_stop_daemon(s->mhd); /* waits for the handlers; cs_sv_on_done per request */
   if (s->mhd) cs_sv_log(s, "stopped; %ld connection(s) cut for sending too slowly", s->guard.cut);
   if (s->has_guard) cs_sv_guard_destroy(&s->guard);
   if (s->has_db) cs_sv_db_close(&s->db);
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 2; i++) {
     cs_free(s->charts[i].body);
+    cs_free(s->params[i].body);
+  }
+  cs_sv_static_free(s);
+  sqlite3_close(s->memdb); /* the plan's in-memory run goes with its last connection */
   cs_free(s->dir);
   cs_free(s->run_id);
   cs_free(s->opt.db);
+  cs_free(s->opt.plan);
   cs_free(s->opt.host);
   if (s->opt.token) memset(s->opt.token, 0, strlen(s->opt.token));
   cs_free(s->opt.token);

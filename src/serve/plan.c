@@ -1,0 +1,118 @@
+/* plan.c: `serve --plan`: the plan is run once at start (every scenario, every uncertain number
+ * at its mean, as `careshift run` without --draws) and its tables are held in an in-memory
+ * SQLite database, so every GET endpoint, the charts and the dashboard read it exactly as they
+ * read a run's results.db, and nothing is written to disk. A what-if run (whatif.c) goes into
+ * a private in-memory database the same way. */
+#include "serve.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *sql_type(cs_type t) {
+  return t == CS_INT ? "INTEGER" : t == CS_REAL ? "REAL" : "TEXT";
+}
+
+static cs_status sql_fail(sqlite3 *db, const char *table, cs_diags *d) {
+  cs_diags_add(d, NULL, 0, 0, "in-memory database: table %s: %s", table, sqlite3_errmsg(db));
+  return sqlite3_errcode(db) == SQLITE_NOMEM ? CS_ENOMEM : CS_EIO;
+}
+
+/* CREATE TABLE and the INSERT of t's columns, as the SQLite sink declares them (io/output.c),
+ * so a query of results.db reads the same here. */
+static cs_status create(sqlite3 *db, const cs_table *t, sqlite3_stmt **ins) {
+  sqlite3_str *cr = sqlite3_str_new(db), *in = sqlite3_str_new(db);
+  sqlite3_str_appendf(cr, "CREATE TABLE \"%w\" (", cs_table_name(t));
+  sqlite3_str_appendf(in, "INSERT INTO \"%w\" VALUES (", cs_table_name(t));
+  for (size_t i = 0; i < cs_table_column_count(t); i++) {
+    const cs_column *c = cs_table_column(t, i);
+    sqlite3_str_appendf(cr, "%s\"%w\" %s", i ? ", " : "", c->name, sql_type(c->type));
+    sqlite3_str_appendf(in, "%s?", i ? ", " : "");
+  }
+  sqlite3_str_appendall(cr, ")");
+  sqlite3_str_appendall(in, ")");
+  char *csql = sqlite3_str_finish(cr), *isql = sqlite3_str_finish(in);
+  int rc = !csql || !isql ? SQLITE_NOMEM : sqlite3_exec(db, csql, NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, isql, -1, ins, NULL);
+  sqlite3_free(csql);
+  sqlite3_free(isql);
+  return rc == SQLITE_OK ? CS_OK : rc == SQLITE_NOMEM ? CS_ENOMEM : CS_EIO;
+}
+
+static int bind_row(sqlite3_stmt *ins, const cs_table *t, const cs_value *v) {
+  int rc = SQLITE_OK;
+  for (size_t i = 0; rc == SQLITE_OK && i < cs_table_column_count(t); i++) {
+    cs_type type = cs_table_column(t, i)->type;
+    int k = (int)i + 1;
+    if (v[i].null)
+      rc = sqlite3_bind_null(ins, k);
+    else if (type == CS_TEXT)
+      rc = sqlite3_bind_text(ins, k, v[i].s, -1, SQLITE_STATIC);
+    else if (type == CS_INT)
+      rc = sqlite3_bind_int64(ins, k, v[i].i);
+    else
+      rc = sqlite3_bind_double(ins, k, v[i].d);
+  }
+  return rc;
+}
+
+static cs_status copy_table(sqlite3 *db, const cs_table *t, cs_diags *d) {
+  sqlite3_stmt *ins = NULL;
+  cs_cursor *cur = NULL;
+  cs_status st = create(db, t, &ins);
+  if (st == CS_OK) st = cs_cursor_open(t, &cur);
+  while (st == CS_OK && cs_cursor_next(cur)) {
+    if (bind_row(ins, t, cs_cursor_row(cur)) != SQLITE_OK || sqlite3_step(ins) != SQLITE_DONE)
+      st = CS_EIO;
+    sqlite3_reset(ins);
+  }
+  if (st != CS_OK && st != CS_ENOMEM) st = sql_fail(db, cs_table_name(t), d);
+  cs_cursor_free(cur);
+  sqlite3_finalize(ins);
+  return st;
+}
+
+cs_status cs_sv_tables_to_db(const cs_run *run, sqlite3 *db, cs_diags *d) {
+  if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) return sql_fail(db, "-", d);
+  cs_status st = CS_OK;
+  for (size_t i = 0; st == CS_OK && i < cs_run_table_count(run); i++)
+    st = copy_table(db, cs_run_table(run, i), d);
+  if (st == CS_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    st = sql_fail(db, "-", d);
+  if (st != CS_OK) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  return st;
+}
+
+/* The plan's file name without its folder, as the run's id ("plan.yaml"). */
+static char *plan_id(const char *path) {
+  const char *base = strrchr(path, '/');
+  return cs_strdup(base && base[1] ? base + 1 : path);
+}
+
+cs_status cs_sv_plan_start(cs_server *s, cs_diags *d) {
+  cs_plan *plan = NULL;
+  cs_run *run = NULL;
+  cs_status st = cs_plan_load(s->opt.plan, &plan, d);
+  if (st == CS_OK) {
+    cs_run_options o;
+    cs_run_options_init(&o);
+    o.threads = s->opt.threads;
+    o.cancel = &s->wi.cancel;
+    st = cs_run_new(plan, &o, &run, d);
+  }
+  /* a name no other server in this process has: the database lives while s->memdb is open */
+  snprintf(s->memdb_uri, sizeof s->memdb_uri, "file:/careshift-%ld-%p?vfs=memdb", (long)getpid(),
+           (void *)s);
+  if (st == CS_OK && sqlite3_open_v2(s->memdb_uri, &s->memdb,
+                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
+                                     NULL) != SQLITE_OK) {
+    cs_diags_add(d, NULL, 0, 0, "cannot make the in-memory database: %s",
+                 s->memdb ? sqlite3_errmsg(s->memdb) : "out of memory");
+    st = CS_ENOMEM;
+  }
+  if (st == CS_OK) st = cs_sv_tables_to_db(run, s->memdb, d);
+  if (st == CS_OK && !(s->run_id = plan_id(s->opt.plan))) st = CS_ENOMEM;
+  cs_run_free(run);
+  cs_plan_free(plan);
+  return st;
+}
