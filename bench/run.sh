@@ -23,3 +23,6 @@ for t in 1 2; do
   /usr/bin/time -f "%e s wall, %M KiB peak" "$bin" run examples/zuid-limburg/plan.yaml --out "$tmp/psa" \
     --draws 200 --no-tornado --threads "$t" --quiet 2>&1 | tail -1 | sed "s|^|zuid-limburg 200 draws, $t thread(s): |"
 done
+
+# careshift serve on loopback: what-if latency (median, p99) and reads per second (issue 12).
+python3 bench/serve_bench.py "$bin" examples/zuid-limburg/plan.yaml

@@ -195,7 +195,7 @@ static void test_costs_coverage_npv(void **st) {
   /* wrong pocket [investor][saver]: one theme, so its savings go to its payers by their share
    * of its cost lines; wmo saves 0 */
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, &t->ar, &sh), CS_OK);
   const double *wp = sh.wp + 1 * 3 * 2; /* scenario 1: [investor zvw, wmo, none][saver] */
   near(wp[1 * 2 + 0], wmo / (20000 + wmo) * sav);
   near(wp[0 * 2 + 0], 20000 / (20000 + wmo) * sav);
@@ -312,7 +312,7 @@ static void test_shapley_themes(void **st) {
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, &t->ar, &sh), CS_OK);
   assert_int_equal(sh.ntheme, 2);
   int32_t zvw = 0, total = pl->npayer, M = sh.nmet;
   for (int th = 0; th < 2; th++) {
@@ -510,7 +510,7 @@ static void test_wrong_pocket_by_theme(void **st) {
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, &t->ar, &sh), CS_OK);
   near(t->ec.sav[1 * t->ec.nst + 0], 21680);
   /* scenarios: baseline, plan, without-a, without-b, without-c; rows zvw, wmo, none */
   const double *plan = sh.wp + 1 * 3 * 2, *wo_a = sh.wp + 2 * 3 * 2;

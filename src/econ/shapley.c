@@ -122,8 +122,49 @@ static void wrong_pocket(const cs_econ *e, int32_t np, int32_t T, uint32_t playe
   }
 }
 
+typedef struct {
+  const cs_plan *pl;
+  const cs_params *pm;
+  const cs_scen *sc;
+  cs_arena *ar; /* touched by the plan's batch (job 0) only */
+  cs_shapley *out;
+} batches;
+
+/* One batch of subsets: the plan's (job 0) or variant job - 1's. Batches write disjoint parts
+ * of out, each from its own arena, so they run in any order on any thread with the same
+ * result. */
+static cs_status one_batch(void *ctx, int64_t job) {
+  batches *b = ctx;
+  const cs_plan *pl = b->pl;
+  cs_shapley *out = b->out;
+  int32_t T = pl->ntheme, np = pl->npayer, j = (int32_t)job - 1;
+  size_t per = (size_t)(np + 1) * np;
+  uint32_t all = (1u << T) - 1;
+  int32_t s = j < 0 ? 1 : 2 + j;
+  cs_arena tmp;
+  cs_arena_init(&tmp);
+  cs_results r;
+  cs_econ e;
+  cs_status st = CS_OK;
+  int32_t n = run_subsets(pl, b->pm, &b->sc[s], &tmp, &r, &e);
+  if (n < 0) st = CS_ENOMEM;
+  if (st == CS_OK)
+    wrong_pocket(&e, np, T, all, out->wp + (size_t)s * per, out->theme_inv + (size_t)s * T,
+                 out->theme_sav + (size_t)s * T);
+  if (st == CS_OK && j < 0) {
+    st = attribute_plan(pl, &r, &e, n, b->ar, out);
+    for (int32_t t = 0; t < T && st == CS_OK; t++) {
+      size_t w = (size_t)(2 + pl->nscen + t);
+      wrong_pocket(&e, np, T, all & ~(1u << t), out->wp + w * per, out->theme_inv + w * T,
+                   out->theme_sav + w * T);
+    }
+  }
+  cs_arena_release(&tmp);
+  return st;
+}
+
 cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
-                             cs_arena *ar, cs_shapley *out) {
+                             int threads, cs_arena *ar, cs_shapley *out) {
   memset(out, 0, sizeof *out);
   int32_t T = pl->ntheme, np = pl->npayer;
   if (T == 0 || T > CS_SHAPLEY_MAX_THEMES) return CS_OK; /* none, or too many for exact values */
@@ -134,30 +175,10 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_sc
   if (!out->wp || !out->theme_inv || !out->theme_sav) return CS_ENOMEM;
   out->nsc = nsc;
   out->np = np;
-  uint32_t all = (1u << T) - 1;
   /* the plan's subsets serve the plan, shapley.csv and every without-<theme>; each variant
-   * needs its own (its subregions and delays). One batch at a time bounds the memory. */
-  cs_status st = CS_OK;
-  for (int32_t j = -1; j < pl->nscen && st == CS_OK; j++) {
-    int32_t s = j < 0 ? 1 : 2 + j;
-    cs_arena tmp;
-    cs_arena_init(&tmp);
-    cs_results r;
-    cs_econ e;
-    int32_t n = run_subsets(pl, pm, &sc[s], &tmp, &r, &e);
-    if (n < 0) st = CS_ENOMEM;
-    if (st == CS_OK)
-      wrong_pocket(&e, np, T, all, out->wp + (size_t)s * per, out->theme_inv + (size_t)s * T,
-                   out->theme_sav + (size_t)s * T);
-    if (st == CS_OK && j < 0) {
-      st = attribute_plan(pl, &r, &e, n, ar, out);
-      for (int32_t t = 0; t < T && st == CS_OK; t++) {
-        size_t w = (size_t)(2 + pl->nscen + t);
-        wrong_pocket(&e, np, T, all & ~(1u << t), out->wp + w * per, out->theme_inv + w * T,
-                     out->theme_sav + w * T);
-      }
-    }
-    cs_arena_release(&tmp);
-  }
-  return st;
+   * needs its own (its subregions and delays). One batch per thread at a time bounds the
+   * memory. */
+  batches b = {pl, pm, sc, ar, out};
+  int64_t nb = (int64_t)pl->nscen + 1;
+  return cs_parallel_for(threads, nb, one_batch, &b);
 }

@@ -145,7 +145,8 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   if ((st = cs_work_alloc(pl, &run->pm, run->nsc, &run->ar, &w)) != CS_OK) goto fail;
   cs_kernel(pl, &run->pm, run->sc, run->nsc, &w, &run->r);
   if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
-  if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, &run->ar, &run->shap)) != CS_OK)
+  if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, opt->threads, &run->ar,
+                               &run->shap)) != CS_OK)
     goto fail;
   cs_ivshap_opt io = {pl, &run->pm, pl->psa_has_seed ? pl->psa_seed : 1, opt->threads, opt->cancel};
   if (!opt->no_intervention_shapley && (st = cs_ivshap_compute(&io, &run->ar, &run->shap)) != CS_OK)

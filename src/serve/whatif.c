@@ -203,7 +203,7 @@ static json_t *error_obj(const char *field, const char *msg) {
 
 /* The answer from the run's tables in db: the summary and the charts, as the GET endpoints
  * give them for the plan. */
-static json_t *answer_of(const job *j, sqlite3 *db, double t0, int *status) {
+static json_t *answer_of(const job *j, sqlite3 *db, const double *t, int *status) {
   cs_rdata r;
   if (cs_rdata_attach(&r, db, j->nl) != CS_OK) {
     *status = MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -218,19 +218,25 @@ static json_t *answer_of(const job *j, sqlite3 *db, double t0, int *status) {
                                          "are compared with"
                                        : "the plan has no such scenario");
   }
+  double t_charts = cs_sv_now();
   json_t *charts = cs_charts_all(&r);
   sqlite3_stmt *q = cs_rdata_query(&r, "SELECT value FROM run_info WHERE key = 'plan_checksum'");
   int changed = q && sqlite3_step(q) == SQLITE_ROW &&
                 strcmp((const char *)sqlite3_column_text(q, 0), j->srv->plan_checksum);
   sqlite3_finalize(q);
   *status = MHD_HTTP_OK;
-  return json_pack("{s:O, s:s, s:s, s:f, s:b, s:o, s:o}", "set", j->set, "scenario", j->scenario,
-                   "lang", j->nl ? "nl" : "en", "seconds", cs_sv_now() - t0, "plan_changed",
-                   changed, "summary", sum, "charts", charts ? charts : json_array());
+  double now = cs_sv_now();
+  /* where the time went: loading the plan, the run, its tables into memory, summary and charts */
+  json_t *timing = json_pack("{s:f, s:f, s:f, s:f}", "load", t[1] - t[0], "run", t[2] - t[1],
+                             "tables", t[3] - t[2], "charts", now - t_charts);
+  return json_pack("{s:O, s:s, s:s, s:f, s:o, s:b, s:o, s:o}", "set", j->set, "scenario",
+                   j->scenario, "lang", j->nl ? "nl" : "en", "seconds", now - t[0], "timing",
+                   timing ? timing : json_null(), "plan_changed", changed, "summary", sum, "charts",
+                   charts ? charts : json_array());
 }
 
 static json_t *run_job(const job *j, int *status) {
-  double t0 = cs_sv_now();
+  double t[4] = {cs_sv_now(), 0, 0, 0};
   cs_diags *d = cs_diags_new();
   cs_plan *plan = NULL;
   cs_run *run = NULL;
@@ -239,20 +245,23 @@ static json_t *run_job(const job *j, int *status) {
   cs_status st =
       d ? cs_plan_load_with(j->srv->opt.plan, (const char *const *)j->sets, j->nset, &plan, d)
         : CS_ENOMEM;
+  t[1] = cs_sv_now();
   if (st == CS_EINVAL) {
     *status = MHD_HTTP_BAD_REQUEST;
     out = load_errors(j, d);
   } else if (st == CS_OK) {
     cs_run_options o;
     cs_run_options_init(&o);
-    o.threads = 1;                 /* the runs at once are the parallelism */
+    o.threads = 0;                 /* one per CPU: a steering group waits for one run at a time */
     o.no_intervention_shapley = 1; /* seconds of sampling; the verdict does not need it */
     o.cancel = &j->srv->wi.cancel;
     st = cs_run_new(plan, &o, &run, d);
   }
+  t[2] = cs_sv_now();
   if (st == CS_OK && sqlite3_open(":memory:", &db) != SQLITE_OK) st = CS_ENOMEM;
   if (st == CS_OK) st = cs_sv_tables_to_db(run, db, d);
-  if (st == CS_OK) out = answer_of(j, db, t0, status);
+  t[3] = cs_sv_now();
+  if (st == CS_OK) out = answer_of(j, db, t, status);
   if (!out) {
     *status = st == CS_ECANCELED ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR;
     out = error_obj(NULL, st == CS_ECANCELED  ? "the server is stopping"
