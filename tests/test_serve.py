@@ -158,11 +158,12 @@ def check_arguments(binary, tmp, run):
         return subprocess.run([binary, "serve", *args], capture_output=True, text=True, env=env,
                               timeout=30)
     r = code("--help")
-    check(r.returncode == 0 and "--db" in r.stdout and "--plan" not in r.stdout, "serve --help")
+    check(r.returncode == 0 and "--db" in r.stdout and "--plan" in r.stdout, "serve --help")
     for args, why in [((), "no run"), (("--db", run + "/results.db", "--dir", run), "--db and --dir"),
                       (("--dir", run, "--port", "70000"), "port out of range"),
                       (("--dir", run, "--threads", "0"), "threads 0"),
-                      (("--dir", run, "--plan", PLAN), "--plan (not in this slice)"),
+                      (("--dir", run, "--plan", PLAN), "--dir and --plan"),
+                      (("--plan", PLAN, "--whatif-max", "0"), "--whatif-max 0"),
                       (("--dir", run, "--host", "example.org", "--token", TOKEN), "host not an address"),
                       (("--dir", run, "--token", "short"), "a short token"),
                       (("--dir", run, "extra"), "an extra argument")]:
@@ -288,7 +289,8 @@ def check_bad_parameters(srv):
     check(st == 200 and j["rows"] == [] and j["offset"] == 10 ** 18, "a 19-digit offset within the maximum: 200")
     st, _, _, j = get(srv, "/api/tables/no_such_table")
     check(st == 404 and is_error(j, "table"), "404 field table: an unknown table")
-    for path in ["/", "/api", "/api/", "/api/runs/", "/api/tables/care/rows", "/index.html", "/api/tables/a-b"]:
+    for path in ["/nothing", "/api", "/api/", "/api/runs/", "/api/tables/care/rows", "/index.html",
+                 "/api/tables/a-b", "/assets/", "/assets/vega.js", "/dashboard.js/"]:
         st, _, _, j = get(srv, path)
         check(st == 404 and is_error(j, "path"), f"404: unknown path {path}")
 
