@@ -166,8 +166,8 @@ typedef struct {
   const cs_psa_options *opt;
   cs_psa *out;
   const uint64_t *stream; /* [ndist] Philox stream of each distribution */
-  int64_t njob;
-  atomic_llong next; /* the next job to take: threads that start late take fewer */
+  int64_t njob, last;     /* this process's jobs (its block), and the end of the block */
+  atomic_llong next;      /* the next job to take: threads that start late take fewer */
   atomic_llong done;
   atomic_llong bad;
 } shared_t;
@@ -233,6 +233,16 @@ static int64_t job_theta(shared_t *sh, int64_t j, double *theta) {
   return bad;
 }
 
+double *cs_psa_job_metrics(const cs_psa *p, int64_t j) {
+  if (j < p->ndraw) return p->val + cs_psa_ix(p, (int32_t)j, 0, 0);
+  int64_t t = j - p->ndraw;
+  return (t % 2 ? p->hi : p->lo) + (size_t)(t / 2) * p->nsc * p->nmet;
+}
+
+double *cs_psa_job_thresholds(const cs_psa *p, int64_t j) {
+  return j < p->ndraw ? p->thr + (size_t)j * 2 * CS_CRIT_N : NULL;
+}
+
 static void job_run(shared_t *sh, wmodel *m, int64_t j) {
   const cs_plan *pl = sh->pl;
   cs_psa *o = sh->out;
@@ -241,18 +251,12 @@ static void job_run(shared_t *sh, wmodel *m, int64_t j) {
   cs_scen_coverage(pl, &m->pm, m->sc, m->nsc);
   cs_kernel(pl, &m->pm, m->sc, m->nsc, &m->w, &m->r);
   cs_econ_fill(pl, &m->r, &m->ec);
-  double *dst;
-  if (j < o->ndraw)
-    dst = o->val + cs_psa_ix(o, (int32_t)j, 0, 0);
-  else {
-    int64_t t = j - o->ndraw;
-    dst = (t % 2 ? o->hi : o->lo) + (size_t)(t / 2) * o->nsc * o->nmet;
-  }
+  double *dst = cs_psa_job_metrics(o, j);
   for (int32_t i = 1; i < m->nsc; i++)
     metrics(pl, &m->r, &m->ec, i, dst + (size_t)i * o->nmet);
   /* a threshold relative to the baseline moves with the draw */
-  if (j < o->ndraw) {
-    double *t = o->thr + (size_t)j * 2 * CS_CRIT_N;
+  double *t = cs_psa_job_thresholds(o, j);
+  if (t) {
     memcpy(t, m->ec.threshold + (size_t)(pl->crit_year - pl->T0) * CS_CRIT_N,
            CS_CRIT_N * sizeof(double));
     memcpy(t + CS_CRIT_N, m->ec.threshold + (size_t)(pl->crit_short_year - pl->T0) * CS_CRIT_N,
@@ -267,7 +271,7 @@ static void *worker(void *arg) {
   wk->st = wmodel_init(sh->pl, &m);
   /* Jobs are handed out one by one; which thread computes a draw does not matter, since a
    * draw depends only on (seed, draw, stream). */
-  for (int64_t j; wk->st == CS_OK && (j = atomic_fetch_add(&sh->next, 1)) < sh->njob;) {
+  for (int64_t j; wk->st == CS_OK && (j = atomic_fetch_add(&sh->next, 1)) < sh->last;) {
     if (sh->opt->cancel && *sh->opt->cancel) {
       wk->st = CS_ECANCELED;
       break;
@@ -303,12 +307,11 @@ cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar,
   uint64_t *stream = NULL;
   if (st == CS_OK) st = stream_ids(pl, ar, &stream);
   if (st != CS_OK) return st;
-  shared_t sh = {.pl = pl,
-                 .opt = opt,
-                 .out = out,
-                 .stream = stream,
-                 .njob = (int64_t)out->ndraw + 2 * (int64_t)out->npar};
-  atomic_init(&sh.next, 0);
+  int64_t all = cs_psa_njob(out), first = cs_psa_part_first(all, opt->part, opt->nparts);
+  int64_t last = cs_psa_part_first(all, opt->part + 1, opt->nparts);
+  shared_t sh = {
+      .pl = pl, .opt = opt, .out = out, .stream = stream, .njob = last - first, .last = last};
+  atomic_init(&sh.next, first);
   atomic_init(&sh.done, 0);
   atomic_init(&sh.bad, 0);
   int32_t n = cs_thread_count(opt->threads < 1 ? 1 : opt->threads, sh.njob);

@@ -14,6 +14,10 @@ typedef struct {
   void (*progress)(void *ctx, int64_t done, int64_t total);
   void *progress_ctx;
   const volatile sig_atomic_t *cancel; /* stop with CS_ECANCELED when set; may be NULL */
+  /* Processes sharing the jobs (MPI): this one computes only the jobs of block part of nparts
+   * (cs_psa_part_first); the other jobs' results stay zero until they are gathered in.
+   * nparts 0 or 1: every job. */
+  int32_t part, nparts;
 } cs_psa_options;
 
 typedef struct {
@@ -68,6 +72,20 @@ double cs_psa_ceac(const cs_plan *pl, const cs_psa *p, int32_t sc, double value_
 /* Values per QALY of the acceptability curve: 0 to 100,000 euro in steps of 2,500. */
 #define CS_CEAC_STEP 2500.0
 #define CS_CEAC_N 41
+
+/* The jobs of a PSA: draws 0..ndraw-1, then per tornado parameter k the runs at its 2.5 % (job
+ * ndraw + 2k) and 97.5 % (ndraw + 2k + 1). A job's result depends on its number only. */
+static inline int64_t cs_psa_njob(const cs_psa *p) {
+  return (int64_t)p->ndraw + 2 * (int64_t)p->npar;
+}
+/* The first job of block part of nparts: blocks are contiguous and as equal as can be. */
+static inline int64_t cs_psa_part_first(int64_t njob, int32_t part, int32_t nparts) {
+  return nparts < 2 ? (part > 0 ? njob : 0) : njob * part / nparts;
+}
+/* Where job j's results are kept: its metrics [nsc][nmet], and for a draw its thresholds
+ * [2][CS_CRIT_N] (NULL for a tornado run), so results computed elsewhere can be put in place. */
+double *cs_psa_job_metrics(const cs_psa *p, int64_t j);
+double *cs_psa_job_thresholds(const cs_psa *p, int64_t j);
 
 /* Index of metric values. */
 static inline size_t cs_psa_ix(const cs_psa *p, int32_t draw, int32_t sc, int32_t met) {
