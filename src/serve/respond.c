@@ -35,10 +35,48 @@ static enum MHD_Result queue(cs_sv_req *rq, int status, struct MHD_Response *r, 
   return queue_typed(rq, status, r, len, "application/json; charset=utf-8", name, value);
 }
 
+/* An answer built for one request, counted in the server's bytes in flight until
+ * libmicrohttpd has sent it (or dropped it) and frees it. */
+typedef struct {
+  cs_server *srv;
+  size_t len;
+  char *buf;
+} held;
+
+static void release(void *cls) {
+  held *h = cls;
+  atomic_fetch_sub(&h->srv->inflight, h->len);
+  cs_free(h->buf);
+  cs_free(h);
+}
+
+static enum MHD_Result over_budget(cs_sv_req *rq);
+
 static enum MHD_Result send_with(cs_sv_req *rq, int status, char *buf, size_t len, const char *name,
                                  const char *value) {
-  struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(len, buf, cs_free);
-  if (!r) cs_free(buf);
+  struct MHD_Response *r = NULL;
+  held *h = NULL;
+  if (len < CS_SV_SMALL_ANSWER) { /* errors and small pages: never refused for memory */
+    r = MHD_create_response_from_buffer_with_free_callback(len, buf, cs_free);
+  } else if (atomic_fetch_add(&rq->srv->inflight, len) + len > CS_SV_MAX_INFLIGHT) {
+    /* many large answers waiting for slow readers: refuse this one rather than grow */
+    atomic_fetch_sub(&rq->srv->inflight, len);
+    cs_free(buf);
+    return over_budget(rq);
+  } else if ((h = cs_malloc(sizeof *h))) {
+    *h = (held){rq->srv, len, buf};
+    r = MHD_create_response_from_buffer_with_free_callback_cls(len, buf, release, h);
+  }
+  if (!r) {
+    if (h)
+      release(h);
+    else if (len >= CS_SV_SMALL_ANSWER) {
+      atomic_fetch_sub(&rq->srv->inflight, len);
+      cs_free(buf);
+    } else {
+      cs_free(buf);
+    }
+  }
   return queue(rq, status, r, len, name, value);
 }
 
@@ -115,6 +153,16 @@ enum MHD_Result cs_sv_error(cs_sv_req *rq, int status, const char *field, const 
     return send_with(rq, status, s, len, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                      "Bearer realm=\"careshift\"");
   return send_with(rq, status, s, len, NULL, NULL);
+}
+
+static enum MHD_Result over_budget(cs_sv_req *rq) {
+  size_t len = 0;
+  char *s = error_body(NULL,
+                       "the server holds too many large answers for slow readers: try again in "
+                       "a second",
+                       &len);
+  if (!s) return out_of_memory(rq);
+  return send_with(rq, MHD_HTTP_SERVICE_UNAVAILABLE, s, len, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 }
 
 enum MHD_Result cs_sv_error_allow(cs_sv_req *rq, unsigned methods) {

@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 
 #include <stddef.h>
@@ -37,6 +38,12 @@
 #define CS_SV_MAX_LIMIT 10000      /* the most rows ?limit= may ask */
 #define CS_SV_MAX_OFFSET (INT64_MAX / 4) /* the largest ?offset= */
 #define CS_SV_MAX_THREADS 64
+/* Answers built per request and not yet sent (slow readers hold them): past this many bytes a
+ * large answer is refused with 503 and Retry-After, so memory stays bounded. Answers under
+ * CS_SV_SMALL_ANSWER bytes (errors among them) and the prepared ones (charts, files) are not
+ * counted: they cost nothing per request or little. */
+#define CS_SV_MAX_INFLIGHT ((size_t)128 << 20)
+#define CS_SV_SMALL_ANSWER 4096
 
 /* Seconds on a monotonic clock. */
 double cs_sv_now(void);
@@ -157,6 +164,7 @@ struct cs_server {
   char plan_checksum[64]; /* of the plan as run at start: a what-if says when it changed since */
   cs_sv_blob params[2];   /* GET /api/whatif/parameters in en, nl */
   cs_sv_whatif wi;
+  atomic_size_t inflight; /* bytes of answers built and not yet sent (respond.c) */
   int has_db, has_guard;
   pthread_mutex_t start_mu; /* guards starting and start_error: libmicrohttpd may log from its
                                threads while cs_serve_start is still reading them */

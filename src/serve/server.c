@@ -180,6 +180,7 @@ static cs_status listen_on(cs_server *s, cs_diags *d) {
 /* Everything before the threads start; on failure s is left for cs_serve_stop. */
 static cs_status prepare(cs_server *s, const cs_serve_options *o, cs_diags *d) {
   char *db_path = NULL;
+  atomic_init(&s->inflight, 0);
   cs_status st = copy_options(s, o);
   if (st == CS_OK) st = cs_sv_whatif_init(s);
   if (st == CS_OK && s->opt.plan) {
