@@ -21,6 +21,7 @@ int cs_cmd_run(int argc, char **argv);
 int cs_cmd_report(int argc, char **argv);
 int cs_cmd_init(int argc, char **argv);
 int cs_cmd_serve(int argc, char **argv);
+int cs_cmd_monitor(int argc, char **argv);
 
 /* util.c */
 void cs_cli_print_diags(const cs_diags *d);

@@ -39,6 +39,9 @@ static const char USAGE[] =
     "psa_probabilities.csv, ceac.csv and tornado.csv (one-way sensitivity: each parameter at its\n"
     "2.5 and 97.5 percentile, the others at their mean). Draw d of parameter i depends only on\n"
     "(seed, d, i), so the results are the same for any number of threads.\n"
+    "Under mpirun -n P (or srun --mpi=pmix) a careshift built with MPI splits the draws and\n"
+    "tornado runs over the P processes; process 0 gathers them and writes every file, the same\n"
+    "bytes as one process (docs/mpi.md).\n"
     "\n"
     "  -o, --out DIR     output directory (created if needed); required\n"
     "  -d, --detail      also write population.csv (scenario, year, area, sex, age, state)\n"
@@ -81,6 +84,7 @@ typedef struct {
   const char **sets; /* --set PATH=VALUE, in order (argv's strings) */
   size_t nset;
   int detail, quiet, psa, no_tornado, no_ivshap, has_seed, pdf;
+  int rank; /* this process among the run's processes (MPI; docs/mpi.md): only 0 writes */
   long draws, threads;
   unsigned long long seed;
 } run_args;
@@ -207,11 +211,16 @@ static quiet_stderr hush(void) {
   return (quiet_stderr){-1, -1};
 }
 
-static void unhush(quiet_stderr q) {
+/* Back to the real stderr; replay: pass on what was said meanwhile (but "[ERROR]" lines). */
+static void unhush_replay(quiet_stderr q, int replay) {
   if (q.saved < 0) return;
   fflush(stderr);
   dup2(q.saved, STDERR_FILENO);
   close(q.saved);
+  if (!replay) {
+    close(q.mem);
+    return;
+  }
   FILE *f = fdopen(q.mem, "r");
   if (!f) {
     close(q.mem);
@@ -223,6 +232,8 @@ static void unhush(quiet_stderr q) {
     if (strncmp(line, "[ERROR]", 7)) fputs(line, stderr);
   fclose(f);
 }
+
+static void unhush(quiet_stderr q) { unhush_replay(q, 1); }
 
 /* report.html goes into the run before the swap (part of its all-or-nothing set); without the
  * chart scripts the run is still written, and the user is told how to get the report. */
@@ -331,10 +342,10 @@ static int set_options(const run_args *a, const cs_plan *plan, cs_run_options *o
   opt->threads = (int)a->threads;
   opt->tornado = !a->no_tornado;
   opt->no_intervention_shapley = a->no_ivshap;
-  if (!opt->draws && (a->has_seed || a->no_tornado))
+  if (!opt->draws && (a->has_seed || a->no_tornado) && a->rank == 0)
     fprintf(stderr, "careshift run: note: --seed and --no-tornado apply to draws; "
                     "without --draws or --psa they do nothing\n");
-  if (isatty(STDERR_FILENO) && !a->quiet) opt->progress = progress;
+  if (isatty(STDERR_FILENO) && !a->quiet && a->rank == 0) opt->progress = progress;
   opt->cancel = &canceled;
   return 0;
 }
@@ -342,7 +353,14 @@ static int set_options(const run_args *a, const cs_plan *plan, cs_run_options *o
 static int run_main(const run_args *ap) {
   run_args a = *ap;
   int code = CS_EXIT_OK;
+  if (a.rank > 0) { /* process 0 says what is to be said, and writes */
+    a.quiet = 1;
+    a.pdf = 0;
+  }
+  /* the other processes load the same plan: only a failure of their own is theirs to say */
+  quiet_stderr q = a.rank > 0 ? hush() : (quiet_stderr){-1, -1};
   cs_plan *plan = cs_cli_load(a.plan, a.sets, a.nset, &code);
+  unhush_replay(q, !plan);
   if (!plan) return code;
   cs_run_options opt;
   if ((code = set_options(&a, plan, &opt)) != 0) {
@@ -354,12 +372,15 @@ static int run_main(const run_args *ap) {
   cs_outdir *o = NULL;
   cs_diags *d = cs_diags_new();
   /* the output directory is checked and locked before anything is computed */
-  cs_status st = d ? cs_outdir_open(a.out, &o, d) : CS_ENOMEM;
-  if (st == CS_OK) st = cs_run_new(plan, &opt, &run, d);
+  cs_status st = !d ? CS_ENOMEM : a.rank == 0 ? cs_outdir_open(a.out, &o, d) : CS_OK;
+  /* without draws there is nothing to share: process 0 runs alone */
+  if (st == CS_OK && (a.rank == 0 || opt.draws > 0)) st = cs_run_new(plan, &opt, &run, d);
   cs_cli_print_diags(d);
   cs_diags_free(d);
   int report = 0;
-  if (st == CS_OK)
+  if (st == CS_OK && a.rank > 0)
+    code = CS_EXIT_OK; /* its share of the draws is with process 0 */
+  else if (st == CS_OK)
     code = write_and_report(run, o, &a, &report);
   else
     code = cs_cli_exit_code(st);
@@ -367,7 +388,7 @@ static int run_main(const run_args *ap) {
     cs_outdir_close(o); /* the old run goes first; report.pdf takes the new run's lock */
     o = NULL;
     code = print_pdf(&a, report);
-  } else if (code == CS_EXIT_CANCELED) {
+  } else if (code == CS_EXIT_CANCELED && a.rank == 0) {
     fputs("careshift run: interrupted; ", stderr);
     cs_cli_put_safe(stderr, a.out);
     fputs(" is as it was\n", stderr);
@@ -378,10 +399,32 @@ static int run_main(const run_args *ap) {
   return code;
 }
 
+/* The status an exit code stands for (cs_cli_exit_code the other way round), for the other
+ * processes of an MPI run to end with. */
+static cs_status status_of(int code) {
+  switch (code) {
+  case CS_EXIT_OK: return CS_OK;
+  case CS_EXIT_IO: return CS_EIO;
+  case CS_EXIT_CANCELED: return CS_ECANCELED;
+  case CS_EXIT_INTERNAL: return CS_EINTERNAL;
+  default: return CS_EINVAL;
+  }
+}
+
 int cs_cmd_run(int argc, char **argv) {
-  run_args a = {.lang = "en"};
+  /* Under mpirun (or srun --mpi=pmix) the processes share the draws (docs/mpi.md). */
+  run_args a = {.lang = "en", .rank = cs_mpi_rank(NULL)};
+  if (a.rank < 0) {
+    fputs("careshift run: started as one of several processes (mpirun or srun), which this\n"
+          "careshift cannot share a run between: it was built without MPI (meson setup\n"
+          "-Dmpi=enabled), or srun needs --mpi=pmix (docs/mpi.md)\n",
+          stderr);
+    return CS_EXIT_USAGE;
+  }
   int code = parse(argc, argv, &a);
   if (!code) code = run_main(&a);
   free(a.sets); /* the strings are argv's */
-  return code < 0 ? CS_EXIT_OK : code;
+  code = code < 0 ? CS_EXIT_OK : code;
+  cs_mpi_finalize(status_of(code));
+  return code;
 }

@@ -17,7 +17,8 @@ static const char USAGE[] =
     "                        report.html to DIR\n"
     "  report DIR            write DIR/report.html again from a run's results.db\n"
     "  init DIR              write a new plan to start from (the built-in example)\n"
-    "  serve --dir DIR       a read-only HTTP JSON API over a run (docs/api-http.md)\n"
+    "  serve --dir DIR       the HTTP API and dashboard over a run (docs/api-http.md)\n"
+    "  monitor import|status realised against planned: actuals, milestones (docs/monitoring.md)\n"
     "\n"
     "`careshift COMMAND --help` describes each command.\n"
     "\n"
@@ -64,6 +65,9 @@ int main(int argc, char **argv) {
   } else if (!strcmp(cmd, "serve")) {
     argv[1] = "careshift serve";
     code = cs_cmd_serve(argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "monitor")) {
+    argv[1] = "careshift monitor";
+    code = cs_cmd_monitor(argc - 1, argv + 1);
   } else {
     fprintf(stderr, "careshift: unknown command '%s'\n\n%s", cmd, USAGE);
     return CS_EXIT_USAGE;

@@ -161,6 +161,28 @@ CS_API cs_status cs_run_new(const cs_plan *plan, const cs_run_options *opt, cs_r
                             cs_diags *diags);
 CS_API void cs_run_free(cs_run *run);
 
+/* ---- processes: one run over several (MPI; docs/mpi.md) ----
+ * Built with MPI (Meson option mpi) and started by an MPI launcher (Open MPI's mpirun, or srun
+ * --mpi=pmix), every process calls cs_run_new with the same plan and options, and the PSA (its
+ * draws and tornado runs) is split: each process computes one contiguous block with its own
+ * threads, and process 0 receives the others' results as they were computed, so its run is
+ * the one-process run, byte for byte in every output. Only process 0 writes: the other runs
+ * hold no PSA and skip the Shapley runs per intervention. When a process fails, cs_run_new
+ * fails in every process, and process 0's diagnostics say which. Without a launcher (or
+ * without MPI built in) none of this happens and MPI is never started.
+ *
+ * cs_mpi_rank: this process's rank, 0 to *size - 1 (size may be NULL). Its first call starts
+ * MPI when a launcher started the process (cs_run_new calls it too); call it from the thread
+ * that calls cs_run_new. 0 with *size 1 without a launcher; -1 when started as one of several
+ * processes that cannot share the work (built without MPI, srun without --mpi=pmix).
+ * cs_mpi_finalize: once in every process at the end, after its run (if any), with how the
+ * process ended: CS_OK, or the failure of something other than cs_run_new (its plan did not
+ * load, its output directory was refused), so that the other processes' runs fail with that
+ * status instead of waiting for it. Ends MPI when careshift started it; does nothing
+ * otherwise. */
+CS_API int cs_mpi_rank(int *size);
+CS_API void cs_mpi_finalize(cs_status st);
+
 /* An output directory, checked and locked before a run computes anything. It must be new,
  * empty, or hold only what an earlier careshift run wrote (its manifest, .careshift-manifest,
  * lists those files): a run never writes over or deletes a file it did not write. Another

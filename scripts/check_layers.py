@@ -15,24 +15,28 @@ import os
 import re
 import sys
 
-LAYERS = ["base", "plan", "model", "econ", "psa", "io", "run", "report", "serve"]
+LAYERS = ["base", "plan", "model", "econ", "psa", "io", "run", "monitor", "report", "serve"]
 # Third-party headers (by the first path component) and the layers that may include them.
 THIRD_PARTY = {
     "yaml.h": {"plan"},
-    "csv.h": {"plan"},
+    "csv.h": {"plan", "monitor"},
+    "nettle": {"monitor"},
     "gsl": {"plan", "psa", "run"},
-    "sqlite3.h": {"io", "report", "serve"},
+    "sqlite3.h": {"io", "monitor", "report", "serve"},
     "xlsxwriter.h": {"io"},
-    "jansson.h": {"io", "report", "serve"},
+    "jansson.h": {"io", "monitor", "report", "serve"},
     "pthread.h": {"base", "psa", "serve"},
     "Rmath.h": {"plan"},
     "microhttpd.h": {"serve"},
+    "mpi.h": {"run"},
 }
 # The public headers (include/) and the layers that may include them (None: every layer).
-PUBLIC = {"careshift.h": None, "careshift_serve.h": {"serve"}}
+PUBLIC = {"careshift.h": None, "careshift_serve.h": {"serve"},
+          "careshift_monitor.h": {"monitor", "report", "serve"}}
 # cs_example.h is generated at build time (scripts/embed_files.py: the example's files as C
 # arrays for `careshift init`): the command line's own data, not the library's.
-FRONT_ENDS = {"cli": {"careshift.h", "careshift_serve.h", "cli.h", "cs_example.h"}}
+FRONT_ENDS = {"cli": {"careshift.h", "careshift_serve.h", "careshift_monitor.h", "cli.h",
+                      "cs_example.h"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
 

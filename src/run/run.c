@@ -1,6 +1,7 @@
 /* run.c: a run's life cycle: draw 0 parameters, scenarios, the kernel, the summaries, and
  * writing every table to CSV and SQLite in one go. */
 #include "run.h"
+#include "run_mpi.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,8 +18,24 @@ void cs_run_options_init(cs_run_options *o) {
   o->tornado = 1;
 }
 
-/* The draws of the PSA; draw 0 of it equals the deterministic tables by construction. */
-static cs_status run_psa(cs_run *run) {
+/* The processes' word on the PSA (run_mpi.h): this one's outcome st; when every process
+ * succeeded, their blocks go to process 0, whose run alone keeps the PSA. *oc says who failed. */
+static cs_status psa_agree(cs_run *run, cs_procs pr, cs_status st, cs_procs_outcome *oc) {
+  cs_status all = cs_procs_agree(st, st == CS_OK ? run->psa.bad_quantiles : 0,
+                                 st == CS_OK ? run->psa.threads : 0, oc);
+  if (all == CS_OK && (all = cs_procs_gather(&run->psa, oc->mpi_error)) != CS_OK) {
+    oc->failed = pr.rank;
+    oc->st = all;
+  }
+  if (all != CS_OK || pr.rank != 0) return all; /* the others' blocks are in process 0 now */
+  run->has_psa = 1;
+  run->psa.bad_quantiles = oc->bad_quantiles;
+  return CS_OK;
+}
+
+/* The draws of the PSA; draw 0 of it equals the deterministic tables by construction. With
+ * several processes (MPI) this one computes its block of the jobs (docs/mpi.md). */
+static cs_status run_psa(cs_run *run, cs_procs pr, cs_procs_outcome *oc) {
   const cs_run_options *o = &run->opt;
   cs_psa_options po = {.draws = o->draws,
                        .seed = o->seed,
@@ -26,29 +43,58 @@ static cs_status run_psa(cs_run *run) {
                        .threads = cs_thread_count(o->threads, 0),
                        .progress = o->progress,
                        .progress_ctx = o->progress_ctx,
-                       .cancel = o->cancel};
+                       .cancel = o->cancel,
+                       .part = pr.rank,
+                       .nparts = pr.size};
   /* GSL's default handler aborts the process; quantiles that fail return NaN instead,
    * which the draw loop replaces by the mean and counts in the run log. */
   gsl_set_error_handler_off();
   /* every draw keeps its metrics in memory: refuse a run that could not, before starting */
   double bytes = (double)o->draws * run->nsc * (2.0 * run->pl->npayer + run->pl->ngroup + 8) * 8;
+  cs_status st = CS_OK;
   if (bytes > 8.0 * 1024 * 1024 * 1024) {
     cs_diags_add(run->diags, run->pl->path, 0, 0,
                  "%d draws need about %.0f GiB for their metrics (expected at most 8 GiB)",
                  o->draws, bytes / (1024.0 * 1024 * 1024));
-    return CS_EINVAL;
+    st = CS_EINVAL;
   }
-  cs_status st = cs_psa_run(run->pl, &po, &run->ar, &run->psa);
-  if (st != CS_OK) return st;
-  run->has_psa = 1;
+  if (st == CS_OK) st = cs_psa_run(run->pl, &po, &run->ar, &run->psa);
+  if ((st = psa_agree(run, pr, st, oc)) != CS_OK || !run->has_psa) return st;
   cs_run_logf(run, "psa: %d draws, seed %llu, %d threads, %d parameters in the tornado", o->draws,
               (unsigned long long)o->seed, run->psa.threads, run->psa.npar);
   if (run->psa.threads < po.threads)
     cs_run_logf(run, "psa: only %d of %d threads could be started", run->psa.threads, po.threads);
+  if (pr.size > 1)
+    cs_run_logf(run,
+                "psa: split over %d processes (MPI), %lld threads in all; this one computed "
+                "jobs %lld to %lld of %lld",
+                pr.size, (long long)oc->threads,
+                (long long)cs_psa_part_first(cs_psa_njob(&run->psa), 0, pr.size),
+                (long long)cs_psa_part_first(cs_psa_njob(&run->psa), 1, pr.size) - 1,
+                (long long)cs_psa_njob(&run->psa));
   if (run->psa.bad_quantiles)
     cs_run_logf(run, "psa: %lld quantiles were not finite; the mean was used",
                 (long long)run->psa.bad_quantiles);
   return CS_OK;
+}
+
+/* Why a run failed, in the caller's diagnostics: this process's failure, another process's
+ * (said by process 0 only, so it is said once), or MPI's. */
+static void say_failed(cs_diags *diags, const cs_plan *pl, cs_procs pr, const cs_procs_outcome *oc,
+                       cs_status st) {
+  if (oc->mpi_error[0])
+    cs_diags_add(diags, pl->path, 0, 0, "run failed: MPI (process %d of %d): %s", pr.rank, pr.size,
+                 oc->mpi_error);
+  else if (oc->failed >= 0 && oc->failed != pr.rank) {
+    if (pr.rank == 0)
+      cs_diags_add(diags, pl->path, 0, 0, "run failed: process %d of %d (MPI) failed%s: %s",
+                   oc->failed, pr.size, oc->before ? " before its run (its messages say why)" : "",
+                   cs_status_str(oc->st));
+  } else if (pr.size > 1)
+    cs_diags_add(diags, pl->path, 0, 0, "run failed: %s (process %d of %d, MPI)", cs_status_str(st),
+                 pr.rank, pr.size);
+  else
+    cs_diags_add(diags, pl->path, 0, 0, "run failed: %s", cs_status_str(st));
 }
 
 void cs_run_logf(cs_run *run, const char *fmt, ...) {
@@ -126,11 +172,22 @@ static void log_ivshap(cs_run *run) {
 
 cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out, cs_diags *diags) {
   *out = NULL;
+  cs_procs pr = cs_procs_get();
+  if (pr.size < 1) pr = (cs_procs){0, 1};
+  /* with draws, every process joins one agreement, also when it fails before them */
+  cs_procs_outcome oc = {.failed = -1};
+  int join = opt->draws > 0;
   cs_run *run = cs_calloc(1, sizeof *run);
-  if (!run) return CS_ENOMEM;
+  if (!run) {
+    cs_status st = join ? cs_procs_agree(CS_ENOMEM, 0, 0, &oc) : CS_ENOMEM;
+    say_failed(diags, pl, pr, &oc, st);
+    return st;
+  }
   double t0 = now();
   run->pl = pl;
   run->opt = *opt;
+  /* only process 0 writes: the others compute their share of the PSA and no more */
+  if (pr.rank > 0) run->opt.no_intervention_shapley = 1;
   cs_arena_init(&run->ar);
   cs_status st = CS_ENOMEM;
   cs_work w;
@@ -149,7 +206,8 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
                                &run->shap)) != CS_OK)
     goto fail;
   cs_ivshap_opt io = {pl, &run->pm, pl->psa_has_seed ? pl->psa_seed : 1, opt->threads, opt->cancel};
-  if (!opt->no_intervention_shapley && (st = cs_ivshap_compute(&io, &run->ar, &run->shap)) != CS_OK)
+  if (!run->opt.no_intervention_shapley &&
+      (st = cs_ivshap_compute(&io, &run->ar, &run->shap)) != CS_OK)
     goto fail;
   if (pl->ntheme > CS_SHAPLEY_MAX_THEMES)
     cs_run_logf(
@@ -159,7 +217,10 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   log_run(run);
   log_ivshap(run);
   run->diags = diags;
-  if (opt->draws > 0 && (st = run_psa(run)) != CS_OK) goto fail;
+  if (join) {
+    join = 0;
+    if ((st = run_psa(run, pr, &oc)) != CS_OK) goto fail;
+  }
   if ((st = cs_run_tables_init(run)) != CS_OK) goto fail;
   run->seconds = now() - t0;
   cs_run_logf(run, "time: %.3f s; memory of the main run: %.1f MiB", run->seconds,
@@ -171,7 +232,8 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   *out = run;
   return CS_OK;
 fail:
-  cs_diags_add(diags, pl->path, 0, 0, "run failed: %s", cs_status_str(st));
+  if (join) st = cs_procs_agree(st, 0, 0, &oc);
+  say_failed(diags, pl, pr, &oc, st);
   cs_run_free(run);
   return st;
 }

@@ -45,10 +45,11 @@ enum MHD_Result cs_sv_api_runs(cs_sv_req *rq) {
   sqlite3 *c = cs_sv_db_get(&s->db);
   json_t *info = run_info(c);
   cs_sv_db_put(&s->db, c);
-  json_t *run = json_pack("{s:o, s:o, s:o, s:b, s:{s:i, s:i, s:i, s:i}}", "id",
-                          cs_sv_jstr(s->run_id), "run_info", info, "tables", table_names(&s->db),
-                          "psa", s->has_psa, "years", "first", s->first_year, "last", s->last_year,
-                          "short_term", s->short_year, "long_term", s->long_year);
+  json_t *run = json_pack(
+      "{s:o, s:o, s:o, s:o, s:b, s:b, s:{s:i, s:i, s:i, s:i}}", "id", cs_sv_jstr(s->run_id), "name",
+      s->plan_name ? cs_sv_jstr(s->plan_name) : json_null(), "run_info", info, "tables",
+      table_names(&s->db), "psa", s->has_psa, "whatif", s->opt.plan != NULL, "years", "first",
+      s->first_year, "last", s->last_year, "short_term", s->short_year, "long_term", s->long_year);
   return cs_sv_json(rq, MHD_HTTP_OK, json_pack("{s:[o]}", "runs", run));
 }
 

@@ -67,3 +67,27 @@ int cs_sv_host_addr(const char *host, int port, struct sockaddr_storage *ss, int
   }
   return 0;
 }
+
+int cs_sv_host_header_ok(const char *host) {
+  if (!host) return 1; /* HTTP/1.0 without Host: not a browser's request */
+  size_t n = strlen(host);
+  const char *colon = host[0] == '[' ? strchr(host, ']') : strrchr(host, ':');
+  if (host[0] == '[') {
+    if (!colon) return 0;
+    n = (size_t)(colon - host) + 1;
+    colon = colon[1] == ':' ? colon + 1 : colon[1] ? NULL : host + n;
+    if (!colon) return 0;
+  } else if (colon) {
+    n = (size_t)(colon - host);
+  }
+  if (colon && *colon == ':')
+    for (const char *p = colon + 1; *p; p++)
+      if (*p < '0' || *p > '9') return 0;
+  char name[64];
+  if (n == 0 || n >= sizeof name) return 0;
+  memcpy(name, host, n);
+  name[n] = '\0';
+  if (!strcasecmp(name, "localhost") || !strcmp(name, "[::1]")) return 1;
+  struct in_addr a;
+  return inet_pton(AF_INET, name, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
+}

@@ -94,6 +94,14 @@ cs_status cs_sv_plan_start(cs_server *s, cs_diags *d) {
   cs_run *run = NULL;
   cs_status st = cs_plan_load(s->opt.plan, &plan, d);
   if (st == CS_OK) {
+    cs_plan_info info;
+    cs_plan_get_info(plan, &info);
+    if (!(s->plan_name = cs_strdup(info.name ? info.name : ""))) st = CS_ENOMEM;
+    s->plan_years = info.horizon - info.base_year;
+    s->plan_scenarios = info.scenarios;
+    s->plan_areas = info.areas;
+  }
+  if (st == CS_OK) {
     cs_run_options o;
     cs_run_options_init(&o);
     o.threads = s->opt.threads;

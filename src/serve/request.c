@@ -102,9 +102,18 @@ static enum MHD_Result gate(cs_sv_req *rq, const char *url, const char *method) 
   cs_server *s = rq->srv;
   rq->gated = 1;
   const char *why;
-  if (s->opt.token && !cs_sv_auth_ok(authorization(rq), s->opt.token))
+  /* the dashboard's own files hold no data, and a browser cannot send the header when it
+   * opens a page: they are served without it; the page then sends the token with every API
+   * request (docs/dashboard.md) */
+  if (s->opt.token && !cs_sv_auth_ok(authorization(rq), s->opt.token) &&
+      !(cs_sv_is_static(url) && method_bit(method) == CS_SV_GET))
     return cs_sv_error(rq, MHD_HTTP_UNAUTHORIZED, "authorization",
                        "this server needs the header Authorization: Bearer <token>");
+  if (!s->opt.token && !cs_sv_host_header_ok(MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+                                                                         MHD_HTTP_HEADER_HOST)))
+    return cs_sv_error(rq, MHD_HTTP_MISDIRECTED_REQUEST, "host",
+                       "this server answers only requests for 127.0.0.1, [::1] or localhost: "
+                       "another name in Host is a page elsewhere reaching in (DNS rebinding)");
   if (rq->target_len > CS_SV_MAX_TARGET)
     return cs_sv_error(rq, MHD_HTTP_URI_TOO_LONG, "target",
                        "the request target is longer than %d bytes", CS_SV_MAX_TARGET);

@@ -81,6 +81,10 @@ const char *cs_sv_token_problem(const char *token);
 /* The address to bind for host (an IPv4 or IPv6 literal, or localhost = 127.0.0.1) and port;
  * 0 when host is not one. *v6 says which family. */
 int cs_sv_host_addr(const char *host, int port, struct sockaddr_storage *ss, int *v6);
+/* 1 when a Host header (NULL: none) names a loopback address or localhost, with any port: a
+ * server without a token answers only those, so a page elsewhere cannot reach it through a
+ * name that resolves to 127.0.0.1 (DNS rebinding). */
+int cs_sv_host_header_ok(const char *host);
 /* 1 when the Authorization header value carries the token; constant time in what was sent. */
 int cs_sv_auth_ok(const char *header, const char *token);
 
@@ -142,6 +146,7 @@ typedef struct {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int max, running, ready;
+  int alive;                    /* runs whose thread has not yet resumed its connection */
   volatile sig_atomic_t cancel; /* set at stop: runs under way end within milliseconds */
 } cs_sv_whatif;
 
@@ -162,7 +167,12 @@ struct cs_server {
   sqlite3 *memdb;
   char memdb_uri[96];
   char plan_checksum[64]; /* of the plan as run at start: a what-if says when it changed since */
-  cs_sv_blob params[2];   /* GET /api/whatif/parameters in en, nl */
+  char *plan_name;        /* --plan: the plan's name, for /api/runs */
+  /* --plan: what bounds a what-if: the plan's own size, and its tables (no override names
+   * them) */
+  int plan_years, plan_scenarios, plan_areas;
+  json_t *table_paths;
+  cs_sv_blob params[2]; /* GET /api/whatif/parameters in en, nl */
   cs_sv_whatif wi;
   atomic_size_t inflight; /* bytes of answers built and not yet sent (respond.c) */
   int has_db, has_guard;
@@ -266,6 +276,8 @@ json_t *cs_sv_summary_of(sqlite3 *c, const cs_sv_years *y, const char *scenario,
 
 /* static.c */
 enum MHD_Result cs_sv_static(cs_sv_req *rq);
+/* 1 when path is one of the dashboard's files (served without the token: they hold no data). */
+int cs_sv_is_static(const char *path);
 /* Reads the dashboard's files (web/dashboard, beside the Vega scripts): a missing file is
  * answered with 404 and a note of what to install, the API works without them. */
 void cs_sv_static_load(cs_server *s);
@@ -280,8 +292,10 @@ cs_status cs_sv_tables_to_db(const cs_run *run, sqlite3 *db, cs_diags *d);
 
 /* whatif.c */
 cs_status cs_sv_whatif_init(cs_server *s);
-/* Cancels the runs under way and waits for them (their connections are resumed). */
+/* Takes no more runs and waits for those under way (each resumes its connection); before
+ * libmicrohttpd stops. cs_sv_whatif_destroy after it has stopped. */
 void cs_sv_whatif_stop(cs_server *s);
+void cs_sv_whatif_destroy(cs_server *s);
 cs_status cs_sv_whatif_params_prepare(cs_server *s, sqlite3 *c);
 enum MHD_Result cs_sv_api_whatif(cs_sv_req *rq);
 enum MHD_Result cs_sv_api_whatif_params(cs_sv_req *rq);

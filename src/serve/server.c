@@ -104,6 +104,14 @@ static cs_status read_plan_run(cs_server *s, cs_diags *d) {
   sqlite3_finalize(q);
   cs_status st = cs_sv_charts_prepare(s, &r);
   if (st == CS_OK) st = cs_sv_whatif_params_prepare(s, s->memdb);
+  /* the plan's tables (files), which no what-if may replace */
+  s->table_paths = json_array();
+  q = cs_rdata_query(&r, "SELECT path FROM inputs WHERE kind = 'table' ORDER BY rowid");
+  while (st == CS_OK && s->table_paths && q && sqlite3_step(q) == SQLITE_ROW)
+    if (json_array_append_new(s->table_paths, json_string((const char *)sqlite3_column_text(q, 0))))
+      st = CS_ENOMEM;
+  sqlite3_finalize(q);
+  if (st == CS_OK && !s->table_paths) st = CS_ENOMEM;
   return st; /* r is not closed: s->memdb is the server's */
 }
 
@@ -241,6 +249,8 @@ void cs_serve_stop(cs_server *s) {
   if (s->has_guard) cs_sv_guard_stop(&s->guard);
   cs_sv_whatif_stop(s);                /* cancels the what-if runs; each resumes its connection */
   if (s->mhd) MHD_stop_daemon(s->mhd); /* waits for the handlers; cs_sv_on_done per request */
+  cs_sv_whatif_destroy(s);
+  json_decref(s->table_paths);
   if (s->mhd) cs_sv_log(s, "stopped; %ld connection(s) cut for sending too slowly", s->guard.cut);
   if (s->has_guard) cs_sv_guard_destroy(&s->guard);
   if (s->has_db) cs_sv_db_close(&s->db);
@@ -252,6 +262,7 @@ void cs_serve_stop(cs_server *s) {
   sqlite3_close(s->memdb); /* the plan's in-memory run goes with its last connection */
   cs_free(s->dir);
   cs_free(s->run_id);
+  cs_free(s->plan_name);
   cs_free(s->opt.db);
   cs_free(s->opt.plan);
   cs_free(s->opt.host);

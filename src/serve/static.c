@@ -66,8 +66,8 @@ void cs_sv_static_load(cs_server *s) {
     s->files[i].type = FILES[i].type;
     s->files[i].blob.body = slurp(path, &s->files[i].blob.len);
     if (!s->files[i].blob.body) {
-      cs_sv_log(s, "no dashboard file %s (%s): / answers 404; the API works", path,
-                strerror(errno));
+      cs_sv_log(s, "no dashboard file %s (%s): GET %s answers 404; the API works", path,
+                strerror(errno), FILES[i].path);
       missing = 1;
     }
   }
@@ -77,6 +77,12 @@ void cs_sv_static_load(cs_server *s) {
 void cs_sv_static_free(cs_server *s) {
   for (int i = 0; i < CS_SV_NFILES; i++)
     cs_free(s->files[i].blob.body);
+}
+
+int cs_sv_is_static(const char *path) {
+  for (int i = 0; i < CS_SV_NFILES; i++)
+    if (!strcmp(FILES[i].path, path)) return 1;
+  return 0;
 }
 
 enum MHD_Result cs_sv_static(cs_sv_req *rq) {

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define WHATIF_MAX_SETS 256    /* overrides in one request */
 #define WHATIF_MAX_PART 256    /* bytes of a path or a text value */
@@ -25,7 +26,10 @@ typedef struct {
   cs_sv_req *rq;
   char **sets; /* "PATH=VALUE" */
   size_t nset;
-  json_t *set; /* the body's "set", echoed */
+  json_t *set;    /* the body's "set", echoed */
+  json_t *charts; /* the body's "charts": the ids wanted; NULL for all */
+  double load_seconds;
+  cs_plan *plan; /* loaded with the overrides, checked, before a slot is taken */
   char scenario[128];
   int nl;
 } job;
@@ -43,11 +47,15 @@ cs_status cs_sv_whatif_init(cs_server *s) {
 
 void cs_sv_whatif_stop(cs_server *s) {
   if (!s->wi.ready) return;
-  s->wi.cancel = 1;
   pthread_mutex_lock(&s->wi.mu);
-  while (s->wi.running)
+  s->wi.cancel = 1; /* under the lock: no slot is taken after this */
+  while (s->wi.alive)
     pthread_cond_wait(&s->wi.cv, &s->wi.mu);
   pthread_mutex_unlock(&s->wi.mu);
+}
+
+void cs_sv_whatif_destroy(cs_server *s) {
+  if (!s->wi.ready) return;
   pthread_cond_destroy(&s->wi.cv);
   pthread_mutex_destroy(&s->wi.mu);
   s->wi.ready = 0;
@@ -59,6 +67,8 @@ static void job_free(job *j) {
     cs_free(j->sets[i]);
   cs_free(j->sets);
   json_decref(j->set);
+  json_decref(j->charts);
+  cs_plan_free(j->plan);
   cs_free(j);
 }
 
@@ -67,12 +77,15 @@ static void job_free(job *j) {
 /* A 400 naming field; returns 0 for the caller's return. */
 typedef struct {
   char field[WHATIF_MAX_PART + 8];
+  int has_field; /* 0: the answer's field is null (out of memory) */
   char msg[512];
 } refusal;
 
+/* field NULL: no field (out of memory); "" is a field: the empty path that was sent. */
 __attribute__((format(printf, 3, 4))) static int refuse(refusal *r, const char *field,
                                                         const char *fmt, ...) {
-  snprintf(r->field, sizeof r->field, "%s", field);
+  r->has_field = field != NULL;
+  snprintf(r->field, sizeof r->field, "%s", field ? field : "");
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(r->msg, sizeof r->msg, fmt, ap);
@@ -99,7 +112,7 @@ static int one_set(const char *path, json_t *v, char **out, refusal *r) {
                   "expected a number, true or false, or a text of 1 to %d bytes without NUL",
                   WHATIF_MAX_PART);
   size_t n = strlen(path) + strlen(val) + 2;
-  if (!(*out = cs_malloc(n))) return refuse(r, "", "out of memory");
+  if (!(*out = cs_malloc(n))) return refuse(r, NULL, "out of memory");
   snprintf(*out, n, "%s=%s", path, val);
   return 1;
 }
@@ -114,7 +127,7 @@ static int read_sets(job *j, json_t *set, refusal *r) {
   if (json_object_size(set) > WHATIF_MAX_SETS)
     return refuse(r, "set", "at most %d overrides at once", WHATIF_MAX_SETS);
   if (!(j->sets = cs_calloc(json_object_size(set) + 1, sizeof *j->sets)))
-    return refuse(r, "", "out of memory");
+    return refuse(r, NULL, "out of memory");
   const char *path;
   json_t *v;
   json_object_foreach(set, path, v) {
@@ -124,13 +137,26 @@ static int read_sets(job *j, json_t *set, refusal *r) {
   return 1;
 }
 
+/* "charts": the ids of the charts wanted (an empty array: none); absent: all. */
+static int read_charts(job *j, json_t *c, refusal *r) {
+  if (!c) return 1;
+  size_t i;
+  json_t *v;
+  if (!json_is_array(c) || json_array_size(c) > 64)
+    return refuse(r, "charts", "\"charts\" must be an array of at most 64 chart ids");
+  json_array_foreach(c, i, v) if (!json_is_string(v)) return refuse(
+      r, "charts", "\"charts\" must be an array of chart ids (texts), as /api/charts names them");
+  j->charts = json_incref(c);
+  return 1;
+}
+
 /* The job a body asks for; NULL with the refusal. */
 static job *read_body(cs_sv_req *rq, refusal *r) {
   json_error_t err;
   json_t *body =
       json_loadb(rq->body.s ? rq->body.s : "", rq->body.len, JSON_REJECT_DUPLICATES, &err);
   job *j = cs_calloc(1, sizeof *j);
-  int ok = j != NULL || refuse(r, "", "out of memory");
+  int ok = j != NULL || refuse(r, NULL, "out of memory");
   if (ok && !body)
     ok = refuse(r, "body", "not JSON: %s at line %d column %d", err.text, err.line, err.column);
   if (ok && !json_is_object(body))
@@ -138,8 +164,9 @@ static job *read_body(cs_sv_req *rq, refusal *r) {
   const char *key;
   json_t *v;
   if (ok) json_object_foreach(body, key, v) {
-      if (ok && strcmp(key, "set") && strcmp(key, "scenario") && strcmp(key, "lang"))
-        ok = refuse(r, key, "unknown field '%.60s' (expected set, scenario, lang)", key);
+      if (ok && strcmp(key, "set") && strcmp(key, "scenario") && strcmp(key, "lang") &&
+          strcmp(key, "charts"))
+        ok = refuse(r, key, "unknown field '%.60s' (expected set, scenario, lang, charts)", key);
     }
   json_t *sc = ok ? json_object_get(body, "scenario") : NULL;
   json_t *lang = ok ? json_object_get(body, "lang") : NULL;
@@ -154,6 +181,9 @@ static job *read_body(cs_sv_req *rq, refusal *r) {
   if (ok) {
     snprintf(j->scenario, sizeof j->scenario, "%s", sc ? json_string_value(sc) : "plan");
     j->nl = lang && !strcmp(json_string_value(lang), "nl");
+    ok = read_charts(j, json_object_get(body, "charts"), r);
+  }
+  if (ok) {
     ok = read_sets(j, json_object_get(body, "set"), r);
   }
   json_decref(body);
@@ -201,6 +231,30 @@ static json_t *error_obj(const char *field, const char *msg) {
                    field ? cs_sv_jstr(field) : json_null());
 }
 
+/* The charts of all that j asks for, in all's order; NULL with *unknown the first id asked for
+ * that the run has not. */
+static json_t *pick_charts(const job *j, json_t *all, const char **unknown) {
+  *unknown = NULL;
+  if (!j->charts) return json_incref(all);
+  size_t i, k;
+  json_t *want, *c;
+  json_array_foreach(j->charts, i, want) {
+    int found = 0;
+    json_array_foreach(all, k, c) found |= json_equal(json_object_get(c, "id"), want);
+    if (!found) {
+      *unknown = json_string_value(want);
+      return NULL;
+    }
+  }
+  json_t *out = json_array();
+  json_array_foreach(all, k, c) {
+    int hit = 0;
+    json_array_foreach(j->charts, i, want) hit |= json_equal(json_object_get(c, "id"), want);
+    if (hit) json_array_append(out, c);
+  }
+  return out;
+}
+
 /* The answer from the run's tables in db: the summary and the charts, as the GET endpoints
  * give them for the plan. */
 static json_t *answer_of(const job *j, sqlite3 *db, const double *t, int *status) {
@@ -219,7 +273,17 @@ static json_t *answer_of(const job *j, sqlite3 *db, const double *t, int *status
                                        : "the plan has no such scenario");
   }
   double t_charts = cs_sv_now();
-  json_t *charts = cs_charts_all(&r);
+  json_t *all = cs_charts_all(&r);
+  const char *unknown = NULL;
+  json_t *charts = all ? pick_charts(j, all, &unknown) : NULL;
+  json_decref(all);
+  if (unknown) {
+    json_decref(sum);
+    char msg[160];
+    snprintf(msg, sizeof msg, "no chart '%.60s' in this run (the ids of GET /api/charts)", unknown);
+    *status = MHD_HTTP_BAD_REQUEST;
+    return error_obj("charts", msg);
+  }
   sqlite3_stmt *q = cs_rdata_query(&r, "SELECT value FROM run_info WHERE key = 'plan_checksum'");
   int changed = q && sqlite3_step(q) == SQLITE_ROW &&
                 strcmp((const char *)sqlite3_column_text(q, 0), j->srv->plan_checksum);
@@ -236,27 +300,18 @@ static json_t *answer_of(const job *j, sqlite3 *db, const double *t, int *status
 }
 
 static json_t *run_job(const job *j, int *status) {
-  double t[4] = {cs_sv_now(), 0, 0, 0};
+  /* loading the plan, the run, its tables into memory: the plan was loaded before the slot */
+  double now = cs_sv_now(), t[4] = {now - j->load_seconds, now, 0, 0};
   cs_diags *d = cs_diags_new();
-  cs_plan *plan = NULL;
   cs_run *run = NULL;
   sqlite3 *db = NULL;
   json_t *out = NULL;
-  cs_status st =
-      d ? cs_plan_load_with(j->srv->opt.plan, (const char *const *)j->sets, j->nset, &plan, d)
-        : CS_ENOMEM;
-  t[1] = cs_sv_now();
-  if (st == CS_EINVAL) {
-    *status = MHD_HTTP_BAD_REQUEST;
-    out = load_errors(j, d);
-  } else if (st == CS_OK) {
-    cs_run_options o;
-    cs_run_options_init(&o);
-    o.threads = 0;                 /* one per CPU: a steering group waits for one run at a time */
-    o.no_intervention_shapley = 1; /* seconds of sampling; the verdict does not need it */
-    o.cancel = &j->srv->wi.cancel;
-    st = cs_run_new(plan, &o, &run, d);
-  }
+  cs_run_options o;
+  cs_run_options_init(&o);
+  o.threads = 0;                 /* one per CPU: a steering group waits for one run at a time */
+  o.no_intervention_shapley = 1; /* seconds of sampling; the verdict does not need it */
+  o.cancel = &j->srv->wi.cancel;
+  cs_status st = d ? cs_run_new(j->plan, &o, &run, d) : CS_ENOMEM;
   t[2] = cs_sv_now();
   if (st == CS_OK && sqlite3_open(":memory:", &db) != SQLITE_OK) st = CS_ENOMEM;
   if (st == CS_OK) st = cs_sv_tables_to_db(run, db, d);
@@ -270,7 +325,6 @@ static json_t *run_job(const job *j, int *status) {
   }
   sqlite3_close(db);
   cs_run_free(run);
-  cs_plan_free(plan);
   cs_diags_free(d);
   return out;
 }
@@ -286,10 +340,15 @@ static void *worker(void *arg) {
   rq->job_status = status;
   rq->job = 2;
   job_free(j);
-  /* resumed before the count drops, so a stopping server never stops a suspended connection */
-  MHD_resume_connection(rq->conn);
+  /* the slot is free before the answer goes out, so the client's next what-if finds it free;
+   * the thread counts as alive until after the resume, so a stopping server never stops with a
+   * connection still suspended */
   pthread_mutex_lock(&s->wi.mu);
   s->wi.running--;
+  pthread_mutex_unlock(&s->wi.mu);
+  MHD_resume_connection(rq->conn);
+  pthread_mutex_lock(&s->wi.mu);
+  s->wi.alive--;
   pthread_cond_broadcast(&s->wi.cv);
   pthread_mutex_unlock(&s->wi.mu);
   return NULL;
@@ -299,7 +358,10 @@ static void *worker(void *arg) {
 static int take_slot(cs_server *s) {
   pthread_mutex_lock(&s->wi.mu);
   int ok = !s->wi.cancel && s->wi.running < s->wi.max;
-  if (ok) s->wi.running++;
+  if (ok) {
+    s->wi.running++;
+    s->wi.alive++;
+  }
   pthread_mutex_unlock(&s->wi.mu);
   return ok;
 }
@@ -307,6 +369,7 @@ static int take_slot(cs_server *s) {
 static void give_slot(cs_server *s) {
   pthread_mutex_lock(&s->wi.mu);
   s->wi.running--;
+  s->wi.alive--;
   pthread_cond_broadcast(&s->wi.cv);
   pthread_mutex_unlock(&s->wi.mu);
 }
@@ -332,6 +395,62 @@ static enum MHD_Result busy(cs_sv_req *rq) {
                          WHATIF_RETRY_AFTER);
 }
 
+/* 1 when path is a table of the plan (a file) or a part of one. */
+static int is_table_path(const cs_server *s, const char *path) {
+  for (size_t i = 0; i < json_array_size(s->table_paths); i++) {
+    const char *t = json_string_value(json_array_get(s->table_paths, i));
+    size_t n = strlen(t);
+    if (!strncmp(path, t, n) && (!path[n] || path[n] == '.' || path[n] == '[')) return 1;
+  }
+  return 0;
+}
+
+/* A what-if moves numbers; it never names a file: the plan's tables stay the plan's, and no
+ * request can make the server read (and quote) a file of its choice. */
+static int safe_sets(const cs_server *s, const job *j, refusal *r) {
+  const char *path;
+  json_t *v;
+  json_object_foreach(j->set, path, v) {
+    if (is_table_path(s, path))
+      return refuse(r, path, "a what-if cannot replace a table of the plan (a file)");
+    const char *t = json_string_value(v);
+    if (t && (strchr(t, '/') || strchr(t, '\\') || t[0] == '.'))
+      return refuse(r, path, "a what-if value cannot name a file ('/', '\\' or a leading '.')");
+  }
+  return 1;
+}
+
+/* The plan with the overrides, checked by the loader on this thread (milliseconds), so a
+ * refused override is a 400 whether or not a slot is free; a plan that would cost more than
+ * the plan itself (a longer projection, more scenarios) is refused too. MHD_YES with nothing
+ * answered: j->plan is ready. */
+static enum MHD_Result load_plan(cs_sv_req *rq, job *j) {
+  cs_server *s = rq->srv;
+  double t0 = cs_sv_now();
+  cs_diags *d = cs_diags_new();
+  cs_status st =
+      d ? cs_plan_load_with(s->opt.plan, (const char *const *)j->sets, j->nset, &j->plan, d)
+        : CS_ENOMEM;
+  j->load_seconds = cs_sv_now() - t0;
+  enum MHD_Result res = MHD_YES;
+  if (st == CS_EINVAL && d)
+    res = cs_sv_json(rq, MHD_HTTP_BAD_REQUEST, load_errors(j, d));
+  else if (st != CS_OK)
+    res = cs_sv_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "%s", cs_status_str(st));
+  cs_diags_free(d);
+  if (st != CS_OK) return res;
+  cs_plan_info info;
+  cs_plan_get_info(j->plan, &info);
+  if (info.horizon - info.base_year > s->plan_years || info.scenarios > s->plan_scenarios ||
+      info.areas > s->plan_areas)
+    return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST,
+                       json_object_get(j->set, "years.horizon") ? "years.horizon" : NULL,
+                       "a what-if may not make the run larger than the plan's own (%d years, %d "
+                       "variants, %d areas)",
+                       s->plan_years, s->plan_scenarios, s->plan_areas);
+  return MHD_YES;
+}
+
 enum MHD_Result cs_sv_api_whatif(cs_sv_req *rq) {
   cs_server *s = rq->srv;
   if (rq->job == 2) return send_result(rq);
@@ -340,9 +459,26 @@ enum MHD_Result cs_sv_api_whatif(cs_sv_req *rq) {
   if (!s->opt.plan)
     return cs_sv_error(rq, MHD_HTTP_NOT_FOUND, "path",
                        "what-if runs need the plan: start the server with --plan PLAN");
+  /* JSON only: a form or text/plain POST is what another site's page can send unasked */
+  const char *type =
+      MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+  if (!type || strncasecmp(type, "application/json", 16) ||
+      (type[16] && type[16] != ';' && type[16] != ' '))
+    return cs_sv_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content-type",
+                       "the body must be sent as Content-Type: application/json");
   refusal r;
   job *j = read_body(rq, &r);
-  if (!j) return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, r.field[0] ? r.field : NULL, "%s", r.msg);
+  if (j && safe_sets(s, j, &r)) {
+    enum MHD_Result bad = load_plan(rq, j);
+    if (bad != MHD_YES || rq->answered) {
+      job_free(j);
+      return bad;
+    }
+  } else if (j) {
+    job_free(j);
+    j = NULL;
+  }
+  if (!j) return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, r.has_field ? r.field : NULL, "%s", r.msg);
   if (!take_slot(s)) {
     job_free(j);
     return busy(rq);

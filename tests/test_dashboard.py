@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""The dashboard at / of `careshift serve` in headless Chromium (docs/dashboard.md, issue 12).
+
+Starts `careshift serve --plan examples/zuid-limburg/plan.yaml --port 0` on a free loopback port,
+checks that / and the page's files are served, and runs tests/browser/dashboard.mjs against it:
+every chart renders with no console error, the verdict, business case and subregion tables equal
+/api/tables for the plan, a variant and a subregion, the year range and theme filter, ACP's
+uptake slider to 0.2 shows what POST /api/whatif answers (stale answers dropped, 400 shown, 503
+retried), and NL/EN. Then the same page on a finished run with PSA (`serve --dir`): no what-if
+panel, the PSA charts render. Each server is stopped with SIGTERM and must exit 0.
+
+Screenshots and the servers' logs go to the build directory's meson-logs (else a temporary
+directory), named in the output; docs/img/dashboard.png is a copy of dashboard-plan-whatif.png
+(docs/dashboard.md says how to make it again).
+
+Skipped (exit 77) when node, /usr/bin/chromium or web/node_modules/playwright-core is missing.
+
+usage: test_dashboard.py CARESHIFT_BINARY
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+ROOT = os.environ.get("CS_SRCDIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("CS_BUILDDIR") or os.path.join(ROOT, "build")
+PLAN = os.path.join(ROOT, "examples", "zuid-limburg", "plan.yaml")
+CHROMIUM = "/usr/bin/chromium"
+res = {"passed": 0, "failed": 0}
+
+
+def check(ok, what):
+    res["passed" if ok else "failed"] += 1
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+
+
+def artefact_dir():
+    logs = os.path.join(BUILD, "meson-logs")
+    if os.path.isdir(logs):
+        return logs
+    return tempfile.mkdtemp(prefix="careshift-dashboard-")
+
+
+class Server:
+    """`careshift serve ARGS --port 0`: its URL read from the first line of stdout, its request
+    log (stderr) written to LOG."""
+
+    def __init__(self, binary, args, log, timeout=180):
+        self.log = open(log, "w")
+        self.proc = subprocess.Popen([binary, "serve", *args, "--port", "0"], stdout=subprocess.PIPE,
+                                     stderr=self.log, text=True, cwd=ROOT)
+        self.url, line = None, []
+        # the plan is run before the server binds (seconds; more under sanitizers)
+        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        m = re.match(r"careshift serve: (http://\S+/)", line[0] if line else "")
+        if m:
+            self.url = m.group(1)
+
+    def stop(self):
+        """SIGTERM, as the docs say; the exit code (None when it had to be killed)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            code = None
+        self.proc.stdout.close()
+        self.log.close()
+        return code
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read()
+
+
+def check_files(url):
+    """The page and its scripts are served (from web/dashboard and web/node_modules)."""
+    for path, kind, needle in [("", "text/html", b"/dashboard.js"), ("dashboard.js", "javascript", b"vegaEmbed"),
+                               ("dashboard.css", "text/css", b"--pass"),
+                               ("assets/vega.min.js", "javascript", b""),
+                               ("assets/vega-lite.min.js", "javascript", b""),
+                               ("assets/vega-embed.min.js", "javascript", b"")]:
+        status, ctype, body = fetch(url + path)
+        check(status == 200 and kind in ctype and needle in body, f"GET /{path}: {status} {ctype}")
+
+
+def browser(url, prefix, *flags):
+    node = shutil.which("node")
+    p = subprocess.run([node, os.path.join(ROOT, "tests", "browser", "dashboard.mjs"), ROOT, url, prefix, *flags],
+                       capture_output=True, text=True, timeout=300)
+    print(p.stdout + p.stderr, end="", flush=True)
+    check(p.returncode == 0, f"browser ({' '.join(flags) or 'what-if'}): {p.stdout.strip().splitlines()[-1:] or p.stderr[-300:]}")
+
+
+def serve_and_test(binary, args, name, out, *flags):
+    t0 = time.time()
+    srv = Server(binary, args, os.path.join(out, f"dashboard-{name}-serve.log"))
+    check(srv.url is not None, f"serve {' '.join(args)}: printed its URL ({srv.url}) after {time.time() - t0:.1f} s")
+    try:
+        if srv.url:
+            check_files(srv.url)
+            browser(srv.url, os.path.join(out, f"dashboard-{name}"), *flags)
+    finally:
+        code = srv.stop()
+        check(code == 0, f"serve {name}: SIGTERM stops it with exit 0 ({code})")
+    return srv.url is not None
+
+
+def main(binary):
+    node = shutil.which("node")
+    missing = [what for what, ok in [("node", node), (CHROMIUM, os.path.exists(CHROMIUM)),
+                                     ("web/node_modules/playwright-core",
+                                      os.path.isdir(os.path.join(ROOT, "web", "node_modules", "playwright-core")))]
+               if not ok]
+    if missing:
+        print(f"skip: {', '.join(missing)} not installed (scripts/setup installs node, Debian's chromium "
+              "and web/node_modules)")
+        return 77
+    out = artefact_dir()
+    start = time.time()
+    helptext = subprocess.run([binary, "serve", "--help"], capture_output=True, text=True).stdout
+    if "--plan" in helptext:
+        # relative to the source tree, where the server runs: the page shows the path as given
+        serve_and_test(binary, ["--plan", os.path.relpath(PLAN, ROOT)], "plan", out)
+    else:
+        print("skip what-if checks: this careshift serve has no --plan")
+    with tempfile.TemporaryDirectory() as tmp:
+        run = os.path.join(tmp, "zl-psa")
+        p = subprocess.run([binary, "run", PLAN, "--out", run, "--quiet", "--no-intervention-shapley",
+                            "--draws", "20"], capture_output=True, text=True, timeout=600)
+        check(p.returncode == 0, f"run --draws 20 exits 0 {p.stderr[:200]}")
+        if p.returncode == 0:
+            serve_and_test(binary, ["--dir", run], "dir", out, "--no-whatif")
+    print(f"screenshots and server logs: {out}/dashboard-*")
+    print(f"dashboard: {res['passed']} passed, {res['failed']} failed ({time.time() - start:.0f} s)")
+    return 1 if res["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
