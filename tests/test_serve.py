@@ -305,20 +305,20 @@ def check_methods(srv):
 
 
 def check_limits(srv):
-    big = b"GET /api/runs HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n"
+    big = b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10000000\r\n\r\n"
     check(raw(srv, big) == 413, "413: Content-Length of 10 MB, refused before the body")
     chunk = b"4000\r\n" + b"a" * 0x4000 + b"\r\n"
-    chunked = b"GET /api/runs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk * 5 + b"0\r\n\r\n"
+    chunked = b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk * 5 + b"0\r\n\r\n"
     check(raw(srv, chunked) is None, "a chunked body of 80 kB: closed once past 64 kB (413 in the log)")
     for hdrs, what in [(b"Content-Length: 0\r\nContent-Length: 0\r\n", "two Content-Length headers"),
                        (b"Content-Length: 5\r\nContent-Length: 100\r\n", "two different Content-Lengths"),
                        (b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", "Content-Length and chunked"),
                        (b"Transfer-Encoding: gzip\r\n", "a Transfer-Encoding other than chunked")]:
-        check(raw(srv, b"GET /api/runs HTTP/1.1\r\nHost: x\r\n" + hdrs + b"\r\n0\r\n\r\n") == 400,
+        check(raw(srv, b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\n" + hdrs + b"\r\n0\r\n\r\n") == 400,
               f"400: {what} (request smuggling)")
     # an endless chunked body: the connection is closed once the body passes 64 kB
     s = socket.create_connection((srv.host, srv.port), timeout=10)
-    s.sendall(b"GET /api/runs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+    s.sendall(b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n")
     sent, t0 = 0, time.monotonic()
     try:
         while sent < 64 * 2 ** 20 and time.monotonic() - t0 < 10:
@@ -329,15 +329,15 @@ def check_limits(srv):
     s.close()
     check(sent < 16 * 2 ** 20, f"an endless chunked body: closed after {sent // 1024} kB sent (limit 64 kB "
           "plus the socket buffers)")
-    long_target = b"GET /api/runs?x=" + b"a" * 3000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    long_target = b"GET /api/runs?x=" + b"a" * 3000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n"
     check(raw(srv, long_target) == 414, "414: a request target of 3 kB")
-    check(raw(srv, b"GET /api/runs?x=" + b"a" * 60000 + b" HTTP/1.1\r\nHost: x\r\n\r\n") in (414, None),
+    check(raw(srv, b"GET /api/runs?x=" + b"a" * 60000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n") in (414, None),
           "414 (or closed): a request target of 60 kB, over the connection's buffer")
     st, _, _, j = get(srv, "/api/runs", headers={"X-Big": "b" * 10000})
     check(st == 431 and is_error(j, "headers"), "431: a header of 10 kB")
     many = b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 100) for i in range(100))
-    check(raw(srv, b"GET /api/runs HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n") == 431, "431: 100 headers of 100 bytes")
-    check(raw(srv, b"GET /api/runs HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 100000 + b"\r\n\r\n") in (431, None),
+    check(raw(srv, b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\n" + many + b"\r\n") == 431, "431: 100 headers of 100 bytes")
+    check(raw(srv, b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"b" * 100000 + b"\r\n\r\n") in (431, None),
           "431 (or closed): a header of 100 kB, over the connection's buffer")
 
 
@@ -354,7 +354,7 @@ def check_slow_body(srv):
     socks = []
     for i in range(25):
         s = socket.create_connection((srv.host, srv.port), timeout=5)
-        s.sendall(b"GET /api/runs HTTP/1.1\r\nHost: x\r\n" +
+        s.sendall(b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\n" +
                   (b"Content-Length: 65536\r\n\r\n" if i < 20 else b"Transfer-Encoding: chunked\r\n\r\n"))
         socks.append([s, i < 20, None])
     t0 = time.monotonic()
@@ -385,7 +385,7 @@ def check_slow_body(srv):
 
 def check_traversal(srv):
     for t in TRAVERSALS:
-        st = raw(srv, b"GET " + t + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        st = raw(srv, b"GET " + t + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
         check(st in (400, 404), f"refused: {t.decode(errors='replace')} ({st})")
     st, _, _, j = get(srv, "/api/%2e%2e/runs")
     check(st == 400 and is_error(j, "path"), "400 field path: an encoded '..'")
@@ -395,12 +395,12 @@ def check_garbage(srv):
     import random
     rnd = random.Random(12)
     inputs = [b"\x00\x01\x02\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"GET /api/runs HTTP/1.1\r\n\r\n",
-              b"GET /api/runs HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
-              b"GET /api/runs HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
-              b"GET /api/runs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-              b"GET /api/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\n\r\n",
-              b"GET /api/tables/care?scenario=%ff%fe%00 HTTP/1.1\r\nHost: x\r\n\r\n",
-              b"GET /api/tables/care?scenario=%ZZ HTTP/1.1\r\nHost: x\r\n\r\n"]
+              b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n",
+              b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+              b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+              b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \xff\xfe\r\n\r\n",
+              b"GET /api/tables/care?scenario=%ff%fe%00 HTTP/1.1\r\nHost: localhost\r\n\r\n",
+              b"GET /api/tables/care?scenario=%ZZ HTTP/1.1\r\nHost: localhost\r\n\r\n"]
     inputs += [bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 400))) + b"\r\n\r\n" for _ in range(40)]
     for x in inputs:
         raw(srv, x, timeout=2)

@@ -577,7 +577,7 @@ def check_refusals(srv):
     check(st == 413 and is_error(j, "body", False), f"a 70 kB body: 413 body ({st}: {short(data)})")
     s = socket.create_connection((srv.host, srv.port), timeout=10)
     try:  # refused on its headers, before the body is sent
-        s.sendall(b"POST /api/whatif HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        s.sendall(b"POST /api/whatif HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                   b"Content-Length: 71680\r\n\r\n")
         head = s.recv(4096)
     finally:
@@ -670,7 +670,7 @@ def check_busy_and_more(tmp):
     # a client gone in the middle of its run: the slot comes back
     s = socket.create_connection((srv.host, srv.port), timeout=10)
     b = b'{"set": {}}'
-    s.sendall(b"POST /api/whatif HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(b), b))
+    s.sendall(b"POST /api/whatif HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n%s" % (len(b), b))
     time.sleep(0.2)
     s.close()
     t0, st = time.monotonic(), None
@@ -707,18 +707,19 @@ def check_busy_and_more(tmp):
     st, _, data, j = whatif(srv, {"set": {}})
     check(st == 200 and j["plan_changed"] is False and j["summary"] == g,
           f"the plan file back: plan_changed false, the served numbers ({st})")
-    # SIGTERM in the middle of a what-if: a long one (a 200-year horizon runs 10-15 s), so it is
-    # surely under way; `serve --help`: "what-if runs are cut short and answered 503"
+    # SIGTERM in the middle of a what-if: a longer horizon is refused (a what-if costs at most
+    # what the plan costs), so this is an ordinary one; `serve --help`: the runs under way
+    # finish (about a second), then the server stops
     got = {}
 
     def client():
         try:
-            got["r"] = whatif(srv, {"set": {"years.horizon": 2224}}, timeout=40)
+            got["r"] = whatif(srv, {"set": {"economics.discount_rate": 0.05}}, timeout=40)
         except Exception as e:  # noqa: BLE001
             got["r"] = e
     th = threading.Thread(target=client)
     th.start()
-    time.sleep(1.5)
+    time.sleep(0.1)
     code, secs = srv.stop(signal.SIGTERM, timeout=40)
     th.join(45)
     r = got.get("r")
@@ -726,9 +727,9 @@ def check_busy_and_more(tmp):
               else repr(r))
     check(code == 0 and secs < 5, f"SIGTERM during a long what-if: exit {code} within 5 s ({secs:.2f} s)")
     check(not th.is_alive(), f"SIGTERM during a what-if: the client does not hang: {answer}")
-    check(isinstance(r, tuple) and r[0] == 503 and r[1].get("retry-after") == "1" or isinstance(r, OSError)
-          or isinstance(r, http.client.HTTPException),
-          f"SIGTERM during a what-if: the run cut short, 503 with Retry-After or the connection closed: {answer}")
+    check(isinstance(r, tuple) and (r[0] == 200 or r[0] == 503 and r[1].get("retry-after") == "1")
+          or isinstance(r, OSError) or isinstance(r, http.client.HTTPException),
+          f"SIGTERM during a what-if: its answer, 503 with Retry-After or the connection closed: {answer}")
     log = srv.log_text()
     check(not re.search(r"runtime error|Sanitizer", log), "no sanitizer report in the busy server's log")
     check(os.listdir(srv.cwd) == [], f"no file in the busy server's working directory: {os.listdir(srv.cwd)}")

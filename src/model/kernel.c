@@ -3,31 +3,76 @@
  * Pure: it reads the plan, the draw's parameters and the scenarios, and writes only to its
  * workspace and results; no allocation, no I/O. Scenarios advance year by year together
  * because every scenario's state mortality is normalised by the baseline's state mix on
- * 1 January of the same year, and projection-mode migration is the baseline's residual. */
+ * 1 January of the same year, and projection-mode migration is the baseline's residual.
+ *
+ * Layout (model.h, cs_work): every (scenario, area) pair is a lane, and a year advances all
+ * lanes together, cell (s, x, k) by cell, the lanes innermost. Each rate is read once a year
+ * for all lanes, and the loops over lanes are plain loops the compiler vectorises. Every sum
+ * still adds its terms in the order of the one-lane-at-a-time kernel it replaced (cells in
+ * (s, x, k) order within each lane, lanes in (scenario, area) order across them), so results
+ * have the same bits as before, on any machine and any number of threads. */
 #include "model.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Everything the per-cell code needs about the current (scenario, year, area). */
+/* GCC compiles C17 without contracting a * b + c into an FMA; clang would contract where the
+ * target has FMA. An FMA rounds once where the reference rounds twice: keep the two roundings. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
+/* Eight lanes at once. GCC's vector extension does the same IEEE operation in every lane as
+ * the scalar code would, lowered to the vectors the target has (four SSE2 registers, one
+ * AVX-512 register), at -O2 too, where GCC's cheap cost model leaves loops of run-time length
+ * scalar. Lanes come in blocks of a multiple of VL (model.h), so there is no remainder. */
+#define VL 8
+typedef double v8 __attribute__((vector_size(VL * sizeof(double))));
+/* the same, at any address of a double and aliasing doubles: what VEC(p) reads and writes */
+typedef double v8u
+    __attribute__((vector_size(VL * sizeof(double)), aligned(sizeof(double)), may_alias));
+/* Macros, not functions: a vector passed by value between functions would depend on the
+ * target's vector ABI. */
+#define VEC(p) (*(v8u *)(p))
+#define VDUP(x) ((v8){(x), (x), (x), (x), (x), (x), (x), (x)})
+/* The per-cell code, inlined into each target version of block_cells and block_migration. */
+#define CS_HOT static inline __attribute__((always_inline))
+
+/* On x86-64 GCC builds the functions so marked for AVX2 and AVX-512 too and picks one at load
+ * time: the same operations in wider registers, so the same bits. Only in ISO C mode, where
+ * GCC does not contract a * b + c into an FMA (AVX-512 has one). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__STRICT_ANSI__) && \
+    !defined(CS_NO_CLONES)
+#define CS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define CS_CLONES
+#endif
+
+/* Everything the per-cell code needs about the current year and block of lanes. */
 typedef struct {
   const cs_plan *pl;
   const cs_params *pm;
-  const cs_scen *sc;
+  const cs_scen *scs; /* [nsc] every scenario */
+  const cs_scen *sc;  /* scenario i (workforce_step, implementation_step) */
   cs_work *w;
   cs_results *r;
-  int32_t i, y, a, nact;
-  double qfac, flows;
+  int32_t i, y, L, nl, na, K, nc; /* L: lane stride (w->lstride), nl: lanes (w->nlane) */
+  double qfac;                    /* (1 - mortality_improvement)^y */
+  int32_t l0, nb;      /* the block: lanes l0 .. l0 + nb - 1 (nb = w->bmax, some maybe padding) */
+  size_t B;            /* stride of the block's scratch (w->bmax) */
   const double *trans; /* [s][x][k][l] the year's base transitions */
-  int64_t clamped, clamped_base;
 } kctx;
+
+/* kctx of one lane of the block (scenario i, area a), for the per-area code. */
+typedef struct {
+  const kctx *k;
+  int32_t b, i, a; /* b: lane - l0 */
+  double flows;
+} lctx;
 
 static size_t cells_per_scen(const cs_plan *pl) {
   return (size_t)pl->narea * CS_NSEX * CS_NAGE * (size_t)pl->nstate;
-}
-
-static size_t ix_cell(const cs_plan *pl, int32_t a, int32_t s, int32_t x) {
-  return cs_ix_asx(a, s, x) * (size_t)pl->nstate;
 }
 
 /* max(0, v) and min(1, v) without libm calls in the inner loop (same result for NaN). */
@@ -69,28 +114,639 @@ static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, 
   return up * after_funding(iv, sc->delay[sub], t);
 }
 
+static size_t ix_say(const cs_results *r, int32_t i, int32_t y, int32_t a) {
+  return cs_ix_sy(r, i, y) * (size_t)r->na + (size_t)a;
+}
+
+/* ---- per lane, before the cells: uptake and the signatures' effects ---- */
+
+/* Uptake of every intervention in lane b; lists those with uptake > 0 and their effects'
+ * multipliers and fractions. */
+static void lane_uptake(const kctx *c, int32_t b, const cs_scen *sc, int32_t i, int32_t a) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  size_t ne = (size_t)pm->eff_off[pl->niv];
+  double *up = w->up + (size_t)b * pl->niv, *em = w->em + (size_t)b * ne;
+  double *ef = w->ef + (size_t)b * ne;
+  int32_t *act = w->act + (size_t)b * pl->niv, n = 0;
+  double *out = c->r->uptake + ix_say(c->r, i, c->y, a) * (size_t)pl->niv;
+  for (int32_t v = 0; v < pl->niv; v++) {
+    up[v] = uptake(pl, pm, sc, v, a, pl->T0 + c->y);
+    out[v] = up[v];
+    if (up[v] <= 0.0) continue;
+    act[n++] = v;
+    for (int32_t e = pm->eff_off[v]; e < pm->eff_off[v + 1]; e++) {
+      em[e] = pos(1.0 + pm->eff_change[e] * up[v]);
+      ef[e] = pm->eff_fraction[e] * up[v];
+    }
+  }
+  w->nact[b] = n;
+}
+
+/* One effect of an active intervention on signature j of lane b: mortality and utility
+ * effects, and the product of transition multipliers of every row (k, l). */
+static void lane_sig_effect(const kctx *c, int32_t b, int32_t j, int32_t v, int32_t q) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  const cs_effect *ef = &pl->ivs[v].effects[q];
+  size_t B = c->B, jb = (size_t)j * B + (size_t)b, KK = (size_t)c->K * c->K;
+  int32_t x = pm->eff_off[v] + q;
+  double em = w->em[(size_t)b * pm->eff_off[pl->niv] + x];
+  if (ef->kind == CS_EFF_MORTALITY) w->qm[jb] *= em;
+  if (ef->kind == CS_EFF_UTILITY) w->ud[jb] += pm->eff_change[x] * w->up[(size_t)b * pl->niv + v];
+  if (ef->kind != CS_EFF_TRANSITION || ef->from == ef->to) return;
+  w->tm_on[jb] = 1;
+  size_t kl = (size_t)ef->from * c->K + ef->to;
+  (ef->hazard ? w->th : w->tm)[((size_t)j * KK + kl) * B + b] *= em;
+}
+
+/* Per signature of lane b: the product of the active transition multipliers m of every row
+ * (k, l) (1 where none), the death-probability multiplier and the utility change. */
+static void lane_sigs(const kctx *c, int32_t b) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  size_t B = c->B, KK = (size_t)c->K * c->K;
+  const int32_t *act = w->act + (size_t)b * pl->niv;
+  for (int32_t j = 0; j < pm->nsig; j++) {
+    size_t jb = (size_t)j * B + (size_t)b;
+    w->tm_on[jb] = 0;
+    w->qm[jb] = 1.0;
+    w->ud[jb] = 0.0;
+    for (size_t kl = 0; kl < KK; kl++)
+      w->tm[((size_t)j * KK + kl) * B + b] = w->th[((size_t)j * KK + kl) * B + b] = 1.0;
+    const uint8_t *in = pm->sig_iv + (size_t)j * pl->niv;
+    for (int32_t n = 0; n < w->nact[b]; n++) {
+      int32_t v = act[n];
+      if (!in[v]) continue;
+      for (int32_t q = 0; q < pl->ivs[v].neffect; q++)
+        lane_sig_effect(c, b, j, v, q);
+    }
+  }
+}
+
+/* Which signatures have transition effects (and hazard-scale ones) in some lane of the block,
+ * so that the others take the year's shared rows, and which have a mortality effect that
+ * raises the death probability (which may then need capping at 1); the utility of each state
+ * of each signature in each lane. Comparisons stay out of the per-cell code: GCC lowers a
+ * comparison of vectors wider than the machine's lane by lane. */
+static void block_flags(const kctx *c) {
+  cs_work *w = c->w;
+  size_t B = c->B, KK = (size_t)c->K * c->K;
+  for (int32_t j = 0; j < c->pm->nsig; j++) {
+    uint8_t any = 0;
+    for (int32_t b = 0; b < c->nb; b++)
+      any |= w->tm_on[(size_t)j * B + b];
+    w->any_tm[j] = any;
+    uint8_t big = 0;
+    for (int32_t b = 0; b < c->nb; b++)
+      big |= w->qm[(size_t)j * B + b] > 1.0;
+    w->qm_big[j] = big;
+    for (int32_t k = 0; k < c->K; k++) { /* utility effects: at most 1, at least -1 */
+      double *ut = w->ut + ((size_t)j * c->K + k) * B, u0 = c->pm->utility[k];
+      for (int32_t b = 0; b < c->nb; b++) {
+        double u = u0 + w->ud[(size_t)j * B + b];
+        ut[b] = u > 1.0 ? 1.0 : u < -1.0 ? -1.0 : u;
+      }
+    }
+    for (size_t kl = 0; kl < KK; kl++) {
+      const double *th = w->th + ((size_t)j * KK + kl) * B;
+      uint8_t h = 0;
+      for (int32_t b = 0; b < c->nb && any; b++)
+        h |= th[b] != 1.0;
+      w->any_th[(size_t)j * KK + kl] = h;
+    }
+  }
+}
+
+/* ---- the year, shared by all lanes ---- */
+
+/* The base transitions of year index y: transition_improvement lowers the hazard of every move
+ * to a later state by (1 - i)^y, i of the row's age (docs/model.md section 2); without it the
+ * draw's table. */
+static const double *year_transitions(const cs_plan *pl, const cs_params *pm, cs_work *w,
+                                      int32_t y) {
+  if (!pm->timpr_any || y == 0) return pm->trans;
+  int32_t K = pl->nstate;
+  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++) {
+    /* the same factor for both sexes and every row of the age: one pow per (s, x) */
+    double h = pow(1.0 - pm->timpr[sx % CS_NAGE], y);
+    for (int32_t k = 0; k < K; k++) {
+      size_t r = (size_t)sx * K + k;
+      const double *src = pm->trans + r * K;
+      double *dst = w->trans_y + r * K;
+      for (int32_t l = 0; l < K; l++)
+        dst[l] = l > k ? hazard_pow(src[l], h) : src[l];
+    }
+  }
+  return w->trans_y;
+}
+
+/* The year's rows as a lane without transition effects takes them (transition_row before:
+ * scaled to sum 1 when the off-diagonal sum exceeds 1), with the stay probability
+ * 1 - p_0 - p_1 - ... on the diagonal, and which base rows were scaled. */
+static void year_rows(const kctx *c) {
+  int32_t K = c->K;
+  for (size_t r = 0; r < (size_t)CS_NSEX * CS_NAGE * K; r++) {
+    int32_t k = (int32_t)(r % (size_t)K);
+    const double *base = c->trans + r * K;
+    double *p = c->w->prow + r * K, sum = 0.0, stay = 1.0;
+    for (int32_t l = 0; l < K; l++)
+      if (l != k) sum += base[l];
+    c->w->bclamp[r] = sum > 1.0;
+    for (int32_t l = 0; l < K; l++)
+      p[l] = l != k && sum > 1.0 ? base[l] / sum : base[l];
+    for (int32_t l = 0; l < K; l++)
+      if (l != k) stay -= p[l];
+    p[k] = stay;
+  }
+}
+
+/* The year's death probabilities before mortality effects (step 1-2): state-specific,
+ * normalised by the baseline's mix of each area on 1 January (the baseline's lanes are
+ * 0 .. narea-1); in hazard mode 1 - (1 - q)^rr, the same in every area. */
+static void year_deaths(const kctx *c) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  int32_t K = c->K, na = c->na;
+  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++) {
+    double q = atmost1(pm->q0[sx] * c->qfac);
+    if (pl->mort_hazard) {
+      for (int32_t k = 0; k < K; k++)
+        c->w->qa[(size_t)sx * K + k] = hazard_pow(q, pm->rr[k]);
+      continue;
+    }
+    const double *Nb = c->w->cur + (size_t)sx * K * c->L, *sh = pl->share0 + (size_t)sx * K;
+    double *qa = c->w->qa + (size_t)sx * K * na;
+    for (int32_t a = 0; a < na; a++) {
+      double tot = 0.0, rbar = 0.0;
+      for (int32_t k = 0; k < K; k++)
+        tot += Nb[(size_t)k * c->L + a];
+      for (int32_t k = 0; k < K; k++)
+        rbar += (tot > 0.0 ? Nb[(size_t)k * c->L + a] / tot : sh[k]) * pm->rr[k];
+      /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
+      for (int32_t k = 0; k < K; k++)
+        qa[(size_t)k * na + a] = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
+    }
+  }
+}
+
+/* The plan's net migration (y < 0), or the projection of year y + 1, as [sx][a]: the areas of
+ * a cell side by side, as the lanes have them. */
+static void year_migration(const kctx *c, int32_t y) {
+  const cs_params *pm = c->pm;
+  for (int32_t a = 0; a < c->na; a++)
+    for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++) {
+      size_t ax = (size_t)a * CS_NSEX * CS_NAGE + (size_t)sx;
+      double m = y < 0 ? pm->mig[ax] : pm->proj[ax * (size_t)(c->pl->nyear - 1) + (size_t)y];
+      c->w->migT[(size_t)sx * c->na + (size_t)a] = m;
+    }
+}
+
+/* ---- the cells of a block, all its lanes at once ---- */
+
+/* Deaths D of state k of cell sx in every lane in hazard mode: 1 - (1 - q)^(rr qm), the
+ * year's shared value where the signature has no mortality effect (rr * 1 is rr). */
+static void cell_deaths_hazard(const kctx *c, int32_t sx, int32_t k, int32_t j, const double *N) {
+  cs_work *w = c->w;
+  const double *qm = w->qm + (size_t)j * c->B;
+  double q = atmost1(c->pm->q0[sx] * c->qfac), rr = c->pm->rr[k];
+  double qs = w->qa[(size_t)sx * c->K + k];
+  for (int32_t b = 0; b < c->nb; b++)
+    w->D[b] = N[b] * (qm[b] == 1.0 ? qs : hazard_pow(q, rr * qm[b]));
+}
+
+/* A row that summed above 1 in lane b: scaled down to sum 1 and logged (MODEL.md 4). */
+static void clamp_row(const kctx *c, int32_t b, int32_t k, int32_t j, size_t row, double n) {
+  cs_work *w = c->w;
+  const cs_plan *pl = c->pl;
+  size_t B = c->B;
+  for (int32_t l = 0; l < c->K; l++)
+    if (l != k) w->p[(size_t)l * B + b] /= w->psum[b];
+  /* the log counts rows that moved persons: empty cells are scaled but not counted */
+  if (n == 0.0) return;
+  c->r->clamped_rows++;
+  /* a base row above 1 already (a drawn table scale, or a negative transition_improvement
+   * raising the hazards of later years) is the base table's doing, not an intervention's */
+  if (w->bclamp[row]) {
+    c->r->clamped_base_rows++;
+    return;
+  }
+  if (!w->tm_on[(size_t)j * B + b]) return;
+  const uint8_t *in = c->pm->sig_iv + (size_t)j * pl->niv;
+  const int32_t *act = w->act + (size_t)b * pl->niv;
+  for (int32_t n2 = 0; n2 < w->nact[b]; n2++) {
+    int32_t v = act[n2];
+    const cs_intervention *iv = &pl->ivs[v];
+    if (!in[v]) continue;
+    for (int32_t q = 0; q < iv->neffect; q++)
+      if (iv->effects[q].kind == CS_EFF_TRANSITION && iv->effects[q].from == k) {
+        c->r->clamp_iv[v]++;
+        break;
+      }
+  }
+}
+
+/* The transition row k of cell sx per lane for a signature with transition effects: the base
+ * row times the lane's multipliers (hazard-scale ones first, as exponents of 1 - p), scaled
+ * down to sum 1 where it exceeds 1; into w->p [l][b], the stay probability at l = k. */
+CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const double *N) {
+  cs_work *w = c->w;
+  const int32_t nb = c->nb; /* locals: the stores through VEC may alias any double */
+  size_t B = c->B, KK = (size_t)c->K * c->K;
+  const double *base = c->trans + row * c->K;
+  double *sum = w->psum;
+  for (int32_t b = 0; b < nb; b += VL)
+    VEC(sum + b) = VDUP(0.0);
+  for (int32_t l = 0; l < c->K; l++) {
+    size_t kl = (size_t)j * KK + (size_t)k * c->K + l;
+    const double *tm = w->tm + kl * B, *th = w->th + kl * B;
+    double *p = w->p + (size_t)l * B;
+    for (int32_t b = 0; b < nb; b++)
+      p[b] = base[l];
+    if (w->any_th[kl])
+      for (int32_t b = 0; b < nb; b++)
+        if (th[b] != 1.0) p[b] = hazard_pow(p[b], th[b]);
+    for (int32_t b = 0; b < nb; b += VL) {
+      v8 pv = VEC(p + b) * VEC(tm + b); /* 1 in a lane without: p * 1 is p */
+      VEC(p + b) = pv;
+      if (l != k) VEC(sum + b) += pv;
+    }
+  }
+  for (int32_t b = 0; b < nb; b++)
+    if (sum[b] > 1.0) clamp_row(c, b, k, j, row, N[b]);
+  double *stay = w->p + (size_t)k * B;
+  const double *p0 = w->p;
+  const int32_t K = c->K;
+  for (int32_t b = 0; b < nb; b += VL) {
+    v8 st = VDUP(1.0);
+    for (int32_t l = 0; l < K; l++)
+      if (l != k) st -= VEC(p0 + (size_t)l * B + b);
+    VEC(stay + b) = st;
+  }
+}
+
+/* Survivors of state k of cell sx into S2 by next state: the year's shared row, or each
+ * lane's own for a signature with transition effects in the block. */
+CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, const double *N) {
+  cs_work *w = c->w;
+  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
+  size_t B = c->B;
+  const double *S = w->S;
+  if (w->any_tm[j]) {
+    effect_rows(c, row, k, j, N);
+    for (int32_t l = 0; l < K; l++) {
+      const double *p = w->p + (size_t)l * B;
+      double *s2 = w->S2 + (size_t)l * B;
+      for (int32_t b = 0; b < nb; b += VL)
+        VEC(s2 + b) = (k ? (v8)VEC(s2 + b) : VDUP(0.0)) + VEC(S + b) * VEC(p + b);
+    }
+    return;
+  }
+  if (w->bclamp[row])
+    for (int32_t b = 0; b < nb; b++)
+      if (N[b] != 0.0) c->r->clamped_rows++, c->r->clamped_base_rows++;
+  const double *prow = w->prow + row * K;
+  for (int32_t l = 0; l < K; l++) {
+    double pl = prow[l], *s2 = w->S2 + (size_t)l * B;
+    for (int32_t b = 0; b < nb; b += VL)
+      VEC(s2 + b) = (k ? (v8)VEC(s2 + b) : VDUP(0.0)) + VEC(S + b) * pl;
+  }
+}
+
+/* Rates and states that one pass over the lanes of a cell keeps in registers and locals;
+ * what a plan has beyond them takes a second pass (cell_care_rest, cell_transitions). */
+#define CS_FUSE_RATES 16
+#define CS_FUSE_STATES 8
+
+/* The care rates of a cell that are not 0 (cs_kernel lists them once a draw) from the q0-th,
+ * at most CS_FUSE_RATES, into locals: the sums they go to and the rates. */
+typedef struct {
+  int32_t n;
+  double *acc[CS_FUSE_RATES];
+  double rate[CS_FUSE_RATES];
+} rate_list;
+
+CS_HOT void rates_of(const kctx *c, const int32_t *idx, int32_t nz, const double *rate,
+                     double *sums, rate_list *o) {
+  o->n = nz < CS_FUSE_RATES ? nz : CS_FUSE_RATES;
+  for (int32_t q = 0; q < o->n; q++) {
+    o->acc[q] = sums + (size_t)idx[q] * c->B;
+    o->rate[q] = rate[idx[q]];
+  }
+}
+
+/* Care of the rates past the first CS_FUSE_RATES of a cell (a plan with that many sectors). */
+static void cell_care_rest(const kctx *c, size_t cell, int32_t j, const double *N) {
+  cs_work *w = c->w;
+  const int32_t nb = c->nb; /* locals: the stores through VEC may alias any double */
+  size_t B = c->B, nc = (size_t)c->nc;
+  const int32_t *iu = w->nz + cell * 2 * nc, *ie = iu + nc;
+  const double *u = c->pm->use + cell * nc, *e = c->pm->eol + cell * nc, *D = w->D;
+  double *ru = w->ru + (size_t)j * nc * B, *re = w->re + (size_t)j * nc * B;
+  for (int32_t q = CS_FUSE_RATES; q < w->nzn[2 * cell]; q++) {
+    double rate = u[iu[q]], *acc = ru + (size_t)iu[q] * B;
+    for (int32_t b = 0; b < nb; b += VL)
+      VEC(acc + b) += VEC(N + b) * rate;
+  }
+  for (int32_t q = CS_FUSE_RATES; q < w->nzn[2 * cell + 1]; q++) {
+    double rate = e[ie[q]], *acc = re + (size_t)ie[q] * B;
+    for (int32_t b = 0; b < nb; b += VL)
+      VEC(acc + b) += VEC(D + b) * rate;
+  }
+}
+
+/* State k of cell sx (signature j) in one pass over the lanes: deaths and survivors (kept in
+ * w->D and w->S for the passes after), life years, QALYs and the demography, care at the
+ * rates that are not 0 (N-weighted use, D-weighted end-of-life use: a rate of exactly 0 adds
+ * +0 or -0 to a sum that is never -0, which leaves it as it is for a finite population), and,
+ * without transition effects in the block, the survivors by next state into S2. */
+CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t j,
+                       const double *N) {
+  cs_work *w = c->w;
+  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
+  const size_t B = c->B, cell = (size_t)sx * K + k, nc = (size_t)c->nc;
+  const double *qa = w->qa + cell * c->na, *qm = w->qm + (size_t)j * B;
+  const double *ut = w->ut + ((size_t)j * K + k) * B;
+  const int32_t *la = w->lane_a + c->l0;
+  double *D = w->D, *S = w->S, *rn = w->rn + (size_t)j * B, *S2 = w->S2;
+  double *ly = w->hl + CS_HEALTH_LY * B, *qly = w->hl + CS_HEALTH_QALY * B;
+  double *qaw = w->hl + CS_HEALTH_QALY_W * B; /* (LY_W, the occupancy, is POP: lane_finish) */
+  double *pop = w->dm + CS_DEMO_POP * B, *dth = w->dm + CS_DEMO_DEATHS * B;
+  double *p75 = x >= 75 ? w->dm + CS_DEMO_POP75 * B : NULL;
+  const int qbig = w->qm_big[j], hazard = c->pl->mort_hazard;
+  rate_list ru, re;
+  rates_of(c, w->nz + cell * 2 * nc, w->nzn[2 * cell], c->pm->use + cell * nc,
+           w->ru + (size_t)j * nc * B, &ru);
+  rates_of(c, w->nz + (cell * 2 + 1) * nc, w->nzn[2 * cell + 1], c->pm->eol + cell * nc,
+           w->re + (size_t)j * nc * B, &re);
+  int shared = !w->any_tm[j] && K <= CS_FUSE_STATES;
+  double prow[CS_FUSE_STATES];
+  for (int32_t l = 0; shared && l < K; l++)
+    prow[l] = w->prow[cell * K + l];
+  if (hazard) cell_deaths_hazard(c, sx, k, j, N);
+  for (int32_t b = 0; b < nb; b += VL) {
+    v8 n = VEC(N + b), d;
+    if (hazard) {
+      d = VEC(D + b);
+    } else {
+      v8 qk;
+      if (la[b + VL - 1] == la[b] + VL - 1) { /* eight areas in a row: one scenario's */
+        qk = VEC(qa + la[b]) * VEC(qm + b);   /* q <= 1 times qm <= 1 stays <= 1 */
+      } else {
+        double t[VL];
+        for (int q = 0; q < VL; q++)
+          t[q] = qa[la[b + q]] * qm[b + q];
+        qk = VEC(t);
+      }
+      if (qbig) {
+        double t[VL];
+        VEC(t) = qk;
+        for (int q = 0; q < VL; q++)
+          t[q] = t[q] > 1.0 ? 1.0 : t[q];
+        qk = VEC(t);
+      }
+      d = n * qk;
+      VEC(D + b) = d;
+    }
+    v8 sv = n - d, lyv = n - d / 2.0, u8 = VEC(ut + b);
+    VEC(S + b) = sv;
+    VEC(ly + b) += lyv;
+    VEC(qly + b) += lyv * u8;
+    VEC(qaw + b) += n * u8;
+    VEC(pop + b) += n;
+    VEC(dth + b) += d;
+    if (p75) VEC(p75 + b) += n;
+    VEC(rn + b) += n;
+    for (int32_t q = 0; q < ru.n; q++)
+      VEC(ru.acc[q] + b) += n * ru.rate[q];
+    for (int32_t q = 0; q < re.n; q++)
+      VEC(re.acc[q] + b) += d * re.rate[q];
+    for (int32_t l = 0; shared && l < K; l++) /* state 0 starts the sums: 0 + x, as before */
+      VEC(S2 + (size_t)l * B + b) =
+          (k ? (v8)VEC(S2 + (size_t)l * B + b) : VDUP(0.0)) + sv * prow[l];
+  }
+  if (ru.n < w->nzn[2 * cell] || re.n < w->nzn[2 * cell + 1]) cell_care_rest(c, cell, j, N);
+  if (!shared)
+    cell_transitions(c, cell, k, j, N);
+  else if (w->bclamp[cell])
+    for (int32_t b = 0; b < nb; b++)
+      if (N[b] != 0.0) c->r->clamped_rows++, c->r->clamped_base_rows++;
+}
+
+/* One (s, x) of the block: every state's deaths, care, health and transitions, then the
+ * survivors age into next year's cell. */
+CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x) {
+  cs_work *w = c->w;
+  const int32_t K = c->K, sx = s * CS_NAGE + x, nb = c->nb;
+  const size_t L = (size_t)c->L, B = c->B;
+  for (int32_t k = 0; k < K; k++) { /* (state 0 starts S2) */
+    size_t row = (size_t)sx * K + k;
+    cell_fused(c, sx, x, k, c->pm->cell_sig[row], w->cur + row * L + c->l0);
+  }
+  /* next year's cells start at 0 (+ S2 is as 0 + S2 was); the open age group gets two */
+  int32_t to = s * CS_NAGE + (x < CS_XMAX ? x + 1 : CS_XMAX);
+  for (int32_t k = 0; k < K; k++) {
+    double *dst = w->next + ((size_t)to * K + k) * L + c->l0;
+    const double *s2 = w->S2 + (size_t)k * B;
+    for (int32_t b = 0; b < nb; b += VL)
+      VEC(dst + b) = (x == CS_XMAX ? (v8)VEC(dst + b) : VDUP(0.0)) + VEC(s2 + b);
+  }
+}
+
+/* Every cell of the block. */
+CS_CLONES static void block_cells(const kctx *c) {
+  for (int32_t s = 0; s < CS_NSEX; s++)
+    for (int32_t x = 0; x < CS_NAGE; x++)
+      cell_step(c, s, x);
+}
+
+/* Births (step 5) into age 0 of next year, per lane. */
+static void block_births(const kctx *c) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  size_t L = (size_t)c->L;
+  int32_t K = c->K;
+  double *restrict B = w->dm + CS_DEMO_BIRTHS * c->B;
+  for (int32_t b = 0; b < c->nb; b++)
+    B[b] = 0.0;
+  for (int32_t s = 0; s < CS_NSEX; s++) /* age 0 of next year: only births, from 0 */
+    for (int32_t k = 0; k < K; k++)
+      memset(w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0, 0, c->B * sizeof(double));
+  if (!pm->fert) return;
+  double *restrict women = w->S;
+  for (int32_t x = 0; x < CS_NAGE; x++) {
+    if (pm->fert[x] == 0.0) continue;
+    const double *n = w->cur + (size_t)x * K * L + c->l0; /* s = 0 */
+    for (int32_t b = 0; b < c->nb; b++)
+      women[b] = 0.0;
+    for (int32_t k = 0; k < K; k++)
+      for (int32_t b = 0; b < c->nb; b++)
+        women[b] += n[(size_t)k * L + b];
+    for (int32_t b = 0; b < c->nb; b++)
+      B[b] += pm->fert[x] * women[b];
+  }
+  double share[CS_NSEX] = {1.0 - pm->boys, pm->boys};
+  for (int32_t s = 0; s < CS_NSEX; s++) {
+    const double *sh = pl->share0 + ((size_t)s * CS_NAGE) * K;
+    for (int32_t k = 0; k < K; k++) {
+      double *restrict dst = w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0;
+      for (int32_t b = 0; b < c->nb; b++)
+        dst[b] += B[b] * share[s] * sh[k];
+    }
+  }
+}
+
+/* The net migration of cell sx in lane l: the plan's, or in projection mode what takes the
+ * baseline to the projection (the baseline's lanes come first and keep it for the others);
+ * 0 in the padding. n: the lane's cell in next year's stock, its states L apart. migT holds
+ * the plan's migration, or the year's projection, [sx][a] (year_migration). */
+static double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n) {
+  if (l >= c->nl) return 0.0;
+  size_t sa = (size_t)sx * c->na + (size_t)c->w->lane_a[l];
+  if (!c->pl->has_projection) return c->w->migT[sa];
+  if (l >= c->na) return c->w->mig_resid[sa];
+  double have = 0.0;
+  for (int32_t k = 0; k < c->K; k++)
+    have += n[(size_t)k * c->L];
+  double M = c->y == c->pl->nyear - 1 ? 0.0 : c->w->migT[sa] - have;
+  c->w->mig_resid[sa] = M;
+  return M;
+}
+
+/* migration_of for the eight lanes from b into M: a vector where they are eight areas in a
+ * row of one scenario (all baseline or none, in projection mode), lane by lane elsewhere. */
+CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, double *M) {
+  int32_t l = c->l0 + b, a = c->w->lane_a[l];
+  size_t sa = (size_t)sx * c->na + (size_t)a;
+  int row = l + VL <= c->nl && c->w->lane_a[l + VL - 1] == a + VL - 1;
+  int base = l + VL <= c->na, proj = c->pl->has_projection;
+  if (row && !proj) {
+    VEC(M) = VEC(c->w->migT + sa);
+  } else if (row && proj && l >= c->na) {
+    VEC(M) = VEC(c->w->mig_resid + sa);
+  } else if (row && proj && base) {
+    v8 have = VDUP(0.0);
+    for (int32_t k = 0; k < c->K; k++)
+      have += VEC(n + (size_t)k * c->L + b);
+    v8 to = VEC(c->w->migT + sa);
+    VEC(M) = to - have;
+    if (c->y == c->pl->nyear - 1) VEC(M) = VDUP(0.0);
+    VEC(c->w->mig_resid + sa) = VEC(M);
+  } else { /* lane by lane: a baseline lane sets the residual before the others read it */
+    for (int q = 0; q < VL; q++)
+      M[q] = migration_of(c, l + q, sx, n + b + q);
+  }
+}
+
+/* A removal from a cell with fewer persons (rem > tot): counted, and its persons kept for
+ * block_capped. */
+static void note_capped(kctx *c, int32_t b, int32_t sx, double rem, double tot) {
+  c->r->capped_cells++;
+  c->w->cap[c->w->ncap++] = (cs_capped){c->l0 + b, sx, rem - tot};
+}
+
+/* Two lanes: the vectors the machine compares natively (SSE2 and up), for the selects of
+ * migration; GCC would compare wider vectors lane by lane. */
+typedef double v2 __attribute__((vector_size(2 * sizeof(double))));
+typedef long long v2i __attribute__((vector_size(2 * sizeof(long long))));
+typedef double v2u
+    __attribute__((vector_size(2 * sizeof(double)), aligned(sizeof(double)), may_alias));
+#define VEC2(p) (*(v2u *)(p))
+#define VDUP2(x) ((v2){(x), (x)})
+#define VSEL2(m, a, b) ((v2)(((v2i)(a) & (m)) | ((v2i)(b) & ~(m))))
+
+/* Net migration M into cell sx of next year's stock for lanes b and b + 1 (step 6): M > 0
+ * arrives in the state mix of the base year; a removal takes every state in proportion, or
+ * all of them, to exactly 0, when it is as large as the cell. M = 0 changes nothing. Adds
+ * what was applied to the lanes' sums. */
+CS_HOT void migrate2(kctx *c, int32_t b, int32_t sx, const double *Mq) {
+  int32_t K = c->K;
+  size_t L = (size_t)c->L;
+  const double *share = c->pl->share0 + (size_t)sx * K;
+  double *n = c->w->next + (size_t)sx * K * L + c->l0 + b;
+  double *applied = c->w->dm + CS_DEMO_MIG * c->B + b;
+  const v2 zero = VDUP2(0.0), M = VEC2(Mq), rem = -M;
+  v2 tot = zero;
+  for (int32_t k = 0; k < K; k++)
+    tot += VEC2(n + (size_t)k * L);
+  v2i move = (v2i)(M != zero), in = (v2i)(M >= zero), all = ~in & (v2i)(rem >= tot);
+  v2i part = move & ~in & ~all; /* a removal of some of the cell: divisions, often none */
+  int divide = (part[0] | part[1]) != 0;
+  for (int32_t k = 0; k < K; k++) {
+    v2 nk = VEC2(n + (size_t)k * L), out = nk - rem * (divide ? nk / tot : zero);
+    out = VSEL2(in, nk + M * share[k], VSEL2(all, zero, out));
+    VEC2(n + (size_t)k * L) = VSEL2(move, out, nk);
+  }
+  VEC2(applied) = VSEL2(move, VEC2(applied) + VSEL2(all, -tot, M), VEC2(applied));
+  v2i capped = ~in & (v2i)(rem > tot);
+  for (int q = 0; q < 2; q++)
+    if (capped[q]) note_capped(c, b + q, sx, rem[q], tot[q]);
+}
+
+static int cmp_capped(const void *x, const void *y) {
+  const cs_capped *p = x, *q = y;
+  return p->lane != q->lane ? (p->lane > q->lane) - (p->lane < q->lane)
+                            : (p->sx > q->sx) - (p->sx < q->sx);
+}
+
+/* The block's capped persons into the run's sum, lane by lane and cell by cell: the order of
+ * the one-lane kernel, so the sum has its bits. */
+static void block_capped(kctx *c) {
+  cs_work *w = c->w;
+  if (w->ncap > 1) qsort(w->cap, (size_t)w->ncap, sizeof *w->cap, cmp_capped);
+  for (int32_t i = 0; i < w->ncap; i++)
+    c->r->capped_persons += w->cap[i].persons;
+  w->ncap = 0;
+}
+
+CS_CLONES static void block_migration(kctx *c) {
+  size_t L = (size_t)c->L;
+  double *applied = c->w->dm + CS_DEMO_MIG * c->B;
+  for (int32_t b = 0; b < c->nb; b++)
+    applied[b] = 0.0;
+  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++) {
+    const double *n = c->w->next + (size_t)sx * c->K * L + c->l0;
+    for (int32_t b = 0; b < c->nb; b += VL) {
+      double M[VL];
+      migration8(c, b, sx, n, M);
+      for (int q = 0; q < VL; q += 2)
+        migrate2(c, b + q, sx, M + q);
+    }
+  }
+  block_capped(c);
+}
+
+/* ---- per lane, after the cells ---- */
+
 /* Applies intervention v's care effects to rates summed over the cells of one signature
  * (N-weighted use in u, D-weighted end-of-life use in e; rn persons). Every effect is linear
  * in the rates (extra_use adds rn * units * uptake), so this equals applying it cell by cell
- * and summing; the patient-flow units that a
- * back-to-front shift removes are returned. Transition effects act per cell (sig_transitions),
- * workforce effects per subregion (workforce_step). */
-static double apply_effects(const kctx *c, int32_t v, double rn, double *u, double *e,
+ * and summing; the patient-flow units that a back-to-front shift removes are returned.
+ * Transition effects act per cell (effect_rows), workforce effects per subregion
+ * (workforce_step). */
+static double apply_effects(const lctx *lc, int32_t v, double rn, double *u, double *e,
                             double *mfte) {
+  const kctx *c = lc->k;
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   const cs_work *w = c->w;
   const cs_intervention *iv = &pl->ivs[v];
-  double flows = 0.0;
+  size_t ne = (size_t)pm->eff_off[pl->niv];
+  const double *em = w->em + (size_t)lc->b * ne, *efr = w->ef + (size_t)lc->b * ne;
+  double up = w->up[(size_t)lc->b * pl->niv + v], flows = 0.0;
   for (int32_t j = 0; j < iv->neffect; j++) {
     const cs_effect *ef = &iv->effects[j];
     int32_t x = pm->eff_off[v] + j;
     switch (ef->kind) {
-    case CS_EFF_USE: u[ef->sector] *= w->em[x]; break;
-    case CS_EFF_EOL: e[ef->sector] *= w->em[x]; break;
-    case CS_EFF_FTE: mfte[ef->sector] *= w->em[x]; break;
+    case CS_EFF_USE: u[ef->sector] *= em[x]; break;
+    case CS_EFF_EOL: e[ef->sector] *= em[x]; break;
+    case CS_EFF_FTE: mfte[ef->sector] *= em[x]; break;
     case CS_EFF_SHIFT: {
-      double f = w->ef[x], ratio = pm->eff_ratio[x];
+      double f = efr[x], ratio = pm->eff_ratio[x];
       double du = ef->eol_only ? 0.0 : f * u[ef->from], de = f * e[ef->from];
       u[ef->from] -= du;
       u[ef->to] += ratio * du;
@@ -101,7 +757,7 @@ static double apply_effects(const kctx *c, int32_t v, double rn, double *u, doub
       break;
     }
     case CS_EFF_EXTRA_USE: /* rn persons of the signature, each units * up more */
-      u[ef->sector] += rn * fmax(0.0, pm->eff_change[x]) * w->up[v];
+      u[ef->sector] += rn * fmax(0.0, pm->eff_change[x]) * up;
       break;
     case CS_EFF_TRANSITION:
     case CS_EFF_WORKFORCE:
@@ -112,106 +768,39 @@ static double apply_effects(const kctx *c, int32_t v, double rn, double *u, doub
   return flows;
 }
 
-/* Per signature: the product of the active transition multipliers m of every row (k, l). */
-static void sig_transitions(kctx *c) {
+/* Each signature's summed rates of the lane, grown and put through its interventions'
+ * effects, give the area's units, FTE-weighted units, flows and participants. */
+static void sig_apply(lctx *lc) {
+  const kctx *c = lc->k;
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
-  size_t KK = (size_t)pl->nstate * pl->nstate;
+  int32_t nc = c->nc;
+  size_t B = c->B, b = (size_t)lc->b;
+  const int32_t *act = w->act + b * pl->niv;
+  const double *up = w->up + b * pl->niv;
+  memset(w->units, 0, (size_t)nc * sizeof(double));
+  memset(w->fsum, 0, (size_t)nc * sizeof(double));
+  memset(w->units_eol, 0, (size_t)nc * sizeof(double));
+  memset(w->part, 0, (size_t)pl->niv * sizeof(double));
   for (int32_t j = 0; j < pm->nsig; j++) {
-    w->tm_on[j] = 0;
-    w->qm[j] = 1.0;
-    w->ud[j] = 0.0;
-    const uint8_t *in = pm->sig_iv + (size_t)j * pl->niv;
-    for (int32_t n = 0; n < c->nact; n++) {
-      int32_t v = w->act[n];
-      if (!in[v]) continue;
-      const cs_intervention *iv = &pl->ivs[v];
-      for (int32_t q = 0; q < iv->neffect; q++) {
-        const cs_effect *ef = &iv->effects[q];
-        int32_t x = pm->eff_off[v] + q;
-        if (ef->kind == CS_EFF_MORTALITY) w->qm[j] *= w->em[x];
-        if (ef->kind == CS_EFF_UTILITY) w->ud[j] += pm->eff_change[x] * w->up[v];
-        if (ef->kind != CS_EFF_TRANSITION || ef->from == ef->to) continue;
-        double *tm = w->tm + (size_t)j * KK, *th = w->th + (size_t)j * KK;
-        if (!w->tm_on[j])
-          for (size_t i = 0; i < KK; i++)
-            tm[i] = th[i] = 1.0;
-        w->tm_on[j] = 1;
-        (ef->hazard ? th : tm)[(size_t)ef->from * pl->nstate + ef->to] *= w->em[pm->eff_off[v] + q];
-      }
-    }
-  }
-}
-
-/* The transition row of cell (s, x, k) with signature j: the base row times the
- * signature's multipliers, scaled down to sum 1 when it exceeds 1 (MODEL.md 4). */
-static const double *transition_row(kctx *c, int32_t s, int32_t x, int32_t k, int32_t j) {
-  const cs_plan *pl = c->pl;
-  int32_t K = pl->nstate;
-  const double *base = c->trans + (((size_t)s * CS_NAGE + x) * K + k) * K;
-  double *p = c->w->p + (size_t)k * K, sum = 0.0, bsum = 0.0;
-  const double *tm = c->w->tm_on[j] ? c->w->tm + ((size_t)j * K + k) * K : NULL;
-  const double *th = tm ? c->w->th + ((size_t)j * K + k) * K : NULL;
-  for (int32_t l = 0; l < K; l++) {
-    p[l] = base[l];
-    /* hazard-scale effects first (exponents of 1 - p), then the probability multipliers */
-    if (tm && th[l] != 1.0) p[l] = hazard_pow(p[l], th[l]);
-    if (tm) p[l] *= tm[l];
-    if (l != k) sum += p[l], bsum += base[l];
-  }
-  if (sum <= 1.0) return p;
-  for (int32_t l = 0; l < K; l++)
-    if (l != k) p[l] /= sum;
-  /* the log counts rows that moved persons: empty cells are scaled but not counted */
-  const double *cellN = c->w->cur + (size_t)c->i * cells_per_scen(pl) + ix_cell(pl, c->a, s, x);
-  if (cellN[k] == 0.0) return p;
-  c->clamped++;
-  /* a base row above 1 already (a drawn table scale, or a negative transition_improvement
-   * raising the hazards of later years) is the base table's doing, not an intervention's */
-  if (bsum > 1.0) {
-    c->clamped_base++;
-    return p;
-  }
-  if (!tm) return p;
-  const uint8_t *in = c->pm->sig_iv + (size_t)j * pl->niv;
-  for (int32_t n = 0; n < c->nact; n++) {
-    int32_t v = c->w->act[n];
-    const cs_intervention *iv = &pl->ivs[v];
-    if (!in[v]) continue;
-    for (int32_t q = 0; q < iv->neffect; q++)
-      if (iv->effects[q].kind == CS_EFF_TRANSITION && iv->effects[q].from == k) {
-        c->r->clamp_iv[v]++;
-        break;
-      }
-  }
-  return p;
-}
-
-/* After all cells of the area: each signature's summed rates, grown and put through its
- * interventions' effects, give the area's units, FTE-weighted units, flows, participants. */
-static void sig_apply(kctx *c) {
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  cs_work *w = c->w;
-  int32_t nc = pl->nsector;
-  for (int32_t j = 0; j < pm->nsig; j++) {
-    if (w->rn[j] == 0.0) continue; /* nobody: nothing to use, nobody takes part */
-    const double *ru = w->ru + (size_t)j * nc, *re = w->re + (size_t)j * nc;
+    double rn = w->rn[(size_t)j * B + b];
+    if (rn == 0.0) continue; /* nobody: nothing to use, nobody takes part */
+    const double *ru = w->ru + (size_t)j * nc * B + b, *re = w->re + (size_t)j * nc * B + b;
     /* the area's own level of use (area_use_index), before any effect */
-    const double *ai = pl->area_index ? pl->area_index + (size_t)c->a * nc : NULL;
+    const double *ai = pl->area_index ? pl->area_index + (size_t)lc->a * nc : NULL;
     for (int32_t sec = 0; sec < nc; sec++) {
       double g = ai ? w->grow[sec] * ai[sec] : w->grow[sec];
-      w->u[sec] = ru[sec] * g;
-      w->e[sec] = re[sec] * g;
+      w->u[sec] = ru[(size_t)sec * B] * g;
+      w->e[sec] = re[(size_t)sec * B] * g;
       w->mfte[sec] = 1.0;
     }
     const uint8_t *in = pm->sig_iv + (size_t)j * pl->niv;
-    for (int32_t n = 0; n < c->nact; n++) {
-      int32_t v = w->act[n];
+    for (int32_t n = 0; n < w->nact[b]; n++) {
+      int32_t v = act[n];
       if (!in[v]) continue;
-      c->flows += apply_effects(c, v, w->rn[j], w->u, w->e, w->mfte);
-      w->part[v] += w->rn[j] * w->up[v];
+      lc->flows += apply_effects(lc, v, rn, w->u, w->e, w->mfte);
+      w->part[v] += rn * up[v];
     }
     for (int32_t sec = 0; sec < nc; sec++) {
       double units = w->u[sec] + w->e[sec];
@@ -222,213 +811,17 @@ static void sig_apply(kctx *c) {
   }
 }
 
-/* Deaths (step 1-2): state-specific probabilities normalised by the baseline's mix. */
-static void deaths(kctx *c, int32_t s, int32_t x, const double *N, const double *Nb) {
-  const int32_t *sig = c->pm->cell_sig + ((size_t)s * CS_NAGE + x) * c->pl->nstate;
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  int32_t K = pl->nstate;
-  double q = atmost1(pm->q0[s * CS_NAGE + x] * c->qfac);
-  double tot = 0.0, rbar = 0.0;
-  for (int32_t k = 0; k < K; k++)
-    tot += Nb[k];
-  const double *sh = pl->share0 + ((size_t)s * CS_NAGE + x) * K;
-  for (int32_t k = 0; k < K; k++)
-    rbar += (tot > 0.0 ? Nb[k] / tot : sh[k]) * pm->rr[k];
-  for (int32_t k = 0; k < K; k++) {
-    double qk, qm = c->w->qm[sig[k]]; /* qm: mortality effects of the cell's interventions */
-    if (pl->mort_hazard) {            /* relative risks as hazard ratios: 1 - (1 - q)^(rr m) */
-      qk = hazard_pow(q, pm->rr[k] * qm);
-    } else {
-      /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
-      qk = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
-      qk *= qm; /* (<= 1 stays) */
-      if (qk > 1.0) qk = 1.0;
-    }
-    c->w->D[k] = N[k] * qk;
-    c->w->S[k] = N[k] - c->w->D[k];
-  }
-}
-
-/* One (s, x) cell group of the area: deaths, care, health, transitions, ageing. */
-static void cell_step(kctx *c, int32_t s, int32_t x, double *hl, double *dm) {
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  cs_work *w = c->w;
-  size_t cells = cells_per_scen(pl), off = ix_cell(pl, c->a, s, x);
-  const double *N = w->cur + (size_t)c->i * cells + off, *Nb = w->cur + off;
-  int32_t K = pl->nstate;
-  deaths(c, s, x, N, Nb);
-  memset(w->S2, 0, (size_t)K * sizeof(double));
-  for (int32_t k = 0; k < K; k++) {
-    double n = N[k], d = w->D[k];
-    size_t cell = ((size_t)s * CS_NAGE + x) * K + k;
-    int32_t j = pm->cell_sig[cell];
-    /* restrict: the sums never alias the rates, so the compiler may vectorise this loop */
-    const double *restrict u = pm->use + cell * pl->nsector;
-    const double *restrict e = pm->eol + cell * pl->nsector;
-    double *restrict ru = w->ru + (size_t)j * pl->nsector;
-    double *restrict re = w->re + (size_t)j * pl->nsector;
-    for (int32_t sec = 0; sec < pl->nsector; sec++) {
-      ru[sec] += n * u[sec];
-      re[sec] += d * e[sec];
-    }
-    w->rn[j] += n;
-    const double *p = transition_row(c, s, x, k, j);
-    hl[CS_HEALTH_LY] += n - d / 2.0;
-    double ut = pm->utility[k] + w->ud[j]; /* utility effects: at most 1, at least -1 */
-    ut = ut > 1.0 ? 1.0 : ut < -1.0 ? -1.0 : ut;
-    hl[CS_HEALTH_QALY] += (n - d / 2.0) * ut;
-    hl[CS_HEALTH_LY_W] += n; /* occupancy on 1 January, for a within-cycle correction */
-    hl[CS_HEALTH_QALY_W] += n * ut;
-    dm[CS_DEMO_POP] += n;
-    dm[CS_DEMO_DEATHS] += d;
-    if (x >= 75) dm[CS_DEMO_POP75] += n;
-    double stay = 1.0;
-    for (int32_t l = 0; l < K; l++)
-      if (l != k) {
-        stay -= p[l];
-        w->S2[l] += w->S[k] * p[l];
-      }
-    w->S2[k] += w->S[k] * stay;
-  }
-  double *dst =
-      w->next + (size_t)c->i * cells + ix_cell(pl, c->a, s, x < CS_XMAX ? x + 1 : CS_XMAX);
-  for (int32_t k = 0; k < K; k++)
-    dst[k] += w->S2[k];
-}
-
-/* The base transitions of year index y: transition_improvement lowers the hazard of every move
- * to a later state by (1 - i)^y, i of the row's age (docs/model.md section 2); without it the
- * draw's table. Computed once a year for all areas and scenarios. */
-static const double *year_transitions(const cs_plan *pl, const cs_params *pm, cs_work *w,
-                                      int32_t y) {
-  if (!pm->timpr_any || y == 0) return pm->trans;
-  int32_t K = pl->nstate;
-  size_t rows = (size_t)CS_NSEX * CS_NAGE * K;
-  for (size_t r = 0; r < rows; r++) {
-    int32_t k = (int32_t)(r % (size_t)K), x = (int32_t)(r / (size_t)K % CS_NAGE);
-    double h = pow(1.0 - pm->timpr[x], y);
-    const double *src = pm->trans + r * K;
-    double *dst = w->trans_y + r * K;
-    for (int32_t l = 0; l < K; l++)
-      dst[l] = l > k ? hazard_pow(src[l], h) : src[l];
-  }
-  return w->trans_y;
-}
-
-/* Births (step 5) into age 0 of next year. */
-static double births(kctx *c) {
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  if (!pm->fert) return 0.0;
-  size_t cells = cells_per_scen(pl);
-  const double *N = c->w->cur + (size_t)c->i * cells;
-  int32_t K = pl->nstate;
-  double B = 0.0;
-  for (int32_t x = 0; x < CS_NAGE; x++) {
-    if (pm->fert[x] == 0.0) continue;
-    const double *n = N + ix_cell(pl, c->a, 0, x);
-    double women = 0.0;
-    for (int32_t k = 0; k < K; k++)
-      women += n[k];
-    B += pm->fert[x] * women;
-  }
-  double share[CS_NSEX] = {1.0 - pm->boys, pm->boys};
-  for (int32_t s = 0; s < CS_NSEX; s++) {
-    double *dst = c->w->next + (size_t)c->i * cells + ix_cell(pl, c->a, s, 0);
-    const double *sh = pl->share0 + ((size_t)s * CS_NAGE) * K;
-    for (int32_t k = 0; k < K; k++)
-      dst[k] += B * share[s] * sh[k];
-  }
-  return B;
-}
-
-/* Net migration M into one cell of next year's stock (step 6); returns what was applied. */
-static double migrate(kctx *c, double *n, const double *share, double M) {
-  int32_t K = c->pl->nstate;
-  if (M >= 0.0) {
-    for (int32_t k = 0; k < K; k++)
-      n[k] += M * share[k];
-    return M;
-  }
-  double tot = 0.0;
-  for (int32_t k = 0; k < K; k++)
-    tot += n[k];
-  double rem = -M;
-  if (rem >= tot) {
-    if (rem > tot) {
-      c->r->capped_cells++;
-      c->r->capped_persons += rem - tot;
-    }
-    for (int32_t k = 0; k < K; k++)
-      n[k] = 0.0;
-    return -tot;
-  }
-  for (int32_t k = 0; k < K; k++)
-    n[k] -= rem * (n[k] / tot);
-  return M;
-}
-
-static double migration(kctx *c) {
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  size_t cells = cells_per_scen(pl);
-  int32_t K = pl->nstate, last = c->y == pl->nyear - 1;
-  double applied = 0.0;
-  for (int32_t s = 0; s < CS_NSEX; s++)
-    for (int32_t x = 0; x < CS_NAGE; x++) {
-      size_t ax = cs_ix_asx(c->a, s, x);
-      double *n = c->w->next + (size_t)c->i * cells + ax * K;
-      double M;
-      if (!pl->has_projection) {
-        M = pm->mig[ax];
-      } else if (c->i == 0) {
-        double have = 0.0;
-        for (int32_t k = 0; k < K; k++)
-          have += n[k];
-        M = last ? 0.0 : pm->proj[ax * (size_t)(pl->nyear - 1) + (size_t)c->y] - have;
-        c->w->mig_resid[ax] = M;
-      } else {
-        M = c->w->mig_resid[ax];
-      }
-      if (M != 0.0) applied += migrate(c, n, pl->share0 + ((size_t)s * CS_NAGE + x) * K, M);
-    }
-  return applied;
-}
-
-static size_t ix_say(const cs_results *r, int32_t i, int32_t y, int32_t a) {
-  return cs_ix_sy(r, i, y) * (size_t)r->na + (size_t)a;
-}
-
-/* Uptake of every intervention in the current area; lists those with uptake > 0. */
-static void area_uptake(kctx *c) {
-  const cs_plan *pl = c->pl;
-  cs_work *w = c->w;
-  double *out = c->r->uptake + ix_say(c->r, c->i, c->y, c->a) * (size_t)pl->niv;
-  c->nact = 0;
-  for (int32_t v = 0; v < pl->niv; v++) {
-    w->up[v] = uptake(pl, c->pm, c->sc, v, c->a, pl->T0 + c->y);
-    out[v] = w->up[v];
-    if (w->up[v] <= 0.0) continue;
-    w->act[c->nact++] = v;
-    for (int32_t e = c->pm->eff_off[v]; e < c->pm->eff_off[v + 1]; e++) {
-      w->em[e] = pos(1.0 + c->pm->eff_change[e] * w->up[v]);
-      w->ef[e] = c->pm->eff_fraction[e] * w->up[v];
-    }
-  }
-}
-
 /* The area's care cost and health as the discounted sums take them (docs/model.md 7): with a
  * within-cycle correction, the use part of the cost and the 1 January occupancy's life years
  * and QALYs times the year's weight; end-of-life use as it is. Without, the same numbers. */
-static void weigh_area(kctx *c, size_t say, double *hl, double pfac) {
+static void weigh_area(const lctx *lc, size_t say, double *hl, double pfac) {
+  const kctx *c = lc->k;
   const cs_plan *pl = c->pl;
   cs_results *r = c->r;
   double wy = cs_cycle_weight(pl, c->y);
   const double *care = r->care + say * (size_t)pl->nsector * CS_CARE_N;
   double *cw = r->care_w + say * (size_t)pl->nsector;
-  double *pay = r->payer_care_w + cs_ix_sy(r, c->i, c->y) * r->np;
+  double *pay = r->payer_care_w + cs_ix_sy(r, lc->i, c->y) * r->np;
   for (int32_t sec = 0; sec < pl->nsector; sec++) {
     double cost = care[(size_t)sec * CS_CARE_N + CS_CARE_COST];
     if (pl->cycle != CS_CYCLE_NONE) {
@@ -447,32 +840,23 @@ static void weigh_area(kctx *c, size_t say, double *hl, double pfac) {
   }
 }
 
-/* Everything of one area in one year of one scenario. */
-static void area_step(kctx *c) {
+/* Everything of lane b's area in this year once its cells are done. */
+static void lane_finish(const kctx *c, int32_t b, double pfac) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
   cs_results *r = c->r;
-  size_t say = ix_say(r, c->i, c->y, c->a);
+  int32_t l = c->l0 + b;
+  lctx lc = {.k = c, .b = b, .i = l / c->na, .a = w->lane_a[l], .flows = 0.0};
+  size_t say = ix_say(r, lc.i, c->y, lc.a), B = c->B;
   double *dm = r->demo + say * CS_DEMO_N, *hl = r->health + say * CS_HEALTH_N;
-  area_uptake(c);
-  c->flows = 0.0;
-  memset(w->units, 0, (size_t)pl->nsector * sizeof(double));
-  memset(w->fsum, 0, (size_t)pl->nsector * sizeof(double));
-  memset(w->units_eol, 0, (size_t)pl->nsector * sizeof(double));
-  size_t nsig = (size_t)c->pm->nsig;
-  memset(w->ru, 0, nsig * pl->nsector * sizeof(double));
-  memset(w->re, 0, nsig * pl->nsector * sizeof(double));
-  memset(w->rn, 0, nsig * sizeof(double));
-  sig_transitions(c);
-  memset(w->part, 0, (size_t)pl->niv * sizeof(double));
-  for (int32_t s = 0; s < CS_NSEX; s++)
-    for (int32_t x = 0; x < CS_NAGE; x++)
-      cell_step(c, s, x, hl, dm);
-  sig_apply(c);
-  dm[CS_DEMO_BIRTHS] = births(c);
-  dm[CS_DEMO_MIG] = migration(c);
-  double pfac = pow(1.0 + pm->price_growth, c->y);
+  for (int32_t f = 0; f < CS_DEMO_N; f++)
+    dm[f] = w->dm[(size_t)f * B + b];
+  for (int32_t f = 0; f < CS_HEALTH_N; f++)
+    hl[f] = w->hl[(size_t)f * B + b];
+  /* the occupancy on 1 January, for a within-cycle correction: the same sum as the population */
+  hl[CS_HEALTH_LY_W] = dm[CS_DEMO_POP];
+  sig_apply(&lc);
   double *care = r->care + say * (size_t)pl->nsector * CS_CARE_N;
   for (int32_t sec = 0; sec < pl->nsector; sec++) {
     double *row = care + (size_t)sec * CS_CARE_N, U = w->units[sec];
@@ -481,11 +865,42 @@ static void area_step(kctx *c) {
     row[CS_CARE_FTE] = w->fsum[sec] * pm->fte_per_unit[sec];
     row[CS_CARE_M2] = U * pm->m2[sec];
     row[CS_CARE_CO2] = U * pm->co2[sec];
-    r->payer_care[cs_ix_sy(r, c->i, c->y) * r->np + pl->sectors[sec].payer] += row[CS_CARE_COST];
+    r->payer_care[cs_ix_sy(r, lc.i, c->y) * r->np + pl->sectors[sec].payer] += row[CS_CARE_COST];
   }
-  weigh_area(c, say, hl, pfac);
+  weigh_area(&lc, say, hl, pfac);
   memcpy(r->participants + say * (size_t)pl->niv, w->part, (size_t)pl->niv * sizeof(double));
-  r->flows[say] = c->flows;
+  r->flows[say] = lc.flows;
+}
+
+/* Zeroes the block's sums. */
+static void block_clear(const kctx *c) {
+  cs_work *w = c->w;
+  size_t B = c->B, ns = (size_t)c->pm->nsig;
+  memset(w->ru, 0, ns * c->nc * B * sizeof(double));
+  memset(w->re, 0, ns * c->nc * B * sizeof(double));
+  memset(w->rn, 0, ns * B * sizeof(double));
+  memset(w->hl, 0, CS_HEALTH_N * B * sizeof(double));
+  memset(w->dm, 0, CS_DEMO_N * B * sizeof(double));
+  w->ncap = 0;
+}
+
+/* One block of lanes through the year. */
+static void block_step(kctx *c, double pfac) {
+  for (int32_t b = 0; b < c->nb; b++) {
+    int32_t l = c->l0 + b;
+    if (l < c->nl)
+      lane_uptake(c, b, &c->scs[l / c->na], l / c->na, c->w->lane_a[l]);
+    else
+      c->w->nact[b] = 0; /* padding: no scenario, nobody, no effects */
+    lane_sigs(c, b);
+  }
+  block_flags(c);
+  block_clear(c);
+  block_cells(c);
+  block_births(c);
+  block_migration(c);
+  for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++)
+    lane_finish(c, b, pfac);
 }
 
 /* Section 5: demand per (subregion, group), supply of this year, supply of next year. */
@@ -632,20 +1047,31 @@ static void implementation_step(kctx *c) {
   }
 }
 
+/* Per cell (s, x, k): the sectors whose use and end-of-life rates are not 0 (cell_care). */
+static void nonzero_rates(const cs_plan *pl, const cs_params *pm, cs_work *w) {
+  size_t nc = (size_t)pl->nsector;
+  for (size_t cell = 0; cell < (size_t)CS_NSEX * CS_NAGE * pl->nstate; cell++) {
+    int32_t *iu = w->nz + cell * 2 * nc, *ie = iu + nc, nu = 0, ne = 0;
+    for (int32_t sec = 0; sec < pl->nsector; sec++) {
+      if (pm->use[cell * nc + sec] != 0.0) iu[nu++] = sec;
+      if (pm->eol[cell * nc + sec] != 0.0) ie[ne++] = sec;
+    }
+    w->nzn[2 * cell] = nu;
+    w->nzn[2 * cell + 1] = ne;
+  }
+}
+
 static void init_state(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_work *w) {
-  size_t cells = cells_per_scen(pl), RG = (size_t)pl->nsub * pl->ngroup;
+  size_t RG = (size_t)pl->nsub * pl->ngroup, L = (size_t)w->lstride;
   int32_t K = pl->nstate;
-  for (int32_t a = 0; a < pl->narea; a++)
-    for (int32_t s = 0; s < CS_NSEX; s++)
-      for (int32_t x = 0; x < CS_NAGE; x++) {
-        double P = pm->pop[cs_ix_asx(a, s, x)];
-        const double *sh = pl->share0 + ((size_t)s * CS_NAGE + x) * K;
-        double *n = w->cur + ix_cell(pl, a, s, x);
-        for (int32_t k = 0; k < K; k++)
-          n[k] = P * sh[k];
-      }
-  for (int32_t i = 1; i < nsc; i++)
-    memcpy(w->cur + (size_t)i * cells, w->cur, cells * sizeof(double));
+  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++)
+    for (int32_t k = 0; k < K; k++) {
+      double sh = pl->share0[(size_t)sx * K + k], *n = w->cur + ((size_t)sx * K + k) * L;
+      for (size_t l = 0; l < L; l++) /* the padding lanes: nobody */
+        n[l] = (int32_t)l < w->nlane
+                   ? pm->pop[(size_t)w->lane_a[l] * CS_NSEX * CS_NAGE + (size_t)sx] * sh
+                   : 0.0;
+    }
   for (int32_t i = 0; i < nsc; i++)
     for (size_t rg = 0; rg < RG; rg++)
       w->sup[(size_t)i * RG + rg] = pl->wf[rg].present ? pl->wf[rg].fte : 0.0;
@@ -666,37 +1092,63 @@ static void clear_results(cs_results *r) {
   r->capped_persons = 0.0;
 }
 
+/* The population on 1 January of year y per scenario, as results.detail holds it
+ * ([a][s][x][k], the lanes' layout turned around). */
+static void copy_detail(const kctx *c) {
+  size_t cells = cells_per_scen(c->pl), L = (size_t)c->L;
+  int32_t K = c->K;
+  for (int32_t l = 0; l < c->nl; l++) {
+    int32_t i = l / c->na, a = c->w->lane_a[l];
+    double *d =
+        c->r->detail + cs_ix_sy(c->r, i, c->y) * cells + (size_t)a * CS_NSEX * CS_NAGE * (size_t)K;
+    for (size_t sk = 0; sk < (size_t)CS_NSEX * CS_NAGE * K; sk++)
+      d[sk] = c->w->cur[sk * L + (size_t)l];
+  }
+}
+
+/* One year of every lane, block by block, then each scenario's workforce and implementation. */
+static void year_step(kctx *c, int32_t nsc) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  for (int32_t sec = 0; sec < pl->nsector; sec++)
+    w->grow[sec] = pow(1.0 + pm->growth[sec], c->y);
+  c->trans = year_transitions(pl, pm, w, c->y);
+  c->qfac = pow(1.0 - pm->impr, c->y);
+  if (c->r->detail) copy_detail(c);
+  year_rows(c);
+  year_deaths(c);
+  if (pl->has_projection && c->y < pl->nyear - 1) year_migration(c, c->y);
+  double pfac = pow(1.0 + pm->price_growth, c->y);
+  for (c->l0 = 0; c->l0 < c->L; c->l0 += c->nb)
+    block_step(c, pfac);
+  for (c->i = 0; c->i < nsc; c->i++) {
+    c->sc = &c->scs[c->i];
+    workforce_step(c);
+    implementation_step(c);
+  }
+}
+
 void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc, cs_work *w,
                cs_results *r) {
-  size_t cells = cells_per_scen(pl);
+  kctx c = {.pl = pl,
+            .pm = pm,
+            .scs = sc,
+            .w = w,
+            .r = r,
+            .L = w->lstride,
+            .nl = w->nlane,
+            .nb = w->bmax,
+            .na = pl->narea,
+            .K = pl->nstate,
+            .nc = pl->nsector,
+            .B = (size_t)w->bmax};
   clear_results(r);
+  nonzero_rates(pl, pm, w);
+  if (!pl->has_projection) year_migration(&c, -1);
   init_state(pl, pm, nsc, w);
-  for (int32_t y = 0; y < pl->nyear; y++) {
-    for (int32_t sec = 0; sec < pl->nsector; sec++)
-      w->grow[sec] = pow(1.0 + pm->growth[sec], y);
-    memset(w->next, 0, cells * (size_t)nsc * sizeof(double));
-    const double *trans = year_transitions(pl, pm, w, y);
-    for (int32_t i = 0; i < nsc; i++) {
-      kctx c = {.pl = pl,
-                .pm = pm,
-                .sc = &sc[i],
-                .w = w,
-                .r = r,
-                .i = i,
-                .y = y,
-                .qfac = pow(1.0 - pm->impr, y),
-                .trans = trans};
-      if (r->detail)
-        memcpy(r->detail + cs_ix_sy(r, i, y) * cells, w->cur + (size_t)i * cells,
-               cells * sizeof(double));
-      for (int32_t a = 0; a < pl->narea; a++) {
-        c.a = a;
-        area_step(&c);
-      }
-      r->clamped_rows += c.clamped, r->clamped_base_rows += c.clamped_base;
-      workforce_step(&c);
-      implementation_step(&c);
-    }
+  for (c.y = 0; c.y < pl->nyear; c.y++) {
+    year_step(&c, nsc);
     double *tmp = w->cur;
     w->cur = w->next;
     w->next = tmp;

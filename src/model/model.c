@@ -2,6 +2,7 @@
  * defines the run's scenarios, and sizes the result and work arrays. */
 #include "model.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Sizes of the parameter arrays that do not depend on the draw. */
@@ -223,29 +224,38 @@ double cs_targeted_persons(const cs_plan *pl, const cs_params *pm, const cs_inte
   return sum;
 }
 
-static void scen_coverage_one(const cs_plan *pl, const cs_params *pm, cs_scen *s) {
+/* The cost coverage of every scenario (their share of each intervention's targeted persons in
+ * the base year, in total and per subregion). The targeted persons of an area do not depend on
+ * the scenario: counted once per (intervention, area), then added into every scenario's sums,
+ * each sum in the order of the areas as before. s->coverage[i] holds the scenario's sum until
+ * it becomes the share. */
+void cs_scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *sc, int32_t nsc) {
   for (int32_t i = 0; i < pl->niv; i++) {
-    double in = 0.0, all = 0.0, *cs = s->cov_sub + (size_t)i * pl->nsub;
-    memset(cs, 0, (size_t)pl->nsub * sizeof *cs);
+    double all = 0.0;
+    for (int32_t m = 0; m < nsc; m++) {
+      memset(sc[m].cov_sub + (size_t)i * pl->nsub, 0, (size_t)pl->nsub * sizeof(double));
+      sc[m].coverage[i] = 0.0;
+    }
     for (int32_t a = 0; a < pl->narea; a++) {
       double n = cs_targeted_persons(pl, pm, &pl->ivs[i], a);
+      int32_t sub = pl->areas[a].sub;
       all += n;
-      if (s->sub_on[pl->areas[a].sub]) {
-        in += n;
-        cs[pl->areas[a].sub] += n;
-      }
+      for (int32_t m = 0; m < nsc; m++)
+        if (sc[m].sub_on[sub]) {
+          sc[m].coverage[i] += n;
+          sc[m].cov_sub[(size_t)i * pl->nsub + sub] += n;
+        }
     }
-    /* an intervention that targets nobody: its costs are split evenly (v0.2, business case
-     * per subregion), as they must land somewhere */
-    for (int32_t r = 0; r < pl->nsub; r++)
-      cs[r] = all > 0.0 ? cs[r] / all : !s->has_subregions ? 1.0 / pl->nsub : 0.0;
-    s->coverage[i] = !s->has_subregions ? 1.0 : all > 0.0 ? in / all : 0.0;
+    for (int32_t m = 0; m < nsc; m++) {
+      cs_scen *s = &sc[m];
+      double in = s->coverage[i], *cs = s->cov_sub + (size_t)i * pl->nsub;
+      /* an intervention that targets nobody: its costs are split evenly (v0.2, business case
+       * per subregion), as they must land somewhere */
+      for (int32_t r = 0; r < pl->nsub; r++)
+        cs[r] = all > 0.0 ? cs[r] / all : !s->has_subregions ? 1.0 / pl->nsub : 0.0;
+      s->coverage[i] = !s->has_subregions ? 1.0 : all > 0.0 ? in / all : 0.0;
+    }
   }
-}
-
-void cs_scen_coverage(const cs_plan *pl, const cs_params *pm, cs_scen *sc, int32_t nsc) {
-  for (int32_t i = 0; i < nsc; i++)
-    scen_coverage_one(pl, pm, &sc[i]);
 }
 
 static cs_scen *scen_new(const cs_plan *pl, cs_arena *ar, cs_scen *s, const char *id, int on) {
@@ -376,48 +386,89 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   return CS_OK;
 }
 
+/* Lanes per block: the block's sums of rates ([nsig][c][lanes], twice) and its cells' scratch
+ * stay in the core's caches; blocks of equal size, a multiple of 8 lanes (one AVX-512 vector). */
+#define CS_LANE_BLOCK 128
+static int32_t lane_block(int32_t nlane, int32_t nstate) {
+  int32_t nblock = (nlane + CS_LANE_BLOCK - 1) / CS_LANE_BLOCK;
+  int32_t b = nblock > 0 ? (nlane + nblock - 1) / nblock : 1;
+  b = b < nstate ? nstate : b; /* S, D, S2 and p also serve as [nstate] scratch */
+  return (b + 7) / 8 * 8;
+}
+
+/* n doubles at a 64-byte boundary: a vector of eight lanes then never straddles two cache
+ * lines (lane blocks and rows of the population are multiples of eight doubles). */
+static double *lanes_alloc(cs_arena *ar, size_t n) {
+  char *p = cs_arena_calloc(ar, n * sizeof(double) + 64, 1);
+  return p ? (double *)(p + (64 - (uintptr_t)p % 64) % 64) : NULL;
+}
+
 cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_arena *ar,
                         cs_work *w) {
-  size_t cells = (size_t)pl->narea * CS_NSEX * CS_NAGE * (size_t)pl->nstate;
-  size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector;
-  w->cur = CS_ALLOC(ar, cells * (size_t)nsc, double);
-  w->next = CS_ALLOC(ar, cells * (size_t)nsc, double);
-  w->mig_resid = CS_ALLOC(ar, (size_t)pl->narea * CS_NSEX * CS_NAGE, double);
-  w->up = CS_ALLOC(ar, pl->niv + 1, double);
-  w->act = CS_ALLOC(ar, pl->niv + 1, int32_t);
+  size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector, niv = (size_t)pl->niv;
+  size_t nsx = (size_t)CS_NSEX * CS_NAGE, ns = (size_t)pm->nsig;
+  memset(w, 0, sizeof *w);
+  w->nlane = nsc * pl->narea;
+  w->bmax = lane_block(w->nlane, pl->nstate);
+  w->lstride = (w->nlane + w->bmax - 1) / w->bmax * w->bmax;
+  size_t B = (size_t)w->bmax, cells = nsx * nk * (size_t)w->lstride;
+  w->cur = lanes_alloc(ar, cells);
+  w->next = lanes_alloc(ar, cells);
+  w->mig_resid = CS_ALLOC(ar, (size_t)pl->narea * nsx, double);
+  w->migT = CS_ALLOC(ar, (size_t)pl->narea * nsx, double);
+  w->lane_a = CS_ALLOC(ar, (size_t)w->lstride + 1, int32_t);
+  w->up = CS_ALLOC(ar, B * niv + 1, double);
+  w->act = CS_ALLOC(ar, B * niv + 1, int32_t);
+  w->nact = CS_ALLOC(ar, B, int32_t);
   int32_t ne = 0;
   for (int32_t i = 0; i < pl->niv; i++)
     ne += pl->ivs[i].neffect;
-  w->em = CS_ALLOC(ar, ne + 1, double);
-  w->ef = CS_ALLOC(ar, ne + 1, double);
-  w->part = CS_ALLOC(ar, pl->niv + 1, double);
+  w->em = CS_ALLOC(ar, B * (size_t)ne + 1, double);
+  w->ef = CS_ALLOC(ar, B * (size_t)ne + 1, double);
+  w->part = CS_ALLOC(ar, niv + 1, double);
   w->units = CS_ALLOC(ar, nc + 1, double);
   w->fsum = CS_ALLOC(ar, nc + 1, double);
   w->units_eol = CS_ALLOC(ar, nc + 1, double);
-  size_t ns = (size_t)pm->nsig;
-  w->ru = CS_ALLOC(ar, ns * nc + 1, double);
-  w->re = CS_ALLOC(ar, ns * nc + 1, double);
-  w->rn = CS_ALLOC(ar, ns + 1, double);
-  w->tm = CS_ALLOC(ar, ns * nk * nk + 1, double);
-  w->th = CS_ALLOC(ar, ns * nk * nk + 1, double);
-  w->tm_on = CS_ALLOC(ar, ns + 1, uint8_t);
-  w->qm = CS_ALLOC(ar, ns + 1, double);
-  w->ud = CS_ALLOC(ar, ns + 1, double);
-  w->upbar = CS_ALLOC(ar, (size_t)pl->nsub * (pl->niv + 1), double);
+  w->ru = lanes_alloc(ar, ns * nc * B + 1);
+  w->re = lanes_alloc(ar, ns * nc * B + 1);
+  w->rn = lanes_alloc(ar, ns * B + 1);
+  w->tm = lanes_alloc(ar, ns * nk * nk * B + 1);
+  w->th = lanes_alloc(ar, ns * nk * nk * B + 1);
+  w->tm_on = CS_ALLOC(ar, ns * B + 1, uint8_t);
+  w->any_tm = CS_ALLOC(ar, ns + 1, uint8_t);
+  w->any_th = CS_ALLOC(ar, ns * nk * nk + 1, uint8_t);
+  w->qm = lanes_alloc(ar, ns * B + 1);
+  w->ud = lanes_alloc(ar, ns * B + 1);
+  w->qm_big = CS_ALLOC(ar, ns + 1, uint8_t);
+  w->ut = lanes_alloc(ar, ns * nk * B + 1);
+  w->upbar = CS_ALLOC(ar, (size_t)pl->nsub * (niv + 1), double);
   w->sup = CS_ALLOC(ar, (size_t)nsc * pl->nsub * pl->ngroup + 1, double);
   w->grow = CS_ALLOC(ar, nc + 1, double);
   w->u = CS_ALLOC(ar, nc + 1, double);
   w->e = CS_ALLOC(ar, nc + 1, double);
   w->mfte = CS_ALLOC(ar, nc + 1, double);
-  w->p = CS_ALLOC(ar, nk * nk, double);
+  w->p = lanes_alloc(ar, nk * B);
+  w->psum = lanes_alloc(ar, B);
   w->trans_y = CS_ALLOC(ar, n_trans(pl), double);
-  w->S = CS_ALLOC(ar, nk, double);
-  w->S2 = CS_ALLOC(ar, nk, double);
-  w->D = CS_ALLOC(ar, nk, double);
-  if (!w->cur || !w->next || !w->mig_resid || !w->up || !w->act || !w->em || !w->ef || !w->part ||
-      !w->units || !w->fsum || !w->units_eol || !w->ru || !w->re || !w->rn || !w->tm || !w->th ||
-      !w->tm_on || !w->qm || !w->ud || !w->upbar || !w->sup || !w->grow || !w->u || !w->e ||
-      !w->mfte || !w->p || !w->trans_y || !w->S || !w->S2 || !w->D)
+  w->prow = CS_ALLOC(ar, n_trans(pl), double);
+  w->bclamp = CS_ALLOC(ar, nsx * nk, uint8_t);
+  w->nz = CS_ALLOC(ar, nsx * nk * 2 * nc + 1, int32_t);
+  w->nzn = CS_ALLOC(ar, nsx * nk * 2, int32_t);
+  w->qa = CS_ALLOC(ar, nsx * nk * (size_t)pl->narea, double);
+  w->S = lanes_alloc(ar, B);
+  w->S2 = lanes_alloc(ar, nk * B);
+  w->D = lanes_alloc(ar, B);
+  w->hl = lanes_alloc(ar, CS_HEALTH_N * B);
+  w->dm = lanes_alloc(ar, CS_DEMO_N * B);
+  w->cap = CS_ALLOC(ar, nsx * B, cs_capped);
+  if (!w->cur || !w->next || !w->mig_resid || !w->migT || !w->lane_a || !w->up || !w->act ||
+      !w->nact || !w->em || !w->ef || !w->part || !w->units || !w->fsum || !w->units_eol ||
+      !w->ru || !w->re || !w->rn || !w->tm || !w->th || !w->tm_on || !w->any_tm || !w->any_th ||
+      !w->qm || !w->ud || !w->qm_big || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u ||
+      !w->e || !w->mfte || !w->p || !w->psum || !w->trans_y || !w->prow || !w->bclamp || !w->nz ||
+      !w->nzn || !w->qa || !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap)
     return CS_ENOMEM;
+  for (int32_t l = 0; l < w->nlane; l++)
+    w->lane_a[l] = l % pl->narea; /* (the padding's stay 0: the arena is zeroed) */
   return CS_OK;
 }

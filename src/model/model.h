@@ -82,30 +82,62 @@ typedef struct {
   int64_t *clamp_iv;         /* [niv] rows clamped involving the intervention */
 } cs_results;
 
+/* A migration removal that hit an empty cell: the kernel collects them per block of lanes and
+ * adds the persons in the order of the scenarios, areas and cells, so the sum has the same bits
+ * however the lanes are grouped. */
 typedef struct {
-  double *cur, *next;   /* [sc][a][s][x][k] */
-  double *mig_resid;    /* [a][s][x] projection-mode residual of the baseline */
-  double *up;           /* [niv] uptake of the current (sc, a, t) */
-  int32_t *act;         /* [niv] interventions with uptake > 0 in the current (sc, a, t) */
-  double *em, *ef;      /* [neffect] multiplier max(0, 1 + change*up) and fraction*up of the
-                           current (sc, a, t): the same in every cell of the area */
-  double *units, *fsum; /* [c] units and FTE-weighted units of the current area */
-  double *units_eol;    /* [c] the part of units from end-of-life use */
-  double *ru, *re;      /* [nsig][c] sums of N*u and D*e at base (ungrown) rates, per area */
-  double *rn;           /* [nsig] persons of the signature in the area */
-  double *tm;           /* [nsig][k][l] product of transition multipliers of the area */
-  double *th;           /* [nsig][k][l] the same of the hazard-scale ones (exponents) */
-  uint8_t *tm_on;       /* [nsig] the signature has active transition effects */
-  double *qm, *ud;      /* [nsig] death-probability multiplier and utility change of the
+  int32_t lane, sx; /* sx: s * CS_NAGE + x */
+  double persons;
+} cs_capped;
+
+/* The kernel advances every (scenario, area) pair of a year together: lane i * narea + a, the
+ * population stored [s][x][k][lane], so each rate is read once a year for all lanes and the
+ * loops over lanes vectorise. Lanes go in blocks of bmax (a multiple of 8); the lanes past
+ * nlane that fill the last block stay empty. The per-lane scratch below is [..][bmax]
+ * (b = lane - first lane of the block), sized for one block. */
+typedef struct {
+  int32_t nlane, lstride, bmax; /* lanes, lanes with the last block's padding, block size */
+  double *cur, *next;           /* [s][x][k][lstride] */
+  double *mig_resid;            /* [s][x][a] projection-mode residual of the baseline */
+  double *migT;                 /* [s][x][a] the plan's net migration, or the year's projection */
+  int32_t *lane_a;              /* [lstride] the lane's area (0 for padding) */
+  double *up;                   /* [bmax][niv] uptake of the lane's (sc, a, t) */
+  int32_t *act, *nact;          /* [bmax][niv], [bmax] interventions with uptake > 0 */
+  double *em, *ef;              /* [bmax][neffect] multiplier max(0, 1 + change*up) and fraction*up:
+                                   the same in every cell of the lane */
+  double *units, *fsum;         /* [c] units and FTE-weighted units of the current lane */
+  double *units_eol;            /* [c] the part of units from end-of-life use */
+  double *ru, *re;              /* [nsig][c][bmax] sums of N*u and D*e at base (ungrown) rates */
+  double *rn;                   /* [nsig][bmax] persons of the signature */
+  double *tm;                   /* [nsig][k][l][bmax] product of transition multipliers */
+  double *th;           /* [nsig][k][l][bmax] the same of the hazard-scale ones (exponents) */
+  uint8_t *tm_on;       /* [nsig][bmax] the lane has active transition effects on the signature */
+  uint8_t *any_tm;      /* [nsig] some lane of the block has */
+  uint8_t *any_th;      /* [nsig][k][l] some lane of the block has a hazard-scale one */
+  double *qm, *ud;      /* [nsig][bmax] death-probability multiplier and utility change of the
                            signature's active mortality and utility effects (1 and 0 without) */
-  double *part;         /* [niv] participants of the current area */
+  uint8_t *qm_big;      /* [nsig] some lane of the block has qm > 1 */
+  double *ut;           /* [nsig][k][bmax] utility of state k with the utility change */
+  double *part;         /* [niv] participants of the current lane */
   double *upbar;        /* [nsub][niv] */
   double *sup;          /* [sc][r][g] current supply */
   double *grow;         /* [c] growth factor of the year */
-  double *u, *e, *mfte; /* [c] rates of the current cell */
-  double *p;            /* [k][l] transition matrix of the current cell */
+  double *u, *e, *mfte; /* [c] the current signature's grown rates */
+  double *p;            /* [k][bmax] transition probabilities of the current row per lane */
+  double *psum;         /* [bmax] their off-diagonal sum */
   double *trans_y;      /* [s][x][k][l] the year's base transitions (transition_improvement) */
-  double *S, *S2, *D;   /* [k] */
+  double *prow;         /* [s][x][k][l] the year's rows as a lane without transition effects
+                           takes them (scaled to sum 1 where needed), the stay on the diagonal */
+  uint8_t *bclamp;      /* [s][x][k] the year's base row sums above 1 */
+  int32_t *nz, *nzn;    /* [s][x][k][2][c], [s][x][k][2]: the sectors with use (0) and
+                           end-of-life use (1) not 0, and their count */
+  double *qa;           /* [s][x][k][a] the year's death probability before mortality effects
+                           (relative-risk mode; hazard mode: [s][x][k], the same in every area) */
+  double *S, *D;        /* [bmax] survivors and deaths of the current cell */
+  double *S2;           /* [k][bmax] survivors by next state of the current (s, x) */
+  double *hl, *dm;      /* [CS_HEALTH_N][bmax], [CS_DEMO_N][bmax] the lanes' sums */
+  cs_capped *cap;       /* [NSEX * NAGE * bmax] capped removals of the block */
+  int32_t ncap;
 } cs_work;
 
 /* model.c: parameters are allocated once per worker and filled per draw. Drawn values are
