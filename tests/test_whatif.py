@@ -271,8 +271,25 @@ def check_parameters(srv, base, tree):
           and all({k: v for k, v in a.items() if k != "label"} == {k: v for k, v in b.items() if k != "label"}
                   for a, b in zip(pe, pn)),
           "parameters: en and nl the same but for the labels")
-    check(all(a["label"] != b["label"] for a, b in zip(pe, pn) if a["kind"] in ("uptake_max", "theme_enabled")),
-          "parameters: uptake and theme labels translated")
+    check(all(a["label"] != b["label"] for a, b in zip(pe, pn) if a["kind"] != "discount_rate"),
+          "parameters: uptake, effect and theme labels translated")
+    # a label names the intervention as the plan does (its name, not its id) and what moves
+    names = {(th["id"], i["id"]): i.get("name", i["id"]) for th in tree["themes"] for i in th["interventions"]}
+    sectors = {s["id"]: s.get("name", s["id"]) for s in tree.get("sectors", [])}
+    bad = []
+    for p, q in zip(pe, pn):
+        if p["kind"] not in ("uptake_max", "effect"):
+            continue
+        name = names[(p["theme"], p["intervention"])]
+        if not (p["label"].startswith(name + ": ") and q["label"].startswith(name + ": ")
+                and p["intervention_name"] == name):
+            bad.append(p["label"])
+        if p["kind"] == "effect":
+            node = plan_value(tree, p["path"].rsplit(".", 1)[0])
+            sec = node.get("sector") or node.get("from")
+            if sec in sectors and sectors[sec] not in p["label"]:
+                bad.append(p["label"])
+    check(not bad, f"parameters: labels name the intervention and the sector it acts on ({bad[:2]})")
     ivs = [(th["id"], i["id"]) for th in tree["themes"] for i in th["interventions"]]
     for th, i in ivs:
         pre = f"themes[{th}].interventions[{i}]"

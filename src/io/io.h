@@ -11,6 +11,7 @@
 #include "careshift.h"
 #include "psa/psa.h"
 
+#include <stdio.h>
 #include <stdint.h>
 
 /* ---- what the tables read: the pieces of one run ---- */
@@ -133,6 +134,9 @@ cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d);
 /* Adds a text file (run.log) to a CSV sink's files: written and synced now, renamed with the
  * tables at commit. */
 cs_status cs_sink_csv_add_text(cs_sink *csv, const char *name, const char *text, size_t len);
+/* A text field of a CSV row: as it is, or in double quotes (a quote doubled) when it holds a
+ * comma, a quote or a line break (RFC 4180). */
+void cs_csv_text(FILE *f, const char *s);
 cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d);
 /* business_case.xlsx: one worksheet per table with in_workbook (output_xlsx.c). */
 /* The document's times are SOURCE_DATE_EPOCH when set, else 1 January of year (UTC), so two

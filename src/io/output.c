@@ -162,7 +162,7 @@ typedef struct {
   int npend;
 } csv_sink;
 
-static void csv_text(FILE *f, const char *s) {
+void cs_csv_text(FILE *f, const char *s) {
   if (!strpbrk(s, ",\"\n\r")) {
     fputs(s, f);
     return;
@@ -189,7 +189,7 @@ static cs_status csv_begin(cs_sink *sk, const cs_tabledef *t) {
   c->t = t;
   for (int i = 0; i < t->ncol; i++) {
     if (i) fputc(',', c->f);
-    csv_text(c->f, t->cols[i].name);
+    cs_csv_text(c->f, t->cols[i].name);
   }
   fputc('\n', c->f);
   return CS_OK;
@@ -201,7 +201,7 @@ static cs_status csv_row(cs_sink *sk, const cs_value *v) {
     if (i) fputc(',', c->f);
     if (v[i].null) continue;
     switch (c->t->cols[i].type) {
-    case CS_TEXT: csv_text(c->f, v[i].s); break;
+    case CS_TEXT: cs_csv_text(c->f, v[i].s); break;
     case CS_INT: fprintf(c->f, "%lld", (long long)v[i].i); break;
     case CS_REAL: fprintf(c->f, "%.17g", v[i].d); break;
     }

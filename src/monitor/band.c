@@ -4,26 +4,11 @@
  * rerunning draws 0..N-1 of the run's seed for the baseline and the plan gives the run's own
  * draws. Draw 0 must reproduce results.db's planned values, or there is no band. */
 #include "monitor.h"
+#include "psa/psa.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Stream ids of the plan's distributions, exactly as psa.c numbers them: the FNV-1a hash of
- * the label, a repeated one bumped up. */
-static uint64_t *stream_ids(const cs_plan *pl, cs_arena *ar) {
-  uint64_t *id = cs_arena_calloc(ar, (size_t)pl->ndist + 1, sizeof *id);
-  if (!id) return NULL;
-  for (int32_t i = 0; i < pl->ndist; i++) {
-    id[i] = cs_hash_fnv1a(pl->dists[i].label ? pl->dists[i].label : "");
-    for (int32_t j = 0; j < i; j++)
-      if (id[j] == id[i] && pl->dists[i].kind != CS_DIST_FIXED) {
-        id[i]++;
-        j = -1;
-      }
-  }
-  return id;
-}
 
 typedef struct {
   const cs_plan *pl;
@@ -34,18 +19,6 @@ typedef struct {
   double *val; /* [cell][draw] the plan scenario's value */
   const volatile sig_atomic_t *cancel;
 } band_ctx;
-
-/* theta of draw d, as psa.c's job_theta: the mean for draw 0 and fixed numbers, else the
- * quantile of the draw's uniform (the mean when that is not finite). */
-static void draw_theta(const band_ctx *b, int64_t d, double *theta) {
-  const cs_plan *pl = b->pl;
-  for (int32_t i = 0; i < pl->ndist; i++) {
-    theta[i] = pl->dists[i].mean;
-    if (d == 0 || pl->dists[i].kind == CS_DIST_FIXED) continue;
-    double v = cs_dist_quantile(&pl->dists[i], cs_rand_u01(b->seed, (uint64_t)d, b->stream[i]));
-    if (isfinite(v)) theta[i] = v;
-  }
-}
 
 double cs_mon_cell_value(const cs_plan *pl, const cs_results *r, int32_t s, const cs_mcell *c) {
   size_t sy = cs_ix_sy(r, s, c->year - pl->T0);
@@ -86,7 +59,7 @@ static cs_status worker(void *ctx, int64_t w) {
   cs_results r;
   cs_work wk;
   cs_status st = theta ? CS_OK : CS_ENOMEM;
-  if (st == CS_OK) draw_theta(b, 0, theta);
+  if (st == CS_OK) cs_psa_draw_theta(pl, b->seed, b->stream, 0, theta);
   if (st == CS_OK) st = cs_params_build(pl, theta, &ar, &pm);
   if (st == CS_OK && cs_scen_build(pl, &pm, &ar, &sc) < 2) st = CS_ENOMEM;
   /* the baseline and the plan only: every scenario depends on the baseline, none on others */
@@ -95,7 +68,7 @@ static cs_status worker(void *ctx, int64_t w) {
   for (int64_t d = w; st == CS_OK && d < b->draws; d += b->nworker) {
     if (b->cancel && *b->cancel) st = CS_ECANCELED;
     if (st != CS_OK) break;
-    draw_theta(b, d, theta);
+    cs_psa_draw_theta(pl, b->seed, b->stream, d, theta);
     cs_params_fill(pl, theta, &pm);
     cs_scen_coverage(pl, &pm, sc, 2);
     cs_kernel(pl, &pm, sc, 2, &wk, &r);
@@ -134,10 +107,12 @@ cs_status cs_mon_band(cs_monitor *m, int draws, uint64_t seed, const cs_monitor_
   cs_arena ar;
   cs_arena_init(&ar);
   band_ctx b = {.pl = m->pl, .m = m, .draws = draws, .seed = seed, .cancel = o->cancel};
-  b.stream = stream_ids(m->pl, &ar);
+  uint64_t *stream = NULL;
+  cs_status st = cs_psa_streams(m->pl, &ar, &stream);
+  b.stream = stream;
   b.val = CS_ALLOC(&ar, m->ncell * (size_t)draws, double);
   b.nworker = cs_thread_count(o->threads, draws);
-  cs_status st = b.stream && b.val ? cs_parallel_for(b.nworker, b.nworker, worker, &b) : CS_ENOMEM;
+  if (st == CS_OK) st = b.val ? cs_parallel_for(b.nworker, b.nworker, worker, &b) : CS_ENOMEM;
   if (st == CS_OK && !reproduces(&b)) {
     cs_diags_add(d, m->pl->path, 0, 0,
                  "warning: no PSA band: draw 0 of the plan does not reproduce the run's planned "

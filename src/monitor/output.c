@@ -163,19 +163,6 @@ cs_status cs_monitor_format(const cs_monitor *m, const char *lang, char **out_te
 }
 
 /* ---- monitoring.csv ---- */
-static void csv_text(FILE *f, const char *s) {
-  if (!strpbrk(s, ",\"\n\r")) {
-    fputs(s, f);
-    return;
-  }
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 void cs_mon_num(double v, char *buf, size_t n) {
   /* a whole number as digits (300000, not 3e+05), else the shortest %g that reads back */
   if (fabs(v) < 1e15 && v == floor(v)) {
@@ -200,16 +187,16 @@ static void csv_row(FILE *f, const cs_monitor_row *r) {
   fprintf(f, "%d,", r->year);
   const char *text1[] = {r->indicator, r->level, r->place, r->subregion, r->direction};
   for (size_t i = 0; i < 5; i++)
-    csv_text(f, text1[i]), fputc(',', f);
+    cs_csv_text(f, text1[i]), fputc(',', f);
   const double nums[] = {r->target,   r->planned,    r->low,           r->high,
                          r->realised, r->difference, r->difference_pct};
   for (size_t i = 0; i < 7; i++)
     csv_num(f, nums[i]), fputc(',', f);
-  csv_text(f, r->status);
+  cs_csv_text(f, r->status);
   fputc(',', f);
-  csv_text(f, r->from);
+  cs_csv_text(f, r->from);
   fputc(',', f);
-  csv_text(f, r->source);
+  cs_csv_text(f, r->source);
   fputc('\n', f);
 }
 

@@ -17,7 +17,7 @@
 
 /* Stream ids of the plan's distributions; a repeated label (not expected) gets the next id
  * up, so two distributions never share a stream. */
-static cs_status stream_ids(const cs_plan *pl, cs_arena *ar, uint64_t **out) {
+cs_status cs_psa_streams(const cs_plan *pl, cs_arena *ar, uint64_t **out) {
   uint64_t *id = cs_arena_calloc(ar, (size_t)pl->ndist + 1, sizeof *id);
   if (!id) return CS_ENOMEM;
   for (int32_t i = 0; i < pl->ndist; i++) {
@@ -204,25 +204,28 @@ static cs_status wmodel_init(const cs_plan *pl, wmodel *m) {
   return cs_econ_alloc(&m->r, &m->ar, &m->ec);
 }
 
+int64_t cs_psa_draw_theta(const cs_plan *pl, uint64_t seed, const uint64_t *stream, int64_t d,
+                          double *theta) {
+  int64_t bad = 0;
+  for (int32_t i = 0; i < pl->ndist; i++) {
+    theta[i] = pl->dists[i].mean;
+    if (d == 0 || pl->dists[i].kind == CS_DIST_FIXED) continue;
+    double v = cs_dist_quantile(&pl->dists[i], cs_psa_uniform(seed, (uint64_t)d, stream[i]));
+    if (isfinite(v))
+      theta[i] = v;
+    else
+      bad++;
+  }
+  return bad;
+}
+
 /* theta of job j: a draw (j < ndraw), or a tornado run (a parameter at 2.5 or 97.5 %). */
 static int64_t job_theta(shared_t *sh, int64_t j, double *theta) {
   const cs_plan *pl = sh->pl;
   int64_t bad = 0;
   for (int32_t i = 0; i < pl->ndist; i++)
     theta[i] = pl->dists[i].mean;
-  if (j < sh->out->ndraw) {
-    if (j == 0) return 0;
-    for (int32_t i = 0; i < pl->ndist; i++) {
-      if (pl->dists[i].kind == CS_DIST_FIXED) continue;
-      double v = cs_dist_quantile(&pl->dists[i],
-                                  cs_psa_uniform(sh->opt->seed, (uint64_t)j, sh->stream[i]));
-      if (isfinite(v))
-        theta[i] = v;
-      else
-        bad++;
-    }
-    return bad;
-  }
+  if (j < sh->out->ndraw) return cs_psa_draw_theta(pl, sh->opt->seed, sh->stream, j, theta);
   int64_t t = j - sh->out->ndraw;
   int32_t i = sh->out->par[t / 2];
   double v = cs_dist_quantile(&pl->dists[i], t % 2 ? 0.975 : 0.025);
@@ -305,7 +308,7 @@ static cs_status psa_alloc(const cs_plan *pl, const cs_psa_options *opt, cs_aren
 cs_status cs_psa_run(const cs_plan *pl, const cs_psa_options *opt, cs_arena *ar, cs_psa *out) {
   cs_status st = psa_alloc(pl, opt, ar, out);
   uint64_t *stream = NULL;
-  if (st == CS_OK) st = stream_ids(pl, ar, &stream);
+  if (st == CS_OK) st = cs_psa_streams(pl, ar, &stream);
   if (st != CS_OK) return st;
   int64_t all = cs_psa_njob(out), first = cs_psa_part_first(all, opt->part, opt->nparts);
   int64_t last = cs_psa_part_first(all, opt->part + 1, opt->nparts);

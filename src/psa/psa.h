@@ -38,6 +38,15 @@ static inline double cs_psa_uniform(uint64_t seed, uint64_t draw, uint64_t strea
   return cs_rand_u01(seed, draw, stream);
 }
 
+/* Stream ids of the plan's distributions ([ndist], in ar): the FNV-1a hash of each label, a
+ * repeated one bumped up. Whoever redraws a run's draws (monitor's PSA band) uses these. */
+cs_status cs_psa_streams(const cs_plan *pl, cs_arena *ar, uint64_t **out);
+/* theta of draw d: every distribution at its mean for draw 0 and for fixed numbers, else the
+ * quantile of the draw's uniform (the mean where that is not finite). Returns how many
+ * quantiles were not finite. */
+int64_t cs_psa_draw_theta(const cs_plan *pl, uint64_t seed, const uint64_t *stream, int64_t d,
+                          double *theta);
+
 /* Positions of metrics in the metric vector of a plan. */
 int32_t cs_psa_met_npv(const cs_plan *pl, int32_t stakeholder); /* npayer = total */
 int32_t cs_psa_met_crit(const cs_plan *pl, int32_t crit);       /* long-term year */

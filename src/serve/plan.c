@@ -5,6 +5,8 @@
  * a private in-memory database the same way. */
 #include "serve.h"
 
+#include "plan/plan.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,6 +85,77 @@ cs_status cs_sv_tables_to_db(const cs_run *run, sqlite3 *db, cs_diags *d) {
   return st;
 }
 
+/* What the first effect of an intervention does, in words a steering group reads (the what-if
+ * slider moves its main number): "use of Huisartsenzorg", "share shifted from A to B". */
+static void effect_words(const cs_plan *p, const cs_effect *e, int nl, char *out, size_t n) {
+  const char *sec =
+      e->sector >= 0 && e->sector < p->nsector
+          ? (p->sectors[e->sector].name ? p->sectors[e->sector].name : p->sectors[e->sector].id)
+          : "";
+  switch (e->kind) {
+  case CS_EFF_USE:
+    snprintf(out, n, nl ? "effect op gebruik %s" : "effect on use of %s", sec);
+    break;
+  case CS_EFF_EOL:
+    snprintf(out, n,
+             nl ? "effect op gebruik %s in het laatste levensjaar"
+                : "effect on end-of-life use of %s",
+             sec);
+    break;
+  case CS_EFF_SHIFT: {
+    const cs_sector *f = &p->sectors[e->from], *t = &p->sectors[e->to];
+    snprintf(out, n, nl ? "deel verschoven van %s naar %s" : "share shifted from %s to %s",
+             f->name ? f->name : f->id, t->name ? t->name : t->id);
+    break;
+  }
+  case CS_EFF_FTE:
+    snprintf(out, n, nl ? "effect op personeel per eenheid %s" : "effect on staff per unit of %s",
+             sec);
+    break;
+  case CS_EFF_TRANSITION:
+    snprintf(out, n, nl ? "effect op overgang %s naar %s" : "effect on transition %s to %s",
+             p->states[e->from].id, p->states[e->to].id);
+    break;
+  case CS_EFF_WORKFORCE:
+    snprintf(out, n, nl ? "personeel %s" : "workforce %s",
+             e->group >= 0 && e->group < p->ngroup ? p->groups[e->group] : "");
+    break;
+  case CS_EFF_UTILITY:
+    snprintf(out, n,
+             nl ? "effect op kwaliteit van leven (utiliteit)"
+                : "effect on quality of life (utility)");
+    break;
+  case CS_EFF_MORTALITY: snprintf(out, n, nl ? "effect op sterfte" : "effect on mortality"); break;
+  case CS_EFF_EXTRA_USE:
+    snprintf(out, n, nl ? "extra %s per persoonsjaar" : "extra %s per person-year", sec);
+    break;
+  }
+}
+
+/* Per intervention (by "themes[T].interventions[I]", the prefix of its input paths): its name
+ * and its first effect in words, en and nl, for the what-if parameters' labels. */
+static cs_status labels_of(const cs_plan *p, json_t **out) {
+  json_t *o = json_object();
+  for (int32_t t = 0; o && t < p->ntheme; t++)
+    for (int32_t i = p->themes[t].first; i < p->themes[t].first + p->themes[t].count; i++) {
+      const cs_intervention *iv = &p->ivs[i];
+      char key[300], en[400] = "", nl[400] = "";
+      snprintf(key, sizeof key, "themes[%s].interventions[%s]", p->themes[t].id, iv->id);
+      if (iv->neffect > 0) {
+        effect_words(p, &iv->effects[0], 0, en, sizeof en);
+        effect_words(p, &iv->effects[0], 1, nl, sizeof nl);
+      }
+      json_t *l = json_pack("{s:s, s:s, s:s}", "name", iv->name ? iv->name : iv->id, "effect_en",
+                            en, "effect_nl", nl);
+      if (!l || json_object_set_new(o, key, l)) {
+        json_decref(o);
+        o = NULL;
+      }
+    }
+  *out = o;
+  return o ? CS_OK : CS_ENOMEM;
+}
+
 /* The plan's file name without its folder, as the run's id ("plan.yaml"). */
 static char *plan_id(const char *path) {
   const char *base = strrchr(path, '/');
@@ -100,6 +173,7 @@ cs_status cs_sv_plan_start(cs_server *s, cs_diags *d) {
     s->plan_years = info.horizon - info.base_year;
     s->plan_scenarios = info.scenarios;
     s->plan_areas = info.areas;
+    st = labels_of(plan, &s->labels);
   }
   if (st == CS_OK) {
     cs_run_options o;

@@ -173,6 +173,7 @@ struct cs_server {
   int plan_years, plan_scenarios, plan_areas;
   json_t *table_paths;
   cs_sv_blob params[2]; /* GET /api/whatif/parameters in en, nl */
+  json_t *labels;       /* --plan: per intervention its name and first effect in words */
   cs_sv_whatif wi;
   atomic_size_t inflight; /* bytes of answers built and not yet sent (respond.c) */
   int has_db, has_guard;

@@ -251,6 +251,7 @@ void cs_serve_stop(cs_server *s) {
   if (s->mhd) MHD_stop_daemon(s->mhd); /* waits for the handlers; cs_sv_on_done per request */
   cs_sv_whatif_destroy(s);
   json_decref(s->table_paths);
+  json_decref(s->labels);
   if (s->mhd) cs_sv_log(s, "stopped; %ld connection(s) cut for sending too slowly", s->guard.cut);
   if (s->has_guard) cs_sv_guard_destroy(&s->guard);
   if (s->has_db) cs_sv_db_close(&s->db);

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -93,6 +94,15 @@ __attribute__((format(printf, 3, 4))) static int refuse(refusal *r, const char *
   return 0;
 }
 
+/* The fewest digits that read back as the very double that was sent: a message then quotes
+ * 1.1, not 1.1000000000000001. */
+static void shortest(double x, char *out, size_t n) {
+  for (int digits = 15; digits <= 17; digits++) {
+    snprintf(out, n, "%.*g", digits, x);
+    if (strtod(out, NULL) == x) return;
+  }
+}
+
 /* "PATH=VALUE" for one override; 0 with the refusal when the value cannot be one. */
 static int one_set(const char *path, json_t *v, char **out, refusal *r) {
   char val[WHATIF_MAX_PART + 1];
@@ -100,8 +110,8 @@ static int one_set(const char *path, json_t *v, char **out, refusal *r) {
     return refuse(r, path, "a path is 1 to %d bytes without '='", WHATIF_MAX_PART);
   if (json_is_integer(v))
     snprintf(val, sizeof val, "%lld", (long long)json_integer_value(v));
-  else if (json_is_real(v)) /* 17 digits: the very double that was sent */
-    snprintf(val, sizeof val, "%.17g", json_real_value(v));
+  else if (json_is_real(v))
+    shortest(json_real_value(v), val, sizeof val);
   else if (json_is_boolean(v))
     snprintf(val, sizeof val, "%s", json_is_true(v) ? "true" : "false");
   else if (json_is_string(v) && json_string_length(v) == strlen(json_string_value(v)) &&

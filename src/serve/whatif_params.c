@@ -42,32 +42,70 @@ static void effect_range(const char *field, double v, double *lo, double *hi) {
   if (*hi == *lo) *hi = *lo + 1;
 }
 
-static void add_uptake(json_t *a, sqlite3_stmt *q, int nl) {
-  const char *path = (const char *)sqlite3_column_text(q, 0);
-  char theme[128], iv[128], label[320];
-  id_in(path, "themes[", theme, sizeof theme);
-  id_in(path, "interventions[", iv, sizeof iv);
-  snprintf(label, sizeof label, "%s: %s", iv, nl ? "maximaal bereik" : "maximum uptake");
-  /* 0..1, or up to three times a small uptake, so the slider moves in steps that matter */
-  double v = sqlite3_column_double(q, 1), hi = v > 0 && v < 1.0 / 3 ? 3 * v : 1;
-  json_array_append_new(a, param(path, "uptake_max", theme, iv, label, v, 0, hi, "share"));
+/* The intervention's entry of the labels (serve/plan.c): its name and first effect in words. */
+static const char *label_of(const json_t *labels, const char *path, const char *field) {
+  char key[300];
+  const char *dot = strstr(path, "].uptake.max");
+  if (!dot) dot = strstr(path, "].effects[");
+  size_t len = dot ? (size_t)(dot - path) + 1 : 0;
+  if (!len || len >= sizeof key) return NULL;
+  memcpy(key, path, len);
+  key[len] = '\0';
+  const char *v = json_string_value(json_object_get(json_object_get(labels, key), field));
+  return v && *v ? v : NULL;
 }
 
-static void add_effect(json_t *a, sqlite3_stmt *q, int nl) {
+/* The number an effect's slider moves, in words. */
+static const char *field_words(const char *field, int nl) {
+  static const char *const W[][3] = {
+      {"change", "relative change", "relatieve verandering"},
+      {"fraction", "share moved", "verschoven deel"},
+      {"units", "units per person-year", "eenheden per persoonsjaar"},
+      {"extra_inflow", "extra inflow, FTE a year", "extra instroom, fte per jaar"},
+      {"outflow_change", "relative change of the outflow",
+       "relatieve verandering van de uitstroom"},
+  };
+  for (size_t i = 0; i < sizeof W / sizeof W[0]; i++)
+    if (!strcmp(field, W[i][0])) return W[i][1 + nl];
+  return field;
+}
+
+static void add_uptake(json_t *a, sqlite3_stmt *q, const json_t *labels, int nl) {
   const char *path = (const char *)sqlite3_column_text(q, 0);
-  char theme[128], iv[128], label[400];
+  char theme[128], iv[128], label[640];
+  id_in(path, "themes[", theme, sizeof theme);
+  id_in(path, "interventions[", iv, sizeof iv);
+  const char *name = label_of(labels, path, "name");
+  snprintf(label, sizeof label, "%s: %s", name ? name : iv,
+           nl ? "maximaal bereik (deel van de doelgroep)"
+              : "maximum uptake (share of the target group)");
+  /* 0..1, or up to three times a small uptake, so the slider moves in steps that matter */
+  double v = sqlite3_column_double(q, 1), hi = v > 0 && v < 1.0 / 3 ? 3 * v : 1;
+  json_t *p = param(path, "uptake_max", theme, iv, label, v, 0, hi, "share");
+  json_object_set_new(p, "intervention_name", json_string(name ? name : iv));
+  json_array_append_new(a, p);
+}
+
+static void add_effect(json_t *a, sqlite3_stmt *q, const json_t *labels, int nl) {
+  const char *path = (const char *)sqlite3_column_text(q, 0);
+  char theme[128], iv[128], label[1024];
   id_in(path, "themes[", theme, sizeof theme);
   id_in(path, "interventions[", iv, sizeof iv);
   const char *field = strrchr(path, '.') + 1;
   double v = sqlite3_column_double(q, 1), lo, hi;
   effect_range(field, v, &lo, &hi);
-  snprintf(label, sizeof label, "%s: %s (%s)", iv, nl ? "effect" : "effect", field);
-  json_array_append_new(a, param(path, "effect", theme, iv, label, v, lo, hi,
-                                 !strcmp(field, "change") ? "change" : field));
+  const char *name = label_of(labels, path, "name");
+  const char *what = label_of(labels, path, nl ? "effect_nl" : "effect_en");
+  snprintf(label, sizeof label, "%s: %s (%s)", name ? name : iv,
+           what ? what : (nl ? "effect" : "effect"), field_words(field, nl));
+  json_t *p = param(path, "effect", theme, iv, label, v, lo, hi,
+                    !strcmp(field, "change") ? "change" : field);
+  json_object_set_new(p, "intervention_name", json_string(name ? name : iv));
+  json_array_append_new(a, p);
 }
 
 /* Every parameter in the plan's order, in one language. */
-static json_t *params_of(sqlite3 *c, int nl) {
+static json_t *params_of(const json_t *labels, sqlite3 *c, int nl) {
   json_t *a = json_array();
   sqlite3_stmt *q = NULL;
   /* per intervention, in the plan's order: its uptake max and the first number of its first
@@ -86,7 +124,7 @@ static json_t *params_of(sqlite3 *c, int nl) {
       "ORDER BY r";
   if (a && sqlite3_prepare_v2(c, SQL, -1, &q, NULL) == SQLITE_OK)
     while (sqlite3_step(q) == SQLITE_ROW)
-      (sqlite3_column_int(q, 2) ? add_effect : add_uptake)(a, q, nl);
+      (sqlite3_column_int(q, 2) ? add_effect : add_uptake)(a, q, labels, nl);
   sqlite3_finalize(q);
   q = NULL;
   if (a &&
@@ -119,7 +157,7 @@ static json_t *params_of(sqlite3 *c, int nl) {
 
 cs_status cs_sv_whatif_params_prepare(cs_server *s, sqlite3 *c) {
   for (int nl = 0; nl < 2; nl++) {
-    json_t *a = params_of(c, nl);
+    json_t *a = params_of(s->labels, c, nl);
     json_t *j = a ? json_pack("{s:s, s:o}", "lang", nl ? "nl" : "en", "parameters", a) : NULL;
     s->params[nl].body = j ? cs_sv_dump(j, &s->params[nl].len) : NULL;
     json_decref(j);
