@@ -17,6 +17,7 @@ static const char USAGE[] =
     "usage: careshift run PLAN --out DIR [--detail] [--draws N | --psa] [--seed S]\n"
     "                     [--threads T] [--no-tornado] [--no-intervention-shapley]\n"
     "                     [--lang en|nl] [--pdf] [--quiet] [--set PATH=VALUE ...]\n"
+    "                     [--actuals DB --from-year Y]\n"
     "\n"
     "Runs the baseline, the plan, each of the plan's scale and pace variants and the plan\n"
     "without each theme (without-<theme>), with every uncertain number at its mean (draw 0),\n"
@@ -69,6 +70,17 @@ static const char USAGE[] =
     "                    --set themes[ouderen].enabled=false (the plan without that theme);\n"
     "                    repeatable, applied in order, checked like the plan (an error names\n"
     "                    the --set); docs/plan-format.md \"Overrides: --set\"\n"
+    "      --actuals DB  re-forecast: with --from-year, start year Y from the realised\n"
+    "                    values of DB (the results.db of an earlier run, with actuals stored by\n"
+    "                    `careshift monitor import`; only read): every area's population with an\n"
+    "                    actual is scaled to it on 1 January Y, and each intervention's uptake\n"
+    "                    per subregion with realised participants is delayed (or advanced) so\n"
+    "                    that it gives them; the rest of the plan follows the model from there.\n"
+    "                    Years before Y are the ordinary run's. Writes reforecast.csv (NPV and\n"
+    "                    criteria against DB's run) and reforecast_actuals.csv (what was\n"
+    "                    applied); docs/model.md \"Re-forecast\". Use another --out than DB's\n"
+    "                    directory: a run there replaces DB and its actuals\n"
+    "      --from-year Y the re-forecast's first year: after the base year, at most the horizon\n"
     "  -q, --quiet       no summary\n"
     "  -h, --help        this text\n"
     "\n"
@@ -80,7 +92,8 @@ static const char USAGE[] =
     "--pdf prints: the run is written, without report.pdf)\n";
 
 typedef struct {
-  const char *plan, *out, *lang;
+  const char *plan, *out, *lang, *actuals;
+  long from_year;
   const char **sets; /* --set PATH=VALUE, in order (argv's strings) */
   size_t nset;
   int detail, quiet, psa, no_tornado, no_ivshap, has_seed, pdf;
@@ -114,14 +127,22 @@ static int add_set(run_args *a, const char *set) {
 }
 
 static int parse(int argc, char **argv, run_args *a) {
-  static const struct option opts[] = {
-      {"out", required_argument, NULL, 'o'},   {"detail", no_argument, NULL, 'd'},
-      {"lang", required_argument, NULL, 'l'},  {"quiet", no_argument, NULL, 'q'},
-      {"draws", required_argument, NULL, 'n'}, {"psa", no_argument, NULL, 'p'},
-      {"seed", required_argument, NULL, 's'},  {"threads", required_argument, NULL, 't'},
-      {"no-tornado", no_argument, NULL, 'T'},  {"no-intervention-shapley", no_argument, NULL, 'I'},
-      {"pdf", no_argument, NULL, 'P'},         {"set", required_argument, NULL, 'S'},
-      {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
+                                       {"detail", no_argument, NULL, 'd'},
+                                       {"lang", required_argument, NULL, 'l'},
+                                       {"quiet", no_argument, NULL, 'q'},
+                                       {"draws", required_argument, NULL, 'n'},
+                                       {"psa", no_argument, NULL, 'p'},
+                                       {"seed", required_argument, NULL, 's'},
+                                       {"threads", required_argument, NULL, 't'},
+                                       {"no-tornado", no_argument, NULL, 'T'},
+                                       {"no-intervention-shapley", no_argument, NULL, 'I'},
+                                       {"pdf", no_argument, NULL, 'P'},
+                                       {"set", required_argument, NULL, 'S'},
+                                       {"actuals", required_argument, NULL, 'A'},
+                                       {"from-year", required_argument, NULL, 'Y'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   int c;
   long v;
   optind = 0; /* a full reset of GNU getopt */
@@ -151,6 +172,11 @@ static int parse(int argc, char **argv, run_args *a) {
         return CS_EXIT_INTERNAL;
       }
       break;
+    case 'A': a->actuals = optarg; break;
+    case 'Y':
+      if (parse_long(optarg, 1, 9999, &a->from_year))
+        return bad_value("--from-year", optarg, "a year");
+      break;
     case 'o': a->out = optarg; break;
     case 'd': a->detail = 1; break;
     case 'l': a->lang = optarg; break;
@@ -166,6 +192,10 @@ static int parse(int argc, char **argv, run_args *a) {
   if (optind != argc - 1 || !a->out) {
     fprintf(stderr, "careshift run: %s\n\n%s",
             !a->out ? "--out DIR is required" : "one PLAN expected", USAGE);
+    return CS_EXIT_USAGE;
+  }
+  if (!a->actuals != !a->from_year || (a->actuals && !*a->actuals)) {
+    fprintf(stderr, "careshift run: --actuals DB and --from-year Y go together\n\n%s", USAGE);
     return CS_EXIT_USAGE;
   }
   if (strcmp(a->lang, "en") && strcmp(a->lang, "nl")) {
@@ -342,6 +372,8 @@ static int set_options(const run_args *a, const cs_plan *plan, cs_run_options *o
   opt->threads = (int)a->threads;
   opt->tornado = !a->no_tornado;
   opt->no_intervention_shapley = a->no_ivshap;
+  opt->actuals = a->actuals;
+  opt->from_year = (int)a->from_year;
   if (!opt->draws && (a->has_seed || a->no_tornado) && a->rank == 0)
     fprintf(stderr, "careshift run: note: --seed and --no-tornado apply to draws; "
                     "without --draws or --psa they do nothing\n");

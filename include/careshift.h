@@ -152,6 +152,11 @@ typedef struct {
   /* When non-NULL and set to non-zero (from a signal handler, say), the run stops within
    * milliseconds with CS_ECANCELED: draws stop, a write removes what it wrote. */
   const volatile sig_atomic_t *cancel;
+  /* A re-forecast (docs/model.md "Re-forecast"): when actuals is set (the results.db of a run
+   * with imported actuals, read-only), year from_year (base year < from_year <= horizon)
+   * starts from the realised population and uptake of that year; NULL and 0 for none. */
+  const char *actuals;
+  int from_year;
 } cs_run_options;
 
 CS_API void cs_run_options_init(cs_run_options *o);

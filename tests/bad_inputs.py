@@ -211,6 +211,14 @@ case("by_subregion: unknown subregion, share above 1", BS2,
      f"{at_new(BS2, 'by_subregion', 'Nort')}: unknown subregion 'Nort' (did you mean 'North'?)",
      f"{at_new(BS2, 'by_subregion', '1.5')}: by_subregion share '1.5' in themes[th1].interventions[iv1].costs[1] "
      "is out of range (expected a share in [0, 1])")
+BS3 = sub("plan.yaml", "{payer: wmo, per_year: 1000}", "{payer: wmo, per_year: 1000, by_subregion: {North: 0.5, South: 0.2, North: 0.3}}")
+case("by_subregion: a subregion named twice (YAML would let the last win)", BS3,
+     f"{at_new(BS3, 'by_subregion', 'North: 0.3')}: subregion 'North' is named twice in "
+     "themes[th1].interventions[iv1].costs[1].by_subregion (expected each once)")
+DL = sub("plan.yaml", "{North: 1}", "{North: 1, North: 2}")
+case("scenario delay: a subregion named twice", DL,
+     f"{at_new(DL, '{North: 1, North: 2}', 'North: 2')}: subregion 'North' is named twice in scenario delay "
+     "(expected each once)")
 EU = sub("plan.yaml", "{kind: use, sector: home, change: {neg: $eff}}", "{kind: extra_use, sector: home, units: -2, change: 1}")
 case("extra_use: negative units, and a change it does not take", EU,
      f"{at_new(EU, 'extra_use', 'change')}: unknown key 'change' in themes[th1].interventions[iv1].effects[1]",

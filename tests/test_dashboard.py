@@ -7,7 +7,9 @@ every chart renders with no console error, the verdict, business case and subreg
 /api/tables for the plan, a variant and a subregion, the year range and theme filter, ACP's
 uptake slider to 0.2 shows what POST /api/whatif answers (stale answers dropped, 400 shown, 503
 retried), and NL/EN. Then the same page on a finished run with PSA (`serve --dir`): no what-if
-panel, the PSA charts render. Each server is stopped with SIGTERM and must exit 0.
+panel, the PSA charts render, and with the example's actuals imported the monitoring section
+equals /api/monitoring and its charts show the realised points (issue 13). Each server is
+stopped with SIGTERM and must exit 0.
 
 Screenshots and the servers' logs go to the build directory's meson-logs (else a temporary
 directory), named in the output; docs/img/dashboard.png is a copy of dashboard-plan-whatif.png
@@ -143,6 +145,10 @@ def main(binary):
         p = subprocess.run([binary, "run", PLAN, "--out", run, "--quiet", "--no-intervention-shapley",
                             "--draws", "20"], capture_output=True, text=True, timeout=600)
         check(p.returncode == 0, f"run --draws 20 exits 0 {p.stderr[:200]}")
+        # the example's actuals, so the page shows its monitoring section (issue 13)
+        m = subprocess.run([binary, "monitor", "import", PLAN, os.path.join(ROOT, "examples", "zuid-limburg",
+                            "actuals.csv"), "--dir", run], capture_output=True, text=True, timeout=120)
+        check(m.returncode == 0, f"monitor import of the example's actuals exits 0 {m.stderr[:200]}")
         if p.returncode == 0:
             serve_and_test(binary, ["--dir", run], "dir", out, "--no-whatif")
     print(f"screenshots and server logs: {out}/dashboard-*")

@@ -279,6 +279,8 @@ def check_bad_parameters(srv):
         ("/api/tables/payers?scenario=plan%00junk", "scenario", "a NUL byte in a value"),
         ("/api/tables/care?year_from=2030%00x", "year_from", "a NUL byte in a year"),
         ("/api/tables/care?offset=10000000000000000000", "offset", "an offset of 20 digits"),
+        ("/api/summary?scenario=", "scenario", "an empty scenario"),
+        ("/api/psa?scenario=", "scenario", "an empty scenario (psa)"),
     ]:
         st, _, _, j = get(srv, path)
         check(st == 400 and is_error(j, field), f"400 field {field}: {what}")

@@ -247,6 +247,8 @@ def plan_value(tree, path):
     """The plan file's value at a parameter's path (themes[t].interventions[i]..., a list item
     [n] 1-based, economics.x)."""
     node = tree
+    if path.startswith("$"):  # a named parameter
+        return tree["parameters"][path[1:]]
     for part in re.findall(r"[^.\[\]]+|\[[^\]]*\]", path):
         if part.startswith("["):
             key = part[1:-1]
@@ -285,7 +287,7 @@ def check_parameters(srv, base, tree):
                 and p["intervention_name"] == name):
             bad.append(p["label"])
         if p["kind"] == "effect":
-            node = plan_value(tree, p["path"].rsplit(".", 1)[0])
+            node = plan_value(tree, p.get("effect_path", p["path"]).rsplit(".", 1)[0])
             sec = node.get("sector") or node.get("from")
             if sec in sectors and sectors[sec] not in p["label"]:
                 bad.append(p["label"])
@@ -297,8 +299,17 @@ def check_parameters(srv, base, tree):
         ef = [p for p in pe if p["kind"] == "effect" and p["intervention"] == i and p["theme"] == th]
         check(len(up) == 1 and up[0]["path"] == pre + ".uptake.max",
               f"parameters: one uptake_max for {th}/{i}: {[p['path'] for p in up]}")
-        check(len(ef) == 1 and ef[0]["path"].startswith(pre + ".effects[1]."),
+        check(len(ef) == 1 and (ef[0]["path"].startswith(pre + ".effects[1].") and "effect_path" not in ef[0]
+                                or ef[0]["path"].startswith("$") and ef[0]["effect_path"].startswith(pre + ".effects[1].")
+                                and plan_value(tree, ef[0]["effect_path"]) in (ef[0]["path"], "-" + ef[0]["path"])
+                                and ef[0]["path"] in ef[0]["label"]),
               f"parameters: one effect for {th}/{i}: {[p['path'] for p in ef]}")
+    # a main effect that is a named parameter moves the parameter (the example's behoud:
+    # outflow_change: $retention), never a lesser number of the same effect
+    beh = [p for p in pe if p["kind"] == "effect" and p["intervention"] == "behoud"]
+    check(len(beh) == 1 and beh[0]["path"] == "$retention" and beh[0]["unit"] == "change"
+          and beh[0]["effect_path"] == "themes[arbeidsmarkt].interventions[behoud].effects[1].outflow_change",
+          f"parameters: behoud's slider moves $retention, its outflow change: {beh}")
     dr = [p for p in pe if p["kind"] == "discount_rate"]
     check(len(dr) == 1 and dr[0]["path"] == "economics.discount_rate"
           and dr[0]["value"] == float(tree["economics"]["discount_rate"]),
@@ -552,6 +563,23 @@ def check_refusals(srv):
         st, _, data, j = whatif(srv, {"set": {path: value}})
         check(st == 400 and isinstance(j, dict) and j.get("field") == path and b"root:" not in data,
               f"{path}={value}: 400 naming {path}, nothing of the file shown ({st}: {short(data, 160)})")
+    # nor through a file field of its own, or a section it replaces with YAML that names one: any
+    # file, the plan's own included, so that no answer tells whether a file exists (the tables
+    # stay the plan's); and no answer shows where the server keeps the plan
+    plan_dir = os.path.dirname(os.path.abspath(PLAN)).encode()
+    sealed = re.compile(r"an override may not name a file here|cannot replace a table|cannot name a file")
+    for path, value in (("region", "{name: X, areas: fertility.csv}"),
+                        ("region", "{name: X, areas: {file: .env}}"),
+                        ("use.file", "fertility.csv"), ("use.file", "no-such-file.csv"),
+                        ("use", "{file: /etc/passwd}"),
+                        ("demography", "{mortality: fertility.csv, fertility: fertility.csv, migration: migration.csv}"),
+                        ("demography.mortality", "areas.csv"), ("region.areas", "no-such-file.csv")):
+        st, _, data, j = whatif(srv, {"set": {path: value}})
+        check(st == 400 and isinstance(j, dict) and j.get("field") == path and sealed.search(j.get("error", ""))
+              and b"root:" not in data and plan_dir not in data,
+              f"{path}={value}: 400, no file named, nothing of a file, no server path ({st}: {short(data, 200)})")
+    st, _, data, j = whatif(srv, {"set": {"years.base": 1700}})
+    check(st == 400 and plan_dir not in data, f"a plan error: no server path in the answer ({short(data, 200)})")
     # every problem at once, each with its override
     both = {p: 1.5, "sectors[gp].price": "x"}
     st, _, data, j = whatif(srv, {"set": both})
@@ -711,13 +739,17 @@ def check_busy_and_more(tmp):
           f"the plan file changed: plan_changed true, the file's numbers ({st}: {j and j.get('plan_changed')})")
     os.rename(plan, plan + ".away")
     st, _, data, j = whatif(srv, {"set": {}})
-    check(st != 200 and is_error(j, None) and "does not exist" in j["error"],
-          f"the plan file gone: refused, naming the file ({st}: {short(data, 200)})")
+    check(st == 409 and is_error(j, "plan") and "does not exist" in j["error"]
+          and "no longer loads" in j["error"] and os.path.dirname(plan).encode() not in data,
+          f"the plan file gone: 409 plan, naming the file, not where it was ({st}: {short(data, 200)})")
     with open(plan, "w", encoding="utf-8") as f:
         f.write("region: [\n")
-    st, _, data, j = whatif(srv, {"set": {}})
-    check(st != 200 and is_error(j, None) and "yaml syntax error" in j["error"],
-          f"the plan file broken: refused, naming the problem ({st}: {short(data, 200)})")
+    for body in ({"set": {}}, {"set": {ACP + ".uptake.max": 0.2}}):
+        st, _, data, j = whatif(srv, body)
+        check(st == 409 and is_error(j, "plan") and "yaml syntax error" in j["error"]
+              and "no longer loads" in j["error"],
+              f"the plan file broken, {body}: 409 plan (the server's file, not the request), naming the problem "
+              f"({st}: {short(data, 200)})")
     os.replace(plan + ".away", plan)
     with open(plan, "w", encoding="utf-8") as f:
         f.write(text)

@@ -61,6 +61,19 @@ cs_status cs_view_insurers(cs_view *v, cs_arena *ar);
  * thread count. */
 cs_status cs_view_run_info(cs_view *v, int32_t draws, uint64_t seed, cs_arena *ar);
 
+/* ---- reading a results.db back (tables_db.c, v0.2): the layers above io read a run's
+ * tables through this, so SQLite stays behind io ---- */
+typedef struct cs_rdb cs_rdb;
+/* Opens path read-only; CS_EIO with a diagnostic naming path when it cannot. */
+cs_status cs_rdb_open(const char *path, cs_rdb **out, cs_diags *d);
+void cs_rdb_close(cs_rdb *db); /* NULL is fine */
+int cs_rdb_has_table(cs_rdb *db, const char *name);
+/* Runs sql and calls fn with each row's columns as text (NULL for null) and as numbers (NaN
+ * for null); a failure of fn stops the query with its status. CS_EIO with a diagnostic when
+ * SQLite fails (not a database, a missing column). */
+typedef cs_status cs_rdb_row_fn(void *ctx, int ncol, const char *const *text, const double *num);
+cs_status cs_rdb_query(cs_rdb *db, const char *sql, cs_rdb_row_fn *fn, void *ctx, cs_diags *d);
+
 /* ---- table descriptors ---- */
 #define CS_TABLE_MAX_COLS 16 /* the most columns a table may have */
 

@@ -37,6 +37,8 @@ extern const cs_tabledef cs_tab_interventions, cs_tab_implementation, cs_tab_bus
 extern const cs_tabledef cs_tab_psa_draws, cs_tab_psa_summary, cs_tab_psa_probabilities,
     cs_tab_ceac, cs_tab_tornado;
 extern const cs_tabledef cs_tab_run_info, cs_tab_inputs;
+/* tables_reforecast.c: a re-forecast run's comparison and applied actuals (v0.2) */
+extern const cs_tabledef cs_tab_reforecast, cs_tab_reforecast_actuals;
 /* tables_plan.c: the plan's own lists (v0.2) */
 extern const cs_tabledef cs_tab_areas, cs_tab_sectors, cs_tab_milestones, cs_tab_themes;
 

@@ -22,23 +22,32 @@ enum {
   RI_DRAWS,
   RI_SEED,
   RI_SCENARIOS,
-  RI_N
+  RI_N,
+  /* a re-forecast's rows (v0.2), after the others and only in a re-forecast run, so other
+   * runs' run_info stays as it was */
+  RI_RF_YEAR = RI_N,
+  RI_RF_DB,
+  RI_RF_SUM,
+  RI_ALL
 };
 
-static const char *const KEYS[RI_N] = {"careshift_version",
-                                       "plan",
-                                       "plan_checksum",
-                                       "inputs_checksum",
-                                       "base_year",
-                                       "horizon",
-                                       "short_year",
-                                       "long_year",
-                                       "price_year",
-                                       "discount_rate",
-                                       "discount_rate_effects",
-                                       "draws",
-                                       "seed",
-                                       "scenarios"};
+static const char *const KEYS[RI_ALL] = {"careshift_version",
+                                         "plan",
+                                         "plan_checksum",
+                                         "inputs_checksum",
+                                         "base_year",
+                                         "horizon",
+                                         "short_year",
+                                         "long_year",
+                                         "price_year",
+                                         "discount_rate",
+                                         "discount_rate_effects",
+                                         "draws",
+                                         "seed",
+                                         "scenarios",
+                                         "reforecast_from_year",
+                                         "actuals_db",
+                                         "actuals_checksum"};
 
 /* The shortest decimal that reads back as d (as the YAML most likely wrote it: 0.03, not
  * 0.029999999999999999). */
@@ -75,8 +84,13 @@ static const char *real(cs_arena *ar, double d) {
 
 cs_status cs_view_run_info(cs_view *v, int32_t draws, uint64_t seed, cs_arena *ar) {
   const cs_plan *pl = v->pl;
-  const char **val = cs_arena_calloc(ar, RI_N, sizeof *val);
+  const char **val = cs_arena_calloc(ar, RI_ALL, sizeof *val);
   if (!val) return CS_ENOMEM;
+  if (pl->rf) {
+    val[RI_RF_YEAR] = integer(ar, pl->T0 + pl->rf->y);
+    val[RI_RF_DB] = pl->rf->db_path;
+    val[RI_RF_SUM] = pl->rf->db_checksum;
+  }
   val[RI_VERSION] = CS_VERSION;
   val[RI_PLAN] = pl->path;
   val[RI_PLAN_SUM] = checksum(ar, pl->yaml_hash);
@@ -91,7 +105,7 @@ cs_status cs_view_run_info(cs_view *v, int32_t draws, uint64_t seed, cs_arena *a
   val[RI_DRAWS] = integer(ar, draws > 0 ? draws : 0);
   val[RI_SEED] = draws > 0 ? unsigned_(ar, seed) : ""; /* no PSA: no seed */
   val[RI_SCENARIOS] = integer(ar, v->r->nsc);
-  for (int k = 0; k < RI_N; k++)
+  for (int k = 0; k < (pl->rf ? RI_ALL : RI_N); k++)
     if (!val[k]) return CS_ENOMEM;
   v->info = val;
   return CS_OK;
@@ -101,10 +115,7 @@ static const cs_column info_cols[] = {CS_KEY("key", CS_TEXT), CS_VAL_OPT("value"
 
 static int info_present(const cs_view *v) { return v->info != NULL; }
 
-static int64_t info_n(const cs_view *v) {
-  (void)v;
-  return RI_N;
-}
+static int64_t info_n(const cs_view *v) { return v->pl->rf ? RI_ALL : RI_N; }
 
 static void info_row(const cs_view *v, int64_t i, cs_value *o) {
   o[0] = cs_vs(KEYS[i]);

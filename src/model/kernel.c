@@ -90,7 +90,7 @@ static int is_front(cs_chain c) { return c == CS_CHAIN_SOCIAL || c == CS_CHAIN_P
 
 /* What is left of the uptake in year t once the funding has ended (docs/model.md 4, v0.2):
  * the funding of a subregion ends `delay` years later, as its cost lines move. */
-static double after_funding(const cs_intervention *iv, int32_t delay, int32_t t) {
+double cs_after_funding(const cs_intervention *iv, int32_t delay, int32_t t) {
   if (iv->after == CS_AFTER_KEEP || iv->fund_end == CS_YEAR_NONE) return 1.0;
   int32_t past = t - (iv->fund_end + delay);
   if (past <= 0) return 1.0;
@@ -111,7 +111,7 @@ static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, 
   double up = iv->curve == CS_CURVE_LINEAR
                   ? max * fmin(1.0, (d + 1) / ramp)
                   : max / (1.0 + exp(-((d + 1) - ramp / 2.0) * 8.0 / ramp));
-  return up * after_funding(iv, sc->delay[sub], t);
+  return up * cs_after_funding(iv, sc->delay[sub], t);
 }
 
 static size_t ix_say(const cs_results *r, int32_t i, int32_t y, int32_t a) {
@@ -131,8 +131,13 @@ static void lane_uptake(const kctx *c, int32_t b, const cs_scen *sc, int32_t i, 
   double *ef = w->ef + (size_t)b * ne;
   int32_t *act = w->act + (size_t)b * pl->niv, n = 0;
   double *out = c->r->uptake + ix_say(c->r, i, c->y, a) * (size_t)pl->niv;
+  /* from a re-forecast's year on, the replaced (intervention, subregion) pairs */
+  const int32_t *rfm = pl->rf && c->y >= pl->rf->y ? c->r->rf_mode + pl->areas[a].sub : NULL;
   for (int32_t v = 0; v < pl->niv; v++) {
-    up[v] = uptake(pl, pm, sc, v, a, pl->T0 + c->y);
+    if (rfm && rfm[(size_t)v * pl->nsub] != CS_RF_NONE)
+      up[v] = cs_rf_uptake(pl, pm, sc, c->r, v, a, pl->T0 + c->y);
+    else
+      up[v] = uptake(pl, pm, sc, v, a, pl->T0 + c->y);
     out[v] = up[v];
     if (up[v] <= 0.0) continue;
     act[n++] = v;
@@ -1111,6 +1116,8 @@ static void year_step(kctx *c, int32_t nsc) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
+  /* a re-forecast replaces the stock of 1 January before anything of the year uses it */
+  if (pl->rf && c->y == pl->rf->y) cs_rf_apply(pl, pm, c->scs, nsc, w, c->r);
   for (int32_t sec = 0; sec < pl->nsector; sec++)
     w->grow[sec] = pow(1.0 + pm->growth[sec], c->y);
   c->trans = year_transitions(pl, pm, w, c->y);

@@ -344,6 +344,24 @@ int32_t cs_scen_build(const cs_plan *pl, const cs_params *pm, cs_arena *ar, cs_s
   return n;
 }
 
+/* The re-forecast's record of what it replaced (cs_results, model.h). */
+static cs_status rf_results_alloc(const cs_plan *pl, cs_arena *ar, cs_results *r) {
+  size_t sa = (size_t)r->nsc * r->na, vr = (size_t)pl->niv * pl->nsub + 1;
+  r->rf_pop = CS_ALLOC(ar, sa, double);
+  r->rf_fac = CS_ALLOC(ar, sa, double);
+  r->rf_tgt = CS_ALLOC(ar, vr, double);
+  r->rf_u = CS_ALLOC(ar, vr, double);
+  r->rf_upm = CS_ALLOC(ar, vr, double);
+  r->rf_used = CS_ALLOC(ar, vr, double);
+  r->rf_mode = CS_ALLOC(ar, vr, int32_t);
+  r->rf_delta = CS_ALLOC(ar, vr, double);
+  r->rf_val = CS_ALLOC(ar, vr, double);
+  return r->rf_pop && r->rf_fac && r->rf_tgt && r->rf_u && r->rf_upm && r->rf_used && r->rf_mode &&
+                 r->rf_delta && r->rf_val
+             ? CS_OK
+             : CS_ENOMEM;
+}
+
 cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena *ar,
                            cs_results *r) {
   memset(r, 0, sizeof *r);
@@ -378,6 +396,7 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
   r->impl_sub_w = CS_ALLOC(ar, sy * r->nr * r->np + 1, double);
   if (!r->care_w || !r->payer_care_w || !r->payer_impl_w || !r->impl_w || !r->impl_sub_w)
     return CS_ENOMEM;
+  if (pl->rf && rf_results_alloc(pl, ar, r) != CS_OK) return CS_ENOMEM;
   if (detail) r->detail = CS_ALLOC(ar, sy * r->na * CS_NSEX * CS_NAGE * (size_t)pl->nstate, double);
   if (!r->demo || !r->care || !r->health || !r->payer_care || !r->payer_impl || !r->wf_dem ||
       !r->wf_sup || !r->uptake || !r->participants || !r->impl || !r->own_fte || !r->impl_sub ||
@@ -468,6 +487,12 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
       !w->e || !w->mfte || !w->p || !w->psum || !w->trans_y || !w->prow || !w->bclamp || !w->nz ||
       !w->nzn || !w->qa || !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap)
     return CS_ENOMEM;
+  if (pl->rf) {
+    w->rf_tot = CS_ALLOC(ar, (size_t)w->lstride, double);
+    w->rf_fac = CS_ALLOC(ar, (size_t)w->lstride, double);
+    w->rf_gsum = CS_ALLOC(ar, (size_t)pl->rf->npg + 1, double);
+    if (!w->rf_tot || !w->rf_fac || !w->rf_gsum) return CS_ENOMEM;
+  }
   for (int32_t l = 0; l < w->nlane; l++)
     w->lane_a[l] = l % pl->narea; /* (the padding's stay 0: the arena is zeroed) */
   return CS_OK;

@@ -36,6 +36,42 @@ typedef struct {
   uint8_t *sig_iv;   /* [nsig][niv]: intervention targets the signature's cells */
 } cs_params;
 
+/* A re-forecast (docs/model.md "Re-forecast", v0.2): the realised values of year index y
+ * (1 .. nyear-1) that replace the modelled ones on 1 January of that year, in every scenario
+ * and draw. The run layer reads them from an actuals database (src/run/reforecast.c). */
+enum { CS_RF_NONE, CS_RF_DELAY, CS_RF_FIXED }; /* how an (intervention, subregion) is replaced */
+enum { CS_RF_SRC_NONE, CS_RF_SRC_SUB, CS_RF_SRC_AREAS, CS_RF_SRC_REGION };
+typedef struct cs_refc {
+  int32_t y;
+  /* population: area a is scaled as group pop_grp[a] (-1: not at all); group g's realised
+   * total is pop_val[g] (an area's own actual, or what a subregion's or the region's actual
+   * leaves for its areas without one of their own) */
+  int32_t npg;
+  int32_t *pop_grp; /* [narea] */
+  double *pop_val;  /* [npg] */
+  /* participants: [niv][nsub] realised participants of the subregion (NaN: none) and where
+   * they come from (CS_RF_SRC_SUB or _AREAS); [niv] the region's (NaN: none) */
+  double *part_sub;
+  int32_t *part_src;
+  double *part_reg;
+  /* The replacement a kernel uses when its scenarios hold no plan-like one (every
+   * intervention and subregion, no delay: Shapley runs): the main run's. NULL until set. */
+  const int32_t *fb_mode;
+  const double *fb_delta, *fb_val;
+  /* What the run's tables compare with and say (not read by the kernel): the database, the
+   * original run's plan scenario (NaN where its table has no row), the population actuals. */
+  const char *db_path, *db_checksum;
+  double *orig_npv;               /* [npayer + 1] NPV per stakeholder, `total` last */
+  double *orig_crit, *orig_subst; /* [2][criteria]: value and substantial, short then long */
+  int32_t npop;                   /* population actuals of the year, areas first: */
+  int32_t *pop_level, *pop_place; /* 0 area, 1 subregion, 2 region; the area or subregion */
+  double *pop_real;               /* the realised value */
+  int32_t *pop_of;                /* the group it sets (-1: every area has its own actual) */
+  const char *label_npv;          /* the tables' labels: "T0-T1", */
+  const char *label_term[2];      /* "short:<year>", "long:<year>", */
+  const char **part_ind;          /* [niv] "participants:<id>" */
+} cs_refc;
+
 typedef struct {
   const char *id;
   uint8_t *iv_on;  /* [niv] */
@@ -80,6 +116,15 @@ typedef struct {
   int64_t clamped_rows;      /* transition rows scaled down to sum 1 */
   int64_t clamped_base_rows; /* of which the base row (before effects) was above 1 already */
   int64_t *clamp_iv;         /* [niv] rows clamped involving the intervention */
+  /* The re-forecast as applied (pl->rf; NULL without): per scenario and area the modelled
+   * population on 1 January of its year before the rescale and the factor applied; per
+   * intervention and subregion the plan scenario's targeted persons (after the rescale), the
+   * realised and the modelled uptake, and the replacement (mode, delay in years, fixed
+   * uptake). */
+  double *rf_pop, *rf_fac;                  /* [sc][a] */
+  double *rf_tgt, *rf_u, *rf_upm, *rf_used; /* [iv][r]; rf_used: participants it stands for */
+  int32_t *rf_mode;                         /* [iv][r] CS_RF_* */
+  double *rf_delta, *rf_val;                /* [iv][r] */
 } cs_results;
 
 /* A migration removal that hit an empty cell: the kernel collects them per block of lanes and
@@ -138,6 +183,8 @@ typedef struct {
   double *hl, *dm;      /* [CS_HEALTH_N][bmax], [CS_DEMO_N][bmax] the lanes' sums */
   cs_capped *cap;       /* [NSEX * NAGE * bmax] capped removals of the block */
   int32_t ncap;
+  double *rf_tot, *rf_fac; /* [lstride] a re-forecast's lane totals and factors (else NULL) */
+  double *rf_gsum;         /* [npg] a scenario's modelled persons of each population group */
 } cs_work;
 
 /* model.c: parameters are allocated once per worker and filled per draw. Drawn values are
@@ -171,6 +218,24 @@ int32_t cs_plan_nlines(const cs_plan *pl);
 /* kernel.c: one draw, all scenarios in lockstep. Pure: reads pl, pm, sc; writes w, r. */
 void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc, cs_work *w,
                cs_results *r);
+
+/* What is left of the uptake in year t once the funding has ended (kernel.c, model.md 4). */
+double cs_after_funding(const cs_intervention *iv, int32_t delay, int32_t t);
+
+/* refc.c: the re-forecast (docs/model.md "Re-forecast"). The ramp of intervention iv with
+ * maximum max as a continuous function of d = t - start (0 for d <= -1), and its inverse on
+ * (0, max). */
+double cs_ramp_at(const cs_intervention *iv, double max, double d);
+double cs_ramp_inverse(const cs_intervention *iv, double max, double u);
+/* At 1 January of pl->rf->y, before anything of that year: rescales every lane's population
+ * (cur) and fixes the uptake replacement in r (from the plan-like scenario's lanes, else the
+ * fallback). */
+void cs_rf_apply(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc, cs_work *w,
+                 cs_results *r);
+/* The uptake of intervention v in area a, year t >= the re-forecast's year, of scenario sc,
+ * given the replacement in r (mode CS_RF_NONE: not called). */
+double cs_rf_uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, const cs_results *r,
+                    int32_t v, int32_t a, int32_t t);
 
 /* index helpers */
 static inline size_t cs_ix_sy(const cs_results *r, int32_t s, int32_t y) {

@@ -292,6 +292,10 @@ typedef struct cs_plan {
   int32_t has_psa, psa_has_seed;
   int32_t ninput;
   cs_input *inputs; /* every input number and table, in the order of the plan file */
+  /* A re-forecast (docs/model.md "Re-forecast"; model.h): NULL as loaded. A re-forecast run
+   * sets it on its own copy of the plan, so every kernel of the run (PSA draws and Shapley
+   * runs too) replaces the same year by the same actuals. */
+  const struct cs_refc *rf;
 } cs_plan;
 
 /* Value of a number in draw theta. */
@@ -318,5 +322,11 @@ static inline size_t cs_ix_asx(int32_t a, int32_t s, int32_t x) {
  * (gsl_set_error_handler_off). */
 double cs_dist_quantile(const cs_dist *d, double u);
 const char *cs_dist_kind_name(cs_dist_kind k);
+
+/* cs_plan_load_with; when sealed, an override may not name a table's file, at its own path or
+ * inside a section it replaces, so overrides from outside the plan's owner (the what-if API)
+ * cannot make the loader read a file the plan does not name. */
+cs_status cs_plan_load_sealed(const char *path, const char *const *sets, size_t nset, int sealed,
+                              cs_plan **out, cs_diags *diags);
 
 #endif

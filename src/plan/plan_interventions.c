@@ -103,9 +103,10 @@ static void load_start_by_sub(cs_ld *L, cs_ynode *m, cs_intervention *iv) {
   cs_plan *P = L->P;
   if (!cs_yq_want_map(&L->q, m, "uptake.start_by_subregion")) return;
   size_t n = cs_yq_len(m);
-  for (size_t i = 0; i < n; i++) {
+  uint8_t *seen = cs_ld_alloc(L, (size_t)P->nsub, 1);
+  for (size_t i = 0; seen && i < n; i++) {
     cs_ynode *k = cs_yq_key(&L->q, m, i);
-    int s = cs_ld_id(L, k, "subregion", P->subs, sizeof *P->subs, P->nsub);
+    int s = cs_ld_sub_key(L, k, seen, "uptake.start_by_subregion");
     int32_t y;
     if (!cs_ld_year(L, cs_yq_val(&L->q, m, i), "start_by_subregion year", &y) && s >= 0)
       iv->start_by_sub[s] = y;
@@ -305,9 +306,10 @@ static void cost_by_sub(cs_ld *L, cs_ynode *e, const char *c, cs_cost *k) {
   if (!(k->by_sub = cs_ld_alloc(L, (size_t)P->nsub + 1, sizeof *k->by_sub))) return;
   double sum = 0.0;
   int bad = 0;
-  for (size_t i = 0; i < cs_yq_len(m); i++) {
+  uint8_t *seen = cs_ld_alloc(L, (size_t)P->nsub, 1);
+  for (size_t i = 0; seen && i < cs_yq_len(m); i++) {
     cs_ynode *key = cs_yq_key(&L->q, m, i), *v = cs_yq_val(&L->q, m, i);
-    int r = cs_ld_id(L, key, "subregion", P->subs, sizeof *P->subs, P->nsub);
+    int r = cs_ld_sub_key(L, key, seen, ctx);
     double x;
     if (cs_yq_dbl(&L->q, v, "by_subregion share", &x)) {
       bad = 1;

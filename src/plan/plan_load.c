@@ -111,6 +111,11 @@ cs_status cs_plan_load(const char *path, cs_plan **out, cs_diags *diags) {
 
 cs_status cs_plan_load_with(const char *path, const char *const *sets, size_t nset, cs_plan **out,
                             cs_diags *diags) {
+  return cs_plan_load_sealed(path, sets, nset, 0, out, diags);
+}
+
+cs_status cs_plan_load_sealed(const char *path, const char *const *sets, size_t nset, int sealed,
+                              cs_plan **out, cs_diags *diags) {
   if (out) *out = NULL;
   if (!path || !out || (nset && !sets)) {
     cs_diags_add(diags, NULL, 0, 0, "no plan file given");
@@ -118,7 +123,7 @@ cs_status cs_plan_load_with(const char *path, const char *const *sets, size_t ns
   }
   /* GSL's default error handler aborts the process; the library reports errors instead. */
   gsl_set_error_handler_off();
-  cs_ld L = {.rep = {.d = diags, .file = path}, .zero = -1};
+  cs_ld L = {.rep = {.d = diags, .file = path}, .zero = -1, .sealed = sealed};
   L.q.file = path;
   cs_plan *P = L.P = cs_rep_mem(&L.rep, cs_calloc(1, sizeof *P));
   if (!P) return CS_ENOMEM;

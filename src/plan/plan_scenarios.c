@@ -8,8 +8,9 @@ static void load_delay(cs_ld *L, cs_ynode *m, cs_scenario_def *s) {
   cs_plan *P = L->P;
   if (!cs_yq_want_map(&L->q, m, "scenario delay")) return;
   size_t n = cs_yq_len(m);
-  for (size_t i = 0; i < n; i++) {
-    int sub = cs_ld_id(L, cs_yq_key(&L->q, m, i), "subregion", P->subs, sizeof *P->subs, P->nsub);
+  uint8_t *seen = cs_ld_alloc(L, (size_t)P->nsub, 1);
+  for (size_t i = 0; seen && i < n; i++) {
+    int sub = cs_ld_sub_key(L, cs_yq_key(&L->q, m, i), seen, "scenario delay");
     long d;
     if (!cs_yq_int(&L->q, cs_yq_val(&L->q, m, i), "delay", 0, CS_MAX_SPAN, &d) && sub >= 0)
       s->delay[sub] = (int32_t)d;

@@ -528,12 +528,13 @@ static void load_economics(cs_ld *L, cs_ynode *root) {
   cs_ld_opt_num(L, m, "price_growth", "economics", 0, &P->price_growth);
   cs_ld_num_range(L, m, "price_growth", "economics", P->price_growth, -1.0, INFINITY,
                   "a rate > -1");
-  cs_ld_plain_num(L, m, "discount_rate", "economics", 0.03, -0.99, 10, "a rate > -1",
+  cs_ld_plain_num(L, m, "discount_rate", "economics", 0.03, -0.99, 10, "a rate in [-0.99, 10]",
                   &P->discount_rate);
-  cs_ld_plain_num(L, m, "discount_rate_effects", "economics", 0.015, -0.99, 10, "a rate > -1",
-                  &P->discount_rate_effects);
+  cs_ld_plain_num(L, m, "discount_rate_effects", "economics", 0.015, -0.99, 10,
+                  "a rate in [-0.99, 10]", &P->discount_rate_effects);
   cs_ld_plain_num(L, m, "qaly_value", "economics", 0, CS_NONNEG, &P->qaly_value);
-  cs_ld_plain_num(L, m, "inflation", "economics", 0, -0.99, 1, "a rate in (-1, 1]", &P->inflation);
+  cs_ld_plain_num(L, m, "inflation", "economics", 0, -0.99, 1, "a rate in [-0.99, 1]",
+                  &P->inflation);
   load_price_index(L, m);
   load_ivshap(L, m);
   static const char *const cycles[] = {"none", "half-cycle", "simpson"};

@@ -224,6 +224,19 @@ int cs_ld_id(cs_ld *L, cs_ynode *v, const char *what, const void *base, size_t s
   return i;
 }
 
+int cs_ld_sub_key(cs_ld *L, cs_ynode *key, uint8_t *seen, const char *ctx) {
+  cs_plan *P = L->P;
+  int s = cs_ld_id(L, key, "subregion", P->subs, sizeof *P->subs, P->nsub);
+  if (s < 0 || !seen) return s;
+  if (seen[s]) {
+    cs_yq_err(&L->q, key, "subregion '%s' is named twice in %s (expected each once)", P->subs[s],
+              ctx);
+    return -1;
+  }
+  seen[s] = 1;
+  return s;
+}
+
 int cs_ld_req_id(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, const char *what,
                  const void *base, size_t stride, int n) {
   cs_ynode *v = cs_yq_req(&L->q, map, key, ctx);
@@ -319,6 +332,16 @@ static const char *table_path(cs_ld *L, cs_ynode *fnode, const char *key) {
   if (!rel) return NULL;
   if (!*rel) {
     cs_yq_err(&L->q, fnode, "table %s has an empty file name (expected a CSV file name)", key);
+    return NULL;
+  }
+  /* A sealed load's overrides come from outside the plan's owner (the what-if API): naming a
+   * file of their own would make the loader read, and quote in its errors, any file the
+   * server can. The plan's own tables are the only ones such an override may reach. */
+  if (L->sealed && cs_yq_line(fnode) > CS_YQ_OVR_LINE) {
+    cs_yq_err(&L->q, fnode,
+              "table %s: an override may not name a file here (expected a value of the plan; "
+              "its tables are the plan's own)",
+              key);
     return NULL;
   }
   size_t n = strlen(L->dir) + strlen(rel) + 1;

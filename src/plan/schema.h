@@ -36,6 +36,7 @@ typedef struct {
   cs_idmap groups; /* over P->groups while sectors add theirs */
   int years_ok;
   cs_ynode *params; /* the parameters: mapping as written, failed entries included */
+  int sealed;       /* overrides may not name a table's file (cs_plan_load_sealed) */
 } cs_ld;
 
 /* ---- memory: owned by the plan; NULL (and the load out of memory) when none is left ---- */
@@ -81,6 +82,9 @@ int cs_ld_enum(cs_ld *L, cs_ynode *v, const char *what, const char *const *names
 /* ---- ids (stride-spaced id pointers, see cs_id_find) ---- */
 /* Looks up a scalar id node; reports unknown ids. Returns the index or -1. */
 int cs_ld_id(cs_ld *L, cs_ynode *v, const char *what, const void *base, size_t stride, int n);
+/* The subregion a key of map names (cs_ld_id), or -1; seen[nsub] (zeroed by the caller, one
+ * per map) refuses a subregion named twice, which YAML would otherwise let the last win. */
+int cs_ld_sub_key(cs_ld *L, cs_ynode *key, uint8_t *seen, const char *ctx);
 int cs_ld_req_id(cs_ld *L, cs_ynode *map, const char *key, const char *ctx, const char *what,
                  const void *base, size_t stride, int n);
 /* A list of ids into mask[n] (1 for each listed id). Returns 0 when the list was usable. */

@@ -33,6 +33,11 @@ json_t *cs_ck_hbars(json_t *x, const char *y, const char *ytitle, const char *co
 json_t *cs_ck_sized(int w, int h, json_t *layer);
 json_t *cs_ck_sign_colour(const char *f);
 
+/* A facet of small charts, one per value of field in the order of vals (columns across), each
+ * w x h with the layers, the axis resolve_axis ("x" or "y") scaled per panel (charts_more.c). */
+json_t *cs_ck_facet(const json_t *vals, const char *field, int columns, int w, int h,
+                    json_t *layers, const char *resolve_axis);
+
 /* v formatted into b (64 bytes) for the language: a number with dec decimals; euros. */
 const char *cs_ck_fmt_n(char *b, double v, int dec, int nl);
 const char *cs_ck_fmt_e(char *b, double v, int nl);

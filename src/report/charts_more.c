@@ -72,8 +72,8 @@ static const char *unit_label(const cs_rdata *r, const char *u) {
 
 /* A facet of small charts, one per value of field in the order of vals, with the axis
  * resolve_axis ("x" or "y") scaled per panel. */
-static json_t *facet(const json_t *vals, const char *field, int columns, int w, int h,
-                     json_t *layers, const char *resolve_axis) {
+json_t *cs_ck_facet(const json_t *vals, const char *field, int columns, int w, int h,
+                    json_t *layers, const char *resolve_axis) {
   /* a long panel title breaks before its unit "(...)" rather than run past the page */
   return json_pack("{s:{s:s, s:s, s:o, s:n, s:{s:i, s:i, s:s, s:i, s:s}}, s:i, s:{s:i, s:i,"
                    " s:o}, s:{s:{s:s}}}",
@@ -155,7 +155,7 @@ json_t *cs_chart_care_use(const cs_rdata *r) {
             "zonder het plan (basispad), blauw met het plan; waar blauw onder grijs loopt "
             "bespaart het plan zorg, erboven voegt het zorg toe aan de voorkant van de keten. "
             "Elk paneel heeft een eigen schaal."),
-      facet(vals, "sector", 3, 220, 130, json_pack("[o]", line), "y"), vals, t);
+      cs_ck_facet(vals, "sector", 3, 220, 130, json_pack("[o]", line), "y"), vals, t);
 }
 
 static void care_cost_rows(const cs_rdata *r, json_t *vals, json_t *t) {
@@ -330,7 +330,8 @@ json_t *cs_chart_npv_draws(const cs_rdata *r) {
       "x2", "field", "b1", "y", "aggregate", "count", "type", "quantitative", "title",
       cs_tr(r, "Draws", "Trekkingen"), "color", "field", "side", "type", "nominal", "scale",
       "domain", loss, gain, "range", "#D55E00", "#009E73", "legend");
-  json_t *spec = facet(vals, "who", 1, 520, 80, json_pack("[o, o]", bars, rule_datum("x", 0)), "y");
+  json_t *spec =
+      cs_ck_facet(vals, "who", 1, 520, 80, json_pack("[o, o]", bars, rule_datum("x", 0)), "y");
   json_object_set_new(spec, "transform",
                       json_pack("[{s:{s:i}, s:s, s:[ss]}, {s:s, s:s}]", "bin", "maxbins", 40,
                                 "field", "mln", "as", "b0", "b1", "calculate", side, "as", "side"));
@@ -409,7 +410,7 @@ json_t *cs_chart_tornado_criteria(const cs_rdata *r) {
   json_t *base = json_pack("{s:{s:s, s:[ii], s:s}, s:{s:{s:s, s:s, s:s}}}", "mark", "type", "rule",
                            "strokeDash", 5, 4, "color", "#333", "encoding", "x", "field", "from",
                            "aggregate", "min", "type", "quantitative");
-  json_t *spec = facet(vals, "metric", 1, 360, 110, json_pack("[o, o]", bars, base), "x");
+  json_t *spec = cs_ck_facet(vals, "metric", 1, 360, 110, json_pack("[o, o]", bars, base), "x");
   json_object_set_new(json_object_get(json_object_get(spec, "resolve"), "scale"), "y",
                       json_string("independent"));
   char title[200];
@@ -546,7 +547,7 @@ json_t *cs_chart_participants_sub(const cs_rdata *r) {
             "paneel heeft een eigen schaal. Een interventie zonder doelgroep (behoud van "
             "personeel, een dienst voor de hele regio) telt iedereen die zij dekt: haar paneel "
             "zegt \"gedekte inwoners\"; dat is dekking, geen bereikte mensen."),
-      facet(vals, "intervention", 3, 220, 120, json_pack("[o, o]", area, ms), "y"), vals, t);
+      cs_ck_facet(vals, "intervention", 3, 220, 120, json_pack("[o, o]", area, ms), "y"), vals, t);
 }
 
 /* ---- 4. the share aged 75+ per subregion ---- */

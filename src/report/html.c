@@ -88,6 +88,19 @@ const char cs_report_style[] =
     "#inputs th:nth-child(5){width:5%}#inputs td.src{font-size:13px;color:#333}\n"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dt{font-weight:600}"
     "dd{margin:0}\n"
+    /* Monitoring: a status is a badge with its sign and its words, so colour is never the
+     * only cue (the same Okabe-Ito colours as the charts' points, light behind dark text). */
+    ".mon-note{color:#333;margin:0 0 8px;font-size:15px}.mon-counts{margin:4px 0}\n"
+    ".mon-status{width:100%}.mon-status td:nth-child(2),.mon-status td:nth-child(3),"
+    ".mon-status th:nth-child(2),.mon-status th:nth-child(3),.mon-status th:last-child,"
+    ".mon-status td:last-child{text-align:left}.mon-status td.n{white-space:nowrap}\n"
+    ".badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:13px;"
+    "font-weight:600;white-space:nowrap;border:1px solid #999;background:#f0f0f0;color:#333}\n"
+    ".st-ahead{background:#e0eef8;border-color:#0072B2;color:#004a75}"
+    ".st-on_track{background:#e4f4ee;border-color:#009E73;color:#005c43}"
+    ".st-behind{background:#fdf0da;border-color:#E69F00;color:#6b4a00}"
+    ".st-off_track{background:#fbe6dc;border-color:#D55E00;color:#8a3c00}"
+    ".st-differs{background:#f6e8f0;border-color:#CC79A7;color:#7a3a62}\n"
     /* Print (report.pdf, or a browser's print): A4, each section on a new page; a chart
      * shrinks to the page's width, never the whole page to the widest chart; a heading or a
      * guide stays with what follows it, and a chart, card or table row is never cut. The

@@ -496,7 +496,7 @@ static int section_has_charts(const json_t *charts, const char *section) {
   return 0;
 }
 
-static void put_sections(cs_buf *b, const cs_rdata *r, const json_t *charts) {
+static void put_sections(cs_buf *b, const cs_rdata *r, const json_t *charts, const cs_rmon *mon) {
   int n = 1;
   cs_buf_printf(b, "<section id=\"verdict\"><h2>%d. %s</h2>\n<div class=\"verdict\">\n", n++,
                 cs_tr(r, "Verdict", "Oordeel"));
@@ -514,6 +514,11 @@ static void put_sections(cs_buf *b, const cs_rdata *r, const json_t *charts) {
       cs_buf_printf(b, "<p class=\"intro\">%s</p>\n",
                     cs_tr(r, SECTIONS[i].intro_en, SECTIONS[i].intro_nl));
     put_section_charts(b, r, charts, SECTIONS[i].id);
+    cs_buf_put(b, "</section>\n");
+  }
+  if (mon) { /* monitoring comes last before the assumptions: it is about a later year */
+    cs_rmon_section(b, mon, r, n++);
+    put_section_charts(b, r, charts, "monitoring");
     cs_buf_put(b, "</section>\n");
   }
   cs_buf_printf(b, "<section id=\"assumptions\"><h2>%d. %s</h2>\n", n,
@@ -560,9 +565,20 @@ static const char RENDER[] =
     "console.error(e);});\n"
     "});\n})();\n</script>\n";
 
+/* Every chart of the page: the run's, then the monitoring's (only with actuals). */
+static json_t *page_charts(const cs_rdata *r, const cs_rmon *mon) {
+  json_t *charts = cs_charts_all(r), *more = mon ? cs_rmon_charts(mon, r, 0) : NULL;
+  if (charts && mon && (!more || json_array_extend(charts, more))) {
+    json_decref(charts);
+    charts = NULL;
+  }
+  json_decref(more);
+  return charts;
+}
+
 static cs_status build_page(cs_buf *b, const cs_rdata *r, const char *dir, const char *web,
-                            cs_diags *d) {
-  json_t *charts = cs_charts_all(r);
+                            const cs_rmon *mon, cs_diags *d) {
+  json_t *charts = page_charts(r, mon);
   if (!charts) return CS_ENOMEM;
   cs_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
                 r->nl ? "nl" : "en");
@@ -573,7 +589,7 @@ static cs_status build_page(cs_buf *b, const cs_rdata *r, const char *dir, const
   cs_buf_put(b, cs_report_style);
   cs_buf_put(b, "</head>\n<body>\n<main>\n");
   put_header(b, r, dir);
-  put_sections(b, r, charts);
+  put_sections(b, r, charts, mon);
   cs_buf_put(b, "</main>\n");
   put_data(b, r, charts);
   json_decref(charts);
@@ -616,8 +632,11 @@ static cs_status write_report(const char *dir, void *ctx, cs_diags *d) {
   if (st != CS_OK) return st;
   cs_rdata r;
   if ((st = cs_rdata_open(&r, dir, ctx != NULL, d)) != CS_OK) return st;
+  cs_rmon *mon = NULL; /* the actuals imported by `careshift monitor import`, if any */
+  st = cs_rmon_load(&r, dir, 0, &mon, d);
   cs_buf b = {0};
-  st = build_page(&b, &r, dir, web, d);
+  if (st == CS_OK) st = build_page(&b, &r, dir, web, mon, d);
+  cs_rmon_free(mon);
   cs_rdata_close(&r);
   if (st == CS_OK) st = save(dir, &b, d);
   cs_free(b.s);

@@ -108,4 +108,24 @@ void cs_buf_esc(cs_buf *b, const char *s); /* HTML-escaped */
 /* The page's <style> element. */
 extern const char cs_report_style[];
 
+/* ---- monitoring.c, monitoring_page.c: realised against planned (issue 13) ----
+ * The run's actuals compared with its plan by the monitor layer's public API, with the plan
+ * that run_info names; the same rows and charts for report.html and GET /api/monitoring. */
+typedef struct cs_rmon cs_rmon;
+/* 1 when results.db has imported actuals. */
+int cs_rmon_has_actuals(const cs_rdata *r);
+/* Compares the actuals of dir/results.db (r reads the same database) with the plan; the band
+ * from the run's draws on threads threads (0: one per CPU). *out is NULL, CS_OK, when the run
+ * has no actuals. A plan that cannot be read is no error: the rows then have no status. */
+cs_status cs_rmon_load(const cs_rdata *r, const char *dir, int threads, cs_rmon **out, cs_diags *d);
+void cs_rmon_free(cs_rmon *m);
+/* The rows (monitoring.csv's columns, numbers as JSON numbers or null) of year (0: all). */
+json_t *cs_rmon_rows_json(const cs_rmon *m, int nl, int year);
+/* A chart per indicator realised (in year; 0: any), as the charts of charts.c. */
+json_t *cs_rmon_charts(const cs_rmon *m, const cs_rdata *r, int year);
+/* The answer of GET /api/monitoring: lang, year, plan, note, warnings, rows and charts. */
+json_t *cs_rmon_answer(const cs_rmon *m, const cs_rdata *r, int year);
+/* The section (numbered n) up to its charts, which the caller adds; left open (no </section>). */
+void cs_rmon_section(cs_buf *b, const cs_rmon *m, const cs_rdata *r, int n);
+
 #endif

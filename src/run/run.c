@@ -184,13 +184,15 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
     return st;
   }
   double t0 = now();
+  cs_status st = CS_ENOMEM;
   run->pl = pl;
   run->opt = *opt;
   /* only process 0 writes: the others compute their share of the PSA and no more */
   if (pr.rank > 0) run->opt.no_intervention_shapley = 1;
   cs_arena_init(&run->ar);
-  cs_status st = CS_ENOMEM;
   cs_work w;
+  if ((opt->actuals || opt->from_year) && (st = cs_rf_load(run, diags)) != CS_OK) goto fail;
+  pl = run->pl; /* a re-forecast's copy of the plan from here on */
   run->theta = cs_arena_calloc(&run->ar, (size_t)pl->ndist + 1, sizeof(double));
   if (!run->theta) goto fail;
   for (int32_t i = 0; i < pl->ndist; i++)
@@ -201,6 +203,7 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   if ((st = cs_results_alloc(pl, run->nsc, opt->detail, &run->ar, &run->r)) != CS_OK) goto fail;
   if ((st = cs_work_alloc(pl, &run->pm, run->nsc, &run->ar, &w)) != CS_OK) goto fail;
   cs_kernel(pl, &run->pm, run->sc, run->nsc, &w, &run->r);
+  if (run->rf) cs_rf_settle(run);
   if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
   if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, opt->threads, &run->ar,
                                &run->shap)) != CS_OK)

@@ -35,10 +35,17 @@ struct cs_run {
   size_t loglen, logcap;
   int log_lost; /* a line could not be kept: the run fails with CS_ENOMEM */
   double seconds;
+  cs_refc *rf;            /* a re-forecast (--actuals, --from-year); NULL for none */
+  int64_t nother_actuals; /* actuals of its year that a re-forecast does not use */
 };
 
 /* tables.c: the run's view and list of tables, once the run has computed everything. */
 cs_status cs_run_tables_init(cs_run *run);
+
+/* reforecast.c: reads the re-forecast's actuals database and puts the re-forecast on the
+ * run's own copy of the plan (run->pl); after the main kernel, settles and logs it. */
+cs_status cs_rf_load(cs_run *run, cs_diags *d);
+void cs_rf_settle(cs_run *run);
 
 /* Appends one formatted line to the run log. */
 void cs_run_logf(cs_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -100,6 +100,9 @@ enum MHD_Result cs_sv_api_summary(cs_sv_req *rq) {
   enum MHD_Result res;
   if (!cs_sv_args_ok(rq, params, 1, &res)) return res;
   const char *scenario = cs_sv_arg(rq, "scenario");
+  if (scenario && !*scenario)
+    return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, "scenario",
+                       "scenario is empty (expected a scenario's id, such as plan)");
   if (!scenario) scenario = "plan";
   cs_sv_years y = {s->short_year, s->long_year, s->has_psa};
   int known = 1;
@@ -128,6 +131,9 @@ enum MHD_Result cs_sv_api_psa(cs_sv_req *rq) {
     return cs_sv_error(rq, MHD_HTTP_NOT_FOUND, NULL,
                        "this run has no PSA (run it with --draws N or --psa)");
   const char *sc = cs_sv_arg(rq, "scenario");
+  if (sc && !*sc)
+    return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, "scenario",
+                       "scenario is empty (expected a scenario's id, or no scenario for all)");
   /* ?1 IS NULL: every scenario when none is asked for */
   sqlite3 *c = cs_sv_db_get(&s->db);
   json_t *sum = objects(c,

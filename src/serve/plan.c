@@ -132,6 +132,37 @@ static void effect_words(const cs_plan *p, const cs_effect *e, int nl, char *out
   }
 }
 
+/* The number an effect is mainly about, and its field: the change, the share shifted, or a
+ * workforce effect's outflow change (its extra inflow when the outflow is not set). */
+static cs_num main_num(const cs_plan *p, const cs_effect *e, const char **field) {
+  switch (e->kind) {
+  case CS_EFF_SHIFT: *field = "fraction"; return e->fraction;
+  case CS_EFF_WORKFORCE: {
+    /* an absent field is the loader's shared fixed 0, labelled "unused" */
+    const cs_num o = e->outflow_change;
+    int set =
+        o.p >= 0 && o.p < p->ndist && p->dists[o.p].label && strcmp(p->dists[o.p].label, "unused");
+    *field = set ? "outflow_change" : "extra_inflow";
+    return set ? o : e->extra_inflow;
+  }
+  default: *field = "change"; return e->change;
+  }
+}
+
+/* When the first effect's main number is a named parameter ($retention), the what-if slider
+ * moves that parameter (an override of the effect's own path would only re-state the
+ * reference): "param" and the "field" it fills, in l. */
+static void shared_param(const cs_plan *p, const cs_effect *e, json_t *l) {
+  const char *field;
+  cs_num n = main_num(p, e, &field);
+  if (n.p < 0 || n.p >= p->ndist) return;
+  const char *label = p->dists[n.p].label;
+  if (!label || label[0] != '$') return;
+  json_object_set_new(l, "param", json_string(label));
+  json_object_set_new(l, "param_field", json_string(field));
+  json_object_set_new(l, "param_sign", json_real(n.sign));
+}
+
 /* Per intervention (by "themes[T].interventions[I]", the prefix of its input paths): its name
  * and its first effect in words, en and nl, for the what-if parameters' labels. */
 static cs_status labels_of(const cs_plan *p, json_t **out) {
@@ -147,6 +178,7 @@ static cs_status labels_of(const cs_plan *p, json_t **out) {
       }
       json_t *l = json_pack("{s:s, s:s, s:s}", "name", iv->name ? iv->name : iv->id, "effect_en",
                             en, "effect_nl", nl);
+      if (l && iv->neffect > 0) shared_param(p, &iv->effects[0], l);
       if (!l || json_object_set_new(o, key, l)) {
         json_decref(o);
         o = NULL;

@@ -1,6 +1,7 @@
 /* router.c: the API's routes, in one table: a path pattern, the methods it answers and its
  * handler. A path matches a pattern exactly; "{}" stands for one segment of letters, digits
  * and '_' (a table's name), handed to the handler. HEAD is answered wherever GET is. */
+#include "api_monitoring.h"
 #include "serve.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@ static const cs_sv_route ROUTES[] = {
     {"/api/summary", CS_SV_GET, cs_sv_api_summary},
     {"/api/psa", CS_SV_GET, cs_sv_api_psa},
     {"/api/charts", CS_SV_GET, cs_sv_api_charts},
+    {"/api/monitoring", CS_SV_GET, cs_sv_api_monitoring},
     {"/api/whatif", CS_SV_POST, cs_sv_api_whatif},
     {"/api/whatif/parameters", CS_SV_GET, cs_sv_api_whatif_params},
     /* the dashboard: a fixed list of files held in memory (static.c) */

@@ -10,6 +10,7 @@
  * and Retry-After rather than queued, so a burst can never pile up work or memory.
  * GET /api/whatif/parameters lists what the dashboard's sliders move. */
 #include "serve.h"
+#include "plan/plan.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -218,8 +219,29 @@ static void field_of(const job *j, const char *msg, char *out, size_t n) {
   }
 }
 
+/* m without the plan's directory wherever it names a file in it: a client sees the plan's
+ * file names, never where the server keeps them. */
+static json_t *without_dir(const char *m, const char *plan) {
+  const char *slash = strrchr(plan, '/');
+  size_t dn = slash ? (size_t)(slash - plan) + 1 : 0, n = strlen(m);
+  char *out = dn ? cs_malloc(n + 1) : NULL;
+  if (!out) return cs_sv_jstr(m);
+  size_t k = 0;
+  for (size_t i = 0; i < n;) {
+    if (i + dn <= n && !memcmp(m + i, plan, dn)) {
+      i += dn;
+      continue;
+    }
+    out[k++] = m[i++];
+  }
+  out[k] = '\0';
+  json_t *js = cs_sv_jstr(out);
+  cs_free(out);
+  return js;
+}
+
 /* 400 with every problem the loader found, each with the override it names. */
-static json_t *load_errors(const job *j, const cs_diags *d) {
+static json_t *load_errors(const job *j, const cs_diags *d, const char *plan) {
   json_t *all = json_array();
   char field[WHATIF_MAX_PART + 8], first_field[WHATIF_MAX_PART + 8] = "";
   for (size_t i = 0; all && i < cs_diags_count(d); i++) {
@@ -228,10 +250,11 @@ static json_t *load_errors(const job *j, const cs_diags *d) {
     if (!i) snprintf(first_field, sizeof first_field, "%s", field);
     json_array_append_new(all, json_pack("{s:o, s:o}", "field",
                                          field[0] ? cs_sv_jstr(field) : json_null(), "error",
-                                         cs_sv_jstr(m)));
+                                         without_dir(m, plan)));
   }
-  const char *first = cs_diags_count(d) ? cs_diags_get(d, 0) : "the plan cannot be run";
-  return json_pack("{s:o, s:o, s:o}", "error", cs_sv_jstr(first), "field",
+  json_t *first = cs_diags_count(d) ? without_dir(cs_diags_get(d, 0), plan)
+                                    : cs_sv_jstr("the plan cannot be run");
+  return json_pack("{s:o, s:o, s:o}", "error", first, "field",
                    first_field[0] ? cs_sv_jstr(first_field) : json_null(), "errors",
                    all ? all : json_array());
 }
@@ -430,6 +453,30 @@ static int safe_sets(const cs_server *s, const job *j, refusal *r) {
   return 1;
 }
 
+/* 1 when the plan on disk loads without overrides: whether a refused what-if is the request's
+ * fault (400) or the plan file's, edited since the server started (409). */
+static int plan_loads(const char *plan) {
+  cs_diags *d = cs_diags_new();
+  cs_plan *p = NULL;
+  cs_status st = d ? cs_plan_load_sealed(plan, NULL, 0, 1, &p, d) : CS_ENOMEM;
+  cs_plan_free(p);
+  cs_diags_free(d);
+  return st != CS_EINVAL;
+}
+
+/* 409: the plan file itself no longer loads; no override can be run until it is fixed. */
+static json_t *plan_broken(const job *j, const cs_diags *d, const char *plan) {
+  json_t *e = load_errors(j, d, plan);
+  char msg[1200];
+  snprintf(msg, sizeof msg,
+           "the plan file no longer loads (it was changed on disk after the server started; "
+           "fix it, or restart the server with a plan that loads): %s",
+           json_string_value(json_object_get(e, "error")));
+  json_object_set_new(e, "error", cs_sv_jstr(msg));
+  json_object_set_new(e, "field", cs_sv_jstr("plan"));
+  return e;
+}
+
 /* The plan with the overrides, checked by the loader on this thread (milliseconds), so a
  * refused override is a 400 whether or not a slot is free; a plan that would cost more than
  * the plan itself (a longer projection, more scenarios) is refused too. MHD_YES with nothing
@@ -439,12 +486,14 @@ static enum MHD_Result load_plan(cs_sv_req *rq, job *j) {
   double t0 = cs_sv_now();
   cs_diags *d = cs_diags_new();
   cs_status st =
-      d ? cs_plan_load_with(s->opt.plan, (const char *const *)j->sets, j->nset, &j->plan, d)
+      d ? cs_plan_load_sealed(s->opt.plan, (const char *const *)j->sets, j->nset, 1, &j->plan, d)
         : CS_ENOMEM;
   j->load_seconds = cs_sv_now() - t0;
   enum MHD_Result res = MHD_YES;
-  if (st == CS_EINVAL && d)
-    res = cs_sv_json(rq, MHD_HTTP_BAD_REQUEST, load_errors(j, d));
+  if (st == CS_EINVAL && d && !plan_loads(s->opt.plan))
+    res = cs_sv_json(rq, MHD_HTTP_CONFLICT, plan_broken(j, d, s->opt.plan));
+  else if (st == CS_EINVAL && d)
+    res = cs_sv_json(rq, MHD_HTTP_BAD_REQUEST, load_errors(j, d, s->opt.plan));
   else if (st != CS_OK)
     res = cs_sv_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "%s", cs_status_str(st));
   cs_diags_free(d);

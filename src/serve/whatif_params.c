@@ -70,7 +70,58 @@ static const char *field_words(const char *field, int nl) {
   return field;
 }
 
-static void add_uptake(json_t *a, sqlite3_stmt *q, const json_t *labels, int nl) {
+/* The effect slider of the intervention whose input path is ipath (its first effect's number
+ * at path, value v), or of the named parameter its first effect's main number is: then the
+ * slider moves the parameter, and says so, since every other use of it moves too. */
+static void effect_param(json_t *a, const char *ipath, const char *path, double v,
+                         const json_t *labels, int nl) {
+  char theme[128], iv[128], label[1024], eff[600];
+  id_in(ipath, "themes[", theme, sizeof theme);
+  id_in(ipath, "interventions[", iv, sizeof iv);
+  const char *shared = label_of(labels, ipath, "param");
+  const char *field = shared ? label_of(labels, ipath, "param_field") : strrchr(path, '.') + 1;
+  if (!field) return;
+  double lo, hi;
+  effect_range(field, v, &lo, &hi);
+  const char *name = label_of(labels, ipath, "name");
+  const char *what = label_of(labels, ipath, nl ? "effect_nl" : "effect_en");
+  snprintf(label, sizeof label, "%s: %s (%s)%s%s", name ? name : iv, what ? what : "effect",
+           field_words(field, nl),
+           shared ? (nl ? ", gedeelde parameter " : ", shared parameter ") : "",
+           shared ? shared : "");
+  json_t *p =
+      param(shared ? shared : path, "effect", theme, iv, label, v, lo, hi,
+            !strcmp(field, "change") || !strcmp(field, "outflow_change") ? "change" : field);
+  json_object_set_new(p, "intervention_name", json_string(name ? name : iv));
+  if (shared) {
+    /* the effect's own place in the plan, which names the parameter */
+    const char *end = strstr(ipath, "].uptake.max");
+    snprintf(eff, sizeof eff, "%.*s.effects[1].%s", end ? (int)(end - ipath) + 1 : 0, ipath, field);
+    json_object_set_new(p, "effect_path", json_string(eff));
+  }
+  json_array_append_new(a, p);
+}
+
+static void add_effect(json_t *a, sqlite3_stmt *q, const json_t *labels, int nl, sqlite3 *c) {
+  const char *path = (const char *)sqlite3_column_text(q, 0);
+  if (label_of(labels, path, "param")) return; /* moved with the uptake (add_uptake) */
+  effect_param(a, path, path, sqlite3_column_double(q, 1), labels, nl);
+}
+
+/* The plan run's value of input path, or NAN. */
+static double input_value(sqlite3 *c, const char *path) {
+  sqlite3_stmt *q = NULL;
+  double v = NAN;
+  if (sqlite3_prepare_v2(c, "SELECT CAST(value AS REAL) FROM inputs WHERE path = ?1", -1, &q,
+                         NULL) == SQLITE_OK &&
+      sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    v = sqlite3_column_double(q, 0);
+  sqlite3_finalize(q);
+  return v;
+}
+
+static void add_uptake(json_t *a, sqlite3_stmt *q, const json_t *labels, int nl, sqlite3 *c) {
   const char *path = (const char *)sqlite3_column_text(q, 0);
   char theme[128], iv[128], label[640];
   id_in(path, "themes[", theme, sizeof theme);
@@ -84,24 +135,9 @@ static void add_uptake(json_t *a, sqlite3_stmt *q, const json_t *labels, int nl)
   json_t *p = param(path, "uptake_max", theme, iv, label, v, 0, hi, "share");
   json_object_set_new(p, "intervention_name", json_string(name ? name : iv));
   json_array_append_new(a, p);
-}
-
-static void add_effect(json_t *a, sqlite3_stmt *q, const json_t *labels, int nl) {
-  const char *path = (const char *)sqlite3_column_text(q, 0);
-  char theme[128], iv[128], label[1024];
-  id_in(path, "themes[", theme, sizeof theme);
-  id_in(path, "interventions[", iv, sizeof iv);
-  const char *field = strrchr(path, '.') + 1;
-  double v = sqlite3_column_double(q, 1), lo, hi;
-  effect_range(field, v, &lo, &hi);
-  const char *name = label_of(labels, path, "name");
-  const char *what = label_of(labels, path, nl ? "effect_nl" : "effect_en");
-  snprintf(label, sizeof label, "%s: %s (%s)", name ? name : iv,
-           what ? what : (nl ? "effect" : "effect"), field_words(field, nl));
-  json_t *p = param(path, "effect", theme, iv, label, v, lo, hi,
-                    !strcmp(field, "change") ? "change" : field);
-  json_object_set_new(p, "intervention_name", json_string(name ? name : iv));
-  json_array_append_new(a, p);
+  const char *shared = label_of(labels, path, "param");
+  double sv = shared ? input_value(c, shared) : NAN;
+  if (shared && isfinite(sv)) effect_param(a, path, shared, sv, labels, nl);
 }
 
 /* Every parameter in the plan's order, in one language. */
@@ -124,7 +160,7 @@ static json_t *params_of(const json_t *labels, sqlite3 *c, int nl) {
       "ORDER BY r";
   if (a && sqlite3_prepare_v2(c, SQL, -1, &q, NULL) == SQLITE_OK)
     while (sqlite3_step(q) == SQLITE_ROW)
-      (sqlite3_column_int(q, 2) ? add_effect : add_uptake)(a, q, labels, nl);
+      (sqlite3_column_int(q, 2) ? add_effect : add_uptake)(a, q, labels, nl, c);
   sqlite3_finalize(q);
   q = NULL;
   if (a &&

@@ -114,6 +114,43 @@ async function chartsRendered(page, what) {
 }
 const idle = (page) => page.waitForFunction(() => !document.body.classList.contains('busy') && document.getElementById('whatif-status').getAttribute('aria-busy') !== 'true', null, { timeout: 60000 });
 
+// /api/monitoring in English, or null when the run has no actuals (404)
+async function monitoringAnswer() {
+  const r = await fetch(`${origin}/api/monitoring?lang=en`);
+  if (r.status === 404) return null;
+  if (!r.ok) throw new Error(`GET /api/monitoring: ${r.status}`);
+  return r.json();
+}
+
+// The monitoring section: hidden without actuals; with them, its status table equals
+// /api/monitoring row by row (the exact numbers in data-value), and each indicator's chart
+// renders with its realised points (symbols) over the planned line.
+async function checkMonitoring(page, mon) {
+  if (!mon) {
+    check(await page.isHidden('#monitoring'), 'no monitoring section without actuals (/api/monitoring 404)');
+    return;
+  }
+  check(await page.isVisible('#monitoring'), 'monitoring section shown (the run has actuals)');
+  const shown = await page.$$eval('#monitoring-table tbody tr', (trs) => trs.map((tr) => {
+    const v = (k) => { const td = tr.querySelector(`td[data-measure="${k}"]`); return td && td.dataset.value !== undefined ? +td.dataset.value : null; };
+    return { key: `${tr.dataset.year}|${tr.dataset.indicator}|${tr.dataset.place}`, planned: v('planned'), realised: v('realised'), target: v('target'), status: tr.querySelector('.badge').dataset.status };
+  }));
+  const same = shown.length === mon.rows.length && mon.rows.every((r, i) => shown[i].key === `${r.year}|${r.indicator}|${r.place}` &&
+    close(shown[i].planned ?? NaN, r.planned ?? NaN) === (r.planned !== null) && shown[i].realised === r.realised &&
+    shown[i].target === r.target && shown[i].status === (r.status || ''));
+  check(same, `monitoring table: ${shown.length} rows equal /api/monitoring's ${mon.rows.length} (planned, realised, milestone, status)`);
+  for (const c of mon.charts) {
+    const marks = await page.$$eval(`#chart-${c.id} svg .mark-symbol path`, (e) => e.length);
+    const lines = await page.$$eval(`#chart-${c.id} svg .mark-line path`, (e) => e.length);
+    check(marks > 0 && lines > 0, `monitoring chart ${c.id}: realised points (${marks}) over the planned line (${lines})`);
+  }
+  // the section's first screen (its table and first chart), just under the sticky header;
+  // the whole section is ${prefix}-section-monitoring.png
+  await page.evaluate(() => window.scrollTo(0, document.getElementById('monitoring').getBoundingClientRect().top + window.scrollY - 72));
+  await page.screenshot({ path: `${prefix}-monitoring.png` });
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
 async function main(browser) {
   const runs = await get('/api/runs');
   const years = runs.runs[0].years;
@@ -143,7 +180,10 @@ async function main(browser) {
   const n = await chartsRendered(page, 'first load');
   console.log(`     loaded with ${n} charts in ${((Date.now() - tLoad) / 1000).toFixed(1)} s`);
   const apiCharts = (await get('/api/charts?lang=en')).charts;
-  check(n === apiCharts.length, `a chart for each of the ${apiCharts.length} of /api/charts`);
+  const mon = await monitoringAnswer();
+  const nMon = mon ? mon.charts.length : 0;
+  check(n === apiCharts.length + nMon, `a chart for each of the ${apiCharts.length} of /api/charts and the ${nMon} of /api/monitoring`);
+  await checkMonitoring(page, mon);
   check(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang="en"');
 
   // ---- plan: verdict and business case against the tables
@@ -258,6 +298,7 @@ async function main(browser) {
   // one picture per section, to read each chart at the size a reader sees it
   await page.addStyleTag({ content: '.top { position: static !important; }' }); // no header over the sections
   for (const sec of await page.locator('main section').all()) {
+    if (!(await sec.isVisible())) continue; // the monitoring section of a run without actuals
     await sec.screenshot({ path: `${prefix}-section-${await sec.getAttribute('id')}.png` });
   }
 

@@ -6,6 +6,7 @@
 //   /api/summary?scenario=S       the verdict (IZA criteria) and the business case
 //   /api/charts?lang=L            the report's charts as Vega-Lite specs with their data
 //   /api/whatif/parameters, POST /api/whatif   the what-if panel (only with `serve --plan`)
+//   /api/monitoring?lang=L        realised against planned, when the run has actuals (404: none)
 // The charts are rendered with vega-embed exactly as report.html renders them; the page only
 // filters their inline data by the chosen subregion, theme and years.
 //
@@ -46,10 +47,16 @@
       sub_note_whatif: 'These tables are the run as it was started; the what-if changes the verdict and the business case above.',
       theme_box: 'Theme {name} in this scenario', roi: 'Return per euro',
       show_numbers: 'Show numbers', no_data: 'No data for this choice of subregion, theme or years.',
+      mon_h: 'Monitoring: realised against planned', mon_place: 'Place', mon_indicator: 'Indicator',
+      mon_target: 'Milestone', mon_planned: 'Planned', mon_band: 'Band (95 %)', mon_realised: 'Realised',
+      mon_diff: 'Difference', mon_status: 'Status', mon_region: 'Region', mon_counts: 'Rows by status:',
+      mon_scope: '{n} of {all} rows, {from}–{to}', mon_empty: 'No actuals or milestones for this choice of subregion or years.',
       chart_scenario_note: 'The verdict and business case charts here are those of the chosen scenario; the charts of the sections below are those of the plan ({plan}).',
       chart_whatif_note: 'With a what-if the verdict and the business case charts show the what-if run; the wrong-pocket matrix and the other charts show the plan as written.',
       whatif_col: 'What-if', economics: 'Economics', plan_value: 'plan {v}', run_value: 'without what-if {v}', undo: 'back to the plan\'s value',
       running: 'Running the plan with {n} changed value(s)…', computed: 'Computed in {s} s: {n} changed value(s) against the plan.',
+      plan_changed: 'The plan file was changed on disk after the server started: this what-if runs the file as it is now, while the tables and charts without a what-if show the plan as it was at start. Restart the server to show the new plan everywhere.',
+      plan_broken: 'The plan file on the server no longer loads (it was changed after the server started). Fix the file or restart the server; until then no what-if can run.',
       busy_retry: 'The server is busy; trying again in {s} s…', busy: 'The server is still busy. Let go of a slider again to retry.',
       error: 'The what-if run was refused', net_error: 'The server did not answer: {msg}',
       theme_on: 'on', theme_off: 'off', passes_year: 'Passes in {year}',
@@ -89,10 +96,16 @@
       sub_note_whatif: 'Deze tabellen zijn die van de run zoals die gestart is; de wat-als verandert het oordeel en de businesscase hierboven.',
       theme_box: 'Thema {name} in dit scenario', roi: 'Opbrengst per euro',
       show_numbers: 'Toon cijfers', no_data: 'Geen gegevens bij deze keuze van subregio, thema of jaren.',
+      mon_h: 'Monitoring: gerealiseerd tegen gepland', mon_place: 'Plaats', mon_indicator: 'Indicator',
+      mon_target: 'Mijlpaal', mon_planned: 'Gepland', mon_band: 'Band (95%)', mon_realised: 'Gerealiseerd',
+      mon_diff: 'Verschil', mon_status: 'Status', mon_region: 'Regio', mon_counts: 'Rijen per status:',
+      mon_scope: '{n} van {all} rijen, {from}–{to}', mon_empty: 'Geen realisaties of mijlpalen bij deze keuze van subregio of jaren.',
       chart_scenario_note: 'De grafieken van het oordeel en de businesscase hier zijn die van het gekozen scenario; de grafieken in de onderdelen hieronder zijn die van het plan ({plan}).',
       chart_whatif_note: 'Bij een wat-als tonen de grafieken van het oordeel en de businesscase de wat-als-run; de matrix van de verkeerde zak en de andere grafieken tonen het plan zoals het is.',
       whatif_col: 'Wat-als', economics: 'Economie', plan_value: 'plan {v}', run_value: 'zonder wat-als {v}', undo: 'terug naar de waarde van het plan',
       running: 'Het plan wordt doorgerekend met {n} gewijzigde waarde(n)…', computed: 'Doorgerekend in {s} s: {n} gewijzigde waarde(n) ten opzichte van het plan.',
+      plan_changed: 'Het planbestand is op de server gewijzigd nadat die gestart is: deze wat-als rekent met het bestand zoals het nu is, terwijl de tabellen en grafieken zonder wat-als het plan tonen zoals het bij de start was. Herstart de server om overal het nieuwe plan te tonen.',
+      plan_broken: 'Het planbestand op de server laadt niet meer (het is gewijzigd nadat de server gestart is). Herstel het bestand of herstart de server; tot dan kan geen wat-als draaien.',
       busy_retry: 'De server is bezig; over {s} s opnieuw…', busy: 'De server is nog bezig. Laat een schuifje opnieuw los om het nog eens te proberen.',
       error: 'De wat-als-run is geweigerd', net_error: 'De server antwoordde niet: {msg}',
       theme_on: 'aan', theme_off: 'uit', passes_year: 'Haalt toets {year}',
@@ -118,6 +131,7 @@
     sel: { scenario: 'plan', subregion: '', theme: '', from: 0, to: 0 },
     charts: {}, // lang -> chart items of /api/charts
     summaries: {}, // scenario -> /api/summary
+    monitoring: {}, // lang -> /api/monitoring, or null: the run has no actuals
     params: null, // /api/whatif/parameters in the current language, or null: no panel
     moved: {}, // path -> value the user set (differs from the plan's)
     answer: null, // the what-if answer on show, or null
@@ -221,8 +235,25 @@
     return S.summaries[scenario];
   }
   async function charts(lang) {
-    if (!S.charts[lang]) S.charts[lang] = (await api(`/api/charts?lang=${lang}`)).charts;
+    if (!S.charts[lang]) {
+      const [all, mon] = await Promise.all([api(`/api/charts?lang=${lang}`), monitoring(lang)]);
+      // the monitoring charts go into their own section, rendered and filtered as the others
+      S.charts[lang] = all.charts.concat(mon ? mon.charts : []);
+    }
     return S.charts[lang];
+  }
+  // Realised against planned (/api/monitoring): only when the run has actuals; 404 means none.
+  async function monitoring(lang) {
+    if (!hasTable('actuals')) return null;
+    if (!(lang in S.monitoring)) {
+      try {
+        S.monitoring[lang] = await api(`/api/monitoring?lang=${lang}`);
+      } catch (e) {
+        if (e.status !== 404) throw e;
+        S.monitoring[lang] = null;
+      }
+    }
+    return S.monitoring[lang];
   }
 
   // ---------------------------------------------------------------- names
@@ -706,8 +737,33 @@
     return { spec, table: { columns: item.table.columns, rows: trows }, n: spec.data.values.length };
   }
 
+  // ---------------------------------------------------------------- monitoring
+  // The status table of /api/monitoring for the chosen years and subregion (its rows of the
+  // region stay: the region holds every subregion), each status a badge with a sign and words.
+  const MON_SIGN = { ahead: '▲', on_track: '●', behind: '▼', off_track: '✗', differs: '≠', no_actuals: '○', no_plan: '?' };
+  function renderMonitoring() {
+    const mon = S.monitoring[S.lang], sec = $('monitoring');
+    sec.hidden = !mon;
+    if (!mon) return;
+    const { from, to, subregion } = S.sel;
+    const rowsM = mon.rows.filter((r) => r.year >= from && r.year <= to && (!subregion || r.level === 'region' || r.subregion === subregion));
+    $('monitoring-note').textContent = mon.note;
+    $('monitoring-scope').textContent = t('mon_scope', { n: rowsM.length, all: mon.rows.length, from, to });
+    const badge = (r) => `<span class="badge mon st-${esc(r.status || 'none')}" data-status="${esc(r.status || '')}">${MON_SIGN[r.status] || '–'} ${esc(r.status_label)}</span>`;
+    const count = {};
+    for (const r of rowsM) (count[r.status] = count[r.status] || { r, n: 0 }).n++;
+    $('monitoring-counts').innerHTML = rowsM.length ? `${esc(t('mon_counts'))} ${Object.values(count).map((c) => `${badge(c.r)} ${c.n}`).join(', ')}` : esc(t('mon_empty'));
+    const num = (v, key) => `<td class="n" data-measure="${key}"${v === null ? '' : ` data-value="${v}"`}>${esc(fmtNum(v, v !== null && Math.abs(v) >= 100 ? 0 : 1))}</td>`;
+    const band = (r) => (r.p2_5 === null ? '<td class="n">–</td>' : `<td class="n" data-measure="band" data-low="${r.p2_5}" data-high="${r.p97_5}">${esc(fmtNum(r.p2_5, Math.abs(r.p2_5) >= 100 ? 0 : 1))} – ${esc(fmtNum(r.p97_5, Math.abs(r.p97_5) >= 100 ? 0 : 1))}</td>`);
+    const cols = ['year', 'mon_indicator', 'mon_place', 'mon_target', 'mon_planned', 'mon_band', 'mon_realised', 'mon_diff'];
+    $('monitoring-table').innerHTML = `<thead><tr>${cols.map((c, i) => `<th${i >= 3 ? ' class="n"' : ''}>${esc(t(c))}</th>`).join('')}<th class="n">%</th><th>${esc(t('mon_status'))}</th></tr></thead><tbody>${
+      rowsM.map((r) => `<tr data-indicator="${esc(r.indicator)}" data-place="${esc(r.place)}" data-year="${r.year}"><td>${r.year}</td><td>${esc(r.indicator)}</td>
+        <td>${esc(r.level === 'region' ? t('mon_region') : r.name || r.place)}</td>${num(r.target, 'target')}${num(r.planned, 'planned')}${band(r)}${num(r.realised, 'realised')}${num(r.difference, 'difference')}${num(r.difference_pct, 'difference_pct')}<td>${badge(r)}</td></tr>`).join('')}</tbody>`;
+  }
+
   // Renders the charts (all, or those of the given sections) with the current choices.
   function renderCharts(sections) {
+    if (!sections || sections.includes('monitoring')) renderMonitoring();
     const list = S.charts[S.lang];
     if (!document.getElementById(`chart-${list[0].id}`)) buildChartSections();
     const locale = { decimal: nl() ? ',' : '.', thousands: nl() ? '.' : ',', grouping: [3], currency: ['EUR ', ''] };
@@ -925,7 +981,8 @@
       }
       if (seq !== S.seq) return; // a newer request was sent meanwhile
       S.answer = ans;
-      setStatus(t('computed', { s: fmtNum(ans.seconds, 1), n }), 'ok');
+      if (ans.plan_changed) setStatus(`${t('computed', { s: fmtNum(ans.seconds, 1), n })} ${t('plan_changed')}`, 'warn');
+      else setStatus(t('computed', { s: fmtNum(ans.seconds, 1), n }), 'ok');
       showWhatIf();
     } catch (e) {
       if (seq !== S.seq) return;
@@ -944,6 +1001,12 @@
     }
     if (e.status === 503) {
       setStatus(t('busy'), 'error');
+      return;
+    }
+    if (e.status === 409) {
+      // the server's plan file, not a slider: nothing on the page to mark
+      const first = e.body && e.body.errors && e.body.errors.length ? e.body.errors[0].error : (e.body && e.body.error) || '';
+      setStatus(`<strong>${esc(t('plan_broken'))}</strong><ul><li>${esc(first)}</li></ul>`, 'error', true);
       return;
     }
     const list = (e.body && e.body.errors && e.body.errors.length ? e.body.errors : [e.body || { error: e.message }]);
