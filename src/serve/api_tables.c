@@ -11,12 +11,19 @@
 
 /* ---- GET /api/runs ---- */
 
+/* run_info's columns as the API shows them: the plan's and the actuals database's file names
+ * without their folders (a client learns nothing of where the server keeps its files; the
+ * CSV and results.db keep the paths as the run was given them). */
+#define RUN_INFO_COLS                                                                              \
+  "key, CASE WHEN key IN ('plan', 'actuals_db') THEN "                                             \
+  "substr(value, length(rtrim(value, replace(value, '/', ''))) + 1) ELSE value END AS value"
+
 /* run_info as an object of key: value; {} for a run written before run_info existed. */
 static json_t *run_info(sqlite3 *c) {
   json_t *o = json_object();
   sqlite3_stmt *q = NULL;
-  if (o && sqlite3_prepare_v2(c, "SELECT key, value FROM run_info ORDER BY rowid", -1, &q, NULL) ==
-               SQLITE_OK)
+  if (o && sqlite3_prepare_v2(c, "SELECT " RUN_INFO_COLS " FROM run_info ORDER BY rowid", -1, &q,
+                              NULL) == SQLITE_OK)
     while (o && sqlite3_step(q) == SQLITE_ROW) {
       const char *k = (const char *)sqlite3_column_text(q, 0);
       if (k && json_object_set_new(o, k, cs_sv_jcol(q, 1))) {
@@ -153,6 +160,7 @@ static int read_query(cs_sv_req *rq, query *qy, enum MHD_Result *res) {
 /* SELECT what FROM the table WHERE its conditions, [ORDER BY rowid LIMIT ? OFFSET ?]: only
  * catalogue names in the text; the values are bound in bind_values(). */
 static void build_sql(const query *qy, const char *what, int page, cs_buf *b) {
+  if (page && !strcmp(qy->t->name, "run_info")) what = RUN_INFO_COLS; /* its columns */
   cs_buf_printf(b, "SELECT %s FROM \"%s\"", what, qy->t->name);
   int n = 0;
   for (size_t f = 0; f < NFILTER; f++)
