@@ -323,7 +323,10 @@ def check_limits(srv):
     for hdrs, what in [(b"Content-Length: 0\r\nContent-Length: 0\r\n", "two Content-Length headers"),
                        (b"Content-Length: 5\r\nContent-Length: 100\r\n", "two different Content-Lengths"),
                        (b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", "Content-Length and chunked"),
-                       (b"Transfer-Encoding: gzip\r\n", "a Transfer-Encoding other than chunked")]:
+                       (b"Transfer-Encoding: gzip\r\n", "a Transfer-Encoding other than chunked"),
+                       (b"Host: evil.example\r\n", "a second Host (the first is checked; a proxy may use the other)"),
+                       (b"Authorization: Bearer a\r\nAuthorization: Bearer b\r\n", "two Authorization headers"),
+                       (b"Content-Type: application/json\r\nContent-Type: text/plain\r\n", "two Content-Types")]:
         check(raw(srv, b"GET /api/runs HTTP/1.1\r\nHost: localhost\r\n" + hdrs + b"\r\n0\r\n\r\n") == 400,
               f"400: {what} (request smuggling)")
     # an endless chunked body: the connection is closed once the body passes 64 kB

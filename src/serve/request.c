@@ -51,6 +51,7 @@ static int64_t content_length(cs_sv_req *rq) {
 /* Counts the headers that say how long the body is. */
 typedef struct {
   int content_length, transfer_encoding, chunked;
+  int host, authorization, content_type; /* said once or not at all, or the request is refused */
 } framing;
 
 static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -58,6 +59,9 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
   framing *f = cls;
   (void)kind;
   if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) f->content_length++;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) f->host++;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION)) f->authorization++;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_TYPE)) f->content_type++;
   if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
     f->transfer_encoding++;
     f->chunked = value && !strcasecmp(value, "chunked");
@@ -65,16 +69,21 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
   return MHD_YES;
 }
 
-/* NULL when the body's length is said once, one way; else why not (request smuggling: a
- * proxy in front might read the body's end elsewhere than libmicrohttpd does). */
+/* NULL when the body's length is said once, one way, and the headers a proxy in front and
+ * this server must read alike (Host, Authorization, Content-Type) at most once each; else why
+ * not (request smuggling: a proxy might read the body's end, or pick the header, elsewhere
+ * than libmicrohttpd does). */
 static const char *framing_problem(cs_sv_req *rq) {
-  framing f = {0, 0, 0};
+  framing f = {0};
   MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_framing, &f);
   if (f.content_length > 1) return "Content-Length is given more than once";
   if (f.content_length && f.transfer_encoding)
     return "Content-Length and Transfer-Encoding are given together";
   if (f.transfer_encoding > 1) return "Transfer-Encoding is given more than once";
   if (f.transfer_encoding && !f.chunked) return "the only Transfer-Encoding accepted is chunked";
+  if (f.host > 1) return "Host is given more than once";
+  if (f.authorization > 1) return "Authorization is given more than once";
+  if (f.content_type > 1) return "Content-Type is given more than once";
   return NULL;
 }
 
