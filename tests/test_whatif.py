@@ -580,6 +580,11 @@ def check_refusals(srv):
               f"{path}={value}: 400, no file named, nothing of a file, no server path ({st}: {short(data, 200)})")
     st, _, data, j = whatif(srv, {"set": {"years.base": 1700}})
     check(st == 400 and plan_dir not in data, f"a plan error: no server path in the answer ({short(data, 200)})")
+    # one override whose consequences are found in the plan's own lines: they are its doing
+    st, _, data, j = whatif(srv, {"set": {"years.base": 2030}})
+    check(st == 400 and isinstance(j, dict) and j.get("field") == "years.base" and j["error"].startswith("plan.yaml:")
+          and all(e["field"] == "years.base" for e in j.get("errors", [])) and len(j["errors"]) > 1,
+          f"years.base 2030: every problem it causes in the plan names years.base ({st}: {short(data, 200)})")
     # every problem at once, each with its override
     both = {p: 1.5, "sectors[gp].price": "x"}
     st, _, data, j = whatif(srv, {"set": both})

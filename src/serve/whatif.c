@@ -241,12 +241,17 @@ static json_t *without_dir(const char *m, const char *plan) {
 }
 
 /* 400 with every problem the loader found, each with the override it names. */
-static json_t *load_errors(const job *j, const cs_diags *d, const char *plan) {
+static json_t *load_errors(const job *j, const cs_diags *d, const char *plan, int broken) {
   json_t *all = json_array();
   char field[WHATIF_MAX_PART + 8], first_field[WHATIF_MAX_PART + 8] = "";
   for (size_t i = 0; all && i < cs_diags_count(d); i++) {
     const char *m = cs_diags_get(d, i);
     field_of(j, m, field, sizeof field);
+    /* the plan loads without overrides (plan_loads), so with one override a problem found in
+     * the plan's own lines is that override's consequence (a later base year puts the plan's
+     * start years before it) */
+    if (!field[0] && j->nset == 1 && !broken)
+      snprintf(field, sizeof field, "%.*s", (int)strcspn(j->sets[0], "="), j->sets[0]);
     if (!i) snprintf(first_field, sizeof first_field, "%s", field);
     json_array_append_new(all, json_pack("{s:o, s:o}", "field",
                                          field[0] ? cs_sv_jstr(field) : json_null(), "error",
@@ -466,7 +471,7 @@ static int plan_loads(const char *plan) {
 
 /* 409: the plan file itself no longer loads; no override can be run until it is fixed. */
 static json_t *plan_broken(const job *j, const cs_diags *d, const char *plan) {
-  json_t *e = load_errors(j, d, plan);
+  json_t *e = load_errors(j, d, plan, 1);
   char msg[1200];
   snprintf(msg, sizeof msg,
            "the plan file no longer loads (it was changed on disk after the server started; "
@@ -493,7 +498,7 @@ static enum MHD_Result load_plan(cs_sv_req *rq, job *j) {
   if (st == CS_EINVAL && d && !plan_loads(s->opt.plan))
     res = cs_sv_json(rq, MHD_HTTP_CONFLICT, plan_broken(j, d, s->opt.plan));
   else if (st == CS_EINVAL && d)
-    res = cs_sv_json(rq, MHD_HTTP_BAD_REQUEST, load_errors(j, d, s->opt.plan));
+    res = cs_sv_json(rq, MHD_HTTP_BAD_REQUEST, load_errors(j, d, s->opt.plan, 0));
   else if (st != CS_OK)
     res = cs_sv_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "%s", cs_status_str(st));
   cs_diags_free(d);
