@@ -183,6 +183,8 @@ def test_tiny(tmp):
            "--out", d2, *OPTS)
     if not check(r.returncode == 0, "tiny plan: re-forecast from 2026", r.stderr):
         return
+    check("warning" not in r.stderr, "tiny plan: the database's run is of this plan: no warning", r.stderr)
+    test_other_inputs(tmp, plan, d1)
     n26, n27, up, delta = by_hand(real_a1, real_south, p_north, p_a2 + p_a3)
     test_before_unchanged(d1, d2)
     pop = {s: index("demography", d2, ("year", "area"), "population", s)
@@ -284,6 +286,24 @@ def test_fixed(tmp, plan, d1):
     u = 300.0 / 380.0
     check(r.returncode == 0 and close(upt[("2026", "A1")], u) and close(upt[("2027", "A1")], u),
           f"uptake above the maximum is fixed at the realised {u:.6f}", r.stderr)
+
+
+def test_other_inputs(tmp, plan, d1):
+    """A plan changed since the database's run: a warning naming both checksums, and a run."""
+    other = os.path.join(tmp, "tiny-other")
+    shutil.copytree(os.path.dirname(plan), other)
+    p2 = os.path.join(other, os.path.basename(plan))
+    with open(p2, encoding="utf-8") as f:
+        text = f.read()
+    with open(p2, "w", encoding="utf-8") as f:
+        f.write(text + "\n# changed\n")  # the YAML's bytes, and so the inputs' checksum
+    with open(os.path.join(d1, "run_info.csv"), encoding="utf-8") as f:
+        theirs = dict(csv.reader(f)).get("inputs_checksum")
+    r = cs("run", p2, "--actuals", os.path.join(d1, "results.db"), "--from-year", "2026",
+           "--out", os.path.join(tmp, "t-other"), *OPTS)
+    check(r.returncode == 0 and "warning: its run was made from other inputs than this plan's" in r.stderr
+          and theirs and theirs in r.stderr,
+          "a plan changed since the database's run: a warning with the database's inputs_checksum", r.stderr)
 
 
 def test_errors(tmp, plan, d1):

@@ -343,8 +343,34 @@ static cs_status check_options(const cs_plan *pl, const cs_run_options *o, cs_di
   return CS_OK;
 }
 
+static cs_status text_row(void *ctx, int ncol, const char *const *text, const double *num) {
+  (void)num;
+  char *out = ctx;
+  if (ncol > 0 && text[0]) snprintf(out, 64, "%s", text[0]);
+  return CS_OK;
+}
+
+/* A warning when the database's run was made from other inputs than this plan's: its numbers
+ * are then the "original" reforecast.csv compares with, not this plan's (the actuals may also
+ * name what this plan has changed). Not an error: a re-forecast after a revised plan is a
+ * fair question, as long as the user knows which original it is set against. */
+static cs_status check_inputs(rf_load *L, cs_rdb *db) {
+  char theirs[64] = "", ours[64];
+  if (!cs_rdb_has_table(db, "run_info")) return CS_OK;
+  cs_status st = cs_rdb_query(db, "SELECT value FROM run_info WHERE key = 'inputs_checksum'",
+                              text_row, theirs, L->d);
+  snprintf(ours, sizeof ours, "fnv1a64:%016llx", (unsigned long long)L->pl->input_hash);
+  if (st == CS_OK && theirs[0] && strcmp(theirs, ours))
+    cs_diags_add(L->d, L->path, 0, 0,
+                 "warning: its run was made from other inputs than this plan's (inputs_checksum "
+                 "%s, this plan %s): reforecast.csv compares the re-forecast with that run",
+                 theirs, ours);
+  return st;
+}
+
 static cs_status read_db(rf_load *L, cs_rdb *db) {
   cs_status st = check_tables(db, L->path, L->d);
+  if (st == CS_OK) st = check_inputs(L, db);
   if (st == CS_OK) st = read_actuals(L, db);
   if (st == CS_OK) st = read_original(L->pl, L->rf, L->ar, db, L->d);
   if (st == CS_OK && !(L->rf->db_checksum = db_checksum(L->path, L->ar))) {
