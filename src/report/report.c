@@ -6,6 +6,7 @@
  * table behind a "show numbers" toggle (<details>: no script needed, so no figure is only a
  * picture even where scripts are off). */
 #include "report.h"
+#include "reforecast_page.h"
 #include "io/io.h"
 
 #include <ctype.h>
@@ -506,6 +507,11 @@ static void put_sections(cs_buf *b, const cs_rdata *r, const json_t *charts, con
   cs_buf_put(b, "</div>\n");
   put_section_charts(b, r, charts, "verdict");
   cs_buf_put(b, "</section>\n");
+  if (cs_rrf_section(b, r, n)) { /* a re-forecast: against the plan, right after its verdict */
+    put_section_charts(b, r, charts, "reforecast");
+    cs_buf_put(b, "</section>\n");
+    n++;
+  }
   for (size_t i = 0; i < sizeof SECTIONS / sizeof *SECTIONS; i++) {
     if (!section_has_charts(charts, SECTIONS[i].id)) continue;
     cs_buf_printf(b, "<section id=\"%s\"><h2>%d. %s</h2>\n", SECTIONS[i].id, n++,
@@ -565,9 +571,14 @@ static const char RENDER[] =
     "console.error(e);});\n"
     "});\n})();\n</script>\n";
 
-/* Every chart of the page: the run's, then the monitoring's (only with actuals). */
+/* Every chart of the page: the run's, the re-forecast's (only in one), then the monitoring's
+ * (only with actuals). */
 static json_t *page_charts(const cs_rdata *r, const cs_rmon *mon) {
   json_t *charts = cs_charts_all(r), *more = mon ? cs_rmon_charts(mon, r, 0) : NULL;
+  if (charts && cs_rrf_add_charts(r, charts)) {
+    json_decref(charts);
+    charts = NULL;
+  }
   if (charts && mon && (!more || json_array_extend(charts, more))) {
     json_decref(charts);
     charts = NULL;
