@@ -6,10 +6,15 @@ checks that / and the page's files are served, and runs tests/browser/dashboard.
 every chart renders with no console error, the verdict, business case and subregion tables equal
 /api/tables for the plan, a variant and a subregion, the year range and theme filter, ACP's
 uptake slider to 0.2 shows what POST /api/whatif answers (stale answers dropped, 400 shown, 503
-retried), and NL/EN. Then the same page on a finished run with PSA (`serve --dir`): no what-if
-panel, the PSA charts render, and with the example's actuals imported the monitoring section
-equals /api/monitoring and its charts show the realised points (issue 13). Each server is
-stopped with SIGTERM and must exit 0.
+retried, a theme switched off in the scenario without it, the plan file edited and broken under
+the running server: the plan server serves a copy of the example, which the browser test
+edits), NL/EN, and in Dutch with a variant and a what-if nothing wider than its box at 1280 and
+1024 px. Then the same page on a finished run with PSA (`serve --dir`): no what-if panel, the
+PSA charts render, and with the example's actuals imported the monitoring section equals
+/api/monitoring and its charts show the realised points (issue 13). Last, that run served on
+127.0.0.2 with --token: the page without the token explains (en, nl) how to pass it, and with
+#token= in its address it loads and sends it with every request. Each server is stopped with
+SIGTERM and must exit 0.
 
 Screenshots and the servers' logs go to the build directory's meson-logs (else a temporary
 directory), named in the output; docs/img/dashboard.png is a copy of dashboard-plan-whatif.png
@@ -34,6 +39,7 @@ ROOT = os.environ.get("CS_SRCDIR") or os.path.dirname(os.path.dirname(os.path.ab
 BUILD = os.environ.get("CS_BUILDDIR") or os.path.join(ROOT, "build")
 PLAN = os.path.join(ROOT, "examples", "zuid-limburg", "plan.yaml")
 CHROMIUM = "/usr/bin/chromium"
+TOKEN = "dashboard-test-token-0123456789"  # 16 to 256 printable characters (docs/api-http.md)
 res = {"passed": 0, "failed": 0}
 
 
@@ -105,13 +111,15 @@ def browser(url, prefix, *flags):
     p = subprocess.run([node, os.path.join(ROOT, "tests", "browser", "dashboard.mjs"), ROOT, url, prefix, *flags],
                        capture_output=True, text=True, timeout=300)
     print(p.stdout + p.stderr, end="", flush=True)
-    check(p.returncode == 0, f"browser ({' '.join(flags) or 'what-if'}): {p.stdout.strip().splitlines()[-1:] or p.stderr[-300:]}")
+    what = "token" if "--token" in flags else "no what-if" if "--no-whatif" in flags else "what-if"
+    check(p.returncode == 0, f"browser ({what}): {p.stdout.strip().splitlines()[-1:] or p.stderr[-300:]}")
 
 
 def serve_and_test(binary, args, name, out, *flags):
     t0 = time.time()
     srv = Server(binary, args, os.path.join(out, f"dashboard-{name}-serve.log"))
-    check(srv.url is not None, f"serve {' '.join(args)}: printed its URL ({srv.url}) after {time.time() - t0:.1f} s")
+    shown = " ".join("<token>" if i and args[i - 1] == "--token" else a for i, a in enumerate(args))
+    check(srv.url is not None, f"serve {shown}: printed its URL ({srv.url}) after {time.time() - t0:.1f} s")
     try:
         if srv.url:
             check_files(srv.url)
@@ -136,8 +144,13 @@ def main(binary):
     start = time.time()
     helptext = subprocess.run([binary, "serve", "--help"], capture_output=True, text=True).stdout
     if "--plan" in helptext:
-        # relative to the source tree, where the server runs: the page shows the path as given
-        serve_and_test(binary, ["--plan", os.path.relpath(PLAN, ROOT)], "plan", out)
+        # a copy of the example, so that the browser test can edit and break the plan file under
+        # the running server (the page shows the file's name only: plan.yaml)
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = os.path.join(tmp, "zuid-limburg")
+            shutil.copytree(os.path.dirname(PLAN), copy)
+            plan = os.path.join(copy, "plan.yaml")
+            serve_and_test(binary, ["--plan", plan], "plan", out, "--plan-file", plan)
     else:
         print("skip what-if checks: this careshift serve has no --plan")
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,6 +164,11 @@ def main(binary):
         check(m.returncode == 0, f"monitor import of the example's actuals exits 0 {m.stderr[:200]}")
         if p.returncode == 0:
             serve_and_test(binary, ["--dir", run], "dir", out, "--no-whatif")
+            # the same run behind a token, on another loopback address (a non-loopback host
+            # needs one): the page without it, with a wrong one and with it (docs/dashboard.md)
+            # (the page's own files are served without it: check_files)
+            serve_and_test(binary, ["--dir", run, "--host", "127.0.0.2", "--token", TOKEN], "token", out,
+                           "--token", TOKEN)
     print(f"screenshots and server logs: {out}/dashboard-*")
     print(f"dashboard: {res['passed']} passed, {res['failed']} failed ({time.time() - start:.0f} s)")
     return 1 if res["failed"] else 0

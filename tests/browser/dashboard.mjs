@@ -10,16 +10,34 @@
 //     case that POST /api/whatif answers for that set, with the plan's values beside them; an
 //     older answer arriving after a newer one is dropped; a 400 is shown in the panel with its
 //     field marked; a 503 is retried once after Retry-After; reset returns to the plan;
-//   - the NL switch changes the labels and the number format.
+//   - in a `without-T` scenario theme T's switch and sliders are greyed out, and T switched off
+//     there is not sent (the API has no such scenario then): the panel says it changes nothing;
+//   - with --plan-file (the copy of the plan the server serves): an edit of the file shows the
+//     what-if's yellow "plan changed" status, a broken file the 409 message, and a repaired one
+//     the plain answer again;
+//   - the NL switch changes the labels and the number format; in Dutch, with a variant and a
+//     what-if on show, nothing in the verdict, the business case (its table and NPV cards) or the
+//     what-if panel is wider than its box at 1280 and 1024 px, and at 390 px the page is no
+//     wider than the screen (a table may scroll in its own box); no chart guide names a CSV file.
+//   - with --token T (a server on 127.0.0.2 with --token), only the token checks: without it
+//     (and with a wrong one) the page explains in English and Dutch how to pass it (#token=),
+//     with it in the address the page loads, drops it from the address bar, keeps it for the
+//     tab and sends it with every API request; the token pasted into the page's form works too.
 // Screenshots: OUTPREFIX-first.png (1280x900), -scenario.png, -subregion.png, -whatif.png
-// (1280x900, the picture for docs/img/dashboard.png), -nl.png, -full.png, -section-ID.png.
+// (1280x900, the picture for docs/img/dashboard.png), -nl.png, -nl-whatif-1280.png,
+// -nl-whatif-1024.png, -nl-whatif-390.png, -plan-changed.png, -left-out.png, -full.png,
+// -section-ID.png; with --token: -notoken.png, -notoken-nl.png, -token.png.
 //
-// usage: node dashboard.mjs SRCDIR URL OUTPREFIX [--no-whatif]
+// usage: node dashboard.mjs SRCDIR URL OUTPREFIX [--no-whatif] [--plan-file PLAN] [--token T]
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const [srcdir, base, prefix, ...flags] = process.argv.slice(2);
 const whatif = !flags.includes('--no-whatif');
+const flagValue = (name) => (flags.includes(name) ? flags[flags.indexOf(name) + 1] : null);
+const planFile = flagValue('--plan-file');
+const tokenOnly = flagValue('--token');
 const require = createRequire(path.join(srcdir, 'web', 'package.json'));
 const { chromium } = require('playwright-core');
 const origin = new URL(base).origin;
@@ -159,7 +177,7 @@ async function main(browser) {
   // the 400 and 503 this test makes the page receive on purpose are logged by Chromium too
   // and a server without what-if answers the page's question for the parameters with 404
   // (/api/runs does not say whether it has what-if)
-  const expected = (m) => (expectHttpErrors && /^Failed to load resource: .* (400|503)/.test(m.text())) ||
+  const expected = (m) => (expectHttpErrors && /^Failed to load resource: .* (400|409|503)/.test(m.text())) ||
     (!whatif && /^Failed to load resource: .* 404/.test(m.text()) && /\/api\/whatif\/parameters/.test(m.location().url));
   page.on('console', (m) => m.type() === 'error' && !expected(m) && errors.push(`${m.text()} (${m.location().url})`));
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -185,6 +203,7 @@ async function main(browser) {
   check(n === apiCharts.length + nMon, `a chart for each of the ${apiCharts.length} of /api/charts and the ${nMon} of /api/monitoring`);
   await checkMonitoring(page, mon);
   check(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang="en"');
+  await checkGuides(page, runs.runs[0].tables, 'en');
 
   // ---- plan: verdict and business case against the tables
   const plan = await get('/api/summary?scenario=plan');
@@ -291,6 +310,8 @@ async function main(browser) {
     check(lab === nlp.label, `NL what-if labels (${lab})`);
   }
   await page.screenshot({ path: `${prefix}-nl.png` });
+  await checkGuides(page, runs.runs[0].tables, 'nl');
+  await checkLayout(page, total.npv);
   await page.click('.lang button[data-lang="en"]');
   await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 10000 });
   await chartsRendered(page, 'back to EN');
@@ -305,6 +326,147 @@ async function main(browser) {
   check(outside.length === 0, `no request outside the server (${outside.slice(0, 3).join(', ')})`);
   check(errors.length === 0, `no console errors${errors.length ? `: ${errors.slice(0, 5).join(' | ')}` : ''}`);
   await page.close();
+}
+
+// No chart guide names a CSV file: the dashboard has none to offer. The report's "X.csv" is
+// the API's /api/tables/X there (docs/dashboard.md).
+async function checkGuides(page, tables, lang) {
+  const guides = await page.$$eval('.chart-card', (cs) => cs.map((c) => ({ id: c.id.replace(/^card-/, ''), guide: c.querySelector('.guide').textContent })));
+  const note = (await page.textContent('#monitoring-note')) || '';
+  const csv = guides.filter((g) => /\.csv\b/.test(g.guide));
+  check(guides.length > 0 && csv.length === 0 && !/\.csv\b/.test(note), `${lang}: no chart guide names a CSV file${csv.length ? ` (${csv.map((g) => `${g.id}: ${g.guide.slice(0, 80)}`).join('; ')})` : ''}`);
+  const api = (await get(`/api/charts?lang=${lang}`)).charts.find((c) => c.id === 'wrong_pocket');
+  const wp = guides.find((g) => g.id === 'wrong_pocket');
+  if (api && wp && api.guide.includes('wrong_pocket_intervention.csv') && tables.includes('wrong_pocket_intervention')) {
+    check(wp.guide.includes('/api/tables/wrong_pocket_intervention'), `${lang}: the wrong-pocket guide names /api/tables/wrong_pocket_intervention: ${wp.guide.slice(0, 140)}`);
+  }
+}
+
+// In Dutch, with a variant and (with what-if) ACP's uptake at 0.2: at 1280 and 1024 px no element
+// of the verdict, the business case (table and NPV cards) or the what-if panel (its table of
+// differences) is wider than its box or runs off the screen; at 390 px the page is no wider
+// than the screen, a table scrolling in its own box.
+async function checkLayout(page, planNpv) {
+  const variant = (await page.$$eval('#f-scenario option', (os) => os.map((o) => o.value))).find((x) => x !== 'plan' && !x.startsWith('without-'));
+  if (!variant) return;
+  const shows = (v) => page.waitForFunction((x) => Number(document.querySelector('#business-table td[data-stakeholder="total"][data-measure="npv"]')?.dataset.value) === x,
+    v, { timeout: 10000 }).catch(() => {});
+  await page.selectOption('#f-scenario', variant);
+  await shows((await table('business_case', { scenario: variant })).find((r) => r.stakeholder === 'total').npv);
+  if (whatif) {
+    await page.locator(`#whatif-params input[data-path="${ACP}"]`).fill('0.2');
+    await page.waitForFunction(() => document.querySelector('#whatif-status.ok') && document.querySelector('#business-table td[data-base]'), null, { timeout: 60000 });
+    await idle(page);
+  }
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  const what = `NL, ${variant}${whatif ? ', ACP uptake 0.2' : ''}`;
+  for (const width of [1280, 1024, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(200);
+    const mobile = width < 600;
+    const bad = await page.evaluate((small) => {
+      const vw = document.documentElement.clientWidth, out = [];
+      const name = (e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${typeof e.className === 'string' && e.className.trim() ? `.${e.className.trim().split(/\s+/).join('.')}` : ''}`;
+      if (document.documentElement.scrollWidth > vw + 1) out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+      for (const root of document.querySelectorAll('#verdict, #business, #whatif')) {
+        if (root.hidden) continue;
+        for (const e of [root, ...root.querySelectorAll('*')]) {
+          if (e.closest('svg')) continue;
+          const box = e.closest('.table-scroll');
+          if (small && box && box !== e) continue; // on a phone a table may scroll in its box
+          const r = e.getBoundingClientRect();
+          if (!r.width || !r.height) continue;
+          const text = (e.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 30);
+          if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && !(small && box === e)) out.push(`${name(e)} ${e.scrollWidth} px in ${e.clientWidth} ("${text}")`);
+          else if (r.right > vw + 1 || r.left < -1) out.push(`${name(e)} runs off the screen (${Math.round(r.left)}..${Math.round(r.right)} of ${vw}, "${text}")`);
+        }
+      }
+      return out;
+    }, mobile);
+    check(bad.length === 0, `${what} at ${width} px: ${mobile ? 'the page no wider than the screen' : 'nothing wider than its box in the verdict, business case and what-if panel'}${bad.length ? ` (${bad.length}: ${bad.slice(0, 4).join('; ')})` : ''}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${prefix}-nl-${whatif ? 'whatif' : 'variant'}-${width}.png`, fullPage: mobile });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  if (whatif) {
+    await page.click('#whatif-reset');
+    await idle(page);
+  }
+  await page.selectOption('#f-scenario', 'plan');
+  await shows(planNpv);
+}
+
+// Theme T switched off, then the scenario without T chosen: T's switch and sliders are greyed
+// out, nothing is sent (the API has no `without-T` scenario in a run without T), and the panel
+// says that switching T off changes nothing here; the numbers are the scenario's own.
+async function checkLeftOut(page) {
+  const T = 'palliatief', scen = `without-${T}`;
+  const scenarios = await page.$$eval('#f-scenario option', (os) => os.map((o) => o.value));
+  const box = `#whatif-params input[data-path="themes[${T}].enabled"]`;
+  if (!scenarios.includes(scen) || !(await page.$(box))) return;
+  const name = ((await table('themes', {})).find((r) => r.theme === T) || { name: T }).name;
+  await page.uncheck(box);
+  await page.waitForSelector('#whatif-status.ok', { timeout: 60000 });
+  await idle(page);
+  const posts = [];
+  const onReq = (r) => r.method() === 'POST' && r.url().endsWith('/api/whatif') && posts.push(r.postData());
+  page.on('request', onReq);
+  await page.selectOption('#f-scenario', scen);
+  await page.waitForSelector('#whatif-status.info', { timeout: 10000 }).catch(() => {});
+  await idle(page);
+  page.off('request', onReq);
+  const txt = (await page.textContent('#whatif-status')).trim();
+  check(posts.length === 0 && /already left out/.test(txt) && txt.includes(name) && /changes nothing/.test(txt),
+    `${T} off in ${scen}: nothing sent (${posts.length}), the panel says so: ${txt.slice(0, 120)}`);
+  const b = await cells(page, '#business-table td[data-measure]');
+  compare(b, businessWant(await table('business_case', { scenario: scen })), `... and shows ${scen}'s own business case`);
+  check(b.every((c) => c.base === undefined), `... with no what-if values beside it`);
+  check(await page.$eval(box, (e) => e.disabled && !e.checked) && await page.$eval(`#whatif-params input[data-path="${ACP}"]`, (e) => e.disabled) &&
+    await page.isVisible(`#whatif-params fieldset[data-theme="${T}"] .left-out.note`), `${T}'s switch and sliders greyed out in ${scen}, with a note`);
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await page.screenshot({ path: `${prefix}-left-out.png` });
+  await page.selectOption('#f-scenario', 'plan');
+  await page.waitForSelector('#whatif-status.ok', { timeout: 60000 });
+  await idle(page);
+  await page.click('#whatif-reset');
+  await idle(page);
+}
+
+// The plan file the server serves edited after the start: the what-if's answer has
+// plan_changed, and the panel shows the yellow status; a broken file gives the 409 message; the
+// file repaired, the plain green status again.
+async function checkPlanChanged(page) {
+  const slider = page.locator(`#whatif-params input[data-path="${ACP}"]`);
+  const orig = fs.readFileSync(planFile, 'utf8');
+  try {
+    fs.writeFileSync(planFile, `${orig}\n# edited while the server runs (tests/browser/dashboard.mjs)\n`);
+    await slider.fill('0.2');
+    await page.waitForSelector('#whatif-status.warn', { timeout: 60000 }).catch(() => {});
+    await idle(page);
+    const ans = await post({ set: { [ACP]: 0.2 }, scenario: 'plan', lang: 'en' });
+    const txt = (await page.textContent('#whatif-status')).trim();
+    check(ans.plan_changed === true && await page.$('#whatif-status.warn') !== null && /plan file has changed/.test(txt) && /Restart the server/.test(txt),
+      `plan file edited: plan_changed ${ans.plan_changed}, the panel warns: ${txt.slice(0, 100)}`);
+    compare(await cells(page, '#verdict-table td.v'), verdictWant(ans.summary), '... and shows the what-if of the edited file');
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await page.screenshot({ path: `${prefix}-plan-changed.png` });
+    expectHttpErrors = true;
+    fs.writeFileSync(planFile, `${orig}\nthemes: [\n`);
+    await slider.fill('0.3');
+    await page.waitForSelector('#whatif-status.error', { timeout: 60000 }).catch(() => {});
+    await idle(page);
+    const bad = (await page.textContent('#whatif-status')).trim();
+    check(/no longer loads/.test(bad) && /plan\.yaml/.test(bad), `plan file broken: 409 shown in the panel: ${bad.slice(0, 100)}`);
+  } finally {
+    fs.writeFileSync(planFile, orig);
+    expectHttpErrors = false;
+  }
+  await slider.fill('0.2');
+  await page.waitForSelector('#whatif-status.ok', { timeout: 60000 }).catch(() => {});
+  await idle(page);
+  check(await page.$('#whatif-status.ok') !== null, 'plan file repaired: the plain status again');
+  await page.click('#whatif-reset');
+  await idle(page);
 }
 
 async function checkWhatIf(page, plan, years) {
@@ -439,6 +601,84 @@ async function checkWhatIf(page, plan, years) {
   const after = await cells(page, '#verdict-table td.v');
   compare(after, verdictWant(plan), 'reset: the plan\'s verdict');
   check(after.every((c) => c.base === undefined) && (await page.textContent('#whatif-diff')).trim() === '', 'reset: no what-if shown');
+
+  await checkLeftOut(page);
+  if (planFile) await checkPlanChanged(page);
+  else console.log('skip plan-changed checks: no --plan-file');
+}
+
+// A server with --token: the page without the token, with a wrong one, with the right one in
+// the address, and with the right one pasted into its form. Each in a context of its own (its
+// own sessionStorage).
+async function checkToken(browser, tok) {
+  const errors = [];
+  const open = async (hash, locale = 'en-US') => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale });
+    const page = await ctx.newPage();
+    page.on('console', (m) => m.type() === 'error' && !/^Failed to load resource: .* 401/.test(m.text()) && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const sent = [];
+    page.on('request', (r) => r.url().includes('/api/') && sent.push({ url: r.url(), auth: r.headers().authorization || '' }));
+    await page.goto(base + hash);
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+    return { ctx, page, sent };
+  };
+  const state = (page) => page.evaluate(() => ({
+    ready: document.body.dataset.ready, auth: document.body.dataset.auth, lang: document.documentElement.lang, url: location.href,
+    stored: sessionStorage.getItem('careshift-token'), text: document.getElementById('load-error').textContent.replace(/\s+/g, ' '),
+    sections: !!document.getElementById('verdict').offsetParent,
+  }));
+
+  // no token: English, the address to use, no sections; NL switches the explanation
+  let { ctx, page } = await open('');
+  let s = await state(page);
+  check(s.ready === 'auth' && s.auth === 'missing' && !s.sections && s.text.includes('needs its token') && s.text.includes(`${origin}/#token=TOKEN`),
+    `no token: the page says it needs one and how (${s.text.slice(0, 90)}…)`);
+  await page.screenshot({ path: `${prefix}-notoken.png` });
+  await page.click('.lang button[data-lang="nl"]');
+  s = await state(page);
+  check(s.lang === 'nl' && s.text.includes('vraagt om zijn token') && s.text.includes('#token=TOKEN') && s.url.endsWith('#lang=nl'),
+    `no token, NL: in Dutch (${s.text.slice(0, 60)}…)`);
+  await page.screenshot({ path: `${prefix}-notoken-nl.png` });
+  await ctx.close();
+  // a Dutch browser gets the Dutch explanation without a click
+  ({ ctx, page } = await open('', 'nl-NL'));
+  s = await state(page);
+  check(s.lang === 'nl' && s.text.includes('vraagt om zijn token'), 'no token, browser in Dutch: in Dutch');
+  await ctx.close();
+
+  // a wrong token: refused, said so, not kept, not in the address
+  ({ ctx, page } = await open('#lang=en&token=not-the-token-0123456789'));
+  s = await state(page);
+  check(s.ready === 'auth' && s.auth === 'refused' && s.text.includes('refused the token') && !s.url.includes('token=not') && s.stored === null,
+    `a wrong token: refused, said so, dropped from the address and the tab (${s.url})`);
+  await ctx.close();
+
+  // the right token in the address: the page loads, the address loses it, every API request has it
+  let sent;
+  ({ ctx, page, sent } = await open(`#lang=en&token=${encodeURIComponent(tok)}`));
+  s = await state(page);
+  check(s.ready === 'yes' && s.sections && !s.url.includes('token') && s.stored === tok, `#token=: the page loads, the address bar without it (${s.url})`);
+  await chartsRendered(page, 'with the token');
+  const api = sent.filter((r) => new URL(r.url).pathname.startsWith('/api/'));
+  check(api.length > 3 && api.every((r) => r.auth === `Bearer ${tok}`), `every API request (${api.length}) sends Authorization: Bearer <token>`);
+  await page.screenshot({ path: `${prefix}-token.png` });
+  sent.length = 0;
+  await page.reload(); // its address has no token now
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  s = await state(page);
+  check(s.ready === 'yes' && sent.some((r) => r.auth === `Bearer ${tok}`), 'reloaded without #token=: the tab kept the token');
+  await ctx.close();
+
+  // the token pasted into the form
+  ({ ctx, page } = await open(''));
+  await page.fill('#token-input', tok);
+  await Promise.all([page.waitForNavigation({ timeout: 30000 }), page.click('.token-form button[type=submit]')]);
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  s = await state(page);
+  check(s.ready === 'yes' && !s.url.includes('token'), `the token pasted into the page's form: the page loads (${s.url})`);
+  await ctx.close();
+  check(errors.length === 0, `no console errors but the 401s${errors.length ? `: ${errors.slice(0, 3).join(' | ')}` : ''}`);
 }
 
 const browser = await chromium.launch({
@@ -446,7 +686,8 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu'],
 });
 try {
-  await main(browser);
+  if (tokenOnly) await checkToken(browser, tokenOnly);
+  else await main(browser);
 } catch (e) {
   check(false, `browser test stopped: ${e.stack || e}`);
 } finally {

@@ -53,14 +53,24 @@
       mon_scope: '{n} of {all} rows, {from}–{to}', mon_empty: 'No actuals or milestones for this choice of subregion or years.',
       chart_scenario_note: 'The verdict and business case charts here are those of the chosen scenario; the charts of the sections below are those of the plan ({plan}).',
       chart_whatif_note: 'With a what-if the verdict and the business case charts show the what-if run; the wrong-pocket matrix and the other charts show the plan as written.',
-      whatif_col: 'What-if', economics: 'Economics', plan_value: 'plan {v}', run_value: 'without what-if {v}', undo: 'back to the plan\'s value',
-      running: 'Running the plan with {n} changed value(s)…', computed: 'Computed in {s} s: {n} changed value(s) against the plan.',
-      plan_changed: 'The plan file was changed on disk after the server started: this what-if runs the file as it is now, while the tables and charts without a what-if show the plan as it was at start. Restart the server to show the new plan everywhere.',
+      whatif_col: 'What-if', economics: 'Economics', plan_value: 'plan {v}', run_value: 'without what\u2011if {v}', undo: 'back to the plan\'s value',
+      running: 'Running the plan with {n} changed value(s)…', computed: 'Computed in {s} s: {n} changed value(s) against {base}.', the_plan: 'the plan',
+      plan_changed: 'This what-if runs the file as it is now; the tables and charts without a what-if, and the plan\'s values beside the what-if\'s, still show the plan as it was at the start. Restart the server to show the new plan everywhere.',
       plan_broken: 'The plan file on the server no longer loads (it was changed after the server started). Fix the file or restart the server; until then no what-if can run.',
+      plan_changed_h: 'The plan file has changed since the server started.',
+      left_out_all: '{theme} is already left out of this scenario ({scenario}), so switching it off or moving its sliders changes nothing here: the numbers shown are the scenario\'s own. Choose the plan or a variant to see what these values do.',
+      left_out_some: '{theme} is left out of this scenario, so its switch and sliders ({k} moved value(s)) play no part here.',
+      left_out_group: 'Left out in this scenario: its switch and sliders change nothing here.',
       busy_retry: 'The server is busy; trying again in {s} s…', busy: 'The server is still busy. Let go of a slider again to retry.',
       error: 'The what-if run was refused', net_error: 'The server did not answer: {msg}',
       theme_on: 'on', theme_off: 'off', passes_year: 'Passes in {year}',
       yes_word: 'yes', no_word: 'no', load_error: 'The dashboard could not load its data: {msg}',
+      auth_h: 'This dashboard needs its token',
+      auth_missing: 'This server was started with a token (careshift serve --token, or CARESHIFT_TOKEN) and shows its numbers only to whoever has it. This page has not been given the token.',
+      auth_refused: 'The server refused the token this page sent: it is not this server\'s token (mistyped, cut off, or from an earlier start of the server).',
+      auth_how: 'Open the page with the token at the end of its address: {url}. The part after # stays in this browser: it is not sent to the server and not written to its log. The page then removes it from the address bar, keeps the token for this tab only, and sends it with every request.',
+      auth_paste: 'Or paste the token:', auth_open: 'Open the dashboard',
+      auth_ask: 'Ask whoever started the server for the token.',
       sections: {
         themes: 'What each theme and intervention brings', population: 'Population',
         care_cost: 'Care use and cost', staff: 'Staff', real_estate: 'Real estate and CO2',
@@ -102,14 +112,24 @@
       mon_scope: '{n} van {all} rijen, {from}–{to}', mon_empty: 'Geen realisaties of mijlpalen bij deze keuze van subregio of jaren.',
       chart_scenario_note: 'De grafieken van het oordeel en de businesscase hier zijn die van het gekozen scenario; de grafieken in de onderdelen hieronder zijn die van het plan ({plan}).',
       chart_whatif_note: 'Bij een wat-als tonen de grafieken van het oordeel en de businesscase de wat-als-run; de matrix van de verkeerde zak en de andere grafieken tonen het plan zoals het is.',
-      whatif_col: 'Wat-als', economics: 'Economie', plan_value: 'plan {v}', run_value: 'zonder wat-als {v}', undo: 'terug naar de waarde van het plan',
-      running: 'Het plan wordt doorgerekend met {n} gewijzigde waarde(n)…', computed: 'Doorgerekend in {s} s: {n} gewijzigde waarde(n) ten opzichte van het plan.',
-      plan_changed: 'Het planbestand is op de server gewijzigd nadat die gestart is: deze wat-als rekent met het bestand zoals het nu is, terwijl de tabellen en grafieken zonder wat-als het plan tonen zoals het bij de start was. Herstart de server om overal het nieuwe plan te tonen.',
+      whatif_col: 'Wat-als', economics: 'Economie', plan_value: 'plan {v}', run_value: 'zonder wat\u2011als {v}', undo: 'terug naar de waarde van het plan',
+      running: 'Het plan wordt doorgerekend met {n} gewijzigde waarde(n)…', computed: 'Doorgerekend in {s} s: {n} gewijzigde waarde(n) ten opzichte van {base}.', the_plan: 'het plan',
+      plan_changed: 'Deze wat-als rekent met het bestand zoals het nu is; de tabellen en grafieken zonder wat-als, en de waarden van het plan naast die van de wat-als, tonen nog het plan zoals het bij de start was. Herstart de server om overal het nieuwe plan te tonen.',
       plan_broken: 'Het planbestand op de server laadt niet meer (het is gewijzigd nadat de server gestart is). Herstel het bestand of herstart de server; tot dan kan geen wat-als draaien.',
+      plan_changed_h: 'Het planbestand is gewijzigd sinds de server startte.',
+      left_out_all: '{theme} zit al niet in dit scenario ({scenario}), dus het thema uitzetten of zijn schuifjes verschuiven verandert hier niets: de getoonde cijfers zijn die van het scenario zelf. Kies het plan of een variant om te zien wat deze waarden doen.',
+      left_out_some: '{theme} zit niet in dit scenario, dus zijn schakelaar en schuifjes ({k} verschoven waarde(n)) tellen hier niet mee.',
+      left_out_group: 'Niet in dit scenario: de schakelaar en schuifjes veranderen hier niets.',
       busy_retry: 'De server is bezig; over {s} s opnieuw…', busy: 'De server is nog bezig. Laat een schuifje opnieuw los om het nog eens te proberen.',
       error: 'De wat-als-run is geweigerd', net_error: 'De server antwoordde niet: {msg}',
       theme_on: 'aan', theme_off: 'uit', passes_year: 'Haalt toets {year}',
       yes_word: 'ja', no_word: 'nee', load_error: 'Het dashboard kon zijn gegevens niet laden: {msg}',
+      auth_h: 'Dit dashboard vraagt om zijn token',
+      auth_missing: 'Deze server is gestart met een token (careshift serve --token, of CARESHIFT_TOKEN) en toont zijn cijfers alleen aan wie dat token heeft. Deze pagina heeft het token niet gekregen.',
+      auth_refused: 'De server weigerde het token dat deze pagina meestuurde: het is niet het token van deze server (een tikfout, afgebroken, of van een eerdere start van de server).',
+      auth_how: 'Open de pagina met het token achter het adres: {url}. Het deel na # blijft in deze browser: het gaat niet naar de server en komt niet in zijn log. De pagina haalt het daarna uit de adresbalk, bewaart het token alleen voor dit tabblad en stuurt het met elk verzoek mee.',
+      auth_paste: 'Of plak het token:', auth_open: 'Open het dashboard',
+      auth_ask: 'Vraag het token aan wie de server gestart heeft.',
       sections: {
         themes: 'Wat elk thema en elke interventie oplevert', population: 'Bevolking',
         care_cost: 'Zorggebruik en zorgkosten', staff: 'Personeel', real_estate: 'Vastgoed en CO2',
@@ -195,13 +215,21 @@
     }
   }
   // With `serve --token`, the page is opened as http://HOST:PORT/#token=T: the fragment never
-  // goes to the server or its log; the token is kept for this tab only and sent with every
-  // API request, and writeHash drops it from the address bar.
+  // goes to the server or its log; the token is kept for this tab only (sessionStorage) and
+  // sent with every API request, and it is dropped from the address bar at once, before any
+  // request, so it is neither on screen nor in a copied link.
+  const TOKEN_KEY = 'careshift-token';
   const token = (() => {
-    const t = new URLSearchParams(location.hash.slice(1)).get('token');
+    const h = new URLSearchParams(location.hash.slice(1));
+    const t = h.get('token');
+    if (h.has('token')) {
+      h.delete('token');
+      const rest = h.toString();
+      history.replaceState(null, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
+    }
     try {
-      if (t) sessionStorage.setItem('careshift-token', t);
-      return t || sessionStorage.getItem('careshift-token');
+      if (t) sessionStorage.setItem(TOKEN_KEY, t);
+      return t || sessionStorage.getItem(TOKEN_KEY);
     } catch (e) {
       return t;
     }
@@ -266,6 +294,11 @@
     return t('variant', { id });
   }
   const payerLabel = (id) => (['zvw', 'wlz', 'wmo', 'total'].includes(id) ? t(id) : id);
+  // in a table: "Zvw" and, smaller under it, "(insurers)", so the column is no wider than that
+  function payerHtml(id) {
+    const m = /^(.*?) (\(.*\))$/.exec(payerLabel(id));
+    return m ? `${esc(m[1])} <span class="who">${esc(m[2])}</span>` : esc(payerLabel(id));
+  }
   const critLabel = (id) => (CRITERIA.includes(id) ? t(id) : id);
   const termLabel = (term) => t(term, { year: S.years[term] });
 
@@ -287,9 +320,15 @@
   }
 
   // ---------------------------------------------------------------- start
+  // the address's lang, else the browser's language: Dutch for nl, English otherwise
+  function initialLang() {
+    const h = readHash();
+    return h.lang === 'nl' || h.lang === 'en' ? h.lang : (navigator.language || '').toLowerCase().startsWith('nl') ? 'nl' : 'en';
+  }
+
   async function start() {
     const h = readHash();
-    S.lang = h.lang === 'nl' || h.lang === 'en' ? h.lang : (navigator.language || '').toLowerCase().startsWith('nl') ? 'nl' : 'en';
+    S.lang = initialLang();
     const runs = await api('/api/runs');
     S.run = runs.runs[0];
     S.years = S.run.years;
@@ -341,10 +380,15 @@
     }));
     el.value = String(value);
   }
-  function renderHeader() {
+  // what needs no data: the page's language, its fixed labels and the NL/EN buttons
+  function renderStatic() {
     document.documentElement.lang = S.lang;
     document.title = t('title');
     for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+    for (const b of document.querySelectorAll('.lang button')) b.setAttribute('aria-pressed', String(b.dataset.lang === S.lang));
+  }
+  function renderHeader() {
+    renderStatic();
     const info = S.run.run_info || {};
     // the plan's name is not in /api/runs (yet): a name if the server gives one, else the title;
     // the plan file and the years under it
@@ -359,7 +403,6 @@
     for (let y = S.years.first; y <= S.years.last; y++) years.push([y, String(y)]);
     fillSelect($('f-from'), years, S.sel.from);
     fillSelect($('f-to'), years, S.sel.to);
-    for (const b of document.querySelectorAll('.lang button')) b.setAttribute('aria-pressed', String(b.dataset.lang === S.lang));
   }
   function applyLanguage() {
     renderHeader();
@@ -372,6 +415,7 @@
       writeHash();
       await guard(Promise.all([renderScenario(), renderSubregion()]));
       renderCharts(['verdict', 'business_case']);
+      for (const p of S.params || []) syncParam(p.path); // a `without-T` scenario greys T out
       if (Object.keys(S.moved).length) runWhatIf();
     });
     $('f-subregion').addEventListener('change', async (e) => {
@@ -402,9 +446,6 @@
     };
     $('f-from').addEventListener('change', years);
     $('f-to').addEventListener('change', years);
-    for (const b of document.querySelectorAll('.lang button')) {
-      b.addEventListener('click', () => guard(setLanguage(b.dataset.lang)));
-    }
     $('whatif-reset').addEventListener('click', () => {
       S.moved = {};
       for (const p of S.params || []) syncParam(p.path);
@@ -418,6 +459,7 @@
     writeHash();
     await Promise.all([charts(lang), S.params ? loadParams() : null]);
     applyLanguage();
+    renderFailure(); // a banner on show, in the new language
     await Promise.all([renderScenario(), renderSubregion()]);
     buildChartSections();
     renderCharts();
@@ -434,11 +476,49 @@
       return undefined;
     }
   }
+  // A failure in the banner, in the page's language (again after NL/EN). A 401 is no fault of
+  // the page: the server has a token (serve --token) and this tab sent none or a wrong one. The
+  // page then shows only how to open it with the token; the sections stay hidden.
   function showError(e) {
-    console.error(e);
-    const el = $('load-error');
-    el.textContent = t('load_error', { msg: e.message || String(e) });
+    S.failure = e;
+    const denied = e instanceof ApiError && e.status === 401;
+    if (!denied) console.error(e);
+    if (denied && token) {
+      // a refused token is not sent again after a reload
+      try {
+        sessionStorage.removeItem(TOKEN_KEY);
+      } catch (x) {
+        // no storage: nothing kept
+      }
+    }
+    renderFailure();
+  }
+  function renderFailure() {
+    const e = S.failure, el = $('load-error');
+    if (!e) return;
     el.hidden = false;
+    if (!(e instanceof ApiError && e.status === 401)) {
+      el.className = 'banner error';
+      el.textContent = t('load_error', { msg: e.message || String(e) });
+      return;
+    }
+    document.body.classList.add('locked');
+    document.body.dataset.auth = token ? 'refused' : 'missing';
+    const url = `${location.origin}${location.pathname}#token=`;
+    const how = esc(t('auth_how', { url: '\u0001' })).replace('\u0001', `<code class="token-url">${esc(url)}<var>TOKEN</var></code>`);
+    el.className = 'banner auth';
+    el.innerHTML = `<h2>${esc(t('auth_h'))}</h2><p>${esc(t(token ? 'auth_refused' : 'auth_missing'))}</p><p>${how}</p>
+      <form class="token-form" autocomplete="off"><label for="token-input">${esc(t('auth_paste'))}</label>
+      <input type="password" id="token-input" autocomplete="off" spellcheck="false" required>
+      <button type="submit" class="btn">${esc(t('auth_open'))}</button></form><p class="note">${esc(t('auth_ask'))}</p>`;
+    el.querySelector('form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const v = el.querySelector('input').value.trim();
+      if (!v) return;
+      // the reloaded page reads it from the address, keeps it and removes it at once
+      history.replaceState(null, '', `${location.pathname}${location.search}#lang=${S.lang}&token=${encodeURIComponent(v)}`);
+      location.reload();
+    });
   }
 
   // ---------------------------------------------------------------- verdict and business case
@@ -456,10 +536,21 @@
     const now = fmt(v);
     if (!whatif || !Number.isFinite(base) || fmt(base) === now) return esc(now);
     const better = lowerBetter ? v < base : v > base;
-    const was = esc(baseLabel(fmt(base)));
+    const was = esc(baseLabel(nbsp(fmt(base))));
     return `<span class="new ${better ? 'better' : 'worse'}"><span class="dir" aria-hidden="true">${v > base ? '▲' : '▼'}</span>${esc(now)}</span>` +
       (inline ? ` <span class="was-inline">(${was})</span>` : `<span class="was">${was}</span>`);
   }
+  // Soft hyphens in the long one-word labels of the verdict and business tables, so that at
+  // 1024 px beside the what-if panel a column can be narrower than "Patiëntstromen" or
+  // "Terugverdienjaar" (the browser has no Dutch hyphenation of its own everywhere); invisible
+  // unless a word breaks.
+  const SOFT = {
+    Patiëntstromen: 'Patiënt\u00adstromen', Zorggebruik: 'Zorg\u00adgebruik', Substantieel: 'Substan\u00adtieel',
+    Substantial: 'Substan\u00adtial', Terugverdienjaar: 'Terug\u00adverdien\u00adjaar',
+  };
+  const soft = (s) => SOFT[s] || s;
+  // "EUR -12,7 mln" kept on one line where "plan EUR -12,7 mln" may wrap before it
+  const nbsp = (v) => String(v).replace(/ /g, '\u00a0');
   // what a what-if is compared with: the plan, or the chosen variant as the server ran it
   const baseLabel = (v) => t(S.sel.scenario === 'plan' ? 'plan_value' : 'run_value', { v });
   const dataAttrs = (v, base, whatif) => `data-value="${v ?? ''}"${whatif ? ` data-base="${base ?? ''}"` : ''}`;
@@ -485,9 +576,9 @@
     }).join('');
     const crit = (s, term, c) => s[term].criteria.find((x) => x.criterion === c);
     const head = `<thead><tr><th rowspan="2">${esc(t('criterion'))}</th>${terms.map((term) => `<th colspan="3" class="group">${esc(termLabel(term))}</th>`).join('')}</tr>
-      <tr>${terms.map(() => `<th class="n">${esc(t('value'))}</th><th class="n">${esc(t('threshold'))}</th><th>${esc(t('substantial'))}</th>`).join('')}</tr></thead>`;
+      <tr>${terms.map(() => `<th class="n">${esc(t('value'))}</th><th class="n">${esc(t('threshold'))}</th><th>${esc(soft(t('substantial')))}</th>`).join('')}</tr></thead>`;
     const ids = shown.long_term.criteria.map((x) => x.criterion);
-    const body = ids.map((c) => `<tr data-crit="${esc(c)}"><th scope="row">${esc(critLabel(c))}</th>${terms.map((term) => {
+    const body = ids.map((c) => `<tr data-crit="${esc(c)}"><th scope="row">${esc(soft(critLabel(c)))}</th>${terms.map((term) => {
       const v = crit(shown, term, c), b = crit(base, term, c) || v;
       const f = (x) => fmtCrit(x, v.unit);
       const pct = v.threshold > 0 ? Math.max(0, Math.min(100, (100 * v.value) / v.threshold)) : 0;
@@ -525,13 +616,13 @@
     }
     $('money').innerHTML = cards.join('');
     const cols = ['investment', 'savings', 'npv'];
-    const head = `<thead><tr><th>${esc(t('stakeholder'))}</th>${cols.map((c) => `<th class="n">${esc(t(c))}</th>`).join('')}<th class="n">${esc(t('break_even'))}</th></tr></thead>`;
+    const head = `<thead><tr><th>${esc(t('stakeholder'))}</th>${cols.map((c) => `<th class="n">${esc(t(c))}</th>`).join('')}<th class="n">${esc(soft(t('break_even')))}</th></tr></thead>`;
     const body = shown.business_case.map((r) => {
       const b = base.business_case.find((x) => x.stakeholder === r.stakeholder) || r;
       const be = (x) => (x === null || x === undefined ? t('never') : String(x));
-      return `<tr class="${r.stakeholder === 'total' ? 'total' : ''}" data-stakeholder="${esc(r.stakeholder)}"><th scope="row">${esc(payerLabel(r.stakeholder))}</th>${cols.map((c) =>
+      return `<tr class="${r.stakeholder === 'total' ? 'total' : ''}" data-stakeholder="${esc(r.stakeholder)}"><th scope="row">${payerHtml(r.stakeholder)}</th>${cols.map((c) =>
         `<td class="n ${c === 'npv' ? (r.npv >= 0 ? 'gain' : 'loss') : ''}" data-stakeholder="${esc(r.stakeholder)}" data-measure="${c}" ${dataAttrs(r[c], b[c], whatif)}>${cell(fmtEur, r[c], b[c], whatif, { lowerBetter: c === 'investment' })}</td>`).join('')}
-        <td class="n" data-measure="break_even_year">${esc(be(r.break_even_year))}${whatif && be(b.break_even_year) !== be(r.break_even_year) ? `<span class="was">${esc(baseLabel(be(b.break_even_year)))}</span>` : ''}</td></tr>`;
+        <td class="n be" data-measure="break_even_year">${esc(be(r.break_even_year))}${whatif && be(b.break_even_year) !== be(r.break_even_year) ? `<span class="was">${esc(baseLabel(be(b.break_even_year)))}</span>` : ''}</td></tr>`;
     }).join('');
     $('business-table').innerHTML = head + `<tbody>${body}</tbody>`;
   }
@@ -595,7 +686,7 @@
     const cols = ['investment', 'savings', 'npv'];
     box.innerHTML = `<h3>${esc(t('sub_business', { sub: subregion }))}</h3>
       <table id="subregion-business-table" class="num-table compact"><thead><tr><th>${esc(t('stakeholder'))}</th>${cols.map((c) => `<th class="n">${esc(t(c))}</th>`).join('')}</tr></thead><tbody>${
-      bc.map((r) => `<tr class="${r.stakeholder === 'total' ? 'total' : ''}" data-stakeholder="${esc(r.stakeholder)}"><th scope="row">${esc(payerLabel(r.stakeholder))}</th>${cols.map((c) =>
+      bc.map((r) => `<tr class="${r.stakeholder === 'total' ? 'total' : ''}" data-stakeholder="${esc(r.stakeholder)}"><th scope="row">${payerHtml(r.stakeholder)}</th>${cols.map((c) =>
         `<td class="n ${c === 'npv' ? (r.npv >= 0 ? 'gain' : 'loss') : ''}" data-stakeholder="${esc(r.stakeholder)}" data-measure="${c}" data-value="${r[c]}">${esc(fmtEur(r[c]))}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
   }
 
@@ -737,6 +828,12 @@
     return { spec, table: { columns: item.table.columns, rows: trows }, n: spec.data.values.length };
   }
 
+  // The charts' guides are the report's, written next to the run's CSV files; on the dashboard
+  // there are no files, so "wrong_pocket_intervention.csv" becomes the API address of that
+  // table, /api/tables/wrong_pocket_intervention (or just its name, when this run has none).
+  const onPage = (text) => String(text || '').replace(/\b([a-z][a-z0-9_]*)\.csv\b/g,
+    (_, name) => (hasTable(name) ? `/api/tables/${name}` : name));
+
   // ---------------------------------------------------------------- monitoring
   // The status table of /api/monitoring for the chosen years and subregion (its rows of the
   // region stay: the region holds every subregion), each status a badge with a sign and words.
@@ -747,7 +844,7 @@
     if (!mon) return;
     const { from, to, subregion } = S.sel;
     const rowsM = mon.rows.filter((r) => r.year >= from && r.year <= to && (!subregion || r.level === 'region' || r.subregion === subregion));
-    $('monitoring-note').textContent = mon.note;
+    $('monitoring-note').textContent = onPage(mon.note);
     $('monitoring-scope').textContent = t('mon_scope', { n: rowsM.length, all: mon.rows.length, from, to });
     const badge = (r) => `<span class="badge mon st-${esc(r.status || 'none')}" data-status="${esc(r.status || '')}">${MON_SIGN[r.status] || '–'} ${esc(r.status_label)}</span>`;
     const count = {};
@@ -773,7 +870,7 @@
       const { spec, table, n } = filtered(item);
       const fig = $(`card-${c.id}`), el = $(`chart-${c.id}`);
       el.setAttribute('aria-label', item.title);
-      fig.querySelector('.guide').textContent = item.guide;
+      fig.querySelector('.guide').textContent = onPage(item.guide);
       fig.querySelector('table').innerHTML = `<thead><tr>${table.columns.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead><tbody>${
         table.rows.map((r) => `<tr>${r.map((x) => `<td>${esc(x)}</td>`).join('')}</tr>`).join('')}</tbody>`;
       const seq = (S.renderSeq[c.id] = (S.renderSeq[c.id] || 0) + 1);
@@ -823,6 +920,11 @@
     }
   }
   const paramOf = (path) => S.params.find((p) => p.path === path);
+  // the theme a `without-T` scenario leaves out, or ''
+  function leftOut(scenario = S.sel.scenario) {
+    const m = /^without-(.+)$/.exec(scenario);
+    return m && S.themes.some((x) => x.id === m[1]) ? m[1] : '';
+  }
   const valueOf = (p) => (p.path in S.moved ? S.moved[p.path] : p.value);
 
   function renderParamsPanel() {
@@ -865,6 +967,13 @@
         legend.textContent = g.title;
       }
       fs.append(legend);
+      if (g.toggle) {
+        const note = document.createElement('p');
+        note.className = 'note left-out';
+        note.hidden = true;
+        note.textContent = t('left_out_group');
+        fs.append(note);
+      }
       for (const p of g.params) {
         const id = `p${n++}`;
         const row = document.createElement('div');
@@ -905,11 +1014,17 @@
     const v = valueOf(p);
     const moved = path in S.moved;
     if (p.unit === 'bool') {
-      input.checked = !!v;
+      // in the scenario without this theme the theme is off whatever the switch says
+      const out = !!p.theme && leftOut() === p.theme;
+      input.checked = !!v && !out;
+      input.disabled = out;
       const fs = input.closest('fieldset');
-      fs.classList.toggle('off', !v);
+      fs.classList.toggle('off', !v || out);
+      fs.classList.toggle('left-out', out);
       fs.classList.toggle('moved', moved);
-      for (const r of fs.querySelectorAll('input[type=range]')) r.disabled = !v;
+      const note = fs.querySelector('.left-out.note');
+      if (note) note.hidden = !out;
+      for (const r of fs.querySelectorAll('input[type=range]')) r.disabled = !v || (out && r.dataset.path.startsWith(`themes[${p.theme}].`));
     } else {
       // the slider snaps the plan's value to its step; the number shown is the exact value
       if (!moved) input.value = String(p.value);
@@ -948,15 +1063,24 @@
   async function runWhatIf() {
     clearTimeout(soonTimer);
     const seq = ++S.seq;
-    const set = { ...S.moved };
+    // In a `without-T` scenario theme T is out already: its switch and sliders change nothing
+    // there, and T off in a what-if has no `without-T` scenario to answer for (the API's 400
+    // "the plan has no such scenario"). They are kept for the plan and the variants, not sent.
+    const out = leftOut();
+    const set = {}, idle = [];
+    for (const [path, v] of Object.entries(S.moved)) {
+      if (out && path.startsWith(`themes[${out}].`)) idle.push(path);
+      else set[path] = v;
+    }
     const n = Object.keys(set).length;
-    $('whatif-reset').disabled = !n;
+    const idleNote = idle.length ? t(n ? 'left_out_some' : 'left_out_all', { theme: themeName(out), scenario: scenarioLabel(S.sel.scenario), k: idle.length }) : '';
+    $('whatif-reset').disabled = !Object.keys(S.moved).length;
     markErrors([]);
     if (!n) {
-      // back to the plan: no run needed
+      // back to the plan (or nothing that counts in this scenario): no run needed
       S.answer = null;
       setBusy(false);
-      setStatus('');
+      setStatus(idleNote, idleNote ? 'info' : '');
       showWhatIf();
       return;
     }
@@ -981,8 +1105,10 @@
       }
       if (seq !== S.seq) return; // a newer request was sent meanwhile
       S.answer = ans;
-      if (ans.plan_changed) setStatus(`${t('computed', { s: fmtNum(ans.seconds, 1), n })} ${t('plan_changed')}`, 'warn');
-      else setStatus(t('computed', { s: fmtNum(ans.seconds, 1), n }), 'ok');
+      const against = S.sel.scenario === 'plan' ? t('the_plan') : scenarioLabel(S.sel.scenario);
+      const done = [t('computed', { s: fmtNum(ans.seconds, 1), n, base: against }), idleNote].filter(Boolean).join(' ');
+      if (ans.plan_changed) setStatus(`<strong>${esc(t('plan_changed_h'))}</strong> ${esc(t('plan_changed'))}<span class="status-sub">${esc(done)}</span>`, 'warn', true);
+      else setStatus(done, 'ok');
       showWhatIf();
     } catch (e) {
       if (seq !== S.seq) return;
@@ -995,6 +1121,10 @@
   }
 
   function reportError(e) {
+    if (e instanceof ApiError && e.status === 401) {
+      showError(e); // the token is no longer the server's (restarted with another)
+      return;
+    }
     if (!(e instanceof ApiError)) {
       setStatus(t('net_error', { msg: e.message || String(e) }), 'error');
       return;
@@ -1073,9 +1203,31 @@
 
   // ---------------------------------------------------------------- go
   function go() {
-    start().catch((e) => {
+    // NL/EN works before the data is in and when it cannot be loaded (a 401 without the token):
+    // then only the fixed labels and the banner change; a click while loading waits for it
+    S.lang = initialLang();
+    renderStatic();
+    for (const b of document.querySelectorAll('.lang button')) {
+      b.addEventListener('click', () => {
+        const ready = document.body.dataset.ready;
+        if (ready === 'yes') {
+          guard(setLanguage(b.dataset.lang));
+        } else if (ready) {
+          S.lang = b.dataset.lang;
+          history.replaceState(null, '', `${location.pathname}${location.search}#lang=${S.lang}`);
+          renderStatic();
+          renderFailure();
+        } else {
+          S.pendingLang = b.dataset.lang;
+        }
+      });
+    }
+    start().then(() => {
+      if (S.pendingLang && S.pendingLang !== S.lang) return guard(setLanguage(S.pendingLang));
+      return null;
+    }).catch((e) => {
       showError(e);
-      document.body.dataset.ready = 'error';
+      document.body.dataset.ready = e instanceof ApiError && e.status === 401 ? 'auth' : 'error';
     });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', go);
