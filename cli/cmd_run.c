@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <signal.h>
 
@@ -126,6 +127,19 @@ static int add_set(run_args *a, const char *set) {
   return 0;
 }
 
+/* 1 when file's folder is dir (the same directory, however spelled: by device and inode). A
+ * dir that does not exist yet holds nothing. */
+static int in_dir(const char *file, const char *dir) {
+  char *copy = strdup(file);
+  if (!copy) return 0;
+  char *slash = strrchr(copy, '/');
+  const char *parent = slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".";
+  struct stat a, b;
+  int same = !stat(parent, &a) && !stat(dir, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  free(copy);
+  return same;
+}
+
 static int parse(int argc, char **argv, run_args *a) {
   static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
                                        {"detail", no_argument, NULL, 'd'},
@@ -200,6 +214,13 @@ static int parse(int argc, char **argv, run_args *a) {
   }
   if (strcmp(a->lang, "en") && strcmp(a->lang, "nl")) {
     fprintf(stderr, "careshift run: --lang must be en or nl, not '%s'\n", a->lang);
+    return CS_EXIT_USAGE;
+  }
+  if (a->actuals && in_dir(a->actuals, a->out)) {
+    fprintf(stderr,
+            "careshift run: --actuals %s is in the output directory %s: the run would replace "
+            "it, and the actuals imported into it (expected another --out)\n",
+            a->actuals, a->out);
     return CS_EXIT_USAGE;
   }
   a->plan = argv[optind];

@@ -710,6 +710,37 @@ def test_tiny2(tmp):
     check(r.returncode == 0 and all(close(got[("2026", a)], want[a]) for a in BASE2),
           "population: a subregion's and the region's actual below what the areas above "
           "take leaves 0 to the others", f"{r.stderr} {got}")
+    test_region_started(tmp, plan, db, upt1)
+
+
+def test_region_started(tmp, plan, db, upt1):
+    """(6) A region's participants go only to the subregions the plan has started by Y and
+    that have none of their own. late: South starts 2026, North 2027, East 2028; the region
+    reports 30 in 2026 and no subregion reports its own. Only South (A2 230 + A3 170 = 400
+    persons, both sexes targeted) can have them: u = 30 / 400 = 0.075; linear, max 0.4, ramp 2:
+    ramp(d) = 0.4 (d + 1) / 2, so ramp^-1(0.075) = 0.375 - 1 = -0.625 and, with d_Y = 0, delta =
+    0.625 years behind. North and East keep the plan (the ordinary run's uptake)."""
+    rg = os.path.join(tmp, "region-started.db")
+    shutil.copy(db, rg)
+    with sqlite3.connect(rg) as c:
+        c.execute("DELETE FROM actuals WHERE indicator = 'participants:late'")
+        c.execute("INSERT INTO actuals SELECT 'participants:late', 'region', year, 30, source, "
+                  "imported_at, file_sha256 FROM actuals WHERE indicator = 'population' LIMIT 1")
+    d4 = os.path.join(tmp, "u4")
+    r = cs("run", plan, "--actuals", rg, "--from-year", str(Y2), "--out", d4, *OPTS)
+    if not check(r.returncode == 0, "late's participants at region level only: re-forecast", r.stderr):
+        return
+    ra = {(x["indicator"], x["place"]): x for x in rows(d4, "reforecast_actuals")}
+    south = ra.get(("participants:late", "South"), {})
+    check(south and south["applied"] == "delay" and close(float(south["delay_years"]), 0.625)
+          and close(float(south["uptake_realised"]), 0.075),
+          "region's 30 for late: South (started) 30 / 400 = 0.075, 0.625 years behind", str(south))
+    upt = index("interventions", d4, ("year", "area", "intervention"), "uptake")
+    check(all(close(upt1[(str(t), a, "late")], upt[(str(t), a, "late")])
+              for t in (2026, 2027, 2028) for a in ("A1", "A4", "A5")),
+          "region's count for late: North and East, not started in 2026, keep the plan's uptake")
+    check(close(upt[("2027", "A2", "late")], 0.4 * (1 - 0.625 + 1) / 2),
+          "South's 2027 uptake on the shifted ramp: 0.4 x (1 - 0.625 + 1) / 2 = 0.275")
 
 
 def test_errors(tmp, plan, d1):
@@ -729,6 +760,9 @@ def test_errors(tmp, plan, d1):
     fails(["--actuals", empty, "--from-year", "2026"], "no actuals table",
           "has no table 'actuals'")
     fails(["--actuals", db, "--from-year", "2024"], "the base year", "--from-year 2024 is outside")
+    fails(["--actuals", db, "--from-year", "2027"], "a year without population or participants actuals",
+          "has no population or participants actuals of 2027, so there is nothing realised to start "
+          "2027 from (expected --from-year a year it has: 2026)")
     fails(["--actuals", db, "--from-year", "2028"], "after the horizon",
           "--from-year 2028 is outside")
     old = os.path.join(tmp, "old.db")
@@ -740,6 +774,11 @@ def test_errors(tmp, plan, d1):
           "unknown intervention 'gone'")
     r = cs("run", plan, "--actuals", db, "--out", out, *OPTS)
     check(r.returncode == 2, "--actuals without --from-year is a usage error")
+    before = open(db, "rb").read()
+    r = cs("run", plan, "--actuals", db, "--from-year", "2026", "--out", d1 + "/.", *OPTS)
+    check(r.returncode == 2 and "is in the output directory" in r.stderr and open(db, "rb").read() == before,
+          "--out the actuals database's own directory: refused (it would replace the actuals), "
+          "the database untouched", r.stderr)
 
 
 def test_example(tmp):

@@ -356,6 +356,9 @@ def test_example(tmp):
     if not check(r.returncode == 0, "example: re-forecast from 2025", r.stderr[-300:]):
         return []
     check(check_report(re_d, False, "example (en)") is False, "example: the verdict does not change")
+    check("<h1>Transformatieplan Mijnstreek</h1>" in open(os.path.join(re_d, "report.html"), encoding="utf-8").read(),
+          "example: the re-forecast's report has the plan's name as its title (run.log starts with "
+          "the re-forecast's lines)")
     en = os.path.join(tmp, "zl-2025-en.html")
     shutil.copy(os.path.join(re_d, "report.html"), en)
     r = cs("report", re_d, "--lang", "nl")

@@ -130,20 +130,37 @@ static double targeted(const cs_plan *pl, const cs_work *w, int32_t ref, int32_t
   return all;
 }
 
+/* 1 when the plan has started v in subregion q by year t (its start there, else its start). */
+static int started(const cs_intervention *iv, int32_t q, int32_t t) {
+  return (iv->start_by_sub[q] != CS_YEAR_NONE ? iv->start_by_sub[q] : iv->start) <= t;
+}
+
 /* Realised uptake of every (intervention, subregion) with participants: the subregion's own
- * (or its areas' sum) over its targeted persons, else the region's over the region's. */
+ * (or its areas' sum) over its targeted persons; else the region's participants less those of
+ * the subregions with their own, over the targeted persons of the subregions that have started
+ * by the year and have none of their own. A subregion the plan starts later keeps its ramp: a
+ * region's count says nothing of a place where nothing has begun. */
 static void uptake_from(const cs_plan *pl, const cs_params *pm, const cs_work *w, int32_t ref,
                         cs_results *r) {
   const cs_refc *rf = pl->rf;
+  int32_t t = pl->T0 + rf->y;
   for (int32_t v = 0; v < pl->niv; v++) {
-    double all = targeted(pl, w, ref, v, r), reg = rf->part_reg[v];
+    targeted(pl, w, ref, v, r);
+    double rest = rf->part_reg[v], open = 0.0;
+    for (int32_t q = 0; q < pl->nsub; q++) {
+      size_t j = (size_t)v * pl->nsub + q;
+      if (!isnan(rf->part_sub[j]))
+        rest -= rf->part_sub[j];
+      else if (started(&pl->ivs[v], q, t))
+        open += r->rf_tgt[j];
+    }
     for (int32_t q = 0; q < pl->nsub; q++) {
       size_t j = (size_t)v * pl->nsub + q;
       double P = rf->part_sub[j], T = r->rf_tgt[j];
       if (!isnan(P) && T > 0.0)
         invert(pl, pm, r, v, q, P / T);
-      else if (isnan(P) && !isnan(reg) && all > 0.0 && T > 0.0)
-        invert(pl, pm, r, v, q, reg / all);
+      else if (isnan(P) && !isnan(rest) && open > 0.0 && T > 0.0 && started(&pl->ivs[v], q, t))
+        invert(pl, pm, r, v, q, fmax(0.0, rest) / open);
     }
   }
 }

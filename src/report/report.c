@@ -227,16 +227,22 @@ static void money_card(cs_buf *b, const cs_rdata *r) {
   who_pays_card(b, r);
 }
 
-/* The plan's name from the first line of run.log ("plan: NAME (2024-2040), ..."). */
+/* The plan's name from run.log's line "plan: NAME (2024-2040), ..." (the first line of an
+ * ordinary run; a re-forecast's lines come before it). */
 static void plan_name(const char *dir, char *out, size_t n) {
   char path[4096], line[512];
   snprintf(path, sizeof path, "%s/run.log", dir);
   FILE *f = fopen(path, "r");
   out[0] = '\0';
-  if (f && fgets(line, sizeof line, f) && !strncmp(line, "plan: ", 6)) {
-    char *end = strstr(line, " (");
-    if (end) *end = '\0';
-    snprintf(out, n, "%s", line + 6);
+  int at_start = 1; /* the chunk fgets gave starts a line (a long line comes in chunks) */
+  while (f && !out[0] && fgets(line, sizeof line, f)) {
+    if (at_start && !strncmp(line, "plan: ", 6)) {
+      char *end = strstr(line, " (");
+      if (end) *end = '\0';
+      line[strcspn(line, "\n")] = '\0';
+      snprintf(out, n, "%s", line + 6);
+    }
+    at_start = strchr(line, '\n') != NULL;
   }
   if (f) fclose(f);
 }

@@ -18,6 +18,7 @@ typedef struct {
   int32_t year;
   int nerr;
   int64_t nother;               /* actuals of the year of other indicators (not used) */
+  int64_t npart;                /* participants actuals of the year */
   double *area_pop, *sub_pop;   /* [narea], [nsub]; NaN: no actual */
   double reg_pop;               /* NaN: no actual */
   double *area_part, *sub_part; /* [niv][narea], [niv][nsub] */
@@ -82,6 +83,7 @@ static cs_status one_participants(rf_load *L, const char *ind, const char *place
   if (v < 0)
     return bad_actual(L, ind, place, "unknown intervention", ind + strlen("participants:"));
   int32_t a = find_area(pl, place), q = a < 0 ? find_sub(pl, place) : -1;
+  L->npart++;
   if (a >= 0)
     L->area_part[(size_t)v * pl->narea + a] = value;
   else if (q >= 0)
@@ -153,6 +155,25 @@ static cs_status load_alloc(rf_load *L) {
              : CS_ENOMEM;
 }
 
+static cs_status text_row(void *ctx, int ncol, const char *const *text, const double *num);
+
+/* A re-forecast from a year with no population and no participants would start from nothing
+ * realised and call itself one: refused, naming the years the database has. */
+static cs_status nothing_of_the_year(rf_load *L, cs_rdb *db) {
+  char years[64] = "";
+  cs_status st = cs_rdb_query(db,
+                              "SELECT group_concat(year, ', ') FROM (SELECT DISTINCT year FROM "
+                              "actuals WHERE indicator = 'population' OR indicator LIKE "
+                              "'participants:%' ORDER BY year)",
+                              text_row, years, L->d);
+  if (st != CS_OK) return st;
+  cs_diags_add(L->d, L->path, 0, 0,
+               "has no population or participants actuals of %d, so there is nothing realised "
+               "to start %d from (expected --from-year a year it has: %s)",
+               L->year, L->year, years[0] ? years : "none");
+  return CS_EINVAL;
+}
+
 /* The actuals of the year, in a fixed order (areas before subregions before the region
  * does not matter to the result, only to the table's rows). */
 static cs_status read_actuals(rf_load *L, cs_rdb *db) {
@@ -166,6 +187,7 @@ static cs_status read_actuals(rf_load *L, cs_rdb *db) {
            L->year);
   if (st == CS_OK) st = cs_rdb_query(db, sql, actual_row, L, L->d);
   if (st == CS_OK && L->nerr) st = CS_EINVAL;
+  if (st == CS_OK && !L->npop && !L->npart) st = nothing_of_the_year(L, db);
   return st;
 }
 
