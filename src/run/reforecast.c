@@ -473,10 +473,12 @@ void cs_rf_settle(cs_run *run) {
     for (int32_t q = 0; q < pl->nsub; q++) {
       size_t j = (size_t)v * pl->nsub + q;
       if (isnan(r->rf_u[j])) continue;
-      char what[64];
+      char what[80];
       int m = r->rf_mode[j];
       if (m == CS_RF_DELAY)
         snprintf(what, sizeof what, "delay %.6g years", r->rf_delta[j]);
+      else if (m == CS_RF_FIXED && r->rf_u[j] > 1.0) /* more participants than persons */
+        snprintf(what, sizeof what, "fixed uptake 1: MORE participants than targeted persons");
       else if (m == CS_RF_FIXED)
         snprintf(what, sizeof what, "fixed uptake %.6g", r->rf_val[j]);
       else
