@@ -35,8 +35,9 @@ static const char USAGE_IMPORT[] =
     "                     fte_demand:<group>, supply_fte:<group> (per subregion), or population\n"
     "                     (1 January)\n"
     "  area_or_subregion  an area id of the plan, a subregion name, or region\n"
-    "  year               a year of the plan; value a number >= 0 (1234.5: a decimal point,\n"
-    "                     no thousands separators); source free text (optional column)\n"
+    "  year               a year of the plan; value a decimal number from 0 to 1e15 (1234.5 or\n"
+    "                     1.5e6: a decimal point, no thousands separators, no hex, inf or nan);\n"
+    "                     source free text (optional column)\n"
     "checks every row against PLAN and prints every problem at once as\n"
     "FILE:LINE:COLUMN: message. Only a file without problems is stored, in the table\n"
     "`actuals` of the run's results.db, in one transaction with the time of the import and\n"
@@ -54,8 +55,9 @@ static const char USAGE_IMPORT[] =
     "import the file again then (the CSV file is the record; docs/monitoring.md).\n"
     "\n"
     "exit codes: 0 imported (or nothing new), 1 invalid plan or actuals, or conflicting\n"
-    "values (nothing imported), 2 wrong arguments, 3 results.db cannot be read or written\n"
-    "(or a run is writing DIR), 4 out of memory or internal error\n";
+    "values (nothing imported), 2 wrong arguments, 3 ACTUALS.csv or results.db cannot be read\n"
+    "or written (a run is writing DIR, another process holds results.db locked, or an\n"
+    "interrupted import left its journal), 4 out of memory or internal error\n";
 
 static const char USAGE_STATUS[] =
     "usage: careshift monitor status PLAN (--db FILE | --dir DIR) [--year Y] [--lang en|nl]\n"
@@ -73,25 +75,33 @@ static const char USAGE_STATUS[] =
     "  differs    population, and care use, cost or staff demand the plan does not lower:\n"
     "             outside 5 % and the band (else on track)\n"
     "Better is higher for participants and supply_fte, lower for units, cost and fte_demand\n"
-    "where the plan lowers them against the baseline (docs/monitoring.md, \"Status\").\n"
+    "where the plan lowers them against the baseline (docs/monitoring.md, \"Status\"). The\n"
+    "band shown is the one the status uses: the PSA band, widened to planned -/+ 5 % where it\n"
+    "is narrower (marked *). A milestone row also says whether its target is met (met: yes or\n"
+    "no). A re-forecast run (`run --actuals --from-year Y`) was fitted to the actuals of Y: a\n"
+    "warning says so.\n"
     "\n"
     "  -d, --db FILE     the results.db of `careshift run PLAN --out DIR`\n"
     "  -D, --dir DIR     the same as --db DIR/results.db\n"
-    "  -y, --year Y      only year Y\n"
+    "  -y, --year Y      only year Y (a year of the plan)\n"
     "  -l, --lang LANG   the table's language: en (default) or nl\n"
-    "  -c, --csv FILE    also write the rows to FILE (monitoring.csv; docs/outputs.md)\n"
+    "  -c, --csv FILE    also write the rows to FILE (monitoring.csv; docs/outputs.md): a new\n"
+    "                    file or an earlier monitoring.csv, outside the run directory; never\n"
+    "                    the database, the plan or another file (refused, exit 2)\n"
     "  -t, --threads T   threads to make the PSA draws again (default: one per online CPU)\n"
     "  -h, --help        this text\n"
     "\n"
-    "exit codes: 0 success, 1 invalid plan or not a careshift results.db, 2 wrong arguments,\n"
-    "3 a file could not be read or written, 4 out of memory or internal error, 130\n"
-    "interrupted\n";
+    "exit codes: 0 success, 1 invalid plan or not a careshift results.db, 2 wrong arguments\n"
+    "(also --year outside the plan, or a --csv FILE refused), 3 a file could not be read or\n"
+    "written (also: another process holds results.db locked, or an interrupted import left\n"
+    "its journal), 4 out of memory or internal error, 130 interrupted\n";
 
 typedef struct {
   const char *plan, *csv, *db, *dir, *lang, *out_csv;
   int replace;
   long year, threads;
   char dbbuf[4200];
+  char seen[16]; /* the options with a value given so far */
 } mon_args;
 
 __attribute__((format(printf, 3, 4))) static int usage_error(const char *sub, const char *usage,
@@ -151,13 +161,22 @@ static int parse(int argc, char **argv, const char *sub, const char *usage, mon_
       fputs(usage, stderr);
       return CS_EXIT_USAGE;
     }
+    /* an option with a value given twice is a mistake, not "the last one wins" */
+    const char *name = NULL;
+    for (size_t i = 0; opts[i].name && !name; i++)
+      if (opts[i].val == c && opts[i].has_arg) name = opts[i].name;
+    if (name && strchr(a->seen, c))
+      return usage_error(sub, usage, "--%s given twice (expected it once)", name);
+    size_t ns = strlen(a->seen);
+    if (name && ns + 1 < sizeof a->seen) a->seen[ns] = (char)c, a->seen[ns + 1] = '\0';
     if (c == 'd') a->db = optarg;
     if (c == 'D') a->dir = optarg;
     if (c == 'r') a->replace = 1;
     if (c == 'l') a->lang = optarg;
     if (c == 'c') a->out_csv = optarg;
-    if (c == 'y' && parse_long(optarg, 1800, 3000, &a->year))
-      return usage_error(sub, usage, "--year '%s' is not valid (expected a year)", optarg);
+    if (c == 'y' && parse_long(optarg, 1, 9999, &a->year))
+      return usage_error(sub, usage, "--year '%s' is not valid (expected a year of the plan)",
+                         optarg);
     if (c == 't' && parse_long(optarg, 1, 256, &a->threads))
       return usage_error(sub, usage, "--threads '%s' is not valid (expected 1 to 256)", optarg);
   }
@@ -225,14 +244,40 @@ static int print_status(const mon_args *a, cs_monitor *m) {
   st = cs_monitor_write_csv(m, a->out_csv, d);
   cs_cli_print_diags(d);
   cs_diags_free(d);
-  if (st != CS_OK) return cs_cli_exit_code(st);
+  if (st != CS_OK) return st == CS_EINVAL ? CS_EXIT_USAGE : cs_cli_exit_code(st);
   printf("monitoring.csv: ");
   cs_cli_put_safe(stdout, a->out_csv);
   printf("\n");
   return CS_EXIT_OK;
 }
 
+/* --year and --csv against the plan and the database, before anything is computed: an
+ * exit code, or 0. */
+static int check_status_args(const mon_args *a, const cs_plan *plan) {
+  cs_plan_info info;
+  cs_plan_get_info(plan, &info);
+  if (a->year && (a->year < info.base_year || a->year > info.horizon))
+    return usage_error("status", USAGE_STATUS,
+                       "--year %ld is outside the plan's years (expected %d to %d)", a->year,
+                       info.base_year, info.horizon);
+  if (!a->out_csv) return 0;
+  cs_diags *d = cs_diags_new();
+  if (!d) return CS_EXIT_INTERNAL;
+  cs_status st = cs_monitor_check_csv_path(plan, a->db, a->out_csv, d);
+  cs_cli_print_diags(d);
+  cs_diags_free(d);
+  if (st == CS_EINVAL) {
+    fprintf(stderr, "careshift monitor status: --csv ");
+    cs_cli_put_safe(stderr, a->out_csv);
+    fprintf(stderr, " refused; nothing was written\n");
+    return CS_EXIT_USAGE;
+  }
+  return st == CS_OK ? 0 : cs_cli_exit_code(st);
+}
+
 static int do_status(const mon_args *a, cs_plan *plan) {
+  int code = check_status_args(a, plan);
+  if (code) return code;
   struct sigaction sa = {0};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -247,7 +292,7 @@ static int do_status(const mon_args *a, cs_plan *plan) {
   o.cancel = &canceled;
   cs_monitor *m = NULL;
   cs_status st = cs_monitor_status(plan, a->db, &o, &m, d);
-  int code = report("status", a->db, d, st, "");
+  code = report("status", a->db, d, st, "");
   cs_diags_free(d);
   if (st == CS_OK) code = print_status(a, m);
   cs_monitor_free(m);

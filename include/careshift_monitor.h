@@ -74,6 +74,16 @@ typedef struct {
   const char *status;    /* ahead, on_track, behind, off_track, differs, no_actuals */
   const char *from;      /* "actual", "areas" or "subregions" (summed), "" without realised */
   const char *source;    /* the actual's source column; "" when summed or absent */
+  /* Added after the fields above, which keep their order. */
+  /* The band the status was judged against: low and high, where they lie closer to planned
+   * than 5 % of it, widened to planned -/+ 5 % (docs/monitoring.md, "Status"). A realised
+   * value outside it is ahead, off track or differs; inside it, on track or behind. NaN
+   * without a PSA band. */
+  double band_used_low, band_used_high;
+  /* A milestone row: "yes" when realised meets target (>= for a "higher" indicator, <= for
+   * "lower"), "no" when it does not; "" for a row without a milestone, without a realised
+   * value, or of a "neutral" indicator. The status is still against planned and its band. */
+  const char *milestone_met;
 } cs_monitor_row;
 
 /* Compares the actuals in db_path with the plan's run there. On success *out holds the rows
@@ -87,10 +97,27 @@ CS_API size_t cs_monitor_row_count(const cs_monitor *m);
 CS_API const cs_monitor_row *cs_monitor_row_at(const cs_monitor *m, size_t i); /* NULL past end */
 /* The PSA draws the band was computed from (0: no band: the run has no draws, or see diags). */
 CS_API int cs_monitor_draws(const cs_monitor *m);
+/* The year a re-forecast run (`careshift run --actuals DB --from-year Y`) starts from, Y, or 0
+ * when db_path's run is no re-forecast. From Y on such a run's planned values were fitted to
+ * the actuals of Y (its population and participants of Y match them by construction), so they
+ * are not the plan's promises: cs_monitor_status adds a warning, and a report should say so. */
+CS_API int cs_monitor_reforecast_from(const cs_monitor *m);
 
 /* The rows as a terminal table in lang ("en", NULL, or "nl"); free with cs_free. */
 CS_API cs_status cs_monitor_format(const cs_monitor *m, const char *lang, char **out_text);
-/* Writes the rows as monitoring.csv to path (by a temporary name, then a rename). */
+/* Whether monitoring.csv may be written to path for a comparison of db_path's run of plan:
+ * CS_OK, or CS_EINVAL with the reason in diags when path is the database (or its journal), the
+ * plan's file, lies inside the database's run directory (one with .careshift-manifest or
+ * run.log: a later `careshift run` would refuse it), or names an existing file that is not a
+ * regular file or not a monitoring.csv (its first line is not monitoring.csv's header; an empty
+ * file is fine). Files are compared by device and inode, so a symbolic or hard link, or another
+ * spelling of the same path, is seen through. CS_EIO when path's directory cannot be resolved. */
+CS_API cs_status cs_monitor_check_csv_path(const cs_plan *plan, const char *db_path,
+                                           const char *path, cs_diags *diags);
+/* Writes the rows as monitoring.csv to path, after cs_monitor_check_csv_path (with the plan and
+ * database of the comparison): into a new temporary file in path's directory, flushed to disk,
+ * then renamed over path, so path holds the old file or the whole new one, never a part. A
+ * symbolic link at path is replaced by the file, not written through. */
 CS_API cs_status cs_monitor_write_csv(const cs_monitor *m, const char *path, cs_diags *diags);
 
 #ifdef __cplusplus

@@ -20,6 +20,17 @@ a run of 20 draws (the band read from monitoring.csv: the band itself is careshi
 reproducibility is checked across thread counts and its absence when the plan's inputs
 changed); the sums of a subregion's areas; the milestones; --year; monitoring.csv's columns.
 
+A user trial's findings: --csv never overwrites the database (also through a symbolic or hard
+link), a file of the run directory, the plan, a directory, a pipe or a file that is no
+monitoring.csv (exit 2, nothing touched), and writes whole or not at all (a write cut short by
+the file size limit keeps the old file); a database another process holds is "locked" (exit
+3), and the journal of an import killed -9 is named, with import as the cure (which rolls it
+back); values such as 1e308, 0x10, 1e-400, nan and 1e16 are refused at FILE:LINE:COLUMN, all at
+once; a re-forecast run gets a warning; a milestone row says whether its target is met (higher
+and lower is better), apart from its status; the band shown (band_used_*) is the band the
+status uses, and the % is printed on its own side of 5 % and 20 %; --year outside the plan or
+twice, and a directory as the actuals file, are refused with their reason.
+
 usage: test_monitor.py CARESHIFT_BINARY       prints `N passed, M failed`; exit 1 on failure
 """
 import csv
@@ -27,11 +38,15 @@ import fcntl
 import hashlib
 import math
 import os
+import re
+import resource
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 CS = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "build/careshift"
 ROOT = os.environ.get("CS_SRCDIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -436,7 +451,8 @@ def test_status_no_psa(tmp, t, run0):
           and "wijkt af" in r.stdout and "gerealiseerd" in r.stdout, "status --year 2026 --lang nl", r.stdout[:500])
     header = open(os.path.join(tmp, "monitoring.csv")).readline().strip()
     check(header == "year,indicator,level,place,subregion,direction,target,planned,p2_5,p97_5,realised,"
-          "difference,difference_pct,status,realised_from,source", "monitoring.csv: its columns", header)
+          "difference,difference_pct,status,realised_from,source,band_used_low,band_used_high,milestone_met",
+          "monitoring.csv: its columns (band_used_low, band_used_high and milestone_met added at the end)", header)
 
 
 def test_status_psa(tmp, t, run20):
@@ -504,6 +520,395 @@ def test_example_actuals(tmp, run0):
           "examples/zuid-limburg/actuals.csv imports, every row labelled an illustration", r.stderr + r2.stderr)
 
 
+
+# ---- the trial's findings (fixes 1 to 8) ----
+MON_HEADER = ("year,indicator,level,place,subregion,direction,target,planned,p2_5,p97_5,realised,"
+              "difference,difference_pct,status,realised_from,source,band_used_low,band_used_high,"
+              "milestone_met\n")
+
+
+def guarded(test, *args):
+    """Runs test; an exception (a file or row the code under test did not make) is a failure."""
+    try:
+        test(*args)
+    except Exception as e:  # noqa: BLE001: reported, then the other tests run
+        check(False, f"{test.__name__} ran to its end", f"{type(e).__name__}: {e}")
+
+
+def tree(path):
+    """Every name in directory path and the SHA-256 of each regular file."""
+    return {n: (sha(os.path.join(path, n)) if os.path.isfile(os.path.join(path, n)) else "dir")
+            for n in sorted(os.listdir(path))}
+
+
+def test_csv_target(tmp, run0):
+    """1: --csv never overwrites the database, a file of the run directory, the plan or any file
+    that is no monitoring.csv; it writes whole or not at all."""
+    run = os.path.join(tmp, "csv-run")
+    shutil.copytree(run0, run)
+    db = os.path.join(run, "results.db")
+    a = write(os.path.join(tmp, "csv-actuals.csv"), HEADER + "population,GM0917,2025,86000,CBS\n")
+    r = cs("monitor", "import", PLAN, a, "--dir", run)
+    check(r.returncode == 0, "csv target: the actuals import", r.stderr)
+    plan_copy = os.path.join(tmp, "csv-plan")
+    shutil.copytree(EXAMPLE, plan_copy)
+    plan2 = os.path.join(plan_copy, "plan.yaml")
+    before_run, before_plan, before_a = tree(run), tree(plan_copy), sha(a)
+    os.symlink(db, os.path.join(tmp, "link-to-db.csv"))
+    os.symlink(run, os.path.join(tmp, "link-to-run"))
+    os.mkfifo(os.path.join(tmp, "fifo.csv"))
+    lone = os.path.join(tmp, "lone.db")  # a results.db outside a run directory, and a hard link to it
+    shutil.copy(db, lone)
+    os.link(lone, os.path.join(tmp, "hard-link.csv"))
+    refused = [
+        (plan2, ["--dir", run], db, "it is the database"),
+        (plan2, ["--dir", run], os.path.join(run, "..", os.path.basename(run), "results.db"), "it is the database"),
+        (plan2, ["--dir", run], os.path.join(tmp, "link-to-db.csv"), "it is the database"),
+        (plan2, ["--dir", run], os.path.join(run, "care.csv"), "it lies inside the run directory"),
+        (plan2, ["--dir", run], os.path.join(run, "monitoring.csv"), "it lies inside the run directory"),
+        (plan2, ["--dir", run], os.path.join(tmp, "link-to-run", "monitoring.csv"), "it lies inside the run directory"),
+        (plan2, ["--db", db], os.path.join(run, "new.csv"), "it lies inside the run directory"),
+        (plan2, ["--dir", run], plan2, "it is the plan"),
+        (plan2, ["--dir", run], a, "it holds something else (its first line is not monitoring.csv's header)"),
+        (plan2, ["--dir", run], os.path.join(plan_copy, "areas.csv"), "it holds something else"),
+        (plan2, ["--dir", run], tmp, "it is a directory"),
+        (plan2, ["--dir", run], os.path.join(tmp, "fifo.csv"), "it is not a regular file"),
+        (plan2, ["--db", lone], os.path.join(tmp, "hard-link.csv"), "it is the database"),
+        (plan2, ["--db", lone], lone + "-journal", "SQLite would take it for the database's lone.db-journal"),
+    ]
+    for plan, where, target, msg in refused:
+        r = cs("monitor", "status", plan, *where, "--csv", target)
+        check(r.returncode == 2 and f"monitoring.csv is not written here: {msg}" in r.stderr
+              and "nothing was written" in r.stderr and r.stdout == "",
+              f"--csv {os.path.relpath(target, tmp)} with {where[0]}: refused (exit 2) before anything is computed: {msg}",
+              r.stderr + r.stdout[:200])
+    check(tree(run) == before_run and tree(plan_copy) == before_plan and sha(a) == before_a
+          and os.path.islink(os.path.join(tmp, "link-to-db.csv")) and not os.path.exists(lone + "-journal"),
+          "--csv refused: the run directory, the plan's folder and the actuals file are byte for byte as they were")
+
+    # a new file, then again over it (an earlier monitoring.csv), whole and with nothing left beside it
+    out_dir = os.path.join(tmp, "csv-out")
+    os.mkdir(out_dir)
+    out = os.path.join(out_dir, "m.csv")
+    r1 = cs("monitor", "status", PLAN, "--dir", run, "--csv", out)
+    first = open(out).read()
+    r2 = cs("monitor", "status", PLAN, "--dir", run, "--csv", out)
+    check(r1.returncode == 0 and r2.returncode == 0 and first.startswith(MON_HEADER)
+          and open(out).read() == first and os.listdir(out_dir) == ["m.csv"],
+          "--csv: a new file, then an earlier monitoring.csv replaced; no temporary file left", r1.stderr + r2.stderr)
+    empty = write(os.path.join(out_dir, "empty.csv"), "")
+    r = cs("monitor", "status", PLAN, "--dir", run, "--csv", empty)
+    check(r.returncode == 0 and open(empty).read() == first, "--csv: an empty file may be replaced", r.stderr)
+    os.remove(empty)
+    # a write that fails half way (the file size limit) leaves the old file whole, and no temporary
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+    r = subprocess.run([CS, "monitor", "status", PLAN, "--dir", run, "--csv", out], capture_output=True,
+                       text=True, timeout=120, preexec_fn=limit)
+    check(r.returncode == 3 and f"{out}: cannot write monitoring.csv: File too large" in r.stderr
+          and open(out).read() == first and os.listdir(out_dir) == ["m.csv"],
+          "--csv: a failed write (exit 3) keeps the earlier file whole and leaves no part behind", r.stderr)
+    r = cs("monitor", "status", PLAN, "--dir", run, "--csv", os.path.join(tmp, "no-such-dir", "m.csv"))
+    check(r.returncode == 3 and "its directory" in r.stderr and "No such file or directory" in r.stderr,
+          "--csv into a directory that does not exist: exit 3", r.stderr)
+
+
+def sqlite_holder(db, sql, kill=False):
+    """A process that holds db with sql (BEGIN EXCLUSIVE, or a write in BEGIN IMMEDIATE), or is
+    killed -9 in the middle of its transaction (kill)."""
+    code = ("import os, signal, sqlite3, sys\n"
+            f"c = sqlite3.connect({db!r}, isolation_level=None)\n"
+            "c.execute('PRAGMA cache_size = 10')\n"  # pages go to the file before the commit
+            + "".join(f"c.execute({q!r})\n" for q in sql) +
+            ("os.kill(os.getpid(), signal.SIGKILL)\n" if kill else
+             "print('ready', flush=True)\nsys.stdin.read()\n"))
+    p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    if kill:
+        p.wait()
+    else:
+        p.stdout.readline()
+    return p
+
+
+def test_locked(tmp, run0):
+    """2: a database another process holds, and one with the journal of a killed import."""
+    db = os.path.join(tmp, "locked.db")
+    shutil.copy(os.path.join(run0, "results.db"), db)
+    a = write(os.path.join(tmp, "locked.csv"), HEADER + "population,GM0917,2025,86000,CBS\n")
+    check(cs("monitor", "import", PLAN, a, "--db", db).returncode == 0, "locked: the actuals import")
+    msg = f"{db}: is locked by another careshift process (an import or a run is writing it); try again when it has finished"
+    before = sha(db)
+    holder = sqlite_holder(db, ["BEGIN EXCLUSIVE"])
+    try:
+        t = time.time()
+        r1 = cs("monitor", "status", PLAN, "--db", db)
+        r2 = cs("monitor", "import", PLAN, a, "--db", db)
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    check(r1.returncode == 3 and msg in r1.stderr and "not an SQLite database" not in r1.stderr,
+          "status of a database another process writes: exit 3, 'is locked by another careshift process'", r1.stderr)
+    check(r2.returncode == 3 and msg in r2.stderr and sha(db) == before,
+          "import into a database another process writes: exit 3, the same reason, nothing written", r2.stderr)
+    # an import in progress (a write lock, not yet committing): status reads, import waits and says why
+    holder = sqlite_holder(db, ["BEGIN IMMEDIATE", "CREATE TABLE busy (a)"])
+    try:
+        r1 = cs("monitor", "status", PLAN, "--db", db)
+        r2 = cs("monitor", "import", PLAN, write(os.path.join(tmp, "locked2.csv"), HEADER + "population,GM0928,2025,45000,CBS\n"),
+                "--db", db)
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    check(r1.returncode == 0, "status while an import is in progress (not committing) reads the database", r1.stderr)
+    check(r2.returncode == 3 and msg in r2.stderr and sha(db) == before,
+          "a second import while one is in progress: exit 3, 'is locked', nothing written", r2.stderr)
+
+    # killed -9 in the middle of an import: a hot journal
+    n_before = sqlite3.connect(db).execute("SELECT count(*) FROM actuals").fetchone()[0]
+    sqlite_holder(db, ["BEGIN IMMEDIATE", "DELETE FROM actuals", "DELETE FROM demography"], kill=True)
+    journal = db + "-journal"
+    check(os.path.exists(journal), "killed -9 during a write: the journal is left (the test's premise)")
+    mid = sha(db)
+    r = cs("monitor", "status", PLAN, "--db", db)
+    check(r.returncode == 3 and f"{db}: an interrupted import (or another interrupted write) left its journal {journal}" in r.stderr
+          and "`careshift monitor import PLAN ACTUALS.csv --db" in r.stderr and "rolls the journal back" in r.stderr
+          and "attempt to write a readonly database" not in r.stderr,
+          "status after an import was killed: exit 3, says the journal is left and that an import restores it", r.stderr)
+    check(sha(db) == mid and os.path.exists(journal), "status (read-only) leaves the database and its journal as they are")
+    r = cs("monitor", "import", PLAN, a, "--db", db)
+    con = sqlite3.connect(db)
+    n_after = con.execute("SELECT count(*) FROM actuals").fetchone()[0]
+    pop = con.execute("SELECT count(*) FROM demography").fetchone()[0]
+    con.close()
+    check(r.returncode == 0 and not os.path.exists(journal) and n_after == n_before == 1 and pop > 0,
+          "monitor import rolls the killed transaction back: the journal is gone, every row is back", r.stderr)
+    check(cs("monitor", "status", PLAN, "--db", db).returncode == 0, "status reads the restored database")
+
+
+def test_values(tmp, db):
+    """3: only decimal numbers from 0 to 1e15 are values."""
+    rows = [  # (place, value text, expected message or None)
+        ("GM0917", "1e308", "value 1e308 is above 1e15, the largest an actual may be (expected a number from 0 to "
+         "1e15 = 1000000000000000 in the indicator's unit)"),
+        ("GM0928", "0x10", "value '0x10' is hexadecimal (expected a plain decimal such as 1234.5: digits, a decimal "
+         "point, an exponent such as 1.5e6)"),
+        ("GM0882", "0x1p4", "value '0x1p4' is hexadecimal (expected a plain decimal such as 1234.5: digits, a "
+         "decimal point, an exponent such as 1.5e6)"),
+        ("GM0899", "1e-400", "value 1e-400 is too small to be stored (it would read as 0; expected 0, or a number "
+         ">= 2.22507e-308)"),
+        ("GM0888", "nan", "value 'nan' is not a finite number (expected a number >= 0)"),
+        ("GM0917", "-inf", "value '-inf' is not a finite number (expected a number >= 0)"),
+        ("GM1954", "1e400", "value 1e400 is above 1e15"),
+        ("GM1903", "1000000000000001", "value 1000000000000001 is above 1e15"),
+        ("GM0986", "\t5", "value '\t5' is not a number"),
+        ("GM0981", "1e", "value '1e' is not a number"),
+        ("GM0994", ".", "value '.' is not a number"),
+        ("GM0935", "1e15", None), ("GM0938", "1.5e3", None), ("GM0965", "+7", None),
+        ("GM0888", "5.", None), ("GM1883", ".5", None), ("GM0882", "0e-400", None), ("GM0899", "-0", None),
+    ]
+    years = {}
+    lines = []
+    for place, val, _ in rows:  # a year per place, so no key repeats
+        years[place] = years.get(place, 2024) + 1
+        lines.append(f"population,{place},{years[place]},{val},x")
+    bad = write(os.path.join(tmp, "values.csv"), HEADER + "\n".join(lines) + "\n")
+    before = sha(db)
+    r = cs("monitor", "import", PLAN, bad, "--db", db)
+    want = []
+    for i, (place, val, msg) in enumerate(rows):
+        if msg:
+            col = len(f"population,{place},{years[place]},") + 1  # the value's column
+            want.append(f"{bad}:{i + 2}:{col}: {msg}".replace("\t", "\\x09"))
+    got = [l for l in r.stderr.splitlines() if l.startswith(bad + ":")]
+    missing = [w for w in want if not any(g.startswith(w) for g in got)]
+    check(r.returncode == 1 and not missing and len(got) == len(want) and sha(db) == before
+          and f"{bad}: {len(want)} problems found; nothing was imported" in r.stderr,
+          f"import: 1e308, hex, 1e-400, nan, inf, above 1e15, a tab: {len(want)} problems at once, at FILE:LINE:COLUMN",
+          "missing: " + "\n     ".join(missing) + "\n     got: " + "\n     ".join(got))
+    good = write(os.path.join(tmp, "values-ok.csv"), HEADER + "".join(
+        f"population,{p},2030,{v},x\n" for p, v, m in rows if m is None))
+    scratch = os.path.join(tmp, "values.db")
+    shutil.copy(db, scratch)
+    r = cs("monitor", "import", PLAN, good, "--db", scratch)
+    got = dict(sqlite3.connect(scratch).execute("SELECT area, value FROM actuals WHERE year = 2030").fetchall())
+    want = {"GM0935": 1e15, "GM0938": 1500.0, "GM0965": 7.0, "GM0888": 5.0, "GM1883": 0.5, "GM0882": 0.0, "GM0899": 0.0}
+    check(r.returncode == 0 and got == want and all(math.copysign(1, v) == 1 for v in got.values()),
+          "import: 1e15, 1.5e3, +7, 5., .5, 0e-400 and -0 are decimal numbers (stored 1e15, 1500, 7, 5, 0.5, 0, 0)",
+          r.stderr + str(got))
+
+
+def test_reforecast_warning(tmp, run0):
+    """4: status of a re-forecast run says it was fitted to the actuals."""
+    db = os.path.join(tmp, "rf-source.db")
+    shutil.copy(os.path.join(run0, "results.db"), db)
+    ex = os.path.join(EXAMPLE, "actuals.csv")
+    check(cs("monitor", "import", PLAN, ex, "--db", db).returncode == 0, "re-forecast: the example's actuals import")
+    rf = os.path.join(tmp, "rf-run")
+    r = cs("run", PLAN, "--out", rf, *RUN_OPTS, "--actuals", db, "--from-year", "2025")
+    if not check(r.returncode == 0, "re-forecast: careshift run --actuals --from-year 2025", r.stderr):
+        return
+    check(cs("monitor", "import", PLAN, ex, "--dir", rf).returncode == 0, "re-forecast: the actuals import into it")
+    r = cs("monitor", "status", PLAN, "--dir", rf)
+    check(r.returncode == 0 and f"{rf}/results.db: warning: this run is a re-forecast from 2025 (run_info's "
+          f"reforecast_from_year), fitted to the actuals of 2025 in {db}" in r.stderr
+          and "the population and participants of 2025 are on track by construction" in r.stderr,
+          "status of a re-forecast: a warning on stderr naming the year and the database it was fitted to", r.stderr)
+    check("Note: this run is a re-forecast from 2025." in r.stdout and "Only years before 2025 compare with the plan." in r.stdout,
+          "status of a re-forecast: the note in the table", r.stdout[:600])
+    r = cs("monitor", "status", PLAN, "--dir", rf, "--lang", "nl")
+    check("Let op: deze run is een herprognose vanaf 2025." in r.stdout, "status of a re-forecast: the note in Dutch")
+    r = cs("monitor", "status", PLAN, "--db", db)
+    check(r.returncode == 0 and "re-forecast" not in r.stderr + r.stdout, "an ordinary run has no such note")
+
+
+def test_milestones_met(tmp, t, run0):
+    """5: a milestone row says whether its target is met, apart from its status."""
+    ms = {(m["intervention"], int(m["year"])): float(m["target"]) for m in read_csv(os.path.join(run0, "milestones.csv"))}
+    db = os.path.join(tmp, "met.db")
+    shutil.copy(os.path.join(run0, "results.db"), db)
+    # acp 2027: realised = the target, 7 % below planned; zorgcoordinatie 2026: 4 % below planned,
+    # under its target; thuismonitoring 2027: 10 % above planned
+    acp_p, zc_p, tm_p = (t.value(f"participants:{i}", "region", y) for i, y in
+                         (("acp", 2027), ("zorgcoordinatie", 2026), ("thuismonitoring", 2027)))
+    cases = {("participants:acp", 2027): ms[("acp", 2027)], ("participants:zorgcoordinatie", 2026): 0.96 * zc_p,
+             ("participants:thuismonitoring", 2027): 1.10 * tm_p}
+    check(-20 < 100 * (ms[("acp", 2027)] - acp_p) / acp_p < -5 and 0.96 * zc_p < ms[("zorgcoordinatie", 2026)],
+          "milestones: the example's targets give the cases (acp's 7 % below planned, zorgcoordinatie's above 96 %)")
+    a = write(os.path.join(tmp, "met.csv"), HEADER + "".join(f"{i},region,{y},{v!r},case\n" for (i, y), v in cases.items()))
+    check(cs("monitor", "import", PLAN, a, "--db", db).returncode == 0, "milestones: the cases import")
+    r, rows = status_rows(db)
+    by = {key(x): x for x in rows}
+    want = {("participants:acp", 2027): ("behind", "yes"),       # met, yet behind the planned trajectory
+            ("participants:zorgcoordinatie", 2026): ("on_track", "no"),  # missed, yet on track
+            ("participants:thuismonitoring", 2027): ("ahead", "yes")}
+    got = {k: (by[(k[0], "region", k[1])]["status"], by[(k[0], "region", k[1])]["milestone_met"]) for k in want}
+    check(got == want, "milestones: milestone_met (realised >= target) beside the status against planned", str(got))
+    others = [x for x in rows if (x["indicator"], int(x["year"])) not in want]
+    check(all(x["milestone_met"] == "" for x in others) and any(x["target"] for x in others),
+          "milestones: milestone_met is empty without a target or without a realised value")
+    lines = {(l.split()[1], l.split()[0]): l for l in r.stdout.splitlines() if l[:4].isdigit() and "region" in l}
+    check(re.search(r"\s4,200 yes\s", lines[("participants:acp", "2027")]) and
+          re.search(r"\s53,700 no\s", lines[("participants:zorgcoordinatie", "2026")]),
+          "milestones: the table shows the target and whether it is met", r.stdout[:400])
+    r = cs("monitor", "status", PLAN, "--db", db, "--lang", "nl", "--year", "2026")
+    check(re.search(r"\s53\.700 nee\s", r.stdout) and "gehaald" in r.stdout, "milestones: in Dutch, gehaald: nee", r.stdout)
+
+    # a milestone of an indicator that is better lower: met when realised <= target
+    copy = os.path.join(tmp, "met-plan")
+    shutil.copytree(EXAMPLE, copy)
+    hd = t.value("units:hospital_day", "region", 2028)
+    y = open(os.path.join(copy, "plan.yaml")).read()
+    anchor = "          - {indicator: participants, year: 2027, target: 4200}\n"
+    check(anchor in y, "milestones: the example plan has acp's milestone line")
+    write(os.path.join(copy, "plan.yaml"), y.replace(anchor, anchor + "          - {indicator: \"units:hospital_day\", "
+                                                      f"year: 2028, target: {round(0.99 * hd)}}}\n"))
+    a = write(os.path.join(tmp, "met2.csv"), HEADER + f"units:hospital_day,region,2028,{hd!r},case\n")
+    check(cs("monitor", "import", os.path.join(copy, "plan.yaml"), a, "--db", db).returncode == 0, "milestones: hospital days import")
+    out = os.path.join(tmp, "met2-monitoring.csv")
+    r = cs("monitor", "status", os.path.join(copy, "plan.yaml"), "--db", db, "--csv", out)
+    row = {key(x): x for x in read_csv(out)}.get(("units:hospital_day", "region", 2028), {}) if r.returncode == 0 else {}
+    check(row.get("direction") == "lower" and row.get("status") == "on_track" and row.get("milestone_met") == "no"
+          and float(row.get("target", "nan")) == round(0.99 * hd),
+          "milestones: hospital days (better lower) at planned, 1 % above the target: on track, not met", r.stderr + str(row))
+
+
+def pct_and_status(stdout):
+    """(indicator, place, year) -> (the printed %, the printed status) of the table."""
+    out = {}
+    for l in stdout.splitlines():
+        m = re.match(r"(\d{4})  (\S+)\s+(.+?)\s{2,}.*\s(-?[\d.,]+|-)  (ahead|on track|behind|off track|differs|no actuals|no plan"
+                     r"|voor op schema|op schema|achter|uit koers|wijkt af|geen realisatie)$", l)
+        if m:
+            out[(m.group(2), m.group(3).strip(), int(m.group(1)))] = (m.group(4), m.group(5))
+    return out
+
+
+def test_band_and_pct(tmp, t, run0, run20):
+    """6: the band shown is the band the status uses, and the % never reads the same for two
+    statuses."""
+    # no band: -5.04 %, -5 % and -4.96 % of planned (better higher)
+    db = os.path.join(tmp, "pct.db")
+    shutil.copy(os.path.join(run0, "results.db"), db)
+    cases = [("participants:acp", "Westelijke Mijnstreek", 2026, 0.9496), ("participants:valpreventie", "Westelijke Mijnstreek", 2026, 0.95),
+             ("participants:zorgcoordinatie", "Westelijke Mijnstreek", 2026, 0.9504), ("participants:acp", "Westelijke Mijnstreek", 2027, 0.7996),
+             ("participants:acp", "Westelijke Mijnstreek", 2028, 0.8004)]
+    check(cs("monitor", "import", PLAN, write(os.path.join(tmp, "pct.csv"), actuals_text(t, cases)), "--db", db).returncode == 0,
+          "%: the cases import")
+    for lang in ("en", "nl"):
+        r, rows = status_rows(db, "--lang", lang)
+        by = {key(x): x for x in rows}
+        shown = pct_and_status(r.stdout)
+        bad = []
+        for ind, place, year, f in cases:
+            row = by[(ind, place, year)]
+            txt, word = shown.get((ind, place, year), ("?", "?"))
+            printed = float(txt.replace(",", ".")) if lang == "nl" else float(txt.replace(",", ""))
+            real, p = float(row["realised"]), t.value(ind, place, year)
+            exact = 100 * (real - p) / p
+            want = expected_status("higher", p, real)
+            # the printed % lies on the same side of -5 and -20 as the exact one
+            same = all((printed > th) == (exact > th) and (printed < th) == (exact < th) for th in (-5, -20))
+            if row["status"] != want or not same:
+                bad.append(f"{ind} {year}: {txt} {row['status']} (exact {exact!r}, expected {want})")
+        check(not bad, f"% ({lang}): -5.04, -5, -4.96, -20.04 and -19.96 % each printed on its own side of 5 % and 20 %",
+              "; ".join(bad))
+        en = {k: v[0] for k, v in shown.items()}
+    check(en.get(("participants:acp", "Westelijke Mijnstreek", 2026)) != en.get(("participants:zorgcoordinatie", "Westelijke Mijnstreek", 2026)),
+          "%: behind (-5.04 %) and on track (-4.96 %) never print the same %", str(en))
+
+    # with a band: band_used is the PSA band widened to planned -/+ 5 %, and the status follows it
+    db = os.path.join(tmp, "band.db")
+    shutil.copy(os.path.join(run20, "results.db"), db)
+    cases = [("population", "GM0917", 2026, 1.04), ("population", "GM0928", 2026, 1.06),
+             ("supply_fte:vvt", "Parkstad", 2026, 0.96), ("supply_fte:vvt", "Westelijke Mijnstreek", 2026, 0.93),
+             ("participants:acp", "Westelijke Mijnstreek", 2026, 0.9), ("units:hospital_day", "region", 2027, 1.04)]
+    check(cs("monitor", "import", PLAN, write(os.path.join(tmp, "band.csv"), actuals_text(t, cases)), "--db", db).returncode == 0,
+          "band: the cases import")
+    r, rows = status_rows(db, "--threads", "2")
+    bad, widened = [], 0
+    for x in rows:
+        if not x["p2_5"]:
+            bad.append(f"no band {key(x)}")
+            continue
+        p, lo, hi = t.value(x["indicator"], x["place"], int(x["year"])), float(x["p2_5"]), float(x["p97_5"])
+        ulo, uhi = min(lo, p - 0.05 * p), max(hi, p + 0.05 * p)
+        if not (close(float(x["band_used_low"]), ulo) and close(float(x["band_used_high"]), uhi)):
+            bad.append(f"{key(x)} used {x['band_used_low']}-{x['band_used_high']}, expected {ulo}-{uhi}")
+        widened += ulo != lo or uhi != hi
+        if x["realised"]:
+            real = float(x["realised"])
+            inside = float(x["band_used_low"]) <= real <= float(x["band_used_high"])
+            ok = {"higher": ("on_track", "behind"), "lower": ("on_track", "behind"), "neutral": ("on_track",)}[x["direction"]]
+            if inside != (x["status"] in ok):
+                bad.append(f"{key(x)} realised {real} {'inside' if inside else 'outside'} the used band, {x['status']}")
+    check(not bad and widened >= 4, f"band: band_used is the PSA band widened to planned -/+ 5 % ({widened} rows widened), "
+          "and a realised value is ahead, off track or differs exactly when outside it", "; ".join(bad))
+    marked = [l for l in r.stdout.splitlines() if l[:4].isdigit() and "* " in l]
+    check(len(marked) == widened and "* the PSA band lies closer than 5 % to planned on a side here" in r.stdout,
+          "band: the table marks each widened band with * and says what it means", r.stdout[:800])
+    gm = {key(x): x for x in rows}[("population", "GM0917", 2026)]
+    check(float(gm["p97_5"]) < float(gm["realised"]) and gm["status"] == "on_track",
+          "band: 4 % more population than planned, beyond the PSA band itself, is on track within the used band",
+          str(gm))
+
+
+def test_year_and_dir(tmp, run0):
+    """7 and 8: --year outside the plan or given twice; a directory as the actuals file."""
+    db = os.path.join(run0, "results.db")
+    twice = [os.path.join(tmp, n) for n in ("twice-a.csv", "twice-b.csv")]
+    for args, msg in ((["--year", "2041"], "--year 2041 is outside the plan's years (expected 2024 to 2040)"),
+                      (["--year", "2023"], "--year 2023 is outside the plan's years (expected 2024 to 2040)"),
+                      (["--year", "2025", "--year", "2026"], "--year given twice (expected it once)"),
+                      (["--csv", twice[0], "--csv", twice[1]], "--csv given twice (expected it once)"),
+                      (["--year", "0"], "--year '0' is not valid")):
+        r = cs("monitor", "status", PLAN, "--db", db, *args)
+        check(r.returncode == 2 and f"careshift monitor status: {msg}" in r.stderr and not any(map(os.path.exists, twice)),
+              f"status {' '.join(os.path.basename(x) for x in args)}: exit 2, {msg}", r.stderr)
+    r = cs("monitor", "import", PLAN, tmp, "--db", db)
+    check(r.returncode == 3 and f"{tmp}: is a directory (expected a CSV file)" in r.stderr,
+          "import of a directory: 'is a directory (expected a CSV file)', exit 3", r.stderr)
+
 def main():
     tmp = tempfile.mkdtemp(prefix="cs-monitor-")
     try:
@@ -522,6 +927,15 @@ def main():
         test_status_no_psa(tmp, t, run0)
         test_status_psa(tmp, t, run20)
         test_example_actuals(tmp, run0)
+        guarded(test_csv_target, tmp, run0)
+        guarded(test_locked, tmp, run0)
+        scratch = os.path.join(tmp, "values-base.db")
+        shutil.copy(os.path.join(run0, "results.db"), scratch)
+        guarded(test_values, tmp, scratch)
+        guarded(test_reforecast_warning, tmp, run0)
+        guarded(test_milestones_met, tmp, t, run0)
+        guarded(test_band_and_pct, tmp, t, run0, run20)
+        guarded(test_year_and_dir, tmp, run0)
         test_rerun_drops(tmp, run1)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

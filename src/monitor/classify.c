@@ -1,6 +1,7 @@
 /* classify.c: the status of a realised value against the planned one (docs/monitoring.md,
  * "Status"): which way is better for the indicator, how far off it may be and still be on
- * track (the PSA band, never narrower than 5 %), and when a shortfall is off track. */
+ * track (the PSA band, never narrower than 5 %), and when a shortfall is off track; for a
+ * milestone also whether its target is met. */
 #include "monitor.h"
 
 #include <math.h>
@@ -30,22 +31,41 @@ static double band_edge(const cs_mcell *c, int dir, int good) {
   return e > 0 ? e : 0.0;
 }
 
-static const char *status(const cs_mcell *c, int dir) {
-  double p = c->planned, r = c->realised, tol = CS_MON_ON_TRACK * fabs(p);
+/* The status. With planned > 0 every comparison is made on the percentage the row shows
+ * (difference_pct, pct): "better by" is pct or -pct, and the tolerances are 5 % and 20 %, or the
+ * band's reach as a % of planned; so a row's % and its status never disagree (the terminal
+ * prints the % with as many decimals as it takes; output.c). With planned <= 0 (0 in practice:
+ * values are >= 0), the same rules on the absolute numbers, which for 0 rest on the sign. */
+static const char *status(const cs_mcell *c, int dir, double pct) {
+  double p = c->planned, r = c->realised;
   if (!c->has_realised) return "no_actuals";
   if (isnan(p)) return "no_plan";
-  if (dir == DIR_NEUTRAL) {
-    double edge = band_edge(c, DIR_HIGHER, r > p); /* the side r lies on */
-    return fabs(r - p) <= fmax(tol, edge) ? "on_track" : "differs";
-  }
-  double g = dir == DIR_HIGHER ? r - p : p - r; /* > 0: better than planned */
-  double good = fmax(tol, band_edge(c, dir, 1));
   int has_band = !isnan(c->low) && !isnan(c->high);
-  double bad = has_band ? fmax(tol, band_edge(c, dir, 0)) : CS_MON_OFF_TRACK * fabs(p);
+  int rel = p > 0;
+  double scale = rel ? 100 / p : 1.0; /* an absolute amount as a % of planned */
+  double tol = rel ? 100 * CS_MON_ON_TRACK : CS_MON_ON_TRACK * fabs(p);
+  if (dir == DIR_NEUTRAL) {
+    double off = rel ? fabs(pct) : fabs(r - p);
+    double edge = band_edge(c, DIR_HIGHER, r > p) * scale; /* the side r lies on */
+    return off <= fmax(tol, edge) ? "on_track" : "differs";
+  }
+  double g = rel ? (dir == DIR_HIGHER ? pct : -pct) : (dir == DIR_HIGHER ? r - p : p - r);
+  double good = fmax(tol, band_edge(c, dir, 1) * scale);
+  double bad = has_band ? fmax(tol, band_edge(c, dir, 0) * scale)
+                        : (rel ? 100 * CS_MON_OFF_TRACK : CS_MON_OFF_TRACK * fabs(p));
   if (g > good) return "ahead";
   if (g >= -tol) return "on_track";
   if (g >= -bad && bad > tol) return "behind";
   return "off_track";
+}
+
+/* Whether a milestone's target is met: realised at or above it when higher is better, at or
+ * below it when lower is better; "" when the row has no target or no realised value, or the
+ * indicator is neutral. */
+static const char *met(const cs_mcell *c, int dir) {
+  if (isnan(c->target) || !c->has_realised || dir == DIR_NEUTRAL) return "";
+  int yes = dir == DIR_HIGHER ? c->realised >= c->target : c->realised <= c->target;
+  return yes ? "yes" : "no";
 }
 
 static const char *const FROM[] = {"actual", "areas", "subregions"};
@@ -71,11 +91,20 @@ static cs_status one_row(cs_monitor *m, const cs_mcell *c, cs_monitor_row *o) {
                         .low = c->low,
                         .high = c->high,
                         .realised = c->has_realised ? c->realised : NAN,
-                        .status = status(c, dir),
                         .from = c->has_realised ? FROM[c->from] : "",
-                        .source = c->source};
+                        .source = c->source,
+                        .milestone_met = met(c, dir),
+                        .band_used_low = NAN,
+                        .band_used_high = NAN};
   o->difference = o->realised - o->planned;
   o->difference_pct = o->planned != 0 ? 100 * o->difference / o->planned : NAN;
+  o->status = status(c, dir, o->difference_pct);
+  if (!isnan(c->low) && !isnan(c->high) && !isnan(c->planned)) {
+    /* the band the status uses: each reach at least the 5 % of planned */
+    double tol = CS_MON_ON_TRACK * fabs(c->planned);
+    o->band_used_low = fmin(c->low, c->planned - tol);
+    o->band_used_high = fmax(c->high, c->planned + tol);
+  }
   return o->indicator ? CS_OK : CS_ENOMEM;
 }
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define OPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
 
@@ -207,14 +208,20 @@ static unsigned char *slurp(const char *path, const char *disp, size_t *len, cs_
     cs_diags_add(d, disp, 0, 0, "cannot read the actuals: %s", strerror(errno));
     return NULL;
   }
+  struct stat sb;
+  if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) { /* fopen opens one for reading */
+    fclose(f);
+    cs_diags_add(d, disp, 0, 0, "is a directory (expected a CSV file)");
+    return NULL;
+  }
   unsigned char *b = cs_malloc(CS_MCSV_MAX_BYTES + 1);
   size_t n = b ? fread(b, 1, CS_MCSV_MAX_BYTES + 1, f) : 0;
-  int err = ferror(f);
+  int err = ferror(f) ? errno : 0;
   fclose(f);
   if (!b)
     *st = CS_ENOMEM;
   else if (err)
-    cs_diags_add(d, disp, 0, 0, "cannot read the actuals: read error");
+    cs_diags_add(d, disp, 0, 0, "cannot read the actuals: %s", strerror(err));
   else if (n > CS_MCSV_MAX_BYTES)
     cs_diags_add(d, disp, 0, 0, "is larger than %u MiB (expected a CSV file of actuals)",
                  CS_MCSV_MAX_BYTES >> 20);

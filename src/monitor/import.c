@@ -4,10 +4,12 @@
 #include "monitor.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define SOURCE_MAX 1000 /* bytes of the source column */
@@ -76,30 +78,78 @@ static int parse_year(importer *im, const cs_mfield *f, int32_t line, int32_t *o
   return 0;
 }
 
+/* Whether s is a decimal number: an optional sign, digits with at most one '.', at least one
+ * digit, and an optional exponent (e or E, an optional sign, digits). No spaces, no hex, no
+ * inf or nan: what strtod would take beyond that is not the documented format. */
+static int decimal(const char *s) {
+  size_t i = s[0] == '+' || s[0] == '-', digits = 0;
+  for (; s[i] >= '0' && s[i] <= '9'; i++)
+    digits++;
+  if (s[i] == '.')
+    for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+      digits++;
+  if (!digits) return 0;
+  if (s[i] == 'e' || s[i] == 'E') {
+    i += s[i + 1] == '+' || s[i + 1] == '-';
+    size_t e = ++i;
+    while (s[i] >= '0' && s[i] <= '9')
+      i++;
+    if (i == e) return 0;
+  }
+  return s[i] == '\0';
+}
+
+/* Whether the literal's digits before any exponent are all 0 (a zero, however written). */
+static int zero_literal(const char *s) {
+  for (; *s && *s != 'e' && *s != 'E'; s++)
+    if (*s >= '1' && *s <= '9') return 0;
+  return 1;
+}
+
 static int parse_value(importer *im, const cs_mfield *f, int32_t line, double *out) {
-  char msg[240];
+  char msg[320];
   const char *s = f->s;
-  char *end;
-  double v = *s && *s != ' ' ? strtod(s, &end) : 0.0;
-  if (!*s || *s == ' ' || *end) {
+  const char *u = s + (*s == '+' || *s == '-');
+  if (!decimal(s)) {
+    if (!strncasecmp(u, "inf", 3) || !strncasecmp(u, "nan", 3))
+      snprintf(msg, sizeof msg, "value '%.40s' is not a finite number (expected a number >= 0)", s);
+    else if (u[0] == '0' && (u[1] == 'x' || u[1] == 'X'))
+      snprintf(msg, sizeof msg,
+               "value '%.40s' is hexadecimal (expected a plain decimal such as 1234.5: digits, "
+               "a decimal point, an exponent such as 1.5e6)",
+               s);
+    else
+      snprintf(msg, sizeof msg,
+               "value '%.40s' is not a number (expected a plain decimal such as 1234.5, with a "
+               "decimal point and no thousands separators)",
+               s);
+    problem(im, line, f->col, msg);
+    return -1;
+  }
+  errno = 0;
+  double v = strtod(s, NULL);
+  if (errno == ERANGE && fabs(v) < 1) { /* below the smallest normal double: 0 or imprecise */
     snprintf(msg, sizeof msg,
-             "value '%.40s' is not a number (expected a plain decimal such as 1234.5, with a "
-             "decimal point and no thousands separators)",
-             s);
+             "value %.40s is too small to be stored (it would read as %s; expected 0, or a "
+             "number >= %g)",
+             s, v == 0 ? "0" : "an imprecise number", DBL_MIN);
     problem(im, line, f->col, msg);
     return -1;
   }
-  if (!isfinite(v)) {
-    snprintf(msg, sizeof msg, "value '%.40s' is not a finite number (expected a number >= 0)", s);
-    problem(im, line, f->col, msg);
-    return -1;
-  }
-  if (v < 0) {
+  if (v < 0 && !zero_literal(s)) {
     snprintf(msg, sizeof msg, "value %.40s is negative (expected a number >= 0)", s);
     problem(im, line, f->col, msg);
     return -1;
   }
-  *out = v;
+  if (errno == ERANGE || v > CS_MON_MAX_VALUE) {
+    snprintf(msg, sizeof msg,
+             "value %.40s is above 1e15, the largest an actual may be (expected a number from 0 "
+             "to 1e15 = 1000000000000000 in the indicator's unit)",
+             s);
+    problem(im, line, f->col, msg);
+    return -1;
+  }
+  *out = v == 0 ? 0.0 : v; /* -0 is 0 */
   return 0;
 }
 
@@ -228,7 +278,7 @@ static cs_status prepare(cs_mdb *m, stmts *s, cs_diags *d) {
                                 "file_sha256 = ?7 WHERE indicator = ?1 AND area = ?2 AND "
                                 "year = ?3",
                                 d)))
-    return CS_EINVAL;
+    return m->err;
   return CS_OK;
 }
 
@@ -319,10 +369,7 @@ static cs_status store_all(importer *im, cs_mdb *m) {
   }
   if (st == CS_OK) st = prepare(m, &s, im->d);
   for (size_t i = 0; st == CS_OK && i < im->nrow; i++)
-    if (store(im, &im->rows[i], &s) < 0) {
-      cs_diags_add(im->d, m->path, 0, 0, "cannot write the actuals: %s", sqlite3_errmsg(m->db));
-      st = CS_EIO;
-    }
+    if (store(im, &im->rows[i], &s) < 0) st = cs_mdb_fail(m, "cannot write the actuals", im->d);
   sqlite3_finalize(s.find);
   sqlite3_finalize(s.ins);
   sqlite3_finalize(s.upd);
@@ -339,15 +386,22 @@ static cs_status transact(const char *dir, void *ctx, cs_diags *d) {
   cs_status st = cs_mdb_open(&m, im->db_path, 1, im->pl, d);
   if (st != CS_OK) return st;
   if (sqlite3_exec(m.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-    cs_diags_add(d, im->db_path, 0, 0, "cannot write the database: %s", sqlite3_errmsg(m.db));
+    st = cs_mdb_fail(&m, "cannot write the database", d);
     cs_mdb_close(&m);
-    return CS_EIO;
+    return st;
   }
   st = store_all(im, &m);
   int changed = im->res->added + im->res->replaced > 0;
   if (st == CS_OK && changed && sqlite3_exec(m.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-    cs_diags_add(d, im->db_path, 0, 0, "cannot commit the actuals: %s", sqlite3_errmsg(m.db));
-    st = CS_EIO;
+    if ((sqlite3_errcode(m.db) & 0xff) == SQLITE_BUSY) { /* readers kept it for 5 s */
+      cs_diags_add(d, im->db_path, 0, 0,
+                   "is being read by another process (careshift serve, report or monitor "
+                   "status) and could not be written within 5 seconds; nothing was imported: "
+                   "try again when it has finished");
+      st = CS_EIO;
+    } else {
+      st = cs_mdb_fail(&m, "cannot commit the actuals", d);
+    }
   }
   if (st != CS_OK || !changed) sqlite3_exec(m.db, "ROLLBACK", NULL, NULL, NULL);
   if (st != CS_OK) im->res->added = im->res->replaced = im->res->unchanged = 0;

@@ -23,3 +23,5 @@ const cs_monitor_row *cs_monitor_row_at(const cs_monitor *m, size_t i) {
 }
 
 int cs_monitor_draws(const cs_monitor *m) { return m ? m->draws : 0; }
+
+int cs_monitor_reforecast_from(const cs_monitor *m) { return m ? m->reforecast_from : 0; }

@@ -89,12 +89,19 @@ typedef struct {
   int draws;        /* run_info's draws (0: none) */
   uint64_t seed;
   char plan_checksum[32], inputs_checksum[32];
+  int reforecast_from;   /* run_info's reforecast_from_year: a re-forecast run (0: none) */
+  char actuals_db[1024]; /* run_info's actuals_db of a re-forecast ("" otherwise) */
+  cs_status err;         /* of the last cs_mdb_fail */
 } cs_mdb;
 
 /* Opens path (read-only unless write) and checks it is a careshift results.db: CS_EINVAL
  * with a diagnostic when not. A plan other than the run's is a warning. */
 cs_status cs_mdb_open(cs_mdb *m, const char *path, int write, const cs_plan *pl, cs_diags *d);
 void cs_mdb_close(cs_mdb *m);
+/* The diagnostic of the database's last error (what: "cannot read the database"), the
+ * real reason first: locked by another process (CS_EIO), a hot journal left by an
+ * interrupted import seen read-only (CS_EIO), read-only, not SQLite (CS_EINVAL). */
+cs_status cs_mdb_fail(cs_mdb *m, const char *what, cs_diags *d);
 /* A statement, or NULL with a diagnostic naming the database. */
 sqlite3_stmt *cs_mdb_prepare(cs_mdb *m, const char *sql, cs_diags *d);
 /* Whether table exists. */
@@ -124,6 +131,8 @@ struct cs_monitor {
   size_t ncell;
   cs_monitor_row *row;
   int draws;
+  int reforecast_from; /* the run is a re-forecast from this year (0: it is not) */
+  const char *db_path; /* as given to cs_monitor_status */
 };
 
 /* Fills low and high of every cell from the run's draws 0..draws-1 with seed (band.c);
@@ -141,5 +150,8 @@ void cs_mon_num(double v, char *buf, size_t n);
 /* Tolerances of the status (docs/monitoring.md, "Status"). */
 #define CS_MON_ON_TRACK 0.05  /* within 5 % of planned: on track */
 #define CS_MON_OFF_TRACK 0.20 /* without a band: more than 20 % worse is off track */
+/* The largest value an actual may have: above any count, FTE or euro amount of a region, and
+ * far below where sums lose whole units (2^53) or overflow. */
+#define CS_MON_MAX_VALUE 1e15
 
 #endif

@@ -77,11 +77,12 @@ static cs_status read_actuals(builder *b) {
   if (!cs_mdb_has_table(&b->db, "actuals")) return CS_OK; /* none imported yet */
   sqlite3_stmt *q = cs_mdb_prepare(
       &b->db, "SELECT indicator, area, year, value, source FROM actuals ORDER BY rowid", b->d);
-  if (!q) return CS_EINVAL;
+  if (!q) return b->db.err;
   cs_status st = CS_OK;
-  int rc;
+  int rc = SQLITE_DONE;
   while (st == CS_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
     st = one_actual(b, q);
+  if (st == CS_OK && rc != SQLITE_DONE) st = cs_mdb_fail(&b->db, "cannot read its actuals", b->d);
   sqlite3_finalize(q);
   return st;
 }
@@ -206,7 +207,7 @@ static double planned_in(builder *b, const cs_mcell *c, const char *sc, cs_statu
   planned_sql(c, sql, sizeof sql);
   sqlite3_stmt *q = cs_mdb_prepare(&b->db, sql, b->d);
   if (!q) {
-    *st = CS_EINVAL;
+    *st = b->db.err;
     return NAN;
   }
   sqlite3_bind_text(q, 1, sc, -1, SQLITE_STATIC);
@@ -218,8 +219,11 @@ static double planned_in(builder *b, const cs_mcell *c, const char *sc, cs_statu
     sqlite3_bind_null(q, 3);
   sqlite3_bind_text(q, 4, cs_place_id(b->m->pl, c->place), -1, SQLITE_STATIC);
   double v = NAN;
-  if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 1) > 0)
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW && sqlite3_column_int64(q, 1) > 0)
     v = sqlite3_column_double(q, 0);
+  else if (rc != SQLITE_ROW)
+    *st = cs_mdb_fail(&b->db, "cannot read the planned values", b->d);
   sqlite3_finalize(q);
   return v;
 }
@@ -297,6 +301,23 @@ static cs_status band(builder *b, const cs_monitor_status_options *o) {
   return st;
 }
 
+/* A re-forecast run (`run --actuals DB --from-year Y`) was fitted to the actuals of Y: from Y
+ * on, its planned values are no longer the plan's promises, and Y's population and
+ * participants match the actuals by construction. */
+static void reforecast_warning(builder *b) {
+  int y = b->db.reforecast_from;
+  b->m->reforecast_from = y;
+  if (!y) return;
+  cs_diags_add(b->d, b->db.path, 0, 0,
+               "warning: this run is a re-forecast from %d (run_info's reforecast_from_year), "
+               "fitted to the actuals of %d in %s: from %d on its planned values are the "
+               "re-forecast, not the plan as it was agreed, and the population and participants "
+               "of %d are on track by construction; only years before %d compare with the "
+               "original plan. To monitor the plan, use the original run's results.db (the one "
+               "the actuals were imported into)",
+               y, y, *b->db.actuals_db ? b->db.actuals_db : "another results.db", y, y, y);
+}
+
 cs_status cs_monitor_status(const cs_plan *plan, const char *db_path,
                             const cs_monitor_status_options *opt, cs_monitor **out,
                             cs_diags *diags) {
@@ -309,12 +330,20 @@ cs_status cs_monitor_status(const cs_plan *plan, const char *db_path,
   if (!m) return CS_ENOMEM;
   cs_arena_init(&m->ar);
   m->pl = plan;
+  m->db_path = cs_arena_strdup(&m->ar, db_path);
   builder b = {.m = m, .d = diags};
-  cs_status st = cs_mdb_open(&b.db, db_path, 0, plan, diags);
+  cs_status st = m->db_path ? CS_OK : CS_ENOMEM;
+  if (st == CS_OK && o->year && (o->year < plan->T0 || o->year > plan->T1)) {
+    cs_diags_add(diags, plan->path, 0, 0, "year %d is outside the plan's years (expected %d to %d)",
+                 o->year, plan->T0, plan->T1);
+    st = CS_EINVAL;
+  }
+  if (st == CS_OK) st = cs_mdb_open(&b.db, db_path, 0, plan, diags);
+  if (st == CS_OK) reforecast_warning(&b);
   if (st == CS_OK) st = build(&b, o);
+  cs_mdb_close(&b.db); /* the read ends here: the band needs no database */
   if (st == CS_OK) st = band(&b, o);
   if (st == CS_OK) st = cs_mon_rows(m);
-  cs_mdb_close(&b.db);
   if (st != CS_OK) {
     cs_monitor_free(m);
     return st;
