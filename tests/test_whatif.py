@@ -585,6 +585,23 @@ def check_refusals(srv):
     check(st == 400 and isinstance(j, dict) and j.get("field") == "years.base" and j["error"].startswith("plan.yaml:")
           and all(e["field"] == "years.base" for e in j.get("errors", [])) and len(j["errors"]) > 1,
           f"years.base 2030: every problem it causes in the plan names years.base ({st}: {short(data, 200)})")
+    # a plan with more themes than the plan's: 2^themes Shapley runs; refused before any run
+    ids = "abcdef"
+    many = {"themes": "[" + ", ".join("{id: %s}" % t for t in ids) + "]"}
+    for t in ids:
+        many[f"themes[{t}]"] = ("{id: %s, name: %s, interventions: [{id: %s1, name: I, uptake: {max: 0.1, "
+                                "ramp_years: 1, start: 2025}, effects: [{kind: use, sector: gp, change: -0.1}]}]}"
+                                % (t, t.upper(), t))
+    t0 = time.monotonic()
+    st, _, data, j = whatif(srv, {"set": many, "charts": []})
+    check(st == 400 and isinstance(j, dict) and j.get("field") in ("themes", "milestones")
+          and time.monotonic() - t0 < 5,
+          f"6 themes for the plan's 5: 400 before any run ({st} in {time.monotonic() - t0:.1f} s: {short(data, 250)})")
+    # a table's scale is a number: it may be moved; a value like .5 is a number, not a file
+    st, _, data, j = whatif(srv, {"set": {"use.scale": 1.1}})
+    check(st == 200, f"use.scale 1.1: 200, a number ({st}: {short(data, 200)})")
+    st, _, data, j = whatif(srv, {"set": {p: ".5"}})
+    check(st == 200, f"uptake '.5': 200, a number ({st}: {short(data, 200)})")
     # every problem at once, each with its override
     both = {p: 1.5, "sectors[gp].price": "x"}
     st, _, data, j = whatif(srv, {"set": both})
@@ -761,6 +778,26 @@ def check_busy_and_more(tmp):
     st, _, data, j = whatif(srv, {"set": {}})
     check(st == 200 and j["plan_changed"] is False and j["summary"] == g,
           f"the plan file back: plan_changed false, the served numbers ({st})")
+    # one of its tables changed: the inputs' checksum, not only the YAML's
+    table = os.path.join(os.path.dirname(plan), "area_use_index.csv")
+    with open(table, encoding="utf-8") as f:
+        tab = f.read()
+    lines = tab.split("\n")
+    data_rows = [i for i, x in enumerate(lines) if x and not x.startswith("#")]
+    k = data_rows[1]  # the first row after the header
+    cells = lines[k].split(",")
+    cells[-1] = repr(float(cells[-1]) * 1.5)
+    lines[k] = ",".join(cells)
+    with open(table, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    st, _, data, j = whatif(srv, {"set": {}})
+    check(st == 200 and j["plan_changed"] is True and j["summary"] != g,
+          f"a table of the plan changed: plan_changed true ({st}: {j and j.get('plan_changed')})")
+    with open(table, "w", encoding="utf-8") as f:
+        f.write(tab)
+    st, _, data, j = whatif(srv, {"set": {}})
+    check(st == 200 and j["plan_changed"] is False and j["summary"] == g,
+          f"the table back: plan_changed false ({st})")
     # SIGTERM in the middle of a what-if: a longer horizon is refused (a what-if costs at most
     # what the plan costs), so this is an ordinary one; `serve --help`: the runs under way
     # finish (about a second), then the server stops

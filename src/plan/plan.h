@@ -196,6 +196,8 @@ typedef struct cs_plan {
   /* FNV-1a 64 of the YAML file's bytes, and of the YAML's then every table file's bytes in
    * the order the loader read them (run_info.csv, docs/outputs.md) */
   uint64_t yaml_hash, input_hash;
+  uint64_t files_hash; /* input_hash without the overrides: the files as read (serve's
+                          plan_changed) */
   /* plan: meta (strings may be NULL when absent) */
   const char *name, *coalition, *coordinator, *status, *deadline, *region_name;
   int32_t T0, T1, nyear; /* nyear = T1 - T0 + 1 */

@@ -129,8 +129,9 @@ cs_status cs_plan_load_sealed(const char *path, const char *const *sets, size_t 
   if (!P) return CS_ENOMEM;
   cs_arena_init(&P->arena);
   /* every file the load reads, the YAML first, goes into the inputs' checksum */
-  P->input_hash = CS_FNV1A_BASIS;
+  P->input_hash = P->files_hash = CS_FNV1A_BASIS;
   L.rep.hash = &P->input_hash;
+  L.rep.files_hash = &P->files_hash;
   L.rep.notes_arena = &P->arena; /* the tables' sources, for P->inputs */
   set_paths(&L, path);
   if (!L.rep.oom && !cs_rep_set_overrides(&L.rep, sets, nset)) load_file(&L, P->path, sets, nset);

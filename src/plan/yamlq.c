@@ -210,6 +210,7 @@ unsigned char *cs_read_file(cs_rep *r, const char *path, const char *disp, const
   buf[got] = 0;
   *len = got;
   if (r->hash) *r->hash = cs_hash_fnv1a_bytes(*r->hash, buf, got);
+  if (r->files_hash) *r->files_hash = cs_hash_fnv1a_bytes(*r->files_hash, buf, got);
   if (r->notes_arena && wfile) note_table(r, buf, got, wline, wcol);
   return buf;
 }

@@ -54,6 +54,7 @@ typedef struct {
   const char *file;      /* where "out of memory" is reported (the plan file); NULL: "careshift" */
   uint64_t *hash;        /* when not NULL, cs_read_file feeds every file it reads into this FNV-1a
                             64 state, in the order read (the plan's inputs_checksum) */
+  uint64_t *files_hash;  /* the same over the files only, without the overrides */
   cs_arena *notes_arena; /* when not NULL, cs_read_file notes every table named in the YAML
                             (wfile set) in notes, allocated here: the plan's sources */
   cs_tabnote *notes;     /* newest first */

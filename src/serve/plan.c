@@ -194,6 +194,22 @@ static char *plan_id(const char *path) {
   return cs_strdup(base && base[1] ? base + 1 : path);
 }
 
+void cs_sv_plan_size(const cs_plan *p, cs_sv_size *out) {
+  cs_plan_info info;
+  cs_plan_get_info(p, &info);
+  int effects = 0;
+  for (int32_t v = 0; v < p->niv; v++)
+    effects += p->ivs[v].neffect;
+  *out = (cs_sv_size){info.horizon - info.base_year,
+                      info.scenarios,
+                      info.areas,
+                      info.themes,
+                      info.interventions,
+                      effects,
+                      info.sectors,
+                      info.states};
+}
+
 cs_status cs_sv_plan_start(cs_server *s, cs_diags *d) {
   cs_plan *plan = NULL;
   cs_run *run = NULL;
@@ -202,9 +218,7 @@ cs_status cs_sv_plan_start(cs_server *s, cs_diags *d) {
     cs_plan_info info;
     cs_plan_get_info(plan, &info);
     if (!(s->plan_name = cs_strdup(info.name ? info.name : ""))) st = CS_ENOMEM;
-    s->plan_years = info.horizon - info.base_year;
-    s->plan_scenarios = info.scenarios;
-    s->plan_areas = info.areas;
+    cs_sv_plan_size(plan, &s->plan_size);
     st = labels_of(plan, &s->labels);
   }
   if (st == CS_OK) {

@@ -150,6 +150,17 @@ typedef struct {
   volatile sig_atomic_t cancel; /* set at stop: runs under way end within milliseconds */
 } cs_sv_whatif;
 
+/* What a run of a plan costs, in the parts that multiply its work or its memory: a what-if's
+ * plan may not exceed its own plan's in any (one request costs at most what the plan costs;
+ * 2^themes Shapley runs make the themes count dear). */
+typedef struct {
+  int years, scenarios, areas, themes, interventions, effects, sectors, states;
+} cs_sv_size;
+
+/* The size of plan p (serve/plan.c). */
+struct cs_plan;
+void cs_sv_plan_size(const struct cs_plan *p, cs_sv_size *out);
+
 struct cs_server {
   struct MHD_Daemon *mhd;
   cs_serve_options opt; /* a copy; strings owned */
@@ -166,11 +177,12 @@ struct cs_server {
    * this connection keeps it alive */
   sqlite3 *memdb;
   char memdb_uri[96];
-  char plan_checksum[64]; /* of the plan as run at start: a what-if says when it changed since */
+  char plan_checksum[64]; /* inputs_checksum of the plan run at start (its files): a what-if
+                           says when they changed since */
   char *plan_name;        /* --plan: the plan's name, for /api/runs */
   /* --plan: what bounds a what-if: the plan's own size, and its tables (no override names
    * them) */
-  int plan_years, plan_scenarios, plan_areas;
+  cs_sv_size plan_size;
   json_t *table_paths;
   cs_sv_blob params[2]; /* GET /api/whatif/parameters in en, nl */
   json_t *labels;       /* --plan: per intervention its name and first effect in words */

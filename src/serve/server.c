@@ -98,7 +98,7 @@ static cs_status read_plan_run(cs_server *s, cs_diags *d) {
   s->first_year = r.first_year;
   s->last_year = r.last_year;
   s->has_psa = r.has_psa;
-  sqlite3_stmt *q = cs_rdata_query(&r, "SELECT value FROM run_info WHERE key = 'plan_checksum'");
+  sqlite3_stmt *q = cs_rdata_query(&r, "SELECT value FROM run_info WHERE key = 'inputs_checksum'");
   if (q && sqlite3_step(q) == SQLITE_ROW)
     snprintf(s->plan_checksum, sizeof s->plan_checksum, "%s", sqlite3_column_text(q, 0));
   sqlite3_finalize(q);

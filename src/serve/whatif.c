@@ -31,7 +31,8 @@ typedef struct {
   json_t *set;    /* the body's "set", echoed */
   json_t *charts; /* the body's "charts": the ids wanted; NULL for all */
   double load_seconds;
-  cs_plan *plan; /* loaded with the overrides, checked, before a slot is taken */
+  cs_plan *plan;    /* loaded with the overrides, checked, before a slot is taken */
+  int plan_changed; /* the plan's files (YAML and tables) are not those run at start */
   char scenario[128];
   int nl;
 } job;
@@ -329,10 +330,7 @@ static json_t *answer_of(const job *j, sqlite3 *db, const double *t, int *status
     *status = MHD_HTTP_BAD_REQUEST;
     return error_obj("charts", msg);
   }
-  sqlite3_stmt *q = cs_rdata_query(&r, "SELECT value FROM run_info WHERE key = 'plan_checksum'");
-  int changed = q && sqlite3_step(q) == SQLITE_ROW &&
-                strcmp((const char *)sqlite3_column_text(q, 0), j->srv->plan_checksum);
-  sqlite3_finalize(q);
+  int changed = j->plan_changed;
   *status = MHD_HTTP_OK;
   double now = cs_sv_now();
   /* where the time went: loading the plan, the run, its tables into memory, summary and charts */
@@ -432,7 +430,9 @@ static enum MHD_Result send_result(cs_sv_req *rq) {
 
 static enum MHD_Result busy(cs_sv_req *rq) {
   size_t len = 0;
-  json_t *e = error_obj(NULL, "every what-if slot is taken: try again in a second");
+  json_t *e =
+      error_obj(NULL, rq->srv->wi.cancel ? "the server is stopping: no new what-if is started"
+                                         : "every what-if slot is taken: try again in a second");
   char *s = e ? cs_sv_dump(e, &len) : NULL;
   json_decref(e);
   if (!s) return cs_sv_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "out of memory");
@@ -445,7 +445,9 @@ static int is_table_path(const cs_server *s, const char *path) {
   for (size_t i = 0; i < json_array_size(s->table_paths); i++) {
     const char *t = json_string_value(json_array_get(s->table_paths, i));
     size_t n = strlen(t);
-    if (!strncmp(path, t, n) && (!path[n] || path[n] == '.' || path[n] == '[')) return 1;
+    if (!strncmp(path, t, n) && (!path[n] || path[n] == '.' || path[n] == '[') &&
+        strcmp(path + n, ".scale") && strncmp(path + n, ".scale.", 7))
+      return 1; /* a table's scale is a number of the plan, not its file */
   }
   return 0;
 }
@@ -456,11 +458,9 @@ static int safe_sets(const cs_server *s, const job *j, refusal *r) {
   const char *path;
   json_t *v;
   json_object_foreach(j->set, path, v) {
+    (void)v; /* a file named in a value, at any depth, is the sealed loader's to refuse */
     if (is_table_path(s, path))
       return refuse(r, path, "a what-if cannot replace a table of the plan (a file)");
-    const char *t = json_string_value(v);
-    if (t && (strchr(t, '/') || strchr(t, '\\') || t[0] == '.'))
-      return refuse(r, path, "a what-if value cannot name a file ('/', '\\' or a leading '.')");
   }
   return 1;
 }
@@ -489,6 +489,24 @@ static json_t *plan_broken(const job *j, const cs_diags *d, const char *plan) {
   return e;
 }
 
+/* The first part in which p is larger than the served plan ("years", "themes", ...), or NULL. */
+static const char *larger(const cs_server *s, const cs_plan *p) {
+  cs_sv_size z;
+  cs_sv_plan_size(p, &z);
+  const cs_sv_size *m = &s->plan_size;
+  /* not the uncertain numbers: a what-if runs at their means, and a distribution in a value
+   * (a price as {dist: gamma, ...}) costs nothing more */
+  const int got[] = {z.years,         z.scenarios, z.areas,   z.themes,
+                     z.interventions, z.effects,   z.sectors, z.states};
+  const int max[] = {m->years,         m->scenarios, m->areas,   m->themes,
+                     m->interventions, m->effects,   m->sectors, m->states};
+  static const char *const name[] = {"years",         "scenarios", "areas",   "themes",
+                                     "interventions", "effects",   "sectors", "states"};
+  for (size_t i = 0; i < sizeof got / sizeof *got; i++)
+    if (got[i] > max[i]) return name[i];
+  return NULL;
+}
+
 /* The plan with the overrides, checked by the loader on this thread (milliseconds), so a
  * refused override is a 400 whether or not a slot is free; a plan that would cost more than
  * the plan itself (a longer projection, more scenarios) is refused too. MHD_YES with nothing
@@ -510,15 +528,25 @@ static enum MHD_Result load_plan(cs_sv_req *rq, job *j) {
     res = cs_sv_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "%s", cs_status_str(st));
   cs_diags_free(d);
   if (st != CS_OK) return res;
-  cs_plan_info info;
-  cs_plan_get_info(j->plan, &info);
-  if (info.horizon - info.base_year > s->plan_years || info.scenarios > s->plan_scenarios ||
-      info.areas > s->plan_areas)
-    return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST,
-                       json_object_get(j->set, "years.horizon") ? "years.horizon" : NULL,
-                       "a what-if may not make the run larger than the plan's own (%d years, %d "
-                       "variants, %d areas)",
-                       s->plan_years, s->plan_scenarios, s->plan_areas);
+  char sum[32];
+  snprintf(sum, sizeof sum, "fnv1a64:%016llx", (unsigned long long)j->plan->files_hash);
+  j->plan_changed = strcmp(sum, s->plan_checksum) != 0;
+  const char *what = larger(s, j->plan);
+  if (what) {
+    /* the one override that did it, when there is one; else the part of the plan */
+    char field[WHATIF_MAX_PART + 1];
+    if (j->nset == 1)
+      snprintf(field, sizeof field, "%.*s", (int)strcspn(j->sets[0], "="), j->sets[0]);
+    else
+      snprintf(field, sizeof field, "%s", what);
+    const cs_sv_size *m = &s->plan_size;
+    return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, field,
+                       "a what-if may not make the run larger than the plan's own (more %s; the "
+                       "plan has %d years, %d variants, %d areas, %d themes, %d interventions, %d "
+                       "effects, %d sectors, %d states)",
+                       what, m->years, m->scenarios, m->areas, m->themes, m->interventions,
+                       m->effects, m->sectors, m->states);
+  }
   return MHD_YES;
 }
 
