@@ -84,6 +84,19 @@ typedef struct {
    * "lower"), "no" when it does not; "" for a row without a milestone, without a realised
    * value, or of a "neutral" indicator. The status is still against planned and its band. */
   const char *milestone_met;
+  /* Added after milestone_met; the fields above keep their order. */
+  /* The run's baseline scenario (draw 0, without the plan), summed to the row's place as
+   * planned is; 0 for participants (the baseline has no interventions); NaN when the run has
+   * no such value. */
+  double baseline;
+  /* The share of the plan's change that was realised: (baseline - realised) / (baseline -
+   * planned). 1 as planned, 0 none of it, < 0 the other way (realised beyond the baseline),
+   * > 1 more than planned. NaN without realised, planned or baseline, or where the plan does
+   * not move the value (|baseline - planned| <= 1e-9 |baseline|). For participants it is
+   * realised / planned. A realised value within 1e-9 |baseline| of the baseline gives 0. The
+   * status is about the level; this is about the plan's change
+   * (docs/monitoring.md, "Of the plan's effect"). */
+  double effect_realised;
 } cs_monitor_row;
 
 /* Compares the actuals in db_path with the plan's run there. On success *out holds the rows

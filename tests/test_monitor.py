@@ -31,6 +31,16 @@ and lower is better), apart from its status; the band shown (band_used_*) is the
 status uses, and the % is printed on its own side of 5 % and 20 %; --year outside the plan or
 twice, and a directory as the actuals file, are refused with their reason.
 
+The plan's effect (9): baseline is the run's baseline scenario summed as planned is (from the
+CSV tables here; 0 for participants), and effect_realised = (baseline - realised) / (baseline -
+planned) equals the hand value of realised values placed at a chosen share of the plan's change
+(1, 0, -0.5, 1.5, -0.25 for a sector the plan raises, -0.1 for staff supply, 0.5 over a
+baseline of 0, 0.8 for participants, 0.9 for a subregion summed from its areas); 30 % fewer
+hospital days than planned is ahead and far beyond 5 times the change; the status stays the
+documented one; the terminal prints the % marked ! (below 0) and ? (beyond -/+ 500 %) with the
+notes listing those rows (en, nl); the example's hospital days 2025 are on track yet worse than
+without the plan.
+
 usage: test_monitor.py CARESHIFT_BINARY       prints `N passed, M failed`; exit 1 on failure
 """
 import csv
@@ -451,8 +461,10 @@ def test_status_no_psa(tmp, t, run0):
           and "wijkt af" in r.stdout and "gerealiseerd" in r.stdout, "status --year 2026 --lang nl", r.stdout[:500])
     header = open(os.path.join(tmp, "monitoring.csv")).readline().strip()
     check(header == "year,indicator,level,place,subregion,direction,target,planned,p2_5,p97_5,realised,"
-          "difference,difference_pct,status,realised_from,source,band_used_low,band_used_high,milestone_met",
-          "monitoring.csv: its columns (band_used_low, band_used_high and milestone_met added at the end)", header)
+          "difference,difference_pct,status,realised_from,source,band_used_low,band_used_high,milestone_met,"
+          "baseline,effect_realised",
+          "monitoring.csv: its columns (band_used_low, band_used_high, milestone_met, baseline and effect_realised "
+          "added at the end)", header)
 
 
 def test_status_psa(tmp, t, run20):
@@ -518,13 +530,28 @@ def test_example_actuals(tmp, run0):
     check(r.returncode == 0 and r2.returncode == 0 and rows and
           all(x["source"] == "illustration (invented)" for x in rows),
           "examples/zuid-limburg/actuals.csv imports, every row labelled an illustration", r.stderr + r2.stderr)
+    # the insurer's case: hospital days 2025 above even the baseline, yet on track (the level)
+    t = Tables(run0)
+    k = ("units:hospital_day", "region", 2025)
+    b, p = t.value(*k, "baseline"), t.value(*k)
+    real = float(next(x["value"] for x in rows if (x["indicator"], x["area_or_subregion"], int(x["year"])) == k))
+    _, out = status_rows(db)
+    x = {key(y): y for y in out}.get(k, {})
+    e = (b - real) / (b - p)
+    check(x.get("status") == "on_track" and close(float(x.get("baseline", "nan")), b)
+          and abs(float(x.get("effect_realised") or "nan") - e) < 1e-9 * abs(e) and real > b > p and e < -5,
+          f"example: hospital days 2025, baseline {b:.0f}, planned {p:.0f}, realised {real:.0f}: on track, "
+          f"effect_realised {e:.3f} (worse than without the plan, and implausible)", str(x))
+    cell = effect_cells(r2.stdout).get(("units:hospital_day", "region", 2025))
+    check(cell == (f"{100 * e:,.0f}", "!?") and "realised is worse than without the plan" in r2.stdout,
+          "example: the table prints it as a % marked ! and ?, with the notes", str(cell))
 
 
 
 # ---- the trial's findings (fixes 1 to 8) ----
 MON_HEADER = ("year,indicator,level,place,subregion,direction,target,planned,p2_5,p97_5,realised,"
               "difference,difference_pct,status,realised_from,source,band_used_low,band_used_high,"
-              "milestone_met\n")
+              "milestone_met,baseline,effect_realised\n")
 
 
 def guarded(test, *args):
@@ -817,7 +844,9 @@ def pct_and_status(stdout):
     """(indicator, place, year) -> (the printed %, the printed status) of the table."""
     out = {}
     for l in stdout.splitlines():
-        m = re.match(r"(\d{4})  (\S+)\s+(.+?)\s{2,}.*\s(-?[\d.,]+|-)  (ahead|on track|behind|off track|differs|no actuals|no plan"
+        # the % is the last number before the column of the plan's effect ("-" or "60.1 %", marked ! ?)
+        m = re.match(r"(\d{4})  (\S+)\s+(.+?)\s{2,}.*\s(-?[\d.,]+|-)\s+(?:-|-?[\d.,]+ %[! ][? ])\s+"
+                     r"(ahead|on track|behind|off track|differs|no actuals|no plan"
                      r"|voor op schema|op schema|achter|uit koers|wijkt af|geen realisatie)$", l)
         if m:
             out[(m.group(2), m.group(3).strip(), int(m.group(1)))] = (m.group(4), m.group(5))
@@ -893,6 +922,168 @@ def test_band_and_pct(tmp, t, run0, run20):
           str(gm))
 
 
+STATUS_WORDS = (r"(ahead|on track|behind|off track|differs|no actuals|no plan"
+                r"|voor op schema|op schema|achter|uit koers|wijkt af|geen realisatie)")
+
+
+def effect_cells(stdout):
+    """(indicator, place as printed, year) -> (the printed effect or None, marks) of the table."""
+    out = {}
+    for l in stdout.splitlines():
+        m = re.match(r"(\d{4})  (\S+)\s+(.+?)\s{2,}.*\s(-|(-?[\d.,]+) %([! ])([? ]))\s+" + STATUS_WORDS + "$", l)
+        if m:
+            out[(m.group(2), m.group(3).strip(), int(m.group(1)))] = (m.group(5), ((m.group(6) or "") + (m.group(7) or "")).strip())
+    return out
+
+
+def printed_number(txt, nl):
+    return float(txt.replace(".", "").replace(",", ".")) if nl else float(txt.replace(",", ""))
+
+
+def notes(stdout, head):
+    """The note lines listed under the note whose heading starts with head."""
+    lines, out, inside = stdout.splitlines(), [], False
+    for l in lines:
+        if l.startswith(head):
+            inside = True
+        elif inside and re.match(r"  \d{4}  ", l):
+            out.append(l)
+        elif inside and not l.startswith("  "):
+            inside = False
+    return out
+
+
+def en_num(v):
+    """A number as the terminal prints it in English (whole above 100, one decimal below)."""
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+
+
+def test_effect(tmp, t, run0):
+    """9: baseline and effect_realised = (baseline - realised) / (baseline - planned), the share
+    of the plan's change that was realised, beside the status (which is about the level)."""
+    db = os.path.join(tmp, "effect.db")
+    shutil.copy(os.path.join(run0, "results.db"), db)
+    hd = "units:hospital_day"
+    B = lambda i, p, y: 0.0 if i.startswith("participants:") else t.value(i, p, y, "baseline")
+    P = lambda i, p, y: t.value(i, p, y)
+    check(t.value("participants:acp", "Westelijke Mijnstreek", 2026, "baseline") is None,
+          "effect: the run writes no baseline participants (the baseline has no interventions: 0)")
+    # realised = B - e (B - P): effect_realised is e, by hand
+    shares = [(hd, "region", 2028, 1.0),                          # as planned
+              (hd, "region", 2029, 0.0),                          # realised at the baseline: none of it
+              (hd, "region", 2030, -0.5),                         # above the baseline: worse than without the plan
+              (hd, "region", 2032, 1.5),                          # more than planned
+              ("units:district_nursing_hour", "region", 2028, -0.25),  # the plan raises it (neutral): the other way
+              ("supply_fte:vvt", "Westelijke Mijnstreek", 2028, -0.1),  # higher is better, below the baseline
+              ("units:elv_day", "region", 2028, 0.5),             # a baseline of 0
+              ("fte_demand:ziekenhuis", "Parkstad", 2028, 1.0),
+              ("cost:zvw", "region", 2028, 0.5),
+              ("participants:acp", "Westelijke Mijnstreek", 2026, 0.8)]  # baseline 0: realised / planned
+    sign = {i: (B(i, p, y) - P(i, p, y)) for i, p, y, e in shares}
+    check(sign[hd] > 0 and sign["units:district_nursing_hour"] < 0 and sign["supply_fte:vvt"] < 0
+          and B("units:elv_day", "region", 2028) == 0 < P("units:elv_day", "region", 2028)
+          and sign["fte_demand:ziekenhuis"] > 0 and sign["cost:zvw"] > 0,
+          "effect: the example's plan lowers hospital days, zvw cost and hospital staff demand, and raises district "
+          "nursing, elv days (from 0) and vvt staff supply (the cases' premise)", str(sign))
+    real = {(i, p, y): B(i, p, y) - e * (B(i, p, y) - P(i, p, y)) for i, p, y, e in shares}
+    # the analyst's absurd case: 30 % below planned; the population, which the plan does not move in 2025
+    real[(hd, "region", 2031)] = 0.7 * P(hd, "region", 2031)
+    real[("population", "GM0917", 2025)] = 1.01 * P("population", "GM0917", 2025)
+    # hospital days per area of Westelijke Mijnstreek in 2027, summed to the subregion: 90 % of the change
+    wm = [a for a, s in t.sub.items() if s == "Westelijke Mijnstreek"]
+    for a in wm:
+        real[(hd, a, 2027)] = B(hd, a, 2027) - 0.9 * (B(hd, a, 2027) - P(hd, a, 2027))
+    a = write(os.path.join(tmp, "effect.csv"), HEADER + "".join(f"{i},{p},{y},{v!r},case\n" for (i, p, y), v in real.items()))
+    check(cs("monitor", "import", PLAN, a, "--db", db).returncode == 0, "effect: the cases import")
+    r, rows = status_rows(db)
+    by = {key(x): x for x in rows}
+    bad = []
+
+    def expect(k, e):
+        x = by.get(k)
+        if x is None:
+            bad.append(f"no row {k}")
+            return
+        i, p, y = k
+        b, pl, rl = B(i, p, y), P(i, p, y), float(x["realised"])
+        if not close(float(x["baseline"]), b):
+            bad.append(f"{k}: baseline {x['baseline']}, expected {b!r}")
+        if e is None:
+            if x["effect_realised"] != "":
+                bad.append(f"{k}: effect_realised {x['effect_realised']}, expected empty")
+        elif x["effect_realised"] == "" or abs(float(x["effect_realised"]) - e) > 1e-6 * max(1, abs(e)):
+            bad.append(f"{k}: effect_realised {x['effect_realised']!r}, expected {e!r}")
+        if x["status"] != expected_status(direction(t, i, p, y), pl, rl):
+            bad.append(f"{k}: status {x['status']} is not the documented status of the level")
+
+    for i, p, y, e in shares:
+        expect((i, p, y), e)
+    absurd = (B(hd, "region", 2031) - real[(hd, "region", 2031)]) / (B(hd, "region", 2031) - P(hd, "region", 2031))
+    expect((hd, "region", 2031), absurd)
+    expect(("population", "GM0917", 2025), None)
+    sub = (hd, "Westelijke Mijnstreek", 2027)
+    expect(sub, 0.9)
+    for x in wm:
+        expect((hd, x, 2027), 0.9)
+    check(not bad, "effect: baseline (the baseline scenario summed as planned is; 0 for participants) and "
+          "effect_realised of every case equal the hand values; the status is the documented one", "; ".join(bad))
+    check(by[(hd, "region", 2031)]["status"] == "ahead" and absurd > 5,
+          f"effect: 30 % fewer hospital days than planned is 'ahead', and {absurd:.1f} times the plan's change")
+    check(by[(hd, "region", 2030)]["status"] == "on_track" and float(by[(hd, "region", 2030)]["realised"]) > B(hd, "region", 2030),
+          "effect: hospital days above the baseline are 'on track' (the level), effect_realised -0.5 (the change)")
+    check(by[sub]["realised_from"] == "areas" and close(float(by[sub]["baseline"]), math.fsum(B(hd, x, 2027) for x in wm)),
+          "effect: a subregion summed from its areas has the sum of their baselines")
+    ms = by.get(("participants:acp", "region", 2027), {})
+    check(ms.get("status") == "no_actuals" and ms.get("baseline") == "0" and ms.get("effect_realised") == "",
+          "effect: a milestone without realised has baseline 0 and no effect_realised", str(ms))
+    pop = by[("population", "GM0917", 2025)]
+    check(pop["baseline"] == pop["planned"] and pop["effect_realised"] == "",
+          "effect: the population of 2025, which the plan does not move: baseline = planned, no effect_realised")
+
+    # the terminal: the column as a %, ! beyond the baseline, ? beyond 5 times the change, and the notes
+    want = {(i, p, y): e for i, p, y, e in shares}
+    want[(hd, "region", 2031)] = absurd
+    want[sub] = 0.9
+    label = lambda p, nl: ("regio" if nl else "region") if p == "region" else (t.name[p] if p in t.name else p)
+    for lang in ("en", "nl"):
+        nl = lang == "nl"
+        r = cs("monitor", "status", PLAN, "--db", db, "--lang", lang)
+        cells = effect_cells(r.stdout)
+        bad = []
+        for (i, p, y), e in want.items():
+            txt, marks = cells.get((i, label(p, nl), y), (None, None))
+            if txt is None:
+                bad.append(f"{i} {p} {y}: no effect printed")
+                continue
+            dec = len(txt.split("," if nl else ".")[1]) if ("," if nl else ".") in txt else 0
+            if abs(printed_number(txt, nl) - 100 * e) > 0.5 * 10 ** -dec + 1e-9:
+                bad.append(f"{i} {p} {y}: {txt} %, expected {100 * e}")
+            if marks != ("!" if e < 0 else "") + ("?" if abs(e) > 5 else ""):
+                bad.append(f"{i} {p} {y}: marks {marks!r}")
+        pop_cell = cells.get(("population", label("GM0917", nl), 2025))
+        check(not bad and pop_cell == (None, ""), f"effect ({lang}): the column prints 100 x effect_realised as a %, "
+              "marked ! below 0 and ? beyond -/+ 500 %; '-' without", "; ".join(bad) + str(pop_cell))
+        head = "van het effect van het plan" if nl else "of the plan's effect"
+        check(r.stdout.count(head) >= 2, f"effect ({lang}): the column's heading and the note on what it means")
+        worse = notes(r.stdout, "! gerealiseerd is slechter dan zonder het plan" if nl else "! realised is worse than without the plan")
+        other = notes(r.stdout, "! gerealiseerd ligt voorbij het basispad" if nl else "! realised lies beyond the baseline, on the other side")
+        odd = notes(r.stdout, "? onwaarschijnlijk" if nl else "? implausible")
+        rows_of = lambda ls: sorted((l.split()[1], int(l.split()[0])) for l in ls)
+        check(rows_of(worse) == sorted([(hd, 2030), ("supply_fte:vvt", 2028)])
+              and rows_of(other) == [("units:district_nursing_hour", 2028)] and rows_of(odd) == [(hd, 2031)],
+              f"effect ({lang}): a note lists the rows worse than without the plan (hospital days 2030, vvt staff), "
+              "the neutral one that went the other way (district nursing) and the implausible one (hospital days 2031)",
+              f"{worse} {other} {odd}")
+        if not nl:
+            b, p_, rl = B(hd, "region", 2030), P(hd, "region", 2030), real[(hd, "region", 2030)]
+            line = f"  2030  {hd}  region: baseline {en_num(b)}, planned {en_num(p_)}, realised {en_num(rl)}: -50.0 %"
+            check(line in worse, "effect: the note's line gives baseline, planned, realised and the effect", f"{line!r} not in {worse}")
+    # no effect in any row: no note
+    r = cs("monitor", "status", PLAN, "--db", db, "--year", "2025")
+    check(r.returncode == 0 and "of the plan's effect:" not in r.stdout and "! " not in r.stdout,
+          "effect: without a row of the plan's effect, no note", r.stdout[-400:])
+
+
 def test_year_and_dir(tmp, run0):
     """7 and 8: --year outside the plan or given twice; a directory as the actuals file."""
     db = os.path.join(run0, "results.db")
@@ -935,6 +1126,7 @@ def main():
         guarded(test_reforecast_warning, tmp, run0)
         guarded(test_milestones_met, tmp, t, run0)
         guarded(test_band_and_pct, tmp, t, run0, run20)
+        guarded(test_effect, tmp, t, run0)
         guarded(test_year_and_dir, tmp, run0)
         test_rerun_drops(tmp, run1)
     finally:

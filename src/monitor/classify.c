@@ -70,6 +70,28 @@ static const char *met(const cs_mcell *c, int dir) {
 
 static const char *const FROM[] = {"actual", "areas", "subregions"};
 
+/* The baseline at the row's place: the run's baseline scenario, read as planned is (status.c);
+ * participants are 0 there (the baseline has no interventions, and the run writes no rows of
+ * it), where the run knows the intervention at all. */
+static double baseline(const cs_mcell *c) {
+  if (c->ind.kind == CS_IND_PARTICIPANTS && isnan(c->base)) return isnan(c->planned) ? NAN : 0.0;
+  return c->base;
+}
+
+/* (baseline - realised) / (baseline - planned): the share of the plan's change against the
+ * baseline that was realised; NaN where the plan does not move the value (a change of at most
+ * 1e-9 of the baseline is none: the same model, summed in another order) or a value is
+ * missing. A realised value as close to the baseline is at it: 0, not a sliver either side. */
+static double effect(const cs_mcell *c, double base) {
+  double change = base - c->planned, tiny = 1e-9 * fabs(base);
+  /* the plan does not aim at the population: what it moves there (a few deaths later) is far
+   * below any count's accuracy, so a share of it would only flag every census as implausible */
+  if (c->ind.kind == CS_IND_POPULATION) return NAN;
+  if (!c->has_realised || isnan(base) || isnan(c->planned) || !(fabs(change) > tiny)) return NAN;
+  double got = base - c->realised;
+  return fabs(got) <= tiny ? 0.0 : got / change;
+}
+
 static cs_status one_row(cs_monitor *m, const cs_mcell *c, cs_monitor_row *o) {
   static const char *const LEVEL[] = {"region", "subregion", "area"};
   const cs_plan *pl = m->pl;
@@ -95,7 +117,9 @@ static cs_status one_row(cs_monitor *m, const cs_mcell *c, cs_monitor_row *o) {
                         .source = c->source,
                         .milestone_met = met(c, dir),
                         .band_used_low = NAN,
-                        .band_used_high = NAN};
+                        .band_used_high = NAN,
+                        .baseline = baseline(c)};
+  o->effect_realised = effect(c, o->baseline);
   o->difference = o->realised - o->planned;
   o->difference_pct = o->planned != 0 ? 100 * o->difference / o->planned : NAN;
   o->status = status(c, dir, o->difference_pct);

@@ -150,6 +150,9 @@ void cs_mon_num(double v, char *buf, size_t n);
 /* Tolerances of the status (docs/monitoring.md, "Status"). */
 #define CS_MON_ON_TRACK 0.05  /* within 5 % of planned: on track */
 #define CS_MON_OFF_TRACK 0.20 /* without a band: more than 20 % worse is off track */
+/* More than 5 times the plan's change (effect_realised beyond -/+ 5) is no plausible effect of
+ * the plan: the terminal says to check the actual. */
+#define CS_MON_EFFECT_PLAUSIBLE 5.0
 /* The largest value an actual may have: above any count, FTE or euro amount of a region, and
  * far below where sums lose whole units (2^53) or overflow. */
 #define CS_MON_MAX_VALUE 1e15

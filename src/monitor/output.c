@@ -140,6 +140,39 @@ static const char *met_word(const char *met, int nl) {
   return "-";
 }
 
+/* ---- of the plan's effect: (baseline - realised) / (baseline - planned) ---- */
+
+/* realised lies beyond the baseline, on the other side from planned: the plan's change went the
+ * other way (worse than without the plan, where higher or lower is better). NaN: no. */
+static int other_way(const cs_monitor_row *r) { return r->effect_realised < 0; }
+
+/* more than CS_MON_EFFECT_PLAUSIBLE times the plan's change, either way: no effect of the plan */
+static int implausible(const cs_monitor_row *r) {
+  return fabs(r->effect_realised) > CS_MON_EFFECT_PLAUSIBLE;
+}
+
+/* The effect as a %, with as many decimals as keep it on its side of 0 and of -/+ 500 %. */
+static void effect_pct(const cs_monitor_row *r, int nl, char *out, size_t n) {
+  double pct = 100 * r->effect_realised;
+  double th[3] = {0, 100 * CS_MON_EFFECT_PLAUSIBLE, -100 * CS_MON_EFFECT_PLAUSIBLE};
+  human_prec(pct, enough_prec(pct, th, 3, default_prec(pct), 0), nl, out, n);
+}
+
+/* The cell: "60.0 %", marked ! (the other way) and ? (implausible); "-" without a value. */
+static void effect_cell(const cs_monitor_row *r, int nl, char *out, size_t n) {
+  if (isnan(r->effect_realised)) {
+    snprintf(out, n, "-    ");
+    return;
+  }
+  char num[420];
+  effect_pct(r, nl, num, sizeof num);
+  snprintf(out, n, "%s %%%c%c", num, other_way(r) ? '!' : ' ', implausible(r) ? '?' : ' ');
+}
+
+static const char *effect_head(int nl) {
+  return nl ? "van het effect van het plan" : "of the plan's effect";
+}
+
 static void row_line(text *t, const cs_monitor_row *r, int nl, int wi, int wp, int wm) {
   char place[128], tg[40], pl[40], lo[420], hi[420], re[420], df[40], pc[420], band[900];
   place_label(r, nl, place, sizeof place);
@@ -171,9 +204,11 @@ static void row_line(text *t, const cs_monitor_row *r, int nl, int wi, int wp, i
     human_prec(r->band_used_high, bp, nl, hi, sizeof hi);
     snprintf(band, sizeof band, "%s - %s%s", lo, hi, widened(r) ? "*" : " ");
   }
-  put(t, "%4d  %-*s  %-*s %12s %-*s %12s %24s %12s %12s %7s  %s\n", r->year, wi, r->indicator, wp,
-      place, tg, wm, met_word(r->milestone_met, nl), pl, band, re, df, pc,
-      status_word(r->status, nl));
+  char ef[460];
+  effect_cell(r, nl, ef, sizeof ef);
+  put(t, "%4d  %-*s  %-*s %12s %-*s %12s %24s %12s %12s %7s %*s  %s\n", r->year, wi, r->indicator,
+      wp, place, tg, wm, met_word(r->milestone_met, nl), pl, band, re, df, pc,
+      (int)strlen(effect_head(nl)) + 2, ef, status_word(r->status, nl));
 }
 
 static void header(text *t, const cs_monitor *m, int nl, int wi, int wp, int wm) {
@@ -202,10 +237,80 @@ static void header(text *t, const cs_monitor *m, int nl, int wi, int wp, int wm)
           "of %d are on track by construction. Only years before %d compare with the plan.\n",
           y, y, y, y, y);
   }
-  put(t, "\n%4s  %-*s  %-*s %12s %-*s %12s %24s %12s %12s %7s  %s\n", nl ? "jaar" : "year", wi,
+  put(t, "\n%4s  %-*s  %-*s %12s %-*s %12s %24s %12s %12s %7s   %s  %s\n", nl ? "jaar" : "year", wi,
       "indicator", wp, nl ? "plaats" : "place", nl ? "mijlpaal" : "milestone", wm,
       nl ? "gehaald" : "met", nl ? "gepland" : "planned", "band (95 %) ",
-      nl ? "gerealiseerd" : "realised", nl ? "verschil" : "difference", "%", "status");
+      nl ? "gerealiseerd" : "realised", nl ? "verschil" : "difference", "%", effect_head(nl),
+      "status");
+}
+
+/* "2025  units:hospital_day  region: baseline 428,259, planned 427,838, realised 430,800"
+ * (realised with the decimals that keep it on its side of the baseline), then the effect. */
+static void effect_row(text *t, const cs_monitor_row *r, int nl) {
+  char place[128], bs[420], pl[40], re[420], ef[420];
+  place_label(r, nl, place, sizeof place);
+  int prec = enough_prec(r->realised, &r->baseline, 1, default_prec(r->realised), 1);
+  if (default_prec(r->baseline) > prec) prec = default_prec(r->baseline);
+  human_prec(r->baseline, prec, nl, bs, sizeof bs);
+  human_prec(r->realised, prec, nl, re, sizeof re);
+  human(r->planned, nl, pl, sizeof pl);
+  effect_pct(r, nl, ef, sizeof ef);
+  put(t,
+      nl ? "  %d  %s  %s: basispad %s, gepland %s, gerealiseerd %s: %s %%\n"
+         : "  %d  %s  %s: baseline %s, planned %s, realised %s: %s %%\n",
+      r->year, r->indicator, place + strspn(place, " "), bs, pl, re, ef);
+}
+
+/* A list of the rows of one note (kind 0: worse than without the plan; 1: the other way, a
+ * neutral indicator; 2: implausible), under its heading when it has any. */
+static void effect_note(text *t, const cs_monitor *m, int nl, int kind) {
+  static const char *const HEAD[3][2] = {
+      {"! realised is worse than without the plan: beyond the baseline (the run's scenario "
+       "without the plan), on the\n  other side from planned\n",
+       "! gerealiseerd is slechter dan zonder het plan: voorbij het basispad (het scenario van de "
+       "run zonder het plan),\n  aan de andere kant dan gepland\n"},
+      {"! realised lies beyond the baseline, on the other side from planned: the plan's change "
+       "went the other way\n",
+       "! gerealiseerd ligt voorbij het basispad, aan de andere kant dan gepland: de verandering "
+       "van het plan ging de\n  andere kant op\n"},
+      {"? implausible: realised lies more than 5 times the plan's change from the baseline: "
+       "check the actual (is it\n  measured as the run's table?); or the plan's change is too "
+       "small against the level to be seen in it\n",
+       "? onwaarschijnlijk: gerealiseerd ligt meer dan 5 keer de verandering van het plan van het "
+       "basispad: controleer de\n  realisatie (gemeten zoals de tabel van de run?); of de "
+       "verandering van het plan is te klein tegen het niveau\n  om erin te zien\n"}};
+  int any = 0;
+  for (size_t i = 0; i < m->ncell; i++) {
+    const cs_monitor_row *r = &m->row[i];
+    int neutral = !strcmp(r->direction, "neutral");
+    int in = kind == 2 ? implausible(r) : other_way(r) && neutral == (kind == 1);
+    if (!in) continue;
+    if (!any) put(t, "%s", HEAD[kind][nl]);
+    any = 1;
+    effect_row(t, r, nl);
+  }
+}
+
+/* What the column of the plan's effect means, when a row has one, and the notes of rows whose
+ * realised lies beyond the baseline or implausibly far from it. */
+static void effect_notes(text *t, const cs_monitor *m, int nl) {
+  int any = 0;
+  for (size_t i = 0; i < m->ncell; i++)
+    any |= !isnan(m->row[i].effect_realised);
+  if (!any) return;
+  put(t, nl ? "\nvan het effect van het plan: (basispad - gerealiseerd) / (basispad - gepland), "
+              "het deel van de verandering\n  die het plan maakt tegen het basispad (het scenario "
+              "van de run zonder het plan) dat gerealiseerd is: 100 %% zoals\n  gepland, 0 %% "
+              "niets ervan, onder 0 de andere kant op. De status beoordeelt het niveau tegen "
+              "gepland; deze kolom de verandering\n  van het plan (--csv: baseline en "
+              "effect_realised)\n"
+            : "\nof the plan's effect: (baseline - realised) / (baseline - planned), the share of "
+              "the change the plan makes\n  against the baseline (the run's scenario without the "
+              "plan) that was realised: 100 %% as planned, 0 %% none of it,\n  below 0 the other "
+              "way. The status judges the level against planned; this column the plan's change "
+              "(--csv:\n  baseline and effect_realised)\n");
+  for (int kind = 0; kind < 3; kind++)
+    effect_note(t, m, nl, kind);
 }
 
 /* A note on widened bands when a row has one, and the count of each status. */
@@ -220,6 +325,7 @@ static void footer(text *t, const cs_monitor *m, int nl) {
               : "\n* the PSA band lies closer than 5 %% to planned on a side here: shown as the "
                 "status uses it, widened to\n  planned -/+ 5 %% (--csv: p2_5 and p97_5 the PSA "
                 "band itself, band_used_low and band_used_high as shown)\n");
+  effect_notes(t, m, nl);
   put(t, "\n");
   int first = 1;
   for (size_t s = 0; s < NSTATUS; s++) {
@@ -298,6 +404,10 @@ static void csv_row(FILE *f, const cs_monitor_row *r) {
   csv_num(f, r->band_used_high);
   fputc(',', f);
   cs_csv_text(f, r->milestone_met);
+  fputc(',', f);
+  csv_num(f, r->baseline);
+  fputc(',', f);
+  csv_num(f, r->effect_realised);
   fputc('\n', f);
 }
 
@@ -306,7 +416,7 @@ static void csv_row(FILE *f, const cs_monitor_row *r) {
 #define CSV_HEADER                                                                                 \
   "year,indicator,level,place,subregion,direction,target,planned,p2_5,p97_5,realised,"             \
   "difference,difference_pct,status,realised_from,source,band_used_low,band_used_high,"            \
-  "milestone_met\n"
+  "milestone_met,baseline,effect_realised\n"
 /* the columns every monitoring.csv began with, before milestone_met and the used band */
 #define CSV_HEADER_START "year,indicator,level,place,subregion,direction,target,planned,"
 
