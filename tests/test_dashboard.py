@@ -10,8 +10,12 @@ retried, a theme switched off in the scenario without it, the plan file edited a
 the running server: the plan server serves a copy of the example, which the browser test
 edits), NL/EN, and in Dutch with a variant and a what-if nothing wider than its box at 1280 and
 1024 px. Then the same page on a finished run with PSA (`serve --dir`): no what-if panel, the
-PSA charts render, and with the example's actuals imported the monitoring section equals
-/api/monitoring and its charts show the realised points (issue 13). Last, that run served on
+PSA charts render, and with the example's actuals (and two milestones' actuals of 2027, one met and
+one missed) imported the monitoring section equals /api/monitoring (the band the status used,
+the milestone met, the % with the terminal's decimals, the interventions' names) and its charts
+show the realised points (issue 13). A re-forecast of that run from 2025, with the actuals
+imported into it, shows the monitoring section with the re-forecast's banner (en, nl;
+dashboard.mjs --monitoring-only). Last, that run served on
 127.0.0.2 with --token: the page without the token explains (en, nl) how to pass it, and with
 #token= in its address it loads and sends it with every request. Each server is stopped with
 SIGTERM and must exit 0.
@@ -111,7 +115,8 @@ def browser(url, prefix, *flags):
     p = subprocess.run([node, os.path.join(ROOT, "tests", "browser", "dashboard.mjs"), ROOT, url, prefix, *flags],
                        capture_output=True, text=True, timeout=300)
     print(p.stdout + p.stderr, end="", flush=True)
-    what = "token" if "--token" in flags else "no what-if" if "--no-whatif" in flags else "what-if"
+    what = ("token" if "--token" in flags else "monitoring" if "--monitoring-only" in flags
+            else "no what-if" if "--no-whatif" in flags else "what-if")
     check(p.returncode == 0, f"browser ({what}): {p.stdout.strip().splitlines()[-1:] or p.stderr[-300:]}")
 
 
@@ -162,8 +167,30 @@ def main(binary):
         m = subprocess.run([binary, "monitor", "import", PLAN, os.path.join(ROOT, "examples", "zuid-limburg",
                             "actuals.csv"), "--dir", run], capture_output=True, text=True, timeout=120)
         check(m.returncode == 0, f"monitor import of the example's actuals exits 0 {m.stderr[:200]}")
+        # two of the region's milestones of 2027 realised, one met and one missed, so the table's
+        # "Milestone met" has a yes and a no
+        extra = os.path.join(tmp, "milestones.csv")
+        with open(extra, "w", encoding="utf-8") as f:
+            f.write("indicator,area_or_subregion,year,value,source\n"
+                    "participants:acp,region,2027,4300,test (above the milestone of 4200)\n"
+                    "participants:thuismonitoring,region,2027,2000,test (below the milestone of 2100)\n")
+        m = subprocess.run([binary, "monitor", "import", PLAN, extra, "--dir", run], capture_output=True, text=True,
+                           timeout=120)
+        check(m.returncode == 0, f"monitor import of two milestones' actuals exits 0 {m.stderr[:200]}")
         if p.returncode == 0:
             serve_and_test(binary, ["--dir", run], "dir", out, "--no-whatif")
+            # a re-forecast from 2025 with the actuals imported into it: the monitoring section
+            # starts with a banner that its planned values are not the plan's
+            rf = os.path.join(tmp, "zl-2025")
+            q = subprocess.run([binary, "run", PLAN, "--out", rf, "--quiet", "--no-intervention-shapley",
+                                "--actuals", os.path.join(run, "results.db"), "--from-year", "2025"],
+                               capture_output=True, text=True, timeout=600)
+            m = subprocess.run([binary, "monitor", "import", PLAN, os.path.join(ROOT, "examples", "zuid-limburg",
+                                "actuals.csv"), "--dir", rf], capture_output=True, text=True, timeout=120)
+            check(q.returncode == 0 and m.returncode == 0,
+                  f"a re-forecast from 2025 runs and takes the actuals {q.stderr[:200]} {m.stderr[:200]}")
+            if q.returncode == 0 and m.returncode == 0:
+                serve_and_test(binary, ["--dir", rf], "reforecast", out, "--monitoring-only")
             # the same run behind a token, on another loopback address (a non-loopback host
             # needs one): the page without it, with a wrong one and with it (docs/dashboard.md)
             # (the page's own files are served without it: check_files)

@@ -114,7 +114,12 @@ static cs_status own_row(cs_rmon *m, const cs_rdata *r, sqlite3_stmt *q) {
                         .realised = sqlite3_column_double(q, 3),
                         .status = "",
                         .from = "actual",
-                        .source = cs_arena_strdup(&m->ar, cs_ck_text_col(q, 4))};
+                        .source = cs_arena_strdup(&m->ar, cs_ck_text_col(q, 4)),
+                        .band_used_low = NAN,
+                        .band_used_high = NAN,
+                        .baseline = NAN,
+                        .effect_realised = NAN,
+                        .milestone_met = ""};
   if (!o->indicator || !o->place || !o->source) return CS_ENOMEM;
   place_of(r, m, o->place, o);
   double *traj = cs_rmon_trajectory(r, o->indicator, o->level, o->place);
@@ -211,12 +216,16 @@ cs_status cs_rmon_load(const cs_rdata *r, const char *dir, int threads, cs_rmon 
   char rd[64];
   run_info(r, "draws", rd, sizeof rd);
   m->run_draws = atoi(rd);
+  run_info(r, "reforecast_from_year", rd, sizeof rd); /* also when the plan cannot be read */
+  m->reforecast_from = atoi(rd);
   load_plan(m, r);
   size_t n = strlen(dir) + sizeof "/results.db";
   char *db_path = cs_malloc(n);
   cs_status st = db_path ? CS_OK : CS_ENOMEM;
   if (db_path) snprintf(db_path, n, "%s/results.db", dir);
   if (st == CS_OK && m->plan) st = compare(m, db_path, threads);
+  if (m->mon && cs_monitor_reforecast_from(m->mon))
+    m->reforecast_from = cs_monitor_reforecast_from(m->mon);
   if (st == CS_OK && !m->mon) st = own_rows(m, r);
   cs_free(db_path);
   if (st != CS_OK) {
@@ -243,11 +252,20 @@ const cs_monitor_row *cs_rmon_row(const cs_rmon *m, size_t i) {
   return i < m->nrow ? &m->own[i] : NULL;
 }
 
+const char *cs_rmon_iv_name(const cs_rmon *m, const char *indicator) {
+  if (!m->plan || strncmp(indicator, "participants:", 13)) return NULL;
+  for (int32_t i = 0; i < m->plan->niv; i++)
+    if (!strcmp(m->plan->ivs[i].id, indicator + 13)) return m->plan->ivs[i].name;
+  return NULL;
+}
+
 /* ---- the rows as the API answers them: monitoring.csv's columns, numbers as numbers ---- */
 
 static json_t *num(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
-static json_t *row_json(const cs_monitor_row *w, int nl) {
+/* A row; with r (the answer's data, in its language) also the indicator as the report labels
+ * it and the intervention's name. */
+static json_t *row_json(const cs_rmon *m, const cs_rdata *r, const cs_monitor_row *w, int nl) {
   json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "year", w->year, "indicator",
                         w->indicator, "level", w->level, "place", w->place, "name", w->name,
                         "subregion", w->subregion, "direction", w->direction);
@@ -263,15 +281,30 @@ static json_t *row_json(const cs_monitor_row *w, int nl) {
   json_object_set_new(o, "status_label", json_string(cs_rmon_status_label(w->status, nl)));
   json_object_set_new(o, "realised_from", json_string(w->from));
   json_object_set_new(o, "source", json_string(w->source));
+  json_object_set_new(o, "band_used_low", num(w->band_used_low));
+  json_object_set_new(o, "band_used_high", num(w->band_used_high));
+  json_object_set_new(o, "milestone_met", json_string(w->milestone_met ? w->milestone_met : ""));
+  cs_rmon_dec d;
+  cs_rmon_decimals(w, &d);
+  json_object_set_new(o, "decimals",
+                      json_pack("{s:i, s:i, s:i}", "realised", d.realised, "band", d.band,
+                                "difference_pct", d.pct));
+  if (r) {
+    char label[300], unit[80];
+    const char *iv = cs_rmon_iv_name(m, w->indicator);
+    cs_rmon_indicator_label(r, w->indicator, label, sizeof label, unit, sizeof unit);
+    json_object_set_new(o, "indicator_label", json_string(label));
+    json_object_set_new(o, "intervention_name", json_string(iv ? iv : ""));
+  }
   return o;
 }
 
-json_t *cs_rmon_rows_json(const cs_rmon *m, int nl, int year) {
+static json_t *rows_json(const cs_rmon *m, const cs_rdata *r, int nl, int year) {
   json_t *a = json_array();
   for (size_t i = 0; a && i < cs_rmon_count(m); i++) {
     const cs_monitor_row *w = cs_rmon_row(m, i);
     if (year && w->year != year) continue;
-    if (json_array_append_new(a, row_json(w, nl))) {
+    if (json_array_append_new(a, row_json(m, r, w, nl))) {
       json_decref(a);
       return NULL;
     }
@@ -279,23 +312,48 @@ json_t *cs_rmon_rows_json(const cs_rmon *m, int nl, int year) {
   return a;
 }
 
+json_t *cs_rmon_rows_json(const cs_rmon *m, int nl, int year) {
+  return rows_json(m, NULL, nl, year);
+}
+
 static const char *const PLAN_STATE[] = {"unchanged", "changed", "missing", "unknown"};
 
+/* s without every copy of dir (the plan's folder, with its '/'): an API answer names files,
+ * never where the server keeps them. */
+static json_t *folderless(const char *s, const char *dir, size_t dn) {
+  size_t n = strlen(s), k = 0;
+  char *out = dn ? cs_malloc(n + 1) : NULL;
+  if (!out) return json_string(s);
+  for (size_t i = 0; i < n;)
+    if (i + dn <= n && !memcmp(s + i, dir, dn))
+      i += dn;
+    else
+      out[k++] = s[i++];
+  out[k] = '\0';
+  json_t *j = json_string(out);
+  cs_free(out);
+  return j;
+}
+
 json_t *cs_rmon_answer(const cs_rmon *m, const cs_rdata *r, int year) {
+  const char *path = m->plan_path ? m->plan_path : "", *slash = strrchr(path, '/');
+  size_t dn = slash ? (size_t)(slash - path) + 1 : 0;
   char note[1200];
   cs_rmon_note(m, r->nl, note, sizeof note);
   json_t *warn = json_array();
   for (size_t i = 0; warn && i < m->nwarn; i++)
-    json_array_append_new(warn, json_string(m->warn[i]));
+    json_array_append_new(warn, folderless(m->warn[i], path, dn));
   json_t *plan =
-      json_pack("{s:s, s:s, s:s, s:s?}", "path", m->plan_path, "state", PLAN_STATE[m->plan_state],
+      json_pack("{s:s, s:s, s:s, s:s?}", "path", path + dn, "state", PLAN_STATE[m->plan_state],
                 "run_checksum", m->run_sum, "checksum", m->plan_sum);
-  json_t *a =
-      json_pack("{s:s, s:o, s:o, s:b, s:i, s:i, s:s, s:o}", "lang", r->nl ? "nl" : "en", "year",
-                year ? json_integer(year) : json_null(), "plan", plan, "status", m->mon != NULL,
-                "draws", m->run_draws, "band_draws", m->band_draws, "note", note, "warnings", warn);
+  json_t *a = json_pack("{s:s, s:o, s:o, s:b, s:i, s:i, s:o, s:o}", "lang", r->nl ? "nl" : "en",
+                        "year", year ? json_integer(year) : json_null(), "plan", plan, "status",
+                        m->mon != NULL, "draws", m->run_draws, "band_draws", m->band_draws, "note",
+                        folderless(note, path, dn), "warnings", warn);
   if (!a) return NULL;
-  json_t *rows = cs_rmon_rows_json(m, r->nl, year), *charts = cs_rmon_charts(m, r, year);
+  json_object_set_new(a, "reforecast_from_year",
+                      m->reforecast_from ? json_integer(m->reforecast_from) : json_null());
+  json_t *rows = rows_json(m, r, r->nl, year), *charts = cs_rmon_charts(m, r, year);
   if (!rows || !charts) {
     json_decref(rows), json_decref(charts), json_decref(a);
     return NULL;

@@ -20,7 +20,27 @@ struct cs_rmon {
   int run_draws, band_draws; /* the run's PSA draws; those the band was made from (0: none) */
   const char **warn;         /* the comparison's warnings, without "warning: " */
   size_t nwarn;
+  int reforecast_from; /* the run is a re-forecast from this year (run_info); 0: it is not */
 };
+
+/* The decimals a row's numbers are shown with, as `careshift monitor status` prints them
+ * (src/monitor/output.c): whole from 100 up, else one decimal; the % with as many more as it
+ * takes to lie on the same side of 5 %, 20 % and the used band's reach as the exact %, and
+ * realised and the used band's ends (both with the same decimals) as many as it takes to show
+ * realised on its side of each end. */
+typedef struct {
+  int realised, band, pct;
+} cs_rmon_dec;
+void cs_rmon_decimals(const cs_monitor_row *w, cs_rmon_dec *d);
+/* Whether the band used is wider than the PSA band (a side widened to planned -/+ 5 %). */
+int cs_rmon_widened(const cs_monitor_row *w);
+/* "participants:acp" as the report names it ("Participants acp", "Deelnemers acp"), and its
+ * unit. */
+void cs_rmon_indicator_label(const cs_rdata *r, const char *ind, char *b, size_t n, char *unit,
+                             size_t un);
+/* The plan's name of the intervention of a participants indicator; NULL for another
+ * indicator, or without the plan. */
+const char *cs_rmon_iv_name(const cs_rmon *m, const char *indicator);
 
 size_t cs_rmon_count(const cs_rmon *m);
 const cs_monitor_row *cs_rmon_row(const cs_rmon *m, size_t i); /* NULL past the end */

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -34,8 +35,8 @@ const char *cs_rmon_status_label(const char *status, int nl) {
 /* ---- words ---- */
 
 /* "participants:acp" as "Participants acp" / "Deelnemers acp", and its unit. */
-static void indicator_label(const cs_rdata *r, const char *ind, char *b, size_t n, char *unit,
-                            size_t un) {
+void cs_rmon_indicator_label(const cs_rdata *r, const char *ind, char *b, size_t n, char *unit,
+                             size_t un) {
   static const struct {
     const char *kind, *en, *nl, *uen, *unl;
   } K[] = {{"participants", "Participants", "Deelnemers", "persons", "personen"},
@@ -71,11 +72,93 @@ static const char *place_label(const cs_rdata *r, const cs_monitor_row *w) {
   return *w->name ? w->name : w->place;
 }
 
+/* ---- numbers as `careshift monitor status` prints them (src/monitor/output.c, whose
+ * functions are its own: the same rules here, so the report, the dashboard and the terminal
+ * show the same digits) ---- */
+
+/* The decimals a number is shown with: whole from 100 up, one below. */
+static int default_prec(double v) { return fabs(v) >= 100 ? 0 : 1; }
+
+/* v rounded to prec decimals, as printed. */
+static double rounded(double v, int prec) {
+  char b[400];
+  snprintf(b, sizeof b, "%.*f", prec, v);
+  return strtod(b, NULL);
+}
+
+static int side(double a, double b) { return (a > b) - (a < b); }
+
+/* The fewest decimals, from prec on, at which x and each of the nt thresholds t[] (NaN
+ * skipped), each rounded as it is printed (t_prec: 1, or as they are: 0), compare as x and the
+ * threshold do: "-5.0" is never shown for -5.04 % (behind) beside -4.998 % (on track). */
+static int enough_prec(double x, const double *t, size_t nt, int prec, int t_prec) {
+  for (; prec < 20; prec++) {
+    double xr = rounded(x, prec);
+    int ok = 1;
+    for (size_t i = 0; ok && i < nt; i++)
+      if (!isnan(t[i])) ok = side(xr, t_prec ? rounded(t[i], prec) : t[i]) == side(x, t[i]);
+    if (ok) break;
+  }
+  return prec;
+}
+
+void cs_rmon_decimals(const cs_monitor_row *w, cs_rmon_dec *d) {
+  /* the % against the fixed tolerances (5 % on track, 20 % off track without a band) and the
+   * used band's reach as a % of planned */
+  double th[6] = {5, -5, 20, -20, NAN, NAN};
+  if (!isnan(w->band_used_low) && w->planned > 0) {
+    th[4] = 100 * (w->band_used_high - w->planned) / w->planned;
+    th[5] = -100 * (w->planned - w->band_used_low) / w->planned;
+  }
+  double pct = w->difference_pct;
+  d->pct = isnan(pct) ? 1 : enough_prec(pct, th, 6, default_prec(pct), 0);
+  int prec = default_prec(isnan(w->realised) ? w->planned : w->realised);
+  if (!isnan(w->realised) && !isnan(w->band_used_low)) {
+    double ends[2] = {w->band_used_low, w->band_used_high};
+    prec = enough_prec(w->realised, ends, 2, prec, 1);
+  }
+  d->realised = prec;
+  int hp = isnan(w->band_used_high) ? 0 : default_prec(w->band_used_high);
+  d->band = prec > hp ? prec : hp;
+}
+
+int cs_rmon_widened(const cs_monitor_row *w) {
+  return isfinite(w->band_used_low) && isfinite(w->band_used_high) &&
+         (w->band_used_low != w->low || w->band_used_high != w->high);
+}
+
 /* As monitor status prints them: whole numbers from 100 up, else one decimal; "–" for none. */
 static const char *fmt_v(char *b, double v, int nl) {
   if (!isfinite(v)) return strcpy(b, "–");
-  cs_fmt_num(b, 64, v, fabs(v) >= 100 ? 0 : 1, nl);
+  cs_fmt_num(b, 64, v, default_prec(v), nl);
   return b;
+}
+
+/* v with dec decimals; "–" for none. */
+static const char *fmt_d(char *b, double v, int dec, int nl) {
+  if (!isfinite(v)) return strcpy(b, "–");
+  cs_fmt_num(b, 64, v, dec, nl);
+  return b;
+}
+
+/* The band used, "13.260,7 – 14.656,6*" (the mark when a side was widened), into b (n >= 160);
+ * "" without a band. */
+static const char *band_text(char *b, size_t n, const cs_monitor_row *w, int nl) {
+  char lo[64], hi[64];
+  cs_rmon_dec d;
+  b[0] = '\0';
+  if (!isfinite(w->band_used_low) || !isfinite(w->band_used_high)) return b;
+  cs_rmon_decimals(w, &d);
+  snprintf(b, n, "%s – %s%s", fmt_d(lo, w->band_used_low, d.band, nl),
+           fmt_d(hi, w->band_used_high, d.band, nl), cs_rmon_widened(w) ? "*" : "");
+  return b;
+}
+
+/* "yes", "no" in the language; "–" for no verdict on a milestone. */
+static const char *met_word(const cs_rdata *r, const char *met) {
+  if (met && !strcmp(met, "yes")) return cs_tr(r, "yes", "ja");
+  if (met && !strcmp(met, "no")) return cs_tr(r, "no", "nee");
+  return "–";
 }
 
 void cs_rmon_note(const cs_rmon *m, int nl, char *b, size_t n) {
@@ -170,14 +253,17 @@ static const cs_monitor_row *row_at(const cs_rmon *m, const cs_monitor_row *p, i
 /* What was realised (and the band and milestone) in one year of a panel. */
 static void year_marks(const cs_rdata *r, const cs_monitor_row *w, const char *panel,
                        json_t *vals) {
-  char a[64], c[64], label[400];
-  if (isfinite(w->low) && isfinite(w->high)) {
-    snprintf(label, sizeof label, "%s %d: %s %s – %s", panel, w->year,
-             cs_tr(r, "PSA 95 % band", "PSA-band 95%"), fmt_v(a, w->low, r->nl),
-             fmt_v(c, w->high, r->nl));
+  char a[64], c[64], label[400], band[160];
+  if (isfinite(w->band_used_low) && isfinite(w->band_used_high)) {
+    /* the band the status was judged on: the PSA band, a side closer to planned than 5 %
+     * widened to planned -/+ 5 % */
+    snprintf(label, sizeof label, "%s %d: %s %s%s", panel, w->year,
+             cs_tr(r, "band (PSA 95 %)", "band (PSA 95%)"), band_text(band, sizeof band, w, r->nl),
+             cs_rmon_widened(w) ? cs_tr(r, " widened to planned ±5 %", " verbreed tot gepland ±5%")
+                                : "");
     json_array_append_new(vals, json_pack("{s:s, s:i, s:s, s:f, s:f, s:s}", "panel", panel, "year",
-                                          w->year, "what", "band", "lo", w->low, "hi", w->high,
-                                          "label", label));
+                                          w->year, "what", "band", "lo", w->band_used_low, "hi",
+                                          w->band_used_high, "label", label));
   }
   if (isfinite(w->target)) {
     snprintf(label, sizeof label, "%s %d: %s %s", panel, w->year, cs_tr(r, "milestone", "mijlpaal"),
@@ -187,8 +273,10 @@ static void year_marks(const cs_rdata *r, const cs_monitor_row *w, const char *p
   if (isfinite(w->realised)) {
     size_t s = status_ix(w->status);
     const char *st = r->nl ? STATUS[s].nl : STATUS[s].en;
+    cs_rmon_dec d;
+    cs_rmon_decimals(w, &d);
     snprintf(label, sizeof label, "%s %d: %s %s (%s %s), %s", panel, w->year,
-             cs_tr(r, "realised", "gerealiseerd"), fmt_v(a, w->realised, r->nl),
+             cs_tr(r, "realised", "gerealiseerd"), fmt_d(a, w->realised, d.realised, r->nl),
              cs_tr(r, "planned", "gepland"), fmt_v(c, w->planned, r->nl), st);
     json_array_append_new(vals, json_pack("{s:s, s:i, s:s, s:f, s:s, s:s, s:s}", "panel", panel,
                                           "year", w->year, "what", "realised", "v", w->realised,
@@ -199,11 +287,14 @@ static void year_marks(const cs_rdata *r, const cs_monitor_row *w, const char *p
 /* A panel's "show numbers" row of one year. */
 static void table_row(const cs_rdata *r, json_t *t, const char *panel, int y, double plan,
                       const cs_monitor_row *w) {
-  char ys[16], p[64], lo[64], hi[64], band[140] = "", re[64] = "", ms[64] = "";
+  char ys[16], p[64], band[160] = "", re[64] = "", ms[64] = "";
   snprintf(ys, sizeof ys, "%d", y);
-  if (w && isfinite(w->low) && isfinite(w->high))
-    snprintf(band, sizeof band, "%s – %s", fmt_v(lo, w->low, r->nl), fmt_v(hi, w->high, r->nl));
-  if (w && isfinite(w->realised)) fmt_v(re, w->realised, r->nl);
+  if (w) band_text(band, sizeof band, w, r->nl);
+  if (w && isfinite(w->realised)) {
+    cs_rmon_dec d;
+    cs_rmon_decimals(w, &d);
+    fmt_d(re, w->realised, d.realised, r->nl);
+  }
   if (w && isfinite(w->target)) fmt_v(ms, w->target, r->nl);
   const char *cells[] = {panel,
                          ys,
@@ -310,7 +401,7 @@ static json_t *indicator_chart(const cs_rmon *m, const cs_rdata *r, const char *
   const cs_monitor_row *p[64];
   size_t np = panels(m, ind, p, 64);
   char label[200], unit[80], title[300], id[200];
-  indicator_label(r, ind, label, sizeof label, unit, sizeof unit);
+  cs_rmon_indicator_label(r, ind, label, sizeof label, unit, sizeof unit);
   const char *cols[] = {cs_tr(r, "Place", "Plaats"),          cs_tr(r, "Year", "Jaar"),
                         cs_tr(r, "Planned", "Gepland"),       cs_tr(r, "Band (95 %)", "Band (95%)"),
                         cs_tr(r, "Realised", "Gerealiseerd"), cs_tr(r, "Milestone", "Mijlpaal"),
@@ -326,12 +417,15 @@ static json_t *indicator_chart(const cs_rmon *m, const cs_rdata *r, const char *
       id, "monitoring", title,
       cs_tr(r,
             "A panel per place: the line is what the plan projects (the run's plan scenario), the "
-            "light-blue bar its PSA 95 % band where there is one, a dot what was realised with "
-            "its status in words, shape and colour, and a black diamond a milestone.",
+            "light-blue bar the band the status is judged on where there is one (the PSA 95 % "
+            "band, widened to planned ±5 % where it is narrower: marked * in the table), a dot "
+            "what was realised with its status in words, shape and colour, and a black diamond "
+            "a milestone.",
             "Een paneel per plaats: de lijn is wat het plan projecteert (het plan-scenario van "
-            "de run), de lichtblauwe balk de PSA-band van 95% waar die er is, een stip wat "
-            "gerealiseerd is met de status in woorden, vorm en kleur, en een zwarte ruit een "
-            "mijlpaal."),
+            "de run), de lichtblauwe balk de band waaraan de status getoetst is, waar die er is "
+            "(de PSA-band van 95%, verbreed tot gepland ±5% waar hij smaller is: met * in de "
+            "tabel), een stip wat gerealiseerd is met de status in woorden, vorm en kleur, en "
+            "een zwarte ruit een mijlpaal."),
       spec, vals, t);
 }
 
@@ -377,28 +471,54 @@ static void badge(cs_buf *b, const char *status, int nl) {
                 nl ? STATUS[s].nl : STATUS[s].en);
 }
 
-static void status_row(cs_buf *b, const cs_rdata *r, const cs_monitor_row *w) {
-  char label[200], unit[80], band[140] = "–", lo[64], hi[64];
-  indicator_label(r, w->indicator, label, sizeof label, unit, sizeof unit);
+/* A number cell with the decimals given. */
+static void dec_cell(cs_buf *b, double v, int dec, int nl) {
+  char s[64];
+  if (isfinite(v))
+    cs_buf_printf(b, "<td class=\"n\" data-value=\"%.17g\">%s</td>", v, fmt_d(s, v, dec, nl));
+  else
+    cs_buf_put(b, "<td class=\"n\">–</td>");
+}
+
+static void status_row(cs_buf *b, const cs_rmon *m, const cs_rdata *r, const cs_monitor_row *w) {
+  char label[200], unit[80], band[160], a[64], c[64];
+  const char *iv = cs_rmon_iv_name(m, w->indicator);
+  cs_rmon_dec d;
+  cs_rmon_decimals(w, &d);
+  cs_rmon_indicator_label(r, w->indicator, label, sizeof label, unit, sizeof unit);
   cs_buf_printf(b, "<tr data-indicator=\"%s\" data-place=\"", w->indicator);
   cs_buf_esc(b, w->place);
   cs_buf_printf(b, "\" data-year=\"%d\"><td>%d</td><td>", w->year, w->year);
-  cs_buf_esc(b, label);
+  if (iv) { /* the intervention's name from the plan: its tooltip, and under the table */
+    cs_buf_put(b, "<span class=\"iv\" title=\"");
+    cs_buf_esc(b, iv);
+    cs_buf_put(b, "\">");
+    cs_buf_esc(b, label);
+    cs_buf_put(b, "</span>");
+  } else {
+    cs_buf_esc(b, label);
+  }
   cs_buf_put(b, "</td><td>");
   cs_buf_esc(b, strcmp(w->level, "area") ? place_label(r, w) : w->name);
   cs_buf_put(b, "</td>");
   num_cell(b, w->target, r->nl);
+  cs_buf_printf(b, "<td class=\"met\" data-met=\"%s\">%s</td>",
+                w->milestone_met ? w->milestone_met : "", met_word(r, w->milestone_met));
   num_cell(b, w->planned, r->nl);
-  if (isfinite(w->low) && isfinite(w->high))
-    snprintf(band, sizeof band, "%s – %s", fmt_v(lo, w->low, r->nl), fmt_v(hi, w->high, r->nl));
-  if (isfinite(w->low))
-    cs_buf_printf(b, "<td class=\"n\" data-low=\"%.17g\" data-high=\"%.17g\">%s</td>", w->low,
-                  w->high, band);
-  else
-    cs_buf_printf(b, "<td class=\"n\">%s</td>", band);
-  num_cell(b, w->realised, r->nl);
+  band_text(band, sizeof band, w, r->nl);
+  if (*band) { /* the band used; the PSA band itself in data-p2_5, data-p97_5 and the title */
+    cs_buf_printf(b,
+                  "<td class=\"n band\" data-low=\"%.17g\" data-high=\"%.17g\" data-p2_5=\"%.17g\" "
+                  "data-p97_5=\"%.17g\" data-widened=\"%s\" title=\"%s %s – %s\">%s</td>",
+                  w->band_used_low, w->band_used_high, w->low, w->high,
+                  cs_rmon_widened(w) ? "yes" : "no", cs_tr(r, "PSA 95 % band", "PSA-band 95%"),
+                  fmt_v(a, w->low, r->nl), fmt_v(c, w->high, r->nl), band);
+  } else {
+    cs_buf_put(b, "<td class=\"n\">–</td>");
+  }
+  dec_cell(b, w->realised, d.realised, r->nl);
   num_cell(b, w->difference, r->nl);
-  num_cell(b, w->difference_pct, r->nl);
+  dec_cell(b, w->difference_pct, d.pct, r->nl);
   cs_buf_put(b, "<td>");
   badge(b, w->status, r->nl);
   cs_buf_put(b, "</td></tr>\n");
@@ -420,24 +540,83 @@ static void counts(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
   cs_buf_put(b, "</p>\n");
 }
 
+/* The names of the interventions the table names by id, from the plan: "acp: Proactieve
+ * zorgplanning ...; ...". Nothing without the plan. */
+static void iv_legend(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
+  int first = 1;
+  for (size_t i = 0; i < cs_rmon_count(m); i++) {
+    const cs_monitor_row *w = cs_rmon_row(m, i);
+    const char *iv = cs_rmon_iv_name(m, w->indicator);
+    int seen = 0;
+    for (size_t k = 0; iv && k < i && !seen; k++)
+      seen = !strcmp(cs_rmon_row(m, k)->indicator, w->indicator);
+    if (!iv || seen) continue;
+    if (first)
+      cs_buf_printf(b, "<p class=\"mon-note\" id=\"monitoring-interventions\">%s ",
+                    cs_tr(r, "Interventions:", "Interventies:"));
+    cs_buf_printf(b, "%s<b data-intervention=\"", first ? "" : "; ");
+    cs_buf_esc(b, w->indicator + 13);
+    cs_buf_put(b, "\">");
+    cs_buf_esc(b, w->indicator + 13);
+    cs_buf_put(b, "</b>: ");
+    cs_buf_esc(b, iv);
+    first = 0;
+  }
+  if (!first) cs_buf_put(b, "</p>\n");
+}
+
 static void status_table(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
   const char *cols[] = {cs_tr(r, "Year", "Jaar"),
                         cs_tr(r, "Indicator", "Indicator"),
                         cs_tr(r, "Place", "Plaats"),
                         cs_tr(r, "Milestone", "Mijlpaal"),
+                        cs_tr(r, "Milestone met", "Mijlpaal gehaald"),
                         cs_tr(r, "Planned", "Gepland"),
                         cs_tr(r, "Band (95 %)", "Band (95%)"),
                         cs_tr(r, "Realised", "Gerealiseerd"),
                         cs_tr(r, "Difference", "Verschil"),
                         "%",
                         cs_tr(r, "Status", "Status")};
+  /* eleven columns in the page's 1000 px: a little tighter than the other tables, and a band
+   * may wrap after its dash */
+  cs_buf_put(b, "<style>#monitoring-status{font-size:13px}#monitoring-status th,"
+                "#monitoring-status td{padding:3px 6px}#monitoring-status td.band{white-space:"
+                "normal;min-width:9.8em}#monitoring-status .iv{text-decoration:underline dotted;"
+                "text-underline-offset:3px}</style>\n");
   cs_buf_put(b, "<table class=\"mon-status\" id=\"monitoring-status\"><thead><tr>");
   for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
     cs_buf_printf(b, "<th>%s</th>", cols[i]);
   cs_buf_put(b, "</tr></thead><tbody>\n");
-  for (size_t i = 0; i < cs_rmon_count(m); i++)
-    status_row(b, r, cs_rmon_row(m, i));
+  int widened = 0;
+  for (size_t i = 0; i < cs_rmon_count(m); i++) {
+    status_row(b, m, r, cs_rmon_row(m, i));
+    widened |= cs_rmon_widened(cs_rmon_row(m, i));
+  }
   cs_buf_put(b, "</tbody></table>\n");
+  if (widened)
+    cs_buf_printf(
+        b, "<p class=\"mon-note\" id=\"monitoring-widened\">%s</p>\n",
+        cs_tr(r,
+              "* widened to planned ±5 %: the PSA 95 % band lies closer to planned than 5 % of "
+              "it on a side, so the status is judged on planned ±5 % there; the band shown is "
+              "the one the status used (the PSA band itself is in the cell's tooltip).",
+              "* verbreed tot gepland ±5%: de PSA-band van 95% ligt aan een kant dichter dan 5% "
+              "bij gepland, dus de status is daar getoetst aan gepland ±5%; de getoonde band is "
+              "die waaraan de status getoetst is (de PSA-band zelf staat in de tooltip van de "
+              "cel)."));
+  int milestones = 0;
+  for (size_t i = 0; i < cs_rmon_count(m); i++)
+    milestones |= isfinite(cs_rmon_row(m, i)->target);
+  if (milestones)
+    cs_buf_printf(b, "<p class=\"mon-note\" id=\"monitoring-met-note\">%s</p>\n",
+                  cs_tr(r,
+                        "Milestone met: whether what was realised meets the plan's milestone "
+                        "(at least the target where higher is better, at most where lower is); "
+                        "the status compares with the planned trajectory instead.",
+                        "Mijlpaal gehaald: of wat gerealiseerd is de mijlpaal van het plan haalt "
+                        "(minstens het doel waar hoger beter is, hoogstens waar lager beter is); "
+                        "de status vergelijkt met het geplande verloop."));
+  iv_legend(b, m, r);
 }
 
 static void warnings(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
@@ -453,22 +632,43 @@ static void warnings(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
   cs_buf_put(b, "</ul></details>\n");
 }
 
+/* The banner of a re-forecast run: its planned values from Y on are not the plan's. */
+static void reforecast_banner(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
+  if (!m->reforecast_from) return;
+  int y = m->reforecast_from;
+  cs_buf_put(b, "<div class=\"card mon-reforecast\" id=\"monitoring-reforecast\" role=\"note\" "
+                "data-year=\"");
+  cs_buf_printf(b, "%d\" style=\"border-left-color:#E69F00;background:#fdf0da;margin:4px 0 10px\">",
+                y);
+  cs_buf_printf(b,
+                r->nl ? "Deze run is een herprognose vanaf %d, gepast op de realisaties van %d: "
+                        "vanaf %d is ‘gepland’ de herprognose, niet het plan zoals afgesproken; "
+                        "monitor in plaats daarvan met de database van de oorspronkelijke run."
+                      : "This run is a re-forecast from %d, fitted to the actuals of %d: from "
+                        "%d on, ‘planned’ is the re-forecast, not the plan as agreed; monitor "
+                        "against the original run's database instead.",
+                y, y, y);
+  cs_buf_put(b, "</div>\n");
+}
+
 void cs_rmon_section(cs_buf *b, const cs_rmon *m, const cs_rdata *r, int n) {
   char note[1200];
   cs_rmon_note(m, r->nl, note, sizeof note);
   cs_buf_printf(
-      b, "<section id=\"monitoring\"><h2>%d. %s</h2>\n<p class=\"intro\">%s</p>\n", n,
-      cs_tr(r, "Monitoring: realised against planned", "Monitoring: gerealiseerd tegen gepland"),
-      cs_tr(r,
-            "What was realised (the actuals imported with careshift monitor import) "
-            "against what the plan projected for the same place and year, and the "
-            "plan's milestones. A status says whether it is ahead, on track, behind or "
-            "off track (outside the band, or more than 20 % short without one).",
-            "Wat gerealiseerd is (de realisaties, ingelezen met careshift monitor "
-            "import) tegen wat het plan voor dezelfde plaats en hetzelfde jaar "
-            "projecteerde, en de mijlpalen van het plan. De status zegt of het voor op "
-            "schema, op schema, achter of uit koers is (buiten de band, of zonder band "
-            "meer dan 20% tekort)."));
+      b, "<section id=\"monitoring\"><h2>%d. %s</h2>\n", n,
+      cs_tr(r, "Monitoring: realised against planned", "Monitoring: gerealiseerd tegen gepland"));
+  reforecast_banner(b, m, r);
+  cs_buf_printf(b, "<p class=\"intro\">%s</p>\n",
+                cs_tr(r,
+                      "What was realised (the actuals imported with careshift monitor import) "
+                      "against what the plan projected for the same place and year, and the "
+                      "plan's milestones. A status says whether it is ahead, on track, behind or "
+                      "off track (outside the band, or more than 20 % short without one).",
+                      "Wat gerealiseerd is (de realisaties, ingelezen met careshift monitor "
+                      "import) tegen wat het plan voor dezelfde plaats en hetzelfde jaar "
+                      "projecteerde, en de mijlpalen van het plan. De status zegt of het voor op "
+                      "schema, op schema, achter of uit koers is (buiten de band, of zonder band "
+                      "meer dan 20% tekort)."));
   cs_buf_put(b, "<p class=\"mon-note\" id=\"monitoring-note\">");
   cs_buf_esc(b, note);
   cs_buf_put(b, "</p>\n");

@@ -28,7 +28,10 @@
 // -nl-whatif-1024.png, -nl-whatif-390.png, -plan-changed.png, -left-out.png, -full.png,
 // -section-ID.png; with --token: -notoken.png, -notoken-nl.png, -token.png.
 //
-// usage: node dashboard.mjs SRCDIR URL OUTPREFIX [--no-whatif] [--plan-file PLAN] [--token T]
+// With --monitoring-only, the monitoring section only (English and Dutch): the run served is a
+// re-forecast, and the section starts with its banner; screenshots -monitoring.png, -monitoring-nl.png.
+//
+// usage: node dashboard.mjs SRCDIR URL OUTPREFIX [--no-whatif] [--plan-file PLAN] [--token T] [--monitoring-only]
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -132,41 +135,121 @@ async function chartsRendered(page, what) {
 }
 const idle = (page) => page.waitForFunction(() => !document.body.classList.contains('busy') && document.getElementById('whatif-status').getAttribute('aria-busy') !== 'true', null, { timeout: 60000 });
 
-// /api/monitoring in English, or null when the run has no actuals (404)
-async function monitoringAnswer() {
-  const r = await fetch(`${origin}/api/monitoring?lang=en`);
+// /api/monitoring in a language (English unless given), or null when the run has no actuals (404)
+async function monitoringAnswer(lang = 'en') {
+  const r = await fetch(`${origin}/api/monitoring?lang=${lang}`);
   if (r.status === 404) return null;
   if (!r.ok) throw new Error(`GET /api/monitoring: ${r.status}`);
   return r.json();
 }
 
+// The % thresholds of a row: 5 %, 20 % and the used band's reach (docs/monitoring.md, "Status")
+function monThresholds(r) {
+  const th = [5, -5, 20, -20];
+  if (r.band_used_low !== null && r.planned !== null && r.planned > 0) {
+    th.push(100 * (r.band_used_high - r.planned) / r.planned, -100 * (r.planned - r.band_used_low) / r.planned);
+  }
+  return th;
+}
+const side = (a, b) => (a > b) - (a < b);
+const parseNum = (text, nl) => Number(text.replace(nl ? /\./g : /,/g, '').replace(',', '.'));
+
 // The monitoring section: hidden without actuals; with them, its status table equals
-// /api/monitoring row by row (the exact numbers in data-value), and each indicator's chart
-// renders with its realised points (symbols) over the planned line.
-async function checkMonitoring(page, mon) {
+// /api/monitoring row by row (the exact numbers in data-value, the band the status used in
+// data-low and data-high, marked * where widened, the milestone's verdict in words, the % with
+// the API's decimals and on the side of each threshold the exact % is on), the banner of a
+// re-forecast, the interventions' names, and each indicator's chart renders with its realised
+// points (symbols) over the planned line. lang: the page's language at the time.
+async function checkMonitoring(page, mon, lang = 'en', shot = true) {
   if (!mon) {
     check(await page.isHidden('#monitoring'), 'no monitoring section without actuals (/api/monitoring 404)');
     return;
   }
-  check(await page.isVisible('#monitoring'), 'monitoring section shown (the run has actuals)');
+  const isNl = lang === 'nl';
+  check(await page.isVisible('#monitoring'), `${lang}: monitoring section shown (the run has actuals)`);
   const shown = await page.$$eval('#monitoring-table tbody tr', (trs) => trs.map((tr) => {
-    const v = (k) => { const td = tr.querySelector(`td[data-measure="${k}"]`); return td && td.dataset.value !== undefined ? +td.dataset.value : null; };
-    return { key: `${tr.dataset.year}|${tr.dataset.indicator}|${tr.dataset.place}`, planned: v('planned'), realised: v('realised'), target: v('target'), status: tr.querySelector('.badge').dataset.status };
+    const td = (k) => tr.querySelector(`td[data-measure="${k}"]`);
+    const v = (k) => { const c = td(k); return c && c.dataset.value !== undefined ? +c.dataset.value : null; };
+    const band = td('band'), met = td('milestone_met'), iv = tr.querySelector('.iv');
+    const d = (k) => (band.dataset[k] === undefined || band.dataset[k] === 'null' ? null : +band.dataset[k]);
+    return {
+      key: `${tr.dataset.year}|${tr.dataset.indicator}|${tr.dataset.place}`, planned: v('planned'), realised: v('realised'), target: v('target'),
+      status: tr.querySelector('.badge').dataset.status, low: d('low'), high: d('high'), p2_5: d('p2_5'), p97_5: d('p97_5'),
+      bandText: band.textContent.trim(), realisedText: td('realised').textContent.trim(), pctText: td('difference_pct').textContent.trim(),
+      met: met.dataset.met, metText: met.textContent.trim(), ivName: iv ? iv.title : null,
+    };
   }));
   const same = shown.length === mon.rows.length && mon.rows.every((r, i) => shown[i].key === `${r.year}|${r.indicator}|${r.place}` &&
     close(shown[i].planned ?? NaN, r.planned ?? NaN) === (r.planned !== null) && shown[i].realised === r.realised &&
     shown[i].target === r.target && shown[i].status === (r.status || ''));
-  check(same, `monitoring table: ${shown.length} rows equal /api/monitoring's ${mon.rows.length} (planned, realised, milestone, status)`);
+  check(same, `${lang}: monitoring table: ${shown.length} rows equal /api/monitoring's ${mon.rows.length} (planned, realised, milestone, status)`);
+  const bad = [];
+  let nWide = 0, nMet = 0;
+  const words = { yes: isNl ? 'ja' : 'yes', no: isNl ? 'nee' : 'no', '': '–' };
+  mon.rows.forEach((r, i) => {
+    const s = shown[i];
+    if (!s) return;
+    const wide = r.band_used_low !== null && (r.band_used_low !== r.p2_5 || r.band_used_high !== r.p97_5);
+    nWide += wide;
+    const want = r.band_used_low === null ? '–'
+      : `${num(r.band_used_low, r.decimals.band, isNl)} – ${num(r.band_used_high, r.decimals.band, isNl)}${wide ? '*' : ''}`;
+    if (s.low !== r.band_used_low || s.high !== r.band_used_high || s.bandText !== want) bad.push(`${s.key} band ${s.low}–${s.high} "${s.bandText}" (want ${want})`);
+    if (r.band_used_low !== null && (s.p2_5 !== r.p2_5 || s.p97_5 !== r.p97_5)) bad.push(`${s.key} PSA band ${s.p2_5}–${s.p97_5}`);
+    if (s.met !== r.milestone_met || s.metText !== words[r.milestone_met]) bad.push(`${s.key} milestone met "${s.met}" "${s.metText}" (want ${r.milestone_met})`);
+    nMet += r.milestone_met !== '';
+    if (r.realised !== null && s.realisedText !== num(r.realised, r.decimals.realised, isNl)) bad.push(`${s.key} realised "${s.realisedText}"`);
+    if (r.difference_pct !== null) {
+      if (s.pctText !== num(r.difference_pct, r.decimals.difference_pct, isNl)) bad.push(`${s.key} % "${s.pctText}" (${r.difference_pct})`);
+      const p = parseNum(s.pctText, isNl);
+      if (monThresholds(r).some((t) => side(p, t) !== side(r.difference_pct, t))) bad.push(`${s.key} % "${s.pctText}" on another side of a threshold than ${r.difference_pct}`);
+    }
+    if ((s.ivName || '') !== (r.intervention_name || '')) bad.push(`${s.key} intervention name "${s.ivName}"`);
+  });
+  check(bad.length === 0 && (mon.band_draws === 0 || nWide > 0), `${lang}: monitoring table: the band the status used (${nWide} widened, marked *), the milestone met (${nMet} yes or no), realised and the % with the API's decimals, the interventions' names${bad.length ? ` (${bad.slice(0, 4).join('; ')})` : ''}`);
+  const foot = (await page.isVisible('#monitoring-widened')) ? (await page.textContent('#monitoring-widened')) : '';
+  check(nWide ? foot.includes(isNl ? 'verbreed tot gepland ±5%' : 'widened to planned ±5 %') : foot === '',
+    `${lang}: the footnote on widened bands ${nWide ? `is there: ${foot.slice(0, 60)}` : 'is absent (no band widened)'}`);
+  const ths = await page.$$eval('#monitoring-table thead th', (e) => e.map((x) => x.textContent));
+  check(ths.includes(isNl ? 'Mijlpaal gehaald' : 'Milestone met'), `${lang}: the column ${isNl ? 'Mijlpaal gehaald' : 'Milestone met'} (${ths.join(', ')})`);
+  const legend = await page.$$eval('#monitoring-interventions b[data-intervention]', (bs) => bs.map((b) => [b.dataset.intervention, b.nextSibling.textContent.replace(/^: /, '').replace(/; $/, '')]));
+  const wantLegend = new Map(mon.rows.filter((r) => r.intervention_name).map((r) => [r.indicator.replace(/^participants:/, ''), r.intervention_name]));
+  check(legend.length === wantLegend.size && legend.every(([k, v]) => wantLegend.get(k) === v), `${lang}: the ${wantLegend.size} interventions' names under the table`);
+  const banner = (await page.isVisible('#monitoring-reforecast')) ? (await page.textContent('#monitoring-reforecast')) : null;
+  const y = mon.reforecast_from_year;
+  const wantBanner = y === null ? null : isNl
+    ? `Deze run is een herprognose vanaf ${y}, gepast op de realisaties van ${y}: vanaf ${y} is ‘gepland’ de herprognose, niet het plan zoals afgesproken; monitor in plaats daarvan met de database van de oorspronkelijke run.`
+    : `This run is a re-forecast from ${y}, fitted to the actuals of ${y}: from ${y} on, ‘planned’ is the re-forecast, not the plan as agreed; monitor against the original run's database instead.`;
+  check(banner === wantBanner, `${lang}: ${y === null ? 'no re-forecast banner' : `the re-forecast banner (${y})`}${banner === wantBanner ? '' : `: ${banner}`}`);
   for (const c of mon.charts) {
     const marks = await page.$$eval(`#chart-${c.id} svg .mark-symbol path`, (e) => e.length);
     const lines = await page.$$eval(`#chart-${c.id} svg .mark-line path`, (e) => e.length);
     check(marks > 0 && lines > 0, `monitoring chart ${c.id}: realised points (${marks}) over the planned line (${lines})`);
   }
+  if (!shot) return;
   // the section's first screen (its table and first chart), just under the sticky header;
   // the whole section is ${prefix}-section-monitoring.png
   await page.evaluate(() => window.scrollTo(0, document.getElementById('monitoring').getBoundingClientRect().top + window.scrollY - 72));
-  await page.screenshot({ path: `${prefix}-monitoring.png` });
+  await page.screenshot({ path: `${prefix}-monitoring${lang === 'en' ? '' : `-${lang}`}.png` });
   await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+// --monitoring-only: the page's monitoring section in English and Dutch (a re-forecast run's,
+// with its banner), and nothing else.
+async function monitoringOnly(browser) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}#lang=en`);
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  await chartsRendered(page, 'en: load');
+  await checkMonitoring(page, await monitoringAnswer('en'), 'en');
+  await page.click('.lang button[data-lang="nl"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'nl', null, { timeout: 10000 });
+  await chartsRendered(page, 'nl');
+  await checkMonitoring(page, await monitoringAnswer('nl'), 'nl');
+  check(errors.length === 0, `no console errors${errors.length ? `: ${errors.slice(0, 5).join(' | ')}` : ''}`);
+  await page.close();
 }
 
 async function main(browser) {
@@ -687,6 +770,7 @@ const browser = await chromium.launch({
 });
 try {
   if (tokenOnly) await checkToken(browser, tokenOnly);
+  else if (flags.includes('--monitoring-only')) await monitoringOnly(browser);
   else await main(browser);
 } catch (e) {
   check(false, `browser test stopped: ${e.stack || e}`);

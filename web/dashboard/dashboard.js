@@ -51,6 +51,9 @@
       mon_target: 'Milestone', mon_planned: 'Planned', mon_band: 'Band (95 %)', mon_realised: 'Realised',
       mon_diff: 'Difference', mon_status: 'Status', mon_region: 'Region', mon_counts: 'Rows by status:',
       mon_scope: '{n} of {all} rows, {from}–{to}', mon_empty: 'No actuals or milestones for this choice of subregion or years.',
+      mon_met: 'Milestone met', mon_psa_band: 'PSA 95 % band', mon_interventions: 'Interventions:',
+      mon_widened: '* widened to planned ±5 %: the PSA 95 % band lies closer to planned than 5 % of it on a side, so the status is judged on planned ±5 % there; the band shown is the one the status used (the PSA band itself is in the cell\'s tooltip).',
+      mon_reforecast: 'This run is a re-forecast from {y}, fitted to the actuals of {y}: from {y} on, ‘planned’ is the re-forecast, not the plan as agreed; monitor against the original run\'s database instead.',
       chart_scenario_note: 'The verdict and business case charts here are those of the chosen scenario; the charts of the sections below are those of the plan ({plan}).',
       chart_whatif_note: 'With a what-if the verdict and the business case charts show the what-if run; the wrong-pocket matrix and the other charts show the plan as written.',
       whatif_col: 'What-if', economics: 'Economics', plan_value: 'plan {v}', run_value: 'without what\u2011if {v}', undo: 'back to the plan\'s value',
@@ -110,6 +113,9 @@
       mon_target: 'Mijlpaal', mon_planned: 'Gepland', mon_band: 'Band (95%)', mon_realised: 'Gerealiseerd',
       mon_diff: 'Verschil', mon_status: 'Status', mon_region: 'Regio', mon_counts: 'Rijen per status:',
       mon_scope: '{n} van {all} rijen, {from}–{to}', mon_empty: 'Geen realisaties of mijlpalen bij deze keuze van subregio of jaren.',
+      mon_met: 'Mijlpaal gehaald', mon_psa_band: 'PSA-band 95%', mon_interventions: 'Interventies:',
+      mon_widened: '* verbreed tot gepland ±5%: de PSA-band van 95% ligt aan een kant dichter dan 5% bij gepland, dus de status is daar getoetst aan gepland ±5%; de getoonde band is die waaraan de status getoetst is (de PSA-band zelf staat in de tooltip van de cel).',
+      mon_reforecast: 'Deze run is een herprognose vanaf {y}, gepast op de realisaties van {y}: vanaf {y} is ‘gepland’ de herprognose, niet het plan zoals afgesproken; monitor in plaats daarvan met de database van de oorspronkelijke run.',
       chart_scenario_note: 'De grafieken van het oordeel en de businesscase hier zijn die van het gekozen scenario; de grafieken in de onderdelen hieronder zijn die van het plan ({plan}).',
       chart_whatif_note: 'Bij een wat-als tonen de grafieken van het oordeel en de businesscase de wat-als-run; de matrix van de verkeerde zak en de andere grafieken tonen het plan zoals het is.',
       whatif_col: 'Wat-als', economics: 'Economie', plan_value: 'plan {v}', run_value: 'zonder wat\u2011als {v}', undo: 'terug naar de waarde van het plan',
@@ -837,25 +843,67 @@
   // ---------------------------------------------------------------- monitoring
   // The status table of /api/monitoring for the chosen years and subregion (its rows of the
   // region stay: the region holds every subregion), each status a badge with a sign and words.
+  // The band is the one the status was judged on (band_used_low/high: the PSA band, a side
+  // closer to planned than 5 % widened to planned ±5 %, marked *), and realised, the band and
+  // the % have the decimals the API gives (those of `careshift monitor status`), so a number
+  // never seems to lie on the other side of a threshold than it does.
   const MON_SIGN = { ahead: '▲', on_track: '●', behind: '▼', off_track: '✗', differs: '≠', no_actuals: '○', no_plan: '?' };
+  // an element of the section that index.html does not have, made once before `before`
+  function monElement(id, tag, cls, before) {
+    let el = $(id);
+    if (!el) {
+      el = document.createElement(tag);
+      el.id = id;
+      el.className = cls;
+      before.parentNode.insertBefore(el, before);
+    }
+    return el;
+  }
   function renderMonitoring() {
     const mon = S.monitoring[S.lang], sec = $('monitoring');
     sec.hidden = !mon;
     if (!mon) return;
     const { from, to, subregion } = S.sel;
     const rowsM = mon.rows.filter((r) => r.year >= from && r.year <= to && (!subregion || r.level === 'region' || r.subregion === subregion));
+    // a re-forecast run: from its year on, planned is the re-forecast, not the plan as agreed
+    const rf = monElement('monitoring-reforecast', 'p', 'mon-reforecast', sec.querySelector('.sec-head').nextSibling);
+    rf.setAttribute('role', 'note');
+    rf.hidden = !mon.reforecast_from_year;
+    rf.dataset.year = mon.reforecast_from_year || '';
+    rf.textContent = mon.reforecast_from_year ? t('mon_reforecast', { y: mon.reforecast_from_year }) : '';
     $('monitoring-note').textContent = onPage(mon.note);
     $('monitoring-scope').textContent = t('mon_scope', { n: rowsM.length, all: mon.rows.length, from, to });
     const badge = (r) => `<span class="badge mon st-${esc(r.status || 'none')}" data-status="${esc(r.status || '')}">${MON_SIGN[r.status] || '–'} ${esc(r.status_label)}</span>`;
     const count = {};
     for (const r of rowsM) (count[r.status] = count[r.status] || { r, n: 0 }).n++;
     $('monitoring-counts').innerHTML = rowsM.length ? `${esc(t('mon_counts'))} ${Object.values(count).map((c) => `${badge(c.r)} ${c.n}`).join(', ')}` : esc(t('mon_empty'));
-    const num = (v, key) => `<td class="n" data-measure="${key}"${v === null ? '' : ` data-value="${v}"`}>${esc(fmtNum(v, v !== null && Math.abs(v) >= 100 ? 0 : 1))}</td>`;
-    const band = (r) => (r.p2_5 === null ? '<td class="n">–</td>' : `<td class="n" data-measure="band" data-low="${r.p2_5}" data-high="${r.p97_5}">${esc(fmtNum(r.p2_5, Math.abs(r.p2_5) >= 100 ? 0 : 1))} – ${esc(fmtNum(r.p97_5, Math.abs(r.p97_5) >= 100 ? 0 : 1))}</td>`);
-    const cols = ['year', 'mon_indicator', 'mon_place', 'mon_target', 'mon_planned', 'mon_band', 'mon_realised', 'mon_diff'];
-    $('monitoring-table').innerHTML = `<thead><tr>${cols.map((c, i) => `<th${i >= 3 ? ' class="n"' : ''}>${esc(t(c))}</th>`).join('')}<th class="n">%</th><th>${esc(t('mon_status'))}</th></tr></thead><tbody>${
-      rowsM.map((r) => `<tr data-indicator="${esc(r.indicator)}" data-place="${esc(r.place)}" data-year="${r.year}"><td>${r.year}</td><td>${esc(r.indicator)}</td>
-        <td>${esc(r.level === 'region' ? t('mon_region') : r.name || r.place)}</td>${num(r.target, 'target')}${num(r.planned, 'planned')}${band(r)}${num(r.realised, 'realised')}${num(r.difference, 'difference')}${num(r.difference_pct, 'difference_pct')}<td>${badge(r)}</td></tr>`).join('')}</tbody>`;
+    const dflt = (v) => (v !== null && Math.abs(v) >= 100 ? 0 : 1);
+    const dec = (r, k, v) => (r.decimals && Number.isInteger(r.decimals[k]) ? r.decimals[k] : dflt(v));
+    const num = (v, key, d = dflt(v)) => `<td class="n" data-measure="${key}"${v === null ? '' : ` data-value="${v}"`}>${esc(fmtNum(v, d))}</td>`;
+    const widened = (r) => r.band_used_low !== null && (r.band_used_low !== r.p2_5 || r.band_used_high !== r.p97_5);
+    const band = (r) => {
+      if (r.band_used_low === null || r.band_used_high === null) return '<td class="n" data-measure="band">–</td>';
+      const d = dec(r, 'band', r.band_used_high);
+      const psa = `${t('mon_psa_band')} ${fmtNum(r.p2_5, dflt(r.p2_5))} – ${fmtNum(r.p97_5, dflt(r.p97_5))}`;
+      return `<td class="n" data-measure="band" data-low="${r.band_used_low}" data-high="${r.band_used_high}" data-p2_5="${r.p2_5}" data-p97_5="${r.p97_5}" data-widened="${widened(r) ? 'yes' : 'no'}" title="${esc(psa)}">${esc(fmtNum(r.band_used_low, d))} – ${esc(fmtNum(r.band_used_high, d))}${widened(r) ? '*' : ''}</td>`;
+    };
+    const met = (r) => `<td class="met" data-measure="milestone_met" data-met="${esc(r.milestone_met || '')}">${esc(r.milestone_met === 'yes' ? t('yes_word') : r.milestone_met === 'no' ? t('no_word') : '–')}</td>`;
+    // the indicator as the report names it; an intervention's name (the plan's) in its tooltip
+    // and in a line under the table
+    const indicator = (r) => (r.intervention_name ? `<span class="iv" title="${esc(r.intervention_name)}">${esc(r.indicator_label || r.indicator)}</span>` : esc(r.indicator_label || r.indicator));
+    const cols = ['year', 'mon_indicator', 'mon_place', 'mon_target', 'mon_met', 'mon_planned', 'mon_band', 'mon_realised', 'mon_diff'];
+    $('monitoring-table').innerHTML = `<thead><tr>${cols.map((c, i) => `<th${i >= 3 && c !== 'mon_met' ? ' class="n"' : ''}>${esc(t(c))}</th>`).join('')}<th class="n">%</th><th>${esc(t('mon_status'))}</th></tr></thead><tbody>${
+      rowsM.map((r) => `<tr data-indicator="${esc(r.indicator)}" data-place="${esc(r.place)}" data-year="${r.year}"><td>${r.year}</td><td>${indicator(r)}</td>
+        <td>${esc(r.level === 'region' ? t('mon_region') : r.name || r.place)}</td>${num(r.target, 'target')}${met(r)}${num(r.planned, 'planned')}${band(r)}${num(r.realised, 'realised', dec(r, 'realised', r.realised))}${num(r.difference, 'difference')}${num(r.difference_pct, 'difference_pct', dec(r, 'difference_pct', r.difference_pct))}<td>${badge(r)}</td></tr>`).join('')}</tbody>`;
+    const after = $('monitoring-table').closest('.table-scroll').nextSibling;
+    const foot = monElement('monitoring-widened', 'p', 'note', after);
+    foot.hidden = !rowsM.some(widened);
+    foot.textContent = foot.hidden ? '' : t('mon_widened');
+    const ivs = new Map();
+    for (const r of rowsM) if (r.intervention_name) ivs.set(r.indicator.replace(/^participants:/, ''), r.intervention_name);
+    const legend = monElement('monitoring-interventions', 'p', 'note', after);
+    legend.hidden = ivs.size === 0;
+    legend.innerHTML = ivs.size ? `${esc(t('mon_interventions'))} ${[...ivs].map(([id, name]) => `<b data-intervention="${esc(id)}">${esc(id)}</b>: ${esc(name)}`).join('; ')}` : '';
   }
 
   // Renders the charts (all, or those of the given sections) with the current choices.
