@@ -761,6 +761,15 @@ async function checkToken(browser, tok) {
   s = await state(page);
   check(s.ready === 'yes' && !s.url.includes('token'), `the token pasted into the page's form: the page loads (${s.url})`);
   await ctx.close();
+
+  // the token typed into the address bar of the open page (only the fragment changes)
+  ({ ctx, page } = await open(''));
+  await Promise.all([page.waitForNavigation({ timeout: 30000 }),
+    page.evaluate((t) => { location.hash = `lang=en&token=${encodeURIComponent(t)}`; }, tok)]);
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  s = await state(page);
+  check(s.ready === 'yes' && !s.url.includes('token'), `#token= added to the open page's address: it loads (${s.url})`);
+  await ctx.close();
   check(errors.length === 0, `no console errors but the 401s${errors.length ? `: ${errors.slice(0, 3).join(' | ')}` : ''}`);
 }
 

@@ -517,6 +517,11 @@
       <form class="token-form" autocomplete="off"><label for="token-input">${esc(t('auth_paste'))}</label>
       <input type="password" id="token-input" autocomplete="off" spellcheck="false" required>
       <button type="submit" class="btn">${esc(t('auth_open'))}</button></form><p class="note">${esc(t('auth_ask'))}</p>`;
+    // a token typed into the address bar (#token=T, Enter) changes only the fragment, which
+    // does not reload a page: reload it, so the token is read, kept and removed as at the start
+    window.addEventListener('hashchange', () => {
+      if (new URLSearchParams(location.hash.slice(1)).has('token')) location.reload();
+    });
     el.querySelector('form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       const v = el.querySelector('input').value.trim();
