@@ -32,11 +32,21 @@ typedef double v8 __attribute__((vector_size(VL * sizeof(double))));
 /* the same, at any address of a double and aliasing doubles: what VEC(p) reads and writes */
 typedef double v8u
     __attribute__((vector_size(VL * sizeof(double)), aligned(sizeof(double)), may_alias));
+/* Eight 64-bit masks (all ones or zero) that select per lane: AND, OR and NOT are native on
+ * any vector width (unlike comparisons, see migrate2), so a select is too. */
+typedef long long v8i __attribute__((vector_size(VL * sizeof(long long))));
+typedef long long v8iu
+    __attribute__((vector_size(VL * sizeof(long long)), aligned(sizeof(long long)), may_alias));
 /* Macros, not functions: a vector passed by value between functions would depend on the
  * target's vector ABI. */
 #define VEC(p) (*(v8u *)(p))
+#define VECI(p) (*(v8iu *)(p))
 #define VDUP(x) ((v8){(x), (x), (x), (x), (x), (x), (x), (x)})
-/* The per-cell code, inlined into each target version of block_cells and block_migration. */
+/* m ? a : b per lane, the bits of a or of b */
+#define VSEL(m, a, b) ((v8)(((v8i)(a) & (m)) | ((v8i)(b) & ~(m))))
+/* The per-cell code, inlined into each target version of block_cells and block_sig_apply: a
+ * call from there into code compiled for the baseline x86-64 is slow (migration_of as such a
+ * call cost 15 % of the national plan's kernel). */
 #define CS_HOT static inline __attribute__((always_inline))
 
 /* On x86-64 GCC builds the functions so marked for AVX2 and AVX-512 too and picks one at load
@@ -45,6 +55,7 @@ typedef double v8u
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__STRICT_ANSI__) && \
     !defined(CS_NO_CLONES)
 #define CS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define CS_HAVE_CLONES 1
 #else
 #define CS_CLONES
 #endif
@@ -68,7 +79,6 @@ typedef struct {
 typedef struct {
   const kctx *k;
   int32_t b, i, a; /* b: lane - l0 */
-  double flows;
 } lctx;
 
 static size_t cells_per_scen(const cs_plan *pl) {
@@ -126,27 +136,36 @@ static void lane_uptake(const kctx *c, int32_t b, const cs_scen *sc, int32_t i, 
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
-  size_t ne = (size_t)pm->eff_off[pl->niv];
-  double *up = w->up + (size_t)b * pl->niv, *em = w->em + (size_t)b * ne;
-  double *ef = w->ef + (size_t)b * ne;
+  size_t B = c->B;
+  double *up = w->up + b, *em = w->em + b, *ef = w->ef + b; /* [..][B] */
+  long long *am = w->actm + b;
   int32_t *act = w->act + (size_t)b * pl->niv, n = 0;
   double *out = c->r->uptake + ix_say(c->r, i, c->y, a) * (size_t)pl->niv;
   /* from a re-forecast's year on, the replaced (intervention, subregion) pairs */
   const int32_t *rfm = pl->rf && c->y >= pl->rf->y ? c->r->rf_mode + pl->areas[a].sub : NULL;
   for (int32_t v = 0; v < pl->niv; v++) {
+    double u;
     if (rfm && rfm[(size_t)v * pl->nsub] != CS_RF_NONE)
-      up[v] = cs_rf_uptake(pl, pm, sc, c->r, v, a, pl->T0 + c->y);
+      u = cs_rf_uptake(pl, pm, sc, c->r, v, a, pl->T0 + c->y);
     else
-      up[v] = uptake(pl, pm, sc, v, a, pl->T0 + c->y);
-    out[v] = up[v];
-    if (up[v] <= 0.0) continue;
+      u = uptake(pl, pm, sc, v, a, pl->T0 + c->y);
+    up[(size_t)v * B] = out[v] = u;
+    am[(size_t)v * B] = u <= 0.0 ? 0 : -1; /* (as the list below: NaN counts) */
+    if (u <= 0.0) continue;
     act[n++] = v;
     for (int32_t e = pm->eff_off[v]; e < pm->eff_off[v + 1]; e++) {
-      em[e] = pos(1.0 + pm->eff_change[e] * up[v]);
-      ef[e] = pm->eff_fraction[e] * up[v];
+      em[(size_t)e * B] = pos(1.0 + pm->eff_change[e] * u);
+      ef[(size_t)e * B] = pm->eff_fraction[e] * u;
     }
   }
   w->nact[b] = n;
+}
+
+/* A lane of padding: no scenario, nobody, no interventions. */
+static void lane_none(const kctx *c, int32_t b) {
+  c->w->nact[b] = 0;
+  for (int32_t v = 0; v < c->pl->niv; v++)
+    c->w->actm[(size_t)v * c->B + (size_t)b] = 0;
 }
 
 /* One effect of an active intervention on signature j of lane b: mortality and utility
@@ -158,62 +177,87 @@ static void lane_sig_effect(const kctx *c, int32_t b, int32_t j, int32_t v, int3
   const cs_effect *ef = &pl->ivs[v].effects[q];
   size_t B = c->B, jb = (size_t)j * B + (size_t)b, KK = (size_t)c->K * c->K;
   int32_t x = pm->eff_off[v] + q;
-  double em = w->em[(size_t)b * pm->eff_off[pl->niv] + x];
-  if (ef->kind == CS_EFF_MORTALITY) w->qm[jb] *= em;
-  if (ef->kind == CS_EFF_UTILITY) w->ud[jb] += pm->eff_change[x] * w->up[(size_t)b * pl->niv + v];
+  double em = w->em[(size_t)x * B + (size_t)b];
+  if (ef->kind == CS_EFF_MORTALITY) {
+    w->qm[jb] *= em;
+    /* a product of multipliers in [0, 1] stays <= 1: no cap at 1 needed (cell_fused) */
+    if (!(em <= 1.0)) w->qm_big[j] = 1;
+  }
+  if (ef->kind == CS_EFF_UTILITY) {
+    w->ud[jb] += pm->eff_change[x] * w->up[(size_t)v * B + (size_t)b];
+    w->ud_any[j] = 1;
+  }
   if (ef->kind != CS_EFF_TRANSITION || ef->from == ef->to) return;
+  if (!w->any_tm[j]) { /* the block's first: every lane's multipliers of the signature at 1 */
+    w->any_tm[j] = 1;
+    double *tm = w->tm + (size_t)j * KK * B, *th = w->th + (size_t)j * KK * B;
+    for (size_t i = 0; i < KK * B; i += VL)
+      VEC(tm + i) = VEC(th + i) = VDUP(1.0);
+  }
   w->tm_on[jb] = 1;
   size_t kl = (size_t)ef->from * c->K + ef->to;
   (ef->hazard ? w->th : w->tm)[((size_t)j * KK + kl) * B + b] *= em;
+  /* (a product of multipliers in [0, 1] stays in it: effect_rows need not check the row) */
+  if (ef->hazard || !(em <= 1.0)) w->tm_big[(size_t)j * c->K + ef->from] = 1;
 }
 
 /* Per signature of lane b: the product of the active transition multipliers m of every row
- * (k, l) (1 where none), the death-probability multiplier and the utility change. */
+ * (k, l) (1 where none), the death-probability multiplier and the utility change (block_step
+ * starts them at 1, 1 and 0). */
 static void lane_sigs(const kctx *c, int32_t b) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
-  size_t B = c->B, KK = (size_t)c->K * c->K;
   const int32_t *act = w->act + (size_t)b * pl->niv;
-  for (int32_t j = 0; j < pm->nsig; j++) {
-    size_t jb = (size_t)j * B + (size_t)b;
-    w->tm_on[jb] = 0;
-    w->qm[jb] = 1.0;
-    w->ud[jb] = 0.0;
-    for (size_t kl = 0; kl < KK; kl++)
-      w->tm[((size_t)j * KK + kl) * B + b] = w->th[((size_t)j * KK + kl) * B + b] = 1.0;
-    const uint8_t *in = pm->sig_iv + (size_t)j * pl->niv;
-    for (int32_t n = 0; n < w->nact[b]; n++) {
-      int32_t v = act[n];
-      if (!in[v]) continue;
+  for (int32_t n = 0; n < w->nact[b]; n++) {
+    int32_t v = act[n];
+    if (!pm->iv_popfx[v]) continue; /* only care or workforce effects */
+    for (int32_t j = 0; j < pm->nsig; j++) {
+      if (!pm->sig_iv[(size_t)j * pl->niv + v]) continue;
       for (int32_t q = 0; q < pl->ivs[v].neffect; q++)
         lane_sig_effect(c, b, j, v, q);
     }
   }
 }
 
-/* Which signatures have transition effects (and hazard-scale ones) in some lane of the block,
- * so that the others take the year's shared rows, and which have a mortality effect that
- * raises the death probability (which may then need capping at 1); the utility of each state
- * of each signature in each lane. Comparisons stay out of the per-cell code: GCC lowers a
+/* The block's per-signature values before its lanes' effects: multipliers 1, utility change 0,
+ * no transition effects. The transition multipliers of a signature are set to 1 when a lane
+ * first has a transition effect on it (lane_sig_effect): only those are read. */
+static void block_sigs_clear(const kctx *c) {
+  cs_work *w = c->w;
+  size_t nsB = (size_t)c->pm->nsig * c->B;
+  for (size_t i = 0; i < nsB; i += VL)
+    VEC(w->qm + i) = VDUP(1.0);
+  memset(w->ud, 0, nsB * sizeof(double));
+  memset(w->tm_on, 0, nsB);
+  memset(w->any_tm, 0, (size_t)c->pm->nsig);
+  memset(w->qm_big, 0, (size_t)c->pm->nsig);
+  memset(w->ud_any, 0, (size_t)c->pm->nsig);
+  memset(w->tm_big, 0, (size_t)c->pm->nsig * c->K);
+}
+
+/* Which signatures have hazard-scale transition effects in some lane of the block (which ones
+ * have transition effects at all, and a mortality effect that may raise the death probability,
+ * which may then need capping at 1, lane_sig_effect says); the utility of each state of each
+ * signature in each lane. Comparisons stay out of the per-cell code: GCC lowers a
  * comparison of vectors wider than the machine's lane by lane. */
 static void block_flags(const kctx *c) {
   cs_work *w = c->w;
   size_t B = c->B, KK = (size_t)c->K * c->K;
   for (int32_t j = 0; j < c->pm->nsig; j++) {
-    uint8_t any = 0;
-    for (int32_t b = 0; b < c->nb; b++)
-      any |= w->tm_on[(size_t)j * B + b];
-    w->any_tm[j] = any;
-    uint8_t big = 0;
-    for (int32_t b = 0; b < c->nb; b++)
-      big |= w->qm[(size_t)j * B + b] > 1.0;
-    w->qm_big[j] = big;
+    uint8_t any = w->any_tm[j];
     for (int32_t k = 0; k < c->K; k++) { /* utility effects: at most 1, at least -1 */
       double *ut = w->ut + ((size_t)j * c->K + k) * B, u0 = c->pm->utility[k];
-      for (int32_t b = 0; b < c->nb; b++) {
-        double u = u0 + w->ud[(size_t)j * B + b];
-        ut[b] = u > 1.0 ? 1.0 : u < -1.0 ? -1.0 : u;
+      if (w->ud_any[j]) {
+        for (int32_t b = 0; b < c->nb; b++) {
+          double u = u0 + w->ud[(size_t)j * B + b];
+          ut[b] = u > 1.0 ? 1.0 : u < -1.0 ? -1.0 : u;
+        }
+      } else { /* every lane's change is 0 */
+        double u = u0 + 0.0;
+        u = u > 1.0 ? 1.0 : u < -1.0 ? -1.0 : u;
+        for (int32_t b = 0; b < c->nb; b += VL)
+          VEC(ut + b) = VDUP(u);
       }
     }
     for (size_t kl = 0; kl < KK; kl++) {
@@ -242,8 +286,9 @@ static const double *year_transitions(const cs_plan *pl, const cs_params *pm, cs
       size_t r = (size_t)sx * K + k;
       const double *src = pm->trans + r * K;
       double *dst = w->trans_y + r * K;
+      const double *lg = w->trans_lg + r * K; /* log1p(-p), once a draw (cs_kernel) */
       for (int32_t l = 0; l < K; l++)
-        dst[l] = l > k ? hazard_pow(src[l], h) : src[l];
+        dst[l] = l <= k ? src[l] : src[l] >= 1.0 ? (h > 0.0 ? 1.0 : 0.0) : -expm1(h * lg[l]);
     }
   }
   return w->trans_y;
@@ -285,7 +330,32 @@ static void year_deaths(const kctx *c) {
     }
     const double *Nb = c->w->cur + (size_t)sx * K * c->L, *sh = pl->share0 + (size_t)sx * K;
     double *qa = c->w->qa + (size_t)sx * K * na;
-    for (int32_t a = 0; a < na; a++) {
+    int32_t a = 0;
+    /* eight areas at once where each has persons in the cell and a mix with some risk: the
+     * divisions, in vectors (the same operations per area); the others one by one below */
+    for (; a + VL <= na; a += VL) {
+      v8 tot = VDUP(0.0), rbar = VDUP(0.0);
+      for (int32_t k = 0; k < K; k++)
+        tot += VEC(Nb + (size_t)k * c->L + a);
+      double t[VL];
+      VEC(t) = tot;
+      int ok = 1;
+      for (int q8 = 0; q8 < VL; q8++)
+        ok &= t[q8] > 0.0;
+      if (!ok) break;
+      for (int32_t k = 0; k < K; k++)
+        rbar += VEC(Nb + (size_t)k * c->L + a) / tot * pm->rr[k];
+      VEC(t) = rbar;
+      for (int q8 = 0; q8 < VL; q8++)
+        ok &= t[q8] > 0.0;
+      if (!ok) break;
+      for (int32_t k = 0; k < K; k++) {
+        VEC(t) = VDUP(q * pm->rr[k]) / rbar;
+        for (int q8 = 0; q8 < VL; q8++)
+          qa[(size_t)k * na + a + q8] = atmost1(t[q8]);
+      }
+    }
+    for (; a < na; a++) {
       double tot = 0.0, rbar = 0.0;
       for (int32_t k = 0; k < K; k++)
         tot += Nb[(size_t)k * c->L + a];
@@ -314,7 +384,7 @@ static void year_migration(const kctx *c, int32_t y) {
 
 /* Deaths D of state k of cell sx in every lane in hazard mode: 1 - (1 - q)^(rr qm), the
  * year's shared value where the signature has no mortality effect (rr * 1 is rr). */
-static void cell_deaths_hazard(const kctx *c, int32_t sx, int32_t k, int32_t j, const double *N) {
+CS_HOT void cell_deaths_hazard(const kctx *c, int32_t sx, int32_t k, int32_t j, const double *N) {
   cs_work *w = c->w;
   const double *qm = w->qm + (size_t)j * c->B;
   double q = atmost1(c->pm->q0[sx] * c->qfac), rr = c->pm->rr[k];
@@ -359,32 +429,38 @@ static void clamp_row(const kctx *c, int32_t b, int32_t k, int32_t j, size_t row
  * down to sum 1 where it exceeds 1; into w->p [l][b], the stay probability at l = k. */
 CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const double *N) {
   cs_work *w = c->w;
-  const int32_t nb = c->nb; /* locals: the stores through VEC may alias any double */
-  size_t B = c->B, KK = (size_t)c->K * c->K;
-  const double *base = c->trans + row * c->K;
+  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
+  size_t B = c->B, KK = (size_t)K * K;
+  const double *base = c->trans + row * K;
   double *sum = w->psum;
+  /* a row can only sum above 1 where its base row does, or a lane has a multiplier above 1 or
+   * a hazard-scale one, or a base probability is negative: with every multiplier in [0, 1]
+   * each p * m <= p, and a sum of terms no larger, in the same order, is no larger */
+  int check = w->bclamp[row] || w->tm_big[(size_t)j * K + k];
   for (int32_t b = 0; b < nb; b += VL)
     VEC(sum + b) = VDUP(0.0);
-  for (int32_t l = 0; l < c->K; l++) {
-    size_t kl = (size_t)j * KK + (size_t)k * c->K + l;
+  for (int32_t l = 0; l < K; l++) {
+    size_t kl = (size_t)j * KK + (size_t)k * K + l;
     const double *tm = w->tm + kl * B, *th = w->th + kl * B;
-    double *p = w->p + (size_t)l * B;
-    for (int32_t b = 0; b < nb; b++)
-      p[b] = base[l];
-    if (w->any_th[kl])
+    double *p = w->p + (size_t)l * B, bl = base[l];
+    check |= bl < 0.0;
+    if (w->any_th[kl]) {
       for (int32_t b = 0; b < nb; b++)
-        if (th[b] != 1.0) p[b] = hazard_pow(p[b], th[b]);
-    for (int32_t b = 0; b < nb; b += VL) {
-      v8 pv = VEC(p + b) * VEC(tm + b); /* 1 in a lane without: p * 1 is p */
-      VEC(p + b) = pv;
-      if (l != k) VEC(sum + b) += pv;
+        p[b] = th[b] != 1.0 ? hazard_pow(bl, th[b]) : bl;
+      for (int32_t b = 0; b < nb; b += VL)
+        VEC(p + b) = VEC(p + b) * VEC(tm + b);
+    } else {
+      for (int32_t b = 0; b < nb; b += VL) /* 1 in a lane without: p * 1 is p */
+        VEC(p + b) = VDUP(bl) * VEC(tm + b);
     }
+    if (l != k)
+      for (int32_t b = 0; b < nb; b += VL)
+        VEC(sum + b) += VEC(p + b);
   }
-  for (int32_t b = 0; b < nb; b++)
+  for (int32_t b = 0; b < nb && check; b++)
     if (sum[b] > 1.0) clamp_row(c, b, k, j, row, N[b]);
   double *stay = w->p + (size_t)k * B;
   const double *p0 = w->p;
-  const int32_t K = c->K;
   for (int32_t b = 0; b < nb; b += VL) {
     v8 st = VDUP(1.0);
     for (int32_t l = 0; l < K; l++)
@@ -421,53 +497,14 @@ CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, co
   }
 }
 
-/* Rates and states that one pass over the lanes of a cell keeps in registers and locals;
- * what a plan has beyond them takes a second pass (cell_care_rest, cell_transitions). */
-#define CS_FUSE_RATES 16
-#define CS_FUSE_STATES 8
-
-/* The care rates of a cell that are not 0 (cs_kernel lists them once a draw) from the q0-th,
- * at most CS_FUSE_RATES, into locals: the sums they go to and the rates. */
-typedef struct {
-  int32_t n;
-  double *acc[CS_FUSE_RATES];
-  double rate[CS_FUSE_RATES];
-} rate_list;
-
-CS_HOT void rates_of(const kctx *c, const int32_t *idx, int32_t nz, const double *rate,
-                     double *sums, rate_list *o) {
-  o->n = nz < CS_FUSE_RATES ? nz : CS_FUSE_RATES;
-  for (int32_t q = 0; q < o->n; q++) {
-    o->acc[q] = sums + (size_t)idx[q] * c->B;
-    o->rate[q] = rate[idx[q]];
-  }
-}
-
-/* Care of the rates past the first CS_FUSE_RATES of a cell (a plan with that many sectors). */
-static void cell_care_rest(const kctx *c, size_t cell, int32_t j, const double *N) {
-  cs_work *w = c->w;
-  const int32_t nb = c->nb; /* locals: the stores through VEC may alias any double */
-  size_t B = c->B, nc = (size_t)c->nc;
-  const int32_t *iu = w->nz + cell * 2 * nc, *ie = iu + nc;
-  const double *u = c->pm->use + cell * nc, *e = c->pm->eol + cell * nc, *D = w->D;
-  double *ru = w->ru + (size_t)j * nc * B, *re = w->re + (size_t)j * nc * B;
-  for (int32_t q = CS_FUSE_RATES; q < w->nzn[2 * cell]; q++) {
-    double rate = u[iu[q]], *acc = ru + (size_t)iu[q] * B;
-    for (int32_t b = 0; b < nb; b += VL)
-      VEC(acc + b) += VEC(N + b) * rate;
-  }
-  for (int32_t q = CS_FUSE_RATES; q < w->nzn[2 * cell + 1]; q++) {
-    double rate = e[ie[q]], *acc = re + (size_t)ie[q] * B;
-    for (int32_t b = 0; b < nb; b += VL)
-      VEC(acc + b) += VEC(D + b) * rate;
-  }
-}
-
-/* State k of cell sx (signature j) in one pass over the lanes: deaths and survivors (kept in
- * w->D and w->S for the passes after), life years, QALYs and the demography, care at the
+/* State k of cell sx (signature j): one pass over the lanes for deaths and survivors (kept in
+ * w->D and w->S for the passes after), life years, QALYs and the demography; then, without
+ * transition effects in the block, the survivors by next state into S2, and the care at the
  * rates that are not 0 (N-weighted use, D-weighted end-of-life use: a rate of exactly 0 adds
- * +0 or -0 to a sum that is never -0, which leaves it as it is for a finite population), and,
- * without transition effects in the block, the survivors by next state into S2. */
+ * +0 or -0 to a sum that is never -0, which leaves it as it is for a finite population), a
+ * pass per rate (its sum's address and the rate loaded once: faster than all rates in the
+ * first pass). The rates that are not 0, their sums' offsets and the year's row are read where
+ * cs_kernel keeps them (w->nz, w->nzr, w->prow), not copied per cell. */
 CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t j,
                        const double *N) {
   cs_work *w = c->w;
@@ -482,15 +519,14 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
   double *pop = w->dm + CS_DEMO_POP * B, *dth = w->dm + CS_DEMO_DEATHS * B;
   double *p75 = x >= 75 ? w->dm + CS_DEMO_POP75 * B : NULL;
   const int qbig = w->qm_big[j], hazard = c->pl->mort_hazard;
-  rate_list ru, re;
-  rates_of(c, w->nz + cell * 2 * nc, w->nzn[2 * cell], c->pm->use + cell * nc,
-           w->ru + (size_t)j * nc * B, &ru);
-  rates_of(c, w->nz + (cell * 2 + 1) * nc, w->nzn[2 * cell + 1], c->pm->eol + cell * nc,
-           w->re + (size_t)j * nc * B, &re);
-  int shared = !w->any_tm[j] && K <= CS_FUSE_STATES;
-  double prow[CS_FUSE_STATES];
-  for (int32_t l = 0; shared && l < K; l++)
-    prow[l] = w->prow[cell * K + l];
+  /* the sums of the signature's use and end-of-life rates, the offsets of the sectors with a
+   * rate that is not 0 among them and those rates */
+  double *ru = w->ru + (size_t)j * nc * B, *re = w->re + (size_t)j * nc * B;
+  const int32_t *ou = w->nz + cell * 2 * nc, *oe = ou + nc;
+  const double *ur = w->nzr + cell * 2 * nc, *er = ur + nc;
+  const int32_t nu = w->nzn[2 * cell], ne = w->nzn[2 * cell + 1];
+  const int shared = !w->any_tm[j];
+  const double *prow = w->prow + cell * K;
   if (hazard) cell_deaths_hazard(c, sx, k, j, N);
   for (int32_t b = 0; b < nb; b += VL) {
     v8 n = VEC(N + b), d;
@@ -525,15 +561,23 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
     VEC(dth + b) += d;
     if (p75) VEC(p75 + b) += n;
     VEC(rn + b) += n;
-    for (int32_t q = 0; q < ru.n; q++)
-      VEC(ru.acc[q] + b) += n * ru.rate[q];
-    for (int32_t q = 0; q < re.n; q++)
-      VEC(re.acc[q] + b) += d * re.rate[q];
-    for (int32_t l = 0; shared && l < K; l++) /* state 0 starts the sums: 0 + x, as before */
-      VEC(S2 + (size_t)l * B + b) =
-          (k ? (v8)VEC(S2 + (size_t)l * B + b) : VDUP(0.0)) + sv * prow[l];
   }
-  if (ru.n < w->nzn[2 * cell] || re.n < w->nzn[2 * cell + 1]) cell_care_rest(c, cell, j, N);
+  for (int32_t l = 0; shared && l < K; l++) { /* state 0 starts the sums: 0 + x, as before */
+    double *s2 = S2 + (size_t)l * B, pl = prow[l];
+    for (int32_t b = 0; b < nb; b += VL)
+      VEC(s2 + b) = (k ? (v8)VEC(s2 + b) : VDUP(0.0)) + VEC(S + b) * pl;
+  }
+  /* care, rate by rate over the lanes: each sum's address and rate once */
+  for (int32_t q = 0; q < nu; q++) {
+    double *acc = ru + ou[q], rate = ur[q];
+    for (int32_t b = 0; b < nb; b += VL)
+      VEC(acc + b) += VEC(N + b) * rate;
+  }
+  for (int32_t q = 0; q < ne; q++) {
+    double *acc = re + oe[q], rate = er[q];
+    for (int32_t b = 0; b < nb; b += VL)
+      VEC(acc + b) += VEC(D + b) * rate;
+  }
   if (!shared)
     cell_transitions(c, cell, k, j, N);
   else if (w->bclamp[cell])
@@ -541,66 +585,38 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
       if (N[b] != 0.0) c->r->clamped_rows++, c->r->clamped_base_rows++;
 }
 
-/* One (s, x) of the block: every state's deaths, care, health and transitions, then the
- * survivors age into next year's cell. */
-CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x) {
-  cs_work *w = c->w;
-  const int32_t K = c->K, sx = s * CS_NAGE + x, nb = c->nb;
-  const size_t L = (size_t)c->L, B = c->B;
-  for (int32_t k = 0; k < K; k++) { /* (state 0 starts S2) */
-    size_t row = (size_t)sx * K + k;
-    cell_fused(c, sx, x, k, c->pm->cell_sig[row], w->cur + row * L + c->l0);
-  }
-  /* next year's cells start at 0 (+ S2 is as 0 + S2 was); the open age group gets two */
-  int32_t to = s * CS_NAGE + (x < CS_XMAX ? x + 1 : CS_XMAX);
-  for (int32_t k = 0; k < K; k++) {
-    double *dst = w->next + ((size_t)to * K + k) * L + c->l0;
-    const double *s2 = w->S2 + (size_t)k * B;
-    for (int32_t b = 0; b < nb; b += VL)
-      VEC(dst + b) = (x == CS_XMAX ? (v8)VEC(dst + b) : VDUP(0.0)) + VEC(s2 + b);
-  }
-}
-
-/* Every cell of the block. */
-CS_CLONES static void block_cells(const kctx *c) {
-  for (int32_t s = 0; s < CS_NSEX; s++)
-    for (int32_t x = 0; x < CS_NAGE; x++)
-      cell_step(c, s, x);
-}
-
 /* Births (step 5) into age 0 of next year, per lane. */
-static void block_births(const kctx *c) {
+CS_HOT void block_births(const kctx *c) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
-  size_t L = (size_t)c->L;
-  int32_t K = c->K;
-  double *restrict B = w->dm + CS_DEMO_BIRTHS * c->B;
-  for (int32_t b = 0; b < c->nb; b++)
-    B[b] = 0.0;
+  const size_t L = (size_t)c->L;
+  const int32_t K = c->K, nb = c->nb; /* locals: the stores through VEC may alias any double */
+  double *B = w->dm + CS_DEMO_BIRTHS * c->B;
+  for (int32_t b = 0; b < nb; b += VL)
+    VEC(B + b) = VDUP(0.0);
   for (int32_t s = 0; s < CS_NSEX; s++) /* age 0 of next year: only births, from 0 */
     for (int32_t k = 0; k < K; k++)
       memset(w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0, 0, c->B * sizeof(double));
   if (!pm->fert) return;
-  double *restrict women = w->S;
   for (int32_t x = 0; x < CS_NAGE; x++) {
-    if (pm->fert[x] == 0.0) continue;
+    double f = pm->fert[x];
+    if (f == 0.0) continue;
     const double *n = w->cur + (size_t)x * K * L + c->l0; /* s = 0 */
-    for (int32_t b = 0; b < c->nb; b++)
-      women[b] = 0.0;
-    for (int32_t k = 0; k < K; k++)
-      for (int32_t b = 0; b < c->nb; b++)
-        women[b] += n[(size_t)k * L + b];
-    for (int32_t b = 0; b < c->nb; b++)
-      B[b] += pm->fert[x] * women[b];
+    for (int32_t b = 0; b < nb; b += VL) {
+      v8 women = VDUP(0.0);
+      for (int32_t k = 0; k < K; k++)
+        women += VEC(n + (size_t)k * L + b);
+      VEC(B + b) += f * women;
+    }
   }
   double share[CS_NSEX] = {1.0 - pm->boys, pm->boys};
   for (int32_t s = 0; s < CS_NSEX; s++) {
     const double *sh = pl->share0 + ((size_t)s * CS_NAGE) * K;
     for (int32_t k = 0; k < K; k++) {
-      double *restrict dst = w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0;
-      for (int32_t b = 0; b < c->nb; b++)
-        dst[b] += B[b] * share[s] * sh[k];
+      double *dst = w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0;
+      for (int32_t b = 0; b < nb; b += VL)
+        VEC(dst + b) += VEC(B + b) * share[s] * sh[k];
     }
   }
 }
@@ -609,7 +625,7 @@ static void block_births(const kctx *c) {
  * baseline to the projection (the baseline's lanes come first and keep it for the others);
  * 0 in the padding. n: the lane's cell in next year's stock, its states L apart. migT holds
  * the plan's migration, or the year's projection, [sx][a] (year_migration). */
-static double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n) {
+CS_HOT double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n) {
   if (l >= c->nl) return 0.0;
   size_t sa = (size_t)sx * c->na + (size_t)c->w->lane_a[l];
   if (!c->pl->has_projection) return c->w->migT[sa];
@@ -649,48 +665,60 @@ CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, do
 
 /* A removal from a cell with fewer persons (rem > tot): counted, and its persons kept for
  * block_capped. */
-static void note_capped(kctx *c, int32_t b, int32_t sx, double rem, double tot) {
+static void note_capped(const kctx *c, int32_t b, int32_t sx, double rem, double tot) {
   c->r->capped_cells++;
   c->w->cap[c->w->ncap++] = (cs_capped){c->l0 + b, sx, rem - tot};
 }
 
-/* Two lanes: the vectors the machine compares natively (SSE2 and up), for the selects of
- * migration; GCC would compare wider vectors lane by lane. */
-typedef double v2 __attribute__((vector_size(2 * sizeof(double))));
-typedef long long v2i __attribute__((vector_size(2 * sizeof(long long))));
-typedef double v2u
-    __attribute__((vector_size(2 * sizeof(double)), aligned(sizeof(double)), may_alias));
-#define VEC2(p) (*(v2u *)(p))
-#define VDUP2(x) ((v2){(x), (x)})
-#define VSEL2(m, a, b) ((v2)(((v2i)(a) & (m)) | ((v2i)(b) & ~(m))))
+/* The selects of migration compare vectors: GCC compares vectors wider than the machine's
+ * lane by lane. Two lanes are what every x86-64 (SSE2) compares natively; four what the AVX2
+ * and AVX-512 versions of block_cells (CS_CLONES) do, so those take four at once (eight were
+ * slower on AVX-512). */
+#define CS_MIG_TYPES(W)                                                                            \
+  typedef double v##W __attribute__((vector_size(W * sizeof(double))));                            \
+  typedef long long v##W##i __attribute__((vector_size(W * sizeof(long long))));                   \
+  typedef double v##W##u                                                                           \
+      __attribute__((vector_size(W * sizeof(double)), aligned(sizeof(double)), may_alias));
+CS_MIG_TYPES(2)
+CS_MIG_TYPES(4)
 
-/* Net migration M into cell sx of next year's stock for lanes b and b + 1 (step 6): M > 0
+/* Net migration M into cell sx of next year's stock for the W lanes from b (step 6): M > 0
  * arrives in the state mix of the base year; a removal takes every state in proportion, or
  * all of them, to exactly 0, when it is as large as the cell. M = 0 changes nothing. Adds
  * what was applied to the lanes' sums. */
-CS_HOT void migrate2(kctx *c, int32_t b, int32_t sx, const double *Mq) {
-  int32_t K = c->K;
-  size_t L = (size_t)c->L;
-  const double *share = c->pl->share0 + (size_t)sx * K;
-  double *n = c->w->next + (size_t)sx * K * L + c->l0 + b;
-  double *applied = c->w->dm + CS_DEMO_MIG * c->B + b;
-  const v2 zero = VDUP2(0.0), M = VEC2(Mq), rem = -M;
-  v2 tot = zero;
-  for (int32_t k = 0; k < K; k++)
-    tot += VEC2(n + (size_t)k * L);
-  v2i move = (v2i)(M != zero), in = (v2i)(M >= zero), all = ~in & (v2i)(rem >= tot);
-  v2i part = move & ~in & ~all; /* a removal of some of the cell: divisions, often none */
-  int divide = (part[0] | part[1]) != 0;
-  for (int32_t k = 0; k < K; k++) {
-    v2 nk = VEC2(n + (size_t)k * L), out = nk - rem * (divide ? nk / tot : zero);
-    out = VSEL2(in, nk + M * share[k], VSEL2(all, zero, out));
-    VEC2(n + (size_t)k * L) = VSEL2(move, out, nk);
+#define CS_MIGRATE(W)                                                                              \
+  CS_HOT void migrate##W(const kctx *c, int32_t b, int32_t sx, const double *Mq) {                 \
+    int32_t K = c->K;                                                                              \
+    size_t L = (size_t)c->L;                                                                       \
+    const double *share = c->pl->share0 + (size_t)sx * K;                                          \
+    double *n = c->w->next + (size_t)sx * K * L + c->l0 + b;                                       \
+    double *applied = c->w->dm + CS_DEMO_MIG * c->B + b;                                           \
+    const v##W zero = {0}, M = *(v##W##u *)Mq, rem = -M;                                           \
+    v##W tot = zero;                                                                               \
+    for (int32_t k = 0; k < K; k++)                                                                \
+      tot += *(v##W##u *)(n + (size_t)k * L);                                                      \
+    v##W##i move = (v##W##i)(M != zero), in = (v##W##i)(M >= zero);                                \
+    v##W##i all = ~in & (v##W##i)(rem >= tot);                                                     \
+    v##W##i part = move & ~in & ~all; /* a removal of some of the cell: divisions, often none */   \
+    long long anyp = 0;                                                                            \
+    for (int q = 0; q < W; q++)                                                                    \
+      anyp |= part[q];                                                                             \
+    for (int32_t k = 0; k < K; k++) {                                                              \
+      v##W nk = *(v##W##u *)(n + (size_t)k * L), out = nk - rem * (anyp ? nk / tot : zero);        \
+      out = CS_SEL(W, in, nk + M * share[k], CS_SEL(W, all, zero, out));                           \
+      *(v##W##u *)(n + (size_t)k * L) = CS_SEL(W, move, out, nk);                                  \
+    }                                                                                              \
+    v##W ap = *(v##W##u *)applied;                                                                 \
+    *(v##W##u *)applied = CS_SEL(W, move, ap + CS_SEL(W, all, -tot, M), ap);                       \
+    v##W##i capped = ~in & (v##W##i)(rem > tot);                                                   \
+    for (int q = 0; q < W; q++)                                                                    \
+      if (capped[q]) note_capped(c, b + q, sx, rem[q], tot[q]);                                    \
   }
-  VEC2(applied) = VSEL2(move, VEC2(applied) + VSEL2(all, -tot, M), VEC2(applied));
-  v2i capped = ~in & (v2i)(rem > tot);
-  for (int q = 0; q < 2; q++)
-    if (capped[q]) note_capped(c, b + q, sx, rem[q], tot[q]);
-}
+#define CS_SEL(W, m, a, b) ((v##W)(((v##W##i)(a) & (m)) | ((v##W##i)(b) & ~(m))))
+CS_MIGRATE(2)
+#if defined(CS_HAVE_CLONES)
+CS_MIGRATE(4)
+#endif
 
 static int cmp_capped(const void *x, const void *y) {
   const cs_capped *p = x, *q = y;
@@ -708,110 +736,198 @@ static void block_capped(kctx *c) {
   w->ncap = 0;
 }
 
-CS_CLONES static void block_migration(kctx *c) {
-  size_t L = (size_t)c->L;
-  double *applied = c->w->dm + CS_DEMO_MIG * c->B;
-  for (int32_t b = 0; b < c->nb; b++)
-    applied[b] = 0.0;
-  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++) {
-    const double *n = c->w->next + (size_t)sx * c->K * L + c->l0;
-    for (int32_t b = 0; b < c->nb; b += VL) {
-      double M[VL];
-      migration8(c, b, sx, n, M);
-      for (int q = 0; q < VL; q += 2)
-        migrate2(c, b + q, sx, M + q);
-    }
+/* Net migration into cell sx of next year's stock, every lane of the block (step 6), once the
+ * cell is complete: called in the order of the cells, so each lane's sum of what was applied
+ * adds its terms as before. */
+CS_HOT void migrate_cell(const kctx *c, int32_t sx) {
+  const double *n = c->w->next + (size_t)sx * c->K * c->L + c->l0;
+  for (int32_t b = 0; b < c->nb; b += VL) {
+    double M[VL];
+    migration8(c, b, sx, n, M);
+#if defined(CS_HAVE_CLONES)
+    for (int q = 0; q < VL; q += 4)
+      migrate4(c, b + q, sx, M + q);
+#else
+    for (int q = 0; q < VL; q += 2)
+      migrate2(c, b + q, sx, M + q);
+#endif
   }
-  block_capped(c);
+}
+
+/* One (s, x) of the block: every state's deaths, care, health and transitions, then the
+ * survivors age into next year's cell, and that cell's migration once it is complete (the open
+ * age group's after its second part). */
+CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x) {
+  cs_work *w = c->w;
+  const int32_t K = c->K, sx = s * CS_NAGE + x, nb = c->nb;
+  const size_t L = (size_t)c->L, B = c->B;
+  /* the next cell's persons, while this one is computed: from a national plan's 20 MB stock
+   * they would come late, one row of the block after the other */
+  if (sx + 1 < CS_NSEX * CS_NAGE)
+    for (int32_t k = 0; k < K; k++) {
+      const char *p = (const char *)(w->cur + ((size_t)(sx + 1) * K + k) * L + c->l0);
+      for (int32_t b = 0; b < nb; b += VL)
+        __builtin_prefetch(p + (size_t)b * sizeof(double), 0, 3);
+    }
+  for (int32_t k = 0; k < K; k++) { /* (state 0 starts S2) */
+    size_t row = (size_t)sx * K + k;
+    cell_fused(c, sx, x, k, c->pm->cell_sig[row], w->cur + row * L + c->l0);
+  }
+  /* next year's cells start at 0 (+ S2 is as 0 + S2 was); the open age group gets two */
+  int32_t to = s * CS_NAGE + (x < CS_XMAX ? x + 1 : CS_XMAX);
+  for (int32_t k = 0; k < K; k++) {
+    double *dst = w->next + ((size_t)to * K + k) * L + c->l0;
+    const double *s2 = w->S2 + (size_t)k * B;
+    for (int32_t b = 0; b < nb; b += VL)
+      VEC(dst + b) = (x == CS_XMAX ? (v8)VEC(dst + b) : VDUP(0.0)) + VEC(s2 + b);
+  }
+  if (x != CS_XMAX - 1) migrate_cell(c, to);
+}
+
+/* The births, then every cell of the block and the migration into next year's cells in their
+ * order (sx): age 0, which holds the births, first. */
+CS_CLONES static void block_cells(const kctx *c) {
+  block_births(c);
+  for (int32_t s = 0; s < CS_NSEX; s++) {
+    migrate_cell(c, s * CS_NAGE);
+    for (int32_t x = 0; x < CS_NAGE; x++)
+      cell_step(c, s, x);
+  }
 }
 
 /* ---- per lane, after the cells ---- */
 
-/* Applies intervention v's care effects to rates summed over the cells of one signature
- * (N-weighted use in u, D-weighted end-of-life use in e; rn persons). Every effect is linear
- * in the rates (extra_use adds rn * units * uptake), so this equals applying it cell by cell
- * and summing; the patient-flow units that a back-to-front shift removes are returned.
- * Transition effects act per cell (effect_rows), workforce effects per subregion
- * (workforce_step). */
-static double apply_effects(const lctx *lc, int32_t v, double rn, double *u, double *e,
-                            double *mfte) {
-  const kctx *c = lc->k;
+/* Applies intervention v's care effects, in the lanes of mask m, to rates summed over the
+ * cells of one signature (eight lanes: N-weighted use in u, D-weighted end-of-life use in e,
+ * FTE multipliers in mf, [sector][8]; rn persons). Every effect is linear in the rates
+ * (extra_use adds rn * units * uptake), so this equals applying it cell by cell and summing.
+ * Gives in fl the patient-flow units that a back-to-front shift removes (0 without one). The
+ * other lanes keep their values, bit for bit. Transition effects act per cell (effect_rows),
+ * workforce effects per subregion (workforce_step). */
+CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long *mk,
+                           const double *rnp, double *u, double *e, double *mf, double *fl) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   const cs_work *w = c->w;
   const cs_intervention *iv = &pl->ivs[v];
-  size_t ne = (size_t)pm->eff_off[pl->niv];
-  const double *em = w->em + (size_t)lc->b * ne, *efr = w->ef + (size_t)lc->b * ne;
-  double up = w->up[(size_t)lc->b * pl->niv + v], flows = 0.0;
+  const size_t B = c->B;
+  const v8i m = VECI(mk); /* (vectors by address: by value they would depend on the ABI) */
+  const v8 rnv = VEC(rnp);
+  v8 flows = VDUP(0.0);
   for (int32_t j = 0; j < iv->neffect; j++) {
     const cs_effect *ef = &iv->effects[j];
     int32_t x = pm->eff_off[v] + j;
+    const double *em = w->em + (size_t)x * B + b, *efr = w->ef + (size_t)x * B + b;
     switch (ef->kind) {
-    case CS_EFF_USE: u[ef->sector] *= em[x]; break;
-    case CS_EFF_EOL: e[ef->sector] *= em[x]; break;
-    case CS_EFF_FTE: mfte[ef->sector] *= em[x]; break;
+    case CS_EFF_USE:
+    case CS_EFF_EOL:
+    case CS_EFF_FTE: {
+      double *t = (ef->kind == CS_EFF_USE ? u : ef->kind == CS_EFF_EOL ? e : mf) + ef->sector * VL;
+      v8 old = VEC(t);
+      VEC(t) = VSEL(m, old * VEC(em), old);
+      break;
+    }
     case CS_EFF_SHIFT: {
-      double f = efr[x], ratio = pm->eff_ratio[x];
-      double du = ef->eol_only ? 0.0 : f * u[ef->from], de = f * e[ef->from];
-      u[ef->from] -= du;
-      u[ef->to] += ratio * du;
-      e[ef->from] -= de;
-      e[ef->to] += ratio * de;
+      v8 f = VEC(efr);
+      double ratio = pm->eff_ratio[x];
+      double *uf = u + ef->from * VL, *ut = u + ef->to * VL;
+      double *ef_ = e + ef->from * VL, *et = e + ef->to * VL;
+      v8 du = ef->eol_only ? VDUP(0.0) : f * VEC(uf), de = f * VEC(ef_), o;
+      o = VEC(uf);
+      VEC(uf) = VSEL(m, o - du, o);
+      o = VEC(ut);
+      VEC(ut) = VSEL(m, o + ratio * du, o);
+      o = VEC(ef_);
+      VEC(ef_) = VSEL(m, o - de, o);
+      o = VEC(et);
+      VEC(et) = VSEL(m, o + ratio * de, o);
       /* patient flows: care moved from a denominator sector to the front of the chain */
       if (pl->flow_den[ef->from] && is_front(pl->sectors[ef->to].chain)) flows += du + de;
       break;
     }
-    case CS_EFF_EXTRA_USE: /* rn persons of the signature, each units * up more */
-      u[ef->sector] += rn * fmax(0.0, pm->eff_change[x]) * up;
+    case CS_EFF_EXTRA_USE: { /* rn persons of the signature, each units * up more */
+      double *t = u + ef->sector * VL;
+      v8 old = VEC(t);
+      VEC(t) =
+          VSEL(m, old + rnv * fmax(0.0, pm->eff_change[x]) * VEC(w->up + (size_t)v * B + b), old);
       break;
+    }
     case CS_EFF_TRANSITION:
     case CS_EFF_WORKFORCE:
     case CS_EFF_UTILITY:
     case CS_EFF_MORTALITY: break;
     }
   }
-  return flows;
+  VEC(fl) = flows;
 }
 
-/* Each signature's summed rates of the lane, grown and put through its interventions'
- * effects, give the area's units, FTE-weighted units, flows and participants. */
-static void sig_apply(lctx *lc) {
-  const kctx *c = lc->k;
+/* Each signature's summed rates of every lane of the block, grown and put through its
+ * interventions' effects, give the lanes' units, FTE-weighted units, flows and participants
+ * ([..][B]). Eight lanes at once: an intervention's effects act in the lanes where it has
+ * uptake and a signature in the lanes where it has persons (masks); elsewhere the sums keep
+ * their bits, so each lane adds the terms the one-lane code added, in its order. */
+CS_CLONES static void block_sig_apply(const kctx *c) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
-  int32_t nc = c->nc;
-  size_t B = c->B, b = (size_t)lc->b;
-  const int32_t *act = w->act + b * pl->niv;
-  const double *up = w->up + b * pl->niv;
-  memset(w->units, 0, (size_t)nc * sizeof(double));
-  memset(w->fsum, 0, (size_t)nc * sizeof(double));
-  memset(w->units_eol, 0, (size_t)nc * sizeof(double));
-  memset(w->part, 0, (size_t)pl->niv * sizeof(double));
+  const int32_t nc = c->nc, niv = pl->niv, nb = c->nb;
+  const size_t B = c->B;
+  double *units = w->units, *fsum = w->fsum, *ueol = w->units_eol, *part = w->part;
+  double *flows = w->flows, *u = w->u, *e = w->e, *mf = w->mfte, *g = w->gl;
+  memset(units, 0, (size_t)nc * B * sizeof(double));
+  memset(fsum, 0, (size_t)nc * B * sizeof(double));
+  memset(ueol, 0, (size_t)nc * B * sizeof(double));
+  memset(part, 0, (size_t)niv * B * sizeof(double));
+  memset(flows, 0, B * sizeof(double));
+  /* the growth of each sector, times the area's own level of use (area_use_index) */
+  for (int32_t sec = 0; sec < nc; sec++)
+    for (int32_t b = 0; b < nb; b++) {
+      const double *ai = pl->area_index;
+      g[(size_t)sec * B + b] =
+          ai ? w->grow[sec] * ai[(size_t)w->lane_a[c->l0 + b] * nc + sec] : w->grow[sec];
+    }
   for (int32_t j = 0; j < pm->nsig; j++) {
-    double rn = w->rn[(size_t)j * B + b];
-    if (rn == 0.0) continue; /* nobody: nothing to use, nobody takes part */
-    const double *ru = w->ru + (size_t)j * nc * B + b, *re = w->re + (size_t)j * nc * B + b;
-    /* the area's own level of use (area_use_index), before any effect */
-    const double *ai = pl->area_index ? pl->area_index + (size_t)lc->a * nc : NULL;
-    for (int32_t sec = 0; sec < nc; sec++) {
-      double g = ai ? w->grow[sec] * ai[sec] : w->grow[sec];
-      w->u[sec] = ru[(size_t)sec * B] * g;
-      w->e[sec] = re[(size_t)sec * B] * g;
-      w->mfte[sec] = 1.0;
-    }
-    const uint8_t *in = pm->sig_iv + (size_t)j * pl->niv;
-    for (int32_t n = 0; n < w->nact[b]; n++) {
-      int32_t v = act[n];
-      if (!in[v]) continue;
-      lc->flows += apply_effects(lc, v, rn, w->u, w->e, w->mfte);
-      w->part[v] += rn * up[v];
-    }
-    for (int32_t sec = 0; sec < nc; sec++) {
-      double units = w->u[sec] + w->e[sec];
-      w->units[sec] += units;
-      w->units_eol[sec] += w->e[sec];
-      w->fsum[sec] += units * w->mfte[sec];
+    const double *rn = w->rn + (size_t)j * B;
+    const double *ru = w->ru + (size_t)j * nc * B, *re = w->re + (size_t)j * nc * B;
+    const uint8_t *in = pm->sig_iv + (size_t)j * niv;
+    for (int32_t b = 0; b < nb; b += VL) {
+      /* the lanes with persons in the signature (nobody: nothing to use, nobody takes part) */
+      long long z[VL], any = 0;
+      for (int q = 0; q < VL; q++)
+        any |= z[q] = rn[b + q] != 0.0 ? -1 : 0;
+      if (!any) continue;
+      const v8i rz = VECI(z);
+      const v8 rnv = VEC(rn + b);
+      for (int32_t sec = 0; sec < nc; sec++) {
+        v8 gs = VEC(g + (size_t)sec * B + b);
+        VEC(u + sec * VL) = VEC(ru + (size_t)sec * B + b) * gs;
+        VEC(e + sec * VL) = VEC(re + (size_t)sec * B + b) * gs;
+        VEC(mf + sec * VL) = VDUP(1.0);
+      }
+      for (int32_t v = 0; v < niv; v++) {
+        if (!in[v]) continue;
+        const long long *am = w->actm + (size_t)v * B + b;
+        long long anym = 0;
+        for (int q = 0; q < VL; q++)
+          anym |= am[q] & z[q];
+        if (!anym) continue;
+        const v8i m = VECI(am) & rz;
+        long long mk[VL];
+        double fl[VL];
+        VECI(mk) = m;
+        apply_effects8(c, v, b, mk, rn + b, u, e, mf, fl);
+        double *f = flows + b, *pv = part + (size_t)v * B + b;
+        VEC(f) = VSEL(m, VEC(f) + VEC(fl), VEC(f));
+        VEC(pv) = VSEL(m, VEC(pv) + rnv * VEC(w->up + (size_t)v * B + b), VEC(pv));
+      }
+      for (int32_t sec = 0; sec < nc; sec++) {
+        double *un = units + (size_t)sec * B + b, *fs = fsum + (size_t)sec * B + b;
+        double *ue = ueol + (size_t)sec * B + b;
+        v8 es = VEC(e + sec * VL), us = VEC(u + sec * VL) + es;
+        VEC(un) = VSEL(rz, VEC(un) + us, VEC(un));
+        VEC(ue) = VSEL(rz, VEC(ue) + es, VEC(ue));
+        VEC(fs) = VSEL(rz, VEC(fs) + us * VEC(mf + sec * VL), VEC(fs));
+      }
     }
   }
 }
@@ -830,7 +946,7 @@ static void weigh_area(const lctx *lc, size_t say, double *hl, double pfac) {
   for (int32_t sec = 0; sec < pl->nsector; sec++) {
     double cost = care[(size_t)sec * CS_CARE_N + CS_CARE_COST];
     if (pl->cycle != CS_CYCLE_NONE) {
-      double eol = c->w->units_eol[sec] * c->pm->price[sec] * pfac;
+      double eol = c->w->units_eol[(size_t)sec * c->B + lc->b] * c->pm->price[sec] * pfac;
       cost = wy * (cost - eol) + eol;
     }
     cw[sec] = cost;
@@ -852,7 +968,7 @@ static void lane_finish(const kctx *c, int32_t b, double pfac) {
   cs_work *w = c->w;
   cs_results *r = c->r;
   int32_t l = c->l0 + b;
-  lctx lc = {.k = c, .b = b, .i = l / c->na, .a = w->lane_a[l], .flows = 0.0};
+  lctx lc = {.k = c, .b = b, .i = l / c->na, .a = w->lane_a[l]};
   size_t say = ix_say(r, lc.i, c->y, lc.a), B = c->B;
   double *dm = r->demo + say * CS_DEMO_N, *hl = r->health + say * CS_HEALTH_N;
   for (int32_t f = 0; f < CS_DEMO_N; f++)
@@ -861,20 +977,21 @@ static void lane_finish(const kctx *c, int32_t b, double pfac) {
     hl[f] = w->hl[(size_t)f * B + b];
   /* the occupancy on 1 January, for a within-cycle correction: the same sum as the population */
   hl[CS_HEALTH_LY_W] = dm[CS_DEMO_POP];
-  sig_apply(&lc);
   double *care = r->care + say * (size_t)pl->nsector * CS_CARE_N;
   for (int32_t sec = 0; sec < pl->nsector; sec++) {
-    double *row = care + (size_t)sec * CS_CARE_N, U = w->units[sec];
+    double *row = care + (size_t)sec * CS_CARE_N, U = w->units[(size_t)sec * B + b];
     row[CS_CARE_UNITS] = U;
     row[CS_CARE_COST] = U * pm->price[sec] * pfac;
-    row[CS_CARE_FTE] = w->fsum[sec] * pm->fte_per_unit[sec];
+    row[CS_CARE_FTE] = w->fsum[(size_t)sec * B + b] * pm->fte_per_unit[sec];
     row[CS_CARE_M2] = U * pm->m2[sec];
     row[CS_CARE_CO2] = U * pm->co2[sec];
     r->payer_care[cs_ix_sy(r, lc.i, c->y) * r->np + pl->sectors[sec].payer] += row[CS_CARE_COST];
   }
   weigh_area(&lc, say, hl, pfac);
-  memcpy(r->participants + say * (size_t)pl->niv, w->part, (size_t)pl->niv * sizeof(double));
-  r->flows[say] = lc.flows;
+  double *pa = r->participants + say * (size_t)pl->niv;
+  for (int32_t v = 0; v < pl->niv; v++)
+    pa[v] = w->part[(size_t)v * B + b];
+  r->flows[say] = w->flows[b];
 }
 
 /* Zeroes the block's sums. */
@@ -891,19 +1008,20 @@ static void block_clear(const kctx *c) {
 
 /* One block of lanes through the year. */
 static void block_step(kctx *c, double pfac) {
+  block_sigs_clear(c);
   for (int32_t b = 0; b < c->nb; b++) {
     int32_t l = c->l0 + b;
     if (l < c->nl)
       lane_uptake(c, b, &c->scs[l / c->na], l / c->na, c->w->lane_a[l]);
     else
-      c->w->nact[b] = 0; /* padding: no scenario, nobody, no effects */
+      lane_none(c, b);
     lane_sigs(c, b);
   }
   block_flags(c);
-  block_clear(c);
-  block_cells(c);
-  block_births(c);
-  block_migration(c);
+  block_clear(c); /* (the sums of migration too) */
+  block_cells(c); /* (the births first) */
+  block_capped(c);
+  block_sig_apply(c);
   for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++)
     lane_finish(c, b, pfac);
 }
@@ -1052,14 +1170,17 @@ static void implementation_step(kctx *c) {
   }
 }
 
-/* Per cell (s, x, k): the sectors whose use and end-of-life rates are not 0 (cell_care). */
+/* Per cell (s, x, k): the sectors whose use and end-of-life rates are not 0 (cell_fused), as
+ * offsets of their sums in the block's scratch (sector * bmax), and those rates. */
 static void nonzero_rates(const cs_plan *pl, const cs_params *pm, cs_work *w) {
   size_t nc = (size_t)pl->nsector;
   for (size_t cell = 0; cell < (size_t)CS_NSEX * CS_NAGE * pl->nstate; cell++) {
     int32_t *iu = w->nz + cell * 2 * nc, *ie = iu + nc, nu = 0, ne = 0;
+    double *ru = w->nzr + cell * 2 * nc, *re = ru + nc;
     for (int32_t sec = 0; sec < pl->nsector; sec++) {
-      if (pm->use[cell * nc + sec] != 0.0) iu[nu++] = sec;
-      if (pm->eol[cell * nc + sec] != 0.0) ie[ne++] = sec;
+      double u = pm->use[cell * nc + sec], e = pm->eol[cell * nc + sec];
+      if (u != 0.0) ru[nu] = u, iu[nu++] = sec * w->bmax;
+      if (e != 0.0) re[ne] = e, ie[ne++] = sec * w->bmax;
     }
     w->nzn[2 * cell] = nu;
     w->nzn[2 * cell + 1] = ne;
@@ -1123,12 +1244,16 @@ static void year_step(kctx *c, int32_t nsc) {
   c->trans = year_transitions(pl, pm, w, c->y);
   c->qfac = pow(1.0 - pm->impr, c->y);
   if (c->r->detail) copy_detail(c);
-  year_rows(c);
+  if (c->y == 0 || pm->timpr_any) year_rows(c); /* else the rows of last year, the same table */
   year_deaths(c);
   if (pl->has_projection && c->y < pl->nyear - 1) year_migration(c, c->y);
   double pfac = pow(1.0 + pm->price_growth, c->y);
-  for (c->l0 = 0; c->l0 < c->L; c->l0 += c->nb)
+  /* the last block's lanes past the last eight with a lane in them stay empty: not computed */
+  for (c->l0 = 0; c->l0 < c->nl; c->l0 += w->bmax) {
+    int32_t left = (c->nl - c->l0 + VL - 1) / VL * VL;
+    c->nb = left < w->bmax ? left : w->bmax;
     block_step(c, pfac);
+  }
   for (c->i = 0; c->i < nsc; c->i++) {
     c->sc = &c->scs[c->i];
     workforce_step(c);
@@ -1152,6 +1277,11 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
             .B = (size_t)w->bmax};
   clear_results(r);
   nonzero_rates(pl, pm, w);
+  if (pm->timpr_any) /* hazard_pow of the rows' later states, every year: the logarithms once */
+    for (size_t r0 = 0; r0 < (size_t)CS_NSEX * CS_NAGE * pl->nstate; r0++)
+      for (int32_t l = (int32_t)(r0 % (size_t)pl->nstate) + 1; l < pl->nstate; l++)
+        if (!(pm->trans[r0 * pl->nstate + l] >= 1.0))
+          w->trans_lg[r0 * pl->nstate + l] = log1p(-pm->trans[r0 * pl->nstate + l]);
   if (!pl->has_projection) year_migration(&c, -1);
   init_state(pl, pm, nsc, w);
   for (c.y = 0; c.y < pl->nyear; c.y++) {

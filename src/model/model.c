@@ -51,6 +51,14 @@ static cs_status signatures(const cs_plan *pl, cs_arena *ar, cs_params *o) {
         if (j == o->nsig) o->nsig++;
         o->cell_sig[((size_t)s * CS_NAGE + x) * pl->nstate + k] = j;
       }
+  o->iv_popfx = CS_ALLOC(ar, niv + 1, uint8_t);
+  if (!o->iv_popfx) return CS_ENOMEM;
+  for (size_t v = 0; v < niv; v++)
+    for (int32_t q = 0; q < pl->ivs[v].neffect; q++) {
+      const cs_effect *ef = &pl->ivs[v].effects[q];
+      o->iv_popfx[v] |= ef->kind == CS_EFF_MORTALITY || ef->kind == CS_EFF_UTILITY ||
+                        (ef->kind == CS_EFF_TRANSITION && ef->from != ef->to);
+    }
   return CS_OK;
 }
 
@@ -436,18 +444,21 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->mig_resid = CS_ALLOC(ar, (size_t)pl->narea * nsx, double);
   w->migT = CS_ALLOC(ar, (size_t)pl->narea * nsx, double);
   w->lane_a = CS_ALLOC(ar, (size_t)w->lstride + 1, int32_t);
-  w->up = CS_ALLOC(ar, B * niv + 1, double);
+  w->up = lanes_alloc(ar, B * niv + 1);
+  w->actm = CS_ALLOC(ar, B * niv + 1, long long);
   w->act = CS_ALLOC(ar, B * niv + 1, int32_t);
   w->nact = CS_ALLOC(ar, B, int32_t);
   int32_t ne = 0;
   for (int32_t i = 0; i < pl->niv; i++)
     ne += pl->ivs[i].neffect;
-  w->em = CS_ALLOC(ar, B * (size_t)ne + 1, double);
-  w->ef = CS_ALLOC(ar, B * (size_t)ne + 1, double);
-  w->part = CS_ALLOC(ar, niv + 1, double);
-  w->units = CS_ALLOC(ar, nc + 1, double);
-  w->fsum = CS_ALLOC(ar, nc + 1, double);
-  w->units_eol = CS_ALLOC(ar, nc + 1, double);
+  w->em = lanes_alloc(ar, B * (size_t)ne + 1);
+  w->ef = lanes_alloc(ar, B * (size_t)ne + 1);
+  w->part = lanes_alloc(ar, B * niv + 1);
+  w->units = lanes_alloc(ar, B * nc + 1);
+  w->fsum = lanes_alloc(ar, B * nc + 1);
+  w->units_eol = lanes_alloc(ar, B * nc + 1);
+  w->flows = lanes_alloc(ar, B);
+  w->gl = lanes_alloc(ar, B * nc + 1);
   w->ru = lanes_alloc(ar, ns * nc * B + 1);
   w->re = lanes_alloc(ar, ns * nc * B + 1);
   w->rn = lanes_alloc(ar, ns * B + 1);
@@ -456,23 +467,27 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->tm_on = CS_ALLOC(ar, ns * B + 1, uint8_t);
   w->any_tm = CS_ALLOC(ar, ns + 1, uint8_t);
   w->any_th = CS_ALLOC(ar, ns * nk * nk + 1, uint8_t);
+  w->tm_big = CS_ALLOC(ar, ns * nk + 1, uint8_t);
   w->qm = lanes_alloc(ar, ns * B + 1);
   w->ud = lanes_alloc(ar, ns * B + 1);
   w->qm_big = CS_ALLOC(ar, ns + 1, uint8_t);
+  w->ud_any = CS_ALLOC(ar, ns + 1, uint8_t);
   w->ut = lanes_alloc(ar, ns * nk * B + 1);
   w->upbar = CS_ALLOC(ar, (size_t)pl->nsub * (niv + 1), double);
   w->sup = CS_ALLOC(ar, (size_t)nsc * pl->nsub * pl->ngroup + 1, double);
   w->grow = CS_ALLOC(ar, nc + 1, double);
-  w->u = CS_ALLOC(ar, nc + 1, double);
-  w->e = CS_ALLOC(ar, nc + 1, double);
-  w->mfte = CS_ALLOC(ar, nc + 1, double);
+  w->u = lanes_alloc(ar, nc * 8 + 1);
+  w->e = lanes_alloc(ar, nc * 8 + 1);
+  w->mfte = lanes_alloc(ar, nc * 8 + 1);
   w->p = lanes_alloc(ar, nk * B);
   w->psum = lanes_alloc(ar, B);
   w->trans_y = CS_ALLOC(ar, n_trans(pl), double);
+  w->trans_lg = CS_ALLOC(ar, n_trans(pl), double);
   w->prow = CS_ALLOC(ar, n_trans(pl), double);
   w->bclamp = CS_ALLOC(ar, nsx * nk, uint8_t);
   w->nz = CS_ALLOC(ar, nsx * nk * 2 * nc + 1, int32_t);
   w->nzn = CS_ALLOC(ar, nsx * nk * 2, int32_t);
+  w->nzr = CS_ALLOC(ar, nsx * nk * 2 * nc + 1, double);
   w->qa = CS_ALLOC(ar, nsx * nk * (size_t)pl->narea, double);
   w->S = lanes_alloc(ar, B);
   w->S2 = lanes_alloc(ar, nk * B);
@@ -480,12 +495,13 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->hl = lanes_alloc(ar, CS_HEALTH_N * B);
   w->dm = lanes_alloc(ar, CS_DEMO_N * B);
   w->cap = CS_ALLOC(ar, nsx * B, cs_capped);
-  if (!w->cur || !w->next || !w->mig_resid || !w->migT || !w->lane_a || !w->up || !w->act ||
-      !w->nact || !w->em || !w->ef || !w->part || !w->units || !w->fsum || !w->units_eol ||
-      !w->ru || !w->re || !w->rn || !w->tm || !w->th || !w->tm_on || !w->any_tm || !w->any_th ||
-      !w->qm || !w->ud || !w->qm_big || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u ||
-      !w->e || !w->mfte || !w->p || !w->psum || !w->trans_y || !w->prow || !w->bclamp || !w->nz ||
-      !w->nzn || !w->qa || !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap)
+  if (!w->cur || !w->next || !w->mig_resid || !w->migT || !w->lane_a || !w->up || !w->actm ||
+      !w->act || !w->nact || !w->em || !w->ef || !w->part || !w->units || !w->fsum ||
+      !w->units_eol || !w->flows || !w->gl || !w->ru || !w->re || !w->rn || !w->tm || !w->th ||
+      !w->tm_on || !w->any_tm || !w->any_th || !w->tm_big || !w->qm || !w->ud || !w->qm_big ||
+      !w->ud_any || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u || !w->e || !w->mfte ||
+      !w->p || !w->psum || !w->trans_y || !w->trans_lg || !w->prow || !w->bclamp || !w->nz ||
+      !w->nzn || !w->nzr || !w->qa || !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap)
     return CS_ENOMEM;
   if (pl->rf) {
     w->rf_tot = CS_ALLOC(ar, (size_t)w->lstride, double);

@@ -34,6 +34,7 @@ typedef struct {
   int32_t nsig;
   int32_t *cell_sig; /* [s][x][k] -> signature */
   uint8_t *sig_iv;   /* [nsig][niv]: intervention targets the signature's cells */
+  uint8_t *iv_popfx; /* [niv]: intervention has a mortality, utility or transition effect */
 } cs_params;
 
 /* A re-forecast (docs/model.md "Re-forecast", v0.2): the realised values of year index y
@@ -146,12 +147,16 @@ typedef struct {
   double *mig_resid;            /* [s][x][a] projection-mode residual of the baseline */
   double *migT;                 /* [s][x][a] the plan's net migration, or the year's projection */
   int32_t *lane_a;              /* [lstride] the lane's area (0 for padding) */
-  double *up;                   /* [bmax][niv] uptake of the lane's (sc, a, t) */
+  double *up;                   /* [niv][bmax] uptake of the lane's (sc, a, t) */
+  long long *actm;              /* [niv][bmax] all ones where the uptake is > 0, else 0 */
   int32_t *act, *nact;          /* [bmax][niv], [bmax] interventions with uptake > 0 */
-  double *em, *ef;              /* [bmax][neffect] multiplier max(0, 1 + change*up) and fraction*up:
-                                   the same in every cell of the lane */
-  double *units, *fsum;         /* [c] units and FTE-weighted units of the current lane */
-  double *units_eol;            /* [c] the part of units from end-of-life use */
+  double *em, *ef;              /* [neffect][bmax] multiplier max(0, 1 + change*up) and fraction*up:
+                                   the same in every cell of the lane (set where up > 0) */
+  double *units, *fsum;         /* [c][bmax] units and FTE-weighted units of the lanes */
+  double *units_eol;            /* [c][bmax] the part of units from end-of-life use */
+  double *flows;                /* [bmax] the lanes' patient flows */
+  double *gl;                   /* [c][bmax] growth factor of the year times the lane's area use
+                                   index */
   double *ru, *re;              /* [nsig][c][bmax] sums of N*u and D*e at base (ungrown) rates */
   double *rn;                   /* [nsig][bmax] persons of the signature */
   double *tm;                   /* [nsig][k][l][bmax] product of transition multipliers */
@@ -159,23 +164,29 @@ typedef struct {
   uint8_t *tm_on;       /* [nsig][bmax] the lane has active transition effects on the signature */
   uint8_t *any_tm;      /* [nsig] some lane of the block has */
   uint8_t *any_th;      /* [nsig][k][l] some lane of the block has a hazard-scale one */
+  uint8_t *tm_big;      /* [nsig][k] some lane of the block has a multiplier of row k above 1
+                           (or not a number) or a hazard-scale one */
   double *qm, *ud;      /* [nsig][bmax] death-probability multiplier and utility change of the
                            signature's active mortality and utility effects (1 and 0 without) */
-  uint8_t *qm_big;      /* [nsig] some lane of the block has qm > 1 */
+  uint8_t *qm_big;      /* [nsig] some lane of the block may have qm > 1 (a multiplier > 1) */
+  uint8_t *ud_any;      /* [nsig] some lane of the block has a utility effect */
   double *ut;           /* [nsig][k][bmax] utility of state k with the utility change */
-  double *part;         /* [niv] participants of the current lane */
+  double *part;         /* [niv][bmax] participants of the lanes */
   double *upbar;        /* [nsub][niv] */
   double *sup;          /* [sc][r][g] current supply */
   double *grow;         /* [c] growth factor of the year */
-  double *u, *e, *mfte; /* [c] the current signature's grown rates */
+  double *u, *e, *mfte; /* [c][8] the current signature's grown rates of eight lanes */
   double *p;            /* [k][bmax] transition probabilities of the current row per lane */
   double *psum;         /* [bmax] their off-diagonal sum */
   double *trans_y;      /* [s][x][k][l] the year's base transitions (transition_improvement) */
+  double *trans_lg;     /* [s][x][k][l] log1p(-p) of the draw's base transitions, l > k */
   double *prow;         /* [s][x][k][l] the year's rows as a lane without transition effects
                            takes them (scaled to sum 1 where needed), the stay on the diagonal */
   uint8_t *bclamp;      /* [s][x][k] the year's base row sums above 1 */
   int32_t *nz, *nzn;    /* [s][x][k][2][c], [s][x][k][2]: the sectors with use (0) and
-                           end-of-life use (1) not 0, and their count */
+                           end-of-life use (1) not 0 (as offsets sector * bmax of their sums),
+                           and their count */
+  double *nzr;          /* [s][x][k][2][c] those rates, in the same order */
   double *qa;           /* [s][x][k][a] the year's death probability before mortality effects
                            (relative-risk mode; hazard mode: [s][x][k], the same in every area) */
   double *S, *D;        /* [bmax] survivors and deaths of the current cell */

@@ -188,6 +188,7 @@ typedef struct {
   cs_results r;
   cs_work w;
   cs_econ ec;
+  double *cov_pop; /* [narea][sex][age] the population the scenarios' coverage was computed for */
 } wmodel;
 
 static cs_status wmodel_init(const cs_plan *pl, wmodel *m) {
@@ -199,6 +200,9 @@ static cs_status wmodel_init(const cs_plan *pl, wmodel *m) {
   cs_status st = cs_params_build(pl, m->theta, &m->ar, &m->pm);
   if (st != CS_OK) return st;
   if ((m->nsc = cs_scen_build(pl, &m->pm, &m->ar, &m->sc)) < 0) return CS_ENOMEM;
+  size_t npop = (size_t)pl->narea * CS_NSEX * CS_NAGE;
+  if (!(m->cov_pop = CS_ALLOC(&m->ar, npop, double))) return CS_ENOMEM;
+  memcpy(m->cov_pop, m->pm.pop, npop * sizeof(double));
   if ((st = cs_results_alloc(pl, m->nsc, 0, &m->ar, &m->r)) != CS_OK) return st;
   if ((st = cs_work_alloc(pl, &m->pm, m->nsc, &m->ar, &m->w)) != CS_OK) return st;
   return cs_econ_alloc(&m->r, &m->ar, &m->ec);
@@ -251,7 +255,12 @@ static void job_run(shared_t *sh, wmodel *m, int64_t j) {
   cs_psa *o = sh->out;
   atomic_fetch_add(&sh->bad, job_theta(sh, j, m->theta));
   cs_params_fill(pl, m->theta, &m->pm);
-  cs_scen_coverage(pl, &m->pm, m->sc, m->nsc);
+  /* the coverage depends on the drawn population alone: the same population, the same bits */
+  size_t npop = (size_t)pl->narea * CS_NSEX * CS_NAGE * sizeof(double);
+  if (memcmp(m->cov_pop, m->pm.pop, npop) != 0) {
+    cs_scen_coverage(pl, &m->pm, m->sc, m->nsc);
+    memcpy(m->cov_pop, m->pm.pop, npop);
+  }
   cs_kernel(pl, &m->pm, m->sc, m->nsc, &m->w, &m->r);
   cs_econ_fill(pl, &m->r, &m->ec);
   double *dst = cs_psa_job_metrics(o, j);
