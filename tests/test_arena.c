@@ -65,8 +65,27 @@ static void test_diags(void **state) {
   cs_diags_free(NULL);
 }
 
+/* cs_strcut: every copy of the folder goes, overlapping starts and the message's own text
+ * stay (the serve and report layers strip a plan's folder from messages with it). */
+static void test_strcut(void **state) {
+  (void)state;
+  char *s = cs_strcut("/srv/p/a.csv:3:1: bad; see /srv/p/b.csv and /srv/x", "/srv/p/", 7);
+  assert_string_equal(s, "a.csv:3:1: bad; see b.csv and /srv/x");
+  cs_free(s);
+  s = cs_strcut("aaab", "aa", 2); /* left to right: "aa" then "ab" */
+  assert_string_equal(s, "ab");
+  cs_free(s);
+  s = cs_strcut("abc", "abc", 0); /* nothing to cut */
+  assert_string_equal(s, "abc");
+  cs_free(s);
+  s = cs_strcut("", "/x/", 3);
+  assert_string_equal(s, "");
+  cs_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_zeroed_aligned),
-                                     cmocka_unit_test(test_overflow), cmocka_unit_test(test_diags)};
+                                     cmocka_unit_test(test_overflow), cmocka_unit_test(test_diags),
+                                     cmocka_unit_test(test_strcut)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,6 +53,19 @@ char *cs_strndup(const char *s, size_t n) {
 
 char *cs_strdup(const char *s) { return cs_strndup(s, strlen(s)); }
 
+char *cs_strcut(const char *s, const char *cut, size_t n) {
+  size_t len = strlen(s), k = 0;
+  char *out = cs_malloc(len + 1);
+  if (!out) return NULL;
+  for (size_t i = 0; i < len;)
+    if (n && i + n <= len && !memcmp(s + i, cut, n))
+      i += n;
+    else
+      out[k++] = s[i++];
+  out[k] = '\0';
+  return out;
+}
+
 int32_t cs_thread_count(int64_t requested, int64_t jobs) {
   int64_t n = requested;
   if (n < 1) n = sysconf(_SC_NPROCESSORS_ONLN);

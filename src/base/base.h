@@ -17,6 +17,9 @@ void *cs_calloc(size_t count, size_t size); /* zeroed; NULL when count * size ov
 void *cs_realloc(void *p, size_t n);
 char *cs_strdup(const char *s);
 char *cs_strndup(const char *s, size_t n);
+/* s without any of the n bytes cut (a plan's folder, so that a message names no server
+ * folder); NULL when out of memory. */
+char *cs_strcut(const char *s, const char *cut, size_t n);
 
 /* The number of worker threads to use: requested, or the online CPUs when requested < 1,
  * capped at CS_MAX_THREADS and at the jobs there are (an idle thread would only allocate). */

@@ -147,6 +147,18 @@ cs_status cs_mon_rows(cs_monitor *m);
 /* The shortest decimal that reads back as v (whole numbers without an exponent). */
 void cs_mon_num(double v, char *buf, size_t n);
 
+/* The decimals a row's numbers are shown with (output.c; the report and the dashboard show
+ * the same digits as `careshift monitor status`): whole from 100 up, else one decimal; the %
+ * with as many more as it takes to lie on the same side of 5 %, 20 % and the used band's reach
+ * as the exact %, and realised and the used band's ends (both with the same decimals) as many
+ * as it takes to show realised on its side of each end. */
+typedef struct {
+  int realised, band, pct;
+} cs_mon_dec;
+void cs_mon_decimals(const cs_monitor_row *r, cs_mon_dec *d);
+/* The decimals of v alone: whole from 100 up, else one. */
+int cs_mon_default_prec(double v);
+
 /* Tolerances of the status (docs/monitoring.md, "Status"). */
 #define CS_MON_ON_TRACK 0.05  /* within 5 % of planned: on track */
 #define CS_MON_OFF_TRACK 0.20 /* without a band: more than 20 % worse is off track */

@@ -69,11 +69,11 @@ static void human_prec(double v, int prec, int nl, char *out, size_t n) {
   out[k] = '\0';
 }
 
-/* The decimals a number is shown with: whole above 100, one below. */
-static int default_prec(double v) { return fabs(v) >= 100 ? 0 : 1; }
+/* The decimals a number is shown with: whole from 100 up, one below. */
+int cs_mon_default_prec(double v) { return fabs(v) >= 100 ? 0 : 1; }
 
 static void human(double v, int nl, char *out, size_t n) {
-  human_prec(v, default_prec(v), nl, out, n);
+  human_prec(v, cs_mon_default_prec(v), nl, out, n);
 }
 
 /* v rounded to prec decimals, as printed. */
@@ -99,6 +99,27 @@ static int enough_prec(double x, const double *t, size_t nt, int prec, int t_pre
     if (ok) break;
   }
   return prec;
+}
+
+void cs_mon_decimals(const cs_monitor_row *r, cs_mon_dec *d) {
+  /* the % against the status's fixed tolerances (5 % on track, 20 % off track without a band)
+   * and the band's reach as a % of planned */
+  double th[6] = {5, -5, 20, -20, NAN, NAN};
+  if (!isnan(r->band_used_low) && r->planned > 0) {
+    th[4] = 100 * (r->band_used_high - r->planned) / r->planned;
+    th[5] = -100 * (r->planned - r->band_used_low) / r->planned;
+  }
+  double pct = r->difference_pct;
+  d->pct = isnan(pct) ? 1 : enough_prec(pct, th, 6, cs_mon_default_prec(pct), 0);
+  /* realised and the band's ends with the decimals that keep realised on its side of each */
+  int prec = cs_mon_default_prec(isnan(r->realised) ? r->planned : r->realised);
+  if (!isnan(r->realised) && !isnan(r->band_used_low)) {
+    double ends[2] = {r->band_used_low, r->band_used_high};
+    prec = enough_prec(r->realised, ends, 2, prec, 1);
+  }
+  d->realised = prec;
+  int hp = isnan(r->band_used_high) ? 0 : cs_mon_default_prec(r->band_used_high);
+  d->band = prec > hp ? prec : hp;
 }
 
 static const char *const STATUS[][2] = {
@@ -155,7 +176,7 @@ static int implausible(const cs_monitor_row *r) {
 static void effect_pct(const cs_monitor_row *r, int nl, char *out, size_t n) {
   double pct = 100 * r->effect_realised;
   double th[3] = {0, 100 * CS_MON_EFFECT_PLAUSIBLE, -100 * CS_MON_EFFECT_PLAUSIBLE};
-  human_prec(pct, enough_prec(pct, th, 3, default_prec(pct), 0), nl, out, n);
+  human_prec(pct, enough_prec(pct, th, 3, cs_mon_default_prec(pct), 0), nl, out, n);
 }
 
 /* The cell: "60.0 %", marked ! (the other way) and ? (implausible); "-" without a value. */
@@ -179,27 +200,15 @@ static void row_line(text *t, const cs_monitor_row *r, int nl, int wi, int wp, i
   human(r->target, nl, tg, sizeof tg);
   human(r->planned, nl, pl, sizeof pl);
   human(r->difference, nl, df, sizeof df);
-  /* the % against the status's fixed tolerances (5 % on track, 20 % off track without a band)
-   * and the band's reach as a % of planned */
-  double th[6] = {5, -5, 20, -20, NAN, NAN};
-  if (!isnan(r->band_used_low) && r->planned > 0) {
-    th[4] = 100 * (r->band_used_high - r->planned) / r->planned;
-    th[5] = -100 * (r->planned - r->band_used_low) / r->planned;
-  }
-  double pct = r->difference_pct;
-  human_prec(pct, isnan(pct) ? 1 : enough_prec(pct, th, 6, default_prec(pct), 0), nl, pc,
-             sizeof pc);
-  /* realised and the band's ends with the decimals that keep realised on its side of each */
-  int prec = default_prec(isnan(r->realised) ? r->planned : r->realised);
-  if (!isnan(r->realised) && !isnan(r->band_used_low)) {
-    double ends[2] = {r->band_used_low, r->band_used_high};
-    prec = enough_prec(r->realised, ends, 2, prec, 1);
-  }
+  cs_mon_dec dec;
+  cs_mon_decimals(r, &dec);
+  human_prec(r->difference_pct, dec.pct, nl, pc, sizeof pc);
+  int prec = dec.realised;
   human_prec(r->realised, prec, nl, re, sizeof re);
   if (isnan(r->band_used_low)) {
     snprintf(band, sizeof band, "-");
   } else {
-    int bp = prec > default_prec(r->band_used_high) ? prec : default_prec(r->band_used_high);
+    int bp = dec.band;
     human_prec(r->band_used_low, bp, nl, lo, sizeof lo);
     human_prec(r->band_used_high, bp, nl, hi, sizeof hi);
     snprintf(band, sizeof band, "%s - %s%s", lo, hi, widened(r) ? "*" : " ");
@@ -249,8 +258,8 @@ static void header(text *t, const cs_monitor *m, int nl, int wi, int wp, int wm)
 static void effect_row(text *t, const cs_monitor_row *r, int nl) {
   char place[128], bs[420], pl[40], re[420], ef[420];
   place_label(r, nl, place, sizeof place);
-  int prec = enough_prec(r->realised, &r->baseline, 1, default_prec(r->realised), 1);
-  if (default_prec(r->baseline) > prec) prec = default_prec(r->baseline);
+  int prec = enough_prec(r->realised, &r->baseline, 1, cs_mon_default_prec(r->realised), 1);
+  if (cs_mon_default_prec(r->baseline) > prec) prec = cs_mon_default_prec(r->baseline);
   human_prec(r->baseline, prec, nl, bs, sizeof bs);
   human_prec(r->realised, prec, nl, re, sizeof re);
   human(r->planned, nl, pl, sizeof pl);

@@ -284,8 +284,8 @@ static json_t *row_json(const cs_rmon *m, const cs_rdata *r, const cs_monitor_ro
   json_object_set_new(o, "band_used_low", num(w->band_used_low));
   json_object_set_new(o, "band_used_high", num(w->band_used_high));
   json_object_set_new(o, "milestone_met", json_string(w->milestone_met ? w->milestone_met : ""));
-  cs_rmon_dec d;
-  cs_rmon_decimals(w, &d);
+  cs_mon_dec d;
+  cs_mon_decimals(w, &d);
   json_object_set_new(o, "decimals",
                       json_pack("{s:i, s:i, s:i}", "realised", d.realised, "band", d.band,
                                 "difference_pct", d.pct));
@@ -321,16 +321,8 @@ static const char *const PLAN_STATE[] = {"unchanged", "changed", "missing", "unk
 /* s without every copy of dir (the plan's folder, with its '/'): an API answer names files,
  * never where the server keeps them. */
 static json_t *folderless(const char *s, const char *dir, size_t dn) {
-  size_t n = strlen(s), k = 0;
-  char *out = dn ? cs_malloc(n + 1) : NULL;
-  if (!out) return json_string(s);
-  for (size_t i = 0; i < n;)
-    if (i + dn <= n && !memcmp(s + i, dir, dn))
-      i += dn;
-    else
-      out[k++] = s[i++];
-  out[k] = '\0';
-  json_t *j = json_string(out);
+  char *out = dn ? cs_strcut(s, dir, dn) : NULL;
+  json_t *j = json_string(out ? out : s);
   cs_free(out);
   return j;
 }

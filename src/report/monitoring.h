@@ -6,6 +6,7 @@
 
 #include "careshift_monitor.h"
 #include "chartkit.h"
+#include "monitor/monitor.h"
 
 enum { CS_RMON_PLAN_SAME, CS_RMON_PLAN_CHANGED, CS_RMON_PLAN_MISSING, CS_RMON_PLAN_UNKNOWN };
 
@@ -23,15 +24,6 @@ struct cs_rmon {
   int reforecast_from; /* the run is a re-forecast from this year (run_info); 0: it is not */
 };
 
-/* The decimals a row's numbers are shown with, as `careshift monitor status` prints them
- * (src/monitor/output.c): whole from 100 up, else one decimal; the % with as many more as it
- * takes to lie on the same side of 5 %, 20 % and the used band's reach as the exact %, and
- * realised and the used band's ends (both with the same decimals) as many as it takes to show
- * realised on its side of each end. */
-typedef struct {
-  int realised, band, pct;
-} cs_rmon_dec;
-void cs_rmon_decimals(const cs_monitor_row *w, cs_rmon_dec *d);
 /* Whether the band used is wider than the PSA band (a side widened to planned -/+ 5 %). */
 int cs_rmon_widened(const cs_monitor_row *w);
 /* "participants:acp" as the report names it ("Participants acp", "Deelnemers acp"), and its

@@ -72,55 +72,7 @@ static const char *place_label(const cs_rdata *r, const cs_monitor_row *w) {
   return *w->name ? w->name : w->place;
 }
 
-/* ---- numbers as `careshift monitor status` prints them (src/monitor/output.c, whose
- * functions are its own: the same rules here, so the report, the dashboard and the terminal
- * show the same digits) ---- */
-
-/* The decimals a number is shown with: whole from 100 up, one below. */
-static int default_prec(double v) { return fabs(v) >= 100 ? 0 : 1; }
-
-/* v rounded to prec decimals, as printed. */
-static double rounded(double v, int prec) {
-  char b[400];
-  snprintf(b, sizeof b, "%.*f", prec, v);
-  return strtod(b, NULL);
-}
-
-static int side(double a, double b) { return (a > b) - (a < b); }
-
-/* The fewest decimals, from prec on, at which x and each of the nt thresholds t[] (NaN
- * skipped), each rounded as it is printed (t_prec: 1, or as they are: 0), compare as x and the
- * threshold do: "-5.0" is never shown for -5.04 % (behind) beside -4.998 % (on track). */
-static int enough_prec(double x, const double *t, size_t nt, int prec, int t_prec) {
-  for (; prec < 20; prec++) {
-    double xr = rounded(x, prec);
-    int ok = 1;
-    for (size_t i = 0; ok && i < nt; i++)
-      if (!isnan(t[i])) ok = side(xr, t_prec ? rounded(t[i], prec) : t[i]) == side(x, t[i]);
-    if (ok) break;
-  }
-  return prec;
-}
-
-void cs_rmon_decimals(const cs_monitor_row *w, cs_rmon_dec *d) {
-  /* the % against the fixed tolerances (5 % on track, 20 % off track without a band) and the
-   * used band's reach as a % of planned */
-  double th[6] = {5, -5, 20, -20, NAN, NAN};
-  if (!isnan(w->band_used_low) && w->planned > 0) {
-    th[4] = 100 * (w->band_used_high - w->planned) / w->planned;
-    th[5] = -100 * (w->planned - w->band_used_low) / w->planned;
-  }
-  double pct = w->difference_pct;
-  d->pct = isnan(pct) ? 1 : enough_prec(pct, th, 6, default_prec(pct), 0);
-  int prec = default_prec(isnan(w->realised) ? w->planned : w->realised);
-  if (!isnan(w->realised) && !isnan(w->band_used_low)) {
-    double ends[2] = {w->band_used_low, w->band_used_high};
-    prec = enough_prec(w->realised, ends, 2, prec, 1);
-  }
-  d->realised = prec;
-  int hp = isnan(w->band_used_high) ? 0 : default_prec(w->band_used_high);
-  d->band = prec > hp ? prec : hp;
-}
+/* ---- numbers as `careshift monitor status` prints them (cs_mon_decimals) ---- */
 
 int cs_rmon_widened(const cs_monitor_row *w) {
   return isfinite(w->band_used_low) && isfinite(w->band_used_high) &&
@@ -130,7 +82,7 @@ int cs_rmon_widened(const cs_monitor_row *w) {
 /* As monitor status prints them: whole numbers from 100 up, else one decimal; "–" for none. */
 static const char *fmt_v(char *b, double v, int nl) {
   if (!isfinite(v)) return strcpy(b, "–");
-  cs_fmt_num(b, 64, v, default_prec(v), nl);
+  cs_fmt_num(b, 64, v, cs_mon_default_prec(v), nl);
   return b;
 }
 
@@ -145,10 +97,10 @@ static const char *fmt_d(char *b, double v, int dec, int nl) {
  * "" without a band. */
 static const char *band_text(char *b, size_t n, const cs_monitor_row *w, int nl) {
   char lo[64], hi[64];
-  cs_rmon_dec d;
+  cs_mon_dec d;
   b[0] = '\0';
   if (!isfinite(w->band_used_low) || !isfinite(w->band_used_high)) return b;
-  cs_rmon_decimals(w, &d);
+  cs_mon_decimals(w, &d);
   snprintf(b, n, "%s – %s%s", fmt_d(lo, w->band_used_low, d.band, nl),
            fmt_d(hi, w->band_used_high, d.band, nl), cs_rmon_widened(w) ? "*" : "");
   return b;
@@ -273,8 +225,8 @@ static void year_marks(const cs_rdata *r, const cs_monitor_row *w, const char *p
   if (isfinite(w->realised)) {
     size_t s = status_ix(w->status);
     const char *st = r->nl ? STATUS[s].nl : STATUS[s].en;
-    cs_rmon_dec d;
-    cs_rmon_decimals(w, &d);
+    cs_mon_dec d;
+    cs_mon_decimals(w, &d);
     snprintf(label, sizeof label, "%s %d: %s %s (%s %s), %s", panel, w->year,
              cs_tr(r, "realised", "gerealiseerd"), fmt_d(a, w->realised, d.realised, r->nl),
              cs_tr(r, "planned", "gepland"), fmt_v(c, w->planned, r->nl), st);
@@ -291,8 +243,8 @@ static void table_row(const cs_rdata *r, json_t *t, const char *panel, int y, do
   snprintf(ys, sizeof ys, "%d", y);
   if (w) band_text(band, sizeof band, w, r->nl);
   if (w && isfinite(w->realised)) {
-    cs_rmon_dec d;
-    cs_rmon_decimals(w, &d);
+    cs_mon_dec d;
+    cs_mon_decimals(w, &d);
     fmt_d(re, w->realised, d.realised, r->nl);
   }
   if (w && isfinite(w->target)) fmt_v(ms, w->target, r->nl);
@@ -483,8 +435,8 @@ static void dec_cell(cs_buf *b, double v, int dec, int nl) {
 static void status_row(cs_buf *b, const cs_rmon *m, const cs_rdata *r, const cs_monitor_row *w) {
   char label[200], unit[80], band[160], a[64], c[64];
   const char *iv = cs_rmon_iv_name(m, w->indicator);
-  cs_rmon_dec d;
-  cs_rmon_decimals(w, &d);
+  cs_mon_dec d;
+  cs_mon_decimals(w, &d);
   cs_rmon_indicator_label(r, w->indicator, label, sizeof label, unit, sizeof unit);
   cs_buf_printf(b, "<tr data-indicator=\"%s\" data-place=\"", w->indicator);
   cs_buf_esc(b, w->place);

@@ -339,6 +339,7 @@ static const char *not_pdf(const char *s, long n) {
   if (n < 0) return "no file";
   if (n < PDF_MIN_BYTES) return "too small";
   if (n > PDF_MAX_BYTES) return "too large";
+  if (!s) return "cannot read it"; /* a size that fits, but the file could not be rewound */
   if (memcmp(s, "%PDF-", 5)) return "no PDF header";
   if (!memmem(s + n - 32, 32, "%%EOF", 5)) return "cut short";
   return NULL;

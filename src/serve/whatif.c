@@ -224,19 +224,8 @@ static void field_of(const job *j, const char *msg, char *out, size_t n) {
  * file names, never where the server keeps them. */
 static json_t *without_dir(const char *m, const char *plan) {
   const char *slash = strrchr(plan, '/');
-  size_t dn = slash ? (size_t)(slash - plan) + 1 : 0, n = strlen(m);
-  char *out = dn ? cs_malloc(n + 1) : NULL;
-  if (!out) return cs_sv_jstr(m);
-  size_t k = 0;
-  for (size_t i = 0; i < n;) {
-    if (i + dn <= n && !memcmp(m + i, plan, dn)) {
-      i += dn;
-      continue;
-    }
-    out[k++] = m[i++];
-  }
-  out[k] = '\0';
-  json_t *js = cs_sv_jstr(out);
+  char *out = slash ? cs_strcut(m, plan, (size_t)(slash - plan) + 1) : NULL;
+  json_t *js = cs_sv_jstr(out ? out : m);
   cs_free(out);
   return js;
 }
