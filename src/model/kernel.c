@@ -10,7 +10,14 @@
  * for all lanes, and the loops over lanes are plain loops the compiler vectorises. Every sum
  * still adds its terms in the order of the one-lane-at-a-time kernel it replaced (cells in
  * (s, x, k) order within each lane, lanes in (scenario, area) order across them), so results
- * have the same bits as before, on any machine and any number of threads. */
+ * have the same bits as before, on any machine and any number of threads.
+ *
+ * Scenarios with the same stock share lanes: a scenario whose uptake of every intervention with
+ * a mortality, utility or transition effect equals an earlier one's, bit for bit, in every area
+ * and year, has that scenario's stock, deaths and summed rates, so only the earlier one is a
+ * lane; the later one takes the block's sums for its own care effects and results
+ * (lane_scenarios, block_dups). The example's without-<theme> scenarios are the plan's or the
+ * baseline's stock: 4 of its 9 scenarios are lanes. */
 #include "model.h"
 
 #include <math.h>
@@ -68,8 +75,9 @@ typedef struct {
   const cs_scen *sc;  /* scenario i (workforce_step, implementation_step) */
   cs_work *w;
   cs_results *r;
-  int32_t i, y, L, nl, na, K, nc; /* L: lane stride (w->lstride), nl: lanes (w->nlane) */
-  double qfac;                    /* (1 - mortality_improvement)^y */
+  int32_t i, y, L, nl, na, K, nc; /* L: lane stride (w->lstride), nl: lanes (w->lane_sc) */
+  int32_t nsc;
+  double qfac;         /* (1 - mortality_improvement)^y */
   int32_t l0, nb;      /* the block: lanes l0 .. l0 + nb - 1 (nb = w->bmax, some maybe padding) */
   size_t B;            /* stride of the block's scratch (w->bmax) */
   const double *trans; /* [s][x][k][l] the year's base transitions */
@@ -402,11 +410,11 @@ static void clamp_row(const kctx *c, int32_t b, int32_t k, int32_t j, size_t row
     if (l != k) w->p[(size_t)l * B + b] /= w->psum[b];
   /* the log counts rows that moved persons: empty cells are scaled but not counted */
   if (n == 0.0) return;
-  c->r->clamped_rows++;
+  w->lcl[b]++;
   /* a base row above 1 already (a drawn table scale, or a negative transition_improvement
    * raising the hazards of later years) is the base table's doing, not an intervention's */
   if (w->bclamp[row]) {
-    c->r->clamped_base_rows++;
+    w->lcl[B + (size_t)b]++;
     return;
   }
   if (!w->tm_on[(size_t)j * B + b]) return;
@@ -418,7 +426,7 @@ static void clamp_row(const kctx *c, int32_t b, int32_t k, int32_t j, size_t row
     if (!in[v]) continue;
     for (int32_t q = 0; q < iv->neffect; q++)
       if (iv->effects[q].kind == CS_EFF_TRANSITION && iv->effects[q].from == k) {
-        c->r->clamp_iv[v]++;
+        w->lcliv[(size_t)v * B + (size_t)b]++;
         break;
       }
   }
@@ -488,7 +496,7 @@ CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, co
   }
   if (w->bclamp[row])
     for (int32_t b = 0; b < nb; b++)
-      if (N[b] != 0.0) c->r->clamped_rows++, c->r->clamped_base_rows++;
+      if (N[b] != 0.0) w->lcl[b]++, w->lcl[B + (size_t)b]++;
   const double *prow = w->prow + row * K;
   for (int32_t l = 0; l < K; l++) {
     double pl = prow[l], *s2 = w->S2 + (size_t)l * B;
@@ -582,7 +590,7 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
     cell_transitions(c, cell, k, j, N);
   else if (w->bclamp[cell])
     for (int32_t b = 0; b < nb; b++)
-      if (N[b] != 0.0) c->r->clamped_rows++, c->r->clamped_base_rows++;
+      if (N[b] != 0.0) w->lcl[b]++, w->lcl[B + (size_t)b]++;
 }
 
 /* Births (step 5) into age 0 of next year, per lane. */
@@ -733,7 +741,7 @@ static void block_capped(kctx *c) {
   if (w->ncap > 1) qsort(w->cap, (size_t)w->ncap, sizeof *w->cap, cmp_capped);
   for (int32_t i = 0; i < w->ncap; i++)
     c->r->capped_persons += w->cap[i].persons;
-  w->ncap = 0;
+  /* (the list stays until block_clear: block_dups adds it again for the lanes' duplicates) */
 }
 
 /* Net migration into cell sx of next year's stock, every lane of the block (step 6), once the
@@ -962,13 +970,13 @@ static void weigh_area(const lctx *lc, size_t say, double *hl, double pfac) {
 }
 
 /* Everything of lane b's area in this year once its cells are done. */
-static void lane_finish(const kctx *c, int32_t b, double pfac) {
+static void lane_finish(const kctx *c, int32_t b, int32_t i, double pfac) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
   cs_results *r = c->r;
   int32_t l = c->l0 + b;
-  lctx lc = {.k = c, .b = b, .i = l / c->na, .a = w->lane_a[l]};
+  lctx lc = {.k = c, .b = b, .i = i, .a = w->lane_a[l]};
   size_t say = ix_say(r, lc.i, c->y, lc.a), B = c->B;
   double *dm = r->demo + say * CS_DEMO_N, *hl = r->health + say * CS_HEALTH_N;
   for (int32_t f = 0; f < CS_DEMO_N; f++)
@@ -1003,7 +1011,50 @@ static void block_clear(const kctx *c) {
   memset(w->rn, 0, ns * B * sizeof(double));
   memset(w->hl, 0, CS_HEALTH_N * B * sizeof(double));
   memset(w->dm, 0, CS_DEMO_N * B * sizeof(double));
+  memset(w->lcl, 0, 2 * B * sizeof(int64_t));
+  memset(w->lcliv, 0, (size_t)c->pl->niv * B * sizeof(int64_t));
   w->ncap = 0;
+}
+
+/* Lane b's clamped rows into the run's counts (once for the lane, once for each duplicate). */
+static void lane_counts(const kctx *c, int32_t b) {
+  const cs_work *w = c->w;
+  c->r->clamped_rows += w->lcl[b];
+  c->r->clamped_base_rows += w->lcl[c->B + (size_t)b];
+  for (int32_t v = 0; v < c->pl->niv; v++)
+    c->r->clamp_iv[v] += w->lcliv[(size_t)v * c->B + (size_t)b];
+}
+
+/* The scenarios whose stock is a lane scenario's (w->canon): the block's cell sums are theirs
+ * too, so only their uptake, care effects and results are computed, from the same sums, and
+ * the lanes' capped removals and clamped rows count again for them. */
+static void block_dups(const kctx *c, double pfac) {
+  cs_work *w = c->w;
+  for (int32_t i = 1; i < c->nsc; i++) {
+    int32_t j = w->canon[i], any = 0;
+    if (j == i) continue;
+    for (int32_t b = 0; b < c->nb; b++) {
+      int32_t l = c->l0 + b;
+      if (l < c->nl && w->lane_sc[l] == j) {
+        lane_uptake(c, b, &c->scs[i], i, w->lane_a[l]);
+        any = 1;
+      } else {
+        lane_none(c, b);
+      }
+    }
+    if (!any) continue;
+    block_sig_apply(c);
+    for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++)
+      if (w->lane_sc[c->l0 + b] == j) {
+        lane_finish(c, b, i, pfac);
+        lane_counts(c, b);
+      }
+    for (int32_t q = 0; q < w->ncap; q++) /* (sorted by lane: the same order every time) */
+      if (w->lane_sc[w->cap[q].lane] == j) {
+        c->r->capped_cells++;
+        c->r->capped_persons += w->cap[q].persons;
+      }
+  }
 }
 
 /* One block of lanes through the year. */
@@ -1012,7 +1063,7 @@ static void block_step(kctx *c, double pfac) {
   for (int32_t b = 0; b < c->nb; b++) {
     int32_t l = c->l0 + b;
     if (l < c->nl)
-      lane_uptake(c, b, &c->scs[l / c->na], l / c->na, c->w->lane_a[l]);
+      lane_uptake(c, b, &c->scs[c->w->lane_sc[l]], c->w->lane_sc[l], c->w->lane_a[l]);
     else
       lane_none(c, b);
     lane_sigs(c, b);
@@ -1022,8 +1073,11 @@ static void block_step(kctx *c, double pfac) {
   block_cells(c); /* (the births first) */
   block_capped(c);
   block_sig_apply(c);
-  for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++)
-    lane_finish(c, b, pfac);
+  for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++) {
+    lane_finish(c, b, c->w->lane_sc[c->l0 + b], pfac);
+    lane_counts(c, b);
+  }
+  if (c->nl < c->nsc * c->na) block_dups(c, pfac);
 }
 
 /* Section 5: demand per (subregion, group), supply of this year, supply of next year. */
@@ -1187,16 +1241,73 @@ static void nonzero_rates(const cs_plan *pl, const cs_params *pm, cs_work *w) {
   }
 }
 
-static void init_state(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_work *w) {
+/* A hash of the uptake of every intervention with a mortality, utility or transition effect
+ * in every area and year of scenario i: what its stock depends on. */
+static uint64_t stock_hash(const cs_plan *pl, const cs_params *pm, const cs_scen *sc) {
+  uint64_t h = 1469598103934665603u;
+  for (int32_t v = 0; v < pl->niv; v++) {
+    if (!pm->iv_popfx[v]) continue;
+    for (int32_t a = 0; a < pl->narea; a++)
+      for (int32_t y = 0; y < pl->nyear; y++) {
+        double u = uptake(pl, pm, sc, v, a, pl->T0 + y);
+        uint64_t bits;
+        memcpy(&bits, &u, sizeof bits);
+        h = (h ^ bits) * 1099511628211u;
+      }
+  }
+  return h;
+}
+
+/* Whether scenarios i and j have the same uptake of those interventions, bit for bit. */
+static int same_stock(const cs_plan *pl, const cs_params *pm, const cs_scen *si,
+                      const cs_scen *sj) {
+  for (int32_t v = 0; v < pl->niv; v++) {
+    if (!pm->iv_popfx[v]) continue;
+    for (int32_t a = 0; a < pl->narea; a++)
+      for (int32_t y = 0; y < pl->nyear; y++) {
+        double ui = uptake(pl, pm, si, v, a, pl->T0 + y), uj = uptake(pl, pm, sj, v, a, pl->T0 + y);
+        if (memcmp(&ui, &uj, sizeof ui) != 0) return 0;
+      }
+  }
+  return 1;
+}
+
+/* Which scenarios are lanes: each scenario's canon (the first with the same stock, itself
+ * when none), and the lanes of the canons in order (the baseline's first, as year_deaths and
+ * projection-mode migration need). A re-forecast (its rescale and uptake) and the detail
+ * output (each scenario's own cells) keep every scenario a lane. Returns the lanes. */
+static int32_t lane_scenarios(const cs_plan *pl, const cs_params *pm, const cs_scen *sc,
+                              int32_t nsc, const cs_results *r, cs_work *w) {
+  int share = !pl->rf && !r->detail;
+  uint64_t *h = w->shash;
+  for (int32_t i = 0; i < nsc; i++) {
+    w->canon[i] = i;
+    if (!share) continue;
+    h[i] = stock_hash(pl, pm, &sc[i]);
+    for (int32_t j = 0; j < i; j++)
+      if (w->canon[j] == j && h[j] == h[i] && same_stock(pl, pm, &sc[i], &sc[j])) {
+        w->canon[i] = j;
+        break;
+      }
+  }
+  int32_t nl = 0;
+  for (int32_t i = 0; i < nsc; i++)
+    if (w->canon[i] == i)
+      for (int32_t a = 0; a < pl->narea; a++)
+        w->lane_sc[nl++] = i;
+  return nl;
+}
+
+static void init_state(const cs_plan *pl, const cs_params *pm, int32_t nsc, int32_t nl,
+                       cs_work *w) {
   size_t RG = (size_t)pl->nsub * pl->ngroup, L = (size_t)w->lstride;
   int32_t K = pl->nstate;
   for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++)
     for (int32_t k = 0; k < K; k++) {
       double sh = pl->share0[(size_t)sx * K + k], *n = w->cur + ((size_t)sx * K + k) * L;
       for (size_t l = 0; l < L; l++) /* the padding lanes: nobody */
-        n[l] = (int32_t)l < w->nlane
-                   ? pm->pop[(size_t)w->lane_a[l] * CS_NSEX * CS_NAGE + (size_t)sx] * sh
-                   : 0.0;
+        n[l] = (int32_t)l < nl ? pm->pop[(size_t)w->lane_a[l] * CS_NSEX * CS_NAGE + (size_t)sx] * sh
+                               : 0.0;
     }
   for (int32_t i = 0; i < nsc; i++)
     for (size_t rg = 0; rg < RG; rg++)
@@ -1224,7 +1335,7 @@ static void copy_detail(const kctx *c) {
   size_t cells = cells_per_scen(c->pl), L = (size_t)c->L;
   int32_t K = c->K;
   for (int32_t l = 0; l < c->nl; l++) {
-    int32_t i = l / c->na, a = c->w->lane_a[l];
+    int32_t i = c->w->lane_sc[l], a = c->w->lane_a[l];
     double *d =
         c->r->detail + cs_ix_sy(c->r, i, c->y) * cells + (size_t)a * CS_NSEX * CS_NAGE * (size_t)K;
     for (size_t sk = 0; sk < (size_t)CS_NSEX * CS_NAGE * K; sk++)
@@ -1269,7 +1380,7 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
             .w = w,
             .r = r,
             .L = w->lstride,
-            .nl = w->nlane,
+            .nsc = nsc,
             .nb = w->bmax,
             .na = pl->narea,
             .K = pl->nstate,
@@ -1283,7 +1394,8 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
         if (!(pm->trans[r0 * pl->nstate + l] >= 1.0))
           w->trans_lg[r0 * pl->nstate + l] = log1p(-pm->trans[r0 * pl->nstate + l]);
   if (!pl->has_projection) year_migration(&c, -1);
-  init_state(pl, pm, nsc, w);
+  c.nl = lane_scenarios(pl, pm, sc, nsc, r, w);
+  init_state(pl, pm, nsc, c.nl, w);
   for (c.y = 0; c.y < pl->nyear; c.y++) {
     year_step(&c, nsc);
     double *tmp = w->cur;

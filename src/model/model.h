@@ -194,6 +194,14 @@ typedef struct {
   double *hl, *dm;      /* [CS_HEALTH_N][bmax], [CS_DEMO_N][bmax] the lanes' sums */
   cs_capped *cap;       /* [NSEX * NAGE * bmax] capped removals of the block */
   int32_t ncap;
+  /* Scenarios with the same stock (the same uptake of every intervention with a mortality,
+   * utility or transition effect, in every area and year) share their lanes' cells: canon[i]
+   * is the first such scenario, and only those are lanes (cs_kernel). */
+  int32_t *canon;          /* [nsc] */
+  uint64_t *shash;         /* [nsc] a hash of that uptake */
+  int32_t *lane_sc;        /* [lstride] the scenario of lane l */
+  int64_t *lcl;            /* [2][bmax] rows clamped in the block's lanes, of which base rows */
+  int64_t *lcliv;          /* [niv][bmax] rows clamped involving the intervention */
   double *rf_tot, *rf_fac; /* [lstride] a re-forecast's lane totals and factors (else NULL) */
   double *rf_gsum;         /* [npg] a scenario's modelled persons of each population group */
 } cs_work;
