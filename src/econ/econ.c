@@ -11,10 +11,7 @@ const char *const cs_crit_unit[CS_CRIT_N] = {"%", "%", "fte", "m2"};
 const char *const cs_ce_name[CS_CE_N] = {"dominant", "icer", "dominated", "saves_money_loses_qalys",
                                          "no_qaly_change"};
 
-/* Totals of one scenario-year over the areas of subregion sub (all areas when sub < 0). */
-typedef struct {
-  double fte, m2, den_units, front_cost, cost, payer_cost, flows;
-} year_tot;
+typedef cs_year_tot year_tot;
 
 /* The threshold of a criterion in a year, in the criterion's unit: staff and real estate may
  * be set relative to the baseline of the year (b). */
@@ -27,25 +24,32 @@ static double threshold(const cs_plan *pl, int32_t crit, const year_tot *b) {
   }
 }
 
-static year_tot totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y, int32_t sub) {
-  year_tot t = {0};
-  for (int32_t a = 0; a < r->na; a++) {
-    if (sub >= 0 && pl->areas[a].sub != sub) continue;
-    t.flows += r->flows[cs_ix_sy(r, i, y) * r->na + a];
-    const double *care = r->care + ((cs_ix_sy(r, i, y) * r->na + a) * r->nc) * CS_CARE_N;
-    for (int32_t c = 0; c < r->nc; c++) {
-      const double *row = care + (size_t)c * CS_CARE_N;
-      cs_chain ch = pl->sectors[c].chain;
-      int front = ch == CS_CHAIN_SOCIAL || ch == CS_CHAIN_PRIMARY;
-      t.fte += row[CS_CARE_FTE];
-      t.m2 += row[CS_CARE_M2];
-      t.cost += row[CS_CARE_COST];
-      if (pl->sectors[c].payer == pl->crit_payer) t.payer_cost += row[CS_CARE_COST];
-      if (pl->flow_den[c]) t.den_units += row[CS_CARE_UNITS];
-      if (front) t.front_cost += row[CS_CARE_COST];
-    }
+/* Adds area a of scenario i in year y to t. */
+static void add_area(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y, int32_t a,
+                     year_tot *t) {
+  t->flows += r->flows[cs_ix_sy(r, i, y) * r->na + a];
+  const double *care = r->care + ((cs_ix_sy(r, i, y) * r->na + a) * r->nc) * CS_CARE_N;
+  for (int32_t c = 0; c < r->nc; c++) {
+    const double *row = care + (size_t)c * CS_CARE_N;
+    cs_chain ch = pl->sectors[c].chain;
+    int front = ch == CS_CHAIN_SOCIAL || ch == CS_CHAIN_PRIMARY;
+    t->fte += row[CS_CARE_FTE];
+    t->m2 += row[CS_CARE_M2];
+    t->cost += row[CS_CARE_COST];
+    if (pl->sectors[c].payer == pl->crit_payer) t->payer_cost += row[CS_CARE_COST];
+    if (pl->flow_den[c]) t->den_units += row[CS_CARE_UNITS];
+    if (front) t->front_cost += row[CS_CARE_COST];
   }
-  return t;
+}
+
+/* Totals of scenario i in year y: t[0] over every area, t[1 + q] over subregion q's, each
+ * adding its areas in their order, in one pass. */
+static void totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y, year_tot *t) {
+  memset(t, 0, ((size_t)r->nr + 1) * sizeof *t);
+  for (int32_t a = 0; a < r->na; a++) {
+    add_area(pl, r, i, y, a, &t[0]);
+    add_area(pl, r, i, y, a, &t[1 + pl->areas[a].sub]);
+  }
 }
 
 static double pct_or_zero(double num, double den) { return den != 0.0 ? num / den * 100.0 : 0.0; }
@@ -76,18 +80,20 @@ static double shortage(const cs_results *r, int32_t i, int32_t y) {
 /* Criteria values per year (region and subregions), plus the front share and staff-gap
  * closure shown beside them. */
 static void criteria(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
+  size_t nt = (size_t)r->nr + 1;
   for (int32_t y = 0; y < r->ny; y++) {
     size_t sy = cs_ix_sy(r, i, y);
-    year_tot b = totals(pl, r, 0, y, -1), s = totals(pl, r, i, y, -1);
-    crit_values(pl, &b, &s, r->own_fte[sy], o->crit + sy * CS_CRIT_N);
+    /* the baseline's totals are its own (scenario 0 is filled first: cs_econ_fill) */
+    const year_tot *b = o->btot + (size_t)y * nt;
+    year_tot *s = i == 0 ? o->btot + (size_t)y * nt : o->stot;
+    totals(pl, r, i, y, s);
+    crit_values(pl, b, s, r->own_fte[sy], o->crit + sy * CS_CRIT_N);
     for (int32_t c = 0; i == 0 && c < CS_CRIT_N; c++)
-      o->threshold[(size_t)y * CS_CRIT_N + c] = threshold(pl, c, &b);
-    for (int32_t q = 0; q < r->nr; q++) {
-      year_tot bq = totals(pl, r, 0, y, q), sq = totals(pl, r, i, y, q);
-      crit_values(pl, &bq, &sq, 0.0, o->crit_sub + (sy * r->nr + q) * CS_CRIT_N);
-    }
-    o->front_share[sy] = s.cost > 0.0 ? s.front_cost / s.cost : 0.0;
-    o->staff_gross[sy] = b.fte - s.fte;
+      o->threshold[(size_t)y * CS_CRIT_N + c] = threshold(pl, c, b);
+    for (int32_t q = 0; q < r->nr; q++)
+      crit_values(pl, &b[1 + q], &s[1 + q], 0.0, o->crit_sub + (sy * r->nr + q) * CS_CRIT_N);
+    o->front_share[sy] = s->cost > 0.0 ? s->front_cost / s->cost : 0.0;
+    o->staff_gross[sy] = b->fte - s->fte;
     double gb = shortage(r, 0, y);
     o->gap[sy] = shortage(r, i, y);
     o->gap_closed[sy] = gb > 0.0 ? (gb - o->gap[sy]) / gb : 0.0;
@@ -244,10 +250,12 @@ cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *o) {
   o->gap = CS_ALLOC(ar, (size_t)r->nsc * r->ny, double);
   o->delta = CS_ALLOC(ar, (size_t)nst * r->ny, double);
   o->tot = CS_ALLOC(ar, (size_t)r->nsc * CS_TOT_N, double);
+  o->btot = CS_ALLOC(ar, (size_t)r->ny * (r->nr + 1), year_tot);
+  o->stot = CS_ALLOC(ar, (size_t)r->nr + 1, year_tot);
   if (!o->inv || !o->sav || !o->npv || !o->break_even || !o->dqaly || !o->dly ||
       !o->cost_per_qaly || !o->societal || !o->crit || !o->front_share || !o->gap_closed ||
       !o->staff_gross || !o->gap || !o->threshold || !o->inv_sub || !o->sav_sub || !o->crit_sub ||
-      !o->delta || !o->tot)
+      !o->delta || !o->tot || !o->btot || !o->stot)
     return CS_ENOMEM;
   return CS_OK;
 }

@@ -13,6 +13,11 @@ enum { CS_CRIT_CARE_USE, CS_CRIT_PATIENT_FLOWS, CS_CRIT_STAFF, CS_CRIT_REAL_ESTA
  * 1 January of the base year. */
 enum { CS_TOT_CARE, CS_TOT_IMPL, CS_TOT_QALY, CS_TOT_LY, CS_TOT_POP0, CS_TOT_N };
 
+/* Totals of one scenario-year over the areas of the region or of a subregion (econ.c). */
+typedef struct {
+  double fte, m2, den_units, front_cost, cost, payer_cost, flows;
+} cs_year_tot;
+
 typedef struct {
   int32_t nsc, nst;        /* nst = npayer + 1; stakeholder npayer is `total` */
   double *inv, *sav, *npv; /* [sc][nst] */
@@ -31,6 +36,8 @@ typedef struct {
   double *threshold;         /* [y][CS_CRIT_N] in the criterion's unit (relative ones are set
                                 against the baseline of the year) */
   double *tot;               /* [sc][CS_TOT_N] each scenario's own discounted totals (v0.2) */
+  cs_year_tot *btot, *stot;  /* scratch: [y][1 + r] the baseline's totals of each year, the
+                                region's then each subregion's; [1 + r] a scenario's */
 } cs_econ;
 
 /* The discount factor of year index y (years after T0) at rate r: 1 / (1 + r)^y (MODEL.md 7);

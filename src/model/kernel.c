@@ -869,27 +869,31 @@ CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long 
   VEC(fl) = flows;
 }
 
-/* Each signature's summed rates of every lane of the block, grown and put through its
- * interventions' effects, give the lanes' units, FTE-weighted units, flows and participants
- * ([..][B]). Eight lanes at once: an intervention's effects act in the lanes where it has
- * uptake and a signature in the lanes where it has persons (masks); elsewhere the sums keep
- * their bits, so each lane adds the terms the one-lane code added, in its order. */
-CS_CLONES static void block_sig_apply(const kctx *c) {
+/* Each signature's summed rates of the block's lanes b0 .. b1 - 1 (multiples of VL), grown and
+ * put through its interventions' effects, give the lanes' units, FTE-weighted units, flows and
+ * participants ([..][B]; the other lanes' are left as they were). Eight lanes at once: an
+ * intervention's effects act in the lanes where it has uptake and a signature in the lanes
+ * where it has persons (masks); elsewhere the sums keep their bits, so each lane adds the terms
+ * the one-lane code added, in its order. */
+CS_CLONES static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
-  const int32_t nc = c->nc, niv = pl->niv, nb = c->nb;
-  const size_t B = c->B;
+  const int32_t nc = c->nc, niv = pl->niv;
+  const size_t B = c->B, nl = (size_t)(b1 - b0) * sizeof(double);
   double *units = w->units, *fsum = w->fsum, *ueol = w->units_eol, *part = w->part;
   double *flows = w->flows, *u = w->u, *e = w->e, *mf = w->mfte, *g = w->gl;
-  memset(units, 0, (size_t)nc * B * sizeof(double));
-  memset(fsum, 0, (size_t)nc * B * sizeof(double));
-  memset(ueol, 0, (size_t)nc * B * sizeof(double));
-  memset(part, 0, (size_t)niv * B * sizeof(double));
-  memset(flows, 0, B * sizeof(double));
+  for (int32_t sec = 0; sec < nc; sec++) {
+    memset(units + (size_t)sec * B + b0, 0, nl);
+    memset(fsum + (size_t)sec * B + b0, 0, nl);
+    memset(ueol + (size_t)sec * B + b0, 0, nl);
+  }
+  for (int32_t v = 0; v < niv; v++)
+    memset(part + (size_t)v * B + b0, 0, nl);
+  memset(flows + b0, 0, nl);
   /* the growth of each sector, times the area's own level of use (area_use_index) */
   for (int32_t sec = 0; sec < nc; sec++)
-    for (int32_t b = 0; b < nb; b++) {
+    for (int32_t b = b0; b < b1; b++) {
       const double *ai = pl->area_index;
       g[(size_t)sec * B + b] =
           ai ? w->grow[sec] * ai[(size_t)w->lane_a[c->l0 + b] * nc + sec] : w->grow[sec];
@@ -898,7 +902,7 @@ CS_CLONES static void block_sig_apply(const kctx *c) {
     const double *rn = w->rn + (size_t)j * B;
     const double *ru = w->ru + (size_t)j * nc * B, *re = w->re + (size_t)j * nc * B;
     const uint8_t *in = pm->sig_iv + (size_t)j * niv;
-    for (int32_t b = 0; b < nb; b += VL) {
+    for (int32_t b = b0; b < b1; b += VL) {
       /* the lanes with persons in the signature (nobody: nothing to use, nobody takes part) */
       long long z[VL], any = 0;
       for (int q = 0; q < VL; q++)
@@ -1031,19 +1035,26 @@ static void lane_counts(const kctx *c, int32_t b) {
 static void block_dups(const kctx *c, double pfac) {
   cs_work *w = c->w;
   for (int32_t i = 1; i < c->nsc; i++) {
-    int32_t j = w->canon[i], any = 0;
+    int32_t j = w->canon[i], b0 = c->nb, b1 = 0;
     if (j == i) continue;
+    /* scenario j's lanes are a run of the block (lanes are in scenario order): only the
+     * vectors of eight that hold them are computed */
     for (int32_t b = 0; b < c->nb; b++) {
       int32_t l = c->l0 + b;
       if (l < c->nl && w->lane_sc[l] == j) {
-        lane_uptake(c, b, &c->scs[i], i, w->lane_a[l]);
-        any = 1;
-      } else {
-        lane_none(c, b);
+        if (b < b0) b0 = b / VL * VL;
+        b1 = (b / VL + 1) * VL;
       }
     }
-    if (!any) continue;
-    block_sig_apply(c);
+    if (b1 == 0) continue;
+    for (int32_t b = b0; b < b1; b++) {
+      int32_t l = c->l0 + b;
+      if (l < c->nl && w->lane_sc[l] == j)
+        lane_uptake(c, b, &c->scs[i], i, w->lane_a[l]);
+      else
+        lane_none(c, b);
+    }
+    block_sig_apply(c, b0, b1);
     for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++)
       if (w->lane_sc[c->l0 + b] == j) {
         lane_finish(c, b, i, pfac);
@@ -1072,7 +1083,7 @@ static void block_step(kctx *c, double pfac) {
   block_clear(c); /* (the sums of migration too) */
   block_cells(c); /* (the births first) */
   block_capped(c);
-  block_sig_apply(c);
+  block_sig_apply(c, 0, c->nb);
   for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++) {
     lane_finish(c, b, c->w->lane_sc[c->l0 + b], pfac);
     lane_counts(c, b);

@@ -263,6 +263,44 @@ static cs_status relay(const cs_diags *from, cs_diags *to, const char *priv, con
   return st;
 }
 
+/* The CSV files (printf-bound) and the SQLite database with the workbook (SQLite-bound) are
+ * written by two jobs, on two threads when the run has them: each job writes every table to
+ * its own sinks, which share nothing but the read-only view, so the files have the same bytes
+ * as one after the other. Each job keeps its own diagnostics; a table both refuse (a value
+ * that is not finite) is said once. */
+typedef struct {
+  const cs_run *run;
+  cs_sink *const *sinks;
+  int nsink;
+  cs_diags *d[2];
+} sink_jobs;
+
+static cs_status sink_job(void *ctx, int64_t job) {
+  sink_jobs *x = ctx;
+  cs_sink *const *own = job == 0 ? x->sinks : x->sinks + 1;
+  int n = job == 0 ? 1 : x->nsink - 1;
+  return cs_tables_write(&x->run->view, own, n, x->run->opt.cancel, x->d[job]);
+}
+
+static cs_status write_tables(const cs_run *run, cs_sink *const *sinks, int nsink,
+                              cs_diags *diags) {
+  sink_jobs x = {run, sinks, nsink, {cs_diags_new(), cs_diags_new()}};
+  cs_status st = x.d[0] && x.d[1] ? CS_OK : CS_ENOMEM;
+  if (st == CS_OK) st = cs_parallel_for(run->opt.threads, 2, sink_job, &x);
+  for (size_t i = 0; x.d[0] && i < cs_diags_count(x.d[0]); i++)
+    cs_diags_add_prefixed(diags, "", cs_diags_get(x.d[0], i));
+  for (size_t i = 0; x.d[1] && i < cs_diags_count(x.d[1]); i++) {
+    const char *m = cs_diags_get(x.d[1], i);
+    int seen = 0;
+    for (size_t k = 0; k < cs_diags_count(x.d[0]) && !seen; k++)
+      seen = !strcmp(m, cs_diags_get(x.d[0], k));
+    if (!seen) cs_diags_add_prefixed(diags, "", m);
+  }
+  cs_diags_free(x.d[0]);
+  cs_diags_free(x.d[1]);
+  return st;
+}
+
 /* Every table, run.log and results.db into the private directory of o, then one commit. */
 cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *caller) {
   if (!cs_outdir_private(o)) return CS_EINTERNAL; /* written once already */
@@ -281,7 +319,7 @@ cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *caller) {
   /* a sink that could not start says why in a diagnostic; without one it ran out of memory */
   for (int i = 0; i < nsink && st == CS_OK; i++)
     if (!sinks[i]) st = cs_diags_count(diags) > before ? CS_EIO : CS_ENOMEM;
-  if (st == CS_OK) st = cs_tables_write(&run->view, sinks, nsink, run->opt.cancel, diags);
+  if (st == CS_OK) st = write_tables(run, sinks, nsink, diags);
   if (st == CS_OK) {
     const char *log = cs_run_log(run);
     st = cs_sink_csv_add_text(sinks[0], "run.log", log, strlen(log));
