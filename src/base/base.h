@@ -44,4 +44,14 @@ uint64_t cs_hash_fnv1a_bytes(uint64_t h, const void *p, size_t n);
 /* Uniform number in (0, 1) of (seed, counter, stream): Philox4x32-10 (docs/model.md note 14). */
 double cs_rand_u01(uint64_t seed, uint64_t counter, uint64_t stream);
 
+/* numfmt.c: numbers as text without printf, for the CSV writer's hot loop (glibc's printf
+ * formats a double with multi-precision arithmetic: "%.17g" was a sixth of a national run).
+ */
+/* Writes exactly what glibc's snprintf(out, 32, "%.17g", v) writes (NUL-terminated) and returns
+ * the same count, at most 24. Zeros and finite |v| in [1e-6, 2^128) take the fast exact path;
+ * every other value (smaller, larger, subnormal, infinite, NaN) goes to snprintf itself. Like
+ * printf it assumes the "C" locale's decimal point and round-to-nearest, which careshift never
+ * changes (snprintf would follow a changed locale or rounding mode; this does not). */
+int cs_fmt_g17(double v, char out[32]);
+
 #endif

@@ -203,7 +203,11 @@ static cs_status csv_row(cs_sink *sk, const cs_value *v) {
     switch (c->t->cols[i].type) {
     case CS_TEXT: cs_csv_text(c->f, v[i].s); break;
     case CS_INT: fprintf(c->f, "%lld", (long long)v[i].i); break;
-    case CS_REAL: fprintf(c->f, "%.17g", v[i].d); break;
+    case CS_REAL: { /* what "%.17g" writes, without printf's multi-precision arithmetic */
+      char num[32];
+      fwrite(num, 1, (size_t)cs_fmt_g17(v[i].d, num), c->f);
+      break;
+    }
     }
   }
   if (fputc('\n', c->f) != EOF) return CS_OK;
