@@ -12,12 +12,15 @@
  * (s, x, k) order within each lane, lanes in (scenario, area) order across them), so results
  * have the same bits as before, on any machine and any number of threads.
  *
- * Scenarios with the same stock share lanes: a scenario whose uptake of every intervention with
- * a mortality, utility or transition effect equals an earlier one's, bit for bit, in every area
- * and year, has that scenario's stock, deaths and summed rates, so only the earlier one is a
- * lane; the later one takes the block's sums for its own care effects and results
- * (lane_scenarios, block_dups). The example's without-<theme> scenarios are the plan's or the
- * baseline's stock: 4 of its 9 scenarios are lanes. */
+ * Pairs with the same stock share lanes: a (scenario, area) pair whose uptake of every
+ * intervention with a mortality, utility or transition effect in the area equals an earlier
+ * scenario's, bit for bit, in every year, has that pair's stock, deaths and summed rates, so
+ * only the earlier pair is a lane; the later one takes the lane's sums for its own care effects
+ * and results (lane_scenarios, block_dups). In the example the without-<theme> scenarios are
+ * the plan's or the baseline's stock, mijnstreek-alleen is the plan's in its subregion and the
+ * baseline's elsewhere, parkstad-later the plan's outside Parkstad: 39 of its 144 pairs are
+ * lanes. Each scenario's sums over its areas (year_payers, workforce_step, ...) add the areas
+ * in their order, whichever lane computed them. */
 #include "model.h"
 
 #include <math.h>
@@ -542,8 +545,8 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
       d = VEC(D + b);
     } else {
       v8 qk;
-      if (la[b + VL - 1] == la[b] + VL - 1) { /* eight areas in a row: one scenario's */
-        qk = VEC(qa + la[b]) * VEC(qm + b);   /* q <= 1 times qm <= 1 stays <= 1 */
+      if (w->lrow[(c->l0 + b) / VL]) {      /* eight areas in a row */
+        qk = VEC(qa + la[b]) * VEC(qm + b); /* q <= 1 times qm <= 1 stays <= 1 */
       } else {
         double t[VL];
         for (int q = 0; q < VL; q++)
@@ -651,7 +654,7 @@ CS_HOT double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n
 CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, double *M) {
   int32_t l = c->l0 + b, a = c->w->lane_a[l];
   size_t sa = (size_t)sx * c->na + (size_t)a;
-  int row = l + VL <= c->nl && c->w->lane_a[l + VL - 1] == a + VL - 1;
+  int row = c->w->lrow[l / VL];
   int base = l + VL <= c->na, proj = c->pl->has_projection;
   if (row && !proj) {
     VEC(M) = VEC(c->w->migT + sa);
@@ -954,7 +957,6 @@ static void weigh_area(const lctx *lc, size_t say, double *hl, double pfac) {
   double wy = cs_cycle_weight(pl, c->y);
   const double *care = r->care + say * (size_t)pl->nsector * CS_CARE_N;
   double *cw = r->care_w + say * (size_t)pl->nsector;
-  double *pay = r->payer_care_w + cs_ix_sy(r, lc->i, c->y) * r->np;
   for (int32_t sec = 0; sec < pl->nsector; sec++) {
     double cost = care[(size_t)sec * CS_CARE_N + CS_CARE_COST];
     if (pl->cycle != CS_CYCLE_NONE) {
@@ -962,7 +964,6 @@ static void weigh_area(const lctx *lc, size_t say, double *hl, double pfac) {
       cost = wy * (cost - eol) + eol;
     }
     cw[sec] = cost;
-    pay[pl->sectors[sec].payer] += cost;
   }
   if (pl->cycle == CS_CYCLE_NONE) {
     hl[CS_HEALTH_LY_W] = hl[CS_HEALTH_LY];
@@ -997,7 +998,6 @@ static void lane_finish(const kctx *c, int32_t b, int32_t i, double pfac) {
     row[CS_CARE_FTE] = w->fsum[(size_t)sec * B + b] * pm->fte_per_unit[sec];
     row[CS_CARE_M2] = U * pm->m2[sec];
     row[CS_CARE_CO2] = U * pm->co2[sec];
-    r->payer_care[cs_ix_sy(r, lc.i, c->y) * r->np + pl->sectors[sec].payer] += row[CS_CARE_COST];
   }
   weigh_area(&lc, say, hl, pfac);
   double *pa = r->participants + say * (size_t)pl->niv;
@@ -1029,39 +1029,44 @@ static void lane_counts(const kctx *c, int32_t b) {
     c->r->clamp_iv[v] += w->lcliv[(size_t)v * c->B + (size_t)b];
 }
 
-/* The scenarios whose stock is a lane scenario's (w->canon): the block's cell sums are theirs
- * too, so only their uptake, care effects and results are computed, from the same sums, and
- * the lanes' capped removals and clamped rows count again for them. */
+/* Whether lane l holds the stock of scenario i's pair in the lane's area without being that
+ * pair's own lane: the pair borrows it. */
+static int borrows(const kctx *c, int32_t i, int32_t l) {
+  const cs_work *w = c->w;
+  return l < c->nl && w->lane_sc[l] != i && w->lane_of[(size_t)i * c->na + w->lane_a[l]] == l;
+}
+
+/* The (scenario, area) pairs whose stock is another pair's lane (w->lane_of): the lane's cell
+ * sums are theirs too, so only their uptake, care effects and results are computed, from the
+ * same sums, and the lane's capped removals and clamped rows count again for them. */
 static void block_dups(const kctx *c, double pfac) {
   cs_work *w = c->w;
   for (int32_t i = 1; i < c->nsc; i++) {
-    int32_t j = w->canon[i], b0 = c->nb, b1 = 0;
-    if (j == i) continue;
-    /* scenario j's lanes are a run of the block (lanes are in scenario order): only the
-     * vectors of eight that hold them are computed */
-    for (int32_t b = 0; b < c->nb; b++) {
-      int32_t l = c->l0 + b;
-      if (l < c->nl && w->lane_sc[l] == j) {
-        if (b < b0) b0 = b / VL * VL;
-        b1 = (b / VL + 1) * VL;
-      }
+    const int32_t *lo = w->lane_of + (size_t)i * c->na;
+    int32_t b0 = c->nb, b1 = 0;
+    /* only the vectors of eight that hold the lanes the scenario borrows are computed */
+    for (int32_t a = 0; a < c->na; a++) {
+      int32_t b = lo[a] - c->l0;
+      if (b < 0 || b >= c->nb || w->lane_sc[lo[a]] == i) continue;
+      if (b < b0) b0 = b / VL * VL;
+      if (b >= b1) b1 = (b / VL + 1) * VL;
     }
     if (b1 == 0) continue;
     for (int32_t b = b0; b < b1; b++) {
       int32_t l = c->l0 + b;
-      if (l < c->nl && w->lane_sc[l] == j)
+      if (borrows(c, i, l))
         lane_uptake(c, b, &c->scs[i], i, w->lane_a[l]);
       else
         lane_none(c, b);
     }
     block_sig_apply(c, b0, b1);
-    for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++)
-      if (w->lane_sc[c->l0 + b] == j) {
+    for (int32_t b = b0; b < b1; b++)
+      if (borrows(c, i, c->l0 + b)) {
         lane_finish(c, b, i, pfac);
         lane_counts(c, b);
       }
     for (int32_t q = 0; q < w->ncap; q++) /* (sorted by lane: the same order every time) */
-      if (w->lane_sc[w->cap[q].lane] == j) {
+      if (borrows(c, i, w->cap[q].lane)) {
         c->r->capped_cells++;
         c->r->capped_persons += w->cap[q].persons;
       }
@@ -1089,6 +1094,26 @@ static void block_step(kctx *c, double pfac) {
     lane_counts(c, b);
   }
   if (c->nl < c->nsc * c->na) block_dups(c, pfac);
+}
+
+/* Each scenario's care cost per payer (weighted too) in the year: the areas in order, each
+ * area's sectors in order, whichever lane computed the area. */
+static void year_payers(const kctx *c) {
+  const cs_plan *pl = c->pl;
+  cs_results *r = c->r;
+  size_t nsec = (size_t)pl->nsector;
+  for (int32_t i = 0; i < c->nsc; i++) {
+    size_t sy = cs_ix_sy(r, i, c->y);
+    double *pay = r->payer_care + sy * r->np, *pay_w = r->payer_care_w + sy * r->np;
+    for (int32_t a = 0; a < c->na; a++) {
+      size_t say = ix_say(r, i, c->y, a);
+      const double *care = r->care + say * nsec * CS_CARE_N, *cw = r->care_w + say * nsec;
+      for (size_t sec = 0; sec < nsec; sec++) {
+        pay[pl->sectors[sec].payer] += care[sec * CS_CARE_N + CS_CARE_COST];
+        pay_w[pl->sectors[sec].payer] += cw[sec];
+      }
+    }
+  }
 }
 
 /* Section 5: demand per (subregion, group), supply of this year, supply of next year. */
@@ -1253,59 +1278,72 @@ static void nonzero_rates(const cs_plan *pl, const cs_params *pm, cs_work *w) {
 }
 
 /* A hash of the uptake of every intervention with a mortality, utility or transition effect
- * in every area and year of scenario i: what its stock depends on. */
-static uint64_t stock_hash(const cs_plan *pl, const cs_params *pm, const cs_scen *sc) {
+ * in area a in every year of scenario sc: what the area's stock depends on. */
+static uint64_t stock_hash(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t a) {
   uint64_t h = 1469598103934665603u;
   for (int32_t v = 0; v < pl->niv; v++) {
     if (!pm->iv_popfx[v]) continue;
-    for (int32_t a = 0; a < pl->narea; a++)
-      for (int32_t y = 0; y < pl->nyear; y++) {
-        double u = uptake(pl, pm, sc, v, a, pl->T0 + y);
-        uint64_t bits;
-        memcpy(&bits, &u, sizeof bits);
-        h = (h ^ bits) * 1099511628211u;
-      }
+    for (int32_t y = 0; y < pl->nyear; y++) {
+      double u = uptake(pl, pm, sc, v, a, pl->T0 + y);
+      uint64_t bits;
+      memcpy(&bits, &u, sizeof bits);
+      h = (h ^ bits) * 1099511628211u;
+    }
   }
   return h;
 }
 
-/* Whether scenarios i and j have the same uptake of those interventions, bit for bit. */
-static int same_stock(const cs_plan *pl, const cs_params *pm, const cs_scen *si,
-                      const cs_scen *sj) {
+/* Whether scenarios i and j have the same uptake of those interventions in area a, bit for
+ * bit. */
+static int same_stock(const cs_plan *pl, const cs_params *pm, const cs_scen *si, const cs_scen *sj,
+                      int32_t a) {
   for (int32_t v = 0; v < pl->niv; v++) {
     if (!pm->iv_popfx[v]) continue;
-    for (int32_t a = 0; a < pl->narea; a++)
-      for (int32_t y = 0; y < pl->nyear; y++) {
-        double ui = uptake(pl, pm, si, v, a, pl->T0 + y), uj = uptake(pl, pm, sj, v, a, pl->T0 + y);
-        if (memcmp(&ui, &uj, sizeof ui) != 0) return 0;
-      }
+    for (int32_t y = 0; y < pl->nyear; y++) {
+      double ui = uptake(pl, pm, si, v, a, pl->T0 + y), uj = uptake(pl, pm, sj, v, a, pl->T0 + y);
+      if (memcmp(&ui, &uj, sizeof ui) != 0) return 0;
+    }
   }
   return 1;
 }
 
-/* Which scenarios are lanes: each scenario's canon (the first with the same stock, itself
- * when none), and the lanes of the canons in order (the baseline's first, as year_deaths and
- * projection-mode migration need). A re-forecast (its rescale and uptake) and the detail
- * output (each scenario's own cells) keep every scenario a lane. Returns the lanes. */
+/* Which (scenario, area) pairs are lanes: a pair with the same stock as an earlier scenario's
+ * pair in the area shares its lane (w->lane_of), the others get lanes in (scenario, area)
+ * order, so the baseline's areas are lanes 0 .. narea - 1, as year_deaths and projection-mode
+ * migration need. A re-forecast (its rescale and uptake) and the detail output (each
+ * scenario's own cells) keep every pair a lane of its own. Returns the lanes. */
 static int32_t lane_scenarios(const cs_plan *pl, const cs_params *pm, const cs_scen *sc,
                               int32_t nsc, const cs_results *r, cs_work *w) {
   int share = !pl->rf && !r->detail;
+  int32_t na = pl->narea, nl = 0;
   uint64_t *h = w->shash;
-  for (int32_t i = 0; i < nsc; i++) {
-    w->canon[i] = i;
-    if (!share) continue;
-    h[i] = stock_hash(pl, pm, &sc[i]);
-    for (int32_t j = 0; j < i; j++)
-      if (w->canon[j] == j && h[j] == h[i] && same_stock(pl, pm, &sc[i], &sc[j])) {
-        w->canon[i] = j;
-        break;
-      }
-  }
-  int32_t nl = 0;
   for (int32_t i = 0; i < nsc; i++)
-    if (w->canon[i] == i)
-      for (int32_t a = 0; a < pl->narea; a++)
-        w->lane_sc[nl++] = i;
+    for (int32_t a = 0; a < na; a++) {
+      size_t ia = (size_t)i * na + (size_t)a;
+      int32_t lane = -1;
+      if (share) h[ia] = stock_hash(pl, pm, &sc[i], a);
+      for (int32_t j = 0; share && j < i && lane < 0; j++) {
+        size_t ja = (size_t)j * na + (size_t)a;
+        int32_t lj = w->lane_of[ja];
+        if (w->lane_sc[lj] == j && h[ja] == h[ia] && same_stock(pl, pm, &sc[i], &sc[j], a))
+          lane = lj;
+      }
+      if (lane < 0) {
+        lane = nl++;
+        w->lane_sc[lane] = i;
+        w->lane_a[lane] = a;
+      }
+      w->lane_of[ia] = lane;
+    }
+  for (int32_t l = nl; l < w->lstride; l++) /* the padding: nobody, area 0 */
+    w->lane_sc[l] = w->lane_a[l] = 0;
+  for (int32_t v = 0; v < w->lstride / VL; v++) {
+    const int32_t *la = w->lane_a + (size_t)v * VL;
+    int row = (v + 1) * VL <= nl;
+    for (int q = 1; q < VL && row; q++)
+      row = la[q] == la[0] + q;
+    w->lrow[v] = (uint8_t)row;
+  }
   return nl;
 }
 
@@ -1376,6 +1414,7 @@ static void year_step(kctx *c, int32_t nsc) {
     c->nb = left < w->bmax ? left : w->bmax;
     block_step(c, pfac);
   }
+  year_payers(c);
   for (c->i = 0; c->i < nsc; c->i++) {
     c->sc = &c->scs[c->i];
     workforce_step(c);

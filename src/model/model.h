@@ -136,9 +136,10 @@ typedef struct {
   double persons;
 } cs_capped;
 
-/* The kernel advances every (scenario, area) pair of a year together: lane i * narea + a, the
- * population stored [s][x][k][lane], so each rate is read once a year for all lanes and the
- * loops over lanes vectorise. Lanes go in blocks of bmax (a multiple of 8); the lanes past
+/* The kernel advances every (scenario, area) pair of a year together, a lane each (pairs with
+ * the same stock share one; without sharing lane i * narea + a), the population stored
+ * [s][x][k][lane], so each rate is read once a year for all lanes and the loops over lanes
+ * vectorise. Lanes go in blocks of bmax (a multiple of 8); the lanes past
  * nlane that fill the last block stay empty. The per-lane scratch below is [..][bmax]
  * (b = lane - first lane of the block), sized for one block. */
 typedef struct {
@@ -194,12 +195,13 @@ typedef struct {
   double *hl, *dm;      /* [CS_HEALTH_N][bmax], [CS_DEMO_N][bmax] the lanes' sums */
   cs_capped *cap;       /* [NSEX * NAGE * bmax] capped removals of the block */
   int32_t ncap;
-  /* Scenarios with the same stock (the same uptake of every intervention with a mortality,
-   * utility or transition effect, in every area and year) share their lanes' cells: canon[i]
-   * is the first such scenario, and only those are lanes (cs_kernel). */
-  int32_t *canon;          /* [nsc] */
-  uint64_t *shash;         /* [nsc] a hash of that uptake */
-  int32_t *lane_sc;        /* [lstride] the scenario of lane l */
+  /* (Scenario, area) pairs with the same stock (the same uptake of every intervention with a
+   * mortality, utility or transition effect in the area, in every year) share a lane: the
+   * first such pair's (cs_kernel). */
+  int32_t *lane_of;        /* [nsc][narea] the lane that holds the pair's stock */
+  uint64_t *shash;         /* [nsc][narea] a hash of that uptake */
+  int32_t *lane_sc;        /* [lstride] the scenario of the lane's own pair */
+  uint8_t *lrow;           /* [lstride / 8] lanes 8v .. 8v + 7 hold eight areas in a row */
   int64_t *lcl;            /* [2][bmax] rows clamped in the block's lanes, of which base rows */
   int64_t *lcliv;          /* [niv][bmax] rows clamped involving the intervention */
   double *rf_tot, *rf_fac; /* [lstride] a re-forecast's lane totals and factors (else NULL) */
