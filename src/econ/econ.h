@@ -84,6 +84,13 @@ int32_t cs_shapley_nmet(const cs_plan *pl);
 void cs_shapley_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t m,
                         double *out);
 double cs_shapley_weight(int32_t size, int32_t n);
+
+/* How many scenarios a model run of the attribution takes besides its baseline, at most max:
+ * as many as keep its lanes (scenarios x areas) within CS_RUN_LANES, at least 1. A run's
+ * workspace and results are about 26 kB a lane (17 years), so a run of a national plan (350
+ * areas) stays near 100 MB instead of growing with 2^themes scenarios. */
+#define CS_RUN_LANES 4096
+int32_t cs_run_batch(const cs_plan *pl, int32_t max);
 /* Metrics per intervention: the theme metrics, then savings:<stakeholder> and
  * investment:<stakeholder>. */
 int32_t cs_ivshap_nmet(const cs_plan *pl);

@@ -38,34 +38,82 @@ static int popcount(uint32_t m) {
   return n;
 }
 
-/* Runs the 2^T subsets of the themes with base's subregions and delays, in ar; r and e hold
- * the results. Returns the number of subsets, or -1 when out of memory. */
-static int32_t run_subsets(const cs_plan *pl, const cs_params *pm, const cs_scen *base,
-                           cs_arena *ar, cs_results *r, cs_econ *e) {
-  cs_scen *sc = NULL;
-  int32_t n = cs_scen_subsets(pl, pm, base, ar, &sc);
-  if (n <= 0) return n < 0 ? -1 : 0;
+int32_t cs_run_batch(const cs_plan *pl, int32_t max) {
+  int32_t n = CS_RUN_LANES / (pl->narea > 0 ? pl->narea : 1) - 1;
+  return n < 1 ? 1 : n > max ? max : n;
+}
+
+/* What the attribution needs of each subset of the themes: its metrics (cs_shapley_metrics),
+ * savings and investment per stakeholder, [n][M] and [n][np + 1]. */
+typedef struct {
+  int32_t n, M, nst;
+  double *v, *sav, *inv;
+} subsets;
+
+/* The subsets i0 .. i0 + k - 1 run after the empty one (the baseline every scenario is
+ * compared with): one model run, whose workspace lives in its own arena. Each subset's
+ * numbers depend only on its own lanes and the baseline's, so they are the same bits in any
+ * grouping. */
+static cs_status run_group(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t i0,
+                           int32_t k, subsets *o) {
+  cs_arena tmp;
+  cs_arena_init(&tmp);
+  cs_scen *run = CS_ALLOC(&tmp, (size_t)k + 1, cs_scen);
+  cs_results r;
   cs_work w;
-  if (cs_results_alloc(pl, n, 0, ar, r) != CS_OK || cs_work_alloc(pl, pm, n, ar, &w) != CS_OK ||
-      cs_econ_alloc(r, ar, e) != CS_OK)
-    return -1;
-  cs_kernel(pl, pm, sc, n, &w, r);
-  cs_econ_fill(pl, r, e);
-  return n;
+  cs_econ e;
+  cs_status st = CS_ENOMEM;
+  if (run && cs_results_alloc(pl, k + 1, 0, &tmp, &r) == CS_OK &&
+      cs_work_alloc(pl, pm, k + 1, &tmp, &w) == CS_OK && cs_econ_alloc(&r, &tmp, &e) == CS_OK) {
+    run[0] = sc[0];
+    memcpy(run + 1, sc + i0, (size_t)k * sizeof *run);
+    cs_kernel(pl, pm, run, k + 1, &w, &r);
+    cs_econ_fill(pl, &r, &e);
+    for (int32_t i = i0 == 1 ? 0 : 1; i <= k; i++) { /* the empty subset: from the first run */
+      int32_t m = i ? i0 + i - 1 : 0;
+      cs_shapley_metrics(pl, &r, &e, i, o->v + (size_t)m * o->M);
+      memcpy(o->sav + (size_t)m * o->nst, e.sav + (size_t)i * o->nst,
+             (size_t)o->nst * sizeof(double));
+      memcpy(o->inv + (size_t)m * o->nst, e.inv + (size_t)i * o->nst,
+             (size_t)o->nst * sizeof(double));
+    }
+    st = CS_OK;
+  }
+  cs_arena_release(&tmp);
+  return st;
+}
+
+/* Runs the 2^T subsets of the themes with base's subregions and delays, a few at a time
+ * (cs_run_batch); their numbers into o, allocated in ar. */
+static cs_status run_subsets(const cs_plan *pl, const cs_params *pm, const cs_scen *base,
+                             cs_arena *ar, subsets *o) {
+  cs_scen *sc = NULL;
+  o->n = cs_scen_subsets(pl, pm, base, ar, &sc);
+  if (o->n < 0) return CS_ENOMEM;
+  o->M = cs_shapley_nmet(pl);
+  o->nst = pl->npayer + 1;
+  o->v = CS_ALLOC(ar, (size_t)o->n * o->M + 1, double);
+  o->sav = CS_ALLOC(ar, (size_t)o->n * o->nst + 1, double);
+  o->inv = CS_ALLOC(ar, (size_t)o->n * o->nst + 1, double);
+  if (!o->v || !o->sav || !o->inv) return CS_ENOMEM;
+  int32_t per = cs_run_batch(pl, o->n - 1);
+  for (int32_t i0 = 1; i0 < o->n; i0 += per) {
+    cs_status st = run_group(pl, pm, sc, i0, o->n - i0 < per ? o->n - i0 : per, o);
+    if (st != CS_OK) return st;
+  }
+  return CS_OK;
 }
 
 /* The themes' Shapley values, leave-one-out values and the plan's value of every metric. */
-static cs_status attribute_plan(const cs_plan *pl, const cs_results *r, const cs_econ *e, int32_t n,
-                                cs_arena *ar, cs_shapley *out) {
-  int32_t T = pl->ntheme, M = cs_shapley_nmet(pl);
-  double *v = CS_ALLOC(ar, (size_t)n * M, double);
+static cs_status attribute_plan(const cs_plan *pl, const subsets *s, cs_arena *ar,
+                                cs_shapley *out) {
+  int32_t T = pl->ntheme, M = s->M;
+  const double *v = s->v;
   out->phi = CS_ALLOC(ar, (size_t)T * M, double);
   out->loo = CS_ALLOC(ar, (size_t)T * M, double);
   out->total = CS_ALLOC(ar, (size_t)M, double);
-  if (!v || !out->phi || !out->loo || !out->total) return CS_ENOMEM;
-  for (int32_t m = 0; m < n; m++)
-    cs_shapley_metrics(pl, r, e, m, v + (size_t)m * M);
-  uint32_t all = (uint32_t)n - 1;
+  if (!out->phi || !out->loo || !out->total) return CS_ENOMEM;
+  uint32_t all = (uint32_t)s->n - 1;
   for (int32_t t = 0; t < T; t++)
     for (uint32_t m = 0; m <= all; m++) {
       if (m >> t & 1) continue;
@@ -84,7 +132,7 @@ static cs_status attribute_plan(const cs_plan *pl, const cs_results *r, const cs
 }
 
 /* Theme t's Shapley value, among the themes in players, of payer q's savings. */
-static double phi_savings(const cs_econ *e, int32_t np, uint32_t players, int32_t t, int32_t q) {
+static double phi_savings(const subsets *e, int32_t np, uint32_t players, int32_t t, int32_t q) {
   uint32_t rest = players & ~(1u << t);
   int32_t k = popcount(players), nst = np + 1;
   double phi = 0.0;
@@ -101,7 +149,7 @@ static double phi_savings(const cs_econ *e, int32_t np, uint32_t players, int32_
  * them (the theme alone, in this scenario: its costs do not depend on the other themes);
  * a theme without cost goes to investor "none". The savers' columns add up to their savings. */
 /* ti, ts [T]: each theme's investment alone and its value of the total savings (ROI). */
-static void wrong_pocket(const cs_econ *e, int32_t np, int32_t T, uint32_t players, double *wp,
+static void wrong_pocket(const subsets *e, int32_t np, int32_t T, uint32_t players, double *wp,
                          double *ti, double *ts) {
   int32_t nst = np + 1;
   memset(wp, 0, (size_t)(np + 1) * np * sizeof *wp);
@@ -143,16 +191,13 @@ static cs_status one_batch(void *ctx, int64_t job) {
   int32_t s = j < 0 ? 1 : 2 + j;
   cs_arena tmp;
   cs_arena_init(&tmp);
-  cs_results r;
-  cs_econ e;
-  cs_status st = CS_OK;
-  int32_t n = run_subsets(pl, b->pm, &b->sc[s], &tmp, &r, &e);
-  if (n < 0) st = CS_ENOMEM;
+  subsets e;
+  cs_status st = run_subsets(pl, b->pm, &b->sc[s], &tmp, &e);
   if (st == CS_OK)
     wrong_pocket(&e, np, T, all, out->wp + (size_t)s * per, out->theme_inv + (size_t)s * T,
                  out->theme_sav + (size_t)s * T);
   if (st == CS_OK && j < 0) {
-    st = attribute_plan(pl, &r, &e, n, b->ar, out);
+    st = attribute_plan(pl, &e, b->ar, out);
     for (int32_t t = 0; t < T && st == CS_OK; t++) {
       size_t w = (size_t)(2 + pl->nscen + t);
       wrong_pocket(&e, np, T, all & ~(1u << t), out->wp + w * per, out->theme_inv + w * T,
@@ -176,8 +221,8 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_sc
   out->nsc = nsc;
   out->np = np;
   /* the plan's subsets serve the plan, shapley.csv and every without-<theme>; each variant
-   * needs its own (its subregions and delays). One batch per thread at a time bounds the
-   * memory. */
+   * needs its own (its subregions and delays). A batch per thread at a time, each run of a
+   * batch a few subsets (cs_run_batch): the memory stays bounded. */
   batches b = {pl, pm, sc, ar, out};
   int64_t nb = (int64_t)pl->nscen + 1;
   return cs_parallel_for(threads, nb, one_batch, &b);

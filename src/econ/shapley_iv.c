@@ -31,13 +31,14 @@ static void iv_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e,
 }
 
 /* The metrics v[i] of n sets of interventions on[i] ([n][niv], 1 = on), with the plan's
- * subregions and no delay: batches of BATCH sets, each after a baseline, in parallel. */
+ * subregions and no delay: batches of up to BATCH sets (fewer in a plan of many areas:
+ * cs_run_batch), each after a baseline, in parallel. */
 typedef struct {
   const cs_plan *pl;
   const cs_params *pm;
   const volatile sig_atomic_t *cancel; /* NULL, or the caller's flag: checked per batch */
   const uint8_t *on;
-  int32_t n;
+  int32_t n, per; /* sets, sets a batch */
   double *v;
 } sets_t;
 
@@ -45,7 +46,7 @@ static cs_status eval_batch(void *ctx, int64_t b) {
   const sets_t *x = ctx;
   const cs_plan *pl = x->pl;
   if (x->cancel && *x->cancel) return CS_ECANCELED;
-  int32_t i0 = (int32_t)b * BATCH, nb = x->n - i0 < BATCH ? x->n - i0 : BATCH, nsc = nb + 1;
+  int32_t i0 = (int32_t)b * x->per, nb = x->n - i0 < x->per ? x->n - i0 : x->per, nsc = nb + 1;
   int32_t M = cs_ivshap_nmet(pl);
   cs_arena tmp;
   cs_arena_init(&tmp);
@@ -68,8 +69,8 @@ static cs_status eval_batch(void *ctx, int64_t b) {
 }
 
 static cs_status eval_sets(const cs_ivshap_opt *opt, const uint8_t *on, int32_t n, double *v) {
-  sets_t x = {opt->pl, opt->pm, opt->cancel, on, n, v};
-  return cs_parallel_for(opt->threads, (n + BATCH - 1) / BATCH, eval_batch, &x);
+  sets_t x = {opt->pl, opt->pm, opt->cancel, on, n, cs_run_batch(opt->pl, BATCH), v};
+  return cs_parallel_for(opt->threads, (n + x.per - 1) / x.per, eval_batch, &x);
 }
 
 static int popcount(uint32_t m) {
