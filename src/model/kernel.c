@@ -119,12 +119,12 @@ double cs_after_funding(const cs_intervention *iv, int32_t delay, int32_t t) {
   return past >= iv->decay_years ? 0.0 : 1.0 - (double)past / iv->decay_years;
 }
 
-/* Uptake of intervention v in area a, year t of scenario sc (MODEL.md 4). */
-static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t v,
-                     int32_t a, int32_t t) {
+/* Uptake of intervention v in subregion sub, year t of scenario sc (MODEL.md 4), in the areas
+ * the intervention targets (0 in the others). */
+static double uptake_in(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t v,
+                        int32_t sub, int32_t t) {
   const cs_intervention *iv = &pl->ivs[v];
-  int32_t sub = pl->areas[a].sub;
-  if (!sc->iv_on[v] || !iv->area_mask[a] || !sc->sub_on[sub]) return 0.0;
+  if (!sc->iv_on[v] || !sc->sub_on[sub]) return 0.0;
   int32_t start = iv->start_by_sub[sub] != CS_YEAR_NONE ? iv->start_by_sub[sub] : iv->start;
   int32_t d = t - (start + sc->delay[sub]);
   if (d < 0) return 0.0;
@@ -133,6 +133,26 @@ static double uptake(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, 
                   ? max * fmin(1.0, (d + 1) / ramp)
                   : max / (1.0 + exp(-((d + 1) - ramp / 2.0) * 8.0 / ramp));
   return up * cs_after_funding(iv, sc->delay[sub], t);
+}
+
+/* Every scenario's uptake per (subregion, year, intervention) of the draw, once (w->upt): a
+ * lane's depends on its area only through the subregion and the targeted areas. */
+static void uptake_table(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
+                         cs_work *w) {
+  double *u = w->upt;
+  for (int32_t i = 0; i < nsc; i++)
+    for (int32_t r = 0; r < pl->nsub; r++)
+      for (int32_t y = 0; y < pl->nyear; y++)
+        for (int32_t v = 0; v < pl->niv; v++)
+          *u++ = uptake_in(pl, pm, &sc[i], v, r, pl->T0 + y);
+}
+
+/* Uptake of intervention v in area a, year index y of scenario i, from the table. */
+static inline double uptake(const cs_plan *pl, const cs_work *w, int32_t i, int32_t v, int32_t a,
+                            int32_t y) {
+  if (!pl->ivs[v].area_mask[a]) return 0.0;
+  size_t row = ((size_t)i * pl->nsub + (size_t)pl->areas[a].sub) * pl->nyear + (size_t)y;
+  return w->upt[row * pl->niv + (size_t)v];
 }
 
 static size_t ix_say(const cs_results *r, int32_t i, int32_t y, int32_t a) {
@@ -159,7 +179,7 @@ static void lane_uptake(const kctx *c, int32_t b, const cs_scen *sc, int32_t i, 
     if (rfm && rfm[(size_t)v * pl->nsub] != CS_RF_NONE)
       u = cs_rf_uptake(pl, pm, sc, c->r, v, a, pl->T0 + c->y);
     else
-      u = uptake(pl, pm, sc, v, a, pl->T0 + c->y);
+      u = uptake(pl, w, i, v, a, c->y);
     up[(size_t)v * B] = out[v] = u;
     am[(size_t)v * B] = u <= 0.0 ? 0 : -1; /* (as the list below: NaN counts) */
     if (u <= 0.0) continue;
@@ -654,7 +674,7 @@ CS_HOT double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n
 CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, double *M) {
   int32_t l = c->l0 + b, a = c->w->lane_a[l];
   size_t sa = (size_t)sx * c->na + (size_t)a;
-  int row = c->w->lrow[l / VL];
+  int row = l + VL <= c->nl && c->w->lrow[l / VL]; /* (migration_of: none in the padding) */
   int base = l + VL <= c->na, proj = c->pl->has_projection;
   if (row && !proj) {
     VEC(M) = VEC(c->w->migT + sa);
@@ -1279,12 +1299,13 @@ static void nonzero_rates(const cs_plan *pl, const cs_params *pm, cs_work *w) {
 
 /* A hash of the uptake of every intervention with a mortality, utility or transition effect
  * in area a in every year of scenario sc: what the area's stock depends on. */
-static uint64_t stock_hash(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t a) {
+static uint64_t stock_hash(const cs_plan *pl, const cs_params *pm, const cs_work *w, int32_t i,
+                           int32_t a) {
   uint64_t h = 1469598103934665603u;
   for (int32_t v = 0; v < pl->niv; v++) {
     if (!pm->iv_popfx[v]) continue;
     for (int32_t y = 0; y < pl->nyear; y++) {
-      double u = uptake(pl, pm, sc, v, a, pl->T0 + y);
+      double u = uptake(pl, w, i, v, a, y);
       uint64_t bits;
       memcpy(&bits, &u, sizeof bits);
       h = (h ^ bits) * 1099511628211u;
@@ -1295,12 +1316,12 @@ static uint64_t stock_hash(const cs_plan *pl, const cs_params *pm, const cs_scen
 
 /* Whether scenarios i and j have the same uptake of those interventions in area a, bit for
  * bit. */
-static int same_stock(const cs_plan *pl, const cs_params *pm, const cs_scen *si, const cs_scen *sj,
-                      int32_t a) {
+static int same_stock(const cs_plan *pl, const cs_params *pm, const cs_work *w, int32_t i,
+                      int32_t j, int32_t a) {
   for (int32_t v = 0; v < pl->niv; v++) {
     if (!pm->iv_popfx[v]) continue;
     for (int32_t y = 0; y < pl->nyear; y++) {
-      double ui = uptake(pl, pm, si, v, a, pl->T0 + y), uj = uptake(pl, pm, sj, v, a, pl->T0 + y);
+      double ui = uptake(pl, w, i, v, a, y), uj = uptake(pl, w, j, v, a, y);
       if (memcmp(&ui, &uj, sizeof ui) != 0) return 0;
     }
   }
@@ -1312,8 +1333,8 @@ static int same_stock(const cs_plan *pl, const cs_params *pm, const cs_scen *si,
  * order, so the baseline's areas are lanes 0 .. narea - 1, as year_deaths and projection-mode
  * migration need. A re-forecast (its rescale and uptake) and the detail output (each
  * scenario's own cells) keep every pair a lane of its own. Returns the lanes. */
-static int32_t lane_scenarios(const cs_plan *pl, const cs_params *pm, const cs_scen *sc,
-                              int32_t nsc, const cs_results *r, cs_work *w) {
+static int32_t lane_scenarios(const cs_plan *pl, const cs_params *pm, int32_t nsc,
+                              const cs_results *r, cs_work *w) {
   int share = !pl->rf && !r->detail;
   int32_t na = pl->narea, nl = 0;
   uint64_t *h = w->shash;
@@ -1321,12 +1342,11 @@ static int32_t lane_scenarios(const cs_plan *pl, const cs_params *pm, const cs_s
     for (int32_t a = 0; a < na; a++) {
       size_t ia = (size_t)i * na + (size_t)a;
       int32_t lane = -1;
-      if (share) h[ia] = stock_hash(pl, pm, &sc[i], a);
+      if (share) h[ia] = stock_hash(pl, pm, w, i, a);
       for (int32_t j = 0; share && j < i && lane < 0; j++) {
         size_t ja = (size_t)j * na + (size_t)a;
         int32_t lj = w->lane_of[ja];
-        if (w->lane_sc[lj] == j && h[ja] == h[ia] && same_stock(pl, pm, &sc[i], &sc[j], a))
-          lane = lj;
+        if (w->lane_sc[lj] == j && h[ja] == h[ia] && same_stock(pl, pm, w, i, j, a)) lane = lj;
       }
       if (lane < 0) {
         lane = nl++;
@@ -1335,11 +1355,15 @@ static int32_t lane_scenarios(const cs_plan *pl, const cs_params *pm, const cs_s
       }
       w->lane_of[ia] = lane;
     }
-  for (int32_t l = nl; l < w->lstride; l++) /* the padding: nobody, area 0 */
-    w->lane_sc[l] = w->lane_a[l] = 0;
+  /* the padding: nobody; the areas after the last lane's where there are (its death
+   * probabilities are then read as one vector, cell_fused), else 0 */
+  for (int32_t l = nl; l < w->lstride; l++) {
+    w->lane_sc[l] = 0;
+    w->lane_a[l] = l > 0 && w->lane_a[l - 1] + 1 < na ? w->lane_a[l - 1] + 1 : 0;
+  }
   for (int32_t v = 0; v < w->lstride / VL; v++) {
     const int32_t *la = w->lane_a + (size_t)v * VL;
-    int row = (v + 1) * VL <= nl;
+    int row = 1;
     for (int q = 1; q < VL && row; q++)
       row = la[q] == la[0] + q;
     w->lrow[v] = (uint8_t)row;
@@ -1444,7 +1468,8 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
         if (!(pm->trans[r0 * pl->nstate + l] >= 1.0))
           w->trans_lg[r0 * pl->nstate + l] = log1p(-pm->trans[r0 * pl->nstate + l]);
   if (!pl->has_projection) year_migration(&c, -1);
-  c.nl = lane_scenarios(pl, pm, sc, nsc, r, w);
+  uptake_table(pl, pm, sc, nsc, w);
+  c.nl = lane_scenarios(pl, pm, nsc, r, w);
   init_state(pl, pm, nsc, c.nl, w);
   for (c.y = 0; c.y < pl->nyear; c.y++) {
     year_step(&c, nsc);

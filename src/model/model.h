@@ -200,8 +200,10 @@ typedef struct {
    * first such pair's (cs_kernel). */
   int32_t *lane_of;        /* [nsc][narea] the lane that holds the pair's stock */
   uint64_t *shash;         /* [nsc][narea] a hash of that uptake */
+  double *upt;             /* [nsc][nsub][year][niv] the draw's uptake in targeted areas */
   int32_t *lane_sc;        /* [lstride] the scenario of the lane's own pair */
-  uint8_t *lrow;           /* [lstride / 8] lanes 8v .. 8v + 7 hold eight areas in a row */
+  uint8_t *lrow;           /* [lstride / 8] lanes 8v .. 8v + 7 hold eight areas in a row
+                              (padding lanes too: cell_fused; migration8 checks nl) */
   int64_t *lcl;            /* [2][bmax] rows clamped in the block's lanes, of which base rows */
   int64_t *lcliv;          /* [niv][bmax] rows clamped involving the intervention */
   double *rf_tot, *rf_fac; /* [lstride] a re-forecast's lane totals and factors (else NULL) */
