@@ -1056,32 +1056,60 @@ static int borrows(const kctx *c, int32_t i, int32_t l) {
   return l < c->nl && w->lane_sc[l] != i && w->lane_of[(size_t)i * c->na + w->lane_a[l]] == l;
 }
 
+/* Scenario i's results of area a in this year are scenario j's: the same lane and the same
+ * uptake of every intervention in every year (w->pcopy). */
+static void copy_pair(const kctx *c, int32_t i, int32_t j, int32_t a) {
+  cs_results *r = c->r;
+  size_t si = ix_say(r, i, c->y, a), sj = ix_say(r, j, c->y, a);
+  size_t nsec = (size_t)c->pl->nsector, niv = (size_t)c->pl->niv, D = sizeof(double);
+  memcpy(r->demo + si * CS_DEMO_N, r->demo + sj * CS_DEMO_N, CS_DEMO_N * D);
+  memcpy(r->health + si * CS_HEALTH_N, r->health + sj * CS_HEALTH_N, CS_HEALTH_N * D);
+  memcpy(r->care + si * nsec * CS_CARE_N, r->care + sj * nsec * CS_CARE_N, nsec * CS_CARE_N * D);
+  memcpy(r->care_w + si * nsec, r->care_w + sj * nsec, nsec * D);
+  memcpy(r->uptake + si * niv, r->uptake + sj * niv, niv * D);
+  memcpy(r->participants + si * niv, r->participants + sj * niv, niv * D);
+  r->flows[si] = r->flows[sj];
+}
+
+/* Whether scenario i's pair in lane l's area borrows the lane and computes its own results. */
+static int computes(const kctx *c, int32_t i, int32_t l) {
+  return borrows(c, i, l) && !c->w->pcopy[(size_t)i * c->na + c->w->lane_a[l]];
+}
+
 /* The (scenario, area) pairs whose stock is another pair's lane (w->lane_of): the lane's cell
  * sums are theirs too, so only their uptake, care effects and results are computed, from the
- * same sums, and the lane's capped removals and clamped rows count again for them. */
+ * same sums (copied where the pair's uptake is the lane's own pair's), and the lane's capped
+ * removals and clamped rows count again for them. */
 static void block_dups(const kctx *c, double pfac) {
   cs_work *w = c->w;
   for (int32_t i = 1; i < c->nsc; i++) {
     const int32_t *lo = w->lane_of + (size_t)i * c->na;
-    int32_t b0 = c->nb, b1 = 0;
-    /* only the vectors of eight that hold the lanes the scenario borrows are computed */
+    const uint8_t *cp = w->pcopy + (size_t)i * c->na;
+    int32_t b0 = c->nb, b1 = 0, any = 0;
+    /* only the vectors of eight that hold the lanes the scenario computes on are computed */
     for (int32_t a = 0; a < c->na; a++) {
       int32_t b = lo[a] - c->l0;
       if (b < 0 || b >= c->nb || w->lane_sc[lo[a]] == i) continue;
+      any = 1;
+      if (cp[a]) {
+        copy_pair(c, i, w->lane_sc[lo[a]], a);
+        lane_counts(c, b);
+        continue;
+      }
       if (b < b0) b0 = b / VL * VL;
       if (b >= b1) b1 = (b / VL + 1) * VL;
     }
-    if (b1 == 0) continue;
+    if (!any) continue;
     for (int32_t b = b0; b < b1; b++) {
       int32_t l = c->l0 + b;
-      if (borrows(c, i, l))
+      if (computes(c, i, l))
         lane_uptake(c, b, &c->scs[i], i, w->lane_a[l]);
       else
         lane_none(c, b);
     }
-    block_sig_apply(c, b0, b1);
+    if (b1 > 0) block_sig_apply(c, b0, b1);
     for (int32_t b = b0; b < b1; b++)
-      if (borrows(c, i, c->l0 + b)) {
+      if (computes(c, i, c->l0 + b)) {
         lane_finish(c, b, i, pfac);
         lane_counts(c, b);
       }
@@ -1314,12 +1342,12 @@ static uint64_t stock_hash(const cs_plan *pl, const cs_params *pm, const cs_work
   return h;
 }
 
-/* Whether scenarios i and j have the same uptake of those interventions in area a, bit for
- * bit. */
-static int same_stock(const cs_plan *pl, const cs_params *pm, const cs_work *w, int32_t i,
-                      int32_t j, int32_t a) {
+/* Whether scenarios i and j have the same uptake of those interventions (of every one: all)
+ * in area a, bit for bit. */
+static int same_uptake(const cs_plan *pl, const cs_params *pm, const cs_work *w, int32_t i,
+                       int32_t j, int32_t a, int all) {
   for (int32_t v = 0; v < pl->niv; v++) {
-    if (!pm->iv_popfx[v]) continue;
+    if (!all && !pm->iv_popfx[v]) continue;
     for (int32_t y = 0; y < pl->nyear; y++) {
       double ui = uptake(pl, w, i, v, a, y), uj = uptake(pl, w, j, v, a, y);
       if (memcmp(&ui, &uj, sizeof ui) != 0) return 0;
@@ -1346,12 +1374,15 @@ static int32_t lane_scenarios(const cs_plan *pl, const cs_params *pm, int32_t ns
       for (int32_t j = 0; share && j < i && lane < 0; j++) {
         size_t ja = (size_t)j * na + (size_t)a;
         int32_t lj = w->lane_of[ja];
-        if (w->lane_sc[lj] == j && h[ja] == h[ia] && same_stock(pl, pm, w, i, j, a)) lane = lj;
+        if (w->lane_sc[lj] == j && h[ja] == h[ia] && same_uptake(pl, pm, w, i, j, a, 0)) lane = lj;
       }
+      w->pcopy[ia] = 0;
       if (lane < 0) {
         lane = nl++;
         w->lane_sc[lane] = i;
         w->lane_a[lane] = a;
+      } else { /* the same uptake of the care interventions too: the same results */
+        w->pcopy[ia] = (uint8_t)same_uptake(pl, pm, w, i, w->lane_sc[lane], a, 1);
       }
       w->lane_of[ia] = lane;
     }

@@ -499,6 +499,7 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->shash = CS_ALLOC(ar, (size_t)w->nlane + 1, uint64_t);
   w->lane_sc = CS_ALLOC(ar, (size_t)w->lstride + 1, int32_t);
   w->lrow = CS_ALLOC(ar, (size_t)w->lstride / 8 + 1, uint8_t);
+  w->pcopy = CS_ALLOC(ar, (size_t)w->nlane + 1, uint8_t);
   w->upt = CS_ALLOC(ar, (size_t)nsc * pl->nsub * pl->nyear * niv + 1, double);
   w->lcl = CS_ALLOC(ar, 2 * B, int64_t);
   w->lcliv = CS_ALLOC(ar, niv * B + 1, int64_t);
@@ -509,7 +510,8 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
       !w->ud_any || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u || !w->e || !w->mfte ||
       !w->p || !w->psum || !w->trans_y || !w->trans_lg || !w->prow || !w->bclamp || !w->nz ||
       !w->nzn || !w->nzr || !w->qa || !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap ||
-      !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->upt || !w->lcl || !w->lcliv)
+      !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->pcopy || !w->upt || !w->lcl ||
+      !w->lcliv)
     return CS_ENOMEM;
   if (pl->rf) {
     w->rf_tot = CS_ALLOC(ar, (size_t)w->lstride, double);

@@ -202,6 +202,8 @@ typedef struct {
   uint64_t *shash;         /* [nsc][narea] a hash of that uptake */
   double *upt;             /* [nsc][nsub][year][niv] the draw's uptake in targeted areas */
   int32_t *lane_sc;        /* [lstride] the scenario of the lane's own pair */
+  uint8_t *pcopy;          /* [nsc][narea] a pair whose uptake is its lane's own pair's, of
+                              every intervention: its results are a copy */
   uint8_t *lrow;           /* [lstride / 8] lanes 8v .. 8v + 7 hold eight areas in a row
                               (padding lanes too: cell_fused; migration8 checks nl) */
   int64_t *lcl;            /* [2][bmax] rows clamped in the block's lanes, of which base rows */
