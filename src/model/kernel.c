@@ -310,17 +310,18 @@ static const double *year_transitions(const cs_plan *pl, const cs_params *pm, cs
                                       int32_t y) {
   if (!pm->timpr_any || y == 0) return pm->trans;
   int32_t K = pl->nstate;
-  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++) {
-    /* the same factor for both sexes and every row of the age: one pow per (s, x) */
-    double h = pow(1.0 - pm->timpr[sx % CS_NAGE], y);
-    for (int32_t k = 0; k < K; k++) {
-      size_t r = (size_t)sx * K + k;
-      const double *src = pm->trans + r * K;
-      double *dst = w->trans_y + r * K;
-      const double *lg = w->trans_lg + r * K; /* log1p(-p), once a draw (cs_kernel) */
-      for (int32_t l = 0; l < K; l++)
-        dst[l] = l <= k ? src[l] : src[l] >= 1.0 ? (h > 0.0 ? 1.0 : 0.0) : -expm1(h * lg[l]);
-    }
+  for (int32_t x = 0; x < CS_NAGE; x++) {
+    /* the same factor for both sexes and every row of the age: one pow per age */
+    double h = pow(1.0 - pm->timpr[x], y);
+    for (int32_t s = 0; s < CS_NSEX; s++)
+      for (int32_t k = 0; k < K; k++) {
+        size_t r = ((size_t)s * CS_NAGE + (size_t)x) * K + k;
+        const double *src = pm->trans + r * K;
+        double *dst = w->trans_y + r * K;
+        const double *lg = w->trans_lg + r * K; /* log1p(-p), once a draw (cs_kernel) */
+        for (int32_t l = 0; l < K; l++)
+          dst[l] = l <= k ? src[l] : src[l] >= 1.0 ? (h > 0.0 ? 1.0 : 0.0) : -expm1(h * lg[l]);
+      }
   }
   return w->trans_y;
 }
@@ -1326,7 +1327,7 @@ static void nonzero_rates(const cs_plan *pl, const cs_params *pm, cs_work *w) {
 }
 
 /* A hash of the uptake of every intervention with a mortality, utility or transition effect
- * in area a in every year of scenario sc: what the area's stock depends on. */
+ * in area a in every year of scenario i: what the area's stock depends on. */
 static uint64_t stock_hash(const cs_plan *pl, const cs_params *pm, const cs_work *w, int32_t i,
                            int32_t a) {
   uint64_t h = 1469598103934665603u;
