@@ -91,6 +91,13 @@ double cs_shapley_weight(int32_t size, int32_t n);
  * areas) stays near 100 MB instead of growing with 2^themes scenarios. */
 #define CS_RUN_LANES 4096
 int32_t cs_run_batch(const cs_plan *pl, int32_t max);
+
+/* One model run of the attribution: scenarios sc[0 .. n - 1], sc[0] the baseline, with their
+ * economics, in a scratch arena released before it returns; take(ctx, r, e) copies out what
+ * it needs. CS_ENOMEM when the run does not fit. */
+typedef void (*cs_run_take)(void *ctx, const cs_results *r, const cs_econ *e);
+cs_status cs_econ_run(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t n,
+                      cs_run_take take, void *ctx);
 /* Metrics per intervention: the theme metrics, then savings:<stakeholder> and
  * investment:<stakeholder>. */
 int32_t cs_ivshap_nmet(const cs_plan *pl);

@@ -50,37 +50,44 @@ typedef struct {
   double *v, *sav, *inv;
 } subsets;
 
-/* The subsets i0 .. i0 + k - 1 run after the empty one (the baseline every scenario is
- * compared with): one model run, whose workspace lives in its own arena. Each subset's
- * numbers depend only on its own lanes and the baseline's, so they are the same bits in any
- * grouping. */
-static cs_status run_group(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t i0,
-                           int32_t k, subsets *o) {
+cs_status cs_econ_run(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t n,
+                      cs_run_take take, void *ctx) {
   cs_arena tmp;
   cs_arena_init(&tmp);
-  cs_scen *run = CS_ALLOC(&tmp, (size_t)k + 1, cs_scen);
   cs_results r;
   cs_work w;
   cs_econ e;
   cs_status st = CS_ENOMEM;
-  if (run && cs_results_alloc(pl, k + 1, 0, &tmp, &r) == CS_OK &&
-      cs_work_alloc(pl, pm, k + 1, &tmp, &w) == CS_OK && cs_econ_alloc(&r, &tmp, &e) == CS_OK) {
-    run[0] = sc[0];
-    memcpy(run + 1, sc + i0, (size_t)k * sizeof *run);
-    cs_kernel(pl, pm, run, k + 1, &w, &r);
+  if (cs_results_alloc(pl, n, 0, &tmp, &r) == CS_OK &&
+      cs_work_alloc(pl, pm, n, &tmp, &w) == CS_OK && cs_econ_alloc(&r, &tmp, &e) == CS_OK) {
+    cs_kernel(pl, pm, sc, n, &w, &r);
     cs_econ_fill(pl, &r, &e);
-    for (int32_t i = i0 == 1 ? 0 : 1; i <= k; i++) { /* the empty subset: from the first run */
-      int32_t m = i ? i0 + i - 1 : 0;
-      cs_shapley_metrics(pl, &r, &e, i, o->v + (size_t)m * o->M);
-      memcpy(o->sav + (size_t)m * o->nst, e.sav + (size_t)i * o->nst,
-             (size_t)o->nst * sizeof(double));
-      memcpy(o->inv + (size_t)m * o->nst, e.inv + (size_t)i * o->nst,
-             (size_t)o->nst * sizeof(double));
-    }
+    take(ctx, &r, &e);
     st = CS_OK;
   }
   cs_arena_release(&tmp);
   return st;
+}
+
+/* A run of subsets i0 .. i0 + k - 1 after the empty one (the baseline every scenario is
+ * compared with). Each subset's numbers depend only on its own lanes and the baseline's, so
+ * they are the same bits in any grouping. */
+typedef struct {
+  const cs_plan *pl;
+  subsets *o;
+  int32_t i0, k;
+} group;
+
+static void take_group(void *ctx, const cs_results *r, const cs_econ *e) {
+  const group *g = ctx;
+  subsets *o = g->o;
+  size_t bytes = (size_t)o->nst * sizeof(double);
+  for (int32_t i = g->i0 == 1 ? 0 : 1; i <= g->k; i++) { /* the empty subset: from the first */
+    int32_t m = i ? g->i0 + i - 1 : 0;
+    cs_shapley_metrics(g->pl, r, e, i, o->v + (size_t)m * o->M);
+    memcpy(o->sav + (size_t)m * o->nst, e->sav + (size_t)i * o->nst, bytes);
+    memcpy(o->inv + (size_t)m * o->nst, e->inv + (size_t)i * o->nst, bytes);
+  }
 }
 
 /* Runs the 2^T subsets of the themes with base's subregions and delays, a few at a time
@@ -95,10 +102,14 @@ static cs_status run_subsets(const cs_plan *pl, const cs_params *pm, const cs_sc
   o->v = CS_ALLOC(ar, (size_t)o->n * o->M + 1, double);
   o->sav = CS_ALLOC(ar, (size_t)o->n * o->nst + 1, double);
   o->inv = CS_ALLOC(ar, (size_t)o->n * o->nst + 1, double);
-  if (!o->v || !o->sav || !o->inv) return CS_ENOMEM;
   int32_t per = cs_run_batch(pl, o->n - 1);
+  cs_scen *run = CS_ALLOC(ar, (size_t)per + 1, cs_scen);
+  if (!o->v || !o->sav || !o->inv || !run) return CS_ENOMEM;
+  run[0] = sc[0];
   for (int32_t i0 = 1; i0 < o->n; i0 += per) {
-    cs_status st = run_group(pl, pm, sc, i0, o->n - i0 < per ? o->n - i0 : per, o);
+    group g = {pl, o, i0, o->n - i0 < per ? o->n - i0 : per};
+    memcpy(run + 1, sc + i0, (size_t)g.k * sizeof *run);
+    cs_status st = cs_econ_run(pl, pm, run, g.k + 1, take_group, &g);
     if (st != CS_OK) return st;
   }
   return CS_OK;

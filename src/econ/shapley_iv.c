@@ -42,27 +42,32 @@ typedef struct {
   double *v;
 } sets_t;
 
+typedef struct {
+  const cs_plan *pl;
+  double *v; /* the batch's first set's metrics */
+  int32_t nb;
+} batch_out;
+
+static void take_batch(void *ctx, const cs_results *r, const cs_econ *e) {
+  const batch_out *o = ctx;
+  int32_t M = cs_ivshap_nmet(o->pl);
+  for (int32_t i = 0; i < o->nb; i++)
+    iv_metrics(o->pl, r, e, i + 1, o->v + (size_t)i * M);
+}
+
 static cs_status eval_batch(void *ctx, int64_t b) {
   const sets_t *x = ctx;
   const cs_plan *pl = x->pl;
   if (x->cancel && *x->cancel) return CS_ECANCELED;
-  int32_t i0 = (int32_t)b * x->per, nb = x->n - i0 < x->per ? x->n - i0 : x->per, nsc = nb + 1;
-  int32_t M = cs_ivshap_nmet(pl);
+  int32_t i0 = (int32_t)b * x->per, nb = x->n - i0 < x->per ? x->n - i0 : x->per;
   cs_arena tmp;
   cs_arena_init(&tmp);
   cs_scen *sc = cs_scen_sets(pl, x->on + (size_t)i0 * pl->niv, nb, &tmp);
-  cs_results r;
-  cs_work w;
-  cs_econ e;
   cs_status st = CS_ENOMEM;
-  if (sc && cs_results_alloc(pl, nsc, 0, &tmp, &r) == CS_OK &&
-      cs_work_alloc(pl, x->pm, nsc, &tmp, &w) == CS_OK && cs_econ_alloc(&r, &tmp, &e) == CS_OK) {
-    cs_scen_coverage(pl, x->pm, sc, nsc);
-    cs_kernel(pl, x->pm, sc, nsc, &w, &r);
-    cs_econ_fill(pl, &r, &e);
-    for (int32_t i = 0; i < nb; i++)
-      iv_metrics(pl, &r, &e, i + 1, x->v + (size_t)(i0 + i) * M);
-    st = CS_OK;
+  if (sc) {
+    cs_scen_coverage(pl, x->pm, sc, nb + 1);
+    batch_out o = {pl, x->v + (size_t)i0 * cs_ivshap_nmet(pl), nb};
+    st = cs_econ_run(pl, x->pm, sc, nb + 1, take_batch, &o);
   }
   cs_arena_release(&tmp);
   return st;
