@@ -35,8 +35,9 @@ def close(a, b, tol=1e-9):
     return abs(a - b) <= tol * (1 + abs(b))
 
 
-def run(binary, plan, out, *args):
-    p = subprocess.run([binary, "run", plan, "--out", out, "--quiet", *args], capture_output=True, text=True)
+def run(binary, plan, out, *args, env=None):
+    p = subprocess.run([binary, "run", plan, "--out", out, "--quiet", *args], capture_output=True, text=True,
+                       env=dict(os.environ, **(env or {})))
     check(p.returncode == 0, f"run {' '.join(args)} exits 0 {p.stderr.strip()[:300]}")
 
 
@@ -57,6 +58,14 @@ def check_plan(binary, plan, tmp, name, draws=40):
         a = open(os.path.join(o1, t + ".csv"), "rb").read()
         b = open(os.path.join(o2, t + ".csv"), "rb").read()
         check(a == b, f"{name}: {t}.csv identical for 1 and 2 threads")
+    # the kernel's per-cell code in each version this machine runs (AVX-512, AVX2, baseline
+    # x86-64; CARESHIFT_ISA caps the level): the same operations, so the same bytes
+    for isa in ("v3", "v1"):
+        oi = os.path.join(tmp, f"{name}-{isa}")
+        run(binary, plan, oi, "--draws", str(draws), "--threads", "2", "--seed", "7", env={"CARESHIFT_ISA": isa})
+        same = [t for t in ("psa_draws", "psa_summary", "ceac", "tornado", "business_case", "care", "demography")
+                if open(os.path.join(o1, t + ".csv"), "rb").read() == open(os.path.join(oi, t + ".csv"), "rb").read()]
+        check(len(same) == 7, f"{name}: the kernel's {isa} version gives the same tables ({len(same)} of 7)")
     d = rows(os.path.join(o1, "psa_draws.csv"))
     by = {}
     for r in d:

@@ -7,7 +7,8 @@
  *
  * Layout (model.h, cs_work): every (scenario, area) pair is a lane, and a year advances all
  * lanes together, cell (s, x, k) by cell, the lanes innermost. Each rate is read once a year
- * for all lanes, and the loops over lanes are plain loops the compiler vectorises. Every sum
+ * for all lanes, in eight-lane vectors (lanes.h); the cells themselves are cells.c's, built for
+ * the machine's vector width. Every sum
  * still adds its terms in the order of the one-lane-at-a-time kernel it replaced (cells in
  * (s, x, k) order within each lane, lanes in (scenario, area) order across them), so results
  * have the same bits as before, on any machine and any number of threads.
@@ -21,93 +22,33 @@
  * baseline's elsewhere, parkstad-later the plan's outside Parkstad: 39 of its 144 pairs are
  * lanes. Each scenario's sums over its areas (year_payers, workforce_step, ...) add the areas
  * in their order, whichever lane computed them. */
-#include "model.h"
+#include "lanes.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* GCC compiles C17 without contracting a * b + c into an FMA; clang would contract where the
- * target has FMA. An FMA rounds once where the reference rounds twice: keep the two roundings. */
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#endif
-
-/* Eight lanes at once. GCC's vector extension does the same IEEE operation in every lane as
- * the scalar code would, lowered to the vectors the target has (four SSE2 registers, one
- * AVX-512 register), at -O2 too, where GCC's cheap cost model leaves loops of run-time length
- * scalar. Lanes come in blocks of a multiple of VL (model.h), so there is no remainder. */
-#define VL 8
-typedef double v8 __attribute__((vector_size(VL * sizeof(double))));
-/* the same, at any address of a double and aliasing doubles: what VEC(p) reads and writes */
-typedef double v8u
-    __attribute__((vector_size(VL * sizeof(double)), aligned(sizeof(double)), may_alias));
-/* Eight 64-bit masks (all ones or zero) that select per lane: AND, OR and NOT are native on
- * any vector width (unlike comparisons, see migrate2), so a select is too. */
-typedef long long v8i __attribute__((vector_size(VL * sizeof(long long))));
-typedef long long v8iu
-    __attribute__((vector_size(VL * sizeof(long long)), aligned(sizeof(long long)), may_alias));
-/* Macros, not functions: a vector passed by value between functions would depend on the
- * target's vector ABI. */
-#define VEC(p) (*(v8u *)(p))
-#define VECI(p) (*(v8iu *)(p))
-#define VDUP(x) ((v8){(x), (x), (x), (x), (x), (x), (x), (x)})
-/* m ? a : b per lane, the bits of a or of b */
-#define VSEL(m, a, b) ((v8)(((v8i)(a) & (m)) | ((v8i)(b) & ~(m))))
-/* The per-cell code, inlined into each target version of block_cells and block_sig_apply: a
- * call from there into code compiled for the baseline x86-64 is slow (migration_of as such a
- * call cost 15 % of the national plan's kernel). */
-#define CS_HOT static inline __attribute__((always_inline))
-
-/* On x86-64 GCC builds the functions so marked for AVX2 and AVX-512 too and picks one at load
- * time: the same operations in wider registers, so the same bits. Only in ISO C mode, where
- * GCC does not contract a * b + c into an FMA (AVX-512 has one). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__STRICT_ANSI__) && \
-    !defined(CS_NO_CLONES)
-#define CS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#define CS_HAVE_CLONES 1
+/* cells.c's version for this machine (lanes.h) into c: x86-64-v4 (AVX-512), v3 (AVX2) or the
+ * baseline, as GCC's target_clones would pick one. CARESHIFT_ISA=v3 or v1 caps the level, so
+ * that the tests can compare the versions' outputs on one machine (tests/test_psa.py). */
+static void lane_fns(kctx *c) {
+#if defined(CS_MULTI_ISA)
+  const char *cap = getenv("CARESHIFT_ISA");
+  int lvl = !cap ? 4 : !strcmp(cap, "v3") ? 3 : !strcmp(cap, "v1") ? 1 : 4;
+  if (lvl >= 4 && __builtin_cpu_supports("x86-64-v4")) {
+    c->cells = cs_cells_v4, c->sig_apply = cs_sig_apply_v4;
+  } else if (lvl >= 3 && __builtin_cpu_supports("x86-64-v3")) {
+    c->cells = cs_cells_v3, c->sig_apply = cs_sig_apply_v3;
+  } else {
+    c->cells = cs_cells_v1, c->sig_apply = cs_sig_apply_v1;
+  }
 #else
-#define CS_CLONES
+  c->cells = cs_cells_generic, c->sig_apply = cs_sig_apply_generic;
 #endif
-
-/* Everything the per-cell code needs about the current year and block of lanes. */
-typedef struct {
-  const cs_plan *pl;
-  const cs_params *pm;
-  const cs_scen *scs; /* [nsc] every scenario */
-  const cs_scen *sc;  /* scenario i (workforce_step, implementation_step) */
-  cs_work *w;
-  cs_results *r;
-  int32_t i, y, L, nl, na, K, nc; /* L: lane stride (w->lstride), nl: lanes (w->lane_sc) */
-  int32_t nsc;
-  double qfac;         /* (1 - mortality_improvement)^y */
-  int32_t l0, nb;      /* the block: lanes l0 .. l0 + nb - 1 (nb = w->bmax, some maybe padding) */
-  size_t B;            /* stride of the block's scratch (w->bmax) */
-  const double *trans; /* [s][x][k][l] the year's base transitions */
-} kctx;
-
-/* kctx of one lane of the block (scenario i, area a), for the per-area code. */
-typedef struct {
-  const kctx *k;
-  int32_t b, i, a; /* b: lane - l0 */
-} lctx;
+}
 
 static size_t cells_per_scen(const cs_plan *pl) {
   return (size_t)pl->narea * CS_NSEX * CS_NAGE * (size_t)pl->nstate;
 }
-
-/* max(0, v) and min(1, v) without libm calls in the inner loop (same result for NaN). */
-static inline double pos(double v) { return v > 0.0 ? v : 0.0; }
-static inline double atmost1(double v) { return v < 1.0 ? v : 1.0; }
-
-/* 1 - (1 - p)^h: probability p under hazard ratio h >= 0 (a certain event stays certain
- * unless h is 0). expm1/log1p keep small probabilities exact. */
-static inline double hazard_pow(double p, double h) {
-  if (p >= 1.0) return h > 0.0 ? 1.0 : 0.0;
-  return -expm1(h * log1p(-p));
-}
-
-static int is_front(cs_chain c) { return c == CS_CHAIN_SOCIAL || c == CS_CHAIN_PRIMARY; }
 
 /* What is left of the uptake in year t once the funding has ended (docs/model.md 4, v0.2):
  * the funding of a subregion ends `delay` years later, as its cost lines move. */
@@ -222,8 +163,10 @@ static void lane_sig_effect(const kctx *c, int32_t b, int32_t j, int32_t v, int3
   if (!w->any_tm[j]) { /* the block's first: every lane's multipliers of the signature at 1 */
     w->any_tm[j] = 1;
     double *tm = w->tm + (size_t)j * KK * B, *th = w->th + (size_t)j * KK * B;
-    for (size_t i = 0; i < KK * B; i += VL)
-      VEC(tm + i) = VEC(th + i) = VDUP(1.0);
+    for (size_t i = 0; i < KK * B; i += VL) {
+      VSTORE(tm + i, VDUP(1.0));
+      VSTORE(th + i, VDUP(1.0));
+    }
   }
   w->tm_on[jb] = 1;
   size_t kl = (size_t)ef->from * c->K + ef->to;
@@ -258,7 +201,7 @@ static void block_sigs_clear(const kctx *c) {
   cs_work *w = c->w;
   size_t nsB = (size_t)c->pm->nsig * c->B;
   for (size_t i = 0; i < nsB; i += VL)
-    VEC(w->qm + i) = VDUP(1.0);
+    VSTORE(w->qm + i, VDUP(1.0));
   memset(w->ud, 0, nsB * sizeof(double));
   memset(w->tm_on, 0, nsB);
   memset(w->any_tm, 0, (size_t)c->pm->nsig);
@@ -288,7 +231,7 @@ static void block_flags(const kctx *c) {
         double u = u0 + 0.0;
         u = u > 1.0 ? 1.0 : u < -1.0 ? -1.0 : u;
         for (int32_t b = 0; b < c->nb; b += VL)
-          VEC(ut + b) = VDUP(u);
+          VSTORE(ut + b, VDUP(u));
       }
     }
     for (size_t kl = 0; kl < KK; kl++) {
@@ -370,19 +313,19 @@ static void year_deaths(const kctx *c) {
       for (int32_t k = 0; k < K; k++)
         tot += VEC(Nb + (size_t)k * c->L + a);
       double t[VL];
-      VEC(t) = tot;
+      VSTORE(t, tot);
       int ok = 1;
       for (int q8 = 0; q8 < VL; q8++)
         ok &= t[q8] > 0.0;
       if (!ok) break;
       for (int32_t k = 0; k < K; k++)
         rbar += VEC(Nb + (size_t)k * c->L + a) / tot * pm->rr[k];
-      VEC(t) = rbar;
+      VSTORE(t, rbar);
       for (int q8 = 0; q8 < VL; q8++)
         ok &= t[q8] > 0.0;
       if (!ok) break;
       for (int32_t k = 0; k < K; k++) {
-        VEC(t) = VDUP(q * pm->rr[k]) / rbar;
+        VSTORE(t, VDUP(q * pm->rr[k]) / rbar);
         for (int q8 = 0; q8 < VL; q8++)
           qa[(size_t)k * na + a + q8] = atmost1(t[q8]);
       }
@@ -412,346 +355,6 @@ static void year_migration(const kctx *c, int32_t y) {
     }
 }
 
-/* ---- the cells of a block, all its lanes at once ---- */
-
-/* Deaths D of state k of cell sx in every lane in hazard mode: 1 - (1 - q)^(rr qm), the
- * year's shared value where the signature has no mortality effect (rr * 1 is rr). */
-CS_HOT void cell_deaths_hazard(const kctx *c, int32_t sx, int32_t k, int32_t j, const double *N) {
-  cs_work *w = c->w;
-  const double *qm = w->qm + (size_t)j * c->B;
-  double q = atmost1(c->pm->q0[sx] * c->qfac), rr = c->pm->rr[k];
-  double qs = w->qa[(size_t)sx * c->K + k];
-  for (int32_t b = 0; b < c->nb; b++)
-    w->D[b] = N[b] * (qm[b] == 1.0 ? qs : hazard_pow(q, rr * qm[b]));
-}
-
-/* A row that summed above 1 in lane b: scaled down to sum 1 and logged (MODEL.md 4). */
-static void clamp_row(const kctx *c, int32_t b, int32_t k, int32_t j, size_t row, double n) {
-  cs_work *w = c->w;
-  const cs_plan *pl = c->pl;
-  size_t B = c->B;
-  for (int32_t l = 0; l < c->K; l++)
-    if (l != k) w->p[(size_t)l * B + b] /= w->psum[b];
-  /* the log counts rows that moved persons: empty cells are scaled but not counted */
-  if (n == 0.0) return;
-  w->lcl[b]++;
-  /* a base row above 1 already (a drawn table scale, or a negative transition_improvement
-   * raising the hazards of later years) is the base table's doing, not an intervention's */
-  if (w->bclamp[row]) {
-    w->lcl[B + (size_t)b]++;
-    return;
-  }
-  if (!w->tm_on[(size_t)j * B + b]) return;
-  const uint8_t *in = c->pm->sig_iv + (size_t)j * pl->niv;
-  const int32_t *act = w->act + (size_t)b * pl->niv;
-  for (int32_t n2 = 0; n2 < w->nact[b]; n2++) {
-    int32_t v = act[n2];
-    const cs_intervention *iv = &pl->ivs[v];
-    if (!in[v]) continue;
-    for (int32_t q = 0; q < iv->neffect; q++)
-      if (iv->effects[q].kind == CS_EFF_TRANSITION && iv->effects[q].from == k) {
-        w->lcliv[(size_t)v * B + (size_t)b]++;
-        break;
-      }
-  }
-}
-
-/* The transition row k of cell sx per lane for a signature with transition effects: the base
- * row times the lane's multipliers (hazard-scale ones first, as exponents of 1 - p), scaled
- * down to sum 1 where it exceeds 1; into w->p [l][b], the stay probability at l = k. */
-CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const double *N) {
-  cs_work *w = c->w;
-  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
-  size_t B = c->B, KK = (size_t)K * K;
-  const double *base = c->trans + row * K;
-  double *sum = w->psum;
-  /* a row can only sum above 1 where its base row does, or a lane has a multiplier above 1 or
-   * a hazard-scale one, or a base probability is negative: with every multiplier in [0, 1]
-   * each p * m <= p, and a sum of terms no larger, in the same order, is no larger */
-  int check = w->bclamp[row] || w->tm_big[(size_t)j * K + k];
-  for (int32_t b = 0; b < nb; b += VL)
-    VEC(sum + b) = VDUP(0.0);
-  for (int32_t l = 0; l < K; l++) {
-    size_t kl = (size_t)j * KK + (size_t)k * K + l;
-    const double *tm = w->tm + kl * B, *th = w->th + kl * B;
-    double *p = w->p + (size_t)l * B, bl = base[l];
-    check |= bl < 0.0;
-    if (w->any_th[kl]) {
-      for (int32_t b = 0; b < nb; b++)
-        p[b] = th[b] != 1.0 ? hazard_pow(bl, th[b]) : bl;
-      for (int32_t b = 0; b < nb; b += VL)
-        VEC(p + b) = VEC(p + b) * VEC(tm + b);
-    } else {
-      for (int32_t b = 0; b < nb; b += VL) /* 1 in a lane without: p * 1 is p */
-        VEC(p + b) = VDUP(bl) * VEC(tm + b);
-    }
-    if (l != k)
-      for (int32_t b = 0; b < nb; b += VL)
-        VEC(sum + b) += VEC(p + b);
-  }
-  for (int32_t b = 0; b < nb && check; b++)
-    if (sum[b] > 1.0) clamp_row(c, b, k, j, row, N[b]);
-  double *stay = w->p + (size_t)k * B;
-  const double *p0 = w->p;
-  for (int32_t b = 0; b < nb; b += VL) {
-    v8 st = VDUP(1.0);
-    for (int32_t l = 0; l < K; l++)
-      if (l != k) st -= VEC(p0 + (size_t)l * B + b);
-    VEC(stay + b) = st;
-  }
-}
-
-/* Survivors of state k of cell sx into S2 by next state: the year's shared row, or each
- * lane's own for a signature with transition effects in the block. */
-CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, const double *N) {
-  cs_work *w = c->w;
-  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
-  size_t B = c->B;
-  const double *S = w->S;
-  if (w->any_tm[j]) {
-    effect_rows(c, row, k, j, N);
-    for (int32_t l = 0; l < K; l++) {
-      const double *p = w->p + (size_t)l * B;
-      double *s2 = w->S2 + (size_t)l * B;
-      for (int32_t b = 0; b < nb; b += VL)
-        VEC(s2 + b) = (k ? (v8)VEC(s2 + b) : VDUP(0.0)) + VEC(S + b) * VEC(p + b);
-    }
-    return;
-  }
-  if (w->bclamp[row])
-    for (int32_t b = 0; b < nb; b++)
-      if (N[b] != 0.0) w->lcl[b]++, w->lcl[B + (size_t)b]++;
-  const double *prow = w->prow + row * K;
-  for (int32_t l = 0; l < K; l++) {
-    double pl = prow[l], *s2 = w->S2 + (size_t)l * B;
-    for (int32_t b = 0; b < nb; b += VL)
-      VEC(s2 + b) = (k ? (v8)VEC(s2 + b) : VDUP(0.0)) + VEC(S + b) * pl;
-  }
-}
-
-/* State k of cell sx (signature j): one pass over the lanes for deaths and survivors (kept in
- * w->D and w->S for the passes after), life years, QALYs and the demography; then, without
- * transition effects in the block, the survivors by next state into S2, and the care at the
- * rates that are not 0 (N-weighted use, D-weighted end-of-life use: a rate of exactly 0 adds
- * +0 or -0 to a sum that is never -0, which leaves it as it is for a finite population), a
- * pass per rate (its sum's address and the rate loaded once: faster than all rates in the
- * first pass). The rates that are not 0, their sums' offsets and the year's row are read where
- * cs_kernel keeps them (w->nz, w->nzr, w->prow), not copied per cell. */
-CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t j,
-                       const double *N) {
-  cs_work *w = c->w;
-  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
-  const size_t B = c->B, cell = (size_t)sx * K + k, nc = (size_t)c->nc;
-  const double *qa = w->qa + cell * c->na, *qm = w->qm + (size_t)j * B;
-  const double *ut = w->ut + ((size_t)j * K + k) * B;
-  const int32_t *la = w->lane_a + c->l0;
-  double *D = w->D, *S = w->S, *rn = w->rn + (size_t)j * B, *S2 = w->S2;
-  double *ly = w->hl + CS_HEALTH_LY * B, *qly = w->hl + CS_HEALTH_QALY * B;
-  double *qaw = w->hl + CS_HEALTH_QALY_W * B; /* (LY_W, the occupancy, is POP: lane_finish) */
-  double *pop = w->dm + CS_DEMO_POP * B, *dth = w->dm + CS_DEMO_DEATHS * B;
-  double *p75 = x >= 75 ? w->dm + CS_DEMO_POP75 * B : NULL;
-  const int qbig = w->qm_big[j], hazard = c->pl->mort_hazard;
-  /* the sums of the signature's use and end-of-life rates, the offsets of the sectors with a
-   * rate that is not 0 among them and those rates */
-  double *ru = w->ru + (size_t)j * nc * B, *re = w->re + (size_t)j * nc * B;
-  const int32_t *ou = w->nz + cell * 2 * nc, *oe = ou + nc;
-  const double *ur = w->nzr + cell * 2 * nc, *er = ur + nc;
-  const int32_t nu = w->nzn[2 * cell], ne = w->nzn[2 * cell + 1];
-  const int shared = !w->any_tm[j];
-  const double *prow = w->prow + cell * K;
-  if (hazard) cell_deaths_hazard(c, sx, k, j, N);
-  for (int32_t b = 0; b < nb; b += VL) {
-    v8 n = VEC(N + b), d;
-    if (hazard) {
-      d = VEC(D + b);
-    } else {
-      v8 qk;
-      if (w->lrow[(c->l0 + b) / VL]) {      /* eight areas in a row */
-        qk = VEC(qa + la[b]) * VEC(qm + b); /* q <= 1 times qm <= 1 stays <= 1 */
-      } else {
-        double t[VL];
-        for (int q = 0; q < VL; q++)
-          t[q] = qa[la[b + q]] * qm[b + q];
-        qk = VEC(t);
-      }
-      if (qbig) {
-        double t[VL];
-        VEC(t) = qk;
-        for (int q = 0; q < VL; q++)
-          t[q] = t[q] > 1.0 ? 1.0 : t[q];
-        qk = VEC(t);
-      }
-      d = n * qk;
-      VEC(D + b) = d;
-    }
-    v8 sv = n - d, lyv = n - d / 2.0, u8 = VEC(ut + b);
-    VEC(S + b) = sv;
-    VEC(ly + b) += lyv;
-    VEC(qly + b) += lyv * u8;
-    VEC(qaw + b) += n * u8;
-    VEC(pop + b) += n;
-    VEC(dth + b) += d;
-    if (p75) VEC(p75 + b) += n;
-    VEC(rn + b) += n;
-  }
-  for (int32_t l = 0; shared && l < K; l++) { /* state 0 starts the sums: 0 + x, as before */
-    double *s2 = S2 + (size_t)l * B, pl = prow[l];
-    for (int32_t b = 0; b < nb; b += VL)
-      VEC(s2 + b) = (k ? (v8)VEC(s2 + b) : VDUP(0.0)) + VEC(S + b) * pl;
-  }
-  /* care, rate by rate over the lanes: each sum's address and rate once */
-  for (int32_t q = 0; q < nu; q++) {
-    double *acc = ru + ou[q], rate = ur[q];
-    for (int32_t b = 0; b < nb; b += VL)
-      VEC(acc + b) += VEC(N + b) * rate;
-  }
-  for (int32_t q = 0; q < ne; q++) {
-    double *acc = re + oe[q], rate = er[q];
-    for (int32_t b = 0; b < nb; b += VL)
-      VEC(acc + b) += VEC(D + b) * rate;
-  }
-  if (!shared)
-    cell_transitions(c, cell, k, j, N);
-  else if (w->bclamp[cell])
-    for (int32_t b = 0; b < nb; b++)
-      if (N[b] != 0.0) w->lcl[b]++, w->lcl[B + (size_t)b]++;
-}
-
-/* Births (step 5) into age 0 of next year, per lane. */
-CS_HOT void block_births(const kctx *c) {
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  cs_work *w = c->w;
-  const size_t L = (size_t)c->L;
-  const int32_t K = c->K, nb = c->nb; /* locals: the stores through VEC may alias any double */
-  double *B = w->dm + CS_DEMO_BIRTHS * c->B;
-  for (int32_t b = 0; b < nb; b += VL)
-    VEC(B + b) = VDUP(0.0);
-  for (int32_t s = 0; s < CS_NSEX; s++) /* age 0 of next year: only births, from 0 */
-    for (int32_t k = 0; k < K; k++)
-      memset(w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0, 0, c->B * sizeof(double));
-  if (!pm->fert) return;
-  for (int32_t x = 0; x < CS_NAGE; x++) {
-    double f = pm->fert[x];
-    if (f == 0.0) continue;
-    const double *n = w->cur + (size_t)x * K * L + c->l0; /* s = 0 */
-    for (int32_t b = 0; b < nb; b += VL) {
-      v8 women = VDUP(0.0);
-      for (int32_t k = 0; k < K; k++)
-        women += VEC(n + (size_t)k * L + b);
-      VEC(B + b) += f * women;
-    }
-  }
-  double share[CS_NSEX] = {1.0 - pm->boys, pm->boys};
-  for (int32_t s = 0; s < CS_NSEX; s++) {
-    const double *sh = pl->share0 + ((size_t)s * CS_NAGE) * K;
-    for (int32_t k = 0; k < K; k++) {
-      double *dst = w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0;
-      for (int32_t b = 0; b < nb; b += VL)
-        VEC(dst + b) += VEC(B + b) * share[s] * sh[k];
-    }
-  }
-}
-
-/* The net migration of cell sx in lane l: the plan's, or in projection mode what takes the
- * baseline to the projection (the baseline's lanes come first and keep it for the others);
- * 0 in the padding. n: the lane's cell in next year's stock, its states L apart. migT holds
- * the plan's migration, or the year's projection, [sx][a] (year_migration). */
-CS_HOT double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n) {
-  if (l >= c->nl) return 0.0;
-  size_t sa = (size_t)sx * c->na + (size_t)c->w->lane_a[l];
-  if (!c->pl->has_projection) return c->w->migT[sa];
-  if (l >= c->na) return c->w->mig_resid[sa];
-  double have = 0.0;
-  for (int32_t k = 0; k < c->K; k++)
-    have += n[(size_t)k * c->L];
-  double M = c->y == c->pl->nyear - 1 ? 0.0 : c->w->migT[sa] - have;
-  c->w->mig_resid[sa] = M;
-  return M;
-}
-
-/* migration_of for the eight lanes from b into M: a vector where they are eight areas in a
- * row of one scenario (all baseline or none, in projection mode), lane by lane elsewhere. */
-CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, double *M) {
-  int32_t l = c->l0 + b, a = c->w->lane_a[l];
-  size_t sa = (size_t)sx * c->na + (size_t)a;
-  int row = l + VL <= c->nl && c->w->lrow[l / VL]; /* (migration_of: none in the padding) */
-  int base = l + VL <= c->na, proj = c->pl->has_projection;
-  if (row && !proj) {
-    VEC(M) = VEC(c->w->migT + sa);
-  } else if (row && proj && l >= c->na) {
-    VEC(M) = VEC(c->w->mig_resid + sa);
-  } else if (row && proj && base) {
-    v8 have = VDUP(0.0);
-    for (int32_t k = 0; k < c->K; k++)
-      have += VEC(n + (size_t)k * c->L + b);
-    v8 to = VEC(c->w->migT + sa);
-    VEC(M) = to - have;
-    if (c->y == c->pl->nyear - 1) VEC(M) = VDUP(0.0);
-    VEC(c->w->mig_resid + sa) = VEC(M);
-  } else { /* lane by lane: a baseline lane sets the residual before the others read it */
-    for (int q = 0; q < VL; q++)
-      M[q] = migration_of(c, l + q, sx, n + b + q);
-  }
-}
-
-/* A removal from a cell with fewer persons (rem > tot): counted, and its persons kept for
- * block_capped. */
-static void note_capped(const kctx *c, int32_t b, int32_t sx, double rem, double tot) {
-  c->r->capped_cells++;
-  c->w->cap[c->w->ncap++] = (cs_capped){c->l0 + b, sx, rem - tot};
-}
-
-/* The selects of migration compare vectors: GCC compares vectors wider than the machine's
- * lane by lane. Two lanes are what every x86-64 (SSE2) compares natively; four what the AVX2
- * and AVX-512 versions of block_cells (CS_CLONES) do, so those take four at once (eight were
- * slower on AVX-512). */
-#define CS_MIG_TYPES(W)                                                                            \
-  typedef double v##W __attribute__((vector_size(W * sizeof(double))));                            \
-  typedef long long v##W##i __attribute__((vector_size(W * sizeof(long long))));                   \
-  typedef double v##W##u                                                                           \
-      __attribute__((vector_size(W * sizeof(double)), aligned(sizeof(double)), may_alias));
-CS_MIG_TYPES(2)
-CS_MIG_TYPES(4)
-
-/* Net migration M into cell sx of next year's stock for the W lanes from b (step 6): M > 0
- * arrives in the state mix of the base year; a removal takes every state in proportion, or
- * all of them, to exactly 0, when it is as large as the cell. M = 0 changes nothing. Adds
- * what was applied to the lanes' sums. */
-#define CS_MIGRATE(W)                                                                              \
-  CS_HOT void migrate##W(const kctx *c, int32_t b, int32_t sx, const double *Mq) {                 \
-    int32_t K = c->K;                                                                              \
-    size_t L = (size_t)c->L;                                                                       \
-    const double *share = c->pl->share0 + (size_t)sx * K;                                          \
-    double *n = c->w->next + (size_t)sx * K * L + c->l0 + b;                                       \
-    double *applied = c->w->dm + CS_DEMO_MIG * c->B + b;                                           \
-    const v##W zero = {0}, M = *(v##W##u *)Mq, rem = -M;                                           \
-    v##W tot = zero;                                                                               \
-    for (int32_t k = 0; k < K; k++)                                                                \
-      tot += *(v##W##u *)(n + (size_t)k * L);                                                      \
-    v##W##i move = (v##W##i)(M != zero), in = (v##W##i)(M >= zero);                                \
-    v##W##i all = ~in & (v##W##i)(rem >= tot);                                                     \
-    v##W##i part = move & ~in & ~all; /* a removal of some of the cell: divisions, often none */   \
-    long long anyp = 0;                                                                            \
-    for (int q = 0; q < W; q++)                                                                    \
-      anyp |= part[q];                                                                             \
-    for (int32_t k = 0; k < K; k++) {                                                              \
-      v##W nk = *(v##W##u *)(n + (size_t)k * L), out = nk - rem * (anyp ? nk / tot : zero);        \
-      out = CS_SEL(W, in, nk + M * share[k], CS_SEL(W, all, zero, out));                           \
-      *(v##W##u *)(n + (size_t)k * L) = CS_SEL(W, move, out, nk);                                  \
-    }                                                                                              \
-    v##W ap = *(v##W##u *)applied;                                                                 \
-    *(v##W##u *)applied = CS_SEL(W, move, ap + CS_SEL(W, all, -tot, M), ap);                       \
-    v##W##i capped = ~in & (v##W##i)(rem > tot);                                                   \
-    for (int q = 0; q < W; q++)                                                                    \
-      if (capped[q]) note_capped(c, b + q, sx, rem[q], tot[q]);                                    \
-  }
-#define CS_SEL(W, m, a, b) ((v##W)(((v##W##i)(a) & (m)) | ((v##W##i)(b) & ~(m))))
-CS_MIGRATE(2)
-#if defined(CS_HAVE_CLONES)
-CS_MIGRATE(4)
-#endif
-
 static int cmp_capped(const void *x, const void *y) {
   const cs_capped *p = x, *q = y;
   return p->lane != q->lane ? (p->lane > q->lane) - (p->lane < q->lane)
@@ -766,206 +369,6 @@ static void block_capped(kctx *c) {
   for (int32_t i = 0; i < w->ncap; i++)
     c->r->capped_persons += w->cap[i].persons;
   /* (the list stays until block_clear: block_dups adds it again for the lanes' duplicates) */
-}
-
-/* Net migration into cell sx of next year's stock, every lane of the block (step 6), once the
- * cell is complete: called in the order of the cells, so each lane's sum of what was applied
- * adds its terms as before. */
-CS_HOT void migrate_cell(const kctx *c, int32_t sx) {
-  const double *n = c->w->next + (size_t)sx * c->K * c->L + c->l0;
-  for (int32_t b = 0; b < c->nb; b += VL) {
-    double M[VL];
-    migration8(c, b, sx, n, M);
-#if defined(CS_HAVE_CLONES)
-    for (int q = 0; q < VL; q += 4)
-      migrate4(c, b + q, sx, M + q);
-#else
-    for (int q = 0; q < VL; q += 2)
-      migrate2(c, b + q, sx, M + q);
-#endif
-  }
-}
-
-/* One (s, x) of the block: every state's deaths, care, health and transitions, then the
- * survivors age into next year's cell, and that cell's migration once it is complete (the open
- * age group's after its second part). */
-CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x) {
-  cs_work *w = c->w;
-  const int32_t K = c->K, sx = s * CS_NAGE + x, nb = c->nb;
-  const size_t L = (size_t)c->L, B = c->B;
-  /* the next cell's persons, while this one is computed: from a national plan's 20 MB stock
-   * they would come late, one row of the block after the other */
-  if (sx + 1 < CS_NSEX * CS_NAGE)
-    for (int32_t k = 0; k < K; k++) {
-      const char *p = (const char *)(w->cur + ((size_t)(sx + 1) * K + k) * L + c->l0);
-      for (int32_t b = 0; b < nb; b += VL)
-        __builtin_prefetch(p + (size_t)b * sizeof(double), 0, 3);
-    }
-  for (int32_t k = 0; k < K; k++) { /* (state 0 starts S2) */
-    size_t row = (size_t)sx * K + k;
-    cell_fused(c, sx, x, k, c->pm->cell_sig[row], w->cur + row * L + c->l0);
-  }
-  /* next year's cells start at 0 (+ S2 is as 0 + S2 was); the open age group gets two */
-  int32_t to = s * CS_NAGE + (x < CS_XMAX ? x + 1 : CS_XMAX);
-  for (int32_t k = 0; k < K; k++) {
-    double *dst = w->next + ((size_t)to * K + k) * L + c->l0;
-    const double *s2 = w->S2 + (size_t)k * B;
-    for (int32_t b = 0; b < nb; b += VL)
-      VEC(dst + b) = (x == CS_XMAX ? (v8)VEC(dst + b) : VDUP(0.0)) + VEC(s2 + b);
-  }
-  if (x != CS_XMAX - 1) migrate_cell(c, to);
-}
-
-/* The births, then every cell of the block and the migration into next year's cells in their
- * order (sx): age 0, which holds the births, first. */
-CS_CLONES static void block_cells(const kctx *c) {
-  block_births(c);
-  for (int32_t s = 0; s < CS_NSEX; s++) {
-    migrate_cell(c, s * CS_NAGE);
-    for (int32_t x = 0; x < CS_NAGE; x++)
-      cell_step(c, s, x);
-  }
-}
-
-/* ---- per lane, after the cells ---- */
-
-/* Applies intervention v's care effects, in the lanes of mask m, to rates summed over the
- * cells of one signature (eight lanes: N-weighted use in u, D-weighted end-of-life use in e,
- * FTE multipliers in mf, [sector][8]; rn persons). Every effect is linear in the rates
- * (extra_use adds rn * units * uptake), so this equals applying it cell by cell and summing.
- * Gives in fl the patient-flow units that a back-to-front shift removes (0 without one). The
- * other lanes keep their values, bit for bit. Transition effects act per cell (effect_rows),
- * workforce effects per subregion (workforce_step). */
-CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long *mk,
-                           const double *rnp, double *u, double *e, double *mf, double *fl) {
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  const cs_work *w = c->w;
-  const cs_intervention *iv = &pl->ivs[v];
-  const size_t B = c->B;
-  const v8i m = VECI(mk); /* (vectors by address: by value they would depend on the ABI) */
-  const v8 rnv = VEC(rnp);
-  v8 flows = VDUP(0.0);
-  for (int32_t j = 0; j < iv->neffect; j++) {
-    const cs_effect *ef = &iv->effects[j];
-    int32_t x = pm->eff_off[v] + j;
-    const double *em = w->em + (size_t)x * B + b, *efr = w->ef + (size_t)x * B + b;
-    switch (ef->kind) {
-    case CS_EFF_USE:
-    case CS_EFF_EOL:
-    case CS_EFF_FTE: {
-      double *t = (ef->kind == CS_EFF_USE ? u : ef->kind == CS_EFF_EOL ? e : mf) + ef->sector * VL;
-      v8 old = VEC(t);
-      VEC(t) = VSEL(m, old * VEC(em), old);
-      break;
-    }
-    case CS_EFF_SHIFT: {
-      v8 f = VEC(efr);
-      double ratio = pm->eff_ratio[x];
-      double *uf = u + ef->from * VL, *ut = u + ef->to * VL;
-      double *ef_ = e + ef->from * VL, *et = e + ef->to * VL;
-      v8 du = ef->eol_only ? VDUP(0.0) : f * VEC(uf), de = f * VEC(ef_), o;
-      o = VEC(uf);
-      VEC(uf) = VSEL(m, o - du, o);
-      o = VEC(ut);
-      VEC(ut) = VSEL(m, o + ratio * du, o);
-      o = VEC(ef_);
-      VEC(ef_) = VSEL(m, o - de, o);
-      o = VEC(et);
-      VEC(et) = VSEL(m, o + ratio * de, o);
-      /* patient flows: care moved from a denominator sector to the front of the chain */
-      if (pl->flow_den[ef->from] && is_front(pl->sectors[ef->to].chain)) flows += du + de;
-      break;
-    }
-    case CS_EFF_EXTRA_USE: { /* rn persons of the signature, each units * up more */
-      double *t = u + ef->sector * VL;
-      v8 old = VEC(t);
-      VEC(t) =
-          VSEL(m, old + rnv * fmax(0.0, pm->eff_change[x]) * VEC(w->up + (size_t)v * B + b), old);
-      break;
-    }
-    case CS_EFF_TRANSITION:
-    case CS_EFF_WORKFORCE:
-    case CS_EFF_UTILITY:
-    case CS_EFF_MORTALITY: break;
-    }
-  }
-  VEC(fl) = flows;
-}
-
-/* Each signature's summed rates of the block's lanes b0 .. b1 - 1 (multiples of VL), grown and
- * put through its interventions' effects, give the lanes' units, FTE-weighted units, flows and
- * participants ([..][B]; the other lanes' are left as they were). Eight lanes at once: an
- * intervention's effects act in the lanes where it has uptake and a signature in the lanes
- * where it has persons (masks); elsewhere the sums keep their bits, so each lane adds the terms
- * the one-lane code added, in its order. */
-CS_CLONES static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  cs_work *w = c->w;
-  const int32_t nc = c->nc, niv = pl->niv;
-  const size_t B = c->B, nl = (size_t)(b1 - b0) * sizeof(double);
-  double *units = w->units, *fsum = w->fsum, *ueol = w->units_eol, *part = w->part;
-  double *flows = w->flows, *u = w->u, *e = w->e, *mf = w->mfte, *g = w->gl;
-  for (int32_t sec = 0; sec < nc; sec++) {
-    memset(units + (size_t)sec * B + b0, 0, nl);
-    memset(fsum + (size_t)sec * B + b0, 0, nl);
-    memset(ueol + (size_t)sec * B + b0, 0, nl);
-  }
-  for (int32_t v = 0; v < niv; v++)
-    memset(part + (size_t)v * B + b0, 0, nl);
-  memset(flows + b0, 0, nl);
-  /* the growth of each sector, times the area's own level of use (area_use_index) */
-  for (int32_t sec = 0; sec < nc; sec++)
-    for (int32_t b = b0; b < b1; b++) {
-      const double *ai = pl->area_index;
-      g[(size_t)sec * B + b] =
-          ai ? w->grow[sec] * ai[(size_t)w->lane_a[c->l0 + b] * nc + sec] : w->grow[sec];
-    }
-  for (int32_t j = 0; j < pm->nsig; j++) {
-    const double *rn = w->rn + (size_t)j * B;
-    const double *ru = w->ru + (size_t)j * nc * B, *re = w->re + (size_t)j * nc * B;
-    const uint8_t *in = pm->sig_iv + (size_t)j * niv;
-    for (int32_t b = b0; b < b1; b += VL) {
-      /* the lanes with persons in the signature (nobody: nothing to use, nobody takes part) */
-      long long z[VL], any = 0;
-      for (int q = 0; q < VL; q++)
-        any |= z[q] = rn[b + q] != 0.0 ? -1 : 0;
-      if (!any) continue;
-      const v8i rz = VECI(z);
-      const v8 rnv = VEC(rn + b);
-      for (int32_t sec = 0; sec < nc; sec++) {
-        v8 gs = VEC(g + (size_t)sec * B + b);
-        VEC(u + sec * VL) = VEC(ru + (size_t)sec * B + b) * gs;
-        VEC(e + sec * VL) = VEC(re + (size_t)sec * B + b) * gs;
-        VEC(mf + sec * VL) = VDUP(1.0);
-      }
-      for (int32_t v = 0; v < niv; v++) {
-        if (!in[v]) continue;
-        const long long *am = w->actm + (size_t)v * B + b;
-        long long anym = 0;
-        for (int q = 0; q < VL; q++)
-          anym |= am[q] & z[q];
-        if (!anym) continue;
-        const v8i m = VECI(am) & rz;
-        long long mk[VL];
-        double fl[VL];
-        VECI(mk) = m;
-        apply_effects8(c, v, b, mk, rn + b, u, e, mf, fl);
-        double *f = flows + b, *pv = part + (size_t)v * B + b;
-        VEC(f) = VSEL(m, VEC(f) + VEC(fl), VEC(f));
-        VEC(pv) = VSEL(m, VEC(pv) + rnv * VEC(w->up + (size_t)v * B + b), VEC(pv));
-      }
-      for (int32_t sec = 0; sec < nc; sec++) {
-        double *un = units + (size_t)sec * B + b, *fs = fsum + (size_t)sec * B + b;
-        double *ue = ueol + (size_t)sec * B + b;
-        v8 es = VEC(e + sec * VL), us = VEC(u + sec * VL) + es;
-        VEC(un) = VSEL(rz, VEC(un) + us, VEC(un));
-        VEC(ue) = VSEL(rz, VEC(ue) + es, VEC(ue));
-        VEC(fs) = VSEL(rz, VEC(fs) + us * VEC(mf + sec * VL), VEC(fs));
-      }
-    }
-  }
 }
 
 /* The area's care cost and health as the discounted sums take them (docs/model.md 7): with a
@@ -1108,7 +511,7 @@ static void block_dups(const kctx *c, double pfac) {
       else
         lane_none(c, b);
     }
-    if (b1 > 0) block_sig_apply(c, b0, b1);
+    if (b1 > 0) c->sig_apply(c, b0, b1);
     for (int32_t b = b0; b < b1; b++)
       if (computes(c, i, c->l0 + b)) {
         lane_finish(c, b, i, pfac);
@@ -1135,9 +538,9 @@ static void block_step(kctx *c, double pfac) {
   }
   block_flags(c);
   block_clear(c); /* (the sums of migration too) */
-  block_cells(c); /* (the births first) */
+  c->cells(c);    /* (the births first) */
   block_capped(c);
-  block_sig_apply(c, 0, c->nb);
+  c->sig_apply(c, 0, c->nb);
   for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++) {
     lane_finish(c, b, c->w->lane_sc[c->l0 + b], pfac);
     lane_counts(c, b);
@@ -1492,6 +895,7 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
             .K = pl->nstate,
             .nc = pl->nsector,
             .B = (size_t)w->bmax};
+  lane_fns(&c);
   clear_results(r);
   nonzero_rates(pl, pm, w);
   if (pm->timpr_any) /* hazard_pow of the rows' later states, every year: the logarithms once */

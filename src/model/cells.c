@@ -1,0 +1,576 @@
+/* cells.c: the kernel's work per cell, all lanes of a block at once (MODEL.md 2-4): deaths,
+ * survivors by next state, life years and QALYs, the sums of care use, births and migration
+ * into next year's stock; then each signature's summed rates through its interventions' care
+ * effects. kernel.c does the rest of the year and the economics of the lanes.
+ *
+ * On x86-64 GCC builds this file three times (meson.build): for x86-64-v4 (AVX-512), v3 (AVX2)
+ * and the baseline, each with its own vector width (lanes.h, VSTORE), and cs_kernel takes
+ * the one the machine runs (kernel.c, lane_fns). The versions do the same IEEE operations
+ * in the same order, so they give the same bits. */
+#include "lanes.h"
+
+#include <string.h>
+
+#if !defined(CS_ISA)
+#define CS_ISA generic
+#endif
+
+static int is_front(cs_chain c) { return c == CS_CHAIN_SOCIAL || c == CS_CHAIN_PRIMARY; }
+
+/* Deaths D of state k of cell sx in every lane in hazard mode: 1 - (1 - q)^(rr qm), the
+ * year's shared value where the signature has no mortality effect (rr * 1 is rr). */
+CS_HOT void cell_deaths_hazard(const kctx *c, int32_t sx, int32_t k, int32_t j, const double *N) {
+  cs_work *w = c->w;
+  const double *qm = w->qm + (size_t)j * c->B;
+  double q = atmost1(c->pm->q0[sx] * c->qfac), rr = c->pm->rr[k];
+  double qs = w->qa[(size_t)sx * c->K + k];
+  for (int32_t b = 0; b < c->nb; b++)
+    w->D[b] = N[b] * (qm[b] == 1.0 ? qs : hazard_pow(q, rr * qm[b]));
+}
+
+/* A row that summed above 1 in lane b: scaled down to sum 1 and logged (MODEL.md 4). */
+static void clamp_row(const kctx *c, int32_t b, int32_t k, int32_t j, size_t row, double n) {
+  cs_work *w = c->w;
+  const cs_plan *pl = c->pl;
+  size_t B = c->B;
+  for (int32_t l = 0; l < c->K; l++)
+    if (l != k) w->p[(size_t)l * B + b] /= w->psum[b];
+  /* the log counts rows that moved persons: empty cells are scaled but not counted */
+  if (n == 0.0) return;
+  w->lcl[b]++;
+  /* a base row above 1 already (a drawn table scale, or a negative transition_improvement
+   * raising the hazards of later years) is the base table's doing, not an intervention's */
+  if (w->bclamp[row]) {
+    w->lcl[B + (size_t)b]++;
+    return;
+  }
+  if (!w->tm_on[(size_t)j * B + b]) return;
+  const uint8_t *in = c->pm->sig_iv + (size_t)j * pl->niv;
+  const int32_t *act = w->act + (size_t)b * pl->niv;
+  for (int32_t n2 = 0; n2 < w->nact[b]; n2++) {
+    int32_t v = act[n2];
+    const cs_intervention *iv = &pl->ivs[v];
+    if (!in[v]) continue;
+    for (int32_t q = 0; q < iv->neffect; q++)
+      if (iv->effects[q].kind == CS_EFF_TRANSITION && iv->effects[q].from == k) {
+        w->lcliv[(size_t)v * B + (size_t)b]++;
+        break;
+      }
+  }
+}
+
+/* The transition row k of cell sx per lane for a signature with transition effects: the base
+ * row times the lane's multipliers (hazard-scale ones first, as exponents of 1 - p), scaled
+ * down to sum 1 where it exceeds 1; into w->p [l][b], the stay probability at l = k. */
+CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const double *N) {
+  cs_work *w = c->w;
+  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
+  size_t B = c->B, KK = (size_t)K * K;
+  const double *base = c->trans + row * K;
+  double *sum = w->psum;
+  /* a row can only sum above 1 where its base row does, or a lane has a multiplier above 1 or
+   * a hazard-scale one, or a base probability is negative: with every multiplier in [0, 1]
+   * each p * m <= p, and a sum of terms no larger, in the same order, is no larger */
+  int check = w->bclamp[row] || w->tm_big[(size_t)j * K + k];
+  for (int32_t b = 0; b < nb; b += VL)
+    VSTORE(sum + b, VDUP(0.0));
+  for (int32_t l = 0; l < K; l++) {
+    size_t kl = (size_t)j * KK + (size_t)k * K + l;
+    const double *tm = w->tm + kl * B, *th = w->th + kl * B;
+    double *p = w->p + (size_t)l * B, bl = base[l];
+    check |= bl < 0.0;
+    if (w->any_th[kl]) {
+      for (int32_t b = 0; b < nb; b++)
+        p[b] = th[b] != 1.0 ? hazard_pow(bl, th[b]) : bl;
+      for (int32_t b = 0; b < nb; b += VL)
+        VSTORE(p + b, VEC(p + b) * VEC(tm + b));
+    } else {
+      for (int32_t b = 0; b < nb; b += VL) /* 1 in a lane without: p * 1 is p */
+        VSTORE(p + b, VDUP(bl) * VEC(tm + b));
+    }
+    if (l != k)
+      for (int32_t b = 0; b < nb; b += VL)
+        VSTORE(sum + b, VEC(sum + b) + VEC(p + b));
+  }
+  for (int32_t b = 0; b < nb && check; b++)
+    if (sum[b] > 1.0) clamp_row(c, b, k, j, row, N[b]);
+  double *stay = w->p + (size_t)k * B;
+  const double *p0 = w->p;
+  for (int32_t b = 0; b < nb; b += VL) {
+    v8 st = VDUP(1.0);
+    for (int32_t l = 0; l < K; l++)
+      if (l != k) st -= VEC(p0 + (size_t)l * B + b);
+    VSTORE(stay + b, st);
+  }
+}
+
+/* Survivors of state k of cell sx into S2 by next state: the year's shared row, or each
+ * lane's own for a signature with transition effects in the block. */
+CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, const double *N) {
+  cs_work *w = c->w;
+  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
+  size_t B = c->B;
+  const double *S = w->S;
+  if (w->any_tm[j]) {
+    effect_rows(c, row, k, j, N);
+    for (int32_t l = 0; l < K; l++) {
+      const double *p = w->p + (size_t)l * B;
+      double *s2 = w->S2 + (size_t)l * B;
+      if (k) /* (the choice outside the loop: see cell_fused) */
+        for (int32_t b = 0; b < nb; b += VL)
+          VSTORE(s2 + b, VEC(s2 + b) + VEC(S + b) * VEC(p + b));
+      else
+        for (int32_t b = 0; b < nb; b += VL)
+          VSTORE(s2 + b, VDUP(0.0) + VEC(S + b) * VEC(p + b));
+    }
+    return;
+  }
+  if (w->bclamp[row])
+    for (int32_t b = 0; b < nb; b++)
+      if (N[b] != 0.0) w->lcl[b]++, w->lcl[B + (size_t)b]++;
+  const double *prow = w->prow + row * K;
+  for (int32_t l = 0; l < K; l++) {
+    double pl = prow[l], *s2 = w->S2 + (size_t)l * B;
+    if (k) /* (the choice outside the loop: see cell_fused) */
+      for (int32_t b = 0; b < nb; b += VL)
+        VSTORE(s2 + b, VEC(s2 + b) + VEC(S + b) * pl);
+    else
+      for (int32_t b = 0; b < nb; b += VL)
+        VSTORE(s2 + b, VDUP(0.0) + VEC(S + b) * pl);
+  }
+}
+
+/* State k of cell sx (signature j): one pass over the lanes for deaths and survivors (kept in
+ * w->D and w->S for the passes after), life years, QALYs and the demography; then, without
+ * transition effects in the block, the survivors by next state into S2, and the care at the
+ * rates that are not 0 (N-weighted use, D-weighted end-of-life use: a rate of exactly 0 adds
+ * +0 or -0 to a sum that is never -0, which leaves it as it is for a finite population), a
+ * pass per rate (its sum's address and the rate loaded once: faster than all rates in the
+ * first pass). The rates that are not 0, their sums' offsets and the year's row are read where
+ * cs_kernel keeps them (w->nz, w->nzr, w->prow), not copied per cell. */
+CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t j,
+                       const double *N) {
+  cs_work *w = c->w;
+  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
+  const size_t B = c->B, cell = (size_t)sx * K + k, nc = (size_t)c->nc;
+  const double *qa = w->qa + cell * c->na, *qm = w->qm + (size_t)j * B;
+  const double *ut = w->ut + ((size_t)j * K + k) * B;
+  const int32_t *la = w->lane_a + c->l0;
+  double *D = w->D, *S = w->S, *rn = w->rn + (size_t)j * B, *S2 = w->S2;
+  double *ly = w->hl + CS_HEALTH_LY * B, *qly = w->hl + CS_HEALTH_QALY * B;
+  double *qaw = w->hl + CS_HEALTH_QALY_W * B; /* (LY_W, the occupancy, is POP: lane_finish) */
+  double *pop = w->dm + CS_DEMO_POP * B, *dth = w->dm + CS_DEMO_DEATHS * B;
+  double *p75 = x >= 75 ? w->dm + CS_DEMO_POP75 * B : NULL;
+  const int qbig = w->qm_big[j], hazard = c->pl->mort_hazard;
+  /* the sums of the signature's use and end-of-life rates, the offsets of the sectors with a
+   * rate that is not 0 among them and those rates */
+  double *ru = w->ru + (size_t)j * nc * B, *re = w->re + (size_t)j * nc * B;
+  const int32_t *ou = w->nz + cell * 2 * nc, *oe = ou + nc;
+  const double *ur = w->nzr + cell * 2 * nc, *er = ur + nc;
+  const int32_t nu = w->nzn[2 * cell], ne = w->nzn[2 * cell + 1];
+  const int shared = !w->any_tm[j];
+  const double *prow = w->prow + cell * K;
+  if (hazard) cell_deaths_hazard(c, sx, k, j, N);
+  for (int32_t b = 0; b < nb; b += VL) {
+    const v8 n = VEC(N + b);
+    /* the deaths into D, then read from there: a vector that two branches set would go
+     * through the stack where the target's vectors are narrower than eight lanes */
+    if (!hazard) {
+      double *qk = D + b;                          /* the death probabilities first */
+      if (w->lrow[(c->l0 + b) / VL]) {             /* eight areas in a row */
+        VSTORE(qk, VEC(qa + la[b]) * VEC(qm + b)); /* q <= 1 times qm <= 1 stays <= 1 */
+      } else {
+        for (int q = 0; q < VL; q++)
+          qk[q] = qa[la[b + q]] * qm[b + q];
+      }
+      if (qbig)
+        for (int q = 0; q < VL; q++)
+          qk[q] = qk[q] > 1.0 ? 1.0 : qk[q];
+      VSTORE(D + b, n * VEC(qk));
+    }
+    const v8 d = VEC(D + b);
+    v8 sv = n - d, lyv = n - d / 2.0, u8 = VEC(ut + b);
+    VSTORE(S + b, sv);
+    VSTORE(ly + b, VEC(ly + b) + lyv);
+    VSTORE(qly + b, VEC(qly + b) + lyv * u8);
+    VSTORE(qaw + b, VEC(qaw + b) + n * u8);
+    VSTORE(pop + b, VEC(pop + b) + n);
+    VSTORE(dth + b, VEC(dth + b) + d);
+    if (p75) VSTORE(p75 + b, VEC(p75 + b) + n);
+    VSTORE(rn + b, VEC(rn + b) + n);
+  }
+  for (int32_t l = 0; shared && l < K; l++) { /* state 0 starts the sums: 0 + x, as before */
+    double *s2 = S2 + (size_t)l * B, pl = prow[l];
+    /* the choice of the two outside the loop: where the target's vectors are narrower than
+     * eight lanes, GCC passes a choice between two vectors through the stack */
+    if (k)
+      for (int32_t b = 0; b < nb; b += VL)
+        VSTORE(s2 + b, VEC(s2 + b) + VEC(S + b) * pl);
+    else
+      for (int32_t b = 0; b < nb; b += VL)
+        VSTORE(s2 + b, VDUP(0.0) + VEC(S + b) * pl);
+  }
+  /* care, rate by rate over the lanes: each sum's address and rate once */
+  for (int32_t q = 0; q < nu; q++) {
+    double *acc = ru + ou[q], rate = ur[q];
+    for (int32_t b = 0; b < nb; b += VL)
+      VSTORE(acc + b, VEC(acc + b) + VEC(N + b) * rate);
+  }
+  for (int32_t q = 0; q < ne; q++) {
+    double *acc = re + oe[q], rate = er[q];
+    for (int32_t b = 0; b < nb; b += VL)
+      VSTORE(acc + b, VEC(acc + b) + VEC(D + b) * rate);
+  }
+  if (!shared)
+    cell_transitions(c, cell, k, j, N);
+  else if (w->bclamp[cell])
+    for (int32_t b = 0; b < nb; b++)
+      if (N[b] != 0.0) w->lcl[b]++, w->lcl[B + (size_t)b]++;
+}
+
+/* Births (step 5) into age 0 of next year, per lane. */
+CS_HOT void block_births(const kctx *c) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  const size_t L = (size_t)c->L;
+  const int32_t K = c->K, nb = c->nb; /* locals: the stores through VEC may alias any double */
+  double *B = w->dm + CS_DEMO_BIRTHS * c->B;
+  for (int32_t b = 0; b < nb; b += VL)
+    VSTORE(B + b, VDUP(0.0));
+  for (int32_t s = 0; s < CS_NSEX; s++) /* age 0 of next year: only births, from 0 */
+    for (int32_t k = 0; k < K; k++)
+      memset(w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0, 0, c->B * sizeof(double));
+  if (!pm->fert) return;
+  for (int32_t x = 0; x < CS_NAGE; x++) {
+    double f = pm->fert[x];
+    if (f == 0.0) continue;
+    const double *n = w->cur + (size_t)x * K * L + c->l0; /* s = 0 */
+    for (int32_t b = 0; b < nb; b += VL) {
+      v8 women = VDUP(0.0);
+      for (int32_t k = 0; k < K; k++)
+        women += VEC(n + (size_t)k * L + b);
+      VSTORE(B + b, VEC(B + b) + f * women);
+    }
+  }
+  double share[CS_NSEX] = {1.0 - pm->boys, pm->boys};
+  for (int32_t s = 0; s < CS_NSEX; s++) {
+    const double *sh = pl->share0 + ((size_t)s * CS_NAGE) * K;
+    for (int32_t k = 0; k < K; k++) {
+      double *dst = w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0;
+      for (int32_t b = 0; b < nb; b += VL)
+        VSTORE(dst + b, VEC(dst + b) + VEC(B + b) * share[s] * sh[k]);
+    }
+  }
+}
+
+/* The net migration of cell sx in lane l: the plan's, or in projection mode what takes the
+ * baseline to the projection (the baseline's lanes come first and keep it for the others);
+ * 0 in the padding. n: the lane's cell in next year's stock, its states L apart. migT holds
+ * the plan's migration, or the year's projection, [sx][a] (year_migration). */
+CS_HOT double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n) {
+  if (l >= c->nl) return 0.0;
+  size_t sa = (size_t)sx * c->na + (size_t)c->w->lane_a[l];
+  if (!c->pl->has_projection) return c->w->migT[sa];
+  if (l >= c->na) return c->w->mig_resid[sa];
+  double have = 0.0;
+  for (int32_t k = 0; k < c->K; k++)
+    have += n[(size_t)k * c->L];
+  double M = c->y == c->pl->nyear - 1 ? 0.0 : c->w->migT[sa] - have;
+  c->w->mig_resid[sa] = M;
+  return M;
+}
+
+/* migration_of for the eight lanes from b into M: a vector where they are eight areas in a
+ * row of one scenario (all baseline or none, in projection mode), lane by lane elsewhere. */
+CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, double *M) {
+  int32_t l = c->l0 + b, a = c->w->lane_a[l];
+  size_t sa = (size_t)sx * c->na + (size_t)a;
+  int row = l + VL <= c->nl && c->w->lrow[l / VL]; /* (migration_of: none in the padding) */
+  int base = l + VL <= c->na, proj = c->pl->has_projection;
+  if (row && !proj) {
+    VSTORE(M, VEC(c->w->migT + sa));
+  } else if (row && proj && l >= c->na) {
+    VSTORE(M, VEC(c->w->mig_resid + sa));
+  } else if (row && proj && base) {
+    v8 have = VDUP(0.0);
+    for (int32_t k = 0; k < c->K; k++)
+      have += VEC(n + (size_t)k * c->L + b);
+    v8 to = VEC(c->w->migT + sa);
+    VSTORE(M, to - have);
+    if (c->y == c->pl->nyear - 1) VSTORE(M, VDUP(0.0));
+    VSTORE(c->w->mig_resid + sa, VEC(M));
+  } else { /* lane by lane: a baseline lane sets the residual before the others read it */
+    for (int q = 0; q < VL; q++)
+      M[q] = migration_of(c, l + q, sx, n + b + q);
+  }
+}
+
+/* A removal from a cell with fewer persons (rem > tot): counted, and its persons kept for
+ * block_capped. */
+static void note_capped(const kctx *c, int32_t b, int32_t sx, double rem, double tot) {
+  c->r->capped_cells++;
+  c->w->cap[c->w->ncap++] = (cs_capped){c->l0 + b, sx, rem - tot};
+}
+
+/* The selects of migration compare vectors: GCC compares vectors wider than the machine's
+ * lane by lane. Two lanes are what every x86-64 (SSE2) compares natively; four what the AVX2
+ * and AVX-512 versions of this file do, so those take four at once (eight were
+ * slower on AVX-512). */
+#define CS_MIG_TYPES(W)                                                                            \
+  typedef double v##W __attribute__((vector_size(W * sizeof(double))));                            \
+  typedef long long v##W##i __attribute__((vector_size(W * sizeof(long long))));                   \
+  typedef double v##W##u                                                                           \
+      __attribute__((vector_size(W * sizeof(double)), aligned(sizeof(double)), may_alias));
+CS_MIG_TYPES(2)
+CS_MIG_TYPES(4)
+
+/* Net migration M into cell sx of next year's stock for the W lanes from b (step 6): M > 0
+ * arrives in the state mix of the base year; a removal takes every state in proportion, or
+ * all of them, to exactly 0, when it is as large as the cell. M = 0 changes nothing. Adds
+ * what was applied to the lanes' sums. */
+#define CS_MIGRATE(W)                                                                              \
+  CS_HOT void migrate##W(const kctx *c, int32_t b, int32_t sx, const double *Mq) {                 \
+    int32_t K = c->K;                                                                              \
+    size_t L = (size_t)c->L;                                                                       \
+    const double *share = c->pl->share0 + (size_t)sx * K;                                          \
+    double *n = c->w->next + (size_t)sx * K * L + c->l0 + b;                                       \
+    double *applied = c->w->dm + CS_DEMO_MIG * c->B + b;                                           \
+    const v##W zero = {0}, M = *(v##W##u *)Mq, rem = -M;                                           \
+    v##W tot = zero;                                                                               \
+    for (int32_t k = 0; k < K; k++)                                                                \
+      tot += *(v##W##u *)(n + (size_t)k * L);                                                      \
+    v##W##i move = (v##W##i)(M != zero), in = (v##W##i)(M >= zero);                                \
+    v##W##i all = ~in & (v##W##i)(rem >= tot);                                                     \
+    v##W##i part = move & ~in & ~all; /* a removal of some of the cell: divisions, often none */   \
+    long long anyp = 0;                                                                            \
+    for (int q = 0; q < W; q++)                                                                    \
+      anyp |= part[q];                                                                             \
+    for (int32_t k = 0; k < K; k++) {                                                              \
+      v##W nk = *(v##W##u *)(n + (size_t)k * L), out = nk - rem * (anyp ? nk / tot : zero);        \
+      out = CS_SEL(W, in, nk + M * share[k], CS_SEL(W, all, zero, out));                           \
+      *(v##W##u *)(n + (size_t)k * L) = CS_SEL(W, move, out, nk);                                  \
+    }                                                                                              \
+    v##W ap = *(v##W##u *)applied;                                                                 \
+    *(v##W##u *)applied = CS_SEL(W, move, ap + CS_SEL(W, all, -tot, M), ap);                       \
+    v##W##i capped = ~in & (v##W##i)(rem > tot);                                                   \
+    for (int q = 0; q < W; q++)                                                                    \
+      if (capped[q]) note_capped(c, b + q, sx, rem[q], tot[q]);                                    \
+  }
+#define CS_SEL(W, m, a, b) ((v##W)(((v##W##i)(a) & (m)) | ((v##W##i)(b) & ~(m))))
+CS_MIGRATE(2)
+#if defined(__AVX__)
+CS_MIGRATE(4)
+#endif
+
+/* Net migration into cell sx of next year's stock, every lane of the block (step 6), once the
+ * cell is complete: called in the order of the cells, so each lane's sum of what was applied
+ * adds its terms as before. */
+CS_HOT void migrate_cell(const kctx *c, int32_t sx) {
+  const double *n = c->w->next + (size_t)sx * c->K * c->L + c->l0;
+  for (int32_t b = 0; b < c->nb; b += VL) {
+    double M[VL];
+    migration8(c, b, sx, n, M);
+#if defined(__AVX__)
+    for (int q = 0; q < VL; q += 4)
+      migrate4(c, b + q, sx, M + q);
+#else
+    for (int q = 0; q < VL; q += 2)
+      migrate2(c, b + q, sx, M + q);
+#endif
+  }
+}
+
+/* One (s, x) of the block: every state's deaths, care, health and transitions, then the
+ * survivors age into next year's cell, and that cell's migration once it is complete (the open
+ * age group's after its second part). */
+CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x) {
+  cs_work *w = c->w;
+  const int32_t K = c->K, sx = s * CS_NAGE + x, nb = c->nb;
+  const size_t L = (size_t)c->L, B = c->B;
+  /* the next cell's persons, while this one is computed: from a national plan's 20 MB stock
+   * they would come late, one row of the block after the other */
+  if (sx + 1 < CS_NSEX * CS_NAGE)
+    for (int32_t k = 0; k < K; k++) {
+      const char *p = (const char *)(w->cur + ((size_t)(sx + 1) * K + k) * L + c->l0);
+      for (int32_t b = 0; b < nb; b += VL)
+        __builtin_prefetch(p + (size_t)b * sizeof(double), 0, 3);
+    }
+  for (int32_t k = 0; k < K; k++) { /* (state 0 starts S2) */
+    size_t row = (size_t)sx * K + k;
+    cell_fused(c, sx, x, k, c->pm->cell_sig[row], w->cur + row * L + c->l0);
+  }
+  /* next year's cells start at 0 (+ S2 is as 0 + S2 was); the open age group gets two */
+  int32_t to = s * CS_NAGE + (x < CS_XMAX ? x + 1 : CS_XMAX);
+  for (int32_t k = 0; k < K; k++) {
+    double *dst = w->next + ((size_t)to * K + k) * L + c->l0;
+    const double *s2 = w->S2 + (size_t)k * B;
+    if (x == CS_XMAX) /* (the choice outside the loop: see cell_fused) */
+      for (int32_t b = 0; b < nb; b += VL)
+        VSTORE(dst + b, VEC(dst + b) + VEC(s2 + b));
+    else
+      for (int32_t b = 0; b < nb; b += VL)
+        VSTORE(dst + b, VDUP(0.0) + VEC(s2 + b));
+  }
+  if (x != CS_XMAX - 1) migrate_cell(c, to);
+}
+
+/* The births, then every cell of the block and the migration into next year's cells in their
+ * order (sx): age 0, which holds the births, first. */
+static void block_cells(const kctx *c) {
+  block_births(c);
+  for (int32_t s = 0; s < CS_NSEX; s++) {
+    migrate_cell(c, s * CS_NAGE);
+    for (int32_t x = 0; x < CS_NAGE; x++)
+      cell_step(c, s, x);
+  }
+}
+
+/* ---- per lane, after the cells ---- */
+
+/* Applies intervention v's care effects, in the lanes of mask m, to rates summed over the
+ * cells of one signature (eight lanes: N-weighted use in u, D-weighted end-of-life use in e,
+ * FTE multipliers in mf, [sector][8]; rn persons). Every effect is linear in the rates
+ * (extra_use adds rn * units * uptake), so this equals applying it cell by cell and summing.
+ * Gives in fl the patient-flow units that a back-to-front shift removes (0 without one). The
+ * other lanes keep their values, bit for bit. Transition effects act per cell (effect_rows),
+ * workforce effects per subregion (workforce_step). */
+CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long *mk,
+                           const double *rnp, double *u, double *e, double *mf, double *fl) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  const cs_work *w = c->w;
+  const cs_intervention *iv = &pl->ivs[v];
+  const size_t B = c->B;
+  const v8i m = VECI(mk); /* (vectors by address: by value they would depend on the ABI) */
+  const v8 rnv = VEC(rnp);
+  v8 flows = VDUP(0.0);
+  for (int32_t j = 0; j < iv->neffect; j++) {
+    const cs_effect *ef = &iv->effects[j];
+    int32_t x = pm->eff_off[v] + j;
+    const double *em = w->em + (size_t)x * B + b, *efr = w->ef + (size_t)x * B + b;
+    switch (ef->kind) {
+    case CS_EFF_USE:
+    case CS_EFF_EOL:
+    case CS_EFF_FTE: {
+      double *t = (ef->kind == CS_EFF_USE ? u : ef->kind == CS_EFF_EOL ? e : mf) + ef->sector * VL;
+      v8 old = VEC(t);
+      VSTORE(t, VSEL(m, old * VEC(em), old));
+      break;
+    }
+    case CS_EFF_SHIFT: {
+      v8 f = VEC(efr);
+      double ratio = pm->eff_ratio[x];
+      double *uf = u + ef->from * VL, *ut = u + ef->to * VL;
+      double *ef_ = e + ef->from * VL, *et = e + ef->to * VL;
+      v8 du = ef->eol_only ? VDUP(0.0) : f * VEC(uf), de = f * VEC(ef_), o;
+      o = VEC(uf);
+      VSTORE(uf, VSEL(m, o - du, o));
+      o = VEC(ut);
+      VSTORE(ut, VSEL(m, o + ratio * du, o));
+      o = VEC(ef_);
+      VSTORE(ef_, VSEL(m, o - de, o));
+      o = VEC(et);
+      VSTORE(et, VSEL(m, o + ratio * de, o));
+      /* patient flows: care moved from a denominator sector to the front of the chain */
+      if (pl->flow_den[ef->from] && is_front(pl->sectors[ef->to].chain)) flows += du + de;
+      break;
+    }
+    case CS_EFF_EXTRA_USE: { /* rn persons of the signature, each units * up more */
+      double *t = u + ef->sector * VL;
+      v8 old = VEC(t);
+      VEC(t) =
+          VSEL(m, old + rnv * fmax(0.0, pm->eff_change[x]) * VEC(w->up + (size_t)v * B + b), old);
+      break;
+    }
+    case CS_EFF_TRANSITION:
+    case CS_EFF_WORKFORCE:
+    case CS_EFF_UTILITY:
+    case CS_EFF_MORTALITY: break;
+    }
+  }
+  VSTORE(fl, flows);
+}
+
+/* Each signature's summed rates of the block's lanes b0 .. b1 - 1 (multiples of VL), grown and
+ * put through its interventions' effects, give the lanes' units, FTE-weighted units, flows and
+ * participants ([..][B]; the other lanes' are left as they were). Eight lanes at once: an
+ * intervention's effects act in the lanes where it has uptake and a signature in the lanes
+ * where it has persons (masks); elsewhere the sums keep their bits, so each lane adds the terms
+ * the one-lane code added, in its order. */
+static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  cs_work *w = c->w;
+  const int32_t nc = c->nc, niv = pl->niv;
+  const size_t B = c->B, nl = (size_t)(b1 - b0) * sizeof(double);
+  double *units = w->units, *fsum = w->fsum, *ueol = w->units_eol, *part = w->part;
+  double *flows = w->flows, *u = w->u, *e = w->e, *mf = w->mfte, *g = w->gl;
+  for (int32_t sec = 0; sec < nc; sec++) {
+    memset(units + (size_t)sec * B + b0, 0, nl);
+    memset(fsum + (size_t)sec * B + b0, 0, nl);
+    memset(ueol + (size_t)sec * B + b0, 0, nl);
+  }
+  for (int32_t v = 0; v < niv; v++)
+    memset(part + (size_t)v * B + b0, 0, nl);
+  memset(flows + b0, 0, nl);
+  /* the growth of each sector, times the area's own level of use (area_use_index) */
+  for (int32_t sec = 0; sec < nc; sec++)
+    for (int32_t b = b0; b < b1; b++) {
+      const double *ai = pl->area_index;
+      g[(size_t)sec * B + b] =
+          ai ? w->grow[sec] * ai[(size_t)w->lane_a[c->l0 + b] * nc + sec] : w->grow[sec];
+    }
+  for (int32_t j = 0; j < pm->nsig; j++) {
+    const double *rn = w->rn + (size_t)j * B;
+    const double *ru = w->ru + (size_t)j * nc * B, *re = w->re + (size_t)j * nc * B;
+    const uint8_t *in = pm->sig_iv + (size_t)j * niv;
+    for (int32_t b = b0; b < b1; b += VL) {
+      /* the lanes with persons in the signature (nobody: nothing to use, nobody takes part) */
+      long long z[VL], any = 0;
+      for (int q = 0; q < VL; q++)
+        any |= z[q] = rn[b + q] != 0.0 ? -1 : 0;
+      if (!any) continue;
+      const v8i rz = VECI(z);
+      const v8 rnv = VEC(rn + b);
+      for (int32_t sec = 0; sec < nc; sec++) {
+        v8 gs = VEC(g + (size_t)sec * B + b);
+        VSTORE(u + sec * VL, VEC(ru + (size_t)sec * B + b) * gs);
+        VSTORE(e + sec * VL, VEC(re + (size_t)sec * B + b) * gs);
+        VSTORE(mf + sec * VL, VDUP(1.0));
+      }
+      for (int32_t v = 0; v < niv; v++) {
+        if (!in[v]) continue;
+        const long long *am = w->actm + (size_t)v * B + b;
+        long long anym = 0;
+        for (int q = 0; q < VL; q++)
+          anym |= am[q] & z[q];
+        if (!anym) continue;
+        const v8i m = VECI(am) & rz;
+        long long mk[VL];
+        double fl[VL];
+        VSTOREI(mk, m);
+        apply_effects8(c, v, b, mk, rn + b, u, e, mf, fl);
+        double *f = flows + b, *pv = part + (size_t)v * B + b;
+        VSTORE(f, VSEL(m, VEC(f) + VEC(fl), VEC(f)));
+        VSTORE(pv, VSEL(m, VEC(pv) + rnv * VEC(w->up + (size_t)v * B + b), VEC(pv)));
+      }
+      for (int32_t sec = 0; sec < nc; sec++) {
+        double *un = units + (size_t)sec * B + b, *fs = fsum + (size_t)sec * B + b;
+        double *ue = ueol + (size_t)sec * B + b;
+        v8 es = VEC(e + sec * VL), us = VEC(u + sec * VL) + es;
+        VSTORE(un, VSEL(rz, VEC(un) + us, VEC(un)));
+        VSTORE(ue, VSEL(rz, VEC(ue) + es, VEC(ue)));
+        VSTORE(fs, VSEL(rz, VEC(fs) + us * VEC(mf + sec * VL), VEC(fs)));
+      }
+    }
+  }
+}
+
+/* The entry points of this version (lanes.h): CS_ISA names it. */
+#define CS_CAT2(a, b) a##_##b
+#define CS_CAT(a, b) CS_CAT2(a, b)
+void CS_CAT(cs_cells, CS_ISA)(const kctx *c) { block_cells(c); }
+void CS_CAT(cs_sig_apply, CS_ISA)(const kctx *c, int32_t b0, int32_t b1) {
+  block_sig_apply(c, b0, b1);
+}
