@@ -8,10 +8,10 @@
  * Layout (model.h, cs_work): every (scenario, area) pair is a lane, and a year advances all
  * lanes together, cell (s, x, k) by cell, the lanes innermost. Each rate is read once a year
  * for all lanes, in eight-lane vectors (lanes.h); the cells themselves are cells.c's, built for
- * the machine's vector width. Every sum
- * still adds its terms in the order of the one-lane-at-a-time kernel it replaced (cells in
- * (s, x, k) order within each lane, lanes in (scenario, area) order across them), so results
- * have the same bits as before, on any machine and any number of threads.
+ * the machine's vector width. Every sum still adds its terms in the order of the
+ * one-lane-at-a-time kernel it replaced (cells in (s, x, k) order within each lane, lanes in
+ * (scenario, area) order across them), so results have the same bits as before, on any
+ * machine and any number of threads.
  *
  * Pairs with the same stock share lanes: a (scenario, area) pair whose uptake of every
  * intervention with a mortality, utility or transition effect in the area equals an earlier
