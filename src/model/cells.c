@@ -17,6 +17,58 @@
 
 static int is_front(cs_chain c) { return c == CS_CHAIN_SOCIAL || c == CS_CHAIN_PRIMARY; }
 
+/* The year's death probabilities before mortality effects (step 1-2): state-specific,
+ * normalised by the baseline's mix of each area on 1 January (the baseline's lanes are
+ * 0 .. narea-1); in hazard mode 1 - (1 - q)^rr, the same in every area. */
+static void year_deaths(const kctx *c) {
+  const cs_plan *pl = c->pl;
+  const cs_params *pm = c->pm;
+  int32_t K = c->K, na = c->na;
+  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++) {
+    double q = atmost1(pm->q0[sx] * c->qfac);
+    if (pl->mort_hazard) {
+      for (int32_t k = 0; k < K; k++)
+        c->w->qa[(size_t)sx * K + k] = hazard_pow(q, pm->rr[k]);
+      continue;
+    }
+    const double *Nb = c->w->cur + (size_t)sx * K * c->L, *sh = pl->share0 + (size_t)sx * K;
+    double *qa = c->w->qa + (size_t)sx * K * na;
+    int32_t a = 0;
+    /* a vector of areas at once where each has persons in the cell and a mix with some risk:
+     * the divisions, in the target's vectors (the same operations per area); the others one by
+     * one below */
+    for (; a + CS_VW <= na; a += CS_VW) {
+      vn tot = VNDUP(0.0), rbar = VNDUP(0.0);
+      for (int32_t k = 0; k < K; k++)
+        tot += VN(Nb + (size_t)k * c->L + a);
+      int ok = 1;
+      for (int q8 = 0; q8 < CS_VW; q8++)
+        ok &= tot[q8] > 0.0;
+      if (!ok) break;
+      for (int32_t k = 0; k < K; k++)
+        rbar += VN(Nb + (size_t)k * c->L + a) / tot * pm->rr[k];
+      for (int q8 = 0; q8 < CS_VW; q8++)
+        ok &= rbar[q8] > 0.0;
+      if (!ok) break;
+      for (int32_t k = 0; k < K; k++) {
+        vn t = VNDUP(q * pm->rr[k]) / rbar;
+        for (int q8 = 0; q8 < CS_VW; q8++)
+          qa[(size_t)k * na + a + q8] = atmost1(t[q8]);
+      }
+    }
+    for (; a < na; a++) {
+      double tot = 0.0, rbar = 0.0;
+      for (int32_t k = 0; k < K; k++)
+        tot += Nb[(size_t)k * c->L + a];
+      for (int32_t k = 0; k < K; k++)
+        rbar += (tot > 0.0 ? Nb[(size_t)k * c->L + a] / tot : sh[k]) * pm->rr[k];
+      /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
+      for (int32_t k = 0; k < K; k++)
+        qa[(size_t)k * na + a] = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
+    }
+  }
+}
+
 /* Deaths D of state k of cell sx in every lane in hazard mode: 1 - (1 - q)^(rr qm), the
  * year's shared value where the signature has no mortality effect (rr * 1 is rr). */
 CS_HOT void cell_deaths_hazard(const kctx *c, int32_t sx, int32_t k, int32_t j, const double *N) {
@@ -96,11 +148,13 @@ CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const d
     if (sum[b] > 1.0) clamp_row(c, b, k, j, row, N[b]);
   double *stay = w->p + (size_t)k * B;
   const double *p0 = w->p;
-  for (int32_t b = 0; b < nb; b += VL) {
-    v8 st = VDUP(1.0);
-    for (int32_t l = 0; l < K; l++)
-      if (l != k) st -= VEC(p0 + (size_t)l * B + b);
-    VSTORE(stay + b, st);
+  for (int32_t b = 0; b < nb; b += CS_VW) { /* (a sum over the states: the target's vectors) */
+    vn st = VNDUP(1.0);
+    for (int32_t l = 0; l < k; l++) /* (l = k skipped by two loops, not by a branch) */
+      st -= VN(p0 + (size_t)l * B + b);
+    for (int32_t l = k + 1; l < K; l++)
+      st -= VN(p0 + (size_t)l * B + b);
+    VN(stay + b) = st;
   }
 }
 
@@ -246,11 +300,11 @@ CS_HOT void block_births(const kctx *c) {
     double f = pm->fert[x];
     if (f == 0.0) continue;
     const double *n = w->cur + (size_t)x * K * L + c->l0; /* s = 0 */
-    for (int32_t b = 0; b < nb; b += VL) {
-      v8 women = VDUP(0.0);
+    for (int32_t b = 0; b < nb; b += CS_VW) { /* (a sum over the states: the target's vectors) */
+      vn women = VNDUP(0.0);
       for (int32_t k = 0; k < K; k++)
-        women += VEC(n + (size_t)k * L + b);
-      VSTORE(B + b, VEC(B + b) + f * women);
+        women += VN(n + (size_t)k * L + b);
+      VN(B + b) = VN(B + b) + f * women;
     }
   }
   double share[CS_NSEX] = {1.0 - pm->boys, pm->boys};
@@ -293,11 +347,12 @@ CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, do
   } else if (row && proj && l >= c->na) {
     VSTORE(M, VEC(c->w->mig_resid + sa));
   } else if (row && proj && base) {
-    v8 have = VDUP(0.0);
-    for (int32_t k = 0; k < c->K; k++)
-      have += VEC(n + (size_t)k * c->L + b);
-    v8 to = VEC(c->w->migT + sa);
-    VSTORE(M, to - have);
+    for (int h = 0; h < VL; h += CS_VW) { /* (a sum over the states: the target's vectors) */
+      vn have = VNDUP(0.0);
+      for (int32_t k = 0; k < c->K; k++)
+        have += VN(n + (size_t)k * c->L + b + h);
+      VN(M + h) = VN(c->w->migT + sa + h) - have;
+    }
     if (c->y == c->pl->nyear - 1) VSTORE(M, VDUP(0.0));
     VSTORE(c->w->mig_resid + sa, VEC(M));
   } else { /* lane by lane: a baseline lane sets the residual before the others read it */
@@ -444,7 +499,9 @@ CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long 
   const size_t B = c->B;
   const v8i m = VECI(mk); /* (vectors by address: by value they would depend on the ABI) */
   const v8 rnv = VEC(rnp);
-  v8 flows = VDUP(0.0);
+  /* (the flows are summed in fl, not in a vector variable: one that a branch sets goes through
+   * the stack where the target's vectors are narrower than eight lanes) */
+  VSTORE(fl, VDUP(0.0));
   for (int32_t j = 0; j < iv->neffect; j++) {
     const cs_effect *ef = &iv->effects[j];
     int32_t x = pm->eff_off[v] + j;
@@ -463,7 +520,9 @@ CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long 
       double ratio = pm->eff_ratio[x];
       double *uf = u + ef->from * VL, *ut = u + ef->to * VL;
       double *ef_ = e + ef->from * VL, *et = e + ef->to * VL;
-      v8 du = ef->eol_only ? VDUP(0.0) : f * VEC(uf), de = f * VEC(ef_), o;
+      const long long eo = ef->eol_only ? -1 : 0; /* no use moved: eol_only */
+      const v8i eom = {eo, eo, eo, eo, eo, eo, eo, eo};
+      v8 du = VSEL(eom, VDUP(0.0), f * VEC(uf)), de = f * VEC(ef_), o;
       o = VEC(uf);
       VSTORE(uf, VSEL(m, o - du, o));
       o = VEC(ut);
@@ -473,14 +532,15 @@ CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long 
       o = VEC(et);
       VSTORE(et, VSEL(m, o + ratio * de, o));
       /* patient flows: care moved from a denominator sector to the front of the chain */
-      if (pl->flow_den[ef->from] && is_front(pl->sectors[ef->to].chain)) flows += du + de;
+      if (pl->flow_den[ef->from] && is_front(pl->sectors[ef->to].chain))
+        VSTORE(fl, VEC(fl) + (du + de));
       break;
     }
     case CS_EFF_EXTRA_USE: { /* rn persons of the signature, each units * up more */
       double *t = u + ef->sector * VL;
       v8 old = VEC(t);
-      VEC(t) =
-          VSEL(m, old + rnv * fmax(0.0, pm->eff_change[x]) * VEC(w->up + (size_t)v * B + b), old);
+      VSTORE(t, VSEL(m, old + rnv * fmax(0.0, pm->eff_change[x]) * VEC(w->up + (size_t)v * B + b),
+                     old));
       break;
     }
     case CS_EFF_TRANSITION:
@@ -489,7 +549,6 @@ CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long 
     case CS_EFF_MORTALITY: break;
     }
   }
-  VSTORE(fl, flows);
 }
 
 /* Each signature's summed rates of the block's lanes b0 .. b1 - 1 (multiples of VL), grown and
@@ -570,6 +629,7 @@ static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
 /* The entry points of this version (lanes.h): CS_ISA names it. */
 #define CS_CAT2(a, b) a##_##b
 #define CS_CAT(a, b) CS_CAT2(a, b)
+void CS_CAT(cs_deaths, CS_ISA)(const kctx *c) { year_deaths(c); }
 void CS_CAT(cs_cells, CS_ISA)(const kctx *c) { block_cells(c); }
 void CS_CAT(cs_sig_apply, CS_ISA)(const kctx *c, int32_t b0, int32_t b1) {
   block_sig_apply(c, b0, b1);

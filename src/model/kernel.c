@@ -35,14 +35,15 @@ static void lane_fns(kctx *c) {
   const char *cap = getenv("CARESHIFT_ISA");
   int lvl = !cap ? 4 : !strcmp(cap, "v3") ? 3 : !strcmp(cap, "v1") ? 1 : 4;
   if (lvl >= 4 && __builtin_cpu_supports("x86-64-v4")) {
-    c->cells = cs_cells_v4, c->sig_apply = cs_sig_apply_v4;
+    c->deaths = cs_deaths_v4, c->cells = cs_cells_v4, c->sig_apply = cs_sig_apply_v4;
   } else if (lvl >= 3 && __builtin_cpu_supports("x86-64-v3")) {
-    c->cells = cs_cells_v3, c->sig_apply = cs_sig_apply_v3;
+    c->deaths = cs_deaths_v3, c->cells = cs_cells_v3, c->sig_apply = cs_sig_apply_v3;
   } else {
-    c->cells = cs_cells_v1, c->sig_apply = cs_sig_apply_v1;
+    c->deaths = cs_deaths_v1, c->cells = cs_cells_v1, c->sig_apply = cs_sig_apply_v1;
   }
 #else
-  c->cells = cs_cells_generic, c->sig_apply = cs_sig_apply_generic;
+  c->deaths = cs_deaths_generic, c->cells = cs_cells_generic;
+  c->sig_apply = cs_sig_apply_generic;
 #endif
 }
 
@@ -286,60 +287,6 @@ static void year_rows(const kctx *c) {
     for (int32_t l = 0; l < K; l++)
       if (l != k) stay -= p[l];
     p[k] = stay;
-  }
-}
-
-/* The year's death probabilities before mortality effects (step 1-2): state-specific,
- * normalised by the baseline's mix of each area on 1 January (the baseline's lanes are
- * 0 .. narea-1); in hazard mode 1 - (1 - q)^rr, the same in every area. */
-static void year_deaths(const kctx *c) {
-  const cs_plan *pl = c->pl;
-  const cs_params *pm = c->pm;
-  int32_t K = c->K, na = c->na;
-  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++) {
-    double q = atmost1(pm->q0[sx] * c->qfac);
-    if (pl->mort_hazard) {
-      for (int32_t k = 0; k < K; k++)
-        c->w->qa[(size_t)sx * K + k] = hazard_pow(q, pm->rr[k]);
-      continue;
-    }
-    const double *Nb = c->w->cur + (size_t)sx * K * c->L, *sh = pl->share0 + (size_t)sx * K;
-    double *qa = c->w->qa + (size_t)sx * K * na;
-    int32_t a = 0;
-    /* eight areas at once where each has persons in the cell and a mix with some risk: the
-     * divisions, in vectors (the same operations per area); the others one by one below */
-    for (; a + VL <= na; a += VL) {
-      v8 tot = VDUP(0.0), rbar = VDUP(0.0);
-      for (int32_t k = 0; k < K; k++)
-        tot += VEC(Nb + (size_t)k * c->L + a);
-      double t[VL];
-      VSTORE(t, tot);
-      int ok = 1;
-      for (int q8 = 0; q8 < VL; q8++)
-        ok &= t[q8] > 0.0;
-      if (!ok) break;
-      for (int32_t k = 0; k < K; k++)
-        rbar += VEC(Nb + (size_t)k * c->L + a) / tot * pm->rr[k];
-      VSTORE(t, rbar);
-      for (int q8 = 0; q8 < VL; q8++)
-        ok &= t[q8] > 0.0;
-      if (!ok) break;
-      for (int32_t k = 0; k < K; k++) {
-        VSTORE(t, VDUP(q * pm->rr[k]) / rbar);
-        for (int q8 = 0; q8 < VL; q8++)
-          qa[(size_t)k * na + a + q8] = atmost1(t[q8]);
-      }
-    }
-    for (; a < na; a++) {
-      double tot = 0.0, rbar = 0.0;
-      for (int32_t k = 0; k < K; k++)
-        tot += Nb[(size_t)k * c->L + a];
-      for (int32_t k = 0; k < K; k++)
-        rbar += (tot > 0.0 ? Nb[(size_t)k * c->L + a] / tot : sh[k]) * pm->rr[k];
-      /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
-      for (int32_t k = 0; k < K; k++)
-        qa[(size_t)k * na + a] = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
-    }
   }
 }
 
@@ -864,7 +811,7 @@ static void year_step(kctx *c, int32_t nsc) {
   c->qfac = pow(1.0 - pm->impr, c->y);
   if (c->r->detail) copy_detail(c);
   if (c->y == 0 || pm->timpr_any) year_rows(c); /* else the rows of last year, the same table */
-  year_deaths(c);
+  c->deaths(c);
   if (pl->has_projection && c->y < pl->nyear - 1) year_migration(c, c->y);
   double pfac = pow(1.0 + pm->price_growth, c->y);
   /* the last block's lanes past the last eight with a lane in them stay empty: not computed */

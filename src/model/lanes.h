@@ -32,7 +32,9 @@ typedef struct kctx {
   int32_t l0, nb;      /* the block: lanes l0 .. l0 + nb - 1 (nb = w->bmax, some maybe padding) */
   size_t B;            /* stride of the block's scratch (w->bmax) */
   const double *trans; /* [s][x][k][l] the year's base transitions */
-  /* cells.c's version for this machine (cs_kernel): the cells, the signatures' care effects */
+  /* cells.c's version for this machine (cs_kernel): the year's death probabilities, the
+   * cells, the signatures' care effects */
+  void (*deaths)(const struct kctx *c);
   void (*cells)(const struct kctx *c);
   void (*sig_apply)(const struct kctx *c, int32_t b0, int32_t b1);
 } kctx;
@@ -101,6 +103,19 @@ typedef long long cs_vni
 #define VSTORE(p, v) CS_STORE(v8u, cs_vn, double, p, v)
 #define VSTOREI(p, v) CS_STORE(v8iu, cs_vni, long long, p, v)
 
+/* The target's own vector of CS_VW lanes, for the loops that carry a vector from one pass to
+ * the next (a sum over the states): GCC keeps such a vector on the stack when it is wider
+ * than the target's. VN(p) reads and writes CS_VW lanes at p, VNDUP(x) is x in each. */
+typedef double vn __attribute__((vector_size(CS_VW * sizeof(double))));
+#define VN(p) (*(cs_vn *)(p))
+#if CS_VW == 8
+#define VNDUP(x) ((vn){(x), (x), (x), (x), (x), (x), (x), (x)})
+#elif CS_VW == 4
+#define VNDUP(x) ((vn){(x), (x), (x), (x)})
+#else
+#define VNDUP(x) ((vn){(x), (x)})
+#endif
+
 /* The per-cell code is inlined into the entry points of cells.c: a call from there into code
  * compiled for another target is slow (migration_of as such a call cost 15 % of the national
  * plan's kernel). */
@@ -121,6 +136,8 @@ static inline double hazard_pow(double p, double h) {
  * baseline; the same operations in wider registers, so the same bits), else once (generic).
  * cs_kernel takes the version the machine runs. */
 #define CS_LANE_FNS(isa)                                                                           \
+  /* the year's death probabilities before mortality effects, every area and cell */               \
+  void cs_deaths_##isa(const kctx *c);                                                             \
   /* the births, then every cell of the block and the migration into next year's cells */          \
   void cs_cells_##isa(const kctx *c);                                                              \
   /* each signature's summed rates of lanes b0 .. b1 - 1 through its interventions' effects */     \
