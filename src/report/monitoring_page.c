@@ -618,9 +618,9 @@ void cs_rmon_section(cs_buf *b, const cs_rmon *m, const cs_rdata *r, int n) {
                       "off track (outside the band, or more than 20 % short without one).",
                       "Wat gerealiseerd is (de realisaties, ingelezen met careshift monitor "
                       "import) tegen wat het plan voor dezelfde plaats en hetzelfde jaar "
-                      "projecteerde, en de mijlpalen van het plan. De status zegt of het voor op "
-                      "schema, op schema, achter of uit koers is (buiten de band, of zonder band "
-                      "meer dan 20% tekort)."));
+                      "projecteerde, en de mijlpalen van het plan. De status zegt of het "
+                      "voorloopt, op schema ligt, achterloopt of uit koers is (buiten de band, of "
+                      "zonder band meer dan 20% tekort)."));
   cs_buf_put(b, "<p class=\"mon-note\" id=\"monitoring-note\">");
   cs_buf_esc(b, note);
   cs_buf_put(b, "</p>\n");
