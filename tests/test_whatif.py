@@ -376,6 +376,50 @@ def compare(srv, name, body, out, scenario="plan", differs_from=None):
     return j
 
 
+def check_psa(srv, tmp):
+    """draws: a PSA what-if equals `careshift run --draws N --no-tornado` of the plan (the plan's
+    seed): the summary with its probabilities, and the scenario's psa_summary and
+    psa_probabilities, exactly (the same draws, written with 17 digits)."""
+    n = 40
+    out = os.path.join(tmp, "psa-run")
+    r = ts.run(PLAN, out, extra=["--draws", str(n), "--no-tornado"])
+    if not check(r.returncode == 0, f"draws: careshift run --draws {n}: {r.stderr[-300:]}"):
+        return
+    for scenario in ("plan", "mijnstreek-alleen"):
+        j = compare(srv, f"draws {n}, {scenario}", {"draws": n, "scenario": scenario, "charts": ["verdict"]}, None,
+                    scenario=scenario)
+        if not j:
+            continue
+        check(j.get("draws") == n, f"draws {n}, {scenario}: the answer says draws {j.get('draws')}")
+        exp = expected_summary(out, scenario)
+        prob = {(r["scenario"], r["what"]): float(r["probability"])
+                for r in read_dicts(os.path.join(out, "psa_probabilities.csv"))}
+        for term, what in (("short_term", "passes_short_term"), ("long_term", "passes")):
+            exp[term]["probability"] = prob[(scenario, what)]
+        d = diff_summary(j["summary"], exp)
+        check(not d, f"draws {n}, {scenario}: summary with P(passes) == careshift run --draws {n}: {d[:3]}")
+        want = {"summary": [{k: (v if k in ("scenario", "metric") else float(v)) for k, v in r.items()}
+                            for r in read_dicts(os.path.join(out, "psa_summary.csv")) if r["scenario"] == scenario],
+                "probabilities": [{k: (v if k in ("scenario", "what") else float(v)) for k, v in r.items()}
+                                  for r in read_dicts(os.path.join(out, "psa_probabilities.csv"))
+                                  if r["scenario"] == scenario]}
+        got = j.get("psa") or {}
+        check(len(want["summary"]) > 5 and got.get("summary") == want["summary"]
+              and got.get("probabilities") == want["probabilities"],
+              f"draws {n}, {scenario}: psa == the run's psa_summary and psa_probabilities of the scenario, "
+              f"exactly ({len(got.get('summary') or [])} and {len(got.get('probabilities') or [])} rows)")
+    j = compare(srv, "draws 0", {"draws": 0, "charts": ["verdict"]}, None)
+    check(j and j.get("draws") == 0 and j.get("psa") is None
+          and j["summary"]["long_term"]["probability"] is None,
+          "draws 0: deterministic (psa null, no probability)")
+    st, _, _, g = req(srv, "GET", "/api/psa")
+    check(st == 404, f"GET /api/psa of serve --plan (a run without draws) stays 404 after a PSA what-if ({st})")
+    for bad in (1, -1, 1001, 2.5, "40", True, None):
+        st, _, data, j = whatif(srv, {"draws": bad})
+        check(st == 400 and is_error(j, "draws", False) and "2 to 1000" in j["error"],
+              f"draws {bad!r}: 400 draws ({st}: {short(data, 200)})")
+
+
 def check_equal_runs(srv, tmp, base):
     # no overrides: the server's own GET /api/summary, and a plain careshift run
     st, _, _, g = req(srv, "GET", "/api/summary")
@@ -927,6 +971,7 @@ def main():
         try:
             check_parameters(srv, base, tree)
             check_equal_runs(srv, tmp, base)
+            check_psa(srv, tmp)
             check_refusals(srv)
             check_static(srv)
             st, _, _, _ = req(srv, "GET", "/api/runs")

@@ -134,24 +134,32 @@ enum MHD_Result cs_sv_api_psa(cs_sv_req *rq) {
   if (sc && !*sc)
     return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, "scenario",
                        "scenario is empty (expected a scenario's id, or no scenario for all)");
-  /* ?1 IS NULL: every scenario when none is asked for */
   sqlite3 *c = cs_sv_db_get(&s->db);
+  json_t *psa = cs_sv_psa_of(c, sc);
+  cs_sv_db_put(&s->db, c);
+  if (sc && psa && !json_array_size(json_object_get(psa, "summary"))) {
+    json_decref(psa);
+    return cs_sv_error(rq, MHD_HTTP_NOT_FOUND, "scenario", "no PSA for scenario '%.80s'", sc);
+  }
+  return cs_sv_json(rq, MHD_HTTP_OK, psa);
+}
+
+json_t *cs_sv_psa_of(sqlite3 *c, const char *scenario) {
+  /* ?1 IS NULL: every scenario when none is asked for */
   json_t *sum = objects(c,
                         "SELECT * FROM psa_summary WHERE ?1 IS NULL OR scenario = ?1 "
                         "ORDER BY rowid",
-                        sc, NULL);
+                        scenario, NULL);
   json_t *prob = objects(c,
                          "SELECT * FROM psa_probabilities WHERE ?1 IS NULL OR scenario = ?1 "
                          "ORDER BY rowid",
-                         sc, NULL);
-  cs_sv_db_put(&s->db, c);
-  if (sc && sum && prob && !json_array_size(sum)) {
+                         scenario, NULL);
+  if (!sum || !prob) {
     json_decref(sum);
     json_decref(prob);
-    return cs_sv_error(rq, MHD_HTTP_NOT_FOUND, "scenario", "no PSA for scenario '%.80s'", sc);
+    return NULL;
   }
-  return cs_sv_json(rq, MHD_HTTP_OK,
-                    json_pack("{s:o, s:o}", "summary", sum, "probabilities", prob));
+  return json_pack("{s:o, s:o}", "summary", sum, "probabilities", prob);
 }
 
 /* ---- GET /api/charts ---- */

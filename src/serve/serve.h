@@ -286,6 +286,9 @@ typedef struct {
   int short_year, long_year, has_psa;
 } cs_sv_years;
 json_t *cs_sv_summary_of(sqlite3 *c, const cs_sv_years *y, const char *scenario, int *known);
+/* The PSA of scenario in c (NULL: every scenario), the answer of GET /api/psa: {"summary":
+ * psa_summary's rows, "probabilities": psa_probabilities'}; NULL when out of memory. */
+json_t *cs_sv_psa_of(sqlite3 *c, const char *scenario);
 
 /* static.c */
 enum MHD_Result cs_sv_static(cs_sv_req *rq);

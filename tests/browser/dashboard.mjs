@@ -10,6 +10,8 @@
 //     case that POST /api/whatif answers for that set, with the plan's values beside them; an
 //     older answer arriving after a newer one is dropped; a 400 is shown in the panel with its
 //     field marked; a 503 is retried once after Retry-After; reset returns to the plan;
+//     "with uncertainty" sends 200 draws (the plan itself when nothing is moved) and shows
+//     P(passes) and the total NPV's 95 % range and P(NPV > 0) of the answer;
 //   - in a `without-T` scenario theme T's switch and sliders are greyed out, and T switched off
 //     there is not sent (the API has no such scenario then): the panel says it changes nothing;
 //   - with --plan-file (the copy of the plan the server serves): an edit of the file shows the
@@ -24,7 +26,7 @@
 //     with it in the address the page loads, drops it from the address bar, keeps it for the
 //     tab and sends it with every API request; the token pasted into the page's form works too.
 // Screenshots: OUTPREFIX-first.png (1280x900), -scenario.png, -subregion.png, -whatif.png
-// (1280x900, the picture for docs/img/dashboard.png), -nl.png, -nl-whatif-1280.png,
+// (1280x900, the picture for docs/img/dashboard.png), -whatif-psa.png, -nl.png, -nl-whatif-1280.png,
 // -nl-whatif-1024.png, -nl-whatif-390.png, -plan-changed.png, -left-out.png, -full.png,
 // -section-ID.png; with --token: -notoken.png, -notoken-nl.png, -token.png.
 //
@@ -685,9 +687,56 @@ async function checkWhatIf(page, plan, years) {
   compare(after, verdictWant(plan), 'reset: the plan\'s verdict');
   check(after.every((c) => c.base === undefined) && (await page.textContent('#whatif-diff')).trim() === '', 'reset: no what-if shown');
 
+  await checkUncertainty(page);
   await checkLeftOut(page);
   if (planFile) await checkPlanChanged(page);
   else console.log('skip plan-changed checks: no --plan-file');
+}
+
+// "With uncertainty": the plan itself with 200 draws (nothing moved), then ACP's uptake at 0.2
+// with them: the badges show P(passes) and the total NPV card its 95 % range and P(NPV > 0),
+// as POST /api/whatif with draws answers them; unticked, the what-if has no draws again.
+async function checkUncertainty(page) {
+  const posts = [];
+  const onReq = (r) => r.method() === 'POST' && r.url().endsWith('/api/whatif') && posts.push(JSON.parse(r.postData() || '{}'));
+  page.on('request', onReq);
+  const shown = async (ans, what) => {
+    const probs = await page.$$eval('#badges .badge-big', (els) => els.map((e) => [e.dataset.term, e.querySelector('.prob')?.textContent || '']));
+    const want = (term) => `P(passes) ${Math.round(100 * ans.summary[term].probability)}%`;
+    check(probs.length === 2 && probs.every(([term, txt]) => txt === want(term)),
+      `${what}: the badges show P(passes) of the answer (${probs.map((x) => x[1]).join(', ')})`);
+    const row = ans.psa.summary.find((r) => r.metric === 'npv:total');
+    const pr = ans.psa.probabilities.find((r) => r.what === 'npv>0:total');
+    const r = await page.$eval('#money .range', (e) => ({ low: +e.dataset.low, high: +e.dataset.high, p: +e.dataset.p, text: e.textContent.trim() })).catch(() => null);
+    check(r && r.low === row.p2_5 && r.high === row.p97_5 && r.p === pr.probability && r.text.startsWith('95 %: ') && r.text.includes('P(NPV > 0)'),
+      `${what}: the total NPV card shows the answer's 95 % range and P(NPV > 0) (${r && r.text.replace(/\s+/g, ' ')})`);
+  };
+  await page.check('#whatif-unc');
+  await page.waitForSelector('#whatif-status.ok', { timeout: 60000 });
+  await idle(page);
+  const plan200 = await post({ set: {}, scenario: 'plan', lang: 'en', draws: 200 });
+  check(posts.length === 1 && posts[0].draws === 200 && Object.keys(posts[0].set).length === 0,
+    `ticked with nothing moved: one request, the plan with 200 draws (${JSON.stringify(posts.map((p) => [p.draws, Object.keys(p.set).length]))})`);
+  check(plan200.summary.long_term.probability !== null && plan200.psa && plan200.psa.summary.length > 0, 'POST /api/whatif with draws 200 has a PSA');
+  await shown(plan200, 'the plan with 200 draws');
+  check((await page.textContent('#whatif-status')).includes('With 200 draws'), 'the status says the draws');
+  await page.locator(`#whatif-params input[data-path="${ACP}"]`).fill('0.2');
+  await page.waitForFunction(() => document.querySelector('#whatif-status.ok') && document.querySelector('#business-table td[data-base]'), null, { timeout: 60000 });
+  await idle(page);
+  const acp200 = await post({ set: { [ACP]: 0.2 }, scenario: 'plan', lang: 'en', draws: 200 });
+  check(posts.length === 2 && posts[1].draws === 200 && posts[1].set[ACP] === 0.2, 'ACP 0.2 with uncertainty: sent with draws 200');
+  compare(await cells(page, '#verdict-table td.v'), verdictWant(acp200.summary), 'verdict with uncertainty vs POST /api/whatif with draws');
+  await shown(acp200, 'ACP 0.2 with 200 draws');
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await page.screenshot({ path: `${prefix}-whatif-psa.png` });
+  await page.uncheck('#whatif-unc');
+  await page.waitForSelector('#whatif-status.ok', { timeout: 60000 });
+  await idle(page);
+  check(posts.length === 3 && posts[2].draws === undefined, 'unticked: the what-if without draws');
+  check(!(await page.$('#money .range')) && !(await page.$('#badges .prob')), 'unticked: no range and no P(passes) (the plan run has no PSA)');
+  page.off('request', onReq);
+  await page.click('#whatif-reset');
+  await idle(page);
 }
 
 // A server with --token: the page without the token, with a wrong one, with the right one in

@@ -58,6 +58,8 @@
       chart_whatif_note: 'With a what-if the verdict and the business case charts show the what-if run; the wrong-pocket matrix and the other charts show the plan as written.',
       whatif_col: 'What-if', economics: 'Economics', plan_value: 'plan {v}', run_value: 'without what\u2011if {v}', undo: 'back to the plan\'s value',
       running: 'Running the plan with {n} changed value(s)…', computed: 'Computed in {s} s: {n} changed value(s) against {base}.', the_plan: 'the plan',
+      unc_label: 'With uncertainty ({d} draws)', running_psa: 'Running {d} draws…', computed_psa: 'With {d} draws: the chance of passing and the 95 % range of the NPV.',
+      npv_range: '95 %: {a} to {b}', p_npv: 'P(NPV > 0) {p}',
       plan_changed: 'This what-if runs the file as it is now; the tables and charts without a what-if, and the plan\'s values beside the what-if\'s, still show the plan as it was at the start. Restart the server to show the new plan everywhere.',
       plan_broken: 'The plan file on the server no longer loads (it was changed after the server started). Fix the file or restart the server; until then no what-if can run.',
       plan_changed_h: 'The plan file has changed since the server started.',
@@ -120,6 +122,8 @@
       chart_whatif_note: 'Bij een wat-als tonen de grafieken van het oordeel en de businesscase de wat-als-run; de matrix van de verkeerde zak en de andere grafieken tonen het plan zoals het is.',
       whatif_col: 'Wat-als', economics: 'Economie', plan_value: 'plan {v}', run_value: 'zonder wat\u2011als {v}', undo: 'terug naar de waarde van het plan',
       running: 'Het plan wordt doorgerekend met {n} gewijzigde waarde(n)…', computed: 'Doorgerekend in {s} s: {n} gewijzigde waarde(n) ten opzichte van {base}.', the_plan: 'het plan',
+      unc_label: 'Met onzekerheid ({d} trekkingen)', running_psa: '{d} trekkingen worden doorgerekend…', computed_psa: 'Met {d} trekkingen: de kans om de toets te halen en het 95%-bereik van de NCW.',
+      npv_range: '95%: {a} tot {b}', p_npv: 'kans NCW > 0 {p}',
       plan_changed: 'Deze wat-als rekent met het bestand zoals het nu is; de tabellen en grafieken zonder wat-als, en de waarden van het plan naast die van de wat-als, tonen nog het plan zoals het bij de start was. Herstart de server om overal het nieuwe plan te tonen.',
       plan_broken: 'Het planbestand op de server laadt niet meer (het is gewijzigd nadat de server gestart is). Herstel het bestand of herstart de server; tot dan kan geen wat-als draaien.',
       plan_changed_h: 'Het planbestand is gewijzigd sinds de server startte.',
@@ -162,11 +166,14 @@
     moved: {}, // path -> value the user set (differs from the plan's)
     answer: null, // the what-if answer on show, or null
     seq: 0, // number of the latest what-if request: older answers are dropped
+    draws: 0, // PSA draws of a what-if: UNC_DRAWS with "with uncertainty" ticked, else 0
     views: {}, // chart id -> vega-embed result, finalized before a re-render
     renderSeq: {}, // chart id -> render number, so a slow render never replaces a newer one
   };
 
   const $ = (id) => document.getElementById(id);
+  // the draws of a what-if "with uncertainty": about 1 s for the example on two cores
+  const UNC_DRAWS = 200;
   const t = (key, vars) => {
     let s = TEXT[S.lang][key] ?? TEXT.en[key] ?? key;
     if (vars) s = s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : `{${k}}`));
@@ -391,6 +398,7 @@
     document.documentElement.lang = S.lang;
     document.title = t('title');
     for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+    $('whatif-unc-label').textContent = t('unc_label', { d: UNC_DRAWS });
     for (const b of document.querySelectorAll('.lang button')) b.setAttribute('aria-pressed', String(b.dataset.lang === S.lang));
   }
   function renderHeader() {
@@ -455,6 +463,11 @@
     $('whatif-reset').addEventListener('click', () => {
       S.moved = {};
       for (const p of S.params || []) syncParam(p.path);
+      runWhatIf();
+    });
+    // with uncertainty: every what-if (and the plan itself, with nothing moved) with draws
+    $('whatif-unc').addEventListener('change', () => {
+      S.draws = $('whatif-unc').checked ? UNC_DRAWS : 0;
       runWhatIf();
     });
   }
@@ -580,7 +593,8 @@
     $('badges').innerHTML = terms.map((term) => {
       const v = shown[term], b = base[term];
       const changed = whatif && v.passes !== b.passes;
-      const p = v.probability !== null && v.probability !== undefined && !whatif ? ` <span class="prob">${esc(t('p_pass', { p: fmtShare(v.probability) }))}</span>` : '';
+      // P(passes): the run's PSA, or a what-if's when it asked for draws (else none)
+      const p = v.probability !== null && v.probability !== undefined ? ` <span class="prob">${esc(t('p_pass', { p: fmtShare(v.probability) }))}</span>` : '';
       return `<div class="badge-big ${v.passes ? 'pass' : 'fail'}${changed ? ' changed' : ''}" data-term="${term}" data-passes="${v.passes}">
         <span class="mark" aria-hidden="true">${v.passes ? '✓' : '✗'}</span>
         <span><strong>${esc(termLabel(term))}</strong><br>${esc(v.passes ? t('passes') : t('fails'))}${p}</span></div>`;
@@ -602,6 +616,16 @@
     $('verdict-note').textContent = t('verdict_note');
   }
 
+  // A what-if with draws: the total NPV's 95 % range and P(NPV > 0) from its PSA, else ''.
+  function npvRange(whatif) {
+    const psa = whatif && S.answer.psa;
+    const row = psa && psa.summary.find((r) => r.metric === 'npv:total');
+    const pr = psa && psa.probabilities.find((r) => r.what === 'npv>0:total');
+    if (!row || !pr) return '';
+    // each amount on one line, the probability on a line of its own
+    return `<div class="sub range" data-measure="npv_range" data-low="${row.p2_5}" data-high="${row.p97_5}" data-p="${pr.probability}">${esc(t('npv_range', { a: nbsp(fmtEur(row.p2_5)), b: nbsp(fmtEur(row.p97_5)) }))}<br>${esc(t('p_npv', { p: fmtShare(pr.probability) }))}</div>`;
+  }
+
   function renderBusiness() {
     const { base, shown, whatif } = current();
     $('business-scope').textContent = t('region_scope', { scenario: scenarioLabel(S.sel.scenario) });
@@ -612,7 +636,7 @@
     if (total) {
       cards.push(`<div class="money-card big ${total.npv >= 0 ? 'gain' : 'loss'}"><div class="label">${esc(t('npv_total'))}</div>
         <div class="amount" data-stakeholder="total" data-measure="npv" ${dataAttrs(total.npv, btotal.npv, whatif)}>${cell(fmtEur, total.npv, btotal.npv, whatif)}</div>
-        <div class="sub">${esc(t('invest_total'))} ${cell(fmtEur, total.investment, btotal.investment, whatif, { lowerBetter: true, inline: true })}</div></div>`);
+        ${npvRange(whatif)}<div class="sub">${esc(t('invest_total'))} ${cell(fmtEur, total.investment, btotal.investment, whatif, { lowerBetter: true, inline: true })}</div></div>`);
     }
     for (const r of shown.business_case.filter((x) => x.stakeholder !== 'total')) {
       const b = base.business_case.find((x) => x.stakeholder === r.stakeholder) || r;
@@ -1129,7 +1153,7 @@
     const idleNote = idle.length ? t(n ? 'left_out_some' : 'left_out_all', { theme: themeName(out), scenario: scenarioLabel(S.sel.scenario), k: idle.length }) : '';
     $('whatif-reset').disabled = !Object.keys(S.moved).length;
     markErrors([]);
-    if (!n) {
+    if (!n && !S.draws) {
       // back to the plan (or nothing that counts in this scenario): no run needed
       S.answer = null;
       setBusy(false);
@@ -1138,9 +1162,10 @@
       return;
     }
     setBusy(true);
-    setStatus(t('running', { n }));
-    // only the charts the page redraws from a what-if: a tenth of the answer's bytes
-    const body = JSON.stringify({ set, scenario: S.sel.scenario, lang: S.lang, charts: ['verdict', 'business_case'] });
+    setStatus(n ? t('running', { n }) : t('running_psa', { d: S.draws }));
+    // only the charts the page redraws from a what-if: a tenth of the answer's bytes; with
+    // uncertainty on, the draws too (the plan's seed: the same draws every time)
+    const body = JSON.stringify({ set, scenario: S.sel.scenario, lang: S.lang, charts: ['verdict', 'business_case'], ...(S.draws ? { draws: S.draws } : {}) });
     try {
       let ans;
       for (let attempt = 0; ; attempt++) {
@@ -1159,7 +1184,7 @@
       if (seq !== S.seq) return; // a newer request was sent meanwhile
       S.answer = ans;
       const against = S.sel.scenario === 'plan' ? t('the_plan') : scenarioLabel(S.sel.scenario);
-      const done = [t('computed', { s: fmtNum(ans.seconds, 1), n, base: against }), idleNote].filter(Boolean).join(' ');
+      const done = [t('computed', { s: fmtNum(ans.seconds, 1), n, base: against }), ans.draws ? t('computed_psa', { d: ans.draws }) : '', idleNote].filter(Boolean).join(' ');
       if (ans.plan_changed) setStatus(`<strong>${esc(t('plan_changed_h'))}</strong> ${esc(t('plan_changed'))}<span class="status-sub">${esc(done)}</span>`, 'warn', true);
       else setStatus(done, 'ok');
       showWhatIf();
