@@ -390,7 +390,8 @@ def check_psa(srv, tmp):
                     scenario=scenario)
         if not j:
             continue
-        check(j.get("draws") == n, f"draws {n}, {scenario}: the answer says draws {j.get('draws')}")
+        check(j.get("draws") == n and j.get("seed") == 20240122,
+              f"draws {n}, {scenario}: the answer says draws {j.get('draws')} and the plan's seed {j.get('seed')}")
         exp = expected_summary(out, scenario)
         prob = {(r["scenario"], r["what"]): float(r["probability"])
                 for r in read_dicts(os.path.join(out, "psa_probabilities.csv"))}
@@ -408,15 +409,25 @@ def check_psa(srv, tmp):
               and got.get("probabilities") == want["probabilities"],
               f"draws {n}, {scenario}: psa == the run's psa_summary and psa_probabilities of the scenario, "
               f"exactly ({len(got.get('summary') or [])} and {len(got.get('probabilities') or [])} rows)")
+    st, _, data, j = whatif(srv, {"draws": n, "charts": ["tornado"]})
+    check(st == 400 and is_error(j, "charts", False), f"draws: no tornado chart (the what-if makes no one-way runs): 400 ({st})")
+    st, _, data, j = whatif(srv, {"draws": n, "set": {"psa.seed": 7}, "charts": ["verdict"]})
+    check(st == 200 and j.get("seed") == 7, f"draws with psa.seed set to 7: the answer's seed is 7 ({st}: {short(data, 120)})")
+    for sc, want in (("nope", "no such scenario"), ("baseline", "has no verdict")):
+        t0 = time.monotonic()
+        st, _, data, j = whatif(srv, {"draws": 1000, "scenario": sc})
+        secs = time.monotonic() - t0
+        check(st == 400 and is_error(j, "scenario", False) and want in j["error"] and secs < 5,
+              f"draws 1000, scenario {sc}: 400 before any run ({secs:.2f} s: {short(data, 120)})")
     j = compare(srv, "draws 0", {"draws": 0, "charts": ["verdict"]}, None)
-    check(j and j.get("draws") == 0 and j.get("psa") is None
+    check(j and j.get("draws") == 0 and j.get("seed") is None and j.get("psa") is None
           and j["summary"]["long_term"]["probability"] is None,
           "draws 0: deterministic (psa null, no probability)")
     st, _, _, g = req(srv, "GET", "/api/psa")
     check(st == 404, f"GET /api/psa of serve --plan (a run without draws) stays 404 after a PSA what-if ({st})")
     for bad in (1, -1, 1001, 2.5, "40", True, None):
         st, _, data, j = whatif(srv, {"draws": bad})
-        check(st == 400 and is_error(j, "draws", False) and "2 to 1000" in j["error"],
+        check(st == 400 and is_error(j, "draws", False) and "2 to 1000" in j["error"] and "integer" in j["error"],
               f"draws {bad!r}: 400 draws ({st}: {short(data, 200)})")
 
 

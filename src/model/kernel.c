@@ -29,7 +29,9 @@
 
 /* cells.c's version for this machine (lanes.h) into c: x86-64-v4 (AVX-512), v3 (AVX2) or the
  * baseline, as GCC's target_clones would pick one. CARESHIFT_ISA=v3 or v1 caps the level, so
- * that the tests can compare the versions' outputs on one machine (tests/test_psa.py). */
+ * that the tests can compare the versions' outputs on one machine (tests/test_psa.py); any other
+ * value caps nothing. (Read at every run: a program that calls setenv while a run starts in
+ * another thread races with it, as with any getenv.) */
 static void lane_fns(kctx *c) {
 #if defined(CS_MULTI_ISA)
   const char *cap = getenv("CARESHIFT_ISA");

@@ -11,9 +11,9 @@
 
 #include <math.h>
 
-/* GCC compiles C17 without contracting a * b + c into an FMA (and meson.build builds cells.c
- * with -ffp-contract=off); clang would contract where the target has FMA. An FMA rounds once
- * where the reference rounds twice: keep the two roundings. */
+/* GCC compiles C17 without contracting a * b + c into an FMA, and meson.build passes
+ * -ffp-contract=off to every file; clang would contract where the target has FMA. An FMA rounds
+ * once where the reference rounds twice: keep the two roundings. */
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #endif

@@ -38,7 +38,8 @@ typedef struct {
   int plan_changed; /* the plan's files (YAML and tables) are not those run at start */
   char scenario[128];
   int nl;
-  int draws; /* PSA draws (with draw 0), 0: deterministic */
+  int draws;     /* PSA draws (with draw 0), 0: deterministic */
+  uint64_t seed; /* their seed: the plan's psa.seed (an override may set it), else 1 */
 } job;
 
 cs_status cs_sv_whatif_init(cs_server *s) {
@@ -204,8 +205,8 @@ static job *read_body(cs_sv_req *rq, refusal *r) {
   if (dr && (!json_is_integer(dr) || json_integer_value(dr) < 0 ||
              json_integer_value(dr) > WHATIF_MAX_DRAWS || json_integer_value(dr) == 1))
     ok = refuse(r, "draws",
-                "draws must be a whole number: 0 (deterministic) or 2 to %d (a PSA of that many "
-                "draws, draw 0 at the means)",
+                "draws must be an integer (no decimal point): 0 (deterministic) or 2 to %d (a PSA "
+                "of that many draws, draw 0 at the means)",
                 WHATIF_MAX_DRAWS);
   if (ok && dr) j->draws = (int)json_integer_value(dr);
   if (ok) {
@@ -322,6 +323,14 @@ static json_t *answer_of(const job *j, sqlite3 *db, const double *t, int *status
   }
   double t_charts = cs_sv_now();
   json_t *all = cs_charts_all(&r);
+  /* a what-if's PSA makes no one-way sensitivity runs: no tornado charts (their table is empty) */
+  for (size_t i = 0; all && j->draws > 0 && i < json_array_size(all);) {
+    const char *id = json_string_value(json_object_get(json_array_get(all, i), "id"));
+    if (id && !strncmp(id, "tornado", 7))
+      json_array_remove(all, i);
+    else
+      i++;
+  }
   const char *unknown = NULL;
   json_t *charts = all ? pick_charts(j, all, &unknown) : NULL;
   json_decref(all);
@@ -340,11 +349,12 @@ static json_t *answer_of(const job *j, sqlite3 *db, const double *t, int *status
                              "tables", t[3] - t[2], "charts", now - t_charts);
   /* with draws, the scenario's PSA as GET /api/psa?scenario= gives it for a run */
   json_t *psa = j->draws > 0 ? cs_sv_psa_of(db, j->scenario) : json_null();
-  return json_pack("{s:O, s:s, s:s, s:i, s:f, s:o, s:b, s:o, s:o, s:o}", "set", j->set, "scenario",
-                   j->scenario, "lang", j->nl ? "nl" : "en", "draws", j->draws, "seconds",
-                   now - t[0], "timing", timing ? timing : json_null(), "plan_changed", changed,
-                   "summary", sum, "psa", psa ? psa : json_null(), "charts",
-                   charts ? charts : json_array());
+  json_t *seed = j->draws > 0 ? json_integer((json_int_t)j->seed) : json_null();
+  return json_pack("{s:O, s:s, s:s, s:i, s:o, s:f, s:o, s:b, s:o, s:o, s:o}", "set", j->set,
+                   "scenario", j->scenario, "lang", j->nl ? "nl" : "en", "draws", j->draws, "seed",
+                   seed ? seed : json_null(), "seconds", now - t[0], "timing",
+                   timing ? timing : json_null(), "plan_changed", changed, "summary", sum, "psa",
+                   psa ? psa : json_null(), "charts", charts ? charts : json_array());
 }
 
 static json_t *run_job(const job *j, int *status) {
@@ -359,10 +369,8 @@ static json_t *run_job(const job *j, int *status) {
   o.threads = 0;                 /* one per CPU: a steering group waits for one run at a time */
   o.no_intervention_shapley = 1; /* seconds of sampling; the verdict does not need it */
   if (j->draws > 0) { /* the plan's seed, as `careshift run --psa`: the same draws every time */
-    cs_plan_info in;
-    cs_plan_get_info(j->plan, &in);
     o.draws = j->draws;
-    o.seed = in.psa_has_seed ? in.psa_seed : 1;
+    o.seed = j->seed;
     o.tornado = 0; /* 2 runs per uncertain number for a chart the what-if does not answer */
   }
   o.cancel = &j->srv->wi.cancel;
@@ -519,6 +527,27 @@ static const char *larger(const cs_server *s, const cs_plan *p) {
   return NULL;
 }
 
+/* Why the loaded plan has no verdict for the job's scenario, or NULL when it has one: the
+ * scenarios a run makes (baseline, plan, the variants, without-<theme> per theme; model.c),
+ * checked before a slot is taken, so a mistyped scenario never costs a run of many draws. */
+static const char *no_scenario(const job *j) {
+  const cs_plan *pl = j->plan;
+  const char *id = j->scenario;
+  if (!strcmp(id, "plan")) return NULL;
+  for (int32_t i = 0; i < pl->nscen; i++)
+    if (!strcmp(id, pl->scens[i].id)) return NULL;
+  for (int32_t t = 0; t < pl->ntheme; t++)
+    if (!strncmp(id, "without-", 8) && !strcmp(id + 8, pl->themes[t].id)) return NULL;
+  if (!strcmp(id, "baseline"))
+    return "the baseline has no verdict: it is what the others are compared with";
+  /* without-T is made only while theme T is in the plan: switched off, the plan is it */
+  if (!strncmp(id, "without-", 8))
+    return "with these overrides the what-if has no scenario of that name: a theme switched off "
+           "(themes[T].enabled: false) has no without-T variant, since the plan itself then "
+           "leaves it out";
+  return "the plan has no such scenario";
+}
+
 /* The plan with the overrides, checked by the loader on this thread (milliseconds), so a
  * refused override is a 400 whether or not a slot is free; a plan that would cost more than
  * the plan itself (a longer projection, more scenarios) is refused too. MHD_YES with nothing
@@ -559,6 +588,11 @@ static enum MHD_Result load_plan(cs_sv_req *rq, job *j) {
                        what, m->years, m->scenarios, m->areas, m->themes, m->interventions,
                        m->effects, m->sectors, m->states);
   }
+  const char *why = no_scenario(j);
+  if (why) return cs_sv_error(rq, MHD_HTTP_BAD_REQUEST, "scenario", "%s", why);
+  cs_plan_info in;
+  cs_plan_get_info(j->plan, &in);
+  j->seed = in.psa_has_seed ? in.psa_seed : 1;
   return MHD_YES;
 }
 

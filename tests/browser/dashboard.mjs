@@ -720,11 +720,27 @@ async function checkUncertainty(page) {
   check(plan200.summary.long_term.probability !== null && plan200.psa && plan200.psa.summary.length > 0, 'POST /api/whatif with draws 200 has a PSA');
   await shown(plan200, 'the plan with 200 draws');
   check((await page.textContent('#whatif-status')).includes('With 200 draws'), 'the status says the draws');
+  // another scenario with nothing moved: that scenario with its draws (and back)
+  const variant = (await page.$$eval('#f-scenario option', (os) => os.map((o) => o.value))).find((x) => x !== 'plan' && !x.startsWith('without-'));
+  if (variant) {
+    // (the page's request is seen by the 'request' listener: wait for it, up to 60 s)
+    const sent = async (n) => { for (let i = 0; i < 600 && posts.length < n; i++) await page.waitForTimeout(100); };
+    await page.selectOption('#f-scenario', variant);
+    await sent(2);
+    await idle(page);
+    const va = await post({ set: {}, scenario: variant, lang: 'en', draws: 200 });
+    check(posts.length === 2 && posts[1].scenario === variant && posts[1].draws === 200, `${variant} with uncertainty and nothing moved: its own draws are run`);
+    await shown(va, `${variant} with 200 draws`);
+    await page.selectOption('#f-scenario', 'plan');
+    await sent(3);
+    await idle(page);
+  }
+  const before = posts.length;
   await page.locator(`#whatif-params input[data-path="${ACP}"]`).fill('0.2');
   await page.waitForFunction(() => document.querySelector('#whatif-status.ok') && document.querySelector('#business-table td[data-base]'), null, { timeout: 60000 });
   await idle(page);
   const acp200 = await post({ set: { [ACP]: 0.2 }, scenario: 'plan', lang: 'en', draws: 200 });
-  check(posts.length === 2 && posts[1].draws === 200 && posts[1].set[ACP] === 0.2, 'ACP 0.2 with uncertainty: sent with draws 200');
+  check(posts.length === before + 1 && posts.at(-1).draws === 200 && posts.at(-1).set[ACP] === 0.2, 'ACP 0.2 with uncertainty: sent with draws 200');
   compare(await cells(page, '#verdict-table td.v'), verdictWant(acp200.summary), 'verdict with uncertainty vs POST /api/whatif with draws');
   await shown(acp200, 'ACP 0.2 with 200 draws');
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
@@ -732,7 +748,7 @@ async function checkUncertainty(page) {
   await page.uncheck('#whatif-unc');
   await page.waitForSelector('#whatif-status.ok', { timeout: 60000 });
   await idle(page);
-  check(posts.length === 3 && posts[2].draws === undefined, 'unticked: the what-if without draws');
+  check(posts.length === before + 2 && posts.at(-1).draws === undefined, 'unticked: the what-if without draws');
   check(!(await page.$('#money .range')) && !(await page.$('#badges .prob')), 'unticked: no range and no P(passes) (the plan run has no PSA)');
   page.off('request', onReq);
   await page.click('#whatif-reset');

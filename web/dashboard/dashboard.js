@@ -58,7 +58,8 @@
       chart_whatif_note: 'With a what-if the verdict and the business case charts show the what-if run; the wrong-pocket matrix and the other charts show the plan as written.',
       whatif_col: 'What-if', economics: 'Economics', plan_value: 'plan {v}', run_value: 'without what\u2011if {v}', undo: 'back to the plan\'s value',
       running: 'Running the plan with {n} changed value(s)…', computed: 'Computed in {s} s: {n} changed value(s) against {base}.', the_plan: 'the plan',
-      unc_label: 'With uncertainty ({d} draws)', running_psa: 'Running {d} draws…', computed_psa: 'With {d} draws: the chance of passing and the 95 % range of the NPV.',
+      unc_label: 'With uncertainty ({d} draws)', running_psa: 'Running {d} draws…', computed_unc: 'Computed in {s} s: {base} as it is.',
+      computed_psa: 'With {d} draws: the chance of passing and the 95 % range of the NPV (a moved value is fixed in every draw; a chance is known to within a few points).',
       npv_range: '95 %: {a} to {b}', p_npv: 'P(NPV > 0) {p}',
       plan_changed: 'This what-if runs the file as it is now; the tables and charts without a what-if, and the plan\'s values beside the what-if\'s, still show the plan as it was at the start. Restart the server to show the new plan everywhere.',
       plan_broken: 'The plan file on the server no longer loads (it was changed after the server started). Fix the file or restart the server; until then no what-if can run.',
@@ -122,7 +123,8 @@
       chart_whatif_note: 'Bij een wat-als tonen de grafieken van het oordeel en de businesscase de wat-als-run; de matrix van de verkeerde zak en de andere grafieken tonen het plan zoals het is.',
       whatif_col: 'Wat-als', economics: 'Economie', plan_value: 'plan {v}', run_value: 'zonder wat\u2011als {v}', undo: 'terug naar de waarde van het plan',
       running: 'Het plan wordt doorgerekend met {n} gewijzigde waarde(n)…', computed: 'Doorgerekend in {s} s: {n} gewijzigde waarde(n) ten opzichte van {base}.', the_plan: 'het plan',
-      unc_label: 'Met onzekerheid ({d} trekkingen)', running_psa: '{d} trekkingen worden doorgerekend…', computed_psa: 'Met {d} trekkingen: de kans om de toets te halen en het 95%-bereik van de NCW.',
+      unc_label: 'Met onzekerheid ({d} trekkingen)', running_psa: '{d} trekkingen worden doorgerekend…', computed_unc: 'Doorgerekend in {s} s: {base} zoals het is.',
+      computed_psa: 'Met {d} trekkingen: de kans om de toets te halen en het 95%-bereik van de NCW (een verschoven waarde ligt in elke trekking vast; een kans is op enkele punten nauwkeurig).',
       npv_range: '95%: {a} tot {b}', p_npv: 'kans NCW > 0 {p}',
       plan_changed: 'Deze wat-als rekent met het bestand zoals het nu is; de tabellen en grafieken zonder wat-als, en de waarden van het plan naast die van de wat-als, tonen nog het plan zoals het bij de start was. Herstart de server om overal het nieuwe plan te tonen.',
       plan_broken: 'Het planbestand op de server laadt niet meer (het is gewijzigd nadat de server gestart is). Herstel het bestand of herstart de server; tot dan kan geen wat-als draaien.',
@@ -430,7 +432,7 @@
       await guard(Promise.all([renderScenario(), renderSubregion()]));
       renderCharts(['verdict', 'business_case']);
       for (const p of S.params || []) syncParam(p.path); // a `without-T` scenario greys T out
-      if (Object.keys(S.moved).length) runWhatIf();
+      if (Object.keys(S.moved).length || S.draws) runWhatIf(); // (with draws: the scenario's)
     });
     $('f-subregion').addEventListener('change', async (e) => {
       S.sel.subregion = e.target.value;
@@ -465,7 +467,9 @@
       for (const p of S.params || []) syncParam(p.path);
       runWhatIf();
     });
-    // with uncertainty: every what-if (and the plan itself, with nothing moved) with draws
+    // with uncertainty: every what-if (and the plan itself, with nothing moved) with draws;
+    // unticked at the start, whatever a browser restored
+    $('whatif-unc').checked = false;
     $('whatif-unc').addEventListener('change', () => {
       S.draws = $('whatif-unc').checked ? UNC_DRAWS : 0;
       runWhatIf();
@@ -483,7 +487,7 @@
     buildChartSections();
     renderCharts();
     // the what-if's charts are in the language of its request: ask again in the new one
-    if (Object.keys(S.moved).length) runWhatIf();
+    if (Object.keys(S.moved).length || S.draws) runWhatIf();
   }
 
   // a failure after start shows in the banner and on the console
@@ -1184,7 +1188,8 @@
       if (seq !== S.seq) return; // a newer request was sent meanwhile
       S.answer = ans;
       const against = S.sel.scenario === 'plan' ? t('the_plan') : scenarioLabel(S.sel.scenario);
-      const done = [t('computed', { s: fmtNum(ans.seconds, 1), n, base: against }), ans.draws ? t('computed_psa', { d: ans.draws }) : '', idleNote].filter(Boolean).join(' ');
+      const done = [n ? t('computed', { s: fmtNum(ans.seconds, 1), n, base: against }) : t('computed_unc', { s: fmtNum(ans.seconds, 1), base: against }),
+        ans.draws ? t('computed_psa', { d: ans.draws }) : '', idleNote].filter(Boolean).join(' ');
       if (ans.plan_changed) setStatus(`<strong>${esc(t('plan_changed_h'))}</strong> ${esc(t('plan_changed'))}<span class="status-sub">${esc(done)}</span>`, 'warn', true);
       else setStatus(done, 'ok');
       showWhatIf();
