@@ -308,18 +308,9 @@ static json_t *answer_of(const job *j, sqlite3 *db, const double *t, int *status
   cs_sv_years y = {r.short_year, r.long_year, r.has_psa};
   int known = 1;
   json_t *sum = cs_sv_summary_of(db, &y, j->scenario, &known);
-  if (!sum) {
-    *status = MHD_HTTP_BAD_REQUEST;
-    if (known)
-      return error_obj("scenario",
-                       "the baseline has no verdict: it is what the others are compared with");
-    /* without-T is made only while theme T is in the plan: switched off, the plan is it */
-    if (!strncmp(j->scenario, "without-", 8))
-      return error_obj("scenario",
-                       "with these overrides the what-if has no scenario of that name: a theme "
-                       "switched off (themes[T].enabled: false) has no without-T variant, since "
-                       "the plan itself then leaves it out");
-    return error_obj("scenario", "the plan has no such scenario");
+  if (!sum) { /* (no_scenario refused a scenario without a verdict before the run) */
+    *status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+    return error_obj(NULL, known ? "out of memory" : "the what-if run has no such scenario");
   }
   double t_charts = cs_sv_now();
   json_t *all = cs_charts_all(&r);
