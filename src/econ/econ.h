@@ -91,6 +91,10 @@ double cs_shapley_weight(int32_t size, int32_t n);
  * areas) stays near 100 MB instead of growing with 2^themes scenarios. */
 #define CS_RUN_LANES 4096
 int32_t cs_run_batch(const cs_plan *pl, int32_t max);
+/* n scenarios, the baseline first, in runs of the rest after it: how many runs, and the first
+ * scenario of run r (r = the count gives n). */
+int32_t cs_batch_count(const cs_plan *pl, int32_t n);
+int32_t cs_batch_first(const cs_plan *pl, int32_t n, int32_t r);
 
 /* One model run of the attribution: scenarios sc[0 .. n - 1], sc[0] the baseline, with their
  * economics, in a scratch arena released before it returns; take(ctx, r, e) copies out what

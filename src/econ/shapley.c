@@ -90,29 +90,66 @@ static void take_group(void *ctx, const cs_results *r, const cs_econ *e) {
   }
 }
 
-/* Runs the 2^T subsets of the themes with base's subregions and delays, a few at a time
- * (cs_run_batch); their numbers into o, allocated in ar. */
-static cs_status run_subsets(const cs_plan *pl, const cs_params *pm, const cs_scen *base,
-                             cs_arena *ar, subsets *o) {
-  cs_scen *sc = NULL;
-  o->n = cs_scen_subsets(pl, pm, base, ar, &sc);
+/* The 2^T subsets of the themes with base's subregions and delays, and room for their numbers,
+ * allocated in ar (run_batches fills it). */
+static cs_status subsets_new(const cs_plan *pl, const cs_params *pm, const cs_scen *base,
+                             cs_arena *ar, subsets *o, cs_scen **sc) {
+  o->n = cs_scen_subsets(pl, pm, base, ar, sc);
   if (o->n < 0) return CS_ENOMEM;
   o->M = cs_shapley_nmet(pl);
   o->nst = pl->npayer + 1;
   o->v = CS_ALLOC(ar, (size_t)o->n * o->M + 1, double);
   o->sav = CS_ALLOC(ar, (size_t)o->n * o->nst + 1, double);
   o->inv = CS_ALLOC(ar, (size_t)o->n * o->nst + 1, double);
-  int32_t per = cs_run_batch(pl, o->n - 1);
-  cs_scen *run = CS_ALLOC(ar, (size_t)per + 1, cs_scen);
-  if (!o->v || !o->sav || !o->inv || !run) return CS_ENOMEM;
-  run[0] = sc[0];
-  for (int32_t i0 = 1; i0 < o->n; i0 += per) {
-    group g = {pl, o, i0, o->n - i0 < per ? o->n - i0 : per};
-    memcpy(run + 1, sc + i0, (size_t)g.k * sizeof *run);
-    cs_status st = cs_econ_run(pl, pm, run, g.k + 1, take_group, &g);
-    if (st != CS_OK) return st;
+  return o->v && o->sav && o->inv ? CS_OK : CS_ENOMEM;
+}
+
+/* As few runs as cs_run_batch allows, of sizes that differ by at most one: 31 subsets in runs
+ * of 8, 8, 8 and 7, not 10, 10, 10 and 1 (the runs are shared among the threads). */
+int32_t cs_batch_count(const cs_plan *pl, int32_t n) {
+  int32_t m = n - 1, per = cs_run_batch(pl, m > 0 ? m : 1);
+  return m > 0 ? (m + per - 1) / per : 0;
+}
+
+int32_t cs_batch_first(const cs_plan *pl, int32_t n, int32_t r) {
+  int32_t m = n - 1, nb = cs_batch_count(pl, n), base = m / nb, extra = m % nb;
+  return 1 + r * base + (r < extra ? r : extra);
+}
+
+/* The theme runs of every job (the plan's subsets, then each variant's), as one list of
+ * batches, so that the threads share them evenly (three jobs on two threads would otherwise
+ * leave one thread idle for a third of the time). */
+typedef struct {
+  const cs_plan *pl;
+  const cs_params *pm;
+  const volatile sig_atomic_t *cancel;
+  subsets *e;     /* [njob] */
+  cs_scen **sc;   /* [njob] their scenarios, the empty subset (the baseline) first */
+  int32_t *first; /* [njob + 1] each job's first batch in the list */
+  int32_t njob;
+} theme_runs;
+
+static cs_status theme_batch(void *ctx, int64_t job) {
+  const theme_runs *x = ctx;
+  if (x->cancel && *x->cancel) return CS_ECANCELED;
+  int32_t j = 0;
+  while (x->first[j + 1] <= job)
+    j++;
+  subsets *o = &x->e[j];
+  int32_t r = (int32_t)job - x->first[j];
+  int32_t i0 = cs_batch_first(x->pl, o->n, r), i1 = cs_batch_first(x->pl, o->n, r + 1);
+  cs_arena tmp;
+  cs_arena_init(&tmp);
+  cs_scen *run = CS_ALLOC(&tmp, (size_t)(i1 - i0) + 1, cs_scen);
+  cs_status st = CS_ENOMEM;
+  if (run) {
+    group g = {x->pl, o, i0, i1 - i0};
+    run[0] = x->sc[j][0];
+    memcpy(run + 1, x->sc[j] + i0, (size_t)g.k * sizeof *run);
+    st = cs_econ_run(x->pl, x->pm, run, g.k + 1, take_group, &g);
   }
-  return CS_OK;
+  cs_arena_release(&tmp);
+  return st;
 }
 
 /* The themes' Shapley values, leave-one-out values and the plan's value of every metric. */
@@ -181,41 +218,24 @@ static void wrong_pocket(const subsets *e, int32_t np, int32_t T, uint32_t playe
   }
 }
 
-typedef struct {
-  const cs_plan *pl;
-  const cs_params *pm;
-  const cs_scen *sc;
-  cs_arena *ar; /* touched by the plan's batch (job 0) only */
-  cs_shapley *out;
-} batches;
-
-/* One batch of subsets: the plan's (job 0) or variant job - 1's. Batches write disjoint parts
- * of out, each from its own arena, so they run in any order on any thread with the same
- * result. */
-static cs_status one_batch(void *ctx, int64_t job) {
-  batches *b = ctx;
-  const cs_plan *pl = b->pl;
-  cs_shapley *out = b->out;
-  int32_t T = pl->ntheme, np = pl->npayer, j = (int32_t)job - 1;
+/* The plan's attribution and wrong-pocket matrices, and each variant's (job j > 0), from the
+ * jobs' subsets. */
+static cs_status attribute_all(const cs_plan *pl, const subsets *e, int32_t njob, cs_arena *ar,
+                               cs_shapley *out) {
+  int32_t T = pl->ntheme, np = pl->npayer;
   size_t per = (size_t)(np + 1) * np;
   uint32_t all = (1u << T) - 1;
-  int32_t s = j < 0 ? 1 : 2 + j;
-  cs_arena tmp;
-  cs_arena_init(&tmp);
-  subsets e;
-  cs_status st = run_subsets(pl, b->pm, &b->sc[s], &tmp, &e);
-  if (st == CS_OK)
-    wrong_pocket(&e, np, T, all, out->wp + (size_t)s * per, out->theme_inv + (size_t)s * T,
+  for (int32_t j = 0; j < njob; j++) {
+    int32_t s = 1 + j;
+    wrong_pocket(&e[j], np, T, all, out->wp + (size_t)s * per, out->theme_inv + (size_t)s * T,
                  out->theme_sav + (size_t)s * T);
-  if (st == CS_OK && j < 0) {
-    st = attribute_plan(pl, &e, b->ar, out);
-    for (int32_t t = 0; t < T && st == CS_OK; t++) {
-      size_t w = (size_t)(2 + pl->nscen + t);
-      wrong_pocket(&e, np, T, all & ~(1u << t), out->wp + w * per, out->theme_inv + w * T,
-                   out->theme_sav + w * T);
-    }
   }
-  cs_arena_release(&tmp);
+  cs_status st = attribute_plan(pl, &e[0], ar, out);
+  for (int32_t t = 0; t < T && st == CS_OK; t++) {
+    size_t w = (size_t)(2 + pl->nscen + t);
+    wrong_pocket(&e[0], np, T, all & ~(1u << t), out->wp + w * per, out->theme_inv + w * T,
+                 out->theme_sav + w * T);
+  }
   return st;
 }
 
@@ -232,9 +252,25 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_sc
   out->nsc = nsc;
   out->np = np;
   /* the plan's subsets serve the plan, shapley.csv and every without-<theme>; each variant
-   * needs its own (its subregions and delays). A batch per thread at a time, each run of a
-   * batch a few subsets (cs_run_batch): the memory stays bounded. */
-  batches b = {pl, pm, sc, ar, out};
-  int64_t nb = (int64_t)pl->nscen + 1;
-  return cs_parallel_for(threads, nb, one_batch, &b);
+   * needs its own (its subregions and delays). Each run a few subsets (cs_run_batch): the
+   * memory stays bounded. */
+  int32_t njob = pl->nscen + 1;
+  cs_arena tmp;
+  cs_arena_init(&tmp);
+  theme_runs x = {pl,
+                  pm,
+                  NULL,
+                  CS_ALLOC(&tmp, (size_t)njob, subsets),
+                  CS_ALLOC(&tmp, (size_t)njob, cs_scen *),
+                  CS_ALLOC(&tmp, (size_t)njob + 1, int32_t),
+                  njob};
+  cs_status st = x.e && x.sc && x.first ? CS_OK : CS_ENOMEM;
+  for (int32_t j = 0; j < njob && st == CS_OK; j++) {
+    st = subsets_new(pl, pm, &sc[1 + j], &tmp, &x.e[j], &x.sc[j]);
+    if (st == CS_OK) x.first[j + 1] = x.first[j] + cs_batch_count(pl, x.e[j].n);
+  }
+  if (st == CS_OK) st = cs_parallel_for(threads, x.first[njob], theme_batch, &x);
+  if (st == CS_OK) st = attribute_all(pl, x.e, njob, ar, out);
+  cs_arena_release(&tmp);
+  return st;
 }

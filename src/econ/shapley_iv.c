@@ -38,7 +38,7 @@ typedef struct {
   const cs_params *pm;
   const volatile sig_atomic_t *cancel; /* NULL, or the caller's flag: checked per batch */
   const uint8_t *on;
-  int32_t n, per; /* sets, sets a batch */
+  int32_t n, nrun; /* sets, runs */
   double *v;
 } sets_t;
 
@@ -59,7 +59,9 @@ static cs_status eval_batch(void *ctx, int64_t b) {
   const sets_t *x = ctx;
   const cs_plan *pl = x->pl;
   if (x->cancel && *x->cancel) return CS_ECANCELED;
-  int32_t i0 = (int32_t)b * x->per, nb = x->n - i0 < x->per ? x->n - i0 : x->per;
+  /* x->nrun runs of sizes that differ by at most one (cs_batch_first) */
+  int32_t base = x->n / x->nrun, extra = x->n % x->nrun, r = (int32_t)b;
+  int32_t i0 = r * base + (r < extra ? r : extra), nb = base + (r < extra);
   cs_arena tmp;
   cs_arena_init(&tmp);
   cs_scen *sc = cs_scen_sets(pl, x->on + (size_t)i0 * pl->niv, nb, &tmp);
@@ -74,8 +76,9 @@ static cs_status eval_batch(void *ctx, int64_t b) {
 }
 
 static cs_status eval_sets(const cs_ivshap_opt *opt, const uint8_t *on, int32_t n, double *v) {
-  sets_t x = {opt->pl, opt->pm, opt->cancel, on, n, cs_run_batch(opt->pl, BATCH), v};
-  return cs_parallel_for(opt->threads, (n + x.per - 1) / x.per, eval_batch, &x);
+  int32_t per = cs_run_batch(opt->pl, BATCH);
+  sets_t x = {opt->pl, opt->pm, opt->cancel, on, n, (n + per - 1) / per, v};
+  return cs_parallel_for(opt->threads, x.nrun, eval_batch, &x);
 }
 
 static int popcount(uint32_t m) {

@@ -93,13 +93,15 @@ static json_t *rule_datum(const char *axis, double v) {
 }
 
 /* ---- 5. care use per sector over time, and the change of its cost ---- */
+/* The sectors in the order they first appear in the baseline's and plan's rows (the baseline's
+ * come first: the plan's order), in one grouping of those rows; a national plan's care table
+ * has half a million rows, which a join with a second grouping read twice. */
 static void care_use_rows(const cs_rdata *r, json_t *vals, json_t *t) {
   sqlite3_stmt *q = cs_rdata_query(
-      r, "WITH so AS (SELECT sector, min(rowid) o FROM care GROUP BY sector) SELECT c.sector, "
-         "c.year, sum(CASE WHEN c.scenario = 'baseline' THEN c.units END), sum(CASE WHEN "
-         "c.scenario = 'plan' THEN c.units END) FROM care c JOIN so ON so.sector = c.sector "
-         "WHERE c.scenario IN ('baseline', 'plan') GROUP BY c.sector, c.year HAVING "
-         "max(c.units) > 0 ORDER BY min(so.o), c.year");
+      r, "SELECT sector, year, b, p FROM (SELECT sector, year, sum(CASE WHEN scenario = "
+         "'baseline' THEN units END) AS b, sum(CASE WHEN scenario = 'plan' THEN units END) AS "
+         "p, max(units) AS m, min(min(rowid)) OVER (PARTITION BY sector) AS o FROM care WHERE "
+         "scenario IN ('baseline', 'plan') GROUP BY sector, year) WHERE m > 0 ORDER BY o, year");
   const char *scen[] = {cs_scenario_label(r, "baseline"), cs_scenario_label(r, "plan")};
   char y[16], c[4][64], name[200], unit[100], panel[320], label[400];
   while (q && sqlite3_step(q) == SQLITE_ROW) {
@@ -432,27 +434,35 @@ json_t *cs_chart_tornado_criteria(const cs_rdata *r) {
 }
 
 /* ---- 3. participants per subregion against the plan's milestones ---- */
-/* The panel of an intervention: its id, marked when in some year its "participants" are more
- * than half the population: an intervention without targeted persons (staff retention, a
- * region-wide service) counts everyone it covers, which is coverage, not people reached. */
-static void iv_panel(const cs_rdata *r, const char *iv, char *b, size_t n) {
+/* The interventions whose "participants" are in some year more than half the population: an
+ * intervention without targeted persons (staff retention, a region-wide service) counts everyone
+ * it covers, which is coverage, not people reached. One query for all of them (a national plan's
+ * tables have half a million rows; a query per intervention scanned them again each time); the
+ * ids as the keys of a JSON object (NULL when the query fails: nothing marked). */
+static json_t *covered_ivs(const cs_rdata *r) {
   sqlite3_stmt *q = NULL;
-  double share = 0;
-  if (sqlite3_prepare_v2(r->db,
-                         "SELECT max(s / p) FROM (SELECT year, sum(participants) AS s FROM "
-                         "interventions WHERE scenario = 'plan' AND intervention = ?1 GROUP BY "
-                         "year) JOIN (SELECT year, sum(population) AS p FROM demography WHERE "
-                         "scenario = 'plan' GROUP BY year) USING (year)",
-                         -1, &q, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(q, 1, iv, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) share = sqlite3_column_double(q, 0);
-  }
+  json_t *ids = json_object();
+  if (ids && sqlite3_prepare_v2(r->db,
+                                "SELECT i.intervention FROM (SELECT intervention, year, "
+                                "sum(participants) AS s FROM interventions WHERE scenario = "
+                                "'plan' GROUP BY intervention, year) i JOIN (SELECT year, "
+                                "sum(population) AS p FROM demography WHERE scenario = 'plan' "
+                                "GROUP BY year) USING (year) GROUP BY i.intervention HAVING "
+                                "max(s / p) > 0.5",
+                                -1, &q, NULL) == SQLITE_OK)
+    while (sqlite3_step(q) == SQLITE_ROW)
+      json_object_set_new(ids, cs_ck_text_col(q, 0), json_true());
   sqlite3_finalize(q);
-  snprintf(b, n, share > 0.5 ? "%s (%s)" : "%s", iv,
+  return ids;
+}
+
+/* The panel of an intervention: its id, marked when covered_ivs has it. */
+static void iv_panel(const cs_rdata *r, const json_t *covered, const char *iv, char *b, size_t n) {
+  snprintf(b, n, json_object_get(covered, iv) ? "%s (%s)" : "%s", iv,
            cs_tr(r, "people covered", "gedekte inwoners"));
 }
 
-static void participant_sub_rows(const cs_rdata *r, json_t *vals, json_t *t) {
+static void participant_sub_rows(const cs_rdata *r, const json_t *cov, json_t *vals, json_t *t) {
   sqlite3_stmt *q = cs_rdata_query(
       r, "SELECT i.intervention, i.year, a.subregion, sum(i.participants), min(i.rowid) FROM "
          "interventions i JOIN areas a ON a.area = i.area WHERE i.scenario = 'plan' GROUP BY "
@@ -463,7 +473,7 @@ static void participant_sub_rows(const cs_rdata *r, json_t *vals, json_t *t) {
     const char *id = cs_ck_text_col(q, 0), *sub = cs_ck_text_col(q, 2), *iv = panel;
     if (strcmp(id, last)) { /* rows come intervention by intervention */
       snprintf(last, sizeof last, "%s", id);
-      iv_panel(r, id, panel, sizeof panel);
+      iv_panel(r, cov, id, panel, sizeof panel);
     }
     int year = sqlite3_column_int(q, 1);
     double v = sqlite3_column_double(q, 3);
@@ -479,7 +489,7 @@ static void participant_sub_rows(const cs_rdata *r, json_t *vals, json_t *t) {
 }
 
 /* The milestones of participants, as points on the region's total. */
-static void milestone_rows(const cs_rdata *r, json_t *vals, json_t *t) {
+static void milestone_rows(const cs_rdata *r, const json_t *cov, json_t *vals, json_t *t) {
   if (!cs_rdata_has(r, "milestones")) return;
   sqlite3_stmt *q = cs_rdata_query(
       r, "SELECT m.intervention, m.year, m.target, (SELECT sum(participants) FROM interventions "
@@ -489,7 +499,7 @@ static void milestone_rows(const cs_rdata *r, json_t *vals, json_t *t) {
   char y[16], n[64], p[64], label[400];
   char iv[260];
   while (q && sqlite3_step(q) == SQLITE_ROW) {
-    iv_panel(r, cs_ck_text_col(q, 0), iv, sizeof iv);
+    iv_panel(r, cov, cs_ck_text_col(q, 0), iv, sizeof iv);
     int year = sqlite3_column_int(q, 1);
     double v = sqlite3_column_double(q, 2), plan = sqlite3_column_double(q, 3);
     snprintf(y, sizeof y, "%d", year);
@@ -516,8 +526,10 @@ json_t *cs_chart_participants_sub(const cs_rdata *r) {
                         cs_tr(r, "Milestone", "Mijlpaal")};
   json_t *vals = json_array(), *t = cs_ck_table_new(5, cols);
   if (vals && t) {
-    participant_sub_rows(r, vals, t);
-    milestone_rows(r, vals, t);
+    json_t *cov = covered_ivs(r);
+    participant_sub_rows(r, cov, vals, t);
+    milestone_rows(r, cov, vals, t);
+    json_decref(cov);
   }
   json_t *area =
       json_pack("{s:[{s:s}], s:{s:s, s:f}, s:{s:o, s:o, s:o, s:o, s:o}}", "transform", "filter",

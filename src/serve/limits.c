@@ -75,10 +75,25 @@ struct cs_sv_conn {
   double since; /* waiting for a request since */
 };
 
-/* Shuts down every connection that has waited past the deadline; under g->mu. */
+/* Whether a whole request's head waits unread in the connection's socket: the client sent it
+ * and the server is behind (its threads busy with other requests under load), so the wait is
+ * the server's, not the client's. A slowloris client's bytes are read as they come and never
+ * end a head. (A peek: the bytes stay for libmicrohttpd.) */
+static int head_unread(int fd) {
+  char buf[8192];
+  ssize_t n = recv(fd, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+  for (ssize_t i = 0; i + 4 <= n; i++)
+    if (!memcmp(buf + i, "\r\n\r\n", 4)) return 1;
+  return 0;
+}
+
+/* Shuts down every connection that has waited past the deadline; under g->mu. A connection
+ * whose next request is there unread waits on (up to three deadlines): cut at the first, a
+ * client would be dropped for the server's delay. */
 static void sweep(cs_sv_guard *g, double now) {
   for (cs_sv_conn *c = g->head; c; c = c->next) {
     if (c->busy || c->fd < 0 || now - c->since < g->deadline) continue;
+    if (now - c->since < 3 * g->deadline && head_unread(c->fd)) continue;
     shutdown(c->fd, SHUT_RDWR);
     c->fd = -1; /* once is enough; libmicrohttpd closes it and removes it soon */
     g->cut++;
