@@ -90,6 +90,8 @@ def status_rows(sec):
         met = re.search(r'data-met="([^"]*)"', cells[4])
         badge = re.search(r'data-status="([^"]*)">[^ ]+ ([^<]+)</span>', cells[10])
         iv = re.search(r'<span class="iv" title="([^"]*)">', cells[1])
+        ef = re.search(r'data-value="([^"]+)" data-other-way="(yes|no)" data-implausible="(yes|no)"',
+                       cells[11]) if len(cells) > 11 else None
         out.append({"key": (int(tr.group(3)), tr.group(1), tr.group(2).replace("&amp;", "&")),
                     "target": v(3), "planned": v(5), "realised": v(7), "difference": v(8),
                     "difference_pct": v(9),
@@ -98,6 +100,8 @@ def status_rows(sec):
                     "widened": band.group(5) if band else None,
                     "met": met.group(1) if met else None, "met_text": cell_text(cells[4]),
                     "iv_name": iv.group(1).replace("&amp;", "&") if iv else None,
+                    "effect": float(ef.group(1)) if ef else None,
+                    "effect_marks": (ef.group(2), ef.group(3)) if ef else None,
                     "text": [cell_text(c) for c in cells],
                     "status": badge.group(1) if badge else None, "word": badge.group(2) if badge else None})
     return out
@@ -211,6 +215,30 @@ def compare_table(sec, rows, what, nl=False, names=None):
     check(not bad, f"{what}: the band used ({n_wide} widened, marked *), realised and the % ({n_pct}) printed "
           "with the terminal's decimals: the % on the side of 5 %, 20 % and the band's reach the exact % is on",
           "; ".join(bad[:5]))
+    # of the plan's effect: monitoring.csv's effect_realised, as a % with the terminal's decimals
+    # (enough to lie on the side of 0 and of -/+ 500 % the exact % lies on), ! the other way,
+    # ? beyond 5 times the plan's change
+    bad, n_eff = [], 0
+    for g, r in zip(got, rows):
+        e = num(r["effect_realised"])
+        if g["effect"] != e:
+            bad.append(f"{g['key']} effect {g['effect']} != {r['effect_realised']}")
+            continue
+        if e is None:
+            if g["text"][11] != "–":
+                bad.append(f"{g['key']} effect text {g['text'][11]!r} without a value")
+            continue
+        n_eff += 1
+        pct = 100 * e
+        want = fmt(pct, enough_prec(pct, [0, 500, -500], default_prec(pct), 0), nl) + ("%" if nl else " %") \
+            + ("!" if e < 0 else "") + ("?" if abs(e) > 5 else "")
+        marks = ("yes" if e < 0 else "no", "yes" if abs(e) > 5 else "no")
+        if g["text"][11] != want or g["effect_marks"] != marks:
+            bad.append(f"{g['key']} effect {g['text'][11]!r} {g['effect_marks']} != {want!r} {marks}")
+    note = re.search(r'<p class="mon-note" id="monitoring-effect-note">([^<]*)</p>', sec)
+    check(not bad and n_eff > 0 and bool(note) and ("Van het effect van het plan" if nl else "Of the plan's effect")
+          in note.group(1), f"{what}: of the plan's effect ({n_eff} rows) equals monitoring.csv's effect_realised, "
+          "as a % with the terminal's decimals and marks, explained under the table", "; ".join(bad[:5]))
     foot = re.search(r'<p class="mon-note" id="monitoring-widened">([^<]*)</p>', sec)
     check(bool(foot) == (n_wide > 0) and (not foot or ("verbreed tot gepland ±5%" if nl else "widened to planned ±5 %")
                                           in foot.group(1)),
@@ -353,14 +381,16 @@ def api_rows_equal(ans_rows, rows):
         for k in ("target", "planned", "p2_5", "p97_5", "realised", "difference", "difference_pct"):
             if a[k] != num(r[k]):
                 bad.append(f"{csv_key(r)} {k} {a[k]} != {r[k]}")
-        for k in ("band_used_low", "band_used_high"):
+        for k in ("band_used_low", "band_used_high", "baseline", "effect_realised"):
             if a.get(k, "absent") != num(r[k]):
                 bad.append(f"{csv_key(r)} {k} {a.get(k, 'absent')} != {r[k]}")
         for k in ("level", "subregion", "direction", "status", "realised_from", "source", "milestone_met"):
             if (a.get(k, "absent") or "") != r[k]:
                 bad.append(f"{csv_key(r)} {k} {a.get(k, 'absent')!r} != {r[k]!r}")
         d_re, d_band, d_pct = decimals(r)
-        want = {"realised": d_re, "band": d_band, "difference_pct": d_pct}
+        e = num(r["effect_realised"])
+        d_eff = 1 if e is None else enough_prec(100 * e, [0, 500, -500], default_prec(100 * e), 0)
+        want = {"realised": d_re, "band": d_band, "difference_pct": d_pct, "effect_pct": d_eff}
         if a.get("decimals") != want:
             bad.append(f"{csv_key(r)} decimals {a.get('decimals')} != {want}")
     return bad
@@ -373,7 +403,7 @@ def check_api(tmp, run, plan, rows):
     st, ans = srv.get("/api/monitoring")
     check(st == 200 and not api_rows_equal(ans["rows"], rows),
           f"/api/monitoring: its {len(ans.get('rows', []))} rows equal monitoring.csv (with band_used_low, "
-          "band_used_high, milestone_met and the terminal's decimals)",
+          "band_used_high, baseline, effect_realised, milestone_met and the terminal's decimals)",
           "; ".join(api_rows_equal(ans.get("rows", []), rows)[:5]))
     plan_dir = os.path.dirname(os.path.abspath(plan))
     check(ans.get("plan", {}).get("path") == os.path.basename(plan) and plan_dir not in json.dumps(ans),
@@ -511,6 +541,22 @@ def main():
         check_api(tmp, psa, plan, prow)
         rf = check_reforecast(tmp, plan, psa, actuals)
 
+        # a run made with a relative plan path, its report made from another folder: run_info
+        # has the path as given, which the report also tries from the run's folder upwards
+        rel = os.path.join(tmp, "runs", "zl-rel")
+        r = subprocess.run([CS, "run", os.path.join("plan", "plan.yaml"), "--out", os.path.join("runs", "zl-rel"),
+                            *RUN_OPTS], cwd=tmp, capture_output=True, text=True, timeout=600)
+        r2 = subprocess.run([CS, "monitor", "import", os.path.join("plan", "plan.yaml"),
+                             os.path.join("plan", "actuals.csv"), "--dir", os.path.join("runs", "zl-rel")],
+                            cwd=tmp, capture_output=True, text=True, timeout=600)
+        r3 = subprocess.run([CS, "report", rel], cwd=os.path.join(tmp, "runs"), capture_output=True, text=True,
+                            timeout=600)
+        sec = section(open(os.path.join(rel, "report.html"), encoding="utf-8").read()) or ""
+        got = status_rows(sec)
+        check(r.returncode == 0 and r2.returncode == 0 and r3.returncode == 0 and "cannot be read here" not in sec
+              and len(got) == len(rows) and all(g["status"] for g in got),
+              "a run with a relative plan path, reported from another folder: the plan is found from the run's "
+              f"folder, every row has a status ({len(got)} of {len(rows)})", (r.stderr + r2.stderr + r3.stderr)[-400:])
 
         # the plan file gone: the section stays, without status and band, and says why
         os.rename(plan_dir, plan_dir + "-moved")

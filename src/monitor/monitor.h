@@ -151,9 +151,10 @@ void cs_mon_num(double v, char *buf, size_t n);
  * the same digits as `careshift monitor status`): whole from 100 up, else one decimal; the %
  * with as many more as it takes to lie on the same side of 5 %, 20 % and the used band's reach
  * as the exact %, and realised and the used band's ends (both with the same decimals) as many
- * as it takes to show realised on its side of each end. */
+ * as it takes to show realised on its side of each end; the plan's effect as a % with as many
+ * as keep it on its side of 0 and of -/+ CS_MON_EFFECT_PLAUSIBLE times 100 %. */
 typedef struct {
-  int realised, band, pct;
+  int realised, band, pct, effect;
 } cs_mon_dec;
 void cs_mon_decimals(const cs_monitor_row *r, cs_mon_dec *d);
 /* The decimals of v alone: whole from 100 up, else one. */

@@ -120,6 +120,9 @@ void cs_mon_decimals(const cs_monitor_row *r, cs_mon_dec *d) {
   d->realised = prec;
   int hp = isnan(r->band_used_high) ? 0 : cs_mon_default_prec(r->band_used_high);
   d->band = prec > hp ? prec : hp;
+  double ef = 100 * r->effect_realised;
+  double te[3] = {0, 100 * CS_MON_EFFECT_PLAUSIBLE, -100 * CS_MON_EFFECT_PLAUSIBLE};
+  d->effect = isnan(ef) ? 1 : enough_prec(ef, te, 3, cs_mon_default_prec(ef), 0);
 }
 
 static const char *const STATUS[][2] = {
@@ -174,9 +177,9 @@ static int implausible(const cs_monitor_row *r) {
 
 /* The effect as a %, with as many decimals as keep it on its side of 0 and of -/+ 500 %. */
 static void effect_pct(const cs_monitor_row *r, int nl, char *out, size_t n) {
-  double pct = 100 * r->effect_realised;
-  double th[3] = {0, 100 * CS_MON_EFFECT_PLAUSIBLE, -100 * CS_MON_EFFECT_PLAUSIBLE};
-  human_prec(pct, enough_prec(pct, th, 3, cs_mon_default_prec(pct), 0), nl, out, n);
+  cs_mon_dec d;
+  cs_mon_decimals(r, &d);
+  human_prec(100 * r->effect_realised, d.effect, nl, out, n);
 }
 
 /* The cell: "60.0 %", marked ! (the other way) and ? (implausible); "-" without a value. */

@@ -92,8 +92,8 @@ const char cs_report_style[] =
      * only cue (the same Okabe-Ito colours as the charts' points, light behind dark text). */
     ".mon-note{color:#333;margin:0 0 8px;font-size:15px}.mon-counts{margin:4px 0}\n"
     ".mon-status{width:100%}.mon-status td:nth-child(2),.mon-status td:nth-child(3),"
-    ".mon-status th:nth-child(2),.mon-status th:nth-child(3),.mon-status th:last-child,"
-    ".mon-status td:last-child{text-align:left}.mon-status td.n{white-space:nowrap}\n"
+    ".mon-status th:nth-child(2),.mon-status th:nth-child(3),.mon-status th:nth-child(11),"
+    ".mon-status td:nth-child(11){text-align:left}.mon-status td.n{white-space:nowrap}\n"
     ".badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:13px;"
     "font-weight:600;white-space:nowrap;border:1px solid #999;background:#f0f0f0;color:#333}\n"
     ".st-ahead{background:#e0eef8;border-color:#0072B2;color:#004a75}"

@@ -38,9 +38,27 @@ static void keep_warnings(cs_rmon *m, const cs_diags *d) {
   }
 }
 
-/* The plan run_info names, when it can be read here; m->plan_state says how it went. */
-static void load_plan(cs_rmon *m, const cs_rdata *r) {
-  char path[4096], sum[64], mine[64];
+/* The plan at path, or NULL when it does not load; *sum its inputs' checksum. */
+static cs_plan *plan_at(const char *path, char *sum, size_t n) {
+  cs_diags *d = cs_diags_new();
+  cs_plan *pl = NULL;
+  if (d && cs_plan_load(path, &pl, d) != CS_OK) pl = NULL;
+  cs_diags_free(d);
+  if (pl) snprintf(sum, n, "fnv1a64:%016llx", (unsigned long long)pl->input_hash);
+  return pl;
+}
+
+/* Folders above the results folder where a relative plan path is also tried: run_info has the
+ * path as given to `careshift run`, relative to where it ran, which a report made elsewhere
+ * does not know; the run's own folder is most often a folder or two below that. */
+#define PLAN_UP 4
+
+/* The plan run_info names, when it can be read here; m->plan_state says how it went. A relative
+ * path is tried as it is (from the working directory), then from the results folder dir and
+ * the folders above it (dir/path, dir/../path, ...); the first with the run's checksum is taken,
+ * else the first that loads (the plan changed since the run). */
+static void load_plan(cs_rmon *m, const cs_rdata *r, const char *dir) {
+  char path[4096], sum[64], mine[64], best[64] = "";
   run_info(r, "plan", path, sizeof path);
   run_info(r, "inputs_checksum", sum, sizeof sum);
   m->plan_path = cs_arena_strdup(&m->ar, path);
@@ -49,18 +67,31 @@ static void load_plan(cs_rmon *m, const cs_rdata *r) {
     m->plan_state = CS_RMON_PLAN_UNKNOWN;
     return;
   }
-  cs_diags *d = cs_diags_new();
-  cs_plan *pl = NULL;
-  if (d && cs_plan_load(path, &pl, d) != CS_OK) pl = NULL;
-  cs_diags_free(d);
+  cs_plan *pl = plan_at(path, best, sizeof best);
+  for (int up = 0; path[0] != '/' && up <= PLAN_UP && (!pl || strcmp(best, sum)); up++) {
+    char cand[8192];
+    int len = snprintf(cand, sizeof cand, "%s/", dir);
+    for (int i = 0; i < up && len > 0 && (size_t)len < sizeof cand; i++)
+      len += snprintf(cand + len, sizeof cand - (size_t)len, "../");
+    if (len <= 0 || (size_t)len >= sizeof cand) break;
+    snprintf(cand + len, sizeof cand - (size_t)len, "%s", path);
+    cs_plan *other = plan_at(cand, mine, sizeof mine);
+    if (!other) continue;
+    if (pl && strcmp(mine, sum)) { /* another changed copy: the first stays */
+      cs_plan_free(other);
+      continue;
+    }
+    cs_plan_free(pl);
+    pl = other;
+    snprintf(best, sizeof best, "%s", mine);
+  }
   if (!pl) {
     m->plan_state = CS_RMON_PLAN_MISSING;
     return;
   }
   m->plan = pl;
-  snprintf(mine, sizeof mine, "fnv1a64:%016llx", (unsigned long long)pl->input_hash);
-  m->plan_sum = cs_arena_strdup(&m->ar, mine);
-  m->plan_state = strcmp(mine, sum) ? CS_RMON_PLAN_CHANGED : CS_RMON_PLAN_SAME;
+  m->plan_sum = cs_arena_strdup(&m->ar, best);
+  m->plan_state = strcmp(best, sum) ? CS_RMON_PLAN_CHANGED : CS_RMON_PLAN_SAME;
 }
 
 /* The comparison by the monitor layer; a failure leaves m->mon NULL (rows without status). */
@@ -218,7 +249,7 @@ cs_status cs_rmon_load(const cs_rdata *r, const char *dir, int threads, cs_rmon 
   m->run_draws = atoi(rd);
   run_info(r, "reforecast_from_year", rd, sizeof rd); /* also when the plan cannot be read */
   m->reforecast_from = atoi(rd);
-  load_plan(m, r);
+  load_plan(m, r, dir);
   size_t n = strlen(dir) + sizeof "/results.db";
   char *db_path = cs_malloc(n);
   cs_status st = db_path ? CS_OK : CS_ENOMEM;
@@ -277,6 +308,8 @@ static json_t *row_json(const cs_rmon *m, const cs_rdata *r, const cs_monitor_ro
   json_object_set_new(o, "realised", num(w->realised));
   json_object_set_new(o, "difference", num(w->difference));
   json_object_set_new(o, "difference_pct", num(w->difference_pct));
+  json_object_set_new(o, "baseline", num(w->baseline));
+  json_object_set_new(o, "effect_realised", num(w->effect_realised));
   json_object_set_new(o, "status", *w->status ? json_string(w->status) : json_null());
   json_object_set_new(o, "status_label", json_string(cs_rmon_status_label(w->status, nl)));
   json_object_set_new(o, "realised_from", json_string(w->from));
@@ -287,8 +320,8 @@ static json_t *row_json(const cs_rmon *m, const cs_rdata *r, const cs_monitor_ro
   cs_mon_dec d;
   cs_mon_decimals(w, &d);
   json_object_set_new(o, "decimals",
-                      json_pack("{s:i, s:i, s:i}", "realised", d.realised, "band", d.band,
-                                "difference_pct", d.pct));
+                      json_pack("{s:i, s:i, s:i, s:i}", "realised", d.realised, "band", d.band,
+                                "difference_pct", d.pct, "effect_pct", d.effect));
   if (r) {
     char label[300], unit[80];
     const char *iv = cs_rmon_iv_name(m, w->indicator);

@@ -432,6 +432,25 @@ static void dec_cell(cs_buf *b, double v, int dec, int nl) {
     cs_buf_put(b, "<td class=\"n\">–</td>");
 }
 
+/* Of the plan's effect, (baseline - realised) / (baseline - planned), as a % with the
+ * terminal's decimals and marks: ! the change went the other way (beyond the baseline), ? more
+ * than CS_MON_EFFECT_PLAUSIBLE times the plan's change either way; "–" without one. */
+static void effect_cell(cs_buf *b, const cs_monitor_row *w, int dec, int nl) {
+  double e = w->effect_realised;
+  if (!isfinite(e)) {
+    cs_buf_put(b, "<td class=\"n effect\">–</td>");
+    return;
+  }
+  char s[64];
+  int other = e<0, odd = fabs(e)> CS_MON_EFFECT_PLAUSIBLE;
+  cs_buf_printf(b,
+                "<td class=\"n effect\" data-value=\"%.17g\" data-other-way=\"%s\" "
+                "data-implausible=\"%s\">%s%s%%%s%s</td>",
+                e, other ? "yes" : "no", odd ? "yes" : "no", fmt_d(s, 100 * e, dec, nl),
+                nl ? "" : " ", other ? "!" : "",
+                odd ? "?" : ""); /* 60,0% and 60.0 %, as elsewhere */
+}
+
 static void status_row(cs_buf *b, const cs_rmon *m, const cs_rdata *r, const cs_monitor_row *w) {
   char label[200], unit[80], band[160], a[64], c[64];
   const char *iv = cs_rmon_iv_name(m, w->indicator);
@@ -473,7 +492,9 @@ static void status_row(cs_buf *b, const cs_rmon *m, const cs_rdata *r, const cs_
   dec_cell(b, w->difference_pct, d.pct, r->nl);
   cs_buf_put(b, "<td>");
   badge(b, w->status, r->nl);
-  cs_buf_put(b, "</td></tr>\n");
+  cs_buf_put(b, "</td>");
+  effect_cell(b, w, d.effect, r->nl);
+  cs_buf_put(b, "</tr>\n");
 }
 
 /* "3 off track, 20 on track": how many rows have each status. */
@@ -517,6 +538,30 @@ static void iv_legend(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
   if (!first) cs_buf_put(b, "</p>\n");
 }
 
+/* What the last column means, when a row has a value in it. */
+static void effect_note(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
+  int any = 0;
+  for (size_t i = 0; i < cs_rmon_count(m); i++)
+    any |= isfinite(cs_rmon_row(m, i)->effect_realised);
+  if (!any) return;
+  cs_buf_printf(
+      b, "<p class=\"mon-note\" id=\"monitoring-effect-note\">%s</p>\n",
+      cs_tr(r,
+            "Of the plan's effect: (baseline − realised) / (baseline − planned), the share of the "
+            "change the plan projected against the run's baseline (the region without the plan) "
+            "that was realised: 100 % as planned, 0 % none of it; for participants realised / "
+            "planned. The status is about the level, this about the plan's change. ! the change "
+            "went the other way (realised lies beyond the baseline); ? more than 5 times the "
+            "plan's change either way, not a plausible effect of the plan: check the actual.",
+            "Van het effect van het plan: (basispad − gerealiseerd) / (basispad − gepland), het "
+            "deel van de verandering die het plan tegen het basispad van de run (de regio zonder "
+            "het plan) voorzag dat gerealiseerd is: 100% zoals gepland, 0% niets ervan; voor "
+            "deelnemers gerealiseerd / gepland. De status gaat over het niveau, dit over de "
+            "verandering door het plan. ! de verandering ging de andere kant op (gerealiseerd "
+            "ligt voorbij het basispad); ? meer dan 5 keer de verandering van het plan, naar "
+            "boven of beneden: geen aannemelijk effect van het plan, controleer de realisatie."));
+}
+
 static void status_table(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
   const char *cols[] = {cs_tr(r, "Year", "Jaar"),
                         cs_tr(r, "Indicator", "Indicator"),
@@ -528,11 +573,12 @@ static void status_table(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
                         cs_tr(r, "Realised", "Gerealiseerd"),
                         cs_tr(r, "Difference", "Verschil"),
                         "%",
-                        cs_tr(r, "Status", "Status")};
-  /* eleven columns in the page's 1000 px: a little tighter than the other tables, and a band
+                        cs_tr(r, "Status", "Status"),
+                        cs_tr(r, "Of the plan's effect", "Van het effect van het plan")};
+  /* twelve columns in the page's 1000 px: a little tighter than the other tables, and a band
    * may wrap after its dash */
-  cs_buf_put(b, "<style>#monitoring-status{font-size:13px}#monitoring-status th,"
-                "#monitoring-status td{padding:3px 6px}#monitoring-status td.band{white-space:"
+  cs_buf_put(b, "<style>#monitoring-status{font-size:12.5px}#monitoring-status th,"
+                "#monitoring-status td{padding:3px 4px}#monitoring-status td.band{white-space:"
                 "normal;min-width:9.8em}#monitoring-status .iv{text-decoration:underline dotted;"
                 "text-underline-offset:3px}</style>\n");
   cs_buf_put(b, "<table class=\"mon-status\" id=\"monitoring-status\"><thead><tr>");
@@ -556,6 +602,7 @@ static void status_table(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
               "bij gepland, dus de status is daar getoetst aan gepland ±5%; de getoonde band is "
               "die waaraan de status getoetst is (de PSA-band zelf staat in de tooltip van de "
               "cel)."));
+  effect_note(b, m, r);
   int milestones = 0;
   for (size_t i = 0; i < cs_rmon_count(m); i++)
     milestones |= isfinite(cs_rmon_row(m, i)->target);

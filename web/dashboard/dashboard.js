@@ -49,7 +49,8 @@
       show_numbers: 'Show numbers', no_data: 'No data for this choice of subregion, theme or years.',
       mon_h: 'Monitoring: realised against planned', mon_place: 'Place', mon_indicator: 'Indicator',
       mon_target: 'Milestone', mon_planned: 'Planned', mon_band: 'Band (95 %)', mon_realised: 'Realised',
-      mon_diff: 'Difference', mon_status: 'Status', mon_region: 'Region', mon_counts: 'Rows by status:',
+      mon_diff: 'Difference', mon_status: 'Status', mon_effect: 'Of the plan\'s effect',
+      mon_effect_note: 'Of the plan\'s effect: (baseline − realised) / (baseline − planned), the share of the change the plan projected against the run\'s baseline (the region without the plan) that was realised: 100 % as planned, 0 % none of it; for participants realised / planned. The status is about the level, this about the plan\'s change. ! the change went the other way (realised lies beyond the baseline); ? more than 5 times the plan\'s change either way, not a plausible effect of the plan: check the actual.', mon_region: 'Region', mon_counts: 'Rows by status:',
       mon_scope: '{n} of {all} rows, {from}–{to}', mon_empty: 'No actuals or milestones for this choice of subregion or years.',
       mon_met: 'Milestone met', mon_psa_band: 'PSA 95 % band', mon_interventions: 'Interventions:',
       mon_widened: '* widened to planned ±5 %: the PSA 95 % band lies closer to planned than 5 % of it on a side, so the status is judged on planned ±5 % there; the band shown is the one the status used (the PSA band itself is in the cell\'s tooltip).',
@@ -114,7 +115,8 @@
       show_numbers: 'Toon cijfers', no_data: 'Geen gegevens bij deze keuze van subregio, thema of jaren.',
       mon_h: 'Monitoring: gerealiseerd tegen gepland', mon_place: 'Plaats', mon_indicator: 'Indicator',
       mon_target: 'Mijlpaal', mon_planned: 'Gepland', mon_band: 'Band (95%)', mon_realised: 'Gerealiseerd',
-      mon_diff: 'Verschil', mon_status: 'Status', mon_region: 'Regio', mon_counts: 'Rijen per status:',
+      mon_diff: 'Verschil', mon_status: 'Status', mon_effect: 'Van het effect van het plan',
+      mon_effect_note: 'Van het effect van het plan: (basispad − gerealiseerd) / (basispad − gepland), het deel van de verandering die het plan tegen het basispad van de run (de regio zonder het plan) voorzag dat gerealiseerd is: 100% zoals gepland, 0% niets ervan; voor deelnemers gerealiseerd / gepland. De status gaat over het niveau, dit over de verandering door het plan. ! de verandering ging de andere kant op (gerealiseerd ligt voorbij het basispad); ? meer dan 5 keer de verandering van het plan, naar boven of beneden: geen aannemelijk effect van het plan, controleer de realisatie.', mon_region: 'Regio', mon_counts: 'Rijen per status:',
       mon_scope: '{n} van {all} rijen, {from}–{to}', mon_empty: 'Geen realisaties of mijlpalen bij deze keuze van subregio of jaren.',
       mon_met: 'Mijlpaal gehaald', mon_psa_band: 'PSA-band 95%', mon_interventions: 'Interventies:',
       mon_widened: '* verbreed tot gepland ±5%: de PSA-band van 95% ligt aan een kant dichter dan 5% bij gepland, dus de status is daar getoetst aan gepland ±5%; de getoonde band is die waaraan de status getoetst is (de PSA-band zelf staat in de tooltip van de cel).',
@@ -924,14 +926,25 @@
     // the indicator as the report names it; an intervention's name (the plan's) in its tooltip
     // and in a line under the table
     const indicator = (r) => (r.intervention_name ? `<span class="iv" title="${esc(r.intervention_name)}">${esc(r.indicator_label || r.indicator)}</span>` : esc(r.indicator_label || r.indicator));
+    // of the plan's effect as the report shows it: a % with the terminal's decimals, ! the other
+    // way (beyond the baseline), ? more than 5 times the plan's change
+    const effect = (r) => {
+      const e = r.effect_realised;
+      if (e === null || e === undefined) return '<td class="n effect" data-measure="effect_realised">–</td>';
+      const other = e < 0, odd = Math.abs(e) > 5;
+      return `<td class="n effect" data-measure="effect_realised" data-value="${e}" data-other-way="${other ? 'yes' : 'no'}" data-implausible="${odd ? 'yes' : 'no'}">${esc(fmtNum(100 * e, dec(r, 'effect_pct', 100 * e)))}${nl() ? '' : ' '}%${other ? '!' : ''}${odd ? '?' : ''}</td>`;
+    };
     const cols = ['year', 'mon_indicator', 'mon_place', 'mon_target', 'mon_met', 'mon_planned', 'mon_band', 'mon_realised', 'mon_diff'];
-    $('monitoring-table').innerHTML = `<thead><tr>${cols.map((c, i) => `<th${i >= 3 && c !== 'mon_met' ? ' class="n"' : ''}>${esc(t(c))}</th>`).join('')}<th class="n">%</th><th>${esc(t('mon_status'))}</th></tr></thead><tbody>${
+    $('monitoring-table').innerHTML = `<thead><tr>${cols.map((c, i) => `<th${i >= 3 && c !== 'mon_met' ? ' class="n"' : ''}>${esc(t(c))}</th>`).join('')}<th class="n">%</th><th>${esc(t('mon_status'))}</th><th class="n">${esc(t('mon_effect'))}</th></tr></thead><tbody>${
       rowsM.map((r) => `<tr data-indicator="${esc(r.indicator)}" data-place="${esc(r.place)}" data-year="${r.year}"><td>${r.year}</td><td>${indicator(r)}</td>
-        <td>${esc(r.level === 'region' ? t('mon_region') : r.name || r.place)}</td>${num(r.target, 'target')}${met(r)}${num(r.planned, 'planned')}${band(r)}${num(r.realised, 'realised', dec(r, 'realised', r.realised))}${num(r.difference, 'difference')}${num(r.difference_pct, 'difference_pct', dec(r, 'difference_pct', r.difference_pct))}<td>${badge(r)}</td></tr>`).join('')}</tbody>`;
+        <td>${esc(r.level === 'region' ? t('mon_region') : r.name || r.place)}</td>${num(r.target, 'target')}${met(r)}${num(r.planned, 'planned')}${band(r)}${num(r.realised, 'realised', dec(r, 'realised', r.realised))}${num(r.difference, 'difference')}${num(r.difference_pct, 'difference_pct', dec(r, 'difference_pct', r.difference_pct))}<td>${badge(r)}</td>${effect(r)}</tr>`).join('')}</tbody>`;
     const after = $('monitoring-table').closest('.table-scroll').nextSibling;
     const foot = monElement('monitoring-widened', 'p', 'note', after);
     foot.hidden = !rowsM.some(widened);
     foot.textContent = foot.hidden ? '' : t('mon_widened');
+    const enote = monElement('monitoring-effect-note', 'p', 'note', after);
+    enote.hidden = !rowsM.some((r) => r.effect_realised !== null && r.effect_realised !== undefined);
+    enote.textContent = enote.hidden ? '' : t('mon_effect_note');
     const ivs = new Map();
     for (const r of rowsM) if (r.intervention_name) ivs.set(r.indicator.replace(/^participants:/, ''), r.intervention_name);
     const legend = monElement('monitoring-interventions', 'p', 'note', after);
