@@ -195,7 +195,7 @@ static void test_costs_coverage_npv(void **st) {
   /* wrong pocket [investor][saver]: one theme, so its savings go to its payers by their share
    * of its cost lines; wmo saves 0 */
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, NULL, &t->ar, &sh), CS_OK);
   const double *wp = sh.wp + 1 * 3 * 2; /* scenario 1: [investor zvw, wmo, none][saver] */
   near(wp[1 * 2 + 0], wmo / (20000 + wmo) * sav);
   near(wp[0 * 2 + 0], 20000 / (20000 + wmo) * sav);
@@ -312,7 +312,7 @@ static void test_shapley_themes(void **st) {
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, NULL, &t->ar, &sh), CS_OK);
   assert_int_equal(sh.ntheme, 2);
   int32_t zvw = 0, total = pl->npayer, M = sh.nmet;
   for (int th = 0; th < 2; th++) {
@@ -490,6 +490,37 @@ static void test_fte_per_participant(void **st) {
   tp_free(pl);
 }
 
+/* The attribution's runs (cs_batch_count, cs_batch_first): n scenarios, the baseline first,
+ * split into as few runs as cs_run_batch allows, of sizes that differ by at most one, covering
+ * 1 .. n - 1 in order; e.g. 31 subsets of 350 areas (10 a run) in runs of 8, 8, 8 and 7. */
+static void test_batch_split(void **state) {
+  (void)state;
+  cs_plan p;
+  memset(&p, 0, sizeof p);
+  p.narea = 350;
+  assert_int_equal(cs_batch_count(&p, 32), 4);
+  int32_t want[5] = {1, 9, 17, 25, 32};
+  for (int32_t r = 0; r <= 4; r++)
+    assert_int_equal(cs_batch_first(&p, 32, r), want[r]);
+  const int32_t areas[] = {1, 3, 16, 350, 1000, 4095, 5000};
+  for (size_t k = 0; k < sizeof areas / sizeof *areas; k++) {
+    p.narea = areas[k];
+    for (int32_t n = 2; n <= 1025; n++) {
+      int32_t per = cs_run_batch(&p, n - 1), nb = cs_batch_count(&p, n);
+      assert_int_equal(nb, (n - 1 + per - 1) / per); /* as few as before */
+      assert_int_equal(cs_batch_first(&p, n, 0), 1);
+      assert_int_equal(cs_batch_first(&p, n, nb), n);
+      int32_t lo = n, hi = 0;
+      for (int32_t r = 0; r < nb; r++) {
+        int32_t size = cs_batch_first(&p, n, r + 1) - cs_batch_first(&p, n, r);
+        lo = size < lo ? size : lo;
+        hi = size > hi ? size : hi;
+      }
+      assert_true(lo >= 1 && hi <= per && hi - lo <= 1);
+    }
+  }
+}
+
 /* Wrong pocket by theme (docs/model.md 7, v0.2): three themes each cut the zvw hospital
  * cost (80000 a year) by 10 %, so together 80000 * (1 - 0.9^3) = 21680 and each theme's
  * Shapley value of zvw's savings is 21680 / 3. Theme a is paid by zvw, b by wmo, c costs
@@ -510,7 +541,7 @@ static void test_wrong_pocket_by_theme(void **st) {
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, NULL, &t->ar, &sh), CS_OK);
   near(t->ec.sav[1 * t->ec.nst + 0], 21680);
   /* scenarios: baseline, plan, without-a, without-b, without-c; rows zvw, wmo, none */
   const double *plan = sh.wp + 1 * 3 * 2, *wo_a = sh.wp + 2 * 3 * 2;
@@ -1513,6 +1544,7 @@ int main(void) {
       cmocka_unit_test(test_delay_scenario),
       cmocka_unit_test(test_after_funding),
       cmocka_unit_test(test_wrong_pocket_by_theme),
+      cmocka_unit_test(test_batch_split),
       cmocka_unit_test(test_business_case_insurer),
       cmocka_unit_test(test_insurer_where_the_money_goes),
       cmocka_unit_test(test_budget_impact_price_index)};

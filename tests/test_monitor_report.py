@@ -549,6 +549,13 @@ def main():
         r2 = subprocess.run([CS, "monitor", "import", os.path.join("plan", "plan.yaml"),
                              os.path.join("plan", "actuals.csv"), "--dir", os.path.join("runs", "zl-rel")],
                             cwd=tmp, capture_output=True, text=True, timeout=600)
+        # a decoy on the way up: another plan.yaml (one number changed: another checksum)
+        decoy = os.path.join(tmp, "runs", "plan")
+        shutil.copytree(plan_dir, decoy)
+        with open(os.path.join(decoy, "plan.yaml"), encoding="utf-8") as f:
+            y = f.read()
+        with open(os.path.join(decoy, "plan.yaml"), "w", encoding="utf-8") as f:
+            f.write(y.replace("rate: 0.03", "rate: 0.031", 1) if "rate: 0.03" in y else y + "\n# another\n")
         r3 = subprocess.run([CS, "report", rel], cwd=os.path.join(tmp, "runs"), capture_output=True, text=True,
                             timeout=600)
         sec = section(open(os.path.join(rel, "report.html"), encoding="utf-8").read()) or ""
@@ -556,7 +563,8 @@ def main():
         check(r.returncode == 0 and r2.returncode == 0 and r3.returncode == 0 and "cannot be read here" not in sec
               and len(got) == len(rows) and all(g["status"] for g in got),
               "a run with a relative plan path, reported from another folder: the plan is found from the run's "
-              f"folder, every row has a status ({len(got)} of {len(rows)})", (r.stderr + r2.stderr + r3.stderr)[-400:])
+              f"folder past a decoy with another checksum, every row has a status ({len(got)} of {len(rows)})",
+              (r.stderr + r2.stderr + r3.stderr)[-400:])
 
         # the plan file gone: the section stays, without status and band, and says why
         os.rename(plan_dir, plan_dir + "-moved")
@@ -573,6 +581,17 @@ def main():
                   for g in got), "without the plan: planned and realised still equal monitoring.csv")
         check(all(g["text"][6] == "–" and g["low"] is None and g["met"] == "" and g["met_text"] == "–" for g in got),
               "without the plan: no band and no milestone verdict (–)")
+        # and with the run's own plan gone, the decoy above it (another checksum) is not taken (from a folder
+        # where the path as given names nothing: from tmp/runs it would name the decoy itself, which is then
+        # the plan as given, changed since the run)
+        r = subprocess.run([CS, "report", rel], cwd=rel, capture_output=True, text=True, timeout=600)
+        sec = section(open(os.path.join(rel, "report.html"), encoding="utf-8").read()) or ""
+        got = status_rows(sec)
+        check(r.returncode == 0 and "cannot be read here" in sec and len(got) == n_act
+              and all(g["status"] == "" for g in got),
+              f"without the run's plan, a plan.yaml of another checksum above the run is not used ({len(got)} rows, "
+              "no status)", r.stderr[-300:] + f" cannot={'cannot be read here' in sec} n_act={n_act} "
+              f"statuses={sorted({g['status'] for g in got})}")
         if rf:  # the banner comes from run_info, so it stays without the plan
             r = cs("report", rf)
             sec = section(open(os.path.join(rf, "report.html"), encoding="utf-8").read()) or ""

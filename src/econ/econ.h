@@ -115,10 +115,12 @@ typedef struct {
   const volatile sig_atomic_t *cancel; /* NULL, or set to stop (CS_ECANCELED) */
 } cs_ivshap_opt;
 cs_status cs_ivshap_compute(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *out);
-/* The themes' exact Shapley values: a batch of 2^themes runs for the plan and one per variant,
- * on threads (< 1: one per online CPU) at once; the same bits on any number of threads. */
+/* The themes' exact Shapley values: 2^themes runs for the plan and for each variant, in runs of
+ * a few subsets shared by threads (< 1: one per online CPU); the same bits on any number of
+ * threads. cancel: NULL, or a flag checked before each run (CS_ECANCELED). */
 cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
-                             int threads, cs_arena *ar, cs_shapley *out);
+                             int threads, const volatile sig_atomic_t *cancel, cs_arena *ar,
+                             cs_shapley *out);
 
 cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, cs_econ *out);
 /* The same in two steps, so a worker allocates once and fills draw after draw. */

@@ -240,7 +240,8 @@ static cs_status attribute_all(const cs_plan *pl, const subsets *e, int32_t njob
 }
 
 cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
-                             int threads, cs_arena *ar, cs_shapley *out) {
+                             int threads, const volatile sig_atomic_t *cancel, cs_arena *ar,
+                             cs_shapley *out) {
   memset(out, 0, sizeof *out);
   int32_t T = pl->ntheme, np = pl->npayer;
   if (T == 0 || T > CS_SHAPLEY_MAX_THEMES) return CS_OK; /* none, or too many for exact values */
@@ -252,14 +253,15 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_sc
   out->nsc = nsc;
   out->np = np;
   /* the plan's subsets serve the plan, shapley.csv and every without-<theme>; each variant
-   * needs its own (its subregions and delays). Each run a few subsets (cs_run_batch): the
-   * memory stays bounded. */
+   * needs its own (its subregions and delays). All their scenarios are made first (a few
+   * hundred bytes each); each run holds a few of them (cs_run_batch), so the runs' memory, the
+   * workspace and results, stays bounded. */
   int32_t njob = pl->nscen + 1;
   cs_arena tmp;
   cs_arena_init(&tmp);
   theme_runs x = {pl,
                   pm,
-                  NULL,
+                  cancel,
                   CS_ALLOC(&tmp, (size_t)njob, subsets),
                   CS_ALLOC(&tmp, (size_t)njob, cs_scen *),
                   CS_ALLOC(&tmp, (size_t)njob + 1, int32_t),

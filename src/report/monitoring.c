@@ -54,11 +54,12 @@ static cs_plan *plan_at(const char *path, char *sum, size_t n) {
 #define PLAN_UP 4
 
 /* The plan run_info names, when it can be read here; m->plan_state says how it went. A relative
- * path is tried as it is (from the working directory), then from the results folder dir and
- * the folders above it (dir/path, dir/../path, ...); the first with the run's checksum is taken,
- * else the first that loads (the plan changed since the run). */
+ * path is tried as it is (from the working directory); when that does not give the run's
+ * checksum, from the results folder dir and the folders above it (dir/path, dir/../path, ...),
+ * where only a copy with the run's checksum is taken: a plan.yaml of another project higher
+ * up must not stand in for a missing one. m->plan_path is the file used. */
 static void load_plan(cs_rmon *m, const cs_rdata *r, const char *dir) {
-  char path[4096], sum[64], mine[64], best[64] = "";
+  char path[4096], sum[64], mine[64], best[64] = "", cand[8192];
   run_info(r, "plan", path, sizeof path);
   run_info(r, "inputs_checksum", sum, sizeof sum);
   m->plan_path = cs_arena_strdup(&m->ar, path);
@@ -68,22 +69,21 @@ static void load_plan(cs_rmon *m, const cs_rdata *r, const char *dir) {
     return;
   }
   cs_plan *pl = plan_at(path, best, sizeof best);
-  for (int up = 0; path[0] != '/' && up <= PLAN_UP && (!pl || strcmp(best, sum)); up++) {
-    char cand[8192];
+  for (int up = 0; *sum && path[0] != '/' && up <= PLAN_UP && (!pl || strcmp(best, sum)); up++) {
     int len = snprintf(cand, sizeof cand, "%s/", dir);
     for (int i = 0; i < up && len > 0 && (size_t)len < sizeof cand; i++)
       len += snprintf(cand + len, sizeof cand - (size_t)len, "../");
-    if (len <= 0 || (size_t)len >= sizeof cand) break;
+    if (len <= 0 || (size_t)len + strlen(path) >= sizeof cand) break;
     snprintf(cand + len, sizeof cand - (size_t)len, "%s", path);
     cs_plan *other = plan_at(cand, mine, sizeof mine);
-    if (!other) continue;
-    if (pl && strcmp(mine, sum)) { /* another changed copy: the first stays */
+    if (other && !strcmp(mine, sum)) { /* the run's own plan, found from its folder */
+      cs_plan_free(pl);
+      pl = other;
+      snprintf(best, sizeof best, "%s", mine);
+      m->plan_path = cs_arena_strdup(&m->ar, cand);
+    } else {
       cs_plan_free(other);
-      continue;
     }
-    cs_plan_free(pl);
-    pl = other;
-    snprintf(best, sizeof best, "%s", mine);
   }
   if (!pl) {
     m->plan_state = CS_RMON_PLAN_MISSING;

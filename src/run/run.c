@@ -205,7 +205,7 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   cs_kernel(pl, &run->pm, run->sc, run->nsc, &w, &run->r);
   if (run->rf) cs_rf_settle(run);
   if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
-  if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, opt->threads, &run->ar,
+  if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, opt->threads, opt->cancel, &run->ar,
                                &run->shap)) != CS_OK)
     goto fail;
   cs_ivshap_opt io = {pl, &run->pm, pl->psa_has_seed ? pl->psa_seed : 1, opt->threads, opt->cancel};

@@ -74,9 +74,17 @@ async function table(name, q) {
   return ans.rows.map((r) => Object.fromEntries(ans.columns.map((c, i) => [c, r[i]])));
 }
 const close = (a, b) => a === b || (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)));
+// a >= 0 with dec decimals as C's printf rounds it (an exact half to even; toFixed takes the
+// larger): src/report/fmt.c's digits
+function fixedC(a, dec) {
+  const long = a.toFixed(Math.min(100, dec + 25));
+  if (!/^50*$/.test(long.slice(-25))) return a.toFixed(dec);
+  const lower = long.slice(0, dec === 0 ? -26 : -25);
+  return Number(lower.slice(-1)) % 2 === 0 ? lower : a.toFixed(dec);
+}
 // "EUR 44.3 mln" as the report writes it (src/report/fmt.c)
 function num(v, dec, nl) {
-  const raw = Math.abs(v).toFixed(dec);
+  const raw = fixedC(Math.abs(v), dec);
   const [i, f] = raw.split('.');
   const g = i.replace(/\B(?=(\d{3})+(?!\d))/g, nl ? '.' : ',');
   return (v < 0 && /[1-9]/.test(raw) ? '-' : '') + g + (f ? (nl ? ',' : '.') + f : '');
@@ -702,7 +710,9 @@ async function checkUncertainty(page) {
   page.on('request', onReq);
   const shown = async (ans, what) => {
     const probs = await page.$$eval('#badges .badge-big', (els) => els.map((e) => [e.dataset.term, e.querySelector('.prob')?.textContent || '']));
-    const want = (term) => `P(passes) ${Math.round(100 * ans.summary[term].probability)}%`;
+    // whole %, rounded as C's printf rounds (an exact half to even: 1 of 200 draws, 0.5 %, is "0%"),
+    // as the report prints it too
+    const want = (term) => `P(passes) ${fixedC(100 * ans.summary[term].probability, 0)}%`;
     check(probs.length === 2 && probs.every(([term, txt]) => txt === want(term)),
       `${what}: the badges show P(passes) of the answer (${probs.map((x) => x[1]).join(', ')})`);
     const row = ans.psa.summary.find((r) => r.metric === 'npv:total');

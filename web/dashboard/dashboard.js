@@ -50,7 +50,7 @@
       mon_h: 'Monitoring: realised against planned', mon_place: 'Place', mon_indicator: 'Indicator',
       mon_target: 'Milestone', mon_planned: 'Planned', mon_band: 'Band (95 %)', mon_realised: 'Realised',
       mon_diff: 'Difference', mon_status: 'Status', mon_effect: 'Of the plan\'s effect',
-      mon_effect_note: 'Of the plan\'s effect: (baseline − realised) / (baseline − planned), the share of the change the plan projected against the run\'s baseline (the region without the plan) that was realised: 100 % as planned, 0 % none of it; for participants realised / planned. The status is about the level, this about the plan\'s change. ! the change went the other way (realised lies beyond the baseline); ? more than 5 times the plan\'s change either way, not a plausible effect of the plan: check the actual.', mon_region: 'Region', mon_counts: 'Rows by status:',
+      mon_effect_note: 'Of the plan\'s effect: (baseline − realised) / (baseline − planned), the share of the change the plan projected against the run\'s baseline (the same place and year without the plan) that was realised: 100 % as planned, 0 % none of it; for participants realised / planned. The status is about the level, this about the plan\'s change. ! the change went the other way (realised lies beyond the baseline); ? realised is more than 5 times the plan\'s change away from the baseline: no effect of the plan can explain that. Either the actual is not measured as the run\'s table is (check it), or the plan\'s change is too small against the level to be seen in it (its band is far wider than the change): then this % says nothing about the plan.', mon_region: 'Region', mon_counts: 'Rows by status:',
       mon_scope: '{n} of {all} rows, {from}–{to}', mon_empty: 'No actuals or milestones for this choice of subregion or years.',
       mon_met: 'Milestone met', mon_psa_band: 'PSA 95 % band', mon_interventions: 'Interventions:',
       mon_widened: '* widened to planned ±5 %: the PSA 95 % band lies closer to planned than 5 % of it on a side, so the status is judged on planned ±5 % there; the band shown is the one the status used (the PSA band itself is in the cell\'s tooltip).',
@@ -116,7 +116,7 @@
       mon_h: 'Monitoring: gerealiseerd tegen gepland', mon_place: 'Plaats', mon_indicator: 'Indicator',
       mon_target: 'Mijlpaal', mon_planned: 'Gepland', mon_band: 'Band (95%)', mon_realised: 'Gerealiseerd',
       mon_diff: 'Verschil', mon_status: 'Status', mon_effect: 'Van het effect van het plan',
-      mon_effect_note: 'Van het effect van het plan: (basispad − gerealiseerd) / (basispad − gepland), het deel van de verandering die het plan tegen het basispad van de run (de regio zonder het plan) voorzag dat gerealiseerd is: 100% zoals gepland, 0% niets ervan; voor deelnemers gerealiseerd / gepland. De status gaat over het niveau, dit over de verandering door het plan. ! de verandering ging de andere kant op (gerealiseerd ligt voorbij het basispad); ? meer dan 5 keer de verandering van het plan, naar boven of beneden: geen aannemelijk effect van het plan, controleer de realisatie.', mon_region: 'Regio', mon_counts: 'Rijen per status:',
+      mon_effect_note: 'Van het effect van het plan: (basispad − gerealiseerd) / (basispad − gepland), het deel van de verandering die het plan tegen het basispad van de run (dezelfde plaats en hetzelfde jaar zonder het plan) voorzag dat gerealiseerd is: 100% zoals gepland, 0% niets ervan; voor deelnemers gerealiseerd / gepland. De status gaat over het niveau, dit over de verandering door het plan. ! de verandering ging de andere kant op (gerealiseerd ligt voorbij het basispad); ? gerealiseerd ligt meer dan 5 keer de verandering van het plan van het basispad af: geen effect van het plan verklaart dat. Of de realisatie is anders gemeten dan de tabel van de run (controleer haar), of de verandering van het plan is te klein tegen het niveau om erin te zien (de band is veel breder dan de verandering): dan zegt dit percentage niets over het plan.', mon_region: 'Regio', mon_counts: 'Rijen per status:',
       mon_scope: '{n} van {all} rijen, {from}–{to}', mon_empty: 'Geen realisaties of mijlpalen bij deze keuze van subregio of jaren.',
       mon_met: 'Mijlpaal gehaald', mon_psa_band: 'PSA-band 95%', mon_interventions: 'Interventies:',
       mon_widened: '* verbreed tot gepland ±5%: de PSA-band van 95% ligt aan een kant dichter dan 5% bij gepland, dus de status is daar getoetst aan gepland ±5%; de getoonde band is die waaraan de status getoetst is (de PSA-band zelf staat in de tooltip van de cel).',
@@ -188,9 +188,19 @@
   // ---------------------------------------------------------------- numbers
   // As the report formats them (src/report/fmt.c): 1.234,5 in Dutch, 1,234.5 in English, never
   // exponent notation, no "-0".
+  // a >= 0 with dec decimals as C's printf rounds it: toFixed takes the larger of two equally
+  // near numbers, printf the even one (150.5 is "150", 75.25 is "75.2"); only an exact tie
+  // differs, which toFixed with 25 more decimals shows as 5 and zeros after the kept ones.
+  function fixedEven(a, dec) {
+    const s = a.toFixed(dec);
+    const long = a.toFixed(Math.min(100, dec + 25));
+    if (!/^50*$/.test(long.slice(-25))) return s;
+    const lower = long.slice(0, dec === 0 ? -26 : -25);
+    return Number(lower.slice(-1)) % 2 === 0 ? lower : s;
+  }
   function fmtNum(v, dec) {
     if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-    const raw = Math.abs(v).toFixed(dec);
+    const raw = fixedEven(Math.abs(v), dec);
     const neg = v < 0 && /[1-9]/.test(raw);
     const [int, frac] = raw.split('.');
     const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, nl() ? '.' : ',');
