@@ -91,7 +91,7 @@ static void take_group(void *ctx, const cs_results *r, const cs_econ *e) {
 }
 
 /* The 2^T subsets of the themes with base's subregions and delays, and room for their numbers,
- * allocated in ar (run_batches fills it). */
+ * allocated in ar (theme_batch fills it). */
 static cs_status subsets_new(const cs_plan *pl, const cs_params *pm, const cs_scen *base,
                              cs_arena *ar, subsets *o, cs_scen **sc) {
   o->n = cs_scen_subsets(pl, pm, base, ar, sc);

@@ -442,7 +442,8 @@ static void effect_cell(cs_buf *b, const cs_monitor_row *w, int dec, int nl) {
     return;
   }
   char s[64];
-  int other = e<0, odd = fabs(e)> CS_MON_EFFECT_PLAUSIBLE;
+  int other = e < 0.0; /* the marks of monitor status (src/monitor/output.c) */
+  int odd = fabs(e) > CS_MON_EFFECT_PLAUSIBLE;
   cs_buf_printf(b,
                 "<td class=\"n effect\" data-value=\"%.17g\" data-other-way=\"%s\" "
                 "data-implausible=\"%s\">%s%s%%%s%s</td>",
