@@ -72,6 +72,7 @@ struct cs_sv_conn {
   cs_sv_conn *prev, *next;
   int fd;
   int busy;     /* a request of it is being answered */
+  int spared;   /* counted in g->spared (once a connection) */
   double since; /* waiting for a request since */
 };
 
@@ -93,7 +94,11 @@ static int head_unread(int fd) {
 static void sweep(cs_sv_guard *g, double now) {
   for (cs_sv_conn *c = g->head; c; c = c->next) {
     if (c->busy || c->fd < 0 || now - c->since < g->deadline) continue;
-    if (now - c->since < 3 * g->deadline && head_unread(c->fd)) continue;
+    if (now - c->since < 3 * g->deadline && head_unread(c->fd)) {
+      g->spared += !c->spared;
+      c->spared = 1;
+      continue;
+    }
     shutdown(c->fd, SHUT_RDWR);
     c->fd = -1; /* once is enough; libmicrohttpd closes it and removes it soon */
     g->cut++;

@@ -64,7 +64,8 @@ typedef struct {
   int running, stop;
   double deadline;
   cs_sv_conn *head;
-  long cut; /* connections shut down so far */
+  long cut;    /* connections shut down so far */
+  long spared; /* connections past the deadline left alone (their request head unread) */
 } cs_sv_guard;
 cs_status cs_sv_guard_start(cs_sv_guard *g, double deadline);
 void cs_sv_guard_stop(cs_sv_guard *g); /* joins the watcher; connections stay listed */

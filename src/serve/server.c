@@ -252,7 +252,11 @@ void cs_serve_stop(cs_server *s) {
   cs_sv_whatif_destroy(s);
   json_decref(s->table_paths);
   json_decref(s->labels);
-  if (s->mhd) cs_sv_log(s, "stopped; %ld connection(s) cut for sending too slowly", s->guard.cut);
+  if (s->mhd)
+    cs_sv_log(s,
+              "stopped; %ld connection(s) cut for sending too slowly, %ld spared past the "
+              "deadline while their request waited unread for a busy server",
+              s->guard.cut, s->guard.spared);
   if (s->has_guard) cs_sv_guard_destroy(&s->guard);
   if (s->has_db) cs_sv_db_close(&s->db);
   for (int i = 0; i < 2; i++) {

@@ -660,13 +660,23 @@ async function checkWhatIf(page, plan, years) {
     page.on('request', onReq);
     const key = page.locator(`#whatif-params input[data-path="${other.path}"]`);
     await key.focus();
-    for (let i = 0; i < 3; i++) await key.press('ArrowLeft');
+    const at = [];
+    for (let i = 0; i < 3; i++) {
+      await key.press('ArrowLeft');
+      at.push(Date.now());
+    }
     await page.waitForTimeout(400);
     await idle(page);
     page.off('request', onReq);
-    const sent = posts.length ? JSON.parse(posts[0]).set : {};
-    check(posts.length === 1 && Object.keys(sent).length === 2 && close(sent[other.path], other.value - 3 * other.step),
-      `three arrow presses on ${other.path}: one request (${posts.length}) with both moved values`);
+    // the promise is about presses within 250 ms of each other (the run starts 250 ms after the
+    // last): on a loaded machine a press can come later than that, and a request in between is
+    // then right; the last request has what the three presses left
+    const gap = Math.max(at[1] - at[0], at[2] - at[1]), quick = gap < 200;
+    const sent = posts.length ? JSON.parse(posts[posts.length - 1]).set : {};
+    check((quick ? posts.length === 1 : posts.length >= 1 && posts.length <= 3) && Object.keys(sent).length === 2
+      && close(sent[other.path], other.value - 3 * other.step),
+      `three arrow presses on ${other.path}, at most ${gap} ms apart: ${quick ? 'one request' : 'a request after each pause of 250 ms'} `
+      + `(${posts.length}), the last with both moved values`);
     const both = await post({ set: sent, scenario: 'plan', lang: 'en' });
     compare(await cells(page, '#verdict-table td.v'), verdictWant(both.summary), 'the verdict for both moved values');
 
