@@ -16,6 +16,7 @@ file gone, the report still shows the section, with no status and no band, and s
 usage: test_monitor_report.py CARESHIFT_BINARY    prints `N passed, M failed`; exit 1 on failure
 """
 import csv
+import html as html_lib
 import json
 import math
 import os
@@ -426,6 +427,13 @@ def check_api(tmp, run, plan, rows):
     want = [r for r in rows if r["year"] == "2027"]
     check(st == 200 and not api_rows_equal(nl["rows"], want) and nl["lang"] == "nl",
           f"/api/monitoring?lang=nl&year=2027: the {len(want)} rows of 2027")
+    # the note under the status table: the report's own (this run's report.html is the Dutch one)
+    page = open(os.path.join(run, "report.html"), encoding="utf-8").read()
+    note = re.search(r'<p class="mon-note" id="monitoring-effect-note">([^<]*)</p>', page)
+    check(note and nl.get("effect_note") == html_lib.unescape(note.group(1))
+          and ans.get("effect_note", "").startswith("Of the plan's effect: (baseline − realised)"),
+          "/api/monitoring: effect_note is the report's note under the status table, in the language "
+          "(the dashboard shows it)", f"{nl.get('effect_note', 'absent')!r:.120}")
     check(any(r["status_label"] == "geen realisatie" for r in nl.get("rows", [])), "?lang=nl: Dutch status labels")
     for q, field in (("?year=1999", "year"), ("?year=x", "year"), ("?lang=de", "lang"), ("?scenario=plan", "scenario")):
         st, e = srv.get("/api/monitoring" + q)
@@ -491,6 +499,9 @@ def main():
             return
         html = open(os.path.join(run, "report.html"), encoding="utf-8").read()
         check(section(html) is None and 'id="chart-monitoring' not in html, "no monitoring section without actuals")
+        phtml = open(os.path.join(psa, "report.html"), encoding="utf-8").read()
+        check('id="chart-ceac"' in phtml and 'id="chart-tornado' not in phtml,
+              "a run with --draws 20 --no-tornado: the PSA's charts without the (empty) tornado charts")
         srv = Server(["--dir", psa], os.path.join(tmp, "serve0.log"))
         st, e = srv.get("/api/monitoring")
         check(st == 404 and "no actuals" in e.get("error", ""), f"/api/monitoring without actuals: 404 with a JSON error ({st}, {e})")

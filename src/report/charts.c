@@ -1061,7 +1061,7 @@ static void tornado_rows(const cs_rdata *r, double base, json_t *vals, json_t *t
 /* Each bar runs from the NPV at every parameter's mean to the NPV with one parameter at its
  * low or high end, the widest swing on top. */
 json_t *cs_chart_tornado(const cs_rdata *r) {
-  if (!cs_rdata_has(r, "tornado")) return json_null();
+  if (!cs_rdata_has_rows(r, "tornado")) return json_null();
   const char *cols[] = {
       cs_tr(r, "Parameter", "Parameter"), cs_tr(r, "NPV, parameter low", "NCW, parameter laag"),
       cs_tr(r, "NPV, parameter high", "NCW, parameter hoog"), cs_tr(r, "Swing", "Uitslag")};

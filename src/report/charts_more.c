@@ -396,7 +396,7 @@ static void tornado_metric_rows(const cs_rdata *r, json_t *vals, json_t *t) {
 /* A small tornado per criterion (long term) and for the QALYs, each on its own scale: the
  * numbers an insurer would check first when a criterion is near its threshold. */
 json_t *cs_chart_tornado_criteria(const cs_rdata *r) {
-  if (!cs_rdata_has(r, "tornado") || !cs_rdata_has(r, "psa_draws")) return json_null();
+  if (!cs_rdata_has_rows(r, "tornado") || !cs_rdata_has(r, "psa_draws")) return json_null();
   const char *cols[] = {cs_tr(r, "Measure", "Maat"), cs_tr(r, "Parameter", "Parameter"),
                         cs_tr(r, "Parameter low", "Parameter laag"),
                         cs_tr(r, "Parameter high", "Parameter hoog"), cs_tr(r, "Swing", "Uitslag")};

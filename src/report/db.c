@@ -122,3 +122,9 @@ int cs_rdata_has(const cs_rdata *r, const char *table) {
   sqlite3_finalize(q);
   return n > 0;
 }
+
+int cs_rdata_has_rows(const cs_rdata *r, const char *table) {
+  char sql[160];
+  snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM \"%s\")", table);
+  return cs_rdata_has(r, table) && cs_rdata_scalar(r, sql, 0) > 0;
+}

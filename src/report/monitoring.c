@@ -24,9 +24,7 @@ static void run_info(const cs_rdata *r, const char *key, char *b, size_t n) {
   sqlite3_finalize(q);
 }
 
-int cs_rmon_has_actuals(const cs_rdata *r) {
-  return cs_rdata_has(r, "actuals") && cs_rdata_scalar(r, "SELECT count(*) FROM actuals", 0) > 0;
-}
+int cs_rmon_has_actuals(const cs_rdata *r) { return cs_rdata_has_rows(r, "actuals"); }
 
 /* Keeps the warnings of a comparison (the band's reason among them) for the section. */
 static void keep_warnings(cs_rmon *m, const cs_diags *d) {
@@ -378,6 +376,7 @@ json_t *cs_rmon_answer(const cs_rmon *m, const cs_rdata *r, int year) {
   if (!a) return NULL;
   json_object_set_new(a, "reforecast_from_year",
                       m->reforecast_from ? json_integer(m->reforecast_from) : json_null());
+  json_object_set_new(a, "effect_note", json_string(cs_rmon_effect_note(r->nl)));
   json_t *rows = rows_json(m, r, r->nl, year), *charts = cs_rmon_charts(m, r, year);
   if (!rows || !charts) {
     json_decref(rows), json_decref(charts), json_decref(a);

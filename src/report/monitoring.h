@@ -45,5 +45,7 @@ double *cs_rmon_trajectory(const cs_rdata *r, const char *indicator, const char 
 const char *cs_rmon_status_label(const char *status, int nl);
 /* One paragraph on the band and the plan it needs, in the language. */
 void cs_rmon_note(const cs_rmon *m, int nl, char *b, size_t n);
+/* What the status table's "of the plan's effect" means and how its marks read, in the language. */
+const char *cs_rmon_effect_note(int nl);
 
 #endif

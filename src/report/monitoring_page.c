@@ -539,34 +539,40 @@ static void iv_legend(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
   if (!first) cs_buf_put(b, "</p>\n");
 }
 
-/* What the last column means, when a row has a value in it. */
+/* What the status table's last column means, in the language (the report's note under the table
+ * and /api/monitoring's effect_note, which the dashboard shows). */
+const char *cs_rmon_effect_note(int nl) {
+  return nl ? "Van het effect van het plan: (basispad − gerealiseerd) / (basispad − gepland), "
+              "het deel van de verandering die het plan tegen het basispad van de run "
+              "(dezelfde plaats en hetzelfde jaar zonder het plan) voorzag dat gerealiseerd "
+              "is: 100% zoals gepland, 0% niets ervan; voor deelnemers gerealiseerd / gepland. "
+              "De status gaat over het niveau, dit over de verandering door het plan. ! de "
+              "verandering ging de andere kant op (gerealiseerd ligt voorbij het basispad); ? "
+              "gerealiseerd ligt meer dan 5 keer de verandering van het plan van het basispad "
+              "af: geen effect van het plan verklaart dat. Of de realisatie is anders gemeten "
+              "dan de tabel van de run (controleer haar), of de verandering van het plan is te "
+              "klein tegen het niveau om erin te zien (de band is veel breder dan de "
+              "verandering): dan zegt dit percentage niets over het plan."
+            : "Of the plan's effect: (baseline − realised) / (baseline − planned), the share "
+              "of the change the plan projected against the run's baseline (the same place and "
+              "year without the plan) that was realised: 100 % as planned, 0 % none of it; for "
+              "participants realised / planned. The status is about the level, this about the "
+              "plan's change. ! the change went the other way (realised lies beyond the "
+              "baseline); ? realised is more than 5 times the plan's change away from the "
+              "baseline: no effect of the plan can explain that. Either the actual is not "
+              "measured as the run's table is (check it), or the plan's change is too small "
+              "against the level to be seen in it (its band is far wider than the change): "
+              "then this % says nothing about the plan.";
+}
+
+/* The note, when a row has a value in the last column. */
 static void effect_note(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {
   int any = 0;
   for (size_t i = 0; i < cs_rmon_count(m); i++)
     any |= isfinite(cs_rmon_row(m, i)->effect_realised);
-  if (!any) return;
-  cs_buf_printf(
-      b, "<p class=\"mon-note\" id=\"monitoring-effect-note\">%s</p>\n",
-      cs_tr(r,
-            "Of the plan's effect: (baseline − realised) / (baseline − planned), the share of the "
-            "change the plan projected against the run's baseline (the same place and year "
-            "without the plan) that was realised: 100 % as planned, 0 % none of it; for "
-            "participants realised / planned. The status is about the level, this about the "
-            "plan's change. ! the change went the other way (realised lies beyond the baseline); "
-            "? realised is more than 5 times the plan's change away from the baseline: no effect "
-            "of the plan can explain that. Either the actual is not measured as the run's table "
-            "is (check it), or the plan's change is too small against the level to be seen in it "
-            "(its band is far wider than the change): then this % says nothing about the plan.",
-            "Van het effect van het plan: (basispad − gerealiseerd) / (basispad − gepland), het "
-            "deel van de verandering die het plan tegen het basispad van de run (dezelfde plaats "
-            "en hetzelfde jaar zonder het plan) voorzag dat gerealiseerd is: 100% zoals gepland, "
-            "0% niets ervan; voor deelnemers gerealiseerd / gepland. De status gaat over het "
-            "niveau, dit over de verandering door het plan. ! de verandering ging de andere kant "
-            "op (gerealiseerd ligt voorbij het basispad); ? gerealiseerd ligt meer dan 5 keer de "
-            "verandering van het plan van het basispad af: geen effect van het plan verklaart "
-            "dat. Of de realisatie is anders gemeten dan de tabel van de run (controleer haar), "
-            "of de verandering van het plan is te klein tegen het niveau om erin te zien (de band "
-            "is veel breder dan de verandering): dan zegt dit percentage niets over het plan."));
+  if (any)
+    cs_buf_printf(b, "<p class=\"mon-note\" id=\"monitoring-effect-note\">%s</p>\n",
+                  cs_rmon_effect_note(r->nl));
 }
 
 static void status_table(cs_buf *b, const cs_rmon *m, const cs_rdata *r) {

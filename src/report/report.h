@@ -59,6 +59,8 @@ sqlite3_stmt *cs_rdata_query(const cs_rdata *r, const char *sql);
 double cs_rdata_scalar(const cs_rdata *r, const char *sql, double none);
 /* 1 when results.db has the table (population only with --detail, the PSA tables with PSA). */
 int cs_rdata_has(const cs_rdata *r, const char *table);
+/* Whether the table is there with a row in it (a --no-tornado run writes an empty tornado). */
+int cs_rdata_has_rows(const cs_rdata *r, const char *table);
 
 /* ---- charts.c: every chart of the report, in the report's order ----
  * A chart is a JSON object: {"id", "section", "title", "guide", "spec", "table"}; spec is a

@@ -313,15 +313,9 @@ static json_t *answer_of(const job *j, sqlite3 *db, const double *t, int *status
     return error_obj(NULL, known ? "out of memory" : "the what-if run has no such scenario");
   }
   double t_charts = cs_sv_now();
+  /* (a what-if's PSA makes no one-way sensitivity runs: its tornado table is empty, and the
+   * charts leave out what has no rows) */
   json_t *all = cs_charts_all(&r);
-  /* a what-if's PSA makes no one-way sensitivity runs: no tornado charts (their table is empty) */
-  for (size_t i = 0; all && j->draws > 0 && i < json_array_size(all);) {
-    const char *id = json_string_value(json_object_get(json_array_get(all, i), "id"));
-    if (id && !strncmp(id, "tornado", 7))
-      json_array_remove(all, i);
-    else
-      i++;
-  }
   const char *unknown = NULL;
   json_t *charts = all ? pick_charts(j, all, &unknown) : NULL;
   json_decref(all);

@@ -49,8 +49,7 @@
       show_numbers: 'Show numbers', no_data: 'No data for this choice of subregion, theme or years.',
       mon_h: 'Monitoring: realised against planned', mon_place: 'Place', mon_indicator: 'Indicator',
       mon_target: 'Milestone', mon_planned: 'Planned', mon_band: 'Band (95 %)', mon_realised: 'Realised',
-      mon_diff: 'Difference', mon_status: 'Status', mon_effect: 'Of the plan\'s effect',
-      mon_effect_note: 'Of the plan\'s effect: (baseline − realised) / (baseline − planned), the share of the change the plan projected against the run\'s baseline (the same place and year without the plan) that was realised: 100 % as planned, 0 % none of it; for participants realised / planned. The status is about the level, this about the plan\'s change. ! the change went the other way (realised lies beyond the baseline); ? realised is more than 5 times the plan\'s change away from the baseline: no effect of the plan can explain that. Either the actual is not measured as the run\'s table is (check it), or the plan\'s change is too small against the level to be seen in it (its band is far wider than the change): then this % says nothing about the plan.', mon_region: 'Region', mon_counts: 'Rows by status:',
+      mon_diff: 'Difference', mon_status: 'Status', mon_effect: 'Of the plan\'s effect', mon_region: 'Region', mon_counts: 'Rows by status:',
       mon_scope: '{n} of {all} rows, {from}–{to}', mon_empty: 'No actuals or milestones for this choice of subregion or years.',
       mon_met: 'Milestone met', mon_psa_band: 'PSA 95 % band', mon_interventions: 'Interventions:',
       mon_widened: '* widened to planned ±5 %: the PSA 95 % band lies closer to planned than 5 % of it on a side, so the status is judged on planned ±5 % there; the band shown is the one the status used (the PSA band itself is in the cell\'s tooltip).',
@@ -115,8 +114,7 @@
       show_numbers: 'Toon cijfers', no_data: 'Geen gegevens bij deze keuze van subregio, thema of jaren.',
       mon_h: 'Monitoring: gerealiseerd tegen gepland', mon_place: 'Plaats', mon_indicator: 'Indicator',
       mon_target: 'Mijlpaal', mon_planned: 'Gepland', mon_band: 'Band (95%)', mon_realised: 'Gerealiseerd',
-      mon_diff: 'Verschil', mon_status: 'Status', mon_effect: 'Van het effect van het plan',
-      mon_effect_note: 'Van het effect van het plan: (basispad − gerealiseerd) / (basispad − gepland), het deel van de verandering die het plan tegen het basispad van de run (dezelfde plaats en hetzelfde jaar zonder het plan) voorzag dat gerealiseerd is: 100% zoals gepland, 0% niets ervan; voor deelnemers gerealiseerd / gepland. De status gaat over het niveau, dit over de verandering door het plan. ! de verandering ging de andere kant op (gerealiseerd ligt voorbij het basispad); ? gerealiseerd ligt meer dan 5 keer de verandering van het plan van het basispad af: geen effect van het plan verklaart dat. Of de realisatie is anders gemeten dan de tabel van de run (controleer haar), of de verandering van het plan is te klein tegen het niveau om erin te zien (de band is veel breder dan de verandering): dan zegt dit percentage niets over het plan.', mon_region: 'Regio', mon_counts: 'Rijen per status:',
+      mon_diff: 'Verschil', mon_status: 'Status', mon_effect: 'Van het effect van het plan', mon_region: 'Regio', mon_counts: 'Rijen per status:',
       mon_scope: '{n} van {all} rijen, {from}–{to}', mon_empty: 'Geen realisaties of mijlpalen bij deze keuze van subregio of jaren.',
       mon_met: 'Mijlpaal gehaald', mon_psa_band: 'PSA-band 95%', mon_interventions: 'Interventies:',
       mon_widened: '* verbreed tot gepland ±5%: de PSA-band van 95% ligt aan een kant dichter dan 5% bij gepland, dus de status is daar getoetst aan gepland ±5%; de getoonde band is die waaraan de status getoetst is (de PSA-band zelf staat in de tooltip van de cel).',
@@ -954,7 +952,7 @@
     foot.textContent = foot.hidden ? '' : t('mon_widened');
     const enote = monElement('monitoring-effect-note', 'p', 'note', after);
     enote.hidden = !rowsM.some((r) => r.effect_realised !== null && r.effect_realised !== undefined);
-    enote.textContent = enote.hidden ? '' : t('mon_effect_note');
+    enote.textContent = enote.hidden ? '' : mon.effect_note || '';
     const ivs = new Map();
     for (const r of rowsM) if (r.intervention_name) ivs.set(r.indicator.replace(/^participants:/, ''), r.intervention_name);
     const legend = monElement('monitoring-interventions', 'p', 'note', after);
