@@ -195,7 +195,8 @@ static void test_costs_coverage_npv(void **st) {
   /* wrong pocket [investor][saver]: one theme, so its savings go to its payers by their share
    * of its cost lines; wmo saves 0 */
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, NULL, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, NULL, NULL, NULL, &t->ar, &sh),
+                   CS_OK);
   const double *wp = sh.wp + 1 * 3 * 2; /* scenario 1: [investor zvw, wmo, none][saver] */
   near(wp[1 * 2 + 0], wmo / (20000 + wmo) * sav);
   near(wp[0 * 2 + 0], 20000 / (20000 + wmo) * sav);
@@ -312,7 +313,8 @@ static void test_shapley_themes(void **st) {
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, NULL, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, NULL, NULL, NULL, &t->ar, &sh),
+                   CS_OK);
   assert_int_equal(sh.ntheme, 2);
   int32_t zvw = 0, total = pl->npayer, M = sh.nmet;
   for (int th = 0; th < 2; th++) {
@@ -490,34 +492,68 @@ static void test_fte_per_participant(void **st) {
   tp_free(pl);
 }
 
-/* The attribution's runs (cs_batch_count, cs_batch_first): n scenarios, the baseline first,
- * split into as few runs as cs_run_batch allows, of sizes that differ by at most one, covering
- * 1 .. n - 1 in order; e.g. 31 subsets of 350 areas (10 a run) in runs of 8, 8, 8 and 7. */
+/* Checks the runs of n subsets for njob jobs: every (subset >= 1, job) in exactly one run,
+ * each run within P scenarios (the lane budget) with near-even sizes, and as few runs as that
+ * allows. */
+static void check_batches(const cs_plan *p, int32_t n, int32_t njob) {
+  int32_t P = cs_run_batch(p, 32), nb = cs_batch_count(p, n, njob), m = n - 1;
+  uint8_t *seen = calloc((size_t)n * njob, 1);
+  assert_non_null(seen);
+  int32_t lo = n * njob, hi = 0;
+  for (int32_t r = 0; r < nb; r++) {
+    cs_batch b = cs_batch_get(p, n, njob, r);
+    assert_true(b.m0 >= 1 && b.m1 <= n && b.m0 < b.m1 && b.j0 >= 0 && b.j1 <= njob && b.j0 < b.j1);
+    int32_t size = (b.m1 - b.m0) * (b.j1 - b.j0);
+    assert_true(size <= P || (size == 1 && P == 1));
+    lo = size < lo ? size : lo;
+    hi = size > hi ? size : hi;
+    for (int32_t i = b.m0; i < b.m1; i++)
+      for (int32_t j = b.j0; j < b.j1; j++)
+        assert_int_equal(seen[(size_t)i * njob + j]++, 0);
+  }
+  for (int32_t i = 1; i < n; i++)
+    for (int32_t j = 0; j < njob; j++)
+      assert_int_equal(seen[(size_t)i * njob + j], 1);
+  /* near-even: by whole subsets of every job, or by parts of the jobs */
+  assert_true(hi - lo <= (njob <= P ? njob : 1));
+  assert_int_equal(nb, njob <= P ? (m + P / njob - 1) / (P / njob) : m * ((njob + P - 1) / P));
+  free(seen);
+}
+
+/* The attribution's runs (cs_batch_count, cs_batch_get): 31 subsets of one job of 350 areas
+ * (10 scenarios a run) in runs of 8, 8, 8 and 7; of three jobs (3 subsets a run) in 11 runs of
+ * 3 or 2 subsets; of 13 jobs (a plan with 12 variants) one subset a run, in parts of 7 and 6
+ * jobs, so a run stays within the lane budget however many variants the plan has. */
 static void test_batch_split(void **state) {
   (void)state;
   cs_plan p;
   memset(&p, 0, sizeof p);
   p.narea = 350;
-  assert_int_equal(cs_batch_count(&p, 32), 4);
+  assert_int_equal(cs_batch_count(&p, 32, 1), 4);
   int32_t want[5] = {1, 9, 17, 25, 32};
-  for (int32_t r = 0; r <= 4; r++)
-    assert_int_equal(cs_batch_first(&p, 32, r), want[r]);
-  const int32_t areas[] = {1, 3, 16, 350, 1000, 4095, 5000};
+  for (int32_t r = 0; r < 4; r++) {
+    cs_batch b = cs_batch_get(&p, 32, 1, r);
+    assert_int_equal(b.m0, want[r]);
+    assert_int_equal(b.m1, want[r + 1]);
+    assert_int_equal(b.j1 - b.j0, 1);
+  }
+  assert_int_equal(cs_batch_count(&p, 32, 3), 11);
+  assert_int_equal(cs_batch_get(&p, 32, 3, 1).m0, 4);
+  assert_int_equal(cs_batch_get(&p, 32, 3, 10).m0, 30);
+  assert_int_equal(cs_batch_count(&p, 32, 13), 62);
+  cs_batch b = cs_batch_get(&p, 32, 13, 3);
+  assert_int_equal(b.m0, 2);
+  assert_int_equal(b.j0, 7);
+  assert_int_equal(b.j1, 13);
+  p.narea = 16; /* the example: 32 scenarios a run */
+  assert_int_equal(cs_batch_count(&p, 32, 3), 4);
+  assert_int_equal(cs_batch_get(&p, 32, 3, 3).m0, 25);
+  const int32_t areas[] = {1, 3, 16, 350, 1000, 2049, 5000};
   for (size_t k = 0; k < sizeof areas / sizeof *areas; k++) {
     p.narea = areas[k];
-    for (int32_t n = 2; n <= 1025; n++) {
-      int32_t per = cs_run_batch(&p, n - 1), nb = cs_batch_count(&p, n);
-      assert_int_equal(nb, (n - 1 + per - 1) / per); /* as few as before */
-      assert_int_equal(cs_batch_first(&p, n, 0), 1);
-      assert_int_equal(cs_batch_first(&p, n, nb), n);
-      int32_t lo = n, hi = 0;
-      for (int32_t r = 0; r < nb; r++) {
-        int32_t size = cs_batch_first(&p, n, r + 1) - cs_batch_first(&p, n, r);
-        lo = size < lo ? size : lo;
-        hi = size > hi ? size : hi;
-      }
-      assert_true(lo >= 1 && hi <= per && hi - lo <= 1);
-    }
+    for (int32_t njob = 1; njob <= 40; njob += njob < 12 ? 1 : 7)
+      for (int32_t n = 2; n <= 1025; n += n < 64 ? 1 : 97)
+        check_batches(&p, n, njob);
   }
 }
 
@@ -541,7 +577,8 @@ static void test_wrong_pocket_by_theme(void **st) {
   }
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh;
-  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, NULL, &t->ar, &sh), CS_OK);
+  assert_int_equal(cs_shapley_compute(pl, &t->pm, t->sc, t->nsc, 1, NULL, NULL, NULL, &t->ar, &sh),
+                   CS_OK);
   near(t->ec.sav[1 * t->ec.nst + 0], 21680);
   /* scenarios: baseline, plan, without-a, without-b, without-c; rows zvw, wmo, none */
   const double *plan = sh.wp + 1 * 3 * 2, *wo_a = sh.wp + 2 * 3 * 2;

@@ -91,10 +91,15 @@ double cs_shapley_weight(int32_t size, int32_t n);
  * areas) stays near 100 MB instead of growing with 2^themes scenarios. */
 #define CS_RUN_LANES 4096
 int32_t cs_run_batch(const cs_plan *pl, int32_t max);
-/* n scenarios, the baseline first, in runs of the rest after it: how many runs, and the first
- * scenario of run r (r = the count gives n). */
-int32_t cs_batch_count(const cs_plan *pl, int32_t n);
-int32_t cs_batch_first(const cs_plan *pl, int32_t n, int32_t r);
+/* The runs of the attribution (shapley.c): n subsets of the themes, the empty one (the
+ * baseline) first, each run for njob scenarios (the plan and its variants). How many runs, and
+ * run r: subsets m0 .. m1 - 1 of jobs j0 .. j1 - 1 after the baseline, within cs_run_batch and
+ * 32 scenarios; every (subset >= 1, job) in exactly one run. */
+typedef struct {
+  int32_t m0, m1, j0, j1;
+} cs_batch;
+int32_t cs_batch_count(const cs_plan *pl, int32_t n, int32_t njob);
+cs_batch cs_batch_get(const cs_plan *pl, int32_t n, int32_t njob, int32_t r);
 
 /* One model run of the attribution: scenarios sc[0 .. n - 1], sc[0] the baseline, with their
  * economics, in a scratch arena released before it returns; take(ctx, r, e) copies out what
@@ -117,10 +122,12 @@ typedef struct {
 cs_status cs_ivshap_compute(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *out);
 /* The themes' exact Shapley values: 2^themes runs for the plan and for each variant, in runs of
  * a few subsets shared by threads (< 1: one per online CPU); the same bits on any number of
- * threads. cancel: NULL, or a flag checked before each run (CS_ECANCELED). */
+ * threads. cancel: NULL, or a flag checked before each run (CS_ECANCELED). also: NULL, or a job
+ * the caller needs done too (its own run's kernel), done first among the runs so that no thread
+ * waits for it alone; also(also_ctx, 0) must not touch ar. */
 cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
-                             int threads, const volatile sig_atomic_t *cancel, cs_arena *ar,
-                             cs_shapley *out);
+                             int threads, const volatile sig_atomic_t *cancel, cs_job_fn *also,
+                             void *also_ctx, cs_arena *ar, cs_shapley *out);
 
 cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, cs_econ *out);
 /* The same in two steps, so a worker allocates once and fills draw after draw. */

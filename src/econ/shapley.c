@@ -69,27 +69,6 @@ cs_status cs_econ_run(const cs_plan *pl, const cs_params *pm, const cs_scen *sc,
   return st;
 }
 
-/* A run of subsets i0 .. i0 + k - 1 after the empty one (the baseline every scenario is
- * compared with). Each subset's numbers depend only on its own lanes and the baseline's, so
- * they are the same bits in any grouping. */
-typedef struct {
-  const cs_plan *pl;
-  subsets *o;
-  int32_t i0, k;
-} group;
-
-static void take_group(void *ctx, const cs_results *r, const cs_econ *e) {
-  const group *g = ctx;
-  subsets *o = g->o;
-  size_t bytes = (size_t)o->nst * sizeof(double);
-  for (int32_t i = g->i0 == 1 ? 0 : 1; i <= g->k; i++) { /* the empty subset: from the first */
-    int32_t m = i ? g->i0 + i - 1 : 0;
-    cs_shapley_metrics(g->pl, r, e, i, o->v + (size_t)m * o->M);
-    memcpy(o->sav + (size_t)m * o->nst, e->sav + (size_t)i * o->nst, bytes);
-    memcpy(o->inv + (size_t)m * o->nst, e->inv + (size_t)i * o->nst, bytes);
-  }
-}
-
 /* The 2^T subsets of the themes with base's subregions and delays, and room for their numbers,
  * allocated in ar (theme_batch fills it). */
 static cs_status subsets_new(const cs_plan *pl, const cs_params *pm, const cs_scen *base,
@@ -104,52 +83,104 @@ static cs_status subsets_new(const cs_plan *pl, const cs_params *pm, const cs_sc
   return o->v && o->sav && o->inv ? CS_OK : CS_ENOMEM;
 }
 
-/* As few runs as cs_run_batch allows, of sizes that differ by at most one: 31 subsets in runs
- * of 8, 8, 8 and 7, not 10, 10, 10 and 1 (the runs are shared among the threads). */
-int32_t cs_batch_count(const cs_plan *pl, int32_t n) {
-  int32_t m = n - 1, per = cs_run_batch(pl, m > 0 ? m : 1);
-  return m > 0 ? (m + per - 1) / per : 0;
+/* The runs of the attribution. A run takes cs_run_batch(pl, RUN_MAX) scenarios besides its
+ * baseline, P: when the njob jobs fit in P, a run holds k = P / njob subsets of every job, and
+ * the m = n - 1 subsets go in as few runs as that allows, of sizes that differ by at most one
+ * (31 subsets of three jobs of 350 areas in 11 runs of 3 or 2 subsets, not 10 runs of 3 and
+ * one of 1); otherwise a run holds one subset of as many jobs as fit, the jobs in C parts of
+ * sizes that differ by at most one (a national plan with 12 variants: 13 jobs in parts of 7
+ * and 6). Either way a run stays within CS_RUN_LANES, as each run did before. */
+#define RUN_MAX 32
+
+/* a near-even split of count into parts: the first item of part r */
+static int32_t part_first(int32_t count, int32_t parts, int32_t r) {
+  int32_t base = count / parts, extra = count % parts;
+  return r * base + (r < extra ? r : extra);
 }
 
-int32_t cs_batch_first(const cs_plan *pl, int32_t n, int32_t r) {
-  int32_t m = n - 1, nb = cs_batch_count(pl, n), base = m / nb, extra = m % nb;
-  return 1 + r * base + (r < extra ? r : extra);
+int32_t cs_batch_count(const cs_plan *pl, int32_t n, int32_t njob) {
+  int32_t m = n - 1, P = cs_run_batch(pl, RUN_MAX);
+  if (m <= 0 || njob <= 0) return 0;
+  if (njob > P) return m * ((njob + P - 1) / P);
+  int32_t k = P / njob;
+  return (m + k - 1) / k;
 }
 
-/* The theme runs of every job (the plan's subsets, then each variant's), as one list of
- * batches, so that the threads share them evenly (three jobs on two threads would otherwise
- * leave one thread idle for a third of the time). */
+cs_batch cs_batch_get(const cs_plan *pl, int32_t n, int32_t njob, int32_t r) {
+  int32_t m = n - 1, P = cs_run_batch(pl, RUN_MAX), nb = cs_batch_count(pl, n, njob);
+  if (njob > P) { /* one subset, part c of the jobs */
+    int32_t C = (njob + P - 1) / P, c = r % C;
+    return (cs_batch){1 + r / C, 2 + r / C, part_first(njob, C, c), part_first(njob, C, c + 1)};
+  }
+  return (cs_batch){1 + part_first(m, nb, r), 1 + part_first(m, nb, r + 1), 0, njob};
+}
+
+/* The theme runs of every job (the plan's subsets, then each variant's). A run holds the same
+ * subsets of every job, so that the kernel finds a variant's (scenario, area) pairs that equal
+ * the plan's or the baseline's (an area outside the variant's subregions, or not delayed) and
+ * copies them instead of computing them again (kernel.c, lane_scenarios): with two variants
+ * that is most of their cost. The runs are shared among the threads. */
 typedef struct {
   const cs_plan *pl;
   const cs_params *pm;
   const volatile sig_atomic_t *cancel;
-  subsets *e;     /* [njob] */
-  cs_scen **sc;   /* [njob] their scenarios, the empty subset (the baseline) first */
-  int32_t *first; /* [njob + 1] each job's first batch in the list */
-  int32_t njob;
+  subsets *e;      /* [njob] */
+  cs_scen **sc;    /* [njob] their scenarios, the empty subset (the baseline) first */
+  int32_t njob, n; /* n: subsets of each job (2^T) */
+  cs_job_fn *also; /* NULL, or the caller's job, job 0 */
+  void *also_ctx;
 } theme_runs;
+
+/* A run (cs_batch) after the empty subset (the baseline every scenario is compared with):
+ * scenario 1 + (m - m0) * (j1 - j0) + j - j0 is subset m of job j. Each subset's numbers depend
+ * only on its own lanes and the baseline's, so they are the same bits in any grouping. */
+typedef struct {
+  const theme_runs *x;
+  cs_batch b;
+} group;
+
+static void take_group(void *ctx, const cs_results *r, const cs_econ *e) {
+  const group *g = ctx;
+  const theme_runs *x = g->x;
+  const cs_batch *b = &g->b;
+  for (int32_t j = b->j0; j < b->j1; j++) {
+    subsets *o = &x->e[j];
+    size_t bytes = (size_t)o->nst * sizeof(double);
+    /* the empty subset: from the runs of the first subsets */
+    for (int32_t m = b->m0 == 1 ? 0 : b->m0; m < b->m1; m++) {
+      int32_t s = m ? 1 + (m - b->m0) * (b->j1 - b->j0) + j - b->j0 : 0;
+      cs_shapley_metrics(x->pl, r, e, s, o->v + (size_t)m * o->M);
+      memcpy(o->sav + (size_t)m * o->nst, e->sav + (size_t)s * o->nst, bytes);
+      memcpy(o->inv + (size_t)m * o->nst, e->inv + (size_t)s * o->nst, bytes);
+    }
+  }
+}
 
 static cs_status theme_batch(void *ctx, int64_t job) {
   const theme_runs *x = ctx;
   if (x->cancel && *x->cancel) return CS_ECANCELED;
-  int32_t j = 0;
-  while (x->first[j + 1] <= job)
-    j++;
-  subsets *o = &x->e[j];
-  int32_t r = (int32_t)job - x->first[j];
-  int32_t i0 = cs_batch_first(x->pl, o->n, r), i1 = cs_batch_first(x->pl, o->n, r + 1);
+  cs_batch b = cs_batch_get(x->pl, x->n, x->njob, (int32_t)job);
+  int32_t nj = b.j1 - b.j0, nrun = 1 + (b.m1 - b.m0) * nj;
   cs_arena tmp;
   cs_arena_init(&tmp);
-  cs_scen *run = CS_ALLOC(&tmp, (size_t)(i1 - i0) + 1, cs_scen);
+  cs_scen *run = CS_ALLOC(&tmp, (size_t)nrun, cs_scen);
   cs_status st = CS_ENOMEM;
   if (run) {
-    group g = {x->pl, o, i0, i1 - i0};
-    run[0] = x->sc[j][0];
-    memcpy(run + 1, x->sc[j] + i0, (size_t)g.k * sizeof *run);
-    st = cs_econ_run(x->pl, x->pm, run, g.k + 1, take_group, &g);
+    group g = {x, b};
+    run[0] = x->sc[0][0];
+    for (int32_t m = b.m0; m < b.m1; m++)
+      for (int32_t j = b.j0; j < b.j1; j++)
+        run[1 + (m - b.m0) * nj + j - b.j0] = x->sc[j][m];
+    st = cs_econ_run(x->pl, x->pm, run, nrun, take_group, &g);
   }
   cs_arena_release(&tmp);
   return st;
+}
+
+static cs_status theme_job(void *ctx, int64_t job) {
+  const theme_runs *x = ctx;
+  if (!x->also) return theme_batch(ctx, job);
+  return job == 0 ? x->also(x->also_ctx, 0) : theme_batch(ctx, job - 1);
 }
 
 /* The themes' Shapley values, leave-one-out values and the plan's value of every metric. */
@@ -240,16 +271,17 @@ static cs_status attribute_all(const cs_plan *pl, const subsets *e, int32_t njob
 }
 
 cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc,
-                             int threads, const volatile sig_atomic_t *cancel, cs_arena *ar,
-                             cs_shapley *out) {
+                             int threads, const volatile sig_atomic_t *cancel, cs_job_fn *also,
+                             void *also_ctx, cs_arena *ar, cs_shapley *out) {
   memset(out, 0, sizeof *out);
   int32_t T = pl->ntheme, np = pl->npayer;
-  if (T == 0 || T > CS_SHAPLEY_MAX_THEMES) return CS_OK; /* none, or too many for exact values */
+  if (T == 0 || T > CS_SHAPLEY_MAX_THEMES) /* none, or too many for exact values */
+    return also ? also(also_ctx, 0) : CS_OK;
   size_t per = (size_t)(np + 1) * np;
   out->wp = CS_ALLOC(ar, (size_t)nsc * per + 1, double);
   out->theme_inv = CS_ALLOC(ar, (size_t)nsc * T, double);
   out->theme_sav = CS_ALLOC(ar, (size_t)nsc * T, double);
-  if (!out->wp || !out->theme_inv || !out->theme_sav) return CS_ENOMEM;
+  if (!out->wp || !out->theme_inv || !out->theme_sav) return CS_ENOMEM; /* (the run fails) */
   out->nsc = nsc;
   out->np = np;
   /* the plan's subsets serve the plan, shapley.csv and every without-<theme>; each variant
@@ -264,14 +296,15 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_sc
                   cancel,
                   CS_ALLOC(&tmp, (size_t)njob, subsets),
                   CS_ALLOC(&tmp, (size_t)njob, cs_scen *),
-                  CS_ALLOC(&tmp, (size_t)njob + 1, int32_t),
-                  njob};
-  cs_status st = x.e && x.sc && x.first ? CS_OK : CS_ENOMEM;
-  for (int32_t j = 0; j < njob && st == CS_OK; j++) {
+                  njob,
+                  1 << T,
+                  also,
+                  also_ctx};
+  cs_status st = x.e && x.sc ? CS_OK : CS_ENOMEM;
+  for (int32_t j = 0; j < njob && st == CS_OK; j++)
     st = subsets_new(pl, pm, &sc[1 + j], &tmp, &x.e[j], &x.sc[j]);
-    if (st == CS_OK) x.first[j + 1] = x.first[j] + cs_batch_count(pl, x.e[j].n);
-  }
-  if (st == CS_OK) st = cs_parallel_for(threads, x.first[njob], theme_batch, &x);
+  if (st == CS_OK)
+    st = cs_parallel_for(threads, cs_batch_count(pl, x.n, njob) + (also != NULL), theme_job, &x);
   if (st == CS_OK) st = attribute_all(pl, x.e, njob, ar, out);
   cs_arena_release(&tmp);
   return st;

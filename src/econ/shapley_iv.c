@@ -59,7 +59,7 @@ static cs_status eval_batch(void *ctx, int64_t b) {
   const sets_t *x = ctx;
   const cs_plan *pl = x->pl;
   if (x->cancel && *x->cancel) return CS_ECANCELED;
-  /* x->nrun runs of sizes that differ by at most one (cs_batch_first) */
+  /* x->nrun runs of sizes that differ by at most one (as cs_batch_get) */
   int32_t base = x->n / x->nrun, extra = x->n % x->nrun, r = (int32_t)b;
   int32_t i0 = r * base + (r < extra ? r : extra), nb = base + (r < extra);
   cs_arena tmp;

@@ -402,7 +402,10 @@ cs_sink *cs_sink_sqlite_new(const char *dir, cs_diags *d) {
   s->d = d;
   if (cs_out_paths(dir, "results.db", &s->fin, &s->tmp) != CS_OK) goto fail;
   unlink(s->tmp);
-  if (sqlite3_open(s->tmp, &s->db) != SQLITE_OK) {
+  /* one thread uses the connection (the sink's job): without SQLite's mutex on every call,
+   * about an eighth fewer instructions for a national run's million rows */
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(s->tmp, &s->db, flags, NULL) != SQLITE_OK) {
     sql_err(s, "open");
     goto fail;
   }

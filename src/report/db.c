@@ -73,6 +73,13 @@ static void read_kind(cs_rdata *r) {
   find_years(r);
 }
 
+/* The run's database read-only, for one thread (without SQLite's mutex on every call). Not
+ * mapped (PRAGMA mmap_size): that saves read calls, but every page the report touches would
+ * count in its resident memory, a national run's whole database. */
+static int open_ro(const char *path, sqlite3 **db) {
+  return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+}
+
 cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d) {
   memset(r, 0, sizeof *r);
   r->nl = nl;
@@ -80,8 +87,8 @@ cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d) {
   char *path = cs_malloc(n);
   if (!path) return CS_ENOMEM;
   snprintf(path, n, "%s/results.db", dir);
-  int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL);
-  cs_free(path);
+  int rc = open_ro(path, &r->db);
+  r->path = path;
   if (rc == SQLITE_NOMEM) {
     cs_rdata_close(r);
     return CS_ENOMEM;
@@ -98,6 +105,18 @@ cs_status cs_rdata_open(cs_rdata *r, const char *dir, int nl, cs_diags *d) {
   return CS_OK;
 }
 
+cs_status cs_rdata_twin(const cs_rdata *r, cs_rdata *out) {
+  *out = *r;
+  out->db = NULL;
+  out->path = NULL; /* r's */
+  if (!r->path) return CS_EINVAL;
+  if (open_ro(r->path, &out->db) != SQLITE_OK) {
+    cs_rdata_close(out);
+    return CS_EIO;
+  }
+  return CS_OK;
+}
+
 cs_status cs_rdata_attach(cs_rdata *r, sqlite3 *db, int nl) {
   memset(r, 0, sizeof *r);
   r->nl = nl;
@@ -110,6 +129,8 @@ cs_status cs_rdata_attach(cs_rdata *r, sqlite3 *db, int nl) {
 void cs_rdata_close(cs_rdata *r) {
   sqlite3_close(r->db);
   r->db = NULL;
+  cs_free(r->path);
+  r->path = NULL;
 }
 
 int cs_rdata_has(const cs_rdata *r, const char *table) {

@@ -23,6 +23,7 @@ typedef struct {
   int years_found;           /* 1: read from the run's data; 0: a guess (no shapley table) */
   int first_year, last_year; /* of the projection */
   int has_psa;               /* psa_probabilities is present */
+  char *path; /* results.db's path when cs_rdata_open opened it (its own; NULL: attached) */
 } cs_rdata;
 
 /* ---- fmt.c: text in the report's language ---- */
@@ -53,6 +54,10 @@ void cs_rdata_close(cs_rdata *r);
 /* Fills r over a database the caller opened (and closes: not cs_rdata_close), such as a
  * what-if run's tables in memory; CS_EINVAL when it holds no careshift run. */
 cs_status cs_rdata_attach(cs_rdata *r, sqlite3 *db, int nl);
+/* A second connection to the file cs_rdata_open opened for r, read-only, for another thread:
+ * *out is r with its own connection (cs_rdata_close it; r stays open). CS_EINVAL when r was
+ * attached (a what-if's tables in memory), CS_EIO when the file cannot be opened. */
+cs_status cs_rdata_twin(const cs_rdata *r, cs_rdata *out);
 /* A prepared statement, or NULL when the run has no such table (a run without PSA). */
 sqlite3_stmt *cs_rdata_query(const cs_rdata *r, const char *sql);
 /* One value of a query with no result columns bound: the first column of its first row. */

@@ -170,6 +170,19 @@ static void log_ivshap(cs_run *run) {
                 s->iv_n, (long long)s->iv_runs);
 }
 
+/* The run's own scenarios through the kernel, as a job (cs_shapley_compute's also). */
+typedef struct {
+  cs_run *run;
+  cs_work *w;
+} main_kernel;
+
+static cs_status run_kernel(void *ctx, int64_t job) {
+  (void)job;
+  main_kernel *k = ctx;
+  cs_kernel(k->run->pl, &k->run->pm, k->run->sc, k->run->nsc, k->w, &k->run->r);
+  return CS_OK;
+}
+
 cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out, cs_diags *diags) {
   *out = NULL;
   cs_procs pr = cs_procs_get();
@@ -202,12 +215,18 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   if ((run->nsc = cs_scen_build(pl, &run->pm, &run->ar, &run->sc)) < 0) goto fail;
   if ((st = cs_results_alloc(pl, run->nsc, opt->detail, &run->ar, &run->r)) != CS_OK) goto fail;
   if ((st = cs_work_alloc(pl, &run->pm, run->nsc, &run->ar, &w)) != CS_OK) goto fail;
-  cs_kernel(pl, &run->pm, run->sc, run->nsc, &w, &run->r);
-  if (run->rf) cs_rf_settle(run);
-  if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
-  if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, opt->threads, opt->cancel, &run->ar,
-                               &run->shap)) != CS_OK)
+  /* The run's own kernel is one more job among the themes' Shapley runs (it does not touch
+   * run->ar), so that no thread waits while it runs alone. A re-forecast's Shapley runs take
+   * the main run's settled uptake (refc.c), so there it comes first. */
+  main_kernel mk = {run, &w};
+  if (run->rf) {
+    run_kernel(&mk, 0);
+    cs_rf_settle(run);
+  }
+  if ((st = cs_shapley_compute(pl, &run->pm, run->sc, run->nsc, opt->threads, opt->cancel,
+                               run->rf ? NULL : run_kernel, &mk, &run->ar, &run->shap)) != CS_OK)
     goto fail;
+  if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
   cs_ivshap_opt io = {pl, &run->pm, pl->psa_has_seed ? pl->psa_seed : 1, opt->threads, opt->cancel};
   if (!run->opt.no_intervention_shapley &&
       (st = cs_ivshap_compute(&io, &run->ar, &run->shap)) != CS_OK)
@@ -263,11 +282,11 @@ static cs_status relay(const cs_diags *from, cs_diags *to, const char *priv, con
   return st;
 }
 
-/* The CSV files (printf-bound) and the SQLite database with the workbook (SQLite-bound) are
- * written by two jobs, on two threads when the run has them: each job writes every table to
- * its own sinks, which share nothing but the read-only view, so the files have the same bytes
- * as one after the other. Each job keeps its own diagnostics; a table both refuse (a value
- * that is not finite) is said once. */
+/* The CSV files with the workbook (printf-bound) and the SQLite database (SQLite-bound, the
+ * longer: the report waits for it) are written by two jobs, on two threads when the run has
+ * them: each job writes every table to its own sinks, which share nothing but the read-only
+ * view, so the files have the same bytes as one after the other. Each job keeps its own
+ * diagnostics; a table both refuse (a value that is not finite) is said once. */
 typedef struct {
   const cs_run *run;
   cs_sink *const *sinks;
@@ -277,8 +296,8 @@ typedef struct {
 
 static cs_status sink_job(void *ctx, int64_t job) {
   sink_jobs *x = ctx;
-  cs_sink *const *own = job == 0 ? x->sinks : x->sinks + 1;
-  int n = job == 0 ? 1 : x->nsink - 1;
+  cs_sink *const *own = job == 0 ? x->sinks : x->sinks + x->nsink - 1;
+  int n = job == 0 ? x->nsink - 1 : 1;
   return cs_tables_write(&x->run->view, own, n, x->run->opt.cancel, x->d[job]);
 }
 
@@ -312,8 +331,8 @@ cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *caller) {
     return CS_ENOMEM;
   }
   size_t before = cs_diags_count(diags);
-  cs_sink *sinks[] = {cs_sink_csv_new(dir, diags), cs_sink_sqlite_new(dir, diags),
-                      cs_sink_xlsx_new(dir, run->pl->T0, diags)};
+  cs_sink *sinks[] = {cs_sink_csv_new(dir, diags), cs_sink_xlsx_new(dir, run->pl->T0, diags),
+                      cs_sink_sqlite_new(dir, diags)}; /* (write_tables: the last is a job) */
   int nsink = (int)(sizeof sinks / sizeof *sinks);
   cs_status st = CS_OK;
   /* a sink that could not start says why in a diagnostic; without one it ran out of memory */
