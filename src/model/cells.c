@@ -470,15 +470,23 @@ CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x) {
   if (x != CS_XMAX - 1) migrate_cell(c, to);
 }
 
-/* The births, then every cell of the block and the migration into next year's cells in their
- * order (sx): age 0, which holds the births, first. */
+/* The births, then every cell of the block outside ages slo .. shi - 1 (block_cells_seg did
+ * those) and the migration into next year's cells in their order (sx): age 0, which holds the
+ * births, first. */
 static void block_cells(const kctx *c) {
   block_births(c);
   for (int32_t s = 0; s < CS_NSEX; s++) {
     migrate_cell(c, s * CS_NAGE);
     for (int32_t x = 0; x < CS_NAGE; x++)
-      cell_step(c, s, x);
+      if (x < c->slo || x >= c->shi) cell_step(c, s, x);
   }
+}
+
+/* Ages slo .. shi - 1 of both sexes, before the others: the cells no intervention changes. */
+static void block_cells_seg(const kctx *c) {
+  for (int32_t s = 0; s < CS_NSEX; s++)
+    for (int32_t x = c->slo; x < c->shi; x++)
+      cell_step(c, s, x);
 }
 
 /* ---- per lane, after the cells ---- */
@@ -631,6 +639,7 @@ static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
 #define CS_CAT(a, b) CS_CAT2(a, b)
 void CS_CAT(cs_deaths, CS_ISA)(const kctx *c) { year_deaths(c); }
 void CS_CAT(cs_cells, CS_ISA)(const kctx *c) { block_cells(c); }
+void CS_CAT(cs_cells_seg, CS_ISA)(const kctx *c) { block_cells_seg(c); }
 void CS_CAT(cs_sig_apply, CS_ISA)(const kctx *c, int32_t b0, int32_t b1) {
   block_sig_apply(c, b0, b1);
 }

@@ -8,10 +8,19 @@
  * Layout (model.h, cs_work): every (scenario, area) pair is a lane, and a year advances all
  * lanes together, cell (s, x, k) by cell, the lanes innermost. Each rate is read once a year
  * for all lanes, in eight-lane vectors (lanes.h); the cells themselves are cells.c's, built for
- * the machine's vector width. Every sum still adds its terms in the order of the
- * one-lane-at-a-time kernel it replaced (cells in (s, x, k) order within each lane, lanes in
- * (scenario, area) order across them), so results have the same bits as before, on any
- * machine and any number of threads.
+ * the machine's vector width. Every sum adds its terms in one fixed order, so results have
+ * the same bits on any machine and any number of threads: within a lane the year's cells that
+ * no intervention changes first (below), then the births and the other cells in (s, x, k)
+ * order; lanes in (scenario, area) order across them.
+ *
+ * Cells no intervention changes: below the youngest age that an intervention with a mortality,
+ * utility or transition effect targets (seg_age), every lane of an area holds the baseline's
+ * persons, as long as their cohorts were born of mothers who did (seg_next); so does every
+ * cell until the first year such an effect has uptake (seg_year). Those cells of a year (ages
+ * slo .. shi - 1 of both sexes) go first, so each lane's sums start with the same terms: the
+ * vectors of eight that hold a baseline lane compute them, the others take the baseline's
+ * sums and next year's cells (block_segment; in the example the other lanes compute 36 of
+ * their 101 ages, from the first year of valpreventie on).
  *
  * Pairs with the same stock share lanes: a (scenario, area) pair whose uptake of every
  * intervention with a mortality, utility or transition effect in the area equals an earlier
@@ -38,15 +47,27 @@ static void lane_fns(kctx *c) {
   int lvl = !cap ? 4 : !strcmp(cap, "v3") ? 3 : !strcmp(cap, "v1") ? 1 : 4;
   if (lvl >= 4 && __builtin_cpu_supports("x86-64-v4")) {
     c->deaths = cs_deaths_v4, c->cells = cs_cells_v4, c->sig_apply = cs_sig_apply_v4;
+    c->cells_seg = cs_cells_seg_v4;
   } else if (lvl >= 3 && __builtin_cpu_supports("x86-64-v3")) {
     c->deaths = cs_deaths_v3, c->cells = cs_cells_v3, c->sig_apply = cs_sig_apply_v3;
+    c->cells_seg = cs_cells_seg_v3;
   } else {
     c->deaths = cs_deaths_v1, c->cells = cs_cells_v1, c->sig_apply = cs_sig_apply_v1;
+    c->cells_seg = cs_cells_seg_v1;
   }
 #else
   c->deaths = cs_deaths_generic, c->cells = cs_cells_generic;
+  c->cells_seg = cs_cells_seg_generic;
   c->sig_apply = cs_sig_apply_generic;
 #endif
+}
+
+/* CARESHIFT_SEGMENT=compute: every lane computes the cells that no intervention changes
+ * instead of taking the baseline's, the same bits (tests/test_segment.py compares). (Read at
+ * every run, as CARESHIFT_ISA.) */
+static int seg_compute_all(void) {
+  const char *e = getenv("CARESHIFT_SEGMENT");
+  return e && !strcmp(e, "compute");
 }
 
 static size_t cells_per_scen(const cs_plan *pl) {
@@ -474,6 +495,113 @@ static void block_dups(const kctx *c, double pfac) {
   }
 }
 
+/* ---- the cells no intervention changes, computed once per area ---- */
+
+/* The sums that ages slo .. shi - 1 add to, as rows of the block's scratch ([bmax] each) with
+ * their rows of w->snap: health, demography, and the persons and rates of the signatures with
+ * a cell among those ages (the others stay block_clear's zeros). Once a year. */
+static void seg_rows(const kctx *c) {
+  cs_work *w = c->w;
+  size_t ns = (size_t)c->pm->nsig, nc = (size_t)c->nc, B = c->B;
+  int32_t n = 0, f = 0;
+  memset(w->sigin, 0, ns);
+  for (int32_t s = 0; s < CS_NSEX; s++)
+    for (int32_t x = c->slo; x < c->shi; x++)
+      for (int32_t k = 0; k < c->K; k++)
+        w->sigin[c->pm->cell_sig[((size_t)s * CS_NAGE + (size_t)x) * c->K + k]] = 1;
+  for (int32_t i = 0; i < CS_HEALTH_N; i++, f++)
+    w->segp[n] = w->hl + (size_t)i * B, w->segf[n++] = f;
+  for (int32_t i = 0; i < CS_DEMO_N; i++, f++)
+    w->segp[n] = w->dm + (size_t)i * B, w->segf[n++] = f;
+  for (size_t j = 0; j < ns; j++) { /* rn, then ru, then re: f as w->snap orders them */
+    if (w->sigin[j]) w->segp[n] = w->rn + j * B, w->segf[n++] = f + (int32_t)j;
+    for (size_t q = 0; q < nc && w->sigin[j]; q++) {
+      size_t r = j * nc + q;
+      w->segp[n] = w->ru + r * B, w->segf[n++] = f + (int32_t)(ns + r);
+      w->segp[n] = w->re + r * B, w->segf[n++] = f + (int32_t)(ns + ns * nc + r);
+    }
+  }
+  w->nseg = n;
+}
+
+/* The baseline's lanes b < nbase of the block after block_cells_seg: their sums, clamped rows
+ * and capped removals by area (the baseline's lane of area a is lane a). */
+static void seg_save(const kctx *c, int32_t nbase) {
+  cs_work *w = c->w;
+  size_t na = (size_t)c->na;
+  for (int32_t q = 0; q < w->nseg; q++) {
+    const double *src = w->segp[q];
+    double *dst = w->snap + (size_t)w->segf[q] * na + c->l0;
+    for (int32_t b = 0; b < nbase; b++)
+      dst[b] = src[b];
+  }
+  for (int32_t b = 0; b < nbase; b++) {
+    w->snapc[c->l0 + b] = w->lcl[b];
+    w->snapc[na + (size_t)(c->l0 + b)] = w->lcl[c->B + (size_t)b];
+  }
+  for (int32_t q = 0; q < w->ncap; q++)
+    if (w->cap[q].lane < c->na) w->ucap[w->nucap++] = w->cap[q];
+}
+
+/* Lanes nu .. nb - 1 of the block (none the baseline's) take what block_cells_seg would have
+ * computed in them: next year's cells that those ages feed and the baseline's sums, counts and
+ * capped removals of their area (row by row: each row of the lanes is contiguous). A padding
+ * lane keeps nobody. */
+static void seg_take(const kctx *c, int32_t nu) {
+  cs_work *w = c->w;
+  const int32_t *la = w->lane_a + c->l0;
+  int32_t K = c->K, to = c->shi < CS_XMAX ? c->shi : CS_XMAX;
+  int32_t nr = c->nl - c->l0 < c->nb ? c->nl - c->l0 : c->nb; /* the block's lanes, not padding */
+  size_t L = (size_t)c->L, na = (size_t)c->na;
+  for (int32_t s = 0; s < CS_NSEX; s++)
+    for (int32_t x = c->slo + 1; x <= to; x++)
+      for (int32_t k = 0; k < K; k++) {
+        double *n = w->next + (((size_t)s * CS_NAGE + (size_t)x) * K + (size_t)k) * L;
+        double *dst = n + c->l0;
+        for (int32_t b = nu; b < c->nb; b += VL) {
+          if (b + VL <= nr && w->lrow[(c->l0 + b) / VL]) { /* eight areas in a row */
+            memcpy(dst + b, n + la[b], VL * sizeof(double));
+            continue;
+          }
+          for (int32_t q = b; q < b + VL; q++)
+            dst[q] = q < nr ? n[la[q]] : 0.0;
+        }
+      }
+  for (int32_t q = 0; q < w->nseg; q++) {
+    double *dst = w->segp[q];
+    const double *src = w->snap + (size_t)w->segf[q] * na;
+    for (int32_t b = nu; b < nr; b++)
+      dst[b] = src[la[b]];
+  }
+  for (int32_t b = nu; b < nr; b++) {
+    int32_t a = la[b];
+    w->lcl[b] = w->snapc[a];
+    w->lcl[c->B + (size_t)b] = w->snapc[na + (size_t)a];
+    for (int32_t q = 0; q < w->nucap; q++)
+      if (w->ucap[q].lane == a) {
+        c->r->capped_cells++;
+        w->cap[w->ncap++] = (cs_capped){c->l0 + b, w->ucap[q].sx, w->ucap[q].persons};
+      }
+  }
+}
+
+/* Ages slo .. shi - 1 of the block: computed in the vectors of eight that hold a baseline
+ * lane, taken from the baseline in the others. Those cells hold the same persons in every lane
+ * of an area and no intervention acts on them, so every lane would compute the baseline's
+ * bits (they go before the other cells: each lane's sums start with the same terms). */
+static void block_segment(kctx *c) {
+  int32_t nb = c->nb, nu = c->na - c->l0;
+  nu = nu <= 0 ? 0 : nu >= nb ? nb : (nu + VL - 1) / VL * VL;
+  if (c->seg_all) nu = nb;
+  if (nu > 0) {
+    c->nb = nu;
+    c->cells_seg(c);
+    c->nb = nb;
+    seg_save(c, c->na - c->l0 < nu ? c->na - c->l0 : nu);
+  }
+  if (nu < nb) seg_take(c, nu);
+}
+
 /* One block of lanes through the year. */
 static void block_step(kctx *c, double pfac) {
   block_sigs_clear(c);
@@ -487,7 +615,8 @@ static void block_step(kctx *c, double pfac) {
   }
   block_flags(c);
   block_clear(c); /* (the sums of migration too) */
-  c->cells(c);    /* (the births first) */
+  if (c->slo < c->shi) block_segment(c);
+  c->cells(c); /* (the births first) */
   block_capped(c);
   c->sig_apply(c, 0, c->nb);
   for (int32_t b = 0; b < c->nb && c->l0 + b < c->nl; b++) {
@@ -758,11 +887,13 @@ static int32_t lane_scenarios(const cs_plan *pl, const cs_params *pm, int32_t ns
 static void init_state(const cs_plan *pl, const cs_params *pm, int32_t nsc, int32_t nl,
                        cs_work *w) {
   size_t RG = (size_t)pl->nsub * pl->ngroup, L = (size_t)w->lstride;
+  /* the lanes the blocks compute (year_step: up to the last eight with a lane in them) */
+  size_t nv = ((size_t)nl + VL - 1) / VL * VL;
   int32_t K = pl->nstate;
   for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++)
     for (int32_t k = 0; k < K; k++) {
       double sh = pl->share0[(size_t)sx * K + k], *n = w->cur + ((size_t)sx * K + k) * L;
-      for (size_t l = 0; l < L; l++) /* the padding lanes: nobody */
+      for (size_t l = 0; l < nv; l++) /* the padding lanes: nobody */
         n[l] = (int32_t)l < nl ? pm->pop[(size_t)w->lane_a[l] * CS_NSEX * CS_NAGE + (size_t)sx] * sh
                                : 0.0;
     }
@@ -816,6 +947,8 @@ static void year_step(kctx *c, int32_t nsc) {
   c->deaths(c);
   if (pl->has_projection && c->y < pl->nyear - 1) year_migration(c, c->y);
   double pfac = pow(1.0 + pm->price_growth, c->y);
+  w->nucap = 0;
+  if (c->slo < c->shi) seg_rows(c);
   /* the last block's lanes past the last eight with a lane in them stay empty: not computed */
   for (c->l0 = 0; c->l0 < c->nl; c->l0 += w->bmax) {
     int32_t left = (c->nl - c->l0 + VL - 1) / VL * VL;
@@ -828,6 +961,46 @@ static void year_step(kctx *c, int32_t nsc) {
     workforce_step(c);
     implementation_step(c);
   }
+}
+
+/* The youngest age of a cell that an intervention with a mortality, utility or transition
+ * effect targets (CS_NAGE: none). Younger cells hold the same persons in every lane of an area
+ * as long as their cohorts were born of mothers who did (seg_next). */
+static int32_t seg_age(const cs_plan *pl, const cs_params *pm) {
+  int32_t K = pl->nstate;
+  for (int32_t x = 0; x < CS_NAGE; x++)
+    for (int32_t s = 0; s < CS_NSEX; s++)
+      for (int32_t k = 0; k < K; k++) {
+        size_t j = (size_t)pm->cell_sig[((size_t)s * CS_NAGE + (size_t)x) * K + k];
+        for (int32_t v = 0; v < pl->niv; v++)
+          if (pm->iv_popfx[v] && pm->sig_iv[j * pl->niv + v]) return x;
+      }
+  return CS_NAGE;
+}
+
+/* The first year index in which a lane has uptake of such an intervention (as lane_uptake
+ * counts it: not a number counts); until then every lane of an area holds the baseline's
+ * persons. nyear: never. */
+static int32_t seg_year(const kctx *c) {
+  const cs_plan *pl = c->pl;
+  for (int32_t y = 0; y < pl->nyear; y++)
+    for (int32_t l = 0; l < c->nl; l++)
+      for (int32_t v = 0; v < pl->niv; v++)
+        if (c->pm->iv_popfx[v] &&
+            !(uptake(pl, c->w, c->w->lane_sc[l], v, c->w->lane_a[l], y) <= 0.0))
+          return y;
+  return pl->nyear;
+}
+
+/* Next year's slo: the cohorts born this year have the baseline's persons when their mothers
+ * all did (every age with fertility in slo .. shi - 1, or none: projection mode) and no younger
+ * cohort was changed; else the changed cohorts are one year older. */
+static int32_t seg_next(const kctx *c) {
+  const double *f = c->pm->fert;
+  int same = c->slo == 0;
+  for (int32_t x = 0; f && same && x < CS_NAGE; x++)
+    if (f[x] != 0.0 && (x < c->slo || x >= c->shi)) same = 0;
+  return same ? 0 : c->slo + 1;
 }
 
 void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t nsc, cs_work *w,
@@ -845,6 +1018,9 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
             .nc = pl->nsector,
             .B = (size_t)w->bmax};
   lane_fns(&c);
+  /* a re-forecast replaces each lane's stock in its year: every lane computes those cells (in
+   * the same order, so the years before it have the ordinary run's bits) */
+  c.seg_all = pl->rf || seg_compute_all();
   clear_results(r);
   nonzero_rates(pl, pm, w);
   if (pm->timpr_any) /* hazard_pow of the rows' later states, every year: the logarithms once */
@@ -856,8 +1032,14 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
   uptake_table(pl, pm, sc, nsc, w);
   c.nl = lane_scenarios(pl, pm, nsc, r, w);
   init_state(pl, pm, nsc, c.nl, w);
+  /* the cells no intervention changes */
+  int32_t age = seg_age(pl, pm), y1 = seg_year(&c), lo = 0;
+  if (age > CS_XMAX - 1) age = CS_XMAX - 1; /* (the open age group's two parts stay together) */
   for (c.y = 0; c.y < pl->nyear; c.y++) {
+    c.shi = c.y < y1 ? CS_NAGE : age;
+    c.slo = lo < c.shi ? lo : c.shi;
     year_step(&c, nsc);
+    lo = seg_next(&c);
     double *tmp = w->cur;
     w->cur = w->next;
     w->next = tmp;

@@ -32,10 +32,16 @@ typedef struct kctx {
   int32_t l0, nb;      /* the block: lanes l0 .. l0 + nb - 1 (nb = w->bmax, some maybe padding) */
   size_t B;            /* stride of the block's scratch (w->bmax) */
   const double *trans; /* [s][x][k][l] the year's base transitions */
+  /* The year's cells that no intervention changes: ages slo .. shi - 1 of both sexes (none
+   * when slo >= shi) hold the same persons in every lane of an area (cs_kernel, seg_ages), so
+   * they go first, and only the baseline's lanes compute them (block_segment). */
+  int32_t slo, shi;
+  int seg_all; /* CARESHIFT_SEGMENT=compute: every lane computes them (tests) */
   /* cells.c's version for this machine (cs_kernel): the year's death probabilities, the
    * cells, the signatures' care effects */
   void (*deaths)(const struct kctx *c);
   void (*cells)(const struct kctx *c);
+  void (*cells_seg)(const struct kctx *c);
   void (*sig_apply)(const struct kctx *c, int32_t b0, int32_t b1);
 } kctx;
 
@@ -138,8 +144,11 @@ static inline double hazard_pow(double p, double h) {
 #define CS_LANE_FNS(isa)                                                                           \
   /* the year's death probabilities before mortality effects, every area and cell */               \
   void cs_deaths_##isa(const kctx *c);                                                             \
-  /* the births, then every cell of the block and the migration into next year's cells */          \
+  /* the births, then every cell of the block outside slo .. shi - 1 and the migration into        \
+   * next year's cells */                                                                          \
   void cs_cells_##isa(const kctx *c);                                                              \
+  /* the cells of ages slo .. shi - 1 of both sexes, and the migration into those they feed */     \
+  void cs_cells_seg_##isa(const kctx *c);                                                          \
   /* each signature's summed rates of lanes b0 .. b1 - 1 through its interventions' effects */     \
   void cs_sig_apply_##isa(const kctx *c, int32_t b0, int32_t b1);
 #if defined(CS_MULTI_ISA)

@@ -495,6 +495,12 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->hl = lanes_alloc(ar, CS_HEALTH_N * B);
   w->dm = lanes_alloc(ar, CS_DEMO_N * B);
   w->cap = CS_ALLOC(ar, nsx * B, cs_capped);
+  w->snap = CS_ALLOC(ar, (CS_HEALTH_N + CS_DEMO_N + ns * (1 + 2 * nc)) * (size_t)pl->narea, double);
+  w->snapc = CS_ALLOC(ar, 2 * (size_t)pl->narea, int64_t);
+  w->ucap = CS_ALLOC(ar, nsx * (size_t)pl->narea, cs_capped);
+  w->segp = CS_ALLOC(ar, CS_HEALTH_N + CS_DEMO_N + ns * (1 + 2 * nc), double *);
+  w->segf = CS_ALLOC(ar, CS_HEALTH_N + CS_DEMO_N + ns * (1 + 2 * nc), int32_t);
+  w->sigin = CS_ALLOC(ar, ns + 1, uint8_t);
   w->lane_of = CS_ALLOC(ar, (size_t)w->nlane + 1, int32_t);
   w->shash = CS_ALLOC(ar, (size_t)w->nlane + 1, uint64_t);
   w->lane_sc = CS_ALLOC(ar, (size_t)w->lstride + 1, int32_t);
@@ -511,7 +517,7 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
       !w->p || !w->psum || !w->trans_y || !w->trans_lg || !w->prow || !w->bclamp || !w->nz ||
       !w->nzn || !w->nzr || !w->qa || !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap ||
       !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->pcopy || !w->upt || !w->lcl ||
-      !w->lcliv)
+      !w->lcliv || !w->snap || !w->snapc || !w->ucap || !w->segp || !w->segf || !w->sigin)
     return CS_ENOMEM;
   if (pl->rf) {
     w->rf_tot = CS_ALLOC(ar, (size_t)w->lstride, double);

@@ -195,6 +195,17 @@ typedef struct {
   double *hl, *dm;      /* [CS_HEALTH_N][bmax], [CS_DEMO_N][bmax] the lanes' sums */
   cs_capped *cap;       /* [NSEX * NAGE * bmax] capped removals of the block */
   int32_t ncap;
+  /* The baseline's lanes after the year's cells that no intervention changes (kctx slo, shi):
+   * the other lanes of the area take these instead of computing them (block_segment). */
+  double *snap;    /* [CS_HEALTH_N + CS_DEMO_N + nsig * (1 + 2 c)][narea] the sums */
+  int64_t *snapc;  /* [2][narea] clamped rows */
+  cs_capped *ucap; /* [NSEX * NAGE * narea] the baseline's capped removals in them */
+  int32_t nucap;
+  double **segp; /* [nrow] the year's sums those cells add to ([bmax] rows of hl, dm,
+                    and rn, ru, re of their signatures) */
+  int32_t *segf; /* [nrow] each one's row of snap */
+  int32_t nseg;
+  uint8_t *sigin; /* [nsig] scratch: the signature has a cell among them */
   /* (Scenario, area) pairs with the same stock (the same uptake of every intervention with a
    * mortality, utility or transition effect in the area, in every year) share a lane: the
    * first such pair's (cs_kernel). */
