@@ -30,6 +30,10 @@ int32_t cs_thread_count(int64_t requested, int64_t jobs);
  * then skipped). */
 typedef cs_status cs_job_fn(void *ctx, int64_t job);
 cs_status cs_parallel_for(int64_t threads, int64_t njob, cs_job_fn *fn, void *ctx);
+/* The same, telling each job its worker (0 .. threads - 1, the caller 0): for jobs that keep
+ * scratch per worker from one job to the next. */
+typedef cs_status cs_job_w_fn(void *ctx, int64_t job, int32_t worker);
+cs_status cs_parallel_for_w(int64_t threads, int64_t njob, cs_job_w_fn *fn, void *ctx);
 
 /* Appends prefix + line as one message, as it is (a line another cs_diags already formatted). */
 cs_status cs_diags_add_prefixed(cs_diags *d, const char *prefix, const char *line);

@@ -50,23 +50,31 @@ typedef struct {
   double *v, *sav, *inv;
 } subsets;
 
+void cs_econ_ws_free(cs_econ_ws *ws) {
+  cs_arena_release(&ws->ar);
+  ws->n = 0;
+}
+
 cs_status cs_econ_run(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t n,
-                      cs_run_take take, void *ctx) {
-  cs_arena tmp;
-  cs_arena_init(&tmp);
-  cs_results r;
-  cs_work w;
-  cs_econ e;
-  cs_status st = CS_ENOMEM;
-  if (cs_results_alloc(pl, n, 0, &tmp, &r) == CS_OK &&
-      cs_work_alloc(pl, pm, n, &tmp, &w) == CS_OK && cs_econ_alloc(&r, &tmp, &e) == CS_OK) {
-    cs_kernel(pl, pm, sc, n, &w, &r);
-    cs_econ_fill(pl, &r, &e);
-    take(ctx, &r, &e);
-    st = CS_OK;
+                      cs_econ_ws *ws, cs_run_take take, void *ctx) {
+  cs_econ_ws own = {0};
+  if (!ws) ws = &own;
+  if (ws->n != n) { /* (the kernel sets every number it reads: no zeroing between runs) */
+    cs_econ_ws_free(ws);
+    cs_arena_init(&ws->ar);
+    if (cs_results_alloc(pl, n, 0, &ws->ar, &ws->r) != CS_OK ||
+        cs_work_alloc(pl, pm, n, &ws->ar, &ws->w) != CS_OK ||
+        cs_econ_alloc(&ws->r, &ws->ar, &ws->e) != CS_OK) {
+      cs_econ_ws_free(ws);
+      return CS_ENOMEM;
+    }
+    ws->n = n;
   }
-  cs_arena_release(&tmp);
-  return st;
+  cs_kernel(pl, pm, sc, n, &ws->w, &ws->r);
+  cs_econ_fill(pl, &ws->r, &ws->e);
+  take(ctx, &ws->r, &ws->e);
+  if (ws == &own) cs_econ_ws_free(ws);
+  return CS_OK;
 }
 
 /* The 2^T subsets of the themes with base's subregions and delays, and room for their numbers,
@@ -129,6 +137,7 @@ typedef struct {
   int32_t njob, n; /* n: subsets of each job (2^T) */
   cs_job_fn *also; /* NULL, or the caller's job, job 0 */
   void *also_ctx;
+  cs_econ_ws *ws; /* [CS_MAX_THREADS] each worker's run */
 } theme_runs;
 
 /* A run (cs_batch) after the empty subset (the baseline every scenario is compared with):
@@ -156,7 +165,7 @@ static void take_group(void *ctx, const cs_results *r, const cs_econ *e) {
   }
 }
 
-static cs_status theme_batch(void *ctx, int64_t job) {
+static cs_status theme_batch(void *ctx, int64_t job, int32_t worker) {
   const theme_runs *x = ctx;
   if (x->cancel && *x->cancel) return CS_ECANCELED;
   cs_batch b = cs_batch_get(x->pl, x->n, x->njob, (int32_t)job);
@@ -171,16 +180,16 @@ static cs_status theme_batch(void *ctx, int64_t job) {
     for (int32_t m = b.m0; m < b.m1; m++)
       for (int32_t j = b.j0; j < b.j1; j++)
         run[1 + (m - b.m0) * nj + j - b.j0] = x->sc[j][m];
-    st = cs_econ_run(x->pl, x->pm, run, nrun, take_group, &g);
+    st = cs_econ_run(x->pl, x->pm, run, nrun, &x->ws[worker], take_group, &g);
   }
   cs_arena_release(&tmp);
   return st;
 }
 
-static cs_status theme_job(void *ctx, int64_t job) {
+static cs_status theme_job(void *ctx, int64_t job, int32_t worker) {
   const theme_runs *x = ctx;
-  if (!x->also) return theme_batch(ctx, job);
-  return job == 0 ? x->also(x->also_ctx, 0) : theme_batch(ctx, job - 1);
+  if (!x->also) return theme_batch(ctx, job, worker);
+  return job == 0 ? x->also(x->also_ctx, 0) : theme_batch(ctx, job - 1, worker);
 }
 
 /* The themes' Shapley values, leave-one-out values and the plan's value of every metric. */
@@ -299,12 +308,17 @@ cs_status cs_shapley_compute(const cs_plan *pl, const cs_params *pm, const cs_sc
                   njob,
                   1 << T,
                   also,
-                  also_ctx};
-  cs_status st = x.e && x.sc ? CS_OK : CS_ENOMEM;
+                  also_ctx,
+                  NULL};
+  int64_t nw = cs_thread_count(threads, cs_batch_count(pl, x.n, njob) + (also != NULL));
+  x.ws = CS_ALLOC(&tmp, nw, cs_econ_ws);
+  cs_status st = x.e && x.sc && x.ws ? CS_OK : CS_ENOMEM;
   for (int32_t j = 0; j < njob && st == CS_OK; j++)
     st = subsets_new(pl, pm, &sc[1 + j], &tmp, &x.e[j], &x.sc[j]);
   if (st == CS_OK)
-    st = cs_parallel_for(threads, cs_batch_count(pl, x.n, njob) + (also != NULL), theme_job, &x);
+    st = cs_parallel_for_w(nw, cs_batch_count(pl, x.n, njob) + (also != NULL), theme_job, &x);
+  for (int64_t t = 0; x.ws && t < nw; t++)
+    cs_econ_ws_free(&x.ws[t]);
   if (st == CS_OK) st = attribute_all(pl, x.e, njob, ar, out);
   cs_arena_release(&tmp);
   return st;

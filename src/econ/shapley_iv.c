@@ -40,6 +40,7 @@ typedef struct {
   const uint8_t *on;
   int32_t n, nrun; /* sets, runs */
   double *v;
+  cs_econ_ws *ws; /* [CS_MAX_THREADS] each worker's run */
 } sets_t;
 
 typedef struct {
@@ -55,7 +56,7 @@ static void take_batch(void *ctx, const cs_results *r, const cs_econ *e) {
     iv_metrics(o->pl, r, e, i + 1, o->v + (size_t)i * M);
 }
 
-static cs_status eval_batch(void *ctx, int64_t b) {
+static cs_status eval_batch(void *ctx, int64_t b, int32_t worker) {
   const sets_t *x = ctx;
   const cs_plan *pl = x->pl;
   if (x->cancel && *x->cancel) return CS_ECANCELED;
@@ -69,16 +70,23 @@ static cs_status eval_batch(void *ctx, int64_t b) {
   if (sc) {
     cs_scen_coverage(pl, x->pm, sc, nb + 1);
     batch_out o = {pl, x->v + (size_t)i0 * cs_ivshap_nmet(pl), nb};
-    st = cs_econ_run(pl, x->pm, sc, nb + 1, take_batch, &o);
+    st = cs_econ_run(pl, x->pm, sc, nb + 1, &x->ws[worker], take_batch, &o);
   }
   cs_arena_release(&tmp);
   return st;
 }
 
 static cs_status eval_sets(const cs_ivshap_opt *opt, const uint8_t *on, int32_t n, double *v) {
-  int32_t per = cs_run_batch(opt->pl, BATCH);
-  sets_t x = {opt->pl, opt->pm, opt->cancel, on, n, (n + per - 1) / per, v};
-  return cs_parallel_for(opt->threads, x.nrun, eval_batch, &x);
+  int32_t per = cs_run_batch(opt->pl, BATCH), nrun = (n + per - 1) / per;
+  int32_t nw = cs_thread_count(opt->threads, nrun);
+  sets_t x = {opt->pl, opt->pm, opt->cancel, on,
+              n,       nrun,    v,           cs_calloc((size_t)nw, sizeof(cs_econ_ws))};
+  if (!x.ws) return CS_ENOMEM;
+  cs_status st = cs_parallel_for_w(nw, x.nrun, eval_batch, &x);
+  for (int32_t t = 0; t < nw; t++)
+    cs_econ_ws_free(&x.ws[t]);
+  cs_free(x.ws);
+  return st;
 }
 
 static int popcount(uint32_t m) {
