@@ -222,7 +222,9 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
   const int32_t *ou = w->nz + cell * 2 * nc, *oe = ou + nc;
   const double *ur = w->nzr + cell * 2 * nc, *er = ur + nc;
   const int32_t nu = w->nzn[2 * cell], ne = w->nzn[2 * cell + 1];
-  const int shared = !w->any_tm[j];
+  /* a row no lane has a transition effect on is every lane's shared row: effect_rows would
+   * give each lane the same bits (p * 1 is p; scaled, counted and its stay taken alike) */
+  const int shared = !w->any_tm[j] || !w->tm_row[(size_t)j * K + k];
   const double *prow = w->prow + cell * K;
   if (hazard) cell_deaths_hazard(c, sx, k, j, N);
   for (int32_t b = 0; b < nb; b += VL) {

@@ -197,6 +197,7 @@ static void lane_sig_effect(const kctx *c, int32_t b, int32_t j, int32_t v, int3
   (ef->hazard ? w->th : w->tm)[((size_t)j * KK + kl) * B + b] *= em;
   /* (a product of multipliers in [0, 1] stays in it: effect_rows need not check the row) */
   if (ef->hazard || !(em <= 1.0)) w->tm_big[(size_t)j * c->K + ef->from] = 1;
+  w->tm_row[(size_t)j * c->K + ef->from] = 1;
 }
 
 /* Per signature of lane b: the product of the active transition multipliers m of every row
@@ -232,6 +233,7 @@ static void block_sigs_clear(const kctx *c) {
   memset(w->qm_big, 0, (size_t)c->pm->nsig);
   memset(w->ud_any, 0, (size_t)c->pm->nsig);
   memset(w->tm_big, 0, (size_t)c->pm->nsig * c->K);
+  memset(w->tm_row, 0, (size_t)c->pm->nsig * c->K);
 }
 
 /* Which signatures have hazard-scale transition effects in some lane of the block (which ones

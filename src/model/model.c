@@ -468,6 +468,7 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->any_tm = CS_ALLOC(ar, ns + 1, uint8_t);
   w->any_th = CS_ALLOC(ar, ns * nk * nk + 1, uint8_t);
   w->tm_big = CS_ALLOC(ar, ns * nk + 1, uint8_t);
+  w->tm_row = CS_ALLOC(ar, ns * nk + 1, uint8_t);
   w->qm = lanes_alloc(ar, ns * B + 1);
   w->ud = lanes_alloc(ar, ns * B + 1);
   w->qm_big = CS_ALLOC(ar, ns + 1, uint8_t);
@@ -512,12 +513,13 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   if (!w->cur || !w->next || !w->mig_resid || !w->migT || !w->lane_a || !w->up || !w->actm ||
       !w->act || !w->nact || !w->em || !w->ef || !w->part || !w->units || !w->fsum ||
       !w->units_eol || !w->flows || !w->gl || !w->ru || !w->re || !w->rn || !w->tm || !w->th ||
-      !w->tm_on || !w->any_tm || !w->any_th || !w->tm_big || !w->qm || !w->ud || !w->qm_big ||
-      !w->ud_any || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u || !w->e || !w->mfte ||
-      !w->p || !w->psum || !w->trans_y || !w->trans_lg || !w->prow || !w->bclamp || !w->nz ||
-      !w->nzn || !w->nzr || !w->qa || !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap ||
-      !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->pcopy || !w->upt || !w->lcl ||
-      !w->lcliv || !w->snap || !w->snapc || !w->ucap || !w->segp || !w->segf || !w->sigin)
+      !w->tm_on || !w->any_tm || !w->any_th || !w->tm_big || !w->tm_row || !w->qm || !w->ud ||
+      !w->qm_big || !w->ud_any || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u || !w->e ||
+      !w->mfte || !w->p || !w->psum || !w->trans_y || !w->trans_lg || !w->prow || !w->bclamp ||
+      !w->nz || !w->nzn || !w->nzr || !w->qa || !w->S || !w->S2 || !w->D || !w->hl || !w->dm ||
+      !w->cap || !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->pcopy || !w->upt ||
+      !w->lcl || !w->lcliv || !w->snap || !w->snapc || !w->ucap || !w->segp || !w->segf ||
+      !w->sigin)
     return CS_ENOMEM;
   if (pl->rf) {
     w->rf_tot = CS_ALLOC(ar, (size_t)w->lstride, double);

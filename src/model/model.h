@@ -165,6 +165,8 @@ typedef struct {
   uint8_t *tm_on;       /* [nsig][bmax] the lane has active transition effects on the signature */
   uint8_t *any_tm;      /* [nsig] some lane of the block has */
   uint8_t *any_th;      /* [nsig][k][l] some lane of the block has a hazard-scale one */
+  uint8_t *tm_row;      /* [nsig][k] some lane of the block has a transition effect on row k
+                           (the other rows are every lane's shared row: cell_fused) */
   uint8_t *tm_big;      /* [nsig][k] some lane of the block has a multiplier of row k above 1
                            (or not a number) or a hazard-scale one */
   double *qm, *ud;      /* [nsig][bmax] death-probability multiplier and utility change of the
