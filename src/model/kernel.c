@@ -680,15 +680,12 @@ static void workforce_step(kctx *c) {
       const cs_wf_row *row = &pl->wf[(size_t)rr * pl->ngroup + g];
       if (!row->present) continue;
       double outm = 1.0, infl = row->inflow_fte;
-      for (int32_t v = 0; v < pl->niv; v++) {
-        const cs_intervention *iv = &pl->ivs[v];
-        double ub = w->upbar[(size_t)rr * pl->niv + v];
-        for (int32_t j = 0; j < iv->neffect; j++) {
-          if (iv->effects[j].kind != CS_EFF_WORKFORCE || iv->effects[j].group != g) continue;
-          int32_t e = pm->eff_off[v] + j;
-          outm *= pos(1.0 + pm->eff_outflow[e] * ub);
-          infl += pm->eff_inflow[e] * ub;
-        }
+      for (int32_t q = 0; q < w->nwfx; q++) { /* the workforce effects on g, in plan order */
+        const int32_t *x = w->wfx + 3 * q;
+        if (x[2] != g) continue;
+        double ub = w->upbar[(size_t)rr * pl->niv + x[0]];
+        outm *= pos(1.0 + pm->eff_outflow[x[1]] * ub);
+        infl += pm->eff_inflow[x[1]] * ub;
       }
       double *s = &sup[(size_t)rr * pl->ngroup + g];
       *s = *s * (1.0 - row->retire_rate - row->outflow_rate * outm) + infl;
@@ -1020,6 +1017,13 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
             .nc = pl->nsector,
             .B = (size_t)w->bmax};
   lane_fns(&c);
+  w->nwfx = 0;
+  for (int32_t v = 0; v < pl->niv; v++)
+    for (int32_t j = 0; j < pl->ivs[v].neffect; j++)
+      if (pl->ivs[v].effects[j].kind == CS_EFF_WORKFORCE) {
+        int32_t *x = w->wfx + 3 * w->nwfx++;
+        x[0] = v, x[1] = pm->eff_off[v] + j, x[2] = pl->ivs[v].effects[j].group;
+      }
   /* a re-forecast replaces each lane's stock in its year: every lane computes those cells (in
    * the same order, so the years before it have the ordinary run's bits) */
   c.seg_all = pl->rf || seg_compute_all();

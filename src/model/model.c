@@ -452,6 +452,7 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   for (int32_t i = 0; i < pl->niv; i++)
     ne += pl->ivs[i].neffect;
   w->em = lanes_alloc(ar, B * (size_t)ne + 1);
+  w->wfx = CS_ALLOC(ar, 3 * (size_t)ne + 1, int32_t);
   w->ef = lanes_alloc(ar, B * (size_t)ne + 1);
   w->part = lanes_alloc(ar, B * niv + 1);
   w->units = lanes_alloc(ar, B * nc + 1);
@@ -513,13 +514,13 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   if (!w->cur || !w->next || !w->mig_resid || !w->migT || !w->lane_a || !w->up || !w->actm ||
       !w->act || !w->nact || !w->em || !w->ef || !w->part || !w->units || !w->fsum ||
       !w->units_eol || !w->flows || !w->gl || !w->ru || !w->re || !w->rn || !w->tm || !w->th ||
-      !w->tm_on || !w->any_tm || !w->any_th || !w->tm_big || !w->tm_row || !w->qm || !w->ud ||
-      !w->qm_big || !w->ud_any || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u || !w->e ||
-      !w->mfte || !w->p || !w->psum || !w->trans_y || !w->trans_lg || !w->prow || !w->bclamp ||
-      !w->nz || !w->nzn || !w->nzr || !w->qa || !w->S || !w->S2 || !w->D || !w->hl || !w->dm ||
-      !w->cap || !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->pcopy || !w->upt ||
-      !w->lcl || !w->lcliv || !w->snap || !w->snapc || !w->ucap || !w->segp || !w->segf ||
-      !w->sigin)
+      !w->tm_on || !w->any_tm || !w->any_th || !w->tm_big || !w->tm_row || !w->wfx || !w->qm ||
+      !w->ud || !w->qm_big || !w->ud_any || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u ||
+      !w->e || !w->mfte || !w->p || !w->psum || !w->trans_y || !w->trans_lg || !w->prow ||
+      !w->bclamp || !w->nz || !w->nzn || !w->nzr || !w->qa || !w->S || !w->S2 || !w->D || !w->hl ||
+      !w->dm || !w->cap || !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->pcopy ||
+      !w->upt || !w->lcl || !w->lcliv || !w->snap || !w->snapc || !w->ucap || !w->segp ||
+      !w->segf || !w->sigin)
     return CS_ENOMEM;
   if (pl->rf) {
     w->rf_tot = CS_ALLOC(ar, (size_t)w->lstride, double);

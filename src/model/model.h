@@ -176,6 +176,8 @@ typedef struct {
   double *ut;           /* [nsig][k][bmax] utility of state k with the utility change */
   double *part;         /* [niv][bmax] participants of the lanes */
   double *upbar;        /* [nsub][niv] */
+  int32_t *wfx, nwfx;   /* [n][3] the workforce effects in plan order: intervention, effect
+                           (pm->eff_off[v] + j), group */
   double *sup;          /* [sc][r][g] current supply */
   double *grow;         /* [c] growth factor of the year */
   double *u, *e, *mfte; /* [c][8] the current signature's grown rates of eight lanes */
