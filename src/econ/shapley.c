@@ -137,7 +137,7 @@ typedef struct {
   int32_t njob, n; /* n: subsets of each job (2^T) */
   cs_job_fn *also; /* NULL, or the caller's job, job 0 */
   void *also_ctx;
-  cs_econ_ws *ws; /* [CS_MAX_THREADS] each worker's run */
+  cs_econ_ws *ws; /* [workers] each worker's run, kept between its runs */
 } theme_runs;
 
 /* A run (cs_batch) after the empty subset (the baseline every scenario is compared with):

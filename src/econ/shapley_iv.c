@@ -40,7 +40,7 @@ typedef struct {
   const uint8_t *on;
   int32_t n, nrun; /* sets, runs */
   double *v;
-  cs_econ_ws *ws; /* [CS_MAX_THREADS] each worker's run */
+  cs_econ_ws *ws; /* [workers] each worker's run, kept between its batches */
 } sets_t;
 
 typedef struct {
@@ -79,8 +79,8 @@ static cs_status eval_batch(void *ctx, int64_t b, int32_t worker) {
 static cs_status eval_sets(const cs_ivshap_opt *opt, const uint8_t *on, int32_t n, double *v) {
   int32_t per = cs_run_batch(opt->pl, BATCH), nrun = (n + per - 1) / per;
   int32_t nw = cs_thread_count(opt->threads, nrun);
-  sets_t x = {opt->pl, opt->pm, opt->cancel, on,
-              n,       nrun,    v,           cs_calloc((size_t)nw, sizeof(cs_econ_ws))};
+  sets_t x = {.pl = opt->pl, .pm = opt->pm, .cancel = opt->cancel, .on = on, .n = n};
+  x.nrun = nrun, x.v = v, x.ws = cs_calloc((size_t)nw, sizeof(cs_econ_ws));
   if (!x.ws) return CS_ENOMEM;
   cs_status st = cs_parallel_for_w(nw, x.nrun, eval_batch, &x);
   for (int32_t t = 0; t < nw; t++)
