@@ -10,12 +10,30 @@
 #include "lanes.h"
 
 #include <string.h>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 #if !defined(CS_ISA)
 #define CS_ISA generic
 #endif
 
 static int is_front(cs_chain c) { return c == CS_CHAIN_SOCIAL || c == CS_CHAIN_PRIMARY; }
+
+/* The target's vectors of 64-bit lane masks (comparisons of vn), and whether all lanes of one
+ * are set: the four sign bits at once on AVX. */
+typedef long long vni __attribute__((vector_size(CS_VW * sizeof(long long))));
+#if CS_VW == 4
+#define CS_ALLN(m) (_mm256_movemask_pd((__m256d)(m)) == 0xF)
+#else
+static inline int cs_alln(vni m) {
+  long long all = -1;
+  for (int q = 0; q < CS_VW; q++)
+    all &= m[q];
+  return all != 0;
+}
+#define CS_ALLN(m) cs_alln(m)
+#endif
 
 /* The year's death probabilities before mortality effects (step 1-2): state-specific,
  * normalised by the baseline's mix of each area on 1 January (the baseline's lanes are
@@ -41,19 +59,14 @@ static void year_deaths(const kctx *c) {
       vn tot = VNDUP(0.0), rbar = VNDUP(0.0);
       for (int32_t k = 0; k < K; k++)
         tot += VN(Nb + (size_t)k * c->L + a);
-      int ok = 1;
-      for (int q8 = 0; q8 < CS_VW; q8++)
-        ok &= tot[q8] > 0.0;
-      if (!ok) break;
+      if (!CS_ALLN(tot > VNDUP(0.0))) break;
       for (int32_t k = 0; k < K; k++)
         rbar += VN(Nb + (size_t)k * c->L + a) / tot * pm->rr[k];
-      for (int q8 = 0; q8 < CS_VW; q8++)
-        ok &= rbar[q8] > 0.0;
-      if (!ok) break;
+      if (!CS_ALLN(rbar > VNDUP(0.0))) break;
       for (int32_t k = 0; k < K; k++) {
         vn t = VNDUP(q * pm->rr[k]) / rbar;
-        for (int q8 = 0; q8 < CS_VW; q8++)
-          qa[(size_t)k * na + a + q8] = atmost1(t[q8]);
+        vni lt = t < VNDUP(1.0); /* atmost1 in each lane (NaN: 1) */
+        VN(qa + (size_t)k * na + a) = (vn)(((vni)t & lt) | ((vni)VNDUP(1.0) & ~lt));
       }
     }
     for (; a < na; a++) {
@@ -71,12 +84,13 @@ static void year_deaths(const kctx *c) {
 
 /* Deaths D of state k of cell sx in every lane in hazard mode: 1 - (1 - q)^(rr qm), the
  * year's shared value where the signature has no mortality effect (rr * 1 is rr). */
-CS_HOT void cell_deaths_hazard(const kctx *c, int32_t sx, int32_t k, int32_t j, const double *N) {
+CS_HOT void cell_deaths_hazard(const kctx *c, int32_t sx, int32_t k, int32_t j, const double *N,
+                               int32_t nb) {
   cs_work *w = c->w;
   const double *qm = w->qm + (size_t)j * c->B;
   double q = atmost1(c->pm->q0[sx] * c->qfac), rr = c->pm->rr[k];
   double qs = w->qa[(size_t)sx * c->K + k];
-  for (int32_t b = 0; b < c->nb; b++)
+  for (int32_t b = 0; b < nb; b++)
     w->D[b] = N[b] * (qm[b] == 1.0 ? qs : hazard_pow(q, rr * qm[b]));
 }
 
@@ -114,9 +128,10 @@ static void clamp_row(const kctx *c, int32_t b, int32_t k, int32_t j, size_t row
 /* The transition row k of cell sx per lane for a signature with transition effects: the base
  * row times the lane's multipliers (hazard-scale ones first, as exponents of 1 - p), scaled
  * down to sum 1 where it exceeds 1; into w->p [l][b], the stay probability at l = k. */
-CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const double *N) {
+CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const double *N,
+                        int32_t nb) {
   cs_work *w = c->w;
-  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
+  const int32_t K = c->K; /* locals: the stores through VEC may alias any double */
   size_t B = c->B, KK = (size_t)K * K;
   const double *base = c->trans + row * K;
   double *sum = w->psum;
@@ -124,8 +139,8 @@ CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const d
    * a hazard-scale one, or a base probability is negative: with every multiplier in [0, 1]
    * each p * m <= p, and a sum of terms no larger, in the same order, is no larger */
   int check = w->bclamp[row] || w->tm_big[(size_t)j * K + k];
-  for (int32_t b = 0; b < nb; b += VL)
-    VSTORE(sum + b, VDUP(0.0));
+  CS_LANES (b)
+    VN(sum + b) = VNDUP(0.0);
   for (int32_t l = 0; l < K; l++) {
     size_t kl = (size_t)j * KK + (size_t)k * K + l;
     const double *tm = w->tm + kl * B, *th = w->th + kl * B;
@@ -134,21 +149,21 @@ CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const d
     if (w->any_th[kl]) {
       for (int32_t b = 0; b < nb; b++)
         p[b] = th[b] != 1.0 ? hazard_pow(bl, th[b]) : bl;
-      for (int32_t b = 0; b < nb; b += VL)
-        VSTORE(p + b, VEC(p + b) * VEC(tm + b));
+      CS_LANES (b)
+        VN(p + b) = VN(p + b) * VN(tm + b);
     } else {
-      for (int32_t b = 0; b < nb; b += VL) /* 1 in a lane without: p * 1 is p */
-        VSTORE(p + b, VDUP(bl) * VEC(tm + b));
+      CS_LANES (b)
+        VN(p + b) = bl * VN(tm + b); /* 1 in a lane without: p * 1 is p */
     }
     if (l != k)
-      for (int32_t b = 0; b < nb; b += VL)
-        VSTORE(sum + b, VEC(sum + b) + VEC(p + b));
+      CS_LANES (b)
+        VN(sum + b) = VN(sum + b) + VN(p + b);
   }
   for (int32_t b = 0; b < nb && check; b++)
     if (sum[b] > 1.0) clamp_row(c, b, k, j, row, N[b]);
   double *stay = w->p + (size_t)k * B;
   const double *p0 = w->p;
-  for (int32_t b = 0; b < nb; b += CS_VW) { /* (a sum over the states: the target's vectors) */
+  CS_LANES (b) { /* (a sum over the states: the target's vectors) */
     vn st = VNDUP(1.0);
     for (int32_t l = 0; l < k; l++) /* (l = k skipped by two loops, not by a branch) */
       st -= VN(p0 + (size_t)l * B + b);
@@ -160,22 +175,23 @@ CS_HOT void effect_rows(const kctx *c, size_t row, int32_t k, int32_t j, const d
 
 /* Survivors of state k of cell sx into S2 by next state: the year's shared row, or each
  * lane's own for a signature with transition effects in the block. */
-CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, const double *N) {
+CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, const double *N,
+                             int32_t nb) {
   cs_work *w = c->w;
-  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
+  const int32_t K = c->K; /* locals: the stores through VEC may alias any double */
   size_t B = c->B;
   const double *S = w->S;
   if (w->any_tm[j]) {
-    effect_rows(c, row, k, j, N);
+    effect_rows(c, row, k, j, N, nb);
     for (int32_t l = 0; l < K; l++) {
       const double *p = w->p + (size_t)l * B;
       double *s2 = w->S2 + (size_t)l * B;
       if (k) /* (the choice outside the loop: see cell_fused) */
-        for (int32_t b = 0; b < nb; b += VL)
-          VSTORE(s2 + b, VEC(s2 + b) + VEC(S + b) * VEC(p + b));
+        CS_LANES (b)
+          VN(s2 + b) = VN(s2 + b) + VN(S + b) * VN(p + b);
       else
-        for (int32_t b = 0; b < nb; b += VL)
-          VSTORE(s2 + b, VDUP(0.0) + VEC(S + b) * VEC(p + b));
+        CS_LANES (b)
+          VN(s2 + b) = VNDUP(0.0) + VN(S + b) * VN(p + b);
     }
     return;
   }
@@ -186,11 +202,11 @@ CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, co
   for (int32_t l = 0; l < K; l++) {
     double pl = prow[l], *s2 = w->S2 + (size_t)l * B;
     if (k) /* (the choice outside the loop: see cell_fused) */
-      for (int32_t b = 0; b < nb; b += VL)
-        VSTORE(s2 + b, VEC(s2 + b) + VEC(S + b) * pl);
+      CS_LANES (b)
+        VN(s2 + b) = VN(s2 + b) + VN(S + b) * pl;
     else
-      for (int32_t b = 0; b < nb; b += VL)
-        VSTORE(s2 + b, VDUP(0.0) + VEC(S + b) * pl);
+      CS_LANES (b)
+        VN(s2 + b) = VNDUP(0.0) + VN(S + b) * pl;
   }
 }
 
@@ -202,10 +218,10 @@ CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, co
  * pass per rate (its sum's address and the rate loaded once: faster than all rates in the
  * first pass). The rates that are not 0, their sums' offsets and the year's row are read where
  * cs_kernel keeps them (w->nz, w->nzr, w->prow), not copied per cell. */
-CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t j,
-                       const double *N) {
+CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t j, const double *N,
+                       int32_t nb) {
   cs_work *w = c->w;
-  const int32_t nb = c->nb, K = c->K; /* locals: the stores through VEC may alias any double */
+  const int32_t K = c->K; /* locals: the stores through VEC may alias any double */
   const size_t B = c->B, cell = (size_t)sx * K + k, nc = (size_t)c->nc;
   const double *qa = w->qa + cell * c->na, *qm = w->qm + (size_t)j * B;
   const double *ut = w->ut + ((size_t)j * K + k) * B;
@@ -226,7 +242,8 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
    * give each lane the same bits (p * 1 is p; scaled, counted and its stay taken alike) */
   const int shared = !w->any_tm[j] || !w->tm_row[(size_t)j * K + k];
   const double *prow = w->prow + cell * K;
-  if (hazard) cell_deaths_hazard(c, sx, k, j, N);
+  if (hazard) cell_deaths_hazard(c, sx, k, j, N, nb);
+#pragma GCC unroll 8
   for (int32_t b = 0; b < nb; b += VL) {
     const v8 n = VEC(N + b);
     /* the deaths into D, then read from there: a vector that two branches set would go
@@ -260,40 +277,40 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
     /* the choice of the two outside the loop: where the target's vectors are narrower than
      * eight lanes, GCC passes a choice between two vectors through the stack */
     if (k)
-      for (int32_t b = 0; b < nb; b += VL)
-        VSTORE(s2 + b, VEC(s2 + b) + VEC(S + b) * pl);
+      CS_LANES (b)
+        VN(s2 + b) = VN(s2 + b) + VN(S + b) * pl;
     else
-      for (int32_t b = 0; b < nb; b += VL)
-        VSTORE(s2 + b, VDUP(0.0) + VEC(S + b) * pl);
+      CS_LANES (b)
+        VN(s2 + b) = VNDUP(0.0) + VN(S + b) * pl;
   }
   /* care, rate by rate over the lanes: each sum's address and rate once */
   for (int32_t q = 0; q < nu; q++) {
     double *acc = ru + ou[q], rate = ur[q];
-    for (int32_t b = 0; b < nb; b += VL)
-      VSTORE(acc + b, VEC(acc + b) + VEC(N + b) * rate);
+    CS_LANES (b)
+      VN(acc + b) = VN(acc + b) + VN(N + b) * rate;
   }
   for (int32_t q = 0; q < ne; q++) {
     double *acc = re + oe[q], rate = er[q];
-    for (int32_t b = 0; b < nb; b += VL)
-      VSTORE(acc + b, VEC(acc + b) + VEC(D + b) * rate);
+    CS_LANES (b)
+      VN(acc + b) = VN(acc + b) + VN(D + b) * rate;
   }
   if (!shared)
-    cell_transitions(c, cell, k, j, N);
+    cell_transitions(c, cell, k, j, N, nb);
   else if (w->bclamp[cell])
     for (int32_t b = 0; b < nb; b++)
       if (N[b] != 0.0) w->lcl[b]++, w->lcl[B + (size_t)b]++;
 }
 
 /* Births (step 5) into age 0 of next year, per lane. */
-CS_HOT void block_births(const kctx *c) {
+CS_HOT void block_births(const kctx *c, int32_t nb) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
   const size_t L = (size_t)c->L;
-  const int32_t K = c->K, nb = c->nb; /* locals: the stores through VEC may alias any double */
+  const int32_t K = c->K; /* locals: the stores through VEC may alias any double */
   double *B = w->dm + CS_DEMO_BIRTHS * c->B;
-  for (int32_t b = 0; b < nb; b += VL)
-    VSTORE(B + b, VDUP(0.0));
+  CS_LANES (b)
+    VN(B + b) = VNDUP(0.0);
   for (int32_t s = 0; s < CS_NSEX; s++) /* age 0 of next year: only births, from 0 */
     for (int32_t k = 0; k < K; k++)
       memset(w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0, 0, c->B * sizeof(double));
@@ -302,7 +319,7 @@ CS_HOT void block_births(const kctx *c) {
     double f = pm->fert[x];
     if (f == 0.0) continue;
     const double *n = w->cur + (size_t)x * K * L + c->l0; /* s = 0 */
-    for (int32_t b = 0; b < nb; b += CS_VW) { /* (a sum over the states: the target's vectors) */
+    CS_LANES (b) { /* (a sum over the states: the target's vectors) */
       vn women = VNDUP(0.0);
       for (int32_t k = 0; k < K; k++)
         women += VN(n + (size_t)k * L + b);
@@ -314,8 +331,8 @@ CS_HOT void block_births(const kctx *c) {
     const double *sh = pl->share0 + ((size_t)s * CS_NAGE) * K;
     for (int32_t k = 0; k < K; k++) {
       double *dst = w->next + ((size_t)s * CS_NAGE * K + k) * L + c->l0;
-      for (int32_t b = 0; b < nb; b += VL)
-        VSTORE(dst + b, VEC(dst + b) + VEC(B + b) * share[s] * sh[k]);
+      CS_LANES (b)
+        VN(dst + b) = VN(dst + b) + VN(B + b) * share[s] * sh[k];
     }
   }
 }
@@ -400,9 +417,7 @@ CS_MIG_TYPES(4)
     v##W##i move = (v##W##i)(M != zero), in = (v##W##i)(M >= zero);                                \
     v##W##i all = ~in & (v##W##i)(rem >= tot);                                                     \
     v##W##i part = move & ~in & ~all; /* a removal of some of the cell: divisions, often none */   \
-    long long anyp = 0;                                                                            \
-    for (int q = 0; q < W; q++)                                                                    \
-      anyp |= part[q];                                                                             \
+    long long anyp = CS_ANY(W, part);                                                              \
     for (int32_t k = 0; k < K; k++) {                                                              \
       v##W nk = *(v##W##u *)(n + (size_t)k * L), out = nk - rem * (anyp ? nk / tot : zero);        \
       out = CS_SEL(W, in, nk + M * share[k], CS_SEL(W, all, zero, out));                           \
@@ -411,9 +426,15 @@ CS_MIG_TYPES(4)
     v##W ap = *(v##W##u *)applied;                                                                 \
     *(v##W##u *)applied = CS_SEL(W, move, ap + CS_SEL(W, all, -tot, M), ap);                       \
     v##W##i capped = ~in & (v##W##i)(rem > tot);                                                   \
-    for (int q = 0; q < W; q++)                                                                    \
+    for (int q = 0; q < W && CS_ANY(W, capped); q++)                                               \
       if (capped[q]) note_capped(c, b + q, sx, rem[q], tot[q]);                                    \
   }
+/* Whether any of the W lanes of mask m is set: four sign bits at once on AVX. */
+#define CS_ANY(W, m) CS_ANY##W(m)
+#define CS_ANY2(m) ((m)[0] | (m)[1])
+#if defined(__AVX__)
+#define CS_ANY4(m) (_mm256_movemask_pd((__m256d)(m)) != 0)
+#endif
 #define CS_SEL(W, m, a, b) ((v##W)(((v##W##i)(a) & (m)) | ((v##W##i)(b) & ~(m))))
 CS_MIGRATE(2)
 #if defined(__AVX__)
@@ -423,9 +444,10 @@ CS_MIGRATE(4)
 /* Net migration into cell sx of next year's stock, every lane of the block (step 6), once the
  * cell is complete: called in the order of the cells, so each lane's sum of what was applied
  * adds its terms as before. */
-CS_HOT void migrate_cell(const kctx *c, int32_t sx) {
+CS_HOT void migrate_cell(const kctx *c, int32_t sx, int32_t nb) {
   const double *n = c->w->next + (size_t)sx * c->K * c->L + c->l0;
-  for (int32_t b = 0; b < c->nb; b += VL) {
+#pragma GCC unroll 8
+  for (int32_t b = 0; b < nb; b += VL) {
     double M[VL];
     migration8(c, b, sx, n, M);
 #if defined(__AVX__)
@@ -441,21 +463,22 @@ CS_HOT void migrate_cell(const kctx *c, int32_t sx) {
 /* One (s, x) of the block: every state's deaths, care, health and transitions, then the
  * survivors age into next year's cell, and that cell's migration once it is complete (the open
  * age group's after its second part). */
-CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x) {
+CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x, int32_t nb) {
   cs_work *w = c->w;
-  const int32_t K = c->K, sx = s * CS_NAGE + x, nb = c->nb;
+  const int32_t K = c->K, sx = s * CS_NAGE + x;
   const size_t L = (size_t)c->L, B = c->B;
   /* the next cell's persons, while this one is computed: from a national plan's 20 MB stock
    * they would come late, one row of the block after the other */
   if (sx + 1 < CS_NSEX * CS_NAGE)
     for (int32_t k = 0; k < K; k++) {
       const char *p = (const char *)(w->cur + ((size_t)(sx + 1) * K + k) * L + c->l0);
+#pragma GCC unroll 8
       for (int32_t b = 0; b < nb; b += VL)
         __builtin_prefetch(p + (size_t)b * sizeof(double), 0, 3);
     }
   for (int32_t k = 0; k < K; k++) { /* (state 0 starts S2) */
     size_t row = (size_t)sx * K + k;
-    cell_fused(c, sx, x, k, c->pm->cell_sig[row], w->cur + row * L + c->l0);
+    cell_fused(c, sx, x, k, c->pm->cell_sig[row], w->cur + row * L + c->l0, nb);
   }
   /* next year's cells start at 0 (+ S2 is as 0 + S2 was); the open age group gets two */
   int32_t to = s * CS_NAGE + (x < CS_XMAX ? x + 1 : CS_XMAX);
@@ -463,33 +486,58 @@ CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x) {
     double *dst = w->next + ((size_t)to * K + k) * L + c->l0;
     const double *s2 = w->S2 + (size_t)k * B;
     if (x == CS_XMAX) /* (the choice outside the loop: see cell_fused) */
-      for (int32_t b = 0; b < nb; b += VL)
-        VSTORE(dst + b, VEC(dst + b) + VEC(s2 + b));
+      CS_LANES (b)
+        VN(dst + b) = VN(dst + b) + VN(s2 + b);
     else
-      for (int32_t b = 0; b < nb; b += VL)
-        VSTORE(dst + b, VDUP(0.0) + VEC(s2 + b));
+      CS_LANES (b)
+        VN(dst + b) = VNDUP(0.0) + VN(s2 + b);
   }
-  if (x != CS_XMAX - 1) migrate_cell(c, to);
+  if (x != CS_XMAX - 1) migrate_cell(c, to, nb);
 }
 
 /* The births, then every cell of the block outside ages slo .. shi - 1 (block_cells_seg did
  * those) and the migration into next year's cells in their order (sx): age 0, which holds the
  * births, first. */
-static void block_cells(const kctx *c) {
-  block_births(c);
+CS_HOT void cells_nb(const kctx *c, int32_t nb) {
+  block_births(c, nb);
   for (int32_t s = 0; s < CS_NSEX; s++) {
-    migrate_cell(c, s * CS_NAGE);
+    migrate_cell(c, s * CS_NAGE, nb);
     for (int32_t x = 0; x < CS_NAGE; x++)
-      if (x < c->slo || x >= c->shi) cell_step(c, s, x);
+      if (x < c->slo || x >= c->shi) cell_step(c, s, x, nb);
   }
 }
 
 /* Ages slo .. shi - 1 of both sexes, before the others: the cells no intervention changes. */
-static void block_cells_seg(const kctx *c) {
+CS_HOT void cells_seg_nb(const kctx *c, int32_t nb) {
   for (int32_t s = 0; s < CS_NSEX; s++)
     for (int32_t x = c->slo; x < c->shi; x++)
-      cell_step(c, s, x);
+      cell_step(c, s, x, nb);
 }
+
+/* F(c, nb) with the block's width nb a constant where it is one of the small ones (the
+ * example's blocks are 16 and 40 lanes wide): the loops over the lanes, each marked
+ * "GCC unroll 8", then have a known count and are laid out without loop control (the
+ * example's kernel: 3 % fewer instructions). Wider blocks (a national plan's 96 or 128 lanes)
+ * take the general loops, unrolled with a computed entry; every width up to 128 as a
+ * constant made the code four times larger and the example's kernel slower. */
+#define CS_NB_DISPATCH(F, c)                                                                       \
+  switch ((c)->nb) {                                                                               \
+  case 8: F(c, 8); break;                                                                          \
+  case 16: F(c, 16); break;                                                                        \
+  case 24: F(c, 24); break;                                                                        \
+  case 32: F(c, 32); break;                                                                        \
+  case 40: F(c, 40); break;                                                                        \
+  case 48: F(c, 48); break;                                                                        \
+  default: F(c, (c)->nb); break;                                                                   \
+  }
+
+/* The births, then every cell of the block outside ages slo .. shi - 1 (block_cells_seg did
+ * those) and the migration into next year's cells in their order (sx): age 0, which holds the
+ * births, first. */
+static void block_cells(const kctx *c) { CS_NB_DISPATCH(cells_nb, c) }
+
+/* Ages slo .. shi - 1 of both sexes, before the others: the cells no intervention changes. */
+static void block_cells_seg(const kctx *c){CS_NB_DISPATCH(cells_seg_nb, c)}
 
 /* ---- per lane, after the cells ---- */
 
@@ -596,9 +644,11 @@ static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
     const uint8_t *in = pm->sig_iv + (size_t)j * niv;
     for (int32_t b = b0; b < b1; b += VL) {
       /* the lanes with persons in the signature (nobody: nothing to use, nobody takes part) */
-      long long z[VL], any = 0;
-      for (int q = 0; q < VL; q++)
+      long long z[VL], any = 0, all = -1;
+      for (int q = 0; q < VL; q++) {
         any |= z[q] = rn[b + q] != 0.0 ? -1 : 0;
+        all &= z[q];
+      }
       if (!any) continue;
       const v8i rz = VECI(z);
       const v8 rnv = VEC(rn + b);
@@ -624,7 +674,15 @@ static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
         VSTORE(f, VSEL(m, VEC(f) + VEC(fl), VEC(f)));
         VSTORE(pv, VSEL(m, VEC(pv) + rnv * VEC(w->up + (size_t)v * B + b), VEC(pv)));
       }
-      for (int32_t sec = 0; sec < nc; sec++) {
+      for (int32_t sec = 0; sec < nc && all; sec++) { /* every lane has persons: no selects */
+        double *un = units + (size_t)sec * B + b, *fs = fsum + (size_t)sec * B + b;
+        double *ue = ueol + (size_t)sec * B + b;
+        v8 es = VEC(e + sec * VL), us = VEC(u + sec * VL) + es;
+        VSTORE(un, VEC(un) + us);
+        VSTORE(ue, VEC(ue) + es);
+        VSTORE(fs, VEC(fs) + us * VEC(mf + sec * VL));
+      }
+      for (int32_t sec = 0; sec < nc && !all; sec++) {
         double *un = units + (size_t)sec * B + b, *fs = fsum + (size_t)sec * B + b;
         double *ue = ueol + (size_t)sec * B + b;
         v8 es = VEC(e + sec * VL), us = VEC(u + sec * VL) + es;

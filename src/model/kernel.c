@@ -300,19 +300,27 @@ static const double *year_transitions(const cs_plan *pl, const cs_params *pm, cs
  * 1 - p_0 - p_1 - ... on the diagonal, and which base rows were scaled. */
 static void year_rows(const kctx *c) {
   int32_t K = c->K;
-  for (size_t r = 0; r < (size_t)CS_NSEX * CS_NAGE * K; r++) {
-    int32_t k = (int32_t)(r % (size_t)K);
-    const double *base = c->trans + r * K;
-    double *p = c->w->prow + r * K, sum = 0.0, stay = 1.0;
-    for (int32_t l = 0; l < K; l++)
-      if (l != k) sum += base[l];
-    c->w->bclamp[r] = sum > 1.0;
-    for (int32_t l = 0; l < K; l++)
-      p[l] = l != k && sum > 1.0 ? base[l] / sum : base[l];
-    for (int32_t l = 0; l < K; l++)
-      if (l != k) stay -= p[l];
-    p[k] = stay;
-  }
+  for (size_t sx = 0; sx < (size_t)CS_NSEX * CS_NAGE; sx++)
+    for (int32_t k = 0; k < K; k++) { /* (l = k skipped by two loops, not by a branch) */
+      size_t r = sx * (size_t)K + (size_t)k;
+      const double *base = c->trans + r * K;
+      double *p = c->w->prow + r * K, sum = 0.0, stay = 1.0;
+      for (int32_t l = 0; l < k; l++)
+        sum += base[l];
+      for (int32_t l = k + 1; l < K; l++)
+        sum += base[l];
+      c->w->bclamp[r] = sum > 1.0;
+      if (sum > 1.0)
+        for (int32_t l = 0; l < K; l++)
+          p[l] = l != k ? base[l] / sum : base[l];
+      else
+        memcpy(p, base, (size_t)K * sizeof *p);
+      for (int32_t l = 0; l < k; l++)
+        stay -= p[l];
+      for (int32_t l = k + 1; l < K; l++)
+        stay -= p[l];
+      p[k] = stay;
+    }
 }
 
 /* The plan's net migration (y < 0), or the projection of year y + 1, as [sx][a]: the areas of
@@ -557,35 +565,50 @@ static void seg_save(const kctx *c, int32_t nbase) {
     if (w->cap[q].lane < c->na) w->ucap[w->nucap++] = w->cap[q];
 }
 
+/* Eight lanes' values of a row of [area] values: n[src[0]] .. n[src[7]]. */
+#define CS_GATHER8(n, src)                                                                         \
+  ((v8){(n)[(src)[0]], (n)[(src)[1]], (n)[(src)[2]], (n)[(src)[3]], (n)[(src)[4]], (n)[(src)[5]],  \
+        (n)[(src)[6]], (n)[(src)[7]]})
+
 /* Lanes nu .. nb - 1 of the block (none the baseline's) take what block_cells_seg would have
  * computed in them: next year's cells that those ages feed and the baseline's sums, counts and
- * capped removals of their area (row by row: each row of the lanes is contiguous). A padding
- * lane keeps nobody. */
+ * capped removals of their area. Vector by vector of eight lanes: eight areas in a row as one
+ * vector, the others gathered area by area; a padding lane keeps nobody. (Copies only: the
+ * bits of the baseline's values.) */
 static void seg_take(const kctx *c, int32_t nu) {
   cs_work *w = c->w;
   const int32_t *la = w->lane_a + c->l0;
   int32_t K = c->K, to = c->shi < CS_XMAX ? c->shi : CS_XMAX;
   int32_t nr = c->nl - c->l0 < c->nb ? c->nl - c->l0 : c->nb; /* the block's lanes, not padding */
   size_t L = (size_t)c->L, na = (size_t)c->na;
-  for (int32_t s = 0; s < CS_NSEX; s++)
-    for (int32_t x = c->slo + 1; x <= to; x++)
-      for (int32_t k = 0; k < K; k++) {
-        double *n = w->next + (((size_t)s * CS_NAGE + (size_t)x) * K + (size_t)k) * L;
-        double *dst = n + c->l0;
-        for (int32_t b = nu; b < c->nb; b += VL) {
-          if (b + VL <= nr && w->lrow[(c->l0 + b) / VL]) { /* eight areas in a row */
-            memcpy(dst + b, n + la[b], VL * sizeof(double));
-            continue;
-          }
-          for (int32_t q = b; q < b + VL; q++)
-            dst[q] = q < nr ? n[la[q]] : 0.0;
+  for (int32_t b = nu; b < c->nb; b += VL) {
+    int row = b + VL <= nr && w->lrow[(c->l0 + b) / VL]; /* eight areas in a row */
+    long long keep[VL];
+    for (int q = 0; q < VL; q++) /* (padding lanes read some area's value, then 0) */
+      keep[q] = b + q < nr ? -1 : 0;
+    const v8i km = VECI(keep);
+    const int32_t *src = la + b;
+    for (int32_t s = 0; s < CS_NSEX; s++)
+      for (int32_t x = c->slo + 1; x <= to; x++)
+        for (int32_t k = 0; k < K; k++) {
+          double *n = w->next + (((size_t)s * CS_NAGE + (size_t)x) * K + (size_t)k) * L;
+          double *dst = n + c->l0 + b;
+          if (row)
+            VSTORE(dst, VEC(n + src[0]));
+          else
+            VSTORE(dst, VSEL(km, CS_GATHER8(n, src), VDUP(0.0)));
         }
-      }
-  for (int32_t q = 0; q < w->nseg; q++) {
-    double *dst = w->segp[q];
-    const double *src = w->snap + (size_t)w->segf[q] * na;
-    for (int32_t b = nu; b < nr; b++)
-      dst[b] = src[la[b]];
+    if (b >= nr) continue;
+    int32_t nq = nr - b < VL ? nr - b : VL;
+    for (int32_t q = 0; q < w->nseg; q++) {
+      double *dst = w->segp[q] + b;
+      const double *sn = w->snap + (size_t)w->segf[q] * na;
+      if (nq == VL)
+        VSTORE(dst, CS_GATHER8(sn, src));
+      else
+        for (int32_t i = 0; i < nq; i++)
+          dst[i] = sn[src[i]];
+    }
   }
   for (int32_t b = nu; b < nr; b++) {
     int32_t a = la[b];

@@ -122,6 +122,11 @@ typedef double vn __attribute__((vector_size(CS_VW * sizeof(double))));
 #define VNDUP(x) ((vn){(x), (x)})
 #endif
 
+/* for each of the target's vectors in the block's lanes 0 .. nb - 1 (a multiple of eight), b
+ * its first lane: in the target's own vectors (VN), so that a scalar factor is broadcast in a
+ * register, and unrolled where nb is a constant (cells.c, CS_NB_DISPATCH). */
+#define CS_LANES(b) _Pragma("GCC unroll 16") for (int32_t b = 0; b < nb; b += CS_VW)
+
 /* The per-cell code is inlined into the entry points of cells.c: a call from there into code
  * compiled for another target is slow (migration_of as such a call cost 15 % of the national
  * plan's kernel). */
