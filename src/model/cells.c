@@ -514,30 +514,45 @@ CS_HOT void cells_seg_nb(const kctx *c, int32_t nb) {
       cell_step(c, s, x, nb);
 }
 
-/* F(c, nb) with the block's width nb a constant where it is one of the small ones (the
- * example's blocks are 16 and 40 lanes wide): the loops over the lanes, each marked
- * "GCC unroll 8", then have a known count and are laid out without loop control (the
- * example's kernel: 3 % fewer instructions). Wider blocks (a national plan's 96 or 128 lanes)
- * take the general loops, unrolled with a computed entry; every width up to 128 as a
- * constant made the code four times larger and the example's kernel slower. */
+/* The cells of a block in versions for fixed widths: with nb a constant, the loops over the
+ * lanes (CS_LANES, unrolled) need no loop control (the example's blocks are 16 and 40 lanes
+ * wide; a national plan's mostly 128). Each version is a function of its own, so that one's
+ * code does not shape another's: inlined into one function, adding the widths 64 to 128 made
+ * the example's slower. Other widths take the general loops. */
+#define CS_NB_FNS(n)                                                                               \
+  static __attribute__((noinline)) void cells_##n(const kctx *c) { cells_nb(c, n); }               \
+  static __attribute__((noinline)) void cells_seg_##n(const kctx *c) { cells_seg_nb(c, n); }       \
+  static void cells_##n(const kctx *c) /* (a declaration again: the use ends with ';') */
+CS_NB_FNS(8);
+CS_NB_FNS(16);
+CS_NB_FNS(24);
+CS_NB_FNS(32);
+CS_NB_FNS(40);
+CS_NB_FNS(48);
+CS_NB_FNS(64);
+CS_NB_FNS(96);
+CS_NB_FNS(128);
 #define CS_NB_DISPATCH(F, c)                                                                       \
   switch ((c)->nb) {                                                                               \
-  case 8: F(c, 8); break;                                                                          \
-  case 16: F(c, 16); break;                                                                        \
-  case 24: F(c, 24); break;                                                                        \
-  case 32: F(c, 32); break;                                                                        \
-  case 40: F(c, 40); break;                                                                        \
-  case 48: F(c, 48); break;                                                                        \
-  default: F(c, (c)->nb); break;                                                                   \
+  case 8: F##_8(c); break;                                                                         \
+  case 16: F##_16(c); break;                                                                       \
+  case 24: F##_24(c); break;                                                                       \
+  case 32: F##_32(c); break;                                                                       \
+  case 40: F##_40(c); break;                                                                       \
+  case 48: F##_48(c); break;                                                                       \
+  case 64: F##_64(c); break;                                                                       \
+  case 96: F##_96(c); break;                                                                       \
+  case 128: F##_128(c); break;                                                                     \
+  default: F##_nb(c, (c)->nb); break;                                                              \
   }
 
 /* The births, then every cell of the block outside ages slo .. shi - 1 (block_cells_seg did
  * those) and the migration into next year's cells in their order (sx): age 0, which holds the
  * births, first. */
-static void block_cells(const kctx *c) { CS_NB_DISPATCH(cells_nb, c) }
+static void block_cells(const kctx *c) { CS_NB_DISPATCH(cells, c); }
 
 /* Ages slo .. shi - 1 of both sexes, before the others: the cells no intervention changes. */
-static void block_cells_seg(const kctx *c){CS_NB_DISPATCH(cells_seg_nb, c)}
+static void block_cells_seg(const kctx *c) { CS_NB_DISPATCH(cells_seg, c); }
 
 /* ---- per lane, after the cells ---- */
 
