@@ -288,8 +288,14 @@ static const double *year_transitions(const cs_plan *pl, const cs_params *pm, cs
         const double *src = pm->trans + r * K;
         double *dst = w->trans_y + r * K;
         const double *lg = w->trans_lg + r * K; /* log1p(-p), once a draw (cs_kernel) */
-        for (int32_t l = 0; l < K; l++)
-          dst[l] = l <= k ? src[l] : src[l] >= 1.0 ? (h > 0.0 ? 1.0 : 0.0) : -expm1(h * lg[l]);
+        for (int32_t l = 0; l < k + 1; l++)
+          dst[l] = src[l];
+        /* expm1 of a zero is that zero (C17 F.10.3.3): no call for the transitions a table
+         * leaves out (p = 0, lg = -0) */
+        for (int32_t l = k + 1; l < K; l++) {
+          double e = h * lg[l];
+          dst[l] = src[l] >= 1.0 ? (h > 0.0 ? 1.0 : 0.0) : -(e == 0.0 ? e : expm1(e));
+        }
       }
   }
   return w->trans_y;
