@@ -243,7 +243,7 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
   const int shared = !w->any_tm[j] || !w->tm_row[(size_t)j * K + k];
   const double *prow = w->prow + cell * K;
   if (hazard) cell_deaths_hazard(c, sx, k, j, N, nb);
-#pragma GCC unroll 8
+  CS_UNROLL8
   for (int32_t b = 0; b < nb; b += VL) {
     const v8 n = VEC(N + b);
     /* the deaths into D, then read from there: a vector that two branches set would go
@@ -446,7 +446,7 @@ CS_MIGRATE(4)
  * adds its terms as before. */
 CS_HOT void migrate_cell(const kctx *c, int32_t sx, int32_t nb) {
   const double *n = c->w->next + (size_t)sx * c->K * c->L + c->l0;
-#pragma GCC unroll 8
+  CS_UNROLL8
   for (int32_t b = 0; b < nb; b += VL) {
     double M[VL];
     migration8(c, b, sx, n, M);
@@ -472,7 +472,7 @@ CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x, int32_t nb) {
   if (sx + 1 < CS_NSEX * CS_NAGE)
     for (int32_t k = 0; k < K; k++) {
       const char *p = (const char *)(w->cur + ((size_t)(sx + 1) * K + k) * L + c->l0);
-#pragma GCC unroll 8
+      CS_UNROLL8
       for (int32_t b = 0; b < nb; b += VL)
         __builtin_prefetch(p + (size_t)b * sizeof(double), 0, 3);
     }
@@ -524,17 +524,7 @@ CS_HOT void cells_seg_nb(const kctx *c, int32_t nb) {
  * minutes under ASan), so the sanitizer builds (make check's ASan pass, the fuzzers), like
  * the baseline x86-64 version for old machines, keep the general loops alone: the same
  * source with nb a variable. */
-#if defined(__SANITIZE_ADDRESS__)
-#define CS_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CS_SANITIZED 1
-#endif
-#endif
-#if !defined(CS_SANITIZED)
-#define CS_SANITIZED 0
-#endif
-#if CS_VW > 2 && !CS_SANITIZED
+#if CS_FIXED_WIDTHS
 #define CS_NB_FNS(n)                                                                               \
   static __attribute__((noinline)) void cells_##n(const kctx *c) { cells_nb(c, n); }               \
   static __attribute__((noinline)) void cells_seg_##n(const kctx *c) { cells_seg_nb(c, n); }       \

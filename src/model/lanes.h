@@ -125,7 +125,31 @@ typedef double vn __attribute__((vector_size(CS_VW * sizeof(double))));
 /* for each of the target's vectors in the block's lanes 0 .. nb - 1 (a multiple of eight), b
  * its first lane: in the target's own vectors (VN), so that a scalar factor is broadcast in a
  * register, and unrolled where nb is a constant (cells.c, CS_NB_DISPATCH). */
-#define CS_LANES(b) _Pragma("GCC unroll 16") for (int32_t b = 0; b < nb; b += CS_VW)
+#define CS_LANES(b) CS_UNROLL16 for (int32_t b = 0; b < nb; b += CS_VW)
+
+/* Whether cells.c has its versions for fixed block widths, with the loops unrolled: on AVX2
+ * and AVX-512, not in the baseline x86-64 version (old machines) or a sanitizer build (make
+ * check's ASan pass, the fuzzers: the unrolled, instrumented code took minutes to compile).
+ * Elsewhere the loops stay loops. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CS_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CS_SANITIZED 1
+#endif
+#endif
+#if !defined(CS_SANITIZED)
+#define CS_SANITIZED 0
+#endif
+#if CS_VW > 2 && !CS_SANITIZED
+#define CS_FIXED_WIDTHS 1
+#define CS_UNROLL16 _Pragma("GCC unroll 16")
+#define CS_UNROLL8 _Pragma("GCC unroll 8")
+#else
+#define CS_FIXED_WIDTHS 0
+#define CS_UNROLL16
+#define CS_UNROLL8
+#endif
 
 /* The per-cell code is inlined into the entry points of cells.c: a call from there into code
  * compiled for another target is slow (migration_of as such a call cost 15 % of the national
