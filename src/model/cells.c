@@ -515,15 +515,14 @@ CS_HOT void cells_seg_nb(const kctx *c, int32_t nb) {
 }
 
 /* The cells of a block in a version for each of the usual widths (the example's blocks are 16
- * and 40 lanes wide, a national plan's mostly 128, its last one and the 20-area synthetic
- * plan's others): with nb a constant, the loops over the lanes (CS_LANES, unrolled) need no
- * loop control. Each version is a function of its own, so that one's code does not shape
- * another's: inlined into one function, more widths made the example's slower. Other widths
- * take the general loops. The versions cost compile time (about 20 s for this file per
- * x86-64 level, 1.5 s without them; every multiple of eight up to 128 took 50 s, and 14
- * minutes under ASan), so the sanitizer builds (make check's ASan pass, the fuzzers), like
- * the baseline x86-64 version for old machines, keep the general loops alone: the same
- * source with nb a variable. */
+ * and 40 lanes wide, a national plan's mostly 128): with nb a constant, the loops over the
+ * lanes (CS_LANES, unrolled) need no loop control. Each version is a function of its own, so that
+ * one's code does not shape another's: inlined into one function, more widths made the example's
+ * slower. Other widths take the general loops. The versions cost compile time (about 20 s for this
+ * file per x86-64 level, 1.5 s without them; every multiple of eight up to 128 took 50 s, and over
+ * 13 minutes under ASan), so the sanitizer builds (make check's ASan pass, the fuzzers), like the
+ * baseline x86-64 version for old machines, keep the general loops alone: the same source with nb a
+ * variable. */
 #if CS_FIXED_WIDTHS
 #define CS_NB_FNS(n)                                                                               \
   static __attribute__((noinline)) void cells_##n(const kctx *c) { cells_nb(c, n); }               \
