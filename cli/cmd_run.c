@@ -41,9 +41,9 @@ static const char USAGE[] =
     "psa_probabilities.csv, ceac.csv and tornado.csv (one-way sensitivity: each parameter at its\n"
     "2.5 and 97.5 percentile, the others at their mean). Draw d of parameter i depends only on\n"
     "(seed, d, i), so the results are the same for any number of threads.\n"
-    "Under mpirun -n P (or srun --mpi=pmix) a careshift built with MPI splits the draws and\n"
-    "tornado runs over the P processes; process 0 gathers them and writes every file, the same\n"
-    "bytes as one process (docs/mpi.md).\n"
+    "Under mpirun -n P (or srun --mpi=pmix) a careshift built with MPI splits the Shapley runs\n"
+    "per intervention and the draws and tornado runs over the P processes; process 0 gathers\n"
+    "them and writes every file, the same bytes as one process (docs/mpi.md).\n"
     "\n"
     "  -o, --out DIR     output directory (created if needed); required\n"
     "  -d, --detail      also write population.csv (scenario, year, area, sex, age, state)\n"
@@ -426,8 +426,9 @@ static int run_main(const run_args *ap) {
   cs_diags *d = cs_diags_new();
   /* the output directory is checked and locked before anything is computed */
   cs_status st = !d ? CS_ENOMEM : a.rank == 0 ? cs_outdir_open(a.out, &o, d) : CS_OK;
-  /* without draws there is nothing to share: process 0 runs alone */
-  if (st == CS_OK && (a.rank == 0 || opt.draws > 0)) st = cs_run_new(plan, &opt, &run, d);
+  /* every process: the others compute their share (of the draws, of the Shapley runs per
+   * intervention), or nothing when there is none (run stays NULL) */
+  if (st == CS_OK) st = cs_run_new(plan, &opt, &run, d);
   cs_cli_print_diags(d);
   cs_diags_free(d);
   int report = 0;

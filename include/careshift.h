@@ -168,13 +168,15 @@ CS_API void cs_run_free(cs_run *run);
 
 /* ---- processes: one run over several (MPI; docs/mpi.md) ----
  * Built with MPI (Meson option mpi) and started by an MPI launcher (Open MPI's mpirun, or srun
- * --mpi=pmix), every process calls cs_run_new with the same plan and options, and the PSA (its
- * draws and tornado runs) is split: each process computes one contiguous block with its own
- * threads, and process 0 receives the others' results as they were computed, so its run is
- * the one-process run, byte for byte in every output. Only process 0 writes: the other runs
- * hold no PSA and skip the Shapley runs per intervention. When a process fails, cs_run_new
- * fails in every process, and process 0's diagnostics say which. Without a launcher (or
- * without MPI built in) none of this happens and MPI is never started.
+ * --mpi=pmix), every process calls cs_run_new with the same plan and options, and the Shapley
+ * runs per intervention and the PSA (its draws and tornado runs) are split: each process
+ * computes one contiguous block of each with its own threads, and process 0 receives the
+ * others' results as they were computed, so its run is the one-process run, byte for byte in
+ * every output. Only process 0 writes: the other runs hold neither the PSA nor those Shapley
+ * values, and a process other than 0 with nothing to share (no draws, no Shapley runs per
+ * intervention) gets CS_OK and *out NULL at once. When a process fails, cs_run_new fails in
+ * every process, and process 0's diagnostics say which. Without a launcher (or without MPI
+ * built in) none of this happens and MPI is never started.
  *
  * cs_mpi_rank: this process's rank, 0 to *size - 1 (size may be NULL). Its first call starts
  * MPI when a launcher started the process (cs_run_new calls it too); call it from the thread

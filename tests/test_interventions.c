@@ -354,7 +354,10 @@ static void test_shapley_interventions(void **st) {
   tp_run *t = tp_run_new(pl, 0);
   cs_shapley sh = {0};
   pl->ivshap_mode = CS_IVSHAP_EXACT;
-  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 1, 2, NULL}, &t->ar, &sh), CS_OK);
+  assert_int_equal(
+      cs_ivshap_compute(&(cs_ivshap_opt){.pl = pl, .pm = &t->pm, .seed = 1, .threads = 2}, &t->ar,
+                        &sh),
+      CS_OK);
   assert_int_equal(sh.iv_n, 3);
   assert_int_equal(sh.iv_perms, 0);
   assert_int_equal(sh.iv_runs, 8);
@@ -404,7 +407,10 @@ static void test_shapley_interventions(void **st) {
   cs_shapley sm = {0};
   pl->ivshap_mode = CS_IVSHAP_SAMPLED;
   pl->ivshap_perms = 3000;
-  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 7, 2, NULL}, &t->ar, &sm), CS_OK);
+  assert_int_equal(
+      cs_ivshap_compute(&(cs_ivshap_opt){.pl = pl, .pm = &t->pm, .seed = 7, .threads = 2}, &t->ar,
+                        &sm),
+      CS_OK);
   assert_int_equal(sm.iv_perms, 3000);
   assert_int_equal(sm.iv_runs, 2 + 3000 * 2);
   double sum = 0;
@@ -417,17 +423,25 @@ static void test_shapley_interventions(void **st) {
   near(sum, 39680);
   /* the same orders on one thread: the same numbers, bit for bit */
   cs_shapley one = {0};
-  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 7, 1, NULL}, &t->ar, &one),
-                   CS_OK);
+  assert_int_equal(
+      cs_ivshap_compute(&(cs_ivshap_opt){.pl = pl, .pm = &t->pm, .seed = 7, .threads = 1}, &t->ar,
+                        &one),
+      CS_OK);
   assert_memory_equal(one.iv_phi, sm.iv_phi, (size_t)3 * M * sizeof(double));
   assert_memory_equal(one.iv_se, sm.iv_se, (size_t)3 * M * sizeof(double));
   /* auto is exact for 3 interventions; none computes nothing */
   cs_shapley au = {0}, no = {0};
   pl->ivshap_mode = CS_IVSHAP_AUTO;
-  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 7, 1, NULL}, &t->ar, &au), CS_OK);
+  assert_int_equal(
+      cs_ivshap_compute(&(cs_ivshap_opt){.pl = pl, .pm = &t->pm, .seed = 7, .threads = 1}, &t->ar,
+                        &au),
+      CS_OK);
   assert_int_equal(au.iv_perms, 0);
   pl->ivshap_mode = CS_IVSHAP_NONE;
-  assert_int_equal(cs_ivshap_compute(&(cs_ivshap_opt){pl, &t->pm, 7, 1, NULL}, &t->ar, &no), CS_OK);
+  assert_int_equal(
+      cs_ivshap_compute(&(cs_ivshap_opt){.pl = pl, .pm = &t->pm, .seed = 7, .threads = 1}, &t->ar,
+                        &no),
+      CS_OK);
   assert_int_equal(no.iv_n, 0);
   tp_run_free(t);
   tp_free(pl);

@@ -3,10 +3,12 @@
 `mpirun -n 3` and `mpirun -n 2` with 2 threads each write the same bytes as one process with one
 thread and with two (every CSV, results.db, business_case.xlsx, report.html; run.log says how
 it ran, with its time); so do runs where a process gets no job at all and where a block ends
-between a tornado parameter's two runs; only process 0 prints the summary. A process that
-fails before its run (its plan missing, process 0's output directory refused) or is killed
-ends the run with a clear message, a non-zero exit and the output directory as it was, and
-nothing hangs.
+between a tornado parameter's two runs; only process 0 prints the summary. The Shapley runs
+per intervention are split too: deterministic runs (sampled orders, and every subset with
+`--set economics.intervention_shapley=exact`) and a run with draws on 3 processes write the
+same bytes as one process. A process that fails before its run (its plan missing, process 0's
+output directory refused; with draws and without) or is killed ends the run with a clear
+message, a non-zero exit and the output directory as it was, and nothing hangs.
 
 Skipped (exit 77, Meson's skip code) with the reason printed when mpirun is not installed or
 the binary was built without MPI (meson setup -Dmpi=disabled).
@@ -24,8 +26,8 @@ import time
 CS = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "build/careshift"
 ROOT = os.environ.get("CS_SRCDIR") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLAN = os.path.join(ROOT, "examples", "zuid-limburg", "plan.yaml")
-# The Shapley runs per intervention are computed by process 0 alone, by the one-process code:
-# left out, the runs are quick and still hold every PSA table.
+# The Shapley runs per intervention (about a second of the example): left out where a check is
+# about the PSA alone (shapley_runs checks them).
 QUICK = ["--no-intervention-shapley"]
 PSA_FILES = ["psa_draws.csv", "psa_summary.csv", "psa_probabilities.csv", "ceac.csv",
              "tornado.csv"]
@@ -71,11 +73,11 @@ def files_of(d):
     return sorted(f for f in os.listdir(d) if os.path.isfile(os.path.join(d, f)))
 
 
-def same_bytes(ref, got, what):
+def same_bytes(ref, got, what, psa=True):
     """Every file of ref in got with the same bytes, but run.log (it has the run's time)."""
     names = files_of(ref)
     check(names == files_of(got), f"{what}: other files than one process: {files_of(got)}")
-    for f in PSA_FILES:
+    for f in PSA_FILES if psa else ["shapley_intervention.csv"]:
         check(f in names, f"{what}: {f} missing")
     for f in names:
         if f != "run.log" and os.path.exists(os.path.join(got, f)):
@@ -135,10 +137,35 @@ def main():
                                  f"{b.stderr[-2000:]}"):
                 same_bytes(out(f"d{draws}-1"), out(f"d{draws}-{n}"), f"{draws} draws on {n}")
 
+        shapley_runs(out)
         failing(out, tmp)
         return finish(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def shapley_runs(out):
+    """The Shapley runs per intervention split over the processes: the same bytes."""
+    cases = (("sampled", [], 0, 3), ("exact", ["--set", "economics.intervention_shapley=exact"], 0, 3),
+             ("exact-n2", ["--set", "economics.intervention_shapley=exact"], 0, 2),
+             ("draws", [], 12, 3))
+    for name, extra, draws, n in cases:
+        args = ["run", PLAN, "--quiet", "--threads", "1"] + extra
+        if draws:
+            args += ["--draws", str(draws)]
+        a = run([CS] + args + ["--out", out(f"iv-{name}-1")], f"shapley {name}, 1 process")
+        b = run(mpirun(n, CS, *args, "--out", out(f"iv-{name}-{n}")),
+                f"shapley {name}, {n} processes")
+        if not (a and b and check(a.returncode == 0 and b.returncode == 0,
+                                  f"shapley {name}: exit {a.returncode}, {b.returncode}: "
+                                  f"{b.stderr[-2000:]}")):
+            continue
+        same_bytes(out(f"iv-{name}-1"), out(f"iv-{name}-{n}"), f"shapley {name} on {n}",
+                   psa=bool(draws))
+        log = open(os.path.join(out(f"iv-{name}-{n}"), "run.log")).read()
+        check(f"shapley per intervention: {name.split('-')[0] if not draws else 'sampled'}" in log
+              and f"split over {n} processes (MPI)" in log,
+              f"shapley {name}: run.log does not say the runs were split: {log[-800:]}")
 
 
 def failing(out, tmp):
@@ -161,6 +188,15 @@ def failing(out, tmp):
               f"a process without its plan: no message from process 0: {p.stderr[-2000:]}")
         check("does not exist" in p.stderr, "a process without its plan: not said why")
         check(snapshot(prev) == before, "a process without its plan: the old run changed")
+
+    # the same without draws: the other processes share the Shapley runs per intervention
+    cmd = (mpirun(1, CS, *args[:2], "--quiet", "--out", prev) +
+           [":", "-n", "2", CS, "run", missing, "--quiet", "--out", prev])
+    p = run(cmd, "process 1 without its plan, no draws")
+    if p is not None:
+        check(p.returncode == 1 and "process 1 of 3 (MPI) failed before its run" in p.stderr,
+              f"no draws, a process without its plan: exit {p.returncode}: {p.stderr[-2000:]}")
+        check(snapshot(prev) == before, "no draws, a process without its plan: the old run changed")
 
     # process 0's output directory holds a file careshift did not write: refused at once
     foreign = out("foreign")

@@ -34,6 +34,11 @@ cs_status cs_parallel_for(int64_t threads, int64_t njob, cs_job_fn *fn, void *ct
  * scratch per worker from one job to the next. */
 typedef cs_status cs_job_w_fn(void *ctx, int64_t job, int32_t worker);
 cs_status cs_parallel_for_w(int64_t threads, int64_t njob, cs_job_w_fn *fn, void *ctx);
+/* The first of n jobs in block part of nparts (processes, MPI): the blocks are contiguous and
+ * as equal as can be; nparts < 2 is one block. */
+static inline int64_t cs_part_first(int64_t n, int32_t part, int32_t nparts) {
+  return nparts < 2 ? (part > 0 ? n : 0) : n * part / nparts;
+}
 
 /* Appends prefix + line as one message, as it is (a line another cs_diags already formatted). */
 cs_status cs_diags_add_prefixed(cs_diags *d, const char *prefix, const char *line);

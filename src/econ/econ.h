@@ -122,14 +122,30 @@ cs_status cs_econ_run(const cs_plan *pl, const cs_params *pm, const cs_scen *sc,
  * investment:<stakeholder>. */
 int32_t cs_ivshap_nmet(const cs_plan *pl);
 /* Each intervention's Shapley value in the plan, exact or from sampled orders as the plan's
- * economics.intervention_shapley says; fills out's iv_ fields. */
+ * economics.intervention_shapley says; fills out's iv_ fields.
+ *
+ * Shared by several processes (MPI, docs/mpi.md): the runs of each set of subsets (one set for
+ * the exact values, the two ends and then every CHUNK orders for sampled ones) are cut into
+ * nparts contiguous blocks of runs (cs_part_first); this process computes block part, then
+ * share(share_ctx, st, v, nmet, rows) says how every process did and brings each block's rows
+ * of v (block p: rows rows[p] .. rows[p + 1] - 1 of nmet metrics) into process 0's v, and
+ * returns every process's status. Every process calls it equally often, whatever it computed;
+ * only process 0's out holds the values. share NULL (nparts < 2): one process, all the runs. */
+typedef cs_status cs_ivshap_share(void *ctx, cs_status st, double *v, int32_t nmet,
+                                  const int32_t *rows);
 typedef struct {
   const cs_plan *pl;
   const cs_params *pm;
   uint64_t seed;                       /* of the sampled orders */
   int32_t threads;                     /* < 1: one per online CPU */
   const volatile sig_atomic_t *cancel; /* NULL, or set to stop (CS_ECANCELED) */
+  int32_t part, nparts;                /* this process's block, of how many (MPI) */
+  cs_ivshap_share *share;              /* NULL with one process */
+  void *share_ctx;
 } cs_ivshap_opt;
+/* Whether cs_ivshap_compute runs the plan at all (economics.intervention_shapley is not none
+ * and the plan has interventions). */
+int cs_ivshap_wanted(const cs_plan *pl);
 cs_status cs_ivshap_compute(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *out);
 /* The themes' exact Shapley values: 2^themes runs for the plan and for each variant, in runs of
  * a few subsets shared by threads (< 1: one per online CPU); the same bits on any number of

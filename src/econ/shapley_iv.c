@@ -32,13 +32,15 @@ static void iv_metrics(const cs_plan *pl, const cs_results *r, const cs_econ *e,
 
 /* The metrics v[i] of n sets of interventions on[i] ([n][niv], 1 = on), with the plan's
  * subregions and no delay: batches of up to BATCH sets (fewer in a plan of many areas:
- * cs_run_batch), each after a baseline, in parallel. */
+ * cs_run_batch), each after a baseline, in parallel; with several processes this one's block of
+ * the batches, the others' rows brought in by opt->share. */
 typedef struct {
   const cs_plan *pl;
   const cs_params *pm;
   const volatile sig_atomic_t *cancel; /* NULL, or the caller's flag: checked per batch */
   const uint8_t *on;
   int32_t n, nrun; /* sets, runs */
+  int32_t r0;      /* this process's first run */
   double *v;
   cs_econ_ws *ws; /* [workers] each worker's run, kept between its batches */
 } sets_t;
@@ -56,13 +58,20 @@ static void take_batch(void *ctx, const cs_results *r, const cs_econ *e) {
     iv_metrics(o->pl, r, e, i + 1, o->v + (size_t)i * M);
 }
 
+/* The first of n sets in run r of nrun: runs of sizes that differ by at most one (as
+ * cs_batch_get); n at r = nrun. */
+static int32_t first_set(int32_t n, int32_t nrun, int32_t r) {
+  int32_t base = n / nrun, extra = n % nrun;
+  return r * base + (r < extra ? r : extra);
+}
+
 static cs_status eval_batch(void *ctx, int64_t b, int32_t worker) {
   const sets_t *x = ctx;
   const cs_plan *pl = x->pl;
   if (x->cancel && *x->cancel) return CS_ECANCELED;
   /* x->nrun runs of sizes that differ by at most one (as cs_batch_get) */
-  int32_t base = x->n / x->nrun, extra = x->n % x->nrun, r = (int32_t)b;
-  int32_t i0 = r * base + (r < extra ? r : extra), nb = base + (r < extra);
+  int32_t r = (int32_t)b + x->r0, i0 = first_set(x->n, x->nrun, r);
+  int32_t nb = first_set(x->n, x->nrun, r + 1) - i0;
   cs_arena tmp;
   cs_arena_init(&tmp);
   cs_scen *sc = cs_scen_sets(pl, x->on + (size_t)i0 * pl->niv, nb, &tmp);
@@ -76,18 +85,37 @@ static cs_status eval_batch(void *ctx, int64_t b, int32_t worker) {
   return st;
 }
 
-static cs_status eval_sets(const cs_ivshap_opt *opt, const uint8_t *on, int32_t n, double *v) {
-  int32_t per = cs_run_batch(opt->pl, BATCH), nrun = (n + per - 1) / per;
-  int32_t nw = cs_thread_count(opt->threads, nrun);
-  sets_t x = {.pl = opt->pl, .pm = opt->pm, .cancel = opt->cancel, .on = on, .n = n};
-  x.nrun = nrun, x.v = v, x.ws = cs_calloc((size_t)nw, sizeof(cs_econ_ws));
-  if (!x.ws) return CS_ENOMEM;
-  cs_status st = cs_parallel_for_w(nw, x.nrun, eval_batch, &x);
-  for (int32_t t = 0; t < nw; t++)
-    cs_econ_ws_free(&x.ws[t]);
-  cs_free(x.ws);
+/* Several processes: every process's status, and the rows of each block of runs into
+ * process 0's v. Called by every process, also when its own part failed (rows NULL then). */
+static cs_status share_rows(const cs_ivshap_opt *opt, cs_status st, double *v, int32_t n,
+                            int32_t nrun) {
+  int32_t np = opt->nparts, *rows = cs_calloc((size_t)np + 1, sizeof *rows);
+  if (!rows && st == CS_OK) st = CS_ENOMEM;
+  for (int32_t p = 0; rows && p <= np; p++)
+    rows[p] = first_set(n, nrun, (int32_t)cs_part_first(nrun, p, np));
+  st = opt->share(opt->share_ctx, st, v, cs_ivshap_nmet(opt->pl), st == CS_OK ? rows : NULL);
+  cs_free(rows);
   return st;
 }
+
+static cs_status eval_sets(const cs_ivshap_opt *opt, const uint8_t *on, int32_t n, double *v) {
+  int32_t per = cs_run_batch(opt->pl, BATCH), nrun = (n + per - 1) / per;
+  int32_t np = opt->share ? opt->nparts : 1, me = opt->share ? opt->part : 0;
+  int32_t r0 = (int32_t)cs_part_first(nrun, me, np), r1 = (int32_t)cs_part_first(nrun, me + 1, np);
+  int32_t nw = cs_thread_count(opt->threads, r1 > r0 ? r1 - r0 : 1);
+  sets_t x = {.pl = opt->pl, .pm = opt->pm, .cancel = opt->cancel, .on = on, .n = n};
+  x.nrun = nrun, x.r0 = r0, x.v = v, x.ws = cs_calloc((size_t)nw, sizeof(cs_econ_ws));
+  cs_status st = !x.ws     ? CS_ENOMEM
+                 : r1 > r0 ? cs_parallel_for_w(nw, r1 - r0, eval_batch, &x)
+                           : CS_OK;
+  for (int32_t t = 0; x.ws && t < nw; t++)
+    cs_econ_ws_free(&x.ws[t]);
+  cs_free(x.ws);
+  return opt->share ? share_rows(opt, st, v, n, nrun) : st;
+}
+
+/* Only process 0 (or the only one) combines the runs into values. */
+static int combines(const cs_ivshap_opt *opt) { return !opt->share || opt->part == 0; }
 
 static int popcount(uint32_t m) {
   int n = 0;
@@ -108,7 +136,7 @@ static cs_status exact(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *o) {
       on[(size_t)m * n + i] = (uint8_t)(m >> i & 1);
   cs_status st = eval_sets(opt, on, ns, v);
   if (st != CS_OK) return st;
-  for (int32_t i = 0; i < n; i++)
+  for (int32_t i = 0; i < n && combines(opt); i++)
     for (int32_t m = 0; m < ns; m++) {
       if (m >> i & 1) continue;
       double wgt = cs_shapley_weight(popcount((uint32_t)m), n);
@@ -176,7 +204,8 @@ static cs_status sampled(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *o) 
           on[((size_t)k * np + j) * n + pk[i]] = 1;
     }
     if (np > 0) st = eval_sets(opt, on, nk * np, vp);
-    for (int32_t k = 0; k < nk && st == CS_OK; k++) /* in order k: the same sums on any threads */
+    for (int32_t k = 0; k < nk && st == CS_OK && combines(opt); k++) /* in order k: the same sums
+                                                                       on any threads */
       add_order(n, M, perm + (size_t)k * n, ends, vp + (size_t)k * np * M, ends + M, k0 + k + 1.0,
                 o->iv_phi, m2);
   }
@@ -188,6 +217,8 @@ static cs_status sampled(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *o) 
   o->iv_runs = 2 + (int64_t)K * np;
   return CS_OK;
 }
+
+int cs_ivshap_wanted(const cs_plan *pl) { return pl->ivshap_mode != CS_IVSHAP_NONE && pl->niv > 0; }
 
 cs_status cs_ivshap_compute(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *out) {
   const cs_plan *pl = opt->pl;

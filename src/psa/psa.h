@@ -89,7 +89,7 @@ static inline int64_t cs_psa_njob(const cs_psa *p) {
 }
 /* The first job of block part of nparts: blocks are contiguous and as equal as can be. */
 static inline int64_t cs_psa_part_first(int64_t njob, int32_t part, int32_t nparts) {
-  return nparts < 2 ? (part > 0 ? njob : 0) : njob * part / nparts;
+  return cs_part_first(njob, part, nparts);
 }
 /* Where job j's results are kept: its metrics [nsc][nmet], and for a draw its thresholds
  * [2][CS_CRIT_N] (NULL for a tornado run), so results computed elsewhere can be put in place. */

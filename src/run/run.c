@@ -155,19 +155,27 @@ static void log_run(cs_run *run) {
 
 /* Says how the contributions per intervention were found, so a reader of
  * shapley_intervention.csv knows whether they carry sampling error. */
-static void log_ivshap(cs_run *run) {
+static void log_ivshap(cs_run *run, cs_procs pr) {
   const cs_shapley *s = &run->shap;
+  char split[64] = "";
+  if (pr.size > 1) snprintf(split, sizeof split, ", split over %d processes (MPI)", pr.size);
   if (!s->iv_n)
     cs_run_logf(run, "shapley per intervention: not computed (%s)",
                 run->opt.no_intervention_shapley
                     ? "--no-intervention-shapley"
                     : "economics.intervention_shapley or no interventions");
   else if (!s->iv_perms)
-    cs_run_logf(run, "shapley per intervention: exact, %lld runs (every subset of %d)",
-                (long long)s->iv_runs, s->iv_n);
+    cs_run_logf(run, "shapley per intervention: exact, %lld runs (every subset of %d)%s",
+                (long long)s->iv_runs, s->iv_n, split);
   else
-    cs_run_logf(run, "shapley per intervention: sampled, %d orders of %d, %lld runs", s->iv_perms,
-                s->iv_n, (long long)s->iv_runs);
+    cs_run_logf(run, "shapley per intervention: sampled, %d orders of %d, %lld runs%s", s->iv_perms,
+                s->iv_n, (long long)s->iv_runs, split);
+}
+
+/* The Shapley runs per intervention over several processes: each set of runs ends in an
+ * agreement (run_mpi.h), whose outcome says who failed. */
+static cs_status share_rows(void *ctx, cs_status st, double *v, int32_t nmet, const int32_t *rows) {
+  return cs_procs_rows(st, v, nmet, rows, ctx);
 }
 
 /* The run's own scenarios through the kernel, as a job (cs_shapley_compute's also). */
@@ -187,9 +195,13 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   *out = NULL;
   cs_procs pr = cs_procs_get();
   if (pr.size < 1) pr = (cs_procs){0, 1};
-  /* with draws, every process joins one agreement, also when it fails before them */
+  /* A run that shares work with other processes (its draws; its Shapley runs per intervention)
+   * joins their agreements, also when it fails before them (run_mpi.h). */
   cs_procs_outcome oc = {.failed = -1};
-  int join = opt->draws > 0;
+  int share_iv = pr.size > 1 && !opt->no_intervention_shapley && cs_ivshap_wanted(pl);
+  int join = opt->draws > 0 || share_iv;
+  if (pr.rank > 0 && !join) /* process 0 runs alone: nothing here to compute */
+    return CS_OK;
   cs_run *run = cs_calloc(1, sizeof *run);
   if (!run) {
     cs_status st = join ? cs_procs_agree(CS_ENOMEM, 0, 0, &oc) : CS_ENOMEM;
@@ -200,8 +212,6 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   cs_status st = CS_ENOMEM;
   run->pl = pl;
   run->opt = *opt;
-  /* only process 0 writes: the others compute their share of the PSA and no more */
-  if (pr.rank > 0) run->opt.no_intervention_shapley = 1;
   cs_arena_init(&run->ar);
   cs_work w;
   if ((opt->actuals || opt->from_year) && (st = cs_rf_load(run, diags)) != CS_OK) goto fail;
@@ -227,19 +237,25 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
                                run->rf ? NULL : run_kernel, &mk, &run->ar, &run->shap)) != CS_OK)
     goto fail;
   if ((st = cs_econ_compute(pl, &run->r, &run->ar, &run->ec)) != CS_OK) goto fail;
-  cs_ivshap_opt io = {pl, &run->pm, pl->psa_has_seed ? pl->psa_seed : 1, opt->threads, opt->cancel};
+  cs_ivshap_opt io = {.pl = pl,
+                      .pm = &run->pm,
+                      .seed = pl->psa_has_seed ? pl->psa_seed : 1,
+                      .threads = opt->threads,
+                      .cancel = opt->cancel};
+  if (share_iv) io.part = pr.rank, io.nparts = pr.size, io.share = share_rows, io.share_ctx = &oc;
   if (!run->opt.no_intervention_shapley &&
       (st = cs_ivshap_compute(&io, &run->ar, &run->shap)) != CS_OK)
     goto fail;
+  if (!opt->draws) join = 0; /* the agreements of the Shapley runs were the last */
   if (pl->ntheme > CS_SHAPLEY_MAX_THEMES)
     cs_run_logf(
         run,
         "shapley: %d themes are more than %d; no exact attribution (shapley.csv, wrong_pocket.csv)",
         pl->ntheme, CS_SHAPLEY_MAX_THEMES);
   log_run(run);
-  log_ivshap(run);
+  log_ivshap(run, pr);
   run->diags = diags;
-  if (join) {
+  if (opt->draws > 0) {
     join = 0;
     if ((st = run_psa(run, pr, &oc)) != CS_OK) goto fail;
   }

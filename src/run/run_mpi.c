@@ -20,6 +20,10 @@ static once_flag once = ONCE_FLAG_INIT;
 static int tried;   /* start ran: cs_procs_get looked whether to start MPI */
 static int started; /* careshift called MPI_Init_thread (and so calls MPI_Finalize) */
 static int agreed;  /* this process joined an agreement: cs_mpi_finalize needs none */
+/* An agreement said that a process failed: every process knows, and none joins another (the
+ * failed one may have left), so later agreements return this one's outcome at once. */
+static int ended;
+static cs_procs_outcome end_outcome;
 static MPI_Comm comm = MPI_COMM_NULL;
 static cs_procs me = {0, 1};
 
@@ -76,6 +80,10 @@ static cs_status agree(cs_status st, int before, int64_t bad, int64_t threads,
   out->threads = threads;
   cs_procs pr = cs_procs_get();
   if (pr.size <= 1 || comm == MPI_COMM_NULL) return st;
+  if (ended) {
+    *out = end_outcome;
+    return out->st;
+  }
   agreed = 1;
   int64_t key = st == CS_OK ? 0 : (((int64_t)(pr.size - pr.rank) * 2 + !!before) * 256 + st);
   int64_t sum_in[2] = {bad, threads}, sum[2] = {0, 0};
@@ -83,14 +91,18 @@ static cs_status agree(cs_status st, int before, int64_t bad, int64_t threads,
   if (rc == MPI_SUCCESS) rc = MPI_Allreduce(sum_in, sum, 2, MPI_INT64_T, MPI_SUM, comm);
   if (rc != MPI_SUCCESS) {
     out->failed = pr.rank;
-    return out->st = mpi_failed(rc, out->mpi_error, sizeof out->mpi_error);
+    out->st = mpi_failed(rc, out->mpi_error, sizeof out->mpi_error);
+  } else if (!key) {
+    out->bad_quantiles = sum[0];
+    out->threads = sum[1];
+    return out->st = CS_OK;
+  } else {
+    out->st = (cs_status)(key % 256);
+    out->before = (int32_t)(key / 256 % 2);
+    out->failed = pr.size - (int32_t)(key / 512);
   }
-  out->bad_quantiles = sum[0];
-  out->threads = sum[1];
-  if (!key) return out->st = CS_OK;
-  out->st = (cs_status)(key % 256);
-  out->before = (int32_t)(key / 256 % 2);
-  out->failed = pr.size - (int32_t)(key / 512);
+  ended = 1;
+  end_outcome = *out;
   return out->st;
 }
 
@@ -151,6 +163,33 @@ cs_status cs_procs_gather(cs_psa *p, char *mpi_error) {
   if (job != MPI_DATATYPE_NULL) MPI_Type_free(&job);
   if (thr != MPI_DATATYPE_NULL) MPI_Type_free(&thr);
   return rc == MPI_SUCCESS ? CS_OK : mpi_failed(rc, mpi_error, CS_PROCS_ERRLEN);
+}
+
+cs_status cs_procs_rows(cs_status st, double *v, int32_t nmet, const int32_t *rows,
+                        cs_procs_outcome *out) {
+  if ((st = agree(st, 0, 0, 0, out)) != CS_OK) return st;
+  cs_procs pr = cs_procs_get();
+  if (pr.size <= 1 || comm == MPI_COMM_NULL) return CS_OK;
+  MPI_Datatype row = MPI_DATATYPE_NULL;
+  int rc = MPI_Type_contiguous(nmet, MPI_DOUBLE, &row);
+  if (rc == MPI_SUCCESS) rc = MPI_Type_commit(&row);
+  /* process 0 takes the blocks in rank order; every other process sends its own */
+  for (int32_t r = pr.rank ? pr.rank : 1; rc == MPI_SUCCESS && r < pr.size; r++) {
+    int n = rows[r + 1] - rows[r];
+    double *at = v + (size_t)rows[r] * (size_t)nmet;
+    if (n > 0) /* both sides know: nothing is sent for an empty block */
+      rc = pr.rank ? MPI_Send(at, n, row, 0, 4, comm)
+                   : MPI_Recv(at, n, row, r, 4, comm, MPI_STATUS_IGNORE);
+    if (pr.rank) break;
+  }
+  if (row != MPI_DATATYPE_NULL) MPI_Type_free(&row);
+  if (rc == MPI_SUCCESS) return CS_OK;
+  /* a peer that died: the launcher ends the others; no agreement after this one */
+  ended = 1;
+  out->failed = pr.rank;
+  out->st = mpi_failed(rc, out->mpi_error, sizeof out->mpi_error);
+  end_outcome = *out;
+  return out->st;
 }
 
 int cs_mpi_rank(int *size) {

@@ -3,11 +3,15 @@
  * cs_mpi_finalize (careshift.h).
  *
  * The protocol, the same in every process so that none waits for a call that never comes:
- * - a run with draws joins exactly one agreement (cs_procs_agree), after its block of the PSA
- *   or at the point where it failed, and only when every process succeeded are the blocks sent
- *   to process 0 (cs_procs_gather);
- * - a process that joined no agreement (it failed before its run, or ran without draws) joins
- *   one in cs_mpi_finalize, so the runs of the others fail instead of waiting for it. */
+ * - a run that shares work joins one agreement after each part it shares, or at the point
+ *   where it failed: after each set of Shapley runs per intervention (cs_procs_rows, when they
+ *   are computed), then after its block of the PSA (cs_procs_agree, with draws); only when
+ *   every process succeeded are the blocks sent to process 0 (cs_procs_rows itself,
+ *   cs_procs_gather);
+ * - an agreement that says a process failed is the last: every process knows, and every later
+ *   agreement returns its outcome without a word to the others (the failed one may be gone);
+ * - a process that joined no agreement (it failed before its run, or had nothing to share)
+ *   joins one in cs_mpi_finalize, so the runs of the others fail instead of waiting for it. */
 #ifndef CS_RUN_MPI_H
 #define CS_RUN_MPI_H
 
@@ -65,5 +69,11 @@ cs_status cs_procs_agree(cs_status st, int64_t bad_quantiles, int64_t threads,
  * process 0's psa, bit for bit (metrics, and thresholds of the draws). mpi_error
  * [CS_PROCS_ERRLEN] says why when it fails. */
 cs_status cs_procs_gather(cs_psa *p, char *mpi_error);
+/* One set of the Shapley runs per intervention (econ.h, cs_ivshap_share): an agreement on st,
+ * then, when every process succeeded, each process's rows of v (rows[r] .. rows[r + 1] - 1 of
+ * nmet doubles: process r's block) into process 0's v, as bytes. rows may be NULL when st
+ * is a failure. */
+cs_status cs_procs_rows(cs_status st, double *v, int32_t nmet, const int32_t *rows,
+                        cs_procs_outcome *out);
 
 #endif
