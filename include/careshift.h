@@ -172,11 +172,11 @@ CS_API void cs_run_free(cs_run *run);
  * runs per intervention and the PSA (its draws and tornado runs) are split: each process
  * computes one contiguous block of each with its own threads, and process 0 receives the
  * others' results as they were computed, so its run is the one-process run, byte for byte in
- * every output. Only process 0 writes: the other runs hold neither the PSA nor those Shapley
- * values, and a process other than 0 with nothing to share (no draws, no Shapley runs per
- * intervention) gets CS_OK and *out NULL at once. When a process fails, cs_run_new fails in
- * every process, and process 0's diagnostics say which. Without a launcher (or without MPI
- * built in) none of this happens and MPI is never started.
+ * every output. Only process 0 writes and gets a run: the others get CS_OK and *out NULL once
+ * their share is with process 0 (at once when there is none: no draws, no Shapley runs per
+ * intervention). When a process fails, cs_run_new fails in every process, and process 0's
+ * diagnostics say which; processes given other plans or options (but threads) fail alike.
+ * Without a launcher (or without MPI built in) none of this happens and MPI is never started.
  *
  * cs_mpi_rank: this process's rank, 0 to *size - 1 (size may be NULL). Its first call starts
  * MPI when a launcher started the process (cs_run_new calls it too); call it from the thread

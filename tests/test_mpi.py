@@ -7,8 +7,9 @@ between a tornado parameter's two runs; only process 0 prints the summary. The S
 per intervention are split too: deterministic runs (sampled orders, and every subset with
 `--set economics.intervention_shapley=exact`) and a run with draws on 3 processes write the
 same bytes as one process. A process that fails before its run (its plan missing, process 0's
-output directory refused; with draws and without) or is killed ends the run with a clear
-message, a non-zero exit and the output directory as it was, and nothing hangs.
+output directory refused; with draws and without) or is killed, or processes given other
+options, end the run with a clear message, a non-zero exit and the output directory as it was,
+and nothing hangs.
 
 Skipped (exit 77, Meson's skip code) with the reason printed when mpirun is not installed or
 the binary was built without MPI (meson setup -Dmpi=disabled).
@@ -197,6 +198,19 @@ def failing(out, tmp):
         check(p.returncode == 1 and "process 1 of 3 (MPI) failed before its run" in p.stderr,
               f"no draws, a process without its plan: exit {p.returncode}: {p.stderr[-2000:]}")
         check(snapshot(prev) == before, "no draws, a process without its plan: the old run changed")
+
+    # processes given other options (here on process 0, which would otherwise run alone and
+    # write; and another seed with draws): they meet, find they differ, and nothing is written
+    for what, left, right in (("--no-intervention-shapley on process 0", QUICK, []),
+                              ("another --seed on process 1", ["--draws", "5"],
+                               ["--draws", "5", "--seed", "2"])):
+        cmd = (mpirun(1, CS, *args[:2], "--quiet", *left, "--out", prev) +
+               [":", "-n", "2", CS, *args[:2], "--quiet", *right, "--out", prev])
+        p = run(cmd, what)
+        if p is not None:
+            check(p.returncode == 1 and "do not run the same plan with the same options" in
+                  p.stderr, f"{what}: exit {p.returncode}: {p.stderr[-2000:]}")
+            check(snapshot(prev) == before, f"{what}: the old run changed")
 
     # process 0's output directory holds a file careshift did not write: refused at once
     foreign = out("foreign")

@@ -233,6 +233,6 @@ cs_status cs_ivshap_compute(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *
   out->iv_total = CS_ALLOC(ar, (size_t)out->iv_nmet, double);
   if (!out->iv_phi || !out->iv_se || !out->iv_total) return CS_ENOMEM;
   cs_status st = mode == CS_IVSHAP_EXACT ? exact(opt, ar, out) : sampled(opt, ar, out);
-  if (st == CS_OK) out->iv_n = n;
+  if (st == CS_OK && combines(opt)) out->iv_n = n; /* the other processes hold no values */
   return st;
 }

@@ -18,10 +18,26 @@ void cs_run_options_init(cs_run_options *o) {
   o->tornado = 1;
 }
 
+/* What an agreement of the run is (run_mpi.h): a hash of the run's plan and options (fp), the
+ * part (kind, its number) and its size. */
+static uint64_t agreement(uint64_t fp, char kind, int64_t k, int64_t n) {
+  int64_t x[3] = {kind, k, n};
+  return cs_hash_fnv1a_bytes(fp, x, sizeof x);
+}
+
+/* The run's plan and the options that shape the work the processes share: every process of
+ * a run has the same (the threads may differ). */
+static uint64_t fingerprint(const cs_plan *pl, const cs_run_options *o) {
+  int64_t x[6] = {o->draws,     (int64_t)o->seed,  o->tornado, o->no_intervention_shapley,
+                  o->from_year, o->actuals != NULL};
+  return cs_hash_fnv1a_bytes(pl->input_hash, x, sizeof x);
+}
+
 /* The processes' word on the PSA (run_mpi.h): this one's outcome st; when every process
  * succeeded, their blocks go to process 0, whose run alone keeps the PSA. *oc says who failed. */
 static cs_status psa_agree(cs_run *run, cs_procs pr, cs_status st, cs_procs_outcome *oc) {
-  cs_status all = cs_procs_agree(st, st == CS_OK ? run->psa.bad_quantiles : 0,
+  uint64_t what = agreement(run->fp, 'P', 0, cs_psa_njob(&run->psa));
+  cs_status all = cs_procs_agree(st, what, st == CS_OK ? run->psa.bad_quantiles : 0,
                                  st == CS_OK ? run->psa.threads : 0, oc);
   if (all == CS_OK && (all = cs_procs_gather(&run->psa, oc->mpi_error)) != CS_OK) {
     oc->failed = pr.rank;
@@ -82,7 +98,13 @@ static cs_status run_psa(cs_run *run, cs_procs pr, cs_procs_outcome *oc) {
  * (said by process 0 only, so it is said once), or MPI's. */
 static void say_failed(cs_diags *diags, const cs_plan *pl, cs_procs pr, const cs_procs_outcome *oc,
                        cs_status st) {
-  if (oc->mpi_error[0])
+  if (oc->mismatch) /* (said by every process: process 0 may think it runs alone) */
+    cs_diags_add(diags, pl->path, 0, 0,
+                 "run failed: the %d processes (MPI) do not run the same plan with the same "
+                 "options (expected the same plan files, --actuals database and options on every "
+                 "node, but --threads; docs/mpi.md)",
+                 pr.size);
+  else if (oc->mpi_error[0])
     cs_diags_add(diags, pl->path, 0, 0, "run failed: MPI (process %d of %d): %s", pr.rank, pr.size,
                  oc->mpi_error);
   else if (oc->failed >= 0 && oc->failed != pr.rank) {
@@ -174,8 +196,16 @@ static void log_ivshap(cs_run *run, cs_procs pr) {
 
 /* The Shapley runs per intervention over several processes: each set of runs ends in an
  * agreement (run_mpi.h), whose outcome says who failed. */
+typedef struct {
+  cs_procs_outcome *oc;
+  uint64_t fp;
+  int32_t np, k; /* processes; the sets shared so far */
+} share_ctx;
+
 static cs_status share_rows(void *ctx, cs_status st, double *v, int32_t nmet, const int32_t *rows) {
-  return cs_procs_rows(st, v, nmet, rows, ctx);
+  share_ctx *x = ctx;
+  uint64_t what = agreement(x->fp, 'I', x->k++, rows ? rows[x->np] : 0);
+  return cs_procs_rows(st, what, v, nmet, rows, x->oc);
 }
 
 /* The run's own scenarios through the kernel, as a job (cs_shapley_compute's also). */
@@ -195,16 +225,16 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   *out = NULL;
   cs_procs pr = cs_procs_get();
   if (pr.size < 1) pr = (cs_procs){0, 1};
-  /* A run that shares work with other processes (its draws; its Shapley runs per intervention)
-   * joins their agreements, also when it fails before them (run_mpi.h). */
+  /* The processes of a run meet first, so that they know they run the same plan with the same
+   * options; one that shares work with the others (its draws; its Shapley runs per
+   * intervention) joins their agreements after that, also when it fails before them
+   * (run_mpi.h). */
   cs_procs_outcome oc = {.failed = -1};
   int share_iv = pr.size > 1 && !opt->no_intervention_shapley && cs_ivshap_wanted(pl);
-  int join = opt->draws > 0 || share_iv;
-  if (pr.rank > 0 && !join) /* process 0 runs alone: nothing here to compute */
-    return CS_OK;
+  int join = pr.size > 1;
   cs_run *run = cs_calloc(1, sizeof *run);
   if (!run) {
-    cs_status st = join ? cs_procs_agree(CS_ENOMEM, 0, 0, &oc) : CS_ENOMEM;
+    cs_status st = join ? cs_procs_agree(CS_ENOMEM, 0, 0, 0, &oc) : CS_ENOMEM;
     say_failed(diags, pl, pr, &oc, st);
     return st;
   }
@@ -212,10 +242,18 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   cs_status st = CS_ENOMEM;
   run->pl = pl;
   run->opt = *opt;
+  run->fp = fingerprint(pl, opt);
   cs_arena_init(&run->ar);
   cs_work w;
+  if (join) {
+    if ((st = cs_procs_agree(CS_OK, agreement(run->fp, 'S', 0, 0), 0, 0, &oc)) != CS_OK) goto fail;
+    join = opt->draws > 0 || share_iv;
+    if (pr.rank > 0 && !join) goto other; /* process 0 runs alone: nothing here to compute */
+  }
   if ((opt->actuals || opt->from_year) && (st = cs_rf_load(run, diags)) != CS_OK) goto fail;
-  pl = run->pl; /* a re-forecast's copy of the plan from here on */
+  pl = run->pl;                        /* a re-forecast's copy of the plan from here on */
+  if (run->rf && run->rf->db_checksum) /* the actuals too, not only their path */
+    run->fp = cs_hash_fnv1a_bytes(run->fp, run->rf->db_checksum, strlen(run->rf->db_checksum));
   run->theta = cs_arena_calloc(&run->ar, (size_t)pl->ndist + 1, sizeof(double));
   if (!run->theta) goto fail;
   for (int32_t i = 0; i < pl->ndist; i++)
@@ -242,11 +280,15 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
                       .seed = pl->psa_has_seed ? pl->psa_seed : 1,
                       .threads = opt->threads,
                       .cancel = opt->cancel};
-  if (share_iv) io.part = pr.rank, io.nparts = pr.size, io.share = share_rows, io.share_ctx = &oc;
+  share_ctx sx = {&oc, run->fp, pr.size, 0};
+  if (share_iv) io.part = pr.rank, io.nparts = pr.size, io.share = share_rows, io.share_ctx = &sx;
   if (!run->opt.no_intervention_shapley &&
       (st = cs_ivshap_compute(&io, &run->ar, &run->shap)) != CS_OK)
     goto fail;
-  if (!opt->draws) join = 0; /* the agreements of the Shapley runs were the last */
+  if (!opt->draws) { /* the agreements of the Shapley runs were the last */
+    join = 0;
+    if (pr.rank > 0) goto other;
+  }
   if (pl->ntheme > CS_SHAPLEY_MAX_THEMES)
     cs_run_logf(
         run,
@@ -258,6 +300,7 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   if (opt->draws > 0) {
     join = 0;
     if ((st = run_psa(run, pr, &oc)) != CS_OK) goto fail;
+    if (pr.rank > 0) goto other;
   }
   if ((st = cs_run_tables_init(run)) != CS_OK) goto fail;
   run->seconds = now() - t0;
@@ -269,8 +312,12 @@ cs_status cs_run_new(const cs_plan *pl, const cs_run_options *opt, cs_run **out,
   }
   *out = run;
   return CS_OK;
+other: /* a process other than 0 after its last shared part: its results are with process 0, and
+        * a failure from here on could not reach the others (run_mpi.h) */
+  cs_run_free(run);
+  return CS_OK;
 fail:
-  if (join) st = cs_procs_agree(st, 0, 0, &oc);
+  if (join) st = cs_procs_agree(st, 0, 0, 0, &oc);
   say_failed(diags, pl, pr, &oc, st);
   cs_run_free(run);
   return st;

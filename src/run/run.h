@@ -24,6 +24,7 @@ struct cs_run {
   cs_results r;
   cs_econ ec;
   int has_psa; /* draws > 0 were run */
+  uint64_t fp; /* the plan and options the processes of the run share (MPI: run.c) */
   cs_psa psa;
   cs_psa_stats ps;
   cs_shapley shap;  /* the themes' contributions */

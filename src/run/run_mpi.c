@@ -1,7 +1,8 @@
 /* run_mpi.c: the processes of a run with MPI (docs/mpi.md; built with the Meson option mpi,
  * run_solo.c otherwise). Every process runs the same plan; each computes one contiguous block
- * of the PSA's jobs (cs_psa_part_first), and process 0 receives the others' blocks as bytes:
- * no arithmetic on the results, so its run equals a one-process run bit for bit.
+ * of each set of the Shapley runs per intervention and of the PSA's jobs (cs_part_first), and
+ * process 0 receives the others' blocks as bytes: no arithmetic on the results, so its run
+ * equals a one-process run bit for bit.
  *
  * MPI is started only when an MPI launcher started the process (run_mpi.h), from the thread
  * that runs careshift (MPI_THREAD_SERIALIZED: the PSA's worker threads never call MPI). The
@@ -70,8 +71,9 @@ static cs_status mpi_failed(int rc, char *msg, size_t cap) {
 }
 
 /* One agreement: the lowest failing rank wins the MPI_MAX of its key ((size - rank, before),
- * then its status), and the counts are summed (integers: exact in any order). */
-static cs_status agree(cs_status st, int before, int64_t bad, int64_t threads,
+ * then its status), the largest and the smallest what (62 bits) tell whether all were at the
+ * same agreement, and the counts are summed (integers: exact in any order). */
+static cs_status agree(cs_status st, uint64_t what, int before, int64_t bad, int64_t threads,
                        cs_procs_outcome *out) {
   memset(out, 0, sizeof *out);
   out->failed = st == CS_OK ? -1 : 0;
@@ -86,16 +88,21 @@ static cs_status agree(cs_status st, int before, int64_t bad, int64_t threads,
   }
   agreed = 1;
   int64_t key = st == CS_OK ? 0 : (((int64_t)(pr.size - pr.rank) * 2 + !!before) * 256 + st);
-  int64_t sum_in[2] = {bad, threads}, sum[2] = {0, 0};
-  int rc = MPI_Allreduce(MPI_IN_PLACE, &key, 1, MPI_INT64_T, MPI_MAX, comm);
+  int64_t sum_in[2] = {bad, threads}, sum[2] = {0, 0}, w = (int64_t)(what & 0x3fffffffffffffffu);
+  int64_t mx[3] = {key, w, -w}; /* (the max of -w is minus the min) */
+  int rc = MPI_Allreduce(MPI_IN_PLACE, mx, 3, MPI_INT64_T, MPI_MAX, comm);
+  key = mx[0];
   if (rc == MPI_SUCCESS) rc = MPI_Allreduce(sum_in, sum, 2, MPI_INT64_T, MPI_SUM, comm);
   if (rc != MPI_SUCCESS) {
     out->failed = pr.rank;
     out->st = mpi_failed(rc, out->mpi_error, sizeof out->mpi_error);
-  } else if (!key) {
+  } else if (!key && mx[1] == -mx[2]) {
     out->bad_quantiles = sum[0];
     out->threads = sum[1];
     return out->st = CS_OK;
+  } else if (!key) { /* all well, but not at the same agreement */
+    out->mismatch = 1;
+    out->st = CS_EINVAL;
   } else {
     out->st = (cs_status)(key % 256);
     out->before = (int32_t)(key / 256 % 2);
@@ -106,9 +113,9 @@ static cs_status agree(cs_status st, int before, int64_t bad, int64_t threads,
   return out->st;
 }
 
-cs_status cs_procs_agree(cs_status st, int64_t bad_quantiles, int64_t threads,
+cs_status cs_procs_agree(cs_status st, uint64_t what, int64_t bad_quantiles, int64_t threads,
                          cs_procs_outcome *out) {
-  return agree(st, 0, bad_quantiles, threads, out);
+  return agree(st, what, 0, bad_quantiles, threads, out);
 }
 
 /* The block of jobs of process r as four runs of array elements: draws in val (and their
@@ -165,9 +172,9 @@ cs_status cs_procs_gather(cs_psa *p, char *mpi_error) {
   return rc == MPI_SUCCESS ? CS_OK : mpi_failed(rc, mpi_error, CS_PROCS_ERRLEN);
 }
 
-cs_status cs_procs_rows(cs_status st, double *v, int32_t nmet, const int32_t *rows,
+cs_status cs_procs_rows(cs_status st, uint64_t what, double *v, int32_t nmet, const int32_t *rows,
                         cs_procs_outcome *out) {
-  if ((st = agree(st, 0, 0, 0, out)) != CS_OK) return st;
+  if ((st = agree(st, what, 0, 0, 0, out)) != CS_OK) return st;
   cs_procs pr = cs_procs_get();
   if (pr.size <= 1 || comm == MPI_COMM_NULL) return CS_OK;
   MPI_Datatype row = MPI_DATATYPE_NULL;
@@ -202,7 +209,7 @@ void cs_mpi_finalize(cs_status st) {
   if (!tried) return;
   if (comm != MPI_COMM_NULL) {
     cs_procs_outcome o;
-    if (!agreed) agree(st, 1, 0, 0, &o);
+    if (!agreed) agree(st, CS_PROCS_END, 1, 0, 0, &o);
     MPI_Comm_free(&comm);
   }
   if (started) MPI_Finalize();

@@ -10,8 +10,14 @@
  *   cs_procs_gather);
  * - an agreement that says a process failed is the last: every process knows, and every later
  *   agreement returns its outcome without a word to the others (the failed one may be gone);
- * - a process that joined no agreement (it failed before its run, or had nothing to share)
- *   joins one in cs_mpi_finalize, so the runs of the others fail instead of waiting for it. */
+ * - each agreement names itself (a hash of the run's plan and options, the part and its size):
+ *   processes that meet at different agreements (other plan files or options on one node)
+ *   fail there, instead of one waiting for blocks that never come;
+ * - a process other than 0 ends its run after its last shared part (it writes nothing, and a
+ *   failure after the last agreement could not reach the others);
+ * - a process that joined no agreement (it failed before its run) joins one in
+ *   cs_mpi_finalize, so the runs of the others fail instead of waiting for it.
+ * One run per process: after a failed agreement, a later run in the same process fails too. */
 #ifndef CS_RUN_MPI_H
 #define CS_RUN_MPI_H
 
@@ -53,6 +59,7 @@ cs_procs cs_procs_get(void);
 /* The outcome of an agreement: every process's status, the first failure, the sums. */
 typedef struct {
   int32_t failed;                  /* the lowest rank that failed, or -1 */
+  int32_t mismatch;                /* the processes were at different points (st CS_EINVAL) */
   int32_t before;                  /* it failed before or outside its run (cs_mpi_finalize) */
   cs_status st;                    /* its status (CS_OK when none failed) */
   int64_t bad_quantiles;           /* summed over the processes */
@@ -60,20 +67,26 @@ typedef struct {
   char mpi_error[CS_PROCS_ERRLEN]; /* when an MPI call failed (a process died): its message */
 } cs_procs_outcome;
 
-/* Every process says how its part went (st, and its bad quantiles and threads); once per run
- * with draws, from the thread that calls cs_run_new. CS_OK when every process succeeded, else
- * the failed process's status (CS_EIO when MPI itself failed). */
-cs_status cs_procs_agree(cs_status st, int64_t bad_quantiles, int64_t threads,
+/* Every process says how its part went (st, and its bad quantiles and threads), from the
+ * thread that calls cs_run_new: after its block of the PSA, or where it failed. what says
+ * which agreement of which run it is (a hash of the plan, the options that shape the work,
+ * the part and its size): when every process succeeded but their what differ, they do not run
+ * the same plan with the same options, and the agreement fails (mismatch, CS_EINVAL) rather
+ * than let one wait for a message another never sends. CS_PROCS_END: cs_mpi_finalize's. CS_OK
+ * when every process succeeded, else the failed process's status (CS_EIO when MPI itself
+ * failed). */
+#define CS_PROCS_END 1u
+cs_status cs_procs_agree(cs_status st, uint64_t what, int64_t bad_quantiles, int64_t threads,
                          cs_procs_outcome *out);
 /* After an agreement that succeeded: every process's block of jobs (cs_psa_part_first) into
  * process 0's psa, bit for bit (metrics, and thresholds of the draws). mpi_error
  * [CS_PROCS_ERRLEN] says why when it fails. */
 cs_status cs_procs_gather(cs_psa *p, char *mpi_error);
-/* One set of the Shapley runs per intervention (econ.h, cs_ivshap_share): an agreement on st,
- * then, when every process succeeded, each process's rows of v (rows[r] .. rows[r + 1] - 1 of
- * nmet doubles: process r's block) into process 0's v, as bytes. rows may be NULL when st
- * is a failure. */
-cs_status cs_procs_rows(cs_status st, double *v, int32_t nmet, const int32_t *rows,
+/* One set of the Shapley runs per intervention (econ.h, cs_ivshap_share): an agreement on st
+ * (and what, as cs_procs_agree), then, when every process succeeded, each process's rows of v
+ * (rows[r] .. rows[r + 1] - 1 of nmet doubles: process r's block) into process 0's v, as
+ * bytes. rows may be NULL when st is a failure. */
+cs_status cs_procs_rows(cs_status st, uint64_t what, double *v, int32_t nmet, const int32_t *rows,
                         cs_procs_outcome *out);
 
 #endif

@@ -8,8 +8,9 @@
 
 cs_procs cs_procs_get(void) { return (cs_procs){0, cs_procs_tasks() > 1 ? 0 : 1}; }
 
-cs_status cs_procs_agree(cs_status st, int64_t bad_quantiles, int64_t threads,
+cs_status cs_procs_agree(cs_status st, uint64_t what, int64_t bad_quantiles, int64_t threads,
                          cs_procs_outcome *out) {
+  (void)what;
   memset(out, 0, sizeof *out);
   out->failed = st == CS_OK ? -1 : 0;
   out->st = st;
@@ -24,12 +25,12 @@ cs_status cs_procs_gather(cs_psa *p, char *mpi_error) {
   return CS_OK;
 }
 
-cs_status cs_procs_rows(cs_status st, double *v, int32_t nmet, const int32_t *rows,
+cs_status cs_procs_rows(cs_status st, uint64_t what, double *v, int32_t nmet, const int32_t *rows,
                         cs_procs_outcome *out) {
   (void)v;
   (void)nmet;
   (void)rows;
-  return cs_procs_agree(st, 0, 0, out);
+  return cs_procs_agree(st, what, 0, 0, out);
 }
 
 int cs_mpi_rank(int *size) {
