@@ -160,10 +160,30 @@ static int serve(const cs_serve_options *o, cs_diags *d) {
   return CS_EXIT_OK;
 }
 
+static int serve_main(const args *ap);
+
 int cs_cmd_serve(int argc, char **argv) {
   args a = {NULL, NULL, NULL, NULL, NULL, 8080, 0, 2};
   int code = parse(argc, argv, &a);
   if (code) return code < 0 ? CS_EXIT_OK : code;
+  /* One server is one process: under mpirun each copy would share its runs with the others
+   * (docs/mpi.md) and all would listen on the same port. */
+  int nproc = 1;
+  if (cs_mpi_rank(&nproc) != 0 || nproc > 1) {
+    fputs("careshift serve: started as one of several processes (mpirun or srun); a server is "
+          "one process: start it without them\n",
+          stderr);
+    cs_mpi_finalize(CS_EINVAL);
+    return CS_EXIT_USAGE;
+  }
+  code = serve_main(&a);
+  cs_mpi_finalize(code == CS_EXIT_OK ? CS_OK : CS_EINVAL);
+  return code;
+}
+
+static int serve_main(const args *ap) {
+  args a = *ap;
+  int code = 0;
   cs_diags *d = cs_diags_new();
   cs_serve_options *o = NULL;
   if (!d || cs_serve_options_new(&o) != CS_OK || set_options(o, &a) != CS_OK) {

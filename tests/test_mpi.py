@@ -139,6 +139,11 @@ def main():
                 same_bytes(out(f"d{draws}-1"), out(f"d{draws}-{n}"), f"{draws} draws on {n}")
 
         shapley_runs(out)
+        # a server is one process: under mpirun every copy refuses at once
+        p = run(mpirun(2, CS, "serve", "--plan", PLAN, "--port", "18573"), "serve under mpirun")
+        if p is not None:
+            check(p.returncode == 2 and "a server is one process" in p.stderr,
+                  f"serve under mpirun: exit {p.returncode}: {p.stderr[-1000:]}")
         failing(out, tmp)
         return finish(tmp)
     finally:
