@@ -204,8 +204,8 @@ static cs_status sampled(const cs_ivshap_opt *opt, cs_arena *ar, cs_shapley *o) 
           on[((size_t)k * np + j) * n + pk[i]] = 1;
     }
     if (np > 0) st = eval_sets(opt, on, nk * np, vp);
-    for (int32_t k = 0; k < nk && st == CS_OK && combines(opt); k++) /* in order k: the same sums
-                                                                       on any threads */
+    /* in order k: the same sums on any threads */
+    for (int32_t k = 0; k < nk && st == CS_OK && combines(opt); k++)
       add_order(n, M, perm + (size_t)k * n, ends, vp + (size_t)k * np * M, ends + M, k0 + k + 1.0,
                 o->iv_phi, m2);
   }

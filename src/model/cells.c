@@ -524,43 +524,28 @@ CS_HOT void cells_seg_nb(const kctx *c, int32_t nb) {
  * baseline x86-64 version for old machines, keep the general loops alone: the same source with nb a
  * variable. */
 #if CS_FIXED_WIDTHS
+#define CS_NB_WIDTHS(X) X(8) X(16) X(24) X(32) X(40) X(48) X(64) X(96) X(128)
 #define CS_NB_FNS(n)                                                                               \
   static __attribute__((noinline)) void cells_##n(const kctx *c) { cells_nb(c, n); }               \
-  static __attribute__((noinline)) void cells_seg_##n(const kctx *c) { cells_seg_nb(c, n); }       \
-  static void cells_##n(const kctx *c) /* (a declaration again: the use ends with ';') */
-CS_NB_FNS(8);
-CS_NB_FNS(16);
-CS_NB_FNS(24);
-CS_NB_FNS(32);
-CS_NB_FNS(40);
-CS_NB_FNS(48);
-CS_NB_FNS(64);
-CS_NB_FNS(96);
-CS_NB_FNS(128);
-#define CS_NB_DISPATCH(F, c)                                                                       \
-  switch ((c)->nb) {                                                                               \
-  case 8: F##_8(c); break;                                                                         \
-  case 16: F##_16(c); break;                                                                       \
-  case 24: F##_24(c); break;                                                                       \
-  case 32: F##_32(c); break;                                                                       \
-  case 40: F##_40(c); break;                                                                       \
-  case 48: F##_48(c); break;                                                                       \
-  case 64: F##_64(c); break;                                                                       \
-  case 96: F##_96(c); break;                                                                       \
-  case 128: F##_128(c); break;                                                                     \
-  default: F##_nb(c, (c)->nb); break;                                                              \
-  }
-#else /* the baseline x86-64 (or another target), or a sanitizer build: the general loops */
-#define CS_NB_DISPATCH(F, c) F##_nb(c, (c)->nb)
+  static __attribute__((noinline)) void cells_seg_##n(const kctx *c) { cells_seg_nb(c, n); }
+CS_NB_WIDTHS(CS_NB_FNS)
+#define CS_NB_CASE(n)                                                                              \
+  case n:                                                                                          \
+    seg ? cells_seg_##n(c) : cells_##n(c);                                                         \
+    return;
 #endif
 
-/* The births, then every cell of the block outside ages slo .. shi - 1 (block_cells_seg did
- * those) and the migration into next year's cells in their order (sx): age 0, which holds the
- * births, first. */
-static void block_cells(const kctx *c) { CS_NB_DISPATCH(cells, c); }
+/* cells_nb (seg 0) or cells_seg_nb (1) in the version for the block's width. */
+static void block_width(const kctx *c, int seg) {
+#if CS_FIXED_WIDTHS
+  switch (c->nb) { CS_NB_WIDTHS(CS_NB_CASE) }
+#endif
+  /* another width, the baseline x86-64 (or another target), or a sanitizer build */
+  seg ? cells_seg_nb(c, c->nb) : cells_nb(c, c->nb);
+}
 
-/* Ages slo .. shi - 1 of both sexes, before the others: the cells no intervention changes. */
-static void block_cells_seg(const kctx *c) { CS_NB_DISPATCH(cells_seg, c); }
+static void block_cells(const kctx *c) { block_width(c, 0); }
+static void block_cells_seg(const kctx *c) { block_width(c, 1); }
 
 /* ---- per lane, after the cells ---- */
 
@@ -638,6 +623,23 @@ CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long 
  * intervention's effects act in the lanes where it has uptake and a signature in the lanes
  * where it has persons (masks); elsewhere the sums keep their bits, so each lane adds the terms
  * the one-lane code added, in its order. */
+/* The signature's grown rates u, e ([c][8], FTE weights mf) of eight lanes from b into the
+ * block's units, end-of-life units and FTE-weighted units: in the lanes of rz only (sel), or
+ * in all eight (every lane has persons: the selects left out). */
+CS_HOT void add_units(cs_work *w, int32_t b, int32_t nc, const double *u, const double *e,
+                      const double *mf, v8i rz, int sel) {
+  size_t B = (size_t)w->bmax;
+  for (int32_t sec = 0; sec < nc; sec++) {
+    double *un = w->units + (size_t)sec * B + b, *fs = w->fsum + (size_t)sec * B + b;
+    double *ue = w->units_eol + (size_t)sec * B + b;
+    v8 es = VEC(e + sec * VL), us = VEC(u + sec * VL) + es;
+    v8 nu = VEC(un) + us, ne = VEC(ue) + es, nf = VEC(fs) + us * VEC(mf + sec * VL);
+    VSTORE(un, sel ? VSEL(rz, nu, VEC(un)) : nu);
+    VSTORE(ue, sel ? VSEL(rz, ne, VEC(ue)) : ne);
+    VSTORE(fs, sel ? VSEL(rz, nf, VEC(fs)) : nf);
+  }
+}
+
 static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
@@ -697,22 +699,10 @@ static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
         VSTORE(f, VSEL(m, VEC(f) + VEC(fl), VEC(f)));
         VSTORE(pv, VSEL(m, VEC(pv) + rnv * VEC(w->up + (size_t)v * B + b), VEC(pv)));
       }
-      for (int32_t sec = 0; sec < nc && all; sec++) { /* every lane has persons: no selects */
-        double *un = units + (size_t)sec * B + b, *fs = fsum + (size_t)sec * B + b;
-        double *ue = ueol + (size_t)sec * B + b;
-        v8 es = VEC(e + sec * VL), us = VEC(u + sec * VL) + es;
-        VSTORE(un, VEC(un) + us);
-        VSTORE(ue, VEC(ue) + es);
-        VSTORE(fs, VEC(fs) + us * VEC(mf + sec * VL));
-      }
-      for (int32_t sec = 0; sec < nc && !all; sec++) {
-        double *un = units + (size_t)sec * B + b, *fs = fsum + (size_t)sec * B + b;
-        double *ue = ueol + (size_t)sec * B + b;
-        v8 es = VEC(e + sec * VL), us = VEC(u + sec * VL) + es;
-        VSTORE(un, VSEL(rz, VEC(un) + us, VEC(un)));
-        VSTORE(ue, VSEL(rz, VEC(ue) + es, VEC(ue)));
-        VSTORE(fs, VSEL(rz, VEC(fs) + us * VEC(mf + sec * VL), VEC(fs)));
-      }
+      if (all) /* every lane has persons: no selects */
+        add_units(w, b, nc, u, e, mf, rz, 0);
+      else
+        add_units(w, b, nc, u, e, mf, rz, 1);
     }
   }
 }

@@ -316,9 +316,9 @@ static void year_rows(const kctx *c) {
       for (int32_t l = k + 1; l < K; l++)
         sum += base[l];
       c->w->bclamp[r] = sum > 1.0;
-      if (sum > 1.0)
+      if (sum > 1.0) /* (p[k] is the stay, below) */
         for (int32_t l = 0; l < K; l++)
-          p[l] = l != k ? base[l] / sum : base[l];
+          p[l] = base[l] / sum;
       else
         memcpy(p, base, (size_t)K * sizeof *p);
       for (int32_t l = 0; l < k; l++)

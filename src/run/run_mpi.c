@@ -136,6 +136,13 @@ static block block_of(const cs_psa *p, int32_t r, int32_t n) {
                  .h1 = tb / 2};
 }
 
+/* Process r's block of n items at `at`: sent by r to process 0, or received there (process 0
+ * takes the blocks in rank order; every other process sends its own). */
+static int move_block(cs_procs pr, int32_t r, double *at, int n, MPI_Datatype type, int tag) {
+  return pr.rank ? MPI_Send(at, n, type, 0, tag, comm)
+                 : MPI_Recv(at, n, type, r, tag, comm, MPI_STATUS_IGNORE);
+}
+
 cs_status cs_procs_gather(cs_psa *p, char *mpi_error) {
   cs_procs pr = cs_procs_get();
   if (pr.size <= 1 || comm == MPI_COMM_NULL) return CS_OK;
@@ -162,8 +169,7 @@ cs_status cs_procs_gather(cs_psa *p, char *mpi_error) {
       if (part[k].to <= part[k].from) continue; /* both sides know: nothing is sent */
       double *at = part[k].base + (size_t)part[k].from * part[k].unit;
       int n = (int)(part[k].to - part[k].from);
-      rc = pr.rank ? MPI_Send(at, n, part[k].type, 0, k, comm)
-                   : MPI_Recv(at, n, part[k].type, r, k, comm, MPI_STATUS_IGNORE);
+      rc = move_block(pr, r, at, n, part[k].type, k);
     }
     if (pr.rank) break;
   }
@@ -185,8 +191,7 @@ cs_status cs_procs_rows(cs_status st, uint64_t what, double *v, int32_t nmet, co
     int n = rows[r + 1] - rows[r];
     double *at = v + (size_t)rows[r] * (size_t)nmet;
     if (n > 0) /* both sides know: nothing is sent for an empty block */
-      rc = pr.rank ? MPI_Send(at, n, row, 0, 4, comm)
-                   : MPI_Recv(at, n, row, r, 4, comm, MPI_STATUS_IGNORE);
+      rc = move_block(pr, r, at, n, row, 4);
     if (pr.rank) break;
   }
   if (row != MPI_DATATYPE_NULL) MPI_Type_free(&row);
