@@ -124,7 +124,7 @@ typedef double vn __attribute__((vector_size(CS_VW * sizeof(double))));
 
 /* for each of the target's vectors in the block's lanes 0 .. nb - 1 (a multiple of eight), b
  * its first lane: in the target's own vectors (VN), so that a scalar factor is broadcast in a
- * register, and unrolled where nb is a constant (cells.c, CS_NB_DISPATCH). */
+ * register, and unrolled where nb is a constant (cells.c, CS_NB_WIDTHS). */
 #define CS_LANES(b) CS_UNROLL16 for (int32_t b = 0; b < nb; b += CS_VW)
 
 /* Whether cells.c has its versions for fixed block widths, with the loops unrolled: on AVX2

@@ -415,7 +415,7 @@ cs_status cs_results_alloc(const cs_plan *pl, int32_t nsc, int detail, cs_arena 
 
 /* Lanes per block: the block's sums of rates ([nsig][c][lanes], twice) and its cells' scratch
  * stay in the core's caches; blocks of equal size, a multiple of 8 lanes (one AVX-512 vector).
- * cells.c has versions of its loops for the usual widths up to this one (CS_NB_DISPATCH). */
+ * cells.c has versions of its loops for the usual widths up to this one (CS_NB_WIDTHS). */
 #define CS_LANE_BLOCK 128
 static int32_t lane_block(int32_t nlane, int32_t nstate) {
   int32_t nblock = (nlane + CS_LANE_BLOCK - 1) / CS_LANE_BLOCK;
