@@ -624,11 +624,12 @@ CS_HOT void apply_effects8(const kctx *c, int32_t v, int32_t b, const long long 
  * where it has persons (masks); elsewhere the sums keep their bits, so each lane adds the terms
  * the one-lane code added, in its order. */
 /* The signature's grown rates u, e ([c][8], FTE weights mf) of eight lanes from b into the
- * block's units, end-of-life units and FTE-weighted units: in the lanes of rz only (sel), or
+ * block's units, end-of-life units and FTE-weighted units: in the lanes of mask z only (sel), or
  * in all eight (every lane has persons: the selects left out). */
 CS_HOT void add_units(cs_work *w, int32_t b, int32_t nc, const double *u, const double *e,
-                      const double *mf, v8i rz, int sel) {
+                      const double *mf, const long long *z, int sel) {
   size_t B = (size_t)w->bmax;
+  const v8i rz = VECI(z); /* (a pointer, not a vector argument: its ABI differs per target) */
   for (int32_t sec = 0; sec < nc; sec++) {
     double *un = w->units + (size_t)sec * B + b, *fs = w->fsum + (size_t)sec * B + b;
     double *ue = w->units_eol + (size_t)sec * B + b;
@@ -700,9 +701,9 @@ static void block_sig_apply(const kctx *c, int32_t b0, int32_t b1) {
         VSTORE(pv, VSEL(m, VEC(pv) + rnv * VEC(w->up + (size_t)v * B + b), VEC(pv)));
       }
       if (all) /* every lane has persons: no selects */
-        add_units(w, b, nc, u, e, mf, rz, 0);
+        add_units(w, b, nc, u, e, mf, z, 0);
       else
-        add_units(w, b, nc, u, e, mf, rz, 1);
+        add_units(w, b, nc, u, e, mf, z, 1);
     }
   }
 }
