@@ -9,6 +9,7 @@
  * in the same order, so they give the same bits. */
 #include "lanes.h"
 
+#include <float.h>
 #include <string.h>
 #if defined(__AVX__)
 #include <immintrin.h>
@@ -56,28 +57,44 @@ static void year_deaths(const kctx *c) {
      * the divisions, in the target's vectors (the same operations per area); the others one by
      * one below */
     for (; a + CS_VW <= na; a += CS_VW) {
-      vn tot = VNDUP(0.0), rbar = VNDUP(0.0);
-      for (int32_t k = 0; k < K; k++)
-        tot += VN(Nb + (size_t)k * c->L + a);
-      if (!CS_ALLN(tot > VNDUP(0.0))) break;
-      for (int32_t k = 0; k < K; k++)
-        rbar += VN(Nb + (size_t)k * c->L + a) / tot * pm->rr[k];
-      if (!CS_ALLN(rbar > VNDUP(0.0))) break;
+      vn tot = VNDUP(0.0), nr = VNDUP(0.0);
       for (int32_t k = 0; k < K; k++) {
-        vn t = VNDUP(q * pm->rr[k]) / rbar;
+        vn n = VN(Nb + (size_t)k * c->L + a);
+        tot += n;
+        nr += n * pm->rr[k];
+      }
+      if (!CS_ALLN(tot > VNDUP(0.0))) break;
+      vn rbar = nr / tot; /* (two divisions a vector of areas: they set the pace here) */
+      if (!CS_ALLN(rbar > VNDUP(0.0))) break;
+      vn qr = VNDUP(q) / rbar;
+      if (!CS_ALLN(qr <= VNDUP(DBL_MAX))) break; /* a tiny rbar: below, as q * rr / rbar */
+      for (int32_t k = 0; k < K; k++) {
+        vn t = qr * pm->rr[k];
         vni lt = t < VNDUP(1.0); /* atmost1 in each lane (NaN: 1) */
         VN(qa + (size_t)k * na + a) = (vn)(((vni)t & lt) | ((vni)VNDUP(1.0) & ~lt));
       }
     }
-    for (; a < na; a++) {
-      double tot = 0.0, rbar = 0.0;
+    for (; a < na; a++) { /* the same sums one area at a time; an empty cell takes sh */
+      double tot = 0.0, nr = 0.0;
+      for (int32_t k = 0; k < K; k++) {
+        double n = Nb[(size_t)k * c->L + a];
+        tot += n;
+        nr += n * pm->rr[k];
+      }
+      double rbar = 0.0;
+      if (tot > 0.0) {
+        rbar = nr / tot;
+      } else {
+        for (int32_t k = 0; k < K; k++)
+          rbar += sh[k] * pm->rr[k];
+      }
+      /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. q / rbar
+       * once, unless it overflows (then q * rr / rbar: a state with rr 0 keeps q 0) */
+      double qr = rbar > 0.0 ? q / rbar : 0.0;
+      int big = !(qr <= DBL_MAX);
       for (int32_t k = 0; k < K; k++)
-        tot += Nb[(size_t)k * c->L + a];
-      for (int32_t k = 0; k < K; k++)
-        rbar += (tot > 0.0 ? Nb[(size_t)k * c->L + a] / tot : sh[k]) * pm->rr[k];
-      /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. */
-      for (int32_t k = 0; k < K; k++)
-        qa[(size_t)k * na + a] = rbar > 0.0 ? atmost1(q * pm->rr[k] / rbar) : 0.0;
+        qa[(size_t)k * na + a] =
+            rbar > 0.0 ? atmost1(big ? q * pm->rr[k] / rbar : qr * pm->rr[k]) : 0.0;
     }
   }
 }
@@ -211,13 +228,16 @@ CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, co
 }
 
 /* State k of cell sx (signature j): one pass over the lanes for deaths and survivors (kept in
- * w->D and w->S for the passes after), life years, QALYs and the demography; then, without
- * transition effects in the block, the survivors by next state into S2, and the care at the
- * rates that are not 0 (N-weighted use, D-weighted end-of-life use: a rate of exactly 0 adds
- * +0 or -0 to a sum that is never -0, which leaves it as it is for a finite population), a
- * pass per rate (its sum's address and the rate loaded once: faster than all rates in the
- * first pass). The rates that are not 0, their sums' offsets and the year's row are read where
- * cs_kernel keeps them (w->nz, w->nzr, w->prow), not copied per cell. */
+ * w->D and w->S for the passes after), the persons and deaths added to the run's sums (w->gn,
+ * w->gd); then, without transition effects in the block, the survivors by next state into S2.
+ * At the end of a run (w->rend: the ages of one sex and state with the same signature and
+ * rates, an age band; also where the cells every scenario shares end, docs/model.md note 18)
+ * the run's life years, QALYs, demography, persons of the signature and care at the rates
+ * that are not 0 (N-weighted use, D-weighted end-of-life use: a rate of exactly 0 adds +0 or
+ * -0 to a sum that is never -0, which leaves it as it is for a finite population), once for
+ * the run instead of once per age; the care a pass per rate (its sum's address and the rate
+ * loaded once). The rates that are not 0, their sums' offsets and the year's row are read
+ * where cs_kernel keeps them (w->nz, w->nzr, w->prow), not copied per cell. */
 CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t j, const double *N,
                        int32_t nb) {
   cs_work *w = c->w;
@@ -227,6 +247,7 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
   const double *ut = w->ut + ((size_t)j * K + k) * B;
   const int32_t *la = w->lane_a + c->l0;
   double *D = w->D, *S = w->S, *rn = w->rn + (size_t)j * B, *S2 = w->S2;
+  double *gn = w->gn + (size_t)k * B, *gd = w->gd + (size_t)k * B; /* the run's sums */
   double *ly = w->hl + CS_HEALTH_LY * B, *qly = w->hl + CS_HEALTH_QALY * B;
   double *qaw = w->hl + CS_HEALTH_QALY_W * B; /* (LY_W, the occupancy, is POP: lane_finish) */
   double *pop = w->dm + CS_DEMO_POP * B, *dth = w->dm + CS_DEMO_DEATHS * B;
@@ -262,15 +283,9 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
       VSTORE(D + b, n * VEC(qk));
     }
     const v8 d = VEC(D + b);
-    v8 sv = n - d, lyv = n - d / 2.0, u8 = VEC(ut + b);
-    VSTORE(S + b, sv);
-    VSTORE(ly + b, VEC(ly + b) + lyv);
-    VSTORE(qly + b, VEC(qly + b) + lyv * u8);
-    VSTORE(qaw + b, VEC(qaw + b) + n * u8);
-    VSTORE(pop + b, VEC(pop + b) + n);
-    VSTORE(dth + b, VEC(dth + b) + d);
-    if (p75) VSTORE(p75 + b, VEC(p75 + b) + n);
-    VSTORE(rn + b, VEC(rn + b) + n);
+    VSTORE(S + b, n - d);
+    VSTORE(gn + b, VEC(gn + b) + n);
+    VSTORE(gd + b, VEC(gd + b) + d);
   }
   for (int32_t l = 0; shared && l < K; l++) { /* state 0 starts the sums: 0 + x, as before */
     double *s2 = S2 + (size_t)l * B, pl = prow[l];
@@ -283,16 +298,34 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
       CS_LANES (b)
         VN(s2 + b) = VNDUP(0.0) + VN(S + b) * pl;
   }
-  /* care, rate by rate over the lanes: each sum's address and rate once */
-  for (int32_t q = 0; q < nu; q++) {
-    double *acc = ru + ou[q], rate = ur[q];
-    CS_LANES (b)
-      VN(acc + b) = VN(acc + b) + VN(N + b) * rate;
-  }
-  for (int32_t q = 0; q < ne; q++) {
-    double *acc = re + oe[q], rate = er[q];
-    CS_LANES (b)
-      VN(acc + b) = VN(acc + b) + VN(D + b) * rate;
+  /* the run's care at its end, rate by rate over the lanes: each sum's address and rate once */
+  if (w->rend[cell] || x + 1 == c->slo || x + 1 == c->shi) {
+    CS_LANES (b) { /* life years, QALYs and the demography of the run */
+      const vn g = VN(gn + b), h = VN(gd + b), u = VN(ut + b), lyv = g - h / 2.0;
+      VN(ly + b) = VN(ly + b) + lyv;
+      VN(qly + b) = VN(qly + b) + lyv * u;
+      VN(qaw + b) = VN(qaw + b) + g * u;
+      VN(pop + b) = VN(pop + b) + g;
+      VN(dth + b) = VN(dth + b) + h;
+      VN(rn + b) = VN(rn + b) + g;
+    }
+    if (p75)
+      CS_LANES (b)
+        VN(p75 + b) = VN(p75 + b) + VN(gn + b);
+    for (int32_t q = 0; q < nu; q++) {
+      double *acc = ru + ou[q], rate = ur[q];
+      CS_LANES (b)
+        VN(acc + b) = VN(acc + b) + VN(gn + b) * rate;
+    }
+    for (int32_t q = 0; q < ne; q++) {
+      double *acc = re + oe[q], rate = er[q];
+      CS_LANES (b)
+        VN(acc + b) = VN(acc + b) + VN(gd + b) * rate;
+    }
+    CS_LANES (b) {
+      VN(gn + b) = VNDUP(0.0);
+      VN(gd + b) = VNDUP(0.0);
+    }
   }
   if (!shared)
     cell_transitions(c, cell, k, j, N, nb);
@@ -401,30 +434,31 @@ CS_MIG_TYPES(4)
 
 /* Net migration M into cell sx of next year's stock for the W lanes from b (step 6): M > 0
  * arrives in the state mix of the base year; a removal takes every state in proportion, or
- * all of them, to exactly 0, when it is as large as the cell. M = 0 changes nothing. Adds
- * what was applied to the lanes' sums. */
+ * all of them, to exactly 0, when it is as large as the cell. M = 0 changes nothing: such a
+ * lane takes nk + 0 * share, which is nk (a cell is never -0: it starts as 0 + a sum), and
+ * its sum of what was applied adds 0 the same way. Adds what was applied to the lanes' sums. */
 #define CS_MIGRATE(W)                                                                              \
   CS_HOT void migrate##W(const kctx *c, int32_t b, int32_t sx, const double *Mq) {                 \
     int32_t K = c->K;                                                                              \
     size_t L = (size_t)c->L;                                                                       \
+    const v##W zero = {0}, M = *(v##W##u *)Mq, rem = -M;                                           \
+    if (!CS_ANY(W, (v##W##i)(M != zero))) return; /* nobody moves in any of the lanes */           \
     const double *share = c->pl->share0 + (size_t)sx * K;                                          \
     double *n = c->w->next + (size_t)sx * K * L + c->l0 + b;                                       \
     double *applied = c->w->dm + CS_DEMO_MIG * c->B + b;                                           \
-    const v##W zero = {0}, M = *(v##W##u *)Mq, rem = -M;                                           \
     v##W tot = zero;                                                                               \
     for (int32_t k = 0; k < K; k++)                                                                \
       tot += *(v##W##u *)(n + (size_t)k * L);                                                      \
-    v##W##i move = (v##W##i)(M != zero), in = (v##W##i)(M >= zero);                                \
+    v##W##i in = (v##W##i)(M >= zero);                                                             \
     v##W##i all = ~in & (v##W##i)(rem >= tot);                                                     \
-    v##W##i part = move & ~in & ~all; /* a removal of some of the cell: divisions, often none */   \
+    v##W##i part = ~in & ~all; /* a removal of some of the cell: divisions, often none */          \
     long long anyp = CS_ANY(W, part);                                                              \
-    for (int32_t k = 0; k < K; k++) {                                                              \
-      v##W nk = *(v##W##u *)(n + (size_t)k * L), out = nk - rem * (anyp ? nk / tot : zero);        \
-      out = CS_SEL(W, in, nk + M * share[k], CS_SEL(W, all, zero, out));                           \
-      *(v##W##u *)(n + (size_t)k * L) = CS_SEL(W, move, out, nk);                                  \
+    for (int32_t k = 0; k < K; k++) { /* nk - rem * nk / tot is nk + -(rem * nk / tot) */          \
+      v##W nk = *(v##W##u *)(n + (size_t)k * L), x = M * share[k];                                 \
+      if (anyp) x = CS_SEL(W, in, x, -(rem * (nk / tot)));                                         \
+      *(v##W##u *)(n + (size_t)k * L) = CS_SEL(W, all, zero, nk + x);                              \
     }                                                                                              \
-    v##W ap = *(v##W##u *)applied;                                                                 \
-    *(v##W##u *)applied = CS_SEL(W, move, ap + CS_SEL(W, all, -tot, M), ap);                       \
+    *(v##W##u *)applied = *(v##W##u *)applied + CS_SEL(W, all, -tot, M);                           \
     v##W##i capped = ~in & (v##W##i)(rem > tot);                                                   \
     for (int q = 0; q < W && CS_ANY(W, capped); q++)                                               \
       if (capped[q]) note_capped(c, b + q, sx, rem[q], tot[q]);                                    \

@@ -11,7 +11,8 @@
  * the machine's vector width. Every sum adds its terms in one fixed order, so results have
  * the same bits on any machine and any number of threads: within a lane the year's cells that
  * no intervention changes first (below), then the births and the other cells in (s, x, k)
- * order; lanes in (scenario, area) order across them.
+ * order, the persons and deaths of a run of ages with the same rates summed before they are
+ * weighted (cells.c, cell_fused); lanes in (scenario, area) order across them.
  *
  * Cells no intervention changes: below the youngest age that an intervention with a mortality,
  * utility or transition effect targets (seg_age), every lane of an area holds the baseline's
@@ -435,6 +436,8 @@ static void block_clear(const kctx *c) {
   zero_rows(w->ru, ns * c->nc, B, c->nb);
   zero_rows(w->re, ns * c->nc, B, c->nb);
   memset(w->rn, 0, ns * B * sizeof(double));
+  memset(w->gn, 0, (size_t)c->K * B * sizeof(double));
+  memset(w->gd, 0, (size_t)c->K * B * sizeof(double));
   memset(w->hl, 0, CS_HEALTH_N * B * sizeof(double));
   memset(w->dm, 0, CS_DEMO_N * B * sizeof(double));
   memset(w->lcl, 0, 2 * B * sizeof(int64_t));
@@ -844,6 +847,16 @@ static void nonzero_rates(const cs_plan *pl, const cs_params *pm, cs_work *w) {
     }
     w->nzn[2 * cell] = nu;
     w->nzn[2 * cell + 1] = ne;
+  }
+  /* the runs of ages with the same signature and rates (the plan's age bands) */
+  size_t K = (size_t)pl->nstate;
+  for (size_t cell = 0; cell < (size_t)CS_NSEX * CS_NAGE * K; cell++) {
+    size_t nx = cell + K; /* (s, x + 1, k) */
+    int32_t x = (int32_t)((cell / K) % CS_NAGE);
+    int last = x == CS_NAGE - 1 || x + 1 == 75; /* (75: a run is all in POP75 or none of it) */
+    w->rend[cell] = (uint8_t)(last || pm->cell_sig[cell] != pm->cell_sig[nx] ||
+                              memcmp(pm->use + cell * nc, pm->use + nx * nc, nc * sizeof(double)) ||
+                              memcmp(pm->eol + cell * nc, pm->eol + nx * nc, nc * sizeof(double)));
   }
 }
 

@@ -491,6 +491,9 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->nz = CS_ALLOC(ar, nsx * nk * 2 * nc + 1, int32_t);
   w->nzn = CS_ALLOC(ar, nsx * nk * 2, int32_t);
   w->nzr = CS_ALLOC(ar, nsx * nk * 2 * nc + 1, double);
+  w->rend = CS_ALLOC(ar, nsx * nk, uint8_t);
+  w->gn = lanes_alloc(ar, nk * B);
+  w->gd = lanes_alloc(ar, nk * B);
   w->qa = CS_ALLOC(ar, nsx * nk * (size_t)pl->narea, double);
   w->S = lanes_alloc(ar, B);
   w->S2 = lanes_alloc(ar, nk * B);
@@ -518,10 +521,10 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
       !w->tm_on || !w->any_tm || !w->any_th || !w->tm_big || !w->tm_row || !w->wfx || !w->qm ||
       !w->ud || !w->qm_big || !w->ud_any || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u ||
       !w->e || !w->mfte || !w->p || !w->psum || !w->trans_y || !w->trans_lg || !w->prow ||
-      !w->bclamp || !w->nz || !w->nzn || !w->nzr || !w->qa || !w->S || !w->S2 || !w->D || !w->hl ||
-      !w->dm || !w->cap || !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->pcopy ||
-      !w->upt || !w->lcl || !w->lcliv || !w->snap || !w->snapc || !w->ucap || !w->segp ||
-      !w->segf || !w->sigin)
+      !w->bclamp || !w->nz || !w->nzn || !w->nzr || !w->rend || !w->gn || !w->gd || !w->qa ||
+      !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap || !w->lane_of || !w->shash ||
+      !w->lane_sc || !w->lrow || !w->pcopy || !w->upt || !w->lcl || !w->lcliv || !w->snap ||
+      !w->snapc || !w->ucap || !w->segp || !w->segf || !w->sigin)
     return CS_ENOMEM;
   if (pl->rf) {
     w->rf_tot = CS_ALLOC(ar, (size_t)w->lstride, double);

@@ -192,6 +192,11 @@ typedef struct {
                            end-of-life use (1) not 0 (as offsets sector * bmax of their sums),
                            and their count */
   double *nzr;          /* [s][x][k][2][c] those rates, in the same order */
+  uint8_t *rend;        /* [s][x][k] the cell ends a run: (s, x + 1, k) has another signature
+                           or other use or end-of-life rates (x + 1 is another age band), or
+                           x is the last age (cell_fused sums the persons of a run first) */
+  double *gn, *gd;      /* [k][bmax] persons and deaths of state k summed over the cells of
+                           the current run (0 between runs) */
   double *qa;           /* [s][x][k][a] the year's death probability before mortality effects
                            (relative-risk mode; hazard mode: [s][x][k], the same in every area) */
   double *S, *D;        /* [bmax] survivors and deaths of the current cell */
