@@ -88,8 +88,9 @@ static void year_deaths(const kctx *c) {
         for (int32_t k = 0; k < K; k++)
           rbar += sh[k] * pm->rr[k];
       }
-      /* rbar is 0 only when every state in the mix has relative risk 0: nobody dies. q / rbar
-       * once, unless it overflows (then q * rr / rbar: a state with rr 0 keeps q 0) */
+      /* rbar is 0 when every state in the mix has relative risk 0 (or the sum underflows: a
+       * cell of fewer than 1e-300 persons): nobody dies. q / rbar once, unless it overflows
+       * (then q * rr / rbar: a state with rr 0 keeps q 0) */
       double qr = rbar > 0.0 ? q / rbar : 0.0;
       int big = !(qr <= DBL_MAX);
       for (int32_t k = 0; k < K; k++)
@@ -231,7 +232,8 @@ CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, co
  * w->D and w->S for the passes after), the persons and deaths added to the run's sums (w->gn,
  * w->gd); then, without transition effects in the block, the survivors by next state into S2.
  * At the end of a run (w->rend: the ages of one sex and state with the same signature and
- * rates, an age band; also where the cells every scenario shares end, docs/model.md note 18)
+ * rates, an age band; also where the cells every scenario shares begin or end (slo, shi),
+ * docs/model.md note 18)
  * the run's life years, QALYs, demography, persons of the signature and care at the rates
  * that are not 0 (N-weighted use, D-weighted end-of-life use: a rate of exactly 0 adds +0 or
  * -0 to a sum that is never -0, which leaves it as it is for a finite population), once for
@@ -436,7 +438,9 @@ CS_MIG_TYPES(4)
  * arrives in the state mix of the base year; a removal takes every state in proportion, or
  * all of them, to exactly 0, when it is as large as the cell. M = 0 changes nothing: such a
  * lane takes nk + 0 * share, which is nk (a cell is never -0: it starts as 0 + a sum), and
- * its sum of what was applied adds 0 the same way. Adds what was applied to the lanes' sums. */
+ * its sum of what was applied adds 0 the same way. (A NaN removal may now give a NaN of the
+ * other sign than nk - x did: only with a population that is not a number already.) Adds
+ * what was applied to the lanes' sums. */
 #define CS_MIGRATE(W)                                                                              \
   CS_HOT void migrate##W(const kctx *c, int32_t b, int32_t sx, const double *Mq) {                 \
     int32_t K = c->K;                                                                              \
@@ -453,7 +457,7 @@ CS_MIG_TYPES(4)
     v##W##i all = ~in & (v##W##i)(rem >= tot);                                                     \
     v##W##i part = ~in & ~all; /* a removal of some of the cell: divisions, often none */          \
     long long anyp = CS_ANY(W, part);                                                              \
-    for (int32_t k = 0; k < K; k++) { /* nk - rem * nk / tot is nk + -(rem * nk / tot) */          \
+    for (int32_t k = 0; k < K; k++) { /* nk - rem * (nk / tot), the same op */                     \
       v##W nk = *(v##W##u *)(n + (size_t)k * L), x = M * share[k];                                 \
       if (anyp) x = CS_SEL(W, in, x, -(rem * (nk / tot)));                                         \
       *(v##W##u *)(n + (size_t)k * L) = CS_SEL(W, all, zero, nk + x);                              \

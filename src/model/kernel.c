@@ -834,7 +834,8 @@ static void implementation_step(kctx *c) {
 }
 
 /* Per cell (s, x, k): the sectors whose use and end-of-life rates are not 0 (cell_fused), as
- * offsets of their sums in the block's scratch (sector * bmax), and those rates. */
+ * offsets of their sums in the block's scratch (sector * bmax), and those rates; and whether
+ * the cell ends a run of ages with the same signature and rates (w->rend). */
 static void nonzero_rates(const cs_plan *pl, const cs_params *pm, cs_work *w) {
   size_t nc = (size_t)pl->nsector;
   for (size_t cell = 0; cell < (size_t)CS_NSEX * CS_NAGE * pl->nstate; cell++) {

@@ -193,8 +193,9 @@ typedef struct {
                            and their count */
   double *nzr;          /* [s][x][k][2][c] those rates, in the same order */
   uint8_t *rend;        /* [s][x][k] the cell ends a run: (s, x + 1, k) has another signature
-                           or other use or end-of-life rates (x + 1 is another age band), or
-                           x is the last age (cell_fused sums the persons of a run first) */
+                           or other use or end-of-life rates (x + 1 is another age band), x
+                           is 74 (POP75) or the last age (cell_fused sums a run's persons
+                           first; it also ends runs where ages slo .. shi - 1 begin or end) */
   double *gn, *gd;      /* [k][bmax] persons and deaths of state k summed over the cells of
                            the current run (0 between runs) */
   double *qa;           /* [s][x][k][a] the year's death probability before mortality effects
