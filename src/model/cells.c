@@ -232,14 +232,13 @@ CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, co
  * w->D and w->S for the passes after), the persons and deaths added to the run's sums (w->gn,
  * w->gd); then, without transition effects in the block, the survivors by next state into S2.
  * At the end of a run (w->rend: the ages of one sex and state with the same signature and
- * rates, an age band; also where the cells every scenario shares begin or end (slo, shi),
- * docs/model.md note 18)
- * the run's life years, QALYs, demography, persons of the signature and care at the rates
- * that are not 0 (N-weighted use, D-weighted end-of-life use: a rate of exactly 0 adds +0 or
- * -0 to a sum that is never -0, which leaves it as it is for a finite population), once for
- * the run instead of once per age; the care a pass per rate (its sum's address and the rate
- * loaded once). The rates that are not 0, their sums' offsets and the year's row are read
- * where cs_kernel keeps them (w->nz, w->nzr, w->prow), not copied per cell. */
+ * rates, an age band; also where the cells every scenario shares begin or end, slo and shi;
+ * docs/model.md note 18) the run's life years, QALYs, demography, persons of the signature
+ * and care at the rates that are not 0 (N-weighted use, D-weighted end-of-life use: a rate of
+ * exactly 0 adds +0 or -0 to a sum that is never -0, which leaves it as it is for a finite
+ * population), once for the run instead of once per age; the care a pass per rate (its sum's
+ * address and the rate loaded once). The rates that are not 0, their sums' offsets and the year's
+ * row are read where cs_kernel keeps them (w->nz, w->nzr, w->prow), not copied per cell. */
 CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t j, const double *N,
                        int32_t nb) {
   cs_work *w = c->w;
