@@ -24,6 +24,7 @@ Cases that need mount(2) (tmpfs: full disk, read-only, a mount point) or chown a
 when not permitted. Every subprocess runs under a timeout: a hang is a failure.
 """
 import contextlib
+import csv
 import fcntl
 import hashlib
 import os
@@ -413,6 +414,55 @@ def deterministic_outputs(t):
         e(before == after, f"{label}: a rerun into the same DIR changes "
                            f"{sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))[:5]}")
     e.done()
+
+
+@case
+def text_round_trip(t):
+    """Names with commas, quotes and a line break, one longer than the CSV writer's row buffer
+    (4 KiB) and one short, come back exactly from the CSV files (quoted, quotes doubled) and
+    from results.db (rows are inserted 16 at a time: the last rows of a table too)."""
+    e = Expect()
+    plan = copy_tiny(os.path.join(t, "plan"))
+    long_name = 'Lang, "thuis"\n' * 400  # about 5.6 KiB, doubled quotes about 6.4 KiB
+    short_name = 'Huis, "arts"'
+    with open(plan) as f:
+        text = f.read()
+    text2 = text.replace("name: Langer thuis", "name: " + yaml_str(long_name)).replace(
+        "name: Huisarts,", "name: " + yaml_str(short_name) + ",")
+    e.need(text2.count('\\"') >= 2, "cannot rename the theme and the sector (tests/data/tiny/plan.yaml changed)")
+    with open(plan, "w") as f:
+        f.write(text2)
+    out = os.path.join(t, "out")
+    rc, _, err, _ = run_plan(plan, out)
+    e.need(rc == 0, f"run exits {rc}: {first_line(err)}")
+    for table, key, col, want in (("themes", "theme", "name", long_name),
+                                  ("sectors", "sector", "name", short_name)):
+        with open(os.path.join(out, table + ".csv"), newline="", encoding="utf-8") as f:
+            names = [r[col] for r in csv.DictReader(f)]
+        e(want in names, f"{table}.csv: the name does not come back ({[n[:40] for n in names]})")
+        db = sqlite3.connect(os.path.join(out, "results.db"))
+        got = [r[0] for r in db.execute(f"SELECT {col} FROM {table}")]
+        db.close()
+        e(want in got, f"results.db {table}: the name does not come back")
+        e(names == got, f"{table}: CSV and results.db differ")
+    # every table's rows are in results.db, in the CSV's order (the 16-row inserts keep it)
+    db = sqlite3.connect(os.path.join(out, "results.db"))
+    for name in sorted(os.listdir(out)):
+        if not name.endswith(".csv"):
+            continue
+        with open(os.path.join(out, name), newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))[1:]
+        got = db.execute(f'SELECT * FROM "{name[:-4]}" ORDER BY rowid').fetchall()
+        e(len(rows) == len(got), f"{name}: {len(rows)} CSV rows, {len(got)} in results.db")
+        e(all((str(a[0]) if a[0] is not None else "") == r[0] for a, r in zip(got, rows)),
+          f"{name}: the first column differs from results.db's, row by row")
+    db.close()
+    e.done()
+
+
+def yaml_str(s):
+    """s as a double-quoted YAML scalar."""
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 @case

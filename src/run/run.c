@@ -348,8 +348,10 @@ static cs_status relay(const cs_diags *from, cs_diags *to, const char *priv, con
 /* The CSV files with the workbook (printf-bound) and the SQLite database (SQLite-bound, the
  * longer: the report waits for it) are written by two jobs, on two threads when the run has
  * them: each job writes every table to its own sinks, which share nothing but the read-only
- * view, so the files have the same bytes as one after the other. Each job keeps its own
- * diagnostics; a table both refuse (a value that is not finite) is said once. */
+ * view, so the files have the same bytes as one after the other. Each job then makes its own
+ * files durable (prepare: the workbook's zip, the database's commit and sync), so that these
+ * too run beside each other; nothing is renamed before both jobs are done. Each job keeps its
+ * own diagnostics; a table both refuse (a value that is not finite) is said once. */
 typedef struct {
   const cs_run *run;
   cs_sink *const *sinks;
@@ -361,7 +363,14 @@ static cs_status sink_job(void *ctx, int64_t job) {
   sink_jobs *x = ctx;
   cs_sink *const *own = job == 0 ? x->sinks : x->sinks + x->nsink - 1;
   int n = job == 0 ? x->nsink - 1 : 1;
-  return cs_tables_write(&x->run->view, own, n, x->run->opt.cancel, x->d[job]);
+  cs_status st = cs_tables_write(&x->run->view, own, n, x->run->opt.cancel, x->d[job]);
+  if (st == CS_OK && job == 0) { /* the CSV sink is the first */
+    const char *log = cs_run_log(x->run);
+    st = cs_sink_csv_add_text(own[0], "run.log", log, strlen(log));
+  }
+  for (int i = 0; i < n && st == CS_OK; i++)
+    st = own[i]->prepare(own[i]);
+  return st;
 }
 
 static cs_status write_tables(const cs_run *run, cs_sink *const *sinks, int nsink,
@@ -401,14 +410,9 @@ cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *caller) {
   /* a sink that could not start says why in a diagnostic; without one it ran out of memory */
   for (int i = 0; i < nsink && st == CS_OK; i++)
     if (!sinks[i]) st = cs_diags_count(diags) > before ? CS_EIO : CS_ENOMEM;
+  /* everything written and durable first (the jobs prepare their sinks); only then is
+   * anything renamed */
   if (st == CS_OK) st = write_tables(run, sinks, nsink, diags);
-  if (st == CS_OK) {
-    const char *log = cs_run_log(run);
-    st = cs_sink_csv_add_text(sinks[0], "run.log", log, strlen(log));
-  }
-  /* everything durable first; only then is anything renamed */
-  for (int i = 0; i < nsink && st == CS_OK; i++)
-    st = sinks[i]->prepare(sinks[i]);
   int commit = st == CS_OK;
   for (int i = 0; i < nsink; i++)
     if (sinks[i]) {
