@@ -167,7 +167,7 @@ static void lane_none(const kctx *c, int32_t b) {
 
 /* One effect of an active intervention on signature j of lane b: mortality and utility
  * effects, and the product of transition multipliers of every row (k, l). */
-static void lane_sig_effect(const kctx *c, int32_t b, int32_t j, int32_t v, int32_t q) {
+CS_HOT void lane_sig_effect(const kctx *c, int32_t b, int32_t j, int32_t v, int32_t q) {
   const cs_plan *pl = c->pl;
   const cs_params *pm = c->pm;
   cs_work *w = c->w;
@@ -583,31 +583,52 @@ static void seg_save(const kctx *c, int32_t nbase) {
  * computed in them: next year's cells that those ages feed and the baseline's sums, counts and
  * capped removals of their area. Vector by vector of eight lanes: eight areas in a row as one
  * vector, the others gathered area by area; a padding lane keeps nobody. (Copies only: the
- * bits of the baseline's values.) */
-static void seg_take(const kctx *c, int32_t nu) {
+ * bits of the baseline's values.) The cells go row by row (s, x, k), each row's vectors one
+ * after the other: the row's baseline lanes are read and its lanes written in order, where
+ * vector by vector through all rows took a national plan's runs a tenth of their time in
+ * scattered loads. */
+#define SEG_GROUP 16 /* vectors whose masks are kept while the rows go by */
+
+static void seg_take_cells(const kctx *c, int32_t b0, int32_t b1, int32_t nr) {
   cs_work *w = c->w;
   const int32_t *la = w->lane_a + c->l0;
-  int32_t K = c->K, to = c->shi < CS_XMAX ? c->shi : CS_XMAX;
-  int32_t nr = c->nl - c->l0 < c->nb ? c->nl - c->l0 : c->nb; /* the block's lanes, not padding */
-  size_t L = (size_t)c->L, na = (size_t)c->na;
-  for (int32_t b = nu; b < c->nb; b += VL) {
-    int row = b + VL <= nr && w->lrow[(c->l0 + b) / VL]; /* eight areas in a row */
+  int32_t K = c->K, to = c->shi < CS_XMAX ? c->shi : CS_XMAX, nv = (b1 - b0) / VL;
+  size_t L = (size_t)c->L;
+  int row[SEG_GROUP];
+  v8i km[SEG_GROUP];
+  for (int32_t v = 0; v < nv; v++) {
+    int32_t b = b0 + v * VL;
+    row[v] = b + VL <= nr && w->lrow[(c->l0 + b) / VL]; /* eight areas in a row */
     long long keep[VL];
     for (int q = 0; q < VL; q++) /* (padding lanes read some area's value, then 0) */
       keep[q] = b + q < nr ? -1 : 0;
-    const v8i km = VECI(keep);
-    const int32_t *src = la + b;
-    for (int32_t s = 0; s < CS_NSEX; s++)
-      for (int32_t x = c->slo + 1; x <= to; x++)
-        for (int32_t k = 0; k < K; k++) {
-          double *n = w->next + (((size_t)s * CS_NAGE + (size_t)x) * K + (size_t)k) * L;
+    km[v] = VECI(keep);
+  }
+  for (int32_t s = 0; s < CS_NSEX; s++)
+    for (int32_t x = c->slo + 1; x <= to; x++)
+      for (int32_t k = 0; k < K; k++) {
+        double *n = w->next + (((size_t)s * CS_NAGE + (size_t)x) * K + (size_t)k) * L;
+        for (int32_t v = 0; v < nv; v++) {
+          int32_t b = b0 + v * VL;
+          const int32_t *src = la + b;
           double *dst = n + c->l0 + b;
-          if (row)
+          if (row[v])
             VSTORE(dst, VEC(n + src[0]));
           else
-            VSTORE(dst, VSEL(km, CS_GATHER8(n, src), VDUP(0.0)));
+            VSTORE(dst, VSEL(km[v], CS_GATHER8(n, src), VDUP(0.0)));
         }
-    if (b >= nr) continue;
+      }
+}
+
+static void seg_take(const kctx *c, int32_t nu) {
+  cs_work *w = c->w;
+  const int32_t *la = w->lane_a + c->l0;
+  int32_t nr = c->nl - c->l0 < c->nb ? c->nl - c->l0 : c->nb; /* the block's lanes, not padding */
+  size_t na = (size_t)c->na;
+  for (int32_t b = nu; b < c->nb; b += SEG_GROUP * VL)
+    seg_take_cells(c, b, b + SEG_GROUP * VL < c->nb ? b + SEG_GROUP * VL : c->nb, nr);
+  for (int32_t b = nu; b < nr; b += VL) {
+    const int32_t *src = la + b;
     int32_t nq = nr - b < VL ? nr - b : VL;
     for (int32_t q = 0; q < w->nseg; q++) {
       double *dst = w->segp[q] + b;
