@@ -420,44 +420,72 @@ def deterministic_outputs(t):
 def text_round_trip(t):
     """Names with commas, quotes and a line break, one longer than the CSV writer's row buffer
     (4 KiB) and one short, come back exactly from the CSV files (quoted, quotes doubled) and
-    from results.db (rows are inserted 16 at a time: the last rows of a table too)."""
+    from results.db; an area name with a comma and quotes goes through one of results.db's
+    16-row INSERTs (the example's 16 areas). Every table of both runs has the same cells in the
+    CSV file and in results.db, row by row and column by column (numbers to the bit)."""
     e = Expect()
     plan = copy_tiny(os.path.join(t, "plan"))
     long_name = 'Lang, "thuis"\n' * 400  # about 5.6 KiB, doubled quotes about 6.4 KiB
     short_name = 'Huis, "arts"'
     with open(plan) as f:
         text = f.read()
-    text2 = text.replace("name: Langer thuis", "name: " + yaml_str(long_name)).replace(
-        "name: Huisarts,", "name: " + yaml_str(short_name) + ",")
-    e.need(text2.count('\\"') >= 2, "cannot rename the theme and the sector (tests/data/tiny/plan.yaml changed)")
+    text2 = text.replace("name: Langer thuis", "name: " + yaml_str(long_name))
+    text3 = text2.replace("name: Huisarts,", "name: " + yaml_str(short_name) + ",")
+    e.need(text != text2 != text3, "cannot rename the theme and the sector (tests/data/tiny/plan.yaml changed)")
     with open(plan, "w") as f:
-        f.write(text2)
-    out = os.path.join(t, "out")
-    rc, _, err, _ = run_plan(plan, out)
-    e.need(rc == 0, f"run exits {rc}: {first_line(err)}")
-    for table, key, col, want in (("themes", "theme", "name", long_name),
-                                  ("sectors", "sector", "name", short_name)):
+        f.write(text3)
+    ex = os.path.join(t, "example")
+    shutil.copytree(os.path.dirname(EXAMPLE), ex)
+    area_name = 'Sittard, "Geleen"'
+    with open(os.path.join(ex, "areas.csv"), encoding="utf-8") as f:
+        areas = f.read()
+    areas2 = areas.replace(",Sittard-Geleen,", ',"Sittard, ""Geleen""",')
+    e.need(areas2 != areas, "cannot rename an area (examples/zuid-limburg/areas.csv changed)")
+    with open(os.path.join(ex, "areas.csv"), "w", encoding="utf-8") as f:
+        f.write(areas2)
+    runs = ((plan, os.path.join(t, "out"), ()),
+            (os.path.join(ex, "plan.yaml"), os.path.join(t, "out-example"), ("--no-intervention-shapley",)))
+    for p, out, opts in runs:
+        rc, _, err, _ = run_plan(p, out, *opts)
+        e.need(rc == 0, f"{p}: run exits {rc}: {first_line(err)}")
+    for out, table, col, want in ((runs[0][1], "themes", "name", long_name),
+                                  (runs[0][1], "sectors", "name", short_name),
+                                  (runs[1][1], "areas", "name", area_name)):
         with open(os.path.join(out, table + ".csv"), newline="", encoding="utf-8") as f:
             names = [r[col] for r in csv.DictReader(f)]
         e(want in names, f"{table}.csv: the name does not come back ({[n[:40] for n in names]})")
-        db = sqlite3.connect(os.path.join(out, "results.db"))
-        got = [r[0] for r in db.execute(f"SELECT {col} FROM {table}")]
-        db.close()
-        e(want in got, f"results.db {table}: the name does not come back")
-        e(names == got, f"{table}: CSV and results.db differ")
-    # every table's rows are in results.db, in the CSV's order (the 16-row inserts keep it)
-    db = sqlite3.connect(os.path.join(out, "results.db"))
-    for name in sorted(os.listdir(out)):
-        if not name.endswith(".csv"):
-            continue
-        with open(os.path.join(out, name), newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))[1:]
-        got = db.execute(f'SELECT * FROM "{name[:-4]}" ORDER BY rowid').fetchall()
-        e(len(rows) == len(got), f"{name}: {len(rows)} CSV rows, {len(got)} in results.db")
-        e(all((str(a[0]) if a[0] is not None else "") == r[0] for a, r in zip(got, rows)),
-          f"{name}: the first column differs from results.db's, row by row")
-    db.close()
+    for _, out, _ in runs:
+        for what in csv_db_differences(out):
+            e(False, f"{os.path.basename(out)}: {what}")
     e.done()
+
+
+def csv_db_differences(out):
+    """Where a CSV table of run out and its table in results.db differ: row count, or a cell
+    (text equal, integers equal, reals equal to the bit, an empty cell NULL)."""
+    diffs = []
+    db = sqlite3.connect(os.path.join(out, "results.db"))
+    try:
+        for name in sorted(os.listdir(out)):
+            if not name.endswith(".csv"):
+                continue
+            table = name[:-4]
+            types = [r[2] for r in db.execute(f'PRAGMA table_info("{table}")')]
+            with open(os.path.join(out, name), newline="", encoding="utf-8") as f:
+                rows = list(csv.reader(f))[1:]
+            got = db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+            if len(rows) != len(got) or not types:
+                diffs.append(f"{name}: {len(rows)} CSV rows, {len(got)} in results.db")
+                continue
+            for i, (r, g) in enumerate(zip(rows, got)):
+                cells = [None if c == "" else int(c) if ty == "INTEGER" else float(c) if ty == "REAL" else c
+                         for c, ty in zip(r, types)]
+                if cells != list(g):
+                    diffs.append(f"{name}: row {i + 1}: CSV {r} against results.db {list(g)}")
+                    break
+    finally:
+        db.close()
+    return diffs
 
 
 def yaml_str(s):

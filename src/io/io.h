@@ -144,8 +144,8 @@ cs_status cs_tables_write(const cs_view *v, cs_sink *const *sinks, int nsink,
 
 /* Sinks. dir must exist. On failure they return NULL and add a diagnostic. */
 cs_sink *cs_sink_csv_new(const char *dir, cs_diags *d);
-/* Adds a text file (run.log) to a CSV sink's files: written and synced now, renamed with the
- * tables at commit. */
+/* Adds a text file (run.log) to a CSV sink's files: written now, synced with the tables
+ * (prepare) and renamed with them at commit. */
 cs_status cs_sink_csv_add_text(cs_sink *csv, const char *name, const char *text, size_t len);
 /* A text field of a CSV row: as it is, or in double quotes (a quote doubled) when it holds a
  * comma, a quote or a line break (RFC 4180). */

@@ -90,27 +90,26 @@ cs_status cs_mkdir_p(const char *dir, size_t *made_len, cs_diags *d) {
   return rc;
 }
 
-/* Checks every write that went into f (ferror), then flushes, syncs and closes it; on any
- * failure the temporary file is removed and the error reported under the final name. */
-/* Closes a CSV file that was written. Its pages are sent to the disk at once, without waiting
- * (sync_file_range where Linux has it); csv_prepare waits for them (fsync) once every table is
- * written, so that the disk writes one table while the next is computed instead of each
- * table's sync stopping the job. Elsewhere the file is synced here. */
+/* Checks every write that went into f (ferror), flushes it and closes it; on any failure the
+ * temporary file is removed and the error reported under the final name. Its pages are sent to
+ * the disk at once, without waiting (sync_file_range where Linux has it); csv_prepare waits
+ * for them (fsync, on the file opened again, as for the database and the workbook) once every
+ * table is written, so that the disk writes one table while the next is computed instead of
+ * each table's sync stopping the job. Elsewhere the file is synced here. */
 static cs_status close_file(FILE *f, const char *tmp, const char *fin, cs_diags *d) {
-  int bad = ferror(f) != 0;
-  bad |= fflush(f) != 0;
+  /* the error of the first call that failed (a failed write's own errno is gone by now: csv_row
+   * reports it where it can) */
+  int err = ferror(f) ? EIO : 0;
+  if (fflush(f) != 0 && !err) err = errno ? errno : EIO;
 #if defined(SYNC_FILE_RANGE_WRITE)
-  int err = bad ? errno : 0;
   /* (an error of the writing shows in the fsync after) */
-  if (!bad) (void)sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE);
+  if (!err) (void)sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE);
 #else
-  bad |= fsync(fileno(f)) != 0;
-  int err = bad ? errno : 0;
+  if (!err && fsync(fileno(f)) != 0) err = errno ? errno : EIO;
 #endif
-  errno = 0;
-  bad |= fclose(f) != 0;
-  if (!bad) return CS_OK;
-  cs_diags_add(d, fin, 0, 0, "cannot write: %s", strerror(err ? err : errno));
+  if (fclose(f) != 0 && !err) err = errno ? errno : EIO;
+  if (!err) return CS_OK;
+  cs_diags_add(d, fin, 0, 0, "cannot write: %s", strerror(err));
   unlink(tmp);
   return CS_EIO;
 }
@@ -246,13 +245,17 @@ static size_t csv_int(char *out, int64_t v) {
   40 /* more than a separator, a number's most bytes (cs_fmt_g17 writes up to                      \
       * 32 with its NUL, csv_int 20) and the row's line end */
 
+/* Writes the n bytes of buf; false (the error in errno) when the file takes fewer. */
+static int csv_put(csv_sink *c, const char *buf, size_t n) { return fwrite(buf, 1, n, c->f) == n; }
+
 static cs_status csv_row(cs_sink *sk, const cs_value *v) {
   csv_sink *c = (csv_sink *)sk;
   char buf[CSV_ROW_BUF];
   size_t n = 0;
-  for (int i = 0; i < c->t->ncol; i++) {
+  int ok = 1;
+  for (int i = 0; i < c->t->ncol && ok; i++) {
     if (n + CSV_ROOM > sizeof buf) {
-      fwrite(buf, 1, n, c->f);
+      ok = csv_put(c, buf, n);
       n = 0;
     }
     if (i) buf[n++] = ',';
@@ -261,13 +264,15 @@ static cs_status csv_row(cs_sink *sk, const cs_value *v) {
     case CS_TEXT: {
       size_t len = strlen(v[i].s);
       if (n + 2 * len + 3 > sizeof buf) { /* (3: the quotes and the line end) */
-        fwrite(buf, 1, n, c->f);
+        ok = ok && csv_put(c, buf, n);
         n = 0;
       }
-      if (2 * len + 3 > sizeof buf)
-        cs_csv_text(c->f, v[i].s);
-      else
+      if (2 * len + 3 <= sizeof buf) {
         n += csv_field(buf + n, v[i].s, len);
+      } else if (ok) {
+        cs_csv_text(c->f, v[i].s);
+        ok = !ferror(c->f);
+      }
       break;
     }
     case CS_INT: n += csv_int(buf + n, v[i].i); break;
@@ -277,8 +282,8 @@ static cs_status csv_row(cs_sink *sk, const cs_value *v) {
     }
   }
   buf[n++] = '\n';
-  if (fwrite(buf, 1, n, c->f) == n) return CS_OK;
-  cs_diags_add(c->d, c->fin, 0, 0, "cannot write: %s", strerror(errno));
+  if (ok && csv_put(c, buf, n)) return CS_OK;
+  cs_diags_add(c->d, c->fin, 0, 0, "cannot write: %s", strerror(errno ? errno : EIO));
   return CS_EIO;
 }
 

@@ -586,7 +586,14 @@ static void seg_save(const kctx *c, int32_t nbase) {
  * bits of the baseline's values.) The cells go row by row (s, x, k), each row's vectors one
  * after the other: the row's baseline lanes are read and its lanes written in order, where
  * vector by vector through all rows took a national plan's runs a tenth of their time in
- * scattered loads. */
+ * scattered loads.
+ * Of next year's cells, a lane reads only the row that leaves them (age shi: computed in every
+ * lane next year) and the women's rows with fertility (births); the others stay in the
+ * shared cells every later year (slo only rises, shi is fixed from y1 on), where only the
+ * baseline's lanes are read. So only those rows are copied, unless c->seg_copy_all (the year
+ * before y1, whose next year has a lower shi, or a run with the detail table, which reads every
+ * cell; a re-forecast rescales every cell, but its lanes compute all of them: seg_all). The
+ * rows not copied keep old numbers that nothing reads. */
 #define SEG_GROUP 16 /* vectors whose masks are kept while the rows go by */
 
 static void seg_take_cells(const kctx *c, int32_t b0, int32_t b1, int32_t nr) {
@@ -604,8 +611,10 @@ static void seg_take_cells(const kctx *c, int32_t b0, int32_t b1, int32_t nr) {
       keep[q] = b + q < nr ? -1 : 0;
     km[v] = VECI(keep);
   }
+  const double *f = c->pm->fert;
   for (int32_t s = 0; s < CS_NSEX; s++)
-    for (int32_t x = c->slo + 1; x <= to; x++)
+    for (int32_t x = c->slo + 1; x <= to; x++) {
+      if (!c->seg_copy_all && x != to && !(s == 0 && f && f[x] != 0.0)) continue;
       for (int32_t k = 0; k < K; k++) {
         double *n = w->next + (((size_t)s * CS_NAGE + (size_t)x) * K + (size_t)k) * L;
         for (int32_t v = 0; v < nv; v++) {
@@ -618,6 +627,7 @@ static void seg_take_cells(const kctx *c, int32_t b0, int32_t b1, int32_t nr) {
             VSTORE(dst, VSEL(km[v], CS_GATHER8(n, src), VDUP(0.0)));
         }
       }
+    }
 }
 
 static void seg_take(const kctx *c, int32_t nu) {
@@ -1120,6 +1130,9 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
   for (c.y = 0; c.y < pl->nyear; c.y++) {
     c.shi = c.y < y1 ? CS_NAGE : age;
     c.slo = lo < c.shi ? lo : c.shi;
+    /* in the year before y1 all rows: next year's shi is lower (the cells from age to on
+     * leave the shared ones); the detail table reads every cell of every lane */
+    c.seg_copy_all = c.y + 1 == y1 || r->detail;
     year_step(&c, nsc);
     lo = seg_next(&c);
     double *tmp = w->cur;

@@ -4,6 +4,7 @@
 #include "run_mpi.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,80 +346,94 @@ static cs_status relay(const cs_diags *from, cs_diags *to, const char *priv, con
   return st;
 }
 
-/* The CSV files with the workbook (printf-bound) and the SQLite database (SQLite-bound, the
- * longer: the report waits for it) are written by two jobs, on two threads when the run has
- * them: each job writes every table to its own sinks, which share nothing but the read-only
- * view, so the files have the same bytes as one after the other. Each job then makes its own
- * files durable (prepare: the workbook's zip, the database's commit and sync), so that these
- * too run beside each other; nothing is renamed before both jobs are done. Each job keeps its
- * own diagnostics; a table both refuse (a value that is not finite) is said once. */
+/* The CSV files with the workbook (printf-bound) and the SQLite database (SQLite-bound) are
+ * written by two jobs, on two threads when the run has them: each job writes every table to
+ * its own sinks, which share nothing but the read-only view, so the files have the same bytes
+ * as one after the other. Each job then makes its own files durable (prepare: the CSV files'
+ * fsync, the workbook's zip, the database's commit and sync), so that these too run beside
+ * each other; nothing is renamed before both jobs are done, and a job does not prepare once
+ * the other has failed or the run is cancelled. Each job's sinks report into the job's own
+ * diagnostics (the lists are not shared between threads); they are merged afterwards in the
+ * jobs' order, and a message both have (a table both refuse: a value that is not finite) is
+ * said once. */
 typedef struct {
   const cs_run *run;
   cs_sink *const *sinks;
   int nsink;
-  cs_diags *d[2];
+  cs_diags *const *d; /* [2] */
+  atomic_int failed;  /* a job failed: the other does not prepare its files */
 } sink_jobs;
 
 static cs_status sink_job(void *ctx, int64_t job) {
   sink_jobs *x = ctx;
   cs_sink *const *own = job == 0 ? x->sinks : x->sinks + x->nsink - 1;
   int n = job == 0 ? x->nsink - 1 : 1;
-  cs_status st = cs_tables_write(&x->run->view, own, n, x->run->opt.cancel, x->d[job]);
+  const volatile sig_atomic_t *cancel = x->run->opt.cancel;
+  cs_status st = cs_tables_write(&x->run->view, own, n, cancel, x->d[job]);
   if (st == CS_OK && job == 0) { /* the CSV sink is the first */
     const char *log = cs_run_log(x->run);
     st = cs_sink_csv_add_text(own[0], "run.log", log, strlen(log));
   }
+  if (st == CS_OK && cancel && *cancel) st = CS_ECANCELED;
+  if (st != CS_OK || atomic_load(&x->failed)) { /* (the other's failure is the run's status) */
+    atomic_store(&x->failed, 1);
+    return st;
+  }
   for (int i = 0; i < n && st == CS_OK; i++)
     st = own[i]->prepare(own[i]);
+  if (st != CS_OK) atomic_store(&x->failed, 1);
   return st;
 }
 
-static cs_status write_tables(const cs_run *run, cs_sink *const *sinks, int nsink,
-                              cs_diags *diags) {
-  sink_jobs x = {run, sinks, nsink, {cs_diags_new(), cs_diags_new()}};
-  cs_status st = x.d[0] && x.d[1] ? CS_OK : CS_ENOMEM;
-  if (st == CS_OK) st = cs_parallel_for(run->opt.threads, 2, sink_job, &x);
-  for (size_t i = 0; x.d[0] && i < cs_diags_count(x.d[0]); i++)
-    cs_diags_add_prefixed(diags, "", cs_diags_get(x.d[0], i));
-  for (size_t i = 0; x.d[1] && i < cs_diags_count(x.d[1]); i++) {
-    const char *m = cs_diags_get(x.d[1], i);
+/* The jobs' diagnostics into to: the first's, then the second's that the first has not. */
+static void merge_diags(cs_diags *const *d, cs_diags *to) {
+  for (size_t i = 0; i < cs_diags_count(d[0]); i++)
+    cs_diags_add_prefixed(to, "", cs_diags_get(d[0], i));
+  for (size_t i = 0; i < cs_diags_count(d[1]); i++) {
+    const char *m = cs_diags_get(d[1], i);
     int seen = 0;
-    for (size_t k = 0; k < cs_diags_count(x.d[0]) && !seen; k++)
-      seen = !strcmp(m, cs_diags_get(x.d[0], k));
-    if (!seen) cs_diags_add_prefixed(diags, "", m);
+    for (size_t k = 0; k < cs_diags_count(d[0]) && !seen; k++)
+      seen = !strcmp(m, cs_diags_get(d[0], k));
+    if (!seen) cs_diags_add_prefixed(to, "", m);
   }
-  cs_diags_free(x.d[0]);
-  cs_diags_free(x.d[1]);
-  return st;
 }
 
 /* Every table, run.log and results.db into the private directory of o, then one commit. */
 cs_status cs_run_write_to(const cs_run *run, cs_outdir *o, cs_diags *caller) {
   if (!cs_outdir_private(o)) return CS_EINTERNAL; /* written once already */
   char *dir = cs_strdup(cs_outdir_private(o));    /* the commit frees o's copy */
-  cs_diags *diags = cs_diags_new();
-  if (!dir || !diags) {
+  cs_diags *diags = cs_diags_new(), *dj[2] = {cs_diags_new(), cs_diags_new()};
+  if (!dir || !diags || !dj[0] || !dj[1]) {
     cs_free(dir);
     cs_diags_free(diags);
+    cs_diags_free(dj[0]);
+    cs_diags_free(dj[1]);
     return CS_ENOMEM;
   }
-  size_t before = cs_diags_count(diags);
-  cs_sink *sinks[] = {cs_sink_csv_new(dir, diags), cs_sink_xlsx_new(dir, run->pl->T0, diags),
-                      cs_sink_sqlite_new(dir, diags)}; /* (write_tables: the last is a job) */
+  /* (sink_job: the last sink is the second job's) */
+  cs_sink *sinks[] = {cs_sink_csv_new(dir, dj[0]), cs_sink_xlsx_new(dir, run->pl->T0, dj[0]),
+                      cs_sink_sqlite_new(dir, dj[1])};
   int nsink = (int)(sizeof sinks / sizeof *sinks);
   cs_status st = CS_OK;
   /* a sink that could not start says why in a diagnostic; without one it ran out of memory */
   for (int i = 0; i < nsink && st == CS_OK; i++)
-    if (!sinks[i]) st = cs_diags_count(diags) > before ? CS_EIO : CS_ENOMEM;
+    if (!sinks[i]) st = cs_diags_count(dj[0]) + cs_diags_count(dj[1]) > 0 ? CS_EIO : CS_ENOMEM;
   /* everything written and durable first (the jobs prepare their sinks); only then is
    * anything renamed */
-  if (st == CS_OK) st = write_tables(run, sinks, nsink, diags);
+  if (st == CS_OK) {
+    sink_jobs x = {.run = run, .sinks = sinks, .nsink = nsink, .d = dj};
+    atomic_init(&x.failed, 0);
+    st = cs_parallel_for(run->opt.threads, 2, sink_job, &x);
+  }
   int commit = st == CS_OK;
-  for (int i = 0; i < nsink; i++)
+  for (int i = 0; i < nsink; i++) /* (one thread again: the sinks' lists are safe to use) */
     if (sinks[i]) {
       cs_status fs = sinks[i]->finish(sinks[i], commit);
       if (st == CS_OK) st = fs;
     }
+  merge_diags(dj, diags);
+  cs_diags_free(dj[0]);
+  cs_diags_free(dj[1]);
   /* a signal that came after the last row still keeps DIR as it was: nothing is swapped yet */
   if (st == CS_OK && run->opt.cancel && *run->opt.cancel) st = CS_ECANCELED;
   if (st == CS_OK) st = cs_outdir_commit(o, diags);

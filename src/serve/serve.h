@@ -32,10 +32,15 @@
 #define CS_SV_CONN_MEMORY 32768    /* libmicrohttpd's buffer per connection: its own 431 above */
 #define CS_SV_MAX_CONNS 1000       /* open connections in all */
 #define CS_SV_MAX_CONNS_PER_IP 500 /* from one address (a proxy, or every local client) */
-#define CS_SV_IDLE_TIMEOUT 15      /* seconds without a byte before a connection is closed */
-#define CS_SV_HEADER_DEADLINE 10.0 /* seconds to send a whole request, headers and body */
-#define CS_SV_DEFAULT_LIMIT 1000   /* rows of a table page unless ?limit= */
-#define CS_SV_MAX_LIMIT 10000      /* the most rows ?limit= may ask */
+/* Seconds without a byte before libmicrohttpd closes a connection. Past the guard's longest
+ * wait (3 x CS_SV_HEADER_DEADLINE for a request head that waits unread while every thread is
+ * busy), so that the guard, not this limit, decides about a client waiting for a busy server
+ * (at 15 s this limit could close such a connection before the guard's 30 s). An idle
+ * connection is still cut at the header deadline, 10 s after its last answer. */
+#define CS_SV_IDLE_TIMEOUT 40
+#define CS_SV_HEADER_DEADLINE 10.0       /* seconds to send a whole request, headers and body */
+#define CS_SV_DEFAULT_LIMIT 1000         /* rows of a table page unless ?limit= */
+#define CS_SV_MAX_LIMIT 10000            /* the most rows ?limit= may ask */
 #define CS_SV_MAX_OFFSET (INT64_MAX / 4) /* the largest ?offset= */
 #define CS_SV_MAX_THREADS 64
 /* Answers built per request and not yet sent (slow readers hold them): past this many bytes a
