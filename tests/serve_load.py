@@ -21,7 +21,8 @@ request and the close then cross. Only a close before the status line is sent ag
 where the server may close: within half a second of sending, or on a connection that had
 already waited 9.5 s or more since its last answer when the request went out (a starved client
 thread may notice the close seconds after sending). These are counted in "stale_retries" (the
-tests allow at most 10), and the read's time counts from the first send. A second failure of
+tests allow at most 10; "stale_idle" says how many of them came later than half a second, which
+only their idle time allowed), and the read's time counts from the first send. A second failure of
 the same read, or any other, is a failure.
 
 With --whatif N (a `serve --plan` server), N of the REQUESTS are POST /api/whatif, spread
@@ -123,6 +124,7 @@ class Clients:
         self.wi_busy = 0  # 503s with Retry-After
         self.wi_failures = []
         self.stale_retries = 0  # reads sent again after a kept-alive connection closed (read)
+        self.stale_idle = 0  # of which closed later than 0.5 s after sending, idle >= IDLE_CUT
         self.wi_seconds = []  # the server's own "seconds" of each 200
 
     def what(self, i):
@@ -177,11 +179,13 @@ class Clients:
             conn.request(method, path, headers=self.headers)
             r = conn.getresponse()
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            if not getattr(conn, "used", False) or (time.perf_counter() - t > 0.5 and idle < IDLE_CUT):
+            late = time.perf_counter() - t > 0.5
+            if not getattr(conn, "used", False) or (late and idle < IDLE_CUT):
                 raise
             conn.close()
             with self.lock:
                 self.stale_retries += 1
+                self.stale_idle += late  # (only the idle time allowed it: reported apart)
             conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
             conn.request(method, path, headers=self.headers)
             r = conn.getresponse()
@@ -374,6 +378,7 @@ def main():
         "rps": round((len(cl.lat) + len(cl.wi_lat) + cl.wi_busy) / load_s, 1) if load_s else None,
         "p50_ms": round(pct(cl.lat, 50), 2), "p99_ms": round(pct(cl.lat, 99), 2),
         "max_ms": round(max(cl.lat), 2) if cl.lat else None, "stale_retries": cl.stale_retries,
+        "stale_idle": cl.stale_idle,
         "slow": {"connections": a.slow, "opened": slow.opened, "refused": slow.refused,
                  "cut": len(slow.cut_after), "first_cut": slow.first_cut,
                  "cut_after_s": [round(min(slow.cut_after), 1), round(max(slow.cut_after), 1)]

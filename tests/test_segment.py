@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The cells that no intervention changes (docs/model.md, "Cells no intervention changes"):
 the kernel computes them in the baseline's lanes only and every other lane of the area takes
-the baseline's sums and next year's cells. CARESHIFT_SEGMENT=compute makes every lane compute
-them instead; both must give the same bytes in every output, on plans where those cells are
+the baseline's sums and next year's cells (only the rows a lane reads later).
+CARESHIFT_SEGMENT=compute makes every lane compute them instead, CARESHIFT_SEGMENT=poison puts
+NaN in the rows of next year's stock that the other lanes are not given; all three must give
+the same bytes in every output, on plans where those cells are
 ages below the youngest age an intervention with a mortality, utility or transition effect
 targets (the example: 65; a national-size synthetic plan: 40, where mothers of 40 to 49 are
 changed, so the cohorts born of them are too), in the years before any such effect starts, with
@@ -38,15 +40,21 @@ def files(d):
 
 
 def same_outputs(binary, plan, tmp, name, args):
-    a, b = os.path.join(tmp, name + "-taken"), os.path.join(tmp, name + "-computed")
-    if not (run(binary, plan, a, args) and run(binary, plan, b, args, {"CARESHIFT_SEGMENT": "compute"})):
+    """Taken, computed in every lane, and taken with NaN in the rows of next year's stock that
+    the other lanes are not given (CARESHIFT_SEGMENT=poison: a reader of them would show)."""
+    a = os.path.join(tmp, name + "-taken")
+    if not run(binary, plan, a, args):
         return
-    fa, fb = files(a), files(b)
-    differ = [f for f in fa if f not in fb or open(os.path.join(a, f), "rb").read() != open(os.path.join(b, f), "rb").read()]
-    check(fa == fb and not differ, f"{name}: every file the same bytes taken or computed ({len(fa)} files; differ: {differ[:5]})")
-    # run.log: the capped migration and the scaled rows too (not the time it took)
-    la, lb = (log_lines(os.path.join(d, "run.log")) for d in (a, b))
-    check(la == lb, f"{name}: run.log's counts the same ({len(la)} lines)")
+    for mode, label in (("compute", "computed"), ("poison", "taken with the rows not copied NaN")):
+        b = os.path.join(tmp, name + "-" + mode)
+        if not run(binary, plan, b, args, {"CARESHIFT_SEGMENT": mode}):
+            continue
+        fa, fb = files(a), files(b)
+        differ = [f for f in fa if f not in fb or open(os.path.join(a, f), "rb").read() != open(os.path.join(b, f), "rb").read()]
+        check(fa == fb and not differ, f"{name}: every file the same bytes taken or {label} ({len(fa)} files; differ: {differ[:5]})")
+        # run.log: the capped migration and the scaled rows too (not the time it took)
+        la, lb = (log_lines(os.path.join(d, "run.log")) for d in (a, b))
+        check(la == lb, f"{name}: run.log's counts the same taken or {label} ({len(la)} lines)")
 
 
 def log_lines(path):

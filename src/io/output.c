@@ -96,10 +96,10 @@ cs_status cs_mkdir_p(const char *dir, size_t *made_len, cs_diags *d) {
  * for them (fsync, on the file opened again, as for the database and the workbook) once every
  * table is written, so that the disk writes one table while the next is computed instead of
  * each table's sync stopping the job. Elsewhere the file is synced here. */
-static cs_status close_file(FILE *f, const char *tmp, const char *fin, cs_diags *d) {
-  /* the error of the first call that failed (a failed write's own errno is gone by now: csv_row
-   * reports it where it can) */
-  int err = ferror(f) ? EIO : 0;
+static cs_status close_file(FILE *f, const char *tmp, const char *fin, int err0, cs_diags *d) {
+  /* the error of the first call that failed: err0, a write's that the caller saw, else EIO for
+   * a write whose errno is gone */
+  int err = err0 ? err0 : ferror(f) ? EIO : 0;
   if (fflush(f) != 0 && !err) err = errno ? errno : EIO;
 #if defined(SYNC_FILE_RANGE_WRITE)
   /* (an error of the writing shows in the fsync after) */
@@ -253,6 +253,7 @@ static cs_status csv_row(cs_sink *sk, const cs_value *v) {
   char buf[CSV_ROW_BUF];
   size_t n = 0;
   int ok = 1;
+  errno = 0; /* (a failed write sets it; else the message says EIO) */
   for (int i = 0; i < c->t->ncol && ok; i++) {
     if (n + CSV_ROOM > sizeof buf) {
       ok = csv_put(c, buf, n);
@@ -289,7 +290,7 @@ static cs_status csv_row(cs_sink *sk, const cs_value *v) {
 
 static cs_status csv_end(cs_sink *sk) {
   csv_sink *c = (csv_sink *)sk;
-  cs_status st = close_file(c->f, c->tmp, c->fin, c->d);
+  cs_status st = close_file(c->f, c->tmp, c->fin, 0, c->d);
   c->f = NULL;
   if (st == CS_OK) {
     c->pend_tmp[c->npend] = c->tmp;
@@ -324,8 +325,9 @@ cs_status cs_sink_csv_add_text(cs_sink *sk, const char *name, const char *text, 
     cs_free(tmp);
     return fin && tmp ? CS_EIO : CS_ENOMEM;
   }
-  fwrite(text, 1, len, f); /* a short write sets the error flag close_file checks */
-  cs_status st = close_file(f, tmp, fin, c->d);
+  errno = 0;
+  int werr = fwrite(text, 1, len, f) == len ? 0 : errno ? errno : EIO;
+  cs_status st = close_file(f, tmp, fin, werr, c->d);
   if (st != CS_OK) {
     cs_free(fin);
     cs_free(tmp);

@@ -64,11 +64,13 @@ static void lane_fns(kctx *c) {
 }
 
 /* CARESHIFT_SEGMENT=compute: every lane computes the cells that no intervention changes
- * instead of taking the baseline's, the same bits (tests/test_segment.py compares). (Read at
- * every run, as CARESHIFT_ISA.) */
-static int seg_compute_all(void) {
+ * instead of taking the baseline's, the same bits (tests/test_segment.py compares);
+ * CARESHIFT_SEGMENT=poison: the rows of them that seg_take does not copy hold NaN in the other
+ * lanes, so that a reader of those rows shows in every output (the same test). (Read at every
+ * run, as CARESHIFT_ISA.) */
+static int seg_env(const char *mode) {
   const char *e = getenv("CARESHIFT_SEGMENT");
-  return e && !strcmp(e, "compute");
+  return e && !strcmp(e, mode);
 }
 
 static size_t cells_per_scen(const cs_plan *pl) {
@@ -614,14 +616,17 @@ static void seg_take_cells(const kctx *c, int32_t b0, int32_t b1, int32_t nr) {
   const double *f = c->pm->fert;
   for (int32_t s = 0; s < CS_NSEX; s++)
     for (int32_t x = c->slo + 1; x <= to; x++) {
-      if (!c->seg_copy_all && x != to && !(s == 0 && f && f[x] != 0.0)) continue;
+      int skip = !c->seg_copy_all && x != to && !(s == 0 && f && f[x] != 0.0);
+      if (skip && !c->seg_poison) continue;
       for (int32_t k = 0; k < K; k++) {
         double *n = w->next + (((size_t)s * CS_NAGE + (size_t)x) * K + (size_t)k) * L;
         for (int32_t v = 0; v < nv; v++) {
           int32_t b = b0 + v * VL;
           const int32_t *src = la + b;
           double *dst = n + c->l0 + b;
-          if (row[v])
+          if (skip) /* (CARESHIFT_SEGMENT=poison: a padding lane keeps nobody all the same) */
+            VSTORE(dst, VSEL(km[v], VDUP(NAN), VDUP(0.0)));
+          else if (row[v])
             VSTORE(dst, VEC(n + src[0]));
           else
             VSTORE(dst, VSEL(km[v], CS_GATHER8(n, src), VDUP(0.0)));
@@ -1112,7 +1117,8 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
       }
   /* a re-forecast replaces each lane's stock in its year: every lane computes those cells (in
    * the same order, so the years before it have the ordinary run's bits) */
-  c.seg_all = pl->rf || seg_compute_all();
+  c.seg_all = pl->rf || seg_env("compute");
+  c.seg_poison = seg_env("poison");
   clear_results(r);
   nonzero_rates(pl, pm, w);
   if (pm->timpr_any) /* hazard_pow of the rows' later states, every year: the logarithms once */

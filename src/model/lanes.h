@@ -37,6 +37,7 @@ typedef struct kctx {
    * they go first, and only the baseline's lanes compute them (block_segment). */
   int32_t slo, shi;
   int seg_all;      /* CARESHIFT_SEGMENT=compute: every lane computes them (tests) */
+  int seg_poison;   /* CARESHIFT_SEGMENT=poison: rows seg_take leaves hold NaN (tests) */
   int seg_copy_all; /* seg_take copies every row of them into next year's stock, not only the
                    rows a lane reads (kernel.c, seg_take_cells) */
   /* cells.c's version for this machine (cs_kernel): the year's death probabilities, the

@@ -35,8 +35,9 @@
 /* Seconds without a byte before libmicrohttpd closes a connection. Past the guard's longest
  * wait (3 x CS_SV_HEADER_DEADLINE for a request head that waits unread while every thread is
  * busy), so that the guard, not this limit, decides about a client waiting for a busy server
- * (at 15 s this limit could close such a connection before the guard's 30 s). An idle
- * connection is still cut at the header deadline, 10 s after its last answer. */
+ * (at 15 s this limit could close such a connection before the guard's 30 s); keep it above
+ * 3 x CS_SV_HEADER_DEADLINE. An idle connection is still cut at the header deadline, 10 s after
+ * its last answer. */
 #define CS_SV_IDLE_TIMEOUT 40
 #define CS_SV_HEADER_DEADLINE 10.0       /* seconds to send a whole request, headers and body */
 #define CS_SV_DEFAULT_LIMIT 1000         /* rows of a table page unless ?limit= */
