@@ -501,6 +501,8 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
   w->hl = lanes_alloc(ar, CS_HEALTH_N * B);
   w->dm = lanes_alloc(ar, CS_DEMO_N * B);
   w->cap = CS_ALLOC(ar, nsx * B, cs_capped);
+  w->cap2 = CS_ALLOC(ar, nsx * B, cs_capped);
+  w->capn = CS_ALLOC(ar, (nsx > B ? nsx : B) + 1, int32_t);
   w->snap = CS_ALLOC(ar, (CS_HEALTH_N + CS_DEMO_N + ns * (1 + 2 * nc)) * (size_t)pl->narea, double);
   w->snapc = CS_ALLOC(ar, 2 * (size_t)pl->narea, int64_t);
   w->ucap = CS_ALLOC(ar, nsx * (size_t)pl->narea, cs_capped);
@@ -522,9 +524,9 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
       !w->ud || !w->qm_big || !w->ud_any || !w->ut || !w->upbar || !w->sup || !w->grow || !w->u ||
       !w->e || !w->mfte || !w->p || !w->psum || !w->trans_y || !w->trans_lg || !w->prow ||
       !w->bclamp || !w->nz || !w->nzn || !w->nzr || !w->rend || !w->gn || !w->gd || !w->qa ||
-      !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap || !w->lane_of || !w->shash ||
-      !w->lane_sc || !w->lrow || !w->pcopy || !w->upt || !w->lcl || !w->lcliv || !w->snap ||
-      !w->snapc || !w->ucap || !w->segp || !w->segf || !w->sigin)
+      !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap || !w->cap2 || !w->capn ||
+      !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->pcopy || !w->upt || !w->lcl ||
+      !w->lcliv || !w->snap || !w->snapc || !w->ucap || !w->segp || !w->segf || !w->sigin)
     return CS_ENOMEM;
   if (pl->rf) {
     w->rf_tot = CS_ALLOC(ar, (size_t)w->lstride, double);

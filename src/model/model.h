@@ -205,6 +205,8 @@ typedef struct {
   double *hl, *dm;      /* [CS_HEALTH_N][bmax], [CS_DEMO_N][bmax] the lanes' sums */
   cs_capped *cap;       /* [NSEX * NAGE * bmax] capped removals of the block */
   int32_t ncap;
+  cs_capped *cap2; /* [NSEX * NAGE * bmax] block_capped's sort: the list by cell, */
+  int32_t *capn;   /* [max(NSEX * NAGE, bmax) + 1] and its counts (sort_capped) */
   /* The baseline's lanes after the year's cells that no intervention changes (kctx slo, shi):
    * the other lanes of the area take these instead of computing them (block_segment). */
   double *snap;    /* [CS_HEALTH_N + CS_DEMO_N + nsig * (1 + 2 c)][narea] the sums */
