@@ -3,7 +3,9 @@
 the kernel computes them in the baseline's lanes only and every other lane of the area takes
 the baseline's sums and next year's cells (only the rows a lane reads later).
 CARESHIFT_SEGMENT=compute makes every lane compute them instead, CARESHIFT_SEGMENT=poison puts
-NaN in the rows of next year's stock that the other lanes are not given; all three must give
+NaN in the rows of next year's stock that the other lanes are not given, and
+CARESHIFT_STORES=stream stores next year's cells past the caches as the kernel does for a stock
+too large for them (the plans here are small: cached by default); all four must give
 the same bytes in every output, on plans where those cells are
 ages below the youngest age an intervention with a mortality, utility or transition effect
 targets (the example: 65; a national-size synthetic plan: 40, where mothers of 40 to 49 are
@@ -45,9 +47,11 @@ def same_outputs(binary, plan, tmp, name, args):
     a = os.path.join(tmp, name + "-taken")
     if not run(binary, plan, a, args):
         return
-    for mode, label in (("compute", "computed"), ("poison", "taken with the rows not copied NaN")):
-        b = os.path.join(tmp, name + "-" + mode)
-        if not run(binary, plan, b, args, {"CARESHIFT_SEGMENT": mode}):
+    for env, label in (({"CARESHIFT_SEGMENT": "compute"}, "computed"),
+                       ({"CARESHIFT_SEGMENT": "poison"}, "taken with the rows not copied NaN"),
+                       ({"CARESHIFT_STORES": "stream"}, "with next year's cells stored past the caches")):
+        b = os.path.join(tmp, name + "-" + "-".join(env.values()))
+        if not run(binary, plan, b, args, env):
             continue
         fa, fb = files(a), files(b)
         differ = [f for f in fa if f not in fb or open(os.path.join(a, f), "rb").read() != open(os.path.join(b, f), "rb").read()]

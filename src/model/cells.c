@@ -11,7 +11,7 @@
 
 #include <float.h>
 #include <string.h>
-#if defined(__AVX__)
+#if defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
@@ -373,16 +373,17 @@ CS_HOT void block_births(const kctx *c, int32_t nb) {
 
 /* The net migration of cell sx in lane l: the plan's, or in projection mode what takes the
  * baseline to the projection (the baseline's lanes come first and keep it for the others);
- * 0 in the padding. n: the lane's cell in next year's stock, its states L apart. migT holds
- * the plan's migration, or the year's projection, [sx][a] (year_migration). */
-CS_HOT double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n) {
+ * 0 in the padding. n: the lane's cell of next year, its states st apart (in next year's
+ * stock, or in S2 before it is stored: cell_step). migT holds the plan's migration, or the
+ * year's projection, [sx][a] (year_migration). */
+CS_HOT double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n, size_t st) {
   if (l >= c->nl) return 0.0;
   size_t sa = (size_t)sx * c->na + (size_t)c->w->lane_a[l];
   if (!c->pl->has_projection) return c->w->migT[sa];
   if (l >= c->na) return c->w->mig_resid[sa];
   double have = 0.0;
   for (int32_t k = 0; k < c->K; k++)
-    have += n[(size_t)k * c->L];
+    have += n[(size_t)k * st];
   double M = c->y == c->pl->nyear - 1 ? 0.0 : c->w->migT[sa] - have;
   c->w->mig_resid[sa] = M;
   return M;
@@ -390,7 +391,8 @@ CS_HOT double migration_of(const kctx *c, int32_t l, int32_t sx, const double *n
 
 /* migration_of for the eight lanes from b into M: a vector where they are eight areas in a
  * row of one scenario (all baseline or none, in projection mode), lane by lane elsewhere. */
-CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, double *M) {
+CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, size_t st,
+                       double *M) {
   int32_t l = c->l0 + b, a = c->w->lane_a[l];
   size_t sa = (size_t)sx * c->na + (size_t)a;
   int row = l + VL <= c->nl && c->w->lrow[l / VL]; /* (migration_of: none in the padding) */
@@ -403,14 +405,14 @@ CS_HOT void migration8(const kctx *c, int32_t b, int32_t sx, const double *n, do
     for (int h = 0; h < VL; h += CS_VW) { /* (a sum over the states: the target's vectors) */
       vn have = VNDUP(0.0);
       for (int32_t k = 0; k < c->K; k++)
-        have += VN(n + (size_t)k * c->L + b + h);
+        have += VN(n + (size_t)k * st + b + h);
       VN(M + h) = VN(c->w->migT + sa + h) - have;
     }
     if (c->y == c->pl->nyear - 1) VSTORE(M, VDUP(0.0));
     VSTORE(c->w->mig_resid + sa, VEC(M));
   } else { /* lane by lane: a baseline lane sets the residual before the others read it */
     for (int q = 0; q < VL; q++)
-      M[q] = migration_of(c, l + q, sx, n + b + q);
+      M[q] = migration_of(c, l + q, sx, n + b + q, st);
   }
 }
 
@@ -433,7 +435,8 @@ static void note_capped(const kctx *c, int32_t b, int32_t sx, double rem, double
 CS_MIG_TYPES(2)
 CS_MIG_TYPES(4)
 
-/* Net migration M into cell sx of next year's stock for the W lanes from b (step 6): M > 0
+/* Net migration M into cell sx of next year for the W lanes from b (step 6; n0: the block's
+ * cell, its states L apart, in next year's stock or in S2: cell_step): M > 0
  * arrives in the state mix of the base year; a removal takes every state in proportion, or
  * all of them, to exactly 0, when it is as large as the cell. M = 0 changes nothing: such a
  * lane takes nk + 0 * share, which is nk (a cell is never -0: it starts as 0 + a sum), and
@@ -441,13 +444,13 @@ CS_MIG_TYPES(4)
  * other sign than nk - x did: only with a population that is not a number already.) Adds
  * what was applied to the lanes' sums. */
 #define CS_MIGRATE(W)                                                                              \
-  CS_HOT void migrate##W(const kctx *c, int32_t b, int32_t sx, const double *Mq) {                 \
+  CS_HOT void migrate##W(const kctx *c, int32_t b, int32_t sx, const double *Mq, double *n0,       \
+                         size_t L) {                                                               \
     int32_t K = c->K;                                                                              \
-    size_t L = (size_t)c->L;                                                                       \
     const v##W zero = {0}, M = *(v##W##u *)Mq, rem = -M;                                           \
     if (!CS_ANY(W, (v##W##i)(M != zero))) return; /* nobody moves in any of the lanes */           \
     const double *share = c->pl->share0 + (size_t)sx * K;                                          \
-    double *n = c->w->next + (size_t)sx * K * L + c->l0 + b;                                       \
+    double *n = n0 + b;                                                                            \
     double *applied = c->w->dm + CS_DEMO_MIG * c->B + b;                                           \
     v##W tot = zero;                                                                               \
     for (int32_t k = 0; k < K; k++)                                                                \
@@ -473,28 +476,53 @@ CS_MIG_TYPES(4)
 #define CS_ANY4(m) (_mm256_movemask_pd((__m256d)(m)) != 0)
 #endif
 #define CS_SEL(W, m, a, b) ((v##W)(((v##W##i)(a) & (m)) | ((v##W##i)(b) & ~(m))))
-CS_MIGRATE(2)
 #if defined(__AVX__)
 CS_MIGRATE(4)
+#else
+CS_MIGRATE(2)
 #endif
 
-/* Net migration into cell sx of next year's stock, every lane of the block (step 6), once the
- * cell is complete: called in the order of the cells, so each lane's sum of what was applied
- * adds its terms as before. */
-CS_HOT void migrate_cell(const kctx *c, int32_t sx, int32_t nb) {
-  const double *n = c->w->next + (size_t)sx * c->K * c->L + c->l0;
+/* Net migration into cell sx of next year, every lane of the block (step 6), once the cell
+ * is complete: called in the order of the cells, so each lane's sum of what was applied adds
+ * its terms as before. n: the block's cell, its states st apart (migrate##W). */
+CS_HOT void migrate_cell(const kctx *c, int32_t sx, int32_t nb, double *n, size_t st) {
   CS_UNROLL8
   for (int32_t b = 0; b < nb; b += VL) {
     double M[VL];
-    migration8(c, b, sx, n, M);
+    migration8(c, b, sx, n, st, M);
 #if defined(__AVX__)
     for (int q = 0; q < VL; q += 4)
-      migrate4(c, b + q, sx, M + q);
+      migrate4(c, b + q, sx, M + q, n, st);
 #else
     for (int q = 0; q < VL; q += 2)
-      migrate2(c, b + q, sx, M + q);
+      migrate2(c, b + q, sx, M + q, n, st);
 #endif
   }
+}
+
+/* A vector of next year's stock, stored past the caches where the stock is too large to stay
+ * in them until next year (kctx stream), so that its line is not read from memory first only
+ * to be overwritten. (This year only the other lanes' copies of the baseline's shared rows
+ * read it again: seg_take. p is aligned: lanes_alloc, rows and blocks multiples of eight
+ * lanes.) */
+CS_HOT void store_next(const kctx *c, double *p, vn v) {
+#if CS_VW == 8
+  if (c->stream) {
+    _mm512_stream_pd(p, (__m512d)v);
+    return;
+  }
+#elif CS_VW == 4
+  if (c->stream) {
+    _mm256_stream_pd(p, (__m256d)v);
+    return;
+  }
+#elif defined(__SSE2__)
+  if (c->stream) {
+    _mm_stream_pd(p, (__m128d)v);
+    return;
+  }
+#endif
+  VN(p) = v;
 }
 
 /* One (s, x) of the block: every state's deaths, care, health and transitions, then the
@@ -523,8 +551,21 @@ CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x, int32_t nb) {
   }
   /* next year's cells start at 0 (+ S2 is as 0 + S2 was); the open age group gets two */
   int32_t to = s * CS_NAGE + (x < CS_XMAX ? x + 1 : CS_XMAX);
+  double *n = w->next + (size_t)to * K * L + c->l0;
+  /* One part: the migration in S2, then the cell stored once. (S2 is as 0 + S2: each of its
+   * sums starts as 0 + a term, so it is never -0.) */
+  if (x < CS_XMAX - 1) {
+    migrate_cell(c, to, nb, w->S2, B);
+    for (int32_t k = 0; k < K; k++) {
+      double *dst = n + (size_t)k * L;
+      const double *s2 = w->S2 + (size_t)k * B;
+      CS_LANES (b)
+        store_next(c, dst + b, VN(s2 + b));
+    }
+    return;
+  }
   for (int32_t k = 0; k < K; k++) {
-    double *dst = w->next + ((size_t)to * K + k) * L + c->l0;
+    double *dst = n + (size_t)k * L;
     const double *s2 = w->S2 + (size_t)k * B;
     if (x == CS_XMAX) /* (the choice outside the loop: see cell_fused) */
       CS_LANES (b)
@@ -533,7 +574,7 @@ CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x, int32_t nb) {
       CS_LANES (b)
         VN(dst + b) = VNDUP(0.0) + VN(s2 + b);
   }
-  if (x != CS_XMAX - 1) migrate_cell(c, to, nb);
+  if (x == CS_XMAX) migrate_cell(c, to, nb, n, L);
 }
 
 /* The births, then every cell of the block outside ages slo .. shi - 1 (block_cells_seg did
@@ -542,7 +583,8 @@ CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x, int32_t nb) {
 CS_HOT void cells_nb(const kctx *c, int32_t nb) {
   block_births(c, nb);
   for (int32_t s = 0; s < CS_NSEX; s++) {
-    migrate_cell(c, s * CS_NAGE, nb);
+    migrate_cell(c, s * CS_NAGE, nb, c->w->next + (size_t)s * CS_NAGE * c->K * c->L + c->l0,
+                 (size_t)c->L);
     for (int32_t x = 0; x < CS_NAGE; x++)
       if (x < c->slo || x >= c->shi) cell_step(c, s, x, nb);
   }

@@ -36,6 +36,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 /* cells.c's version for this machine (lanes.h) into c: x86-64-v4 (AVX-512), v3 (AVX2) or the
  * baseline, as GCC's target_clones would pick one. CARESHIFT_ISA=v3 or v1 caps the level, so
@@ -71,6 +74,20 @@ static void lane_fns(kctx *c) {
 static int seg_env(const char *mode) {
   const char *e = getenv("CARESHIFT_SEGMENT");
   return e && !strcmp(e, mode);
+}
+
+/* Whether next year's stock is stored past the caches (cells.c store_next): where a stock is
+ * larger than CS_STREAM_BYTES it cannot stay in them for the year until it is read (a national
+ * plan's runs: 20 MB and more a stock, two a worker), and storing it the usual way would read
+ * every line of it first. CARESHIFT_STORES=stream or cached decides instead (tests: the same
+ * bits either way). */
+#define CS_STREAM_BYTES (8u << 20)
+static int stream_env(const cs_work *w, int32_t K) {
+  const char *e = getenv("CARESHIFT_STORES");
+  if (e && !strcmp(e, "stream")) return 1;
+  if (e && !strcmp(e, "cached")) return 0;
+  return (size_t)CS_NSEX * CS_NAGE * (size_t)K * (size_t)w->lstride * sizeof(double) >
+         CS_STREAM_BYTES;
 }
 
 static size_t cells_per_scen(const cs_plan *pl) {
@@ -1137,6 +1154,7 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
    * the same order, so the years before it have the ordinary run's bits) */
   c.seg_all = pl->rf || seg_env("compute");
   c.seg_poison = seg_env("poison");
+  c.stream = stream_env(w, pl->nstate);
   clear_results(r);
   nonzero_rates(pl, pm, w);
   if (pm->timpr_any) /* hazard_pow of the rows' later states, every year: the logarithms once */
@@ -1158,6 +1176,9 @@ void cs_kernel(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_
      * leave the shared ones); the detail table reads every cell of every lane */
     c.seg_copy_all = c.y + 1 == y1 || r->detail;
     year_step(&c, nsc);
+#if defined(__SSE2__)
+    if (c.stream) _mm_sfence(); /* (the streamed stores in order before the stock is read) */
+#endif
     lo = seg_next(&c);
     double *tmp = w->cur;
     w->cur = w->next;
