@@ -173,15 +173,32 @@ typedef struct {
   int npend;
 } csv_sink;
 
+/* The CSV rule for a text (RFC 4180): quoted where it holds a comma, a quote or a line break,
+ * its quotes doubled inside. cs_csv_text (to a file) and csv_field (into a row's buffer) both
+ * follow it through these two. */
+static int csv_quoted(const char *s) { return strpbrk(s, ",\"\n\r") != NULL; }
+
+/* The len bytes of s into out (room for 2 len), each quote doubled: the bytes written. */
+static size_t csv_doubled(char *out, const char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '"') out[n++] = '"';
+    out[n++] = s[i];
+  }
+  return n;
+}
+
 void cs_csv_text(FILE *f, const char *s) {
-  if (!strpbrk(s, ",\"\n\r")) {
+  if (!csv_quoted(s)) {
     fputs(s, f);
     return;
   }
+  char buf[1024];
+  size_t len = strlen(s);
   fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', f);
-    fputc(*s, f);
+  for (size_t i = 0; i < len; i += sizeof buf / 2) {
+    size_t m = len - i < sizeof buf / 2 ? len - i : sizeof buf / 2;
+    fwrite(buf, 1, csv_doubled(buf, s + i, m), f);
   }
   fputc('"', f);
 }
@@ -206,19 +223,15 @@ static cs_status csv_begin(cs_sink *sk, const cs_tabledef *t) {
   return CS_OK;
 }
 
-/* Text as a CSV field into out (room for 2 len + 2 bytes): quoted, with its quotes doubled,
- * where it holds a comma, a quote or a line break. Returns the bytes written. */
+/* Text of len bytes as a CSV field into out (room for 2 len + 2 bytes; csv_quoted): the
+ * bytes written. */
 static size_t csv_field(char *out, const char *s, size_t len) {
-  if (!strpbrk(s, ",\"\n\r")) {
+  if (!csv_quoted(s)) {
     memcpy(out, s, len);
     return len;
   }
-  size_t n = 0;
-  out[n++] = '"';
-  for (; *s; s++) {
-    if (*s == '"') out[n++] = '"';
-    out[n++] = *s;
-  }
+  size_t n = csv_doubled(out + 1, s, len) + 1;
+  out[0] = '"';
   out[n++] = '"';
   return n;
 }
@@ -241,9 +254,9 @@ static size_t csv_int(char *out, int64_t v) {
  * printf for the integers) cost about as much as the numbers' digits. A text too long for the
  * buffer goes to the file directly, after what is in the buffer. */
 #define CSV_ROW_BUF 4096
-#define CSV_ROOM                                                                                   \
-  40 /* more than a separator, a number's most bytes (cs_fmt_g17 writes up to                      \
-      * 32 with its NUL, csv_int 20) and the row's line end */
+/* More than a separator, a number's most bytes (cs_fmt_g17 writes up to 32 with its NUL,
+ * csv_int 20) and the row's line end. */
+#define CSV_ROOM 40
 
 /* Writes the n bytes of buf; false (the error in errno) when the file takes fewer. */
 static int csv_put(csv_sink *c, const char *buf, size_t n) { return fwrite(buf, 1, n, c->f) == n; }
