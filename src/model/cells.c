@@ -537,13 +537,9 @@ CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x, int32_t nb) {
   if (sx + 1 < CS_NSEX * CS_NAGE)
     for (int32_t k = 0; k < K; k++) {
       const char *p = (const char *)(w->cur + ((size_t)(sx + 1) * K + k) * L + c->l0);
-      const double *q = w->qa + ((size_t)(sx + 1) * K + k) * c->na;
-      const int32_t *la = w->lane_a + c->l0;
       CS_UNROLL8
-      for (int32_t b = 0; b < nb; b += VL) {
+      for (int32_t b = 0; b < nb; b += VL)
         __builtin_prefetch(p + (size_t)b * sizeof(double), 0, 3);
-        __builtin_prefetch(q + la[b], 0, 3);
-      }
     }
   for (int32_t k = 0; k < K; k++) { /* (state 0 starts S2) */
     size_t row = (size_t)sx * K + k;
