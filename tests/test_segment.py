@@ -5,9 +5,9 @@ the baseline's sums and next year's cells (only the rows a lane reads later).
 CARESHIFT_SEGMENT=compute makes every lane compute them instead, CARESHIFT_SEGMENT=poison puts
 NaN in the rows of next year's stock that the other lanes are not given, and
 CARESHIFT_STORES=stream stores next year's cells past the caches as the kernel does for a stock
-too large for them (the plans here are small: cached by default); all four must give
-the same bytes in every output, on plans where those cells are
-ages below the youngest age an intervention with a mortality, utility or transition effect
+too large for them (the plans here are small: cached by default; on x86-64 with each level's
+own stores, CARESHIFT_ISA). Each must give the default run's bytes in every output, on plans
+where those cells are ages below the youngest age an intervention with a mortality, utility or transition effect
 targets (the example: 65; a national-size synthetic plan: 40, where mothers of 40 to 49 are
 changed, so the cohorts born of them are too), in the years before any such effect starts, with
 migration that is capped at an empty cell, in projection mode and in hazard mode, with draws.
@@ -42,14 +42,17 @@ def files(d):
 
 
 def same_outputs(binary, plan, tmp, name, args):
-    """Taken, computed in every lane, and taken with NaN in the rows of next year's stock that
-    the other lanes are not given (CARESHIFT_SEGMENT=poison: a reader of them would show)."""
+    """Taken, computed in every lane, taken with NaN in the rows of next year's stock that
+    the other lanes are not given (CARESHIFT_SEGMENT=poison: a reader of them would show), and
+    with next year's cells stored past the caches (CARESHIFT_STORES=stream; on x86-64 also with
+    the AVX2 and the baseline version's stores, CARESHIFT_ISA=v3 and v1)."""
     a = os.path.join(tmp, name + "-taken")
     if not run(binary, plan, a, args):
         return
     for env, label in (({"CARESHIFT_SEGMENT": "compute"}, "computed"),
                        ({"CARESHIFT_SEGMENT": "poison"}, "taken with the rows not copied NaN"),
-                       ({"CARESHIFT_STORES": "stream"}, "with next year's cells stored past the caches")):
+                       ({"CARESHIFT_STORES": "stream"}, "with next year's cells stored past the caches"),
+                       *STREAM_ISAS):
         b = os.path.join(tmp, name + "-" + "-".join(env.values()))
         if not run(binary, plan, b, args, env):
             continue
@@ -59,6 +62,12 @@ def same_outputs(binary, plan, tmp, name, args):
         # run.log: the capped migration and the scaled rows too (not the time it took)
         la, lb = (log_lines(os.path.join(d, "run.log")) for d in (a, b))
         check(la == lb, f"{name}: run.log's counts the same taken or {label} ({len(la)} lines)")
+
+
+# the x86-64 levels below the machine's best store with their own instructions (cells.c)
+STREAM_ISAS = [({"CARESHIFT_STORES": "stream", "CARESHIFT_ISA": isa},
+                f"stored past the caches by the {name} version")
+               for isa, name in (("v3", "AVX2"), ("v1", "baseline x86-64"))] if os.uname().machine == "x86_64" else []
 
 
 def log_lines(path):

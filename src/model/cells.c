@@ -436,7 +436,7 @@ CS_MIG_TYPES(2)
 CS_MIG_TYPES(4)
 
 /* Net migration M into cell sx of next year for the W lanes from b (step 6; n0: the block's
- * cell, its states L apart, in next year's stock or in S2: cell_step): M > 0
+ * cell, its states st apart, in next year's stock or in S2: cell_step): M > 0
  * arrives in the state mix of the base year; a removal takes every state in proportion, or
  * all of them, to exactly 0, when it is as large as the cell. M = 0 changes nothing: such a
  * lane takes nk + 0 * share, which is nk (a cell is never -0: it starts as 0 + a sum), and
@@ -445,7 +445,7 @@ CS_MIG_TYPES(4)
  * what was applied to the lanes' sums. */
 #define CS_MIGRATE(W)                                                                              \
   CS_HOT void migrate##W(const kctx *c, int32_t b, int32_t sx, const double *Mq, double *n0,       \
-                         size_t L) {                                                               \
+                         size_t st) {                                                              \
     int32_t K = c->K;                                                                              \
     const v##W zero = {0}, M = *(v##W##u *)Mq, rem = -M;                                           \
     if (!CS_ANY(W, (v##W##i)(M != zero))) return; /* nobody moves in any of the lanes */           \
@@ -454,15 +454,15 @@ CS_MIG_TYPES(4)
     double *applied = c->w->dm + CS_DEMO_MIG * c->B + b;                                           \
     v##W tot = zero;                                                                               \
     for (int32_t k = 0; k < K; k++)                                                                \
-      tot += *(v##W##u *)(n + (size_t)k * L);                                                      \
+      tot += *(v##W##u *)(n + (size_t)k * st);                                                     \
     v##W##i in = (v##W##i)(M >= zero);                                                             \
     v##W##i all = ~in & (v##W##i)(rem >= tot);                                                     \
     v##W##i part = ~in & ~all; /* a removal of some of the cell: divisions, often none */          \
     long long anyp = CS_ANY(W, part);                                                              \
     for (int32_t k = 0; k < K; k++) { /* nk - rem * (nk / tot), the same op */                     \
-      v##W nk = *(v##W##u *)(n + (size_t)k * L), x = M * share[k];                                 \
+      v##W nk = *(v##W##u *)(n + (size_t)k * st), x = M * share[k];                                \
       if (anyp) x = CS_SEL(W, in, x, -(rem * (nk / tot)));                                         \
-      *(v##W##u *)(n + (size_t)k * L) = CS_SEL(W, all, zero, nk + x);                              \
+      *(v##W##u *)(n + (size_t)k * st) = CS_SEL(W, all, zero, nk + x);                             \
     }                                                                                              \
     *(v##W##u *)applied = *(v##W##u *)applied + CS_SEL(W, all, -tot, M);                           \
     v##W##i capped = ~in & (v##W##i)(rem > tot);                                                   \
@@ -500,29 +500,21 @@ CS_HOT void migrate_cell(const kctx *c, int32_t sx, int32_t nb, double *n, size_
   }
 }
 
-/* A vector of next year's stock, stored past the caches where the stock is too large to stay
- * in them until next year (kctx stream), so that its line is not read from memory first only
- * to be overwritten. (This year only the other lanes' copies of the baseline's shared rows
- * read it again: seg_take. p is aligned: lanes_alloc, rows and blocks multiples of eight
- * lanes.) */
-CS_HOT void store_next(const kctx *c, double *p, vn v) {
+/* A vector of next year's stock stored past the caches, for a stock too large to stay in them
+ * until next year (kctx stream): its line is then not read from memory first only to be
+ * overwritten. (This year only the other lanes' copies of the baseline's shared rows read it
+ * again: seg_take. p is aligned: lanes_alloc, rows and blocks multiples of eight lanes.) Other
+ * targets than x86-64 store it as usual. */
+CS_HOT void store_streamed(double *p, vn v) {
 #if CS_VW == 8
-  if (c->stream) {
-    _mm512_stream_pd(p, (__m512d)v);
-    return;
-  }
+  _mm512_stream_pd(p, (__m512d)v);
 #elif CS_VW == 4
-  if (c->stream) {
-    _mm256_stream_pd(p, (__m256d)v);
-    return;
-  }
+  _mm256_stream_pd(p, (__m256d)v);
 #elif defined(__SSE2__)
-  if (c->stream) {
-    _mm_stream_pd(p, (__m128d)v);
-    return;
-  }
-#endif
+  _mm_stream_pd(p, (__m128d)v);
+#else
   VN(p) = v;
+#endif
 }
 
 /* One (s, x) of the block: every state's deaths, care, health and transitions, then the
@@ -545,21 +537,28 @@ CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x, int32_t nb) {
     size_t row = (size_t)sx * K + k;
     cell_fused(c, sx, x, k, c->pm->cell_sig[row], w->cur + row * L + c->l0, nb);
   }
-  /* next year's cells start at 0 (+ S2 is as 0 + S2 was); the open age group gets two */
   int32_t to = s * CS_NAGE + (x < CS_XMAX ? x + 1 : CS_XMAX);
   double *n = w->next + (size_t)to * K * L + c->l0;
-  /* One part: the migration in S2, then the cell stored once. (S2 is as 0 + S2: each of its
-   * sums starts as 0 + a term, so it is never -0.) */
+  /* Ages 1 .. CS_XMAX - 1 of next year have one part: the migration in S2, then the cell
+   * stored once (S2 is as 0 + S2 was: each of its sums starts as 0 + a term, so it is never
+   * -0); past the caches where the stock is large (store_next). */
   if (x < CS_XMAX - 1) {
     migrate_cell(c, to, nb, w->S2, B);
+    const int stream = c->stream; /* (a local: the stores may alias *c) */
     for (int32_t k = 0; k < K; k++) {
       double *dst = n + (size_t)k * L;
       const double *s2 = w->S2 + (size_t)k * B;
-      CS_LANES (b)
-        store_next(c, dst + b, VN(s2 + b));
+      if (stream)
+        CS_LANES (b)
+          store_streamed(dst + b, VN(s2 + b));
+      else
+        CS_LANES (b)
+          VN(dst + b) = VN(s2 + b);
     }
     return;
   }
+  /* the open age group, two parts: next year's cell starts at 0 (+ S2 is as 0 + S2 was), the
+   * second part is added and the migration applied in the stock */
   for (int32_t k = 0; k < K; k++) {
     double *dst = n + (size_t)k * L;
     const double *s2 = w->S2 + (size_t)k * B;

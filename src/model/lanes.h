@@ -63,7 +63,7 @@ typedef double v8 __attribute__((vector_size(VL * sizeof(double))));
 typedef double v8u
     __attribute__((vector_size(VL * sizeof(double)), aligned(sizeof(double)), may_alias));
 /* Eight 64-bit masks (all ones or zero) that select per lane: AND, OR and NOT are native on
- * any vector width (unlike comparisons, see migrate2), so a select is too. */
+ * any vector width (unlike comparisons, see CS_MIG_TYPES in cells.c), so a select is too. */
 typedef long long v8i __attribute__((vector_size(VL * sizeof(long long))));
 typedef long long v8iu
     __attribute__((vector_size(VL * sizeof(long long)), aligned(sizeof(long long)), may_alias));

@@ -201,7 +201,8 @@ typedef struct {
   double *qa;           /* [s][x][k][a] the year's death probability before mortality effects
                            (relative-risk mode; hazard mode: [s][x][k], the same in every area) */
   double *S, *D;        /* [bmax] survivors and deaths of the current cell */
-  double *S2;           /* [k][bmax] survivors by next state of the current (s, x) */
+  double *S2;           /* [k][bmax] survivors by next state of the current (s, x); then
+                           next year's cell with its migration (cell_step) */
   double *hl, *dm;      /* [CS_HEALTH_N][bmax], [CS_DEMO_N][bmax] the lanes' sums */
   cs_capped *cap;       /* [NSEX * NAGE * bmax] capped removals of the block */
   int32_t ncap;
