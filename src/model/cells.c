@@ -541,7 +541,7 @@ CS_HOT void cell_step(const kctx *c, int32_t s, int32_t x, int32_t nb) {
   double *n = w->next + (size_t)to * K * L + c->l0;
   /* Ages 1 .. CS_XMAX - 1 of next year have one part: the migration in S2, then the cell
    * stored once (S2 is as 0 + S2 was: each of its sums starts as 0 + a term, so it is never
-   * -0); past the caches where the stock is large (store_next). */
+   * -0); past the caches where the stock is large (store_streamed). */
   if (x < CS_XMAX - 1) {
     migrate_cell(c, to, nb, w->S2, B);
     const int stream = c->stream; /* (a local: the stores may alias *c) */

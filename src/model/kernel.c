@@ -76,7 +76,7 @@ static int seg_env(const char *mode) {
   return e && !strcmp(e, mode);
 }
 
-/* Whether next year's stock is stored past the caches (cells.c store_next): where a stock is
+/* Whether next year's stock is stored past the caches (cells.c store_streamed): where a stock is
  * larger than CS_STREAM_BYTES it cannot stay in them for the year until it is read (a national
  * plan's runs: 20 MB and more a stock, two a worker), and storing it the usual way would read
  * every line of it first. CARESHIFT_STORES=stream or cached decides instead (tests: the same

@@ -40,8 +40,8 @@ typedef struct kctx {
   int seg_poison;   /* CARESHIFT_SEGMENT=poison: rows seg_take leaves hold NaN (tests) */
   int seg_copy_all; /* seg_take copies every row of them into next year's stock, not only the
                    rows a lane reads (kernel.c, seg_take_cells) */
-  int stream;       /* next year's cells stored past the caches (cells.c store_next): a stock too
-                       large to stay in them (cs_kernel; CARESHIFT_STORES=stream or cached: tests) */
+  int stream; /* next year's cells stored past the caches (cells.c store_streamed): a stock too
+                 large to stay in them (cs_kernel; CARESHIFT_STORES=stream or cached: tests) */
   /* cells.c's version for this machine (cs_kernel): the year's death probabilities, the
    * cells, the signatures' care effects */
   void (*deaths)(const struct kctx *c);
