@@ -40,15 +40,28 @@
 #include <immintrin.h>
 #endif
 
+/* Whether the machine runs the AVX2 version faster than the AVX-512 one: Intel processors
+ * with AVX-512 lower their clock while 512-bit registers are in use, except those that also
+ * have AVX-VNNI (Sapphire Rapids and later), the rule by which glibc chooses its own string
+ * functions (Prefer_No_AVX512). Measured on an Ice Lake Xeon: the example's draws 10-15 %
+ * faster with AVX2, the national plan's 0-4 % (bench/RESULTS.md, session 34). */
+#if defined(CS_MULTI_ISA)
+static int prefers_avx2(void) {
+  return __builtin_cpu_is("intel") && !__builtin_cpu_supports("avxvnni");
+}
+#endif
+
 /* cells.c's version for this machine (lanes.h) into c: x86-64-v4 (AVX-512), v3 (AVX2) or the
- * baseline, as GCC's target_clones would pick one. CARESHIFT_ISA=v3 or v1 caps the level, so
- * that the tests can compare the versions' outputs on one machine (tests/test_psa.py); any other
- * value caps nothing. (Read at every run: a program that calls setenv while a run starts in
+ * baseline, the highest the machine runs, but AVX2 where it runs that faster (prefers_avx2).
+ * CARESHIFT_ISA=v4, v3 or v1 chooses the level instead (at most the machine's), so that the
+ * tests can compare the versions' outputs on one machine (tests/test_psa.py); any other value
+ * is the default. (Read at every run: a program that calls setenv while a run starts in
  * another thread races with it, as with any getenv.) */
 static void lane_fns(kctx *c) {
 #if defined(CS_MULTI_ISA)
-  const char *cap = getenv("CARESHIFT_ISA");
-  int lvl = !cap ? 4 : !strcmp(cap, "v3") ? 3 : !strcmp(cap, "v1") ? 1 : 4;
+  const char *isa = getenv("CARESHIFT_ISA");
+  int lvl = !isa ? 0 : !strcmp(isa, "v4") ? 4 : !strcmp(isa, "v3") ? 3 : !strcmp(isa, "v1") ? 1 : 0;
+  if (lvl == 0) lvl = prefers_avx2() ? 3 : 4;
   if (lvl >= 4 && __builtin_cpu_supports("x86-64-v4")) {
     c->deaths = cs_deaths_v4, c->cells = cs_cells_v4, c->sig_apply = cs_sig_apply_v4;
     c->cells_seg = cs_cells_seg_v4;
