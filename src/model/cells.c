@@ -265,28 +265,30 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
   const int shared = !w->any_tm[j] || !w->tm_row[(size_t)j * K + k];
   const double *prow = w->prow + cell * K;
   if (hazard) cell_deaths_hazard(c, sx, k, j, N, nb);
+  /* the deaths into D, then read from there, and no eight-lane vector kept across the choice:
+   * where the target's vectors are narrower than eight lanes, GCC keeps such a vector on the
+   * stack, stored in pieces that the next read cannot take from the store buffer */
   CS_UNROLL8
-  for (int32_t b = 0; b < nb; b += VL) {
-    const v8 n = VEC(N + b);
-    /* the deaths into D, then read from there: a vector that two branches set would go
-     * through the stack where the target's vectors are narrower than eight lanes */
-    if (!hazard) {
-      double *qk = D + b;                          /* the death probabilities first */
-      if (w->lrow[(c->l0 + b) / VL]) {             /* eight areas in a row */
-        VSTORE(qk, VEC(qa + la[b]) * VEC(qm + b)); /* q <= 1 times qm <= 1 stays <= 1 */
-      } else {
-        for (int q = 0; q < VL; q++)
-          qk[q] = qa[la[b + q]] * qm[b + q];
-      }
-      if (qbig)
-        for (int q = 0; q < VL; q++)
-          qk[q] = qk[q] > 1.0 ? 1.0 : qk[q];
-      VSTORE(D + b, n * VEC(qk));
+  for (int32_t b = 0; b < nb && !hazard; b += VL) {
+    double *qk = D + b;                          /* the death probabilities first */
+    if (w->lrow[(c->l0 + b) / VL]) {             /* eight areas in a row */
+      VSTORE(qk, VEC(qa + la[b]) * VEC(qm + b)); /* q <= 1 times qm <= 1 stays <= 1 */
+    } else {
+      for (int q = 0; q < VL; q++)
+        qk[q] = qa[la[b + q]] * qm[b + q];
     }
-    const v8 d = VEC(D + b);
-    VSTORE(S + b, n - d);
-    VSTORE(gn + b, VEC(gn + b) + n);
-    VSTORE(gd + b, VEC(gd + b) + d);
+    if (qbig)
+      for (int q = 0; q < VL; q++)
+        qk[q] = qk[q] > 1.0 ? 1.0 : qk[q];
+  }
+  if (!hazard)
+    CS_LANES (b)
+      VN(D + b) = VN(N + b) * VN(D + b);
+  CS_LANES (b) {
+    const vn n = VN(N + b), d = VN(D + b);
+    VN(S + b) = n - d;
+    VN(gn + b) = VN(gn + b) + n;
+    VN(gd + b) = VN(gd + b) + d;
   }
   for (int32_t l = 0; shared && l < K; l++) { /* state 0 starts the sums: 0 + x, as before */
     double *s2 = S2 + (size_t)l * B, pl = prow[l];
