@@ -167,7 +167,7 @@ int main(int argc, char **argv) {
       cs_kernel(pl, &pm, sc, nsc, &w, &r);
       tk += now() - t1;
       tkc += cpu_now() - c1;
-      cs_econ_fill(pl, &r, &ec);
+      cs_econ_fill_metrics(pl, &r, &ec); /* (as psa.c job_run) */
       double t2 = now(), c2 = cpu_now(); /* the check's hash is not a draw's work: not timed */
       hd = hash_results(hd, pl, &r);
       th += now() - t2;

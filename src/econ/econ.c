@@ -77,6 +77,21 @@ static double shortage(const cs_results *r, int32_t i, int32_t y) {
   return gap + r->own_fte[cs_ix_sy(r, i, y)];
 }
 
+/* The region's criteria values of scenario i in year y and, for the baseline, the year's
+ * thresholds (the region's totals alone: t[0] adds the areas as totals does, so the same bits). */
+static void criteria_region(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y,
+                            cs_econ *o) {
+  size_t sy = cs_ix_sy(r, i, y), nt = (size_t)r->nr + 1;
+  const year_tot *b = o->btot + (size_t)y * nt;
+  year_tot *s = i == 0 ? o->btot + (size_t)y * nt : o->stot;
+  memset(s, 0, sizeof *s);
+  for (int32_t a = 0; a < r->na; a++)
+    add_area(pl, r, i, y, a, s);
+  crit_values(pl, b, s, r->own_fte[sy], o->crit + sy * CS_CRIT_N);
+  for (int32_t c = 0; i == 0 && c < CS_CRIT_N; c++)
+    o->threshold[(size_t)y * CS_CRIT_N + c] = threshold(pl, c, b);
+}
+
 /* Criteria values per year (region and subregions), plus the front share and staff-gap
  * closure shown beside them. */
 static void criteria(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ *o) {
@@ -267,6 +282,16 @@ void cs_econ_fill(const cs_plan *pl, const cs_results *r, cs_econ *o) {
     health_econ(pl, r, i, o);
     criteria(pl, r, i, o);
     own_totals(pl, r, i, o);
+  }
+}
+
+void cs_econ_fill_metrics(const cs_plan *pl, const cs_results *r, cs_econ *o) {
+  int32_t yl = pl->crit_year - pl->T0, ys = pl->crit_short_year - pl->T0;
+  for (int32_t i = 0; i < r->nsc; i++) {
+    business_case(pl, r, i, o->delta, o);
+    health_econ(pl, r, i, o);
+    criteria_region(pl, r, i, yl, o);
+    if (ys != yl) criteria_region(pl, r, i, ys, o);
   }
 }
 

@@ -112,9 +112,9 @@ typedef struct {
   cs_econ e;
 } cs_econ_ws;
 void cs_econ_ws_free(cs_econ_ws *ws);
-/* One model run of the attribution: scenarios sc[0 .. n - 1], sc[0] the baseline, with their
- * economics, in ws (NULL: a scratch arena released before it returns); take(ctx, r, e) copies
- * out what it needs. CS_ENOMEM when the run does not fit. */
+/* One model run of the attribution: scenarios sc[0 .. n - 1], sc[0] the baseline, with the
+ * economics that cs_econ_fill_metrics fills, in ws (NULL: a scratch arena released before it
+ * returns); take(ctx, r, e) copies out what it needs. CS_ENOMEM when the run does not fit. */
 typedef void (*cs_run_take)(void *ctx, const cs_results *r, const cs_econ *e);
 cs_status cs_econ_run(const cs_plan *pl, const cs_params *pm, const cs_scen *sc, int32_t n,
                       cs_econ_ws *ws, cs_run_take take, void *ctx);
@@ -160,6 +160,11 @@ cs_status cs_econ_compute(const cs_plan *pl, const cs_results *r, cs_arena *ar, 
 /* The same in two steps, so a worker allocates once and fills draw after draw. */
 cs_status cs_econ_alloc(const cs_results *r, cs_arena *ar, cs_econ *out);
 void cs_econ_fill(const cs_plan *pl, const cs_results *r, cs_econ *out);
+/* What a PSA draw (psa.c) and a Shapley run (cs_shapley_metrics, and the runs' savings and
+ * investment) read, and no more: inv, sav, npv and break_even; dqaly, dly, cost_per_qaly and
+ * societal; crit and threshold of the long- and short-term criteria years (region). The other
+ * fields keep what they held. Each of these has cs_econ_fill's bits. */
+void cs_econ_fill_metrics(const cs_plan *pl, const cs_results *r, cs_econ *out);
 /* Whether the value of criterion c in year y is substantial. */
 static inline int cs_crit_substantial(const cs_econ *e, int32_t y, int32_t c, double value) {
   return value >= e->threshold[(size_t)y * CS_CRIT_N + c];

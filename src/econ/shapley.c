@@ -71,7 +71,7 @@ cs_status cs_econ_run(const cs_plan *pl, const cs_params *pm, const cs_scen *sc,
     ws->n = n;
   }
   cs_kernel(pl, pm, sc, n, &ws->w, &ws->r);
-  cs_econ_fill(pl, &ws->r, &ws->e);
+  cs_econ_fill_metrics(pl, &ws->r, &ws->e); /* (what the takes read) */
   take(ctx, &ws->r, &ws->e);
   if (ws == &own) cs_econ_ws_free(ws);
   return CS_OK;

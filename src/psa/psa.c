@@ -262,7 +262,7 @@ static void job_run(shared_t *sh, wmodel *m, int64_t j) {
     memcpy(m->cov_pop, m->pm.pop, npop);
   }
   cs_kernel(pl, &m->pm, m->sc, m->nsc, &m->w, &m->r);
-  cs_econ_fill(pl, &m->r, &m->ec);
+  cs_econ_fill_metrics(pl, &m->r, &m->ec); /* (what metrics and the thresholds read) */
   double *dst = cs_psa_job_metrics(o, j);
   for (int32_t i = 1; i < m->nsc; i++)
     metrics(pl, &m->r, &m->ec, i, dst + (size_t)i * o->nmet);
