@@ -172,12 +172,16 @@ static void lane_uptake(const kctx *c, int32_t b, const cs_scen *sc, int32_t i, 
   double *out = c->r->uptake + ix_say(c->r, i, c->y, a) * (size_t)pl->niv;
   /* from a re-forecast's year on, the replaced (intervention, subregion) pairs */
   const int32_t *rfm = pl->rf && c->y >= pl->rf->y ? c->r->rf_mode + pl->areas[a].sub : NULL;
+  /* the lane's row of the uptake table (uptake(), its index once for every intervention) */
+  const double *urow =
+      w->upt + (((size_t)i * pl->nsub + (size_t)pl->areas[a].sub) * pl->nyear + (size_t)c->y) *
+                   (size_t)pl->niv;
   for (int32_t v = 0; v < pl->niv; v++) {
     double u;
     if (rfm && rfm[(size_t)v * pl->nsub] != CS_RF_NONE)
       u = cs_rf_uptake(pl, pm, sc, c->r, v, a, pl->T0 + c->y);
     else
-      u = uptake(pl, w, i, v, a, c->y);
+      u = pl->ivs[v].area_mask[a] ? urow[v] : 0.0;
     up[(size_t)v * B] = out[v] = u;
     am[(size_t)v * B] = u <= 0.0 ? 0 : -1; /* (as the list below: NaN counts) */
     if (u <= 0.0) continue;
