@@ -1113,7 +1113,8 @@ static void test_after_funding(void **st) {
  * A PSA worker (src/psa/psa.c: wmodel_init, job_run) allocates parameters, scenarios,
  * results, workspace and econ once and then, for every draw, refills the parameters
  * (cs_params_fill), recomputes the cost coverage (cs_scen_coverage), runs the kernel into
- * the same results with the same workspace and refills the same econ (cs_econ_fill). A draw
+ * the same results with the same workspace and refills the same econ (here cs_econ_fill, the
+ * whole of it; psa.c fills only what a draw reports, test_econ_fill_metrics). A draw
  * computed that way must give the same bytes as the draw computed on a fresh model, whatever
  * the model held before: the previous draw, or any garbage. */
 
@@ -1142,7 +1143,7 @@ static void wm_init(const cs_plan *pl, const double *theta, int detail, wmodel *
   assert_int_equal(cs_econ_alloc(&m->r, &m->ar, &m->ec), CS_OK);
 }
 
-/* As job_run in psa.c: one draw on whatever the model holds. */
+/* As job_run in psa.c: one draw on whatever the model holds (all of the econ). */
 static void wm_run(const cs_plan *pl, const double *theta, wmodel *m) {
   memcpy(m->theta, theta, (size_t)pl->ndist * sizeof(double));
   cs_params_fill(pl, m->theta, &m->pm);
@@ -1512,6 +1513,57 @@ static uint64_t counters(const cs_plan *pl, const wmodel *m) {
   return set;
 }
 
+/* A PSA draw, a tornado run and a Shapley run fill only the economics they report
+ * (cs_econ_fill_metrics): each of those fields has cs_econ_fill's bytes whatever the econ
+ * held before (garbage 0xFF: NaN, and 0x3F), with the two criteria years apart and equal. */
+static void test_econ_fill_metrics(void **st) {
+  (void)st;
+  for (int same = 0; same < 2; same++) {
+    cs_plan *pl = rich_plan(0);
+    if (same) pl->crit_short_year = pl->crit_year;
+    int32_t yl = pl->crit_year - pl->T0, ys = pl->crit_short_year - pl->T0;
+    assert_true(same ? yl == ys : yl != ys);
+    double *th = theta_of(pl, 1);
+    wmodel *full = wm_fresh(pl, th, 0); /* (cs_econ_fill) */
+    const cs_econ *f = &full->ec;
+    for (int g = 0; g < 2; g++) {
+      wmodel *m = wm_fresh(pl, th, 0);
+      cs_econ *e = &m->ec;
+      const cs_results *r = &m->r;
+      size_t D = sizeof(double), nst = (size_t)r->np + 1, ns = (size_t)r->nsc * nst;
+      size_t sc = (size_t)r->nsc, nt = (size_t)r->nr + 1;
+      arr o[NARR];
+      int n = outputs(pl, m, o);
+      for (int i = 0; i < n; i++)
+        if (!strncmp(o[i].name, "econ.", 5)) memset((void *)o[i].p, g ? 0x3F : 0xFF, o[i].bytes);
+      memset(e->threshold, g ? 0x3F : 0xFF, (size_t)r->ny * CS_CRIT_N * D);
+      memset(e->btot, g ? 0x3F : 0xFF, (size_t)r->ny * nt * sizeof *e->btot);
+      memset(e->stot, g ? 0x3F : 0xFF, nt * sizeof *e->stot);
+      cs_econ_fill_metrics(pl, r, e);
+      assert_memory_equal(e->inv, f->inv, ns * D);
+      assert_memory_equal(e->sav, f->sav, ns * D);
+      assert_memory_equal(e->npv, f->npv, ns * D);
+      assert_memory_equal(e->break_even, f->break_even, ns * sizeof(int32_t));
+      assert_memory_equal(e->dqaly, f->dqaly, sc * D);
+      assert_memory_equal(e->dly, f->dly, sc * D);
+      assert_memory_equal(e->cost_per_qaly, f->cost_per_qaly, sc * D);
+      assert_memory_equal(e->societal, f->societal, sc * D);
+      for (int32_t t = 0; t < 2; t++) {
+        int32_t y = t ? ys : yl;
+        assert_memory_equal(e->threshold + (size_t)y * CS_CRIT_N,
+                            f->threshold + (size_t)y * CS_CRIT_N, CS_CRIT_N * D);
+        for (int32_t i = 0; i < r->nsc; i++)
+          assert_memory_equal(e->crit + cs_ix_sy(r, i, y) * CS_CRIT_N,
+                              f->crit + cs_ix_sy(r, i, y) * CS_CRIT_N, CS_CRIT_N * D);
+      }
+      wm_free(m);
+    }
+    wm_free(full);
+    free(th);
+    tp_free(pl);
+  }
+}
+
 /* Reusing one model draw after draw, as the PSA does, gives every output array the same
  * bytes as a fresh model: after another draw (both ways round), after the same draw, and
  * after garbage (bytes 0xFF: NaN doubles, -1 ints; bytes 0x3F: small positive doubles,
@@ -1590,6 +1642,7 @@ int main(void) {
       cmocka_unit_test(test_monotone_cost),
       cmocka_unit_test(test_workforce_effect),
       cmocka_unit_test(test_kernel_rerun_identical),
+      cmocka_unit_test(test_econ_fill_metrics),
       cmocka_unit_test(test_stacked_and_eol_effects),
       cmocka_unit_test(test_health_economics),
       cmocka_unit_test(test_delay_scenario),

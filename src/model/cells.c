@@ -5,8 +5,8 @@
  *
  * On x86-64 GCC builds this file three times (meson.build): for x86-64-v4 (AVX-512), v3 (AVX2)
  * and the baseline, each with its own vector width (lanes.h, VSTORE), and cs_kernel takes
- * the one the machine runs (kernel.c, lane_fns). The versions do the same IEEE operations
- * in the same order, so they give the same bits. */
+ * the highest the machine runs, or AVX2 where that is faster (kernel.c, lane_fns). The
+ * versions do the same IEEE operations in the same order, so they give the same bits. */
 #include "lanes.h"
 
 #include <float.h>
@@ -228,7 +228,7 @@ CS_HOT void cell_transitions(const kctx *c, size_t row, int32_t k, int32_t j, co
   }
 }
 
-/* State k of cell sx (signature j): one pass over the lanes for deaths and survivors (kept in
+/* State k of cell sx (signature j): passes over the lanes for deaths and survivors (kept in
  * w->D and w->S for the passes after), the persons and deaths added to the run's sums (w->gn,
  * w->gd); then, without transition effects in the block, the survivors by next state into S2.
  * At the end of a run (w->rend: the ages of one sex and state with the same signature and

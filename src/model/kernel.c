@@ -43,8 +43,8 @@
 /* Whether the machine runs the AVX2 version faster than the AVX-512 one: Intel processors
  * with AVX-512 lower their clock while 512-bit registers are in use, except those that also
  * have AVX-VNNI (Sapphire Rapids and later), the rule by which glibc chooses its own string
- * functions (Prefer_No_AVX512). Measured on an Ice Lake Xeon: the example's draws 10-15 %
- * faster with AVX2, the national plan's 0-4 % (bench/RESULTS.md, session 34). */
+ * functions (Prefer_No_AVX512). Measured on an Ice Lake Xeon: the example's draws 10-12 %
+ * faster with AVX2, the national plan's within -1 to +4 % (bench/RESULTS.md, session 34). */
 #if defined(CS_MULTI_ISA)
 static int prefers_avx2(void) {
   return __builtin_cpu_is("intel") && !__builtin_cpu_supports("avxvnni");
@@ -145,12 +145,18 @@ static void uptake_table(const cs_plan *pl, const cs_params *pm, const cs_scen *
           *u++ = uptake_in(pl, pm, &sc[i], v, r, pl->T0 + y);
 }
 
+/* The uptake table's row of scenario i in area a's subregion, year index y: every
+ * intervention's uptake there ([niv]; 0 is the uptake in an area it does not target). */
+static inline const double *upt_row(const cs_plan *pl, const cs_work *w, int32_t i, int32_t a,
+                                    int32_t y) {
+  size_t row = ((size_t)i * pl->nsub + (size_t)pl->areas[a].sub) * pl->nyear + (size_t)y;
+  return w->upt + row * (size_t)pl->niv;
+}
+
 /* Uptake of intervention v in area a, year index y of scenario i, from the table. */
 static inline double uptake(const cs_plan *pl, const cs_work *w, int32_t i, int32_t v, int32_t a,
                             int32_t y) {
-  if (!pl->ivs[v].area_mask[a]) return 0.0;
-  size_t row = ((size_t)i * pl->nsub + (size_t)pl->areas[a].sub) * pl->nyear + (size_t)y;
-  return w->upt[row * pl->niv + (size_t)v];
+  return pl->ivs[v].area_mask[a] ? upt_row(pl, w, i, a, y)[v] : 0.0;
 }
 
 static size_t ix_say(const cs_results *r, int32_t i, int32_t y, int32_t a) {
@@ -172,10 +178,8 @@ static void lane_uptake(const kctx *c, int32_t b, const cs_scen *sc, int32_t i, 
   double *out = c->r->uptake + ix_say(c->r, i, c->y, a) * (size_t)pl->niv;
   /* from a re-forecast's year on, the replaced (intervention, subregion) pairs */
   const int32_t *rfm = pl->rf && c->y >= pl->rf->y ? c->r->rf_mode + pl->areas[a].sub : NULL;
-  /* the lane's row of the uptake table (uptake(), its index once for every intervention) */
-  const double *urow =
-      w->upt + (((size_t)i * pl->nsub + (size_t)pl->areas[a].sub) * pl->nyear + (size_t)c->y) *
-                   (size_t)pl->niv;
+  /* the lane's row of the uptake table (as uptake() reads it), found once */
+  const double *urow = upt_row(pl, w, i, a, c->y);
   for (int32_t v = 0; v < pl->niv; v++) {
     double u;
     if (rfm && rfm[(size_t)v * pl->nsub] != CS_RF_NONE)
