@@ -281,11 +281,9 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
       for (int q = 0; q < VL; q++)
         qk[q] = qk[q] > 1.0 ? 1.0 : qk[q];
   }
-  if (!hazard)
-    CS_LANES (b)
-      VN(D + b) = VN(N + b) * VN(D + b);
-  CS_LANES (b) {
-    const vn n = VN(N + b), d = VN(D + b);
+  CS_LANES (b) { /* (hazard mode: D as cell_deaths_hazard left it) */
+    const vn n = VN(N + b), d = hazard ? (vn)VN(D + b) : n * VN(D + b);
+    VN(D + b) = d;
     VN(S + b) = n - d;
     VN(gn + b) = VN(gn + b) + n;
     VN(gd + b) = VN(gd + b) + d;
