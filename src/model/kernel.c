@@ -254,8 +254,8 @@ static void lane_sigs(const kctx *c, int32_t b) {
     if (!pm->iv_popfx[v]) continue; /* only care or workforce effects */
     for (int32_t j = 0; j < pm->nsig; j++) {
       if (!pm->sig_iv[(size_t)j * pl->niv + v]) continue;
-      for (int32_t q = 0; q < pl->ivs[v].neffect; q++)
-        lane_sig_effect(c, b, j, v, q);
+      for (int32_t p = w->pfx_off[v]; p < w->pfx_off[v + 1]; p++) /* (the others do nothing) */
+        lane_sig_effect(c, b, j, v, w->pfx[p]);
     }
   }
 }

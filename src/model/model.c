@@ -431,6 +431,22 @@ static double *lanes_alloc(cs_arena *ar, size_t n) {
   return p ? (double *)(p + (64 - (uintptr_t)p % 64) % 64) : NULL;
 }
 
+/* Each intervention's effects on the population (w->pfx): the only ones lane_sig_effect acts
+ * on, so lane_sigs need not look at the others (care, shift, workforce) lane by lane. */
+static void pop_effects(const cs_plan *pl, cs_work *w) {
+  int32_t n = 0;
+  for (int32_t v = 0; v < pl->niv; v++) {
+    w->pfx_off[v] = n;
+    for (int32_t q = 0; q < pl->ivs[v].neffect; q++) {
+      const cs_effect *ef = &pl->ivs[v].effects[q];
+      if (ef->kind == CS_EFF_MORTALITY || ef->kind == CS_EFF_UTILITY ||
+          (ef->kind == CS_EFF_TRANSITION && ef->from != ef->to))
+        w->pfx[n++] = q;
+    }
+  }
+  w->pfx_off[pl->niv] = n;
+}
+
 cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_arena *ar,
                         cs_work *w) {
   size_t nk = (size_t)pl->nstate, nc = (size_t)pl->nsector, niv = (size_t)pl->niv;
@@ -454,6 +470,8 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
     ne += pl->ivs[i].neffect;
   w->em = lanes_alloc(ar, B * (size_t)ne + 1);
   w->wfx = CS_ALLOC(ar, 3 * (size_t)ne + 1, int32_t);
+  w->pfx = CS_ALLOC(ar, (size_t)ne + 1, int32_t);
+  w->pfx_off = CS_ALLOC(ar, niv + 1, int32_t);
   w->ef = lanes_alloc(ar, B * (size_t)ne + 1);
   w->part = lanes_alloc(ar, B * niv + 1);
   w->units = lanes_alloc(ar, B * nc + 1);
@@ -526,8 +544,10 @@ cs_status cs_work_alloc(const cs_plan *pl, const cs_params *pm, int32_t nsc, cs_
       !w->bclamp || !w->nz || !w->nzn || !w->nzr || !w->rend || !w->gn || !w->gd || !w->qa ||
       !w->S || !w->S2 || !w->D || !w->hl || !w->dm || !w->cap || !w->cap2 || !w->capn ||
       !w->lane_of || !w->shash || !w->lane_sc || !w->lrow || !w->pcopy || !w->upt || !w->lcl ||
-      !w->lcliv || !w->snap || !w->snapc || !w->ucap || !w->segp || !w->segf || !w->sigin)
+      !w->lcliv || !w->snap || !w->snapc || !w->ucap || !w->segp || !w->segf || !w->sigin ||
+      !w->pfx || !w->pfx_off)
     return CS_ENOMEM;
+  pop_effects(pl, w);
   if (pl->rf) {
     w->rf_tot = CS_ALLOC(ar, (size_t)w->lstride, double);
     w->rf_fac = CS_ALLOC(ar, (size_t)w->lstride, double);
