@@ -1036,13 +1036,19 @@ static void init_state(const cs_plan *pl, const cs_params *pm, int32_t nsc, int3
   /* the lanes the blocks compute (year_step: up to the last eight with a lane in them) */
   size_t nv = ((size_t)nl + VL - 1) / VL * VL;
   int32_t K = pl->nstate;
-  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++)
-    for (int32_t k = 0; k < K; k++) {
-      double sh = pl->share0[(size_t)sx * K + k], *n = w->cur + ((size_t)sx * K + k) * L;
-      for (size_t l = 0; l < nv; l++) /* the padding lanes: nobody */
-        n[l] = (int32_t)l < nl ? pm->pop[(size_t)w->lane_a[l] * CS_NSEX * CS_NAGE + (size_t)sx] * sh
-                               : 0.0;
+  /* lane by lane, each state of the cell from the lane's persons, read once */
+  for (int32_t sx = 0; sx < CS_NSEX * CS_NAGE; sx++) {
+    const double *sh = pl->share0 + (size_t)sx * K;
+    double *n = w->cur + (size_t)sx * K * L;
+    for (size_t l = 0; l < (size_t)nl; l++) {
+      double p = pm->pop[(size_t)w->lane_a[l] * CS_NSEX * CS_NAGE + (size_t)sx];
+      for (int32_t k = 0; k < K; k++)
+        n[(size_t)k * L + l] = p * sh[k];
     }
+    for (int32_t k = 0; k < K; k++) /* the padding lanes: nobody */
+      for (size_t l = (size_t)nl; l < nv; l++)
+        n[(size_t)k * L + l] = 0.0;
+  }
   for (int32_t i = 0; i < nsc; i++)
     for (size_t rg = 0; rg < RG; rg++)
       w->sup[(size_t)i * RG + rg] = pl->wf[rg].present ? pl->wf[rg].fte : 0.0;
