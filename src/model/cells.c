@@ -271,12 +271,10 @@ CS_HOT void cell_fused(const kctx *c, int32_t sx, int32_t x, int32_t k, int32_t 
   CS_UNROLL8
   for (int32_t b = 0; b < nb && !hazard; b += VL) {
     double *qk = D + b;                          /* the death probabilities first */
-    if (w->lrow[(c->l0 + b) / VL]) {             /* eight areas in a row */
+    if (w->lrow[(c->l0 + b) / VL])               /* eight areas in a row */
       VSTORE(qk, VEC(qa + la[b]) * VEC(qm + b)); /* q <= 1 times qm <= 1 stays <= 1 */
-    } else {
-      for (int q = 0; q < VL; q++)
-        qk[q] = qa[la[b + q]] * qm[b + q];
-    }
+    else /* (gathered as one vector: the same product in each lane) */
+      VSTORE(qk, CS_GATHER8(qa, la + b) * VEC(qm + b));
     if (qbig)
       for (int q = 0; q < VL; q++)
         qk[q] = qk[q] > 1.0 ? 1.0 : qk[q];

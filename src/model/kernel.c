@@ -632,11 +632,6 @@ static void seg_save(const kctx *c, int32_t nbase) {
     if (w->cap[q].lane < c->na) w->ucap[w->nucap++] = w->cap[q];
 }
 
-/* Eight lanes' values of a row of [area] values: n[src[0]] .. n[src[7]]. */
-#define CS_GATHER8(n, src)                                                                         \
-  ((v8){(n)[(src)[0]], (n)[(src)[1]], (n)[(src)[2]], (n)[(src)[3]], (n)[(src)[4]], (n)[(src)[5]],  \
-        (n)[(src)[6]], (n)[(src)[7]]})
-
 /* Lanes nu .. nb - 1 of the block (none the baseline's) take what block_cells_seg would have
  * computed in them: next year's cells that those ages feed and the baseline's sums, counts and
  * capped removals of their area. Vector by vector of eight lanes: eight areas in a row as one

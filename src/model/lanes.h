@@ -72,6 +72,10 @@ typedef long long v8iu
 #define VEC(p) (*(v8u *)(p))
 #define VECI(p) (*(v8iu *)(p))
 #define VDUP(x) ((v8){(x), (x), (x), (x), (x), (x), (x), (x)})
+/* Eight lanes' values of a row of [area] values: n[src[0]] .. n[src[7]] (src: int32_t). */
+#define CS_GATHER8(n, src)                                                                         \
+  ((v8){(n)[(src)[0]], (n)[(src)[1]], (n)[(src)[2]], (n)[(src)[3]], (n)[(src)[4]], (n)[(src)[5]],  \
+        (n)[(src)[6]], (n)[(src)[7]]})
 /* m ? a : b per lane, the bits of a or of b */
 #define VSEL(m, a, b) ((v8)(((v8i)(a) & (m)) | ((v8i)(b) & ~(m))))
 
