@@ -161,53 +161,54 @@ typedef struct {
   double *ru, *re;              /* [nsig][c][bmax] sums of N*u and D*e at base (ungrown) rates */
   double *rn;                   /* [nsig][bmax] persons of the signature */
   double *tm;                   /* [nsig][k][l][bmax] product of transition multipliers */
-  double *th;             /* [nsig][k][l][bmax] the same of the hazard-scale ones (exponents) */
-  uint8_t *tm_on;         /* [nsig][bmax] the lane has active transition effects on the signature */
-  uint8_t *any_tm;        /* [nsig] some lane of the block has */
-  uint8_t *any_th;        /* [nsig][k][l] some lane of the block has a hazard-scale one */
-  uint8_t *tm_row;        /* [nsig][k] some lane of the block has a transition effect on row k
-                             (the other rows are every lane's shared row: cell_fused) */
-  uint8_t *tm_big;        /* [nsig][k] some lane of the block has a multiplier of row k above 1
-                             (or not a number) or a hazard-scale one */
-  double *qm, *ud;        /* [nsig][bmax] death-probability multiplier and utility change of the
-                             signature's active mortality and utility effects (1 and 0 without) */
-  uint8_t *qm_big;        /* [nsig] some lane of the block may have qm > 1 (a multiplier > 1) */
-  uint8_t *ud_any;        /* [nsig] some lane of the block has a utility effect */
-  double *ut;             /* [nsig][k][bmax] utility of state k with the utility change */
-  double *part;           /* [niv][bmax] participants of the lanes */
-  double *upbar;          /* [nsub][niv] */
-  int32_t *pfx, *pfx_off; /* [neffect], [niv + 1]: each intervention's effects that act on
-                             the population (mortality, utility, a transition to another
-                             state), as indices into its effects, in plan order (lane_sigs) */
-  int32_t *wfx, nwfx;     /* [n][3] the workforce effects in plan order: intervention, effect
-                             (pm->eff_off[v] + j), group */
-  double *sup;            /* [sc][r][g] current supply */
-  double *grow;           /* [c] growth factor of the year */
-  double *u, *e, *mfte;   /* [c][8] the current signature's grown rates of eight lanes */
-  double *p;              /* [k][bmax] transition probabilities of the current row per lane */
-  double *psum;           /* [bmax] their off-diagonal sum */
-  double *trans_y;        /* [s][x][k][l] the year's base transitions (transition_improvement) */
-  double *trans_lg;       /* [s][x][k][l] log1p(-p) of the draw's base transitions, l > k */
-  double *prow;           /* [s][x][k][l] the year's rows as a lane without transition effects
-                             takes them (scaled to sum 1 where needed), the stay on the diagonal */
-  uint8_t *bclamp;        /* [s][x][k] the year's base row sums above 1 */
-  int32_t *nz, *nzn;      /* [s][x][k][2][c], [s][x][k][2]: the sectors with use (0) and
-                             end-of-life use (1) not 0 (as offsets sector * bmax of their sums),
-                             and their count */
-  double *nzr;            /* [s][x][k][2][c] those rates, in the same order */
-  uint8_t *rend;          /* [s][x][k] the cell ends a run: (s, x + 1, k) has another signature
-                             or other use or end-of-life rates (x + 1 is another age band), x
-                             is 74 (POP75) or the last age (cell_fused sums a run's persons
-                             first; it also ends runs where ages slo .. shi - 1 begin or end) */
-  double *gn, *gd;        /* [k][bmax] persons and deaths of state k summed over the cells of
-                             the current run (0 between runs) */
-  double *qa;             /* [s][x][k][a] the year's death probability before mortality effects
-                             (relative-risk mode; hazard mode: [s][x][k], the same in every area) */
-  double *S, *D;          /* [bmax] survivors and deaths of the current cell */
-  double *S2;             /* [k][bmax] survivors by next state of the current (s, x); then
-                             next year's cell with its migration (cell_step) */
-  double *hl, *dm;        /* [CS_HEALTH_N][bmax], [CS_DEMO_N][bmax] the lanes' sums */
-  cs_capped *cap;         /* [NSEX * NAGE * bmax] capped removals of the block */
+  double *th;           /* [nsig][k][l][bmax] the same of the hazard-scale ones (exponents) */
+  uint8_t *tm_on;       /* [nsig][bmax] the lane has active transition effects on the signature */
+  uint8_t *any_tm;      /* [nsig] some lane of the block has */
+  uint8_t *any_th;      /* [nsig][k][l] some lane of the block has a hazard-scale one */
+  uint8_t *tm_row;      /* [nsig][k] some lane of the block has a transition effect on row k
+                           (the other rows are every lane's shared row: cell_fused) */
+  uint8_t *tm_big;      /* [nsig][k] some lane of the block has a multiplier of row k above 1
+                           (or not a number) or a hazard-scale one */
+  double *qm, *ud;      /* [nsig][bmax] death-probability multiplier and utility change of the
+                           signature's active mortality and utility effects (1 and 0 without) */
+  uint8_t *qm_big;      /* [nsig] some lane of the block may have qm > 1 (a multiplier > 1) */
+  uint8_t *ud_any;      /* [nsig] some lane of the block has a utility effect */
+  double *ut;           /* [nsig][k][bmax] utility of state k with the utility change */
+  double *part;         /* [niv][bmax] participants of the lanes */
+  double *upbar;        /* [nsub][niv] */
+  int32_t *pfx;         /* [neffect] each intervention's effects that act on the population
+                           (mortality, utility, a transition to another state), as indices
+                           into its effects, in plan order (lane_sigs), */
+  int32_t *pfx_off;     /* [niv + 1] from pfx_off[v] on */
+  int32_t *wfx, nwfx;   /* [n][3] the workforce effects in plan order: intervention, effect
+                           (pm->eff_off[v] + j), group */
+  double *sup;          /* [sc][r][g] current supply */
+  double *grow;         /* [c] growth factor of the year */
+  double *u, *e, *mfte; /* [c][8] the current signature's grown rates of eight lanes */
+  double *p;            /* [k][bmax] transition probabilities of the current row per lane */
+  double *psum;         /* [bmax] their off-diagonal sum */
+  double *trans_y;      /* [s][x][k][l] the year's base transitions (transition_improvement) */
+  double *trans_lg;     /* [s][x][k][l] log1p(-p) of the draw's base transitions, l > k */
+  double *prow;         /* [s][x][k][l] the year's rows as a lane without transition effects
+                           takes them (scaled to sum 1 where needed), the stay on the diagonal */
+  uint8_t *bclamp;      /* [s][x][k] the year's base row sums above 1 */
+  int32_t *nz, *nzn;    /* [s][x][k][2][c], [s][x][k][2]: the sectors with use (0) and
+                           end-of-life use (1) not 0 (as offsets sector * bmax of their sums),
+                           and their count */
+  double *nzr;          /* [s][x][k][2][c] those rates, in the same order */
+  uint8_t *rend;        /* [s][x][k] the cell ends a run: (s, x + 1, k) has another signature
+                           or other use or end-of-life rates (x + 1 is another age band), x
+                           is 74 (POP75) or the last age (cell_fused sums a run's persons
+                           first; it also ends runs where ages slo .. shi - 1 begin or end) */
+  double *gn, *gd;      /* [k][bmax] persons and deaths of state k summed over the cells of
+                           the current run (0 between runs) */
+  double *qa;           /* [s][x][k][a] the year's death probability before mortality effects
+                           (relative-risk mode; hazard mode: [s][x][k], the same in every area) */
+  double *S, *D;        /* [bmax] survivors and deaths of the current cell */
+  double *S2;           /* [k][bmax] survivors by next state of the current (s, x); then
+                           next year's cell with its migration (cell_step) */
+  double *hl, *dm;      /* [CS_HEALTH_N][bmax], [CS_DEMO_N][bmax] the lanes' sums */
+  cs_capped *cap;       /* [NSEX * NAGE * bmax] capped removals of the block */
   int32_t ncap;
   cs_capped *cap2; /* [NSEX * NAGE * bmax] block_capped's sort: the list by cell, */
   int32_t *capn;   /* [max(NSEX * NAGE, bmax) + 1] and its counts (sort_capped) */
