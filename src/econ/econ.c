@@ -42,13 +42,15 @@ static void add_area(const cs_plan *pl, const cs_results *r, int32_t i, int32_t 
   }
 }
 
-/* Totals of scenario i in year y: t[0] over every area, t[1 + q] over subregion q's, each
- * adding its areas in their order, in one pass. */
-static void totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y, year_tot *t) {
-  memset(t, 0, ((size_t)r->nr + 1) * sizeof *t);
+/* Totals of scenario i in year y: t[0] over every area and, with subs, t[1 + q] over
+ * subregion q's, each adding its areas in their order, in one pass (t[0] the same bits
+ * either way). */
+static void totals(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y, year_tot *t,
+                   int subs) {
+  memset(t, 0, ((size_t)(subs ? r->nr : 0) + 1) * sizeof *t);
   for (int32_t a = 0; a < r->na; a++) {
     add_area(pl, r, i, y, a, &t[0]);
-    add_area(pl, r, i, y, a, &t[1 + pl->areas[a].sub]);
+    if (subs) add_area(pl, r, i, y, a, &t[1 + pl->areas[a].sub]);
   }
 }
 
@@ -77,19 +79,19 @@ static double shortage(const cs_results *r, int32_t i, int32_t y) {
   return gap + r->own_fte[cs_ix_sy(r, i, y)];
 }
 
-/* The region's criteria values of scenario i in year y and, for the baseline, the year's
- * thresholds (the region's totals alone: t[0] adds the areas as totals does, so the same bits). */
-static void criteria_region(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y,
-                            cs_econ *o) {
+/* Scenario i's totals of year y (with subs, the subregions' too), the region's criteria
+ * values against the baseline's totals and, for the baseline, the year's thresholds. The
+ * baseline's totals are its own (scenario 0 is filled first). Returns the totals. */
+static const year_tot *criteria_year(const cs_plan *pl, const cs_results *r, int32_t i, int32_t y,
+                                     int subs, cs_econ *o) {
   size_t sy = cs_ix_sy(r, i, y), nt = (size_t)r->nr + 1;
   const year_tot *b = o->btot + (size_t)y * nt;
   year_tot *s = i == 0 ? o->btot + (size_t)y * nt : o->stot;
-  memset(s, 0, sizeof *s);
-  for (int32_t a = 0; a < r->na; a++)
-    add_area(pl, r, i, y, a, s);
+  totals(pl, r, i, y, s, subs);
   crit_values(pl, b, s, r->own_fte[sy], o->crit + sy * CS_CRIT_N);
   for (int32_t c = 0; i == 0 && c < CS_CRIT_N; c++)
     o->threshold[(size_t)y * CS_CRIT_N + c] = threshold(pl, c, b);
+  return s;
 }
 
 /* Criteria values per year (region and subregions), plus the front share and staff-gap
@@ -98,13 +100,7 @@ static void criteria(const cs_plan *pl, const cs_results *r, int32_t i, cs_econ 
   size_t nt = (size_t)r->nr + 1;
   for (int32_t y = 0; y < r->ny; y++) {
     size_t sy = cs_ix_sy(r, i, y);
-    /* the baseline's totals are its own (scenario 0 is filled first: cs_econ_fill) */
-    const year_tot *b = o->btot + (size_t)y * nt;
-    year_tot *s = i == 0 ? o->btot + (size_t)y * nt : o->stot;
-    totals(pl, r, i, y, s);
-    crit_values(pl, b, s, r->own_fte[sy], o->crit + sy * CS_CRIT_N);
-    for (int32_t c = 0; i == 0 && c < CS_CRIT_N; c++)
-      o->threshold[(size_t)y * CS_CRIT_N + c] = threshold(pl, c, b);
+    const year_tot *b = o->btot + (size_t)y * nt, *s = criteria_year(pl, r, i, y, 1, o);
     for (int32_t q = 0; q < r->nr; q++)
       crit_values(pl, &b[1 + q], &s[1 + q], 0.0, o->crit_sub + (sy * r->nr + q) * CS_CRIT_N);
     o->front_share[sy] = s->cost > 0.0 ? s->front_cost / s->cost : 0.0;
@@ -290,8 +286,8 @@ void cs_econ_fill_metrics(const cs_plan *pl, const cs_results *r, cs_econ *o) {
   for (int32_t i = 0; i < r->nsc; i++) {
     business_case(pl, r, i, o->delta, o);
     health_econ(pl, r, i, o);
-    criteria_region(pl, r, i, yl, o);
-    if (ys != yl) criteria_region(pl, r, i, ys, o);
+    criteria_year(pl, r, i, yl, 0, o); /* (the region's alone) */
+    if (ys != yl) criteria_year(pl, r, i, ys, 0, o);
   }
 }
 

@@ -23,6 +23,13 @@ static int32_t n_effects(const cs_plan *pl) {
   return n;
 }
 
+/* Whether an effect acts on the population (the cells' persons, deaths or QALYs): mortality,
+ * utility, a transition to another state. */
+static int pop_effect(const cs_effect *ef) {
+  return ef->kind == CS_EFF_MORTALITY || ef->kind == CS_EFF_UTILITY ||
+         (ef->kind == CS_EFF_TRANSITION && ef->from != ef->to);
+}
+
 int32_t cs_plan_nlines(const cs_plan *pl) {
   int32_t n = 0;
   for (int32_t i = 0; i < pl->niv; i++)
@@ -54,11 +61,8 @@ static cs_status signatures(const cs_plan *pl, cs_arena *ar, cs_params *o) {
   o->iv_popfx = CS_ALLOC(ar, niv + 1, uint8_t);
   if (!o->iv_popfx) return CS_ENOMEM;
   for (size_t v = 0; v < niv; v++)
-    for (int32_t q = 0; q < pl->ivs[v].neffect; q++) {
-      const cs_effect *ef = &pl->ivs[v].effects[q];
-      o->iv_popfx[v] |= ef->kind == CS_EFF_MORTALITY || ef->kind == CS_EFF_UTILITY ||
-                        (ef->kind == CS_EFF_TRANSITION && ef->from != ef->to);
-    }
+    for (int32_t q = 0; q < pl->ivs[v].neffect; q++)
+      o->iv_popfx[v] |= pop_effect(&pl->ivs[v].effects[q]);
   return CS_OK;
 }
 
@@ -437,12 +441,8 @@ static void pop_effects(const cs_plan *pl, cs_work *w) {
   int32_t n = 0;
   for (int32_t v = 0; v < pl->niv; v++) {
     w->pfx_off[v] = n;
-    for (int32_t q = 0; q < pl->ivs[v].neffect; q++) {
-      const cs_effect *ef = &pl->ivs[v].effects[q];
-      if (ef->kind == CS_EFF_MORTALITY || ef->kind == CS_EFF_UTILITY ||
-          (ef->kind == CS_EFF_TRANSITION && ef->from != ef->to))
-        w->pfx[n++] = q;
-    }
+    for (int32_t q = 0; q < pl->ivs[v].neffect; q++)
+      if (pop_effect(&pl->ivs[v].effects[q])) w->pfx[n++] = q;
   }
   w->pfx_off[pl->niv] = n;
 }
